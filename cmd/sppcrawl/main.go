@@ -1,0 +1,111 @@
+// Command sppcrawl crawls, archives and republishes the announcements of the
+// Supreme People's Procuratorate (www.spp.gov.cn).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0"
+
+// Exit codes, documented in the README.
+const (
+	exitOK       = 0
+	exitFailures = 1 // failures remain, or a command failed
+	exitUsage    = 2
+	exitBlocked  = 3 // anti-bot challenge
+	exitLocked   = 4 // another sppcrawl holds the archive
+	exitSignal   = 130
+)
+
+// exitError carries an exit status to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
+
+var commands = []command{
+	{"extract", "extract an article from a saved HTML file (offline)", runExtract},
+}
+
+func usage() {
+	fmt.Fprintf(os.Stderr, "sppcrawl %s — archive of www.spp.gov.cn announcements\n\nUsage: sppcrawl <command> [flags] [args]\n\nCommands:\n", version)
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(os.Stderr, "\nRun 'sppcrawl <command> --help' for a command's flags.\n")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if args[0] == "version" || args[0] == "--version" {
+		fmt.Println("sppcrawl", version)
+		return exitOK
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(os.Stderr, "sppcrawl: unknown command %q\n\n", args[0])
+		usage()
+		return exitUsage
+	}
+
+	// The first signal cancels ctx: commands finish in-flight work, commit and
+	// report. A second signal ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // restore default handling: the next signal kills
+	}()
+
+	err := cmd.run(ctx, args[1:])
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(os.Stderr, "sppcrawl %s: %v\n", cmd.name, err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailures
+}

@@ -1,0 +1,378 @@
+package extract
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Article is one published page of the site, as downstream sites repost it.
+// The JSON names are a public contract; see README "Export schema".
+type Article struct {
+	ID          string       `json:"id"`
+	URL         string       `json:"url"`
+	Aliases     []string     `json:"aliases"`
+	Channel     string       `json:"channel"`
+	ChannelPath string       `json:"channel_path"`
+	Title       string       `json:"title"`
+	Kicker      string       `json:"kicker"`
+	Subtitle    string       `json:"subtitle"`
+	PublishedAt time.Time    `json:"published_at"`
+	ModifiedAt  time.Time    `json:"modified_at,omitzero"`
+	Source      string       `json:"source"`
+	Author      string       `json:"author"`
+	Editor      string       `json:"editor"`
+	Paragraphs  []string     `json:"paragraphs"`
+	BodyHTML    string       `json:"body_html"`
+	Images      []Image      `json:"images"`
+	Attachments []Attachment `json:"attachments"`
+	ContentHash string       `json:"content_hash"`
+
+	// Set by the store; zero (and omitted) straight out of extraction.
+	Version     int       `json:"version,omitzero"`
+	Seq         uint64    `json:"seq,omitzero"`
+	FirstSeenAt time.Time `json:"first_seen_at,omitzero"`
+	UpdatedAt   time.Time `json:"updated_at,omitzero"`
+	FetchedAt   time.Time `json:"fetched_at,omitzero"`
+}
+
+// Image is an image of the body, with an absolute URL.
+type Image struct {
+	URL string `json:"url"`
+	Alt string `json:"alt"`
+}
+
+// Attachment is a linked document (pdf, doc, …) of the body, never fetched.
+type Attachment struct {
+	URL  string `json:"url"`
+	Name string `json:"name"`
+}
+
+// China has had no daylight saving since 1991, so a fixed zone is exact and
+// independent of the machine's zoneinfo.
+var cst = time.FixedZone("CST", 8*3600)
+
+// CST is the fixed +08:00 zone every time of the site is expressed in.
+func CST() *time.Location { return cst }
+
+// ComputeHash is the content hash: sha256 over the normalised title, kicker,
+// subtitle and paragraphs, so markup-only changes are not edits.
+func (a *Article) ComputeHash() string {
+	h := sha256.New()
+	var buf [4096]byte // strings are copied through it: no allocation per paragraph
+	write := func(s string, sep byte) {
+		for len(s) > 0 {
+			n := copy(buf[:], s)
+			h.Write(buf[:n])
+			s = s[n:]
+		}
+		buf[0] = sep
+		h.Write(buf[:1])
+	}
+	write(a.Title, 0)
+	write(a.Kicker, 0)
+	write(a.Subtitle, 0)
+	for _, p := range a.Paragraphs {
+		write(p, 1)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const titleSuffix = "_中华人民共和国最高人民检察院"
+
+var (
+	createPageRE = regexp.MustCompile(`createPageHTML\(\s*'[^']*'\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*'([^']*)'\s*,\s*'([^']*)'\s*,\s*(\d+)\s*\)`)
+	editorRE     = regexp.MustCompile(`责任编辑\s*[：:]\s*([^\]］】]*)`)
+	fieldRE      = regexp.MustCompile(`(发布时间|时间|日期|作者|稿件来源|新闻来源|来源|字体|字号|浏览次数)\s*[：:]`)
+)
+
+// ParseArticle extracts the article of an HTML page. pageURL is where the page
+// was fetched from (any form CanonicalURL accepts); when empty, the URL is taken
+// from the page itself (canonical link, og:url, or rebuilt from its channel,
+// date and manuscriptId). contentType is the HTTP header, if any.
+//
+// Errors are *PageError wrapping ErrNotArticle, ErrChallenge, ErrEmptyBody or
+// ErrOffSite.
+func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
+	utf8Body, _ := DecodeHTML(body, contentType)
+	name := pageURL // "" until known: the caller names the input then
+	if isChallenge(utf8Body) {
+		return nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	if err != nil {
+		return nil, pageErr(name, ErrNotArticle, "unparsable HTML: "+err.Error())
+	}
+	p := newPage(doc, utf8Body)
+
+	tpl := p.findTemplate()
+	if tpl.body == nil {
+		return nil, pageErr(name, ErrNotArticle, p.whyNotArticle())
+	}
+
+	a := &Article{}
+	if err := p.resolveURL(a, pageURL); err != nil {
+		return nil, err
+	}
+	name = a.URL
+	base, _ := url.Parse(a.URL)
+
+	p.fillHeader(a, tpl)
+	if a.Title == "" {
+		return nil, pageErr(name, ErrNotArticle, "no title found")
+	}
+	if a.PublishedAt.IsZero() {
+		return nil, pageErr(name, ErrNotArticle, "no publish date found")
+	}
+
+	a.Paragraphs = paragraphs(tpl.body, tpl.stop)
+	a.Paragraphs = dropHeaderRepeats(a, a.Paragraphs)
+	san := sanitizer{base: base, stop: tpl.stop, sizeHint: len(utf8Body) * 2 / 3}
+	a.BodyHTML = san.render(tpl.body)
+	a.Images, a.Attachments = san.images, san.attachments
+	if len(a.Paragraphs) == 0 && len(a.Images) == 0 && len(a.Attachments) == 0 {
+		return nil, pageErr(name, ErrEmptyBody, tpl.name+" body has no text")
+	}
+	if a.Images == nil {
+		a.Images = []Image{}
+	}
+	if a.Attachments == nil {
+		a.Attachments = []Attachment{}
+	}
+	if a.Paragraphs == nil {
+		a.Paragraphs = []string{}
+	}
+	a.Aliases = []string{}
+	a.ContentHash = a.ComputeHash()
+	return a, nil
+}
+
+// page holds what several extraction steps share.
+type page struct {
+	doc       *goquery.Document
+	raw       []byte
+	meta      map[string]string
+	htmlTitle string
+	first     map[string]*html.Node // indexKeys → first such element
+}
+
+// indexKeys are the elements extraction looks up; one walk finds them all,
+// which costs far less than a selector query each over the whole document.
+var indexKeys = map[string]bool{
+	"#fontzoom": true, "div.detail_tit": true, "div.detail_con": true,
+	"div.detail_extend1": true, "div.wsfbh_detail_con": true, "div.zrbj": true,
+	"div.BreadcrumbNav": true, "div.TRS_Editor": true, "div.Custom_UnionStyle": true,
+	"ul.li_line": true,
+}
+
+func newPage(doc *goquery.Document, raw []byte) *page {
+	p := &page{doc: doc, raw: raw, meta: make(map[string]string, 16), first: make(map[string]*html.Node, len(indexKeys))}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style:
+				return
+			case atom.Title:
+				if p.htmlTitle == "" {
+					p.htmlTitle = NormalizeText(textOf(n))
+				}
+			case atom.Meta:
+				k := attr(n, "name")
+				if k == "" {
+					k = attr(n, "property")
+				}
+				if k != "" {
+					p.meta[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(attr(n, "content"))
+				}
+			}
+			if id := attr(n, "id"); id != "" && indexKeys["#"+id] && p.first["#"+id] == nil {
+				p.first["#"+id] = n
+			}
+			for _, c := range strings.Fields(attr(n, "class")) {
+				k := n.Data + "." + c
+				if indexKeys[k] && p.first[k] == nil {
+					p.first[k] = n
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc.Get(0))
+	return p
+}
+
+// sel wraps nodes of the document in a Selection.
+func (p *page) sel(nodes ...*html.Node) *goquery.Selection {
+	s := *p.doc.Selection
+	s.Nodes = nodes
+	if nodes == nil || nodes[0] == nil {
+		s.Nodes = nil
+	}
+	return &s
+}
+
+// text is the text of an indexed element, or "".
+func (p *page) text(key string) string {
+	if n := p.first[key]; n != nil {
+		return textOf(n)
+	}
+	return ""
+}
+
+// template is the layout a page was recognised as.
+type template struct {
+	name  string
+	title *goquery.Selection // may be empty
+	info  string             // the 时间/作者/来源 line
+	body  *html.Node
+	stop  func(*html.Node) bool
+}
+
+// hasClass scans the class attribute without splitting it: it runs for every
+// element of every body, several times.
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key != "class" {
+			continue
+		}
+		v := a.Val
+		for {
+			i := strings.Index(v, class)
+			if i < 0 {
+				break
+			}
+			end := i + len(class)
+			if (i == 0 || isASCIISpace(v[i-1])) && (end == len(v) || isASCIISpace(v[end])) {
+				return true
+			}
+			v = v[end:]
+		}
+	}
+	return false
+}
+
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// widgetClasses are page furniture that can sit inside a body container.
+var widgetClasses = []string{"zrbj", "xgxw", "share_icon", "extend_font", "bdsharebuttonbox", "detail_extend", "BreadcrumbNav"}
+
+func isWidget(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	id := attr(n, "id")
+	if id == "pageBreak" || id == "xgxw" {
+		return true
+	}
+	for _, c := range widgetClasses {
+		if hasClass(n, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *page) findTemplate() template {
+	d := p.doc
+	if fz := p.first["#fontzoom"]; fz != nil {
+		t := template{name: "detail", body: fz, stop: isWidget}
+		t.title = p.sel(p.first["div.detail_tit"])
+		t.info = p.text("div.detail_extend1")
+		return t
+	}
+	if con := p.first["div.wsfbh_detail_con"]; con != nil {
+		t := template{name: "wsfbh", body: con}
+		t.stop = func(n *html.Node) bool { return isWidget(n) || hasClass(n, "wsfbh_detail_bot") }
+		t.title = d.FindMatcher(q(".wsfbh_detail_tit, .wsfbh_tit, div.detail_tit")).First()
+		t.info = d.FindMatcher(q(".wsfbh_detail_extend, .wsfbh_detail_info, div.detail_extend1")).First().Text()
+		return t
+	}
+	old := p.first["div.TRS_Editor"]
+	if old == nil {
+		old = p.first["div.Custom_UnionStyle"]
+	}
+	if old != nil {
+		t := template{name: "trs", body: old, stop: isWidget}
+		t.title = d.FindMatcher(q("div.detail_tit, .title, h1")).First()
+		t.info = p.findInfoLine(old)
+		return t
+	}
+	if p.looksLikeNonArticle() != "" {
+		return template{}
+	}
+	return p.genericTemplate()
+}
+
+// findInfoLine finds a short element outside the body that carries 来源 or 时间.
+func (p *page) findInfoLine(body *html.Node) string {
+	best := ""
+	p.doc.FindMatcher(q("div, span, p, td")).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if s.FindMatcher(q("div, p, td")).Length() > 0 || isInside(s.Get(0), body) {
+			return true
+		}
+		txt := s.Text()
+		if len(txt) < 600 && (strings.Contains(txt, "来源：") || strings.Contains(txt, "时间：") || strings.Contains(txt, "来源:")) {
+			best = txt
+			return false
+		}
+		return true
+	})
+	return best
+}
+
+// looksLikeNonArticle names the kind of a page that is not an article, or "".
+func (p *page) looksLikeNonArticle() string {
+	t := p.htmlTitle
+	switch {
+	case strings.Contains(t, "404") || strings.Contains(t, "页面不存在") || strings.Contains(t, "找不到") || strings.Contains(t, "错误"):
+		return "error page (title " + quote(t) + ")"
+	case p.first["ul.li_line"] != nil || createPageRE.Match(p.raw):
+		return "list page (ul.li_line / createPageHTML pager)"
+	case t == "中华人民共和国最高人民检察院" || t == "最高人民检察院" || strings.HasPrefix(t, "最高人民检察院首页"):
+		return "homepage (the site answers unknown paths with it)"
+	}
+	return ""
+}
+
+func (p *page) whyNotArticle() string {
+	if why := p.looksLikeNonArticle(); why != "" {
+		return why
+	}
+	return "unknown layout: no article title, date and body found"
+}
+
+func quote(s string) string { return "\u201c" + s + "\u201d" }
+
+func isInside(n, ancestor *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == ancestor {
+			return true
+		}
+	}
+	return false
+}
+
+func shortHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:6])
+}

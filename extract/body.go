@@ -1,0 +1,439 @@
+package extract
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockAtoms end a paragraph before and after themselves.
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Li: true, atom.Ul: true,
+	atom.Ol: true, atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true,
+	atom.Section: true, atom.Article: true, atom.Pre: true, atom.Dl: true,
+	atom.Dt: true, atom.Dd: true, atom.Center: true, atom.Table: true,
+	atom.Tr: true, atom.Hr: true, atom.Header: true, atom.Footer: true,
+	atom.Address: true,
+}
+
+// droppedAtoms never carry body text.
+var droppedAtoms = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true,
+	atom.Object: true, atom.Embed: true, atom.Form: true, atom.Input: true,
+	atom.Button: true, atom.Select: true, atom.Textarea: true, atom.Svg: true,
+	atom.Canvas: true, atom.Template: true, atom.Head: true, atom.Title: true,
+}
+
+// paragraphs lists the text blocks under root in document order. stop, when
+// not nil, marks a node where the body ends (everything from it on is dropped).
+func paragraphs(root *html.Node, stop func(*html.Node) bool) []string {
+	w := paraWalker{stop: stop}
+	for c := root.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
+		w.walk(c)
+	}
+	w.flush()
+	return w.out
+}
+
+type paraWalker struct {
+	stop    func(*html.Node) bool
+	stopped bool
+	// Most paragraphs are one text node: it is kept as is (no copy) in single
+	// until a second one arrives and both move to cur.
+	single string
+	multi  bool
+	cur    []byte
+	out    []string
+}
+
+func (w *paraWalker) text(s string) {
+	switch {
+	case w.multi:
+		w.cur = append(w.cur, s...)
+	case w.single == "":
+		w.single = s
+	default:
+		w.cur = append(append(w.cur[:0], w.single...), s...)
+		w.multi = true
+	}
+}
+
+func (w *paraWalker) flush() {
+	var s string
+	if w.multi {
+		s = NormalizeText(string(w.cur))
+	} else {
+		s = NormalizeText(w.single)
+	}
+	if s != "" {
+		w.out = append(w.out, s)
+	}
+	w.single, w.multi, w.cur = "", false, w.cur[:0]
+}
+
+func (w *paraWalker) walk(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if droppedAtoms[n.DataAtom] {
+		return
+	}
+	if w.stop != nil && w.stop(n) {
+		// Widgets end the body only when they follow it; inside the body
+		// (share buttons, a stray 责任编辑 div) they are skipped.
+		if hasClass(n, "wsfbh_detail_bot") || hasClass(n, "zrbj") || attr(n, "id") == "xgxw" {
+			w.stopped = true
+		}
+		return
+	}
+	switch n.DataAtom {
+	case atom.Br:
+		w.flush()
+		return
+	case atom.Table:
+		w.flush()
+		w.table(n)
+		return
+	}
+	block := blockAtoms[n.DataAtom]
+	if block {
+		w.flush()
+	}
+	for c := n.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
+		w.walk(c)
+	}
+	if block {
+		w.flush()
+	}
+}
+
+// table emits one paragraph per row: its cells' text joined by " | ".
+func (w *paraWalker) table(t *html.Node) {
+	var rows func(*html.Node)
+	rows = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Tr:
+				var cells []string
+				for td := c.FirstChild; td != nil; td = td.NextSibling {
+					if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+						cells = append(cells, NormalizeText(strings.Join(paragraphs(td, nil), " ")))
+					}
+				}
+				if row := strings.Join(cells, " | "); strings.Trim(row, " |") != "" {
+					w.out = append(w.out, row)
+				}
+			case atom.Table: // a nested table is its own set of rows
+				rows(c)
+			case atom.Thead, atom.Tbody, atom.Tfoot:
+				rows(c)
+			}
+		}
+	}
+	rows(t)
+}
+
+// allowedAtoms are the tags kept in body_html.
+var allowedAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Br: true, atom.Strong: true, atom.B: true, atom.Em: true,
+	atom.I: true, atom.U: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Ul: true, atom.Ol: true,
+	atom.Li: true, atom.Table: true, atom.Thead: true, atom.Tbody: true,
+	atom.Tr: true, atom.Th: true, atom.Td: true, atom.Img: true, atom.A: true,
+	atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true,
+}
+
+var attachmentExt = map[string]bool{
+	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true,
+	".wps": true, ".ofd": true, ".zip": true, ".rar": true,
+}
+
+// sanitizer renders the body as reposting-safe HTML and collects images and
+// attachments on the way, so URLs are resolved once.
+type sanitizer struct {
+	base        *url.URL
+	stop        func(*html.Node) bool
+	stopped     bool
+	images      []Image
+	attachments []Attachment
+	seenImg     map[string]bool
+	sizeHint    int // expected output size: growing the buffer costs more
+}
+
+func (s *sanitizer) render(root *html.Node) string {
+	var b strings.Builder
+	b.Grow(s.sizeHint)
+	for c := root.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
+		s.node(&b, c)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// node writes n to b, straight into the one output buffer; blank elements are
+// recognised before anything is written (blank reads only until the first
+// visible character, which is nearly always the first).
+func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		if strings.TrimSpace(n.Data) == "" && strings.ContainsRune(n.Data, '\n') {
+			return // source indentation between blocks
+		}
+		writeEscaped(b, n.Data)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if droppedAtoms[n.DataAtom] {
+		return
+	}
+	if s.stop != nil && s.stop(n) {
+		if hasClass(n, "wsfbh_detail_bot") || hasClass(n, "zrbj") || attr(n, "id") == "xgxw" {
+			s.stopped = true
+		}
+		return
+	}
+	tag := n.DataAtom
+	if tag == atom.Div || tag == atom.Section || tag == atom.Center || tag == atom.Article {
+		if hasBlockChild(n) {
+			s.children(b, n)
+			return
+		}
+		tag = atom.P
+	}
+	if !allowedAtoms[tag] {
+		s.children(b, n) // span, font, …: keep the content, drop the tag
+		return
+	}
+	switch tag {
+	case atom.Br:
+		b.WriteString("<br>")
+		return
+	case atom.Img:
+		s.img(b, n)
+		return
+	}
+	if tag != atom.Td && tag != atom.Th && tag != atom.Tr && blank(n) {
+		s.collectAttachments(n) // an icon-only link to a PDF is still an attachment
+		return                  // empty and &nbsp;-only blocks are noise in a repost
+	}
+	b.WriteByte('<')
+	b.WriteString(tag.String())
+	switch tag {
+	case atom.A:
+		href := absURL(s.base, attr(n, "href"))
+		if href != "" {
+			writeAttr(b, "href", href)
+			s.attachment(href, n)
+		}
+	case atom.Td, atom.Th:
+		for _, k := range []string{"colspan", "rowspan"} {
+			if v := attr(n, k); v != "" {
+				writeAttr(b, k, v)
+			}
+		}
+	}
+	if align := textAlign(attr(n, "style"), attr(n, "align")); align != "" {
+		writeAttr(b, "style", "text-align:"+align)
+	}
+	b.WriteByte('>')
+	s.children(b, n)
+	b.WriteString("</")
+	b.WriteString(tag.String())
+	b.WriteByte('>')
+	if tag == atom.P || tag == atom.Table || tag == atom.Ul || tag == atom.Ol || tag == atom.Figure || tag == atom.Blockquote || (tag >= atom.H1 && tag <= atom.H6) {
+		b.WriteByte('\n')
+	}
+}
+
+func (s *sanitizer) children(b *strings.Builder, n *html.Node) {
+	for c := n.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
+		s.node(b, c)
+	}
+}
+
+// img keeps src (what the browser loads); oldsrc/uploadpic are CMS bookkeeping,
+// used only when src is missing and never written out.
+func (s *sanitizer) img(b *strings.Builder, n *html.Node) {
+	src := absURL(s.base, attr(n, "src"))
+	if src == "" {
+		src = absURL(s.base, attr(n, "oldsrc"))
+	}
+	if src == "" {
+		src = absURL(s.base, attr(n, "uploadpic"))
+	}
+	if src == "" {
+		return
+	}
+	alt := NormalizeText(attr(n, "alt"))
+	b.WriteString("<img")
+	writeAttr(b, "src", src)
+	if alt != "" {
+		writeAttr(b, "alt", alt)
+	}
+	b.WriteByte('>')
+	if s.seenImg == nil {
+		s.seenImg = map[string]bool{}
+	}
+	if !s.seenImg[src] {
+		s.seenImg[src] = true
+		s.images = append(s.images, Image{URL: src, Alt: alt})
+	}
+}
+
+func (s *sanitizer) attachment(href string, a *html.Node) {
+	u, err := url.Parse(href)
+	if err != nil || !attachmentExt[strings.ToLower(path.Ext(u.Path))] {
+		return
+	}
+	for _, at := range s.attachments {
+		if at.URL == href {
+			return
+		}
+	}
+	name := NormalizeText(textOf(a))
+	if name == "" {
+		name = path.Base(u.Path)
+	}
+	s.attachments = append(s.attachments, Attachment{URL: href, Name: name})
+}
+
+func (s *sanitizer) collectAttachments(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.A {
+		if href := absURL(s.base, attr(n, "href")); href != "" {
+			s.attachment(href, n)
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		s.collectAttachments(c)
+	}
+}
+
+func writeAttr(b *strings.Builder, k, v string) {
+	b.WriteByte(' ')
+	b.WriteString(k)
+	b.WriteString(`="`)
+	writeEscaped(b, v)
+	b.WriteByte('"')
+}
+
+// escapeByte marks the bytes writeEscaped must look at.
+var escapeByte = [256]bool{'&': true, '<': true, '>': true, '"': true, '\'': true, '\r': true, 0xE2: true, 0xEF: true}
+
+// writeEscaped is html.EscapeString without the intermediate string; it also
+// drops zero-width characters (U+200B–U+200D as E2 80 8B–8D, U+FEFF as EF BB BF).
+func writeEscaped(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if !escapeByte[s[i]] {
+			continue
+		}
+		var esc string
+		switch s[i] {
+		case 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2] >= 0x8B && s[i+2] <= 0x8D {
+				b.WriteString(s[last:i])
+				i += 2
+				last = i + 1
+			}
+			continue
+		case 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				b.WriteString(s[last:i])
+				i += 2
+				last = i + 1
+			}
+			continue
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '\r':
+			esc = "&#13;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
+
+// textAlign keeps only centre and right alignment, the only styling that
+// carries meaning in these documents (signatures, dates, headings).
+func textAlign(style, align string) string {
+	if strings.EqualFold(align, "center") || strings.EqualFold(align, "right") {
+		return strings.ToLower(align)
+	}
+	for style != "" {
+		decl := style
+		if i := strings.IndexByte(style, ';'); i >= 0 {
+			decl, style = style[:i], style[i+1:]
+		} else {
+			style = ""
+		}
+		k, v, ok := strings.Cut(decl, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "text-align") {
+			continue
+		}
+		v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "!important"))
+		switch {
+		case strings.EqualFold(v, "center"):
+			return "center"
+		case strings.EqualFold(v, "right"):
+			return "right"
+		}
+	}
+	return ""
+}
+
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (blockAtoms[c.DataAtom]) {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports an element with no visible text and no image: what would
+// render as an empty paragraph. Dropped and widget subtrees do not count.
+func blank(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			for _, r := range c.Data {
+				if !isSpace(r) && !isZeroWidth(r) {
+					return false
+				}
+			}
+		case html.ElementNode:
+			if c.DataAtom == atom.Img || c.DataAtom == atom.Table {
+				return false
+			}
+			if !droppedAtoms[c.DataAtom] && !isWidget(c) && !blank(c) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,28 @@
+package extract
+
+import "bytes"
+
+// challengeMarkers are fragments of the interstitials that WAFs used by Chinese
+// government sites serve instead of the page (瑞数, 加速乐, Aliyun, generic).
+var challengeMarkers = [][]byte{
+	[]byte("document.cookie"), []byte("location.reload"), []byte("__jsl_clearance"),
+	[]byte("acw_sc__v2"), []byte("$_ts"), []byte("安全验证"), []byte("滑动验证"),
+	[]byte("访问验证"), []byte("window.location.href=location.href"),
+}
+
+// isChallenge reports an anti-bot page: small, script-driven, with no article
+// container. Real pages are tens of kilobytes; challenges are a few.
+func isChallenge(b []byte) bool {
+	if len(b) > 24<<10 || !bytes.Contains(b, []byte("<script")) {
+		return false
+	}
+	if bytes.Contains(b, []byte("fontzoom")) || bytes.Contains(b, []byte("li_line")) {
+		return false
+	}
+	for _, m := range challengeMarkers {
+		if bytes.Contains(b, m) {
+			return true
+		}
+	}
+	return false
+}

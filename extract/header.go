@@ -1,0 +1,350 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var (
+	metaTimeRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[-\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?`)
+	textDateRE = regexp.MustCompile(`(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?`)
+	digitsRE   = regexp.MustCompile(`^\d+$`)
+)
+
+// resolveURL sets a.URL from pageURL or, when that is empty, from the page.
+func (p *page) resolveURL(a *Article, pageURL string) error {
+	if pageURL != "" {
+		u, err := CanonicalURL(pageURL)
+		if err != nil {
+			return err
+		}
+		a.URL = u
+		return nil
+	}
+	for _, sel := range []string{`link[rel="canonical"]`, `meta[property="og:url"]`} {
+		s := p.doc.Find(sel).First()
+		v, _ := s.Attr("href")
+		if v == "" {
+			v, _ = s.Attr("content")
+		}
+		if v != "" {
+			if u, err := CanonicalURL(v); err == nil {
+				a.URL = u
+				return nil
+			}
+		}
+	}
+	// The live template has no canonical link, but its URL is fully determined
+	// by the channel folder, the first-publication date and the manuscriptId.
+	id := p.meta["manuscriptid"]
+	ch := p.breadcrumbPath("")
+	t, _ := parseMetaTime(p.meta["firstpublishedtime"])
+	if digitsRE.MatchString(id) && ch != "" && !t.IsZero() {
+		a.URL = fmt.Sprintf("%s%s%s/t%s_%s.shtml", Origin, ch, t.Format("200601"), t.Format("20060102"), id)
+		return nil
+	}
+	return pageErr("", ErrNotArticle, "the page names no URL of its own; pass its URL (--url)")
+}
+
+// breadcrumbPath is the channel folder of the breadcrumb's last link.
+// Relative hrefs (old pages use "../") resolve against pageURL when known.
+func (p *page) breadcrumbPath(pageURL string) string {
+	href, _ := p.sel(p.first["div.BreadcrumbNav"]).FindMatcher(q("a[href]")).Last().Attr("href")
+	if href == "" {
+		return ""
+	}
+	var base *url.URL
+	if pageURL != "" {
+		base, _ = url.Parse(pageURL)
+	}
+	u, err := canonicalAgainst(href, base)
+	if err != nil {
+		return ""
+	}
+	return ChannelPathFromURL(u)
+}
+
+func parseMetaTime(s string) (time.Time, bool) {
+	m := metaTimeRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return time.Time{}, false
+	}
+	return dateFromParts(m[1:])
+}
+
+func dateFromParts(m []string) (time.Time, bool) {
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	y, mo, d := n(m[0]), n(m[1]), n(m[2])
+	hh, mm, ss := n(m[3]), n(m[4]), n(m[5])
+	if y < 1949 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, hh, mm, ss, 0, cst)
+	if t.Day() != d { // 2月30日 and the like
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// ParseDate reads a date as the site writes it (2026-08-05, 2026年8月5日,
+// 2026-08-05 09:56, 2026-08-05-09:56:38) in +08:00.
+func ParseDate(s string) (time.Time, bool) {
+	if t, ok := parseMetaTime(s); ok {
+		return t, true
+	}
+	m := textDateRE.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	return dateFromParts(m[1:])
+}
+
+// infoFields splits "时间：… 作者：… 来源：…" into label → value. A value ends
+// where the next label starts, so an empty 作者 never swallows 来源.
+func infoFields(line string) map[string]string {
+	line = NormalizeText(line)
+	out := map[string]string{}
+	locs := fieldRE.FindAllStringSubmatchIndex(line, -1)
+	for i, l := range locs {
+		end := len(line)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		label := line[l[2]:l[3]]
+		v := strings.Trim(NormalizeText(line[l[1]:end]), " 【】[]|｜")
+		switch label {
+		case "发布时间", "日期":
+			label = "时间"
+		case "稿件来源", "新闻来源":
+			label = "来源"
+		}
+		if _, seen := out[label]; !seen {
+			out[label] = v
+		}
+	}
+	return out
+}
+
+func (p *page) fillHeader(a *Article, t template) {
+	// id
+	if id := p.meta["manuscriptid"]; digitsRE.MatchString(id) {
+		a.ID = "spp-" + id
+	} else if id := IDFromURL(a.URL); id != "" {
+		a.ID = id
+	} else {
+		// Not an SPP article URL (generic layout on an odd path): still stable.
+		a.ID = "spp-u" + shortHash(a.URL)
+	}
+
+	// channel
+	a.Channel = p.meta["lanmu"]
+	if a.Channel == "" {
+		a.Channel = NormalizeText(p.sel(p.first["div.BreadcrumbNav"]).FindMatcher(q("span")).Last().Text())
+	}
+	if a.Channel == "" {
+		a.Channel = NormalizeText(p.sel(p.first["div.BreadcrumbNav"]).FindMatcher(q("a")).Last().Text())
+	}
+	a.ChannelPath = p.breadcrumbPath(a.URL)
+	if a.ChannelPath == "" || a.ChannelPath == "/" || a.ChannelPath == "/spp/" {
+		a.ChannelPath = ChannelPathFromURL(a.URL)
+	}
+
+	// title lines
+	a.Kicker, a.Title, a.Subtitle = p.titleLines(t)
+	if a.Title == "" {
+		a.Title = strings.TrimSuffix(p.htmlTitle, titleSuffix)
+	}
+
+	// dates
+	info := infoFields(t.info)
+	if tm, ok := parseMetaTime(p.meta["firstpublishedtime"]); ok {
+		a.PublishedAt = tm
+	} else if tm, ok := ParseDate(info["时间"]); ok {
+		a.PublishedAt = tm
+	} else if m := detailPathRE.FindStringSubmatch(a.URL); m != nil {
+		if tm, ok := dateFromParts([]string{m[1][:4], m[1][4:6], m[1][6:], "", "", ""}); ok {
+			a.PublishedAt = tm
+		}
+	}
+	if tm, ok := parseMetaTime(p.meta["lastmodifiedtime"]); ok {
+		a.ModifiedAt = tm
+	}
+
+	a.Source = info["来源"]
+	a.Author = info["作者"]
+	zrbj := p.text("div.zrbj")
+	if m := editorRE.FindStringSubmatch(NormalizeText(zrbj)); m != nil {
+		a.Editor = NormalizeText(m[1])
+	} else if zrbj == "" {
+		a.Editor = p.meta["author"]
+	}
+}
+
+// titleLines finds kicker (引题), title and subtitle (副题). The CMS marks them
+// either as their own elements or as lines of the title block; the main title is
+// then the line that the <title> element repeats.
+func (p *page) titleLines(t template) (kicker, title, subtitle string) {
+	if t.title != nil && t.title.Length() > 0 {
+		// Own elements for 引题/副题 sit beside the title block (not inside the
+		// body, which is a sibling too and must not be searched).
+		sib := t.title.Siblings()
+		kicker = NormalizeText(sib.FilterMatcher(q(".detail_yt, .yt, .yinti, .kicker, .pretitle")).First().Text())
+		subtitle = NormalizeText(sib.FilterMatcher(q(".detail_ft, .detail_fbt, .fbt, .futi, .subtitle, .sub_title")).First().Text())
+	}
+	if t.title == nil || t.title.Length() == 0 {
+		return kicker, "", subtitle
+	}
+	tn := t.title.Get(0)
+	if named := t.title.FindMatcher(q(".detail_zt, .zt, .main_title, h1, h2")).First(); named.Length() > 0 {
+		if kicker == "" {
+			kicker = NormalizeText(t.title.FindMatcher(q(".detail_yt, .yt, .yinti")).First().Text())
+		}
+		if subtitle == "" {
+			subtitle = NormalizeText(t.title.FindMatcher(q(".detail_ft, .ft, .fbt, .futi")).First().Text())
+		}
+		return kicker, NormalizeText(named.Text()), subtitle
+	}
+	lines := paragraphs(tn, nil)
+	switch len(lines) {
+	case 0:
+		return kicker, "", subtitle
+	case 1:
+		return kicker, lines[0], subtitle
+	}
+	main := strings.TrimSuffix(p.htmlTitle, titleSuffix)
+	idx := -1
+	for i, l := range lines {
+		if l == main {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		// No <title> match: the longest-standing convention is 引题 above a
+		// shorter main title, 副题 below it; with two lines, a short first one
+		// (「某某强调」) is the kicker.
+		if len(lines) == 2 {
+			if runeLen(lines[0]) <= 12 {
+				idx = 1
+			} else {
+				idx = 0
+			}
+		} else {
+			idx = 1
+			if len(lines) > 3 {
+				idx = len(lines) - 2
+			}
+		}
+	}
+	k := strings.Join(lines[:idx], " ")
+	s := strings.Join(lines[idx+1:], " ")
+	if kicker == "" {
+		kicker = k
+	}
+	if subtitle == "" {
+		subtitle = s
+	}
+	return kicker, lines[idx], subtitle
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// dropHeaderRepeats removes leading body paragraphs that repeat the title
+// block, which some editors paste into the body as well.
+func dropHeaderRepeats(a *Article, ps []string) []string {
+	for len(ps) > 0 {
+		switch ps[0] {
+		case a.Title, a.Kicker, a.Subtitle:
+			if ps[0] != "" {
+				ps = ps[1:]
+				continue
+			}
+		}
+		break
+	}
+	return ps
+}
+
+// genericTemplate is the careful fallback for an unknown layout: the element
+// whose direct <p> children hold the most text, with a low share of link text.
+func (p *page) genericTemplate() template {
+	var best *html.Node
+	bestScore := 0
+	p.doc.FindMatcher(q("body *")).Each(func(_ int, s *goquery.Selection) {
+		n := s.Get(0)
+		if n.DataAtom == atom.P || n.DataAtom == atom.Script || isWidget(n) {
+			return
+		}
+		score, count := 0, 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.P {
+				l := runeLen(NormalizeText(textOf(c)))
+				score += l
+				if l > 0 {
+					count++
+				}
+			}
+		}
+		if count < 2 {
+			return
+		}
+		if linkText(n)*2 > score {
+			return
+		}
+		if score > bestScore {
+			best, bestScore = n, score
+		}
+	})
+	if best == nil || bestScore < 80 {
+		return template{}
+	}
+	t := template{name: "generic", body: best, stop: isWidget}
+	t.title = p.doc.FindMatcher(q("h1")).First()
+	if t.title.Length() == 0 {
+		t.title = p.doc.FindMatcher(q("div.detail_tit, .title")).First()
+	}
+	t.info = p.findInfoLine(best)
+	return t
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func linkText(n *html.Node) int {
+	total := 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.A {
+			total += runeLen(NormalizeText(textOf(n)))
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return total
+}

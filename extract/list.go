@@ -1,0 +1,127 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// List is a channel list page.
+type List struct {
+	URL         string     `json:"url"`
+	Channel     string     `json:"channel"`
+	ChannelPath string     `json:"channel_path"`
+	Page        int        `json:"page"`       // 1-based
+	PageCount   int        `json:"page_count"` // from createPageHTML, 1 when absent
+	Total       int        `json:"total"`      // records in the channel, 0 when unknown
+	Items       []ListItem `json:"items"`
+	PageURLs    []string   `json:"page_urls"` // every page of the channel, page 1 first
+}
+
+// ListItem is one link of a list page.
+type ListItem struct {
+	URL   string    `json:"url"` // canonical
+	Title string    `json:"title"`
+	Date  time.Time `json:"date,omitzero"`
+}
+
+// ParseList extracts a channel list page. pageURL is where it was fetched from.
+// Items pointing off-site are dropped; the hidden 相关新闻 block of detail pages
+// (#xgxw, also class commonList_con) is ignored.
+func ParseList(body []byte, pageURL, contentType string) (*List, error) {
+	canon, err := CanonicalURL(pageURL)
+	if err != nil {
+		return nil, err
+	}
+	utf8Body, _ := DecodeHTML(body, contentType)
+	if isChallenge(utf8Body) {
+		return nil, pageErr(canon, ErrChallenge, "small page whose script sets a cookie or reloads")
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	if err != nil {
+		return nil, pageErr(canon, ErrNotList, "unparsable HTML: "+err.Error())
+	}
+	base, _ := url.Parse(canon)
+	l := &List{URL: canon, ChannelPath: ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: []ListItem{}}
+
+	items := doc.FindMatcher(q("div.commonList_con")).Not("#xgxw").FindMatcher(q("ul.li_line > li"))
+	if items.Length() == 0 {
+		items = doc.FindMatcher(q("ul.li_line > li")) // list without its usual wrapper
+	}
+	if items.Length() == 0 {
+		items = doc.FindMatcher(q(".ul_list li")) // pre-2019 权威发布 markup
+	}
+	seen := map[string]bool{}
+	items.Each(func(_ int, li *goquery.Selection) {
+		a := li.FindMatcher(q("a[href]")).First()
+		if a.Length() == 0 {
+			return
+		}
+		href, _ := a.Attr("href")
+		u, err := canonicalAgainst(href, base)
+		if err != nil || seen[u] {
+			return
+		}
+		seen[u] = true
+		title := NormalizeText(a.FindMatcher(q("span.title")).Text())
+		if title == "" {
+			title = NormalizeText(a.Text())
+		}
+		if t, ok := a.Attr("title"); ok && len(t) > len(title) {
+			title = NormalizeText(t) // long titles are cut in the text, whole in @title
+		}
+		date := li.FindMatcher(q("span.data, span.date")).Last().Text()
+		if date == "" {
+			date = li.ChildrenFiltered("span").Last().Text()
+		}
+		it := ListItem{URL: u, Title: title}
+		if t, ok := ParseDate(date); ok {
+			it.Date = t
+		} else if m := detailPathRE.FindStringSubmatch(u); m != nil {
+			it.Date, _ = dateFromParts([]string{m[1][:4], m[1][4:6], m[1][6:], "", "", ""})
+		}
+		l.Items = append(l.Items, it)
+	})
+
+	prefix, ext := "index", "shtml"
+	if m := createPageRE.FindSubmatch(utf8Body); m != nil {
+		l.PageCount, _ = strconv.Atoi(string(m[1]))
+		l.Page, _ = strconv.Atoi(string(m[2]))
+		prefix, ext = string(m[3]), string(m[4])
+		l.Total, _ = strconv.Atoi(string(m[5]))
+		if l.PageCount < 1 {
+			l.PageCount = 1
+		}
+		// The pager counts from 0 on some TRS builds; SPP's is 1-based.
+		if l.Page < 1 {
+			l.Page = 1
+		}
+	} else if len(l.Items) == 0 {
+		return nil, pageErr(canon, ErrNotList, "no ul.li_line items and no createPageHTML pager")
+	}
+	for i := 1; i <= l.PageCount; i++ {
+		name := prefix + "." + ext
+		if i > 1 {
+			name = fmt.Sprintf("%s_%d.%s", prefix, i, ext)
+		}
+		l.PageURLs = append(l.PageURLs, Origin+l.ChannelPath+name)
+	}
+
+	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
+	if l.Channel == "" {
+		l.Channel = NormalizeText(doc.FindMatcher(q("div.BreadcrumbNav span")).Last().Text())
+	}
+	return l, nil
+}
+
+// ListPageURL is the URL of page n (1-based) of the channel at channelPath.
+func ListPageURL(channelPath string, n int) string {
+	if n <= 1 {
+		return Origin + channelPath + "index.shtml"
+	}
+	return fmt.Sprintf("%s%sindex_%d.shtml", Origin, channelPath, n)
+}

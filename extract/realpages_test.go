@@ -1,0 +1,104 @@
+package extract_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sppcrawl/extract"
+)
+
+const realDir = "../../shared/realpages"
+
+func readReal(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(realDir, name))
+	if os.IsNotExist(err) {
+		tb.Skipf("%s absent", realDir)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func TestRealDetailPage(t *testing.T) {
+	b := readReal(t, "spp-jczdal-detail-t20260805_733868.html")
+	for _, pageURL := range []string{"https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", ""} {
+		a, err := extract.ParseArticle(b, pageURL, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks := []struct{ field, got, want string }{
+			{"url", a.URL, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"},
+			{"title", a.Title, "第六十三批指导性案例"},
+			{"kicker", a.Kicker, ""},
+			{"subtitle", a.Subtitle, ""},
+			{"published_at", a.PublishedAt.Format("2006-01-02T15:04:05Z07:00"), "2026-08-05T09:56:38+08:00"},
+			{"modified_at", a.ModifiedAt.Format("2006-01-02T15:04:05Z07:00"), "2026-08-05T09:57:10+08:00"},
+			{"source", a.Source, "高检网"},
+			{"author", a.Author, ""},
+			{"editor", a.Editor, "贾欣然"},
+			{"channel", a.Channel, "指导性案例"},
+			{"channel_path", a.ChannelPath, "/spp/jczdal/"},
+			{"id", a.ID, "spp-733868"},
+			{"paragraphs[0]", a.Paragraphs[0], "关于印发最高人民检察院第六十三批指导性案例的通知"},
+			{"last paragraph", a.Paragraphs[len(a.Paragraphs)-1], "《最高人民法院关于适用<中华人民共和国刑事诉讼法>的解释》（法释〔2021〕1号）第一百四十条"},
+		}
+		for _, c := range checks {
+			if c.got != c.want {
+				t.Errorf("url %q: %s = %q, want %q", pageURL, c.field, c.got, c.want)
+			}
+		}
+		all := strings.Join(a.Paragraphs, "\n")
+		for _, bad := range []string{"责任编辑", "相关新闻", "Copyrights", "京ICP备", "北河沿大街", "字体", "manuscriptPage_N", "当前位置"} {
+			if strings.Contains(all, bad) || strings.Contains(a.BodyHTML, bad) {
+				t.Errorf("%q leaked into the body", bad)
+			}
+		}
+		for _, bad := range []string{"<script", "<span", "style=\"margin", "font-family", "onclick"} {
+			if strings.Contains(a.BodyHTML, bad) {
+				t.Errorf("body_html keeps %q", bad)
+			}
+		}
+		if !strings.Contains(a.BodyHTML, `<p style="text-align:right"><strong>`) && !strings.Contains(a.BodyHTML, `<p style="text-align:right">最高人民检察院`) {
+			t.Errorf("right-aligned signature lost in body_html")
+		}
+	}
+}
+
+func TestRealListPage(t *testing.T) {
+	b := readReal(t, "spp-jczdal-list-index.html")
+	l, err := extract.ParseList(b, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(l.Items), 30; got != want {
+		t.Errorf("items = %d, want %d", got, want)
+	}
+	if l.Page != 1 || l.PageCount != 3 || l.Total != 62 {
+		t.Errorf("page %d of %d, total %d; want 1 of 3, 62", l.Page, l.PageCount, l.Total)
+	}
+	if got, want := l.Items[0].URL, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"; got != want {
+		t.Errorf("first item = %q, want %q", got, want)
+	}
+	if got, want := l.Items[0].Date.Format("2006-01-02"), "2026-08-05"; got != want {
+		t.Errorf("first date = %q, want %q", got, want)
+	}
+	if got, want := l.Channel, "指导性案例"; got != want {
+		t.Errorf("channel = %q, want %q", got, want)
+	}
+	want := []string{
+		"https://www.spp.gov.cn/spp/jczdal/index.shtml",
+		"https://www.spp.gov.cn/spp/jczdal/index_2.shtml",
+		"https://www.spp.gov.cn/spp/jczdal/index_3.shtml",
+	}
+	if strings.Join(l.PageURLs, " ") != strings.Join(want, " ") {
+		t.Errorf("page urls = %v, want %v", l.PageURLs, want)
+	}
+	// The real list page is not an article.
+	if _, err := extract.ParseArticle(b, l.URL, ""); err == nil {
+		t.Error("list page parsed as an article")
+	}
+}

@@ -1,0 +1,107 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Host is the site's canonical host; every stored URL uses it over https.
+const Host = "www.spp.gov.cn"
+
+// Origin is the canonical scheme and host, without a trailing slash.
+const Origin = "https://" + Host
+
+var (
+	detailPathRE = regexp.MustCompile(`/t(\d{8})_(\d+)\.s?html?$`)
+	// The real site links pages with a "#1" style anchor now and then.
+)
+
+// CanonicalURL is the one normalisation every package uses for a page URL:
+// https, host www.spp.gov.cn (bare spp.gov.cn accepted), no fragment, no query,
+// a cleaned path. Relative references resolve against the site root. Any other
+// host is refused with ErrOffSite.
+func CanonicalURL(raw string) (string, error) {
+	return canonicalAgainst(raw, nil)
+}
+
+func canonicalAgainst(raw string, base *url.URL) (string, error) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("canonical url %q: %w", raw, err)
+	}
+	if base == nil {
+		base = &url.URL{Scheme: "https", Host: Host, Path: "/"}
+	}
+	u = base.ResolveReference(u)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", pageErr(raw, ErrOffSite, "scheme "+u.Scheme)
+	}
+	h := strings.ToLower(u.Hostname())
+	if h != Host && h != "spp.gov.cn" {
+		return "", pageErr(raw, ErrOffSite, "host "+u.Host)
+	}
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return Origin + clean, nil
+}
+
+// IsDetailURL reports whether a canonical URL has the shape of an article page
+// (/…/yyyymm/tyyyymmdd_NNN.shtml).
+func IsDetailURL(canonical string) bool {
+	return detailPathRE.MatchString(canonical)
+}
+
+// IDFromURL returns spp-<manuscriptId> from an article URL, or "".
+func IDFromURL(u string) string {
+	m := detailPathRE.FindStringSubmatch(u)
+	if m == nil {
+		return ""
+	}
+	return "spp-" + m[2]
+}
+
+// ChannelPathFromURL is the folder a page lives in, minus the yyyymm folder of
+// article pages: /spp/jczdal/202608/t…shtml and /spp/jczdal/index_2.shtml both
+// give /spp/jczdal/.
+func ChannelPathFromURL(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	dir := path.Dir(pu.Path)
+	if detailPathRE.MatchString(pu.Path) && len(path.Base(dir)) == 6 {
+		dir = path.Dir(dir)
+	}
+	if dir == "/" || dir == "." {
+		return "/"
+	}
+	return dir + "/"
+}
+
+// absURL resolves ref against base and returns it absolute, keeping query and
+// fragment (images and attachments may be on other hosts).
+func absURL(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || strings.HasPrefix(ref, "javascript:") || strings.HasPrefix(ref, "data:") {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	abs := base.ResolveReference(u)
+	if abs.Scheme == "http" && strings.EqualFold(abs.Hostname(), Host) {
+		abs.Scheme = "https"
+	}
+	return abs.String()
+}
