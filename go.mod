@@ -8,3 +8,8 @@ require (
 	golang.org/x/net v0.58.0
 	golang.org/x/text v0.44.0
 )
+
+require (
+	go.etcd.io/bbolt v1.5.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+)

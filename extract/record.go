@@ -1,0 +1,83 @@
+package extract
+
+import "time"
+
+// The records below are shared by the crawler (which produces them) and the
+// store (which keeps them); they live here so neither imports the other.
+
+// RawPage is a fetched page as it came off the wire, kept so extraction can be
+// re-run offline.
+type RawPage struct {
+	URL          string    `json:"url"` // canonical URL of the page
+	Status       int       `json:"status"`
+	ContentType  string    `json:"content_type,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	FetchedAt    time.Time `json:"fetched_at"`
+	Body         []byte    `json:"-"`
+}
+
+// Outcome is what storing an article did.
+type Outcome int
+
+// Outcomes of an upsert.
+const (
+	Created   Outcome = iota + 1 // a new article, with a new seq
+	Unchanged                    // the same URL with the same content
+	Updated                      // the same article with changed content: version+1, new seq
+	Aliased                      // another URL of an article already stored
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Created:
+		return "created"
+	case Unchanged:
+		return "unchanged"
+	case Updated:
+		return "updated"
+	case Aliased:
+		return "aliased"
+	}
+	return "unknown"
+}
+
+// ChannelState is what the crawler remembers of a channel between runs.
+type ChannelState struct {
+	Path         string    `json:"path"`
+	LastRun      time.Time `json:"last_run,omitzero"`
+	NewestURL    string    `json:"newest_url,omitempty"`
+	NewestDate   time.Time `json:"newest_date,omitzero"`
+	PageCount    int       `json:"page_count,omitempty"`
+	Total        int       `json:"total,omitempty"`
+	ETag         string    `json:"etag,omitempty"` // of page 1, for conditional GET
+	LastModified string    `json:"last_modified,omitempty"`
+}
+
+// Failure is a URL that could not be fetched or extracted.
+type Failure struct {
+	URL       string    `json:"url"`
+	Channel   string    `json:"channel,omitempty"` // channel path it was listed in
+	Attempts  int       `json:"attempts"`          // over all runs
+	Status    int       `json:"status,omitempty"`  // last HTTP status, 0 for transport errors
+	LastError string    `json:"last_error"`
+	LastTry   time.Time `json:"last_try"`
+	NextRetry time.Time `json:"next_retry,omitzero"`
+	Gone      bool      `json:"gone,omitempty"` // 404/410 or not an article: never retried
+}
+
+// RunSummary is the one-line account of a crawl.
+type RunSummary struct {
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	Channels  int       `json:"channels"`
+	ListPages int       `json:"list_pages"`
+	Created   int       `json:"created"`
+	Updated   int       `json:"updated"`
+	Unchanged int       `json:"unchanged"`
+	Aliased   int       `json:"aliased"`
+	Failures  int       `json:"failures"`
+	Requests  int       `json:"requests"`
+	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
+	Error     string    `json:"error,omitempty"`
+}

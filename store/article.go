@@ -1,0 +1,456 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// recordVersion is the version of the encoding of one stored article.
+const recordVersion = 1
+
+// record is how an article is stored.
+type record struct {
+	V       int              `json:"v"`
+	Article *extract.Article `json:"article"`
+	History []Revision       `json:"history,omitempty"`
+}
+
+// Revision is an earlier content of an article.
+type Revision struct {
+	Version     int       `json:"version"`
+	ContentHash string    `json:"content_hash"`
+	Title       string    `json:"title"`
+	From        time.Time `json:"from"`  // when that content was first stored
+	Until       time.Time `json:"until"` // when it was replaced
+}
+
+// Stored is an article with what the store knows about it beyond the article.
+type Stored struct {
+	*extract.Article
+	LastCheckedAt time.Time
+	History       []Revision
+}
+
+// Result is what an Upsert did.
+type Result struct {
+	Outcome extract.Outcome
+	ID      string
+	Seq     uint64 // the article's seq after the upsert
+	Version int
+}
+
+// Upsert stores a freshly extracted article and, when raw is not nil, the page
+// it came from, in one transaction:
+//
+//   - Created: a new id and new content; a new seq.
+//   - Unchanged: the same URL (or alias) with the same content hash; only
+//     last_checked_at moves.
+//   - Updated: the same id with changed content; version+1, a new seq (pullers
+//     see it once more) and the old hash in the history.
+//   - Aliased: another URL with the same id, or new content-identical to a stored
+//     article; the URL joins that article's aliases, no new seq.
+//
+// The canonical URL is the first one seen, except that a URL in the article's
+// own channel (channel_path) replaces one in another channel; the replaced URL
+// becomes an alias, so every URL ever seen resolves with GetByURL.
+func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (Result, error) {
+	if a == nil || a.ID == "" || a.URL == "" {
+		return Result{}, errors.New("upsert: article without id or url")
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	if db.readOnly {
+		return Result{}, ErrReadOnly
+	}
+	if a.ContentHash == "" {
+		a.ContentHash = a.ComputeHash()
+	}
+	// Work that needs no lock happens before the transaction: compressing the
+	// raw page is the expensive part, and is skipped for a page already stored
+	// with the same content (the commonest case on a re-crawl).
+	unchanged := false
+	if raw != nil {
+		db.bolt.View(func(tx *bolt.Tx) error {
+			r, err := getRecord(tx.Bucket(bucketArticles), a.ID)
+			unchanged = err == nil && r != nil && r.Article.ContentHash == a.ContentHash &&
+				(r.Article.URL == a.URL || slices.Contains(r.Article.Aliases, a.URL))
+			return nil
+		})
+	}
+	var rawVal []byte
+	if raw != nil && !unchanged {
+		var err error
+		if rawVal, err = encodeRaw(raw); err != nil {
+			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
+		}
+	}
+	now := db.now()
+	var res Result
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		var err error
+		res, err = upsertTx(tx, a, rawVal, now)
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("upsert %s into %s: %w", a.URL, db.path, err)
+	}
+	if unchanged && res.Outcome == extract.Updated {
+		// Another writer changed the article between the check and the
+		// transaction: the raw page skipped above belongs to this version.
+		if rawVal, err = encodeRaw(raw); err == nil {
+			err = db.write(ctx, func(tx *bolt.Tx) error { return putRaw(tx, a.ID, rawVal) })
+		}
+		if err != nil {
+			return res, fmt.Errorf("upsert %s into %s: raw page: %w", a.URL, db.path, err)
+		}
+	}
+	return res, nil
+}
+
+func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+	articles := tx.Bucket(bucketArticles)
+	hashes := tx.Bucket(bucketHashes)
+
+	old, err := getRecord(articles, in.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	if old == nil {
+		// New content identical to a stored article under another id.
+		if otherID := hashes.Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
+			other, err := getRecord(articles, string(otherID))
+			if err != nil {
+				return Result{}, err
+			}
+			if other != nil {
+				return alias(tx, other, in.URL, now)
+			}
+		}
+		return create(tx, in, rawVal, now)
+	}
+	a := old.Article
+	if in.URL != a.URL && !slices.Contains(a.Aliases, in.URL) {
+		return alias(tx, old, in.URL, now)
+	}
+	if in.ContentHash == a.ContentHash {
+		if err := tx.Bucket(bucketChecked).Put([]byte(a.ID), u64(uint64(now.UnixNano()))); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+	}
+
+	// Updated: the new content under the article's identity.
+	n := *in
+	n.URL, n.Aliases = a.URL, a.Aliases
+	n.Version = a.Version + 1
+	n.FirstSeenAt = a.FirstSeenAt
+	n.UpdatedAt = now
+	if n.FetchedAt.IsZero() {
+		n.FetchedAt = now
+	}
+	hist := append(old.History, Revision{Version: a.Version, ContentHash: a.ContentHash, Title: a.Title, From: a.UpdatedAt, Until: now})
+	seqB := tx.Bucket(bucketSeq)
+	if err := seqB.Delete(u64(a.Seq)); err != nil {
+		return Result{}, err
+	}
+	if n.Seq, err = seqB.NextSequence(); err != nil {
+		return Result{}, err
+	}
+	if err := seqB.Put(u64(n.Seq), []byte(n.ID)); err != nil {
+		return Result{}, err
+	}
+	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
+		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := hashes.Put([]byte(n.ContentHash), []byte(n.ID)); err != nil {
+		return Result{}, err
+	}
+	if err := moveChanIdx(tx, a, &n); err != nil {
+		return Result{}, err
+	}
+	if err := putRecord(articles, &record{V: recordVersion, Article: &n, History: hist}); err != nil {
+		return Result{}, err
+	}
+	if err := tx.Bucket(bucketChecked).Put([]byte(n.ID), u64(uint64(now.UnixNano()))); err != nil {
+		return Result{}, err
+	}
+	if err := putRaw(tx, n.ID, rawVal); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: extract.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
+}
+
+func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+	n := *in
+	n.Aliases = []string{}
+	n.Version = 1
+	n.FirstSeenAt, n.UpdatedAt = now, now
+	if n.FetchedAt.IsZero() {
+		n.FetchedAt = now
+	}
+	seqB := tx.Bucket(bucketSeq)
+	var err error
+	if n.Seq, err = seqB.NextSequence(); err != nil {
+		return Result{}, err
+	}
+	id := []byte(n.ID)
+	for _, kv := range []struct {
+		b    []byte
+		k, v []byte
+	}{
+		{bucketSeq, u64(n.Seq), id},
+		{bucketURLs, []byte(n.URL), id},
+		{bucketHashes, []byte(n.ContentHash), id},
+		{bucketChecked, id, u64(uint64(now.UnixNano()))},
+		{bucketChanIdx, chanKey(&n), nil},
+	} {
+		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := putRecord(tx.Bucket(bucketArticles), &record{V: recordVersion, Article: &n}); err != nil {
+		return Result{}, err
+	}
+	if err := putRaw(tx, n.ID, rawVal); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: extract.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
+}
+
+// alias adds url to an existing article (see Upsert for which URL stays
+// canonical).
+func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
+	a := r.Article
+	if url != a.URL && !slices.Contains(a.Aliases, url) {
+		home := a.ChannelPath != "" && extract.ChannelPathFromURL(url) == a.ChannelPath &&
+			extract.ChannelPathFromURL(a.URL) != a.ChannelPath
+		if home {
+			a.Aliases = append(a.Aliases, a.URL)
+			a.URL = url
+		} else {
+			a.Aliases = append(a.Aliases, url)
+		}
+		slices.Sort(a.Aliases)
+		if err := putRecord(tx.Bucket(bucketArticles), r); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {
+		return Result{}, err
+	}
+	if err := tx.Bucket(bucketChecked).Put([]byte(a.ID), u64(uint64(now.UnixNano()))); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: extract.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+}
+
+func chanKey(a *extract.Article) []byte {
+	k := make([]byte, 0, len(a.ChannelPath)+1+8+len(a.ID))
+	k = append(k, a.ChannelPath...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, uint64(a.PublishedAt.Unix()))
+	return append(k, a.ID...)
+}
+
+func moveChanIdx(tx *bolt.Tx, old, n *extract.Article) error {
+	ok, nk := chanKey(old), chanKey(n)
+	if bytes.Equal(ok, nk) {
+		return nil
+	}
+	b := tx.Bucket(bucketChanIdx)
+	if err := b.Delete(ok); err != nil {
+		return err
+	}
+	return b.Put(nk, nil)
+}
+
+func getRecord(b *bolt.Bucket, id string) (*record, error) {
+	v := b.Get([]byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	// Unmarshal copies: nothing of v survives the transaction.
+	var r record
+	if err := json.Unmarshal(v, &r); err != nil {
+		return nil, fmt.Errorf("decode article %s: %w", id, err)
+	}
+	if r.V > recordVersion {
+		return nil, fmt.Errorf("decode article %s: record version %d is newer than %d", id, r.V, recordVersion)
+	}
+	if r.Article == nil {
+		return nil, fmt.Errorf("decode article %s: empty record", id)
+	}
+	return &r, nil
+}
+
+func putRecord(b *bolt.Bucket, r *record) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(r.Article.ID), v)
+}
+
+// Get returns the article with the given id, or ErrNotFound.
+func (db *DB) Get(ctx context.Context, id string) (*Stored, error) {
+	var s *Stored
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		s, err = getStored(tx, id)
+		return err
+	})
+	return s, err
+}
+
+func getStored(tx *bolt.Tx, id string) (*Stored, error) {
+	r, err := getRecord(tx.Bucket(bucketArticles), id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
+	}
+	s := &Stored{Article: r.Article, History: r.History}
+	if v := tx.Bucket(bucketChecked).Get([]byte(id)); len(v) == 8 {
+		s.LastCheckedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).In(extract.CST())
+	}
+	return s, nil
+}
+
+// GetByURL returns the article stored under url, canonical or alias.
+func (db *DB) GetByURL(ctx context.Context, url string) (*Stored, error) {
+	var s *Stored
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketURLs).Get([]byte(url))
+		if id == nil {
+			return fmt.Errorf("article at %s: %w", url, ErrNotFound)
+		}
+		var err error
+		s, err = getStored(tx, string(id))
+		return err
+	})
+	return s, err
+}
+
+// HasURL reports whether url is stored (as canonical URL or alias).
+func (db *DB) HasURL(ctx context.Context, url string) (bool, error) {
+	var ok bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bucketURLs).Get([]byte(url)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// Since returns up to limit articles with seq > after, in seq order. An
+// article updated since appears once, at its new seq.
+func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
+	var out []*extract.Article
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketSeq).Cursor()
+		for k, id := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, id = c.Next() {
+			r, err := getRecord(articles, string(id))
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				return fmt.Errorf("seq %d points to missing article %s", binary.BigEndian.Uint64(k), id)
+			}
+			out = append(out, r.Article)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ForEach calls fn for every article in seq order until fn returns an error.
+// The transaction stays open meanwhile: fn must not write to the archive.
+func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketSeq).Cursor()
+		for k, id := c.Seek(u64(after + 1)); k != nil; k, id = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, err := getRecord(articles, string(id))
+			if err != nil {
+				return err
+			}
+			if r == nil {
+				continue
+			}
+			if err := fn(r.Article); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LastSeq is the highest seq handed out so far.
+func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
+	var s uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		s = tx.Bucket(bucketSeq).Sequence()
+		return nil
+	})
+	return s, err
+}
+
+// Count is the number of articles.
+func (db *DB) Count(ctx context.Context) (int, error) {
+	var n int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketArticles).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// ChannelCount is the number of articles of one channel and the newest of them.
+type ChannelCount struct {
+	Path     string    `json:"channel_path"`
+	Articles int       `json:"articles"`
+	NewestID string    `json:"newest_id"`
+	Newest   time.Time `json:"newest_published_at"`
+}
+
+// CountByChannel counts articles per channel_path, reading only the index.
+func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
+	var out []ChannelCount
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketChanIdx).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 || len(k) < i+9 {
+				continue
+			}
+			path := string(k[:i])
+			if len(out) == 0 || out[len(out)-1].Path != path {
+				out = append(out, ChannelCount{Path: path})
+			}
+			cc := &out[len(out)-1]
+			cc.Articles++
+			// Keys sort by publish time within a channel: the last one is newest.
+			cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(k[i+1:i+9])), 0).In(extract.CST())
+			cc.NewestID = string(k[i+9:])
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,185 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+// TestCrashChild is the child of TestCrash: it upserts from several goroutines
+// until killed, printing "committed <id>" after each Upsert returns.
+func TestCrashChild(t *testing.T) {
+	path := os.Getenv("SPPCRAWL_CRASH_DB")
+	if path == "" {
+		t.Skip("child of TestCrash only")
+	}
+	db, err := store.Open(path, store.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		fmt.Println("open error:", err)
+		os.Exit(2)
+	}
+	run := os.Getenv("SPPCRAWL_CRASH_RUN")
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				id := fmt.Sprintf("spp-%s%d%06d", run, g, i)
+				a := newArticle(id, "https://www.spp.gov.cn/spp/tt/202608/t20260805_"+strings.TrimPrefix(id, "spp-")+".shtml", "正文 "+id)
+				raw := rawFor(a)
+				raw.Body = []byte(strings.Repeat("<p>正文</p>", 2000))
+				if _, err := db.Upsert(context.Background(), a, raw); err != nil {
+					fmt.Println("upsert error:", err)
+					os.Exit(2)
+				}
+				mu.Lock()
+				fmt.Println("committed", id)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestCrash SIGKILLs a child that is upserting, 20 times at random moments;
+// after each, the archive opens, holds every article the child reported as
+// committed exactly once, and its seqs are unique and increasing.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("re-executes the test binary")
+	}
+	path := filepath.Join(t.TempDir(), "crash.db")
+	committed := map[string]bool{}
+	for run := range 20 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SPPCRAWL_CRASH_DB="+path, fmt.Sprint("SPPCRAWL_CRASH_RUN=", run%10, run/10))
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		// Wait for the first commit, so every kill lands mid-stream.
+		deadline := time.After(30 * time.Second)
+		kill := time.After(time.Hour)
+		started := false
+	read:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break read
+				}
+				id, found := strings.CutPrefix(l, "committed ")
+				if !found {
+					t.Fatalf("child: %s", l)
+				}
+				committed[id] = true
+				if !started {
+					started = true
+					kill = time.After(time.Duration(rand.IntN(150)) * time.Millisecond)
+				}
+			case <-kill:
+				cmd.Process.Signal(syscall.SIGKILL)
+				kill = time.After(time.Hour)
+			case <-deadline:
+				cmd.Process.Kill()
+				t.Fatal("child made no progress")
+			}
+		}
+		cmd.Wait()
+
+		db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatalf("run %d: open after SIGKILL: %v", run, err)
+		}
+		ctx := context.Background()
+		seen := map[string]bool{}
+		var last uint64
+		err = db.ForEach(ctx, 0, func(a *extract.Article) error {
+			if seen[a.ID] {
+				return fmt.Errorf("%s twice", a.ID)
+			}
+			seen[a.ID] = true
+			if a.Seq <= last {
+				return fmt.Errorf("seq %d after %d", a.Seq, last)
+			}
+			last = a.Seq
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		for id := range committed {
+			if !seen[id] {
+				t.Fatalf("run %d: committed %s is missing", run, id)
+			}
+		}
+		if n, _ := db.Count(ctx); n != len(seen) {
+			t.Fatalf("run %d: count %d, seq index %d", run, n, len(seen))
+		}
+		db.Close()
+	}
+	t.Logf("%d articles committed over 20 kills", len(committed))
+}
+
+// TestConcurrentReaders runs readers against a writer (meant for -race).
+func TestConcurrentReaders(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	const n = 200
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range n {
+			a := newArticle(fmt.Sprint("spp-", i), fmt.Sprintf("https://www.spp.gov.cn/spp/tt/202608/t20260805_%d.shtml", i), fmt.Sprint("正文", i))
+			if _, err := db.Upsert(ctx, a, rawFor(a)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	for range 4 {
+		wg.Go(func() {
+			var after uint64
+			for seen := 0; seen < n; {
+				got, err := db.Since(ctx, after, 17)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for _, a := range got {
+					if a.Seq <= after {
+						t.Errorf("seq %d not after %d", a.Seq, after)
+					}
+					after = a.Seq
+					seen++
+					a.Title += "!" // readers own what they get
+				}
+				db.Count(ctx)
+				db.CountByChannel(ctx)
+			}
+		})
+	}
+	wg.Wait()
+}

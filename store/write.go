@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrClosed: the archive was closed.
+var ErrClosed = errors.New("archive closed")
+
+// Writes go through one goroutine that commits whatever has queued up since
+// the last commit in a single transaction (group commit). Unlike bbolt's
+// Batch there is no timer: a lone writer commits at once, and concurrent
+// writers share one fsync. If a group fails, each write is retried alone, so
+// one bad write cannot fail another.
+
+type writeOp struct {
+	fn   func(*bolt.Tx) error
+	done chan error
+}
+
+type writer struct {
+	mu     sync.RWMutex // held for reading while sending, for writing to close
+	closed bool
+	ops    chan *writeOp
+	wg     sync.WaitGroup
+}
+
+const maxGroup = 512
+
+func (db *DB) startWriter() {
+	db.w.ops = make(chan *writeOp, maxGroup)
+	db.w.wg.Go(func() {
+		group := make([]*writeOp, 0, maxGroup)
+		for op := range db.w.ops {
+			group = append(group[:0], op)
+		drain:
+			for len(group) < maxGroup {
+				select {
+				case o, ok := <-db.w.ops:
+					if !ok {
+						break drain
+					}
+					group = append(group, o)
+				default:
+					break drain
+				}
+			}
+			db.commitGroup(group)
+		}
+	})
+}
+
+func (db *DB) commitGroup(group []*writeOp) {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, op := range group {
+			if err := op.fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || len(group) == 1 {
+		for _, op := range group {
+			op.done <- err
+		}
+		return
+	}
+	for _, op := range group {
+		op.done <- db.bolt.Update(op.fn)
+	}
+}
+
+// write runs fn in a write transaction, grouped with concurrent writes. fn may
+// run more than once (after a failed group) and must set its results afresh.
+func (db *DB) write(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if db.readOnly {
+		return ErrReadOnly
+	}
+	op := &writeOp{fn: fn, done: make(chan error, 1)}
+	db.w.mu.RLock()
+	if db.w.closed {
+		db.w.mu.RUnlock()
+		return ErrClosed
+	}
+	db.w.ops <- op
+	db.w.mu.RUnlock()
+	// Once queued, the write is carried out even if ctx ends meanwhile: the
+	// caller learns its fate rather than guessing.
+	return <-op.done
+}
+
+func (db *DB) stopWriter() {
+	if db.w.ops == nil {
+		return
+	}
+	db.w.mu.Lock()
+	if !db.w.closed {
+		db.w.closed = true
+		close(db.w.ops)
+	}
+	db.w.mu.Unlock()
+	db.w.wg.Wait()
+}
