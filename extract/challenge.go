@@ -26,3 +26,10 @@ func isChallenge(b []byte) bool {
 	}
 	return false
 }
+
+// IsChallenge reports whether a response body is an anti-bot challenge page
+// rather than content (any charset).
+func IsChallenge(body []byte, contentType string) bool {
+	b, _ := DecodeHTML(body, contentType)
+	return isChallenge(b)
+}

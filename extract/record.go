@@ -42,6 +42,14 @@ func (o Outcome) String() string {
 	return "unknown"
 }
 
+// UpsertResult is what storing an article did.
+type UpsertResult struct {
+	Outcome Outcome
+	ID      string
+	Seq     uint64 // the article's seq after the upsert
+	Version int
+}
+
 // ChannelState is what the crawler remembers of a channel between runs.
 type ChannelState struct {
 	Path         string    `json:"path"`
@@ -76,7 +84,8 @@ type RunSummary struct {
 	Updated   int       `json:"updated"`
 	Unchanged int       `json:"unchanged"`
 	Aliased   int       `json:"aliased"`
-	Failures  int       `json:"failures"`
+	Failures  int       `json:"failures"` // pages that failed and will be retried
+	Gone      int       `json:"gone"`     // pages found gone (404/410, not an article)
 	Requests  int       `json:"requests"`
 	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
 	Error     string    `json:"error,omitempty"`

@@ -42,12 +42,7 @@ type Stored struct {
 }
 
 // Result is what an Upsert did.
-type Result struct {
-	Outcome extract.Outcome
-	ID      string
-	Seq     uint64 // the article's seq after the upsert
-	Version int
-}
+type Result = extract.UpsertResult
 
 // Upsert stores a freshly extracted article and, when raw is not nil, the page
 // it came from, in one transaction:

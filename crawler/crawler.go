@@ -1,0 +1,269 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"sppcrawl/extract"
+)
+
+// Sentinel errors; check with errors.Is.
+var (
+	// ErrBlocked: the site answered with an anti-bot challenge; the run stopped.
+	ErrBlocked = errors.New("blocked by an anti-bot challenge page")
+	// ErrInterrupted: the run was stopped by a signal; what was fetched is stored.
+	ErrInterrupted = errors.New("interrupted")
+	// ErrOffSite: a URL or redirect outside www.spp.gov.cn (and the origin).
+	ErrOffSite = extract.ErrOffSite
+)
+
+// Sink is what the crawler needs of the archive; *store.DB satisfies it.
+type Sink interface {
+	Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (extract.UpsertResult, error)
+	HasURL(ctx context.Context, url string) (bool, error)
+	Count(ctx context.Context) (int, error)
+	ChannelState(ctx context.Context, path string) (extract.ChannelState, error)
+	PutChannelState(ctx context.Context, st extract.ChannelState) error
+	RecordFailure(ctx context.Context, f extract.Failure) (extract.Failure, error)
+	ClearFailure(ctx context.Context, url string) error
+	Failure(ctx context.Context, url string) (extract.Failure, bool, error)
+	Failures(ctx context.Context, due bool, now time.Time) ([]extract.Failure, error)
+	PutRun(ctx context.Context, r extract.RunSummary) error
+}
+
+// Config tunes a Crawler; zero values take the defaults below.
+type Config struct {
+	Origin       string        // fetch from this mirror instead of https://www.spp.gov.cn
+	Channels     []Channel     // default: Channels
+	Full         bool          // walk every list page (backfill)
+	Refresh      bool          // re-fetch stored articles met on the walk
+	Since        time.Time     // stop paging at items older than this
+	MaxPages     int           // list pages per channel, 0 = no limit
+	Delay        time.Duration // between requests, plus up to half again of jitter (default 1s)
+	Parallel     int           // requests in flight (default 2)
+	UserAgent    string        // default "sppcrawl/<version> (+https://…)"
+	IgnoreRobots bool          // robots.txt is honoured unless set
+	MaxBody      int           // bytes, default 8 MiB
+	Timeout      time.Duration // per request, default 30s
+	MaxAttempts  int           // per URL per run, default 4
+	RetryBase    time.Duration // first backoff, default 2s; doubles per attempt
+	RetryMax     time.Duration // longest wait for one retry (Retry-After too), default 2m
+	Transport    http.RoundTripper
+	Logger       *slog.Logger
+	Progress     io.Writer     // a terminal to draw a progress bar on, or nil
+	LogEvery     time.Duration // progress log line period when Progress is nil (default 10s)
+	Now          func() time.Time
+}
+
+// Version is reported in the default User-Agent.
+var Version = "dev"
+
+// DefaultUserAgent names sppcrawl, its version and where to learn about it.
+func DefaultUserAgent() string {
+	return "sppcrawl/" + Version + " (archive of www.spp.gov.cn announcements; polite crawler)"
+}
+
+// Crawler fetches pages; one value serves many runs, one at a time.
+type Crawler struct {
+	cfg    Config
+	sink   Sink
+	log    *slog.Logger
+	origin *url.URL
+	tr     *transport
+}
+
+// New checks cfg and fills in defaults.
+func New(cfg Config, sink Sink) (*Crawler, error) {
+	if cfg.Origin == "" {
+		cfg.Origin = extract.Origin
+	}
+	origin, err := url.Parse(strings.TrimRight(cfg.Origin, "/"))
+	if err != nil || (origin.Scheme != "http" && origin.Scheme != "https") || origin.Host == "" {
+		return nil, fmt.Errorf("origin %q: want http(s)://host[:port]", cfg.Origin)
+	}
+	if len(cfg.Channels) == 0 {
+		cfg.Channels = Channels
+	}
+	if cfg.Delay < 0 {
+		cfg.Delay = 0
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 2
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent()
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 8 << 20
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 4
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 2 * time.Second
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = 2 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.LogEvery <= 0 {
+		cfg.LogEvery = 10 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	base := cfg.Transport
+	if base == nil {
+		base = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConnsPerHost:   cfg.Parallel + 2,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   15 * time.Second,
+			ResponseHeaderTimeout: cfg.Timeout,
+		}
+	}
+	if origin.String() == extract.Origin {
+		origin = nil // no rewriting
+	}
+	return &Crawler{cfg: cfg, sink: sink, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin}}, nil
+}
+
+// Requests is the number of HTTP requests made so far (robots.txt included).
+func (c *Crawler) Requests() int64 { return c.tr.requests.Load() }
+
+// newCollector builds a collector with every setting explicit, so COLLY_*
+// environment variables cannot change behaviour behind the operator's back.
+func (c *Crawler) newCollector(ctx context.Context, async bool) *colly.Collector {
+	col := colly.NewCollector(colly.StdlibContext(ctx))
+	col.UserAgent = c.cfg.UserAgent
+	col.MaxDepth = 0
+	col.MaxRequests = 0
+	col.AllowedDomains = nil // hosts are checked by canonicalOf and the redirect policy
+	col.DisallowedDomains = nil
+	col.URLFilters, col.DisallowedURLFilters = nil, nil
+	col.AllowURLRevisit = false
+	col.IgnoreRobotsTxt = c.cfg.IgnoreRobots
+	col.MaxBodySize = c.cfg.MaxBody + 1 // one byte more tells "too big" from "exactly the cap"
+	col.CacheDir = ""
+	col.DetectCharset = false // extract decodes, from the bytes as served
+	col.ParseHTTPErrorResponse = true
+	col.TraceHTTP = false
+	col.Async = async
+	col.WithTransport(c.tr)
+	col.SetRequestTimeout(c.cfg.Timeout)
+	col.SetRedirectHandler(c.redirectPolicy)
+	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: c.cfg.Parallel, Delay: c.cfg.Delay, RandomDelay: c.cfg.Delay / 2})
+	col.OnRequest(func(r *colly.Request) {
+		r.Headers.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+		r.Headers.Set("Accept-Language", "zh-CN,zh;q=0.9")
+	})
+	return col
+}
+
+// redirectPolicy refuses redirects off the site (and off the origin) and
+// loops; colly has already refused revisits.
+func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return fmt.Errorf("redirect loop: %d redirects, last to %s", len(via), req.URL)
+	}
+	if !c.allowedHost(req.URL) {
+		return fmt.Errorf("refused redirect to %s: %w", req.URL, ErrOffSite)
+	}
+	return nil
+}
+
+func (c *Crawler) allowedHost(u *url.URL) bool {
+	h := strings.ToLower(u.Hostname())
+	if h == extract.Host || h == "spp.gov.cn" {
+		return true
+	}
+	return c.origin != nil && strings.EqualFold(u.Host, c.origin.Host)
+}
+
+// canonicalOf maps a fetched URL (possibly on the origin) back to the canonical
+// https://www.spp.gov.cn URL.
+func (c *Crawler) canonicalOf(u *url.URL) (string, error) {
+	if c.origin != nil && strings.EqualFold(u.Host, c.origin.Host) {
+		v := *u
+		v.Scheme, v.Host = "https", extract.Host
+		u = &v
+	}
+	return extract.CanonicalURL(u.String())
+}
+
+// backoff is the wait before retry number attempt (1-based): exponential with
+// full jitter over its upper half, so parallel retries do not synchronise.
+func (c *Crawler) backoff(attempt int) time.Duration {
+	d := c.cfg.RetryBase << (attempt - 1)
+	if d > c.cfg.RetryMax || d <= 0 {
+		d = c.cfg.RetryMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryAfter reads a Retry-After header (seconds or HTTP date).
+func retryAfter(h *http.Header, now time.Time) time.Duration {
+	if h == nil {
+		return 0
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	var secs int
+	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// isHTML accepts text/html and XHTML, and answers without a useful type whose
+// bytes sniff as HTML (static mirrors serve .shtml as octet-stream).
+func isHTML(contentType string, body []byte) bool {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.HasPrefix(ct, "text/html"), strings.HasPrefix(ct, "application/xhtml"):
+		return true
+	case ct == "", strings.HasPrefix(ct, "application/octet-stream"), strings.HasPrefix(ct, "text/plain"):
+		return strings.HasPrefix(http.DetectContentType(body), "text/html")
+	}
+	return false
+}
+
+// retryable transport errors: timeouts, resets, truncated answers.
+func retryableErr(err error) bool {
+	if err == nil || errors.Is(err, ErrOffSite) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection reset", "EOF", "broken pipe", "timeout", "connection refused", "server closed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}

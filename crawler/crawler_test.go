@@ -1,0 +1,428 @@
+package crawler_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sppcrawl/crawler"
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+var _ crawler.Sink = (*store.DB)(nil)
+
+func openStore(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(filepath.Join(tb.TempDir(), "a.db"), store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func testConfig(origin string) crawler.Config {
+	return crawler.Config{
+		Origin: origin, Delay: 0, Parallel: 4, Timeout: 2 * time.Second,
+		RetryBase: 5 * time.Millisecond, RetryMax: 3 * time.Second,
+		Logger: slog.New(slog.DiscardHandler),
+	}
+}
+
+func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Sink) extract.RunSummary {
+	tb.Helper()
+	c, err := crawler.New(cfg, db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum, err := c.Run(context.Background())
+	if err != nil {
+		tb.Fatalf("run: %v (summary %+v)", err, sum)
+	}
+	return sum
+}
+
+// siteArticles counts the distinct articles of the site (by manuscript id).
+func siteArticles(s *site) map[string]bool {
+	ids := map[string]bool{}
+	for _, p := range s.detailPaths() {
+		ids[extract.IDFromURL(p)] = true
+	}
+	return ids
+}
+
+// checkArchive asserts every article of the site is stored exactly once.
+func checkArchive(t *testing.T, db *store.DB, s *site) {
+	t.Helper()
+	ctx := context.Background()
+	want := siteArticles(s)
+	seen := map[string]bool{}
+	err := db.ForEach(ctx, 0, func(a *extract.Article) error {
+		if seen[a.ID] {
+			return fmt.Errorf("%s stored twice", a.ID)
+		}
+		seen[a.ID] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range want {
+		if !seen[id] {
+			t.Errorf("%s not stored", id)
+		}
+	}
+	if n, _ := db.Count(ctx); n != len(want) {
+		t.Errorf("archive holds %d articles, site has %d", n, len(want))
+	}
+	for _, p := range s.detailPaths() {
+		if ok, _ := db.HasURL(ctx, "https://www.spp.gov.cn"+p); !ok {
+			t.Errorf("URL %s not resolvable", p)
+		}
+	}
+}
+
+func TestCrawl_FullThenIncremental(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	sum := mustRun(t, cfg, db)
+	checkArchive(t, db, s)
+	if sum.Aliased != 1 || sum.Failures != 0 {
+		t.Errorf("full crawl summary %+v: want 1 aliased, 0 failures", sum)
+	}
+	for p, n := range srv.detailHits() {
+		if n != 1 {
+			t.Errorf("%s fetched %d times in one run", p, n)
+		}
+	}
+
+	// Nothing new: one request per channel plus robots.txt.
+	srv.resetHits()
+	cfg.Full = false
+	sum = mustRun(t, cfg, db)
+	if got, max := srv.requests.Load(), int64(len(crawler.Channels)+1); got > max {
+		t.Errorf("idle run made %d requests, want at most %d", got, max)
+	}
+	if sum.Created+sum.Updated+sum.Unchanged+sum.Aliased != 0 {
+		t.Errorf("idle run summary %+v", sum)
+	}
+
+	// Three new articles: exactly their detail pages are fetched.
+	day := fixtureNewest.Add(24 * time.Hour)
+	added := []string{
+		s.add("/spp/jczdal/", 990001, day),
+		s.add("/spp/jczdal/", 990002, day.Add(time.Hour)),
+		s.add("/spp/tt/", 990003, day),
+	}
+	srv.resetHits()
+	sum = mustRun(t, cfg, db)
+	hits := srv.detailHits()
+	if len(hits) != 3 || sum.Created != 3 {
+		t.Errorf("after adding 3 articles: fetched %v, summary %+v", hits, sum)
+	}
+	for _, u := range added {
+		if hits[strings.TrimPrefix(u, "https://www.spp.gov.cn")] != 1 {
+			t.Errorf("%s not fetched exactly once", u)
+		}
+	}
+	checkArchive(t, db, s)
+}
+
+func TestCrawl_AliasAcrossChannels(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gjybs,tt")
+	mustRun(t, cfg, db)
+	var dup *store.Stored
+	for _, p := range s.detailPaths() {
+		if !strings.HasPrefix(p, "/spp/tt/") {
+			continue
+		}
+		st, err := db.GetByURL(context.Background(), "https://www.spp.gov.cn"+p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Aliases) > 0 {
+			dup = st
+		}
+	}
+	if dup == nil {
+		t.Fatal("the article published in 头条 and 最高检新闻 has no alias")
+	}
+	if !strings.Contains(dup.URL, "/spp/gjybs/") && !strings.Contains(dup.URL, "/spp/tt/") || len(dup.Aliases) != 1 {
+		t.Errorf("stored %s with aliases %v", dup.URL, dup.Aliases)
+	}
+}
+
+// faulty answers the first request of about one path in ten with a fault.
+func faulty(t *testing.T, srv *server) {
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if srv.hitsOf(r.URL.Path) != 1 || r.URL.Path == "/robots.txt" {
+			return false
+		}
+		h := fnv.New32a()
+		h.Write([]byte(r.URL.Path))
+		v := h.Sum32()
+		if v%10 != 0 {
+			return false
+		}
+		switch (v / 10) % 5 {
+		case 0:
+			w.WriteHeader(http.StatusInternalServerError)
+		case 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 2:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case 3: // slower than the client's timeout
+			time.Sleep(700 * time.Millisecond)
+			return false
+		case 4: // connection reset mid-answer
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("no hijacker")
+				return false
+			}
+			conn, _, _ := hj.Hijack()
+			if tc, ok := conn.(*net.TCPConn); ok {
+				tc.SetLinger(0)
+			}
+			conn.Close()
+		}
+		return true
+	})
+}
+
+func TestCrawl_Faults(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	faulty(t, srv)
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Timeout = 400 * time.Millisecond
+	sum := mustRun(t, cfg, db)
+	checkArchive(t, db, s)
+	if sum.Failures != 0 {
+		t.Errorf("summary %+v: failures remain", sum)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	faults := 0
+	for p, n := range srv.hits {
+		if n > 4 { // the default MaxAttempts
+			t.Errorf("%s requested %d times", p, n)
+		}
+		if n > 1 {
+			faults++
+		}
+	}
+	if faults < 10 {
+		t.Errorf("only %d paths were retried: the fault injection did not bite", faults)
+	}
+}
+
+func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	broken := ""
+	for _, p := range s.detailPaths() {
+		if strings.HasPrefix(p, "/spp/gzbg/") {
+			broken = p
+			break
+		}
+	}
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == broken {
+			w.WriteHeader(http.StatusBadGateway)
+			return true
+		}
+		return false
+	})
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gzbg")
+	c, _ := crawler.New(cfg, db)
+	sum, err := c.Run(context.Background())
+	if err != nil || sum.Failures != 1 || sum.Outcome != "failures" {
+		t.Fatalf("run: %v, %+v; want one failure", err, sum)
+	}
+	if n := srv.hitsOf(broken); n != 4 {
+		t.Errorf("%s requested %d times, want 4 attempts", broken, n)
+	}
+	f, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+broken)
+	if !ok || f.Gone || f.Attempts != 1 || f.Status != http.StatusBadGateway {
+		t.Errorf("failure log: %+v, %v", f, ok)
+	}
+}
+
+func TestCrawl_GonePages(t *testing.T) {
+	s := loadSite(t)
+	// A listed article whose page is gone: the site answers with its homepage.
+	u := s.add("/spp/gjgb/", 990100, fixtureNewest)
+	delete(s.pages, strings.TrimPrefix(u, "https://www.spp.gov.cn"))
+	srv := serve(t, s)
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gjgb")
+	sum := mustRun(t, cfg, db)
+	if sum.Gone != 1 || sum.Failures != 0 {
+		t.Errorf("summary %+v, want 1 gone", sum)
+	}
+	if ok, _ := db.HasURL(context.Background(), u); ok {
+		t.Error("the homepage was stored as an article")
+	}
+	f, ok, _ := db.Failure(context.Background(), u)
+	if !ok || !f.Gone {
+		t.Errorf("failure %+v, want gone", f)
+	}
+	// Not retried by the next run.
+	srv.resetHits()
+	cfg.Full = false
+	mustRun(t, cfg, db)
+	if n := srv.hitsOf(strings.TrimPrefix(u, "https://www.spp.gov.cn")); n != 0 {
+		t.Errorf("gone page fetched %d times by the next run", n)
+	}
+}
+
+func TestCrawl_Robots(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	srv.robots = "User-agent: *\nDisallow: /spp/gjybs/\n"
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gjybs,gzbg")
+	mustRun(t, cfg, db)
+	for p := range srv.hits {
+		if strings.HasPrefix(p, "/spp/gjybs/") {
+			t.Errorf("robots.txt disallows %s but it was fetched", p)
+		}
+	}
+	if n, _ := db.Count(context.Background()); n != siteSizes["/spp/gzbg/"] {
+		t.Errorf("stored %d, want the %d allowed articles", n, siteSizes["/spp/gzbg/"])
+	}
+}
+
+func TestCrawl_OffSiteRedirect(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("off-site server was asked for %s", r.URL)
+	}))
+	defer elsewhere.Close()
+	s := loadSite(t)
+	srv := serve(t, s)
+	var target string
+	for _, p := range s.detailPaths() {
+		if strings.HasPrefix(p, "/spp/gjgb/") {
+			target = p
+			break
+		}
+	}
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == target {
+			http.Redirect(w, r, elsewhere.URL+"/phish.shtml", http.StatusFound)
+			return true
+		}
+		return false
+	})
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gjgb")
+	c, _ := crawler.New(cfg, db)
+	sum, _ := c.Run(context.Background())
+	if sum.Failures != 1 {
+		t.Errorf("summary %+v, want the redirecting page failed", sum)
+	}
+	f, _, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+target)
+	if !strings.Contains(f.LastError, "redirect") {
+		t.Errorf("failure %q should say the redirect was refused", f.LastError)
+	}
+}
+
+func TestCrawl_Challenge(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/robots.txt" {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusPreconditionFailed)
+		fmt.Fprint(w, `<html><body><script>document.cookie="acw_sc__v2=abc";location.reload()</script></body></html>`)
+		return true
+	})
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	c, _ := crawler.New(cfg, db)
+	sum, err := c.Run(context.Background())
+	if !errors.Is(err, crawler.ErrBlocked) || sum.Outcome != "blocked" {
+		t.Fatalf("run: %v, %+v; want ErrBlocked", err, sum)
+	}
+	if n, _ := db.Count(context.Background()); n != 0 {
+		t.Errorf("%d articles stored from a challenged site", n)
+	}
+}
+
+func TestFetchArticle(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	c, _ := crawler.New(testConfig(srv.URL), openStore(t))
+	p := s.detailPaths()[0]
+	a, raw, err := c.FetchArticle(context.Background(), "http://spp.gov.cn"+p+"#top")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.URL != "https://www.spp.gov.cn"+p || raw.Status != 200 || len(raw.Body) == 0 || a.ID != extract.IDFromURL(p) {
+		t.Errorf("got %s (%s), raw status %d", a.URL, a.ID, raw.Status)
+	}
+	srv.resetHits()
+	if _, _, err := c.FetchArticle(context.Background(), "https://example.com/spp/tt/202601/t20260101_1.shtml"); !errors.Is(err, crawler.ErrOffSite) {
+		t.Errorf("off-site fetch: %v, want ErrOffSite", err)
+	}
+	if n := srv.requests.Load(); n != 0 {
+		t.Errorf("off-site fetch made %d requests", n)
+	}
+	// A path the site does not have: its homepage comes back, refused.
+	if _, _, err := c.FetchArticle(context.Background(), "https://www.spp.gov.cn/spp/tt/202601/t20260101_1.shtml"); !errors.Is(err, extract.ErrNotArticle) {
+		t.Errorf("fetch of a missing page: %v, want ErrNotArticle", err)
+	}
+}
+
+func TestSelectChannels(t *testing.T) {
+	got, err := crawler.SelectChannels("tt, /spp/jczdal/,tt")
+	if err != nil || len(got) != 2 || got[0].Key != "tt" || got[1].Key != "jczdal" {
+		t.Errorf("SelectChannels = %v, %v", got, err)
+	}
+	if _, err := crawler.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("unknown channel: %v", err)
+	}
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv("SPPCRAWL_CRAWL_CHILD") != "" {
+		crawlChild()
+		return
+	}
+	os.Exit(m.Run())
+}

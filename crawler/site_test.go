@@ -1,0 +1,407 @@
+package crawler_test
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sppcrawl/crawler"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/site from the generator")
+
+const siteDir = "../testdata/site"
+
+// The fixture site is generated (deterministically) and kept on disk under
+// testdata/site, laid out by the real URL paths, so that tests serve it and
+// `python3 -m http.server -d testdata/site` lets a person crawl it by hand.
+
+type siteArticle struct {
+	channel crawler.Channel
+	id      int
+	date    time.Time
+	title   string
+	kicker  string
+	paras   []string
+	image   bool
+	attach  bool
+	path    string // /spp/tt/202611/t20261120_800001.shtml
+}
+
+type site struct {
+	mu       sync.Mutex
+	pages    map[string][]byte
+	articles map[string][]*siteArticle // channel path → newest first
+}
+
+// siteSizes is how many articles each channel of the on-disk site has: the
+// big ones span three or more list pages.
+var siteSizes = map[string]int{
+	"/spp/tt/": 70, "/spp/gjybs/": 64, "/spp/jczdal/": 62, "/spp/zgjdxal/": 35,
+	"/spp/qwfb/": 8, "/spp/xwfbh/": 6, "/spp/wsfbt/": 6, "/spp/sfjs/": 7,
+	"/spp/gfwj/": 5, "/spp/tzgg1/": 5, "/spp/gzbg/": 4, "/spp/gjgb/": 4,
+}
+
+var vocabulary = []string{"最高人民检察院", "检察机关", "依法", "惩治", "犯罪", "案件", "办理", "法律监督",
+	"人民群众", "合法权益", "司法公正", "高质量发展", "检察官", "审查起诉", "公益诉讼", "未成年人",
+	"民事检察", "行政检察", "刑事检察", "数字检察", "推进", "加强", "坚持", "服务大局", "典型案例", "指导"}
+
+func sentence(r *rand.Rand) string {
+	var b strings.Builder
+	n := 4 + r.IntN(10)
+	for i := range n {
+		b.WriteString(vocabulary[r.IntN(len(vocabulary))])
+		if i == n-1 {
+			b.WriteString("。")
+		} else if r.IntN(4) == 0 {
+			b.WriteString("，")
+		}
+	}
+	return b.String()
+}
+
+// newSite generates a site with sizes[path] articles per channel, the newest
+// published on newest, one every three days before it.
+func newSite(sizes map[string]int, newest time.Time) *site {
+	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}}
+	for ci, ch := range crawler.Channels {
+		r := rand.New(rand.NewPCG(uint64(ci), 42))
+		for k := range sizes[ch.Path] {
+			a := &siteArticle{channel: ch, id: 800000 + ci*10000 + k, date: newest.Add(-time.Duration(k*72+ci) * time.Hour)}
+			a.title = fmt.Sprintf("%s：%s（%d）", ch.Name, strings.TrimSuffix(sentence(r), "。"), a.id)
+			if ch.Key == "tt" && k%10 == 0 {
+				a.kicker = "应勇强调"
+			}
+			for range 3 + r.IntN(5) {
+				a.paras = append(a.paras, sentence(r)+sentence(r))
+			}
+			a.image = k%7 == 0
+			a.attach = ch.Key == "zgjdxal" && k%5 == 0
+			a.path = fmt.Sprintf("%s%s/t%s_%d.shtml", ch.Path, a.date.Format("200601"), a.date.Format("20060102"), a.id)
+			s.articles[ch.Path] = append(s.articles[ch.Path], a)
+		}
+	}
+	// One 最高检新闻 article is also published under 头条 (same manuscript).
+	if g := s.articles["/spp/gjybs/"]; len(g) > 1 && len(s.articles["/spp/tt/"]) > 1 {
+		dup := *g[1]
+		dup.channel = crawler.Channels[0]
+		dup.path = strings.Replace(dup.path, "/spp/gjybs/", "/spp/tt/", 1)
+		tt := s.articles["/spp/tt/"]
+		s.articles["/spp/tt/"] = append([]*siteArticle{tt[0], &dup}, tt[1:]...)
+	}
+	s.render()
+	return s
+}
+
+// add publishes a new article at the top of a channel.
+func (s *site) add(channelPath string, id int, date time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ch crawler.Channel
+	for _, c := range crawler.Channels {
+		if c.Path == channelPath {
+			ch = c
+		}
+	}
+	a := &siteArticle{channel: ch, id: id, date: date, title: fmt.Sprintf("新增文章（%d）", id),
+		paras: []string{"新增文章第一段。", "新增文章第二段。"}}
+	a.path = fmt.Sprintf("%s%s/t%s_%d.shtml", ch.Path, date.Format("200601"), date.Format("20060102"), id)
+	s.articles[channelPath] = append([]*siteArticle{a}, s.articles[channelPath]...)
+	s.renderLocked()
+	return "https://www.spp.gov.cn" + a.path
+}
+
+func (s *site) render() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.renderLocked()
+}
+
+func (s *site) renderLocked() {
+	s.pages["/spp/index.shtml"] = []byte(homepageHTML)
+	for _, ch := range crawler.Channels {
+		arts := s.articles[ch.Path]
+		count := max((len(arts)+29)/30, 1)
+		for p := 1; p <= count; p++ {
+			name := "index.shtml"
+			if p > 1 {
+				name = fmt.Sprintf("index_%d.shtml", p)
+			}
+			s.pages[ch.Path+name] = listHTML(ch, arts[min((p-1)*30, len(arts)):min(p*30, len(arts))], p, count, len(arts))
+		}
+		for _, a := range arts {
+			s.pages[a.path] = detailHTML(a)
+		}
+	}
+}
+
+func listHTML(ch crawler.Channel, items []*siteArticle, page, count, total int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<!DOCTYPE html>
+<html>
+<head>
+	<meta charset="UTF-8">
+	<meta http-equiv="X-UA-Compatible" content="IE=edge">
+	<title>%s_中华人民共和国最高人民检察院</title>
+    <script src="/spp/xhtml/js/jquery-1.11.3.min.js"></script>
+</head>
+<body>
+<header><nav><ul><li class="mainlevel"><a href="/spp/index.shtml">首页</a></li><li class="mainlevel"><a href="/spp/gzxx/index.shtml">工作信息</a></li></ul></nav></header>
+<div class="container bgfff">
+	<div class="BreadcrumbNav">当前位置：
+<a href='/spp/index.shtml'  target="_parent">首页</a>&nbsp;>&nbsp;<a href='/spp/gzxx/index.shtml'  target="_parent">工作信息</a>&nbsp;>&nbsp;<span>%s</span>
+</div>
+	<div class="channel_tit2 channel_tit_hide">%s</div>
+	<div class="commonList_con">
+		<ul class="li_line">
+`, ch.Name, ch.Name, ch.Name)
+	for _, a := range items {
+		fmt.Fprintf(&b, "\n\t\t\t\t<li><a href=\"%s\" target=\"_blank\"  >%s</a><span>%s</span></li>\n", a.path, a.title, a.date.Format("2006-01-02"))
+	}
+	fmt.Fprintf(&b, `<script type="text/javascript" src="/spp/xhtml/js/page.js"></script><script>window.onload=function() {createPageHTML('page_div',%d, %d,'index','shtml',%d);}</script>
+		</ul>
+		<div class="page_num"><div id="page_div"></div></div>
+	</div>
+</div>
+<div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p><p><a href="https://beian.miit.gov.cn/">备案序号：京ICP备05026262号</a></p></div>
+</body>
+</html>
+`, count, page, total)
+	return b.Bytes()
+}
+
+func detailHTML(a *siteArticle) []byte {
+	var b bytes.Buffer
+	home := a.channel
+	fmt.Fprintf(&b, `<!DOCTYPE html>
+<html>
+<head>
+	<meta charset="UTF-8">
+	<title>%s_中华人民共和国最高人民检察院</title>
+<meta name="others" content="页面生成时间 %s" />
+	<meta name="catalog" content="c1%05d">
+	<meta name="lanmu" content="%s">
+	<meta name='manuscriptId' content="%d">
+	<meta name='author' content='编辑%d'>
+	<meta name='firstpublishedtime' content="%s"> 
+	<meta name='lastmodifiedtime' content="%s">
+</head>
+<body>
+<header><nav><ul><li class="mainlevel"><a href="/spp/index.shtml">首页</a></li></ul></nav></header>
+<div class="container bgfff">
+	<div class="BreadcrumbNav">当前位置：
+<a href='/spp/index.shtml'  target="_parent">首页</a>&nbsp;>&nbsp;<a href='%sindex.shtml'  target="_parent"><span>%s</span></a>
+</div>
+	<div class="detail_con">
+`, a.title, a.date.Format("2006-01-02 15:04:05"), a.id%100000, home.Name, a.id, a.id%7, a.date.Format("2006-01-02-15:04:05"), a.date.Format("2006-01-02-15:04:05"), home.Path, home.Name)
+	if a.kicker != "" {
+		fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s<br>%s</div>\n", a.kicker, a.title)
+	} else {
+		fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s</div>\n", a.title)
+	}
+	fmt.Fprintf(&b, `		<div class="detail_extend">
+			<div class="detail_extend1 fl">时间：%s　　作者：　　来源：高检网</div>
+			<div class="extend_font fl">【字体：<a href="javascript:fontZoom(26)" class="b14">大</a>　<a href="javascript:fontZoom(20)" class="b14">中</a>　<a href="javascript:fontZoom(14)" class="b14">小</a>】</div>
+<div class="share_icon fr"></div> 
+		</div>
+		<div class="clear"></div>
+		<div id="fontzoom">
+`, a.date.Format("2006-01-02"))
+	if a.image {
+		fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img src=\"/spp/%s/%s/%d/images/%032x.jpg\" alt=\"配图\"></p>\n", strings.Trim(a.channel.Path[5:], "/"), a.date.Format("2006-01/02"), a.id, a.id)
+	}
+	for _, p := range a.paras {
+		fmt.Fprintf(&b, "<p style=\"margin-bottom: 1.5em; text-indent: 2em;\">%s</p>\n", p)
+	}
+	if a.attach {
+		fmt.Fprintf(&b, "<p>附件：<a href=\"/spp/zgjdxal/%s/P0%d.pdf\">案例全文.pdf</a></p>\n", a.date.Format("200601"), a.id)
+	}
+	fmt.Fprintf(&b, `		</div>
+		<div class="zrbj zrbj_r">[责任编辑： 编辑%d]</div>
+		<div id="xgxw" class="xgxw commonList_con" style="display: none;">
+			<h3>相关新闻</h3>
+			<ul>
+			</ul>
+		</div>
+      <div id="pageBreak"></div>
+	</div>
+</div>
+<div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p><p>最高人民检察院 （100726）北京市东城区北河沿大街147号</p></div>
+</body>
+</html>
+`, a.id%7)
+	return b.Bytes()
+}
+
+const homepageHTML = `<!DOCTYPE html>
+<html><head><meta charset="UTF-8"><title>中华人民共和国最高人民检察院</title></head>
+<body>
+<header><nav><ul><li class="mainlevel"><a href="/spp/index.shtml">首页</a></li><li class="mainlevel"><a href="/spp/jcxw/index.shtml">检察新闻</a></li></ul></nav></header>
+<div class="index_news"><p>最高人民检察院是国家的法律监督机关。</p><p>欢迎访问最高人民检察院网站。</p></div>
+<div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p></div>
+</body></html>
+`
+
+// fixtureNewest is the publish time of the newest article of the on-disk site.
+var fixtureNewest = time.Date(2026, 11, 20, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+
+// TestFixtureSite keeps testdata/site equal to the generator (-update rewrites it).
+func TestFixtureSite(t *testing.T) {
+	s := newSite(siteSizes, fixtureNewest)
+	if *update {
+		os.RemoveAll(siteDir)
+		for p, body := range s.pages {
+			f := filepath.Join(siteDir, filepath.FromSlash(p))
+			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	disk := loadSite(t)
+	if len(disk.pages) != len(s.pages) {
+		t.Fatalf("testdata/site has %d pages, the generator %d (run go test ./crawler -run TestFixtureSite -update)", len(disk.pages), len(s.pages))
+	}
+	for p, body := range s.pages {
+		if !bytes.Equal(disk.pages[p], body) {
+			t.Fatalf("testdata/site%s differs from the generator (run go test ./crawler -run TestFixtureSite -update)", p)
+		}
+	}
+}
+
+// loadSite serves testdata/site from memory: its pages as on disk, with the
+// generator's model behind them so tests can publish more (TestFixtureSite
+// keeps the two equal).
+func loadSite(tb testing.TB) *site {
+	tb.Helper()
+	s := newSite(siteSizes, fixtureNewest)
+	s.pages = map[string][]byte{}
+	err := filepath.WalkDir(siteDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(siteDir, p)
+		s.pages["/"+filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func (s *site) detailPaths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for p := range s.pages {
+		if strings.Count(p, "/") >= 4 && strings.Contains(p, "/t") {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// server serves a site like the real one: unknown paths get the homepage
+// with status 200; ETag and If-None-Match are honoured. fault, when set, may
+// answer a request itself.
+type server struct {
+	*httptest.Server
+	site     *site
+	requests atomic.Int64
+	mu       sync.Mutex
+	hits     map[string]int
+	fault    func(w http.ResponseWriter, r *http.Request) bool
+	robots   string
+}
+
+func serve(tb testing.TB, s *site) *server {
+	srv := &server{site: s, hits: map[string]int{}}
+	srv.Server = httptest.NewServer(http.HandlerFunc(srv.handle))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
+	srv.requests.Add(1)
+	srv.mu.Lock()
+	srv.hits[r.URL.Path]++
+	fault, robots := srv.fault, srv.robots
+	srv.mu.Unlock()
+	if fault != nil && fault(w, r) {
+		return
+	}
+	if r.URL.Path == "/robots.txt" && robots != "" {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, robots)
+		return
+	}
+	srv.site.mu.Lock()
+	body, ok := srv.site.pages[r.URL.Path]
+	srv.site.mu.Unlock()
+	if !ok {
+		body = []byte(homepageHTML)
+	}
+	sum := sha1.Sum(body)
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(body)
+}
+
+func (srv *server) hitsOf(path string) int {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return srv.hits[path]
+}
+
+func (srv *server) detailHits() map[string]int {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	out := map[string]int{}
+	for p, n := range srv.hits {
+		if strings.Contains(p, "/t") && strings.HasSuffix(p, ".shtml") && !strings.Contains(p, "index") {
+			out[p] = n
+		}
+	}
+	return out
+}
+
+func (srv *server) setFault(f func(w http.ResponseWriter, r *http.Request) bool) {
+	srv.mu.Lock()
+	srv.fault = f
+	srv.mu.Unlock()
+}
+
+func (srv *server) resetHits() {
+	srv.mu.Lock()
+	srv.hits = map[string]int{}
+	srv.mu.Unlock()
+	srv.requests.Store(0)
+}
