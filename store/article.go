@@ -15,14 +15,12 @@ import (
 	"sppcrawl/extract"
 )
 
-// recordVersion is the version of the encoding of one stored article.
-const recordVersion = 1
-
-// record is how an article is stored.
+// record is an article as stored: the article's own JSON in the articles
+// bucket (so it can be served without re-encoding) and its revisions in the
+// history bucket.
 type record struct {
-	V       int              `json:"v"`
-	Article *extract.Article `json:"article"`
-	History []Revision       `json:"history,omitempty"`
+	Article *extract.Article
+	History []Revision
 }
 
 // Revision is an earlier content of an article.
@@ -77,7 +75,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	unchanged := false
 	if raw != nil {
 		db.bolt.View(func(tx *bolt.Tx) error {
-			r, err := getRecord(tx.Bucket(bucketArticles), a.ID)
+			r, err := getRecord(tx, a.ID)
 			unchanged = err == nil && r != nil && r.Article.ContentHash == a.ContentHash &&
 				(r.Article.URL == a.URL || slices.Contains(r.Article.Aliases, a.URL))
 			return nil
@@ -114,17 +112,16 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 }
 
 func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
-	articles := tx.Bucket(bucketArticles)
 	hashes := tx.Bucket(bucketHashes)
 
-	old, err := getRecord(articles, in.ID)
+	old, err := getRecord(tx, in.ID)
 	if err != nil {
 		return Result{}, err
 	}
 	if old == nil {
 		// New content identical to a stored article under another id.
 		if otherID := hashes.Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
-			other, err := getRecord(articles, string(otherID))
+			other, err := getRecord(tx, string(otherID))
 			if err != nil {
 				return Result{}, err
 			}
@@ -176,7 +173,7 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 	if err := moveChanIdx(tx, a, &n); err != nil {
 		return Result{}, err
 	}
-	if err := putRecord(articles, &record{V: recordVersion, Article: &n, History: hist}); err != nil {
+	if err := putRecord(tx, &record{Article: &n, History: hist}); err != nil {
 		return Result{}, err
 	}
 	if err := tx.Bucket(bucketChecked).Put([]byte(n.ID), u64(uint64(now.UnixNano()))); err != nil {
@@ -216,7 +213,7 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 			return Result{}, err
 		}
 	}
-	if err := putRecord(tx.Bucket(bucketArticles), &record{V: recordVersion, Article: &n}); err != nil {
+	if err := putRecord(tx, &record{Article: &n}); err != nil {
 		return Result{}, err
 	}
 	if err := putRaw(tx, n.ID, rawVal); err != nil {
@@ -239,7 +236,7 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 			a.Aliases = append(a.Aliases, url)
 		}
 		slices.Sort(a.Aliases)
-		if err := putRecord(tx.Bucket(bucketArticles), r); err != nil {
+		if err := putRecord(tx, r); err != nil {
 			return Result{}, err
 		}
 	}
@@ -272,31 +269,59 @@ func moveChanIdx(tx *bolt.Tx, old, n *extract.Article) error {
 	return b.Put(nk, nil)
 }
 
-func getRecord(b *bolt.Bucket, id string) (*record, error) {
-	v := b.Get([]byte(id))
+func getRecord(tx *bolt.Tx, id string) (*record, error) {
+	a, err := getArticle(tx.Bucket(bucketArticles), []byte(id))
+	if err != nil || a == nil {
+		return nil, err
+	}
+	r := &record{Article: a}
+	if h := tx.Bucket(bucketHistory).Get([]byte(id)); h != nil {
+		if err := json.Unmarshal(h, &r.History); err != nil {
+			return nil, fmt.Errorf("decode history of %s: %w", id, err)
+		}
+	}
+	return r, nil
+}
+
+// getArticle decodes an article (a copy: nothing of the value outlives the
+// transaction).
+func getArticle(b *bolt.Bucket, id []byte) (*extract.Article, error) {
+	v := b.Get(id)
 	if v == nil {
 		return nil, nil
 	}
-	// Unmarshal copies: nothing of v survives the transaction.
-	var r record
-	if err := json.Unmarshal(v, &r); err != nil {
+	var a extract.Article
+	if err := json.Unmarshal(v, &a); err != nil {
 		return nil, fmt.Errorf("decode article %s: %w", id, err)
 	}
-	if r.V > recordVersion {
-		return nil, fmt.Errorf("decode article %s: record version %d is newer than %d", id, r.V, recordVersion)
-	}
-	if r.Article == nil {
-		return nil, fmt.Errorf("decode article %s: empty record", id)
-	}
-	return &r, nil
+	return &a, nil
 }
 
-func putRecord(b *bolt.Bucket, r *record) error {
-	v, err := json.Marshal(r)
+// putRecord writes the article, its history, and bumps the generation that
+// tells readers the exported data changed.
+func putRecord(tx *bolt.Tx, r *record) error {
+	v, err := json.Marshal(r.Article)
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(r.Article.ID), v)
+	if err := tx.Bucket(bucketArticles).Put([]byte(r.Article.ID), v); err != nil {
+		return err
+	}
+	if len(r.History) > 0 {
+		h, err := json.Marshal(r.History)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketHistory).Put([]byte(r.Article.ID), h); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	gen := uint64(0)
+	if g := meta.Get(keyGeneration); len(g) == 8 {
+		gen = binary.BigEndian.Uint64(g)
+	}
+	return meta.Put(keyGeneration, u64(gen+1))
 }
 
 // Get returns the article with the given id, or ErrNotFound.
@@ -311,7 +336,7 @@ func (db *DB) Get(ctx context.Context, id string) (*Stored, error) {
 }
 
 func getStored(tx *bolt.Tx, id string) (*Stored, error) {
-	r, err := getRecord(tx.Bucket(bucketArticles), id)
+	r, err := getRecord(tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -358,14 +383,14 @@ func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Ar
 		articles := tx.Bucket(bucketArticles)
 		c := tx.Bucket(bucketSeq).Cursor()
 		for k, id := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, id = c.Next() {
-			r, err := getRecord(articles, string(id))
+			a, err := getArticle(articles, id)
 			if err != nil {
 				return err
 			}
-			if r == nil {
+			if a == nil {
 				return fmt.Errorf("seq %d points to missing article %s", binary.BigEndian.Uint64(k), id)
 			}
-			out = append(out, r.Article)
+			out = append(out, a)
 		}
 		return nil
 	})
@@ -382,14 +407,14 @@ func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Articl
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r, err := getRecord(articles, string(id))
+			a, err := getArticle(articles, id)
 			if err != nil {
 				return err
 			}
-			if r == nil {
+			if a == nil {
 				continue
 			}
-			if err := fn(r.Article); err != nil {
+			if err := fn(a); err != nil {
 				return err
 			}
 		}

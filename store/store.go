@@ -32,7 +32,8 @@ const SchemaVersion = 1
 
 var (
 	bucketMeta     = []byte("meta")
-	bucketArticles = []byte("articles") // id → record (JSON)
+	bucketArticles = []byte("articles") // id → article (JSON, as exported)
+	bucketHistory  = []byte("history")  // id → earlier revisions (JSON)
 	bucketURLs     = []byte("urls")     // canonical URL or alias → id
 	bucketHashes   = []byte("hashes")   // content hash → id
 	bucketSeq      = []byte("seq")      // seq (8 bytes, big endian) → id
@@ -43,10 +44,11 @@ var (
 	bucketFailures = []byte("failures") // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")     // "last" → RunSummary (JSON)
 
-	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketURLs, bucketHashes, bucketSeq,
+	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketHistory, bucketURLs, bucketHashes, bucketSeq,
 		bucketChecked, bucketChanIdx, bucketRaw, bucketChannels, bucketFailures, bucketRuns}
 
-	keySchema = []byte("schema")
+	keySchema     = []byte("schema")
+	keyGeneration = []byte("generation") // bumped by every change of exported data
 )
 
 // migrations[i] upgrades an archive from schema i+1 to i+2.

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"sppcrawl/crawler"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -47,7 +49,13 @@ type command struct {
 }
 
 var commands = []command{
+	{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", runCrawl},
+	{"fetch", "fetch, extract and store one or more article URLs now", runFetch},
 	{"extract", "extract an article from a saved HTML file (offline)", runExtract},
+	{"reextract", "rebuild every article from its stored raw page (offline)", runReextract},
+	{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed", runExport},
+	{"stats", "show the archive's health: articles per channel, last crawl, failures", runStats},
+	{"channels", "list the channels sppcrawl knows", runChannels},
 }
 
 func usage() {
@@ -85,6 +93,8 @@ func run(args []string) int {
 		usage()
 		return exitUsage
 	}
+
+	crawler.Version = version
 
 	// The first signal cancels ctx: commands finish in-flight work, commit and
 	// report. A second signal ends the process at once.

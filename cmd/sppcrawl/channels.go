@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"sppcrawl/crawler"
+	"sppcrawl/extract"
+)
+
+func runChannels(ctx context.Context, args []string) error {
+	fs := newFlags("channels", "[--format text|json]")
+	format := fs.String("format", "text", "output format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	type row struct {
+		Key  string `json:"key"`
+		Name string `json:"name"`
+		Path string `json:"path"`
+		URL  string `json:"url"`
+	}
+	var rows []row
+	for _, c := range crawler.Channels {
+		rows = append(rows, row{c.Key, c.Name, c.Path, extract.ListPageURL(c.Path, 1)})
+	}
+	switch *format {
+	case "json":
+		return writeJSON(os.Stdout, rows, "  ")
+	case "text":
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "KEY\tPATH\tURL\tNAME")
+		for _, r := range rows {
+			// The name goes last: tabwriter counts a Chinese character as one column.
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, r.Name)
+		}
+		return tw.Flush()
+	}
+	return withCode(exitUsage, fmt.Errorf("--format %q: want text or json", *format))
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"sppcrawl/crawler"
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+func runFetch(ctx context.Context, args []string) error {
+	fs := newFlags("fetch", "[--dry-run] [--diff] [flags] URL...")
+	db := fs.String("db", defaultDB, "archive file")
+	dryRun := fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
+	diff := fs.Bool("diff", false, "show a field-by-field diff against the stored version")
+	asJSON := fs.Bool("json", false, "print the extracted article as JSON as well")
+	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
+	var cf crawlFlags
+	cf.register(fs, false)
+	var lf logFlags
+	lf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return withCode(exitUsage, errors.New("want at least one URL"))
+	}
+	// Off-site URLs are refused before anything is opened or requested.
+	var urls []string
+	for _, u := range fs.Args() {
+		cu, err := extract.CanonicalURL(u)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		urls = append(urls, cu)
+	}
+	log, err := lf.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := cf.config()
+	if err != nil {
+		return err
+	}
+	cfg.Logger = log
+	cfg.Delay = 0 // a handful of URLs asked for by hand
+
+	var archive *store.DB
+	switch _, statErr := os.Stat(*db); {
+	case *dryRun && os.IsNotExist(statErr):
+		// nothing stored yet: everything would be created
+	case *dryRun:
+		archive, err = openArchive(*db, true, *lockWait)
+	default:
+		archive, err = openArchive(*db, false, *lockWait)
+	}
+	if err != nil {
+		return err
+	}
+	if archive != nil {
+		defer archive.Close()
+	}
+	c, err := crawler.New(cfg, nil)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	failed := 0
+	for _, u := range urls {
+		if err := fetchOne(ctx, c, archive, u, *dryRun, *diff, *asJSON); err != nil {
+			if errors.Is(err, crawler.ErrBlocked) {
+				return withCode(exitBlocked, err)
+			}
+			fmt.Fprintf(os.Stderr, "sppcrawl fetch: %v\n", err)
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d URLs failed", failed, len(urls))
+	}
+	return nil
+}
+
+func fetchOne(ctx context.Context, c *crawler.Crawler, archive *store.DB, u string, dryRun, showDiff, asJSON bool) error {
+	a, raw, err := c.FetchArticle(ctx, u)
+	if err != nil {
+		return err
+	}
+	var before *store.Stored
+	if archive != nil {
+		before, err = archive.GetByURL(ctx, a.URL)
+		if errors.Is(err, store.ErrNotFound) {
+			before, err = archive.Get(ctx, a.ID)
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	var outcome string
+	if dryRun {
+		outcome = "would be " + predict(before, a).String()
+	} else {
+		res, err := archive.Upsert(ctx, a, raw)
+		if err != nil {
+			return err
+		}
+		if archive != nil {
+			archive.ClearFailure(ctx, a.URL)
+		}
+		outcome = fmt.Sprintf("%s (v%d, seq %d)", res.Outcome, res.Version, res.Seq)
+	}
+	fmt.Printf("%s %s %s\n", a.ID, outcome, a.URL)
+	if showDiff {
+		if before == nil {
+			fmt.Println("  (nothing stored before)")
+		} else {
+			for _, l := range diffArticles(before.Article, a) {
+				fmt.Println("  " + l)
+			}
+		}
+	}
+	if asJSON {
+		return writeJSON(os.Stdout, a, "  ")
+	}
+	return nil
+}
+
+// predict is what Upsert would report, for --dry-run.
+func predict(before *store.Stored, a *extract.Article) extract.Outcome {
+	switch {
+	case before == nil:
+		return extract.Created
+	case before.ID == a.ID && before.URL != a.URL && !slices.Contains(before.Aliases, a.URL):
+		return extract.Aliased
+	case before.ContentHash == a.ContentHash:
+		return extract.Unchanged
+	}
+	return extract.Updated
+}

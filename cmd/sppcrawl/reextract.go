@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"sppcrawl/extract"
+)
+
+func runReextract(ctx context.Context, args []string) error {
+	fs := newFlags("reextract", "[--db FILE]")
+	db := fs.String("db", defaultDB, "archive file")
+	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
+	var lf logFlags
+	lf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := lf.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	archive, err := openArchive(*db, false, *lockWait)
+	if err != nil {
+		return err
+	}
+	defer archive.Close()
+	ids, err := archive.RawIDs(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	counts := map[extract.Outcome]int{}
+	failed := 0
+	for i, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-tick.C:
+			log.Info("progress", "done", i, "total", len(ids), "updated", counts[extract.Updated])
+		default:
+		}
+		raw, err := archive.Raw(ctx, id)
+		if err != nil {
+			log.Error("raw page unreadable", "id", id, "err", err)
+			failed++
+			continue
+		}
+		a, err := extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+		if err != nil {
+			log.Warn("no longer extracts", "id", id, "url", raw.URL, "err", err)
+			failed++
+			continue
+		}
+		a.FetchedAt = raw.FetchedAt
+		res, err := archive.Upsert(ctx, a, nil)
+		if err != nil {
+			return err
+		}
+		counts[res.Outcome]++
+	}
+	fmt.Fprintf(os.Stderr, "reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s\n",
+		len(ids), counts[extract.Updated], counts[extract.Unchanged], counts[extract.Aliased], failed, time.Since(start).Round(time.Millisecond))
+	if ctx.Err() != nil {
+		return withCode(exitSignal, errors.New("interrupted"))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d raw pages failed to extract", failed)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// SinceJSON is Since without decoding: the articles' stored JSON (copies), in
+// seq order, and the seq of the last one (after, when there is none). The
+// HTTP API splices these into its answers.
+func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte, uint64, error) {
+	var out [][]byte
+	last := after
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketSeq).Cursor()
+		for k, id := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, id = c.Next() {
+			v := articles.Get(id)
+			if v == nil {
+				return fmt.Errorf("seq %d points to missing article %s", binary.BigEndian.Uint64(k), id)
+			}
+			out = append(out, bytes.Clone(v))
+			last = binary.BigEndian.Uint64(k)
+		}
+		return nil
+	})
+	return out, last, err
+}
+
+// GetJSON returns the stored JSON of one article, or ErrNotFound.
+func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
+	var v []byte
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if got := tx.Bucket(bucketArticles).Get([]byte(id)); got != nil {
+			v = bytes.Clone(got)
+			return nil
+		}
+		return fmt.Errorf("article %s: %w", id, ErrNotFound)
+	})
+	return v, err
+}
+
+// Latest returns up to n articles, most recently created or updated first,
+// that keep accepts (nil keeps all).
+func (db *DB) Latest(ctx context.Context, n int, keep func(*extract.Article) bool) ([]*extract.Article, error) {
+	var out []*extract.Article
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketSeq).Cursor()
+		for k, id := c.Last(); k != nil && len(out) < n; k, id = c.Prev() {
+			a, err := getArticle(articles, id)
+			if err != nil {
+				return err
+			}
+			if a != nil && (keep == nil || keep(a)) {
+				out = append(out, a)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Generation changes whenever exported data changes (an article created,
+// updated or given an alias); readers use it to validate caches and ETags.
+func (db *DB) Generation(ctx context.Context) (uint64, error) {
+	var g uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyGeneration); len(v) == 8 {
+			g = binary.BigEndian.Uint64(v)
+		}
+		return nil
+	})
+	return g, err
+}
