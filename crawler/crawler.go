@@ -50,7 +50,7 @@ type Config struct {
 	Refresh      bool          // re-fetch stored articles met on the walk
 	Since        time.Time     // stop paging at items older than this
 	MaxPages     int           // list pages per channel, 0 = no limit
-	Delay        time.Duration // between requests, plus up to half again of jitter (default 1s)
+	Delay        time.Duration // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
 	Parallel     int           // requests in flight (default 2)
 	UserAgent    string        // default "sppcrawl/<version> (+https://…)"
 	IgnoreRobots bool          // robots.txt is honoured unless set

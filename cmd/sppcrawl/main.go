@@ -54,6 +54,7 @@ var commands = []command{
 	{"extract", "extract an article from a saved HTML file (offline)", runExtract},
 	{"reextract", "rebuild every article from its stored raw page (offline)", runReextract},
 	{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed", runExport},
+	{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling", runServe},
 	{"stats", "show the archive's health: articles per channel, last crawl, failures", runStats},
 	{"channels", "list the channels sppcrawl knows", runChannels},
 }
