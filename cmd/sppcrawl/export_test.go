@@ -57,7 +57,12 @@ func canonicalJSON(t *testing.T, v any) string {
 func TestExport_JSONL(t *testing.T) {
 	db, path := openTestDB(t)
 	seed(t, db, 0, 40)
-	db.Upsert(context.Background(), func() *extract.Article { a := testArticle(3); a.Paragraphs[0] = "更正"; a.ContentHash = a.ComputeHash(); return a }(), nil)
+	db.Upsert(context.Background(), func() *extract.Article {
+		a := testArticle(3)
+		a.Paragraphs[0] = "更正"
+		a.ContentHash = a.ComputeHash()
+		return a
+	}(), nil)
 	db.Close()
 	want := archiveArticles(t, path)
 	out := exportFile(t, path)
