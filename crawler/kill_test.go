@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -25,16 +27,55 @@ func crawlChild() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	cfg := crawler.Config{Origin: os.Getenv("SPPCRAWL_ORIGIN"), Full: true, Delay: 20 * time.Millisecond,
-		Parallel: 4, RetryBase: time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
+	delay, err := time.ParseDuration(os.Getenv("SPPCRAWL_DELAY"))
+	if err != nil {
+		delay = 20 * time.Millisecond
+	}
+	parallel, err := strconv.Atoi(os.Getenv("SPPCRAWL_PARALLEL"))
+	if err != nil {
+		parallel = 4
+	}
+	cfg := crawler.Config{Origin: os.Getenv("SPPCRAWL_ORIGIN"), Full: true, Delay: delay,
+		Parallel: parallel, RetryBase: time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
 	c, err := crawler.New(cfg, db)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	if _, err := c.Run(context.Background()); err != nil {
+	// Sample the heap's share of RSS while crawling: the kernel keeps only the
+	// peak of the total, which includes bbolt's file mapping.
+	peakAnon := 0
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if st, err := os.ReadFile("/proc/self/status"); err == nil {
+				for _, line := range strings.Split(string(st), "\n") {
+					var kb int
+					if _, err := fmt.Sscanf(line, "RssAnon: %d kB", &kb); err == nil && kb > peakAnon {
+						peakAnon = kb
+					}
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	sum, err := c.Run(context.Background())
+	close(stop)
+	<-sampled
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	fmt.Printf("created=%d seconds=%.3f\n", sum.Created, sum.Finished.Sub(sum.Started).Seconds())
+	fmt.Printf("PeakAnon: %d kB\n", peakAnon)
+	if st, err := os.ReadFile("/proc/self/status"); err == nil {
+		os.Stdout.Write(st)
 	}
 	db.Close()
 	os.Exit(0)

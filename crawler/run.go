@@ -32,6 +32,16 @@ type run struct {
 	chans  map[string]*chanRun
 
 	listPages, detailsQueued, detailsDone atomic.Int64
+	// slots bounds the detail requests handed to colly at once: colly starts a
+	// goroutine per request, so queueing a whole backfill up front would cost
+	// memory in proportion to the site.
+	slots chan struct{}
+}
+
+// detailFinished frees the slot of a detail request that is done for good.
+func (r *run) detailFinished() {
+	r.detailsDone.Add(1)
+	<-r.slots
 }
 
 // chanRun is one channel's walk in this run.
@@ -64,7 +74,8 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	reqCtx, abort := context.WithCancel(storeCtx)
 	defer abort()
 	r := &run{c: c, ctx: storeCtx, abort: abort, since: c.cfg.Since,
-		queued: map[string]bool{}, chans: map[string]*chanRun{}}
+		queued: map[string]bool{}, chans: map[string]*chanRun{},
+		slots: make(chan struct{}, 16*c.cfg.Parallel)}
 	r.sum.Started = start
 	r.sum.Channels = len(c.cfg.Channels)
 	r.col = c.newCollector(reqCtx, true)
@@ -175,6 +186,9 @@ func (r *run) fail(err error) {
 func (r *run) onRequest(req *colly.Request) {
 	if r.stopped() {
 		req.Abort()
+		if req.Ctx.Get(ctxKind) == kindDetail {
+			r.detailFinished() // an aborted request gets no callback
+		}
 	}
 }
 
@@ -220,8 +234,9 @@ func (r *run) queueDetail(u, channel string) {
 	ctx.Put(ctxKind, kindDetail)
 	ctx.Put(ctxChannel, channel)
 	r.detailsQueued.Add(1)
+	r.slots <- struct{}{} // waits while the queue is full (called from list callbacks)
 	if err := r.col.Request(http.MethodGet, u, nil, ctx, nil); err != nil {
-		r.detailsDone.Add(1)
+		r.detailFinished()
 		r.requestRefused(u, channel, err)
 	}
 }
@@ -245,7 +260,7 @@ func (r *run) onResponse(resp *colly.Response) {
 		return
 	}
 	if resp.Ctx.Get(ctxKind) == kindDetail {
-		r.detailsDone.Add(1)
+		r.detailFinished()
 	}
 }
 
@@ -302,7 +317,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	}
 	if r.fatal.Load() != nil {
 		if kind == kindDetail {
-			r.detailsDone.Add(1)
+			r.detailFinished()
 		}
 		return
 	}
@@ -310,7 +325,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 		return
 	}
 	if kind == kindDetail {
-		r.detailsDone.Add(1)
+		r.detailFinished()
 	} else {
 		r.mu.Lock()
 		r.chans[channel].failed = true
