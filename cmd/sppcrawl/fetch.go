@@ -109,8 +109,9 @@ func fetchOne(ctx context.Context, c *crawler.Crawler, archive *store.DB, u stri
 		if err != nil {
 			return err
 		}
-		if archive != nil {
-			archive.ClearFailure(ctx, a.URL)
+		// A page fetched by hand is no longer a failure for the crawl to retry.
+		if err := archive.ClearFailure(ctx, a.URL); err != nil {
+			return err
 		}
 		outcome = fmt.Sprintf("%s (v%d, seq %d)", res.Outcome, res.Version, res.Seq)
 	}
