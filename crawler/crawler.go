@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -26,6 +27,8 @@ var (
 	ErrInterrupted = errors.New("interrupted")
 	// ErrOffSite: a URL or redirect outside www.spp.gov.cn (and the origin).
 	ErrOffSite = extract.ErrOffSite
+	// ErrRedirectLoop: more than 10 redirects.
+	ErrRedirectLoop = errors.New("redirect loop")
 )
 
 // Sink is what the crawler needs of the archive; *store.DB satisfies it.
@@ -181,7 +184,7 @@ func (c *Crawler) newCollector(ctx context.Context, async bool) *colly.Collector
 // loops; colly has already refused revisits.
 func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return fmt.Errorf("redirect loop: %d redirects, last to %s", len(via), req.URL)
+		return fmt.Errorf("%w: %d redirects, last to %s", ErrRedirectLoop, len(via), req.URL)
 	}
 	if !c.allowedHost(req.URL) {
 		return fmt.Errorf("refused redirect to %s: %w", req.URL, ErrOffSite)
@@ -250,17 +253,23 @@ func isHTML(contentType string, body []byte) bool {
 	return false
 }
 
-// retryable transport errors: timeouts, resets, truncated answers.
+// retryable transport errors: timeouts, resets, refused connections and
+// truncated answers. Refused redirects and loops are not: they would repeat.
 func retryableErr(err error) bool {
-	if err == nil || errors.Is(err, ErrOffSite) || errors.Is(err, context.Canceled) {
+	switch {
+	case err == nil, errors.Is(err, ErrOffSite), errors.Is(err, ErrRedirectLoop), errors.Is(err, context.Canceled):
 		return false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
 		return true
 	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	// colly flattens some transport errors into strings.
 	msg := err.Error()
-	for _, s := range []string{"connection reset", "EOF", "broken pipe", "timeout", "connection refused", "server closed"} {
+	for _, s := range []string{"connection reset", "EOF", "broken pipe", "Client.Timeout", "timeout awaiting", "server closed idle"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -102,3 +102,5 @@ func TestRealListPage(t *testing.T) {
 		t.Error("list page parsed as an article")
 	}
 }
+
+func readFile(name string) ([]byte, error) { return os.ReadFile(name) }

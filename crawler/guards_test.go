@@ -1,0 +1,151 @@
+package crawler_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sppcrawl/crawler"
+	"sppcrawl/extract"
+)
+
+// Pages that must never be stored: too big, not HTML, redirecting in a loop.
+func TestCrawl_Guards(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	var paths []string
+	for _, p := range s.detailPaths() {
+		if strings.HasPrefix(p, "/spp/zgjdxal/") {
+			paths = append(paths, p)
+		}
+	}
+	huge, pdf, loop := paths[0], paths[1], paths[2]
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		switch r.URL.Path {
+		case huge:
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><body>" + strings.Repeat("<p>大</p>", 40_000) + "</body></html>"))
+		case pdf:
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Write([]byte("%PDF-1.7 ..."))
+		case loop:
+			http.Redirect(w, r, r.URL.Path, http.StatusFound)
+		default:
+			return false
+		}
+		return true
+	})
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.MaxBody = 100_000
+	cfg.Channels, _ = crawler.SelectChannels("zgjdxal")
+	c, _ := crawler.New(cfg, db)
+	sum, _ := c.Run(context.Background())
+	ctx := context.Background()
+	for _, p := range []string{huge, pdf, loop} {
+		u := "https://www.spp.gov.cn" + p
+		if ok, _ := db.HasURL(ctx, u); ok {
+			t.Errorf("%s stored", p)
+		}
+		if f, found, _ := db.Failure(ctx, u); !found {
+			t.Errorf("%s: no failure recorded", p)
+		} else {
+			t.Logf("%s: gone=%v %s", p, f.Gone, f.LastError)
+		}
+	}
+	if n, _ := db.Count(ctx); n != siteSizes["/spp/zgjdxal/"]-3 {
+		t.Errorf("stored %d, want all but the 3 bad pages", n)
+	}
+	if sum.Gone < 2 {
+		t.Errorf("summary %+v: the huge and the PDF answers are gone for good", sum)
+	}
+	if hits := srv.hitsOf(loop); hits > 12 {
+		t.Errorf("redirect loop followed %d times", hits)
+	}
+}
+
+func TestCrawl_SinceAndMaxPages(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Channels, _ = crawler.SelectChannels("tt")
+	cfg.Since = fixtureNewest.AddDate(0, 0, -30)
+	mustRun(t, cfg, db)
+	if srv.hitsOf("/spp/tt/index_2.shtml") != 0 {
+		t.Error("--since: paged past items older than the cutoff")
+	}
+	err := db.ForEach(context.Background(), 0, func(a *extract.Article) error {
+		if a.PublishedAt.Before(cfg.Since.Add(-24 * time.Hour)) {
+			t.Errorf("%s published %v, before --since", a.ID, a.PublishedAt)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv.resetHits()
+	db2 := openStore(t)
+	cfg = testConfig(srv.URL)
+	cfg.Full = true
+	cfg.MaxPages = 2
+	cfg.Channels, _ = crawler.SelectChannels("tt")
+	mustRun(t, cfg, db2)
+	if srv.hitsOf("/spp/tt/index_2.shtml") != 1 || srv.hitsOf("/spp/tt/index_3.shtml") != 0 {
+		t.Error("--max-pages 2 did not stop after page 2")
+	}
+}
+
+func TestCrawl_PolitenessHeadersAndRetryAfter(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	var mu sync.Mutex
+	var agents []string
+	var first429, retried time.Time
+	target := ""
+	for _, p := range s.detailPaths() {
+		if strings.HasPrefix(p, "/spp/gjgb/") {
+			target = p
+			break
+		}
+	}
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		agents = append(agents, r.UserAgent())
+		if r.URL.Path != target {
+			return false
+		}
+		if first429.IsZero() {
+			first429 = time.Now()
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return true
+		}
+		if retried.IsZero() {
+			retried = time.Now()
+		}
+		return false
+	})
+	db := openStore(t)
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	cfg.Channels, _ = crawler.SelectChannels("gjgb")
+	mustRun(t, cfg, db)
+	if retried.Sub(first429) < time.Second {
+		t.Errorf("retried %v after a 429 with Retry-After: 1", retried.Sub(first429))
+	}
+	for _, ua := range agents {
+		if !strings.HasPrefix(ua, "sppcrawl/") {
+			t.Errorf("User-Agent %q does not name sppcrawl", ua)
+		}
+	}
+	if n, _ := db.Count(context.Background()); n != siteSizes["/spp/gjgb/"] {
+		t.Errorf("stored %d", n)
+	}
+}

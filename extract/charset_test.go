@@ -1,0 +1,106 @@
+package extract_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"sppcrawl/extract"
+)
+
+func gbk(s string) []byte {
+	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestDecodeHTML(t *testing.T) {
+	const text = "最高人民检察院“指导性案例”"
+	page := "<html><head>%s<title>" + text + "</title></head><body><p>" + text + "</p></body></html>"
+	tests := []struct {
+		name        string
+		body        []byte
+		contentType string
+		wantEnc     string
+	}{
+		{"utf8 meta", []byte(strings.Replace(page, "%s", `<meta charset="UTF-8">`, 1)), "", "utf-8"},
+		{"utf8 undeclared", []byte(strings.Replace(page, "%s", "", 1)), "", "utf-8"},
+		{"utf8 BOM", append([]byte("\xEF\xBB\xBF"), strings.Replace(page, "%s", "", 1)...), "", "utf-8"},
+		{"gb2312 meta only", gbk(strings.Replace(page, "%s", `<meta charset="gb2312">`, 1)), "", "gb18030"},
+		{"gbk http-equiv", gbk(strings.Replace(page, "%s", `<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=GBK">`, 1)), "", "gb18030"},
+		{"gbk header", gbk(strings.Replace(page, "%s", "", 1)), "text/html; charset=GB2312", "gb18030"},
+		{"header beats meta", gbk(strings.Replace(page, "%s", `<meta charset="utf-8">`, 1)), "text/html; charset=gbk", "gb18030"},
+		{"gbk undeclared", gbk(strings.Replace(page, "%s", "", 1)), "", "gb18030"},
+		{"gbk mislabelled utf-8", gbk(strings.Replace(page, "%s", `<meta charset="utf-8">`, 1)), "", "gb18030"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, enc := extract.DecodeHTML(tt.body, tt.contentType)
+			if enc != tt.wantEnc {
+				t.Errorf("encoding %q, want %q", enc, tt.wantEnc)
+			}
+			if !utf8.Valid(got) || !strings.Contains(string(got), text) {
+				t.Errorf("decoded text lost: %q", got)
+			}
+		})
+	}
+	// Garbage stays valid UTF-8.
+	if got, _ := extract.DecodeHTML([]byte("<p>\xff\xfe\x80abc</p>"), "text/html; charset=utf-8"); !utf8.Valid(got) {
+		t.Errorf("invalid UTF-8 out: %q", got)
+	}
+}
+
+// Bad input gets a clear, typed error naming the input and the reason.
+func TestParseArticle_BadInput(t *testing.T) {
+	real := readRealOrFixture(t)
+	const u = "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"
+	tests := []struct {
+		name    string
+		body    []byte
+		url     string
+		wantErr error // nil: parses
+	}{
+		{"truncated mid-body", real[:len(real)*2/3], u, nil},
+		{"truncated in the head", real[:600], u, extract.ErrNotArticle},
+		{"empty", nil, u, extract.ErrNotArticle},
+		{"binary", []byte("%PDF-1.7\n\x00\x01\x02"), u, extract.ErrNotArticle},
+		{"off-site URL", real, "https://example.com/a.shtml", extract.ErrOffSite},
+		{"plain text", []byte("最高人民检察院"), u, extract.ErrNotArticle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := extract.ParseArticle(tt.body, tt.url, "")
+			if tt.wantErr == nil {
+				if err != nil || len(a.Paragraphs) == 0 {
+					t.Fatalf("got %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			var pe *extract.PageError
+			if !errors.As(err, &pe) || pe.URL == "" || !strings.Contains(err.Error(), tt.url) {
+				t.Errorf("error %q does not name the URL", err)
+			}
+		})
+	}
+}
+
+// readRealOrFixture is the real detail page when present, else a fixture.
+func readRealOrFixture(t *testing.T) []byte {
+	t.Helper()
+	if b, err := readFile(realDir + "/" + realDetail); err == nil {
+		return b
+	}
+	b, err := readFile(pagesDir + "/detail-current.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
