@@ -40,13 +40,33 @@ func testConfig(origin string) crawler.Config {
 	}
 }
 
-func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Sink) extract.RunSummary {
+// fullConfig is a backfill of the given channels (all when keys is "").
+func fullConfig(tb testing.TB, srv *server, keys string) crawler.Config {
+	tb.Helper()
+	cfg := testConfig(srv.URL)
+	cfg.Full = true
+	if keys != "" {
+		var err error
+		if cfg.Channels, err = crawler.SelectChannels(keys); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return cfg
+}
+
+// runOnce runs a crawl that may fail.
+func runOnce(tb testing.TB, cfg crawler.Config, db crawler.Sink) (extract.RunSummary, error) {
 	tb.Helper()
 	c, err := crawler.New(cfg, db)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sum, err := c.Run(context.Background())
+	return c.Run(context.Background())
+}
+
+func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Sink) extract.RunSummary {
+	tb.Helper()
+	sum, err := runOnce(tb, cfg, db)
 	if err != nil {
 		tb.Fatalf("run: %v (summary %+v)", err, sum)
 	}
@@ -97,8 +117,7 @@ func TestCrawl_FullThenIncremental(t *testing.T) {
 	s := loadSite(t)
 	srv := serve(t, s)
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
+	cfg := fullConfig(t, srv, "")
 	sum := mustRun(t, cfg, db)
 	checkArchive(t, db, s)
 	if sum.Aliased != 1 || sum.Failures != 0 {
@@ -146,9 +165,7 @@ func TestCrawl_AliasAcrossChannels(t *testing.T) {
 	s := loadSite(t)
 	srv := serve(t, s)
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gjybs,tt")
+	cfg := fullConfig(t, srv, "gjybs,tt")
 	mustRun(t, cfg, db)
 	var dup *store.Stored
 	for _, p := range s.detailPaths() {
@@ -215,8 +232,7 @@ func TestCrawl_Faults(t *testing.T) {
 	srv := serve(t, s)
 	faulty(t, srv)
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
+	cfg := fullConfig(t, srv, "")
 	cfg.Timeout = 400 * time.Millisecond
 	sum := mustRun(t, cfg, db)
 	checkArchive(t, db, s)
@@ -257,11 +273,8 @@ func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
 		return false
 	})
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gzbg")
-	c, _ := crawler.New(cfg, db)
-	sum, err := c.Run(context.Background())
+	cfg := fullConfig(t, srv, "gzbg")
+	sum, err := runOnce(t, cfg, db)
 	if err != nil || sum.Failures != 1 || sum.Outcome != "failures" {
 		t.Fatalf("run: %v, %+v; want one failure", err, sum)
 	}
@@ -281,9 +294,7 @@ func TestCrawl_GonePages(t *testing.T) {
 	delete(s.pages, strings.TrimPrefix(u, "https://www.spp.gov.cn"))
 	srv := serve(t, s)
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gjgb")
+	cfg := fullConfig(t, srv, "gjgb")
 	sum := mustRun(t, cfg, db)
 	if sum.Gone != 1 || sum.Failures != 0 {
 		t.Errorf("summary %+v, want 1 gone", sum)
@@ -309,9 +320,7 @@ func TestCrawl_Robots(t *testing.T) {
 	srv := serve(t, s)
 	srv.robots = "User-agent: *\nDisallow: /spp/gjybs/\n"
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gjybs,gzbg")
+	cfg := fullConfig(t, srv, "gjybs,gzbg")
 	mustRun(t, cfg, db)
 	for p := range srv.hits {
 		if strings.HasPrefix(p, "/spp/gjybs/") {
@@ -345,11 +354,8 @@ func TestCrawl_OffSiteRedirect(t *testing.T) {
 		return false
 	})
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gjgb")
-	c, _ := crawler.New(cfg, db)
-	sum, _ := c.Run(context.Background())
+	cfg := fullConfig(t, srv, "gjgb")
+	sum, _ := runOnce(t, cfg, db)
 	if sum.Failures != 1 {
 		t.Errorf("summary %+v, want the redirecting page failed", sum)
 	}
@@ -372,10 +378,8 @@ func TestCrawl_Challenge(t *testing.T) {
 		return true
 	})
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	c, _ := crawler.New(cfg, db)
-	sum, err := c.Run(context.Background())
+	cfg := fullConfig(t, srv, "")
+	sum, err := runOnce(t, cfg, db)
 	if !errors.Is(err, crawler.ErrBlocked) || sum.Outcome != "blocked" {
 		t.Fatalf("run: %v, %+v; want ErrBlocked", err, sum)
 	}

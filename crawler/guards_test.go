@@ -39,12 +39,10 @@ func TestCrawl_Guards(t *testing.T) {
 		return true
 	})
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
+	cfg := fullConfig(t, srv, "zgjdxal")
 	cfg.MaxBody = 100_000
-	cfg.Channels, _ = crawler.SelectChannels("zgjdxal")
-	c, _ := crawler.New(cfg, db)
-	sum, _ := c.Run(context.Background())
+
+	sum, _ := runOnce(t, cfg, db)
 	ctx := context.Background()
 	for _, p := range []string{huge, pdf, loop} {
 		u := "https://www.spp.gov.cn" + p
@@ -91,10 +89,8 @@ func TestCrawl_SinceAndMaxPages(t *testing.T) {
 
 	srv.resetHits()
 	db2 := openStore(t)
-	cfg = testConfig(srv.URL)
-	cfg.Full = true
+	cfg = fullConfig(t, srv, "tt")
 	cfg.MaxPages = 2
-	cfg.Channels, _ = crawler.SelectChannels("tt")
 	mustRun(t, cfg, db2)
 	if srv.hitsOf("/spp/tt/index_2.shtml") != 1 || srv.hitsOf("/spp/tt/index_3.shtml") != 0 {
 		t.Error("--max-pages 2 did not stop after page 2")
@@ -133,9 +129,8 @@ func TestCrawl_PolitenessHeadersAndRetryAfter(t *testing.T) {
 		return false
 	})
 	db := openStore(t)
-	cfg := testConfig(srv.URL)
-	cfg.Full = true
-	cfg.Channels, _ = crawler.SelectChannels("gjgb")
+	cfg := fullConfig(t, srv, "gjgb")
+
 	mustRun(t, cfg, db)
 	if retried.Sub(first429) < time.Second {
 		t.Errorf("retried %v after a 429 with Retry-After: 1", retried.Sub(first429))

@@ -11,6 +11,26 @@ import (
 	"sppcrawl/store"
 )
 
+// archiveFlags are --db and --lock-timeout, for every command that opens the
+// archive. Readers wait longer by default: a crawl holds the lock for its run.
+type archiveFlags struct {
+	path string
+	wait time.Duration
+}
+
+func (a *archiveFlags) register(fs *flag.FlagSet, reader bool) {
+	fs.StringVar(&a.path, "db", defaultDB, "archive file")
+	wait, help := 2*time.Second, "how long to wait for the archive's lock"
+	if reader {
+		wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
+	}
+	fs.DurationVar(&a.wait, "lock-timeout", wait, help)
+}
+
+func (a *archiveFlags) open(readOnly bool) (*store.DB, error) {
+	return openArchive(a.path, readOnly, a.wait)
+}
+
 // openArchive opens the archive; a held lock becomes exit status 4 with advice.
 func openArchive(path string, readOnly bool, wait time.Duration) (*store.DB, error) {
 	db, err := store.Open(path, store.Options{ReadOnly: readOnly, Timeout: wait})

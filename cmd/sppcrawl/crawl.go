@@ -13,8 +13,8 @@ import (
 
 func runCrawl(ctx context.Context, args []string) error {
 	fs := newFlags("crawl", "[flags]")
-	db := fs.String("db", defaultDB, "archive file")
-	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
+	var af archiveFlags
+	af.register(fs, false)
 	var cf crawlFlags
 	cf.register(fs, true)
 	var lf logFlags
@@ -37,7 +37,7 @@ func runCrawl(ctx context.Context, args []string) error {
 	if stderrIsTTY() {
 		cfg.Progress = os.Stderr
 	}
-	archive, err := openArchive(*db, false, *lockWait)
+	archive, err := af.open(false)
 	if err != nil {
 		return err
 	}

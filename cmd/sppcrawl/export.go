@@ -20,14 +20,14 @@ import (
 
 func runExport(ctx context.Context, args []string) error {
 	fs := newFlags("export", "[--format jsonl|json|csv|atom|rss|jsonfeed] [flags]")
-	db := fs.String("db", defaultDB, "archive file (opened read-only)")
+	var af archiveFlags
+	af.register(fs, true)
 	format := fs.String("format", "jsonl", "jsonl, json, csv, atom, rss or jsonfeed")
 	since := fs.Uint64("since", 0, "only articles with seq greater than this (the cursor printed as next_since)")
 	sinceDate := fs.String("since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
 	channel := fs.String("channel", "", "only this channel (key such as jczdal, or path /spp/jczdal/)")
 	limit := fs.Int("limit", 0, "at most this many articles (default: all; 50 for feeds)")
 	out := fs.String("out", "-", "output file, written atomically (- for stdout)")
-	lockWait := fs.Duration("lock-timeout", 30*time.Second, "how long to wait while a crawl holds the archive")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func runExport(ctx context.Context, args []string) error {
 	default:
 		return withCode(exitUsage, fmt.Errorf("--format %q: want jsonl, json, csv, atom, rss or jsonfeed", *format))
 	}
-	archive, err := openArchive(*db, true, *lockWait)
+	archive, err := af.open(true)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"time"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -15,11 +14,11 @@ import (
 
 func runFetch(ctx context.Context, args []string) error {
 	fs := newFlags("fetch", "[--dry-run] [--diff] [flags] URL...")
-	db := fs.String("db", defaultDB, "archive file")
+	var af archiveFlags
+	af.register(fs, false)
 	dryRun := fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
 	diff := fs.Bool("diff", false, "show a field-by-field diff against the stored version")
 	asJSON := fs.Bool("json", false, "print the extracted article as JSON as well")
-	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
 	var cf crawlFlags
 	cf.register(fs, false)
 	var lf logFlags
@@ -52,13 +51,13 @@ func runFetch(ctx context.Context, args []string) error {
 	cfg.Delay = 0 // a handful of URLs asked for by hand
 
 	var archive *store.DB
-	switch _, statErr := os.Stat(*db); {
+	switch _, statErr := os.Stat(af.path); {
 	case *dryRun && os.IsNotExist(statErr):
 		// nothing stored yet: everything would be created
 	case *dryRun:
-		archive, err = openArchive(*db, true, *lockWait)
+		archive, err = af.open(true)
 	default:
-		archive, err = openArchive(*db, false, *lockWait)
+		archive, err = af.open(false)
 	}
 	if err != nil {
 		return err

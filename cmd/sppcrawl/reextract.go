@@ -12,8 +12,8 @@ import (
 
 func runReextract(ctx context.Context, args []string) error {
 	fs := newFlags("reextract", "[--db FILE]")
-	db := fs.String("db", defaultDB, "archive file")
-	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
+	var af archiveFlags
+	af.register(fs, false)
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -23,7 +23,7 @@ func runReextract(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	archive, err := openArchive(*db, false, *lockWait)
+	archive, err := af.open(false)
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,10 @@ import (
 
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]")
-	db := fs.String("db", defaultDB, "archive file")
+	var af archiveFlags
+	af.register(fs, false)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	every := fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process (0: never; the archive is then opened read-only)")
-	lockWait := fs.Duration("lock-timeout", 2*time.Second, "how long to wait for the archive's lock")
 	var cf crawlFlags
 	cf.register(fs, true)
 	var lf logFlags
@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string) error {
 	if *every != 0 && *every < time.Minute {
 		return withCode(exitUsage, fmt.Errorf("--crawl-every %s: at least 1m, be polite", *every))
 	}
-	archive, err := openArchive(*db, *every == 0, *lockWait)
+	archive, err := af.open(*every == 0)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "db", *db, "crawl_every", every.String())
+	log.Info("serving", "addr", ln.Addr().String(), "db", af.path, "crawl_every", every.String())
 
 	crawled := make(chan struct{})
 	if *every > 0 {

@@ -62,16 +62,16 @@ func gatherStats(ctx context.Context, db *store.DB, now time.Time) (*archiveStat
 
 func runStats(ctx context.Context, args []string) error {
 	fs := newFlags("stats", "[--db FILE] [--format text|json]")
-	db := fs.String("db", defaultDB, "archive file (opened read-only)")
+	var af archiveFlags
+	af.register(fs, true)
 	format := fs.String("format", "text", "output format: text or json")
-	lockWait := fs.Duration("lock-timeout", 30*time.Second, "how long to wait while a crawl holds the archive")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
 		return withCode(exitUsage, fmt.Errorf("--format %q: want text or json", *format))
 	}
-	archive, err := openArchive(*db, true, *lockWait)
+	archive, err := af.open(true)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func runStats(ctx context.Context, args []string) error {
 	for _, c := range crawler.Channels {
 		names[c.Path] = c.Key
 	}
-	fmt.Printf("archive %s: %d articles, last seq %d\n\n", *db, s.Articles, s.LastSeq)
+	fmt.Printf("archive %s: %d articles, last seq %d\n\n", af.path, s.Articles, s.LastSeq)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHANNEL\tPATH\tARTICLES\tNEWEST")
 	for _, c := range s.Channels {
