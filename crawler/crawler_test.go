@@ -282,7 +282,7 @@ func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
 		t.Errorf("%s requested %d times, want 4 attempts", broken, n)
 	}
 	f, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+broken)
-	if !ok || f.Gone || f.Attempts != 1 || f.Status != http.StatusBadGateway {
+	if !ok || f.Gone || f.Attempts != 4 || f.Status != http.StatusBadGateway {
 		t.Errorf("failure log: %+v, %v", f, ok)
 	}
 }

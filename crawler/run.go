@@ -248,9 +248,11 @@ func (r *run) requestRefused(u, channel string, err error) {
 	switch {
 	case errors.As(err, &visited):
 	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		r.c.log.Info("robots.txt disallows, skipped", "url", u)
+		// Worth a warning: a robots.txt that forbids everything (some servers
+		// answer 5xx for it) would otherwise look like an empty site.
+		r.c.log.Warn("robots.txt disallows it, skipped (--ignore-robots to override)", "url", u)
 	default:
-		r.failure(u, channel, 0, err, false)
+		r.failure(nil, u, channel, 0, err, false)
 	}
 }
 
@@ -269,7 +271,7 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 	kind, channel := resp.Ctx.Get(ctxKind), resp.Ctx.Get(ctxChannel)
 	u, err := r.c.canonicalOf(resp.Request.URL)
 	if err != nil {
-		r.failure(resp.Request.URL.String(), channel, resp.StatusCode, err, true)
+		r.failure(resp.Ctx, resp.Request.URL.String(), channel, resp.StatusCode, err, true)
 		return false
 	}
 	status := resp.StatusCode
@@ -288,16 +290,16 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 			r.detail(resp, u)
 		}
 	case status == http.StatusNotFound || status == http.StatusGone:
-		r.failure(u, channel, status, fmt.Errorf("HTTP %d", status), true)
+		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), true)
 		listFailed = true
 	case status == http.StatusTooManyRequests || status >= 500:
 		if r.retry(resp.Request, retryAfter(resp.Headers, r.c.cfg.Now())) {
 			return true
 		}
-		r.failure(u, channel, status, fmt.Errorf("HTTP %d after %d attempts", status, attempts(resp.Ctx)), false)
+		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d after %d attempts", status, attempts(resp.Ctx)), false)
 		listFailed = true
 	default:
-		r.failure(u, channel, status, fmt.Errorf("HTTP %d", status), false)
+		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), false)
 		listFailed = true
 	}
 	if kind == kindList && listFailed {
@@ -331,7 +333,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 		r.chans[channel].failed = true
 		r.mu.Unlock()
 	}
-	r.failure(u, channel, resp.StatusCode, err, false)
+	r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
 }
 
 func attempts(ctx *colly.Context) int {
@@ -390,7 +392,7 @@ func (r *run) list(resp *colly.Response, u string) {
 	cr := r.chans[channel]
 	r.mu.Unlock()
 	if err != nil {
-		r.failure(u, channel, resp.StatusCode, err, false)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
 		r.mu.Lock()
 		cr.failed = true
 		r.mu.Unlock()
@@ -405,8 +407,8 @@ func (r *run) list(resp *colly.Response, u string) {
 			cr.state.NewestURL, cr.state.NewestDate = l.Items[0].URL, l.Items[0].Date
 		}
 		r.mu.Unlock()
-		r.c.sink.ClearFailure(r.ctx, u)
 	}
+	r.clearFailure(u)
 	unseen, old := 0, false
 	for _, it := range l.Items {
 		if !extract.IsDetailURL(it.URL) {
@@ -461,10 +463,10 @@ func (r *run) detail(resp *colly.Response, u string) {
 	ct := resp.Headers.Get("Content-Type")
 	switch {
 	case len(resp.Body) > r.c.cfg.MaxBody:
-		r.failure(u, channel, resp.StatusCode, fmt.Errorf("body larger than %d bytes", r.c.cfg.MaxBody), true)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, fmt.Errorf("body larger than %d bytes", r.c.cfg.MaxBody), true)
 		return
 	case !isHTML(ct, resp.Body):
-		r.failure(u, channel, resp.StatusCode, fmt.Errorf("not an HTML page (Content-Type %q)", ct), true)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, fmt.Errorf("not an HTML page (Content-Type %q)", ct), true)
 		return
 	}
 	now := r.c.cfg.Now()
@@ -474,10 +476,10 @@ func (r *run) detail(resp *colly.Response, u string) {
 		r.blocked(u)
 		return
 	case errors.Is(err, extract.ErrNotArticle):
-		r.failure(u, channel, resp.StatusCode, err, true)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, true)
 		return
 	case err != nil:
-		r.failure(u, channel, resp.StatusCode, err, false)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
 		return
 	}
 	if r.fatal.Load() != nil {
@@ -506,16 +508,30 @@ func (r *run) detail(resp *colly.Response, u string) {
 	}
 	r.mu.Unlock()
 	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
-	if _, found, _ := r.c.sink.Failure(r.ctx, u); found {
-		r.c.sink.ClearFailure(r.ctx, u)
+	r.clearFailure(u)
+}
+
+// clearFailure forgets an earlier failure of a page now fetched; the read
+// first spares a write (and its fsync) in the common case of none.
+func (r *run) clearFailure(u string) {
+	if _, found, err := r.c.sink.Failure(r.ctx, u); err == nil && found {
+		if err := r.c.sink.ClearFailure(r.ctx, u); err != nil {
+			r.fail(err)
+		}
 	}
 }
 
-// failure records a page that could not be used. gone pages (404/410, not an
-// article, too big) are never retried; others wait for a later run.
-func (r *run) failure(u, channel string, status int, err error, gone bool) {
+// failure records a page that could not be used, with the attempts made on
+// it in this run (from its request context, when there is one). gone pages
+// (404/410, not an article, too big) are never retried; others wait for a
+// later run.
+func (r *run) failure(ctx *colly.Context, u, channel string, status int, err error, gone bool) {
 	now := r.c.cfg.Now()
-	f := extract.Failure{URL: u, Channel: channel, Attempts: 1, Status: status,
+	n := 1
+	if ctx != nil {
+		n = attempts(ctx)
+	}
+	f := extract.Failure{URL: u, Channel: channel, Attempts: n, Status: status,
 		LastError: err.Error(), LastTry: now, Gone: gone}
 	if !gone {
 		// Runs back off too: 10 min after the first failing run, doubling up

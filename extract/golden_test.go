@@ -42,6 +42,8 @@ var goldenCases = []struct {
 	{"list-middle", "https://www.spp.gov.cn/spp/jczdal/index_2.shtml", true},
 	{"list-last", "https://www.spp.gov.cn/spp/jczdal/index_3.shtml", true},
 	{"homepage", "https://www.spp.gov.cn/spp/index.shtml", true},
+	// A detail page is no list, though its hidden 相关新闻 block has the list class.
+	{"detail-current", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},
 }
 
 // errorResult is what a golden file holds for a page that is refused.

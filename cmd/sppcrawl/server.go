@@ -307,7 +307,11 @@ func (s *apiServer) feed(format, contentType string) http.HandlerFunc {
 			return
 		}
 		var buf bytes.Buffer
-		self := "http://" + r.Host + r.URL.RequestURI()
+		scheme := "http"
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			scheme = "https" // behind a TLS-terminating proxy
+		}
+		self := scheme + "://" + r.Host + r.URL.RequestURI()
 		if err := writeFeed(&buf, format, arts, feedMeta{channel: f.channel, selfURL: self}); err != nil {
 			s.serverError(w, r, err)
 			return

@@ -101,7 +101,12 @@ func runStats(ctx context.Context, args []string) error {
 		fmt.Println("last crawl: none recorded")
 	}
 	fmt.Printf("failures: %d due for retry, %d waiting, %d gone (not retried)\n", s.FailuresDue, s.FailuresWait, s.Gone)
-	for _, f := range s.Failures {
+	const show = 20
+	for i, f := range s.Failures {
+		if i == show {
+			fmt.Printf("  … and %d more (--format json lists them all)\n", len(s.Failures)-show)
+			break
+		}
 		fmt.Printf("  %s  attempts %d, next %s: %s\n", f.URL, f.Attempts, f.NextRetry.In(extract.CST()).Format("01-02 15:04"), f.LastError)
 	}
 	return nil
