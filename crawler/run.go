@@ -80,6 +80,13 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	r.sum.Channels = len(c.cfg.Channels)
 	r.col = c.newCollector(reqCtx, true)
 	r.col.OnRequest(r.onRequest)
+	// Requests queued before a stop wait for a free connection slot; this
+	// drops them once they get one, instead of sending them.
+	r.col.OnRequestHeaders(func(req *colly.Request) {
+		if r.stopped() {
+			req.Abort()
+		}
+	})
 	r.col.OnResponse(r.onResponse)
 	r.col.OnError(r.onError)
 	requests0 := c.Requests()
@@ -95,6 +102,18 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 		}
 	}
 
+	for _, ch := range c.cfg.Channels {
+		st, err := c.sink.ChannelState(storeCtx, ch.Path)
+		if err != nil {
+			return r.sum, err
+		}
+		r.chans[ch.Path] = &chanRun{ch: ch, state: st}
+	}
+	due, err := c.sink.Failures(storeCtx, true, start)
+	if err != nil {
+		return r.sum, err
+	}
+
 	stopWatch := make(chan struct{})
 	go func() {
 		select {
@@ -106,18 +125,7 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	}()
 	prog := c.startProgress(r)
 
-	for _, ch := range c.cfg.Channels {
-		st, err := c.sink.ChannelState(storeCtx, ch.Path)
-		if err != nil {
-			return r.sum, err
-		}
-		r.chans[ch.Path] = &chanRun{ch: ch, state: st}
-	}
 	// Failures due for a retry go first: they are the oldest debt.
-	due, err := c.sink.Failures(storeCtx, true, start)
-	if err != nil {
-		return r.sum, err
-	}
 	for _, f := range due {
 		if extract.IsDetailURL(f.URL) {
 			r.queueDetail(f.URL, f.Channel)
@@ -317,7 +325,8 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if cu, cerr := r.c.canonicalOf(resp.Request.URL); cerr == nil {
 		u = cu
 	}
-	if r.fatal.Load() != nil {
+	if r.fatal.Load() != nil || errors.Is(err, colly.ErrAbortedBeforeRequest) {
+		// The run is stopping: not a failure of the page.
 		if kind == kindDetail {
 			r.detailFinished()
 		}
