@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -173,5 +177,54 @@ func TestCLI_Reextract(t *testing.T) {
 	}
 	if n, _ := db.Count(ctx); n != 4 {
 		t.Errorf("%d articles after reextract, want 4", n)
+	}
+}
+
+// captureStdout runs f with os.Stdout going to a pipe and returns what f wrote.
+func captureStdout(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	done := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(r)
+		done <- b
+	}()
+	f()
+	w.Close()
+	os.Stdout = old
+	return string(<-done)
+}
+
+// sppcrawl extract on the real saved pages (skipped without ../shared/realpages).
+func TestCLI_ExtractRealPages(t *testing.T) {
+	const dir = "../../../shared/realpages/"
+	detail, list := dir+"spp-jczdal-detail-t20260805_733868.html", dir+"spp-jczdal-list-index.html"
+	if _, err := os.Stat(detail); err != nil {
+		t.Skip("../shared/realpages absent")
+	}
+	var code int
+	out := captureStdout(t, func() { code = run([]string{"extract", detail}) })
+	var a extract.Article
+	if err := json.Unmarshal([]byte(out), &a); err != nil || code != exitOK {
+		t.Fatalf("extract: exit %d, %v", code, err)
+	}
+	if a.ID != "spp-733868" || a.URL != "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml" ||
+		a.Title != "第六十三批指导性案例" || a.Source != "高检网" || a.Editor != "贾欣然" ||
+		a.PublishedAt.Format(time.RFC3339) != "2026-08-05T09:56:38+08:00" {
+		t.Errorf("extracted %s %s %q %q %q %v", a.ID, a.URL, a.Title, a.Source, a.Editor, a.PublishedAt)
+	}
+	text := captureStdout(t, func() { code = run([]string{"extract", "--format", "text", detail}) })
+	for _, want := range []string{"第六十三批指导性案例\n", "发布时间：2026-08-05 09:56", "来源：高检网", "原文链接：https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text rendering lacks %q", want)
+		}
+	}
+	if code := run([]string{"extract", list}); code != exitFailures {
+		t.Errorf("extract of the real list page: exit %d, want 1", code)
 	}
 }
