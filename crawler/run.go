@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -28,7 +29,7 @@ type run struct {
 
 	mu     sync.Mutex
 	sum    extract.RunSummary
-	queued map[string]bool // detail URLs scheduled in this run
+	queued map[uint64]struct{} // FNV-64 of the detail URLs scheduled in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 
 	listPages, detailsQueued, detailsDone atomic.Int64
@@ -74,7 +75,7 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	reqCtx, abort := context.WithCancel(storeCtx)
 	defer abort()
 	r := &run{c: c, ctx: storeCtx, abort: abort, since: c.cfg.Since,
-		queued: map[string]bool{}, chans: map[string]*chanRun{},
+		queued: map[uint64]struct{}{}, chans: map[string]*chanRun{},
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
 	r.sum.Started = start
 	r.sum.Channels = len(c.cfg.Channels)
@@ -229,11 +230,14 @@ func (r *run) visitList(channel string, page int) {
 
 func (r *run) queueDetail(u, channel string) {
 	r.mu.Lock()
-	if r.queued[u] {
+	h := fnv.New64a()
+	h.Write([]byte(u))
+	key := h.Sum64()
+	if _, dup := r.queued[key]; dup {
 		r.mu.Unlock()
 		return
 	}
-	r.queued[u] = true
+	r.queued[key] = struct{}{}
 	r.mu.Unlock()
 	if r.stopped() {
 		return

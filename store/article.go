@@ -102,7 +102,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 		// Another writer changed the article between the check and the
 		// transaction: the raw page skipped above belongs to this version.
 		if rawVal, err = encodeRaw(raw); err == nil {
-			err = db.write(ctx, func(tx *bolt.Tx) error { return putRaw(tx, a.ID, rawVal) })
+			err = db.write(ctx, func(tx *bolt.Tx) error { return putRaw(tx, res.Seq, rawVal) })
 		}
 		if err != nil {
 			return res, fmt.Errorf("upsert %s into %s: raw page: %w", a.URL, db.path, err)
@@ -152,14 +152,19 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 		n.FetchedAt = now
 	}
 	hist := append(old.History, Revision{Version: a.Version, ContentHash: a.ContentHash, Title: a.Title, From: a.UpdatedAt, Until: now})
-	seqB := tx.Bucket(bucketSeq)
-	if err := seqB.Delete(u64(a.Seq)); err != nil {
+	// The article moves to a new seq at the end of the log, its raw page with
+	// it (the stored one, when this update brings none: reextract).
+	articles, raws := tx.Bucket(bucketArticles), tx.Bucket(bucketRaw)
+	if rawVal == nil {
+		rawVal = bytes.Clone(raws.Get(u64(a.Seq)))
+	}
+	if err := articles.Delete(u64(a.Seq)); err != nil {
 		return Result{}, err
 	}
-	if n.Seq, err = seqB.NextSequence(); err != nil {
+	if err := raws.Delete(u64(a.Seq)); err != nil {
 		return Result{}, err
 	}
-	if err := seqB.Put(u64(n.Seq), []byte(n.ID)); err != nil {
+	if n.Seq, err = articles.NextSequence(); err != nil {
 		return Result{}, err
 	}
 	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
@@ -173,13 +178,13 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 	if err := moveChanIdx(tx, a, &n); err != nil {
 		return Result{}, err
 	}
-	if err := putRecord(tx, &record{Article: &n, History: hist}); err != nil {
+	if err := putRecord(tx, &record{Article: &n, History: hist}, true); err != nil {
 		return Result{}, err
 	}
 	if err := tx.Bucket(bucketChecked).Put([]byte(n.ID), u64(uint64(now.UnixNano()))); err != nil {
 		return Result{}, err
 	}
-	if err := putRaw(tx, n.ID, rawVal); err != nil {
+	if err := putRaw(tx, n.Seq, rawVal); err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: extract.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
@@ -193,9 +198,8 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 	if n.FetchedAt.IsZero() {
 		n.FetchedAt = now
 	}
-	seqB := tx.Bucket(bucketSeq)
 	var err error
-	if n.Seq, err = seqB.NextSequence(); err != nil {
+	if n.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
 		return Result{}, err
 	}
 	id := []byte(n.ID)
@@ -203,7 +207,6 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 		b    []byte
 		k, v []byte
 	}{
-		{bucketSeq, u64(n.Seq), id},
 		{bucketURLs, []byte(n.URL), id},
 		{bucketHashes, []byte(n.ContentHash), id},
 		{bucketChecked, id, u64(uint64(now.UnixNano()))},
@@ -213,10 +216,10 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 			return Result{}, err
 		}
 	}
-	if err := putRecord(tx, &record{Article: &n}); err != nil {
+	if err := putRecord(tx, &record{Article: &n}, true); err != nil {
 		return Result{}, err
 	}
-	if err := putRaw(tx, n.ID, rawVal); err != nil {
+	if err := putRaw(tx, n.Seq, rawVal); err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: extract.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
@@ -236,7 +239,7 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 			a.Aliases = append(a.Aliases, url)
 		}
 		slices.Sort(a.Aliases)
-		if err := putRecord(tx, r); err != nil {
+		if err := putRecord(tx, r, false); err != nil {
 			return Result{}, err
 		}
 	}
@@ -269,10 +272,26 @@ func moveChanIdx(tx *bolt.Tx, old, n *extract.Article) error {
 	return b.Put(nk, nil)
 }
 
+// seqOf is the seq an article is stored under.
+func seqOf(tx *bolt.Tx, id string) (uint64, bool) {
+	v := tx.Bucket(bucketIDs).Get([]byte(id))
+	if len(v) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(v), true
+}
+
 func getRecord(tx *bolt.Tx, id string) (*record, error) {
-	a, err := getArticle(tx.Bucket(bucketArticles), []byte(id))
-	if err != nil || a == nil {
-		return nil, err
+	seq, ok := seqOf(tx, id)
+	if !ok {
+		return nil, nil
+	}
+	a, err := decodeArticle(tx.Bucket(bucketArticles).Get(u64(seq)))
+	if err != nil {
+		return nil, fmt.Errorf("article %s (seq %d): %w", id, seq, err)
+	}
+	if a == nil {
+		return nil, fmt.Errorf("article %s: seq %d has no article", id, seq)
 	}
 	r := &record{Article: a}
 	if h := tx.Bucket(bucketHistory).Get([]byte(id)); h != nil {
@@ -283,28 +302,36 @@ func getRecord(tx *bolt.Tx, id string) (*record, error) {
 	return r, nil
 }
 
-// getArticle decodes an article (a copy: nothing of the value outlives the
-// transaction).
-func getArticle(b *bolt.Bucket, id []byte) (*extract.Article, error) {
-	v := b.Get(id)
+// decodeArticle decodes a stored article into fresh memory: nothing of v
+// outlives the transaction. A nil v gives a nil article.
+func decodeArticle(v []byte) (*extract.Article, error) {
 	if v == nil {
 		return nil, nil
 	}
 	var a extract.Article
 	if err := json.Unmarshal(v, &a); err != nil {
-		return nil, fmt.Errorf("decode article %s: %w", id, err)
+		return nil, fmt.Errorf("decode article: %w", err)
 	}
 	return &a, nil
 }
 
-// putRecord writes the article, its history, and bumps the generation that
-// tells readers the exported data changed.
-func putRecord(tx *bolt.Tx, r *record) error {
+// putRecord writes the article under its seq, its history, and bumps the
+// generation that tells readers the exported data changed. appended says the
+// seq is new, hence the last key: the bucket then fills its pages completely,
+// as an append-only log does.
+func putRecord(tx *bolt.Tx, r *record, appended bool) error {
 	v, err := json.Marshal(r.Article)
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketArticles).Put([]byte(r.Article.ID), v); err != nil {
+	articles := tx.Bucket(bucketArticles)
+	if appended {
+		articles.FillPercent = 1.0
+	}
+	if err := articles.Put(u64(r.Article.Seq), v); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIDs).Put([]byte(r.Article.ID), u64(r.Article.Seq)); err != nil {
 		return err
 	}
 	if len(r.History) > 0 {
@@ -379,40 +406,34 @@ func (db *DB) HasURL(ctx context.Context, url string) (bool, error) {
 // article updated since appears once, at its new seq.
 func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
 	var out []*extract.Article
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		articles := tx.Bucket(bucketArticles)
-		c := tx.Bucket(bucketSeq).Cursor()
-		for k, id := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, id = c.Next() {
-			a, err := getArticle(articles, id)
-			if err != nil {
-				return err
-			}
-			if a == nil {
-				return fmt.Errorf("seq %d points to missing article %s", binary.BigEndian.Uint64(k), id)
-			}
-			out = append(out, a)
+	err := db.ForEach(ctx, after, func(a *extract.Article) error {
+		if len(out) == limit {
+			return errStop
 		}
+		out = append(out, a)
 		return nil
 	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
 	return out, err
 }
 
-// ForEach calls fn for every article in seq order until fn returns an error.
-// The transaction stays open meanwhile: fn must not write to the archive.
+var errStop = errors.New("stop")
+
+// ForEach calls fn for every article with seq > after, in seq order, until fn
+// returns an error. The transaction stays open meanwhile: fn must not write
+// to the archive.
 func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
-		articles := tx.Bucket(bucketArticles)
-		c := tx.Bucket(bucketSeq).Cursor()
-		for k, id := c.Seek(u64(after + 1)); k != nil; k, id = c.Next() {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			a, err := getArticle(articles, id)
+			a, err := decodeArticle(v)
 			if err != nil {
-				return err
-			}
-			if a == nil {
-				continue
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
 			}
 			if err := fn(a); err != nil {
 				return err
@@ -426,17 +447,17 @@ func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Articl
 func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
 	var s uint64
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		s = tx.Bucket(bucketSeq).Sequence()
+		s = tx.Bucket(bucketArticles).Sequence()
 		return nil
 	})
 	return s, err
 }
 
-// Count is the number of articles.
+// Count is the number of articles (read from the small id index).
 func (db *DB) Count(ctx context.Context) (int, error) {
 	var n int
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
+		n = tx.Bucket(bucketIDs).Stats().KeyN
 		return nil
 	})
 	return n, err

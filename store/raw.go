@@ -59,18 +59,25 @@ func decodeRaw(v []byte) (*extract.RawPage, error) {
 	return &p, nil
 }
 
-func putRaw(tx *bolt.Tx, id string, v []byte) error {
+// putRaw stores a raw page under the seq of the article version it belongs
+// to: always a new, last key, so the bucket is filled like a log.
+func putRaw(tx *bolt.Tx, seq uint64, v []byte) error {
 	if v == nil {
 		return nil
 	}
-	return tx.Bucket(bucketRaw).Put([]byte(id), v)
+	b := tx.Bucket(bucketRaw)
+	b.FillPercent = 1.0
+	return b.Put(u64(seq), v)
 }
 
 // Raw returns the stored raw page of an article.
 func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
 	var p *extract.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketRaw).Get([]byte(id))
+		var v []byte
+		if seq, ok := seqOf(tx, id); ok {
+			v = tx.Bucket(bucketRaw).Get(u64(seq))
+		}
 		if v == nil {
 			return fmt.Errorf("raw page of %s: %w", id, ErrNotFound)
 		}
@@ -88,8 +95,11 @@ func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
 func (db *DB) RawIDs(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRaw).ForEach(func(k, _ []byte) error {
-			ids = append(ids, string(k))
+		raws := tx.Bucket(bucketRaw)
+		return tx.Bucket(bucketIDs).ForEach(func(id, seq []byte) error {
+			if raws.Get(seq) != nil {
+				ids = append(ids, string(id))
+			}
 			return nil
 		})
 	})

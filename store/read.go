@@ -18,13 +18,8 @@ func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte,
 	var out [][]byte
 	last := after
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		articles := tx.Bucket(bucketArticles)
-		c := tx.Bucket(bucketSeq).Cursor()
-		for k, id := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, id = c.Next() {
-			v := articles.Get(id)
-			if v == nil {
-				return fmt.Errorf("seq %d points to missing article %s", binary.BigEndian.Uint64(k), id)
-			}
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			out = append(out, bytes.Clone(v))
 			last = binary.BigEndian.Uint64(k)
 		}
@@ -37,9 +32,11 @@ func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte,
 func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 	var v []byte
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if got := tx.Bucket(bucketArticles).Get([]byte(id)); got != nil {
-			v = bytes.Clone(got)
-			return nil
+		if seq, ok := seqOf(tx, id); ok {
+			if got := tx.Bucket(bucketArticles).Get(u64(seq)); got != nil {
+				v = bytes.Clone(got)
+				return nil
+			}
 		}
 		return fmt.Errorf("article %s: %w", id, ErrNotFound)
 	})
@@ -51,12 +48,11 @@ func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 func (db *DB) Latest(ctx context.Context, n int, keep func(*extract.Article) bool) ([]*extract.Article, error) {
 	var out []*extract.Article
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		articles := tx.Bucket(bucketArticles)
-		c := tx.Bucket(bucketSeq).Cursor()
-		for k, id := c.Last(); k != nil && len(out) < n; k, id = c.Prev() {
-			a, err := getArticle(articles, id)
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			a, err := decodeArticle(v)
 			if err != nil {
-				return err
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
 			}
 			if a != nil && (keep == nil || keep(a)) {
 				out = append(out, a)

@@ -31,20 +31,24 @@ var (
 const SchemaVersion = 1
 
 var (
-	bucketMeta     = []byte("meta")
-	bucketArticles = []byte("articles") // id → article (JSON, as exported)
+	bucketMeta = []byte("meta")
+	// The articles and raw buckets are logs keyed by seq (8 bytes, big
+	// endian): the export cursor is a plain cursor over articles, and writes
+	// append at the end, so a crawl touches only the tail of the file and its
+	// memory map stays small however large the archive grows.
+	bucketArticles = []byte("articles") // seq → article (JSON, as exported)
+	bucketIDs      = []byte("ids")      // id → seq of its current version
 	bucketHistory  = []byte("history")  // id → earlier revisions (JSON)
 	bucketURLs     = []byte("urls")     // canonical URL or alias → id
 	bucketHashes   = []byte("hashes")   // content hash → id
-	bucketSeq      = []byte("seq")      // seq (8 bytes, big endian) → id
 	bucketChecked  = []byte("checked")  // id → last_checked_at (unix nanos)
 	bucketChanIdx  = []byte("chanidx")  // channel_path \x00 published (8 bytes) id → nil
-	bucketRaw      = []byte("raw")      // id → raw page (header + gzip body)
+	bucketRaw      = []byte("raw")      // seq → raw page of that version (header + gzip body)
 	bucketChannels = []byte("channels") // channel path → ChannelState (JSON)
 	bucketFailures = []byte("failures") // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")     // "last" → RunSummary (JSON)
 
-	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketHistory, bucketURLs, bucketHashes, bucketSeq,
+	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketHistory, bucketURLs, bucketHashes,
 		bucketChecked, bucketChanIdx, bucketRaw, bucketChannels, bucketFailures, bucketRuns}
 
 	keySchema     = []byte("schema")

@@ -357,3 +357,35 @@ func TestDB_ContextCancelled(t *testing.T) {
 		t.Errorf("count = %d after a cancelled upsert", n)
 	}
 }
+
+// The raw page follows its article to the new seq of an update; an update
+// without one (reextract) keeps the stored page.
+func TestDB_RawFollowsUpdates(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	a := newArticle("spp-1", u1, "一")
+	if _, err := db.Upsert(ctx, a, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<p>v1</p>")}); err != nil {
+		t.Fatal(err)
+	}
+	b := newArticle("spp-1", u1, "一（改）")
+	if _, err := db.Upsert(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := db.Raw(ctx, "spp-1"); err != nil || string(raw.Body) != "<p>v1</p>" {
+		t.Errorf("after an update without a page: %v %v, want the stored page", raw, err)
+	}
+	c := newArticle("spp-1", u1, "一（再改）")
+	if _, err := db.Upsert(ctx, c, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<p>v3</p>")}); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := db.Raw(ctx, "spp-1"); err != nil || string(raw.Body) != "<p>v3</p>" {
+		t.Errorf("after an update with a page: %v %v, want v3", raw, err)
+	}
+	ids, err := db.RawIDs(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != "spp-1" {
+		t.Errorf("RawIDs = %v, %v", ids, err)
+	}
+	if s, _ := db.Get(ctx, "spp-1"); s.Seq != 3 || s.Version != 3 {
+		t.Errorf("seq %d version %d, want 3 and 3", s.Seq, s.Version)
+	}
+}

@@ -31,10 +31,15 @@ type writer struct {
 
 const maxGroup = 512
 
+// releaseEvery is how many commits pass between releases of the archive's
+// memory map (see releaseMapping).
+const releaseEvery = 16
+
 func (db *DB) startWriter() {
 	db.w.ops = make(chan *writeOp, maxGroup)
 	db.w.wg.Go(func() {
 		group := make([]*writeOp, 0, maxGroup)
+		commits := 0
 		for op := range db.w.ops {
 			group = append(group[:0], op)
 		drain:
@@ -50,6 +55,9 @@ func (db *DB) startWriter() {
 				}
 			}
 			db.commitGroup(group)
+			if commits++; commits%releaseEvery == 0 {
+				db.releaseMapping()
+			}
 		}
 	})
 }
