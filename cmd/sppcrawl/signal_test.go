@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -21,12 +22,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func startCrawl(t *testing.T, path string) (*exec.Cmd, *bytes.Buffer) {
+// startCrawl starts a crawl child against a slow copy of the fixture site and
+// returns once the child has fetched details articles.
+func startCrawl(t *testing.T, path string, details int64) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	files := http.FileServer(http.Dir("../../testdata/site"))
+	var fetched atomic.Int64
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(30 * time.Millisecond)
 		files.ServeHTTP(w, r)
+		if strings.Contains(r.URL.Path, "/t20") {
+			fetched.Add(1)
+		}
 	}))
 	t.Cleanup(slow.Close)
 	args := []string{"crawl", "--db", path, "--origin", slow.URL, "--full", "--delay", "10ms", "--parallel", "2"}
@@ -36,6 +43,14 @@ func startCrawl(t *testing.T, path string) (*exec.Cmd, *bytes.Buffer) {
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for fetched.Load() < details {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the crawl fetched %d articles in 30s\n%s", fetched.Load(), &stderr)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	return cmd, &stderr
 }
@@ -47,8 +62,7 @@ func TestCLI_CrawlSIGINT(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	path := filepath.Join(t.TempDir(), "a.db")
-	cmd, stderr := startCrawl(t, path)
-	time.Sleep(800 * time.Millisecond)
+	cmd, stderr := startCrawl(t, path, 20)
 	cmd.Process.Signal(syscall.SIGINT)
 	cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != exitSignal {
@@ -75,8 +89,7 @@ func TestCLI_CrawlSecondSignal(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	path := filepath.Join(t.TempDir(), "a.db")
-	cmd, stderr := startCrawl(t, path)
-	time.Sleep(500 * time.Millisecond)
+	cmd, stderr := startCrawl(t, path, 5)
 	cmd.Process.Signal(syscall.SIGINT)
 	time.Sleep(20 * time.Millisecond)
 	cmd.Process.Signal(syscall.SIGINT)
