@@ -243,23 +243,26 @@ type template struct {
 // element of every body, several times.
 func hasClass(n *html.Node, class string) bool {
 	for _, a := range n.Attr {
-		if a.Key != "class" {
-			continue
-		}
-		v := a.Val
-		for {
-			i := strings.Index(v, class)
-			if i < 0 {
-				break
-			}
-			end := i + len(class)
-			if (i == 0 || isASCIISpace(v[i-1])) && (end == len(v) || isASCIISpace(v[end])) {
-				return true
-			}
-			v = v[end:]
+		if a.Key == "class" && classListHas(a.Val, class) {
+			return true
 		}
 	}
 	return false
+}
+
+// classListHas reports whether the space-separated list v holds class.
+func classListHas(v, class string) bool {
+	for {
+		i := strings.Index(v, class)
+		if i < 0 {
+			return false
+		}
+		end := i + len(class)
+		if (i == 0 || isASCIISpace(v[i-1])) && (end == len(v) || isASCIISpace(v[end])) {
+			return true
+		}
+		v = v[end:]
+	}
 }
 
 func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
@@ -280,13 +283,19 @@ func isWidget(n *html.Node) bool {
 	if n.Type != html.ElementNode {
 		return false
 	}
-	id := attr(n, "id")
-	if id == "pageBreak" || id == "xgxw" {
-		return true
-	}
-	for _, c := range widgetClasses {
-		if hasClass(n, c) {
-			return true
+	// One pass over the attributes: most elements have neither id nor class.
+	for _, at := range n.Attr {
+		switch at.Key {
+		case "id":
+			if at.Val == "pageBreak" || at.Val == "xgxw" {
+				return true
+			}
+		case "class":
+			for _, c := range widgetClasses {
+				if classListHas(at.Val, c) {
+					return true
+				}
+			}
 		}
 	}
 	return false

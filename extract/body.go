@@ -9,23 +9,28 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// blockAtoms end a paragraph before and after themselves.
-var blockAtoms = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.H1: true, atom.H2: true, atom.H3: true,
-	atom.H4: true, atom.H5: true, atom.H6: true, atom.Li: true, atom.Ul: true,
-	atom.Ol: true, atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true,
-	atom.Section: true, atom.Article: true, atom.Pre: true, atom.Dl: true,
-	atom.Dt: true, atom.Dd: true, atom.Center: true, atom.Table: true,
-	atom.Tr: true, atom.Hr: true, atom.Header: true, atom.Footer: true,
-	atom.Address: true,
+// isBlock: elements that end a paragraph before and after themselves. These
+// are switches, not maps: they run for every element of every body.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Li, atom.Ul, atom.Ol, atom.Blockquote, atom.Figure, atom.Figcaption,
+		atom.Section, atom.Article, atom.Pre, atom.Dl, atom.Dt, atom.Dd, atom.Center,
+		atom.Table, atom.Tr, atom.Hr, atom.Header, atom.Footer, atom.Address:
+		return true
+	}
+	return false
 }
 
-// droppedAtoms never carry body text.
-var droppedAtoms = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true,
-	atom.Object: true, atom.Embed: true, atom.Form: true, atom.Input: true,
-	atom.Button: true, atom.Select: true, atom.Textarea: true, atom.Svg: true,
-	atom.Canvas: true, atom.Template: true, atom.Head: true, atom.Title: true,
+// isDropped: elements that never carry body text.
+func isDropped(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Iframe, atom.Object, atom.Embed,
+		atom.Form, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Svg,
+		atom.Canvas, atom.Template, atom.Head, atom.Title:
+		return true
+	}
+	return false
 }
 
 // paragraphs lists the text blocks under root in document order. stop, when
@@ -84,7 +89,7 @@ func (w *paraWalker) walk(n *html.Node) {
 	default:
 		return
 	}
-	if droppedAtoms[n.DataAtom] {
+	if isDropped(n.DataAtom) {
 		return
 	}
 	if w.stop != nil && w.stop(n) {
@@ -104,7 +109,7 @@ func (w *paraWalker) walk(n *html.Node) {
 		w.table(n)
 		return
 	}
-	block := blockAtoms[n.DataAtom]
+	block := isBlock(n.DataAtom)
 	if block {
 		w.flush()
 	}
@@ -145,14 +150,16 @@ func (w *paraWalker) table(t *html.Node) {
 	rows(t)
 }
 
-// allowedAtoms are the tags kept in body_html.
-var allowedAtoms = map[atom.Atom]bool{
-	atom.P: true, atom.Br: true, atom.Strong: true, atom.B: true, atom.Em: true,
-	atom.I: true, atom.U: true, atom.H1: true, atom.H2: true, atom.H3: true,
-	atom.H4: true, atom.H5: true, atom.H6: true, atom.Ul: true, atom.Ol: true,
-	atom.Li: true, atom.Table: true, atom.Thead: true, atom.Tbody: true,
-	atom.Tr: true, atom.Th: true, atom.Td: true, atom.Img: true, atom.A: true,
-	atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true,
+// isAllowed: the tags kept in body_html.
+func isAllowed(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Br, atom.Strong, atom.B, atom.Em, atom.I, atom.U,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol, atom.Li,
+		atom.Table, atom.Thead, atom.Tbody, atom.Tr, atom.Th, atom.Td, atom.Img, atom.A,
+		atom.Blockquote, atom.Figure, atom.Figcaption:
+		return true
+	}
+	return false
 }
 
 var attachmentExt = map[string]bool{
@@ -196,7 +203,7 @@ func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
 	default:
 		return
 	}
-	if droppedAtoms[n.DataAtom] {
+	if isDropped(n.DataAtom) {
 		return
 	}
 	if s.stop != nil && s.stop(n) {
@@ -213,7 +220,7 @@ func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
 		}
 		tag = atom.P
 	}
-	if !allowedAtoms[tag] {
+	if !isAllowed(tag) {
 		s.children(b, n) // span, font, …: keep the content, drop the tag
 		return
 	}
@@ -329,12 +336,29 @@ func writeAttr(b *strings.Builder, k, v string) {
 	b.WriteByte('"')
 }
 
+// needsEscape: s has a byte to escape or a zero-width character. Each check is
+// a vectorised byte search; most text nodes pass all of them, and a byte loop
+// over every character costs more than the rest of the rendering.
+func needsEscape(s string) bool {
+	for _, c := range []byte{'&', '<', '>', '"', '\'', '\r'} {
+		if strings.IndexByte(s, c) >= 0 {
+			return true
+		}
+	}
+	return strings.Contains(s, "\u200B") || strings.Contains(s, "\u200C") ||
+		strings.Contains(s, "\u200D") || strings.Contains(s, "\uFEFF")
+}
+
 // escapeByte marks the bytes writeEscaped must look at.
 var escapeByte = [256]bool{'&': true, '<': true, '>': true, '"': true, '\'': true, '\r': true, 0xE2: true, 0xEF: true}
 
 // writeEscaped is html.EscapeString without the intermediate string; it also
 // drops zero-width characters (U+200B–U+200D as E2 80 8B–8D, U+FEFF as EF BB BF).
 func writeEscaped(b *strings.Builder, s string) {
+	if !needsEscape(s) {
+		b.WriteString(s)
+		return
+	}
 	last := 0
 	for i := 0; i < len(s); i++ {
 		if !escapeByte[s[i]] {
@@ -384,6 +408,9 @@ func textAlign(style, align string) string {
 	if strings.EqualFold(align, "center") || strings.EqualFold(align, "right") {
 		return strings.ToLower(align)
 	}
+	if !strings.Contains(style, "align") && !strings.Contains(style, "ALIGN") {
+		return "" // the common case: indentation and margins only
+	}
 	for style != "" {
 		decl := style
 		if i := strings.IndexByte(style, ';'); i >= 0 {
@@ -408,7 +435,7 @@ func textAlign(style, align string) string {
 
 func hasBlockChild(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && (blockAtoms[c.DataAtom]) {
+		if c.Type == html.ElementNode && isBlock(c.DataAtom) {
 			return true
 		}
 	}
@@ -430,7 +457,7 @@ func blank(n *html.Node) bool {
 			if c.DataAtom == atom.Img || c.DataAtom == atom.Table {
 				return false
 			}
-			if !droppedAtoms[c.DataAtom] && !isWidget(c) && !blank(c) {
+			if !isDropped(c.DataAtom) && !isWidget(c) && !blank(c) {
 				return false
 			}
 		}
