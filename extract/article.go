@@ -191,7 +191,7 @@ func newPage(doc *goquery.Document, raw []byte) *page {
 					k = attr(n, "property")
 				}
 				if k != "" {
-					p.meta[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(attr(n, "content"))
+					p.meta[strings.ToLower(strings.TrimSpace(k))] = NormalizeText(attr(n, "content"))
 				}
 			}
 			if id := attr(n, "id"); id != "" && indexKeys["#"+id] && p.first["#"+id] == nil {
