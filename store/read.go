@@ -75,3 +75,33 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 	})
 	return g, err
 }
+
+// LatestInChannel returns up to n articles of one channel (channel_path),
+// newest published first. It walks the channel index, so a small channel is
+// as cheap as a big one whatever the size of the archive.
+func (db *DB) LatestInChannel(ctx context.Context, path string, n int) ([]*extract.Article, error) {
+	var out []*extract.Article
+	prefix := append([]byte(path), 0)
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketChanIdx).Cursor()
+		// The key after the channel's last one starts with path + "\x01".
+		k, _ := c.Seek(append([]byte(path), 1))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
+			id := string(k[len(prefix)+8:])
+			r, err := getRecord(tx, id)
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				out = append(out, r.Article)
+			}
+		}
+		return nil
+	})
+	return out, err
+}

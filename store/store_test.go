@@ -389,3 +389,39 @@ func TestDB_RawFollowsUpdates(t *testing.T) {
 		t.Errorf("seq %d version %d, want 3 and 3", s.Seq, s.Version)
 	}
 }
+
+func TestDB_LatestInChannel(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	for i := range 12 {
+		ch := []string{"/spp/jczdal/", "/spp/tt/", "/spp/gzbg/"}[i%3]
+		a := newArticle(fmt.Sprint("spp-", 100+i), fmt.Sprintf("https://www.spp.gov.cn%s202608/t20260805_%d.shtml", ch, 100+i), fmt.Sprint(i))
+		a.ChannelPath = ch
+		a.PublishedAt = a.PublishedAt.Add(time.Duration(-i) * time.Hour) // later i: older
+		if _, err := db.Upsert(ctx, a, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		path string
+		n    int
+		want []string
+	}{
+		{"/spp/tt/", 2, []string{"spp-101", "spp-104"}},
+		{"/spp/gzbg/", 10, []string{"spp-102", "spp-105", "spp-108", "spp-111"}},
+		{"/spp/jczdal/", 1, []string{"spp-100"}},
+		{"/spp/none/", 5, nil},
+	} {
+		got, err := db.LatestInChannel(ctx, c.path, c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range got {
+			ids = append(ids, a.ID)
+		}
+		if !slices.Equal(ids, c.want) {
+			t.Errorf("LatestInChannel(%s, %d) = %v, want %v", c.path, c.n, ids, c.want)
+		}
+	}
+}

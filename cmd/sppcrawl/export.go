@@ -71,7 +71,8 @@ func runExport(ctx context.Context, args []string) error {
 	defer commit(false)
 	var next uint64
 	if feed {
-		arts, err := archive.Latest(ctx, *limit, f.keep)
+		f.afterSeq = *since
+		arts, err := latest(ctx, archive, *limit, f)
 		if err != nil {
 			return err
 		}
@@ -95,15 +96,36 @@ func runExport(ctx context.Context, args []string) error {
 }
 
 type exportFilter struct {
-	since   time.Time
-	channel string
+	since    time.Time // published on or after
+	channel  string    // channel_path
+	afterSeq uint64    // seq greater than
 }
 
 func (f exportFilter) keep(a *extract.Article) bool {
 	if f.channel != "" && a.ChannelPath != f.channel {
 		return false
 	}
-	return f.since.IsZero() || !a.PublishedAt.Before(f.since)
+	return a.Seq > f.afterSeq && (f.since.IsZero() || !a.PublishedAt.Before(f.since))
+}
+
+// latest is what a feed shows: the n most recently stored or corrected
+// articles, or for one channel its n newest by publication (read from the
+// channel index rather than by decoding the whole archive).
+func latest(ctx context.Context, db *store.DB, n int, f exportFilter) ([]*extract.Article, error) {
+	if f.channel == "" {
+		return db.Latest(ctx, n, f.keep)
+	}
+	arts, err := db.LatestInChannel(ctx, f.channel, n)
+	if err != nil {
+		return nil, err
+	}
+	kept := arts[:0]
+	for _, a := range arts {
+		if f.keep(a) {
+			kept = append(kept, a)
+		}
+	}
+	return kept, nil
 }
 
 func channelPath(s string) (string, error) {

@@ -301,7 +301,7 @@ func (s *apiServer) feed(format, contentType string) http.HandlerFunc {
 		if notModified(w, r, fmt.Sprintf(`W/"g%d-%s-%s"`, gen, format, f.channel)) {
 			return
 		}
-		arts, err := s.db.Latest(r.Context(), feedItems, f.keep)
+		arts, err := latest(r.Context(), s.db, feedItems, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
