@@ -547,10 +547,10 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 	f := extract.Failure{URL: u, Channel: channel, Attempts: n, Status: status,
 		LastError: err.Error(), LastTry: now, Gone: gone}
 	if !gone {
-		// Runs back off too: 10 min after the first failing run, doubling up
-		// to a day.
+		// Runs back off too: 5 min after the first failing run (so the next
+		// run of a 10-minute cron retries it), doubling up to a day.
 		prev, _, _ := r.c.sink.Failure(r.ctx, u)
-		wait := 10 * time.Minute << min(prev.Attempts/r.c.cfg.MaxAttempts, 8)
+		wait := 5 * time.Minute << min(prev.Attempts/r.c.cfg.MaxAttempts, 9)
 		f.NextRetry = now.Add(min(wait, 24*time.Hour))
 	}
 	if _, serr := r.c.sink.RecordFailure(r.ctx, f); serr != nil {
