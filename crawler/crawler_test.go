@@ -285,6 +285,26 @@ func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
 	if !ok || f.Gone || f.Attempts != 4 || f.Status != http.StatusBadGateway {
 		t.Errorf("failure log: %+v, %v", f, ok)
 	}
+
+	// The site recovers. A run before the retry is due leaves the page alone;
+	// the next cron run (10 minutes on) fetches it from the failure log, even
+	// though its list page has nothing new.
+	srv.setFault(nil)
+	cfg.Full = false
+	srv.resetHits()
+	mustRun(t, cfg, db)
+	if n := srv.hitsOf(broken); n != 0 {
+		t.Errorf("retried %d times before it was due", n)
+	}
+	later := time.Now().Add(10 * time.Minute)
+	cfg.Now = func() time.Time { return later }
+	sum = mustRun(t, cfg, db)
+	if n := srv.hitsOf(broken); n != 1 || sum.Created != 1 || sum.Failures != 0 {
+		t.Errorf("due retry: %d requests, summary %+v", n, sum)
+	}
+	if _, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+broken); ok {
+		t.Error("failure record kept after the page was stored")
+	}
 }
 
 func TestCrawl_GonePages(t *testing.T) {
