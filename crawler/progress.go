@@ -34,6 +34,11 @@ func (c *Crawler) startProgress(r *run) *progress {
 			case <-t.C:
 			}
 			queued, done := r.detailsQueued.Load(), r.detailsDone.Load()
+			if c.cfg.Full {
+				// A backfill queues detail pages as it walks the lists; the
+				// pagers' totals say how many are still to come.
+				queued = max(queued, r.listedTotal.Load()-r.storedAtStart.Load())
+			}
 			lists := r.listPages.Load()
 			r.mu.Lock()
 			failures := r.sum.Failures

@@ -33,6 +33,9 @@ type run struct {
 	chans  map[string]*chanRun
 
 	listPages, detailsQueued, detailsDone atomic.Int64
+	// For the ETA of a backfill: the channels' record totals (from their
+	// pagers) against what the archive held at the start.
+	listedTotal, storedAtStart atomic.Int64
 	// slots bounds the detail requests handed to colly at once: colly starts a
 	// goroutine per request, so queueing a whole backfill up front would cost
 	// memory in proportion to the site.
@@ -92,12 +95,13 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	r.col.OnError(r.onError)
 	requests0 := c.Requests()
 
+	stored, err := c.sink.Count(storeCtx)
+	if err != nil {
+		return r.sum, err
+	}
+	r.storedAtStart.Store(int64(stored))
 	if !c.cfg.Full && r.since.IsZero() {
-		n, err := c.sink.Count(storeCtx)
-		if err != nil {
-			return r.sum, err
-		}
-		if n == 0 {
+		if stored == 0 {
 			r.since = start.AddDate(0, 0, -30)
 			c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", r.since.Format("2006-01-02"))
 		}
@@ -416,6 +420,7 @@ func (r *run) list(resp *colly.Response, u string) {
 		r.mu.Lock()
 		cr.etag, cr.lm = resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
 		cr.state.PageCount, cr.state.Total = l.PageCount, l.Total
+		r.listedTotal.Add(int64(l.Total))
 		if len(l.Items) > 0 {
 			cr.state.NewestURL, cr.state.NewestDate = l.Items[0].URL, l.Items[0].Date
 		}
