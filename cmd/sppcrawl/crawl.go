@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -25,7 +26,12 @@ func runCrawl(ctx context.Context, args []string) error {
 	if fs.NArg() != 0 {
 		return withCode(exitUsage, fmt.Errorf("unexpected arguments %q", fs.Args()))
 	}
-	log, err := lf.logger(os.Stderr)
+	var logOut io.Writer = os.Stderr
+	tty := stderrIsTTY()
+	if tty {
+		logOut = clearLine{os.Stderr} // log lines replace the progress bar, which redraws below
+	}
+	log, err := lf.logger(logOut)
 	if err != nil {
 		return err
 	}
@@ -34,7 +40,7 @@ func runCrawl(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	if stderrIsTTY() {
+	if tty {
 		cfg.Progress = os.Stderr
 	}
 	archive, err := af.open(false)
@@ -49,6 +55,17 @@ func runCrawl(ctx context.Context, args []string) error {
 	sum, err := c.Run(ctx)
 	fmt.Fprintln(os.Stderr, summaryLine(sum))
 	return crawlExit(sum, err)
+}
+
+// clearLine erases the terminal line before each write: slog writes a record
+// in one call, so a log line never lands in the middle of the progress bar.
+type clearLine struct{ w io.Writer }
+
+func (c clearLine) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, "\r\033[K"); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // crawlExit maps a run's result to the documented exit codes.
