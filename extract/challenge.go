@@ -10,13 +10,23 @@ var challengeMarkers = [][]byte{
 	[]byte("访问验证"), []byte("window.location.href=location.href"),
 }
 
+var contentMarkers = [][]byte{[]byte("fontzoom"), []byte("li_line"), []byte("TRS_Editor"),
+	[]byte("Custom_UnionStyle"), []byte("wsfbh_detail"), []byte("detail_tit")}
+
 // isChallenge reports an anti-bot page: small, script-driven, with no article
 // container. Real pages are tens of kilobytes; challenges are a few.
 func isChallenge(b []byte) bool {
 	if len(b) > 24<<10 || !bytes.Contains(b, []byte("<script")) {
 		return false
 	}
-	if bytes.Contains(b, []byte("fontzoom")) || bytes.Contains(b, []byte("li_line")) {
+	// A page with content is no interstitial, whatever its scripts do with
+	// cookies (older, smaller templates carry analytics that do).
+	for _, m := range contentMarkers {
+		if bytes.Contains(b, m) {
+			return false
+		}
+	}
+	if bytes.Count(b, []byte("<p")) >= 3 {
 		return false
 	}
 	for _, m := range challengeMarkers {

@@ -36,6 +36,9 @@ var goldenCases = []struct {
 	{"custom-unionstyle", "https://www.spp.gov.cn/spp/zdgz/201802/t20180207_365216.shtml", false},
 	{"generic-layout", "https://www.spp.gov.cn/spp/dfjcdt/202305/t20230518_612345.shtml", false},
 	{"homepage", "https://www.spp.gov.cn/spp/jczdal/202608/t20260899_1.shtml", false},
+	// Another homepage title, p-rich text and a cookie script: still no article
+	// (nothing dates it but the URL) and no challenge.
+	{"homepage-variant", "https://www.spp.gov.cn/spp/tt/202608/t20260805_2.shtml", false},
 	{"challenge", "https://www.spp.gov.cn/spp/tt/202608/t20260805_733870.shtml", false},
 	{"error-404", "https://www.spp.gov.cn/spp/tt/202608/t20260805_1.shtml", false},
 	{"list-first", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},

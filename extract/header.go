@@ -312,6 +312,14 @@ func (p *page) genericTemplate() template {
 		t.title = p.doc.FindMatcher(q("div.detail_tit, .title")).First()
 	}
 	t.info = p.findInfoLine(best)
+	// An unknown layout must date itself: a date taken only from the URL
+	// would let the homepage, which the site serves for unknown paths, pass
+	// for an article.
+	if _, dated := parseMetaTime(p.meta["firstpublishedtime"]); !dated && !strings.Contains(t.info, "时间") && !strings.Contains(t.info, "日期") {
+		if _, ok := ParseDate(p.meta["pubdate"]); !ok {
+			return template{}
+		}
+	}
 	return t
 }
 
