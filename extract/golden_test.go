@@ -39,6 +39,7 @@ var goldenCases = []struct {
 	// Another homepage title, p-rich text and a cookie script: still no article
 	// (nothing dates it but the URL) and no challenge.
 	{"homepage-variant", "https://www.spp.gov.cn/spp/tt/202608/t20260805_2.shtml", false},
+	{"homepage-noscript", "https://www.spp.gov.cn/spp/tt/202608/t20260805_3.shtml", false},
 	{"challenge", "https://www.spp.gov.cn/spp/tt/202608/t20260805_733870.shtml", false},
 	{"error-404", "https://www.spp.gov.cn/spp/tt/202608/t20260805_1.shtml", false},
 	{"list-first", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},
