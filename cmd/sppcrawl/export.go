@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
@@ -135,7 +136,7 @@ func channelPath(s string) (string, error) {
 		}
 		return s, nil
 	}
-	chans, err := selectChannels(s)
+	chans, err := crawler.SelectChannels(s)
 	if err != nil {
 		return "", err
 	}

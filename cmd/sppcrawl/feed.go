@@ -18,8 +18,6 @@ type feedMeta struct {
 	selfURL string // the feed's own URL, when served
 }
 
-func selectChannels(s string) ([]crawler.Channel, error) { return crawler.SelectChannels(s) }
-
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
 // canonical URL, author and 来源, full body_html.
 func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
@@ -57,7 +55,7 @@ func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
 			f.Updated = updated
 		}
 		f.Items = append(f.Items, &feeds.Item{
-			Title:       fullTitle(a),
+			Title:       a.Title,
 			Link:        &feeds.Link{Href: a.URL},
 			Id:          a.URL,
 			IsPermaLink: "true",
@@ -73,8 +71,6 @@ func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
 	}
 	return f
 }
-
-func fullTitle(a *extract.Article) string { return a.Title }
 
 // byline is 作者 and 来源 as one name: feeds have one author field.
 func byline(a *extract.Article) string {
