@@ -87,19 +87,15 @@ func byline(a *extract.Article) string {
 	return strings.Join(parts, " ")
 }
 
+// summary is the start of the body, 120 characters at most, for feed readers
+// that show a description.
 func summary(a *extract.Article) string {
-	var b strings.Builder
-	for _, p := range a.Paragraphs {
-		if b.Len() > 0 {
-			b.WriteString(" ")
-		}
-		b.WriteString(p)
-		if len([]rune(b.String())) > 120 {
-			r := []rune(b.String())
-			return string(r[:120]) + "…"
-		}
+	const max = 120
+	text := []rune(strings.Join(a.Paragraphs, " "))
+	if len(text) <= max {
+		return string(text)
 	}
-	return b.String()
+	return string(text[:max]) + "…"
 }
 
 // writeFeed writes atom, rss or jsonfeed. The library's generic Feed has no
