@@ -90,12 +90,12 @@ func byline(a *extract.Article) string {
 // summary is the start of the body, 120 characters at most, for feed readers
 // that show a description.
 func summary(a *extract.Article) string {
-	const max = 120
+	const limit = 120
 	text := []rune(strings.Join(a.Paragraphs, " "))
-	if len(text) <= max {
+	if len(text) <= limit {
 		return string(text)
 	}
-	return string(text[:max]) + "…"
+	return string(text[:limit]) + "…"
 }
 
 // writeFeed writes atom, rss or jsonfeed. The library's generic Feed has no
