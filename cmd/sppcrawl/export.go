@@ -212,9 +212,12 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }
 
+// csvHeader is the schema's order, but body_html comes last: Excel cuts a cell
+// at 32,767 characters, and a long article's HTML can pass that; the last
+// column is where that harms least.
 var csvHeader = []string{"id", "url", "aliases", "channel", "channel_path", "title", "kicker", "subtitle",
-	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "body_html", "images",
-	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at"}
+	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "images",
+	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html"}
 
 func csvRow(a *extract.Article) []string {
 	tm := func(t time.Time) string {
@@ -231,9 +234,9 @@ func csvRow(a *extract.Article) []string {
 		atts = append(atts, at.URL)
 	}
 	return []string{a.ID, a.URL, strings.Join(a.Aliases, "\n"), a.Channel, a.ChannelPath, a.Title, a.Kicker, a.Subtitle,
-		tm(a.PublishedAt), tm(a.ModifiedAt), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "\n"), a.BodyHTML,
+		tm(a.PublishedAt), tm(a.ModifiedAt), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "\n"),
 		strings.Join(imgs, "\n"), strings.Join(atts, "\n"), a.ContentHash, strconv.Itoa(a.Version),
-		strconv.FormatUint(a.Seq, 10), tm(a.FirstSeenAt), tm(a.UpdatedAt), tm(a.FetchedAt)}
+		strconv.FormatUint(a.Seq, 10), tm(a.FirstSeenAt), tm(a.UpdatedAt), tm(a.FetchedAt), a.BodyHTML}
 }
 
 // atomicOutput writes to a temporary file beside path and renames it into
