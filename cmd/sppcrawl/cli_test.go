@@ -228,3 +228,11 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 		t.Errorf("extract of the real list page: exit %d, want 1", code)
 	}
 }
+
+func TestExpandStdin(t *testing.T) {
+	got, err := expandStdin([]string{"a", "-", "b"}, strings.NewReader("# list\nhttps://www.spp.gov.cn/x\n\n  https://www.spp.gov.cn/y  \n"))
+	want := []string{"a", "https://www.spp.gov.cn/x", "https://www.spp.gov.cn/y", "b"}
+	if err != nil || strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("expandStdin = %v, %v; want %v", got, err, want)
+	}
+}

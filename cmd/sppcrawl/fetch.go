@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -13,7 +16,7 @@ import (
 )
 
 func runFetch(ctx context.Context, args []string) error {
-	fs := newFlags("fetch", "[--dry-run] [--diff] [flags] URL...")
+	fs := newFlags("fetch", "[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line)")
 	var af archiveFlags
 	af.register(fs, false)
 	dryRun := fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
@@ -30,9 +33,13 @@ func runFetch(ctx context.Context, args []string) error {
 		fs.Usage()
 		return withCode(exitUsage, errors.New("want at least one URL"))
 	}
+	args, err := expandStdin(fs.Args(), os.Stdin)
+	if err != nil {
+		return err
+	}
 	// Off-site URLs are refused before anything is opened or requested.
 	var urls []string
-	for _, u := range fs.Args() {
+	for _, u := range args {
 		cu, err := extract.CanonicalURL(u)
 		if err != nil {
 			return withCode(exitUsage, err)
@@ -141,4 +148,27 @@ func predict(before *store.Stored, a *extract.Article) extract.Outcome {
 		return extract.Unchanged
 	}
 	return extract.Updated
+}
+
+// expandStdin replaces a "-" argument by the lines of r (blank lines and
+// #-comments skipped), for lists of URLs kept in a file.
+func expandStdin(args []string, r io.Reader) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if a != "-" {
+			out = append(out, a)
+			continue
+		}
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line != "" && !strings.HasPrefix(line, "#") {
+				out = append(out, line)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read URLs from stdin: %w", err)
+		}
+	}
+	return out, nil
 }
