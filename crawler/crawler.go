@@ -153,7 +153,7 @@ func (c *Crawler) Requests() int64 { return c.tr.requests.Load() }
 
 // newCollector builds a collector with every setting explicit, so COLLY_*
 // environment variables cannot change behaviour behind the operator's back.
-func (c *Crawler) newCollector(ctx context.Context, async bool) *colly.Collector {
+func (c *Crawler) newCollector(ctx context.Context, async bool, delay time.Duration, parallel int) *colly.Collector {
 	col := colly.NewCollector(colly.StdlibContext(ctx))
 	col.UserAgent = c.cfg.UserAgent
 	col.MaxDepth = 0
@@ -162,7 +162,7 @@ func (c *Crawler) newCollector(ctx context.Context, async bool) *colly.Collector
 	col.DisallowedDomains = nil
 	col.URLFilters, col.DisallowedURLFilters = nil, nil
 	col.AllowURLRevisit = false
-	col.IgnoreRobotsTxt = c.cfg.IgnoreRobots
+	col.IgnoreRobotsTxt = true          // checked by sppcrawl itself (see robots.go), with Crawl-delay
 	col.MaxBodySize = c.cfg.MaxBody + 1 // one byte more tells "too big" from "exactly the cap"
 	col.CacheDir = ""
 	col.DetectCharset = false // extract decodes, from the bytes as served
@@ -172,7 +172,7 @@ func (c *Crawler) newCollector(ctx context.Context, async bool) *colly.Collector
 	col.WithTransport(c.tr)
 	col.SetRequestTimeout(c.cfg.Timeout)
 	col.SetRedirectHandler(c.redirectPolicy)
-	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: c.cfg.Parallel, Delay: c.cfg.Delay, RandomDelay: c.cfg.Delay / 2})
+	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: delay, RandomDelay: delay / 2})
 	col.OnRequest(func(r *colly.Request) {
 		r.Headers.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
 		r.Headers.Set("Accept-Language", "zh-CN,zh;q=0.9")

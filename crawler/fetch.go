@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -20,7 +19,14 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
-	col := c.newCollector(ctx, false)
+	rules, err := c.loadRobots(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	if !rules.allowed(u) {
+		return nil, nil, fmt.Errorf("fetch %s: robots.txt disallows it (--ignore-robots to override)", u)
+	}
+	col := c.newCollector(ctx, false, 0, 1)
 	var (
 		art     *extract.Article
 		raw     *extract.RawPage
@@ -73,9 +79,6 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 		lastErr = fmt.Errorf("fetch %s: %w", u, err)
 	})
 	if err := col.Visit(u); err != nil && lastErr == nil {
-		if errors.Is(err, colly.ErrRobotsTxtBlocked) {
-			return nil, nil, fmt.Errorf("fetch %s: robots.txt disallows it (--ignore-robots to override)", u)
-		}
 		lastErr = fmt.Errorf("fetch %s: %w", u, err)
 	}
 	if art == nil && lastErr == nil {

@@ -144,3 +144,54 @@ func TestCrawl_PolitenessHeadersAndRetryAfter(t *testing.T) {
 		t.Errorf("stored %d", n)
 	}
 }
+
+// Crawl-delay in robots.txt spaces requests out, one at a time; a robots.txt
+// that answers 5xx stops the crawl for now.
+func TestCrawl_RobotsCrawlDelayAndServerError(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	srv.robots = "User-agent: *\nCrawl-delay: 0.15\n"
+	var mu sync.Mutex
+	var times []time.Time
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/robots.txt" {
+			mu.Lock()
+			times = append(times, time.Now())
+			mu.Unlock()
+		}
+		return false
+	})
+	db := openStore(t)
+	cfg := fullConfig(t, srv, "gjgb")
+	cfg.Parallel = 4
+	mustRun(t, cfg, db)
+	if len(times) != 1+siteSizes["/spp/gjgb/"] {
+		t.Fatalf("%d requests", len(times))
+	}
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < 140*time.Millisecond {
+			t.Errorf("request %d came %v after the one before; Crawl-delay is 150ms", i, gap)
+		}
+	}
+
+	srv.robots = ""
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/robots.txt" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	})
+	srv.resetHits()
+	db2 := openStore(t)
+	sum, err := runOnce(t, fullConfig(t, srv, "gjgb"), db2)
+	if err == nil || !strings.Contains(err.Error(), "robots.txt answered HTTP 503") || sum.Outcome != "error" {
+		t.Errorf("robots.txt 503: %v, %+v; want an error naming it", err, sum)
+	}
+	if n := srv.requests.Load(); n != 1 {
+		t.Errorf("robots.txt 503: %d requests, want only the robots.txt request", n)
+	}
+	if run, ok, _ := db2.LastRun(context.Background()); !ok || run.Outcome != "error" {
+		t.Errorf("last run %+v not recorded as an error", run)
+	}
+}

@@ -36,6 +36,8 @@ type run struct {
 	// For the ETA of a backfill: the channels' record totals (from their
 	// pagers) against what the archive held at the start.
 	listedTotal, storedAtStart atomic.Int64
+	robots                     *robots // nil when ignored
+	requests0                  int64   // the crawler's request count when the run began
 	// slots bounds the detail requests handed to colly at once: colly starts a
 	// goroutine per request, so queueing a whole backfill up front would cost
 	// memory in proportion to the site.
@@ -81,8 +83,20 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 		queued: map[uint64]struct{}{}, chans: map[string]*chanRun{},
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
 	r.sum.Started = start
+	r.requests0 = c.Requests()
 	r.sum.Channels = len(c.cfg.Channels)
-	r.col = c.newCollector(reqCtx, true)
+	rules, err := c.loadRobots(reqCtx)
+	if err != nil {
+		return r.early(err)
+	}
+	r.robots = rules
+	delay, parallel := c.cfg.Delay, c.cfg.Parallel
+	if d := rules.crawlDelay(); d > delay {
+		// Crawl-delay asks for one request at a time, that far apart.
+		delay, parallel = d, 1
+		c.log.Info("robots.txt asks for a crawl delay", "delay", d.String())
+	}
+	r.col = c.newCollector(reqCtx, true, delay, parallel)
 	r.col.OnRequest(r.onRequest)
 	// Requests queued before a stop wait for a free connection slot; this
 	// drops them once they get one, instead of sending them.
@@ -93,11 +107,10 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	})
 	r.col.OnResponse(r.onResponse)
 	r.col.OnError(r.onError)
-	requests0 := c.Requests()
 
 	stored, err := c.sink.Count(storeCtx)
 	if err != nil {
-		return r.sum, err
+		return r.early(err)
 	}
 	r.storedAtStart.Store(int64(stored))
 	if !c.cfg.Full && r.since.IsZero() {
@@ -110,13 +123,13 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	for _, ch := range c.cfg.Channels {
 		st, err := c.sink.ChannelState(storeCtx, ch.Path)
 		if err != nil {
-			return r.sum, err
+			return r.early(err)
 		}
 		r.chans[ch.Path] = &chanRun{ch: ch, state: st}
 	}
 	due, err := c.sink.Failures(storeCtx, true, start)
 	if err != nil {
-		return r.sum, err
+		return r.early(err)
 	}
 
 	stopWatch := make(chan struct{})
@@ -144,7 +157,7 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	prog.stop()
 
 	r.sum.Finished = c.cfg.Now()
-	r.sum.Requests = int(c.Requests() - requests0)
+	r.sum.Requests = int(c.Requests() - r.requests0)
 	r.sum.ListPages = int(r.listPages.Load())
 	var runErr error
 	switch {
@@ -188,6 +201,16 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	return r.sum, runErr
 }
 
+// early ends a run that failed before crawling (the site or the archive
+// unreachable), recording it so stats and /metrics show the failure.
+func (r *run) early(err error) (extract.RunSummary, error) {
+	r.sum.Finished = r.c.cfg.Now()
+	r.sum.Requests = int(r.c.Requests() - r.requests0)
+	r.sum.Outcome, r.sum.Error = "error", err.Error()
+	r.c.sink.PutRun(r.ctx, r.sum)
+	return r.sum, err
+}
+
 func (r *run) stopped() bool { return r.stopping.Load() || r.fatal.Load() != nil }
 
 func (r *run) fail(err error) {
@@ -211,6 +234,13 @@ func (r *run) visitList(channel string, page int) {
 	}
 	cr := r.chans[channel]
 	u := extract.ListPageURL(channel, page)
+	if !r.robots.allowed(u) {
+		r.disallowed(u)
+		r.mu.Lock()
+		cr.failed = true // the walk is incomplete: keep the old validators
+		r.mu.Unlock()
+		return
+	}
 	ctx := colly.NewContext()
 	ctx.Put(ctxKind, kindList)
 	ctx.Put(ctxChannel, channel)
@@ -246,6 +276,10 @@ func (r *run) queueDetail(u, channel string) {
 	if r.stopped() {
 		return
 	}
+	if !r.robots.allowed(u) {
+		r.disallowed(u)
+		return
+	}
 	ctx := colly.NewContext()
 	ctx.Put(ctxKind, kindDetail)
 	ctx.Put(ctxChannel, channel)
@@ -257,17 +291,17 @@ func (r *run) queueDetail(u, channel string) {
 	}
 }
 
-// requestRefused handles a request colly would not make (robots.txt, a URL
-// already visited in this run).
+// disallowed logs a URL that robots.txt forbids. Worth a warning: rules that
+// forbid everything would otherwise look like an empty site.
+func (r *run) disallowed(u string) {
+	r.c.log.Warn("robots.txt disallows it, skipped (--ignore-robots to override)", "url", u)
+}
+
+// requestRefused handles a request colly would not make (a URL already
+// visited in this run, or a malformed one).
 func (r *run) requestRefused(u, channel string, err error) {
 	var visited *colly.AlreadyVisitedError
-	switch {
-	case errors.As(err, &visited):
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		// Worth a warning: a robots.txt that forbids everything (some servers
-		// answer 5xx for it) would otherwise look like an empty site.
-		r.c.log.Warn("robots.txt disallows it, skipped (--ignore-robots to override)", "url", u)
-	default:
+	if !errors.As(err, &visited) {
 		r.failure(nil, u, channel, 0, err, false)
 	}
 }

@@ -1,0 +1,87 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/temoto/robotstxt"
+
+	"sppcrawl/extract"
+)
+
+// robots is the site's robots.txt as it applies to our User-Agent. sppcrawl
+// reads it itself rather than through colly, which has no use for
+// Crawl-delay.
+type robots struct {
+	data  *robotstxt.RobotsData
+	agent string
+}
+
+// maxRobotsBytes is where Google stops reading a robots.txt.
+const maxRobotsBytes = 500 << 10
+
+// loadRobots fetches robots.txt once (through the origin, counted like every
+// request). Following Google: 4xx means no rules; 5xx means crawl nothing for
+// now, reported as an error, as is a site that cannot be reached at all. The real site answers
+// /robots.txt with its homepage, which parses as no rules.
+func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
+	if c.cfg.IgnoreRobots {
+		return nil, nil
+	}
+	u := extract.Origin + "/robots.txt"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	client := &http.Client{Transport: c.tr, Timeout: c.cfg.Timeout, CheckRedirect: c.redirectPolicy}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: %w", err)
+	}
+	if resp.StatusCode >= 500 {
+		// Google's rule: a server error forbids crawling until it clears.
+		return nil, fmt.Errorf("robots.txt answered HTTP %d: nothing crawled until it answers (--ignore-robots to override)", resp.StatusCode)
+	}
+	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: HTTP %d: %w", resp.StatusCode, err)
+	}
+	return &robots{data: data, agent: c.cfg.UserAgent}, nil
+}
+
+// allowed reports whether the rules let us fetch canonical URL u.
+func (r *robots) allowed(u string) bool {
+	if r == nil {
+		return true
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	p := pu.EscapedPath()
+	if pu.RawQuery != "" {
+		p += "?" + pu.RawQuery
+	}
+	return r.data.TestAgent(p, r.agent)
+}
+
+// crawlDelay is the Crawl-delay asked of our User-Agent, or 0.
+func (r *robots) crawlDelay() time.Duration {
+	if r == nil {
+		return 0
+	}
+	if g := r.data.FindGroup(r.agent); g != nil {
+		return g.CrawlDelay
+	}
+	return 0
+}
