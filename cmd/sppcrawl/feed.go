@@ -117,6 +117,7 @@ func writeFeed(w io.Writer, format string, arts []*extract.Article, m feedMeta) 
 		af.Entries = nil
 		return encodeXML(w, atomFeed{AtomFeed: af, Entries: entries})
 	case "rss":
+		f.Author = nil // RSS wants an e-mail address there, and there is none
 		rf := (&feeds.Rss{Feed: f}).RssFeed()
 		for i, it := range rf.Items {
 			it.Category = arts[i].Channel
