@@ -67,19 +67,22 @@ func (db *DB) ChannelStates(ctx context.Context) ([]extract.ChannelState, error)
 // RecordFailure adds one failed attempt at f.URL: attempts accumulate over
 // runs. f.NextRetry and f.Gone are the caller's decision.
 func (db *DB) RecordFailure(ctx context.Context, f extract.Failure) (extract.Failure, error) {
+	var merged extract.Failure
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		// Computed afresh from f: a write may run twice (see write).
+		merged = f
 		b := tx.Bucket(bucketFailures)
 		var old extract.Failure
 		if _, err := getJSON(b, f.URL, &old); err != nil {
 			return err
 		}
-		f.Attempts += old.Attempts
-		if f.Channel == "" {
-			f.Channel = old.Channel
+		merged.Attempts += old.Attempts
+		if merged.Channel == "" {
+			merged.Channel = old.Channel
 		}
-		return putJSON(b, f.URL, f)
+		return putJSON(b, f.URL, merged)
 	})
-	return f, err
+	return merged, err
 }
 
 // ClearFailure forgets the failures of url (it has now been stored).
