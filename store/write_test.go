@@ -36,6 +36,7 @@ func TestWrite_GroupFailureIsolated(t *testing.T) {
 			errs <- err
 		})
 	}
+	time.Sleep(20 * time.Millisecond) // the failing write queues last: the others have run in the group
 	wg.Go(func() { errs <- db.write(ctx, func(*bolt.Tx) error { return boom }) })
 	time.Sleep(20 * time.Millisecond)
 	close(release)
