@@ -102,14 +102,10 @@ var (
 // Errors are *PageError wrapping ErrNotArticle, ErrChallenge, ErrEmptyBody or
 // ErrOffSite.
 func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
-	utf8Body, _ := DecodeHTML(body, contentType)
 	name := pageURL // "" until known: the caller names the input then
-	if isChallenge(utf8Body) {
-		return nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	doc, utf8Body, err := parseHTML(body, contentType, name, ErrNotArticle)
 	if err != nil {
-		return nil, pageErr(name, ErrNotArticle, "unparsable HTML: "+err.Error())
+		return nil, err
 	}
 	p := newPage(doc, utf8Body)
 
@@ -133,9 +129,9 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 		return nil, pageErr(name, ErrNotArticle, "no publish date found")
 	}
 
-	a.Paragraphs = paragraphs(tpl.body, tpl.stop)
+	a.Paragraphs = paragraphs(tpl.body, true)
 	a.Paragraphs = dropHeaderRepeats(a, a.Paragraphs)
-	san := sanitizer{base: base, stop: tpl.stop, sizeHint: len(utf8Body) * 2 / 3}
+	san := sanitizer{base: base, sizeHint: len(utf8Body) * 2 / 3}
 	a.BodyHTML = san.render(tpl.body)
 	a.Images, a.Attachments = san.images, san.attachments
 	if len(a.Paragraphs) == 0 && len(a.Images) == 0 && len(a.Attachments) == 0 {
@@ -153,6 +149,20 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 	a.Aliases = []string{}
 	a.ContentHash = a.ComputeHash()
 	return a, nil
+}
+
+// parseHTML decodes body to UTF-8, refuses a challenge page, and parses it;
+// a parse failure is reported as kind (the page is not what was expected).
+func parseHTML(body []byte, contentType, name string, kind error) (*goquery.Document, []byte, error) {
+	utf8Body, _ := DecodeHTML(body, contentType)
+	if isChallenge(utf8Body) {
+		return nil, nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	if err != nil {
+		return nil, nil, pageErr(name, kind, "unparsable HTML: "+err.Error())
+	}
+	return doc, utf8Body, nil
 }
 
 // page holds what several extraction steps share.
@@ -236,7 +246,6 @@ type template struct {
 	title *goquery.Selection // may be empty
 	info  string             // the 时间/作者/来源 line
 	body  *html.Node
-	stop  func(*html.Node) bool
 }
 
 // hasClass scans the class attribute without splitting it: it runs for every
@@ -279,6 +288,17 @@ func attr(n *html.Node, key string) string {
 // widgetClasses are page furniture that can sit inside a body container.
 var widgetClasses = []string{"zrbj", "xgxw", "share_icon", "extend_font", "bdsharebuttonbox", "detail_extend", "BreadcrumbNav"}
 
+// furniture classifies what a body walk meets: page furniture is skipped, and
+// the walk stops at the markers of the body's end (责任编辑, 相关新闻, the
+// press-conference footer), wherever they sit.
+func furniture(n *html.Node) (skip, end bool) {
+	footer := hasClass(n, "wsfbh_detail_bot")
+	if !footer && !isWidget(n) {
+		return false, false
+	}
+	return true, footer || hasClass(n, "zrbj") || attr(n, "id") == "xgxw"
+}
+
 func isWidget(n *html.Node) bool {
 	if n.Type != html.ElementNode {
 		return false
@@ -304,14 +324,13 @@ func isWidget(n *html.Node) bool {
 func (p *page) findTemplate() template {
 	d := p.doc
 	if fz := p.first["#fontzoom"]; fz != nil {
-		t := template{name: "detail", body: fz, stop: isWidget}
+		t := template{name: "detail", body: fz}
 		t.title = p.sel(p.first["div.detail_tit"])
 		t.info = p.text("div.detail_extend1")
 		return t
 	}
 	if con := p.first["div.wsfbh_detail_con"]; con != nil {
 		t := template{name: "wsfbh", body: con}
-		t.stop = func(n *html.Node) bool { return isWidget(n) || hasClass(n, "wsfbh_detail_bot") }
 		t.title = d.FindMatcher(q(".wsfbh_detail_tit, .wsfbh_tit, div.detail_tit")).First()
 		t.info = d.FindMatcher(q(".wsfbh_detail_extend, .wsfbh_detail_info, div.detail_extend1")).First().Text()
 		return t
@@ -321,7 +340,7 @@ func (p *page) findTemplate() template {
 		old = p.first["div.Custom_UnionStyle"]
 	}
 	if old != nil {
-		t := template{name: "trs", body: old, stop: isWidget}
+		t := template{name: "trs", body: old}
 		t.title = d.FindMatcher(q("div.detail_tit, .title, h1")).First()
 		t.info = p.findInfoLine(old)
 		return t

@@ -33,10 +33,11 @@ func isDropped(a atom.Atom) bool {
 	return false
 }
 
-// paragraphs lists the text blocks under root in document order. stop, when
-// not nil, marks a node where the body ends (everything from it on is dropped).
-func paragraphs(root *html.Node, stop func(*html.Node) bool) []string {
-	w := paraWalker{stop: stop}
+// paragraphs lists the text blocks under root in document order. With body
+// set, page furniture is skipped and the body ends at its end markers (see
+// furniture); title blocks and table cells are walked without.
+func paragraphs(root *html.Node, body bool) []string {
+	w := paraWalker{body: body}
 	for c := root.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
 		w.walk(c)
 	}
@@ -45,7 +46,7 @@ func paragraphs(root *html.Node, stop func(*html.Node) bool) []string {
 }
 
 type paraWalker struct {
-	stop    func(*html.Node) bool
+	body    bool
 	stopped bool
 	// Most paragraphs are one text node: it is kept as is (no copy) in single
 	// until a second one arrives and both move to cur.
@@ -92,13 +93,11 @@ func (w *paraWalker) walk(n *html.Node) {
 	if isDropped(n.DataAtom) {
 		return
 	}
-	if w.stop != nil && w.stop(n) {
-		// Widgets end the body only when they follow it; inside the body
-		// (share buttons, a stray 责任编辑 div) they are skipped.
-		if hasClass(n, "wsfbh_detail_bot") || hasClass(n, "zrbj") || attr(n, "id") == "xgxw" {
-			w.stopped = true
+	if w.body {
+		if skip, end := furniture(n); skip {
+			w.stopped = end
+			return
 		}
-		return
 	}
 	switch n.DataAtom {
 	case atom.Br:
@@ -134,7 +133,7 @@ func (w *paraWalker) table(t *html.Node) {
 				var cells []string
 				for td := c.FirstChild; td != nil; td = td.NextSibling {
 					if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
-						cells = append(cells, NormalizeText(strings.Join(paragraphs(td, nil), " ")))
+						cells = append(cells, NormalizeText(strings.Join(paragraphs(td, false), " ")))
 					}
 				}
 				if row := strings.Join(cells, " | "); strings.Trim(row, " |") != "" {
@@ -171,7 +170,6 @@ var attachmentExt = map[string]bool{
 // attachments on the way, so URLs are resolved once.
 type sanitizer struct {
 	base        *url.URL
-	stop        func(*html.Node) bool
 	stopped     bool
 	images      []Image
 	attachments []Attachment
@@ -206,10 +204,8 @@ func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
 	if isDropped(n.DataAtom) {
 		return
 	}
-	if s.stop != nil && s.stop(n) {
-		if hasClass(n, "wsfbh_detail_bot") || hasClass(n, "zrbj") || attr(n, "id") == "xgxw" {
-			s.stopped = true
-		}
+	if skip, end := furniture(n); skip {
+		s.stopped = end
 		return
 	}
 	tag := n.DataAtom

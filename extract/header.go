@@ -212,7 +212,7 @@ func (p *page) titleLines(t template) (kicker, title, subtitle string) {
 		}
 		return kicker, NormalizeText(named.Text()), subtitle
 	}
-	lines := paragraphs(tn, nil)
+	lines := paragraphs(tn, false)
 	switch len(lines) {
 	case 0:
 		return kicker, "", subtitle
@@ -306,7 +306,7 @@ func (p *page) genericTemplate() template {
 	if best == nil || bestScore < 80 {
 		return template{}
 	}
-	t := template{name: "generic", body: best, stop: isWidget}
+	t := template{name: "generic", body: best}
 	t.title = p.doc.FindMatcher(q("h1")).First()
 	if t.title.Length() == 0 {
 		t.title = p.doc.FindMatcher(q("div.detail_tit, .title")).First()

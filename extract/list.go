@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -37,13 +36,9 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	utf8Body, _ := DecodeHTML(body, contentType)
-	if isChallenge(utf8Body) {
-		return nil, pageErr(canon, ErrChallenge, "small page whose script sets a cookie or reloads")
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	doc, utf8Body, err := parseHTML(body, contentType, canon, ErrNotList)
 	if err != nil {
-		return nil, pageErr(canon, ErrNotList, "unparsable HTML: "+err.Error())
+		return nil, err
 	}
 	base, _ := url.Parse(canon)
 	l := &List{URL: canon, ChannelPath: ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: []ListItem{}}
@@ -104,11 +99,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		return nil, pageErr(canon, ErrNotList, "no ul.li_line items and no createPageHTML pager")
 	}
 	for i := 1; i <= l.PageCount; i++ {
-		name := prefix + "." + ext
-		if i > 1 {
-			name = fmt.Sprintf("%s_%d.%s", prefix, i, ext)
-		}
-		l.PageURLs = append(l.PageURLs, Origin+l.ChannelPath+name)
+		l.PageURLs = append(l.PageURLs, pagerURL(l.ChannelPath, prefix, ext, i))
 	}
 
 	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
@@ -120,8 +111,13 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 
 // ListPageURL is the URL of page n (1-based) of the channel at channelPath.
 func ListPageURL(channelPath string, n int) string {
+	return pagerURL(channelPath, "index", "shtml", n)
+}
+
+// pagerURL names page n of a pager: prefix.ext first, then prefix_2.ext, ….
+func pagerURL(channelPath, prefix, ext string, n int) string {
 	if n <= 1 {
-		return Origin + channelPath + "index.shtml"
+		return Origin + channelPath + prefix + "." + ext
 	}
-	return fmt.Sprintf("%s%sindex_%d.shtml", Origin, channelPath, n)
+	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
 }
