@@ -74,12 +74,8 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	// with the same content (the commonest case on a re-crawl).
 	unchanged := false
 	if raw != nil {
-		db.bolt.View(func(tx *bolt.Tx) error {
-			r, err := getRecord(tx, a.ID)
-			unchanged = err == nil && r != nil && r.Article.ContentHash == a.ContentHash &&
-				(r.Article.URL == a.URL || slices.Contains(r.Article.Aliases, a.URL))
-			return nil
-		})
+		o, err := db.Predict(ctx, a)
+		unchanged = err == nil && o == extract.Unchanged
 	}
 	var rawVal []byte
 	if raw != nil && !unchanged {
@@ -111,37 +107,68 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	return res, nil
 }
 
-func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
-	hashes := tx.Bucket(bucketHashes)
-
+// decide is what an upsert of in would do, with the stored record it acts on
+// (nil when Created). Upsert, its pre-check and Predict all ask it.
+func decide(tx *bolt.Tx, in *extract.Article) (extract.Outcome, *record, error) {
 	old, err := getRecord(tx, in.ID)
 	if err != nil {
-		return Result{}, err
+		return 0, nil, err
 	}
 	if old == nil {
 		// New content identical to a stored article under another id.
-		if otherID := hashes.Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
+		if otherID := tx.Bucket(bucketHashes).Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
 			other, err := getRecord(tx, string(otherID))
 			if err != nil {
-				return Result{}, err
+				return 0, nil, err
 			}
 			if other != nil {
-				return alias(tx, other, in.URL, now)
+				return extract.Aliased, other, nil
 			}
 		}
+		return extract.Created, nil, nil
+	}
+	switch a := old.Article; {
+	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
+		return extract.Aliased, old, nil
+	case in.ContentHash == a.ContentHash:
+		return extract.Unchanged, old, nil
+	}
+	return extract.Updated, old, nil
+}
+
+// Predict says what Upsert would do with a, changing nothing (fetch --dry-run).
+func (db *DB) Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error) {
+	if a.ContentHash == "" {
+		a.ContentHash = a.ComputeHash()
+	}
+	var o extract.Outcome
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		o, _, err = decide(tx, a)
+		return err
+	})
+	return o, err
+}
+
+func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+	outcome, old, err := decide(tx, in)
+	if err != nil {
+		return Result{}, err
+	}
+	switch outcome {
+	case extract.Created:
 		return create(tx, in, rawVal, now)
-	}
-	a := old.Article
-	if in.URL != a.URL && !slices.Contains(a.Aliases, in.URL) {
+	case extract.Aliased:
 		return alias(tx, old, in.URL, now)
-	}
-	if in.ContentHash == a.ContentHash {
+	case extract.Unchanged:
+		a := old.Article
 		if err := tx.Bucket(bucketChecked).Put([]byte(a.ID), u64(uint64(now.UnixNano()))); err != nil {
 			return Result{}, err
 		}
 		return Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 	}
 
+	a, hashes := old.Article, tx.Bucket(bucketHashes)
 	// Updated: the new content under the article's identity.
 	n := *in
 	n.URL, n.Aliases = a.URL, a.Aliases

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"sppcrawl/crawler"
@@ -97,8 +96,8 @@ func fetchOne(ctx context.Context, c *crawler.Crawler, archive *store.DB, u stri
 	if err != nil {
 		return err
 	}
-	var before *store.Stored
-	if archive != nil {
+	var before *store.Stored // what --diff compares with; read before the upsert
+	if archive != nil && showDiff {
 		before, err = archive.GetByURL(ctx, a.URL)
 		if errors.Is(err, store.ErrNotFound) {
 			before, err = archive.Get(ctx, a.ID)
@@ -109,7 +108,13 @@ func fetchOne(ctx context.Context, c *crawler.Crawler, archive *store.DB, u stri
 	}
 	var outcome string
 	if dryRun {
-		outcome = "would be " + predict(before, a).String()
+		o := extract.Created // nothing is stored yet
+		if archive != nil {
+			if o, err = archive.Predict(ctx, a); err != nil {
+				return err
+			}
+		}
+		outcome = "would be " + o.String()
 	} else {
 		res, err := archive.Upsert(ctx, a, raw)
 		if err != nil {
@@ -135,19 +140,6 @@ func fetchOne(ctx context.Context, c *crawler.Crawler, archive *store.DB, u stri
 		return writeJSON(os.Stdout, a, "  ")
 	}
 	return nil
-}
-
-// predict is what Upsert would report, for --dry-run.
-func predict(before *store.Stored, a *extract.Article) extract.Outcome {
-	switch {
-	case before == nil:
-		return extract.Created
-	case before.ID == a.ID && before.URL != a.URL && !slices.Contains(before.Aliases, a.URL):
-		return extract.Aliased
-	case before.ContentHash == a.ContentHash:
-		return extract.Unchanged
-	}
-	return extract.Updated
 }
 
 // expandStdin replaces a "-" argument by the lines of r (blank lines and
