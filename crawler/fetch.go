@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -40,7 +41,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 			lastErr = fmt.Errorf("fetch %s: %w", u, ErrBlocked)
 			return
 		case status == http.StatusTooManyRequests || status >= 500:
-			if c.retrySync(ctx, resp.Request, retryAfter(resp.Headers, c.cfg.Now())) {
+			if c.retryLater(resp.Request, retryAfter(resp.Headers, c.cfg.Now()), ctx.Done(), nil) {
 				return
 			}
 			lastErr = fmt.Errorf("fetch %s: HTTP %d after %d attempts", u, status, attempts(resp.Ctx))
@@ -48,32 +49,20 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 		case status != http.StatusOK:
 			lastErr = fmt.Errorf("fetch %s: HTTP %d", u, status)
 			return
-		case len(resp.Body) > c.cfg.MaxBody:
-			lastErr = fmt.Errorf("fetch %s: body larger than %d bytes", u, c.cfg.MaxBody)
-			return
-		case !isHTML(ct, resp.Body):
-			lastErr = fmt.Errorf("fetch %s: not an HTML page (Content-Type %q)", u, ct)
-			return
 		}
 		final, err := c.canonicalOf(resp.Request.URL)
 		if err != nil {
 			lastErr = fmt.Errorf("fetch %s: %w", u, err)
 			return
 		}
-		now := c.cfg.Now()
-		a, err := extract.ParseArticle(resp.Body, final, ct)
+		art, raw, _, err = c.articleOf(resp, final)
+		lastErr = nil
 		if err != nil {
 			lastErr = fmt.Errorf("fetch %s: %w", u, err)
-			return
 		}
-		a.FetchedAt = now
-		art = a
-		raw = &extract.RawPage{URL: final, Status: status, ContentType: ct, ETag: resp.Headers.Get("ETag"),
-			LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
-		lastErr = nil
 	})
 	col.OnError(func(resp *colly.Response, err error) {
-		if retryableErr(err) && c.retrySync(ctx, resp.Request, 0) {
+		if retryableErr(err) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
 			return
 		}
 		lastErr = fmt.Errorf("fetch %s: %w", u, err)
@@ -87,17 +76,45 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 	return art, raw, lastErr
 }
 
-// retrySync waits and re-sends req in the calling goroutine (sync collector).
-func (c *Crawler) retrySync(ctx context.Context, req *colly.Request, after time.Duration) bool {
+// articleOf extracts the article of a detail page answered 2xx at canonical
+// URL u, with its raw page. gone says the failure will not heal by retrying:
+// a page over the size cap, not HTML, or not an article at all.
+func (c *Crawler) articleOf(resp *colly.Response, u string) (a *extract.Article, raw *extract.RawPage, gone bool, err error) {
+	ct := resp.Headers.Get("Content-Type")
+	switch {
+	case len(resp.Body) > c.cfg.MaxBody:
+		return nil, nil, true, fmt.Errorf("body larger than %d bytes", c.cfg.MaxBody)
+	case !isHTML(ct, resp.Body):
+		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
+	}
+	now := c.cfg.Now()
+	a, err = extract.ParseArticle(resp.Body, u, ct)
+	if err != nil {
+		return nil, nil, errors.Is(err, extract.ErrNotArticle), err
+	}
+	a.FetchedAt = now
+	raw = &extract.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
+		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
+	return a, raw, false, nil
+}
+
+// retryLater re-sends req after a backoff (or Retry-After, when longer),
+// unless its attempts are used up, the wait would exceed RetryMax, or stop1 or
+// stop2 closes first (a nil channel never does).
+func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, stop2 <-chan struct{}) bool {
 	n := attempts(req.Ctx)
 	if n >= c.cfg.MaxAttempts || after > c.cfg.RetryMax {
 		return false
 	}
+	wait := max(c.backoff(n), after)
 	req.Ctx.Put(ctxAttempt, n)
-	t := time.NewTimer(max(c.backoff(n), after))
+	c.log.Debug("retrying", "url", req.URL.String(), "attempt", n+1, "wait", wait)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
-	case <-ctx.Done():
+	case <-stop1:
+		return false
+	case <-stop2:
 		return false
 	case <-t.C:
 	}

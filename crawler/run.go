@@ -22,6 +22,8 @@ type run struct {
 	col   *colly.Collector
 	ctx   context.Context // for the sink: not cancelled by a signal
 	since time.Time
+	// Closed by the first signal and by an abort: waits for a retry end early.
+	signalled, aborted <-chan struct{}
 
 	stopping atomic.Bool // first signal: no new requests
 	abort    context.CancelFunc
@@ -80,6 +82,7 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	reqCtx, abort := context.WithCancel(storeCtx)
 	defer abort()
 	r := &run{c: c, ctx: storeCtx, abort: abort, since: c.cfg.Since,
+		signalled: ctx.Done(), aborted: reqCtx.Done(),
 		queued: map[uint64]struct{}{}, chans: map[string]*chanRun{},
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
 	r.sum.Started = start
@@ -392,29 +395,10 @@ func attempts(ctx *colly.Context) int {
 	return n + 1
 }
 
-// retry schedules req again after a backoff (or Retry-After), unless its
-// attempts are used up, the wait is longer than RetryMax, or the run stops.
+// retry schedules req again after a backoff (see Crawler.retryLater); a
+// stopping run retries nothing.
 func (r *run) retry(req *colly.Request, after time.Duration) bool {
-	n := attempts(req.Ctx)
-	if n >= r.c.cfg.MaxAttempts || r.stopped() || after > r.c.cfg.RetryMax {
-		return false
-	}
-	wait := max(r.c.backoff(n), after)
-	req.Ctx.Put(ctxAttempt, n)
-	r.c.log.Debug("retrying", "url", req.URL.String(), "attempt", n+1, "wait", wait)
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	for !r.stopped() {
-		select {
-		case <-t.C:
-			if err := req.Retry(); err != nil {
-				return false
-			}
-			return true
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return false
+	return !r.stopped() && r.c.retryLater(req, after, r.signalled, r.aborted)
 }
 
 func (r *run) blocked(u string) {
@@ -512,35 +496,18 @@ func (r *run) known(u string) (bool, error) {
 
 func (r *run) detail(resp *colly.Response, u string) {
 	channel := resp.Ctx.Get(ctxChannel)
-	ct := resp.Headers.Get("Content-Type")
-	switch {
-	case len(resp.Body) > r.c.cfg.MaxBody:
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, fmt.Errorf("body larger than %d bytes", r.c.cfg.MaxBody), true)
-		return
-	case !isHTML(ct, resp.Body):
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, fmt.Errorf("not an HTML page (Content-Type %q)", ct), true)
-		return
-	}
-	now := r.c.cfg.Now()
-	a, err := extract.ParseArticle(resp.Body, u, ct)
+	a, raw, gone, err := r.c.articleOf(resp, u)
 	switch {
 	case errors.Is(err, extract.ErrChallenge):
 		r.blocked(u)
 		return
-	case errors.Is(err, extract.ErrNotArticle):
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, true)
-		return
 	case err != nil:
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, gone)
 		return
 	}
 	if r.fatal.Load() != nil {
 		return // a challenge elsewhere: store nothing more
 	}
-	a.FetchedAt = now
-	raw := &extract.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct,
-		ETag: resp.Headers.Get("ETag"), LastModified: resp.Headers.Get("Last-Modified"),
-		FetchedAt: now, Body: resp.Body}
 	res, err := r.c.sink.Upsert(r.ctx, a, raw)
 	if err != nil {
 		r.c.log.Error("store failed: stopping the run", "url", u, "err", err)
