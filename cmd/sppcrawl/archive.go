@@ -59,14 +59,17 @@ type crawlFlags struct {
 
 func (c *crawlFlags) register(fs *flag.FlagSet, walk bool) {
 	fs.StringVar(&c.origin, "origin", extract.Origin, "fetch from this mirror with the same paths (stored URLs stay https://www.spp.gov.cn/...)")
-	fs.DurationVar(&c.delay, "delay", time.Second, "pause between requests (plus up to half again of random jitter)")
-	fs.IntVar(&c.parallel, "parallel", 2, "requests in flight at once")
 	fs.StringVar(&c.userAgent, "user-agent", crawler.DefaultUserAgent(), "User-Agent header")
 	fs.BoolVar(&c.ignoreRobots, "ignore-robots", false, "do not honour robots.txt")
 	fs.IntVar(&c.maxBody, "max-body", 8<<20, "largest page accepted, in bytes")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.IntVar(&c.retries, "retries", 4, "attempts per URL per run (timeouts, resets, 5xx, 429)")
+	// A walk makes many requests; fetch makes one per URL asked for, so it
+	// has no delay or parallelism to tune.
+	c.parallel = 1
 	if walk {
+		fs.DurationVar(&c.delay, "delay", time.Second, "pause between requests (plus up to half again of random jitter)")
+		fs.IntVar(&c.parallel, "parallel", 2, "requests in flight at once")
 		fs.StringVar(&c.channels, "channels", "", "comma-separated channel keys to crawl (default all; see sppcrawl channels)")
 		fs.BoolVar(&c.full, "full", false, "walk every list page (backfill), still skipping stored articles")
 		fs.BoolVar(&c.refresh, "refresh", false, "re-fetch stored articles met on the walk (finds corrections)")

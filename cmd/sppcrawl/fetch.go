@@ -54,7 +54,6 @@ func runFetch(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Logger = log
-	cfg.Delay = 0 // a handful of URLs asked for by hand
 
 	var archive *store.DB
 	switch _, statErr := os.Stat(af.path); {
