@@ -1,6 +1,7 @@
 package crawler_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -193,5 +194,50 @@ func TestCrawl_RobotsCrawlDelayAndServerError(t *testing.T) {
 	}
 	if run, ok, _ := db2.LastRun(context.Background()); !ok || run.Outcome != "error" {
 		t.Errorf("last run %+v not recorded as an error", run)
+	}
+}
+
+// The idle run asks for page 1 of each channel with the validators it saved
+// and gets 304s; --refresh re-fetches stored articles and finds a correction.
+func TestCrawl_ConditionalGETAndRefresh(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	cfg := fullConfig(t, srv, "jczdal,gzbg")
+	mustRun(t, cfg, db)
+
+	var mu sync.Mutex
+	conditional := 0
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Header.Get("If-None-Match") != "" {
+			mu.Lock()
+			conditional++
+			mu.Unlock()
+		}
+		return false
+	})
+	cfg.Full = false
+	mustRun(t, cfg, db)
+	if conditional != 2 {
+		t.Errorf("%d conditional list requests, want one per channel", conditional)
+	}
+
+	// The site corrects an article; an incremental run cannot see it, a
+	// refresh does.
+	var target string
+	for _, p := range s.detailPaths() {
+		if strings.HasPrefix(p, "/spp/gzbg/") {
+			target = p
+			break
+		}
+	}
+	s.mu.Lock()
+	s.pages[target] = bytes.Replace(s.pages[target], []byte(`text-indent: 2em;">`), []byte(`text-indent: 2em;">【更正】`), 1)
+	s.mu.Unlock()
+	cfg.Refresh = true
+	cfg.Channels, _ = crawler.SelectChannels("gzbg")
+	sum := mustRun(t, cfg, db)
+	if sum.Updated != 1 || sum.Unchanged != siteSizes["/spp/gzbg/"]-1 {
+		t.Errorf("refresh: %+v, want 1 updated and the rest unchanged", sum)
 	}
 }
