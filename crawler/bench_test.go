@@ -6,10 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sppcrawl/extract"
 	"strings"
 	"testing"
-
-	"sppcrawl/crawler"
 )
 
 // sizedSite spreads n articles over the channels like the real site: most in
@@ -20,7 +19,7 @@ func sizedSite(n int) *site {
 		"/spp/qwfb/": 6, "/spp/xwfbh/": 3, "/spp/wsfbt/": 3, "/spp/sfjs/": 2, "/spp/gfwj/": 2,
 		"/spp/tzgg1/": 2, "/spp/gzbg/": 1, "/spp/gjgb/": 1}
 	left := n
-	for _, c := range crawler.Channels {
+	for _, c := range extract.Channels {
 		sizes[c.Path] = n * weights[c.Path] / 100
 		left -= sizes[c.Path]
 	}

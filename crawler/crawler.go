@@ -47,21 +47,21 @@ type Sink interface {
 
 // Config tunes a Crawler; zero values take the defaults below.
 type Config struct {
-	Origin       string        // fetch from this mirror instead of https://www.spp.gov.cn
-	Channels     []Channel     // default: Channels
-	Full         bool          // walk every list page (backfill)
-	Refresh      bool          // re-fetch stored articles met on the walk
-	Since        time.Time     // stop paging at items older than this
-	MaxPages     int           // list pages per channel, 0 = no limit
-	Delay        time.Duration // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
-	Parallel     int           // requests in flight (default 2)
-	UserAgent    string        // default "sppcrawl/<version> (+https://…)"
-	IgnoreRobots bool          // robots.txt is honoured unless set
-	MaxBody      int           // bytes, default 8 MiB
-	Timeout      time.Duration // per request, default 30s
-	MaxAttempts  int           // per URL per run, default 4
-	RetryBase    time.Duration // first backoff, default 2s; doubles per attempt
-	RetryMax     time.Duration // longest wait for one retry (Retry-After too), default 2m
+	Origin       string            // fetch from this mirror instead of https://www.spp.gov.cn
+	Channels     []extract.Channel // default: Channels
+	Full         bool              // walk every list page (backfill)
+	Refresh      bool              // re-fetch stored articles met on the walk
+	Since        time.Time         // stop paging at items older than this
+	MaxPages     int               // list pages per channel, 0 = no limit
+	Delay        time.Duration     // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
+	Parallel     int               // requests in flight (default 2)
+	UserAgent    string            // default "sppcrawl/<version> (+https://…)"
+	IgnoreRobots bool              // robots.txt is honoured unless set
+	MaxBody      int               // bytes, default 8 MiB
+	Timeout      time.Duration     // per request, default 30s
+	MaxAttempts  int               // per URL per run, default 4
+	RetryBase    time.Duration     // first backoff, default 2s; doubles per attempt
+	RetryMax     time.Duration     // longest wait for one retry (Retry-After too), default 2m
 	Transport    http.RoundTripper
 	Logger       *slog.Logger
 	Progress     io.Writer     // a terminal to draw a progress bar on, or nil
@@ -96,7 +96,7 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 		return nil, fmt.Errorf("origin %q: want http(s)://host[:port]", cfg.Origin)
 	}
 	if len(cfg.Channels) == 0 {
-		cfg.Channels = Channels
+		cfg.Channels = extract.Channels
 	}
 	if cfg.Delay < 0 {
 		cfg.Delay = 0

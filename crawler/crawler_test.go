@@ -47,7 +47,7 @@ func fullConfig(tb testing.TB, srv *server, keys string) crawler.Config {
 	cfg.Full = true
 	if keys != "" {
 		var err error
-		if cfg.Channels, err = crawler.SelectChannels(keys); err != nil {
+		if cfg.Channels, err = extract.SelectChannels(keys); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -133,7 +133,7 @@ func TestCrawl_FullThenIncremental(t *testing.T) {
 	srv.resetHits()
 	cfg.Full = false
 	sum = mustRun(t, cfg, db)
-	if got, max := srv.requests.Load(), int64(len(crawler.Channels)+1); got > max {
+	if got, max := srv.requests.Load(), int64(len(extract.Channels)+1); got > max {
 		t.Errorf("idle run made %d requests, want at most %d", got, max)
 	}
 	if sum.Created+sum.Updated+sum.Unchanged+sum.Aliased != 0 {
@@ -434,11 +434,11 @@ func TestFetchArticle(t *testing.T) {
 }
 
 func TestSelectChannels(t *testing.T) {
-	got, err := crawler.SelectChannels("tt, /spp/jczdal/,tt")
+	got, err := extract.SelectChannels("tt, /spp/jczdal/,tt")
 	if err != nil || len(got) != 2 || got[0].Key != "tt" || got[1].Key != "jczdal" {
 		t.Errorf("SelectChannels = %v, %v", got, err)
 	}
-	if _, err := crawler.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, err := extract.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown channel: %v", err)
 	}
 }

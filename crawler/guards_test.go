@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 )
 
@@ -72,7 +71,7 @@ func TestCrawl_SinceAndMaxPages(t *testing.T) {
 	srv := serve(t, s)
 	db := openStore(t)
 	cfg := testConfig(srv.URL)
-	cfg.Channels, _ = crawler.SelectChannels("tt")
+	cfg.Channels, _ = extract.SelectChannels("tt")
 	cfg.Since = fixtureNewest.AddDate(0, 0, -30)
 	mustRun(t, cfg, db)
 	if srv.hitsOf("/spp/tt/index_2.shtml") != 0 {
@@ -235,7 +234,7 @@ func TestCrawl_ConditionalGETAndRefresh(t *testing.T) {
 	s.pages[target] = bytes.Replace(s.pages[target], []byte(`text-indent: 2em;">`), []byte(`text-indent: 2em;">【更正】`), 1)
 	s.mu.Unlock()
 	cfg.Refresh = true
-	cfg.Channels, _ = crawler.SelectChannels("gzbg")
+	cfg.Channels, _ = extract.SelectChannels("gzbg")
 	sum := mustRun(t, cfg, db)
 	if sum.Updated != 1 || sum.Unchanged != siteSizes["/spp/gzbg/"]-1 {
 		t.Errorf("refresh: %+v, want 1 updated and the rest unchanged", sum)

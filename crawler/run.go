@@ -54,7 +54,7 @@ func (r *run) detailFinished() {
 
 // chanRun is one channel's walk in this run.
 type chanRun struct {
-	ch       Channel
+	ch       extract.Channel
 	state    extract.ChannelState
 	etag, lm string
 	walked   bool // the walk reached its natural end

@@ -13,13 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sppcrawl/extract"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"sppcrawl/crawler"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/site from the generator")
@@ -31,7 +30,7 @@ const siteDir = "../testdata/site"
 // `python3 -m http.server -d testdata/site` lets a person crawl it by hand.
 
 type siteArticle struct {
-	channel crawler.Channel
+	channel extract.Channel
 	id      int
 	date    time.Time
 	title   string
@@ -78,7 +77,7 @@ func sentence(r *rand.Rand) string {
 // published on newest, one every three days before it.
 func newSite(sizes map[string]int, newest time.Time) *site {
 	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}}
-	for ci, ch := range crawler.Channels {
+	for ci, ch := range extract.Channels {
 		r := rand.New(rand.NewPCG(uint64(ci), 42))
 		for k := range sizes[ch.Path] {
 			a := &siteArticle{channel: ch, id: 800000 + ci*10000 + k, date: newest.Add(-time.Duration(k*72+ci) * time.Hour)}
@@ -98,7 +97,7 @@ func newSite(sizes map[string]int, newest time.Time) *site {
 	// One 最高检新闻 article is also published under 头条 (same manuscript).
 	if g := s.articles["/spp/gjybs/"]; len(g) > 1 && len(s.articles["/spp/tt/"]) > 1 {
 		dup := *g[1]
-		dup.channel = crawler.Channels[0]
+		dup.channel = extract.Channels[0]
 		dup.path = strings.Replace(dup.path, "/spp/gjybs/", "/spp/tt/", 1)
 		tt := s.articles["/spp/tt/"]
 		s.articles["/spp/tt/"] = append([]*siteArticle{tt[0], &dup}, tt[1:]...)
@@ -111,8 +110,8 @@ func newSite(sizes map[string]int, newest time.Time) *site {
 func (s *site) add(channelPath string, id int, date time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ch crawler.Channel
-	for _, c := range crawler.Channels {
+	var ch extract.Channel
+	for _, c := range extract.Channels {
 		if c.Path == channelPath {
 			ch = c
 		}
@@ -133,7 +132,7 @@ func (s *site) render() {
 
 func (s *site) renderLocked() {
 	s.pages["/spp/index.shtml"] = []byte(homepageHTML)
-	for _, ch := range crawler.Channels {
+	for _, ch := range extract.Channels {
 		arts := s.articles[ch.Path]
 		count := max((len(arts)+29)/30, 1)
 		for p := 1; p <= count; p++ {
@@ -149,7 +148,7 @@ func (s *site) renderLocked() {
 	}
 }
 
-func listHTML(ch crawler.Channel, items []*siteArticle, page, count, total int) []byte {
+func listHTML(ch extract.Channel, items []*siteArticle, page, count, total int) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<!DOCTYPE html>
 <html>

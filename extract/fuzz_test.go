@@ -39,6 +39,7 @@ func FuzzParseArticle(f *testing.F) {
 				t.Fatalf("paragraph not normalised: %q", p)
 			}
 		}
+		checkArticle(t, "fuzz input", a)
 	})
 }
 

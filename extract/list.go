@@ -91,6 +91,9 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		if l.PageCount < 1 {
 			l.PageCount = 1
 		}
+		if l.PageCount > maxPages {
+			return nil, pageErr(canon, ErrNotList, fmt.Sprintf("pager announces %d pages, more than any channel can hold", l.PageCount))
+		}
 		// The pager counts from 0 on some TRS builds; SPP's is 1-based.
 		if l.Page < 1 {
 			l.Page = 1
@@ -108,6 +111,10 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 	}
 	return l, nil
 }
+
+// maxPages bounds a pager's page count: 30 items a page, a million and a
+// half articles in one channel, far beyond the site's size.
+const maxPages = 50_000
 
 // ListPageURL is the URL of page n (1-based) of the channel at channelPath.
 func ListPageURL(channelPath string, n int) string {

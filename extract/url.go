@@ -87,21 +87,3 @@ func ChannelPathFromURL(u string) string {
 	}
 	return dir + "/"
 }
-
-// absURL resolves ref against base and returns it absolute, keeping query and
-// fragment (images and attachments may be on other hosts).
-func absURL(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" || strings.HasPrefix(ref, "javascript:") || strings.HasPrefix(ref, "data:") {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	abs := base.ResolveReference(u)
-	if abs.Scheme == "http" && strings.EqualFold(abs.Hostname(), Host) {
-		abs.Scheme = "https"
-	}
-	return abs.String()
-}

@@ -85,7 +85,7 @@ func (c *crawlFlags) config() (crawler.Config, error) {
 		MaxBody: c.maxBody, Timeout: c.timeout, MaxAttempts: c.retries,
 	}
 	var err error
-	if cfg.Channels, err = crawler.SelectChannels(c.channels); err != nil {
+	if cfg.Channels, err = extract.SelectChannels(c.channels); err != nil {
 		return cfg, withCode(exitUsage, err)
 	}
 	if c.since != "" {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 )
 
@@ -23,7 +22,7 @@ func runChannels(ctx context.Context, args []string) error {
 		URL  string `json:"url"`
 	}
 	var rows []row
-	for _, c := range crawler.Channels {
+	for _, c := range extract.Channels {
 		rows = append(rows, row{c.Key, c.Name, c.Path, extract.ListPageURL(c.Path, 1)})
 	}
 	switch *format {

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
@@ -136,7 +135,7 @@ func channelPath(s string) (string, error) {
 		}
 		return s, nil
 	}
-	chans, err := crawler.SelectChannels(s)
+	chans, err := extract.SelectChannels(s)
 	if err != nil {
 		return "", err
 	}

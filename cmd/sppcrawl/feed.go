@@ -9,7 +9,6 @@ import (
 
 	"github.com/gorilla/feeds"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 )
 
@@ -24,7 +23,7 @@ func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
 	title := "最高人民检察院 · 发布"
 	link := extract.Origin + "/"
 	if m.channel != "" {
-		for _, c := range crawler.Channels {
+		for _, c := range extract.Channels {
 			if c.Path == m.channel {
 				title = "最高人民检察院 · " + c.Name
 			}

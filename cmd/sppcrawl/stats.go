@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
@@ -84,7 +83,7 @@ func runStats(ctx context.Context, args []string) error {
 		return writeJSON(os.Stdout, s, "  ")
 	}
 	names := map[string]string{}
-	for _, c := range crawler.Channels {
+	for _, c := range extract.Channels {
 		names[c.Path] = c.Key
 	}
 	fmt.Printf("archive %s: %d articles, last seq %d\n\n", af.path, s.Articles, s.LastSeq)

@@ -1,0 +1,104 @@
+package extract
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Channel is a list of the site: the crawler walks it, the archive counts
+// its articles, feeds are made of it.
+type Channel struct {
+	Key  string `json:"key"`  // short name for --channels
+	Name string `json:"name"` // the site's name; "" until read from the page for a path outside the table
+	Path string `json:"path"` // folder, e.g. /spp/jczdal/
+}
+
+// Channels are the channels crawled by default, in crawl order.
+var Channels = []Channel{
+	{"tt", "头条", "/spp/tt/"},
+	{"gjybs", "最高检新闻", "/spp/gjybs/"},
+	{"qwfb", "权威发布", "/spp/qwfb/"},
+	{"xwfbh", "新闻发布会", "/spp/xwfbh/"},
+	{"wsfbt", "网上发布厅", "/spp/wsfbt/"},
+	{"jczdal", "指导性案例", "/spp/jczdal/"},
+	{"zgjdxal", "典型案例", "/spp/zgjdxal/"},
+	{"sfjs", "司法解释", "/spp/sfjs/"},
+	{"gfwj", "规范文件", "/spp/gfwj/"},
+	{"tzgg1", "通知公告", "/spp/tzgg1/"},
+	{"gzbg", "工作报告", "/spp/gzbg/"},
+	{"gjgb", "最高检公报", "/spp/gjgb/"},
+}
+
+// ChannelByPath is the table's channel at path, or one named after the
+// path's last folder (its Name then comes from the page) when the table has
+// none.
+func ChannelByPath(p string) Channel {
+	for _, c := range Channels {
+		if c.Path == p {
+			return c
+		}
+	}
+	return Channel{Key: path.Base(strings.TrimSuffix(p, "/")), Path: p}
+}
+
+// SelectChannels resolves a comma-separated list of keys (tt,jczdal), names
+// or folder paths of the site (/spp/zdgz/, also outside the table); an empty
+// list selects every channel of the table.
+func SelectChannels(list string) ([]Channel, error) {
+	if strings.TrimSpace(list) == "" {
+		return Channels, nil
+	}
+	var out []Channel
+	seen := map[string]bool{}
+	add := func(c Channel) {
+		if !seen[c.Path] {
+			out = append(out, c)
+			seen[c.Path] = true
+		}
+	}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if strings.Contains(k, "/") {
+			p, err := ChannelPathOf(k)
+			if err != nil {
+				return nil, err
+			}
+			add(ChannelByPath(p))
+			continue
+		}
+		found := false
+		for _, c := range Channels {
+			if c.Key == k || c.Name == k {
+				add(c)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown channel %q (see sppcrawl channels; a folder of the site such as /spp/zdgz/ is accepted too)", k)
+		}
+	}
+	return out, nil
+}
+
+// ChannelPathOf reads a channel folder given as a path (/spp/zdgz, or a URL
+// of the site ending in it, or its index.shtml) and returns it as
+// /spp/zdgz/. Anything outside the site or with odd characters is refused.
+func ChannelPathOf(s string) (string, error) {
+	u, err := CanonicalURL(s)
+	if err != nil {
+		return "", fmt.Errorf("channel %q: %w", s, err)
+	}
+	p := strings.TrimPrefix(u, Origin)
+	if base := path.Base(p); strings.HasPrefix(base, "index") && strings.Contains(base, ".") {
+		p = path.Dir(p)
+	}
+	p = strings.TrimSuffix(p, "/") + "/"
+	if p == "/" || strings.ContainsAny(p, "?#%\\\"'<> ") || strings.Contains(p, "..") {
+		return "", fmt.Errorf("channel %q: want a folder of the site such as /spp/zdgz/", s)
+	}
+	return p, nil
+}

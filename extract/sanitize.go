@@ -1,0 +1,369 @@
+package extract
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// isAllowed: the tags kept in body_html.
+func isAllowed(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Br, atom.Strong, atom.B, atom.Em, atom.I, atom.U,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol, atom.Li,
+		atom.Table, atom.Thead, atom.Tbody, atom.Tr, atom.Th, atom.Td, atom.Img, atom.A,
+		atom.Blockquote, atom.Figure, atom.Figcaption:
+		return true
+	}
+	return false
+}
+
+var attachmentExt = map[string]bool{
+	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true,
+	".wps": true, ".ofd": true, ".zip": true, ".rar": true,
+}
+
+// sanitizer renders the body as reposting-safe HTML and collects images and
+// attachments on the way, so URLs are resolved once.
+type sanitizer struct {
+	base        *url.URL
+	stopped     bool
+	images      []Image
+	attachments []Attachment
+	seenImg     map[string]bool
+	sizeHint    int // expected output size: growing the buffer costs more
+}
+
+func (s *sanitizer) render(root *html.Node) string {
+	var b strings.Builder
+	b.Grow(s.sizeHint)
+	for c := root.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
+		s.node(&b, c)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// node writes n to b, straight into the one output buffer; blank elements are
+// recognised before anything is written (blank reads only until the first
+// visible character, which is nearly always the first).
+func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		if strings.TrimSpace(n.Data) == "" && strings.ContainsRune(n.Data, '\n') {
+			return // source indentation between blocks
+		}
+		writeEscaped(b, n.Data)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if isDropped(n.DataAtom) {
+		return
+	}
+	if skip, end := furniture(n); skip {
+		s.stopped = end
+		return
+	}
+	tag := n.DataAtom
+	if tag == atom.Div || tag == atom.Section || tag == atom.Center || tag == atom.Article {
+		if hasBlockChild(n) {
+			s.children(b, n)
+			return
+		}
+		tag = atom.P
+	}
+	if !isAllowed(tag) {
+		s.children(b, n) // span, font, …: keep the content, drop the tag
+		return
+	}
+	switch tag {
+	case atom.Br:
+		b.WriteString("<br>")
+		return
+	case atom.Img:
+		s.img(b, n)
+		return
+	}
+	var href string
+	if tag == atom.A {
+		if href = absURL(s.base, attr(n, "href")); href == "" {
+			s.children(b, n) // an anchor without a safe target is just its text
+			return
+		}
+	}
+	if tag != atom.Td && tag != atom.Th && tag != atom.Tr && blank(n) {
+		s.collectAttachments(n) // an icon-only link to a PDF is still an attachment
+		return                  // empty and &nbsp;-only blocks are noise in a repost
+	}
+	b.WriteByte('<')
+	b.WriteString(tag.String())
+	switch tag {
+	case atom.A:
+		writeAttr(b, "href", href)
+		s.attachment(href, n)
+	case atom.Td, atom.Th:
+		for _, k := range []string{"colspan", "rowspan"} {
+			if v := attr(n, k); v != "" {
+				writeAttr(b, k, v)
+			}
+		}
+	}
+	if align := textAlign(attr(n, "style"), attr(n, "align")); align != "" {
+		writeAttr(b, "style", "text-align:"+align)
+	}
+	b.WriteByte('>')
+	s.children(b, n)
+	b.WriteString("</")
+	b.WriteString(tag.String())
+	b.WriteByte('>')
+	if tag == atom.P || tag == atom.Table || tag == atom.Ul || tag == atom.Ol || tag == atom.Figure || tag == atom.Blockquote || (tag >= atom.H1 && tag <= atom.H6) {
+		b.WriteByte('\n')
+	}
+}
+
+func (s *sanitizer) children(b *strings.Builder, n *html.Node) {
+	for c := n.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
+		s.node(b, c)
+	}
+}
+
+// img keeps src (what the browser loads); oldsrc/uploadpic are CMS bookkeeping,
+// used only when src is missing and never written out.
+func (s *sanitizer) img(b *strings.Builder, n *html.Node) {
+	src := absURL(s.base, attr(n, "src"))
+	if src == "" {
+		src = absURL(s.base, attr(n, "oldsrc"))
+	}
+	if src == "" {
+		src = absURL(s.base, attr(n, "uploadpic"))
+	}
+	if src == "" {
+		return
+	}
+	alt := NormalizeText(attr(n, "alt"))
+	b.WriteString("<img")
+	writeAttr(b, "src", src)
+	if alt != "" {
+		writeAttr(b, "alt", alt)
+	}
+	b.WriteByte('>')
+	if s.seenImg == nil {
+		s.seenImg = map[string]bool{}
+	}
+	if !s.seenImg[src] {
+		s.seenImg[src] = true
+		s.images = append(s.images, Image{URL: src, Alt: alt})
+	}
+}
+
+func (s *sanitizer) attachment(href string, a *html.Node) {
+	u, err := url.Parse(href)
+	if err != nil || !attachmentExt[strings.ToLower(path.Ext(u.Path))] {
+		return
+	}
+	for _, at := range s.attachments {
+		if at.URL == href {
+			return
+		}
+	}
+	name := NormalizeText(textOf(a))
+	if name == "" {
+		name = path.Base(u.Path)
+	}
+	s.attachments = append(s.attachments, Attachment{URL: href, Name: name})
+}
+
+func (s *sanitizer) collectAttachments(n *html.Node) {
+	if n.Type == html.ElementNode && n.DataAtom == atom.A {
+		if href := absURL(s.base, attr(n, "href")); href != "" {
+			s.attachment(href, n)
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		s.collectAttachments(c)
+	}
+}
+
+func writeAttr(b *strings.Builder, k, v string) {
+	b.WriteByte(' ')
+	b.WriteString(k)
+	b.WriteString(`="`)
+	writeEscaped(b, v)
+	b.WriteByte('"')
+}
+
+// needsEscape: s has a byte to escape or a zero-width character. Each check is
+// a vectorised byte search; most text nodes pass all of them, and a byte loop
+// over every character costs more than the rest of the rendering.
+func needsEscape(s string) bool {
+	for _, c := range []byte{'&', '<', '>', '"', '\'', '\r'} {
+		if strings.IndexByte(s, c) >= 0 {
+			return true
+		}
+	}
+	return strings.Contains(s, "\u200B") || strings.Contains(s, "\u200C") ||
+		strings.Contains(s, "\u200D") || strings.Contains(s, "\uFEFF")
+}
+
+// escapeByte marks the bytes writeEscaped must look at.
+var escapeByte = [256]bool{'&': true, '<': true, '>': true, '"': true, '\'': true, '\r': true, 0xE2: true, 0xEF: true}
+
+// writeEscaped is html.EscapeString without the intermediate string; it also
+// drops zero-width characters (U+200B–U+200D as E2 80 8B–8D, U+FEFF as EF BB BF).
+func writeEscaped(b *strings.Builder, s string) {
+	if !needsEscape(s) {
+		b.WriteString(s)
+		return
+	}
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if !escapeByte[s[i]] {
+			continue
+		}
+		var esc string
+		switch s[i] {
+		case 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2] >= 0x8B && s[i+2] <= 0x8D {
+				b.WriteString(s[last:i])
+				i += 2
+				last = i + 1
+			}
+			continue
+		case 0xEF:
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				b.WriteString(s[last:i])
+				i += 2
+				last = i + 1
+			}
+			continue
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '\r':
+			esc = "&#13;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
+
+// textAlign keeps only centre and right alignment, the only styling that
+// carries meaning in these documents (signatures, dates, headings).
+func textAlign(style, align string) string {
+	if strings.EqualFold(align, "center") || strings.EqualFold(align, "right") {
+		return strings.ToLower(align)
+	}
+	if !strings.Contains(style, "align") && !strings.Contains(style, "ALIGN") {
+		return "" // the common case: indentation and margins only
+	}
+	for style != "" {
+		decl := style
+		if i := strings.IndexByte(style, ';'); i >= 0 {
+			decl, style = style[:i], style[i+1:]
+		} else {
+			style = ""
+		}
+		k, v, ok := strings.Cut(decl, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "text-align") {
+			continue
+		}
+		v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "!important"))
+		switch {
+		case strings.EqualFold(v, "center"):
+			return "center"
+		case strings.EqualFold(v, "right"):
+			return "right"
+		}
+	}
+	return ""
+}
+
+func hasBlockChild(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && isBlock(c.DataAtom) {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports an element with no visible text and no image: what would
+// render as an empty paragraph. Dropped and widget subtrees do not count.
+func blank(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			for _, r := range c.Data {
+				if !isSpace(r) && !isZeroWidth(r) {
+					return false
+				}
+			}
+		case html.ElementNode:
+			if c.DataAtom == atom.Img || c.DataAtom == atom.Table {
+				return false
+			}
+			if !isDropped(c.DataAtom) && !isWidget(c) && !blank(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// absURL resolves ref against base and returns it absolute when its scheme is
+// http, https or mailto, keeping query and fragment (images and attachments
+// may live on other hosts); for anything else it returns "" and the attribute
+// is dropped. It is an allowlist on purpose: a denylist of javascript: misses
+// JaVaScRiPt:, vbscript: and whatever browsers accept next.
+//
+// Browsers strip leading and trailing C0 controls and spaces and drop every
+// tab and newline inside a URL before reading its scheme (WHATWG URL), so
+// " java\tscript:" is javascript: to them; ref is cleaned the same way first.
+func absURL(base *url.URL, ref string) string {
+	ref = strings.TrimFunc(ref, func(r rune) bool { return r <= ' ' })
+	if strings.ContainsAny(ref, "\t\n\r") {
+		ref = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, ref)
+	}
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref) // refuses other control characters
+	if err != nil {
+		return ""
+	}
+	abs := base.ResolveReference(u)
+	switch strings.ToLower(abs.Scheme) {
+	case "http", "https":
+		if abs.Host == "" {
+			return "" // "http:x" has no host to go to
+		}
+	case "mailto":
+		return abs.String()
+	default:
+		return ""
+	}
+	if strings.EqualFold(abs.Hostname(), Host) {
+		abs.Scheme = "https"
+	}
+	return abs.String()
+}
