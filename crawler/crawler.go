@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"syscall"
@@ -63,6 +64,7 @@ type Config struct {
 	RetryBase    time.Duration     // first backoff, default 2s; doubles per attempt
 	RetryMax     time.Duration     // longest wait for one retry (Retry-After too), default 2m
 	Transport    http.RoundTripper
+	Observer     Observer // told of every request (for metrics); nil: nobody
 	Logger       *slog.Logger
 	Progress     io.Writer     // a terminal to draw a progress bar on, or nil
 	LogEvery     time.Duration // progress log line period when Progress is nil (default 10s)
@@ -131,6 +133,9 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
 	base := cfg.Transport
 	if base == nil {
 		base = &http.Transport{
@@ -145,7 +150,7 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 	if origin.String() == extract.Origin {
 		origin = nil // no rewriting
 	}
-	return &Crawler{cfg: cfg, sink: sink, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin}}, nil
+	return &Crawler{cfg: cfg, sink: sink, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin, obs: cfg.Observer}}, nil
 }
 
 // Requests is the number of HTTP requests made so far (robots.txt included).
@@ -170,6 +175,10 @@ func (c *Crawler) newCollector(ctx context.Context, async bool, delay time.Durat
 	col.TraceHTTP = false
 	col.Async = async
 	col.WithTransport(c.tr)
+	// A jar per collector, set here so COLLY_DISABLE_COOKIES cannot change
+	// it: the site's cookies (a load balancer's, say) last one run.
+	jar, _ := cookiejar.New(nil)
+	col.SetCookieJar(jar)
 	col.SetRequestTimeout(c.cfg.Timeout)
 	col.SetRedirectHandler(c.redirectPolicy)
 	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: delay, RandomDelay: delay / 2})

@@ -108,6 +108,7 @@ func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, sto
 	}
 	wait := max(c.backoff(n), after)
 	req.Ctx.Put(ctxAttempt, n)
+	c.cfg.Observer.Retried(kindOfURL(req.URL))
 	c.log.Debug("retrying", "url", req.URL.String(), "attempt", n+1, "wait", wait)
 	t := time.NewTimer(wait)
 	defer t.Stop()

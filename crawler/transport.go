@@ -1,29 +1,95 @@
 package crawler
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"sppcrawl/extract"
 )
 
+// Observer is told of every request the crawler makes (publish.Metrics is
+// one, for /metrics). It must be safe for concurrent use.
+type Observer interface {
+	// Fetched: one answer read to its end, or status 0 for a request that
+	// got none. kind is robots, list, detail or other.
+	Fetched(kind string, status int, bytes int64, d time.Duration)
+	// Retried: a request sent again after a transient failure.
+	Retried(kind string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Fetched(string, int, int64, time.Duration) {}
+func (nopObserver) Retried(string)                            {}
+
 // transport sends requests for www.spp.gov.cn to the origin (a mirror with the
-// same paths, or the site itself) and counts every request made.
+// same paths, or the site itself), counts every request made and tells the
+// observer how each went once its body has been read.
 type transport struct {
 	base     http.RoundTripper
 	origin   *url.URL
+	obs      Observer
 	requests atomic.Int64
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
+	kind := kindOfURL(req.URL)
 	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), extract.Host) {
 		r := req.Clone(req.Context())
 		r.URL.Scheme, r.URL.Host = t.origin.Scheme, t.origin.Host
 		r.Host = t.origin.Host
 		req = r
 	}
-	return t.base.RoundTrip(req)
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		t.obs.Fetched(kind, 0, 0, time.Since(start))
+		return nil, err
+	}
+	resp.Body = &observedBody{ReadCloser: resp.Body, t: t, kind: kind, status: resp.StatusCode, start: start}
+	return resp, nil
+}
+
+// observedBody reports its answer once, when it is closed.
+type observedBody struct {
+	io.ReadCloser
+	t      *transport
+	kind   string
+	status int
+	start  time.Time
+	n      int64
+	done   bool
+}
+
+func (b *observedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+func (b *observedBody) Close() error {
+	if !b.done {
+		b.done = true
+		b.t.obs.Fetched(b.kind, b.status, b.n, time.Since(b.start))
+	}
+	return b.ReadCloser.Close()
+}
+
+// kindOfURL names what a URL of the site is, for the observer.
+func kindOfURL(u *url.URL) string {
+	base := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+	switch {
+	case u.Path == "/robots.txt":
+		return "robots"
+	case extract.IsDetailURL(u.Path):
+		return kindDetail
+	case strings.HasPrefix(base, "index"):
+		return kindList
+	}
+	return "other"
 }

@@ -1,6 +1,9 @@
 package extract
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // The records below are shared by the crawler (which produces them) and the
 // store (which keeps them); they live here so neither imports the other.
@@ -89,4 +92,11 @@ type RunSummary struct {
 	Requests  int       `json:"requests"`
 	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
 	Error     string    `json:"error,omitempty"`
+}
+
+// String is the run's one line, as a cron mail shows it.
+func (s RunSummary) String() string {
+	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone, %d requests in %s",
+		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, s.Requests,
+		s.Finished.Sub(s.Started).Round(time.Millisecond))
 }

@@ -23,7 +23,13 @@ var (
 // https, host www.spp.gov.cn (bare spp.gov.cn accepted), no fragment, no query,
 // a cleaned path. Relative references resolve against the site root. Any other
 // host is refused with ErrOffSite.
+//
+// A URL typed without its scheme (www.spp.gov.cn/spp/…) is one of the site.
 func CanonicalURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if l := strings.ToLower(raw); strings.HasPrefix(l, Host+"/") || strings.HasPrefix(l, "spp.gov.cn/") || l == Host {
+		raw = "https://" + raw
+	}
 	return canonicalAgainst(raw, nil)
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -100,6 +102,151 @@ func (db *DB) LatestInChannel(ctx context.Context, path string, n int) ([]*extra
 			if r != nil {
 				out = append(out, r.Article)
 			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Get returns the article with the given id, or ErrNotFound.
+func (db *DB) Get(ctx context.Context, id string) (*Stored, error) {
+	var s *Stored
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		s, err = getStored(tx, id)
+		return err
+	})
+	return s, err
+}
+
+func getStored(tx *bolt.Tx, id string) (*Stored, error) {
+	r, err := getRecord(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
+	}
+	s := &Stored{Article: r.Article, History: r.History}
+	if v := tx.Bucket(bucketChecked).Get([]byte(id)); len(v) == 8 {
+		s.LastCheckedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).In(extract.CST())
+	}
+	return s, nil
+}
+
+// GetByURL returns the article stored under url, canonical or alias.
+func (db *DB) GetByURL(ctx context.Context, url string) (*Stored, error) {
+	var s *Stored
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketURLs).Get([]byte(url))
+		if id == nil {
+			return fmt.Errorf("article at %s: %w", url, ErrNotFound)
+		}
+		var err error
+		s, err = getStored(tx, string(id))
+		return err
+	})
+	return s, err
+}
+
+// HasURL reports whether url is stored (as canonical URL or alias).
+func (db *DB) HasURL(ctx context.Context, url string) (bool, error) {
+	var ok bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bucketURLs).Get([]byte(url)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// Since returns up to limit articles with seq > after, in seq order. An
+// article updated since appears once, at its new seq.
+func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
+	var out []*extract.Article
+	err := db.ForEach(ctx, after, func(a *extract.Article) error {
+		if len(out) == limit {
+			return errStop
+		}
+		out = append(out, a)
+		return nil
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	return out, err
+}
+
+var errStop = errors.New("stop")
+
+// ForEach calls fn for every article with seq > after, in seq order, until fn
+// returns an error. The transaction stays open meanwhile: fn must not write
+// to the archive.
+func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			a, err := decodeArticle(v)
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LastSeq is the highest seq handed out so far.
+func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
+	var s uint64
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		s = tx.Bucket(bucketArticles).Sequence()
+		return nil
+	})
+	return s, err
+}
+
+// Count is the number of articles (read from the small id index).
+func (db *DB) Count(ctx context.Context) (int, error) {
+	var n int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketIDs).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// ChannelCount is the number of articles of one channel and the newest of them.
+type ChannelCount struct {
+	Path     string    `json:"channel_path"`
+	Articles int       `json:"articles"`
+	NewestID string    `json:"newest_id"`
+	Newest   time.Time `json:"newest_published_at"`
+}
+
+// CountByChannel counts articles per channel_path, reading only the index.
+func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
+	var out []ChannelCount
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketChanIdx).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 || len(k) < i+9 {
+				continue
+			}
+			path := string(k[:i])
+			if len(out) == 0 || out[len(out)-1].Path != path {
+				out = append(out, ChannelCount{Path: path})
+			}
+			cc := &out[len(out)-1]
+			cc.Articles++
+			// Keys sort by publish time within a channel: the last one is newest.
+			cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(k[i+1:i+9])), 0).In(extract.CST())
+			cc.NewestID = string(k[i+9:])
 		}
 		return nil
 	})

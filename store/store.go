@@ -25,6 +25,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrReadOnly: a write on an archive opened read-only.
 	ErrReadOnly = errors.New("archive opened read-only")
+	// ErrClosed: a write after Close.
+	ErrClosed = errors.New("archive closed")
 )
 
 // SchemaVersion is the layout this code writes.
@@ -75,6 +77,7 @@ type DB struct {
 	readOnly bool
 	now      func() time.Time
 	w        writer
+	counts   counters
 }
 
 // Open opens (or, unless read-only, creates) the archive at path.

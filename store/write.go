@@ -2,14 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
-
-// ErrClosed: the archive was closed.
-var ErrClosed = errors.New("archive closed")
 
 // Writes go through one goroutine that commits whatever has queued up since
 // the last commit in a single transaction (group commit). Unlike bbolt's
@@ -72,13 +68,16 @@ func (db *DB) commitGroup(group []*writeOp) {
 		return nil
 	})
 	if err == nil || len(group) == 1 {
+		db.countCommit(err)
 		for _, op := range group {
 			op.done <- err
 		}
 		return
 	}
 	for _, op := range group {
-		op.done <- db.bolt.Update(op.fn)
+		err := db.bolt.Update(op.fn)
+		db.countCommit(err)
+		op.done <- err
 	}
 }
 
@@ -115,4 +114,12 @@ func (db *DB) stopWriter() {
 	}
 	db.w.mu.Unlock()
 	db.w.wg.Wait()
+}
+
+func (db *DB) countCommit(err error) {
+	if err != nil {
+		db.counts.failures.Add(1)
+	} else {
+		db.counts.commits.Add(1)
+	}
 }

@@ -7,12 +7,18 @@ import (
 	"text/tabwriter"
 
 	"sppcrawl/extract"
+	"sppcrawl/publish"
 )
 
 func runChannels(ctx context.Context, args []string) error {
 	fs := newFlags("channels", "[--format text|json]")
 	format := fs.String("format", "text", "output format: text or json")
+	var lf logFlags
+	lf.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := lf.logger(os.Stderr); err != nil {
 		return err
 	}
 	type row struct {
@@ -27,7 +33,7 @@ func runChannels(ctx context.Context, args []string) error {
 	}
 	switch *format {
 	case "json":
-		return writeJSON(os.Stdout, rows, "  ")
+		return publish.WriteJSON(os.Stdout, rows)
 	case "text":
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "KEY\tPATH\tURL\tNAME")
@@ -37,5 +43,5 @@ func runChannels(ctx context.Context, args []string) error {
 		}
 		return tw.Flush()
 	}
-	return withCode(exitUsage, fmt.Errorf("--format %q: want text or json", *format))
+	return usageErr("--format %q: want text or json", *format)
 }

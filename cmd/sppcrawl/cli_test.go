@@ -180,26 +180,6 @@ func TestCLI_Reextract(t *testing.T) {
 	}
 }
 
-// captureStdout runs f with os.Stdout going to a pipe and returns what f wrote.
-func captureStdout(t *testing.T, f func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := os.Stdout
-	os.Stdout = w
-	done := make(chan []byte)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- b
-	}()
-	f()
-	w.Close()
-	os.Stdout = old
-	return string(<-done)
-}
-
 // sppcrawl extract on the real saved pages (skipped without ../shared/realpages).
 func TestCLI_ExtractRealPages(t *testing.T) {
 	const dir = "../../../shared/realpages/"
@@ -208,7 +188,7 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 		t.Skip("../shared/realpages absent")
 	}
 	var code int
-	out := captureStdout(t, func() { code = run([]string{"extract", detail}) })
+	out := capture(t, &os.Stdout, func() { code = run([]string{"extract", detail}) })
 	var a extract.Article
 	if err := json.Unmarshal([]byte(out), &a); err != nil || code != exitOK {
 		t.Fatalf("extract: exit %d, %v", code, err)
@@ -218,7 +198,7 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 		a.PublishedAt.Format(time.RFC3339) != "2026-08-05T09:56:38+08:00" {
 		t.Errorf("extracted %s %s %q %q %q %v", a.ID, a.URL, a.Title, a.Source, a.Editor, a.PublishedAt)
 	}
-	text := captureStdout(t, func() { code = run([]string{"extract", "--format", "text", detail}) })
+	text := capture(t, &os.Stdout, func() { code = run([]string{"extract", "--format", "text", detail}) })
 	for _, want := range []string{"第六十三批指导性案例\n", "发布时间：2026-08-05 09:56", "来源：高检网", "原文链接：https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text rendering lacks %q", want)
@@ -229,10 +209,165 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 	}
 }
 
-func TestExpandStdin(t *testing.T) {
-	got, err := expandStdin([]string{"a", "-", "b"}, strings.NewReader("# list\nhttps://www.spp.gov.cn/x\n\n  https://www.spp.gov.cn/y  \n"))
-	want := []string{"a", "https://www.spp.gov.cn/x", "https://www.spp.gov.cn/y", "b"}
-	if err != nil || strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("expandStdin = %v, %v; want %v", got, err, want)
+// capture runs f with *f0 (os.Stdout or os.Stderr) going to a pipe and
+// returns what was written there.
+func capture(t *testing.T, f0 **os.File, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *f0
+	*f0 = w
+	done := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(r)
+		done <- b
+	}()
+	defer func() {
+		w.Close()
+		*f0 = old
+	}()
+	f()
+	w.Close()
+	*f0 = old
+	return string(<-done)
+}
+
+// A usage error is printed once, with the way to the flags; help and
+// version answer on stdout.
+func TestCLI_UsageAndHelp(t *testing.T) {
+	var code int
+	errOut := capture(t, &os.Stderr, func() { code = run([]string{"crawl", "--nope"}) })
+	if code != exitUsage || strings.Count(errOut, "flag provided but not defined") != 1 || strings.Contains(errOut, "Usage:") {
+		t.Errorf("crawl --nope: exit %d, stderr %q: want the error once, no usage dump", code, errOut)
+	}
+	out := capture(t, &os.Stdout, func() { code = run([]string{"help", "crawl"}) })
+	if code != exitOK || !strings.Contains(out, "Usage: sppcrawl crawl") || !strings.Contains(out, "-max-pages") {
+		t.Errorf("help crawl: exit %d\n%s", code, out)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"help"}) })
+	if code != exitOK || !strings.Contains(out, "version") || !strings.Contains(out, "crawl") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"version"}) })
+	if code != exitOK || out != "sppcrawl "+version+"\n" {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"crawl", "--timeout", "0"}, {"crawl", "--max-body", "0"}, {"crawl", "--lock-timeout", "-1s"},
+		{"crawl", "--parallel", "0"}, {"crawl", "--parallel", "1000"}, {"crawl", "--retries", "0"},
+		{"crawl", "--delay", "-1s"}, {"serve", "--crawl-every", "10s"}, {"fetch", "--max-body", "-5", "https://www.spp.gov.cn/x"},
+	} {
+		flagName := args[1]
+		errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", filepath.Join(t.TempDir(), "a.db"))) })
+		if code != exitUsage || !strings.Contains(errOut, flagName) {
+			t.Errorf("%v: exit %d, stderr %q: want a usage error naming %s", args, code, errOut, flagName)
+		}
+	}
+}
+
+// Output that cannot be written is an error, not a silent success.
+func TestCLI_WriteErrors(t *testing.T) {
+	site := siteServer(t)
+	path := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--full", "--channels", "gzbg", "--quiet"}); code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"stats", "--db", path}, {"stats", "--format", "json", "--db", path}, {"export", "--db", path}, {"export", "--format", "csv", "--db", path}, {"channels"}} {
+		old := os.Stdout
+		os.Stdout = full
+		code := run(args)
+		os.Stdout = old
+		if code != exitFailures {
+			t.Errorf("%v > /dev/full: exit %d, want 1", args, code)
+		}
+	}
+	if code := run([]string{"export", "--db", path, "--out", "/dev/full"}); code != exitFailures {
+		t.Errorf("export --out /dev/full: exit %d, want 1", code)
+	}
+	if fi, err := os.Stat("/dev/full"); err != nil || fi.Mode()&os.ModeDevice == 0 {
+		t.Fatalf("/dev/full is no longer a device: %v", err)
+	}
+}
+
+// --quiet prints nothing on success; --log-format json makes the summary
+// JSON too; log times are in +08:00.
+func TestCLI_QuietAndJSONSummary(t *testing.T) {
+	site := siteServer(t)
+	path := filepath.Join(t.TempDir(), "a.db")
+	base := []string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--channels", "gzbg"}
+	var code int
+	errOut := capture(t, &os.Stderr, func() { code = run(append(base, "--full", "--quiet")) })
+	if code != exitOK || errOut != "" {
+		t.Errorf("crawl --quiet: exit %d, printed %q", code, errOut)
+	}
+	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--log-format", "json", "--log-level", "debug")) })
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	var last struct {
+		Time    time.Time          `json:"time"`
+		Msg     string             `json:"msg"`
+		Summary extract.RunSummary `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || code != exitOK {
+		t.Fatalf("exit %d; last line not JSON: %v\n%s", code, err, errOut)
+	}
+	if !strings.HasPrefix(last.Msg, "crawl ok:") || last.Summary.Outcome != "ok" || last.Summary.Channels != 1 {
+		t.Errorf("summary %+v", last)
+	}
+	for _, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Errorf("not a JSON line: %q", l)
+			continue
+		}
+		if ts, _ := rec["time"].(string); !strings.HasSuffix(ts, "+08:00") {
+			t.Errorf("time %q not in +08:00", ts)
+		}
+	}
+}
+
+// fetch takes flags after URLs, schemeless URLs of the site, and a list on
+// stdin with comments, where a bad line fails alone.
+func TestCLI_FetchArguments(t *testing.T) {
+	site := siteServer(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	path := filepath.Join(dir, "x.db")
+	u1 := "https://www.spp.gov.cn/spp/jczdal/202611/t20261102_850006.shtml"
+	if code := run([]string{"fetch", u1, "--db", path, "--origin", site.URL}); code != exitOK {
+		t.Fatalf("fetch URL --db: exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, defaultDB)); !os.IsNotExist(err) {
+		t.Errorf("fetch URL --db x.db created ./%s", defaultDB)
+	}
+	if n := countArticles(t, path); n != 1 {
+		t.Errorf("%d articles in x.db, want 1", n)
+	}
+	if code := run([]string{"fetch", "--db", path, "--origin", site.URL, "www.spp.gov.cn/spp/gzbg/202611/t20261119_900000.shtml"}); code != exitOK {
+		t.Errorf("schemeless URL: exit %d", code)
+	}
+	list := "# URLs to fetch\n" +
+		"https://www.spp.gov.cn/spp/gzbg/202611/t20261116_900001.shtml # the report\n" +
+		"https://evil.example.com/spp/tt/202601/t20260101_1.shtml\n" +
+		"\n   \n" +
+		"https://www.spp.gov.cn/spp/gzbg/202611/t20261113_900002.shtml\n"
+	f, _ := os.CreateTemp(dir, "urls")
+	f.WriteString(list)
+	f.Seek(0, 0)
+	old := os.Stdin
+	os.Stdin = f
+	code := run([]string{"fetch", "--db", path, "--origin", site.URL, "-", "--log-level", "error"})
+	os.Stdin = old
+	if code != exitFailures {
+		t.Errorf("fetch - with an off-site line: exit %d, want 1", code)
+	}
+	if n := countArticles(t, path); n != 4 {
+		t.Errorf("%d articles after fetch -, want 4 (the off-site line fails alone)", n)
 	}
 }

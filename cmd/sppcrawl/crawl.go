@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -24,10 +23,10 @@ func runCrawl(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 0 {
-		return withCode(exitUsage, fmt.Errorf("unexpected arguments %q", fs.Args()))
+		return usageErr("unexpected arguments %q", fs.Args())
 	}
 	var logOut io.Writer = os.Stderr
-	tty := stderrIsTTY()
+	tty := stderrIsTTY() && !lf.quiet
 	if tty {
 		logOut = clearLine{os.Stderr} // log lines replace the progress bar, which redraws below
 	}
@@ -35,11 +34,10 @@ func runCrawl(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := cf.config()
+	cfg, err := cf.config(log)
 	if err != nil {
 		return err
 	}
-	cfg.Logger = log
 	if tty {
 		cfg.Progress = os.Stderr
 	}
@@ -53,8 +51,13 @@ func runCrawl(ctx context.Context, args []string) error {
 		return withCode(exitUsage, err)
 	}
 	sum, err := c.Run(ctx)
-	fmt.Fprintln(os.Stderr, summaryLine(sum))
+	lf.summary(sum.Outcome == "ok", sum.String(), sum)
 	return crawlExit(sum, err)
+}
+
+func stderrIsTTY() bool {
+	fi, err := os.Stderr.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // clearLine erases the terminal line before each write: slog writes a record
@@ -78,14 +81,7 @@ func crawlExit(sum extract.RunSummary, err error) error {
 	case err != nil:
 		return err
 	case sum.Failures > 0:
-		return withCode(exitFailures, fmt.Errorf("%d pages failed; they are retried by the next run (sppcrawl stats lists them)", sum.Failures))
+		return fmt.Errorf("%d pages failed; they are retried by the next run (sppcrawl stats lists them)", sum.Failures)
 	}
 	return nil
-}
-
-// summaryLine is the one line a cron mail shows.
-func summaryLine(s extract.RunSummary) string {
-	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone, %d requests in %s",
-		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, s.Requests,
-		s.Finished.Sub(s.Started).Round(time.Millisecond))
 }

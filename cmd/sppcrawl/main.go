@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,7 +15,7 @@ import (
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0"
+var version = "0.2.0"
 
 // Exit codes, documented in the README.
 const (
@@ -43,9 +44,8 @@ func withCode(code int, err error) error {
 }
 
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string) error
+	name, summary string
+	run           func(ctx context.Context, args []string) error
 }
 
 var commands = []command{
@@ -57,14 +57,18 @@ var commands = []command{
 	{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling", runServe},
 	{"stats", "show the archive's health: articles per channel, last crawl, failures", runStats},
 	{"channels", "list the channels sppcrawl knows", runChannels},
+	{"version", "print sppcrawl's version", func(context.Context, []string) error {
+		_, err := fmt.Println("sppcrawl", version)
+		return err
+	}},
 }
 
-func usage() {
-	fmt.Fprintf(os.Stderr, "sppcrawl %s — archive of www.spp.gov.cn announcements\n\nUsage: sppcrawl <command> [flags] [args]\n\nCommands:\n", version)
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "sppcrawl %s — archive of www.spp.gov.cn announcements\n\nUsage: sppcrawl <command> [flags] [args]\n\nCommands:\n", version)
 	for _, c := range commands {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(os.Stderr, "\nRun 'sppcrawl <command> --help' for a command's flags.\n")
+	fmt.Fprintf(w, "\n'sppcrawl help <command>' or 'sppcrawl <command> --help' shows a command's flags.\n")
 }
 
 func main() {
@@ -72,16 +76,17 @@ func main() {
 }
 
 func run(args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage()
-		if len(args) == 0 {
-			return exitUsage
-		}
+	switch {
+	case len(args) == 0:
+		usage(os.Stderr)
+		return exitUsage
+	case args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1):
+		usage(os.Stdout)
 		return exitOK
-	}
-	if args[0] == "version" || args[0] == "--version" {
-		fmt.Println("sppcrawl", version)
-		return exitOK
+	case args[0] == "help":
+		args = []string{args[1], "--help"}
+	case args[0] == "--version":
+		args[0] = "version"
 	}
 	var cmd *command
 	for i := range commands {
@@ -90,27 +95,17 @@ func run(args []string) int {
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(os.Stderr, "sppcrawl: unknown command %q\n\n", args[0])
-		usage()
+		fmt.Fprintf(os.Stderr, "sppcrawl: unknown command %q ('sppcrawl help' lists them)\n", args[0])
 		return exitUsage
 	}
-
 	crawler.Version = version
 
-	// The first signal cancels ctx: commands finish in-flight work, commit and
-	// report. A second signal ends the process at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // restore default handling: the next signal kills
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer onSignals(cancel)()
 
 	err := cmd.run(ctx, args[1:])
-	if err == nil {
-		return exitOK
-	}
-	if errors.Is(err, errHelp) {
+	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
 	fmt.Fprintf(os.Stderr, "sppcrawl %s: %v\n", cmd.name, err)
@@ -119,4 +114,32 @@ func run(args []string) int {
 		return ee.code
 	}
 	return exitFailures
+}
+
+// onSignals makes the first SIGINT/SIGTERM cancel (commands finish in-flight
+// work, commit and report) and a second one end the process at once, killed
+// by that signal. Both arrive on one channel, so no second signal is ever
+// swallowed between the two. The returned func stops listening.
+func onSignals(cancel func()) (stop func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			syscall.Kill(syscall.Getpid(), s.(syscall.Signal))
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }

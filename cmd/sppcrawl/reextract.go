@@ -65,8 +65,10 @@ func runReextract(ctx context.Context, args []string) error {
 		}
 		counts[res.Outcome]++
 	}
-	fmt.Fprintf(os.Stderr, "reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s\n",
+	line := fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s",
 		len(ids), counts[extract.Updated], counts[extract.Unchanged], counts[extract.Aliased], failed, time.Since(start).Round(time.Millisecond))
+	lf.summary(failed == 0 && ctx.Err() == nil, line, map[string]int{"raw_pages": len(ids), "changed": counts[extract.Updated],
+		"unchanged": counts[extract.Unchanged], "aliased": counts[extract.Aliased], "failed": failed})
 	if ctx.Err() != nil {
 		return withCode(exitSignal, errors.New("interrupted"))
 	}

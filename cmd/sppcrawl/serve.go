@@ -11,14 +11,19 @@ import (
 	"time"
 
 	"sppcrawl/crawler"
+	"sppcrawl/publish"
 )
+
+// minCrawlEvery is the shortest --crawl-every: a crawl with nothing new
+// costs the site one request per channel; every minute is already plenty.
+const minCrawlEvery = time.Minute
 
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]")
 	var af archiveFlags
 	af.register(fs, false)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	every := fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process (0: never; the archive is then opened read-only)")
+	every := fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 	var cf crawlFlags
 	cf.register(fs, true)
 	var lf logFlags
@@ -30,22 +35,32 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *every != 0 && *every < time.Minute {
-		return withCode(exitUsage, fmt.Errorf("--crawl-every %s: at least 1m, be polite", *every))
+	if *every != 0 && *every < minCrawlEvery {
+		return usageErr("--crawl-every %s: at least %s, be polite", *every, minCrawlEvery)
+	}
+	cfg, err := cf.config(log.With("component", "crawl"))
+	if err != nil {
+		return err
 	}
 	archive, err := af.open(*every == 0)
 	if err != nil {
 		return err
 	}
 	defer archive.Close()
-
+	metrics := publish.NewMetrics(archive)
+	cfg.Observer = metrics
+	var c *crawler.Crawler
+	if *every > 0 {
+		if c, err = crawler.New(cfg, archive); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	api := newAPIServer(archive, log)
 	srv := &http.Server{
-		Handler:           api.handler(),
+		Handler:           publish.NewServer(archive, publish.Options{Logger: log, Metrics: metrics, CrawlEvery: *every}).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -55,28 +70,13 @@ func runServe(ctx context.Context, args []string) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "db", af.path, "crawl_every", every.String())
-
 	crawled := make(chan struct{})
-	if *every > 0 {
-		cfg, err := cf.config()
-		if err != nil {
-			srv.Close()
-			return err
-		}
-		cfg.Logger = log.With("component", "crawl")
-		c, err := crawler.New(cfg, archive)
-		if err != nil {
-			srv.Close()
-			return withCode(exitUsage, err)
-		}
-		go func() {
-			defer close(crawled)
+	go func() {
+		defer close(crawled)
+		if c != nil {
 			crawlLoop(ctx, c, *every, log)
-		}()
-	} else {
-		close(crawled)
-	}
-
+		}
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve on %s: %w", *addr, err)
@@ -96,18 +96,20 @@ func runServe(ctx context.Context, args []string) error {
 // crawlLoop runs the incremental crawl now and then every interval, until
 // ctx ends (a crawl in progress then stops gracefully).
 func crawlLoop(ctx context.Context, c *crawler.Crawler, every time.Duration, log *slog.Logger) {
+	t := time.NewTimer(0)
+	defer t.Stop()
 	for {
-		sum, err := c.Run(ctx)
-		line := summaryLine(sum)
-		if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
-			log.Error(line, "err", err)
-		} else {
-			log.Info(line)
-		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(every):
+		case <-t.C:
 		}
+		sum, err := c.Run(ctx)
+		if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
+			log.Error(sum.String(), "err", err)
+		} else {
+			log.Info(sum.String())
+		}
+		t.Reset(every)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"net/http"
 	"net/http/httptest"
@@ -23,36 +24,73 @@ func TestMain(m *testing.M) {
 }
 
 // startCrawl starts a crawl child against a slow copy of the fixture site and
-// returns once the child has fetched details articles.
-func startCrawl(t *testing.T, path string, details int64) (*exec.Cmd, *bytes.Buffer) {
+// returns once the child has fetched details articles. stderr collects the
+// child's log; lines carries each line as it comes; wait waits for the child
+// to end, its log read to the end.
+func startCrawl(t *testing.T, path string, details int64) (cmd *exec.Cmd, stderr *bytes.Buffer, lines <-chan string, wait func()) {
 	t.Helper()
 	files := http.FileServer(http.Dir("../../testdata/site"))
 	var fetched atomic.Int64
+	reached := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(30 * time.Millisecond) // a slow site, so the crawl is mid-way when signalled
 		files.ServeHTTP(w, r)
-		if strings.Contains(r.URL.Path, "/t20") {
-			fetched.Add(1)
+		if strings.Contains(r.URL.Path, "/t20") && fetched.Add(1) == details {
+			close(reached)
 		}
 	}))
 	t.Cleanup(slow.Close)
 	args := []string{"crawl", "--db", path, "--origin", slow.URL, "--full", "--delay", "10ms", "--parallel", "2"}
-	cmd := exec.Command(os.Args[0])
+	cmd = exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "SPPCRAWL_RUN_ARGS="+strings.Join(args, "\x1f"))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for fetched.Load() < details {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the crawl fetched %d articles in 30s\n%s", fetched.Load(), &stderr)
+	stderr = &bytes.Buffer{}
+	ch := make(chan string, 1024)
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			stderr.WriteString(sc.Text() + "\n")
+			select {
+			case ch <- sc.Text():
+			default:
+			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		close(ch)
+	}()
+	t.Cleanup(func() { cmd.Process.Kill(); <-copied; cmd.Wait() })
+	select {
+	case <-reached:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the crawl did not fetch %d articles in 60s", details)
 	}
-	return cmd, &stderr
+	return cmd, stderr, ch, func() { <-copied; cmd.Wait() }
+}
+
+// waitLine waits for a line of the child's log that contains s.
+func waitLine(t *testing.T, lines <-chan string, s string) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the child ended without logging %q", s)
+			}
+			if strings.Contains(l, s) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %q from the child in 30s", s)
+		}
+	}
 }
 
 // The first SIGINT finishes the pages in flight, stores them, prints the
@@ -62,9 +100,9 @@ func TestCLI_CrawlSIGINT(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	path := filepath.Join(t.TempDir(), "a.db")
-	cmd, stderr := startCrawl(t, path, 20)
+	cmd, stderr, _, wait := startCrawl(t, path, 20)
 	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
+	wait()
 	if code := cmd.ProcessState.ExitCode(); code != exitSignal {
 		t.Fatalf("exit %d, want %d\n%s", code, exitSignal, stderr)
 	}
@@ -89,11 +127,11 @@ func TestCLI_CrawlSecondSignal(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	path := filepath.Join(t.TempDir(), "a.db")
-	cmd, stderr := startCrawl(t, path, 5)
+	cmd, stderr, lines, wait := startCrawl(t, path, 5)
 	cmd.Process.Signal(syscall.SIGINT)
-	time.Sleep(20 * time.Millisecond)
+	waitLine(t, lines, "stopping")
 	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
+	wait()
 	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if !ws.Signaled() || ws.Signal() != syscall.SIGINT {
 		t.Errorf("second SIGINT: %v, want killed by SIGINT\n%s", cmd.ProcessState, stderr)

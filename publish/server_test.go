@@ -1,11 +1,10 @@
-package main
+package publish_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,11 +14,12 @@ import (
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
+	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
 func apiTestServer(t testing.TB, db *store.DB) *httptest.Server {
-	srv := httptest.NewServer(newAPIServer(db, slog.New(slog.DiscardHandler)).handler())
+	srv := httptest.NewServer(publish.NewServer(db, publish.Options{}).Handler())
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -31,20 +31,26 @@ type page struct {
 
 func getPage(t testing.TB, url string) page {
 	t.Helper()
-	resp, err := http.Get(url)
+	p, err := fetchPage(url)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return p
+}
+
+// fetchPage is getPage for goroutines, which must not call t.Fatal.
+func fetchPage(url string) (page, error) {
+	var p page
+	resp, err := http.Get(url)
+	if err != nil {
+		return p, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
 		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+		return p, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
 	}
-	var p page
-	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return p, json.NewDecoder(resp.Body).Decode(&p)
 }
 
 // A puller that pages with since gets every article exactly once, new ones
@@ -188,7 +194,7 @@ func TestServe_RepostAndMetrics(t *testing.T) {
 	resp, _ = http.Get(srv.URL + "/metrics")
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{"sppcrawl_articles 4", `sppcrawl_channel_articles{channel="/spp/tt/"} 2`, "sppcrawl_last_crawl_success 1", `sppcrawl_http_requests_total{route="/api/articles/{id}/repost",code="200"} 1`} {
+	for _, want := range []string{"sppcrawl_articles 4", `sppcrawl_channel_articles{channel="/spp/tt/"} 2`, "sppcrawl_last_crawl_success 1", `sppcrawl_http_requests_total{code="200",route="/api/articles/{id}/repost"} 1`, "go_goroutines", "process_resident_memory_bytes", `sppcrawl_store_upserts_total{outcome="created"} 4`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q:\n%s", want, b)
 		}
@@ -202,12 +208,14 @@ func TestServe_RepostAndMetrics(t *testing.T) {
 	}
 }
 
-// 50 clients pull while a crawl writes (run with -race).
+// Clients pull while a crawl writes (run with -race): each gets every
+// article exactly once, in seq order.
 func TestServe_ParallelClientsDuringCrawl(t *testing.T) {
 	db, _ := openTestDB(t)
-	site := siteServer(t)
+	site := httptest.NewServer(http.FileServer(http.Dir("../testdata/site")))
+	t.Cleanup(site.Close)
 	srv := apiTestServer(t, db)
-	c, err := crawler.New(crawler.Config{Origin: site.URL, Full: true, Parallel: 4, Logger: slog.New(slog.DiscardHandler)}, db)
+	c, err := crawler.New(crawler.Config{Origin: site.URL, Full: true, Parallel: 4}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,39 +226,157 @@ func TestServe_ParallelClientsDuringCrawl(t *testing.T) {
 		_, crawlErr = c.Run(context.Background())
 	}()
 	var wg sync.WaitGroup
-	for i := range 50 {
+	for i := range 8 {
 		wg.Go(func() {
 			var since uint64
 			seen := map[string]bool{}
-			for {
-				select {
-				case <-done:
-					// one last pull after the crawl
-					p := getPage(t, fmt.Sprintf("%s/api/articles?since=%d&limit=1000", srv.URL, since))
-					for _, a := range p.Articles {
-						seen[a.ID] = true
-					}
-					if n, _ := db.Count(context.Background()); len(seen) != n {
-						t.Errorf("client %d saw %d articles, archive has %d", i, len(seen), n)
-					}
-					return
-				default:
+			pull := func(limit int) bool {
+				p, err := fetchPage(fmt.Sprintf("%s/api/articles?since=%d&limit=%d", srv.URL, since, limit))
+				if err != nil {
+					t.Errorf("client %d: %v", i, err)
+					return false
 				}
-				p := getPage(t, fmt.Sprintf("%s/api/articles?since=%d&limit=%d", srv.URL, since, 5+i))
 				for _, a := range p.Articles {
 					if seen[a.ID] || a.Seq <= since {
 						t.Errorf("client %d: %s (seq %d) again after %d", i, a.ID, a.Seq, since)
+						return false
 					}
 					seen[a.ID] = true
 					since = a.Seq
 				}
 				since = p.NextSince
-				time.Sleep(time.Millisecond)
+				return true
+			}
+			for {
+				select {
+				case <-done:
+					// one last pull after the crawl
+					if pull(1000) {
+						if n, _ := db.Count(context.Background()); len(seen) != n {
+							t.Errorf("client %d saw %d articles, archive has %d", i, len(seen), n)
+						}
+					}
+					return
+				default:
+				}
+				if !pull(5 + i) {
+					return
+				}
 			}
 		})
 	}
 	wg.Wait()
 	if crawlErr != nil {
 		t.Fatal(crawlErr)
+	}
+}
+
+// Every answer has nosniff; the repost page has a CSP without script;
+// gzip follows the client's q-values; /metrics and /healthz are never cached.
+func TestServe_Headers(t *testing.T) {
+	db, _ := openTestDB(t)
+	seed(t, db, 0, 30)
+	srv := apiTestServer(t, db)
+	get := func(path, acceptEncoding string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, p := range []string{"/api/articles", "/api/articles/spp-700001", "/api/articles/spp-700001/repost", "/feed.atom", "/healthz", "/metrics", "/nothing", "/api/articles?limit=0"} {
+		if got := get(p, "").Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", p, got)
+		}
+	}
+	csp := get("/api/articles/spp-700001/repost", "").Header.Get("Content-Security-Policy")
+	if csp != "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'" {
+		t.Errorf("repost CSP %q", csp)
+	}
+	for _, c := range []struct {
+		ae   string
+		gzip bool
+	}{
+		{"gzip", true}, {"gzip;q=0", false}, {"gzip; q=0.0, identity", false}, {"br;q=1, gzip;q=0.5", true},
+		{"identity", false}, {"*;q=0", false}, {"deflate", false}, {"GZIP;Q=1", true},
+	} {
+		resp := get("/api/articles?limit=20", c.ae)
+		if got := resp.Header.Get("Content-Encoding") == "gzip"; got != c.gzip {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", c.ae, got, c.gzip)
+		}
+	}
+	// An ETag from a gzip answer validates the identity answer and back.
+	etag := get("/api/articles/spp-700001", "gzip").Header.Get("ETag")
+	req, _ := http.NewRequest("GET", srv.URL+"/api/articles/spp-700001", nil)
+	req.Header.Set("If-None-Match", etag)
+	if resp, _ := http.DefaultTransport.RoundTrip(req); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("ETag %s of the gzip answer: %d on identity, want 304", etag, resp.StatusCode)
+	}
+	for _, p := range []string{"/metrics", "/healthz"} {
+		if got := get(p, "gzip").Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control %q", p, got)
+		}
+	}
+}
+
+func healthOf(t *testing.T, srv *httptest.Server) (int, publish.Health) {
+	t.Helper()
+	resp, err := http.Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h publish.Health
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, h
+}
+
+// /healthz is 503 after a crawl that ended in an error or a block, and when
+// serve crawls but no crawl finished within three intervals.
+func TestServe_Healthz(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t)
+	seed(t, db, 0, 3)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	plain := httptest.NewServer(publish.NewServer(db, publish.Options{Now: clock}).Handler())
+	defer plain.Close()
+	if code, h := healthOf(t, plain); code != 200 || h.Status != "ok" || h.Articles != 3 {
+		t.Errorf("no crawl yet, no --crawl-every: %d %+v", code, h)
+	}
+	for _, c := range []struct {
+		outcome string
+		code    int
+	}{{"ok", 200}, {"failures", 200}, {"interrupted", 200}, {"error", 503}, {"blocked", 503}} {
+		db.PutRun(ctx, extract.RunSummary{Started: now.Add(-time.Minute), Finished: now, Outcome: c.outcome, Error: "why"})
+		code, h := healthOf(t, plain)
+		if code != c.code {
+			t.Errorf("last crawl %s: %d, want %d", c.outcome, code, c.code)
+		}
+		if c.code == 503 && (h.Status != "failing" || len(h.Reasons) == 0 || !strings.Contains(h.Reasons[0], c.outcome)) {
+			t.Errorf("last crawl %s: %+v", c.outcome, h)
+		}
+	}
+	db.PutRun(ctx, extract.RunSummary{Started: now.Add(-31 * time.Minute), Finished: now.Add(-30 * time.Minute), Outcome: "ok"})
+	crawling := httptest.NewServer(publish.NewServer(db, publish.Options{Now: clock, CrawlEvery: 10 * time.Minute}).Handler())
+	defer crawling.Close()
+	if code, _ := healthOf(t, crawling); code != 200 {
+		t.Errorf("crawl finished exactly 3 intervals ago: %d, want 200", code)
+	}
+	now = now.Add(time.Second)
+	if code, h := healthOf(t, crawling); code != 503 || !strings.Contains(h.Reasons[0], "--crawl-every") {
+		t.Errorf("no crawl within 3 intervals: %d %+v", code, h)
+	}
+	if code, _ := healthOf(t, plain); code != 200 {
+		t.Errorf("an old crawl without --crawl-every: %d, want 200", code)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package publish
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 	"sppcrawl/extract"
 )
 
-// diffArticles lists, field by field, how b differs from a (the stored one).
-func diffArticles(a, b *extract.Article) []string {
+// DiffArticles lists, field by field, how b differs from a (the stored one).
+func DiffArticles(a, b *extract.Article) []string {
 	var out []string
 	str := func(name, x, y string) {
 		if x != y {

@@ -1,4 +1,4 @@
-package main
+package publish_test
 
 import (
 	"bufio"
@@ -10,34 +10,40 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 
 	"sppcrawl/extract"
+	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
-func exportFile(t *testing.T, dbPath string, args ...string) []byte {
+// exportFile exports as `sppcrawl export --out FILE` does and returns the file.
+func exportFile(t *testing.T, db *store.DB, o publish.ExportOptions) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "out")
-	if code := run(append([]string{"export", "--db", dbPath, "--out", out}, args...)); code != 0 {
-		t.Fatalf("export %v: exit %d", args, code)
+	path := filepath.Join(t.TempDir(), "out")
+	out, err := publish.CreateOutput(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b, err := os.ReadFile(out)
+	if _, err := publish.Export(context.Background(), db, out, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func archiveArticles(t *testing.T, dbPath string) []*extract.Article {
+func archiveArticles(t *testing.T, db *store.DB) []*extract.Article {
 	t.Helper()
-	db, err := openArchive(dbPath, true, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	arts, err := db.Since(context.Background(), 0, 1<<30)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +61,7 @@ func canonicalJSON(t *testing.T, v any) string {
 }
 
 func TestExport_JSONL(t *testing.T) {
-	db, path := openTestDB(t)
+	db, _ := openTestDB(t)
 	seed(t, db, 0, 40)
 	db.Upsert(context.Background(), func() *extract.Article {
 		a := testArticle(3)
@@ -63,9 +69,8 @@ func TestExport_JSONL(t *testing.T) {
 		a.ContentHash = a.ComputeHash()
 		return a
 	}(), nil)
-	db.Close()
-	want := archiveArticles(t, path)
-	out := exportFile(t, path)
+	want := archiveArticles(t, db)
+	out := exportFile(t, db, publish.ExportOptions{Format: "jsonl"})
 	var got []*extract.Article
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
@@ -85,7 +90,7 @@ func TestExport_JSONL(t *testing.T) {
 	}
 	// JSON array form holds the same.
 	var arr []*extract.Article
-	if err := json.Unmarshal(exportFile(t, path, "--format", "json"), &arr); err != nil {
+	if err := json.Unmarshal(exportFile(t, db, publish.ExportOptions{Format: "json"}), &arr); err != nil {
 		t.Fatal(err)
 	}
 	if canonicalJSON(t, arr) != canonicalJSON(t, want) {
@@ -98,34 +103,33 @@ func TestExport_Cursor(t *testing.T) {
 	seed(t, db, 0, 10)
 	ctx := context.Background()
 	var buf bytes.Buffer
-	next, err := exportList(ctx, db, &buf, "jsonl", 0, 4, exportFilter{})
+	next, err := publish.Export(ctx, db, &buf, publish.ExportOptions{Format: "jsonl", Filter: publish.Filter{AfterSeq: 0}, Limit: 4})
 	if err != nil || next != 4 || strings.Count(buf.String(), "\n") != 4 {
 		t.Fatalf("first page: next %d, %d lines, %v", next, strings.Count(buf.String(), "\n"), err)
 	}
 	buf.Reset()
-	next, _ = exportList(ctx, db, &buf, "jsonl", next, 100, exportFilter{})
+	next, _ = publish.Export(ctx, db, &buf, publish.ExportOptions{Format: "jsonl", Filter: publish.Filter{AfterSeq: next}, Limit: 100})
 	if next != 10 || strings.Count(buf.String(), "\n") != 6 {
 		t.Errorf("second page: next %d, %d lines", next, strings.Count(buf.String(), "\n"))
 	}
 	buf.Reset()
-	next2, _ := exportList(ctx, db, &buf, "jsonl", next, 100, exportFilter{})
+	next2, _ := publish.Export(ctx, db, &buf, publish.ExportOptions{Format: "jsonl", Filter: publish.Filter{AfterSeq: next}, Limit: 100})
 	if next2 != next || buf.Len() != 0 {
 		t.Errorf("nothing new: next %d, %d bytes", next2, buf.Len())
 	}
 	// A channel filter still moves the cursor past what it skipped.
 	buf.Reset()
-	next, _ = exportList(ctx, db, &buf, "jsonl", 0, 100, exportFilter{channel: "/spp/qwfb/"})
+	next, _ = publish.Export(ctx, db, &buf, publish.ExportOptions{Format: "jsonl", Filter: publish.Filter{Channel: "/spp/qwfb/"}, Limit: 100})
 	if next != 10 || strings.Count(buf.String(), "\n") != 3 {
 		t.Errorf("channel filter: next %d, %d lines", next, strings.Count(buf.String(), "\n"))
 	}
 }
 
 func TestExport_CSV(t *testing.T) {
-	db, path := openTestDB(t)
+	db, _ := openTestDB(t)
 	seed(t, db, 0, 12)
-	db.Close()
-	want := archiveArticles(t, path)
-	out := exportFile(t, path, "--format", "csv")
+	want := archiveArticles(t, db)
+	out := exportFile(t, db, publish.ExportOptions{Format: "csv"})
 	if !bytes.HasPrefix(out, []byte("\xEF\xBB\xBF")) {
 		t.Fatal("csv has no UTF-8 BOM: Excel would read it as GBK")
 	}
@@ -133,7 +137,7 @@ func TestExport_CSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(want)+1 || strings.Join(rows[0], ",") != strings.Join(csvHeader, ",") {
+	if len(rows) != len(want)+1 || strings.Join(rows[0], ",") != strings.Join(publish.CSVHeader, ",") {
 		t.Fatalf("%d rows, header %v", len(rows), rows[0])
 	}
 	col := map[string]int{}
@@ -161,17 +165,16 @@ func TestExport_CSV(t *testing.T) {
 }
 
 func TestExport_Feeds(t *testing.T) {
-	db, path := openTestDB(t)
+	db, _ := openTestDB(t)
 	seed(t, db, 0, 60)
-	db.Close()
-	all := archiveArticles(t, path)
+	all := archiveArticles(t, db)
 	byURL := map[string]*extract.Article{}
 	for _, a := range all {
 		byURL[a.URL] = a
 	}
 	for _, format := range []string{"atom", "rss", "jsonfeed"} {
 		t.Run(format, func(t *testing.T) {
-			out := exportFile(t, path, "--format", format)
+			out := exportFile(t, db, publish.ExportOptions{Format: format})
 			feed, err := gofeed.NewParser().Parse(bytes.NewReader(out))
 			if err != nil {
 				t.Fatalf("gofeed cannot parse the %s export: %v", format, err)
@@ -210,7 +213,7 @@ func TestExport_Feeds(t *testing.T) {
 		})
 	}
 	// --channel narrows a feed.
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(exportFile(t, path, "--format", "atom", "--channel", "jczdal")))
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(exportFile(t, db, publish.ExportOptions{Format: "atom", Filter: publish.Filter{Channel: "/spp/jczdal/"}})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,22 +226,65 @@ func TestExport_Feeds(t *testing.T) {
 
 func TestExport_AtomicOut(t *testing.T) {
 	dir := t.TempDir()
-	out := filepath.Join(dir, "feed.xml")
-	os.WriteFile(out, []byte("old"), 0o644)
-	w, commit, err := atomicOutput(out)
+	path := filepath.Join(dir, "feed.xml")
+	os.WriteFile(path, []byte("old"), 0o644)
+	out, err := publish.CreateOutput(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.WriteString(w, "half")
-	if b, _ := os.ReadFile(out); string(b) != "old" {
+	io.WriteString(out, "half")
+	if b, _ := os.ReadFile(path); string(b) != "old" {
 		t.Errorf("target changed before commit: %q", b)
 	}
-	commit(false)
-	if b, _ := os.ReadFile(out); string(b) != "old" {
+	out.Abort()
+	if b, _ := os.ReadFile(path); string(b) != "old" {
 		t.Errorf("an aborted export replaced the file: %q", b)
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)
+	}
+	out, _ = publish.CreateOutput(path)
+	io.WriteString(out, "new")
+	if err := out.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("after commit: %q", b)
+	}
+}
+
+// --out replaces only a regular file: a symlink, FIFO, device or directory
+// is refused, and left as it was.
+func TestExport_OutRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, []byte("keep"), 0o644)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, kind string }{
+		{link, "symbolic link"}, {fifo, "FIFO"}, {"/dev/null", "device"}, {dir, "directory"},
+	} {
+		out, err := publish.CreateOutput(c.path)
+		if err == nil {
+			out.Abort()
+			t.Errorf("%s: accepted", c.path)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.kind) {
+			t.Errorf("%s: error %q should name the path and say it is a %s", c.path, err, c.kind)
+		}
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Errorf("symlink target changed: %q", b)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the symlink was replaced")
 	}
 }

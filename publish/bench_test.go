@@ -1,4 +1,4 @@
-package main
+package publish_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"sppcrawl/publish"
 	"testing"
 	"time"
 )
@@ -44,7 +45,7 @@ func BenchmarkExportJSONL(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		next, err := exportList(context.Background(), db, io.Discard, "jsonl", 0, 0, exportFilter{})
+		next, err := publish.Export(context.Background(), db, io.Discard, publish.ExportOptions{Format: "jsonl"})
 		if err != nil || next != 10_000 {
 			b.Fatalf("next %d, %v", next, err)
 		}

@@ -1,4 +1,4 @@
-package main
+package publish
 
 import (
 	"encoding/xml"
@@ -12,23 +12,22 @@ import (
 	"sppcrawl/extract"
 )
 
-type feedMeta struct {
-	channel string // channel path, or "" for all
-	selfURL string // the feed's own URL, when served
+// FeedMeta describes a feed.
+type FeedMeta struct {
+	Channel string // channel path, or "" for all
+	SelfURL string // the feed's own URL, when served
 }
 
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
 // canonical URL, author and 来源, full body_html.
-func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
+func buildFeed(arts []*extract.Article, m FeedMeta) *feeds.Feed {
 	title := "最高人民检察院 · 发布"
 	link := extract.Origin + "/"
-	if m.channel != "" {
-		for _, c := range extract.Channels {
-			if c.Path == m.channel {
-				title = "最高人民检察院 · " + c.Name
-			}
+	if m.Channel != "" {
+		if c := extract.ChannelByPath(m.Channel); c.Name != "" {
+			title = "最高人民检察院 · " + c.Name
 		}
-		link = extract.Origin + m.channel
+		link = extract.Origin + m.Channel
 	}
 	f := &feeds.Feed{
 		Title:       title,
@@ -37,8 +36,8 @@ func buildFeed(arts []*extract.Article, m feedMeta) *feeds.Feed {
 		Author:      &feeds.Author{Name: "最高人民检察院"},
 		Copyright:   "Copyrights©最高人民检察院",
 	}
-	if m.selfURL != "" {
-		f.Id = m.selfURL
+	if m.SelfURL != "" {
+		f.Id = m.SelfURL
 	}
 	for _, a := range arts {
 		// The site's own modification time, unless sppcrawl has seen a
@@ -97,16 +96,16 @@ func summary(a *extract.Article) string {
 	return string(text[:limit]) + "…"
 }
 
-// writeFeed writes atom, rss or jsonfeed. The library's generic Feed has no
+// WriteFeed writes atom, rss or jsonfeed. The library's generic Feed has no
 // per-item category or publish date, so those are set on its format-specific
 // structures before encoding.
-func writeFeed(w io.Writer, format string, arts []*extract.Article, m feedMeta) error {
+func WriteFeed(w io.Writer, format string, arts []*extract.Article, m FeedMeta) error {
 	f := buildFeed(arts, m)
 	switch format {
 	case "atom":
 		af := (&feeds.Atom{Feed: f}).AtomFeed()
-		if m.selfURL != "" {
-			af.Id = m.selfURL
+		if m.SelfURL != "" {
+			af.Id = m.SelfURL
 		}
 		entries := make([]atomEntry, len(af.Entries))
 		for i, e := range af.Entries {
@@ -125,8 +124,8 @@ func writeFeed(w io.Writer, format string, arts []*extract.Article, m feedMeta) 
 	case "jsonfeed":
 		jf := (&feeds.JSON{Feed: f}).JSONFeed()
 		jf.Language = "zh-CN"
-		if m.selfURL != "" {
-			jf.FeedUrl = m.selfURL
+		if m.SelfURL != "" {
+			jf.FeedUrl = m.SelfURL
 		}
 		for i, it := range jf.Items {
 			pub, mod := arts[i].PublishedAt, f.Items[i].Updated

@@ -1,0 +1,186 @@
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"sppcrawl/extract"
+)
+
+// articles: GET /api/articles?since=SEQ&limit=N → {"articles":[…],"next_since":SEQ}.
+// Articles come in seq order; an updated article comes again at its new seq.
+func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
+	since, err := intParam(r, "since", 0, 0, 1<<62)
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit, err := intParam(r, "limit", defaultLimit, 1, maxLimit)
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	gen, err := s.db.Generation(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if notModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
+		return
+	}
+	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	size := 64
+	for _, it := range items {
+		size += len(it) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf.WriteString(`{"articles":[`)
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(it)
+	}
+	fmt.Fprintf(buf, "],\"next_since\":%d}\n", next)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) article(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.articleID(w, r)
+	if !ok {
+		return
+	}
+	b, err := s.db.GetJSON(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if notModified(w, r, etagOf(b)) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(append(b, '\n'))
+}
+
+// repostCSP allows no script at all: the page is text, images and inline
+// alignment.
+const repostCSP = "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'"
+
+var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{{.A.Title}}</title>
+<link rel="canonical" href="{{.A.URL}}">
+</head>
+<body>
+<article class="spp-repost">
+<header>
+{{- if .A.Kicker}}
+<p class="kicker">{{.A.Kicker}}</p>
+{{- end}}
+<h1>{{.A.Title}}</h1>
+{{- if .A.Subtitle}}
+<p class="subtitle">{{.A.Subtitle}}</p>
+{{- end}}
+<p class="meta">发布时间：{{.Published}}{{if .A.Source}}　来源：{{.A.Source}}{{end}}{{if .A.Author}}　作者：{{.A.Author}}{{end}}</p>
+</header>
+{{.Body}}
+<footer>
+{{- if .A.Editor}}
+<p class="editor">[责任编辑：{{.A.Editor}}]</p>
+{{- end}}
+<p class="source-link">原文链接：<a href="{{.A.URL}}">{{.A.URL}}</a></p>
+</footer>
+</article>
+</body>
+</html>
+`))
+
+// RenderRepost is the ready-to-paste page of an article: the title block,
+// 发布时间, 来源, the body and the 原文链接 footer.
+func RenderRepost(a *extract.Article) ([]byte, error) {
+	var buf bytes.Buffer
+	err := repostTmpl.Execute(&buf, map[string]any{
+		"A":         a,
+		"Published": a.PublishedAt.In(extract.CST()).Format("2006-01-02 15:04"),
+		// body_html was sanitised by extract against an allowlist.
+		"Body": template.HTML(a.BodyHTML),
+	})
+	return buf.Bytes(), err
+}
+
+func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.articleID(w, r)
+	if !ok {
+		return
+	}
+	st, err := s.db.Get(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	page, err := RenderRepost(st.Article)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", repostCSP)
+	if notModified(w, r, etagOf(page)) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(page)
+}
+
+var feedTypes = map[string]string{
+	"atom":     "application/atom+xml; charset=utf-8",
+	"rss":      "application/rss+xml; charset=utf-8",
+	"jsonfeed": "application/feed+json; charset=utf-8",
+}
+
+func (s *Server) feed(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var f Filter
+		if c := r.URL.Query().Get("channel"); c != "" {
+			ch, err := extract.SelectChannels(c)
+			if err != nil || len(ch) != 1 {
+				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", c))
+				return
+			}
+			f.Channel = ch[0].Path
+		}
+		gen, err := s.db.Generation(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if notModified(w, r, fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)) {
+			return
+		}
+		arts, err := Latest(r.Context(), s.db, feedItems, f)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		var buf bytes.Buffer
+		scheme := "http"
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			scheme = "https" // behind a TLS-terminating proxy
+		}
+		self := scheme + "://" + r.Host + r.URL.RequestURI()
+		if err := WriteFeed(&buf, format, arts, FeedMeta{Channel: f.Channel, SelfURL: self}); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", feedTypes[format])
+		w.Write(buf.Bytes())
+	}
+}

@@ -1,0 +1,195 @@
+package publish
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+// Formats are the export formats, in the order --help lists them.
+var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed"}
+
+// IsFeed says whether format is a feed (a window of the newest articles)
+// rather than a list in seq order.
+func IsFeed(format string) bool {
+	_, ok := feedTypes[format]
+	return ok
+}
+
+// Filter narrows what is exported.
+type Filter struct {
+	Since    time.Time // published on or after
+	Channel  string    // channel_path
+	AfterSeq uint64    // seq greater than
+}
+
+func (f Filter) keep(a *extract.Article) bool {
+	if f.Channel != "" && a.ChannelPath != f.Channel {
+		return false
+	}
+	return a.Seq > f.AfterSeq && (f.Since.IsZero() || !a.PublishedAt.Before(f.Since))
+}
+
+// ExportOptions say what Export writes.
+type ExportOptions struct {
+	Format string // one of Formats
+	Filter Filter
+	// Limit caps the articles written (0: all; feeds default to 50).
+	Limit int
+}
+
+// Export writes articles to w. Lists (jsonl, json, csv) come in seq order
+// from Filter.AfterSeq, and next is the cursor to resume from: the seq of the
+// last article written, or of the last one looked at when the archive was
+// exhausted (so filtered-out articles are not scanned again and again).
+// Feeds are the newest articles (see Latest); next is then 0.
+func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+	if IsFeed(o.Format) {
+		if o.Limit == 0 {
+			o.Limit = feedItems
+		}
+		arts, err := Latest(ctx, db, o.Limit, o.Filter)
+		if err != nil {
+			return 0, err
+		}
+		return 0, WriteFeed(w, o.Format, arts, FeedMeta{Channel: o.Filter.Channel})
+	}
+	lw, err := newListWriter(w, o.Format)
+	if err != nil {
+		return 0, err
+	}
+	next, n := o.Filter.AfterSeq, 0
+	errLimit := errors.New("limit reached")
+	err = db.ForEach(ctx, o.Filter.AfterSeq, func(a *extract.Article) error {
+		if o.Limit > 0 && n >= o.Limit {
+			return errLimit
+		}
+		next = a.Seq
+		if !o.Filter.keep(a) {
+			return nil
+		}
+		n++
+		return lw.write(a)
+	})
+	if err != nil && !errors.Is(err, errLimit) {
+		return o.Filter.AfterSeq, err
+	}
+	return next, lw.finish()
+}
+
+// listWriter writes one list format.
+type listWriter struct {
+	write  func(*extract.Article) error
+	finish func() error
+}
+
+func newListWriter(w io.Writer, format string) (*listWriter, error) {
+	switch format {
+	case "jsonl":
+		enc := newJSONEncoder(w)
+		return &listWriter{write: func(a *extract.Article) error { return enc.Encode(a) }, finish: func() error { return nil }}, nil
+	case "json":
+		if _, err := io.WriteString(w, "["); err != nil {
+			return nil, err
+		}
+		first := true
+		return &listWriter{
+			write: func(a *extract.Article) error {
+				sep := ",\n"
+				if first {
+					sep, first = "\n", false
+				}
+				b, err := marshalNoEscape(a)
+				if err == nil {
+					_, err = io.WriteString(w, sep+string(b))
+				}
+				return err
+			},
+			finish: func() error { _, err := io.WriteString(w, "\n]\n"); return err },
+		}, nil
+	case "csv":
+		// A BOM makes Excel (Chinese Windows included) read the file as UTF-8.
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return nil, err
+		}
+		cw := csv.NewWriter(w)
+		cw.Write(CSVHeader)
+		return &listWriter{
+			write:  func(a *extract.Article) error { return cw.Write(csvRow(a)) },
+			finish: func() error { cw.Flush(); return cw.Error() },
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: want %s", format, strings.Join(Formats, ", "))
+}
+
+func newJSONEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := newJSONEncoder(&b)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+// Latest is what a feed shows: the n most recently stored or corrected
+// articles, or for one channel its n newest by publication (read from the
+// channel index rather than by decoding the whole archive).
+func Latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*extract.Article, error) {
+	if f.Channel == "" {
+		return db.Latest(ctx, n, f.keep)
+	}
+	arts, err := db.LatestInChannel(ctx, f.Channel, n)
+	if err != nil {
+		return nil, err
+	}
+	kept := arts[:0]
+	for _, a := range arts {
+		if f.keep(a) {
+			kept = append(kept, a)
+		}
+	}
+	return kept, nil
+}
+
+// CSVHeader is the schema's order, but body_html comes last: Excel cuts a
+// cell at 32,767 characters, and a long article's HTML can pass that; the
+// last column is where that harms least.
+var CSVHeader = []string{"id", "url", "aliases", "channel", "channel_path", "title", "kicker", "subtitle",
+	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "images",
+	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html"}
+
+func csvRow(a *extract.Article) []string {
+	var imgs, atts []string
+	for _, i := range a.Images {
+		imgs = append(imgs, i.URL)
+	}
+	for _, at := range a.Attachments {
+		atts = append(atts, at.URL)
+	}
+	return []string{a.ID, a.URL, strings.Join(a.Aliases, "\n"), a.Channel, a.ChannelPath, a.Title, a.Kicker, a.Subtitle,
+		rfc3339(a.PublishedAt), rfc3339(a.ModifiedAt), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "\n"),
+		strings.Join(imgs, "\n"), strings.Join(atts, "\n"), a.ContentHash, strconv.Itoa(a.Version),
+		strconv.FormatUint(a.Seq, 10), rfc3339(a.FirstSeenAt), rfc3339(a.UpdatedAt), rfc3339(a.FetchedAt), a.BodyHTML}
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

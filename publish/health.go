@@ -1,0 +1,72 @@
+package publish
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Health is the answer of /healthz.
+type Health struct {
+	// Status is ok; degraded (answers are served but something needs an
+	// operator: 200); or failing (503).
+	Status           string     `json:"status"`
+	Articles         int        `json:"articles"`
+	LastCrawl        *time.Time `json:"last_crawl,omitempty"`
+	LastCrawlOutcome string     `json:"last_crawl_outcome,omitempty"`
+	Reasons          []string   `json:"reasons,omitempty"`
+}
+
+// health decides /healthz: failing when the archive cannot be read, when
+// the last crawl ended in an error or a block, or (when this process crawls)
+// when no crawl finished within three intervals.
+func (s *Server) health(r *http.Request) Health {
+	h := Health{Status: "ok"}
+	fail := func(format string, args ...any) {
+		h.Status = "failing"
+		h.Reasons = append(h.Reasons, fmt.Sprintf(format, args...))
+	}
+	n, err := s.db.Count(r.Context())
+	if err != nil {
+		fail("archive unreadable: %v", err)
+		return h
+	}
+	h.Articles = n
+	run, ok, err := s.db.LastRun(r.Context())
+	if err != nil {
+		fail("archive unreadable: %v", err)
+		return h
+	}
+	now := s.now()
+	if ok {
+		fin := run.Finished.In(time.Local)
+		h.LastCrawl, h.LastCrawlOutcome = &fin, run.Outcome
+		switch run.Outcome {
+		case "error", "blocked":
+			fail("last crawl ended %s: %s", run.Outcome, run.Error)
+		}
+	}
+	if s.every > 0 {
+		limit := 3 * s.every
+		switch {
+		case ok && now.Sub(run.Finished) > limit:
+			fail("no crawl finished since %s, over 3 × --crawl-every (%s)", localTime(run.Finished), limit)
+		case !ok && now.Sub(s.started) > limit:
+			fail("no crawl finished since serve started %s ago (3 × --crawl-every is %s)", now.Sub(s.started).Round(time.Second), limit)
+		}
+	}
+	return h
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	h := s.health(r)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if h.Status == "failing" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(h)
+}

@@ -1,0 +1,171 @@
+package publish
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+// Metrics is the Prometheus registry of a serve process: the Go runtime and
+// the process, the crawls it runs (it is the crawler's Observer), the
+// archive's writes, the state of the archive, and the HTTP answers.
+type Metrics struct {
+	reg           *prometheus.Registry
+	crawlRequests *prometheus.CounterVec
+	crawlBytes    *prometheus.CounterVec
+	crawlRetries  *prometheus.CounterVec
+	fetchSeconds  *prometheus.HistogramVec
+	httpRequests  *prometheus.CounterVec
+	httpSeconds   *prometheus.HistogramVec
+}
+
+// NewMetrics registers every collector; the archive's state is read from db
+// at each scrape.
+func NewMetrics(db *store.DB) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.crawlRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sppcrawl_crawl_requests_total", Help: "Requests made by the crawler, by kind of page and HTTP status (0: no answer).",
+	}, []string{"kind", "status"})
+	m.crawlBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sppcrawl_crawl_response_bytes_total", Help: "Bytes of answers read by the crawler, by kind of page.",
+	}, []string{"kind"})
+	m.crawlRetries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sppcrawl_crawl_retries_total", Help: "Requests sent again after a transient failure, by kind of page.",
+	}, []string{"kind"})
+	m.fetchSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sppcrawl_crawl_fetch_duration_seconds", Help: "Time from sending a request to the end of its answer's body.",
+		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"kind"})
+	m.httpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sppcrawl_http_requests_total", Help: "HTTP requests served, by route and status code.",
+	}, []string{"route", "code"})
+	m.httpSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sppcrawl_http_request_duration_seconds", Help: "Time to answer an HTTP request, by route.",
+		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, 1},
+	}, []string{"route"})
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.crawlRequests, m.crawlBytes, m.crawlRetries, m.fetchSeconds, m.httpRequests, m.httpSeconds,
+		archiveCollector{db},
+	)
+	storeCounter := func(name, help string, get func(store.Counters) uint64) {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(get(db.Counters())) }))
+	}
+	storeCounter("sppcrawl_store_commits_total", "Write transactions committed by this process.", func(c store.Counters) uint64 { return c.Commits })
+	storeCounter("sppcrawl_store_commit_failures_total", "Write transactions that failed.", func(c store.Counters) uint64 { return c.CommitFailures })
+	for _, o := range []extract.Outcome{extract.Created, extract.Updated, extract.Unchanged, extract.Aliased} {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sppcrawl_store_upserts_total", Help: "Articles stored by this process, by outcome.",
+			ConstLabels: prometheus.Labels{"outcome": o.String()},
+		}, func() float64 { return float64(db.Counters().Upserts[o]) }))
+	}
+	return m
+}
+
+// Fetched records one answer (or, with status 0, a request without one).
+func (m *Metrics) Fetched(kind string, status int, bytes int64, d time.Duration) {
+	m.crawlRequests.WithLabelValues(kind, strconv.Itoa(status)).Inc()
+	m.crawlBytes.WithLabelValues(kind).Add(float64(bytes))
+	m.fetchSeconds.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// Retried records a request sent again.
+func (m *Metrics) Retried(kind string) { m.crawlRetries.WithLabelValues(kind).Inc() }
+
+func (m *Metrics) handler() http.Handler {
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		ErrorHandling:      promhttp.ContinueOnError, // an unreadable archive still shows the process
+		DisableCompression: true,                     // the server's gzip layer does it
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (m *Metrics) countHTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		rt := route(r)
+		m.httpRequests.WithLabelValues(rt, strconv.Itoa(sw.code)).Inc()
+		m.httpSeconds.WithLabelValues(rt).Observe(time.Since(start).Seconds())
+	})
+}
+
+// archiveCollector reads the archive's state at scrape time.
+type archiveCollector struct{ db *store.DB }
+
+var (
+	descArticles     = prometheus.NewDesc("sppcrawl_articles", "Articles in the archive.", nil, nil)
+	descLastSeq      = prometheus.NewDesc("sppcrawl_last_seq", "Highest export sequence number handed out.", nil, nil)
+	descChannel      = prometheus.NewDesc("sppcrawl_channel_articles", "Articles per channel.", []string{"channel"}, nil)
+	descFailures     = prometheus.NewDesc("sppcrawl_failures", "Pages that failed, by state.", []string{"state"}, nil)
+	descLastCrawl    = prometheus.NewDesc("sppcrawl_last_crawl_timestamp_seconds", "When the last crawl finished.", nil, nil)
+	descLastDuration = prometheus.NewDesc("sppcrawl_last_crawl_duration_seconds", "How long the last crawl took.", nil, nil)
+	descLastSuccess  = prometheus.NewDesc("sppcrawl_last_crawl_success", "1 if the last crawl ended ok, else 0.", nil, nil)
+	descLastArticles = prometheus.NewDesc("sppcrawl_last_crawl_articles", "Articles of the last crawl by outcome.", []string{"outcome"}, nil)
+)
+
+func (c archiveCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles} {
+		ch <- d
+	}
+}
+
+func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
+	st, err := GatherStats(context.Background(), c.db, time.Now())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descArticles, err)
+		return
+	}
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	gauge(descArticles, float64(st.Articles))
+	gauge(descLastSeq, float64(st.LastSeq))
+	for _, cc := range st.Channels {
+		gauge(descChannel, float64(cc.Articles), cc.Path)
+	}
+	gauge(descFailures, float64(st.FailuresDue), "due")
+	gauge(descFailures, float64(st.FailuresWait), "waiting")
+	gauge(descFailures, float64(st.Gone), "gone")
+	run := st.LastRun
+	if run == nil {
+		return
+	}
+	gauge(descLastCrawl, float64(run.Finished.Unix()))
+	gauge(descLastDuration, run.Finished.Sub(run.Started).Seconds())
+	ok := 0.0
+	if run.Outcome == "ok" {
+		ok = 1
+	}
+	gauge(descLastSuccess, ok)
+	for _, kv := range []struct {
+		k string
+		v int
+	}{{"created", run.Created}, {"updated", run.Updated}, {"unchanged", run.Unchanged}, {"aliased", run.Aliased}, {"failed", run.Failures}, {"gone", run.Gone}} {
+		gauge(descLastArticles, float64(kv.v), kv.k)
+	}
+}

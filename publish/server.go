@@ -1,0 +1,172 @@
+package publish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+
+	"sppcrawl/store"
+)
+
+// idPattern is the shape of every article id; anything else is refused
+// before it reaches the archive.
+var idPattern = regexp.MustCompile(`^spp-[0-9a-z]{1,40}$`)
+
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+	feedItems    = 50
+)
+
+// Options tune a Server.
+type Options struct {
+	Logger *slog.Logger
+	// Metrics receives HTTP counts and serves /metrics; nil makes one.
+	Metrics *Metrics
+	// CrawlEvery is serve --crawl-every: /healthz turns 503 when no crawl
+	// finished within three intervals. 0: the crawl runs elsewhere.
+	CrawlEvery time.Duration
+	Now        func() time.Time
+}
+
+// Server answers the pull interface. It never changes the archive.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	metrics *Metrics
+	every   time.Duration
+	now     func() time.Time
+	started time.Time
+}
+
+// NewServer serves db.
+func NewServer(db *store.DB, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(db)
+	}
+	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery, now: opts.Now, started: opts.Now()}
+}
+
+// Handler is the HTTP interface: routes, compression, security headers and
+// request metrics.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/articles", s.articles)
+	mux.HandleFunc("GET /api/articles/{id}", s.article)
+	mux.HandleFunc("GET /api/articles/{id}/repost", s.repost)
+	mux.HandleFunc("GET /feed.atom", s.feed("atom"))
+	mux.HandleFunc("GET /feed.rss", s.feed("rss"))
+	mux.HandleFunc("GET /feed.json", s.feed("jsonfeed"))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			jsonError(w, http.StatusMethodNotAllowed, "read-only API: only GET and HEAD")
+			return
+		}
+		jsonError(w, http.StatusNotFound, "no such endpoint: see /api/articles, /feed.atom, /healthz, /metrics")
+	})
+	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(1), gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // only for invalid options, which are constant here
+	}
+	return s.metrics.countHTTP(secure(gz(mux)))
+}
+
+// secure sets the headers every answer carries.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// route names a request for metrics by the mux pattern it matched (set on
+// the request by ServeMux), so labels stay bounded and never drift from the
+// routes above.
+func route(r *http.Request) string {
+	p := strings.TrimPrefix(r.Pattern, "GET ")
+	if p == "" || p == "/" {
+		return "other"
+	}
+	return p
+}
+
+func jsonError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(map[string]string{"error": msg})
+}
+
+// notModified sets the ETag and answers 304 when the client has it already.
+// ETags are weak: the gzip and identity encodings of an answer are the same
+// representation, and weak comparison is what If-None-Match uses.
+func notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
+	etag := `W/"` + tag + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+func etagOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		jsonError(w, http.StatusNotFound, "no such article")
+		return
+	}
+	s.log.Error("request failed", "path", r.URL.Path, "err", err)
+	jsonError(w, http.StatusInternalServerError, "internal error")
+}
+
+// intParam reads an integer query parameter within [lo, hi].
+func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, v, lo, hi)
+	}
+	return n, nil
+}
+
+func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id := r.PathValue("id")
+	if !idPattern.MatchString(id) {
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", id))
+		return "", false
+	}
+	return id, true
+}

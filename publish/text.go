@@ -1,0 +1,50 @@
+package publish
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"sppcrawl/extract"
+)
+
+// ArticleText is the article as a person reposting it reads it: title
+// block, 发布时间, 来源, 作者, paragraphs, attachments, 责任编辑, 原文链接.
+func ArticleText(a *extract.Article) string {
+	var b strings.Builder
+	if a.Kicker != "" {
+		b.WriteString(a.Kicker + "\n")
+	}
+	b.WriteString(a.Title + "\n")
+	if a.Subtitle != "" {
+		b.WriteString(a.Subtitle + "\n")
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "发布时间：%s\n", a.PublishedAt.In(extract.CST()).Format("2006-01-02 15:04"))
+	if a.Source != "" {
+		fmt.Fprintf(&b, "来源：%s\n", a.Source)
+	}
+	if a.Author != "" {
+		fmt.Fprintf(&b, "作者：%s\n", a.Author)
+	}
+	b.WriteString("\n")
+	for _, p := range a.Paragraphs {
+		b.WriteString(p + "\n\n")
+	}
+	for _, at := range a.Attachments {
+		fmt.Fprintf(&b, "附件：%s %s\n", at.Name, at.URL)
+	}
+	if a.Editor != "" {
+		fmt.Fprintf(&b, "[责任编辑：%s]\n", a.Editor)
+	}
+	fmt.Fprintf(&b, "原文链接：%s\n", a.URL)
+	return b.String()
+}
+
+// WriteJSON writes v as indented JSON without HTML escaping (body_html and
+// titles stay readable).
+func WriteJSON(w io.Writer, v any) error {
+	enc := newJSONEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,29 @@
+package store
+
+import (
+	"sync/atomic"
+
+	"sppcrawl/extract"
+)
+
+// Counters are what this process has written to the archive since Open
+// (serve's /metrics shows them).
+type Counters struct {
+	Commits        uint64 // write transactions committed
+	CommitFailures uint64 // write transactions that failed
+	Upserts        map[extract.Outcome]uint64
+}
+
+type counters struct {
+	commits, failures atomic.Uint64
+	upserts           [extract.Aliased + 1]atomic.Uint64
+}
+
+// Counters returns a snapshot of the write counters.
+func (db *DB) Counters() Counters {
+	c := Counters{Commits: db.counts.commits.Load(), CommitFailures: db.counts.failures.Load(), Upserts: map[extract.Outcome]uint64{}}
+	for o := extract.Created; o <= extract.Aliased; o++ {
+		c.Upserts[o] = db.counts.upserts[o].Load()
+	}
+	return c
+}
