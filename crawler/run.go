@@ -81,6 +81,22 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 	return r.finish()
 }
 
+// RunEvery runs the crawl now and then every interval until ctx ends (a
+// crawl in progress then stops as Run does); done is told of each run.
+func (c *Crawler) RunEvery(ctx context.Context, every time.Duration, done func(extract.RunSummary, error)) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		done(c.Run(ctx))
+		t.Reset(every)
+	}
+}
+
 // setup reads what the run starts from: robots.txt, the archive's size and
 // channel states, and the failures due for a retry.
 func (c *Crawler) setup(ctx context.Context) (*run, error) {

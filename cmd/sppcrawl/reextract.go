@@ -28,52 +28,23 @@ func runReextract(ctx context.Context, args []string) error {
 		return err
 	}
 	defer archive.Close()
-	ids, err := archive.RawIDs(ctx)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	tick := time.NewTicker(10 * time.Second)
-	defer tick.Stop()
-	counts := map[extract.Outcome]int{}
-	failed := 0
-	for i, id := range ids {
-		if ctx.Err() != nil {
-			break
-		}
-		select {
-		case <-tick.C:
-			log.Info("progress", "done", i, "total", len(ids), "updated", counts[extract.Updated])
-		default:
-		}
-		raw, err := archive.Raw(ctx, id)
-		if err != nil {
-			log.Error("raw page unreadable", "id", id, "err", err)
-			failed++
-			continue
-		}
-		a, err := extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
-		if err != nil {
-			log.Warn("no longer extracts", "id", id, "url", raw.URL, "err", err)
-			failed++
-			continue
-		}
-		a.FetchedAt = raw.FetchedAt
-		res, err := archive.Upsert(ctx, a, nil)
-		if err != nil {
-			return err
-		}
-		counts[res.Outcome]++
-	}
+	res, err := archive.Reextract(ctx,
+		func(raw *extract.RawPage) (*extract.Article, error) {
+			return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+		},
+		func(id string, err error) { log.Warn("no longer extracts", "id", id, "err", err) },
+		func(done, total int) { log.Info("progress", "done", done, "total", total) })
 	line := fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s",
-		len(ids), counts[extract.Updated], counts[extract.Unchanged], counts[extract.Aliased], failed, time.Since(start).Round(time.Millisecond))
-	lf.summary(failed == 0 && ctx.Err() == nil, line, map[string]int{"raw_pages": len(ids), "changed": counts[extract.Updated],
-		"unchanged": counts[extract.Unchanged], "aliased": counts[extract.Aliased], "failed": failed})
-	if ctx.Err() != nil {
+		res.RawPages, res.Changed, res.Unchanged, res.Aliased, res.Failed, time.Since(start).Round(time.Millisecond))
+	lf.summary(err == nil && res.Failed == 0, line, res)
+	switch {
+	case errors.Is(err, context.Canceled):
 		return withCode(exitSignal, errors.New("interrupted"))
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d raw pages failed to extract", failed)
+	case err != nil:
+		return err
+	case res.Failed > 0:
+		return fmt.Errorf("%d raw pages failed to extract", res.Failed)
 	}
 	return nil
 }

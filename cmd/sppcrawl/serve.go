@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
 	"sppcrawl/crawler"
+	"sppcrawl/extract"
 	"sppcrawl/publish"
 )
 
@@ -74,7 +74,13 @@ func runServe(ctx context.Context, args []string) error {
 	go func() {
 		defer close(crawled)
 		if c != nil {
-			crawlLoop(ctx, c, *every, log)
+			c.RunEvery(ctx, *every, func(sum extract.RunSummary, err error) {
+				if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
+					log.Error(sum.String(), "err", err)
+				} else {
+					log.Info(sum.String())
+				}
+			})
 		}
 	}()
 	select {
@@ -91,25 +97,4 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
-}
-
-// crawlLoop runs the incremental crawl now and then every interval, until
-// ctx ends (a crawl in progress then stops gracefully).
-func crawlLoop(ctx context.Context, c *crawler.Crawler, every time.Duration, log *slog.Logger) {
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		sum, err := c.Run(ctx)
-		if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
-			log.Error(sum.String(), "err", err)
-		} else {
-			log.Info(sum.String())
-		}
-		t.Reset(every)
-	}
 }

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// ReextractResult counts what Reextract did.
+type ReextractResult struct {
+	RawPages  int `json:"raw_pages"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Aliased   int `json:"aliased"`
+	Failed    int `json:"failed"`
+}
+
+// reextractBatch is how many changed articles share one commit.
+const reextractBatch = 256
+
+// Reextract rebuilds every article from its stored raw page with parse (the
+// extractor, which the store does not know) and stores those whose content
+// changed, as Updated versions. Unchanged articles cost no write at all: the
+// site was not asked, so not even their check time moves. Changed ones are
+// committed in batches. failed is told of each page that no longer parses;
+// progress of how far it has come.
+func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extract.Article, error),
+	failed func(id string, err error), progress func(done, total int)) (ReextractResult, error) {
+	var res ReextractResult
+	if db.readOnly {
+		return res, ErrReadOnly
+	}
+	ids, err := db.RawIDs(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.RawPages = len(ids)
+	var batch []*extract.Article
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		now := db.now()
+		var outs []extract.Outcome
+		err := db.write(ctx, func(tx *bolt.Tx) error {
+			outs = outs[:0] // a write may run twice
+			for _, a := range batch {
+				r, err := upsertTx(tx, a, nil, now)
+				if err != nil {
+					return fmt.Errorf("reextract %s: %w", a.ID, err)
+				}
+				outs = append(outs, r.Outcome)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, o := range outs {
+			db.counts.upserts[o].Add(1)
+			switch o {
+			case extract.Updated:
+				res.Changed++
+			case extract.Aliased:
+				res.Aliased++
+			default:
+				res.Unchanged++
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	last := time.Now()
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if progress != nil && time.Since(last) > 10*time.Second {
+			progress(i, len(ids))
+			last = time.Now()
+		}
+		raw, err := db.Raw(ctx, id)
+		var a *extract.Article
+		if err == nil {
+			a, err = parse(raw)
+		}
+		if err != nil {
+			res.Failed++
+			failed(id, err)
+			continue
+		}
+		a.FetchedAt = raw.FetchedAt
+		switch o, err := db.Predict(ctx, a); {
+		case err != nil:
+			return res, err
+		case o == extract.Unchanged:
+			res.Unchanged++
+			continue
+		}
+		if batch = append(batch, a); len(batch) == reextractBatch {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, flush()
+}
