@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,7 +245,7 @@ func TestCrawl_Faults(t *testing.T) {
 	defer srv.mu.Unlock()
 	faults := 0
 	for p, n := range srv.hits {
-		if n > 4 { // the default MaxAttempts
+		if n > 8 { // the default MaxAttempts, twice with the final pass
 			t.Errorf("%s requested %d times", p, n)
 		}
 		if n > 1 {
@@ -252,6 +254,53 @@ func TestCrawl_Faults(t *testing.T) {
 	}
 	if faults < 10 {
 		t.Errorf("only %d paths were retried: the fault injection did not bite", faults)
+	}
+}
+
+// With one request in ten failing, whatever its attempt, a backfill still
+// ends complete: four bad answers in a row happen (1 in 10,000 URLs), eight
+// do not.
+func TestCrawl_FaultsOnEveryAttempt(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(7, 13))
+	faults := 0
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		roll, kind := rng.IntN(10), rng.IntN(4)
+		mu.Unlock()
+		if roll != 0 {
+			return false
+		}
+		mu.Lock()
+		faults++
+		mu.Unlock()
+		switch kind {
+		case 0:
+			w.WriteHeader(http.StatusInternalServerError)
+		case 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 2:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default:
+			reset(t, w)
+		}
+		return true
+	})
+	for run := range 3 {
+		db := openStore(t)
+		cfg := fullConfig(t, srv, "")
+		cfg.RetryBase = time.Millisecond
+		sum, err := runOnce(t, cfg, db)
+		if err != nil || sum.Outcome != "ok" {
+			t.Fatalf("run %d: %v, %+v", run, err, sum)
+		}
+		checkArchive(t, db, s)
+	}
+	if faults < 50 {
+		t.Errorf("only %d faults injected", faults)
 	}
 }
 
@@ -278,11 +327,15 @@ func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
 	if err != nil || sum.Failures != 1 || sum.Outcome != "failures" {
 		t.Fatalf("run: %v, %+v; want one failure", err, sum)
 	}
-	if n := srv.hitsOf(broken); n != 4 {
-		t.Errorf("%s requested %d times, want 4 attempts", broken, n)
+	// One round of --retries attempts in the walk, one in the final pass.
+	if n := srv.hitsOf(broken); n != 8 {
+		t.Errorf("%s requested %d times, want 2 × 4 attempts", broken, n)
+	}
+	if sum.Recovered != 0 {
+		t.Errorf("summary %+v: nothing was recovered", sum)
 	}
 	f, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+broken)
-	if !ok || f.Gone || f.Attempts != 4 || f.Status != http.StatusBadGateway {
+	if !ok || f.Gone || f.Attempts != 8 || f.Status != http.StatusBadGateway {
 		t.Errorf("failure log: %+v, %v", f, ok)
 	}
 
@@ -304,6 +357,107 @@ func TestCrawl_RetriesBoundedThenNextRun(t *testing.T) {
 	}
 	if _, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn"+broken); ok {
 		t.Error("failure record kept after the page was stored")
+	}
+}
+
+// reset resets the connection of w in the middle of an answer. (A reset
+// before any byte of the answer is retried by Go's transport itself, for a
+// reused connection, and would not reach the crawler.)
+func reset(t *testing.T, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("no hijacker")
+		return
+	}
+	conn, buf, _ := hj.Hijack()
+	buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><head>")
+	buf.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// A URL that failed all its attempts on transient errors gets a final pass
+// at the end of the run: the run completes, and says so.
+func TestCrawl_FinalPassRecovers(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	paths := s.detailPaths()
+	var unavailable, resets, listPage string
+	for _, p := range paths {
+		switch {
+		case strings.HasPrefix(p, "/spp/gzbg/") && unavailable == "":
+			unavailable = p
+		case strings.HasPrefix(p, "/spp/gjgb/") && resets == "":
+			resets = p
+		}
+	}
+	listPage = "/spp/tzgg1/index.shtml"
+	const retries = 3
+	var lastFault, finalTry time.Time // of the unavailable page
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		switch n := srv.hitsOf(r.URL.Path); {
+		case r.URL.Path == unavailable && n < retries:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case r.URL.Path == unavailable && n == retries:
+			lastFault = time.Now()
+			w.Header().Set("Retry-After", "1") // the final pass must wait for it
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case r.URL.Path == unavailable:
+			finalTry = time.Now()
+			return false
+		case (r.URL.Path == resets || r.URL.Path == listPage) && n <= retries:
+			reset(t, w)
+		default:
+			return false
+		}
+		return true
+	})
+	db := openStore(t)
+	cfg := fullConfig(t, srv, "gzbg,gjgb,tzgg1")
+	cfg.MaxAttempts = retries
+	sum, err := runOnce(t, cfg, db)
+	if err != nil || sum.Outcome != "ok" || sum.Failures != 0 || sum.Recovered != 3 {
+		t.Fatalf("run: %v, %+v; want ok with 3 recovered", err, sum)
+	}
+	if !strings.Contains(sum.String(), "3 recovered in the final pass") {
+		t.Errorf("summary line %q", sum.String())
+	}
+	if wait := finalTry.Sub(lastFault); wait < time.Second {
+		t.Errorf("the final pass came %s after an answer with Retry-After: 1", wait)
+	}
+	for _, p := range []string{unavailable, resets, listPage} {
+		if n := srv.hitsOf(p); n != retries+1 {
+			t.Errorf("%s requested %d times, want %d", p, n, retries+1)
+		}
+	}
+	if n, _ := db.Count(context.Background()); n != 4+4+5 {
+		t.Errorf("%d articles stored, want 13", n)
+	}
+	fails, _ := db.Failures(context.Background(), false, time.Now())
+	if len(fails) != 0 {
+		t.Errorf("failure log holds %v", fails)
+	}
+}
+
+// Permanent answers never get a final pass: one request, then the log.
+func TestCrawl_FinalPassNotForPermanent(t *testing.T) {
+	s := loadSite(t)
+	u := s.add("/spp/gjgb/", 990200, fixtureNewest)
+	missing := strings.TrimPrefix(u, "https://www.spp.gov.cn")
+	srv := serve(t, s)
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == missing {
+			http.NotFound(w, r)
+			return true
+		}
+		return false
+	})
+	db := openStore(t)
+	sum := mustRun(t, fullConfig(t, srv, "gjgb"), db)
+	if n := srv.hitsOf(missing); n != 1 || sum.Recovered != 0 || sum.Gone != 1 {
+		t.Errorf("404: %d requests, summary %+v; want 1 request, gone, no final pass", n, sum)
 	}
 }
 

@@ -57,15 +57,19 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 	now := r.c.cfg.Now()
 	n := 1
 	if ctx != nil {
-		n = attempts(ctx)
+		n = attempts(ctx) + priorAttempts(ctx)
+		if ctx.Get(ctxKind) == kindList {
+			r.listFailed(channel)
+		}
 	}
 	f := extract.Failure{URL: u, Channel: channel, Attempts: n, Status: status,
 		LastError: err.Error(), LastTry: now, Gone: gone}
 	if !gone {
 		// Runs back off too: 5 min after the first failing run (so the next
-		// run of a 10-minute cron retries it), doubling up to a day.
+		// run of a 10-minute cron retries it), doubling up to a day. A run
+		// spends up to two rounds of attempts (the walk, the final pass).
 		prev, _, _ := r.c.sink.Failure(r.ctx, u)
-		wait := 5 * time.Minute << min(prev.Attempts/r.c.cfg.MaxAttempts, 9)
+		wait := 5 * time.Minute << min(prev.Attempts/(2*r.c.cfg.MaxAttempts), 9)
 		f.NextRetry = now.Add(min(wait, 24*time.Hour))
 	}
 	if _, serr := r.c.sink.RecordFailure(r.ctx, f); serr != nil {
@@ -84,4 +88,12 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 		level = slog.LevelInfo
 	}
 	r.c.log.Log(r.ctx, level, "page failed", "url", u, "status", status, "gone", gone, "err", err.Error())
+}
+
+// listFailed marks a channel's walk as incomplete: a list page of it failed
+// (its old validators are kept, so the next run does not trust a 304).
+func (r *run) listFailed(channel string) {
+	r.mu.Lock()
+	r.chans[channel].failed = true
+	r.mu.Unlock()
 }

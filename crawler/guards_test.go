@@ -188,8 +188,20 @@ func TestCrawl_RobotsCrawlDelayAndServerError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "robots.txt answered HTTP 503") || sum.Outcome != "error" {
 		t.Errorf("robots.txt 503: %v, %+v; want an error naming it", err, sum)
 	}
-	if n := srv.requests.Load(); n != 1 {
-		t.Errorf("robots.txt 503: %d requests, want only the robots.txt request", n)
+	if n := srv.requests.Load(); n != 8 {
+		t.Errorf("robots.txt 503: %d requests, want 2 × 4 attempts at robots.txt only", n)
+	}
+	// One bad answer is retried, as any page's is.
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/robots.txt" && srv.hitsOf(r.URL.Path) == 1 {
+			w.WriteHeader(http.StatusBadGateway)
+			return true
+		}
+		return false
+	})
+	srv.resetHits()
+	if _, err := runOnce(t, fullConfig(t, srv, "gjgb"), openStore(t)); err != nil {
+		t.Errorf("robots.txt 502 once: %v", err)
 	}
 	if run, ok, _ := db2.LastRun(context.Background()); !ok || run.Outcome != "error" {
 		t.Errorf("last run %+v not recorded as an error", run)

@@ -24,39 +24,63 @@ type robots struct {
 // maxRobotsBytes is where Google stops reading a robots.txt.
 const maxRobotsBytes = 500 << 10
 
-// loadRobots fetches robots.txt once (through the origin, counted like every
-// request). Following Google: 4xx means no rules; 5xx means crawl nothing for
-// now, reported as an error, as is a site that cannot be reached at all. The real site answers
-// /robots.txt with its homepage, which parses as no rules.
+// loadRobots fetches robots.txt once per run (through the origin, counted
+// like every request). Following Google: 4xx means no rules; 5xx means crawl
+// nothing for now, reported as an error, as is a site that cannot be reached
+// at all. The real site answers /robots.txt with its homepage, which parses
+// as no rules.
 func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 	if c.cfg.IgnoreRobots {
 		return nil, nil
 	}
-	u := extract.Origin + "/robots.txt"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	// Transient failures get the retries a page gets, twice (as the final
+	// pass gives a page): one bad answer must not cost a whole run.
+	var status int
+	var body []byte
+	var err error
+	for attempt := 1; ; attempt++ {
+		status, body, err = c.getRobots(ctx)
+		transient := err != nil && retryableErr(err) || status == http.StatusTooManyRequests || status >= 500
+		if !transient || attempt == 2*c.cfg.MaxAttempts {
+			break
+		}
+		c.cfg.Observer.Retried("robots")
+		t := time.NewTimer(c.backoff(min(attempt, c.cfg.MaxAttempts)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("robots.txt: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("robots.txt: %w", err)
+	}
+	if status >= 500 || status == http.StatusTooManyRequests {
+		// Google's rule: a server error forbids crawling until it clears.
+		return nil, fmt.Errorf("robots.txt answered HTTP %d: nothing crawled until it answers (--ignore-robots to override)", status)
+	}
+	data, err := robotstxt.FromStatusAndBytes(status, body)
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: HTTP %d: %w", status, err)
+	}
+	return &robots{data: data, agent: c.cfg.UserAgent}, nil
+}
+
+func (c *Crawler) getRobots(ctx context.Context) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, extract.Origin+"/robots.txt", nil)
+	if err != nil {
+		return 0, nil, err
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	client := &http.Client{Transport: c.tr, Timeout: c.cfg.Timeout, CheckRedirect: c.redirectPolicy}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("robots.txt: %w", err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
-	if err != nil {
-		return nil, fmt.Errorf("robots.txt: %w", err)
-	}
-	if resp.StatusCode >= 500 {
-		// Google's rule: a server error forbids crawling until it clears.
-		return nil, fmt.Errorf("robots.txt answered HTTP %d: nothing crawled until it answers (--ignore-robots to override)", resp.StatusCode)
-	}
-	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
-	if err != nil {
-		return nil, fmt.Errorf("robots.txt: HTTP %d: %w", resp.StatusCode, err)
-	}
-	return &robots{data: data, agent: c.cfg.UserAgent}, nil
+	return resp.StatusCode, body, err
 }
 
 // allowed reports whether the rules let us fetch canonical URL u.

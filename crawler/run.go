@@ -28,6 +28,7 @@ type run struct {
 	mu     sync.Mutex
 	sum    extract.RunSummary
 	due    []extract.Failure   // failures due for a retry, from setup
+	final  []*deferred         // waiting for the final pass
 	queued map[uint64]struct{} // FNV-64 of the detail URLs scheduled in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 
@@ -180,6 +181,7 @@ func (r *run) walk(ctx context.Context) {
 		r.visitList(ch.Path, 1)
 	}
 	r.col.Wait()
+	r.finalPass()
 	close(stopWatch)
 	prog.stop()
 }

@@ -29,9 +29,7 @@ func (r *run) visitList(channel string, page int) {
 	u := extract.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
 		r.disallowed(u)
-		r.mu.Lock()
-		cr.failed = true // the walk is incomplete: keep the old validators
-		r.mu.Unlock()
+		r.listFailed(channel)
 		return
 	}
 	ctx := colly.NewContext()
@@ -49,9 +47,7 @@ func (r *run) visitList(channel string, page int) {
 	}
 	if err := r.col.Request(http.MethodGet, u, nil, ctx, hdr); err != nil {
 		r.requestRefused(u, channel, err)
-		r.mu.Lock()
-		cr.failed = true
-		r.mu.Unlock()
+		r.listFailed(channel)
 	}
 }
 
@@ -107,7 +103,6 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		r.blocked(u)
 		return false
 	}
-	listFailed := false
 	switch {
 	case status == http.StatusNotModified && kind == kindList:
 		r.listNotModified(resp)
@@ -119,21 +114,14 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		}
 	case status == http.StatusNotFound || status == http.StatusGone:
 		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), true)
-		listFailed = true
 	case status == http.StatusTooManyRequests || status >= 500:
-		if r.retry(resp.Request, retryAfter(resp.Headers, r.c.cfg.Now())) {
+		after := retryAfter(resp.Headers, r.c.cfg.Now())
+		if r.retry(resp.Request, after) {
 			return true
 		}
-		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d after %d attempts", status, attempts(resp.Ctx)), false)
-		listFailed = true
+		r.transient(resp.Request, u, status, fmt.Errorf("HTTP %d", status), after)
 	default:
 		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), false)
-		listFailed = true
-	}
-	if kind == kindList && listFailed {
-		r.mu.Lock()
-		r.chans[channel].failed = true
-		r.mu.Unlock()
 	}
 	return false
 }
@@ -152,17 +140,18 @@ func (r *run) onError(resp *colly.Response, err error) {
 		}
 		return
 	}
-	if retryableErr(err) && r.retry(resp.Request, 0) {
+	retryable := retryableErr(err)
+	if retryable && r.retry(resp.Request, 0) {
 		return
 	}
 	if kind == kindDetail {
 		r.detailFinished()
-	} else {
-		r.mu.Lock()
-		r.chans[channel].failed = true
-		r.mu.Unlock()
 	}
-	r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
+	if retryable {
+		r.transient(resp.Request, u, resp.StatusCode, err, 0)
+	} else {
+		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
+	}
 }
 
 func attempts(ctx *colly.Context) int {
@@ -203,9 +192,6 @@ func (r *run) list(resp *colly.Response, u string) {
 	r.mu.Unlock()
 	if err != nil {
 		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
-		r.mu.Lock()
-		cr.failed = true
-		r.mu.Unlock()
 		return
 	}
 	page, _ := resp.Ctx.GetAny(ctxPage).(int)
@@ -220,6 +206,7 @@ func (r *run) list(resp *colly.Response, u string) {
 		r.mu.Unlock()
 	}
 	r.clearFailure(u)
+	r.recovered(resp.Ctx)
 	unseen, old := 0, false
 	for _, it := range l.Items {
 		if !extract.IsDetailURL(it.URL) {
@@ -289,4 +276,5 @@ func (r *run) detail(resp *colly.Response, u string) {
 	r.mu.Unlock()
 	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
 	r.clearFailure(u)
+	r.recovered(resp.Ctx)
 }

@@ -89,6 +89,7 @@ type RunSummary struct {
 	Aliased   int       `json:"aliased"`
 	Failures  int       `json:"failures"` // pages that failed and will be retried
 	Gone      int       `json:"gone"`     // pages found gone (404/410, not an article)
+	Recovered int       `json:"recovered"` // pages that came through in the final pass
 	Requests  int       `json:"requests"`
 	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
 	Error     string    `json:"error,omitempty"`
@@ -96,7 +97,11 @@ type RunSummary struct {
 
 // String is the run's one line, as a cron mail shows it.
 func (s RunSummary) String() string {
-	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone, %d requests in %s",
-		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, s.Requests,
+	final := ""
+	if s.Recovered > 0 {
+		final = fmt.Sprintf(", %d recovered in the final pass", s.Recovered)
+	}
+	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone%s, %d requests in %s",
+		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, final, s.Requests,
 		s.Finished.Sub(s.Started).Round(time.Millisecond))
 }
