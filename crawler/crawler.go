@@ -44,6 +44,10 @@ type Sink interface {
 	Failure(ctx context.Context, url string) (extract.Failure, bool, error)
 	Failures(ctx context.Context, due bool, now time.Time) ([]extract.Failure, error)
 	PutRun(ctx context.Context, r extract.RunSummary) error
+	// Re-verification and withdrawals of stored articles.
+	DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error)
+	Checked(ctx context.Context, url string) (extract.UpsertResult, error)
+	Gone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error)
 }
 
 // Config tunes a Crawler; zero values take the defaults below.
@@ -54,6 +58,7 @@ type Config struct {
 	Refresh      bool              // re-fetch stored articles met on the walk
 	Since        time.Time         // stop paging at items older than this
 	MaxPages     int               // list pages per channel, 0 = no limit
+	Recheck      int               // stored articles re-verified per run, least recently checked first (0: none)
 	Delay        time.Duration     // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
 	Parallel     int               // requests in flight (default 2)
 	UserAgent    string            // default "sppcrawl/<version> (+https://…)"

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -54,6 +55,18 @@ func (r *run) clearFailure(u string) {
 // (404/410, not an article, too big) are never retried; others wait for a
 // later run.
 func (r *run) failure(ctx *colly.Context, u, channel string, status int, err error, gone bool) {
+	if gone && (ctx == nil || ctx.Get(ctxKind) != kindList) {
+		// A stored article is not a failure when gone: the site withdrew it,
+		// if a later run agrees.
+		switch stored, serr := r.c.sink.HasURL(r.ctx, u); {
+		case serr != nil:
+			r.fail(serr)
+			return
+		case stored:
+			r.withdraw(u, status, err)
+			return
+		}
+	}
 	now := r.c.cfg.Now()
 	n := 1
 	if ctx != nil {
@@ -96,4 +109,22 @@ func (r *run) listFailed(channel string) {
 	r.mu.Lock()
 	r.chans[channel].failed = true
 	r.mu.Unlock()
+}
+
+// withdraw records that u, a stored article, answered gone in this run (two
+// runs agreeing withdraw it, see store.DB.Gone).
+func (r *run) withdraw(u string, status int, why error) {
+	withdrawn, err := r.c.sink.Gone(r.ctx, u, r.sum.Started, fmt.Sprintf("HTTP %d: %v", status, why))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	if !withdrawn {
+		r.c.log.Warn("a stored article answers gone: it is withdrawn if the next run agrees", "url", u, "status", status, "err", why.Error())
+		return
+	}
+	r.mu.Lock()
+	r.sum.Withdrawn++
+	r.mu.Unlock()
+	r.c.log.Warn("article withdrawn by the site: marked withdrawn_at, its content kept", "url", u, "status", status)
 }

@@ -56,6 +56,9 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 			return
 		}
 		art, raw, _, err = c.articleOf(resp, final)
+		if errors.Is(err, extract.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
+			return
+		}
 		lastErr = nil
 		if err != nil {
 			lastErr = fmt.Errorf("fetch %s: %w", u, err)
@@ -76,20 +79,31 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 	return art, raw, lastErr
 }
 
+// tooBig refuses an answer over the size cap: colly stops reading at the cap
+// plus one byte, so the page is cut and must not be used.
+func (c *Crawler) tooBig(resp *colly.Response) error {
+	if len(resp.Body) > c.cfg.MaxBody {
+		return fmt.Errorf("body larger than --max-body (%d bytes): not read whole", c.cfg.MaxBody)
+	}
+	return nil
+}
+
 // articleOf extracts the article of a detail page answered 2xx at canonical
 // URL u, with its raw page. gone says the failure will not heal by retrying:
-// a page over the size cap, not HTML, or not an article at all.
+// a page over the size cap, not HTML, or a page of another known kind.
 func (c *Crawler) articleOf(resp *colly.Response, u string) (a *extract.Article, raw *extract.RawPage, gone bool, err error) {
 	ct := resp.Headers.Get("Content-Type")
-	switch {
-	case len(resp.Body) > c.cfg.MaxBody:
-		return nil, nil, true, fmt.Errorf("body larger than %d bytes", c.cfg.MaxBody)
-	case !isHTML(ct, resp.Body):
+	if err := c.tooBig(resp); err != nil {
+		return nil, nil, true, err
+	}
+	if !isHTML(ct, resp.Body) {
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
 	a, err = extract.ParseArticle(resp.Body, u, ct)
 	if err != nil {
+		// Only a page that says what it is (the homepage, a list, an error
+		// page) shows the article is gone; an unknown layout does not.
 		return nil, nil, errors.Is(err, extract.ErrNotArticle), err
 	}
 	a.FetchedAt = now

@@ -181,6 +181,10 @@ func (r *run) walk(ctx context.Context) {
 		r.visitList(ch.Path, 1)
 	}
 	r.col.Wait()
+	// The news of the run is in; then the re-verification of old articles,
+	// then the final pass for what failed on transient errors.
+	r.recheck()
+	r.col.Wait()
 	r.finalPass()
 	close(stopWatch)
 	prog.stop()

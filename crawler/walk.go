@@ -51,18 +51,23 @@ func (r *run) visitList(channel string, page int) {
 	}
 }
 
-func (r *run) queueDetail(u, channel string) {
-	r.mu.Lock()
+// claim reports whether u is fetched for the first time in this run, and
+// from now on it is not.
+func (r *run) claim(u string) bool {
 	h := fnv.New64a()
 	h.Write([]byte(u))
 	key := h.Sum64()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if _, dup := r.queued[key]; dup {
-		r.mu.Unlock()
-		return
+		return false
 	}
 	r.queued[key] = struct{}{}
-	r.mu.Unlock()
-	if r.stopped() {
+	return true
+}
+
+func (r *run) queueDetail(u, channel string) {
+	if !r.claim(u) || r.stopped() {
 		return
 	}
 	if !r.robots.allowed(u) {
@@ -106,12 +111,13 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 	switch {
 	case status == http.StatusNotModified && kind == kindList:
 		r.listNotModified(resp)
+	case status == http.StatusNotModified && resp.Ctx.Get(ctxRecheck) != "":
+		r.confirmed(u)
 	case status >= 200 && status < 300:
 		if kind == kindList {
-			r.list(resp, u)
-		} else {
-			r.detail(resp, u)
+			return r.list(resp, u)
 		}
+		return r.detail(resp, u)
 	case status == http.StatusNotFound || status == http.StatusGone:
 		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), true)
 	case status == http.StatusTooManyRequests || status >= 500:
@@ -179,12 +185,21 @@ func (r *run) listNotModified(resp *colly.Response) {
 	r.mu.Unlock()
 }
 
-func (r *run) list(resp *colly.Response, u string) {
+// list handles a list page answered 2xx and reports whether it was
+// scheduled again.
+func (r *run) list(resp *colly.Response, u string) (retried bool) {
 	channel := resp.Ctx.Get(ctxChannel)
-	l, err := extract.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
-	if errors.Is(err, extract.ErrChallenge) {
+	var l *extract.List
+	err := r.c.tooBig(resp)
+	if err == nil {
+		l, err = extract.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
+	}
+	switch {
+	case errors.Is(err, extract.ErrChallenge):
 		r.blocked(u)
-		return
+		return false
+	case errors.Is(err, extract.ErrIncomplete):
+		return r.incomplete(resp, u, err)
 	}
 	r.listPages.Add(1)
 	r.mu.Lock()
@@ -192,7 +207,7 @@ func (r *run) list(resp *colly.Response, u string) {
 	r.mu.Unlock()
 	if err != nil {
 		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
-		return
+		return false
 	}
 	page, _ := resp.Ctx.GetAny(ctxPage).(int)
 	if page == 1 {
@@ -219,7 +234,7 @@ func (r *run) list(resp *colly.Response, u string) {
 		known, err := r.known(it.URL)
 		if err != nil {
 			r.fail(err)
-			return
+			return false
 		}
 		if !known {
 			unseen++
@@ -235,35 +250,61 @@ func (r *run) list(resp *colly.Response, u string) {
 	}
 	if more {
 		r.visitList(channel, next)
-		return
+		return false
 	}
 	r.mu.Lock()
 	cr.walked = true
 	r.mu.Unlock()
+	return false
 }
 
-func (r *run) detail(resp *colly.Response, u string) {
+// detail handles an article page answered 2xx and reports whether it was
+// scheduled again.
+func (r *run) detail(resp *colly.Response, u string) (retried bool) {
 	channel := resp.Ctx.Get(ctxChannel)
 	a, raw, gone, err := r.c.articleOf(resp, u)
 	switch {
 	case errors.Is(err, extract.ErrChallenge):
 		r.blocked(u)
-		return
+		return false
+	case errors.Is(err, extract.ErrIncomplete):
+		return r.incomplete(resp, u, err)
 	case err != nil:
 		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, gone)
-		return
+		return false
 	}
 	if r.fatal.Load() != nil {
-		return // a challenge elsewhere: store nothing more
+		return false // a challenge elsewhere: store nothing more
 	}
 	res, err := r.c.sink.Upsert(r.ctx, a, raw)
 	if err != nil {
 		r.c.log.Error("store failed: stopping the run", "url", u, "err", err)
 		r.fail(err)
-		return
+		return false
 	}
+	r.count(res.Outcome)
+	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
+	r.clearFailure(u)
+	r.recovered(resp.Ctx)
+	return false
+}
+
+// incomplete handles a page cut short (a dropped close-delimited answer):
+// like a reset, it is retried, then given the final pass; never stored, never
+// taken for gone.
+func (r *run) incomplete(resp *colly.Response, u string, err error) (retried bool) {
+	if r.retry(resp.Request, 0) {
+		return true
+	}
+	r.transient(resp.Request, u, resp.StatusCode, err, 0)
+	return false
+}
+
+// count adds an upsert's outcome to the summary.
+func (r *run) count(o extract.Outcome) {
 	r.mu.Lock()
-	switch res.Outcome {
+	defer r.mu.Unlock()
+	switch o {
 	case extract.Created:
 		r.sum.Created++
 	case extract.Updated:
@@ -272,9 +313,7 @@ func (r *run) detail(resp *colly.Response, u string) {
 		r.sum.Unchanged++
 	case extract.Aliased:
 		r.sum.Aliased++
+	case extract.Restored:
+		r.sum.Restored++
 	}
-	r.mu.Unlock()
-	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
-	r.clearFailure(u)
-	r.recovered(resp.Ctx)
 }

@@ -42,6 +42,9 @@ type Article struct {
 	FirstSeenAt time.Time `json:"first_seen_at,omitzero"`
 	UpdatedAt   time.Time `json:"updated_at,omitzero"`
 	FetchedAt   time.Time `json:"fetched_at,omitzero"`
+	// WithdrawnAt is when the site was found to have withdrawn the article
+	// (its URL answered gone in two runs); zero, and absent, otherwise.
+	WithdrawnAt time.Time `json:"withdrawn_at,omitzero"`
 }
 
 // Image is an image of the body, with an absolute URL.
@@ -111,7 +114,10 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 
 	tpl := p.findTemplate()
 	if tpl.body == nil {
-		return nil, pageErr(name, ErrNotArticle, p.whyNotArticle())
+		if why := p.looksLikeNonArticle(); why != "" {
+			return nil, pageErr(name, ErrNotArticle, why)
+		}
+		return nil, pageErr(name, ErrUnknownLayout, "no article title, date and body found")
 	}
 
 	a := &Article{}
@@ -123,10 +129,10 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 
 	p.fillHeader(a, tpl)
 	if a.Title == "" {
-		return nil, pageErr(name, ErrNotArticle, "no title found")
+		return nil, pageErr(name, ErrUnknownLayout, tpl.name+" template without a title")
 	}
 	if a.PublishedAt.IsZero() {
-		return nil, pageErr(name, ErrNotArticle, "no publish date found")
+		return nil, pageErr(name, ErrUnknownLayout, tpl.name+" template without a publish date")
 	}
 
 	a.Paragraphs = paragraphs(tpl.body, true)
@@ -155,6 +161,13 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 // a parse failure is reported as kind (the page is not what was expected).
 func parseHTML(body []byte, contentType, name string, kind error) (*goquery.Document, []byte, error) {
 	utf8Body, _ := DecodeHTML(body, contentType)
+	if t := bytes.TrimLeft(utf8Body, " \t\r\n\f"); len(t) > 0 && t[0] != '<' {
+		return nil, nil, pageErr(name, kind, "not an HTML page")
+	}
+	// A cut page is checked next: its head alone can look like anything.
+	if err := checkComplete(utf8Body, name); err != nil {
+		return nil, nil, err
+	}
 	if isChallenge(utf8Body) {
 		return nil, nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
 	}
@@ -376,17 +389,27 @@ func (p *page) looksLikeNonArticle() string {
 		return "error page (title " + quote(t) + ")"
 	case p.first["ul.li_line"] != nil || createPageRE.Match(p.raw):
 		return "list page (ul.li_line / createPageHTML pager)"
-	case t == "中华人民共和国最高人民检察院" || t == "最高人民检察院" || strings.HasPrefix(t, "最高人民检察院首页"):
+	case isSiteName(t):
 		return "homepage (the site answers unknown paths with it)"
 	}
 	return ""
 }
 
-func (p *page) whyNotArticle() string {
-	if why := p.looksLikeNonArticle(); why != "" {
-		return why
+// isSiteName reports a title that is only the site's name: 最高人民检察院,
+// with or without 中华人民共和国 before it and 网站, 首页 or 官网 after it
+// (the homepage's titles over the years).
+func isSiteName(t string) bool {
+	t = strings.TrimPrefix(strings.TrimSpace(t), "中华人民共和国")
+	rest, ok := strings.CutPrefix(t, "最高人民检察院")
+	if !ok {
+		return false
 	}
-	return "unknown layout: no article title, date and body found"
+	rest = strings.Trim(rest, " -_|·—")
+	switch rest {
+	case "", "网站", "首页", "官网", "门户网站", "网站首页":
+		return true
+	}
+	return false
 }
 
 func quote(s string) string { return "\u201c" + s + "\u201d" }

@@ -65,9 +65,10 @@ func TestParseArticle_BadInput(t *testing.T) {
 		url     string
 		wantErr error // nil: parses
 	}{
-		{"truncated mid-body", real[:len(real)*2/3], u, nil},
-		{"truncated in the head", real[:600], u, extract.ErrNotArticle},
-		{"empty", nil, u, extract.ErrNotArticle},
+		{"whole", real, u, nil},
+		{"truncated mid-body", real[:len(real)*2/3], u, extract.ErrIncomplete},
+		{"truncated in the head", real[:600], u, extract.ErrIncomplete},
+		{"empty", nil, u, extract.ErrIncomplete},
 		{"binary", []byte("%PDF-1.7\n\x00\x01\x02"), u, extract.ErrNotArticle},
 		{"off-site URL", real, "https://example.com/a.shtml", extract.ErrOffSite},
 		{"plain text", []byte("最高人民检察院"), u, extract.ErrNotArticle},

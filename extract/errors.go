@@ -5,7 +5,8 @@ import "errors"
 // Sentinel errors, wrapped in a *PageError that names the URL and the reason.
 // Check them with errors.Is.
 var (
-	// ErrNotArticle: the page is of another kind (list, homepage, error page).
+	// ErrNotArticle: the page is of another known kind (list, homepage,
+	// error page).
 	ErrNotArticle = errors.New("not an article")
 	// ErrNotList: the page has no list items and no pager.
 	ErrNotList = errors.New("not a list page")
@@ -15,6 +16,14 @@ var (
 	ErrEmptyBody = errors.New("empty article body")
 	// ErrOffSite: a URL outside www.spp.gov.cn.
 	ErrOffSite = errors.New("not a www.spp.gov.cn URL")
+	// ErrIncomplete: the bytes stop before the page's end (a dropped
+	// connection): transient, to be fetched again, never stored.
+	ErrIncomplete = errors.New("incomplete page")
+	// ErrUnknownLayout: a whole page of no kind extract knows (neither an
+	// article template nor a list, the homepage, an error page or a
+	// challenge): not evidence that an article is gone; perhaps the
+	// template changed.
+	ErrUnknownLayout = errors.New("unknown layout")
 )
 
 // PageError explains why a page could not be used.

@@ -58,7 +58,7 @@ func ExampleParseArticle() {
 func ExampleParseList() {
 	page := []byte(`<div class="commonList_con"><ul class="li_line">
 <li><a href="/spp/jczdal/202608/t20260805_733868.shtml">第六十三批指导性案例</a><span>2026-08-05</span></li>
-<script>createPageHTML('page_div',3, 1,'index','shtml',62);</script></ul></div>`)
+<script>createPageHTML('page_div',3, 1,'index','shtml',62);</script></ul></div></body></html>`)
 	l, err := extract.ParseList(page, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
 	if err != nil {
 		fmt.Println(err)

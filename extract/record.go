@@ -29,6 +29,7 @@ const (
 	Unchanged                    // the same URL with the same content
 	Updated                      // the same article with changed content: version+1, new seq
 	Aliased                      // another URL of an article already stored
+	Restored                     // a withdrawn article that answers again, unchanged: new seq
 )
 
 func (o Outcome) String() string {
@@ -41,6 +42,8 @@ func (o Outcome) String() string {
 		return "updated"
 	case Aliased:
 		return "aliased"
+	case Restored:
+		return "restored"
 	}
 	return "unknown"
 }
@@ -65,6 +68,14 @@ type ChannelState struct {
 	LastModified string    `json:"last_modified,omitempty"`
 }
 
+// Recheck is a stored article due for re-verification, with the validators
+// of its stored page for a conditional GET.
+type Recheck struct {
+	ID, URL, Channel   string
+	ETag, LastModified string
+	LastChecked        time.Time
+}
+
 // Failure is a URL that could not be fetched or extracted.
 type Failure struct {
 	URL       string    `json:"url"`
@@ -87,9 +98,12 @@ type RunSummary struct {
 	Updated   int       `json:"updated"`
 	Unchanged int       `json:"unchanged"`
 	Aliased   int       `json:"aliased"`
-	Failures  int       `json:"failures"` // pages that failed and will be retried
-	Gone      int       `json:"gone"`     // pages found gone (404/410, not an article)
+	Failures  int       `json:"failures"`  // pages that failed and will be retried
+	Gone      int       `json:"gone"`      // pages found gone (404/410, not an article)
 	Recovered int       `json:"recovered"` // pages that came through in the final pass
+	Rechecked int       `json:"rechecked"` // stored articles re-verified (--recheck)
+	Withdrawn int       `json:"withdrawn"` // stored articles found withdrawn by the site
+	Restored  int       `json:"restored"`  // withdrawn articles that came back
 	Requests  int       `json:"requests"`
 	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
 	Error     string    `json:"error,omitempty"`
@@ -98,8 +112,13 @@ type RunSummary struct {
 // String is the run's one line, as a cron mail shows it.
 func (s RunSummary) String() string {
 	final := ""
-	if s.Recovered > 0 {
-		final = fmt.Sprintf(", %d recovered in the final pass", s.Recovered)
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{s.Recovered, "recovered in the final pass"}, {s.Rechecked, "rechecked"}, {s.Withdrawn, "withdrawn"}, {s.Restored, "restored"}} {
+		if c.n > 0 {
+			final += fmt.Sprintf(", %d %s", c.n, c.what)
+		}
 	}
 	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone%s, %d requests in %s",
 		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, final, s.Requests,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"sppcrawl/extract"
 )
@@ -62,11 +63,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if notModified(w, r, etagOf(b)) {
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(append(b, '\n'))
+	s.sendJSON(w, r, b)
 }
 
 // repostCSP allows no script at all: the page is text, images and inline
@@ -82,6 +79,9 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 </head>
 <body>
 <article class="spp-repost">
+{{- if not .A.WithdrawnAt.IsZero}}
+<p class="withdrawn"><strong>此文已被原发布网站撤下</strong>（{{.Withdrawn}}发现原文链接已失效）。This article was withdrawn by www.spp.gov.cn.</p>
+{{- end}}
 <header>
 {{- if .A.Kicker}}
 <p class="kicker">{{.A.Kicker}}</p>
@@ -111,6 +111,7 @@ func RenderRepost(a *extract.Article) ([]byte, error) {
 	err := repostTmpl.Execute(&buf, map[string]any{
 		"A":         a,
 		"Published": a.PublishedAt.In(extract.CST()).Format("2006-01-02 15:04"),
+		"Withdrawn": a.WithdrawnAt.In(extract.CST()).Format("2006-01-02 15:04"),
 		// body_html was sanitised by extract against an allowlist.
 		"Body": template.HTML(a.BodyHTML),
 	})
@@ -183,4 +184,56 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		w.Header().Set("Content-Type", feedTypes[format])
 		w.Write(buf.Bytes())
 	}
+}
+
+// versions: GET /api/articles/{id}/versions → every version (see History).
+func (s *Server) versions(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.articleID(w, r)
+	if !ok {
+		return
+	}
+	h, err := GetHistory(r.Context(), s.db, id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b, err := marshalNoEscape(h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sendJSON(w, r, b)
+}
+
+// version: GET /api/articles/{id}/versions/{n} → that version's article.
+func (s *Server) version(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.articleID(w, r)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", r.PathValue("n")))
+		return
+	}
+	h, err := GetHistory(r.Context(), s.db, id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b, err := h.Version(n)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sendJSON(w, r, b)
+}
+
+// sendJSON answers b with an ETag of its bytes.
+func (s *Server) sendJSON(w http.ResponseWriter, r *http.Request, b []byte) {
+	if notModified(w, r, etagOf(b)) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(append(b, '\n'))
 }

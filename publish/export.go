@@ -30,14 +30,21 @@ type Filter struct {
 	Since    time.Time // published on or after
 	Channel  string    // channel_path
 	AfterSeq uint64    // seq greater than
+	// Withdrawn keeps only the articles the site withdrew (export
+	// --withdrawn). Lists hold them anyway (with withdrawn_at: pullers must
+	// learn of a withdrawal); feeds never do.
+	Withdrawn bool
 }
 
 func (f Filter) keep(a *extract.Article) bool {
-	if f.Channel != "" && a.ChannelPath != f.Channel {
+	if f.Channel != "" && a.ChannelPath != f.Channel || f.Withdrawn && a.WithdrawnAt.IsZero() {
 		return false
 	}
 	return a.Seq > f.AfterSeq && (f.Since.IsZero() || !a.PublishedAt.Before(f.Since))
 }
+
+// inFeed is keep for a feed: a withdrawn article is no news to repost.
+func (f Filter) inFeed(a *extract.Article) bool { return a.WithdrawnAt.IsZero() && f.keep(a) }
 
 // ExportOptions say what Export writes.
 type ExportOptions struct {
@@ -148,22 +155,13 @@ func marshalNoEscape(v any) ([]byte, error) {
 
 // Latest is what a feed shows: the n most recently stored or corrected
 // articles, or for one channel its n newest by publication (read from the
-// channel index rather than by decoding the whole archive).
+// channel index rather than by decoding the whole archive); withdrawn ones
+// never.
 func Latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*extract.Article, error) {
 	if f.Channel == "" {
-		return db.Latest(ctx, n, f.keep)
+		return db.Latest(ctx, n, f.inFeed)
 	}
-	arts, err := db.LatestInChannel(ctx, f.Channel, n)
-	if err != nil {
-		return nil, err
-	}
-	kept := arts[:0]
-	for _, a := range arts {
-		if f.keep(a) {
-			kept = append(kept, a)
-		}
-	}
-	return kept, nil
+	return db.LatestInChannel(ctx, f.Channel, n, f.inFeed)
 }
 
 // CSVHeader is the schema's order, but body_html comes last: Excel cuts a

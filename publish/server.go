@@ -70,6 +70,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/articles", s.articles)
 	mux.HandleFunc("GET /api/articles/{id}", s.article)
 	mux.HandleFunc("GET /api/articles/{id}/repost", s.repost)
+	mux.HandleFunc("GET /api/articles/{id}/versions", s.versions)
+	mux.HandleFunc("GET /api/articles/{id}/versions/{n}", s.version)
 	mux.HandleFunc("GET /feed.atom", s.feed("atom"))
 	mux.HandleFunc("GET /feed.rss", s.feed("rss"))
 	mux.HandleFunc("GET /feed.json", s.feed("jsonfeed"))
@@ -142,7 +144,7 @@ func etagOf(b []byte) string {
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {
-		jsonError(w, http.StatusNotFound, "no such article")
+		jsonError(w, http.StatusNotFound, err.Error())
 		return
 	}
 	s.log.Error("request failed", "path", r.URL.Path, "err", err)

@@ -23,6 +23,9 @@ type Stats struct {
 	FailuresWait int                  `json:"failures_waiting"`
 	Gone         int                  `json:"gone"`
 	Failures     []extract.Failure    `json:"failures,omitempty"` // not gone
+	Withdrawn    int                  `json:"withdrawn"`
+	// OldestCheck: every article has been re-verified with the site since.
+	OldestCheck time.Time `json:"oldest_check,omitzero"`
 }
 
 // GatherStats reads the state of the archive at now.
@@ -36,6 +39,12 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 		return nil, err
 	}
 	if s.Channels, err = db.CountByChannel(ctx); err != nil {
+		return nil, err
+	}
+	if s.Withdrawn, err = db.Withdrawn(ctx); err != nil {
+		return nil, err
+	}
+	if s.OldestCheck, err = db.OldestCheck(ctx); err != nil {
 		return nil, err
 	}
 	if r, ok, err := db.LastRun(ctx); err != nil {
@@ -69,7 +78,11 @@ func localTime(t time.Time) string { return t.In(extract.CST()).Format("2006-01-
 // WriteText writes the stats for a person.
 func (s *Stats) WriteText(w io.Writer, archive string) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "archive %s: %d articles, last seq %d\n\n", archive, s.Articles, s.LastSeq)
+	fmt.Fprintf(bw, "archive %s: %d articles (%d withdrawn by the site), last seq %d\n", archive, s.Articles, s.Withdrawn, s.LastSeq)
+	if !s.OldestCheck.IsZero() {
+		fmt.Fprintf(bw, "every article re-verified within %s (the oldest check: %s)\n", age(time.Since(s.OldestCheck)), localTime(s.OldestCheck))
+	}
+	fmt.Fprintln(bw)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHANNEL\tPATH\tARTICLES\tNEWEST")
 	for _, c := range s.Channels {
@@ -92,4 +105,15 @@ func (s *Stats) WriteText(w io.Writer, archive string) error {
 		fmt.Fprintf(bw, "  %s  attempts %d, next %s: %s\n", f.URL, f.Attempts, f.NextRetry.In(extract.CST()).Format("01-02 15:04"), f.LastError)
 	}
 	return bw.Flush()
+}
+
+// age says a duration the way a person reads it: days, hours or minutes.
+func age(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
 }

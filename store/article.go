@@ -15,28 +15,10 @@ import (
 	"sppcrawl/extract"
 )
 
-// record is an article as stored: the article's own JSON in the articles
-// bucket (so it can be served without re-encoding) and its revisions in the
-// history bucket.
-type record struct {
-	Article *extract.Article
-	History []Revision
-}
-
-// Revision is an earlier content of an article.
-type Revision struct {
-	Version     int       `json:"version"`
-	ContentHash string    `json:"content_hash"`
-	Title       string    `json:"title"`
-	From        time.Time `json:"from"`  // when that content was first stored
-	Until       time.Time `json:"until"` // when it was replaced
-}
-
 // Stored is an article with what the store knows about it beyond the article.
 type Stored struct {
 	*extract.Article
 	LastCheckedAt time.Time
-	History       []Revision
 }
 
 // Result is what an Upsert did.
@@ -47,15 +29,19 @@ type Result = extract.UpsertResult
 //
 //   - Created: a new id and new content; a new seq.
 //   - Unchanged: the same URL (or alias) with the same content hash; only
-//     last_checked_at moves.
+//     the time it was last checked moves.
 //   - Updated: the same id with changed content; version+1, a new seq (pullers
-//     see it once more) and the old hash in the history.
+//     see it once more). The earlier version stays whole: its article and
+//     its raw page (see Versions).
+//   - Restored: a withdrawn article answering again, unchanged: withdrawn_at
+//     goes, a new seq tells pullers.
 //   - Aliased: another URL with the same id, or new content-identical to a stored
 //     article; the URL joins that article's aliases, no new seq.
 //
 // The canonical URL is the first one seen, except that a URL in the article's
 // own channel (channel_path) replaces one in another channel; the replaced URL
-// becomes an alias, so every URL ever seen resolves with GetByURL.
+// becomes an alias, so every URL ever seen resolves with GetByURL. Any
+// successful fetch also forgets an earlier sighting of the URL answering gone.
 func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (Result, error) {
 	if a == nil || a.ID == "" || a.URL == "" {
 		return Result{}, errors.New("upsert: article without id or url")
@@ -72,13 +58,19 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	// Work that needs no lock happens before the transaction: compressing the
 	// raw page is the expensive part, and is skipped for a page already stored
 	// with the same content (the commonest case on a re-crawl).
-	unchanged := false
+	skipRaw := false
 	if raw != nil {
-		o, err := db.Predict(ctx, a)
-		unchanged = err == nil && o == extract.Unchanged
+		err := db.view(ctx, func(tx *bolt.Tx) error {
+			o, _, err := decide(tx, a)
+			skipRaw = o == extract.Unchanged && tx.Bucket(bucketRepair).Get([]byte(a.ID)) == nil
+			return err
+		})
+		if err != nil {
+			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
+		}
 	}
 	var rawVal []byte
-	if raw != nil && !unchanged {
+	if raw != nil && !skipRaw {
 		var err error
 		if rawVal, err = encodeRaw(raw); err != nil {
 			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
@@ -95,17 +87,22 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 		return Result{}, fmt.Errorf("upsert %s into %s: %w", a.URL, db.path, err)
 	}
 	db.counts.upserts[res.Outcome].Add(1)
-	if unchanged && res.Outcome == extract.Updated {
+	if skipRaw && res.Outcome == extract.Updated {
 		// Another writer changed the article between the check and the
 		// transaction: the raw page skipped above belongs to this version.
 		if rawVal, err = encodeRaw(raw); err == nil {
-			err = db.write(ctx, func(tx *bolt.Tx) error { return putRaw(tx, res.Seq, rawVal) })
+			err = db.write(ctx, func(tx *bolt.Tx) error { return putRawOf(tx, res.ID, rawVal) })
 		}
 		if err != nil {
 			return res, fmt.Errorf("upsert %s into %s: raw page: %w", a.URL, db.path, err)
 		}
 	}
 	return res, nil
+}
+
+// record is a stored article as upserts act on it.
+type record struct {
+	Article *extract.Article
 }
 
 // decide is what an upsert of in would do, with the stored record it acts on
@@ -131,6 +128,8 @@ func decide(tx *bolt.Tx, in *extract.Article) (extract.Outcome, *record, error) 
 	switch a := old.Article; {
 	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
 		return extract.Aliased, old, nil
+	case in.ContentHash == a.ContentHash && !a.WithdrawnAt.IsZero():
+		return extract.Restored, old, nil
 	case in.ContentHash == a.ContentHash:
 		return extract.Unchanged, old, nil
 	}
@@ -161,40 +160,66 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 		return create(tx, in, rawVal, now)
 	case extract.Aliased:
 		return alias(tx, old, in.URL, now)
+	}
+	a := old.Article
+	if err := fetchedFine(tx, a.ID, now); err != nil {
+		return Result{}, err
+	}
+	switch outcome {
 	case extract.Unchanged:
-		a := old.Article
-		if err := tx.Bucket(bucketChecked).Put([]byte(a.ID), u64(uint64(now.UnixNano()))); err != nil {
-			return Result{}, err
+		// A page to repair (stored cut by an older release) is replaced by
+		// the whole one just fetched, under the same version.
+		if rawVal != nil && tx.Bucket(bucketRepair).Get([]byte(a.ID)) != nil {
+			if err := putRawOf(tx, a.ID, rawVal); err != nil {
+				return Result{}, err
+			}
 		}
 		return Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+	case extract.Restored:
+		a.WithdrawnAt = time.Time{}
+		if err := addCount(tx, countWithdrawn, -1); err != nil {
+			return Result{}, err
+		}
+		if err := reseq(tx, a); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: extract.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 	}
+	return update(tx, old, in, rawVal, now)
+}
 
-	a, hashes := old.Article, tx.Bucket(bucketHashes)
-	// Updated: the new content under the article's identity.
+// update stores in as the next version of old; old is kept whole.
+func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+	a, articles := old.Article, tx.Bucket(bucketArticles)
+	prev := versionRecord{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt, ReplacedAt: now,
+		RawKey: rawKeyOf(tx, a.ID), Article: bytes.Clone(articles.Get(u64(a.Seq)))}
+	if err := putVersion(tx, a.ID, prev); err != nil {
+		return Result{}, err
+	}
+	if !a.WithdrawnAt.IsZero() {
+		if err := addCount(tx, countWithdrawn, -1); err != nil {
+			return Result{}, err
+		}
+	}
 	n := *in
 	n.URL, n.Aliases = a.URL, a.Aliases
 	n.Version = a.Version + 1
 	n.FirstSeenAt = a.FirstSeenAt
 	n.UpdatedAt = now
+	n.WithdrawnAt = time.Time{}
 	if n.FetchedAt.IsZero() {
 		n.FetchedAt = now
 	}
-	hist := append(old.History, Revision{Version: a.Version, ContentHash: a.ContentHash, Title: a.Title, From: a.UpdatedAt, Until: now})
-	// The article moves to a new seq at the end of the log, its raw page with
-	// it (the stored one, when this update brings none: reextract).
-	articles, raws := tx.Bucket(bucketArticles), tx.Bucket(bucketRaw)
-	if rawVal == nil {
-		rawVal = bytes.Clone(raws.Get(u64(a.Seq)))
-	}
+	// The article moves to a new seq at the end of the log. Without a new
+	// page (reextract), the one stored produced both versions and stays.
 	if err := articles.Delete(u64(a.Seq)); err != nil {
 		return Result{}, err
 	}
-	if err := raws.Delete(u64(a.Seq)); err != nil {
-		return Result{}, err
-	}
+	var err error
 	if n.Seq, err = articles.NextSequence(); err != nil {
 		return Result{}, err
 	}
+	hashes := tx.Bucket(bucketHashes)
 	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
 		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
 			return Result{}, err
@@ -206,14 +231,13 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 	if err := moveChanIdx(tx, a, &n); err != nil {
 		return Result{}, err
 	}
-	if err := putRecord(tx, &record{Article: &n, History: hist}, true); err != nil {
+	if err := putArticle(tx, &n, true); err != nil {
 		return Result{}, err
 	}
-	if err := tx.Bucket(bucketChecked).Put([]byte(n.ID), u64(uint64(now.UnixNano()))); err != nil {
-		return Result{}, err
-	}
-	if err := putRaw(tx, n.Seq, rawVal); err != nil {
-		return Result{}, err
+	if rawVal != nil {
+		if err := putRawOf(tx, n.ID, rawVal); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{Outcome: extract.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
 }
@@ -223,6 +247,7 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 	n.Aliases = []string{}
 	n.Version = 1
 	n.FirstSeenAt, n.UpdatedAt = now, now
+	n.WithdrawnAt = time.Time{}
 	if n.FetchedAt.IsZero() {
 		n.FetchedAt = now
 	}
@@ -237,18 +262,22 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 	}{
 		{bucketURLs, []byte(n.URL), id},
 		{bucketHashes, []byte(n.ContentHash), id},
-		{bucketChecked, id, u64(uint64(now.UnixNano()))},
 		{bucketChanIdx, chanKey(&n), nil},
 	} {
 		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
 			return Result{}, err
 		}
 	}
-	if err := putRecord(tx, &record{Article: &n}, true); err != nil {
+	if err := setChecked(tx, n.ID, now); err != nil {
 		return Result{}, err
 	}
-	if err := putRaw(tx, n.Seq, rawVal); err != nil {
+	if err := putArticle(tx, &n, true); err != nil {
 		return Result{}, err
+	}
+	if rawVal != nil {
+		if err := putRawOf(tx, n.ID, rawVal); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{Outcome: extract.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
 }
@@ -267,17 +296,31 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 			a.Aliases = append(a.Aliases, url)
 		}
 		slices.Sort(a.Aliases)
-		if err := putRecord(tx, r, false); err != nil {
+		if err := putArticle(tx, a, false); err != nil {
 			return Result{}, err
 		}
 	}
 	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {
 		return Result{}, err
 	}
-	if err := tx.Bucket(bucketChecked).Put([]byte(a.ID), u64(uint64(now.UnixNano()))); err != nil {
+	if err := setChecked(tx, a.ID, now); err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: extract.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+}
+
+// reseq moves an article to a new seq at the end of the log, so every puller
+// gets it again (a withdrawal, a restoration).
+func reseq(tx *bolt.Tx, a *extract.Article) error {
+	articles := tx.Bucket(bucketArticles)
+	if err := articles.Delete(u64(a.Seq)); err != nil {
+		return err
+	}
+	var err error
+	if a.Seq, err = articles.NextSequence(); err != nil {
+		return err
+	}
+	return putArticle(tx, a, true)
 }
 
 func chanKey(a *extract.Article) []byte {
@@ -321,13 +364,7 @@ func getRecord(tx *bolt.Tx, id string) (*record, error) {
 	if a == nil {
 		return nil, fmt.Errorf("article %s: seq %d has no article", id, seq)
 	}
-	r := &record{Article: a}
-	if h := tx.Bucket(bucketHistory).Get([]byte(id)); h != nil {
-		if err := json.Unmarshal(h, &r.History); err != nil {
-			return nil, fmt.Errorf("decode history of %s: %w", id, err)
-		}
-	}
-	return r, nil
+	return &record{Article: a}, nil
 }
 
 // decodeArticle decodes a stored article into fresh memory: nothing of v
@@ -343,12 +380,12 @@ func decodeArticle(v []byte) (*extract.Article, error) {
 	return &a, nil
 }
 
-// putRecord writes the article under its seq, its history, and bumps the
-// generation that tells readers the exported data changed. appended says the
-// seq is new, hence the last key: the bucket then fills its pages completely,
-// as an append-only log does.
-func putRecord(tx *bolt.Tx, r *record, appended bool) error {
-	v, err := json.Marshal(r.Article)
+// putArticle writes the article under its seq and bumps the generation that
+// tells readers the exported data changed. appended says the seq is new,
+// hence the last key: the bucket then fills its pages completely, as an
+// append-only log does.
+func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
+	v, err := json.Marshal(a)
 	if err != nil {
 		return err
 	}
@@ -356,21 +393,16 @@ func putRecord(tx *bolt.Tx, r *record, appended bool) error {
 	if appended {
 		articles.FillPercent = 1.0
 	}
-	if err := articles.Put(u64(r.Article.Seq), v); err != nil {
+	if err := articles.Put(u64(a.Seq), v); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketIDs).Put([]byte(r.Article.ID), u64(r.Article.Seq)); err != nil {
+	if err := tx.Bucket(bucketIDs).Put([]byte(a.ID), u64(a.Seq)); err != nil {
 		return err
 	}
-	if len(r.History) > 0 {
-		h, err := json.Marshal(r.History)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketHistory).Put([]byte(r.Article.ID), h); err != nil {
-			return err
-		}
-	}
+	return bumpGeneration(tx)
+}
+
+func bumpGeneration(tx *bolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	gen := uint64(0)
 	if g := meta.Get(keyGeneration); len(g) == 8 {

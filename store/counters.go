@@ -16,13 +16,13 @@ type Counters struct {
 
 type counters struct {
 	commits, failures atomic.Uint64
-	upserts           [extract.Aliased + 1]atomic.Uint64
+	upserts           [extract.Restored + 1]atomic.Uint64
 }
 
 // Counters returns a snapshot of the write counters.
 func (db *DB) Counters() Counters {
 	c := Counters{Commits: db.counts.commits.Load(), CommitFailures: db.counts.failures.Load(), Upserts: map[extract.Outcome]uint64{}}
-	for o := extract.Created; o <= extract.Aliased; o++ {
+	for o := extract.Created; o <= extract.Restored; o++ {
 		c.Upserts[o] = db.counts.upserts[o].Load()
 	}
 	return c

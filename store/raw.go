@@ -37,7 +37,8 @@ func encodeRaw(p *extract.RawPage) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func decodeRaw(v []byte) (*extract.RawPage, error) {
+// rawHeader decodes the header of a raw value (the page without its body).
+func rawHeader(v []byte) (*extract.RawPage, error) {
 	if len(v) < 4 {
 		return nil, fmt.Errorf("raw page record too short")
 	}
@@ -49,6 +50,15 @@ func decodeRaw(v []byte) (*extract.RawPage, error) {
 	if err := json.Unmarshal(v[4:4+n], &p); err != nil {
 		return nil, fmt.Errorf("raw page header: %w", err)
 	}
+	return &p, nil
+}
+
+func decodeRaw(v []byte) (*extract.RawPage, error) {
+	p, err := rawHeader(v)
+	if err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(v)
 	zr, err := gzip.NewReader(bytes.NewReader(v[4+n:]))
 	if err != nil {
 		return nil, fmt.Errorf("raw page body: %w", err)
@@ -56,34 +66,55 @@ func decodeRaw(v []byte) (*extract.RawPage, error) {
 	if p.Body, err = io.ReadAll(zr); err != nil {
 		return nil, fmt.Errorf("raw page body: %w", err)
 	}
-	return &p, nil
+	return p, nil
 }
 
-// putRaw stores a raw page under the seq of the article version it belongs
-// to: always a new, last key, so the bucket is filled like a log.
-func putRaw(tx *bolt.Tx, seq uint64, v []byte) error {
-	if v == nil {
-		return nil
+// putRawOf stores the page of an article's current version under a new raw
+// key (always the last: the bucket fills like a log) and points the article
+// at it. The page it replaces stays, for the version it belongs to. A page
+// stored whole settles a pending repair.
+func putRawOf(tx *bolt.Tx, id string, v []byte) error {
+	raws := tx.Bucket(bucketRaw)
+	key, err := raws.NextSequence()
+	if err != nil {
+		return err
 	}
-	b := tx.Bucket(bucketRaw)
-	b.FillPercent = 1.0
-	return b.Put(u64(seq), v)
+	raws.FillPercent = 1.0
+	if err := raws.Put(u64(key), v); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketRawOf).Put([]byte(id), u64(key)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketRepair).Delete([]byte(id))
 }
 
-// Raw returns the stored raw page of an article.
+// rawKeyOf is the raw key of an article's current page, 0 when it has none.
+func rawKeyOf(tx *bolt.Tx, id string) uint64 {
+	if v := tx.Bucket(bucketRawOf).Get([]byte(id)); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+func getRaw(tx *bolt.Tx, key uint64) (*extract.RawPage, error) {
+	v := tx.Bucket(bucketRaw).Get(u64(key))
+	if v == nil {
+		return nil, ErrNotFound
+	}
+	return decodeRaw(v) // decodes into fresh memory
+}
+
+// Raw returns the raw page of an article's current version.
 func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
 	var p *extract.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var v []byte
-		if seq, ok := seqOf(tx, id); ok {
-			v = tx.Bucket(bucketRaw).Get(u64(seq))
-		}
-		if v == nil {
+		key := rawKeyOf(tx, id)
+		if key == 0 {
 			return fmt.Errorf("raw page of %s: %w", id, ErrNotFound)
 		}
 		var err error
-		p, err = decodeRaw(v) // decodes into fresh memory
-		if err != nil {
+		if p, err = getRaw(tx, key); err != nil {
 			return fmt.Errorf("raw page of %s: %w", id, err)
 		}
 		return nil
@@ -95,11 +126,8 @@ func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
 func (db *DB) RawIDs(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		raws := tx.Bucket(bucketRaw)
-		return tx.Bucket(bucketIDs).ForEach(func(id, seq []byte) error {
-			if raws.Get(seq) != nil {
-				ids = append(ids, string(id))
-			}
+		return tx.Bucket(bucketRawOf).ForEach(func(id, _ []byte) error {
+			ids = append(ids, string(id))
 			return nil
 		})
 	})

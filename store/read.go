@@ -78,10 +78,11 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 	return g, err
 }
 
-// LatestInChannel returns up to n articles of one channel (channel_path),
-// newest published first. It walks the channel index, so a small channel is
-// as cheap as a big one whatever the size of the archive.
-func (db *DB) LatestInChannel(ctx context.Context, path string, n int) ([]*extract.Article, error) {
+// LatestInChannel returns up to n articles of one channel (channel_path)
+// that keep accepts (nil keeps all), newest published first. It walks the
+// channel index, so a small channel is as cheap as a big one whatever the
+// size of the archive.
+func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func(*extract.Article) bool) ([]*extract.Article, error) {
 	var out []*extract.Article
 	prefix := append([]byte(path), 0)
 	err := db.view(ctx, func(tx *bolt.Tx) error {
@@ -99,7 +100,7 @@ func (db *DB) LatestInChannel(ctx context.Context, path string, n int) ([]*extra
 			if err != nil {
 				return err
 			}
-			if r != nil {
+			if r != nil && (keep == nil || keep(r.Article)) {
 				out = append(out, r.Article)
 			}
 		}
@@ -127,7 +128,7 @@ func getStored(tx *bolt.Tx, id string) (*Stored, error) {
 	if r == nil {
 		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
 	}
-	s := &Stored{Article: r.Article, History: r.History}
+	s := &Stored{Article: r.Article}
 	if v := tx.Bucket(bucketChecked).Get([]byte(id)); len(v) == 8 {
 		s.LastCheckedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).In(extract.CST())
 	}

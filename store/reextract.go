@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,7 +28,8 @@ const reextractBatch = 256
 // changed, as Updated versions. Unchanged articles cost no write at all: the
 // site was not asked, so not even their check time moves. Changed ones are
 // committed in batches. failed is told of each page that no longer parses;
-// progress of how far it has come.
+// one found cut short is marked to be fetched again by the next crawl (see
+// Verify). progress is told how far it has come.
 func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extract.Article, error),
 	failed func(id string, err error), progress func(done, total int)) (ReextractResult, error) {
 	var res ReextractResult
@@ -91,6 +93,11 @@ func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extr
 		if err != nil {
 			res.Failed++
 			failed(id, err)
+			if errors.Is(err, extract.ErrIncomplete) {
+				if err := db.repairCut(ctx, id, err); err != nil {
+					return res, err
+				}
+			}
 			continue
 		}
 		a.FetchedAt = raw.FetchedAt

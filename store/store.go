@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,36 +30,49 @@ var (
 	ErrClosed = errors.New("archive closed")
 )
 
-// SchemaVersion is the layout this code writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout this code writes. 1: sppcrawl 0.1 (revisions
+// kept as hashes only). 2: every version kept whole, raw pages in their own
+// key space, withdrawals, the check index (see migrate.go).
+const SchemaVersion = 2
 
 var (
 	bucketMeta = []byte("meta")
-	// The articles and raw buckets are logs keyed by seq (8 bytes, big
+	// The articles and raw buckets are logs keyed by a sequence (8 bytes, big
 	// endian): the export cursor is a plain cursor over articles, and writes
 	// append at the end, so a crawl touches only the tail of the file and its
 	// memory map stays small however large the archive grows.
-	bucketArticles = []byte("articles") // seq → article (JSON, as exported)
+	bucketArticles = []byte("articles") // seq → current version of an article (JSON, as exported)
 	bucketIDs      = []byte("ids")      // id → seq of its current version
-	bucketHistory  = []byte("history")  // id → earlier revisions (JSON)
+	bucketVersions = []byte("versions") // id \x00 version (4 bytes) → an earlier version, whole (JSON)
 	bucketURLs     = []byte("urls")     // canonical URL or alias → id
 	bucketHashes   = []byte("hashes")   // content hash → id
-	bucketChecked  = []byte("checked")  // id → last_checked_at (unix nanos)
+	bucketChecked  = []byte("checked")  // id → last time the site was asked for it (unix nanos)
+	bucketCheckIdx = []byte("checkidx") // last check (8 bytes) id → nil: least recently checked first
+	bucketGone     = []byte("gone")     // id → the first time its URL answered gone (JSON)
 	bucketChanIdx  = []byte("chanidx")  // channel_path \x00 published (8 bytes) id → nil
-	bucketRaw      = []byte("raw")      // seq → raw page of that version (header + gzip body)
+	bucketRaw      = []byte("raw")      // raw key → a fetched page (header + compressed body)
+	bucketRawOf    = []byte("rawof")    // id → raw key of its current version's page
+	bucketRepair   = []byte("repair")   // id → why its stored page must be fetched again
 	bucketChannels = []byte("channels") // channel path → ChannelState (JSON)
 	bucketFailures = []byte("failures") // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")     // "last" → RunSummary (JSON)
 
-	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketHistory, bucketURLs, bucketHashes,
-		bucketChecked, bucketChanIdx, bucketRaw, bucketChannels, bucketFailures, bucketRuns}
+	// bucketHistory held schema 1's revisions (hashes and titles only); the
+	// upgrade turns them into versions and drops it.
+	bucketHistory = []byte("history")
+
+	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
+		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
+		bucketChannels, bucketFailures, bucketRuns}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
+	keyUpgraded   = []byte("upgraded")   // what the last schema upgrade did (text)
 )
 
-// migrations[i] upgrades an archive from schema i+1 to i+2.
-var migrations []func(*bolt.Tx) error
+// migrations[i] upgrades an archive from schema i+1 to i+2, inside the
+// transaction that opens it: an upgrade is all or nothing.
+var migrations = []func(*bolt.Tx) (string, error){migrate1to2}
 
 // Options tune Open.
 type Options struct {
@@ -157,30 +171,55 @@ func (db *DB) checkSchema() error {
 		return fmt.Errorf("open archive %s: %w (it holds other buckets)", db.path, ErrNotArchive)
 	case version > SchemaVersion:
 		return fmt.Errorf("open archive %s: %w (schema %d, this sppcrawl knows %d): upgrade sppcrawl", db.path, ErrNewerSchema, version, SchemaVersion)
-	case version == SchemaVersion:
-		return nil
 	case db.readOnly && version == 0:
 		return fmt.Errorf("open archive %s: empty archive (run crawl first)", db.path)
-	case db.readOnly:
+	case db.readOnly && version < SchemaVersion:
 		return fmt.Errorf("open archive %s: schema %d needs an upgrade to %d: open it once read-write (crawl)", db.path, version, SchemaVersion)
+	case db.readOnly:
+		return nil
 	}
+	// Read-write: every bucket of this release exists (one added since the
+	// archive was written costs nothing), and older schemas are upgraded, all
+	// in one transaction.
 	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
+		if version == SchemaVersion {
+			return nil
+		}
+		var notes []string
 		for v := max(version, 1); v < SchemaVersion; v++ {
-			if err := migrations[v-1](tx); err != nil {
-				return fmt.Errorf("migrate schema %d→%d: %w", v, v+1, err)
+			note, err := migrations[v-1](tx)
+			if err != nil {
+				return fmt.Errorf("upgrade schema %d→%d: %w", v, v+1, err)
+			}
+			notes = append(notes, fmt.Sprintf("schema %d→%d: %s", v, v+1, note))
+		}
+		meta := tx.Bucket(bucketMeta)
+		if version > 0 {
+			if err := meta.Put(keyUpgraded, []byte(strings.Join(notes, "; "))); err != nil {
+				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 	})
 	if err != nil {
 		return fmt.Errorf("open archive %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// Upgraded says what the last schema upgrade of the archive did, if any.
+func (db *DB) Upgraded(ctx context.Context) (string, error) {
+	var s string
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		s = string(tx.Bucket(bucketMeta).Get(keyUpgraded))
+		return nil
+	})
+	return s, err
 }
 
 func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {

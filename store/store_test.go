@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,8 +78,10 @@ func TestDB_Upsert(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(s.History) != 1 || s.History[0].Version != 1 || s.History[0].ContentHash != newArticle("spp-1", u1, "一").ContentHash {
-				t.Errorf("history = %+v, want the first version", s.History)
+			vs, err := db.Versions(ctx, "spp-1")
+			if err != nil || len(vs) != 2 || vs[0].Version != 1 || vs[0].ContentHash != newArticle("spp-1", u1, "一").ContentHash ||
+				vs[1].Version != 2 || vs[1].ReplacedAt != nil || s.Version != 2 {
+				t.Errorf("versions = %+v, %v; want the first version, then the current", vs, err)
 			}
 			got, err := db.Since(ctx, 0, 10)
 			if err != nil {
@@ -313,7 +316,9 @@ func TestOpen_BadFiles(t *testing.T) {
 		t.Errorf("open newer schema: %v, want ErrNewerSchema", err)
 	}
 	bdb, _ = bolt.Open(newer, 0o644, nil)
-	bdb.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("1")) })
+	bdb.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte(strconv.Itoa(store.SchemaVersion)))
+	})
 	bdb.Close()
 	db = MustOpen(t, newer, store.Options{ReadOnly: true})
 	if n, _ := db.Count(context.Background()); n != 1 {
@@ -359,7 +364,7 @@ func TestDB_ContextCancelled(t *testing.T) {
 }
 
 // The raw page follows its article to the new seq of an update; an update
-// without one (reextract) keeps the stored page.
+// without one (reextract) keeps the stored page; every version keeps its own.
 func TestDB_RawFollowsUpdates(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
@@ -388,6 +393,12 @@ func TestDB_RawFollowsUpdates(t *testing.T) {
 	if s, _ := db.Get(ctx, "spp-1"); s.Seq != 3 || s.Version != 3 {
 		t.Errorf("seq %d version %d, want 3 and 3", s.Seq, s.Version)
 	}
+	// Every version keeps the page it came from: v2 was extracted again from v1's.
+	for v, want := range map[int]string{1: "<p>v1</p>", 2: "<p>v1</p>", 3: "<p>v3</p>"} {
+		if raw, err := db.VersionRaw(ctx, "spp-1", v); err != nil || string(raw.Body) != want {
+			t.Errorf("raw page of version %d: %v %v, want %s", v, raw, err, want)
+		}
+	}
 }
 
 func TestDB_LatestInChannel(t *testing.T) {
@@ -412,7 +423,7 @@ func TestDB_LatestInChannel(t *testing.T) {
 		{"/spp/jczdal/", 1, []string{"spp-100"}},
 		{"/spp/none/", 5, nil},
 	} {
-		got, err := db.LatestInChannel(ctx, c.path, c.n)
+		got, err := db.LatestInChannel(ctx, c.path, c.n, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -369,5 +370,64 @@ func TestCLI_FetchArguments(t *testing.T) {
 	}
 	if n := countArticles(t, path); n != 4 {
 		t.Errorf("%d articles after fetch -, want 4 (the off-site line fails alone)", n)
+	}
+}
+
+// verify finds a page stored cut short (as sppcrawl 0.1 could), marks it,
+// and the next crawl fetches it again and replaces it.
+func TestCLI_VerifyRepairsCutPage(t *testing.T) {
+	site := siteServer(t)
+	path := filepath.Join(t.TempDir(), "a.db")
+	const rel = "/spp/gzbg/202611/t20261119_900000.shtml"
+	page, err := os.ReadFile("../../testdata/site" + rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "https://www.spp.gov.cn" + rel
+	a, err := extract.ParseArticle(page, u, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := page[:len(page)*9/10] // after the body, before the footer
+	if _, err := db.Upsert(context.Background(), a, &extract.RawPage{URL: u, Status: 200, Body: cut, FetchedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	var code int
+	out := capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	if code != exitFailures || !strings.Contains(out, "cut\t"+u) || !strings.Contains(out, "cut short") {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	if code := run([]string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--channels", "gzbg", "--quiet"}); code != exitOK {
+		t.Fatalf("crawl after verify: exit %d", code)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	if code != exitOK || out != "" {
+		t.Errorf("verify after the crawl: exit %d\n%s", code, out)
+	}
+	db, _ = store.Open(path, store.Options{ReadOnly: true})
+	defer db.Close()
+	raw, err := db.Raw(context.Background(), a.ID)
+	if err != nil || !bytes.Equal(raw.Body, page) {
+		t.Errorf("the stored page was not replaced by the whole one: %v", err)
+	}
+	if st, _ := db.Get(context.Background(), a.ID); st.Version != 1 {
+		t.Errorf("the repair made version %d", st.Version)
+	}
+	// history by id and by URL; --diff with a range.
+	out = capture(t, &os.Stdout, func() { code = run([]string{"history", u, "--db", path}) })
+	if code != exitOK || !strings.Contains(out, "v1 ") || !strings.Contains(out, "current") {
+		t.Errorf("history: exit %d\n%s", code, out)
+	}
+	errOut := capture(t, &os.Stderr, func() { code = run([]string{"history", "--diff", "1..2", a.ID, "--db", path}) })
+	if code != exitFailures || !strings.Contains(errOut, "no v1..v2") {
+		t.Errorf("history --diff 1..2 of a single version: exit %d %s", code, errOut)
+	}
+	if code := run([]string{"history", "--diff", "3..3", a.ID, "--db", path}); code != exitUsage {
+		t.Errorf("history --diff 3..3: exit %d, want 2", code)
 	}
 }

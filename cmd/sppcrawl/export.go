@@ -21,6 +21,7 @@ func runExport(ctx context.Context, args []string) error {
 	sinceDate := fs.String("since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
 	channel := fs.String("channel", "", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
 	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
+	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
 	out := fs.String("out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
 	var lf logFlags
 	lf.register(fs)

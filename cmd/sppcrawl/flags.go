@@ -167,6 +167,7 @@ func (c *crawlFlags) register(fs *flag.FlagSet, walk bool) {
 	fs.BoolVar(&c.cfg.Refresh, "refresh", false, "re-fetch stored articles met on the walk (finds corrections)")
 	fs.StringVar(&c.since, "since", "", "stop paging at items published before this date (YYYY-MM-DD)")
 	fs.IntVar(&c.cfg.MaxPages, "max-pages", 0, "list pages per channel at most (0: no limit)")
+	fs.IntVar(&c.cfg.Recheck, "recheck", 10, "also re-verify this many stored articles, those checked longest ago (0: none)")
 }
 
 // config checks the flags and returns the crawler's configuration.
@@ -186,6 +187,8 @@ func (c *crawlFlags) config(log *slog.Logger) (crawler.Config, error) {
 		return cfg, usageErr("--delay %s: must not be negative", c.delay)
 	case cfg.MaxPages < 0:
 		return cfg, usageErr("--max-pages %d: must not be negative", cfg.MaxPages)
+	case cfg.Recheck < 0:
+		return cfg, usageErr("--recheck %d: must not be negative", cfg.Recheck)
 	}
 	var err error
 	if cfg.Channels, err = extract.SelectChannels(c.channels); err != nil {

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// Every stored article remembers when the site was last asked for it
+// (checked), indexed by that time (checkidx) so a run can re-verify the
+// articles checked longest ago without scanning the archive.
+
+func checkKey(t uint64, id string) []byte {
+	return append(u64(t), id...)
+}
+
+// setChecked records that the site answered for id at now.
+func setChecked(tx *bolt.Tx, id string, now time.Time) error {
+	checked, idx := tx.Bucket(bucketChecked), tx.Bucket(bucketCheckIdx)
+	if old := checked.Get([]byte(id)); len(old) == 8 {
+		if err := idx.Delete(checkKey(binary.BigEndian.Uint64(old), id)); err != nil {
+			return err
+		}
+	}
+	t := uint64(now.UnixNano())
+	if err := checked.Put([]byte(id), u64(t)); err != nil {
+		return err
+	}
+	return idx.Put(checkKey(t, id), nil)
+}
+
+// fetchedFine records a good answer for id: checked now, and an earlier
+// sighting of its URL answering gone forgotten (one transient answer never
+// counts).
+func fetchedFine(tx *bolt.Tx, id string, now time.Time) error {
+	if err := setChecked(tx, id, now); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketGone).Delete([]byte(id))
+}
+
+// goneMark is the first sighting of an article's URL answering gone.
+type goneMark struct {
+	At     time.Time `json:"at"`
+	Run    time.Time `json:"run"` // the start of the run that saw it
+	Reason string    `json:"reason"`
+}
+
+// DueRechecks returns up to n articles, those checked longest ago first,
+// withdrawn ones included (they may come back).
+func (db *DB) DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error) {
+	var out []extract.Recheck
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketCheckIdx).Cursor()
+		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
+			if len(k) <= 8 {
+				continue
+			}
+			id := string(k[8:])
+			r, err := getRecord(tx, id)
+			if err != nil || r == nil {
+				return fmt.Errorf("recheck %s: %v", id, err)
+			}
+			rc := extract.Recheck{ID: id, URL: r.Article.URL, Channel: r.Article.ChannelPath,
+				LastChecked: time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))}
+			if key := rawKeyOf(tx, id); key != 0 {
+				if hdr, err := rawHeader(tx.Bucket(bucketRaw).Get(u64(key))); err == nil {
+					rc.ETag, rc.LastModified = hdr.ETag, hdr.LastModified
+				}
+			}
+			out = append(out, rc)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OldestCheck is when the article checked longest ago was last checked
+// (zero for an empty archive): every article has been re-verified since.
+func (db *DB) OldestCheck(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketCheckIdx).Cursor().First(); len(k) > 8 {
+			t = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
+		}
+		return nil
+	})
+	return t, err
+}
+
+// Checked records that the site confirmed the stored version of url (a 304
+// to a conditional GET): checked now, any gone sighting forgotten, and a
+// withdrawn article restored.
+func (db *DB) Checked(ctx context.Context, url string) (Result, error) {
+	var res Result
+	now := db.now()
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		r, err := recordByURL(tx, url)
+		if err != nil {
+			return err
+		}
+		a := r.Article
+		res = Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}
+		if err := fetchedFine(tx, a.ID, now); err != nil {
+			return err
+		}
+		if a.WithdrawnAt.IsZero() {
+			return nil
+		}
+		a.WithdrawnAt = time.Time{}
+		res.Outcome = extract.Restored
+		if err := addCount(tx, countWithdrawn, -1); err != nil {
+			return err
+		}
+		if err := reseq(tx, a); err != nil {
+			return err
+		}
+		res.Seq = a.Seq
+		return nil
+	})
+	return res, err
+}
+
+// Gone records that url, a stored article's, answered gone (404/410 or the
+// homepage) in the run that started at run. The first sighting is only
+// remembered: one answer may be a fault. A sighting in a later run withdraws
+// the article: withdrawn_at set, a new seq so every puller learns it, its
+// content kept. withdrawn says whether this call withdrew it.
+func (db *DB) Gone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error) {
+	now := db.now()
+	err = db.write(ctx, func(tx *bolt.Tx) error {
+		withdrawn = false
+		r, err := recordByURL(tx, url)
+		if err != nil {
+			return err
+		}
+		a, gone := r.Article, tx.Bucket(bucketGone)
+		if err := setChecked(tx, a.ID, now); err != nil {
+			return err
+		}
+		if !a.WithdrawnAt.IsZero() {
+			return nil
+		}
+		var m goneMark
+		if v := gone.Get([]byte(a.ID)); v != nil {
+			if err := json.Unmarshal(v, &m); err != nil {
+				return fmt.Errorf("gone mark of %s: %w", a.ID, err)
+			}
+		}
+		if m.At.IsZero() || m.Run.Equal(run) {
+			if m.At.IsZero() {
+				m = goneMark{At: now, Run: run, Reason: reason}
+			}
+			return putJSON(gone, a.ID, m)
+		}
+		a.WithdrawnAt = now
+		withdrawn = true
+		if err := gone.Delete([]byte(a.ID)); err != nil {
+			return err
+		}
+		if err := addCount(tx, countWithdrawn, 1); err != nil {
+			return err
+		}
+		return reseq(tx, a)
+	})
+	return withdrawn, err
+}
+
+func recordByURL(tx *bolt.Tx, url string) (*record, error) {
+	id := tx.Bucket(bucketURLs).Get([]byte(url))
+	if id == nil {
+		return nil, fmt.Errorf("article at %s: %w", url, ErrNotFound)
+	}
+	r, err := getRecord(tx, string(id))
+	if err == nil && r == nil {
+		err = fmt.Errorf("article %s: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// Counters kept in the meta bucket, so that stats and /metrics need not
+// walk the archive.
+const countWithdrawn = "count:withdrawn"
+
+func addCount(tx *bolt.Tx, key string, delta int64) error {
+	meta := tx.Bucket(bucketMeta)
+	var n int64
+	if v := meta.Get([]byte(key)); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	return meta.Put([]byte(key), u64(uint64(max(n+delta, 0))))
+}
+
+func getCount(tx *bolt.Tx, key string) int {
+	if v := tx.Bucket(bucketMeta).Get([]byte(key)); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
+
+// Withdrawn is the number of articles the site withdrew (withdrawn_at set).
+func (db *DB) Withdrawn(ctx context.Context) (int, error) {
+	var n int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		n = getCount(tx, countWithdrawn)
+		return nil
+	})
+	return n, err
+}

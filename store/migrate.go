@@ -1,0 +1,115 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// migrate1to2 upgrades an archive of sppcrawl 0.1 (schema 1), in the
+// transaction that opens it:
+//
+//   - raw pages were keyed by their article's seq; they keep their keys, which
+//     the new rawof index points at, and new pages get keys after them;
+//   - the history bucket kept, per earlier revision, its hash, title and
+//     dates: each becomes a version whose article holds what is known of it
+//     (id, url, title, content_hash, version); the bucket goes;
+//   - the check times are indexed (least recently checked first);
+//   - a stored article whose URL the failure log records as gone counts as
+//     one sighting of it gone (a second, in a later run, withdraws it).
+func migrate1to2(tx *bolt.Tx) (string, error) {
+	raws, rawof, ids := tx.Bucket(bucketRaw), tx.Bucket(bucketRawOf), tx.Bucket(bucketIDs)
+	if k, _ := raws.Cursor().Last(); len(k) == 8 {
+		if err := raws.SetSequence(binary.BigEndian.Uint64(k)); err != nil {
+			return "", err
+		}
+	}
+	nraw := 0
+	err := ids.ForEach(func(id, seq []byte) error {
+		if raws.Get(seq) == nil {
+			return nil
+		}
+		nraw++
+		return rawof.Put(id, seq)
+	})
+	if err != nil {
+		return "", fmt.Errorf("index raw pages: %w", err)
+	}
+
+	nver := 0
+	if hist := tx.Bucket(bucketHistory); hist != nil {
+		err := hist.ForEach(func(id, v []byte) error {
+			var revs []struct {
+				Version     int       `json:"version"`
+				ContentHash string    `json:"content_hash"`
+				Title       string    `json:"title"`
+				From        time.Time `json:"from"`
+				Until       time.Time `json:"until"`
+			}
+			if err := json.Unmarshal(v, &revs); err != nil {
+				return fmt.Errorf("history of %s: %w", id, err)
+			}
+			url := ""
+			if r, err := getRecord(tx, string(id)); err == nil && r != nil {
+				url = r.Article.URL
+			}
+			for _, rev := range revs {
+				known, err := json.Marshal(map[string]any{"id": string(id), "url": url, "title": rev.Title,
+					"content_hash": rev.ContentHash, "version": rev.Version})
+				if err != nil {
+					return err
+				}
+				if err := putVersion(tx, string(id), versionRecord{Version: rev.Version, ContentHash: rev.ContentHash,
+					StoredAt: rev.From, ReplacedAt: rev.Until, Article: known}); err != nil {
+					return err
+				}
+				nver++
+			}
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		if err := tx.DeleteBucket(bucketHistory); err != nil {
+			return "", err
+		}
+	}
+
+	nchk := 0
+	idx := tx.Bucket(bucketCheckIdx)
+	err = tx.Bucket(bucketChecked).ForEach(func(id, v []byte) error {
+		if len(v) != 8 {
+			return nil
+		}
+		nchk++
+		return idx.Put(checkKey(binary.BigEndian.Uint64(v), string(id)), nil)
+	})
+	if err != nil {
+		return "", fmt.Errorf("index check times: %w", err)
+	}
+
+	ngone := 0
+	urls, gone := tx.Bucket(bucketURLs), tx.Bucket(bucketGone)
+	err = tx.Bucket(bucketFailures).ForEach(func(k, v []byte) error {
+		var f extract.Failure
+		if err := json.Unmarshal(v, &f); err != nil || !f.Gone {
+			return nil
+		}
+		id := urls.Get(k)
+		if id == nil {
+			return nil
+		}
+		ngone++
+		return putJSON(gone, string(id), goneMark{At: f.LastTry, Run: f.LastTry, Reason: f.LastError})
+	})
+	if err != nil {
+		return "", fmt.Errorf("gone sightings: %w", err)
+	}
+	return fmt.Sprintf("%d raw pages indexed, %d earlier revisions kept as versions (hash and title: their text was not kept by schema 1), %d check times indexed, %d stored articles seen gone once",
+		nraw, nver, nchk, ngone), nil
+}

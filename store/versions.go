@@ -1,0 +1,122 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// versionRecord is an earlier version of an article as stored: the article's
+// JSON as it was exported then, and where its raw page is.
+type versionRecord struct {
+	Version     int             `json:"version"`
+	ContentHash string          `json:"content_hash"`
+	StoredAt    time.Time       `json:"stored_at"`
+	ReplacedAt  time.Time       `json:"replaced_at"`
+	RawKey      uint64          `json:"raw_key,omitempty"` // 0: no raw page (archived by schema 1)
+	Article     json.RawMessage `json:"article"`
+}
+
+// Version is one version of an article, for `sppcrawl history` and the
+// versions endpoints.
+type Version struct {
+	Version     int        `json:"version"`
+	ContentHash string     `json:"content_hash"`
+	StoredAt    time.Time  `json:"stored_at"`
+	ReplacedAt  *time.Time `json:"replaced_at"` // null for the current version
+	// Article is the whole article JSON of that version, as exported then.
+	// Versions replaced before sppcrawl kept them whole (schema 1) hold only
+	// id, url, title, content_hash and version.
+	Article json.RawMessage `json:"article"`
+	// HasRaw says whether the page the version came from is kept.
+	HasRaw bool `json:"-"`
+	rawKey uint64
+}
+
+func versionKey(id string, v int) []byte {
+	k := make([]byte, 0, len(id)+5)
+	k = append(k, id...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint32(k, uint32(v))
+}
+
+func putVersion(tx *bolt.Tx, id string, v versionRecord) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketVersions).Put(versionKey(id, v.Version), b)
+}
+
+// Versions lists every version of an article, oldest first, the current one
+// last (ReplacedAt nil). ErrNotFound when there is no such article.
+func (db *DB) Versions(ctx context.Context, id string) ([]Version, error) {
+	var out []Version
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		out, err = versionsTx(tx, id)
+		return err
+	})
+	return out, err
+}
+
+func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
+	seq, ok := seqOf(tx, id)
+	if !ok {
+		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
+	}
+	var out []Version
+	prefix := append([]byte(id), 0)
+	c := tx.Bucket(bucketVersions).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+		var r versionRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("version %d of %s: %w", binary.BigEndian.Uint32(k[len(prefix):]), id, err)
+		}
+		replaced := r.ReplacedAt
+		out = append(out, Version{Version: r.Version, ContentHash: r.ContentHash, StoredAt: r.StoredAt,
+			ReplacedAt: &replaced, Article: bytes.Clone(r.Article), HasRaw: r.RawKey != 0, rawKey: r.RawKey})
+	}
+	cur := tx.Bucket(bucketArticles).Get(u64(seq))
+	a, err := decodeArticle(cur)
+	if err != nil || a == nil {
+		return nil, fmt.Errorf("article %s: %v", id, err)
+	}
+	key := rawKeyOf(tx, id)
+	out = append(out, Version{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt,
+		Article: bytes.Clone(cur), HasRaw: key != 0, rawKey: key})
+	return out, nil
+}
+
+// VersionRaw returns the raw page version v of an article came from.
+func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*extract.RawPage, error) {
+	var p *extract.RawPage
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		vs, err := versionsTx(tx, id)
+		if err != nil {
+			return err
+		}
+		for _, ver := range vs {
+			if ver.Version != v {
+				continue
+			}
+			if !ver.HasRaw {
+				return fmt.Errorf("raw page of %s version %d: %w (archived before pages were kept per version)", id, v, ErrNotFound)
+			}
+			p, err = getRaw(tx, ver.rawKey)
+			if err != nil {
+				return fmt.Errorf("raw page of %s version %d: %w", id, v, err)
+			}
+			return nil
+		}
+		return fmt.Errorf("version %d of %s: %w", v, id, ErrNotFound)
+	})
+	return p, err
+}

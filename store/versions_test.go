@@ -1,0 +1,260 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+// copyFile copies src to a new file in a temporary directory.
+func copyFile(t *testing.T, src string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// An archive written by sppcrawl 0.1 (schema 1) opens with this code, is
+// upgraded in place, and keeps every article, raw page and revision hash.
+func TestUpgrade_V1Archive(t *testing.T) {
+	ctx := context.Background()
+	path := copyFile(t, "../testdata/archive/v1.db")
+	if _, err := store.Open(path, store.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "upgrade") {
+		t.Errorf("read-only open of a schema 1 archive: %v, want advice to upgrade", err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, _ := db.Upgraded(ctx)
+	if !strings.Contains(note, "schema 1→2") || !strings.Contains(note, "2 earlier revisions") {
+		t.Errorf("upgrade note %q", note)
+	}
+	// Every article as 0.1 exported it: each field it had, the same.
+	f, err := os.Open("../testdata/archive/v1.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		var old map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &old); err != nil {
+			t.Fatal(err)
+		}
+		id := old["id"].(string)
+		b, err := db.GetJSON(ctx, id)
+		if err != nil {
+			t.Fatalf("%s after the upgrade: %v", id, err)
+		}
+		var now map[string]any
+		json.Unmarshal(b, &now)
+		for k, v := range old {
+			if !reflect.DeepEqual(now[k], v) {
+				t.Errorf("%s.%s = %v, was %v", id, k, now[k], v)
+			}
+		}
+		if raw, err := db.Raw(ctx, id); err != nil || !strings.Contains(string(raw.Body), "</html>") {
+			t.Errorf("raw page of %s: %v", id, err)
+		}
+		n++
+	}
+	if c, _ := db.Count(ctx); n != 14 || c != 14 {
+		t.Errorf("%d articles exported by 0.1, %d now; want 14", n, c)
+	}
+	// The corrected article: its two earlier revisions are versions with the
+	// hashes 0.1 kept, which are those of the site's page before and after the
+	// first correction.
+	vs, err := db.Versions(ctx, "spp-900000")
+	if err != nil || len(vs) != 3 {
+		t.Fatalf("versions of spp-900000: %d, %v", len(vs), err)
+	}
+	page, err := os.ReadFile("../testdata/site/spp/gzbg/202611/t20261119_900000.shtml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const u = "https://www.spp.gov.cn/spp/gzbg/202611/t20261119_900000.shtml"
+	first := strings.Replace(string(page), `<p style="margin-bottom: 1.5em; text-indent: 2em;">`, `<p style="margin-bottom: 1.5em; text-indent: 2em;">（第一次更正）`, 1)
+	for i, body := range []string{string(page), first} {
+		a, err := extract.ParseArticle([]byte(body), u, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vs[i].Version != i+1 || vs[i].ContentHash != a.ContentHash || vs[i].ReplacedAt == nil || vs[i].HasRaw {
+			t.Errorf("version %d: %+v, want hash %s and no raw page", i+1, vs[i], a.ContentHash)
+		}
+		var known map[string]any
+		json.Unmarshal(vs[i].Article, &known)
+		if known["title"] != a.Title || known["url"] != u {
+			t.Errorf("version %d article %s", i+1, vs[i].Article)
+		}
+	}
+	if vs[2].Version != 3 || vs[2].ReplacedAt != nil || !vs[2].HasRaw {
+		t.Errorf("current version %+v", vs[2])
+	}
+	// The stored article 0.1 saw gone once is withdrawn by a sighting in a
+	// later run.
+	withdrawn, err := db.Gone(ctx, "https://www.spp.gov.cn/spp/gjgb/202611/t20261110_910003.shtml", time.Now(), "homepage")
+	if err != nil || !withdrawn {
+		t.Errorf("second gone sighting of spp-910003: %v %v, want withdrawn", withdrawn, err)
+	}
+	// New pages get raw keys after the old ones: nothing is overwritten.
+	a, _ := db.Get(ctx, "spp-890000")
+	b := *a.Article
+	b.Paragraphs = append(b.Paragraphs, "更正")
+	b.ContentHash = b.ComputeHash()
+	if _, err := db.Upsert(ctx, &b, &extract.RawPage{URL: b.URL, Status: 200, Body: []byte("<html>new</html>")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"spp-890004", "spp-900000", "spp-810001"} {
+		if raw, err := db.Raw(ctx, id); err != nil || !strings.Contains(string(raw.Body), "</html>") || strings.Contains(string(raw.Body), "new") {
+			t.Errorf("raw page of %s after a new page was stored: %v", id, err)
+		}
+	}
+	db.Close()
+	// Upgraded once: read-only opens now work.
+	db = MustOpen(t, path, store.Options{ReadOnly: true})
+	if c, _ := db.Count(ctx); c != 14 {
+		t.Errorf("read-only after the upgrade: %d articles", c)
+	}
+}
+
+// Corrections keep every version whole, with the page it came from.
+func TestDB_VersionsWhole(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	texts := [][]string{{"一", "二"}, {"一（改）", "二"}, {"一（改）", "二", "三"}}
+	for i, p := range texts {
+		a := newArticle("spp-1", u1, p...)
+		if _, err := db.Upsert(ctx, a, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<html>v" + string(rune('1'+i)) + "</html>")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vs, err := db.Versions(ctx, "spp-1")
+	if err != nil || len(vs) != 3 {
+		t.Fatalf("%d versions, %v", len(vs), err)
+	}
+	for i, v := range vs {
+		var a extract.Article
+		if err := json.Unmarshal(v.Article, &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Version != i+1 || strings.Join(a.Paragraphs, "|") != strings.Join(texts[i], "|") || a.ContentHash != v.ContentHash {
+			t.Errorf("version %d: %+v", i+1, a)
+		}
+		raw, err := db.VersionRaw(ctx, "spp-1", i+1)
+		if err != nil || string(raw.Body) != "<html>v"+string(rune('1'+i))+"</html>" {
+			t.Errorf("raw page of version %d: %v", i+1, err)
+		}
+		if i < 2 && (v.ReplacedAt == nil || !v.ReplacedAt.Equal(vs[i+1].StoredAt)) {
+			t.Errorf("version %d replaced at %v, next stored at %v", i+1, v.ReplacedAt, vs[i+1].StoredAt)
+		}
+	}
+	if _, err := db.Versions(ctx, "spp-404"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("versions of an unknown id: %v", err)
+	}
+}
+
+// A URL answering gone once is a sighting; a second in another run withdraws
+// the article (new seq, content kept); a good answer in between forgets the
+// sighting; coming back restores it (new seq again).
+func TestDB_Withdrawal(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	a := newArticle("spp-1", u1, "一")
+	db.Upsert(ctx, a, rawFor(a))
+	db.Upsert(ctx, newArticle("spp-3", u3, "三"), nil)
+	run1, run2, run3 := time.Now(), time.Now().Add(time.Minute), time.Now().Add(2*time.Minute)
+	gone := func(run time.Time) bool {
+		t.Helper()
+		w, err := db.Gone(ctx, u1, run, "HTTP 404")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	if gone(run1) || gone(run1) {
+		t.Error("withdrawn by sightings in one run")
+	}
+	if res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil); res.Outcome != extract.Unchanged {
+		t.Errorf("good answer: %v", res.Outcome)
+	}
+	if gone(run2) {
+		t.Error("withdrawn although a good answer came between the sightings")
+	}
+	if !gone(run3) {
+		t.Fatal("not withdrawn by a second sighting in a later run")
+	}
+	s, _ := db.Get(ctx, "spp-1")
+	if s.WithdrawnAt.IsZero() || s.Seq != 3 || s.Version != 1 || len(s.Paragraphs) != 1 {
+		t.Errorf("withdrawn article %+v: want withdrawn_at, seq 3, content kept", s.Article)
+	}
+	if got, _ := db.Since(ctx, 2, 10); len(got) != 1 || got[0].ID != "spp-1" || got[0].WithdrawnAt.IsZero() {
+		t.Errorf("the cursor does not deliver the withdrawal: %v", got)
+	}
+	b, _ := db.GetJSON(ctx, "spp-1")
+	if !strings.Contains(string(b), `"withdrawn_at":"`) {
+		t.Errorf("JSON without withdrawn_at: %s", b)
+	}
+	res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil)
+	if res.Outcome != extract.Restored || res.Seq != 4 {
+		t.Errorf("coming back: %+v, want restored at seq 4", res)
+	}
+	s, _ = db.Get(ctx, "spp-1")
+	b, _ = db.GetJSON(ctx, "spp-1")
+	if !s.WithdrawnAt.IsZero() || strings.Contains(string(b), "withdrawn_at") {
+		t.Errorf("restored article still withdrawn: %s", b)
+	}
+	// A 304 restores too.
+	gone(run1)
+	gone(run2)
+	if res, err := db.Checked(ctx, u1); err != nil || res.Outcome != extract.Restored {
+		t.Errorf("304 on a withdrawn article: %+v %v", res, err)
+	}
+}
+
+// Rechecks come least recently checked first, with their page's validators.
+func TestDB_DueRechecks(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{Now: func() time.Time { return now }})
+	for i, id := range []string{"spp-1", "spp-2", "spp-3", "spp-4"} {
+		now = now.Add(time.Hour)
+		u := strings.Replace(u1, "_1.", "_"+id[4:]+".", 1)
+		a := newArticle(id, u, "段"+id)
+		raw := rawFor(a)
+		raw.ETag = `"e` + id + `"`
+		if _, err := db.Upsert(ctx, a, raw); err != nil {
+			t.Fatal(err)
+		}
+		_ = i
+	}
+	now = now.Add(time.Hour)
+	db.Checked(ctx, strings.Replace(u1, "_1.", "_1.", 1)) // spp-1 checked last now
+	due, err := db.DueRechecks(ctx, 2)
+	if err != nil || len(due) != 2 || due[0].ID != "spp-2" || due[1].ID != "spp-3" || due[0].ETag != `"espp-2"` {
+		t.Errorf("due = %+v, %v; want spp-2, spp-3 with their ETags", due, err)
+	}
+	oldest, _ := db.OldestCheck(ctx)
+	if !oldest.Equal(time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)) {
+		t.Errorf("oldest check %v", oldest)
+	}
+}
