@@ -45,7 +45,21 @@ func TestCrashChild(t *testing.T) {
 					os.Exit(2)
 				}
 				mu.Lock()
-				fmt.Println("committed", id)
+				fmt.Println("committed", id+"@1")
+				mu.Unlock()
+				if i%3 != 2 {
+					continue
+				}
+				// A correction of this article: version 2, its page kept beside
+				// the first one's.
+				b := newArticle(id, a.URL, "正文 "+id, "更正")
+				res, err := db.Upsert(context.Background(), b, raw)
+				if err != nil || res.Version != 2 {
+					fmt.Println("update error:", err, res)
+					os.Exit(2)
+				}
+				mu.Lock()
+				fmt.Println("committed", id+"@2")
 				mu.Unlock()
 			}
 		})
@@ -61,7 +75,7 @@ func TestCrash(t *testing.T) {
 		t.Skip("re-executes the test binary")
 	}
 	path := filepath.Join(t.TempDir(), "crash.db")
-	committed := map[string]bool{}
+	committed := map[string]int{} // id → highest version reported committed
 	for run := range 20 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), "SPPCRAWL_CRASH_DB="+path, fmt.Sprint("SPPCRAWL_CRASH_RUN=", run%10, run/10))
@@ -91,11 +105,12 @@ func TestCrash(t *testing.T) {
 				if !ok {
 					break read
 				}
-				id, found := strings.CutPrefix(l, "committed ")
+				idv, found := strings.CutPrefix(l, "committed ")
 				if !found {
 					t.Fatalf("child: %s", l)
 				}
-				committed[id] = true
+				id, v, _ := strings.Cut(idv, "@")
+				committed[id] = max(committed[id], int(v[0]-'0'))
 				if !started {
 					started = true
 					kill = time.After(time.Duration(rand.IntN(150)) * time.Millisecond)
@@ -131,10 +146,26 @@ func TestCrash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
-		for id := range committed {
+		for id, v := range committed {
 			if !seen[id] {
 				t.Fatalf("run %d: committed %s is missing", run, id)
 			}
+			if v < 2 {
+				continue
+			}
+			vs, err := db.Versions(ctx, id)
+			if err != nil || len(vs) != 2 {
+				t.Fatalf("run %d: %s committed at v2 has %d versions: %v", run, id, len(vs), err)
+			}
+			for _, ver := range vs {
+				if _, err := db.VersionRaw(ctx, id, ver.Version); err != nil {
+					t.Fatalf("run %d: %s v%d: %v", run, id, ver.Version, err)
+				}
+			}
+		}
+		rep, err := db.Verify(ctx, func(*extract.RawPage) error { return nil })
+		if err != nil || len(rep.Problems) > 0 {
+			t.Fatalf("run %d: verify: %v %+v", run, err, rep.Problems)
 		}
 		if n, _ := db.Count(ctx); n != len(seen) {
 			t.Fatalf("run %d: count %d, seq index %d", run, n, len(seen))
