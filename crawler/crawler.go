@@ -48,6 +48,9 @@ type Sink interface {
 	DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error)
 	Checked(ctx context.Context, url string) (extract.UpsertResult, error)
 	Gone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error)
+	// Completeness: list items not stored yet, and field counts for drift.
+	MarkSeen(ctx context.Context, channel string, urls []string) error
+	FillStats(ctx context.Context, path string) (extract.Fill, error)
 }
 
 // Config tunes a Crawler; zero values take the defaults below.
@@ -163,7 +166,7 @@ func (c *Crawler) Requests() int64 { return c.tr.requests.Load() }
 
 // newCollector builds a collector with every setting explicit, so COLLY_*
 // environment variables cannot change behaviour behind the operator's back.
-func (c *Crawler) newCollector(ctx context.Context, async bool, delay time.Duration, parallel int) *colly.Collector {
+func (c *Crawler) newCollector(ctx context.Context, async bool, parallel int) *colly.Collector {
 	col := colly.NewCollector(colly.StdlibContext(ctx))
 	col.UserAgent = c.cfg.UserAgent
 	col.MaxDepth = 0
@@ -186,7 +189,9 @@ func (c *Crawler) newCollector(ctx context.Context, async bool, delay time.Durat
 	col.SetCookieJar(jar)
 	col.SetRequestTimeout(c.cfg.Timeout)
 	col.SetRedirectHandler(c.redirectPolicy)
-	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: delay, RandomDelay: delay / 2})
+	// The delay between requests is the run's pacer's (see pace.go):
+	// colly only bounds the requests in flight.
+	col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel})
 	col.OnRequest(func(r *colly.Request) {
 		r.Headers.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
 		r.Headers.Set("Accept-Language", "zh-CN,zh;q=0.9")

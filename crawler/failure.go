@@ -3,7 +3,6 @@ package crawler
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -64,6 +63,9 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 			return
 		case stored:
 			r.withdraw(u, status, err)
+			if ctx != nil {
+				r.settled(ctx)
+			}
 			return
 		}
 	}
@@ -72,7 +74,7 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 	if ctx != nil {
 		n = attempts(ctx) + priorAttempts(ctx)
 		if ctx.Get(ctxKind) == kindList {
-			r.listFailed(channel)
+			r.listFailed(channel, ctx.Get(ctxChain))
 		}
 	}
 	f := extract.Failure{URL: u, Channel: channel, Attempts: n, Status: status,
@@ -96,19 +98,21 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 		r.sum.Failures++
 	}
 	r.mu.Unlock()
-	level := slog.LevelWarn
-	if gone {
-		level = slog.LevelInfo
+	if ctx != nil {
+		r.settled(ctx)
 	}
-	r.c.log.Log(r.ctx, level, "page failed", "url", u, "status", status, "gone", gone, "err", err.Error())
+	r.c.log.Warn("page failed", "url", u, "status", status, "gone", gone, "err", err.Error())
 }
 
-// listFailed marks a channel's walk as incomplete: a list page of it failed
-// (its old validators are kept, so the next run does not trust a 304).
-func (r *run) listFailed(channel string) {
+// listFailed ends a chain of a channel's list pages short: a page of it
+// failed. The old validators are kept (the next run must not trust a 304),
+// and an unfinished walk stays in the archive, to be resumed.
+func (r *run) listFailed(channel, chain string) {
+	cr := r.chanOf(channel)
 	r.mu.Lock()
-	r.chans[channel].failed = true
+	cr.failed = true
 	r.mu.Unlock()
+	r.chainEnded(cr, chain, false, false)
 }
 
 // withdraw records that u, a stored article, answered gone in this run (two

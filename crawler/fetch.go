@@ -27,7 +27,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 	if !rules.allowed(u) {
 		return nil, nil, fmt.Errorf("fetch %s: robots.txt disallows it (--ignore-robots to override)", u)
 	}
-	col := c.newCollector(ctx, false, 0, 1)
+	col := c.newCollector(ctx, false, 1)
 	var (
 		art     *extract.Article
 		raw     *extract.RawPage

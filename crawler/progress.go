@@ -26,6 +26,12 @@ func (c *Crawler) startProgress(r *run) *progress {
 		defer t.Stop()
 		for {
 			select {
+			case <-r.signalled: // a stop: the count stops at once
+				if c.cfg.Progress != nil {
+					fmt.Fprint(c.cfg.Progress, "\r\033[K")
+				}
+				<-p.done
+				return
 			case <-p.done:
 				if c.cfg.Progress != nil {
 					fmt.Fprint(c.cfg.Progress, "\r\033[K")

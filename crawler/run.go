@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"errors"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,8 @@ type run struct {
 	// pagers) against what the archive held at the start.
 	listedTotal, storedAtStart atomic.Int64
 	robots                     *robots // nil when ignored
-	requests0                  int64   // the crawler's request count when the run began
+	pace                       *pacer
+	requests0                  int64 // the crawler's request count when the run began
 	// slots bounds the detail requests handed to colly at once: colly starts a
 	// goroutine per request, so queueing a whole backfill up front would cost
 	// memory in proportion to the site.
@@ -48,15 +50,6 @@ type run struct {
 func (r *run) detailFinished() {
 	r.detailsDone.Add(1)
 	<-r.slots
-}
-
-// chanRun is one channel's walk in this run.
-type chanRun struct {
-	ch       extract.Channel
-	state    extract.ChannelState
-	etag, lm string
-	walked   bool // the walk reached its natural end
-	failed   bool // a list page failed
 }
 
 const (
@@ -124,7 +117,8 @@ func (c *Crawler) setup(ctx context.Context) (*run, error) {
 		delay, parallel = d, 1
 		c.log.Info("robots.txt asks for a crawl delay", "delay", d.String())
 	}
-	r.col = c.newCollector(reqCtx, true, delay, parallel)
+	r.col = c.newCollector(reqCtx, true, parallel)
+	r.pace = newPacer(delay, parallel)
 	r.col.OnRequest(r.onRequest)
 	// Requests queued before a stop wait for a free connection slot; this
 	// drops them once they get one, instead of sending them.
@@ -141,16 +135,43 @@ func (c *Crawler) setup(ctx context.Context) (*run, error) {
 		return r, err
 	}
 	r.storedAtStart.Store(int64(stored))
-	if !c.cfg.Full && r.since.IsZero() && stored == 0 {
-		r.since = start.AddDate(0, 0, -30)
-		c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", r.since.Format("2006-01-02"))
+	// The walk this run asks for: --full, --since, or on an empty archive
+	// the last 30 days.
+	var own *extract.Walk
+	switch {
+	case c.cfg.Full:
+		own = &extract.Walk{Kind: "full"}
+	case !c.cfg.Since.IsZero():
+		own = &extract.Walk{Kind: "since", Since: c.cfg.Since}
+	case stored == 0:
+		own = &extract.Walk{Kind: "window", Since: start.AddDate(0, 0, -30)}
+		c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", own.Since.Format("2006-01-02"))
 	}
 	for _, ch := range c.cfg.Channels {
 		st, err := c.sink.ChannelState(storeCtx, ch.Path)
 		if err != nil {
 			return r, err
 		}
-		r.chans[ch.Path] = &chanRun{ch: ch, state: st}
+		if ch.Name == "" {
+			ch.Name = st.Name
+		}
+		cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}}
+		if own != nil {
+			w := *own
+			w.Next, w.Started = 1, start
+			cr.planWalk(&w)
+		} else {
+			cr.planWalk(nil)
+		}
+		if cr.walk != nil && !cr.resumed {
+			// In the archive before the first request: a SIGKILL from now
+			// on leaves it to be resumed.
+			cr.state.Walk = cr.walk.Copy()
+			if err := c.sink.PutChannelState(storeCtx, cr.state); err != nil {
+				return r, err
+			}
+		}
+		r.chans[ch.Path] = cr
 	}
 	if r.due, err = c.sink.Failures(storeCtx, true, start); err != nil {
 		return r, err
@@ -174,11 +195,17 @@ func (r *run) walk(ctx context.Context) {
 	// Failures due for a retry go first: they are the oldest debt.
 	for _, f := range r.due {
 		if extract.IsDetailURL(f.URL) {
-			r.queueDetail(f.URL, f.Channel)
+			r.queueDetail(f.URL, f.Channel, 0)
 		}
 	}
 	for _, ch := range r.c.cfg.Channels {
-		r.visitList(ch.Path, 1)
+		cr := r.chans[ch.Path]
+		if cr.walk != nil && cr.walkFrom1 {
+			cr.started = true
+			r.visitList(ch.Path, 1, chainWalk)
+		} else {
+			r.visitList(ch.Path, 1, chainNews)
+		}
 	}
 	r.col.Wait()
 	// The news of the run is in; then the re-verification of old articles,
@@ -218,19 +245,32 @@ func (r *run) finish() (extract.RunSummary, error) {
 	if runErr != nil {
 		r.sum.Error = runErr.Error()
 	}
-	if runErr == nil {
-		// Only a walk that ran to its end may remember page 1's validators: a
-		// 304 next time means "nothing new", which must be true.
-		for _, cr := range r.chans {
-			st := cr.state
-			st.LastRun = r.sum.Finished
-			if cr.walked && !cr.failed {
-				st.ETag, st.LastModified = cr.etag, cr.lm
-			}
-			if err := c.sink.PutChannelState(r.ctx, st); err != nil {
-				return r.sum, err
-			}
+	for _, cr := range r.chans {
+		if runErr == nil {
+			r.drift(cr)
 		}
+		st := cr.state
+		st.LastRun = r.sum.Finished
+		if runErr == nil && cr.complete() {
+			// Page 1's validators and top mean "all handled" only after a
+			// walk that ran to its end: a 304 next time says nothing new.
+			st.ETag, st.LastModified = cr.etag, cr.lm
+			st.CompleteURL, st.CompleteDate = st.NewestURL, st.NewestDate
+		}
+		switch {
+		case cr.walk != nil && cr.walkEnd && cr.allSettled():
+			st.Walk = nil
+		case cr.walk != nil:
+			st.Walk = cr.walk.Copy()
+			r.sum.Resuming = append(r.sum.Resuming, cr.ch.Key+": "+st.Walk.String())
+		}
+		if err := c.sink.PutChannelState(r.ctx, st); err != nil {
+			return r.sum, err
+		}
+	}
+	sort.Strings(r.sum.Resuming)
+	if runErr == nil && r.sum.Failures == 0 && len(r.sum.Warnings) > 0 {
+		r.sum.Outcome = "failures"
 	}
 	if err := c.sink.PutRun(r.ctx, r.sum); err != nil && runErr == nil {
 		runErr = err

@@ -39,6 +39,7 @@ type siteArticle struct {
 	image   bool
 	attach  bool
 	path    string // /spp/tt/202611/t20261120_800001.shtml
+	source  string // 来源; "高检网" unless set (newSite), "-" for none
 }
 
 type site struct {
@@ -213,13 +214,13 @@ func detailHTML(a *siteArticle) []byte {
 		fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s</div>\n", a.title)
 	}
 	fmt.Fprintf(&b, `		<div class="detail_extend">
-			<div class="detail_extend1 fl">时间：%s　　作者：　　来源：高检网</div>
+			<div class="detail_extend1 fl">时间：%s　　作者：　　来源：%s</div>
 			<div class="extend_font fl">【字体：<a href="javascript:fontZoom(26)" class="b14">大</a>　<a href="javascript:fontZoom(20)" class="b14">中</a>　<a href="javascript:fontZoom(14)" class="b14">小</a>】</div>
 <div class="share_icon fr"></div> 
 		</div>
 		<div class="clear"></div>
 		<div id="fontzoom">
-`, a.date.Format("2006-01-02"))
+`, a.date.Format("2006-01-02"), a.sourceText())
 	if a.image {
 		fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img src=\"/spp/%s/%s/%d/images/%032x.jpg\" alt=\"配图\"></p>\n", strings.Trim(a.channel.Path[5:], "/"), a.date.Format("2006-01/02"), a.id, a.id)
 	}
@@ -244,6 +245,16 @@ func detailHTML(a *siteArticle) []byte {
 </html>
 `, a.id%7)
 	return b.Bytes()
+}
+
+func (a *siteArticle) sourceText() string {
+	switch a.source {
+	case "":
+		return "高检网"
+	case "-":
+		return ""
+	}
+	return a.source
 }
 
 const homepageHTML = `<!DOCTYPE html>
@@ -334,6 +345,10 @@ type server struct {
 	hits     map[string]int
 	fault    func(w http.ResponseWriter, r *http.Request) bool
 	robots   string
+	// latency slows every answer (set before the first request).
+	latency time.Duration
+	// detailRequests counts requests for article pages.
+	detailRequests atomic.Int64
 }
 
 func serve(tb testing.TB, s *site) *server {
@@ -345,6 +360,12 @@ func serve(tb testing.TB, s *site) *server {
 
 func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
 	srv.requests.Add(1)
+	if srv.latency > 0 {
+		time.Sleep(srv.latency) // a slower site, so that a crawl can be stopped mid-way
+	}
+	if strings.Contains(r.URL.Path, "/t20") {
+		defer srv.detailRequests.Add(1)
+	}
 	srv.mu.Lock()
 	srv.hits[r.URL.Path]++
 	fault, robots := srv.fault, srv.robots

@@ -13,7 +13,7 @@ import (
 )
 
 func (r *run) onRequest(req *colly.Request) {
-	if r.stopped() {
+	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
 		if req.Ctx.Get(ctxKind) == kindDetail {
 			r.detailFinished() // an aborted request gets no callback
@@ -21,23 +21,28 @@ func (r *run) onRequest(req *colly.Request) {
 	}
 }
 
-func (r *run) visitList(channel string, page int) {
+// visitList requests page of channel's list, as part of chain (news or
+// walk).
+func (r *run) visitList(channel string, page int, chain string) {
+	cr := r.chanOf(channel)
 	if r.stopped() {
 		return
 	}
-	cr := r.chans[channel]
 	u := extract.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
 		r.disallowed(u)
-		r.listFailed(channel)
+		r.listFailed(channel, chain)
 		return
 	}
 	ctx := colly.NewContext()
 	ctx.Put(ctxKind, kindList)
 	ctx.Put(ctxChannel, channel)
 	ctx.Put(ctxPage, page)
+	ctx.Put(ctxChain, chain)
 	hdr := http.Header{}
-	if page == 1 && !r.c.cfg.Full && !r.c.cfg.Refresh && cr != nil {
+	// Page 1 of the news chain asks whether anything changed since a walk
+	// that ran to its end: a 304 means no news.
+	if page == 1 && chain == chainNews && !r.c.cfg.Refresh {
 		if cr.state.ETag != "" {
 			hdr.Set("If-None-Match", cr.state.ETag)
 		}
@@ -46,8 +51,10 @@ func (r *run) visitList(channel string, page int) {
 		}
 	}
 	if err := r.col.Request(http.MethodGet, u, nil, ctx, hdr); err != nil {
-		r.requestRefused(u, channel, err)
-		r.listFailed(channel)
+		var visited *colly.AlreadyVisitedError
+		if !errors.As(err, &visited) {
+			r.failure(ctx, u, channel, 0, err, false)
+		}
 	}
 }
 
@@ -66,23 +73,30 @@ func (r *run) claim(u string) bool {
 	return true
 }
 
-func (r *run) queueDetail(u, channel string) {
+// queueDetail requests an article page listed on page of the walk chain
+// (0: not from the walk) and reports whether it was queued.
+func (r *run) queueDetail(u, channel string, page int) bool {
 	if !r.claim(u) || r.stopped() {
-		return
+		return false
 	}
 	if !r.robots.allowed(u) {
 		r.disallowed(u)
-		return
+		return false
 	}
 	ctx := colly.NewContext()
 	ctx.Put(ctxKind, kindDetail)
 	ctx.Put(ctxChannel, channel)
+	if page > 0 {
+		ctx.Put(ctxListPos, page)
+	}
 	r.detailsQueued.Add(1)
 	r.slots <- struct{}{} // waits while the queue is full (called from list callbacks)
 	if err := r.col.Request(http.MethodGet, u, nil, ctx, nil); err != nil {
 		r.detailFinished()
 		r.requestRefused(u, channel, err)
+		return false
 	}
+	return true
 }
 
 func (r *run) onResponse(resp *colly.Response) {
@@ -118,6 +132,15 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 			return r.list(resp, u)
 		}
 		return r.detail(resp, u)
+	case (status == http.StatusNotFound || status == http.StatusGone) && kind == kindList:
+		r.listPages.Add(1)
+		cr := r.chanOf(channel)
+		if page, _ := resp.Ctx.GetAny(ctxPage).(int); page == 1 {
+			r.indexGone(cr, u, status, resp.Body, "")
+			r.listFailed(channel, resp.Ctx.Get(ctxChain))
+		} else {
+			r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), false)
+		}
 	case status == http.StatusNotFound || status == http.StatusGone:
 		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), true)
 	case status == http.StatusTooManyRequests || status >= 500:
@@ -178,17 +201,22 @@ func (r *run) blocked(u string) {
 
 func (r *run) listNotModified(resp *colly.Response) {
 	r.listPages.Add(1)
+	cr := r.chanOf(resp.Ctx.Get(ctxChannel))
 	r.mu.Lock()
-	cr := r.chans[resp.Ctx.Get(ctxChannel)]
 	cr.etag, cr.lm = cr.state.ETag, cr.state.LastModified
-	cr.walked = true
+	total := cr.state.OKTotal
 	r.mu.Unlock()
+	// The index is as a complete walk saw it, and such a walk saw a list.
+	r.setHealth(cr, healthOK, "", total)
+	r.newsEnded(cr, true, false)
 }
 
 // list handles a list page answered 2xx and reports whether it was
 // scheduled again.
 func (r *run) list(resp *colly.Response, u string) (retried bool) {
-	channel := resp.Ctx.Get(ctxChannel)
+	channel, chain := resp.Ctx.Get(ctxChannel), resp.Ctx.Get(ctxChain)
+	page, _ := resp.Ctx.GetAny(ctxPage).(int)
+	cr := r.chanOf(channel)
 	var l *extract.List
 	err := r.c.tooBig(resp)
 	if err == nil {
@@ -202,32 +230,51 @@ func (r *run) list(resp *colly.Response, u string) (retried bool) {
 		return r.incomplete(resp, u, err)
 	}
 	r.listPages.Add(1)
-	r.mu.Lock()
-	cr := r.chans[channel]
-	r.mu.Unlock()
+	if err != nil && page == 1 && errors.Is(err, extract.ErrNotList) {
+		r.indexGone(cr, u, resp.StatusCode, resp.Body, resp.Headers.Get("Content-Type"))
+		r.listFailed(channel, chain)
+		return false
+	}
 	if err != nil {
 		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
 		return false
 	}
-	page, _ := resp.Ctx.GetAny(ctxPage).(int)
 	if page == 1 {
+		r.listHealth(cr, l)
 		r.mu.Lock()
 		cr.etag, cr.lm = resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
 		cr.state.PageCount, cr.state.Total = l.PageCount, l.Total
-		r.listedTotal.Add(int64(l.Total))
+		if l.Channel != "" {
+			cr.state.Name = l.Channel
+			if cr.ch.Name == "" {
+				cr.ch.Name = l.Channel
+			}
+		}
 		if len(l.Items) > 0 {
 			cr.state.NewestURL, cr.state.NewestDate = l.Items[0].URL, l.Items[0].Date
 		}
 		r.mu.Unlock()
+		r.listedTotal.Add(int64(l.Total))
 	}
 	r.clearFailure(u)
 	r.recovered(resp.Ctx)
-	unseen, old := 0, false
+	if len(l.Items) == 0 {
+		r.chainEnded(cr, chain, true, false)
+		return false
+	}
+
+	var since time.Time
+	walkPage := 0
+	if chain == chainWalk {
+		since, walkPage = cr.walk.Since, page
+	}
+	unseen, queued, old := 0, 0, false
+	var seen []string
 	for _, it := range l.Items {
 		if !extract.IsDetailURL(it.URL) {
 			continue
 		}
-		if !r.since.IsZero() && !it.Date.IsZero() && it.Date.Before(r.since) {
+		if !since.IsZero() && !it.Date.IsZero() && it.Date.Before(since) {
 			old = true
 			continue
 		}
@@ -238,24 +285,49 @@ func (r *run) list(resp *colly.Response, u string) (retried bool) {
 		}
 		if !known {
 			unseen++
+			seen = append(seen, it.URL)
 		}
-		if !known || r.c.cfg.Refresh {
-			r.queueDetail(it.URL, channel)
+		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, channel, walkPage) {
+			queued++
 		}
 	}
-	next := page + 1
-	more := next <= l.PageCount && !old && (r.c.cfg.MaxPages == 0 || next <= r.c.cfg.MaxPages)
-	if !r.c.cfg.Full && unseen == 0 {
-		more = false // incremental: a page with nothing new ends the walk
-	}
-	if more {
-		r.visitList(channel, next)
+	if err := r.c.sink.MarkSeen(r.ctx, channel, seen); err != nil {
+		r.fail(err)
 		return false
 	}
-	r.mu.Lock()
-	cr.walked = true
-	r.mu.Unlock()
+	if r.stopped() {
+		return false // some items may not have been queued: the page is not handled
+	}
+	if chain == chainWalk {
+		r.walkListed(cr, page, queued, l.PageCount)
+	}
+
+	next := page + 1
+	switch {
+	case next > l.PageCount || old:
+		r.chainEnded(cr, chain, true, false) // the end of the list, or of the wanted dates
+	case chain == chainNews && unseen == 0 && !r.c.cfg.Refresh && cr.trusted(l):
+		r.chainEnded(cr, chain, true, false) // nothing new down to the last complete walk
+	case chain == chainNews && cr.walk != nil && !cr.walkFrom1 && next >= cr.walk.Next:
+		r.chainEnded(cr, chain, false, true) // the resumed walk takes it from here
+	case r.c.cfg.MaxPages > 0 && next > r.c.cfg.MaxPages:
+		r.chainEnded(cr, chain, false, false) // cut by --max-pages: resumed by a later run
+	default:
+		r.visitList(channel, next, chain)
+	}
 	return false
+}
+
+// chainEnded is called when a chain of list pages stops: natural says it
+// reached its end.
+func (r *run) chainEnded(cr *chanRun, chain string, natural, handover bool) {
+	if chain == chainNews {
+		r.newsEnded(cr, natural, handover)
+		return
+	}
+	if natural {
+		r.walkEnded(cr)
+	}
 }
 
 // detail handles an article page answered 2xx and reports whether it was
@@ -270,6 +342,13 @@ func (r *run) detail(resp *colly.Response, u string) (retried bool) {
 	case errors.Is(err, extract.ErrIncomplete):
 		return r.incomplete(resp, u, err)
 	case err != nil:
+		if errors.Is(err, extract.ErrUnknownLayout) {
+			r.mu.Lock()
+			if cr := r.chans[channel]; cr != nil {
+				cr.unknown++
+			}
+			r.mu.Unlock()
+		}
 		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, gone)
 		return false
 	}
@@ -283,9 +362,13 @@ func (r *run) detail(resp *colly.Response, u string) (retried bool) {
 		return false
 	}
 	r.count(res.Outcome)
+	if res.Outcome == extract.Created {
+		r.created(channel, a)
+	}
 	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
 	r.clearFailure(u)
 	r.recovered(resp.Ctx)
+	r.settled(resp.Ctx)
 	return false
 }
 

@@ -102,3 +102,12 @@ func ChannelPathOf(s string) (string, error) {
 	}
 	return p, nil
 }
+
+// Label names a channel for people: "最高检新闻 (gjybs)", or its key alone
+// while its name is unknown.
+func (c Channel) Label() string {
+	if c.Name == "" {
+		return c.Key
+	}
+	return c.Name + " (" + c.Key + ")"
+}

@@ -1,9 +1,11 @@
 package extract
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -127,4 +129,43 @@ func pagerURL(channelPath, prefix, ext string, n int) string {
 		return Origin + channelPath + prefix + "." + ext
 	}
 	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
+}
+
+// Kinds of page PageKind tells apart.
+const (
+	KindArticle    = "article"
+	KindList       = "list"
+	KindHomepage   = "homepage"
+	KindErrorPage  = "error page"
+	KindChallenge  = "challenge"
+	KindIncomplete = "incomplete"
+	KindUnknown    = "unknown"
+)
+
+// PageKind says what kind of page body is: what a channel's index page has
+// become when it is no longer a list (the homepage the site serves for
+// unknown paths: the channel is gone; anything else: it changed shape).
+func PageKind(body []byte, contentType string) string {
+	doc, raw, err := parseHTML(body, contentType, "", ErrNotList)
+	switch {
+	case errors.Is(err, ErrChallenge):
+		return KindChallenge
+	case errors.Is(err, ErrIncomplete):
+		return KindIncomplete
+	case err != nil:
+		return KindUnknown
+	}
+	p := newPage(doc, raw)
+	switch why := p.looksLikeNonArticle(); {
+	case strings.HasPrefix(why, "homepage"):
+		return KindHomepage
+	case strings.HasPrefix(why, "error page"):
+		return KindErrorPage
+	case strings.HasPrefix(why, "list page"):
+		return KindList
+	}
+	if p.findTemplate().body != nil {
+		return KindArticle
+	}
+	return KindUnknown
 }

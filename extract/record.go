@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -59,13 +60,102 @@ type UpsertResult struct {
 // ChannelState is what the crawler remembers of a channel between runs.
 type ChannelState struct {
 	Path         string    `json:"path"`
+	Name         string    `json:"name,omitempty"` // as its list page names it
 	LastRun      time.Time `json:"last_run,omitzero"`
-	NewestURL    string    `json:"newest_url,omitempty"`
+	NewestURL    string    `json:"newest_url,omitempty"` // top of page 1 at the last run
 	NewestDate   time.Time `json:"newest_date,omitzero"`
 	PageCount    int       `json:"page_count,omitempty"`
 	Total        int       `json:"total,omitempty"`
 	ETag         string    `json:"etag,omitempty"` // of page 1, for conditional GET
 	LastModified string    `json:"last_modified,omitempty"`
+
+	// CompleteURL is the top of page 1 when the last walk that reached its
+	// natural end began: everything listed below it was handled then. A
+	// run's walk may stop at a page whose items are all stored only when
+	// that page reaches down to it (see crawler).
+	CompleteURL  string    `json:"complete_url,omitempty"`
+	CompleteDate time.Time `json:"complete_date,omitzero"`
+	// Walk is a walk that has not reached its natural end yet (killed,
+	// interrupted, stopped by a failure, cut by --max-pages): the next run
+	// resumes it.
+	Walk *Walk `json:"walk,omitempty"`
+
+	// Health is the channel's state as the last run found its index page:
+	// ok, missing, not-a-list, empty or shrunk.
+	Health       string    `json:"health,omitempty"`
+	HealthReason string    `json:"health_reason,omitempty"`
+	HealthSince  time.Time `json:"health_since,omitzero"`
+	OKTotal      int       `json:"ok_total,omitempty"` // the pager's total at the last ok run
+	// Drift holds the template-drift warnings of the last run that stored
+	// enough new articles to tell.
+	Drift []string `json:"drift,omitempty"`
+}
+
+// Walk is a backfill of a channel's list pages under way.
+type Walk struct {
+	Kind    string    `json:"kind"`            // full, since or window (the first run's 30 days)
+	Since   time.Time `json:"since,omitzero"`  // for since and window: items older are not wanted
+	Next    int       `json:"next"`            // the first page not yet handled whole
+	Pages   int       `json:"pages,omitempty"` // the channel's page count when last seen
+	Started time.Time `json:"started"`
+}
+
+// String says where the walk is, for people: "page 7 of 12 (full walk)".
+func (w *Walk) String() string {
+	what := w.Kind + " walk"
+	switch w.Kind {
+	case "since":
+		what = "walk back to " + w.Since.Format("2006-01-02")
+	case "window":
+		what = "first run's 30 days"
+	}
+	if w.Pages > 0 {
+		return fmt.Sprintf("page %d of %d (%s)", w.Next, w.Pages, what)
+	}
+	return fmt.Sprintf("page %d (%s)", w.Next, what)
+}
+
+// Fill counts how many articles of a channel have each field filled, for the
+// template-drift warning.
+type Fill struct {
+	Articles int `json:"articles"`
+	Source   int `json:"source"`
+	Editor   int `json:"editor"`
+	Author   int `json:"author"`
+	Time     int `json:"time"` // a time of day in published_at, not only a date
+	Headline int `json:"headline"`
+	Images   int `json:"images"`
+}
+
+// FillOf is one article's contribution to a Fill.
+func FillOf(a *Article) Fill {
+	b := func(ok bool) int {
+		if ok {
+			return 1
+		}
+		return 0
+	}
+	t := a.PublishedAt.In(cst)
+	return Fill{Articles: 1, Source: b(a.Source != ""), Editor: b(a.Editor != ""), Author: b(a.Author != ""),
+		Time: b(t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0), Headline: b(a.Kicker != "" || a.Subtitle != ""),
+		Images: b(len(a.Images) > 0)}
+}
+
+// Add returns f plus sign times g.
+func (f Fill) Add(g Fill, sign int) Fill {
+	return Fill{f.Articles + sign*g.Articles, f.Source + sign*g.Source, f.Editor + sign*g.Editor, f.Author + sign*g.Author,
+		f.Time + sign*g.Time, f.Headline + sign*g.Headline, f.Images + sign*g.Images}
+}
+
+// Fields lists the counted fields with the names the site's readers know.
+func (f Fill) Fields() []struct {
+	Name string
+	N    int
+} {
+	return []struct {
+		Name string
+		N    int
+	}{{"来源", f.Source}, {"责任编辑", f.Editor}, {"作者", f.Author}, {"发布时刻", f.Time}, {"引题/副题", f.Headline}, {"图片", f.Images}}
 }
 
 // Recheck is a stored article due for re-verification, with the validators
@@ -107,6 +197,13 @@ type RunSummary struct {
 	Requests  int       `json:"requests"`
 	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
 	Error     string    `json:"error,omitempty"`
+	// Warnings are what an operator must look at although nothing failed:
+	// a channel missing, empty or shrunk, the template drifting. Any makes
+	// the outcome failures.
+	Warnings []string `json:"warnings,omitempty"`
+	// Resuming lists the walks left unfinished, which the next run resumes
+	// ("jczdal: page 7 of 12 (full walk)").
+	Resuming []string `json:"resuming,omitempty"`
 }
 
 // String is the run's one line, as a cron mail shows it.
@@ -120,7 +217,23 @@ func (s RunSummary) String() string {
 			final += fmt.Sprintf(", %d %s", c.n, c.what)
 		}
 	}
-	return fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone%s, %d requests in %s",
+	line := fmt.Sprintf("crawl %s: %d channels, %d list pages, %d created, %d updated, %d unchanged, %d aliased, %d failed, %d gone%s, %d requests in %s",
 		s.Outcome, s.Channels, s.ListPages, s.Created, s.Updated, s.Unchanged, s.Aliased, s.Failures, s.Gone, final, s.Requests,
 		s.Finished.Sub(s.Started).Round(time.Millisecond))
+	for _, r := range s.Resuming {
+		line += "; resuming " + r
+	}
+	if len(s.Warnings) > 0 {
+		line += fmt.Sprintf("; %d warnings (%s)", len(s.Warnings), strings.Join(s.Warnings, "; "))
+	}
+	return line
+}
+
+// Copy returns a copy of w (nil for nil).
+func (w *Walk) Copy() *Walk {
+	if w == nil {
+		return nil
+	}
+	c := *w
+	return &c
 }

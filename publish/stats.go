@@ -26,6 +26,8 @@ type Stats struct {
 	Withdrawn    int                  `json:"withdrawn"`
 	// OldestCheck: every article has been re-verified with the site since.
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
+	// Upgraded says what the last upgrade of the archive's schema did.
+	Upgraded string `json:"upgraded,omitempty"`
 }
 
 // GatherStats reads the state of the archive at now.
@@ -45,6 +47,9 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 		return nil, err
 	}
 	if s.OldestCheck, err = db.OldestCheck(ctx); err != nil {
+		return nil, err
+	}
+	if s.Upgraded, err = db.Upgraded(ctx); err != nil {
 		return nil, err
 	}
 	if r, ok, err := db.LastRun(ctx); err != nil {
@@ -81,6 +86,9 @@ func (s *Stats) WriteText(w io.Writer, archive string) error {
 	fmt.Fprintf(bw, "archive %s: %d articles (%d withdrawn by the site), last seq %d\n", archive, s.Articles, s.Withdrawn, s.LastSeq)
 	if !s.OldestCheck.IsZero() {
 		fmt.Fprintf(bw, "every article re-verified within %s (the oldest check: %s)\n", age(time.Since(s.OldestCheck)), localTime(s.OldestCheck))
+	}
+	if s.Upgraded != "" {
+		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
 	fmt.Fprintln(bw)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)

@@ -231,6 +231,12 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 	if err := moveChanIdx(tx, a, &n); err != nil {
 		return Result{}, err
 	}
+	if err := addFill(tx, a, -1); err != nil {
+		return Result{}, err
+	}
+	if err := addFill(tx, &n, 1); err != nil {
+		return Result{}, err
+	}
 	if err := putArticle(tx, &n, true); err != nil {
 		return Result{}, err
 	}
@@ -271,6 +277,12 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 	if err := setChecked(tx, n.ID, now); err != nil {
 		return Result{}, err
 	}
+	if err := addFill(tx, &n, 1); err != nil {
+		return Result{}, err
+	}
+	if err := stored(tx, n.URL); err != nil {
+		return Result{}, err
+	}
 	if err := putArticle(tx, &n, true); err != nil {
 		return Result{}, err
 	}
@@ -301,6 +313,9 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 		}
 	}
 	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {
+		return Result{}, err
+	}
+	if err := stored(tx, url); err != nil {
 		return Result{}, err
 	}
 	if err := setChecked(tx, a.ID, now); err != nil {

@@ -110,6 +110,23 @@ func migrate1to2(tx *bolt.Tx) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("gone sightings: %w", err)
 	}
+	fills := map[string]extract.Fill{}
+	err = tx.Bucket(bucketArticles).ForEach(func(_, v []byte) error {
+		a, err := decodeArticle(v)
+		if err != nil {
+			return err
+		}
+		fills[a.ChannelPath] = fills[a.ChannelPath].Add(extract.FillOf(a), 1)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("count filled fields: %w", err)
+	}
+	for path, f := range fills {
+		if err := putJSON(tx.Bucket(bucketFill), path, f); err != nil {
+			return "", err
+		}
+	}
 	return fmt.Sprintf("%d raw pages indexed, %d earlier revisions kept as versions (hash and title: their text was not kept by schema 1), %d check times indexed, %d stored articles seen gone once",
 		nraw, nver, nchk, ngone), nil
 }

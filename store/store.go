@@ -56,6 +56,8 @@ var (
 	bucketChannels = []byte("channels") // channel path → ChannelState (JSON)
 	bucketFailures = []byte("failures") // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")     // "last" → RunSummary (JSON)
+	bucketFill     = []byte("fill")     // channel path → extract.Fill of its stored articles (JSON)
+	bucketSeen     = []byte("seen")     // URL seen on a list page, not stored yet → channel path
 
 	// bucketHistory held schema 1's revisions (hashes and titles only); the
 	// upgrade turns them into versions and drops it.
@@ -63,7 +65,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
-		bucketChannels, bucketFailures, bucketRuns}
+		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// addFill adds (sign 1) or removes (sign -1) an article from its channel's
+// field counts.
+func addFill(tx *bolt.Tx, a *extract.Article, sign int) error {
+	b := tx.Bucket(bucketFill)
+	var f extract.Fill
+	if _, err := getJSON(b, a.ChannelPath, &f); err != nil {
+		return err
+	}
+	return putJSON(b, a.ChannelPath, f.Add(extract.FillOf(a), sign))
+}
+
+// FillStats counts, over a channel's stored articles, how many have each
+// field filled (the baseline of the template-drift warning).
+func (db *DB) FillStats(ctx context.Context, path string) (extract.Fill, error) {
+	var f extract.Fill
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bucketFill), path, &f)
+		return err
+	})
+	return f, err
+}
+
+// MarkSeen records URLs that a list page of channel showed and that are not
+// stored yet: until one is stored it is a gap of the archive (see Gaps).
+func (db *DB) MarkSeen(ctx context.Context, channel string, urls []string) error {
+	if len(urls) == 0 {
+		return nil
+	}
+	return db.write(ctx, func(tx *bolt.Tx) error {
+		seen, stored := tx.Bucket(bucketSeen), tx.Bucket(bucketURLs)
+		for _, u := range urls {
+			if stored.Get([]byte(u)) != nil {
+				continue
+			}
+			if err := seen.Put([]byte(u), []byte(channel)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Gap is a URL seen on a list page and never stored, with why.
+type Gap struct {
+	URL     string `json:"url"`
+	Channel string `json:"channel"`
+	Why     string `json:"why"` // failed, gone, or not yet fetched
+	Error   string `json:"error,omitempty"`
+}
+
+// Gaps lists the gaps of one channel (path), or of every channel ("").
+func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
+	var out []Gap
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		fails := tx.Bucket(bucketFailures)
+		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
+			if channel != "" && string(v) != channel {
+				return nil
+			}
+			g := Gap{URL: string(k), Channel: string(v), Why: "not yet fetched"}
+			var f extract.Failure
+			if ok, err := getJSON(fails, g.URL, &f); err != nil {
+				return err
+			} else if ok {
+				g.Why, g.Error = "failed", f.LastError
+				if f.Gone {
+					g.Why = "gone"
+				}
+			}
+			out = append(out, g)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Channel+out[i].URL < out[j].Channel+out[j].URL })
+	return out, err
+}
+
+// stored forgets url as a gap: it is stored now.
+func stored(tx *bolt.Tx, url string) error { return tx.Bucket(bucketSeen).Delete([]byte(url)) }
+
+// ResetFailures makes the failure log's URLs due now (gone ones included,
+// which are retried again): those listed, or all. It returns how many.
+func (db *DB) ResetFailures(ctx context.Context, urls []string, all bool) (int, error) {
+	n := 0
+	now := db.now()
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketFailures)
+		reset := func(k []byte) error {
+			var f extract.Failure
+			if ok, err := getJSON(b, string(k), &f); err != nil || !ok {
+				return err
+			}
+			f.Gone, f.NextRetry = false, now
+			n++
+			return putJSON(b, f.URL, f)
+		}
+		if all {
+			var keys [][]byte
+			b.ForEach(func(k, _ []byte) error { keys = append(keys, append([]byte(nil), k...)); return nil })
+			urls = urls[:0]
+			for _, k := range keys {
+				urls = append(urls, string(k))
+			}
+		}
+		for _, u := range urls {
+			if err := reset([]byte(u)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && !all && n < len(urls) {
+		return n, fmt.Errorf("%d of %d URLs are not in the failure log", len(urls)-n, len(urls))
+	}
+	return n, err
+}
