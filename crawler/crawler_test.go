@@ -604,3 +604,28 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// Discover lists the channels the homepage's navigation links to.
+func TestDiscover(t *testing.T) {
+	srv := serve(t, loadSite(t))
+	c, err := crawler.New(testConfig(srv.URL), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chans, err := c.Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, ch := range chans {
+		got[ch.Path] = ch.Key + " " + ch.Name
+	}
+	for path, want := range map[string]string{"/spp/gjybs/": "gjybs 最高检新闻", "/spp/zdgz/": "zdgz 重点推荐", "/spp/dfjcdt/": "dfjcdt 地方动态", "/spp/jcxw/": "jcxw 检察新闻"} {
+		if got[path] != want {
+			t.Errorf("%s: %q, want %q", path, got[path], want)
+		}
+	}
+	if _, ok := got["/spp/"]; ok {
+		t.Error("the homepage listed as a channel")
+	}
+}

@@ -135,3 +135,35 @@ func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, sto
 	}
 	return req.Retry() == nil
 }
+
+// Discover reads the site's homepage (through the origin, after robots.txt)
+// and lists the channels its navigation links to.
+func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
+	const home = extract.Origin + "/spp/index.shtml"
+	rules, err := c.loadRobots(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("discover: %w", err)
+	}
+	if !rules.allowed(home) {
+		return nil, fmt.Errorf("discover: robots.txt disallows %s", home)
+	}
+	col := c.newCollector(ctx, false, 1)
+	var chans []extract.Channel
+	var lastErr error
+	col.OnResponse(func(resp *colly.Response) {
+		chans, lastErr = extract.ParseNav(resp.Body, home, resp.Headers.Get("Content-Type"))
+	})
+	col.OnError(func(resp *colly.Response, err error) {
+		if retryableErr(err) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
+			return
+		}
+		lastErr = err
+	})
+	if err := col.Visit(home); err != nil && lastErr == nil {
+		lastErr = err
+	}
+	if lastErr != nil {
+		return nil, fmt.Errorf("discover from %s: %w", home, lastErr)
+	}
+	return chans, nil
+}

@@ -260,7 +260,14 @@ func (a *siteArticle) sourceText() string {
 const homepageHTML = `<!DOCTYPE html>
 <html><head><meta charset="UTF-8"><title>中华人民共和国最高人民检察院</title></head>
 <body>
-<header><nav><ul><li class="mainlevel"><a href="/spp/index.shtml">首页</a></li><li class="mainlevel"><a href="/spp/jcxw/index.shtml">检察新闻</a></li></ul></nav></header>
+<header><nav><ul>
+<li class="mainlevel"><a href="/spp/index.shtml">首页</a></li>
+<li class="mainlevel"><a href="/spp/jcxw/index.shtml">检察新闻</a><ul><li><a href="/spp/gjybs/index.shtml">最高检新闻</a></li><li><a href="/spp/qwfb/index.shtml">权威发布</a></li><li><a href="/spp/xwfbh/index.shtml">新闻发布会</a></li><li><a href="/spp/wsfbt/index.shtml">网上发布厅</a></li></ul></li>
+<li class="mainlevel"><a href="/spp/gzxx/index.shtml">工作信息</a><ul><li><a href="/spp/gzbg/index.shtml">工作报告</a></li><li><a href="/spp/gjgb/index.shtml">最高检公报</a></li><li><a href="/spp/jczdal/index.shtml">指导性案例</a></li><li><a href="/spp/zgjdxal/index.shtml">典型案例</a></li><li><a href="/spp/tzgg1/index.shtml">通知公告</a></li></ul></li>
+<li class="mainlevel"><a href="/spp/flfgk/index.shtml">法律法规规范性文件</a><ul><li><a href="/spp/sfjs/index.shtml">司法解释</a></li><li><a href="/spp/gfwj/index.shtml">规范文件</a></li></ul></li>
+<li class="mainlevel"><a href="/spp/zdgz/index.shtml">重点推荐</a></li>
+<li class="mainlevel"><a href="/spp/dfjcdt/index.shtml">地方动态</a></li>
+</ul></nav></header>
 <div class="index_news"><p>最高人民检察院是国家的法律监督机关。</p><p>欢迎访问最高人民检察院网站。</p></div>
 <div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p></div>
 </body></html>

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -168,4 +169,46 @@ func PageKind(body []byte, contentType string) string {
 		return KindArticle
 	}
 	return KindUnknown
+}
+
+// ParseNav lists the channels a page links to (the homepage's navigation):
+// every link to a folder's index page of the site, named by its text, the
+// site's root and homepage left out. pageURL is where it was fetched from.
+func ParseNav(body []byte, pageURL, contentType string) ([]Channel, error) {
+	canon, err := CanonicalURL(pageURL)
+	if err != nil {
+		return nil, err
+	}
+	doc, _, err := parseHTML(body, contentType, canon, ErrNotList)
+	if err != nil {
+		return nil, err
+	}
+	base, _ := url.Parse(canon)
+	seen := map[string]bool{}
+	var out []Channel
+	doc.FindMatcher(q("a[href]")).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		u, err := canonicalAgainst(href, base)
+		if err != nil || IsDetailURL(u) {
+			return
+		}
+		p := strings.TrimPrefix(u, Origin)
+		if b := path.Base(p); b == "index.shtml" || b == "index.html" {
+			p = path.Dir(p) + "/"
+		}
+		if !strings.HasSuffix(p, "/") || p == "/" || p == "/spp/" || seen[p] {
+			return
+		}
+		name := NormalizeText(a.Text())
+		if name == "" {
+			return
+		}
+		seen[p] = true
+		c := ChannelByPath(p)
+		if c.Name == "" {
+			c.Name = name
+		}
+		out = append(out, c)
+	})
+	return out, nil
 }

@@ -20,12 +20,13 @@ type Health struct {
 
 // health decides /healthz: failing when the archive cannot be read, when
 // the last crawl ended in an error or a block, or (when this process crawls)
-// when no crawl finished within three intervals.
+// when no crawl finished within three intervals; degraded when a channel is
+// missing, empty, shrunk or not a list, or its template drifts.
 func (s *Server) health(r *http.Request) Health {
 	h := Health{Status: "ok"}
 	fail := func(format string, args ...any) {
 		h.Status = "failing"
-		h.Reasons = append(h.Reasons, fmt.Sprintf(format, args...))
+		h.Reasons = append([]string{fmt.Sprintf(format, args...)}, h.Reasons...)
 	}
 	n, err := s.db.Count(r.Context())
 	if err != nil {
@@ -45,6 +46,17 @@ func (s *Server) health(r *http.Request) Health {
 		switch run.Outcome {
 		case "error", "blocked":
 			fail("last crawl ended %s: %s", run.Outcome, run.Error)
+		}
+	}
+	states, err := s.db.ChannelStates(r.Context())
+	if err != nil {
+		fail("archive unreadable: %v", err)
+		return h
+	}
+	if warnings := channelWarnings(states); len(warnings) > 0 {
+		h.Reasons = append(h.Reasons, warnings...)
+		if h.Status == "ok" {
+			h.Status = "degraded"
 		}
 	}
 	if s.every > 0 {

@@ -126,10 +126,13 @@ var (
 	descLastDuration = prometheus.NewDesc("sppcrawl_last_crawl_duration_seconds", "How long the last crawl took.", nil, nil)
 	descLastSuccess  = prometheus.NewDesc("sppcrawl_last_crawl_success", "1 if the last crawl ended ok, else 0.", nil, nil)
 	descLastArticles = prometheus.NewDesc("sppcrawl_last_crawl_articles", "Articles of the last crawl by outcome.", []string{"outcome"}, nil)
+	descHealth       = prometheus.NewDesc("sppcrawl_channel_health", "1 for the health the last run found a channel in (ok, missing, not-a-list, empty, shrunk).", []string{"channel", "health"}, nil)
+	descDrift        = prometheus.NewDesc("sppcrawl_channel_drift", "Template-drift warnings of a channel's last run.", []string{"channel"}, nil)
+	descWalk         = prometheus.NewDesc("sppcrawl_channel_walk_unfinished", "1 while a channel has a walk the next run resumes.", []string{"channel"}, nil)
 )
 
 func (c archiveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles} {
+	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles, descHealth, descDrift, descWalk} {
 		ch <- d
 	}
 }
@@ -147,6 +150,23 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descLastSeq, float64(st.LastSeq))
 	for _, cc := range st.Channels {
 		gauge(descChannel, float64(cc.Articles), cc.Path)
+	}
+	for _, c := range st.Ledger {
+		if c.Health != "" {
+			for _, h := range []string{"ok", "missing", "not-a-list", "empty", "shrunk"} {
+				v := 0.0
+				if h == c.Health {
+					v = 1
+				}
+				gauge(descHealth, v, c.Path, h)
+			}
+		}
+		gauge(descDrift, float64(len(c.Drift)), c.Path)
+		unfinished := 0.0
+		if c.Walk != "" {
+			unfinished = 1
+		}
+		gauge(descWalk, unfinished, c.Path)
 	}
 	gauge(descFailures, float64(st.FailuresDue), "due")
 	gauge(descFailures, float64(st.FailuresWait), "waiting")

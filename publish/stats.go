@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -28,6 +30,33 @@ type Stats struct {
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
 	Upgraded string `json:"upgraded,omitempty"`
+	// Ledger is, per channel, what the site announces against what the
+	// archive holds, with the channel's health and any unfinished walk.
+	Ledger []ChannelReport `json:"ledger"`
+	// Warnings are the channels' health problems and template drift, as the
+	// last runs found them: /healthz is degraded while there are any.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// ChannelReport is one channel of the ledger.
+type ChannelReport struct {
+	Key          string    `json:"key"`
+	Name         string    `json:"name"`
+	Path         string    `json:"path"`
+	Announced    int       `json:"announced"` // the total its pager announces
+	Stored       int       `json:"stored"`
+	Failed       int       `json:"failed"` // in the failure log, retried
+	Gone         int       `json:"gone"`
+	Gaps         int       `json:"gaps"` // listed on its pages, never stored (stats --gaps)
+	NewestID     string    `json:"newest_id,omitempty"`
+	Newest       time.Time `json:"newest_published_at,omitzero"`
+	Health       string    `json:"health,omitempty"`
+	HealthReason string    `json:"health_reason,omitempty"`
+	HealthSince  time.Time `json:"health_since,omitzero"`
+	Drift        []string  `json:"drift,omitempty"`
+	// Walk is an unfinished walk the next run resumes: "page 7 of 12 (full walk)".
+	Walk    string    `json:"walk,omitempty"`
+	LastRun time.Time `json:"last_run,omitzero"`
 }
 
 // GatherStats reads the state of the archive at now.
@@ -73,7 +102,81 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 			s.Failures = append(s.Failures, f)
 		}
 	}
-	return &s, nil
+	return &s, s.ledger(ctx, db, fails)
+}
+
+// ledger fills Ledger and Warnings from the channels' states, counts,
+// failures and gaps.
+func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []extract.Failure) error {
+	states, err := db.ChannelStates(ctx)
+	if err != nil {
+		return err
+	}
+	gaps, err := db.Gaps(ctx, "")
+	if err != nil {
+		return err
+	}
+	byPath := map[string]*ChannelReport{}
+	row := func(path string) *ChannelReport {
+		if r := byPath[path]; r != nil {
+			return r
+		}
+		c := extract.ChannelByPath(path)
+		r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
+		byPath[path] = r
+		return r
+	}
+	for _, st := range states {
+		r := row(st.Path)
+		if st.Name != "" {
+			r.Name = st.Name
+		}
+		r.Announced, r.Health, r.HealthReason, r.HealthSince, r.Drift, r.LastRun = st.Total, st.Health, st.HealthReason, st.HealthSince, st.Drift, st.LastRun
+		if st.Walk != nil {
+			r.Walk = st.Walk.String()
+		}
+	}
+	for _, c := range s.Channels {
+		r := row(c.Path)
+		r.Stored, r.NewestID, r.Newest = c.Articles, c.NewestID, c.Newest
+	}
+	for _, f := range fails {
+		if f.Channel == "" || !extract.IsDetailURL(f.URL) {
+			continue
+		}
+		if f.Gone {
+			row(f.Channel).Gone++
+		} else {
+			row(f.Channel).Failed++
+		}
+	}
+	for _, g := range gaps {
+		row(g.Channel).Gaps++
+	}
+	for _, r := range byPath {
+		s.Ledger = append(s.Ledger, *r)
+	}
+	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
+	s.Warnings = channelWarnings(states)
+	return nil
+}
+
+// channelWarnings are the channels' health problems and template drift, as
+// the last runs recorded them.
+func channelWarnings(states []extract.ChannelState) []string {
+	var out []string
+	slices.SortFunc(states, func(a, b extract.ChannelState) int { return strings.Compare(a.Path, b.Path) })
+	for _, st := range states {
+		c := extract.ChannelByPath(st.Path)
+		if st.Name != "" {
+			c.Name = st.Name
+		}
+		if st.Health != "" && st.Health != "ok" {
+			out = append(out, fmt.Sprintf("%s: %s: %s", c.Label(), st.Health, st.HealthReason))
+		}
+		out = append(out, st.Drift...)
+	}
+	return out
 }
 
 // localTime is how every time is shown to a person: the site's +08:00, as
@@ -92,12 +195,26 @@ func (s *Stats) WriteText(w io.Writer, archive string) error {
 	}
 	fmt.Fprintln(bw)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHANNEL\tPATH\tARTICLES\tNEWEST")
-	for _, c := range s.Channels {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s %s\n", extract.ChannelByPath(c.Path).Key, c.Path, c.Articles, c.Newest.Format("2006-01-02"), c.NewestID)
+	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
+	for _, c := range s.Ledger {
+		newest := ""
+		if c.NewestID != "" {
+			newest = c.Newest.In(extract.CST()).Format("2006-01-02") + " " + c.NewestID
+		}
+		walk := ""
+		if c.Walk != "" {
+			walk = "resuming: " + c.Walk
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Key, orDash(c.Health), c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
 	}
 	tw.Flush()
 	fmt.Fprintln(bw)
+	if len(s.Warnings) > 0 {
+		fmt.Fprintln(bw, "warnings:")
+		for _, w := range s.Warnings {
+			fmt.Fprintln(bw, "  "+w)
+		}
+	}
 	if s.LastRun != nil {
 		fmt.Fprintf(bw, "last crawl: %s (finished %s)\n", s.LastRun, localTime(s.LastRun.Finished))
 	} else {
@@ -124,4 +241,75 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%d hours", int(d.Hours()))
 	}
 	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// WriteGaps lists the gaps of the archive (URLs listed and never stored) for
+// a person.
+func WriteGaps(w io.Writer, gaps []store.Gap) error {
+	bw := bufio.NewWriter(w)
+	for _, g := range gaps {
+		line := g.URL + "\t" + extract.ChannelByPath(g.Channel).Key + "\t" + g.Why
+		if g.Error != "" {
+			line += ": " + g.Error
+		}
+		fmt.Fprintln(bw, line)
+	}
+	return bw.Flush()
+}
+
+// WriteFailures lists failure records for a person, one a line: URL,
+// channel, attempts, the next retry (or gone), the last error.
+func WriteFailures(w io.Writer, fails []extract.Failure) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URL\tCHANNEL\tATTEMPTS\tNEXT TRY\tLAST ERROR")
+	for _, f := range fails {
+		next := "gone: not retried"
+		if !f.Gone {
+			next = localTime(f.NextRetry)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, extract.ChannelByPath(f.Channel).Key, f.Attempts, next, f.LastError)
+	}
+	tw.Flush()
+	return bw.Flush()
+}
+
+// ChannelRow is a channel as `sppcrawl channels` lists it.
+type ChannelRow struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	URL     string `json:"url"`
+	Crawled bool   `json:"crawled"` // in the table crawled by default
+}
+
+// WriteChannels lists channels as a table or as JSON.
+func WriteChannels(w io.Writer, chans []extract.Channel, asJSON bool) error {
+	rows := []ChannelRow{}
+	for _, c := range chans {
+		rows = append(rows, ChannelRow{c.Key, c.Name, c.Path, extract.ListPageURL(c.Path, 1), extract.ChannelByPath(c.Path).Name != ""})
+	}
+	if asJSON {
+		return WriteJSON(w, rows)
+	}
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tPATH\tURL\tCRAWLED\tNAME")
+	for _, r := range rows {
+		crawled := "yes"
+		if !r.Crawled {
+			crawled = "no (--channels " + r.Path + ")"
+		}
+		// The name goes last: tabwriter counts a Chinese character as one column.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, crawled, r.Name)
+	}
+	tw.Flush()
+	return bw.Flush()
 }

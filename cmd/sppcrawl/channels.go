@@ -2,46 +2,44 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"text/tabwriter"
 
+	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/publish"
 )
 
 func runChannels(ctx context.Context, args []string) error {
-	fs := newFlags("channels", "[--format text|json]")
+	fs := newFlags("channels", "[--format text|json] [--discover [--origin URL]]")
 	format := fs.String("format", "text", "output format: text or json")
+	discover := fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
+	var cf crawlFlags
+	cf.register(fs, false)
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := lf.logger(os.Stderr); err != nil {
+	if *format != "text" && *format != "json" {
+		return usageErr("--format %q: want text or json", *format)
+	}
+	log, err := lf.logger(os.Stderr)
+	if err != nil {
 		return err
 	}
-	type row struct {
-		Key  string `json:"key"`
-		Name string `json:"name"`
-		Path string `json:"path"`
-		URL  string `json:"url"`
-	}
-	var rows []row
-	for _, c := range extract.Channels {
-		rows = append(rows, row{c.Key, c.Name, c.Path, extract.ListPageURL(c.Path, 1)})
-	}
-	switch *format {
-	case "json":
-		return publish.WriteJSON(os.Stdout, rows)
-	case "text":
-		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY\tPATH\tURL\tNAME")
-		for _, r := range rows {
-			// The name goes last: tabwriter counts a Chinese character as one column.
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, r.Name)
+	chans := extract.Channels
+	if *discover {
+		cfg, err := cf.config(log)
+		if err != nil {
+			return err
 		}
-		return tw.Flush()
+		c, err := crawler.New(cfg, nil)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		if chans, err = c.Discover(ctx); err != nil {
+			return err
+		}
 	}
-	return usageErr("--format %q: want text or json", *format)
+	return publish.WriteChannels(os.Stdout, chans, *format == "json")
 }

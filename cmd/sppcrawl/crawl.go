@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -81,7 +82,9 @@ func crawlExit(sum extract.RunSummary, err error) error {
 	case err != nil:
 		return err
 	case sum.Failures > 0:
-		return fmt.Errorf("%d pages failed; they are retried by the next run (sppcrawl stats lists them)", sum.Failures)
+		return fmt.Errorf("%d pages failed; they are retried by the next run (sppcrawl failures lists them)", sum.Failures)
+	case len(sum.Warnings) > 0:
+		return fmt.Errorf("%d warnings: %s", len(sum.Warnings), strings.Join(sum.Warnings, "; "))
 	}
 	return nil
 }

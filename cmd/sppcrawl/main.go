@@ -55,6 +55,7 @@ var commands = []command{
 	{"reextract", "rebuild every article from its stored raw page (offline)", runReextract},
 	{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed", runExport},
 	{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling", runServe},
+	{"failures", "list the failure log (--gone: pages gone); --reset makes URLs due again", runFailures},
 	{"history", "list the versions of an article, with the differences between them", runHistory},
 	{"stats", "show the archive's health: articles per channel, last crawl, failures", runStats},
 	{"verify", "check every record of the archive; pages stored cut short are fetched again", runVerify},

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"sppcrawl/publish"
+	"sppcrawl/store"
+)
+
+// alteredSite serves testdata/site with some paths answered by alter.
+func alteredSite(t *testing.T, alter func(w http.ResponseWriter, r *http.Request) bool) *httptest.Server {
+	t.Helper()
+	dir, _ := filepath.Abs("../../testdata/site")
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if alter == nil || !alter(w, r) {
+			files.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// stripSource serves a page of the site with its 来源 emptied.
+func stripSource(t *testing.T, w http.ResponseWriter, path string) {
+	b, err := os.ReadFile("../../testdata/site" + path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(bytes.Replace(b, []byte("来源：高检网"), []byte("来源："), 1))
+}
+
+// A channel dropped and a channel whose new pages lose 来源: exit 1 with a
+// WARN line naming each; stats, /healthz and /metrics show them; an
+// unchanged site: exit 0 and no WARN line.
+func TestCLI_HealthAndDrift(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	base := []string{"crawl", "--db", path, "--delay", "0", "--recheck", "0"}
+	plain := alteredSite(t, nil)
+	// A backfill of everything but the newest six articles of 最高检新闻.
+	var gjybs []string
+	filepath.WalkDir("../../testdata/site/spp/gjybs", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(p, "/t20") {
+			gjybs = append(gjybs, strings.TrimPrefix(p, "../../testdata/site"))
+		}
+		return nil
+	})
+	sort.Sort(sort.Reverse(sort.StringSlice(gjybs))) // newest first: t<date> in the name
+	newest := map[string]bool{}
+	for _, p := range gjybs[:6] {
+		newest[p] = true
+	}
+	hidden := alteredSite(t, func(w http.ResponseWriter, r *http.Request) bool {
+		if newest[r.URL.Path] {
+			http.NotFound(w, r)
+			return true
+		}
+		return false
+	})
+	var code int
+	errOut := capture(t, &os.Stderr, func() {
+		code = run(append(base, "--origin", hidden.URL, "--full", "--channels", "gjybs,gzbg", "--log-level", "error"))
+	})
+	if code != exitFailures { // the hidden six are failures (gone) of this run
+		t.Logf("setup backfill: exit %d %s", code, errOut)
+	}
+	run([]string{"failures", "--db", path, "--reset", "--all", "--quiet"})
+
+	// The site now: 工作报告 gone, 最高检新闻's new pages without 来源.
+	broken := alteredSite(t, func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.URL.Path == "/spp/gzbg/index.shtml":
+			http.NotFound(w, r)
+			return true
+		case newest[r.URL.Path]:
+			stripSource(t, w, r.URL.Path)
+			return true
+		}
+		return false
+	})
+	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--origin", broken.URL, "--log-level", "warn")) })
+	warns := 0
+	for _, l := range strings.Split(errOut, "\n") {
+		if strings.Contains(l, "level=WARN") {
+			warns++
+		}
+	}
+	if code != exitFailures || warns != 2 || !strings.Contains(errOut, "工作报告 (gzbg): missing") ||
+		!strings.Contains(errOut, "最高检新闻 (gjybs): 来源 empty on 6 of 6 new pages, usually 100 %") {
+		t.Fatalf("broken site: exit %d, %d WARN lines\n%s", code, warns, errOut)
+	}
+	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	var st publish.Stats
+	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Warnings) != 2 {
+		t.Fatalf("stats: %v %+v", err, st.Warnings)
+	}
+	for _, c := range st.Ledger {
+		if c.Key == "gzbg" && c.Health != "missing" || c.Key == "gjybs" && len(c.Drift) != 1 {
+			t.Errorf("ledger %+v", c)
+		}
+	}
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(publish.NewServer(db, publish.Options{}).Handler())
+	resp, _ := http.Get(api.URL + "/healthz")
+	var h publish.Health
+	json.NewDecoder(resp.Body).Decode(&h)
+	resp.Body.Close()
+	resp, _ = http.Get(api.URL + "/metrics")
+	var metrics bytes.Buffer
+	metrics.ReadFrom(resp.Body)
+	resp.Body.Close()
+	api.Close()
+	db.Close()
+	if resp.StatusCode != 200 || h.Status != "degraded" || len(h.Reasons) != 2 {
+		t.Errorf("healthz %+v", h)
+	}
+	if !strings.Contains(metrics.String(), `sppcrawl_channel_health{channel="/spp/gzbg/",health="missing"} 1`) ||
+		!strings.Contains(metrics.String(), `sppcrawl_channel_drift{channel="/spp/gjybs/"} 1`) {
+		t.Errorf("metrics lack the channel gauges")
+	}
+
+	// The site as it was: exit 0, no WARN line, healthy again.
+	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--origin", plain.URL, "--log-level", "warn")) })
+	if code != exitOK || strings.Contains(errOut, "WARN") {
+		t.Errorf("unchanged site: exit %d\n%s", code, errOut)
+	}
+}
+
+// failures lists the failure log and --reset makes URLs due; stats --gaps
+// lists what was listed and never stored.
+func TestCLI_FailuresAndGaps(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	const broken = "/spp/gzbg/202611/t20261113_900002.shtml"
+	site := alteredSite(t, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == broken {
+			w.WriteHeader(http.StatusBadGateway)
+			return true
+		}
+		return false
+	})
+	if code := run([]string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--full", "--channels", "gzbg", "--retries", "1", "--quiet"}); code != exitFailures {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	var code int
+	out := capture(t, &os.Stdout, func() { code = run([]string{"failures", "--db", path}) })
+	if code != exitOK || !strings.Contains(out, "https://www.spp.gov.cn"+broken) || !strings.Contains(out, "HTTP 502") {
+		t.Errorf("failures: exit %d\n%s", code, out)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--gaps", "--channel", "gzbg"}) })
+	if code != exitOK || !strings.Contains(out, "https://www.spp.gov.cn"+broken+"\tgzbg\tfailed: HTTP 502") {
+		t.Errorf("stats --gaps: exit %d\n%s", code, out)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"failures", "--db", path, "--format", "json"}) })
+	var fails []map[string]any
+	if json.Unmarshal([]byte(out), &fails); len(fails) != 1 {
+		t.Errorf("failures --format json: %s", out)
+	}
+	if code := run([]string{"failures", "--db", path, "--reset", "https://www.spp.gov.cn" + broken, "--quiet"}); code != exitOK {
+		t.Errorf("failures --reset URL: exit %d", code)
+	}
+	if code := run([]string{"failures", "--db", path, "--reset", "https://www.spp.gov.cn/spp/x/202601/t20260101_1.shtml", "--quiet"}); code != exitFailures {
+		t.Errorf("failures --reset of an unknown URL: exit %d", code)
+	}
+	if code := run([]string{"failures", "--db", path, "--all"}); code != exitUsage {
+		t.Errorf("--all without --reset: exit %d", code)
+	}
+	// Due now: the next plain run takes it; the gap closes.
+	if code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "gzbg", "--quiet"}); code != exitOK {
+		t.Errorf("crawl after --reset: exit %d", code)
+	}
+	out = capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path, "--gaps"}) })
+	if out != "" {
+		t.Errorf("gaps after the page was stored:\n%s", out)
+	}
+}
+
+func TestCLI_ChannelsDiscover(t *testing.T) {
+	var code int
+	out := capture(t, &os.Stdout, func() { code = run([]string{"channels", "--discover", "--origin", siteServer(t).URL}) })
+	if code != exitOK || !regexp.MustCompile(`zdgz\s+/spp/zdgz/\s+\S+\s+no \(--channels /spp/zdgz/\)\s+重点推荐`).MatchString(out) ||
+		!regexp.MustCompile(`gjybs\s+/spp/gjybs/\s+\S+\s+yes\s+最高检新闻`).MatchString(out) {
+		t.Errorf("channels --discover: exit %d\n%s", code, out)
+	}
+	// A channel outside the table is crawled by its folder, named from its page.
+	path := filepath.Join(t.TempDir(), "a.db")
+	errOut := capture(t, &os.Stderr, func() {
+		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/", "--log-level", "error"})
+	})
+	if code != exitFailures || !strings.Contains(errOut, "zdgz: missing") {
+		t.Errorf("crawl --channels /spp/zdgz/ (not on the fixture site): exit %d\n%s", code, errOut)
+	}
+}
+
+// The first signal ends a crawl within seconds even with --delay 5s.
+func TestCLI_PromptStop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	var lists atomic.Int64
+	listed := make(chan struct{})
+	site := alteredSite(t, func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "index.shtml") && lists.Add(1) == 2 {
+			close(listed)
+		}
+		return false
+	})
+	path := filepath.Join(t.TempDir(), "a.db")
+	args := []string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "5s"}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "SPPCRAWL_RUN_ARGS="+strings.Join(args, "\x1f"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-listed: // the crawl is under way, pausing 5s between requests
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the crawl did not start")
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if code, took := cmd.ProcessState.ExitCode(), time.Since(start); code != exitSignal || took > 5*time.Second {
+		t.Errorf("exit %d after %s; want 130 within 5s", code, took)
+	}
+
+}
