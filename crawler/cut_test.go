@@ -1,6 +1,7 @@
 package crawler_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -123,4 +124,32 @@ func TestCrawl_UnknownLayoutNotGone(t *testing.T) {
 		t.Errorf("due retry: %s", sum)
 	}
 	checkArchive(t, db, s)
+}
+
+// A list page over --max-body is not read whole: a failure, not a short
+// list, and the walk resumes there later.
+func TestCrawl_OversizedListPage(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/spp/tt/index_2.shtml" {
+			s.mu.Lock()
+			b := s.pages[r.URL.Path]
+			s.mu.Unlock()
+			w.Write(bytes.Replace(b, []byte("</head>"), []byte("<!--"+strings.Repeat("x", 40<<10)+"--></head>"), 1))
+			return true
+		}
+		return false
+	})
+	db := openStore(t)
+	cfg := fullConfig(t, srv, "tt")
+	cfg.MaxBody = 32 << 10
+	sum, err := runOnce(t, cfg, db)
+	if err != nil || sum.Failures != 1 || len(sum.Resuming) != 1 {
+		t.Fatalf("run: %v %s; want the list page failed and the walk left to resume", err, sum)
+	}
+	f, ok, _ := db.Failure(context.Background(), "https://www.spp.gov.cn/spp/tt/index_2.shtml")
+	if !ok || !strings.Contains(f.LastError, "--max-body") {
+		t.Errorf("failure %+v", f)
+	}
 }

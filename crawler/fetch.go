@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -166,4 +167,68 @@ func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
 		return nil, fmt.Errorf("discover from %s: %w", home, lastErr)
 	}
 	return chans, nil
+}
+
+// FetchSink is what Fetch needs of the archive; *store.DB satisfies it.
+type FetchSink interface {
+	Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error)
+	Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (extract.UpsertResult, error)
+	ClearFailure(ctx context.Context, url string) error
+	StoredArticle(ctx context.Context, url, id string) (*extract.Article, error)
+}
+
+// Fetch fetches one article page now, extracts it and stores it in sink
+// (sppcrawl fetch); with dryRun it only says what storing it would do. A
+// nil sink is an archive that does not exist yet: everything would be
+// created. A page fetched by hand is no longer a failure for the crawl to
+// retry.
+func (c *Crawler) Fetch(ctx context.Context, rawURL string, sink FetchSink, dryRun bool) (*extract.Fetched, error) {
+	a, raw, err := c.FetchArticle(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	f := &extract.Fetched{Article: a, Outcome: extract.Created, DryRun: dryRun}
+	if sink == nil {
+		return f, nil
+	}
+	if f.Before, err = sink.StoredArticle(ctx, a.URL, a.ID); err != nil {
+		return nil, err
+	}
+	if dryRun {
+		f.Outcome, err = sink.Predict(ctx, a)
+		return f, err
+	}
+	if f.Result, err = sink.Upsert(ctx, a, raw); err != nil {
+		return nil, err
+	}
+	f.Outcome = f.Result.Outcome
+	return f, sink.ClearFailure(ctx, a.URL)
+}
+
+// FetchAll fetches every URL of urls in turn (see Fetch) and tells report
+// what came of each: a URL refused by the list (err set, f nil) or by the
+// fetch fails alone. A challenge page stops it with ErrBlocked, as does the
+// end of ctx. It returns how many failed of how many.
+func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], sink FetchSink, dryRun bool,
+	report func(u string, f *extract.Fetched, err error) error) (failed, total int, err error) {
+	for u, err := range urls {
+		total++
+		var f *extract.Fetched
+		if err == nil {
+			f, err = c.Fetch(ctx, u, sink, dryRun)
+		}
+		if errors.Is(err, ErrBlocked) {
+			return failed + 1, total, err
+		}
+		if err != nil {
+			failed++
+		}
+		if rerr := report(u, f, err); rerr != nil {
+			return failed, total, rerr
+		}
+		if err := ctx.Err(); err != nil {
+			return failed, total, err
+		}
+	}
+	return failed, total, nil
 }

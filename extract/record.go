@@ -57,6 +57,15 @@ type UpsertResult struct {
 	Version int
 }
 
+// Fetched is what fetching one URL by hand did (sppcrawl fetch).
+type Fetched struct {
+	Article *Article
+	Before  *Article // what the archive held before, nil if nothing
+	Outcome Outcome
+	Result  UpsertResult // zero on a dry run
+	DryRun  bool
+}
+
 // ChannelState is what the crawler remembers of a channel between runs.
 type ChannelState struct {
 	Path         string    `json:"path"`

@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"iter"
 	"net/url"
 	"path"
 	"regexp"
@@ -92,4 +95,25 @@ func ChannelPathFromURL(u string) string {
 		return "/"
 	}
 	return dir + "/"
+}
+
+// URLLines reads a list of URLs, one a line, blank lines and text after #
+// left out: each as its canonical URL, or the error that refuses it (a
+// line that is not a URL of the site). A read error ends the list.
+func URLLines(r io.Reader) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			line, _, _ := strings.Cut(sc.Text(), "#")
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			if !yield(CanonicalURL(line)) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			yield("", fmt.Errorf("read URLs: %w", err))
+		}
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +54,8 @@ type ExportOptions struct {
 	Filter Filter
 	// Limit caps the articles written (0: all; feeds default to 50).
 	Limit int
+
+	sinceDate, channel string // flags read by Check
 }
 
 // Export writes articles to w. Lists (jsonl, json, csv) come in seq order
@@ -190,4 +194,40 @@ func rfc3339(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// Register defines export's flags on fs; Check then completes and checks
+// them (errors name the flag).
+func (o *ExportOptions) Register(fs *flag.FlagSet) {
+	fs.StringVar(&o.Format, "format", "jsonl", strings.Join(Formats, ", "))
+	fs.Uint64Var(&o.Filter.AfterSeq, "since", 0, "only articles with seq greater than this (the cursor printed as next_since)")
+	fs.StringVar(&o.sinceDate, "since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
+	fs.StringVar(&o.channel, "channel", "", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
+	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
+	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
+}
+
+// Check completes the options registered on a FlagSet.
+func (o *ExportOptions) Check() error {
+	if !slices.Contains(Formats, o.Format) {
+		return fmt.Errorf("--format %q: want %s", o.Format, strings.Join(Formats, ", "))
+	}
+	if o.sinceDate != "" {
+		t, ok := extract.ParseDate(o.sinceDate)
+		if !ok {
+			return fmt.Errorf("--since-date %q: want YYYY-MM-DD", o.sinceDate)
+		}
+		o.Filter.Since = t
+	}
+	if o.channel != "" {
+		ch, err := extract.SelectChannels(o.channel)
+		if err != nil || len(ch) != 1 {
+			return fmt.Errorf("--channel %q: want one channel key or folder (see sppcrawl channels)", o.channel)
+		}
+		o.Filter.Channel = ch[0].Path
+	}
+	if o.Limit < 0 {
+		return fmt.Errorf("--limit %d: must not be negative", o.Limit)
+	}
+	return nil
 }

@@ -279,3 +279,47 @@ func ParseVersionRange(s string) (from, to int, err error) {
 	}
 	return from, to, nil
 }
+
+// WriteDiffs writes the differences between versions from and to, or (both
+// 0) between every two consecutive versions.
+func (h *History) WriteDiffs(w io.Writer, from, to int) error {
+	if from > 0 {
+		return h.WriteDiff(w, from, to)
+	}
+	for i := 1; i < len(h.Versions); i++ {
+		if err := h.WriteDiff(w, h.Versions[i-1].Version, h.Versions[i].Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DiffFlag is history's --diff: alone (every two consecutive versions) or
+// with a range (--diff=1..3; "--diff 1..3" is taken apart by the command).
+type DiffFlag struct {
+	On    bool
+	Range string
+}
+
+func (d *DiffFlag) String() string   { return d.Range }
+func (d *DiffFlag) IsBoolFlag() bool { return true }
+
+// Set takes true, false or a range.
+func (d *DiffFlag) Set(s string) error {
+	d.On = s != "false"
+	if s != "true" && s != "false" {
+		d.Range = s
+	}
+	return nil
+}
+
+// Versions reads the range: 0, 0 when none was given.
+func (d *DiffFlag) Versions() (from, to int, err error) {
+	if d.Range == "" {
+		return 0, 0, nil
+	}
+	if from, to, err = ParseVersionRange(d.Range); err != nil {
+		return 0, 0, fmt.Errorf("--diff %s: %v", d.Range, err)
+	}
+	return from, to, nil
+}

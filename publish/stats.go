@@ -313,3 +313,16 @@ func WriteChannels(w io.Writer, chans []extract.Channel, asJSON bool) error {
 	tw.Flush()
 	return bw.Flush()
 }
+
+// WriteVerify reports what verify found: one problem a line
+// (kind<TAB>key<TAB>detail), or the whole report as JSON.
+func WriteVerify(w io.Writer, rep store.VerifyReport, asJSON bool) error {
+	if asJSON {
+		return WriteJSON(w, rep)
+	}
+	bw := bufio.NewWriter(w)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(bw, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail)
+	}
+	return bw.Flush()
+}

@@ -48,3 +48,29 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// WriteFetched reports what sppcrawl fetch did with one URL: a line
+// "<id> <outcome> (v<version>, seq <seq>) <url>" ("would be …" on a dry
+// run), with diff the fields that differ from the stored version, with
+// asJSON the extracted article.
+func WriteFetched(w io.Writer, f *extract.Fetched, diff, asJSON bool) error {
+	var b strings.Builder
+	a := f.Article
+	if f.DryRun {
+		fmt.Fprintf(&b, "%s would be %s %s\n", a.ID, f.Outcome, a.URL)
+	} else {
+		fmt.Fprintf(&b, "%s %s (v%d, seq %d) %s\n", a.ID, f.Outcome, f.Result.Version, f.Result.Seq, a.URL)
+	}
+	switch {
+	case diff && f.Before == nil:
+		b.WriteString("  (nothing stored before)\n")
+	case diff:
+		for _, l := range DiffArticles(f.Before, a) {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil || !asJSON {
+		return err
+	}
+	return WriteJSON(w, a)
+}

@@ -253,3 +253,19 @@ func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
 	})
 	return out, err
 }
+
+// StoredArticle returns the article stored under url (canonical or alias), else
+// under id; nil when there is neither.
+func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Article, error) {
+	s, err := db.GetByURL(ctx, url)
+	if errors.Is(err, ErrNotFound) {
+		s, err = db.Get(ctx, id)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return s.Article, nil
+}

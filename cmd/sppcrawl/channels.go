@@ -9,37 +9,27 @@ import (
 	"sppcrawl/publish"
 )
 
-func runChannels(ctx context.Context, args []string) error {
-	fs := newFlags("channels", "[--format text|json] [--discover [--origin URL]]")
-	format := fs.String("format", "text", "output format: text or json")
-	discover := fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
-	var cf crawlFlags
-	cf.register(fs, false)
-	var lf logFlags
-	lf.register(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *format != "text" && *format != "json" {
-		return usageErr("--format %q: want text or json", *format)
-	}
-	log, err := lf.logger(os.Stderr)
-	if err != nil {
-		return err
-	}
-	chans := extract.Channels
-	if *discover {
-		cfg, err := cf.config(log)
-		if err != nil {
-			return err
+var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--discover) those the site's navigation links to",
+	"[--format text|json] [--discover [--origin URL]]", noArchive, []string{"text", "json"},
+	func(c *cli) func(context.Context) error {
+		discover := c.fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
+		var cf crawler.Flags
+		cf.Register(c.fs, false)
+		return func(ctx context.Context) error {
+			chans := extract.Channels
+			if *discover {
+				cfg, err := crawlConfig(&cf, c.log)
+				if err != nil {
+					return err
+				}
+				cr, err := newCrawler(cfg, nil)
+				if err != nil {
+					return err
+				}
+				if chans, err = cr.Discover(ctx); err != nil {
+					return err
+				}
+			}
+			return publish.WriteChannels(os.Stdout, chans, c.out == "json")
 		}
-		c, err := crawler.New(cfg, nil)
-		if err != nil {
-			return withCode(exitUsage, err)
-		}
-		if chans, err = c.Discover(ctx); err != nil {
-			return err
-		}
-	}
-	return publish.WriteChannels(os.Stdout, chans, *format == "json")
-}
+	}}

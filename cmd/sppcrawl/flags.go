@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,82 +22,161 @@ const defaultDB = "sppcrawl.db"
 // errHelp means --help was asked for and printed.
 var errHelp = errors.New("help shown")
 
-// newFlags makes a subcommand's FlagSet whose usage shows the synopsis.
-func newFlags(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: sppcrawl %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses args. --help prints the usage on stdout; a usage error
-// becomes exit status 2 and is printed once, by main.
-func parse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(os.Stdout)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.Usage()
-		return errHelp
-	case err != nil:
-		return withCode(exitUsage, fmt.Errorf("%v (sppcrawl %s --help lists the flags)", err, fs.Name()))
-	}
-	return nil
-}
-
 func usageErr(format string, args ...any) error {
 	return withCode(exitUsage, fmt.Errorf(format, args...))
 }
 
-// logFlags are shared by every command: logs go to stderr through slog, and
-// the one-line summary of a command follows the same format.
-type logFlags struct {
-	format, level string
-	quiet         bool
+// What a command does with the archive.
+const (
+	noArchive = iota
+	reads     // read-only, waiting while a crawl holds it
+	writes
+)
+
+// cli is what every command has: its flags (--db and --lock-timeout when it
+// opens the archive, the log flags always, --format when it has one), its
+// arguments, its logger, its archive once opened.
+type cli struct {
+	fs      *flag.FlagSet
+	archive int
+	db      string
+	wait    time.Duration
+	format  string // --log-format
+	level   string
+	quiet   bool
+	log     *slog.Logger
+	args    []string
+	formats []string
+	out     string // --format
+	opened  *store.DB
 }
 
-func (l *logFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&l.format, "log-format", "text", "log format: text or json")
-	fs.StringVar(&l.level, "log-level", "info", "log level: debug, info, warn or error")
-	fs.BoolVar(&l.quiet, "quiet", false, "print nothing on success (warnings and errors still show), so a cron mail means trouble")
-}
-
-// logger builds the command's logger. Times are in +08:00, the site's and
-// stats' clock.
-func (l *logFlags) logger(w io.Writer) (*slog.Logger, error) {
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(l.level)); err != nil {
-		return nil, usageErr("--log-level %q: want debug, info, warn or error", l.level)
+func newCLI(cmd *command) *cli {
+	c := &cli{fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), archive: cmd.archive, formats: cmd.formats}
+	c.fs.Usage = func() {
+		fmt.Fprintf(c.fs.Output(), "Usage: sppcrawl %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.summary)
+		c.fs.PrintDefaults()
 	}
-	if l.quiet {
+	if c.archive != noArchive {
+		c.fs.StringVar(&c.db, "db", defaultDB, "archive file")
+		wait, help := 2*time.Second, "how long to wait for the archive's lock"
+		if c.archive == reads {
+			wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
+		}
+		c.fs.DurationVar(&c.wait, "lock-timeout", wait, help)
+	}
+	if c.formats != nil {
+		c.fs.StringVar(&c.out, "format", c.formats[0], "output format: "+strings.Join(c.formats, " or "))
+	}
+	c.fs.StringVar(&c.format, "log-format", "text", "log format: text or json")
+	c.fs.StringVar(&c.level, "log-level", "info", "log level: debug, info, warn or error")
+	c.fs.BoolVar(&c.quiet, "quiet", false, "print nothing on success (warnings and errors still show), so a cron mail means trouble")
+	return c
+}
+
+// parse parses args, flags wherever they stand among the other arguments
+// (fetch URL --db x.db), and builds the logger. --help prints the usage on
+// stdout; a usage error becomes exit status 2 and is printed once, by main.
+func (c *cli) parse(args []string) error {
+	for {
+		c.fs.SetOutput(io.Discard)
+		err := c.fs.Parse(args)
+		c.fs.SetOutput(os.Stdout)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			c.fs.Usage()
+			return errHelp
+		case err != nil:
+			return usageErr("%v (sppcrawl %s --help lists the flags)", err, c.fs.Name())
+		}
+		args = c.fs.Args()
+		i := 0
+		for i < len(args) && (args[i] == "-" || !strings.HasPrefix(args[i], "-")) {
+			i++
+		}
+		c.args = append(c.args, args[:i]...)
+		if args = args[i:]; len(args) == 0 {
+			break
+		}
+	}
+	if c.wait < 0 {
+		return usageErr("--lock-timeout %s: must not be negative", c.wait)
+	}
+	if c.formats != nil && !slices.Contains(c.formats, c.out) {
+		return usageErr("--format %q: want %s", c.out, strings.Join(c.formats, " or "))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.level)); err != nil {
+		return usageErr("--log-level %q: want debug, info, warn or error", c.level)
+	}
+	if c.quiet {
 		lvl = max(lvl, slog.LevelWarn)
 	}
+	// Times in +08:00: the site's clock, and stats'.
 	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey && len(groups) == 0 {
 			a.Value = slog.TimeValue(a.Value.Time().In(extract.CST()))
 		}
 		return a
 	}}
-	switch strings.ToLower(l.format) {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	var out io.Writer = os.Stderr
+	if c.progress() {
+		out = clearLine{os.Stderr} // log lines replace the progress bar, which redraws below
 	}
-	return nil, usageErr("--log-format %q: want text or json", l.format)
+	switch strings.ToLower(c.format) {
+	case "text":
+		c.log = slog.New(slog.NewTextHandler(out, opts))
+	case "json":
+		c.log = slog.New(slog.NewJSONHandler(out, opts))
+	default:
+		return usageErr("--log-format %q: want text or json", c.format)
+	}
+	return nil
+}
+
+// open opens the archive, which the runner closes after the command; a held
+// lock becomes exit status 4 with advice.
+func (c *cli) open() (*store.DB, error) {
+	db, err := store.Open(c.db, store.Options{ReadOnly: c.archive == reads, Timeout: max(c.wait, time.Millisecond)})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, withCode(exitLocked, fmt.Errorf("%w; if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it", err))
+	}
+	c.opened = db
+	return db, err
+}
+
+func (c *cli) close() {
+	if c.opened != nil {
+		c.opened.Close()
+	}
+}
+
+// progress reports whether a progress bar is drawn: on a terminal, unless
+// quiet.
+func (c *cli) progress() bool {
+	fi, err := os.Stderr.Stat()
+	return c.fs.Name() == "crawl" && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// clearLine erases the terminal line before each write: slog writes a record
+// in one call, so a log line never lands in the middle of the progress bar.
+type clearLine struct{ w io.Writer }
+
+func (c clearLine) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, "\r\033[K"); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // summary prints a command's one line on stderr (nothing with --quiet when
 // ok): the plain line, or under --log-format json one JSON object with the
 // details beside it.
-func (l *logFlags) summary(ok bool, line string, details any) {
-	if l.quiet && ok {
+func (c *cli) summary(ok bool, line string, details any) {
+	if c.quiet && ok {
 		return
 	}
-	if strings.ToLower(l.format) != "json" {
+	if strings.ToLower(c.format) != "json" {
 		fmt.Fprintln(os.Stderr, line)
 		return
 	}
@@ -108,98 +188,30 @@ func (l *logFlags) summary(ok bool, line string, details any) {
 	fmt.Fprintln(os.Stderr, string(b))
 }
 
-// archiveFlags are --db and --lock-timeout, for every command that opens the
-// archive. Readers wait longer by default: a crawl holds the lock for its run.
-type archiveFlags struct {
-	path string
-	wait time.Duration
+// oneChannel reads a channel given as a key or a folder ("" for none).
+func oneChannel(flag, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	ch, err := extract.SelectChannels(s)
+	if err != nil || len(ch) != 1 {
+		return "", usageErr("--%s %q: want one channel key or folder (see sppcrawl channels)", flag, s)
+	}
+	return ch[0].Path, nil
 }
 
-func (a *archiveFlags) register(fs *flag.FlagSet, reader bool) {
-	fs.StringVar(&a.path, "db", defaultDB, "archive file")
-	wait, help := 2*time.Second, "how long to wait for the archive's lock"
-	if reader {
-		wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
+// crawlConfig checks the crawl flags: a bad value is a usage error.
+func crawlConfig(f *crawler.Flags, log *slog.Logger) (crawler.Config, error) {
+	cfg, err := f.Check()
+	if err != nil {
+		return cfg, usageErr("%s", strings.TrimPrefix(err.Error(), "usage: "))
 	}
-	fs.DurationVar(&a.wait, "lock-timeout", wait, help)
-}
-
-// open opens the archive; a held lock becomes exit status 4 with advice.
-func (a *archiveFlags) open(readOnly bool) (*store.DB, error) {
-	if a.wait < 0 {
-		return nil, usageErr("--lock-timeout %s: must not be negative", a.wait)
-	}
-	db, err := store.Open(a.path, store.Options{ReadOnly: readOnly, Timeout: max(a.wait, time.Millisecond)})
-	if errors.Is(err, store.ErrLocked) {
-		return nil, withCode(exitLocked, fmt.Errorf("%w; if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it", err))
-	}
-	return db, err
-}
-
-// crawlFlags configure fetching; crawl, fetch and serve share them.
-type crawlFlags struct {
-	cfg                crawler.Config
-	origin             string
-	channels, since    string
-	parallel, maxBody  int
-	timeout, delay     time.Duration
-	walk, ignoreRobots bool
-}
-
-func (c *crawlFlags) register(fs *flag.FlagSet, walk bool) {
-	c.walk = walk
-	fs.StringVar(&c.origin, "origin", extract.Origin, "fetch from this mirror with the same paths (stored URLs stay https://www.spp.gov.cn/...)")
-	fs.StringVar(&c.cfg.UserAgent, "user-agent", crawler.DefaultUserAgent(), "User-Agent header")
-	fs.BoolVar(&c.cfg.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
-	fs.IntVar(&c.maxBody, "max-body", 8<<20, "largest page accepted, in bytes")
-	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "per-request timeout")
-	fs.IntVar(&c.cfg.MaxAttempts, "retries", 4, "attempts per URL per run (timeouts, resets, 5xx, 429), 1 to 20")
-	// A walk makes many requests; fetch makes one per URL asked for, so it
-	// has no delay or parallelism to tune.
-	c.parallel = 1
-	if !walk {
-		return
-	}
-	fs.DurationVar(&c.delay, "delay", time.Second, "pause between requests (plus up to half again of random jitter)")
-	fs.IntVar(&c.parallel, "parallel", 2, "requests in flight at once, 1 to 32")
-	fs.StringVar(&c.channels, "channels", "", "comma-separated channel keys or folders of the site to crawl (default all; see sppcrawl channels)")
-	fs.BoolVar(&c.cfg.Full, "full", false, "walk every list page (backfill), still skipping stored articles")
-	fs.BoolVar(&c.cfg.Refresh, "refresh", false, "re-fetch stored articles met on the walk (finds corrections)")
-	fs.StringVar(&c.since, "since", "", "stop paging at items published before this date (YYYY-MM-DD)")
-	fs.IntVar(&c.cfg.MaxPages, "max-pages", 0, "list pages per channel at most (0: no limit)")
-	fs.IntVar(&c.cfg.Recheck, "recheck", 10, "also re-verify this many stored articles, those checked longest ago (0: none)")
-}
-
-// config checks the flags and returns the crawler's configuration.
-func (c *crawlFlags) config(log *slog.Logger) (crawler.Config, error) {
-	cfg := c.cfg
-	cfg.Origin, cfg.Delay, cfg.Parallel, cfg.MaxBody, cfg.Timeout, cfg.Logger = c.origin, c.delay, c.parallel, c.maxBody, c.timeout, log
-	switch {
-	case c.parallel < 1 || c.parallel > 32:
-		return cfg, usageErr("--parallel %d: want 1 to 32 (be polite to the site)", c.parallel)
-	case cfg.MaxAttempts < 1 || cfg.MaxAttempts > 20:
-		return cfg, usageErr("--retries %d: want 1 to 20", cfg.MaxAttempts)
-	case c.maxBody < 1 || c.maxBody > 1<<30:
-		return cfg, usageErr("--max-body %d: want 1 byte to 1 GiB", c.maxBody)
-	case c.timeout <= 0:
-		return cfg, usageErr("--timeout %s: must be positive", c.timeout)
-	case c.delay < 0:
-		return cfg, usageErr("--delay %s: must not be negative", c.delay)
-	case cfg.MaxPages < 0:
-		return cfg, usageErr("--max-pages %d: must not be negative", cfg.MaxPages)
-	case cfg.Recheck < 0:
-		return cfg, usageErr("--recheck %d: must not be negative", cfg.Recheck)
-	}
-	var err error
-	if cfg.Channels, err = extract.SelectChannels(c.channels); err != nil {
-		return cfg, withCode(exitUsage, err)
-	}
-	if c.since != "" {
-		t, ok := extract.ParseDate(c.since)
-		if !ok {
-			return cfg, usageErr("--since %q: want a date such as 2026-08-01", c.since)
-		}
-		cfg.Since = t
-	}
+	cfg.Logger = log
 	return cfg, nil
+}
+
+// newCrawler makes a crawler of checked flags; its errors are usage errors.
+func newCrawler(cfg crawler.Config, sink crawler.Sink) (*crawler.Crawler, error) {
+	c, err := crawler.New(cfg, sink)
+	return c, withCode(exitUsage, err)
 }

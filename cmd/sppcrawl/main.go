@@ -43,27 +43,28 @@ func withCode(code int, err error) error {
 	return &exitError{code: code, err: err}
 }
 
+// command is a subcommand: setup defines its own flags on c and returns the
+// work to do once they are parsed (c.args holds the other arguments).
 type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string) error
+	name, summary, synopsis string
+	archive                 int      // noArchive, reads or writes
+	formats                 []string // --format values, the first the default; nil: no --format
+	setup                   func(c *cli) func(ctx context.Context) error
 }
 
-var commands = []command{
-	{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", runCrawl},
-	{"fetch", "fetch, extract and store one or more article URLs now", runFetch},
-	{"extract", "extract an article from a saved HTML file (offline)", runExtract},
-	{"reextract", "rebuild every article from its stored raw page (offline)", runReextract},
-	{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed", runExport},
-	{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling", runServe},
-	{"failures", "list the failure log (--gone: pages gone); --reset makes URLs due again", runFailures},
-	{"history", "list the versions of an article, with the differences between them", runHistory},
-	{"stats", "show the archive's health: articles per channel, last crawl, failures", runStats},
-	{"verify", "check every record of the archive; pages stored cut short are fetched again", runVerify},
-	{"channels", "list the channels sppcrawl knows", runChannels},
-	{"version", "print sppcrawl's version", func(context.Context, []string) error {
-		_, err := fmt.Println("sppcrawl", version)
-		return err
-	}},
+// commands, in the order the usage lists them (set in init: they refer to
+// the usage).
+var commands []command
+
+func init() {
+	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, serveCmd, failuresCmd,
+		historyCmd, statsCmd, verifyCmd, channelsCmd,
+		{"version", "print sppcrawl's version", "", noArchive, nil, func(*cli) func(context.Context) error {
+			return func(context.Context) error {
+				_, err := fmt.Println("sppcrawl", version)
+				return err
+			}
+		}}}
 }
 
 func usage(w io.Writer) {
@@ -107,7 +108,13 @@ func run(args []string) int {
 	defer cancel()
 	defer onSignals(cancel)()
 
-	err := cmd.run(ctx, args[1:])
+	c := newCLI(cmd)
+	work := cmd.setup(c)
+	err := c.parse(args[1:])
+	if err == nil {
+		err = work(ctx)
+	}
+	c.close()
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
