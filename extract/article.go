@@ -35,6 +35,11 @@ type Article struct {
 	Images      []Image      `json:"images"`
 	Attachments []Attachment `json:"attachments"`
 	ContentHash string       `json:"content_hash"`
+	// Cases are the guiding or typical cases the body holds, Document what
+	// the header of a judicial interpretation or normative document states;
+	// both derived from the paragraphs, absent when the body has none.
+	Cases    []Case    `json:"cases,omitempty"`
+	Document *Document `json:"document,omitempty"`
 
 	// Set by the store; zero (and omitted) straight out of extraction.
 	Version     int       `json:"version,omitzero"`
@@ -153,6 +158,7 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 		a.Paragraphs = []string{}
 	}
 	a.Aliases = []string{}
+	a.Cases, a.Document = findCases(a.Paragraphs), findDocument(a.Paragraphs)
 	a.ContentHash = a.ComputeHash()
 	return a, nil
 }

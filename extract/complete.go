@@ -88,31 +88,30 @@ func hasPrefixFold(b []byte, lower string) bool {
 }
 
 // inRawText reports whether the end of b lies inside a comment, a script or
-// a style element, where "</body>" is text, not markup.
+// a style element, where "</body>" is text, not markup. The nearest script
+// or style boundary before it decides (they do not nest): an opening tag
+// means inside. On a whole page that boundary is the last script, a few tags
+// back.
 func inRawText(b []byte) bool {
 	if open := bytes.LastIndex(b, []byte("<!--")); open >= 0 && !bytes.Contains(b[open+4:], []byte("-->")) {
 		return true
 	}
-	for _, tag := range []string{"script", "style"} {
-		if open := lastTagFold(b, "<"+tag); open >= 0 && lastTagFold(b[open:], "</"+tag) < 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// lastTagFold is the index of the last "<tag" (ASCII case-insensitive)
-// followed by a space, '/' or '>', or -1.
-func lastTagFold(b []byte, tag string) int {
 	for end := len(b); ; {
 		i := bytes.LastIndexByte(b[:end], '<')
 		if i < 0 {
-			return -1
+			return false
 		}
 		end = i
-		if hasPrefixFold(b[i:], tag) {
-			if c := byteAt(b, i+len(tag)); c == '>' || c == '/' || isASCIISpace(c) || c == 0 {
-				return i
+		closing := byteAt(b, i+1) == '/'
+		name := b[i+1:]
+		if closing {
+			name = b[i+2:]
+		}
+		for _, tag := range []string{"script", "style"} {
+			if hasPrefixFold(name, tag) {
+				if c := byteAt(name, len(tag)); c == '>' || c == '/' || isASCIISpace(c) || c == 0 {
+					return !closing
+				}
 			}
 		}
 	}

@@ -42,6 +42,13 @@ var goldenCases = []struct {
 	{"homepage-noscript", "https://www.spp.gov.cn/spp/tt/202608/t20260805_3.shtml", false},
 	{"challenge", "https://www.spp.gov.cn/spp/tt/202608/t20260805_733870.shtml", false},
 	{"error-404", "https://www.spp.gov.cn/spp/tt/202608/t20260805_1.shtml", false},
+	// Cases, documents and headline blocks in unfamiliar markup.
+	{"typical-cases", "https://www.spp.gov.cn/spp/zgjdxal/202610/t20261012_735100.shtml", false},
+	{"typical-cases-numbered", "https://www.spp.gov.cn/spp/zgjdxal/202610/t20261013_735101.shtml", false},
+	{"judicial-interpretation", "https://www.spp.gov.cn/spp/sfjs/202603/t20260314_735200.shtml", false},
+	{"normative-document", "https://www.spp.gov.cn/spp/gfwj/202406/t20240620_735300.shtml", false},
+	{"headline-siblings", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639495.shtml", false},
+	{"headline-nested", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639496.shtml", false},
 	{"list-first", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},
 	{"list-middle", "https://www.spp.gov.cn/spp/jczdal/index_2.shtml", true},
 	{"list-last", "https://www.spp.gov.cn/spp/jczdal/index_3.shtml", true},

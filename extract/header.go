@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,87 +189,161 @@ func (p *page) fillHeader(a *Article, t template) {
 	}
 }
 
-// titleLines finds kicker (引题), title and subtitle (副题). The CMS marks them
-// either as their own elements or as lines of the title block; the main title is
-// then the line that the <title> element repeats.
+// titleLines finds kicker (引题), title and subtitle (副题). Every line of
+// text between the breadcrumb and the 时间/来源 line is one of them, whatever
+// element holds it: the title is the line the page names its main title (an
+// element classed so, or the line <title> repeats), the lines above it form
+// the kicker, those below the subtitle. Without that frame (older
+// templates), the title block alone is read.
 func (p *page) titleLines(t template) (kicker, title, subtitle string) {
-	if t.title != nil && t.title.Length() > 0 {
-		// Own elements for 引题/副题 sit beside the title block (not inside the
-		// body, which is a sibling too and must not be searched).
-		sib := t.title.Siblings()
-		kicker = NormalizeText(sib.FilterMatcher(q(".detail_yt, .yt, .yinti, .kicker, .pretitle")).First().Text())
-		subtitle = NormalizeText(sib.FilterMatcher(q(".detail_ft, .detail_fbt, .fbt, .futi, .subtitle, .sub_title")).First().Text())
+	block := t.title != nil && t.title.Length() > 0
+	var lines []string
+	if block {
+		lines = paragraphs(t.title.Get(0), false)
 	}
-	if t.title == nil || t.title.Length() == 0 {
-		return kicker, "", subtitle
+	named := ""
+	if block {
+		named = NormalizeText(t.title.FindMatcher(q(".detail_zt, .zt, .main_title, h1, h2")).First().Text())
 	}
-	tn := t.title.Get(0)
-	if named := t.title.FindMatcher(q(".detail_zt, .zt, .main_title, h1, h2")).First(); named.Length() > 0 {
+	if frame := p.headerLines(t); len(frame) > 0 {
+		main := named
+		if main == "" {
+			main = strings.TrimSuffix(p.htmlTitle, titleSuffix)
+		}
+		idx := slices.Index(frame, main)
+		if idx < 0 && len(lines) > 0 {
+			idx = slices.Index(frame, lines[titleIndex(lines, main)])
+		}
+		if idx >= 0 {
+			return strings.Join(frame[:idx], " "), frame[idx], strings.Join(frame[idx+1:], " ")
+		}
+	}
+	if !block {
+		return "", "", ""
+	}
+	// Own elements for 引题/副题 beside the title block (not inside the body,
+	// which is a sibling too and must not be searched).
+	sib := t.title.Siblings()
+	kicker = NormalizeText(sib.FilterMatcher(q(".detail_yt, .yt, .yinti, .kicker, .pretitle")).First().Text())
+	subtitle = NormalizeText(sib.FilterMatcher(q(".detail_ft, .detail_fbt, .fbt, .futi, .subtitle, .sub_title")).First().Text())
+	if named != "" {
 		if kicker == "" {
 			kicker = NormalizeText(t.title.FindMatcher(q(".detail_yt, .yt, .yinti")).First().Text())
 		}
 		if subtitle == "" {
 			subtitle = NormalizeText(t.title.FindMatcher(q(".detail_ft, .ft, .fbt, .futi")).First().Text())
 		}
-		return kicker, NormalizeText(named.Text()), subtitle
+		return kicker, named, subtitle
 	}
-	lines := paragraphs(tn, false)
-	switch len(lines) {
-	case 0:
+	if len(lines) == 0 {
 		return kicker, "", subtitle
-	case 1:
-		return kicker, lines[0], subtitle
 	}
-	main := strings.TrimSuffix(p.htmlTitle, titleSuffix)
-	idx := -1
-	for i, l := range lines {
-		if l == main {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		// No <title> match: the longest-standing convention is 引题 above a
-		// shorter main title, 副题 below it; with two lines, a short first one
-		// (「某某强调」) is the kicker.
-		if len(lines) == 2 {
-			if runeLen(lines[0]) <= 12 {
-				idx = 1
-			} else {
-				idx = 0
-			}
-		} else {
-			idx = 1
-			if len(lines) > 3 {
-				idx = len(lines) - 2
-			}
-		}
-	}
-	k := strings.Join(lines[:idx], " ")
-	s := strings.Join(lines[idx+1:], " ")
+	idx := titleIndex(lines, strings.TrimSuffix(p.htmlTitle, titleSuffix))
 	if kicker == "" {
-		kicker = k
+		kicker = strings.Join(lines[:idx], " ")
 	}
 	if subtitle == "" {
-		subtitle = s
+		subtitle = strings.Join(lines[idx+1:], " ")
 	}
 	return kicker, lines[idx], subtitle
 }
 
+// titleIndex picks the main title among the lines of a title block: the one
+// <title> repeats (main); else by the longest-standing convention, 引题
+// above a shorter main title, 副题 below it, and with two lines a short
+// first one (「某某强调」) is the kicker.
+func titleIndex(lines []string, main string) int {
+	if i := slices.Index(lines, main); i >= 0 {
+		return i
+	}
+	switch {
+	case len(lines) == 1:
+		return 0
+	case len(lines) == 2 && runeLen(lines[0]) <= 12:
+		return 1
+	case len(lines) == 2:
+		return 0
+	case len(lines) > 3:
+		return len(lines) - 2
+	}
+	return 1
+}
+
+// headerLines are the lines of text between the breadcrumb and the
+// 时间/来源 line of the current template (nil for other templates): the
+// headline block, whatever its markup.
+func (p *page) headerLines(t template) []string {
+	crumb, info := p.first["div.BreadcrumbNav"], p.first["div.detail_extend"]
+	if info == nil {
+		info = p.first["div.detail_extend1"]
+	}
+	if t.name != "detail" || crumb == nil || info == nil {
+		return nil
+	}
+	w := headerWalker{start: crumb, stop: info, body: t.body}
+	w.walk(p.doc.Get(0))
+	w.flush()
+	return w.out
+}
+
+// headerWalker collects text lines in document order from the end of start
+// to the beginning of stop.
+type headerWalker struct {
+	start, stop, body *html.Node
+	started, stopped  bool
+	cur               strings.Builder
+	out               []string
+}
+
+func (w *headerWalker) flush() {
+	if s := NormalizeText(w.cur.String()); s != "" {
+		w.out = append(w.out, s)
+	}
+	w.cur.Reset()
+}
+
+func (w *headerWalker) walk(n *html.Node) {
+	switch {
+	case w.stopped:
+		return
+	case n == w.stop || n == w.body:
+		w.stopped = true
+		return
+	case n == w.start:
+		w.started = true
+		return
+	case n.Type == html.TextNode:
+		if w.started {
+			w.cur.WriteString(n.Data)
+		}
+		return
+	case n.Type == html.ElementNode && (isDropped(n.DataAtom) || w.started && isWidget(n)):
+		return
+	case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+		w.flush()
+		return
+	}
+	block := n.Type == html.ElementNode && isBlock(n.DataAtom)
+	if block {
+		w.flush()
+	}
+	for c := n.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
+		w.walk(c)
+	}
+	if block {
+		w.flush()
+	}
+}
+
 func runeLen(s string) int { return len([]rune(s)) }
 
-// dropHeaderRepeats removes leading body paragraphs that repeat the title
-// block, which some editors paste into the body as well.
+// dropHeaderRepeats removes leading body paragraphs that repeat the kicker
+// or the subtitle, which some editors paste into the body as well. The title
+// is not: a document (a judicial interpretation, a notice) opens its body
+// with its own title, which is part of its text.
 func dropHeaderRepeats(a *Article, ps []string) []string {
-	for len(ps) > 0 {
-		switch ps[0] {
-		case a.Title, a.Kicker, a.Subtitle:
-			if ps[0] != "" {
-				ps = ps[1:]
-				continue
-			}
-		}
-		break
+	for len(ps) > 0 && ps[0] != "" && (ps[0] == a.Kicker || ps[0] == a.Subtitle) {
+		ps = ps[1:]
 	}
 	return ps
 }

@@ -1,8 +1,10 @@
 package extract_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,3 +106,49 @@ func TestRealListPage(t *testing.T) {
 }
 
 func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// The real 第六十三批 page holds a notice, then five guiding cases.
+func TestRealDetailPage_Cases(t *testing.T) {
+	b := readReal(t, realDetail)
+	a, err := extract.ParseArticle(b, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Cases) != 5 {
+		t.Fatalf("%d cases, want 5", len(a.Cases))
+	}
+	titles := []string{"陈某抢劫再审抗诉案", "辛某故意杀人再审抗诉案", "谭某义故意杀人、强奸再审抗诉案", "许某运输毒品再审抗诉案", "马某林抢劫再审抗诉案"}
+	for i, c := range a.Cases {
+		if want := fmt.Sprintf("检例第%d号", 257+i); c.Number != want || c.Title != titles[i] {
+			t.Errorf("case %d: %q %q, want %q %q", i, c.Number, c.Title, want, titles[i])
+		}
+	}
+	first := a.Cases[0]
+	if got := strings.Join(first.Keywords, "|"); got != "再审抗诉|抢劫|侦破经过|翻供|指纹运用" {
+		t.Errorf("keywords %s", got)
+	}
+	var headings []string
+	for _, s := range first.Sections {
+		headings = append(headings, s.Heading)
+	}
+	if got := strings.Join(headings, "|"); got != "要旨|基本案情|检察机关履职过程|指导意义|相关规定" {
+		t.Errorf("headings %s", got)
+	}
+	if last := first.Sections[len(first.Sections)-1]; len(last.Paragraphs) != 2 || !strings.HasPrefix(last.Paragraphs[0], "《中华人民共和国刑法》") {
+		t.Errorf("相关规定 %q", last.Paragraphs)
+	}
+	// No paragraph of the notice in any case.
+	notice := a.Paragraphs[:5]
+	for _, c := range a.Cases {
+		for _, s := range c.Sections {
+			for _, p := range s.Paragraphs {
+				if slices.Contains(notice, p) {
+					t.Errorf("the notice's %q is in case %s", p, c.Number)
+				}
+			}
+		}
+	}
+	if a.Document != nil {
+		t.Errorf("document %+v: the page is no normative document", a.Document)
+	}
+}
