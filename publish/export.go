@@ -18,7 +18,7 @@ import (
 )
 
 // Formats are the export formats, in the order --help lists them.
-var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed"}
+var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed", "cases", "cases-csv"}
 
 // IsFeed says whether format is a feed (a window of the newest articles)
 // rather than a list in seq order.
@@ -73,6 +73,9 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 			return 0, err
 		}
 		return 0, WriteFeed(w, o.Format, arts, FeedMeta{Channel: o.Filter.Channel})
+	}
+	if o.Format == "cases" || o.Format == "cases-csv" {
+		return exportCases(ctx, db, w, o)
 	}
 	lw, err := newListWriter(w, o.Format)
 	if err != nil {

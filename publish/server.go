@@ -74,6 +74,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/articles/{id}/repost", s.repost)
 	mux.HandleFunc("GET /api/articles/{id}/versions", s.versions)
 	mux.HandleFunc("GET /api/articles/{id}/versions/{n}", s.version)
+	mux.HandleFunc("GET /api/cases", s.cases)
+	mux.HandleFunc("GET /api/cases/{number}", s.oneCase)
 	mux.HandleFunc("GET /feed.atom", s.feed("atom"))
 	mux.HandleFunc("GET /feed.rss", s.feed("rss"))
 	mux.HandleFunc("GET /feed.json", s.feed("jsonfeed"))

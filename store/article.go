@@ -212,7 +212,7 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 	}
 	// The article moves to a new seq at the end of the log. Without a new
 	// page (reextract), the one stored produced both versions and stays.
-	if err := articles.Delete(u64(a.Seq)); err != nil {
+	if err := dropSeq(tx, a.Seq); err != nil {
 		return Result{}, err
 	}
 	var err error
@@ -327,15 +327,22 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 // reseq moves an article to a new seq at the end of the log, so every puller
 // gets it again (a withdrawal, a restoration).
 func reseq(tx *bolt.Tx, a *extract.Article) error {
-	articles := tx.Bucket(bucketArticles)
-	if err := articles.Delete(u64(a.Seq)); err != nil {
+	if err := dropSeq(tx, a.Seq); err != nil {
 		return err
 	}
 	var err error
-	if a.Seq, err = articles.NextSequence(); err != nil {
+	if a.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
 		return err
 	}
 	return putArticle(tx, a, true)
+}
+
+// dropSeq removes the article stored under seq (it moves to a new one).
+func dropSeq(tx *bolt.Tx, seq uint64) error {
+	if err := tx.Bucket(bucketArticles).Delete(u64(seq)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketCaseIdx).Delete(u64(seq))
 }
 
 func chanKey(a *extract.Article) []byte {
@@ -414,7 +421,29 @@ func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
 	if err := tx.Bucket(bucketIDs).Put([]byte(a.ID), u64(a.Seq)); err != nil {
 		return err
 	}
+	if err := indexCases(tx, a); err != nil {
+		return err
+	}
 	return bumpGeneration(tx)
+}
+
+// indexCases records where an article's cases are, for the cases API and
+// export, which then read only those articles.
+func indexCases(tx *bolt.Tx, a *extract.Article) error {
+	if len(a.Cases) == 0 {
+		return nil
+	}
+	if err := tx.Bucket(bucketCaseIdx).Put(u64(a.Seq), nil); err != nil {
+		return err
+	}
+	for _, c := range a.Cases {
+		if c.Number != "" {
+			if err := tx.Bucket(bucketCaseNum).Put([]byte(c.Number), []byte(a.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func bumpGeneration(tx *bolt.Tx) error {

@@ -269,3 +269,54 @@ func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Artic
 	}
 	return s.Article, nil
 }
+
+// ForEachWithCases calls fn, in seq order from after+1, for every article
+// holding cases (reading the case index, not the whole archive), until fn
+// returns an error.
+func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		articles := tx.Bucket(bucketArticles)
+		c := tx.Bucket(bucketCaseIdx).Cursor()
+		for k, _ := c.Seek(u64(after + 1)); k != nil; k, _ = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			a, err := decodeArticle(articles.Get(k))
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if a == nil {
+				continue
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ArticleWithCase returns the article holding the case numbered number
+// (检例第257号), or ErrNotFound.
+func (db *DB) ArticleWithCase(ctx context.Context, number string) (*extract.Article, error) {
+	var a *extract.Article
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketCaseNum).Get([]byte(number))
+		if id != nil {
+			r, err := getRecord(tx, string(id))
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				for _, c := range r.Article.Cases {
+					if c.Number == number {
+						a = r.Article
+						return nil
+					}
+				}
+			}
+		}
+		return fmt.Errorf("case %s: %w", number, ErrNotFound)
+	})
+	return a, err
+}

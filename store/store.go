@@ -58,6 +58,8 @@ var (
 	bucketRuns     = []byte("runs")     // "last" → RunSummary (JSON)
 	bucketFill     = []byte("fill")     // channel path → extract.Fill of its stored articles (JSON)
 	bucketSeen     = []byte("seen")     // URL seen on a list page, not stored yet → channel path
+	bucketCaseIdx  = []byte("caseidx")  // seq of an article holding cases → nil
+	bucketCaseNum  = []byte("casenum")  // case number (检例第257号) → id of the article holding it
 
 	// bucketHistory held schema 1's revisions (hashes and titles only); the
 	// upgrade turns them into versions and drops it.
@@ -65,7 +67,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
-		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen}
+		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data

@@ -8,7 +8,7 @@ import (
 	"sppcrawl/publish"
 )
 
-var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed",
+var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, or their cases",
 	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", reads, nil,
 	func(c *cli) func(context.Context) error {
 		var o publish.ExportOptions
