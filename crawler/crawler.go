@@ -35,6 +35,8 @@ var (
 // Sink is what the crawler needs of the archive; *store.DB satisfies it.
 type Sink interface {
 	Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (extract.UpsertResult, error)
+	Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error)
+	StoredArticle(ctx context.Context, url, id string) (*extract.Article, error)
 	HasURL(ctx context.Context, url string) (bool, error)
 	Count(ctx context.Context) (int, error)
 	ChannelState(ctx context.Context, path string) (extract.ChannelState, error)
@@ -51,32 +53,38 @@ type Sink interface {
 	// Completeness: list items not stored yet, and field counts for drift.
 	MarkSeen(ctx context.Context, channel string, urls []string) error
 	FillStats(ctx context.Context, path string) (extract.Fill, error)
+	// Images and attachments.
+	MediaSink
+	PendingMedia(ctx context.Context, id string) ([]extract.MediaTodo, error)
 }
 
 // Config tunes a Crawler; zero values take the defaults below.
 type Config struct {
-	Origin       string            // fetch from this mirror instead of https://www.spp.gov.cn
-	Channels     []extract.Channel // default: Channels
-	Full         bool              // walk every list page (backfill)
-	Refresh      bool              // re-fetch stored articles met on the walk
-	Since        time.Time         // stop paging at items older than this
-	MaxPages     int               // list pages per channel, 0 = no limit
-	Recheck      int               // stored articles re-verified per run, least recently checked first (0: none)
-	Delay        time.Duration     // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
-	Parallel     int               // requests in flight (default 2)
-	UserAgent    string            // default "sppcrawl/<version> (+https://…)"
-	IgnoreRobots bool              // robots.txt is honoured unless set
-	MaxBody      int               // bytes, default 8 MiB
-	Timeout      time.Duration     // per request, default 30s
-	MaxAttempts  int               // per URL per run, default 4
-	RetryBase    time.Duration     // first backoff, default 2s; doubles per attempt
-	RetryMax     time.Duration     // longest wait for one retry (Retry-After too), default 2m
-	Transport    http.RoundTripper
-	Observer     Observer // told of every request (for metrics); nil: nobody
-	Logger       *slog.Logger
-	Progress     io.Writer     // a terminal to draw a progress bar on, or nil
-	LogEvery     time.Duration // progress log line period when Progress is nil (default 10s)
-	Now          func() time.Time
+	Origin        string            // fetch from this mirror instead of https://www.spp.gov.cn
+	Channels      []extract.Channel // default: Channels
+	Full          bool              // walk every list page (backfill)
+	Refresh       bool              // re-fetch stored articles met on the walk
+	Since         time.Time         // stop paging at items older than this
+	MaxPages      int               // list pages per channel, 0 = no limit
+	Recheck       int               // stored articles re-verified per run, least recently checked first (0: none)
+	Delay         time.Duration     // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
+	Parallel      int               // requests in flight (default 2)
+	UserAgent     string            // default "sppcrawl/<version> (+https://…)"
+	IgnoreRobots  bool              // robots.txt is honoured unless set
+	MaxBody       int               // bytes, default 8 MiB
+	Media         MediaMode         // which files of the articles stored to archive (default none)
+	MaxImage      int               // bytes, default 10 MiB
+	MaxAttachment int               // bytes, default 100 MiB
+	Timeout       time.Duration     // per request, default 30s
+	MaxAttempts   int               // per URL per run, default 4
+	RetryBase     time.Duration     // first backoff, default 2s; doubles per attempt
+	RetryMax      time.Duration     // longest wait for one retry (Retry-After too), default 2m
+	Transport     http.RoundTripper
+	Observer      Observer // told of every request (for metrics); nil: nobody
+	Logger        *slog.Logger
+	Progress      io.Writer     // a terminal to draw a progress bar on, or nil
+	LogEvery      time.Duration // progress log line period when Progress is nil (default 10s)
+	Now           func() time.Time
 }
 
 // Version is reported in the default User-Agent.
@@ -119,6 +127,12 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 8 << 20
+	}
+	if cfg.MaxImage <= 0 {
+		cfg.MaxImage = 10 << 20
+	}
+	if cfg.MaxAttachment <= 0 {
+		cfg.MaxAttachment = 100 << 20
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -175,8 +189,13 @@ func (c *Crawler) newCollector(ctx context.Context, async bool, parallel int) *c
 	col.DisallowedDomains = nil
 	col.URLFilters, col.DisallowedURLFilters = nil, nil
 	col.AllowURLRevisit = false
-	col.IgnoreRobotsTxt = true          // checked by sppcrawl itself (see robots.go), with Crawl-delay
-	col.MaxBodySize = c.cfg.MaxBody + 1 // one byte more tells "too big" from "exactly the cap"
+	col.IgnoreRobotsTxt = true // checked by sppcrawl itself (see robots.go), with Crawl-delay
+	// One byte more than the largest cap tells "too big" from "exactly the
+	// cap"; each kind of answer is held to its own cap.
+	col.MaxBodySize = c.cfg.MaxBody + 1
+	if c.cfg.Media != MediaNone {
+		col.MaxBodySize = max(c.cfg.MaxBody, c.cfg.MaxImage, c.cfg.MaxAttachment) + 1
+	}
 	col.CacheDir = ""
 	col.DetectCharset = false // extract decodes, from the bytes as served
 	col.ParseHTTPErrorResponse = true

@@ -54,6 +54,10 @@ func (r *run) clearFailure(u string) {
 // (404/410, not an article, too big) are never retried; others wait for a
 // later run.
 func (r *run) failure(ctx *colly.Context, u, channel string, status int, err error, gone bool) {
+	if ctx != nil && ctx.Get(ctxKind) == kindMedia {
+		r.mediaMissing(ctx.Get(ctxID), ctx.Get(ctxURL), err.Error())
+		return
+	}
 	if gone && (ctx == nil || ctx.Get(ctxKind) != kindList) {
 		// A stored article is not a failure when gone: the site withdrew it,
 		// if a later run agrees.

@@ -169,20 +169,13 @@ func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
 	return chans, nil
 }
 
-// FetchSink is what Fetch needs of the archive; *store.DB satisfies it.
-type FetchSink interface {
-	Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error)
-	Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (extract.UpsertResult, error)
-	ClearFailure(ctx context.Context, url string) error
-	StoredArticle(ctx context.Context, url, id string) (*extract.Article, error)
-}
-
-// Fetch fetches one article page now, extracts it and stores it in sink
-// (sppcrawl fetch); with dryRun it only says what storing it would do. A
-// nil sink is an archive that does not exist yet: everything would be
-// created. A page fetched by hand is no longer a failure for the crawl to
-// retry.
-func (c *Crawler) Fetch(ctx context.Context, rawURL string, sink FetchSink, dryRun bool) (*extract.Fetched, error) {
+// Fetch fetches one article page now, extracts it and stores it in the
+// crawler's sink (sppcrawl fetch), with its media as a crawl archives them;
+// with dryRun it only says what storing it would do. A nil sink is an
+// archive that does not exist yet: everything would be created. A page
+// fetched by hand is no longer a failure for the crawl to retry.
+func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*extract.Fetched, error) {
+	sink := c.sink
 	a, raw, err := c.FetchArticle(ctx, rawURL)
 	if err != nil {
 		return nil, err
@@ -202,20 +195,32 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, sink FetchSink, dryR
 		return nil, err
 	}
 	f.Outcome = f.Result.Outcome
-	return f, sink.ClearFailure(ctx, a.URL)
+	if err := sink.ClearFailure(ctx, a.URL); err != nil {
+		return nil, err
+	}
+	if c.cfg.Media == MediaNone {
+		return f, nil
+	}
+	todo, err := sink.PendingMedia(ctx, a.ID)
+	if err == nil && len(todo) > 0 {
+		var sum extract.RunSummary
+		sum, err = c.archiveMedia(ctx, todo)
+		f.Media, f.MediaMissing = sum.Media, sum.MediaMissing
+	}
+	return f, err
 }
 
 // FetchAll fetches every URL of urls in turn (see Fetch) and tells report
 // what came of each: a URL refused by the list (err set, f nil) or by the
 // fetch fails alone. A challenge page stops it with ErrBlocked, as does the
 // end of ctx. It returns how many failed of how many.
-func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], sink FetchSink, dryRun bool,
+func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], dryRun bool,
 	report func(u string, f *extract.Fetched, err error) error) (failed, total int, err error) {
 	for u, err := range urls {
 		total++
 		var f *extract.Fetched
 		if err == nil {
-			f, err = c.Fetch(ctx, u, sink, dryRun)
+			f, err = c.Fetch(ctx, u, dryRun)
 		}
 		if errors.Is(err, ErrBlocked) {
 			return failed + 1, total, err

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -36,6 +37,10 @@ type deferred struct {
 func (r *run) transient(req *colly.Request, u string, status int, err error, retryAfter time.Duration) {
 	n := attempts(req.Ctx)
 	if req.Ctx.Get(ctxFinal) != "" || r.stopped() || retryAfter > r.c.cfg.RetryMax {
+		if req.Ctx.Get(ctxKind) == kindMedia {
+			r.mediaMissing(req.Ctx.Get(ctxID), req.Ctx.Get(ctxURL), fmt.Sprintf("%v after %d attempts", err, n+priorAttempts(req.Ctx)))
+			return
+		}
 		r.failure(req.Ctx, u, req.Ctx.Get(ctxChannel), status, err, false)
 		return
 	}
@@ -81,7 +86,7 @@ func (r *run) finalPass() {
 		ctx.Put(ctxPrior, attempts(ctx))
 		ctx.Put(ctxAttempt, 0)
 		ctx.Put(ctxFinal, "1")
-		detail := ctx.Get(ctxKind) == kindDetail
+		detail := slotted(ctx.Get(ctxKind))
 		if detail {
 			r.detailsQueued.Add(1)
 			r.slots <- struct{}{}

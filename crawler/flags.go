@@ -16,7 +16,7 @@ var ErrUsage = errors.New("usage")
 // fetch, serve, channels --discover), filling a Config.
 type Flags struct {
 	Config
-	channels, since string
+	channels, since, media string
 }
 
 // Register defines the flags on fs; walk adds those of a walk of the list
@@ -30,6 +30,9 @@ func (f *Flags) Register(fs *flag.FlagSet, walk bool) {
 	fs.IntVar(&c.MaxBody, "max-body", 8<<20, "largest page accepted, in bytes")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.IntVar(&c.MaxAttempts, "retries", 4, "attempts per URL per run (timeouts, resets, 5xx, 429), 1 to 20")
+	fs.StringVar(&f.media, "media", "all", "archive the files of the articles stored: all (images and attachments), images or none")
+	fs.IntVar(&c.MaxImage, "max-image", 10<<20, "largest image archived, in bytes")
+	fs.IntVar(&c.MaxAttachment, "max-attachment", 100<<20, "largest attachment archived, in bytes")
 	c.Parallel = 1
 	if !walk {
 		return
@@ -61,12 +64,19 @@ func (f *Flags) Check() (Config, error) {
 		{c.Delay < 0, "delay", c.Delay, "a duration not negative"},
 		{c.MaxPages < 0, "max-pages", c.MaxPages, "a number not negative"},
 		{c.Recheck < 0, "recheck", c.Recheck, "a number not negative"},
+		{c.MaxImage < 1 || c.MaxImage > 1<<30, "max-image", c.MaxImage, "1 byte to 1 GiB"},
+		{c.MaxAttachment < 1 || c.MaxAttachment > 4<<30, "max-attachment", c.MaxAttachment, "1 byte to 4 GiB"},
 	} {
 		if v.bad {
 			return c, fmt.Errorf("%w: --%s %v: want %s", ErrUsage, v.flag, v.val, v.want)
 		}
 	}
 	var err error
+	if f.media != "" {
+		if c.Media, err = ParseMediaMode(f.media); err != nil {
+			return c, err
+		}
+	}
 	if c.Channels, err = extract.SelectChannels(f.channels); err != nil {
 		return c, fmt.Errorf("%w: %v", ErrUsage, err)
 	}

@@ -30,6 +30,8 @@ type run struct {
 	sum    extract.RunSummary
 	due    []extract.Failure   // failures due for a retry, from setup
 	final  []*deferred         // waiting for the final pass
+	media  []extract.MediaTodo // images and attachments to archive after the news
+	crawl  bool                // a crawl (not only media)
 	queued map[uint64]struct{} // FNV-64 of the detail URLs scheduled in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 
@@ -66,7 +68,7 @@ const (
 // is returned with ErrInterrupted. ErrBlocked means a challenge page stopped
 // the run; any other error is a failure of the archive.
 func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
-	r, err := c.setup(ctx)
+	r, err := c.setup(ctx, true)
 	defer r.abort()
 	if err != nil {
 		return r.early(err)
@@ -91,9 +93,9 @@ func (c *Crawler) RunEvery(ctx context.Context, every time.Duration, done func(e
 	}
 }
 
-// setup reads what the run starts from: robots.txt, the archive's size and
-// channel states, and the failures due for a retry.
-func (c *Crawler) setup(ctx context.Context) (*run, error) {
+// setup reads what the run starts from: robots.txt, and for a crawl the
+// archive's size and channel states and the failures due for a retry.
+func (c *Crawler) setup(ctx context.Context, crawl bool) (*run, error) {
 	start := c.cfg.Now()
 	storeCtx := context.WithoutCancel(ctx)
 	// Requests get their own context: cancelled only on abort, so a first
@@ -129,6 +131,10 @@ func (c *Crawler) setup(ctx context.Context) (*run, error) {
 	})
 	r.col.OnResponse(r.onResponse)
 	r.col.OnError(r.onError)
+	if !crawl {
+		return r, nil
+	}
+	r.crawl = true
 
 	stored, err := c.sink.Count(storeCtx)
 	if err != nil {
@@ -192,25 +198,31 @@ func (r *run) walk(ctx context.Context) {
 		}
 	}()
 	prog := r.c.startProgress(r)
-	// Failures due for a retry go first: they are the oldest debt.
-	for _, f := range r.due {
-		if extract.IsDetailURL(f.URL) {
-			r.queueDetail(f.URL, f.Channel, 0)
+	if r.crawl {
+		// Failures due for a retry go first: they are the oldest debt.
+		for _, f := range r.due {
+			if extract.IsDetailURL(f.URL) {
+				r.queueDetail(f.URL, f.Channel, 0)
+			}
 		}
-	}
-	for _, ch := range r.c.cfg.Channels {
-		cr := r.chans[ch.Path]
-		if cr.walk != nil && cr.walkFrom1 {
-			cr.started = true
-			r.visitList(ch.Path, 1, chainWalk)
-		} else {
-			r.visitList(ch.Path, 1, chainNews)
+		for _, ch := range r.c.cfg.Channels {
+			cr := r.chans[ch.Path]
+			if cr.walk != nil && cr.walkFrom1 {
+				cr.started = true
+				r.visitList(ch.Path, 1, chainWalk)
+			} else {
+				r.visitList(ch.Path, 1, chainNews)
+			}
 		}
+		r.col.Wait()
+		// The news of the run is in; then the re-verification of old
+		// articles.
+		r.recheck()
+		r.col.Wait()
 	}
-	r.col.Wait()
-	// The news of the run is in; then the re-verification of old articles,
-	// then the final pass for what failed on transient errors.
-	r.recheck()
+	// Then the files of the articles stored, and the final pass for what
+	// failed on transient errors.
+	r.fetchMedia()
 	r.col.Wait()
 	r.finalPass()
 	close(stopWatch)

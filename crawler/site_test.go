@@ -6,11 +6,16 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io/fs"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"sppcrawl/extract"
@@ -145,6 +150,12 @@ func (s *site) renderLocked() {
 		}
 		for _, a := range arts {
 			s.pages[a.path] = detailHTML(a)
+			if a.image {
+				s.pages[a.imagePath()] = imageBytes(a.id)
+			}
+			if a.attach {
+				s.pages[a.attachPath()] = attachBytes(a.id)
+			}
 		}
 	}
 }
@@ -222,13 +233,13 @@ func detailHTML(a *siteArticle) []byte {
 		<div id="fontzoom">
 `, a.date.Format("2006-01-02"), a.sourceText())
 	if a.image {
-		fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img src=\"/spp/%s/%s/%d/images/%032x.jpg\" alt=\"配图\"></p>\n", strings.Trim(a.channel.Path[5:], "/"), a.date.Format("2006-01/02"), a.id, a.id)
+		fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img src=\"%s\" alt=\"配图\"></p>\n", a.imagePath())
 	}
 	for _, p := range a.paras {
 		fmt.Fprintf(&b, "<p style=\"margin-bottom: 1.5em; text-indent: 2em;\">%s</p>\n", p)
 	}
 	if a.attach {
-		fmt.Fprintf(&b, "<p>附件：<a href=\"/spp/zgjdxal/%s/P0%d.pdf\">案例全文.pdf</a></p>\n", a.date.Format("200601"), a.id)
+		fmt.Fprintf(&b, "<p>附件：<a href=\"%s\">案例全文.pdf</a></p>\n", a.attachPath())
 	}
 	fmt.Fprintf(&b, `		</div>
 		<div class="zrbj zrbj_r">[责任编辑： 编辑%d]</div>
@@ -245,6 +256,37 @@ func detailHTML(a *siteArticle) []byte {
 </html>
 `, a.id%7)
 	return b.Bytes()
+}
+
+// imagePath is where the site keeps the article's image (a dated folder of
+// the manuscript, as the CMS does).
+func (a *siteArticle) imagePath() string {
+	return fmt.Sprintf("/spp/%s/%s/%d/images/%032x.jpg", strings.Trim(a.channel.Path[5:], "/"), a.date.Format("2006-01/02"), a.id, a.id)
+}
+
+func (a *siteArticle) attachPath() string {
+	return fmt.Sprintf("/spp/zgjdxal/%s/P0%d.pdf", a.date.Format("200601"), a.id)
+}
+
+// imageBytes is a real JPEG; articles share one of three pictures, so the
+// same bytes stand at several URLs (archived once).
+func imageBytes(id int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 12))
+	for x := range 16 {
+		for y := range 12 {
+			img.Set(x, y, color.RGBA{uint8(id%3*90 + x*8), uint8(y * 20), 128, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// attachBytes is a small PDF.
+func attachBytes(id int) []byte {
+	return []byte(fmt.Sprintf("%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%% 案例全文 %d\ntrailer << /Root 1 0 R >>\n%%%%EOF\n", id))
 }
 
 func (a *siteArticle) sourceText() string {
@@ -333,7 +375,7 @@ func (s *site) detailPaths() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for p := range s.pages {
-		if strings.Count(p, "/") >= 4 && strings.Contains(p, "/t") {
+		if extract.IsDetailURL(p) {
 			out = append(out, p)
 		}
 	}
@@ -394,7 +436,11 @@ func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
 	sum := sha1.Sum(body)
 	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ct := mime.TypeByExtension(path.Ext(r.URL.Path))
+	if ct == "" || strings.HasSuffix(r.URL.Path, ".shtml") || !ok {
+		ct = "text/html; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
 		return

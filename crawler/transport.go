@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -80,6 +81,9 @@ func (b *observedBody) Close() error {
 	return b.ReadCloser.Close()
 }
 
+var mediaExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true, ".webp": true,
+	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".wps": true, ".ofd": true, ".zip": true, ".rar": true}
+
 // kindOfURL names what a URL of the site is, for the observer.
 func kindOfURL(u *url.URL) string {
 	base := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
@@ -90,6 +94,8 @@ func kindOfURL(u *url.URL) string {
 		return kindDetail
 	case strings.HasPrefix(base, "index"):
 		return kindList
+	case mediaExt[strings.ToLower(path.Ext(base))]:
+		return kindMedia
 	}
 	return "other"
 }

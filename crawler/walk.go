@@ -15,11 +15,14 @@ import (
 func (r *run) onRequest(req *colly.Request) {
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
-		if req.Ctx.Get(ctxKind) == kindDetail {
+		if slotted(req.Ctx.Get(ctxKind)) {
 			r.detailFinished() // an aborted request gets no callback
 		}
 	}
 }
+
+// slotted: the kinds of request that hold one of the run's queue slots.
+func slotted(kind string) bool { return kind == kindDetail || kind == kindMedia }
 
 // visitList requests page of channel's list, as part of chain (news or
 // walk).
@@ -104,7 +107,7 @@ func (r *run) onResponse(resp *colly.Response) {
 	if retried {
 		return
 	}
-	if resp.Ctx.Get(ctxKind) == kindDetail {
+	if slotted(resp.Ctx.Get(ctxKind)) {
 		r.detailFinished()
 	}
 }
@@ -112,6 +115,9 @@ func (r *run) onResponse(resp *colly.Response) {
 // handle deals with one response and reports whether it was scheduled again.
 func (r *run) handle(resp *colly.Response) (retried bool) {
 	kind, channel := resp.Ctx.Get(ctxKind), resp.Ctx.Get(ctxChannel)
+	if kind == kindMedia {
+		return r.mediaFile(resp)
+	}
 	u, err := r.c.canonicalOf(resp.Request.URL)
 	if err != nil {
 		r.failure(resp.Ctx, resp.Request.URL.String(), channel, resp.StatusCode, err, true)
@@ -162,9 +168,12 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if cu, cerr := r.c.canonicalOf(resp.Request.URL); cerr == nil {
 		u = cu
 	}
+	if kind == kindMedia {
+		u = resp.Ctx.Get(ctxURL)
+	}
 	if r.fatal.Load() != nil || errors.Is(err, colly.ErrAbortedBeforeRequest) {
 		// The run is stopping: not a failure of the page.
-		if kind == kindDetail {
+		if slotted(kind) {
 			r.detailFinished()
 		}
 		return
@@ -173,7 +182,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if retryable && r.retry(resp.Request, 0) {
 		return
 	}
-	if kind == kindDetail {
+	if slotted(kind) {
 		r.detailFinished()
 	}
 	if retryable {
@@ -364,6 +373,9 @@ func (r *run) detail(resp *colly.Response, u string) (retried bool) {
 	r.count(res.Outcome)
 	if res.Outcome == extract.Created {
 		r.created(channel, a)
+	}
+	if res.Outcome == extract.Created || res.Outcome == extract.Updated {
+		r.wantMedia(res.ID, channel)
 	}
 	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
 	r.clearFailure(u)

@@ -56,12 +56,54 @@ type Article struct {
 type Image struct {
 	URL string `json:"url"`
 	Alt string `json:"alt"`
+	Media
 }
 
-// Attachment is a linked document (pdf, doc, …) of the body, never fetched.
+// Attachment is a linked document (pdf, doc, …) of the body.
 type Attachment struct {
 	URL  string `json:"url"`
 	Name string `json:"name"`
+	Media
+}
+
+// Media is what the archive knows of an image's or attachment's file once
+// the crawler fetched it (sha256, size, content type: the file is archived),
+// or why it could not (missing); all absent until then.
+type Media struct {
+	SHA256      string `json:"sha256,omitempty"`
+	Size        int64  `json:"size,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	Missing     string `json:"missing,omitempty"`
+}
+
+// MediaRefs lists the article's images and attachments that are files on
+// the site itself (sppcrawl archives no other host's), with a pointer to
+// their Media for filling in.
+func (a *Article) MediaRefs() []MediaRef {
+	var out []MediaRef
+	for i := range a.Images {
+		if onSite(a.Images[i].URL) {
+			out = append(out, MediaRef{URL: a.Images[i].URL, Image: true, Media: &a.Images[i].Media})
+		}
+	}
+	for i := range a.Attachments {
+		if onSite(a.Attachments[i].URL) {
+			out = append(out, MediaRef{URL: a.Attachments[i].URL, Media: &a.Attachments[i].Media})
+		}
+	}
+	return out
+}
+
+// MediaRef is an image or attachment of an article.
+type MediaRef struct {
+	URL   string
+	Image bool // else an attachment
+	*Media
+}
+
+func onSite(u string) bool {
+	pu, err := url.Parse(u)
+	return err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, Host)
 }
 
 // China has had no daylight saving since 1991, so a fixed zone is exact and

@@ -57,6 +57,12 @@ type UpsertResult struct {
 	Version int
 }
 
+// MediaTodo is an image or attachment of a stored article to archive.
+type MediaTodo struct {
+	ID, URL, Channel string
+	Image            bool // else an attachment
+}
+
 // Fetched is what fetching one URL by hand did (sppcrawl fetch).
 type Fetched struct {
 	Article *Article
@@ -64,6 +70,8 @@ type Fetched struct {
 	Outcome Outcome
 	Result  UpsertResult // zero on a dry run
 	DryRun  bool
+	// Media files archived and recorded missing with it.
+	Media, MediaMissing int
 }
 
 // ChannelState is what the crawler remembers of a channel between runs.
@@ -203,9 +211,13 @@ type RunSummary struct {
 	Rechecked int       `json:"rechecked"` // stored articles re-verified (--recheck)
 	Withdrawn int       `json:"withdrawn"` // stored articles found withdrawn by the site
 	Restored  int       `json:"restored"`  // withdrawn articles that came back
-	Requests  int       `json:"requests"`
-	Outcome   string    `json:"outcome"` // ok, failures, blocked, interrupted, error
-	Error     string    `json:"error,omitempty"`
+	// Media files (images, attachments) archived, and those recorded as
+	// missing (404, an HTML page for an image, over the size cap…).
+	Media        int    `json:"media"`
+	MediaMissing int    `json:"media_missing"`
+	Requests     int    `json:"requests"`
+	Outcome      string `json:"outcome"` // ok, failures, blocked, interrupted, error
+	Error        string `json:"error,omitempty"`
 	// Warnings are what an operator must look at although nothing failed:
 	// a channel missing, empty or shrunk, the template drifting. Any makes
 	// the outcome failures.
@@ -221,7 +233,8 @@ func (s RunSummary) String() string {
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{s.Recovered, "recovered in the final pass"}, {s.Rechecked, "rechecked"}, {s.Withdrawn, "withdrawn"}, {s.Restored, "restored"}} {
+	}{{s.Recovered, "recovered in the final pass"}, {s.Rechecked, "rechecked"}, {s.Withdrawn, "withdrawn"}, {s.Restored, "restored"},
+		{s.Media, "media files archived"}, {s.MediaMissing, "media missing"}} {
 		if c.n > 0 {
 			final += fmt.Sprintf(", %d %s", c.n, c.what)
 		}

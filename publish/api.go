@@ -106,14 +106,20 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 
 // RenderRepost is the ready-to-paste page of an article: the title block,
 // 发布时间, 来源, the body and the 原文链接 footer.
-func RenderRepost(a *extract.Article) ([]byte, error) {
+// With mediaBase set (to "" or a public URL, see Options.PublicURL), the
+// archived images and attachments are linked as copies on this server.
+func RenderRepost(a *extract.Article, local bool, mediaBase string) ([]byte, error) {
+	body := a.BodyHTML
+	if local {
+		body = localMedia(a, mediaBase)
+	}
 	var buf bytes.Buffer
 	err := repostTmpl.Execute(&buf, map[string]any{
 		"A":         a,
 		"Published": a.PublishedAt.In(extract.CST()).Format("2006-01-02 15:04"),
 		"Withdrawn": a.WithdrawnAt.In(extract.CST()).Format("2006-01-02 15:04"),
 		// body_html was sanitised by extract against an allowlist.
-		"Body": template.HTML(a.BodyHTML),
+		"Body": template.HTML(body),
 	})
 	return buf.Bytes(), err
 }
@@ -128,7 +134,16 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	page, err := RenderRepost(st.Article)
+	var local bool
+	switch m := r.URL.Query().Get("media"); m {
+	case "local":
+		local = true
+	case "", "site":
+	default:
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", m))
+		return
+	}
+	page, err := RenderRepost(st.Article, local, s.public)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -18,7 +18,7 @@ import (
 )
 
 // Formats are the export formats, in the order --help lists them.
-var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed", "cases", "cases-csv"}
+var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed", "cases", "cases-csv", "warc"}
 
 // IsFeed says whether format is a feed (a window of the newest articles)
 // rather than a list in seq order.
@@ -55,6 +55,9 @@ type ExportOptions struct {
 	// Limit caps the articles written (0: all; feeds default to 50).
 	Limit int
 
+	// Software names the program in a WARC's warcinfo record.
+	Software string
+
 	sinceDate, channel string // flags read by Check
 }
 
@@ -74,8 +77,12 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 		}
 		return 0, WriteFeed(w, o.Format, arts, FeedMeta{Channel: o.Filter.Channel})
 	}
-	if o.Format == "cases" || o.Format == "cases-csv" {
+	switch o.Format {
+	case "cases", "cases-csv":
 		return exportCases(ctx, db, w, o)
+	case "warc":
+		_, err := WriteWARC(ctx, db, w, o.Software)
+		return 0, err
 	}
 	lw, err := newListWriter(w, o.Format)
 	if err != nil {

@@ -38,7 +38,11 @@ type Options struct {
 	// CrawlEvery is serve --crawl-every: /healthz turns 503 when no crawl
 	// finished within three intervals. 0: the crawl runs elsewhere.
 	CrawlEvery time.Duration
-	Now        func() time.Time
+	// PublicURL is where this server is reached from outside
+	// (https://example.org/spp), for the absolute media URLs of
+	// repost?media=local; "" keeps them relative.
+	PublicURL string
+	Now       func() time.Time
 }
 
 // Server answers the pull interface. It never changes the archive.
@@ -47,6 +51,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *Metrics
 	every   time.Duration
+	public  string
 	now     func() time.Time
 	started time.Time
 }
@@ -62,7 +67,8 @@ func NewServer(db *store.DB, opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(db)
 	}
-	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery, now: opts.Now, started: opts.Now()}
+	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
+		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now()}
 }
 
 // Handler is the HTTP interface: routes, compression, security headers and
@@ -93,7 +99,12 @@ func (s *Server) Handler() http.Handler {
 	if err != nil {
 		panic(err) // only for invalid options, which are constant here
 	}
-	return s.metrics.countHTTP(secure(gz(mux)))
+	// Media files are served as stored: already compressed, and with Range
+	// requests, which compression would break.
+	top := http.NewServeMux()
+	top.HandleFunc("GET /media/{sha}", s.media)
+	top.Handle("/", gz(mux))
+	return s.metrics.countHTTP(secure(top))
 }
 
 // secure sets the headers every answer carries.

@@ -30,6 +30,9 @@ type Stats struct {
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
 	Upgraded string `json:"upgraded,omitempty"`
+	// Media: image and attachment files archived, their bytes, and those
+	// recorded missing.
+	Media store.MediaCounts `json:"media"`
 	// Ledger is, per channel, what the site announces against what the
 	// archive holds, with the channel's health and any unfinished walk.
 	Ledger []ChannelReport `json:"ledger"`
@@ -79,6 +82,9 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 		return nil, err
 	}
 	if s.Upgraded, err = db.Upgraded(ctx); err != nil {
+		return nil, err
+	}
+	if s.Media, err = db.MediaCounts(ctx); err != nil {
 		return nil, err
 	}
 	if r, ok, err := db.LastRun(ctx); err != nil {
@@ -193,6 +199,7 @@ func (s *Stats) WriteText(w io.Writer, archive string) error {
 	if s.Upgraded != "" {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
+	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
 	fmt.Fprintln(bw)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")

@@ -61,6 +61,9 @@ func WriteFetched(w io.Writer, f *extract.Fetched, diff, asJSON bool) error {
 	} else {
 		fmt.Fprintf(&b, "%s %s (v%d, seq %d) %s\n", a.ID, f.Outcome, f.Result.Version, f.Result.Seq, a.URL)
 	}
+	if f.Media+f.MediaMissing > 0 {
+		fmt.Fprintf(&b, "  media: %d archived, %d missing\n", f.Media, f.MediaMissing)
+	}
 	switch {
 	case diff && f.Before == nil:
 		b.WriteString("  (nothing stored before)\n")

@@ -202,6 +202,10 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 		}
 	}
 	n := *in
+	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
+	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, a))); err != nil {
+		return Result{}, err
+	}
 	n.URL, n.Aliases = a.URL, a.Aliases
 	n.Version = a.Version + 1
 	n.FirstSeenAt = a.FirstSeenAt
@@ -250,6 +254,10 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 
 func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
 	n := *in
+	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
+	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, nil))); err != nil {
+		return Result{}, err
+	}
 	n.Aliases = []string{}
 	n.Version = 1
 	n.FirstSeenAt, n.UpdatedAt = now, now

@@ -189,6 +189,9 @@ func recordByURL(tx *bolt.Tx, url string) (*record, error) {
 const countWithdrawn = "count:withdrawn"
 
 func addCount(tx *bolt.Tx, key string, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
 	meta := tx.Bucket(bucketMeta)
 	var n int64
 	if v := meta.Get([]byte(key)); len(v) == 8 {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -38,10 +39,22 @@ func TestCrashChild(t *testing.T) {
 			for i := 0; ; i++ {
 				id := fmt.Sprintf("spp-%s%d%06d", run, g, i)
 				a := newArticle(id, "https://www.spp.gov.cn/spp/tt/202608/t20260805_"+strings.TrimPrefix(id, "spp-")+".shtml", "正文 "+id)
+				img := "https://www.spp.gov.cn/spp/tt/2026-08/05/" + id + "/images/a.jpg"
+				a.Images = []extract.Image{{URL: img}}
 				raw := rawFor(a)
 				raw.Body = []byte(strings.Repeat("<p>正文</p>", 2000))
 				if _, err := db.Upsert(context.Background(), a, raw); err != nil {
 					fmt.Println("upsert error:", err)
+					os.Exit(2)
+				}
+				// Its image: shared content every third article, 64 KiB each,
+				// so kills land in file writes too.
+				pic := bytes.Repeat([]byte(id[len(id)-1:]), 64<<10)
+				if i%3 == 0 {
+					pic = bytes.Repeat([]byte{'s'}, 64<<10)
+				}
+				if _, err := db.PutMedia(context.Background(), id, img, pic, "image/jpeg", time.Now()); err != nil {
+					fmt.Println("media error:", err)
 					os.Exit(2)
 				}
 				mu.Lock()
@@ -164,15 +177,72 @@ func TestCrash(t *testing.T) {
 			}
 		}
 		rep, err := db.Verify(ctx, func(*extract.RawPage) error { return nil })
-		if err != nil || len(rep.Problems) > 0 {
-			t.Fatalf("run %d: verify: %v %+v", run, err, rep.Problems)
+		if err != nil {
+			t.Fatalf("run %d: verify: %v", run, err)
+		}
+		for _, p := range rep.Problems {
+			// A file written but not yet indexed when the kill came is an
+			// orphan; anything else is damage.
+			if p.Kind != "orphan" {
+				t.Fatalf("run %d: verify: %+v", run, p)
+			}
 		}
 		if n, _ := db.Count(ctx); n != len(seen) {
 			t.Fatalf("run %d: count %d, seq index %d", run, n, len(seen))
 		}
 		db.Close()
 	}
+	// Read-write, verify removes the orphans; then nothing is left to say.
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rep, err := db.Verify(context.Background(), func(*extract.RawPage) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = db.Verify(context.Background(), func(*extract.RawPage) error { return nil })
+	if err != nil || len(rep.Problems) > 0 {
+		t.Errorf("second verify: %v %+v", err, rep.Problems)
+	}
 	t.Logf("%d articles committed over 20 kills", len(committed))
+}
+
+// A media file the archive does not index (a crash between writing it and
+// indexing it) is found by verify and removed; an indexed file that is gone
+// is a problem.
+func TestVerify_MediaFiles(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	a := newArticle("spp-1", u1, "一")
+	img := "https://www.spp.gov.cn/spp/jczdal/2026-08/05/1/images/a.jpg"
+	a.Images = []extract.Image{{URL: img}}
+	db.Upsert(ctx, a, nil)
+	sha, err := db.PutMedia(ctx, "spp-1", img, []byte("jpeg bytes"), "image/jpeg", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan := filepath.Join(db.MediaDir(), "ab", "cd", strings.Repeat("ab", 32))
+	os.MkdirAll(filepath.Dir(orphan), 0o755)
+	os.WriteFile(orphan, []byte("stray"), 0o644)
+	rep, err := db.Verify(ctx, func(*extract.RawPage) error { return nil })
+	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Kind != "orphan" {
+		t.Fatalf("verify: %v %+v", err, rep.Problems)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Error("the orphan file was not removed")
+	}
+	_, file, _ := db.Media(ctx, sha)
+	os.Remove(file)
+	rep, _ = db.Verify(ctx, func(*extract.RawPage) error { return nil })
+	if len(rep.Problems) != 1 || rep.Problems[0].Kind != "missing" {
+		t.Errorf("verify with an indexed file gone: %+v", rep.Problems)
+	}
+	st, _ := db.Get(ctx, "spp-1")
+	if st.Images[0].SHA256 != sha || st.Images[0].Size != 10 || st.Images[0].ContentType != "image/jpeg" {
+		t.Errorf("image entry %+v", st.Images[0])
+	}
 }
 
 // TestConcurrentReaders runs readers against a writer (meant for -race).

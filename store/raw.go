@@ -133,3 +133,31 @@ func (db *DB) RawIDs(ctx context.Context) ([]string, error) {
 	})
 	return ids, err
 }
+
+// ForEachRaw calls fn for every stored raw page, every version's, in the
+// order they were stored. The pages are decoded one at a time, outside the
+// read transaction's pages: fn may take its time.
+func (db *DB) ForEachRaw(ctx context.Context, fn func(*extract.RawPage) error) error {
+	var next uint64 = 1
+	for {
+		var p *extract.RawPage
+		err := db.view(ctx, func(tx *bolt.Tx) error {
+			k, v := tx.Bucket(bucketRaw).Cursor().Seek(u64(next))
+			if k == nil {
+				return nil
+			}
+			next = binary.BigEndian.Uint64(k) + 1
+			var err error
+			if p, err = decodeRaw(v); err != nil {
+				return fmt.Errorf("raw page %d: %w", next-1, err)
+			}
+			return nil
+		})
+		if err != nil || p == nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+}

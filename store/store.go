@@ -60,6 +60,8 @@ var (
 	bucketSeen     = []byte("seen")     // URL seen on a list page, not stored yet → channel path
 	bucketCaseIdx  = []byte("caseidx")  // seq of an article holding cases → nil
 	bucketCaseNum  = []byte("casenum")  // case number (检例第257号) → id of the article holding it
+	bucketMedia    = []byte("media")    // sha256 → MediaInfo of a file in <archive>.media (JSON)
+	bucketMediaURL = []byte("mediaurl") // URL of an image or attachment → sha256 of its file
 
 	// bucketHistory held schema 1's revisions (hashes and titles only); the
 	// upgrade turns them into versions and drops it.
@@ -67,7 +69,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
-		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum}
+		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data

@@ -155,6 +155,9 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*extract.RawPage) error
 	if err != nil {
 		return rep, err
 	}
+	if _, err := db.verifyMedia(ctx, problem); err != nil {
+		return rep, err
+	}
 	for _, name := range [][]byte{bucketFailures, bucketChannels, bucketRuns, bucketGone} {
 		err := db.view(ctx, func(tx *bolt.Tx) error {
 			return tx.Bucket(name).ForEach(func(k, v []byte) error {

@@ -8,12 +8,13 @@ import (
 	"sppcrawl/publish"
 )
 
-var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, or their cases",
+var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC",
 	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", reads, nil,
 	func(c *cli) func(context.Context) error {
 		var o publish.ExportOptions
 		o.Register(c.fs)
 		out := c.fs.String("out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
+		mediaDir := c.fs.String("media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
 		return func(ctx context.Context) error {
 			if err := o.Check(); err != nil {
 				return withCode(exitUsage, err)
@@ -22,6 +23,14 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 			if err != nil {
 				return err
 			}
+			if *mediaDir != "" {
+				n, err := publish.ExportMedia(ctx, archive, *mediaDir)
+				if err != nil {
+					return err
+				}
+				c.log.Info("media files written", "dir", *mediaDir, "new", n)
+			}
+			o.Software = "sppcrawl/" + version
 			w, err := publish.CreateOutput(*out)
 			if err != nil {
 				return err

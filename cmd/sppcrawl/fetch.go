@@ -10,7 +10,6 @@ import (
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
@@ -36,11 +35,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			if err != nil {
 				return err
 			}
-			cr, err := newCrawler(cfg, nil)
-			if err != nil {
-				return err
-			}
-			var sink crawler.FetchSink
+			var sink crawler.Sink
 			if _, err := os.Stat(c.db); !*dryRun || err == nil { // a dry run creates no archive
 				if *dryRun {
 					c.archive = reads
@@ -49,13 +44,17 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 					return err
 				}
 			}
+			cr, err := newCrawler(cfg, sink)
+			if err != nil {
+				return err
+			}
 			failed, total := 0, 0
 			for _, a := range c.args {
 				urls := extract.URLLines(strings.NewReader(a))
 				if a == "-" {
 					urls = extract.URLLines(os.Stdin)
 				}
-				f, t, err := cr.FetchAll(ctx, urls, sink, *dryRun, func(u string, f *extract.Fetched, err error) error {
+				f, t, err := cr.FetchAll(ctx, urls, *dryRun, func(u string, f *extract.Fetched, err error) error {
 					if err == nil {
 						err = publish.WriteFetched(os.Stdout, f, *diff, *asJSON)
 					}
@@ -80,5 +79,3 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			return nil
 		}
 	}}
-
-var _ crawler.FetchSink = (*store.DB)(nil)

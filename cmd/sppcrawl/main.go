@@ -58,7 +58,7 @@ var commands []command
 
 func init() {
 	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, serveCmd, failuresCmd,
-		historyCmd, statsCmd, verifyCmd, channelsCmd,
+		historyCmd, statsCmd, verifyCmd, mediaCmd, channelsCmd,
 		{"version", "print sppcrawl's version", "", noArchive, nil, func(*cli) func(context.Context) error {
 			return func(context.Context) error {
 				_, err := fmt.Println("sppcrawl", version)

@@ -19,6 +19,7 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 	func(c *cli) func(context.Context) error {
 		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
+		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
 		var cf crawler.Flags
 		cf.Register(c.fs, true)
 		return func(ctx context.Context) error {
@@ -42,7 +43,7 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 			if err != nil {
 				return err
 			}
-			h := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every}).Handler()
+			h := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public}).Handler()
 			return publish.ListenAndServe(ctx, *addr, h, c.log, func(ctx context.Context) {
 				if *every == 0 {
 					return

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"sppcrawl/crawler"
+)
+
+var mediaCmd = command{"media", "archive the images and attachments of stored articles that are not archived yet",
+	"[--channel KEY] [--media all|images] [flags]", writes, nil,
+	func(c *cli) func(context.Context) error {
+		channel := c.fs.String("channel", "", "only this channel's articles (key or folder)")
+		var cf crawler.Flags
+		cf.Register(c.fs, true)
+		return func(ctx context.Context) error {
+			path, err := oneChannel("channel", *channel)
+			if err != nil {
+				return err
+			}
+			cfg, err := crawlConfig(&cf, c.log)
+			if err != nil {
+				return err
+			}
+			archive, err := c.open()
+			if err != nil {
+				return err
+			}
+			cr, err := newCrawler(cfg, archive)
+			if err != nil {
+				return err
+			}
+			sum, err := cr.RunMedia(ctx, path)
+			c.summary(sum.Outcome == "ok", fmt.Sprintf("media %s: %d files archived, %d missing, %d requests in %s", sum.Outcome,
+				sum.Media, sum.MediaMissing, sum.Requests, sum.Finished.Sub(sum.Started).Round(time.Millisecond)), sum)
+			if err == nil && sum.MediaMissing > 0 {
+				err = fmt.Errorf("%d files could not be archived; the articles' \"missing\" says why", sum.MediaMissing)
+			}
+			return crawlExit(sum, err)
+		}
+	}}

@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl/extract"
+)
+
+// Images and attachments are files beside the archive, not inside bbolt's
+// B+tree: <archive>.media/ab/cd/<sha256>, one per content however many
+// articles use it. A file is written to a temporary name, synced and renamed
+// into place before the archive indexes it, so a crash leaves at most a file
+// the index does not know, which Verify reports and removes; never an index
+// entry without its file.
+
+// MediaInfo is what the archive knows of a stored file.
+type MediaInfo struct {
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	URL         string    `json:"url"` // where it was first fetched from
+	FetchedAt   time.Time `json:"fetched_at"`
+}
+
+const (
+	countMedia        = "count:media"
+	countMediaBytes   = "count:media-bytes"
+	countMediaMissing = "count:media-missing"
+)
+
+// MediaDir is where the archive keeps its media files.
+func (db *DB) MediaDir() string { return db.path + ".media" }
+
+func (db *DB) mediaPath(sha string) string {
+	return filepath.Join(db.MediaDir(), sha[:2], sha[2:4], sha)
+}
+
+// PutMedia archives body, fetched from url as an image or attachment of the
+// article id: the file once, then the article's entry for url gets its
+// hash, size and type (in place: the article keeps its seq).
+func (db *DB) PutMedia(ctx context.Context, id, url string, body []byte, contentType string, fetched time.Time) (string, error) {
+	if db.readOnly {
+		return "", ErrReadOnly
+	}
+	sum := sha256.Sum256(body)
+	sha := hex.EncodeToString(sum[:])
+	var known bool
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		known = tx.Bucket(bucketMedia).Get([]byte(sha)) != nil
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if !known {
+		if err := db.writeMediaFile(sha, body); err != nil {
+			return "", fmt.Errorf("media %s: %w", url, err)
+		}
+	}
+	info := MediaInfo{SHA256: sha, Size: int64(len(body)), ContentType: contentType, URL: url, FetchedAt: fetched}
+	err = db.write(ctx, func(tx *bolt.Tx) error {
+		media := tx.Bucket(bucketMedia)
+		if media.Get([]byte(sha)) == nil {
+			if err := putJSON(media, sha, info); err != nil {
+				return err
+			}
+			if err := addCount(tx, countMedia, 1); err != nil {
+				return err
+			}
+			if err := addCount(tx, countMediaBytes, info.Size); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketMediaURL).Put([]byte(url), []byte(sha)); err != nil {
+			return err
+		}
+		return setMedia(tx, id, url, extract.Media{SHA256: sha, Size: info.Size, ContentType: contentType})
+	})
+	return sha, err
+}
+
+// writeMediaFile puts the file of sha in place: a temporary file, synced,
+// renamed, and the directory synced.
+func (db *DB) writeMediaFile(sha string, body []byte) error {
+	final := db.mediaPath(sha)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(final), ".tmp-"+sha[:8]+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(body)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), final)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// MediaMissing records on the article why the file at url could not be
+// archived (404, an HTML page instead of an image, over the size cap…).
+func (db *DB) MediaMissing(ctx context.Context, id, url, reason string) error {
+	return db.write(ctx, func(tx *bolt.Tx) error {
+		return setMedia(tx, id, url, extract.Media{Missing: reason})
+	})
+}
+
+// setMedia sets the Media of the image or attachment at url of the article
+// id, in place, keeping the missing count.
+func setMedia(tx *bolt.Tx, id, url string, m extract.Media) error {
+	r, err := getRecord(tx, id)
+	if err != nil || r == nil {
+		return fmt.Errorf("media of %s: %v", id, err)
+	}
+	delta := 0
+	for _, ref := range r.Article.MediaRefs() {
+		if ref.URL != url {
+			continue
+		}
+		delta += boolInt(m.Missing != "") - boolInt(ref.Missing != "")
+		*ref.Media = m
+	}
+	if err := addCount(tx, countMediaMissing, int64(delta)); err != nil {
+		return err
+	}
+	return putArticle(tx, r.Article, false)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// knownMedia fills in the media of an article's images and attachments
+// that the archive already holds (the same image in another article, or the
+// version before): they are not fetched again. It returns the change in the
+// number of missing ones.
+func knownMedia(tx *bolt.Tx, a *extract.Article, before *extract.Article) int {
+	old := map[string]extract.Media{}
+	if before != nil {
+		for _, ref := range before.MediaRefs() {
+			old[ref.URL] = *ref.Media
+		}
+	}
+	delta := 0
+	for _, ref := range a.MediaRefs() {
+		if m, ok := old[ref.URL]; ok {
+			*ref.Media = m
+		} else if sha := tx.Bucket(bucketMediaURL).Get([]byte(ref.URL)); sha != nil {
+			var info MediaInfo
+			if ok, _ := getJSON(tx.Bucket(bucketMedia), string(sha), &info); ok {
+				*ref.Media = extract.Media{SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}
+			}
+		}
+		delta += boolInt(ref.Missing != "")
+	}
+	if before != nil {
+		for _, ref := range before.MediaRefs() {
+			delta -= boolInt(ref.Missing != "")
+		}
+	}
+	return delta
+}
+
+// Media returns a stored file's index entry and path, or ErrNotFound.
+func (db *DB) Media(ctx context.Context, sha string) (MediaInfo, string, error) {
+	var info MediaInfo
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		ok, err := getJSON(tx.Bucket(bucketMedia), sha, &info)
+		if err == nil && !ok {
+			err = fmt.Errorf("media %s: %w", sha, ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return info, "", err
+	}
+	return info, db.mediaPath(sha), nil
+}
+
+// ForEachMedia calls fn for every stored file, by hash.
+func (db *DB) ForEachMedia(ctx context.Context, fn func(MediaInfo) error) error {
+	var all []MediaInfo
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMedia).ForEach(func(_, v []byte) error {
+			var m MediaInfo
+			if err := json.Unmarshal(v, &m); err != nil {
+				return err
+			}
+			all = append(all, m)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MissingMedia lists the images and attachments of stored articles (of one
+// channel, or all) whose file is not archived: never fetched, or missing.
+func (db *DB) MissingMedia(ctx context.Context, channel string) ([]extract.MediaTodo, error) {
+	var out []extract.MediaTodo
+	err := db.ForEach(ctx, 0, func(a *extract.Article) error {
+		if channel != "" && a.ChannelPath != channel {
+			return nil
+		}
+		for _, ref := range a.MediaRefs() {
+			if ref.SHA256 == "" {
+				out = append(out, extract.MediaTodo{ID: a.ID, URL: ref.URL, Channel: a.ChannelPath, Image: ref.Image})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MediaCounts is what stats says of media.
+type MediaCounts struct {
+	Files   int   `json:"files"`
+	Bytes   int64 `json:"bytes"`
+	Missing int   `json:"missing"`
+}
+
+// MediaCounts reads the media counters.
+func (db *DB) MediaCounts(ctx context.Context) (MediaCounts, error) {
+	var c MediaCounts
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c = MediaCounts{getCount(tx, countMedia), int64(getCount(tx, countMediaBytes)), getCount(tx, countMediaMissing)}
+		return nil
+	})
+	return c, err
+}
+
+// verifyMedia checks the media files against their index: an index entry
+// without its file is a problem; a file the index does not know (a crash
+// between writing and indexing) is an orphan, removed unless read-only.
+func (db *DB) verifyMedia(ctx context.Context, problem func(kind, key, format string, args ...any)) (orphans []string, err error) {
+	indexed := map[string]bool{}
+	err = db.ForEachMedia(ctx, func(m MediaInfo) error {
+		indexed[m.SHA256] = true
+		if fi, err := os.Stat(db.mediaPath(m.SHA256)); err != nil || fi.Size() != m.Size {
+			problem("missing", m.SHA256, "media file of %s: %v", m.URL, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(db.MediaDir(), func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() || indexed[d.Name()] {
+			return err
+		}
+		orphans = append(orphans, p)
+		problem("orphan", p, "a media file the archive does not index (a crash while it was stored)")
+		if !db.readOnly {
+			return os.Remove(p)
+		}
+		return nil
+	})
+	return orphans, err
+}
+
+// PendingMedia lists the images and attachments of the article id that are
+// not archived yet and not known to be missing.
+func (db *DB) PendingMedia(ctx context.Context, id string) ([]extract.MediaTodo, error) {
+	var out []extract.MediaTodo
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		r, err := getRecord(tx, id)
+		if err != nil || r == nil {
+			return err
+		}
+		for _, ref := range r.Article.MediaRefs() {
+			if ref.SHA256 == "" && ref.Missing == "" {
+				out = append(out, extract.MediaTodo{ID: id, URL: ref.URL, Channel: r.Article.ChannelPath, Image: ref.Image})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
