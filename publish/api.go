@@ -31,6 +31,18 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	if notModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
 		return
 	}
+	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		chunks, next, err := s.db.SinceChunks(r.Context(), since, int(limit))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Add("Vary", "Accept-Encoding")
+		writeGzipPage(w, chunks, next)
+		return
+	}
 	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
 	if err != nil {
 		s.serverError(w, r, err)

@@ -72,7 +72,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	var rawVal []byte
 	if raw != nil && !skipRaw {
 		var err error
-		if rawVal, err = encodeRaw(raw); err != nil {
+		if rawVal, err = db.encodeRaw(raw); err != nil {
 			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
 		}
 	}
@@ -90,7 +90,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	if skipRaw && res.Outcome == extract.Updated {
 		// Another writer changed the article between the check and the
 		// transaction: the raw page skipped above belongs to this version.
-		if rawVal, err = encodeRaw(raw); err == nil {
+		if rawVal, err = db.encodeRaw(raw); err == nil {
 			err = db.write(ctx, func(tx *bolt.Tx) error { return putRawOf(tx, res.ID, rawVal) })
 		}
 		if err != nil {
@@ -191,8 +191,12 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 // update stores in as the next version of old; old is kept whole.
 func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
 	a, articles := old.Article, tx.Bucket(bucketArticles)
+	prevJSON, err := articleJSON(articles.Get(u64(a.Seq)))
+	if err != nil {
+		return Result{}, err
+	}
 	prev := versionRecord{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt, ReplacedAt: now,
-		RawKey: rawKeyOf(tx, a.ID), Article: bytes.Clone(articles.Get(u64(a.Seq)))}
+		RawKey: rawKeyOf(tx, a.ID), Article: prevJSON}
 	if err := putVersion(tx, a.ID, prev); err != nil {
 		return Result{}, err
 	}
@@ -219,7 +223,6 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 	if err := dropSeq(tx, a.Seq); err != nil {
 		return Result{}, err
 	}
-	var err error
 	if n.Seq, err = articles.NextSequence(); err != nil {
 		return Result{}, err
 	}
@@ -240,6 +243,14 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 	}
 	if err := addFill(tx, &n, 1); err != nil {
 		return Result{}, err
+	}
+	if a.ChannelPath != n.ChannelPath {
+		if err := addChannel(tx, a.ChannelPath, -1); err != nil {
+			return Result{}, err
+		}
+		if err := addChannel(tx, n.ChannelPath, 1); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := putArticle(tx, &n, true); err != nil {
 		return Result{}, err
@@ -286,6 +297,12 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 		return Result{}, err
 	}
 	if err := addFill(tx, &n, 1); err != nil {
+		return Result{}, err
+	}
+	if err := addCount(tx, countArticles, 1); err != nil {
+		return Result{}, err
+	}
+	if err := addChannel(tx, n.ChannelPath, 1); err != nil {
 		return Result{}, err
 	}
 	if err := stored(tx, n.URL); err != nil {
@@ -397,14 +414,15 @@ func getRecord(tx *bolt.Tx, id string) (*record, error) {
 	return &record{Article: a}, nil
 }
 
-// decodeArticle decodes a stored article into fresh memory: nothing of v
-// outlives the transaction. A nil v gives a nil article.
+// decodeArticle decodes a stored article value into fresh memory: nothing
+// of v outlives the transaction. A nil v gives a nil article.
 func decodeArticle(v []byte) (*extract.Article, error) {
-	if v == nil {
-		return nil, nil
+	j, err := articleJSON(v)
+	if err != nil || j == nil {
+		return nil, err
 	}
 	var a extract.Article
-	if err := json.Unmarshal(v, &a); err != nil {
+	if err := json.Unmarshal(j, &a); err != nil {
 		return nil, fmt.Errorf("decode article: %w", err)
 	}
 	return &a, nil
@@ -415,7 +433,11 @@ func decodeArticle(v []byte) (*extract.Article, error) {
 // hence the last key: the bucket then fills its pages completely, as an
 // append-only log does.
 func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
-	v, err := json.Marshal(a)
+	j, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	v, err := encodeChunk(j)
 	if err != nil {
 		return err
 	}

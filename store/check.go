@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -184,9 +185,51 @@ func recordByURL(tx *bolt.Tx, url string) (*record, error) {
 	return r, err
 }
 
-// Counters kept in the meta bucket, so that stats and /metrics need not
-// walk the archive.
-const countWithdrawn = "count:withdrawn"
+// Counters kept in the meta bucket (and per channel in chancount), so that
+// stats, /healthz and /metrics cost the same whatever the archive's size.
+const (
+	countWithdrawn = "count:withdrawn"
+	countArticles  = "count:articles"
+)
+
+// ensureCounters counts, once, what an archive written before the counters
+// holds.
+func ensureCounters(tx *bolt.Tx) error {
+	if tx.Bucket(bucketMeta).Get([]byte(countArticles)) != nil {
+		return nil
+	}
+	n := 0
+	chans := map[string]int64{}
+	err := tx.Bucket(bucketChanIdx).ForEach(func(k, _ []byte) error {
+		if i := bytes.IndexByte(k, 0); i > 0 {
+			chans[string(k[:i])]++
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for path, c := range chans {
+		if err := tx.Bucket(bucketChanCnt).Put([]byte(path), u64(uint64(c))); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put([]byte(countArticles), u64(uint64(n)))
+}
+
+// addChannel counts an article in or out of its channel.
+func addChannel(tx *bolt.Tx, path string, delta int64) error {
+	b := tx.Bucket(bucketChanCnt)
+	var n int64
+	if v := b.Get([]byte(path)); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	if n+delta <= 0 {
+		return b.Delete([]byte(path))
+	}
+	return b.Put([]byte(path), u64(uint64(n+delta)))
+}
 
 func addCount(tx *bolt.Tx, key string, delta int64) error {
 	if delta == 0 {

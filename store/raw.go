@@ -2,12 +2,10 @@ package store
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -15,25 +13,19 @@ import (
 )
 
 // A raw value is: 4-byte big-endian length of the JSON header, the header
-// (extract.RawPage without the body), then the body gzipped.
-func encodeRaw(p *extract.RawPage) ([]byte, error) {
+// (extract.RawPage without the body), then the body compressed (see
+// rawcodec.go).
+func (db *DB) encodeRaw(p *extract.RawPage) ([]byte, error) {
+	db.maybeMakeDict()
 	hdr, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.Grow(4 + len(hdr) + len(p.Body)/4)
+	buf.Grow(4 + len(hdr) + len(p.Body)/8)
 	buf.Write(binary.BigEndian.AppendUint32(nil, uint32(len(hdr))))
 	buf.Write(hdr)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
-	zw.Reset(&buf)
-	if _, err := zw.Write(p.Body); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
+	db.raw.compress(p.Body, &buf)
 	return buf.Bytes(), nil
 }
 
@@ -53,17 +45,13 @@ func rawHeader(v []byte) (*extract.RawPage, error) {
 	return &p, nil
 }
 
-func decodeRaw(v []byte) (*extract.RawPage, error) {
+func decodeRaw(v []byte, c *rawCodec) (*extract.RawPage, error) {
 	p, err := rawHeader(v)
 	if err != nil {
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(v)
-	zr, err := gzip.NewReader(bytes.NewReader(v[4+n:]))
-	if err != nil {
-		return nil, fmt.Errorf("raw page body: %w", err)
-	}
-	if p.Body, err = io.ReadAll(zr); err != nil {
+	if p.Body, err = c.decompress(v[4+n:]); err != nil {
 		return nil, fmt.Errorf("raw page body: %w", err)
 	}
 	return p, nil
@@ -97,12 +85,12 @@ func rawKeyOf(tx *bolt.Tx, id string) uint64 {
 	return 0
 }
 
-func getRaw(tx *bolt.Tx, key uint64) (*extract.RawPage, error) {
+func (db *DB) getRaw(tx *bolt.Tx, key uint64) (*extract.RawPage, error) {
 	v := tx.Bucket(bucketRaw).Get(u64(key))
 	if v == nil {
 		return nil, ErrNotFound
 	}
-	return decodeRaw(v) // decodes into fresh memory
+	return decodeRaw(v, db.raw) // decodes into fresh memory
 }
 
 // Raw returns the raw page of an article's current version.
@@ -114,7 +102,7 @@ func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
 			return fmt.Errorf("raw page of %s: %w", id, ErrNotFound)
 		}
 		var err error
-		if p, err = getRaw(tx, key); err != nil {
+		if p, err = db.getRaw(tx, key); err != nil {
 			return fmt.Errorf("raw page of %s: %w", id, err)
 		}
 		return nil
@@ -148,7 +136,7 @@ func (db *DB) ForEachRaw(ctx context.Context, fn func(*extract.RawPage) error) e
 			}
 			next = binary.BigEndian.Uint64(k) + 1
 			var err error
-			if p, err = decodeRaw(v); err != nil {
+			if p, err = decodeRaw(v, db.raw); err != nil {
 				return fmt.Errorf("raw page %d: %w", next-1, err)
 			}
 			return nil

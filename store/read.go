@@ -22,7 +22,11 @@ func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte,
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			out = append(out, bytes.Clone(v))
+			j, err := articleJSON(v)
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			out = append(out, j)
 			last = binary.BigEndian.Uint64(k)
 		}
 		return nil
@@ -36,8 +40,9 @@ func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		if seq, ok := seqOf(tx, id); ok {
 			if got := tx.Bucket(bucketArticles).Get(u64(seq)); got != nil {
-				v = bytes.Clone(got)
-				return nil
+				var err error
+				v, err = articleJSON(got)
+				return err
 			}
 		}
 		return fmt.Errorf("article %s: %w", id, ErrNotFound)
@@ -211,11 +216,15 @@ func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
 	return s, err
 }
 
-// Count is the number of articles (read from the small id index).
+// Count is the number of articles (a counter: the archive is not read).
 func (db *DB) Count(ctx context.Context) (int, error) {
 	var n int
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketIDs).Stats().KeyN
+		if v := tx.Bucket(bucketMeta).Get([]byte(countArticles)); len(v) == 8 {
+			n = int(binary.BigEndian.Uint64(v))
+			return nil
+		}
+		n = tx.Bucket(bucketIDs).Stats().KeyN // not counted yet: read-only before an upgrade
 		return nil
 	})
 	return n, err
@@ -229,45 +238,31 @@ type ChannelCount struct {
 	Newest   time.Time `json:"newest_published_at"`
 }
 
-// CountByChannel counts articles per channel_path, reading only the index.
+// CountByChannel counts articles per channel_path from the channel
+// counters, and finds each channel's newest in the channel index (a seek per
+// channel: the archive is not read).
 func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
 	var out []ChannelCount
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketChanIdx).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			i := bytes.IndexByte(k, 0)
-			if i < 0 || len(k) < i+9 {
-				continue
+		idx := tx.Bucket(bucketChanIdx).Cursor()
+		return tx.Bucket(bucketChanCnt).ForEach(func(k, v []byte) error {
+			cc := ChannelCount{Path: string(k), Articles: int(binary.BigEndian.Uint64(v))}
+			prefix := append(bytes.Clone(k), 0)
+			last, _ := idx.Seek(append(bytes.Clone(k), 1))
+			if last == nil {
+				last, _ = idx.Last()
+			} else {
+				last, _ = idx.Prev()
 			}
-			path := string(k[:i])
-			if len(out) == 0 || out[len(out)-1].Path != path {
-				out = append(out, ChannelCount{Path: path})
+			if last != nil && bytes.HasPrefix(last, prefix) && len(last) >= len(prefix)+8 {
+				cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(last[len(prefix):len(prefix)+8])), 0).In(extract.CST())
+				cc.NewestID = string(last[len(prefix)+8:])
 			}
-			cc := &out[len(out)-1]
-			cc.Articles++
-			// Keys sort by publish time within a channel: the last one is newest.
-			cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(k[i+1:i+9])), 0).In(extract.CST())
-			cc.NewestID = string(k[i+9:])
-		}
-		return nil
+			out = append(out, cc)
+			return nil
+		})
 	})
 	return out, err
-}
-
-// StoredArticle returns the article stored under url (canonical or alias), else
-// under id; nil when there is neither.
-func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Article, error) {
-	s, err := db.GetByURL(ctx, url)
-	if errors.Is(err, ErrNotFound) {
-		s, err = db.Get(ctx, id)
-	}
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return nil, nil
-	case err != nil:
-		return nil, err
-	}
-	return s.Article, nil
 }
 
 // ForEachWithCases calls fn, in seq order from after+1, for every article
@@ -319,4 +314,40 @@ func (db *DB) ArticleWithCase(ctx context.Context, number string) (*extract.Arti
 		return fmt.Errorf("case %s: %w", number, ErrNotFound)
 	})
 	return a, err
+}
+
+// SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
+// chunks (see codec.go), ready to splice.
+func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
+	var out []Chunk
+	last := after
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			ch, err := chunkOf(v)
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			out = append(out, ch)
+			last = binary.BigEndian.Uint64(k)
+		}
+		return nil
+	})
+	return out, last, err
+}
+
+// StoredArticle returns the article stored under url (canonical or alias), else
+// under id; nil when there is neither.
+func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Article, error) {
+	s, err := db.GetByURL(ctx, url)
+	if errors.Is(err, ErrNotFound) {
+		s, err = db.Get(ctx, id)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return s.Article, nil
 }

@@ -135,7 +135,7 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*extract.RawPage) error
 				problem("dangling", string(id), "raw page of an article not stored")
 				return nil
 			}
-			p, err := getRaw(tx, binary.BigEndian.Uint64(key))
+			p, err := db.getRaw(tx, binary.BigEndian.Uint64(key))
 			if err != nil {
 				problem("undecodable", string(id), "raw page: %v", err)
 				return nil

@@ -84,14 +84,17 @@ func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
 		out = append(out, Version{Version: r.Version, ContentHash: r.ContentHash, StoredAt: r.StoredAt,
 			ReplacedAt: &replaced, Article: bytes.Clone(r.Article), HasRaw: r.RawKey != 0, rawKey: r.RawKey})
 	}
-	cur := tx.Bucket(bucketArticles).Get(u64(seq))
-	a, err := decodeArticle(cur)
-	if err != nil || a == nil {
+	cur, err := articleJSON(tx.Bucket(bucketArticles).Get(u64(seq)))
+	var a extract.Article
+	if err == nil {
+		err = json.Unmarshal(cur, &a)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("article %s: %v", id, err)
 	}
 	key := rawKeyOf(tx, id)
 	out = append(out, Version{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt,
-		Article: bytes.Clone(cur), HasRaw: key != 0, rawKey: key})
+		Article: cur, HasRaw: key != 0, rawKey: key})
 	return out, nil
 }
 
@@ -110,7 +113,7 @@ func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*extract.RawPag
 			if !ver.HasRaw {
 				return fmt.Errorf("raw page of %s version %d: %w (archived before pages were kept per version)", id, v, ErrNotFound)
 			}
-			p, err = getRaw(tx, ver.rawKey)
+			p, err = db.getRaw(tx, ver.rawKey)
 			if err != nil {
 				return fmt.Errorf("raw page of %s version %d: %w", id, v, err)
 			}
