@@ -84,10 +84,78 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 		_, err := WriteWARC(ctx, db, w, o.Software)
 		return 0, err
 	}
-	lw, err := newListWriter(w, o.Format)
-	if err != nil {
+	if o.Format == "csv" {
+		return exportCSV(ctx, db, w, o)
+	}
+	// JSON Lines and JSON are the stored JSON as it is: only the fields a
+	// filter reads are decoded, and only when there is a filter.
+	first := true
+	if o.Format == "json" {
+		if _, err := io.WriteString(w, "["); err != nil {
+			return 0, err
+		}
+	}
+	next, n := o.Filter.AfterSeq, 0
+	errLimit := errors.New("limit reached")
+	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn
+	err = db.ForEachJSON(ctx, o.Filter.AfterSeq, func(seq uint64, j []byte) error {
+		if o.Limit > 0 && n >= o.Limit {
+			return errLimit
+		}
+		next = seq
+		if filtered {
+			var f extract.Article
+			if err := json.Unmarshal(j, &struct {
+				ChannelPath *string    `json:"channel_path"`
+				PublishedAt *time.Time `json:"published_at"`
+				WithdrawnAt *time.Time `json:"withdrawn_at"`
+			}{&f.ChannelPath, &f.PublishedAt, &f.WithdrawnAt}); err != nil {
+				return fmt.Errorf("seq %d: %w", seq, err)
+			}
+			f.Seq = seq
+			if !o.Filter.keep(&f) {
+				return nil
+			}
+		}
+		n++
+		sep := "\n"
+		if o.Format == "json" {
+			sep = ",\n"
+			if first {
+				sep, first = "\n", false
+			}
+			if _, err := io.WriteString(w, sep); err != nil {
+				return err
+			}
+			_, err := w.Write(j)
+			return err
+		}
+		if _, err := w.Write(j); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, sep)
+		return err
+	})
+	if err != nil && !errors.Is(err, errLimit) {
+		return o.Filter.AfterSeq, err
+	}
+	if o.Format == "json" {
+		if _, err := io.WriteString(w, "\n]\n"); err != nil {
+			return o.Filter.AfterSeq, err
+		}
+	}
+	return next, nil
+}
+
+// exportCSV writes the CSV export (every article decoded: its columns are
+// computed).
+func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+	// A BOM makes Excel (Chinese Windows included) read the file as UTF-8.
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
 	}
+	cw := csv.NewWriter(w)
+	cw.Write(CSVHeader)
 	next, n := o.Filter.AfterSeq, 0
 	errLimit := errors.New("limit reached")
 	err = db.ForEach(ctx, o.Filter.AfterSeq, func(a *extract.Article) error {
@@ -99,57 +167,13 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 			return nil
 		}
 		n++
-		return lw.write(a)
+		return cw.Write(csvRow(a))
 	})
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
 	}
-	return next, lw.finish()
-}
-
-// listWriter writes one list format.
-type listWriter struct {
-	write  func(*extract.Article) error
-	finish func() error
-}
-
-func newListWriter(w io.Writer, format string) (*listWriter, error) {
-	switch format {
-	case "jsonl":
-		enc := newJSONEncoder(w)
-		return &listWriter{write: func(a *extract.Article) error { return enc.Encode(a) }, finish: func() error { return nil }}, nil
-	case "json":
-		if _, err := io.WriteString(w, "["); err != nil {
-			return nil, err
-		}
-		first := true
-		return &listWriter{
-			write: func(a *extract.Article) error {
-				sep := ",\n"
-				if first {
-					sep, first = "\n", false
-				}
-				b, err := marshalNoEscape(a)
-				if err == nil {
-					_, err = io.WriteString(w, sep+string(b))
-				}
-				return err
-			},
-			finish: func() error { _, err := io.WriteString(w, "\n]\n"); return err },
-		}, nil
-	case "csv":
-		// A BOM makes Excel (Chinese Windows included) read the file as UTF-8.
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-			return nil, err
-		}
-		cw := csv.NewWriter(w)
-		cw.Write(CSVHeader)
-		return &listWriter{
-			write:  func(a *extract.Article) error { return cw.Write(csvRow(a)) },
-			finish: func() error { cw.Flush(); return cw.Error() },
-		}, nil
-	}
-	return nil, fmt.Errorf("unknown format %q: want %s", format, strings.Join(Formats, ", "))
+	cw.Flush()
+	return next, cw.Error()
 }
 
 func newJSONEncoder(w io.Writer) *json.Encoder {

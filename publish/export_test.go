@@ -71,6 +71,10 @@ func TestExport_JSONL(t *testing.T) {
 	}(), nil)
 	want := archiveArticles(t, db)
 	out := exportFile(t, db, publish.ExportOptions{Format: "jsonl"})
+	// Downstream sites read body_html as it is: tags literal, not \u003c.
+	if !bytes.Contains(out, []byte(`"body_html":"<p>`)) || bytes.Contains(out, []byte(`\u003c`)) {
+		t.Errorf("body_html HTML-escaped in the export: %.300s", out)
+	}
 	var got []*extract.Article
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)

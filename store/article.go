@@ -433,11 +433,15 @@ func decodeArticle(v []byte) (*extract.Article, error) {
 // hence the last key: the bucket then fills its pages completely, as an
 // append-only log does.
 func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
-	j, err := json.Marshal(a)
-	if err != nil {
+	// Stored as exported: body_html's tags kept literal, not \u003c-escaped
+	// (a third of the bytes of a tag, and the export splices this JSON).
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(a); err != nil {
 		return err
 	}
-	v, err := encodeChunk(j)
+	v, err := encodeChunk(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	if err != nil {
 		return err
 	}

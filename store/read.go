@@ -351,3 +351,25 @@ func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Artic
 	}
 	return s.Article, nil
 }
+
+// ForEachJSON calls fn with the stored JSON of every article with seq >
+// after, in seq order, until fn returns an error; j is valid during the call
+// only. The export of a whole archive goes through it without decoding.
+func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64, j []byte) error) error {
+	return db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			j, err := articleJSON(v)
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if err := fn(binary.BigEndian.Uint64(k), j); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
