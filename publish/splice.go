@@ -37,10 +37,10 @@ func piece(s string) store.Chunk {
 }
 
 var (
-	pieces      sync.Once
-	openPiece   store.Chunk
-	commaPiece  store.Chunk
-	tailPrefix  = `],"next_since":`
+	pieces     sync.Once
+	openPiece  store.Chunk
+	commaPiece store.Chunk
+	tailPrefix = `],"next_since":`
 )
 
 // writeGzipPage writes the gzip answer of a page of articles.
