@@ -602,6 +602,10 @@ func TestMain(m *testing.M) {
 		crawlChild()
 		return
 	}
+	if what := os.Getenv("SPPCRAWL_SCALE_CHILD"); what != "" {
+		scaleChild(what)
+		return
+	}
 	os.Exit(m.Run())
 }
 

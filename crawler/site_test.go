@@ -51,6 +51,11 @@ type site struct {
 	mu       sync.Mutex
 	pages    map[string][]byte
 	articles map[string][]*siteArticle // channel path → newest first
+	// real sites (newRealSite) have the live template's furniture and
+	// article lengths, and render article pages when asked (lazy) rather
+	// than hold 50,000 of them.
+	real bool
+	lazy map[string]*siteArticle
 }
 
 // siteSizes is how many articles each channel of the on-disk site has: the
@@ -82,17 +87,32 @@ func sentence(r *rand.Rand) string {
 // newSite generates a site with sizes[path] articles per channel, the newest
 // published on newest, one every three days before it.
 func newSite(sizes map[string]int, newest time.Time) *site {
-	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}}
+	return generateSite(sizes, newest, false)
+}
+
+func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
+	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}, real: real, lazy: map[string]*siteArticle{}}
 	for ci, ch := range extract.Channels {
 		r := rand.New(rand.NewPCG(uint64(ci), 42))
+		// One every three days; a real-sized channel's tens of thousands
+		// are spread over the site's twenty years, with room for them in
+		// the manuscript numbers.
+		base, every := 800000+ci*10000, 72
+		if real {
+			base, every = 1_000_000+ci*100_000, min(72, 20*365*24/max(sizes[ch.Path], 1))
+		}
 		for k := range sizes[ch.Path] {
-			a := &siteArticle{channel: ch, id: 800000 + ci*10000 + k, date: newest.Add(-time.Duration(k*72+ci) * time.Hour)}
+			a := &siteArticle{channel: ch, id: base + k, date: newest.Add(-time.Duration(k*every+ci) * time.Hour)}
 			a.title = fmt.Sprintf("%s：%s（%d）", ch.Name, strings.TrimSuffix(sentence(r), "。"), a.id)
 			if ch.Key == "tt" && k%10 == 0 {
 				a.kicker = "应勇强调"
 			}
-			for range 3 + r.IntN(5) {
-				a.paras = append(a.paras, sentence(r)+sentence(r))
+			if real {
+				a.paras = realParagraphs(r)
+			} else {
+				for range 3 + r.IntN(5) {
+					a.paras = append(a.paras, sentence(r)+sentence(r))
+				}
 			}
 			a.image = k%7 == 0
 			a.attach = ch.Key == "zgjdxal" && k%5 == 0
@@ -146,10 +166,14 @@ func (s *site) renderLocked() {
 			if p > 1 {
 				name = fmt.Sprintf("index_%d.shtml", p)
 			}
-			s.pages[ch.Path+name] = listHTML(ch, arts[min((p-1)*30, len(arts)):min(p*30, len(arts))], p, count, len(arts))
+			s.pages[ch.Path+name] = s.furnish(listHTML(ch, arts[min((p-1)*30, len(arts)):min(p*30, len(arts))], p, count, len(arts)))
 		}
 		for _, a := range arts {
-			s.pages[a.path] = detailHTML(a)
+			if s.real {
+				s.lazy[a.path] = a
+			} else {
+				s.pages[a.path] = detailHTML(a)
+			}
 			if a.image {
 				s.pages[a.imagePath()] = imageBytes(a.id)
 			}
@@ -429,7 +453,11 @@ func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	srv.site.mu.Lock()
 	body, ok := srv.site.pages[r.URL.Path]
+	lazy := srv.site.lazy[r.URL.Path]
 	srv.site.mu.Unlock()
+	if lazy != nil {
+		body, ok = srv.site.furnish(detailHTML(lazy)), true
+	}
 	if !ok {
 		body = []byte(homepageHTML)
 	}

@@ -1,0 +1,461 @@
+package crawler_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"sppcrawl/crawler"
+	"sppcrawl/publish"
+	"sppcrawl/store"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// BenchmarkScale measures what the archive costs as the site grows, on a
+// synthetic copy of the site with real-sized pages (newRealSite), served
+// from memory. Per size (SPPCRAWL_BENCH_SIZES, default 2000,10000,50000):
+//
+//	full    a --full crawl into a new archive, in a child process:
+//	        pages/s, CPU per article, peak RSS, archive bytes per article,
+//	        and the CPU of bare colly fetching the same pages (cpu-x-colly)
+//	noop    the cron run with nothing new: wall time and peak RSS
+//	open    a warm read-write open of the archive
+//	export  export --format jsonl of the whole archive in a child: wall,
+//	        peak RSS; every article exactly once
+//
+// Peak RSS is the child's VmHWM, which counts the archive's pages bbolt has
+// mapped and touched; peak-anon-MB is the heap's share, sampled.
+//	api     /api/articles?limit=100 at random cursors, 8 clients, asking
+//	        for gzip and reading the compressed bytes: req/s, p50, p99
+//	api-identity  the same without gzip
+//	metrics, healthz, stats  GET /metrics, GET /healthz, the stats command's
+//	        figures: ms per call
+//
+// Run: go test ./crawler -run '^$' -bench Scale -benchtime 1x -timeout 1h
+// (add SPPCRAWL_BENCH_DIR=dir to keep the archives between runs: the full
+// crawl of 50,000 articles takes minutes).
+func BenchmarkScale(b *testing.B) {
+	sizes := []int{2000, 10000, 50000}
+	if env := os.Getenv("SPPCRAWL_BENCH_SIZES"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				b.Fatalf("SPPCRAWL_BENCH_SIZES: %v", err)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchScale(b, n) })
+	}
+}
+
+func benchScale(b *testing.B, n int) {
+	site := realSizedSite(n)
+	srv := serve(b, site)
+	dir := os.Getenv("SPPCRAWL_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	dbPath := filepath.Join(dir, fmt.Sprintf("scale-%d.db", n))
+	// The site's address changes from run to run; the archive keeps the
+	// canonical (www.spp.gov.cn) URLs, so a kept archive stays valid.
+
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			fresh := dbPath + ".new"
+			os.Remove(fresh)
+			r := runChild(b, "crawl", fresh, srv.URL, "full")
+			if r.created < n {
+				b.Fatalf("full crawl stored %d of %d articles\n%s", r.created, n, r.out)
+			}
+			st, err := os.Stat(fresh)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(fresh, dbPath); err != nil {
+				b.Fatal(err)
+			}
+			c := runChild(b, "colly", "", srv.URL, "")
+			if c.pages < n {
+				b.Fatalf("bare colly fetched %d pages for %d articles\n%s", c.pages, n, c.out)
+			}
+			b.ReportMetric(float64(r.created)/r.wall.Seconds(), "articles/s")
+			b.ReportMetric(float64(r.cpu.Microseconds())/1000/float64(r.created), "cpu-ms/article")
+			b.ReportMetric(float64(r.cpu)/float64(c.cpu)*float64(c.pages)/float64(r.pages), "cpu-x-colly")
+			b.ReportMetric(float64(r.hwm)/1024, "peak-RSS-MB")
+			b.ReportMetric(float64(r.anon)/1024, "peak-anon-MB")
+			b.ReportMetric(float64(st.Size())/float64(r.created)/1024, "KB/article")
+		}
+	})
+	if _, err := os.Stat(dbPath); err != nil {
+		b.Skipf("no archive of %d articles (run the full sub-benchmark first): %v", n, err)
+	}
+
+	b.Run("noop", func(b *testing.B) {
+		for b.Loop() {
+			r := runChild(b, "crawl", dbPath, srv.URL, "noop")
+			if r.created != 0 {
+				b.Fatalf("a run with nothing new stored %d\n%s", r.created, r.out)
+			}
+			b.ReportMetric(r.wall.Seconds(), "wall-s")
+			b.ReportMetric(float64(r.hwm)/1024, "peak-RSS-MB")
+			b.ReportMetric(float64(r.anon)/1024, "peak-anon-MB")
+		}
+	})
+
+	b.Run("open", func(b *testing.B) {
+		for b.Loop() {
+			db, err := store.Open(dbPath, store.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			db.Close()
+		}
+	})
+
+	b.Run("export", func(b *testing.B) {
+		for b.Loop() {
+			r := runChild(b, "export", dbPath, "", "")
+			if r.created != n || r.pages != n {
+				b.Fatalf("export wrote %d lines, %d distinct, of %d articles\n%s", r.created, r.pages, n, r.out)
+			}
+			b.ReportMetric(r.wall.Seconds(), "wall-s")
+			b.ReportMetric(float64(r.hwm)/1024, "peak-RSS-MB")
+			b.ReportMetric(float64(r.anon)/1024, "peak-anon-MB")
+		}
+	})
+
+	db, err := store.Open(dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	api := httptest.NewServer(publish.NewServer(db, publish.Options{}).Handler())
+	defer api.Close()
+	for _, gzip := range []bool{true, false} {
+		name := "api"
+		if !gzip {
+			name = "api-identity"
+		}
+		b.Run(name, func(b *testing.B) { loadAPI(b, api.URL, n, gzip) })
+	}
+	b.Run("metrics", func(b *testing.B) { timeEach(b, func() error { return get(api.URL + "/metrics") }) })
+	b.Run("healthz", func(b *testing.B) { timeEach(b, func() error { return get(api.URL + "/healthz") }) })
+	b.Run("stats", func(b *testing.B) {
+		timeEach(b, func() error {
+			_, err := publish.GatherStats(context.Background(), db, time.Now())
+			return err
+		})
+	})
+}
+
+// realSizedSite spreads n real-sized articles over the channels as
+// sizedSite does.
+func realSizedSite(n int) *site {
+	return newRealSite(channelSizes(n), fixtureNewest)
+}
+
+// loadAPI pulls 2,000 pages of 100 at random cursors with 8 clients, reading
+// the bytes as sent (gzip stays compressed: a client that stores or forwards
+// them does not inflate them either).
+func loadAPI(b *testing.B, base string, n int, gzip bool) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
+	client := &http.Client{Transport: tr}
+	const requests, clients = 2000, 8
+	for b.Loop() {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var bytesIn int64
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range clients {
+			wg.Go(func() {
+				var mine []time.Duration
+				var got int64
+				for range requests / clients {
+					req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/articles?since=%d&limit=100", base, rand.IntN(max(n-100, 1))), nil)
+					if gzip {
+						req.Header.Set("Accept-Encoding", "gzip")
+					}
+					t := time.Now()
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					k, _ := io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					mine = append(mine, time.Since(t))
+					got += k
+					if resp.StatusCode != 200 || gzip != (resp.Header.Get("Content-Encoding") == "gzip") {
+						b.Errorf("status %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+						return
+					}
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				bytesIn += got
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		wall := time.Since(start)
+		if len(lat) != requests {
+			b.Fatalf("%d of %d requests answered", len(lat), requests)
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(len(lat))/wall.Seconds(), "req/s")
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(bytesIn)/float64(len(lat))/1024, "KB/answer")
+	}
+}
+
+// timeEach reports the mean time of 20 calls of f, in ms.
+func timeEach(b *testing.B, f func() error) {
+	for b.Loop() {
+		start := time.Now()
+		for range 20 {
+			if err := f(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000/20, "ms/call")
+	}
+}
+
+func get(url string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+type childResult struct {
+	created, pages int
+	wall, cpu      time.Duration
+	hwm            int // kB
+	anon           int // kB, sampled: the kernel keeps the peak of the total only
+	out            string
+}
+
+// runChild runs the test binary as a child (scaleChild) and reads back what
+// it did and its own peak RSS (VmHWM: a child's rusage maxrss would count
+// the parent it was cloned from, here the whole served site).
+func runChild(b *testing.B, what, db, origin, mode string) childResult {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
+	cmd.Env = append(os.Environ(), "SPPCRAWL_SCALE_CHILD="+what, "SPPCRAWL_DB="+db, "SPPCRAWL_ORIGIN="+origin, "SPPCRAWL_MODE="+mode)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s child: %v\n%s", what, err, out.String())
+	}
+	r := childResult{wall: time.Since(start), out: out.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	for _, line := range strings.Split(r.out, "\n") {
+		fmt.Sscanf(line, "created=%d pages=%d", &r.created, &r.pages)
+		fmt.Sscanf(line, "VmHWM: %d kB", &r.hwm)
+		fmt.Sscanf(line, "PeakAnon: %d kB", &r.anon)
+	}
+	return r
+}
+
+// scaleChild is the child side of runChild: it does one thing, prints
+// created= pages= and its /proc status, and exits.
+func scaleChild(what string) {
+	db, origin, mode := os.Getenv("SPPCRAWL_DB"), os.Getenv("SPPCRAWL_ORIGIN"), os.Getenv("SPPCRAWL_MODE")
+	var created, pages int
+	var err error
+	stop := sampleAnon()
+	switch what {
+	case "crawl":
+		created, pages, err = childCrawl(db, origin, mode == "full")
+	case "colly":
+		pages, err = bareColly(origin)
+	case "export":
+		created, pages, err = childExport(db)
+	default:
+		err = fmt.Errorf("unknown child %q", what)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("created=%d pages=%d\n", created, pages)
+	fmt.Printf("PeakAnon: %d kB\n", stop())
+	if st, err := os.ReadFile("/proc/self/status"); err == nil {
+		os.Stdout.Write(st)
+	}
+	os.Exit(0)
+}
+
+// sampleAnon samples the process's anonymous memory (heap, stacks) every
+// 10 ms until the returned func is called, which returns the peak in kB.
+// Peak RSS alone would count bbolt's mapping of the archive: file pages,
+// which the kernel drops at will, and which grow with what is read.
+func sampleAnon() func() int {
+	peak := 0
+	read := func() {
+		st, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(st), "\n") {
+			var kb int
+			if _, err := fmt.Sscanf(line, "RssAnon: %d kB", &kb); err == nil && kb > peak {
+				peak = kb
+			}
+		}
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			read()
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int {
+		close(stop)
+		<-done
+		read()
+		return peak
+	}
+}
+
+// childCrawl is what `sppcrawl crawl` does: open, run, close.
+func childCrawl(path, origin string, full bool) (created, pages int, err error) {
+	db, err := store.Open(path, store.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	cfg := crawler.Config{Origin: origin, Full: full, Parallel: 8, RetryBase: time.Millisecond,
+		Timeout: 30 * time.Second, Logger: slog.New(slog.DiscardHandler)}
+	c, err := crawler.New(cfg, db)
+	if err != nil {
+		return 0, 0, err
+	}
+	sum, err := c.Run(context.Background())
+	if err != nil {
+		return 0, 0, err
+	}
+	return sum.Created + sum.Aliased, sum.Requests, db.Close()
+}
+
+// childExport exports the archive as JSON Lines to a file and reads it back:
+// lines written and distinct IDs.
+func childExport(path string) (lines, distinct int, err error) {
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	f, err := os.CreateTemp("", "export-*.jsonl")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 1<<16)
+	if _, err := publish.Export(context.Background(), db, w, publish.ExportOptions{Format: "jsonl"}); err != nil {
+		return 0, 0, err
+	}
+	if err := w.Flush(); err != nil {
+		return 0, 0, err
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		return 0, 0, err
+	}
+	ids := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<22)
+	idRe := regexp.MustCompile(`^\{"id":"([^"]+)"`)
+	for sc.Scan() {
+		lines++
+		m := idRe.FindSubmatch(sc.Bytes())
+		if m == nil {
+			return 0, 0, fmt.Errorf("line %d does not start with its id: %.80s", lines, sc.Bytes())
+		}
+		ids[string(m[1])] = true
+	}
+	return lines, len(ids), sc.Err()
+}
+
+// bareColly fetches what a full crawl fetches (every list page of every
+// channel, every article linked from them) with colly alone: the baseline
+// of crawl CPU.
+func bareColly(origin string) (int, error) {
+	c := colly.NewCollector(colly.Async(true))
+	c.WithTransport(&http.Transport{MaxIdleConnsPerHost: 16})
+	c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 8})
+	c.SetRequestTimeout(30 * time.Second)
+	var mu sync.Mutex
+	pages := 0
+	c.OnResponse(func(*colly.Response) { mu.Lock(); pages++; mu.Unlock() })
+	c.OnHTML(".commonList_con li a[href]", func(e *colly.HTMLElement) { e.Request.Visit(e.Attr("href")) })
+	count := regexp.MustCompile(`createPageHTML\('page_div',(\d+),`)
+	c.OnHTML("script", func(e *colly.HTMLElement) {
+		m := count.FindStringSubmatch(e.Text)
+		if m == nil || strings.Contains(e.Request.URL.Path, "index_") {
+			return
+		}
+		n, _ := strconv.Atoi(m[1])
+		for p := 2; p <= n; p++ {
+			e.Request.Visit(fmt.Sprintf("index_%d.shtml", p))
+		}
+	})
+	for _, p := range sortedChannels() {
+		if err := c.Visit(origin + p + "index.shtml"); err != nil {
+			return 0, err
+		}
+	}
+	c.Wait()
+	return pages, nil
+}
+
+func sortedChannels() []string {
+	var out []string
+	for p := range channelSizes(1) {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
