@@ -3,13 +3,10 @@ package publish
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"io"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/klauspost/compress/flate"
 
 	"sppcrawl/store"
 )
@@ -28,13 +25,7 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 var finalBlock = []byte{0x03, 0x00}
 
 // piece compresses s into a stand-alone chunk.
-func piece(s string) store.Chunk {
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestSpeed)
-	io.WriteString(w, s)
-	w.Flush()
-	return store.Chunk{Deflate: b.Bytes(), CRC: crc32.ChecksumIEEE([]byte(s)), Len: uint32(len(s))}
-}
+func piece(s string) store.Chunk { return store.NewChunk([]byte(s)) }
 
 var (
 	pieces     sync.Once

@@ -60,6 +60,17 @@ type Chunk struct {
 	Len     uint32
 }
 
+// NewChunk compresses b into a stand-alone chunk, for the bytes an answer
+// puts between stored articles.
+func NewChunk(b []byte) Chunk {
+	v, err := encodeChunk(b)
+	if err != nil {
+		panic(err) // writing to memory does not fail
+	}
+	c, _ := chunkOf(v)
+	return c
+}
+
 // chunkOf reads a stored article value as a chunk (compressing a value of
 // sppcrawl 0.1 on the fly). The chunk's bytes are copied.
 func chunkOf(v []byte) (Chunk, error) {
