@@ -212,8 +212,8 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*extra
 
 // FetchAll fetches every URL of urls in turn (see Fetch) and tells report
 // what came of each: a URL refused by the list (err set, f nil) or by the
-// fetch fails alone. A challenge page stops it with ErrBlocked, as does the
-// end of ctx. It returns how many failed of how many.
+// fetch fails alone. A challenge page stops it with ErrBlocked, the end of
+// ctx with ErrInterrupted. It returns how many failed of how many.
 func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], dryRun bool,
 	report func(u string, f *extract.Fetched, err error) error) (failed, total int, err error) {
 	for u, err := range urls {
@@ -231,8 +231,8 @@ func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], d
 		if rerr := report(u, f, err); rerr != nil {
 			return failed, total, rerr
 		}
-		if err := ctx.Err(); err != nil {
-			return failed, total, err
+		if ctx.Err() != nil {
+			return failed, total, ErrInterrupted
 		}
 	}
 	return failed, total, nil

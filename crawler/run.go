@@ -78,8 +78,8 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 }
 
 // RunEvery runs the crawl now and then every interval until ctx ends (a
-// crawl in progress then stops as Run does); done is told of each run.
-func (c *Crawler) RunEvery(ctx context.Context, every time.Duration, done func(extract.RunSummary, error)) {
+// crawl in progress then stops as Run does), logging each run's summary.
+func (c *Crawler) RunEvery(ctx context.Context, every time.Duration) {
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
@@ -88,7 +88,12 @@ func (c *Crawler) RunEvery(ctx context.Context, every time.Duration, done func(e
 			return
 		case <-t.C:
 		}
-		done(c.Run(ctx))
+		sum, err := c.Run(ctx)
+		if err != nil && !errors.Is(err, ErrInterrupted) {
+			c.cfg.Logger.Error(sum.String(), "err", err)
+		} else {
+			c.cfg.Logger.Info(sum.String())
+		}
 		t.Reset(every)
 	}
 }

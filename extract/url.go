@@ -97,6 +97,24 @@ func ChannelPathFromURL(u string) string {
 	return dir + "/"
 }
 
+// URLArgs is the URLs of a command line: each argument a URL, or - for a
+// list read from stdin (see URLLines).
+func URLArgs(args []string, stdin io.Reader) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for _, a := range args {
+			r := io.Reader(strings.NewReader(a))
+			if a == "-" {
+				r = stdin
+			}
+			for u, err := range URLLines(r) {
+				if !yield(u, err) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // URLLines reads a list of URLs, one a line, blank lines and text after #
 // left out: each as its canonical URL, or the error that refuses it (a
 // line that is not a URL of the site). A read error ends the list.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/publish"
 )
@@ -13,16 +12,11 @@ var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--d
 	"[--format text|json] [--discover [--origin URL]]", noArchive, []string{"text", "json"},
 	func(c *cli) func(context.Context) error {
 		discover := c.fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
-		var cf crawler.Flags
-		cf.Register(c.fs, false)
+		c.crawlFlags(false)
 		return func(ctx context.Context) error {
 			chans := extract.Channels
 			if *discover {
-				cfg, err := crawlConfig(&cf, c.log)
-				if err != nil {
-					return err
-				}
-				cr, err := newCrawler(cfg, nil)
+				cr, err := c.crawler(nil)
 				if err != nil {
 					return err
 				}

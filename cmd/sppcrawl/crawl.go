@@ -2,51 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 )
 
 var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", writes, nil,
 	func(c *cli) func(context.Context) error {
-		var cf crawler.Flags
-		cf.Register(c.fs, true)
+		c.crawlFlags(true)
 		return func(ctx context.Context) error {
 			if len(c.args) != 0 {
 				return usageErr("unexpected arguments %q", c.args)
-			}
-			if c.progress() {
-				cf.Progress = os.Stderr
-			}
-			cfg, err := crawlConfig(&cf, c.log)
-			if err != nil {
-				return err
 			}
 			archive, err := c.open()
 			if err != nil {
 				return err
 			}
-			cr, err := newCrawler(cfg, archive)
+			cr, err := c.crawler(archive)
 			if err != nil {
 				return err
 			}
 			sum, err := cr.Run(ctx)
 			c.summary(sum.Outcome == "ok", sum.String(), sum)
-			return crawlExit(sum, err)
+			return crawlErr(sum, err)
 		}
 	}}
 
-// crawlExit maps a run's result to the documented exit codes.
-func crawlExit(sum extract.RunSummary, err error) error {
+// crawlErr is a run's error, or what makes a run that ended not ok.
+func crawlErr(sum extract.RunSummary, err error) error {
 	switch {
-	case errors.Is(err, crawler.ErrBlocked):
-		return withCode(exitBlocked, err)
-	case errors.Is(err, crawler.ErrInterrupted):
-		return withCode(exitSignal, err)
 	case err != nil:
 		return err
 	case sum.Failures > 0:

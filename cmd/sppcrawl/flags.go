@@ -49,6 +49,8 @@ type cli struct {
 	formats []string
 	out     string // --format
 	opened  *store.DB
+	cf      *crawler.Flags // crawl flags, when the command has them
+	crawl   crawler.Config // … checked
 }
 
 func newCLI(cmd *command) *cli {
@@ -131,15 +133,26 @@ func (c *cli) parse(args []string) error {
 	default:
 		return usageErr("--log-format %q: want text or json", c.format)
 	}
+	if c.cf != nil {
+		if c.progress() {
+			c.cf.Progress = os.Stderr
+		}
+		cfg, err := c.cf.Check()
+		if err != nil {
+			return usageErr("%s", strings.TrimPrefix(err.Error(), "usage: "))
+		}
+		c.crawl = cfg
+		c.crawl.Logger = c.log
+	}
 	return nil
 }
 
 // open opens the archive, which the runner closes after the command; a held
-// lock becomes exit status 4 with advice.
+// lock comes with advice.
 func (c *cli) open() (*store.DB, error) {
 	db, err := store.Open(c.db, store.Options{ReadOnly: c.archive == reads, Timeout: max(c.wait, time.Millisecond)})
 	if errors.Is(err, store.ErrLocked) {
-		return nil, withCode(exitLocked, fmt.Errorf("%w; if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it", err))
+		return nil, fmt.Errorf("%w; if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it", err)
 	}
 	c.opened = db
 	return db, err
@@ -200,18 +213,16 @@ func oneChannel(flag, s string) (string, error) {
 	return ch[0].Path, nil
 }
 
-// crawlConfig checks the crawl flags: a bad value is a usage error.
-func crawlConfig(f *crawler.Flags, log *slog.Logger) (crawler.Config, error) {
-	cfg, err := f.Check()
-	if err != nil {
-		return cfg, usageErr("%s", strings.TrimPrefix(err.Error(), "usage: "))
-	}
-	cfg.Logger = log
-	return cfg, nil
+// crawlFlags registers the flags of a crawl (all of them, or those a fetch
+// has); parse checks them into c.crawl.
+func (c *cli) crawlFlags(crawl bool) {
+	c.cf = new(crawler.Flags)
+	c.cf.Register(c.fs, crawl)
 }
 
-// newCrawler makes a crawler of checked flags; its errors are usage errors.
-func newCrawler(cfg crawler.Config, sink crawler.Sink) (*crawler.Crawler, error) {
-	c, err := crawler.New(cfg, sink)
-	return c, withCode(exitUsage, err)
+// crawler makes the crawler of the checked flags, storing into sink (nil:
+// nowhere).
+func (c *cli) crawler(sink crawler.Sink) (*crawler.Crawler, error) {
+	cr, err := crawler.New(c.crawl, sink)
+	return cr, withCode(exitUsage, err)
 }

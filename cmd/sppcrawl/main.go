@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"sppcrawl/crawler"
+	"sppcrawl/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -118,10 +119,25 @@ func run(args []string) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
+	if errors.Is(err, context.Canceled) {
+		err = crawler.ErrInterrupted // the signal's work: say so plainly
+	}
 	fmt.Fprintf(os.Stderr, "sppcrawl %s: %v\n", cmd.name, err)
+	return exitCode(err)
+}
+
+// exitCode is the documented exit status of a command's error.
+func exitCode(err error) int {
 	var ee *exitError
-	if errors.As(err, &ee) {
+	switch {
+	case errors.As(err, &ee):
 		return ee.code
+	case errors.Is(err, crawler.ErrBlocked):
+		return exitBlocked
+	case errors.Is(err, store.ErrLocked):
+		return exitLocked
+	case errors.Is(err, crawler.ErrInterrupted):
+		return exitSignal
 	}
 	return exitFailures
 }

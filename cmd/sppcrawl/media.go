@@ -4,22 +4,15 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"sppcrawl/crawler"
 )
 
 var mediaCmd = command{"media", "archive the images and attachments of stored articles that are not archived yet",
 	"[--channel KEY] [--media all|images] [flags]", writes, nil,
 	func(c *cli) func(context.Context) error {
 		channel := c.fs.String("channel", "", "only this channel's articles (key or folder)")
-		var cf crawler.Flags
-		cf.Register(c.fs, true)
+		c.crawlFlags(true)
 		return func(ctx context.Context) error {
 			path, err := oneChannel("channel", *channel)
-			if err != nil {
-				return err
-			}
-			cfg, err := crawlConfig(&cf, c.log)
 			if err != nil {
 				return err
 			}
@@ -27,7 +20,7 @@ var mediaCmd = command{"media", "archive the images and attachments of stored ar
 			if err != nil {
 				return err
 			}
-			cr, err := newCrawler(cfg, archive)
+			cr, err := c.crawler(archive)
 			if err != nil {
 				return err
 			}
@@ -37,6 +30,6 @@ var mediaCmd = command{"media", "archive the images and attachments of stored ar
 			if err == nil && sum.MediaMissing > 0 {
 				err = fmt.Errorf("%d files could not be archived; the articles' \"missing\" says why", sum.MediaMissing)
 			}
-			return crawlExit(sum, err)
+			return crawlErr(sum, err)
 		}
 	}}

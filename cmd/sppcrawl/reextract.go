@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,11 +24,8 @@ var reextractCmd = command{"reextract", "rebuild every article from its stored r
 				func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
 			c.summary(err == nil && res.Failed == 0, fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s",
 				res.RawPages, res.Changed, res.Unchanged, res.Aliased, res.Failed, time.Since(start).Round(time.Millisecond)), res)
-			switch {
-			case errors.Is(err, context.Canceled):
-				return withCode(exitSignal, errors.New("interrupted"))
-			case err == nil && res.Failed > 0:
-				return fmt.Errorf("%d raw pages failed to extract", res.Failed)
+			if err == nil && res.Failed > 0 {
+				err = fmt.Errorf("%d raw pages failed to extract", res.Failed)
 			}
 			return err
 		}

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"sppcrawl/crawler"
-	"sppcrawl/extract"
 	"sppcrawl/publish"
 )
 
@@ -20,8 +17,7 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
-		var cf crawler.Flags
-		cf.Register(c.fs, true)
+		c.crawlFlags(true)
 		return func(ctx context.Context) error {
 			if *every != 0 && *every < minCrawlEvery {
 				return usageErr("--crawl-every %s: at least %s, be polite", *every, minCrawlEvery)
@@ -29,32 +25,21 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 			if *every == 0 {
 				c.archive = reads
 			}
-			cfg, err := crawlConfig(&cf, c.log.With("component", "crawl"))
-			if err != nil {
-				return err
-			}
 			archive, err := c.open()
 			if err != nil {
 				return err
 			}
 			metrics := publish.NewMetrics(archive)
-			cfg.Observer = metrics
-			cr, err := newCrawler(cfg, archive)
+			c.crawl.Observer, c.crawl.Logger = metrics, c.log.With("component", "crawl")
+			cr, err := c.crawler(archive)
 			if err != nil {
 				return err
 			}
 			h := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public}).Handler()
 			return publish.ListenAndServe(ctx, *addr, h, c.log, func(ctx context.Context) {
-				if *every == 0 {
-					return
+				if *every != 0 {
+					cr.RunEvery(ctx, *every)
 				}
-				cr.RunEvery(ctx, *every, func(sum extract.RunSummary, err error) {
-					if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
-						c.log.Error(sum.String(), "err", err)
-					} else {
-						c.log.Info(sum.String())
-					}
-				})
 			})
 		}
 	}}
