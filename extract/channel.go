@@ -42,6 +42,21 @@ func ChannelByPath(p string) Channel {
 	return Channel{Key: path.Base(strings.TrimSuffix(p, "/")), Path: p}
 }
 
+// ChannelFlag is a command-line flag naming one channel by key or folder
+// (jczdal, /spp/jczdal/); Path is its folder, "" when the flag is not given.
+type ChannelFlag struct{ Path string }
+
+func (f *ChannelFlag) String() string { return f.Path }
+
+func (f *ChannelFlag) Set(s string) error {
+	ch, err := SelectChannels(s)
+	if err != nil || len(ch) != 1 {
+		return fmt.Errorf("want one channel key or folder (see sppcrawl channels)")
+	}
+	f.Path = ch[0].Path
+	return nil
+}
+
 // SelectChannels resolves a comma-separated list of keys (tt,jczdal), names
 // or folder paths of the site (/spp/zdgz/, also outside the table); an empty
 // list selects every channel of the table.

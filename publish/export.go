@@ -58,7 +58,8 @@ type ExportOptions struct {
 	// Software names the program in a WARC's warcinfo record.
 	Software string
 
-	sinceDate, channel string // flags read by Check
+	sinceDate string // flags read by Check
+	channel   extract.ChannelFlag
 }
 
 // Export writes articles to w. Lists (jsonl, json, csv) come in seq order
@@ -236,7 +237,7 @@ func (o *ExportOptions) Register(fs *flag.FlagSet) {
 	fs.StringVar(&o.Format, "format", "jsonl", strings.Join(Formats, ", "))
 	fs.Uint64Var(&o.Filter.AfterSeq, "since", 0, "only articles with seq greater than this (the cursor printed as next_since)")
 	fs.StringVar(&o.sinceDate, "since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
-	fs.StringVar(&o.channel, "channel", "", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
+	fs.Var(&o.channel, "channel", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
 	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
 	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
 }
@@ -253,12 +254,8 @@ func (o *ExportOptions) Check() error {
 		}
 		o.Filter.Since = t
 	}
-	if o.channel != "" {
-		ch, err := extract.SelectChannels(o.channel)
-		if err != nil || len(ch) != 1 {
-			return fmt.Errorf("--channel %q: want one channel key or folder (see sppcrawl channels)", o.channel)
-		}
-		o.Filter.Channel = ch[0].Path
+	if o.channel.Path != "" {
+		o.Filter.Channel = o.channel.Path
 	}
 	if o.Limit < 0 {
 		return fmt.Errorf("--limit %d: must not be negative", o.Limit)

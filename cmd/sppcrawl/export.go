@@ -13,12 +13,10 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 	func(c *cli) func(context.Context) error {
 		var o publish.ExportOptions
 		o.Register(c.fs)
+		c.checks = append(c.checks, o.Check)
 		out := c.fs.String("out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
 		mediaDir := c.fs.String("media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
 		return func(ctx context.Context) error {
-			if err := o.Check(); err != nil {
-				return withCode(exitUsage, err)
-			}
 			archive, err := c.open()
 			if err != nil {
 				return err

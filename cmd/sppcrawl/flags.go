@@ -51,6 +51,7 @@ type cli struct {
 	opened  *store.DB
 	cf      *crawler.Flags // crawl flags, when the command has them
 	crawl   crawler.Config // … checked
+	checks  []func() error // a command's own checks of its flags
 }
 
 func newCLI(cmd *command) *cli {
@@ -133,6 +134,11 @@ func (c *cli) parse(args []string) error {
 	default:
 		return usageErr("--log-format %q: want text or json", c.format)
 	}
+	for _, check := range c.checks {
+		if err := check(); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
 	if c.cf != nil {
 		if c.progress() {
 			c.cf.Progress = os.Stderr
@@ -199,18 +205,6 @@ func (c *cli) summary(ok bool, line string, details any) {
 	}
 	b, _ := json.Marshal(map[string]any{"time": time.Now().In(extract.CST()), "level": level, "msg": line, "summary": details})
 	fmt.Fprintln(os.Stderr, string(b))
-}
-
-// oneChannel reads a channel given as a key or a folder ("" for none).
-func oneChannel(flag, s string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	ch, err := extract.SelectChannels(s)
-	if err != nil || len(ch) != 1 {
-		return "", usageErr("--%s %q: want one channel key or folder (see sppcrawl channels)", flag, s)
-	}
-	return ch[0].Path, nil
 }
 
 // crawlFlags registers the flags of a crawl (all of them, or those a fetch

@@ -3,19 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"sppcrawl/extract"
 	"time"
 )
 
 var mediaCmd = command{"media", "archive the images and attachments of stored articles that are not archived yet",
 	"[--channel KEY] [--media all|images] [flags]", writes, nil,
 	func(c *cli) func(context.Context) error {
-		channel := c.fs.String("channel", "", "only this channel's articles (key or folder)")
+		var channel extract.ChannelFlag
+		c.fs.Var(&channel, "channel", "only this channel's articles (key or folder)")
 		c.crawlFlags(true)
 		return func(ctx context.Context) error {
-			path, err := oneChannel("channel", *channel)
-			if err != nil {
-				return err
-			}
 			archive, err := c.open()
 			if err != nil {
 				return err
@@ -24,7 +22,7 @@ var mediaCmd = command{"media", "archive the images and attachments of stored ar
 			if err != nil {
 				return err
 			}
-			sum, err := cr.RunMedia(ctx, path)
+			sum, err := cr.RunMedia(ctx, channel.Path)
 			c.summary(sum.Outcome == "ok", fmt.Sprintf("media %s: %d files archived, %d missing, %d requests in %s", sum.Outcome,
 				sum.Media, sum.MediaMissing, sum.Requests, sum.Finished.Sub(sum.Started).Round(time.Millisecond)), sum)
 			if err == nil && sum.MediaMissing > 0 {

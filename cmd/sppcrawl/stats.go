@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -13,18 +14,15 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", reads, []string{"text", "json"},
 	func(c *cli) func(context.Context) error {
 		gaps := c.fs.Bool("gaps", false, "list the URLs seen on list pages and never stored, with why")
-		channel := c.fs.String("channel", "", "with --gaps, only this channel (key or folder)")
+		var channel extract.ChannelFlag
+		c.fs.Var(&channel, "channel", "with --gaps, only this channel (key or folder)")
 		return func(ctx context.Context) error {
-			path, err := oneChannel("channel", *channel)
-			if err != nil {
-				return err
-			}
 			archive, err := c.open()
 			if err != nil {
 				return err
 			}
 			if *gaps {
-				g, err := archive.Gaps(ctx, path)
+				g, err := archive.Gaps(ctx, channel.Path)
 				switch {
 				case err != nil:
 					return err
