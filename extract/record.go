@@ -251,6 +251,18 @@ func (s RunSummary) String() string {
 	return line
 }
 
+// Err is what makes a finished run not ok, for its exit status: pages that
+// failed (retried by the next run) or warnings; nil when it was ok.
+func (s RunSummary) Err() error {
+	switch {
+	case s.Failures > 0:
+		return fmt.Errorf("%d pages failed; they are retried by the next run (sppcrawl failures lists them)", s.Failures)
+	case len(s.Warnings) > 0:
+		return fmt.Errorf("%d warnings: %s", len(s.Warnings), strings.Join(s.Warnings, "; "))
+	}
+	return nil
+}
+
 // Copy returns a copy of w (nil for nil).
 func (w *Walk) Copy() *Walk {
 	if w == nil {

@@ -13,11 +13,26 @@ import (
 
 // ReextractResult counts what Reextract did.
 type ReextractResult struct {
-	RawPages  int `json:"raw_pages"`
-	Changed   int `json:"changed"`
-	Unchanged int `json:"unchanged"`
-	Aliased   int `json:"aliased"`
-	Failed    int `json:"failed"`
+	RawPages  int           `json:"raw_pages"`
+	Changed   int           `json:"changed"`
+	Unchanged int           `json:"unchanged"`
+	Aliased   int           `json:"aliased"`
+	Failed    int           `json:"failed"`
+	Took      time.Duration `json:"took_ns"`
+}
+
+// String is reextract's one-line summary.
+func (r ReextractResult) String() string {
+	return fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s",
+		r.RawPages, r.Changed, r.Unchanged, r.Aliased, r.Failed, r.Took.Round(time.Millisecond))
+}
+
+// Err says why a finished reextract is not ok (nil when it is).
+func (r ReextractResult) Err() error {
+	if r.Failed > 0 {
+		return fmt.Errorf("%d raw pages failed to extract", r.Failed)
+	}
+	return nil
 }
 
 // reextractBatch is how many changed articles share one commit.
@@ -31,8 +46,8 @@ const reextractBatch = 256
 // one found cut short is marked to be fetched again by the next crawl (see
 // Verify). progress is told how far it has come.
 func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extract.Article, error),
-	failed func(id string, err error), progress func(done, total int)) (ReextractResult, error) {
-	var res ReextractResult
+	failed func(id string, err error), progress func(done, total int)) (res ReextractResult, err error) {
+	defer func(start time.Time) { res.Took = time.Since(start) }(time.Now())
 	if db.readOnly {
 		return res, ErrReadOnly
 	}

@@ -30,6 +30,20 @@ type VerifyReport struct {
 	Cut []string `json:"cut"`
 }
 
+// String is verify's one-line summary.
+func (r VerifyReport) String() string {
+	return fmt.Sprintf("verify: %d articles, %d earlier versions, %d raw pages: %d problems, %d stored pages cut short (due for a fetch by the next crawl)",
+		r.Articles, r.Versions, r.RawPages, len(r.Problems), len(r.Cut))
+}
+
+// Err says why the archive did not pass (nil when it did).
+func (r VerifyReport) Err() error {
+	if len(r.Problems) > 0 {
+		return fmt.Errorf("%d problems found", len(r.Problems))
+	}
+	return nil
+}
+
 // Verify reads the whole archive: every record decodes, every index entry
 // points to a record, and every current raw page passes checkPage (the
 // caller's test that a page is whole). Articles whose page is cut (stored by

@@ -6,21 +6,18 @@ import (
 	"strings"
 
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC",
 	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", reads, nil,
-	func(c *cli) func(context.Context) error {
+	func(c *cli) func(context.Context, *store.DB) error {
 		var o publish.ExportOptions
 		o.Register(c.fs)
-		c.checks = append(c.checks, o.Check)
+		c.check(o.Check)
 		out := c.fs.String("out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
 		mediaDir := c.fs.String("media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
-		return func(ctx context.Context) error {
-			archive, err := c.open()
-			if err != nil {
-				return err
-			}
+		return func(ctx context.Context, archive *store.DB) error {
 			if *mediaDir != "" {
 				n, err := publish.ExportMedia(ctx, archive, *mediaDir)
 				if err != nil {

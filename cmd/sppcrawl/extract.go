@@ -8,6 +8,7 @@ import (
 
 	"sppcrawl/extract"
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 // maxPageBytes caps what extract reads; real pages are ~30-100 KiB.
@@ -15,9 +16,9 @@ const maxPageBytes = 8 << 20
 
 var extractCmd = command{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
 	noArchive, []string{"json", "text"},
-	func(c *cli) func(context.Context) error {
+	func(c *cli) func(context.Context, *store.DB) error {
 		pageURL := c.fs.String("url", "", "the page's URL (default: taken from the page itself)")
-		return func(ctx context.Context) error {
+		return func(ctx context.Context, archive *store.DB) error {
 			if len(c.args) != 1 {
 				return usageErr("want one FILE (or - for stdin), got %d arguments", len(c.args))
 			}

@@ -8,16 +8,17 @@ import (
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
 	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", writes, nil,
-	func(c *cli) func(context.Context) error {
+	func(c *cli) func(context.Context, *store.DB) error {
 		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
 		diff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
 		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
 		c.crawlFlags(false)
-		return func(ctx context.Context) error {
+		c.check(func() error {
 			if len(c.args) == 0 {
 				return usageErr("want at least one URL (sppcrawl fetch --help)")
 			}
@@ -25,18 +26,20 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			// is opened or requested; a bad line of a list fails alone.
 			for _, u := range c.args {
 				if _, err := extract.CanonicalURL(u); err != nil && u != "-" {
-					return withCode(exitUsage, err)
-				}
-			}
-			var sink crawler.Sink
-			if _, err := os.Stat(c.db); !*dryRun || err == nil { // a dry run creates no archive
-				if *dryRun {
-					c.archive = reads
-				}
-				archive, err := c.open()
-				if err != nil {
 					return err
 				}
+			}
+			if *dryRun { // reads the archive if there is one, creates none
+				c.archive = reads
+				if _, err := os.Stat(c.db); err != nil {
+					c.archive = noArchive
+				}
+			}
+			return nil
+		})
+		return func(ctx context.Context, archive *store.DB) error {
+			var sink crawler.Sink
+			if archive != nil {
 				sink = archive
 			}
 			cr, err := c.crawler(sink)

@@ -207,6 +207,10 @@ func (c *cli) summary(ok bool, line string, details any) {
 	fmt.Fprintln(os.Stderr, string(b))
 }
 
+// check adds a check of the command's flags and arguments, run by parse
+// before the archive is opened; its error is a usage error.
+func (c *cli) check(f func() error) { c.checks = append(c.checks, f) }
+
 // crawlFlags registers the flags of a crawl (all of them, or those a fetch
 // has); parse checks them into c.crawl.
 func (c *cli) crawlFlags(crawl bool) {

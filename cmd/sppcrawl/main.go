@@ -44,13 +44,14 @@ func withCode(code int, err error) error {
 	return &exitError{code: code, err: err}
 }
 
-// command is a subcommand: setup defines its own flags on c and returns the
-// work to do once they are parsed (c.args holds the other arguments).
+// command is a subcommand: setup defines its own flags on c (and checks of
+// them, run by parse) and returns the work to do once they are parsed and
+// checked, given the archive opened as c.archive says (nil for noArchive).
 type command struct {
 	name, summary, synopsis string
 	archive                 int      // noArchive, reads or writes
 	formats                 []string // --format values, the first the default; nil: no --format
-	setup                   func(c *cli) func(ctx context.Context) error
+	setup                   func(c *cli) func(ctx context.Context, db *store.DB) error
 }
 
 // commands, in the order the usage lists them (set in init: they refer to
@@ -60,8 +61,8 @@ var commands []command
 func init() {
 	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, serveCmd, failuresCmd,
 		historyCmd, statsCmd, verifyCmd, mediaCmd, channelsCmd,
-		{"version", "print sppcrawl's version", "", noArchive, nil, func(*cli) func(context.Context) error {
-			return func(context.Context) error {
+		{"version", "print sppcrawl's version", "", noArchive, nil, func(*cli) func(context.Context, *store.DB) error {
+			return func(context.Context, *store.DB) error {
 				_, err := fmt.Println("sppcrawl", version)
 				return err
 			}
@@ -112,8 +113,12 @@ func run(args []string) int {
 	c := newCLI(cmd)
 	work := cmd.setup(c)
 	err := c.parse(args[1:])
+	var db *store.DB
+	if err == nil && c.archive != noArchive {
+		db, err = c.open()
+	}
 	if err == nil {
-		err = work(ctx)
+		err = work(ctx, db)
 	}
 	c.close()
 	if err == nil || errors.Is(err, errHelp) {

@@ -4,20 +4,17 @@ import (
 	"context"
 	"fmt"
 	"sppcrawl/extract"
+	"sppcrawl/store"
 	"time"
 )
 
 var mediaCmd = command{"media", "archive the images and attachments of stored articles that are not archived yet",
 	"[--channel KEY] [--media all|images] [flags]", writes, nil,
-	func(c *cli) func(context.Context) error {
+	func(c *cli) func(context.Context, *store.DB) error {
 		var channel extract.ChannelFlag
 		c.fs.Var(&channel, "channel", "only this channel's articles (key or folder)")
 		c.crawlFlags(true)
-		return func(ctx context.Context) error {
-			archive, err := c.open()
-			if err != nil {
-				return err
-			}
+		return func(ctx context.Context, archive *store.DB) error {
 			cr, err := c.crawler(archive)
 			if err != nil {
 				return err
@@ -28,6 +25,9 @@ var mediaCmd = command{"media", "archive the images and attachments of stored ar
 			if err == nil && sum.MediaMissing > 0 {
 				err = fmt.Errorf("%d files could not be archived; the articles' \"missing\" says why", sum.MediaMissing)
 			}
-			return crawlErr(sum, err)
+			if err == nil {
+				err = sum.Err()
+			}
+			return err
 		}
 	}}

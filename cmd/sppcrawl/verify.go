@@ -2,21 +2,17 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"sppcrawl/extract"
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
 	"[--db FILE] [--format text|json]", writes, []string{"text", "json"},
-	func(c *cli) func(context.Context) error {
-		return func(ctx context.Context) error {
-			archive, err := c.open()
-			if err != nil {
-				return err
-			}
+	func(c *cli) func(context.Context, *store.DB) error {
+		return func(ctx context.Context, archive *store.DB) error {
 			rep, err := archive.Verify(ctx, func(p *extract.RawPage) error {
 				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
 			})
@@ -26,11 +22,7 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 			if err != nil {
 				return err
 			}
-			c.summary(len(rep.Problems) == 0, fmt.Sprintf("verify: %d articles, %d earlier versions, %d raw pages: %d problems, %d stored pages cut short (due for a fetch by the next crawl)",
-				rep.Articles, rep.Versions, rep.RawPages, len(rep.Problems), len(rep.Cut)), rep)
-			if len(rep.Problems) > 0 {
-				return fmt.Errorf("%d problems found", len(rep.Problems))
-			}
-			return nil
+			c.summary(rep.Err() == nil, rep.String(), rep)
+			return rep.Err()
 		}
 	}}
