@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"net/url"
+	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -95,6 +96,29 @@ func ChannelPathFromURL(u string) string {
 		return "/"
 	}
 	return dir + "/"
+}
+
+// MaxPageBytes caps a saved page read by ReadFile; real pages are
+// 30–100 KiB.
+const MaxPageBytes = 8 << 20
+
+// ReadFile reads a saved page (name "-": stdin), refusing what is too big
+// to be one.
+func ReadFile(name string) ([]byte, error) {
+	in := io.Reader(os.Stdin)
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		in = f
+	}
+	b, err := io.ReadAll(io.LimitReader(in, MaxPageBytes+1))
+	if err == nil && len(b) > MaxPageBytes {
+		err = fmt.Errorf("read %s: larger than %d MiB, not a page", name, MaxPageBytes>>20)
+	}
+	return b, err
 }
 
 // URLArgs is the URLs of a command line: each argument a URL, or - for a

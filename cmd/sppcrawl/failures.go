@@ -3,7 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
+	"slices"
 	"time"
 
 	"sppcrawl/extract"
@@ -43,15 +44,7 @@ var failuresCmd = command{"failures", "list the failure log (--gone: pages gone)
 			if err != nil {
 				return err
 			}
-			shown := []extract.Failure{}
-			for _, f := range fails {
-				if f.Gone == *gone {
-					shown = append(shown, f)
-				}
-			}
-			if c.out == "json" {
-				return publish.WriteJSON(os.Stdout, shown)
-			}
-			return publish.WriteFailures(os.Stdout, shown)
+			shown := append([]extract.Failure{}, slices.DeleteFunc(fails, func(f extract.Failure) bool { return f.Gone != *gone })...)
+			return c.print(shown, func(w io.Writer) error { return publish.WriteFailures(w, shown) })
 		}
 	}}

@@ -14,6 +14,7 @@ import (
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
+	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
@@ -124,7 +125,7 @@ func (c *cli) parse(args []string) error {
 	}}
 	var out io.Writer = os.Stderr
 	if c.progress() {
-		out = clearLine{os.Stderr} // log lines replace the progress bar, which redraws below
+		out = crawler.ClearLine{W: os.Stderr}
 	}
 	switch strings.ToLower(c.format) {
 	case "text":
@@ -177,15 +178,12 @@ func (c *cli) progress() bool {
 	return c.fs.Name() == "crawl" && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// clearLine erases the terminal line before each write: slog writes a record
-// in one call, so a log line never lands in the middle of the progress bar.
-type clearLine struct{ w io.Writer }
-
-func (c clearLine) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(c.w, "\r\033[K"); err != nil {
-		return 0, err
+// print writes v to stdout as JSON under --format json, else as text does.
+func (c *cli) print(v any, text func(io.Writer) error) error {
+	if c.out == "json" {
+		return publish.WriteJSON(os.Stdout, v)
 	}
-	return c.w.Write(p)
+	return text(os.Stdout)
 }
 
 // summary prints a command's one line on stderr (nothing with --quiet when

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
+	"io"
 
 	"sppcrawl/publish"
 	"sppcrawl/store"
@@ -26,14 +26,14 @@ var historyCmd = command{"history", "list the versions of an article, with the d
 		})
 		return func(ctx context.Context, archive *store.DB) error {
 			h, err := publish.GetHistory(ctx, archive, c.args[0])
-			switch {
-			case err != nil:
+			if err != nil {
 				return err
-			case c.out == "json":
-				return publish.WriteJSON(os.Stdout, h)
-			case diff.On:
-				return h.WriteDiffs(os.Stdout, from, to)
 			}
-			return h.WriteText(os.Stdout)
+			return c.print(h, func(w io.Writer) error {
+				if diff.On {
+					return h.WriteDiffs(w, from, to)
+				}
+				return h.WriteText(w)
+			})
 		}
 	}}

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
+	"io"
 	"time"
 
 	"sppcrawl/extract"
@@ -19,21 +19,15 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 		return func(ctx context.Context, archive *store.DB) error {
 			if *gaps {
 				g, err := archive.Gaps(ctx, channel.Path)
-				switch {
-				case err != nil:
+				if err != nil {
 					return err
-				case c.out == "json":
-					return publish.WriteJSON(os.Stdout, append([]store.Gap{}, g...))
 				}
-				return publish.WriteGaps(os.Stdout, g)
+				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return publish.WriteGaps(w, g) })
 			}
 			s, err := publish.GatherStats(ctx, archive, time.Now())
-			switch {
-			case err != nil:
+			if err != nil {
 				return err
-			case c.out == "json":
-				return publish.WriteJSON(os.Stdout, s)
 			}
-			return s.WriteText(os.Stdout, c.db)
+			return c.print(s, func(w io.Writer) error { return s.WriteText(w, c.db) })
 		}
 	}}
