@@ -344,8 +344,8 @@ func TestCLI_FetchArguments(t *testing.T) {
 	if code := run([]string{"fetch", u1, "--db", path, "--origin", site.URL}); code != exitOK {
 		t.Fatalf("fetch URL --db: exit %d", code)
 	}
-	if _, err := os.Stat(filepath.Join(dir, defaultDB)); !os.IsNotExist(err) {
-		t.Errorf("fetch URL --db x.db created ./%s", defaultDB)
+	if _, err := os.Stat(filepath.Join(dir, store.DefaultPath)); !os.IsNotExist(err) {
+		t.Errorf("fetch URL --db x.db created ./%s", store.DefaultPath)
 	}
 	if n := countArticles(t, path); n != 1 {
 		t.Errorf("%d articles in x.db, want 1", n)

@@ -31,7 +31,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			}
 			if *dryRun { // reads the archive if there is one, creates none
 				c.archive = reads
-				if _, err := os.Stat(c.db); err != nil {
+				if _, err := os.Stat(c.db.Path); err != nil {
 					c.archive = noArchive
 				}
 			}

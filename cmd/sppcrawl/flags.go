@@ -18,8 +18,6 @@ import (
 	"sppcrawl/store"
 )
 
-const defaultDB = "sppcrawl.db"
-
 // errHelp means --help was asked for and printed.
 var errHelp = errors.New("help shown")
 
@@ -40,8 +38,7 @@ const (
 type cli struct {
 	fs      *flag.FlagSet
 	archive int
-	db      string
-	wait    time.Duration
+	db      store.Flags
 	format  string // --log-format
 	level   string
 	quiet   bool
@@ -50,8 +47,7 @@ type cli struct {
 	formats []string
 	out     string // --format
 	opened  *store.DB
-	cf      *crawler.Flags // crawl flags, when the command has them
-	crawl   crawler.Config // … checked
+	crawl   crawler.Config // checked crawl flags, when the command has them
 	checks  []func() error // a command's own checks of its flags
 }
 
@@ -62,12 +58,8 @@ func newCLI(cmd *command) *cli {
 		c.fs.PrintDefaults()
 	}
 	if c.archive != noArchive {
-		c.fs.StringVar(&c.db, "db", defaultDB, "archive file")
-		wait, help := 2*time.Second, "how long to wait for the archive's lock"
-		if c.archive == reads {
-			wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
-		}
-		c.fs.DurationVar(&c.wait, "lock-timeout", wait, help)
+		c.db.Register(c.fs, c.archive == reads)
+		c.check(c.db.Check)
 	}
 	if c.formats != nil {
 		c.fs.StringVar(&c.out, "format", c.formats[0], "output format: "+strings.Join(c.formats, " or "))
@@ -103,9 +95,6 @@ func (c *cli) parse(args []string) error {
 			break
 		}
 	}
-	if c.wait < 0 {
-		return usageErr("--lock-timeout %s: must not be negative", c.wait)
-	}
 	if c.formats != nil && !slices.Contains(c.formats, c.out) {
 		return usageErr("--format %q: want %s", c.out, strings.Join(c.formats, " or "))
 	}
@@ -140,27 +129,12 @@ func (c *cli) parse(args []string) error {
 			return withCode(exitUsage, err)
 		}
 	}
-	if c.cf != nil {
-		if c.progress() {
-			c.cf.Progress = os.Stderr
-		}
-		cfg, err := c.cf.Check()
-		if err != nil {
-			return usageErr("%s", strings.TrimPrefix(err.Error(), "usage: "))
-		}
-		c.crawl = cfg
-		c.crawl.Logger = c.log
-	}
 	return nil
 }
 
-// open opens the archive, which the runner closes after the command; a held
-// lock comes with advice.
+// open opens the archive, which the runner closes after the command.
 func (c *cli) open() (*store.DB, error) {
-	db, err := store.Open(c.db, store.Options{ReadOnly: c.archive == reads, Timeout: max(c.wait, time.Millisecond)})
-	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("%w; if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it", err)
-	}
+	db, err := c.db.Open(c.archive == reads)
 	c.opened = db
 	return db, err
 }
@@ -212,8 +186,18 @@ func (c *cli) check(f func() error) { c.checks = append(c.checks, f) }
 // crawlFlags registers the flags of a crawl (all of them, or those a fetch
 // has); parse checks them into c.crawl.
 func (c *cli) crawlFlags(crawl bool) {
-	c.cf = new(crawler.Flags)
-	c.cf.Register(c.fs, crawl)
+	var f crawler.Flags
+	f.Register(c.fs, crawl)
+	c.check(func() (err error) {
+		if c.progress() {
+			f.Progress = os.Stderr
+		}
+		if c.crawl, err = f.Check(); err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), "usage: "))
+		}
+		c.crawl.Logger = c.log
+		return nil
+	})
 }
 
 // crawler makes the crawler of the checked flags, storing into sink (nil:

@@ -28,6 +28,6 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 			if err != nil {
 				return err
 			}
-			return c.print(s, func(w io.Writer) error { return s.WriteText(w, c.db) })
+			return c.print(s, func(w io.Writer) error { return s.WriteText(w, c.db.Path) })
 		}
 	}}
