@@ -21,10 +21,6 @@ import (
 // errHelp means --help was asked for and printed.
 var errHelp = errors.New("help shown")
 
-func usageErr(format string, args ...any) error {
-	return withCode(exitUsage, fmt.Errorf(format, args...))
-}
-
 // What a command does with the archive.
 const (
 	noArchive = iota
@@ -126,7 +122,7 @@ func (c *cli) parse(args []string) error {
 	}
 	for _, check := range c.checks {
 		if err := check(); err != nil {
-			return withCode(exitUsage, err)
+			return usageError{err}
 		}
 	}
 	return nil
@@ -204,5 +200,8 @@ func (c *cli) crawlFlags(crawl bool) {
 // nowhere).
 func (c *cli) crawler(sink crawler.Sink) (*crawler.Crawler, error) {
 	cr, err := crawler.New(c.crawl, sink)
-	return cr, withCode(exitUsage, err)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cr, nil
 }

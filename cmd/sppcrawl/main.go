@@ -28,21 +28,12 @@ const (
 	exitSignal   = 130
 )
 
-// exitError carries an exit status to main.
-type exitError struct {
-	code int
-	err  error
-}
+// usageError is a command line that makes no sense: exit status 2.
+type usageError struct{ error }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+func (u usageError) Unwrap() error { return u.error }
 
-func withCode(code int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{code: code, err: err}
-}
+func usageErr(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // command is a subcommand: setup defines its own flags on c (and checks of
 // them, run by parse) and returns the work to do once they are parsed and
@@ -133,10 +124,9 @@ func run(args []string) int {
 
 // exitCode is the documented exit status of a command's error.
 func exitCode(err error) int {
-	var ee *exitError
 	switch {
-	case errors.As(err, &ee):
-		return ee.code
+	case errors.As(err, new(usageError)):
+		return exitUsage
 	case errors.Is(err, crawler.ErrBlocked):
 		return exitBlocked
 	case errors.Is(err, store.ErrLocked):
