@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,10 @@ type ExportOptions struct {
 
 	// Software names the program in a WARC's warcinfo record.
 	Software string
+
+	// Out is where ExportFile writes ("-": stdout); MediaDir, if set, is a
+	// folder it first writes every media file into (see ExportMedia).
+	Out, MediaDir string
 
 	sinceDate string // flags read by Check
 	channel   extract.ChannelFlag
@@ -240,6 +245,30 @@ func (o *ExportOptions) Register(fs *flag.FlagSet) {
 	fs.Var(&o.channel, "channel", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
 	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
 	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
+	fs.StringVar(&o.Out, "out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
+	fs.StringVar(&o.MediaDir, "media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
+}
+
+// ExportFile is the export command: the media files into o.MediaDir if set
+// (how many were new is logged), then Export into o.Out, replaced only once
+// whole.
+func ExportFile(ctx context.Context, db *store.DB, o ExportOptions, log *slog.Logger) (next uint64, err error) {
+	if o.MediaDir != "" {
+		n, err := ExportMedia(ctx, db, o.MediaDir)
+		if err != nil {
+			return 0, err
+		}
+		log.Info("media files written", "dir", o.MediaDir, "new", n)
+	}
+	w, err := CreateOutput(o.Out)
+	if err != nil {
+		return 0, err
+	}
+	defer w.Abort()
+	if next, err = Export(ctx, db, w, o); err != nil {
+		return 0, err
+	}
+	return next, w.Commit()
 }
 
 // Check completes the options registered on a FlagSet.

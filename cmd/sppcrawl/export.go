@@ -15,26 +15,9 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 		var o publish.ExportOptions
 		o.Register(c.fs)
 		c.check(o.Check)
-		out := c.fs.String("out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
-		mediaDir := c.fs.String("media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
 		return func(ctx context.Context, archive *store.DB) error {
-			if *mediaDir != "" {
-				n, err := publish.ExportMedia(ctx, archive, *mediaDir)
-				if err != nil {
-					return err
-				}
-				c.log.Info("media files written", "dir", *mediaDir, "new", n)
-			}
 			o.Software = "sppcrawl/" + version
-			w, err := publish.CreateOutput(*out)
-			if err != nil {
-				return err
-			}
-			defer w.Abort()
-			next, err := publish.Export(ctx, archive, w, o)
-			if err == nil {
-				err = w.Commit()
-			}
+			next, err := publish.ExportFile(ctx, archive, o, c.log)
 			if err != nil || publish.IsFeed(o.Format) {
 				return err
 			}
