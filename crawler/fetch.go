@@ -212,10 +212,12 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*extra
 
 // FetchAll fetches every URL of urls in turn (see Fetch) and tells report
 // what came of each: a URL refused by the list (err set, f nil) or by the
-// fetch fails alone. A challenge page stops it with ErrBlocked, the end of
-// ctx with ErrInterrupted. It returns how many failed of how many.
+// fetch fails alone, counted in the error returned at the end ("2 of 5 URLs
+// failed"). A challenge page stops it with ErrBlocked, the end of ctx with
+// ErrInterrupted.
 func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], dryRun bool,
-	report func(u string, f *extract.Fetched, err error) error) (failed, total int, err error) {
+	report func(u string, f *extract.Fetched, err error) error) error {
+	failed, total := 0, 0
 	for u, err := range urls {
 		total++
 		var f *extract.Fetched
@@ -223,17 +225,20 @@ func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], d
 			f, err = c.Fetch(ctx, u, dryRun)
 		}
 		if errors.Is(err, ErrBlocked) {
-			return failed + 1, total, err
+			return err
 		}
 		if err != nil {
 			failed++
 		}
 		if rerr := report(u, f, err); rerr != nil {
-			return failed, total, rerr
+			return rerr
 		}
 		if ctx.Err() != nil {
-			return failed, total, ErrInterrupted
+			return ErrInterrupted
 		}
 	}
-	return failed, total, nil
+	if failed > 0 {
+		return fmt.Errorf("%d of %d URLs failed", failed, total)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"sppcrawl/store"
 )
@@ -21,9 +22,6 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			}
 			sum, err := cr.Run(ctx)
 			c.summary(sum.Outcome == "ok", sum.String(), sum)
-			if err == nil {
-				err = sum.Err()
-			}
-			return err
+			return cmp.Or(err, sum.Err())
 		}
 	}}

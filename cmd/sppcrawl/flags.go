@@ -18,9 +18,6 @@ import (
 	"sppcrawl/store"
 )
 
-// errHelp means --help was asked for and printed.
-var errHelp = errors.New("help shown")
-
 // What a command does with the archive.
 const (
 	noArchive = iota
@@ -36,7 +33,7 @@ type cli struct {
 	archive int
 	db      store.Flags
 	format  string // --log-format
-	level   string
+	level   slog.Level
 	quiet   bool
 	log     *slog.Logger
 	args    []string
@@ -61,7 +58,7 @@ func newCLI(cmd *command) *cli {
 		c.fs.StringVar(&c.out, "format", c.formats[0], "output format: "+strings.Join(c.formats, " or "))
 	}
 	c.fs.StringVar(&c.format, "log-format", "text", "log format: text or json")
-	c.fs.StringVar(&c.level, "log-level", "info", "log level: debug, info, warn or error")
+	c.fs.TextVar(&c.level, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	c.fs.BoolVar(&c.quiet, "quiet", false, "print nothing on success (warnings and errors still show), so a cron mail means trouble")
 	return c
 }
@@ -77,7 +74,7 @@ func (c *cli) parse(args []string) error {
 		switch {
 		case errors.Is(err, flag.ErrHelp):
 			c.fs.Usage()
-			return errHelp
+			return flag.ErrHelp
 		case err != nil:
 			return usageErr("%v (sppcrawl %s --help lists the flags)", err, c.fs.Name())
 		}
@@ -94,10 +91,7 @@ func (c *cli) parse(args []string) error {
 	if c.formats != nil && !slices.Contains(c.formats, c.out) {
 		return usageErr("--format %q: want %s", c.out, strings.Join(c.formats, " or "))
 	}
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(c.level)); err != nil {
-		return usageErr("--log-level %q: want debug, info, warn or error", c.level)
-	}
+	lvl := c.level
 	if c.quiet {
 		lvl = max(lvl, slog.LevelWarn)
 	}

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -112,7 +113,7 @@ func run(args []string) int {
 		err = work(ctx, db)
 	}
 	c.close()
-	if err == nil || errors.Is(err, errHelp) {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if errors.Is(err, context.Canceled) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sppcrawl/extract"
@@ -25,9 +26,6 @@ var mediaCmd = command{"media", "archive the images and attachments of stored ar
 			if err == nil && sum.MediaMissing > 0 {
 				err = fmt.Errorf("%d files could not be archived; the articles' \"missing\" says why", sum.MediaMissing)
 			}
-			if err == nil {
-				err = sum.Err()
-			}
-			return err
+			return cmp.Or(err, sum.Err())
 		}
 	}}

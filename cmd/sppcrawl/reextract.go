@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 
 	"sppcrawl/extract"
@@ -16,9 +17,7 @@ var reextractCmd = command{"reextract", "rebuild every article from its stored r
 				},
 				func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
 				func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
-			if err == nil {
-				err = res.Err()
-			}
+			err = cmp.Or(err, res.Err())
 			c.summary(err == nil, res.String(), res)
 			return err
 		}
