@@ -43,6 +43,7 @@ import (
 //
 // Peak RSS is the child's VmHWM, which counts the archive's pages bbolt has
 // mapped and touched; peak-anon-MB is the heap's share, sampled.
+//
 //	api     /api/articles?limit=100 at random cursors, 8 clients, asking
 //	        for gzip and reading the compressed bytes: req/s, p50, p99
 //	api-identity  the same without gzip
