@@ -219,7 +219,7 @@ func TestCrawl_KillResume(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			s := loadSite(t)
 			srv := serve(t, s)
-			srv.latency = 2 * time.Millisecond
+			srv.latency.Store(int64(2 * time.Millisecond))
 			path := filepath.Join(t.TempDir(), "a.db")
 			kills := 0
 			for range 5 {
@@ -261,7 +261,7 @@ func TestCrawl_InterruptResume(t *testing.T) {
 	}
 	s := loadSite(t)
 	srv := serve(t, s)
-	srv.latency = 2 * time.Millisecond
+	srv.latency.Store(int64(2 * time.Millisecond))
 	path := filepath.Join(t.TempDir(), "a.db")
 	cmd := startChild(t, srv, path, "SPPCRAWL_DELAY=4ms", "SPPCRAWL_PARALLEL=2")
 	awaitDetails(t, srv, 0, 30, cmd)

@@ -418,8 +418,8 @@ type server struct {
 	hits     map[string]int
 	fault    func(w http.ResponseWriter, r *http.Request) bool
 	robots   string
-	// latency slows every answer (set before the first request).
-	latency time.Duration
+	// latency slows every answer (ns; set while the server runs).
+	latency atomic.Int64
 	// detailRequests counts requests for article pages.
 	detailRequests atomic.Int64
 }
@@ -433,8 +433,8 @@ func serve(tb testing.TB, s *site) *server {
 
 func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
 	srv.requests.Add(1)
-	if srv.latency > 0 {
-		time.Sleep(srv.latency) // a slower site, so that a crawl can be stopped mid-way
+	if d := time.Duration(srv.latency.Load()); d > 0 {
+		time.Sleep(d) // a slower site, so that a crawl can be stopped mid-way
 	}
 	if strings.Contains(r.URL.Path, "/t20") {
 		defer srv.detailRequests.Add(1)
