@@ -107,9 +107,16 @@ func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 			if ch.Key == "tt" && k%10 == 0 {
 				a.kicker = "应勇强调"
 			}
-			if real {
+			switch {
+			case real:
 				a.paras = realParagraphs(r)
-			} else {
+			case ch.Key == "jczdal":
+				a.paras = guidingCases(r, sizes[ch.Path]-k)
+			case ch.Key == "zgjdxal":
+				a.paras = typicalCases(r)
+			case ch.Key == "sfjs":
+				a.paras = interpretation(r, a.date, k)
+			default:
 				for range 3 + r.IntN(5) {
 					a.paras = append(a.paras, sentence(r)+sentence(r))
 				}

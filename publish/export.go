@@ -28,6 +28,11 @@ func IsFeed(format string) bool {
 	return ok
 }
 
+// HasCursor reports whether an export in format resumes from a cursor
+// (--since): the lists and the cases do; feeds (the newest) and WARC (the
+// whole archive) do not.
+func HasCursor(format string) bool { return !IsFeed(format) && format != "warc" }
+
 // Filter narrows what is exported.
 type Filter struct {
 	Since    time.Time // published on or after

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sppcrawl/extract"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) health(r *http.Request) Health {
 	}
 	now := s.now()
 	if ok {
-		fin := run.Finished.In(time.Local)
+		fin := run.Finished.In(extract.CST()) // the clock of logs and stats
 		h.LastCrawl, h.LastCrawlOutcome = &fin, run.Outcome
 		switch run.Outcome {
 		case "error", "blocked":

@@ -18,7 +18,7 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 		return func(ctx context.Context, archive *store.DB) error {
 			o.Software = "sppcrawl/" + version
 			next, err := publish.ExportFile(ctx, archive, o, c.log)
-			if err != nil || publish.IsFeed(o.Format) {
+			if err != nil || !publish.HasCursor(o.Format) {
 				return err
 			}
 			c.quiet = false // the cursor is data, not chatter: always printed
