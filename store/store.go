@@ -16,6 +16,8 @@ import (
 
 // Sentinel errors; check with errors.Is.
 var (
+	// errNeedsUpgrade: a read-only open of an archive of an older schema.
+	errNeedsUpgrade = errors.New("needs an upgrade")
 	// ErrLocked: another process (a crawl, or serve) holds the archive.
 	ErrLocked = errors.New("archive is locked: another sppcrawl (crawl or serve) holds it")
 	// ErrNotArchive: the file exists but is not an sppcrawl/bbolt archive.
@@ -133,7 +135,19 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now}
-	if err := db.checkSchema(); err != nil {
+	if err := db.checkSchema(); errors.Is(err, errNeedsUpgrade) {
+		// An archive of an older release, opened to be read (stats, export,
+		// serve): upgraded in place first, as a crawl would, then read.
+		bdb.Close()
+		w, err := Open(path, Options{Timeout: opts.Timeout, Now: opts.Now})
+		if err != nil {
+			return nil, fmt.Errorf("open archive %s: %w, which failed: %w", path, errNeedsUpgrade, err)
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		return Open(path, opts)
+	} else if err != nil {
 		bdb.Close()
 		return nil, err
 	}
@@ -194,7 +208,7 @@ func (db *DB) checkSchema() error {
 	case db.readOnly && version == 0:
 		return fmt.Errorf("open archive %s: empty archive (run crawl first)", db.path)
 	case db.readOnly && version < SchemaVersion:
-		return fmt.Errorf("open archive %s: schema %d needs an upgrade to %d: open it once read-write (crawl)", db.path, version, SchemaVersion)
+		return fmt.Errorf("open archive %s: schema %d %w to %d", db.path, version, errNeedsUpgrade, SchemaVersion)
 	case db.readOnly:
 		return nil
 	}
