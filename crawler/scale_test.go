@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"golang.org/x/sys/unix"
 )
 
 // BenchmarkScale measures what the archive costs as the site grows, on a
@@ -37,6 +38,8 @@ import (
 //	        pages/s, CPU per article, peak RSS, archive bytes per article,
 //	        and the CPU of bare colly fetching the same pages (cpu-x-colly)
 //	noop    the cron run with nothing new: wall time and peak RSS
+//	cold-noop  the same with the archive dropped from the page cache first
+//	        (posix_fadvise): wall time and what it read from storage
 //	open    a warm read-write open of the archive
 //	export  export --format jsonl of the whole archive in a child: wall,
 //	        peak RSS; every article exactly once
@@ -131,6 +134,21 @@ func benchScale(b *testing.B, n int) {
 				b.Fatal(err)
 			}
 			db.Close()
+		}
+	})
+
+	// Cold: the archive's pages dropped from the page cache first, as after
+	// a reboot or on a small VPS whose cache the archive does not fit.
+	b.Run("cold-noop", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			if err := dropCache(dbPath); err != nil {
+				b.Skipf("cannot drop the page cache: %v", err)
+			}
+			b.StartTimer()
+			r := runChild(b, "crawl", dbPath, srv.URL, "noop")
+			b.ReportMetric(r.wall.Seconds(), "wall-s")
+			b.ReportMetric(float64(r.readKB)/1024, "read-MB")
 		}
 	})
 
@@ -264,6 +282,7 @@ type childResult struct {
 	created, pages int
 	wall, cpu      time.Duration
 	hwm            int // kB
+	readKB         int // read from storage (/proc/self/io read_bytes, kB)
 	anon           int // kB, sampled: the kernel keeps the peak of the total only
 	out            string
 }
@@ -289,6 +308,10 @@ func runChild(b *testing.B, what, db, origin, mode string) childResult {
 		fmt.Sscanf(line, "created=%d pages=%d", &r.created, &r.pages)
 		fmt.Sscanf(line, "VmHWM: %d kB", &r.hwm)
 		fmt.Sscanf(line, "PeakAnon: %d kB", &r.anon)
+		var rb int
+		if _, err := fmt.Sscanf(line, "read_bytes: %d", &rb); err == nil {
+			r.readKB = rb / 1024
+		}
 	}
 	return r
 }
@@ -316,8 +339,10 @@ func scaleChild(what string) {
 	}
 	fmt.Printf("created=%d pages=%d\n", created, pages)
 	fmt.Printf("PeakAnon: %d kB\n", stop())
-	if st, err := os.ReadFile("/proc/self/status"); err == nil {
-		os.Stdout.Write(st)
+	for _, f := range []string{"/proc/self/status", "/proc/self/io"} {
+		if st, err := os.ReadFile(f); err == nil {
+			os.Stdout.Write(st)
+		}
 	}
 	os.Exit(0)
 }
@@ -459,4 +484,15 @@ func sortedChannels() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dropCache evicts the file's pages from the page cache (clean pages: the
+// archive is closed), so that the next open reads from storage.
+func dropCache(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 }
