@@ -193,7 +193,7 @@ func (c *Crawler) archiveMedia(ctx context.Context, todo []extract.MediaTodo) (e
 		}
 	}
 	r.walk(ctx)
-	r.sum.Finished = c.cfg.Now()
+	r.sum.Finished = c.cfg.Now().In(extract.CST())
 	r.sum.Requests = int(c.Requests() - r.requests0)
 	r.sum.Outcome = "ok"
 	switch {

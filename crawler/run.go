@@ -110,7 +110,7 @@ func (c *Crawler) setup(ctx context.Context, crawl bool) (*run, error) {
 		signalled: ctx.Done(), aborted: reqCtx.Done(),
 		queued: map[uint64]struct{}{}, chans: map[string]*chanRun{},
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
-	r.sum.Started = start
+	r.sum.Started = start.In(extract.CST()) // the clock of logs and stats
 	r.requests0 = c.Requests()
 	r.sum.Channels = len(c.cfg.Channels)
 	rules, err := c.loadRobots(reqCtx)
@@ -237,7 +237,7 @@ func (r *run) walk(ctx context.Context) {
 // finish decides the run's outcome and records it with the channels' states.
 func (r *run) finish() (extract.RunSummary, error) {
 	c := r.c
-	r.sum.Finished = c.cfg.Now()
+	r.sum.Finished = c.cfg.Now().In(extract.CST())
 	r.sum.Requests = int(c.Requests() - r.requests0)
 	r.sum.ListPages = int(r.listPages.Load())
 	var runErr error
@@ -298,7 +298,7 @@ func (r *run) finish() (extract.RunSummary, error) {
 // early ends a run that failed before crawling (the site or the archive
 // unreachable), recording it so stats and /metrics show the failure.
 func (r *run) early(err error) (extract.RunSummary, error) {
-	r.sum.Finished = r.c.cfg.Now()
+	r.sum.Finished = r.c.cfg.Now().In(extract.CST())
 	r.sum.Requests = int(r.c.Requests() - r.requests0)
 	r.sum.Outcome, r.sum.Error = "error", err.Error()
 	r.c.sink.PutRun(r.ctx, r.sum)
