@@ -24,14 +24,34 @@ import (
 	"sppcrawl/store"
 )
 
-// crawlChild is the child process of TestCrawl_SIGKILL: a full crawl of the
-// origin in SPPCRAWL_ORIGIN into SPPCRAWL_DB, slowed so it can be killed mid-run.
+// crawlChild is the child process of the kill tests: a crawl (see
+// childRun), stopped by SIGINT as sppcrawl's first signal stops it, exiting
+// 130 then.
 func crawlChild() {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	_, err := childRun(ctx)
+	switch {
+	case errors.Is(err, crawler.ErrInterrupted):
+		os.Exit(130)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// childRun is what `sppcrawl crawl` does in a child process: open the
+// archive SPPCRAWL_DB, crawl SPPCRAWL_ORIGIN, close. SPPCRAWL_MODE is the
+// run: full (the default), since:DATE, or noop (a plain run);
+// SPPCRAWL_DELAY (default 20ms, slow enough to be killed mid-run) and
+// SPPCRAWL_PARALLEL (default 4) its pace.
+func childRun(ctx context.Context) (extract.RunSummary, error) {
 	db, err := store.Open(os.Getenv("SPPCRAWL_DB"), store.Options{Timeout: 10 * time.Second})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return extract.RunSummary{}, err
 	}
+	defer db.Close()
 	delay, err := time.ParseDuration(os.Getenv("SPPCRAWL_DELAY"))
 	if err != nil {
 		delay = 20 * time.Millisecond
@@ -40,60 +60,24 @@ func crawlChild() {
 	if err != nil {
 		parallel = 4
 	}
-	cfg := crawler.Config{Origin: os.Getenv("SPPCRAWL_ORIGIN"), Full: true, Delay: delay,
-		Parallel: parallel, RetryBase: time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
-	if since, ok := strings.CutPrefix(os.Getenv("SPPCRAWL_MODE"), "since:"); ok {
+	cfg := crawler.Config{Origin: os.Getenv("SPPCRAWL_ORIGIN"), Full: true, Delay: delay, Parallel: parallel,
+		RetryBase: time.Millisecond, Timeout: 30 * time.Second, Logger: slog.New(slog.DiscardHandler)}
+	switch mode := os.Getenv("SPPCRAWL_MODE"); {
+	case mode == "noop":
 		cfg.Full = false
-		cfg.Since, _ = extract.ParseDate(since)
+	case strings.HasPrefix(mode, "since:"):
+		cfg.Full = false
+		cfg.Since, _ = extract.ParseDate(strings.TrimPrefix(mode, "since:"))
 	}
-	// SIGINT stops the run as sppcrawl's first signal does.
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer cancel()
 	c, err := crawler.New(cfg, db)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return extract.RunSummary{}, err
 	}
-	// Sample the heap's share of RSS while crawling: the kernel keeps only the
-	// peak of the total, which includes bbolt's file mapping.
-	peakAnon := 0
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			if st, err := os.ReadFile("/proc/self/status"); err == nil {
-				for _, line := range strings.Split(string(st), "\n") {
-					var kb int
-					if _, err := fmt.Sscanf(line, "RssAnon: %d kB", &kb); err == nil && kb > peakAnon {
-						peakAnon = kb
-					}
-				}
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
 	sum, err := c.Run(ctx)
-	close(stop)
-	<-sampled
-	if errors.Is(err, crawler.ErrInterrupted) {
-		os.Exit(130)
-	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return sum, err
 	}
-	fmt.Printf("created=%d seconds=%.3f\n", sum.Created, sum.Finished.Sub(sum.Started).Seconds())
-	fmt.Printf("PeakAnon: %d kB\n", peakAnon)
-	if st, err := os.ReadFile("/proc/self/status"); err == nil {
-		os.Stdout.Write(st)
-	}
-	db.Close()
-	os.Exit(0)
+	return sum, db.Close()
 }
 
 // TestCrawl_SIGKILL kills a crawling child process at a random moment, then

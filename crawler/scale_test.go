@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"sppcrawl/crawler"
+	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 	"strconv"
@@ -293,7 +292,8 @@ type childResult struct {
 func runChild(b *testing.B, what, db, origin, mode string) childResult {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), "SPPCRAWL_SCALE_CHILD="+what, "SPPCRAWL_DB="+db, "SPPCRAWL_ORIGIN="+origin, "SPPCRAWL_MODE="+mode)
+	cmd.Env = append(os.Environ(), "SPPCRAWL_SCALE_CHILD="+what, "SPPCRAWL_DB="+db, "SPPCRAWL_ORIGIN="+origin, "SPPCRAWL_MODE="+mode,
+		"SPPCRAWL_DELAY=0s", "SPPCRAWL_PARALLEL=8")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -319,13 +319,15 @@ func runChild(b *testing.B, what, db, origin, mode string) childResult {
 // scaleChild is the child side of runChild: it does one thing, prints
 // created= pages= and its /proc status, and exits.
 func scaleChild(what string) {
-	db, origin, mode := os.Getenv("SPPCRAWL_DB"), os.Getenv("SPPCRAWL_ORIGIN"), os.Getenv("SPPCRAWL_MODE")
+	db, origin := os.Getenv("SPPCRAWL_DB"), os.Getenv("SPPCRAWL_ORIGIN")
 	var created, pages int
 	var err error
 	stop := sampleAnon()
 	switch what {
 	case "crawl":
-		created, pages, err = childCrawl(db, origin, mode == "full")
+		var sum extract.RunSummary
+		sum, err = childRun(context.Background())
+		created, pages = sum.Created+sum.Aliased, sum.Requests
 	case "colly":
 		pages, err = bareColly(origin)
 	case "export":
@@ -385,26 +387,6 @@ func sampleAnon() func() int {
 		read()
 		return peak
 	}
-}
-
-// childCrawl is what `sppcrawl crawl` does: open, run, close.
-func childCrawl(path, origin string, full bool) (created, pages int, err error) {
-	db, err := store.Open(path, store.Options{Timeout: 10 * time.Second})
-	if err != nil {
-		return 0, 0, err
-	}
-	defer db.Close()
-	cfg := crawler.Config{Origin: origin, Full: full, Parallel: 8, RetryBase: time.Millisecond,
-		Timeout: 30 * time.Second, Logger: slog.New(slog.DiscardHandler)}
-	c, err := crawler.New(cfg, db)
-	if err != nil {
-		return 0, 0, err
-	}
-	sum, err := c.Run(context.Background())
-	if err != nil {
-		return 0, 0, err
-	}
-	return sum.Created + sum.Aliased, sum.Requests, db.Close()
 }
 
 // childExport exports the archive as JSON Lines to a file and reads it back:

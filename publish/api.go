@@ -13,14 +13,8 @@ import (
 // articles: GET /api/articles?since=SEQ&limit=N → {"articles":[…],"next_since":SEQ}.
 // Articles come in seq order; an updated article comes again at its new seq.
 func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
-	since, err := intParam(r, "since", 0, 0, 1<<62)
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	limit, err := intParam(r, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	since, limit, ok := pageParams(w, r)
+	if !ok {
 		return
 	}
 	gen, err := s.db.Generation(r.Context())

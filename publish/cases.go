@@ -50,7 +50,6 @@ func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions
 	next = o.Filter.AfterSeq
 	var all []CaseRecord
 	enc := newJSONEncoder(w)
-	errLimit := errors.New("limit reached")
 	n := 0
 	err = db.ForEachWithCases(ctx, o.Filter.AfterSeq, func(a *extract.Article) error {
 		if o.Limit > 0 && n >= o.Limit {
@@ -115,14 +114,8 @@ func writeCasesCSV(w io.Writer, cases []CaseRecord) error {
 // "next_since":SEQ}: the cases of the articles after since, in seq order,
 // whole articles at a time (an article's cases never straddle two pages).
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
-	since, err := intParam(r, "since", 0, 0, 1<<62)
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	limit, err := intParam(r, "limit", defaultLimit, 1, maxLimit)
-	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	since, limit, ok := pageParams(w, r)
+	if !ok {
 		return
 	}
 	keyword := strings.TrimSpace(r.URL.Query().Get("keyword"))
@@ -138,7 +131,6 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		Cases     []CaseRecord `json:"cases"`
 		NextSince uint64       `json:"next_since"`
 	}{Cases: []CaseRecord{}, NextSince: since}
-	errFull := errors.New("page full")
 	err = s.db.ForEachWithCases(r.Context(), since, func(a *extract.Article) error {
 		var mine []CaseRecord
 		for _, c := range caseRecords(a) {
@@ -147,12 +139,12 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if len(out.Cases) > 0 && len(out.Cases)+len(mine) > int(limit) {
-			return errFull
+			return errLimit
 		}
 		out.Cases, out.NextSince = append(out.Cases, mine...), a.Seq
 		return nil
 	})
-	if err != nil && !errors.Is(err, errFull) {
+	if err != nil && !errors.Is(err, errLimit) {
 		s.serverError(w, r, err)
 		return
 	}

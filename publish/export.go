@@ -94,20 +94,46 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 	case "warc":
 		_, err := WriteWARC(ctx, db, w, o.Software)
 		return 0, err
-	}
-	if o.Format == "csv" {
+	case "csv":
 		return exportCSV(ctx, db, w, o)
 	}
-	// JSON Lines and JSON are the stored JSON as it is: only the fields a
-	// filter reads are decoded, and only when there is a filter.
-	first := true
-	if o.Format == "json" {
-		if _, err := io.WriteString(w, "["); err != nil {
-			return 0, err
-		}
+	// JSON Lines and JSON are the stored JSON as it is.
+	if o.Format == "jsonl" {
+		return eachListed(ctx, db, o, func(j []byte) error {
+			_, err := w.Write(append(j, '\n'))
+			return err
+		})
 	}
+	if _, err := io.WriteString(w, "["); err != nil {
+		return 0, err
+	}
+	sep := "\n" // before each element of the array
+	next, err = eachListed(ctx, db, o, func(j []byte) error {
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		sep = ",\n"
+		_, err := w.Write(j)
+		return err
+	})
+	if err != nil {
+		return next, err
+	}
+	_, err = io.WriteString(w, "\n]\n")
+	return next, err
+}
+
+// errLimit ends a walk of the archive when an export or a page is full.
+var errLimit = errors.New("limit reached")
+
+// eachListed calls write with the stored JSON of each article of a list
+// export: those after o.Filter.AfterSeq that the filter keeps, up to o.Limit,
+// in seq order. Only the fields a filter reads are decoded, and only when
+// there is a filter. next is the cursor: the seq of the last article
+// written, or of the last one looked at when the archive ran out (so that
+// filtered-out articles are not scanned again and again).
+func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
 	next, n := o.Filter.AfterSeq, 0
-	errLimit := errors.New("limit reached")
 	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn
 	err = db.ForEachJSON(ctx, o.Filter.AfterSeq, func(seq uint64, j []byte) error {
 		if o.Limit > 0 && n >= o.Limit {
@@ -115,7 +141,7 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 		}
 		next = seq
 		if filtered {
-			var f extract.Article
+			f := extract.Article{Seq: seq}
 			if err := json.Unmarshal(j, &struct {
 				ChannelPath *string    `json:"channel_path"`
 				PublishedAt *time.Time `json:"published_at"`
@@ -123,37 +149,15 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 			}{&f.ChannelPath, &f.PublishedAt, &f.WithdrawnAt}); err != nil {
 				return fmt.Errorf("seq %d: %w", seq, err)
 			}
-			f.Seq = seq
 			if !o.Filter.keep(&f) {
 				return nil
 			}
 		}
 		n++
-		sep := "\n"
-		if o.Format == "json" {
-			sep = ",\n"
-			if first {
-				sep, first = "\n", false
-			}
-			if _, err := io.WriteString(w, sep); err != nil {
-				return err
-			}
-			_, err := w.Write(j)
-			return err
-		}
-		if _, err := w.Write(j); err != nil {
-			return err
-		}
-		_, err := io.WriteString(w, sep)
-		return err
+		return write(j)
 	})
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
-	}
-	if o.Format == "json" {
-		if _, err := io.WriteString(w, "\n]\n"); err != nil {
-			return o.Filter.AfterSeq, err
-		}
 	}
 	return next, nil
 }
@@ -167,21 +171,15 @@ func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) 
 	}
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
-	next, n := o.Filter.AfterSeq, 0
-	errLimit := errors.New("limit reached")
-	err = db.ForEach(ctx, o.Filter.AfterSeq, func(a *extract.Article) error {
-		if o.Limit > 0 && n >= o.Limit {
-			return errLimit
+	next, err = eachListed(ctx, db, o, func(j []byte) error {
+		var a extract.Article
+		if err := json.Unmarshal(j, &a); err != nil {
+			return err
 		}
-		next = a.Seq
-		if !o.Filter.keep(a) {
-			return nil
-		}
-		n++
-		return cw.Write(csvRow(a))
+		return cw.Write(csvRow(&a))
 	})
-	if err != nil && !errors.Is(err, errLimit) {
-		return o.Filter.AfterSeq, err
+	if err != nil {
+		return next, err
 	}
 	cw.Flush()
 	return next, cw.Error()

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sppcrawl/extract"
@@ -79,7 +78,5 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if h.Status == "failing" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(h)
+	newJSONEncoder(w).Encode(h)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -130,9 +129,7 @@ func jsonError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(map[string]string{"error": msg})
+	newJSONEncoder(w).Encode(map[string]string{"error": msg})
 }
 
 // notModified sets the ETag and answers 304 when the client has it already.
@@ -177,6 +174,20 @@ func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) 
 		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, v, lo, hi)
 	}
 	return n, nil
+}
+
+// pageParams reads the cursor and page size of a paged answer (?since=SEQ
+// &limit=N), answering 400 itself when they make no sense.
+func pageParams(w http.ResponseWriter, r *http.Request) (since, limit uint64, ok bool) {
+	since, err := intParam(r, "since", 0, 0, 1<<62)
+	if err == nil {
+		limit, err = intParam(r, "limit", defaultLimit, 1, maxLimit)
+	}
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return 0, 0, false
+	}
+	return since, limit, true
 }
 
 func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {

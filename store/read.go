@@ -13,27 +13,6 @@ import (
 	"sppcrawl/extract"
 )
 
-// SinceJSON is Since without decoding: the articles' stored JSON (copies), in
-// seq order, and the seq of the last one (after, when there is none). The
-// HTTP API splices these into its answers.
-func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte, uint64, error) {
-	var out [][]byte
-	last := after
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			j, err := articleJSON(v)
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			out = append(out, j)
-			last = binary.BigEndian.Uint64(k)
-		}
-		return nil
-	})
-	return out, last, err
-}
-
 // GetJSON returns the stored JSON of one article, or ErrNotFound.
 func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 	var v []byte
@@ -165,47 +144,6 @@ func (db *DB) HasURL(ctx context.Context, url string) (bool, error) {
 	return ok, err
 }
 
-// Since returns up to limit articles with seq > after, in seq order. An
-// article updated since appears once, at its new seq.
-func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
-	var out []*extract.Article
-	err := db.ForEach(ctx, after, func(a *extract.Article) error {
-		if len(out) == limit {
-			return errStop
-		}
-		out = append(out, a)
-		return nil
-	})
-	if errors.Is(err, errStop) {
-		err = nil
-	}
-	return out, err
-}
-
-var errStop = errors.New("stop")
-
-// ForEach calls fn for every article with seq > after, in seq order, until fn
-// returns an error. The transaction stays open meanwhile: fn must not write
-// to the archive.
-func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			a, err := decodeArticle(v)
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // LastSeq is the highest seq handed out so far.
 func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
 	var s uint64
@@ -220,11 +158,7 @@ func (db *DB) LastSeq(ctx context.Context) (uint64, error) {
 func (db *DB) Count(ctx context.Context) (int, error) {
 	var n int
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketMeta).Get([]byte(countArticles)); len(v) == 8 {
-			n = int(binary.BigEndian.Uint64(v))
-			return nil
-		}
-		n = tx.Bucket(bucketIDs).Stats().KeyN // not counted yet: read-only before an upgrade
+		n = getCount(tx, countArticles)
 		return nil
 	})
 	return n, err
@@ -316,26 +250,6 @@ func (db *DB) ArticleWithCase(ctx context.Context, number string) (*extract.Arti
 	return a, err
 }
 
-// SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
-// chunks (see codec.go), ready to splice.
-func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
-	var out []Chunk
-	last := after
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			ch, err := chunkOf(v)
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			out = append(out, ch)
-			last = binary.BigEndian.Uint64(k)
-		}
-		return nil
-	})
-	return out, last, err
-}
-
 // StoredArticle returns the article stored under url (canonical or alias), else
 // under id; nil when there is neither.
 func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Article, error) {
@@ -352,24 +266,100 @@ func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Artic
 	return s.Article, nil
 }
 
-// ForEachJSON calls fn with the stored JSON of every article with seq >
-// after, in seq order, until fn returns an error; j is valid during the call
-// only. The export of a whole archive goes through it without decoding.
-func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64, j []byte) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
+// eachValue calls fn with the stored value of every article with seq >
+// after, in seq order, until fn returns an error (errStop ends the walk
+// without one). The reads below all walk the articles this way.
+func (db *DB) eachValue(ctx context.Context, after uint64, fn func(seq uint64, v []byte) error) error {
+	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			j, err := articleJSON(v)
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
-			}
-			if err := fn(binary.BigEndian.Uint64(k), j); err != nil {
+			if err := fn(binary.BigEndian.Uint64(k), v); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+var errStop = errors.New("stop")
+
+// ForEach calls fn for every article with seq > after, in seq order, until fn
+// returns an error. The transaction stays open meanwhile: fn must not write
+// to the archive.
+func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+	return db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+		a, err := decodeArticle(v)
+		if err != nil {
+			return fmt.Errorf("seq %d: %w", seq, err)
+		}
+		return fn(a)
+	})
+}
+
+// ForEachJSON is ForEach without decoding: fn gets each article's stored
+// JSON (fresh memory). The export of a whole archive goes through it.
+func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64, j []byte) error) error {
+	return db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+		j, err := articleJSON(v)
+		if err != nil {
+			return fmt.Errorf("seq %d: %w", seq, err)
+		}
+		return fn(seq, j)
+	})
+}
+
+// Since returns up to limit articles with seq > after, in seq order. An
+// article updated since appears once, at its new seq.
+func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
+	var out []*extract.Article
+	err := db.ForEach(ctx, after, func(a *extract.Article) error {
+		if len(out) == limit {
+			return errStop
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// SinceJSON is Since without decoding: the articles' stored JSON, in seq
+// order, and the seq of the last one (after, when there is none). The HTTP
+// API splices these into its answers.
+func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte, uint64, error) {
+	var out [][]byte
+	last := after
+	err := db.ForEachJSON(ctx, after, func(seq uint64, j []byte) error {
+		if len(out) == limit {
+			return errStop
+		}
+		out, last = append(out, j), seq
+		return nil
+	})
+	return out, last, err
+}
+
+// SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
+// chunks, as they are stored, and the seq of the last one.
+func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
+	var out []Chunk
+	last := after
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+		if len(out) == limit {
+			return errStop
+		}
+		ch, err := chunkOf(v)
+		if err != nil {
+			return fmt.Errorf("seq %d: %w", seq, err)
+		}
+		out, last = append(out, ch), seq
+		return nil
+	})
+	return out, last, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 
-	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
@@ -37,11 +36,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			var sink crawler.Sink
-			if archive != nil {
-				sink = archive
-			}
-			cr, err := c.crawler(sink)
+			cr, err := c.crawler(archive)
 			if err != nil {
 				return err
 			}

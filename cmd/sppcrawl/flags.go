@@ -190,9 +190,13 @@ func (c *cli) crawlFlags(crawl bool) {
 	})
 }
 
-// crawler makes the crawler of the checked flags, storing into sink (nil:
+// crawler makes the crawler of the checked flags, storing into db (nil:
 // nowhere).
-func (c *cli) crawler(sink crawler.Sink) (*crawler.Crawler, error) {
+func (c *cli) crawler(db *store.DB) (*crawler.Crawler, error) {
+	var sink crawler.Sink // nil, not a nil *store.DB, when there is no archive
+	if db != nil {
+		sink = db
+	}
 	cr, err := crawler.New(c.crawl, sink)
 	if err != nil {
 		return nil, usageError{err}
