@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/gocolly/colly/v2"
+	"sppcrawl"
 
 	"sppcrawl/extract"
 )
@@ -27,38 +27,31 @@ import (
 // article it led to is stored or in the failure log. A SIGKILL at any moment
 // leaves that watermark at or before what is really done.
 
-const (
-	ctxChain   = "chain"
-	chainNews  = "news"
-	chainWalk  = "walk"
-	ctxListPos = "listpage" // the list page (of the walk chain) a detail came from
-)
-
 // chanRun is one channel's walk in this run.
 type chanRun struct {
-	ch       extract.Channel
-	state    extract.ChannelState
+	ch       sppcrawl.Channel
+	state    sppcrawl.ChannelState
 	etag, lm string
 	failed   bool // a list page failed: its old validators are kept
 
-	walk      *extract.Walk // the backfill this run carries, nil: news only
-	walkFrom1 bool          // the walk starts at page 1 and is the news chain too
-	newsEnd   bool          // the news chain reached its natural end
-	handover  bool          // the news chain stopped where the resumed walk starts
-	walkEnd   bool          // the walk chain reached its natural end
-	resumed   bool          // the walk was left by an earlier run
-	started   bool          // the walk chain has been started
+	walk      *sppcrawl.Walk // the backfill this run carries, nil: news only
+	walkFrom1 bool           // the walk starts at page 1 and is the news chain too
+	newsEnd   bool           // the news chain reached its natural end
+	handover  bool           // the news chain stopped where the resumed walk starts
+	walkEnd   bool           // the walk chain reached its natural end
+	resumed   bool           // the walk was left by an earlier run
+	started   bool           // the walk chain has been started
 
 	listed  map[int]bool // pages of the walk chain parsed
 	pending map[int]int  // their articles not yet settled
 
-	fill    extract.Fill // of the articles created in this run
-	unknown int          // pages of unknown layout met at its article URLs
+	fill    sppcrawl.Fill // of the articles created in this run
+	unknown int           // pages of unknown layout met at its article URLs
 }
 
 // planWalk decides the channel's walk for this run: its own (own, may be
 // nil), the one an earlier run left (in state.Walk), or both merged.
-func (cr *chanRun) planWalk(own *extract.Walk) {
+func (cr *chanRun) planWalk(own *sppcrawl.Walk) {
 	pending := cr.state.Walk
 	switch {
 	case own == nil && pending == nil:
@@ -80,11 +73,11 @@ func (cr *chanRun) planWalk(own *extract.Walk) {
 }
 
 // covers reports whether walk a reaches at least as far back as b.
-func covers(a, b *extract.Walk) bool {
+func covers(a, b *sppcrawl.Walk) bool {
 	switch {
-	case a.Kind == "full":
+	case a.Kind == sppcrawl.WalkFull:
 		return true
-	case b.Kind == "full":
+	case b.Kind == sppcrawl.WalkFull:
 		return false
 	}
 	return !a.Since.After(b.Since)
@@ -110,8 +103,8 @@ func (cr *chanRun) trusted(l *extract.List) bool {
 }
 
 func truncDay(t time.Time) time.Time {
-	t = t.In(extract.CST())
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, extract.CST())
+	t = t.In(sppcrawl.CST())
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, sppcrawl.CST())
 }
 
 // complete reports whether the channel's news were walked to their end in
@@ -165,12 +158,12 @@ func (r *run) walkEnded(cr *chanRun) {
 
 // settled is called when an article is stored or recorded for good (in the
 // failure log, gone, confirmed): its list page is one article nearer done.
-func (r *run) settled(ctx *colly.Context) {
-	page, _ := ctx.GetAny(ctxListPos).(int)
+func (r *run) settled(in *reqInfo) {
+	page := in.listPos
 	if page == 0 {
 		return
 	}
-	cr := r.chanOf(ctx.Get(ctxChannel))
+	cr := r.chanOf(in.channel)
 	r.mu.Lock()
 	cr.pending[page]--
 	r.mu.Unlock()
@@ -195,7 +188,7 @@ func (r *run) advance(cr *chanRun) {
 	st.Walk = w.Copy()
 	r.mu.Unlock()
 	if moved {
-		if err := r.c.sink.PutChannelState(r.ctx, st); err != nil {
+		if err := r.c.ledger.PutChannelState(r.ctx, st); err != nil {
 			r.fail(err)
 		}
 	}
@@ -218,30 +211,21 @@ func (r *run) chanOf(path string) *chanRun {
 	return r.chans[path]
 }
 
-// Health of a channel, decided on every run from its index page.
-const (
-	healthOK       = "ok"
-	healthMissing  = "missing"
-	healthNotAList = "not-a-list"
-	healthEmpty    = "empty"
-	healthShrunk   = "shrunk"
-)
-
 // setHealth records what the index page of a channel showed; anything but
 // ok is a warning of the run.
-func (r *run) setHealth(cr *chanRun, health, reason string, total int) {
+func (r *run) setHealth(cr *chanRun, health sppcrawl.Health, reason string, total int) {
 	r.mu.Lock()
 	st := &cr.state
 	if st.Health != health {
 		st.HealthSince = r.sum.Started
 	}
 	st.Health, st.HealthReason = health, reason
-	if health == healthOK {
+	if health == sppcrawl.HealthOK {
 		st.OKTotal = total
 	}
 	r.mu.Unlock()
-	if health != healthOK {
-		r.warn(fmt.Sprintf("%s: %s: %s", cr.ch.Label(), health, reason), "channel", cr.ch.Key, "path", cr.ch.Path, "health", health)
+	if health != sppcrawl.HealthOK {
+		r.warn(fmt.Sprintf("%s: %s: %s", cr.ch.Label(), health, reason), "channel", cr.ch.Key, "path", cr.ch.Path, "health", string(health))
 	}
 }
 
@@ -259,36 +243,36 @@ func (r *run) warn(msg string, args ...any) {
 func (r *run) listHealth(cr *chanRun, l *extract.List) {
 	switch ok := cr.state.OKTotal; {
 	case len(l.Items) == 0:
-		r.setHealth(cr, healthEmpty, fmt.Sprintf("%s lists no article", l.URL), l.Total)
+		r.setHealth(cr, sppcrawl.HealthEmpty, fmt.Sprintf("%s lists no article", l.URL), l.Total)
 	case ok > 0 && l.Total > 0 && l.Total*2 < ok:
-		r.setHealth(cr, healthShrunk, fmt.Sprintf("its pager announces %d articles, %d at the last ok run", l.Total, ok), l.Total)
+		r.setHealth(cr, sppcrawl.HealthShrunk, fmt.Sprintf("its pager announces %d articles, %d at the last ok run", l.Total, ok), l.Total)
 	default:
-		r.setHealth(cr, healthOK, "", l.Total)
+		r.setHealth(cr, sppcrawl.HealthOK, "", l.Total)
 	}
 }
 
 // indexGone judges an index page that is no list.
 func (r *run) indexGone(cr *chanRun, u string, status int, body []byte, contentType string) {
 	if status == 404 || status == 410 {
-		r.setHealth(cr, healthMissing, fmt.Sprintf("%s answers HTTP %d", u, status), 0)
+		r.setHealth(cr, sppcrawl.HealthMissing, fmt.Sprintf("%s answers HTTP %d", u, status), 0)
 		return
 	}
 	switch kind := extract.PageKind(body, contentType); kind {
 	case extract.KindHomepage:
-		r.setHealth(cr, healthMissing, fmt.Sprintf("%s answers with the site's homepage (its answer to unknown paths)", u), 0)
+		r.setHealth(cr, sppcrawl.HealthMissing, fmt.Sprintf("%s answers with the site's homepage (its answer to unknown paths)", u), 0)
 	default:
-		r.setHealth(cr, healthNotAList, fmt.Sprintf("%s is a page of kind %q, not a list", u, kind), 0)
+		r.setHealth(cr, sppcrawl.HealthNotAList, fmt.Sprintf("%s is a page of kind %q, not a list", u, kind), 0)
 	}
 }
 
 // created counts an article created in this run for the drift warning.
-func (r *run) created(channel string, a *extract.Article) {
+func (r *run) created(channel string, a *sppcrawl.Article) {
 	cr := r.chanOf(channel)
 	if cr == nil {
 		return
 	}
 	r.mu.Lock()
-	cr.fill = cr.fill.Add(extract.FillOf(a), 1)
+	cr.fill = cr.fill.Add(sppcrawl.FillOf(a), 1)
 	r.mu.Unlock()
 }
 
@@ -304,7 +288,7 @@ func (r *run) drift(cr *chanRun) {
 	if n < minDrift {
 		return
 	}
-	all, err := r.c.sink.FillStats(r.ctx, cr.ch.Path)
+	all, err := r.c.ledger.FillStats(r.ctx, cr.ch.Path)
 	if err != nil {
 		r.fail(err)
 		return

@@ -15,9 +15,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gocolly/colly/v2"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	"github.com/gocolly/colly/v2"
 )
 
 // Sentinel errors; check with errors.Is.
@@ -27,58 +27,41 @@ var (
 	// ErrInterrupted: the run was stopped by a signal; what was fetched is stored.
 	ErrInterrupted = errors.New("interrupted")
 	// ErrOffSite: a URL or redirect outside www.spp.gov.cn (and the origin).
-	ErrOffSite = extract.ErrOffSite
+	ErrOffSite = sppcrawl.ErrOffSite
 	// ErrRedirectLoop: more than 10 redirects.
 	ErrRedirectLoop = errors.New("redirect loop")
 )
 
-// Sink is what the crawler needs of the archive; *store.DB satisfies it.
-type Sink interface {
-	Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (extract.UpsertResult, error)
-	Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error)
-	StoredArticle(ctx context.Context, url, id string) (*extract.Article, error)
-	HasURL(ctx context.Context, url string) (bool, error)
-	Count(ctx context.Context) (int, error)
-	ChannelState(ctx context.Context, path string) (extract.ChannelState, error)
-	PutChannelState(ctx context.Context, st extract.ChannelState) error
-	RecordFailure(ctx context.Context, f extract.Failure) (extract.Failure, error)
-	ClearFailure(ctx context.Context, url string) error
-	Failure(ctx context.Context, url string) (extract.Failure, bool, error)
-	Failures(ctx context.Context, due bool, now time.Time) ([]extract.Failure, error)
-	PutRun(ctx context.Context, r extract.RunSummary) error
-	// Re-verification and withdrawals of stored articles.
-	DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error)
-	Checked(ctx context.Context, url string) (extract.UpsertResult, error)
-	Gone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error)
-	// Completeness: list items not stored yet, and field counts for drift.
-	MarkSeen(ctx context.Context, channel string, urls []string) error
-	FillStats(ctx context.Context, path string) (extract.Fill, error)
-	// Images and attachments.
-	MediaSink
-	PendingMedia(ctx context.Context, id string) ([]extract.MediaTodo, error)
+// Archive is the archive a crawler stores into, one interface per role
+// (see package sppcrawl); *store.DB is one.
+type Archive interface {
+	sppcrawl.ArticleStore
+	sppcrawl.CrawlLog
+	sppcrawl.RecheckStore
+	sppcrawl.MediaStore
 }
 
 // Config tunes a Crawler; zero values take the defaults below.
 type Config struct {
-	Origin        string            // fetch from this mirror instead of https://www.spp.gov.cn
-	Channels      []extract.Channel // default: Channels
-	Full          bool              // walk every list page (backfill)
-	Refresh       bool              // re-fetch stored articles met on the walk
-	Since         time.Time         // stop paging at items older than this
-	MaxPages      int               // list pages per channel, 0 = no limit
-	Recheck       int               // stored articles re-verified per run, least recently checked first (0: none)
-	Delay         time.Duration     // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
-	Parallel      int               // requests in flight (default 2)
-	UserAgent     string            // default "sppcrawl/<version> (+https://…)"
-	IgnoreRobots  bool              // robots.txt is honoured unless set
-	MaxBody       int               // bytes, default 8 MiB
-	Media         MediaMode         // which files of the articles stored to archive (default none)
-	MaxImage      int               // bytes, default 10 MiB
-	MaxAttachment int               // bytes, default 100 MiB
-	Timeout       time.Duration     // per request, default 30s
-	MaxAttempts   int               // per URL per run, default 4
-	RetryBase     time.Duration     // first backoff, default 2s; doubles per attempt
-	RetryMax      time.Duration     // longest wait for one retry (Retry-After too), default 2m
+	Origin        string             // fetch from this mirror instead of https://www.spp.gov.cn
+	Channels      []sppcrawl.Channel // default: Channels
+	Full          bool               // walk every list page (backfill)
+	Refresh       bool               // re-fetch stored articles met on the walk
+	Since         time.Time          // stop paging at items older than this
+	MaxPages      int                // list pages per channel, 0 = no limit
+	Recheck       int                // stored articles re-verified per run, least recently checked first (0: none)
+	Delay         time.Duration      // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
+	Parallel      int                // requests in flight (default 2)
+	UserAgent     string             // default "sppcrawl/<version> (+https://…)"
+	IgnoreRobots  bool               // robots.txt is honoured unless set
+	MaxBody       int                // bytes, default 8 MiB
+	Media         MediaMode          // which files of the articles stored to archive (default none)
+	MaxImage      int                // bytes, default 10 MiB
+	MaxAttachment int                // bytes, default 100 MiB
+	Timeout       time.Duration      // per request, default 30s
+	MaxAttempts   int                // per URL per run, default 4
+	RetryBase     time.Duration      // first backoff, default 2s; doubles per attempt
+	RetryMax      time.Duration      // longest wait for one retry (Retry-After too), default 2m
 	Transport     http.RoundTripper
 	Observer      Observer // told of every request (for metrics); nil: nobody
 	Logger        *slog.Logger
@@ -87,34 +70,51 @@ type Config struct {
 	Now           func() time.Time
 }
 
-// Version is reported in the default User-Agent.
-var Version = "dev"
-
-// DefaultUserAgent names sppcrawl, its version and where to learn about it.
-func DefaultUserAgent() string {
-	return "sppcrawl/" + Version + " (archive of www.spp.gov.cn announcements; polite crawler)"
+// UserAgent is the default User-Agent: sppcrawl, its version and what it
+// is.
+func UserAgent(version string) string {
+	return "sppcrawl/" + version + " (archive of www.spp.gov.cn announcements; polite crawler)"
 }
 
 // Crawler fetches pages; one value serves many runs, one at a time.
 type Crawler struct {
-	cfg    Config
-	sink   Sink
-	log    *slog.Logger
-	origin *url.URL
-	tr     *transport
+	cfg Config
+	// The archive, by role; all nil when there is none (fetch --dry-run
+	// before the first crawl).
+	articles sppcrawl.ArticleStore
+	ledger   sppcrawl.CrawlLog
+	rechecks sppcrawl.RecheckStore
+	media    sppcrawl.MediaStore
+	log      *slog.Logger
+	origin   *url.URL
+	tr       *transport
 }
 
-// New checks cfg and fills in defaults.
-func New(cfg Config, sink Sink) (*Crawler, error) {
-	if cfg.Origin == "" {
-		cfg.Origin = extract.Origin
+// ParseOrigin reads a mirror's origin (--origin): http(s)://host[:port],
+// nothing after it, since every path of the site is fetched below it.
+func ParseOrigin(s string) (*url.URL, error) {
+	origin, err := url.Parse(strings.TrimRight(s, "/"))
+	switch {
+	case err != nil, origin.Scheme != "http" && origin.Scheme != "https", origin.Host == "", origin.User != nil:
+		return nil, fmt.Errorf("origin %q: want http(s)://host[:port]", s)
+	case origin.Path != "" || origin.RawQuery != "" || origin.Fragment != "" || strings.ContainsAny(s, "?#"):
+		return nil, fmt.Errorf("origin %q: want http(s)://host[:port] without a path, query or fragment (the site's paths are fetched below it)", s)
 	}
-	origin, err := url.Parse(strings.TrimRight(cfg.Origin, "/"))
-	if err != nil || (origin.Scheme != "http" && origin.Scheme != "https") || origin.Host == "" {
-		return nil, fmt.Errorf("origin %q: want http(s)://host[:port]", cfg.Origin)
+	return origin, nil
+}
+
+// New checks cfg and fills in defaults. archive may be nil: then nothing is
+// stored (see Fetch).
+func New(cfg Config, archive Archive) (*Crawler, error) {
+	if cfg.Origin == "" {
+		cfg.Origin = sppcrawl.Origin
+	}
+	origin, err := ParseOrigin(cfg.Origin)
+	if err != nil {
+		return nil, err
 	}
 	if len(cfg.Channels) == 0 {
-		cfg.Channels = extract.Channels
+		cfg.Channels = sppcrawl.Channels
 	}
 	if cfg.Delay < 0 {
 		cfg.Delay = 0
@@ -123,7 +123,7 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 		cfg.Parallel = 2
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent()
+		cfg.UserAgent = UserAgent("dev")
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 8 << 20
@@ -169,10 +169,14 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 			ResponseHeaderTimeout: cfg.Timeout,
 		}
 	}
-	if origin.String() == extract.Origin {
+	if origin.String() == sppcrawl.Origin {
 		origin = nil // no rewriting
 	}
-	return &Crawler{cfg: cfg, sink: sink, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin, obs: cfg.Observer}}, nil
+	c := &Crawler{cfg: cfg, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin, obs: cfg.Observer}}
+	if archive != nil {
+		c.articles, c.ledger, c.rechecks, c.media = archive, archive, archive, archive
+	}
+	return c, nil
 }
 
 // Requests is the number of HTTP requests made so far (robots.txt included).
@@ -188,7 +192,9 @@ func (c *Crawler) newCollector(ctx context.Context, async bool, parallel int) *c
 	col.AllowedDomains = nil // hosts are checked by canonicalOf and the redirect policy
 	col.DisallowedDomains = nil
 	col.URLFilters, col.DisallowedURLFilters = nil, nil
-	col.AllowURLRevisit = false
+	// The run keeps its own set of the URLs it requested (run.claim), one
+	// for every kind of request; retries are sent again on purpose.
+	col.AllowURLRevisit = true
 	col.IgnoreRobotsTxt = true // checked by sppcrawl itself (see robots.go), with Crawl-delay
 	// One byte more than the largest cap tells "too big" from "exactly the
 	// cap"; each kind of answer is held to its own cap.
@@ -232,7 +238,7 @@ func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
 
 func (c *Crawler) allowedHost(u *url.URL) bool {
 	h := strings.ToLower(u.Hostname())
-	if h == extract.Host || h == "spp.gov.cn" {
+	if h == sppcrawl.Host || h == "spp.gov.cn" {
 		return true
 	}
 	return c.origin != nil && strings.EqualFold(u.Host, c.origin.Host)
@@ -243,10 +249,10 @@ func (c *Crawler) allowedHost(u *url.URL) bool {
 func (c *Crawler) canonicalOf(u *url.URL) (string, error) {
 	if c.origin != nil && strings.EqualFold(u.Host, c.origin.Host) {
 		v := *u
-		v.Scheme, v.Host = "https", extract.Host
+		v.Scheme, v.Host = "https", sppcrawl.Host
 		u = &v
 	}
-	return extract.CanonicalURL(u.String())
+	return sppcrawl.CanonicalURL(u.String())
 }
 
 // backoff is the wait before retry number attempt (1-based): exponential with
@@ -305,7 +311,9 @@ func retryableErr(err error) bool {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return true
 	}
-	// colly flattens some transport errors into strings.
+	// colly and net/http report some transport errors only as text (an
+	// http2 stream reset, a read cut by the client's own timeout), without
+	// a type errors.Is or errors.As could find.
 	msg := err.Error()
 	for _, s := range []string{"connection reset", "EOF", "broken pipe", "Client.Timeout", "timeout awaiting", "server closed idle"} {
 		if strings.Contains(msg, s) {

@@ -17,12 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
-var _ crawler.Sink = (*store.DB)(nil)
+var _ crawler.Archive = (*store.DB)(nil)
 
 func openStore(tb testing.TB) *store.DB {
 	tb.Helper()
@@ -49,7 +51,7 @@ func fullConfig(tb testing.TB, srv *server, keys string) crawler.Config {
 	cfg.Full = true
 	if keys != "" {
 		var err error
-		if cfg.Channels, err = extract.SelectChannels(keys); err != nil {
+		if cfg.Channels, err = sppcrawl.SelectChannels(keys); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -57,7 +59,7 @@ func fullConfig(tb testing.TB, srv *server, keys string) crawler.Config {
 }
 
 // runOnce runs a crawl that may fail.
-func runOnce(tb testing.TB, cfg crawler.Config, db crawler.Sink) (extract.RunSummary, error) {
+func runOnce(tb testing.TB, cfg crawler.Config, db crawler.Archive) (sppcrawl.RunSummary, error) {
 	tb.Helper()
 	c, err := crawler.New(cfg, db)
 	if err != nil {
@@ -66,7 +68,7 @@ func runOnce(tb testing.TB, cfg crawler.Config, db crawler.Sink) (extract.RunSum
 	return c.Run(context.Background())
 }
 
-func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Sink) extract.RunSummary {
+func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Archive) sppcrawl.RunSummary {
 	tb.Helper()
 	sum, err := runOnce(tb, cfg, db)
 	if err != nil {
@@ -79,7 +81,7 @@ func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Sink) extract.RunSumm
 func siteArticles(s *site) map[string]bool {
 	ids := map[string]bool{}
 	for _, p := range s.detailPaths() {
-		ids[extract.IDFromURL(p)] = true
+		ids[sppcrawl.IDFromURL(p)] = true
 	}
 	return ids
 }
@@ -90,7 +92,7 @@ func checkArchive(t *testing.T, db *store.DB, s *site) {
 	ctx := context.Background()
 	want := siteArticles(s)
 	seen := map[string]bool{}
-	err := db.ForEach(ctx, 0, func(a *extract.Article) error {
+	err := db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
 		if seen[a.ID] {
 			return fmt.Errorf("%s stored twice", a.ID)
 		}
@@ -135,7 +137,7 @@ func TestCrawl_FullThenIncremental(t *testing.T) {
 	srv.resetHits()
 	cfg.Full = false
 	sum = mustRun(t, cfg, db)
-	if got, max := srv.requests.Load(), int64(len(extract.Channels)+1); got > max {
+	if got, max := srv.requests.Load(), int64(len(sppcrawl.Channels)+1); got > max {
 		t.Errorf("idle run made %d requests, want at most %d", got, max)
 	}
 	if sum.Created+sum.Updated+sum.Unchanged+sum.Aliased != 0 {
@@ -571,7 +573,7 @@ func TestFetchArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.URL != "https://www.spp.gov.cn"+p || raw.Status != 200 || len(raw.Body) == 0 || a.ID != extract.IDFromURL(p) {
+	if a.URL != "https://www.spp.gov.cn"+p || raw.Status != 200 || len(raw.Body) == 0 || a.ID != sppcrawl.IDFromURL(p) {
 		t.Errorf("got %s (%s), raw status %d", a.URL, a.ID, raw.Status)
 	}
 	srv.resetHits()
@@ -588,11 +590,11 @@ func TestFetchArticle(t *testing.T) {
 }
 
 func TestSelectChannels(t *testing.T) {
-	got, err := extract.SelectChannels("tt, /spp/jczdal/,tt")
+	got, err := sppcrawl.SelectChannels("tt, /spp/jczdal/,tt")
 	if err != nil || len(got) != 2 || got[0].Key != "tt" || got[1].Key != "jczdal" {
 		t.Errorf("SelectChannels = %v, %v", got, err)
 	}
-	if _, err := extract.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, err := sppcrawl.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown channel: %v", err)
 	}
 }

@@ -1,13 +1,10 @@
 package crawler
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/gocolly/colly/v2"
-
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // disallowed logs a URL that robots.txt forbids. Worth a warning: rules that
@@ -16,23 +13,14 @@ func (r *run) disallowed(u string) {
 	r.c.log.Warn("robots.txt disallows it, skipped (--ignore-robots to override)", "url", u)
 }
 
-// requestRefused handles a request colly would not make (a URL already
-// visited in this run, or a malformed one).
-func (r *run) requestRefused(u, channel string, err error) {
-	var visited *colly.AlreadyVisitedError
-	if !errors.As(err, &visited) {
-		r.failure(nil, u, channel, 0, err, false)
-	}
-}
-
 // known: stored, or recorded as failing and not yet due (it is retried from
 // the failure log when due, not from every list that shows it).
 func (r *run) known(u string) (bool, error) {
-	ok, err := r.c.sink.HasURL(r.ctx, u)
+	ok, err := r.c.articles.HasURL(r.ctx, u)
 	if err != nil || ok {
 		return ok, err
 	}
-	f, found, err := r.c.sink.Failure(r.ctx, u)
+	f, found, err := r.c.ledger.Failure(r.ctx, u)
 	if err != nil || !found {
 		return false, err
 	}
@@ -42,56 +30,45 @@ func (r *run) known(u string) (bool, error) {
 // clearFailure forgets an earlier failure of a page now fetched; the read
 // first spares a write (and its fsync) in the common case of none.
 func (r *run) clearFailure(u string) {
-	if _, found, err := r.c.sink.Failure(r.ctx, u); err == nil && found {
-		if err := r.c.sink.ClearFailure(r.ctx, u); err != nil {
-			r.fail(err)
-		}
+	_, found, err := r.c.ledger.Failure(r.ctx, u)
+	if err == nil && found {
+		err = r.c.ledger.ClearFailure(r.ctx, u)
+	}
+	if err != nil {
+		r.fail(err)
 	}
 }
 
 // failure records a page that could not be used, with the attempts made on
-// it in this run (from its request context, when there is one). gone pages
-// (404/410, not an article, too big) are never retried; others wait for a
-// later run.
-func (r *run) failure(ctx *colly.Context, u, channel string, status int, err error, gone bool) {
-	if ctx != nil && ctx.Get(ctxKind) == kindMedia {
-		r.mediaMissing(ctx.Get(ctxID), ctx.Get(ctxURL), err.Error())
+// it in this run (in holds them; nil for a request colly refused). gone
+// pages (404/410, not an article, too big) are never retried; others wait
+// for a later run.
+func (r *run) failure(in *reqInfo, u string, status int, err error, gone bool) {
+	if in == nil {
+		in = &reqInfo{kind: kindDetail}
+	}
+	if in.kind == kindMedia {
+		r.mediaMissing(in, err.Error())
 		return
 	}
-	if gone && (ctx == nil || ctx.Get(ctxKind) != kindList) {
-		// A stored article is not a failure when gone: the site withdrew it,
-		// if a later run agrees.
-		switch stored, serr := r.c.sink.HasURL(r.ctx, u); {
-		case serr != nil:
-			r.fail(serr)
-			return
-		case stored:
-			r.withdraw(u, status, err)
-			if ctx != nil {
-				r.settled(ctx)
-			}
-			return
-		}
+	if gone && in.kind != kindList && r.goneArticle(in, u, status, err) {
+		return
+	}
+	if in.kind == kindList {
+		r.listFailed(in.channel, in.chain)
 	}
 	now := r.c.cfg.Now()
-	n := 1
-	if ctx != nil {
-		n = attempts(ctx) + priorAttempts(ctx)
-		if ctx.Get(ctxKind) == kindList {
-			r.listFailed(channel, ctx.Get(ctxChain))
-		}
-	}
-	f := extract.Failure{URL: u, Channel: channel, Attempts: n, Status: status,
+	f := sppcrawl.Failure{URL: u, Channel: in.channel, Attempts: in.attempts() + in.prior, Status: status,
 		LastError: err.Error(), LastTry: now, Gone: gone}
 	if !gone {
-		// Runs back off too: 5 min after the first failing run (so the next
-		// run of a 10-minute cron retries it), doubling up to a day. A run
-		// spends up to two rounds of attempts (the walk, the final pass).
-		prev, _, _ := r.c.sink.Failure(r.ctx, u)
-		wait := 5 * time.Minute << min(prev.Attempts/(2*r.c.cfg.MaxAttempts), 9)
-		f.NextRetry = now.Add(min(wait, 24*time.Hour))
+		prev, _, perr := r.c.ledger.Failure(r.ctx, u)
+		if perr != nil {
+			r.fail(perr)
+			return
+		}
+		f.NextRetry = now.Add(r.c.retryWait(prev.Attempts))
 	}
-	if _, serr := r.c.sink.RecordFailure(r.ctx, f); serr != nil {
+	if _, serr := r.c.ledger.RecordFailure(r.ctx, f); serr != nil {
 		r.fail(serr)
 		return
 	}
@@ -102,27 +79,52 @@ func (r *run) failure(ctx *colly.Context, u, channel string, status int, err err
 		r.sum.Failures++
 	}
 	r.mu.Unlock()
-	if ctx != nil {
-		r.settled(ctx)
-	}
+	r.settled(in)
 	r.c.log.Warn("page failed", "url", u, "status", status, "gone", gone, "err", err.Error())
+}
+
+// retryWait is how long the failure log waits before a later run retries a
+// URL with the attempts given: runs back off too, 5 min after the first
+// failing run (so the next run of a 10-minute cron retries it), doubling up
+// to a day. A run spends up to two rounds of attempts (the walk, the final
+// pass).
+func (c *Crawler) retryWait(attempts int) time.Duration {
+	wait := 5 * time.Minute << min(attempts/(2*c.cfg.MaxAttempts), 9)
+	return min(wait, 24*time.Hour)
+}
+
+// goneArticle handles a gone answer for a stored article, which is no
+// failure: the site withdrew it, if a later run agrees. It reports whether
+// u was a stored article.
+func (r *run) goneArticle(in *reqInfo, u string, status int, why error) bool {
+	stored, err := r.c.articles.HasURL(r.ctx, u)
+	switch {
+	case err != nil:
+		r.fail(err)
+		return true
+	case !stored:
+		return false
+	}
+	r.withdraw(u, status, why)
+	r.settled(in)
+	return true
 }
 
 // listFailed ends a chain of a channel's list pages short: a page of it
 // failed. The old validators are kept (the next run must not trust a 304),
 // and an unfinished walk stays in the archive, to be resumed.
-func (r *run) listFailed(channel, chain string) {
+func (r *run) listFailed(channel string, ch chain) {
 	cr := r.chanOf(channel)
 	r.mu.Lock()
 	cr.failed = true
 	r.mu.Unlock()
-	r.chainEnded(cr, chain, false, false)
+	r.chainEnded(cr, ch, false, false)
 }
 
 // withdraw records that u, a stored article, answered gone in this run (two
-// runs agreeing withdraw it, see store.DB.Gone).
+// runs agreeing withdraw it, see sppcrawl.RecheckStore).
 func (r *run) withdraw(u string, status int, why error) {
-	withdrawn, err := r.c.sink.Gone(r.ctx, u, r.sum.Started, fmt.Sprintf("HTTP %d: %v", status, why))
+	withdrawn, err := r.c.rechecks.RecordGone(r.ctx, u, r.sum.Started, fmt.Sprintf("HTTP %d: %v", status, why))
 	if err != nil {
 		r.fail(err)
 		return

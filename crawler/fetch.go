@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/gocolly/colly/v2"
 
 	"sppcrawl/extract"
@@ -16,8 +18,8 @@ import (
 // FetchArticle fetches one article page now and extracts it, without storing
 // anything: the caller decides (sppcrawl fetch, or its --dry-run). An off-site
 // URL is refused before any request is made. Retries follow the crawl's rules.
-func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Article, *extract.RawPage, error) {
-	u, err := extract.CanonicalURL(rawURL)
+func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Article, *sppcrawl.RawPage, error) {
+	u, err := sppcrawl.CanonicalURL(rawURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
@@ -30,8 +32,8 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 	}
 	col := c.newCollector(ctx, false, 1)
 	var (
-		art     *extract.Article
-		raw     *extract.RawPage
+		art     *sppcrawl.Article
+		raw     *sppcrawl.RawPage
 		lastErr error
 	)
 	col.OnResponse(func(resp *colly.Response) {
@@ -45,7 +47,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 			if c.retryLater(resp.Request, retryAfter(resp.Headers, c.cfg.Now()), ctx.Done(), nil) {
 				return
 			}
-			lastErr = fmt.Errorf("fetch %s: HTTP %d after %d attempts", u, status, attempts(resp.Ctx))
+			lastErr = fmt.Errorf("fetch %s: HTTP %d after %d attempts", u, status, infoOf(resp.Ctx).attempts())
 			return
 		case status != http.StatusOK:
 			lastErr = fmt.Errorf("fetch %s: HTTP %d", u, status)
@@ -57,7 +59,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*extract.Art
 			return
 		}
 		art, raw, _, err = c.articleOf(resp, final)
-		if errors.Is(err, extract.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
+		if errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
 			return
 		}
 		lastErr = nil
@@ -92,7 +94,7 @@ func (c *Crawler) tooBig(resp *colly.Response) error {
 // articleOf extracts the article of a detail page answered 2xx at canonical
 // URL u, with its raw page. gone says the failure will not heal by retrying:
 // a page over the size cap, not HTML, or a page of another known kind.
-func (c *Crawler) articleOf(resp *colly.Response, u string) (a *extract.Article, raw *extract.RawPage, gone bool, err error) {
+func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article, raw *sppcrawl.RawPage, gone bool, err error) {
 	ct := resp.Headers.Get("Content-Type")
 	if err := c.tooBig(resp); err != nil {
 		return nil, nil, true, err
@@ -108,7 +110,7 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *extract.Article,
 		return nil, nil, errors.Is(err, extract.ErrNotArticle), err
 	}
 	a.FetchedAt = now
-	raw = &extract.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
+	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
 		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
 	return a, raw, false, nil
 }
@@ -117,12 +119,13 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *extract.Article,
 // unless its attempts are used up, the wait would exceed RetryMax, or stop1 or
 // stop2 closes first (a nil channel never does).
 func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, stop2 <-chan struct{}) bool {
-	n := attempts(req.Ctx)
+	in := infoOf(req.Ctx)
+	n := in.attempts()
 	if n >= c.cfg.MaxAttempts || after > c.cfg.RetryMax {
 		return false
 	}
 	wait := max(c.backoff(n), after)
-	req.Ctx.Put(ctxAttempt, n)
+	in.attempt = n
 	c.cfg.Observer.Retried(kindOfURL(req.URL))
 	c.log.Debug("retrying", "url", req.URL.String(), "attempt", n+1, "wait", wait)
 	t := time.NewTimer(wait)
@@ -139,8 +142,8 @@ func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, sto
 
 // Discover reads the site's homepage (through the origin, after robots.txt)
 // and lists the channels its navigation links to.
-func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
-	const home = extract.Origin + "/spp/index.shtml"
+func (c *Crawler) Discover(ctx context.Context) ([]sppcrawl.Channel, error) {
+	const home = sppcrawl.Origin + "/spp/index.shtml"
 	rules, err := c.loadRobots(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("discover: %w", err)
@@ -149,7 +152,7 @@ func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
 		return nil, fmt.Errorf("discover: robots.txt disallows %s", home)
 	}
 	col := c.newCollector(ctx, false, 1)
-	var chans []extract.Channel
+	var chans []sppcrawl.Channel
 	var lastErr error
 	col.OnResponse(func(resp *colly.Response) {
 		chans, lastErr = extract.ParseNav(resp.Body, home, resp.Headers.Get("Content-Type"))
@@ -170,40 +173,39 @@ func (c *Crawler) Discover(ctx context.Context) ([]extract.Channel, error) {
 }
 
 // Fetch fetches one article page now, extracts it and stores it in the
-// crawler's sink (sppcrawl fetch), with its media as a crawl archives them;
-// with dryRun it only says what storing it would do. A nil sink is an
+// crawler's archive (sppcrawl fetch), with its media as a crawl archives them;
+// with dryRun it only says what storing it would do. No archive is an
 // archive that does not exist yet: everything would be created. A page
 // fetched by hand is no longer a failure for the crawl to retry.
-func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*extract.Fetched, error) {
-	sink := c.sink
+func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*sppcrawl.Fetched, error) {
 	a, raw, err := c.FetchArticle(ctx, rawURL)
 	if err != nil {
 		return nil, err
 	}
-	f := &extract.Fetched{Article: a, Outcome: extract.Created, DryRun: dryRun}
-	if sink == nil {
+	f := &sppcrawl.Fetched{Article: a, Outcome: sppcrawl.Created, DryRun: dryRun}
+	if c.articles == nil {
 		return f, nil
 	}
-	if f.Before, err = sink.StoredArticle(ctx, a.URL, a.ID); err != nil {
+	if f.Before, err = c.articles.StoredArticle(ctx, a.URL, a.ID); err != nil {
 		return nil, err
 	}
 	if dryRun {
-		f.Outcome, err = sink.Predict(ctx, a)
+		f.Outcome, err = c.articles.Predict(ctx, a)
 		return f, err
 	}
-	if f.Result, err = sink.Upsert(ctx, a, raw); err != nil {
+	if f.Result, err = c.articles.Upsert(ctx, a, raw); err != nil {
 		return nil, err
 	}
 	f.Outcome = f.Result.Outcome
-	if err := sink.ClearFailure(ctx, a.URL); err != nil {
+	if err := c.ledger.ClearFailure(ctx, a.URL); err != nil {
 		return nil, err
 	}
 	if c.cfg.Media == MediaNone {
 		return f, nil
 	}
-	todo, err := sink.PendingMedia(ctx, a.ID)
+	todo, err := c.media.PendingMedia(ctx, a.ID)
 	if err == nil && len(todo) > 0 {
-		var sum extract.RunSummary
+		var sum sppcrawl.RunSummary
 		sum, err = c.archiveMedia(ctx, todo)
 		f.Media, f.MediaMissing = sum.Media, sum.MediaMissing
 	}
@@ -216,11 +218,11 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*extra
 // failed"). A challenge page stops it with ErrBlocked, the end of ctx with
 // ErrInterrupted.
 func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], dryRun bool,
-	report func(u string, f *extract.Fetched, err error) error) error {
+	report func(u string, f *sppcrawl.Fetched, err error) error) error {
 	failed, total := 0, 0
 	for u, err := range urls {
 		total++
-		var f *extract.Fetched
+		var f *sppcrawl.Fetched
 		if err == nil {
 			f, err = c.Fetch(ctx, u, dryRun)
 		}

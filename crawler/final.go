@@ -16,11 +16,6 @@ import (
 // site, a few per run. Permanent answers (404, not an article, off-site, a
 // challenge) never get one.
 
-const (
-	ctxFinal = "final" // set on a request of the final pass
-	ctxPrior = "prior" // attempts made on the URL before the final pass
-)
-
 // deferred is a request waiting for the final pass.
 type deferred struct {
 	req       *colly.Request
@@ -35,24 +30,19 @@ type deferred struct {
 // pass, or when the run is stopping, or when the site asked for a longer
 // pause than a run waits, it goes to the failure log.
 func (r *run) transient(req *colly.Request, u string, status int, err error, retryAfter time.Duration) {
-	n := attempts(req.Ctx)
-	if req.Ctx.Get(ctxFinal) != "" || r.stopped() || retryAfter > r.c.cfg.RetryMax {
-		if req.Ctx.Get(ctxKind) == kindMedia {
-			r.mediaMissing(req.Ctx.Get(ctxID), req.Ctx.Get(ctxURL), fmt.Sprintf("%v after %d attempts", err, n+priorAttempts(req.Ctx)))
+	in := infoOf(req.Ctx)
+	if in.final || r.stopped() || retryAfter > r.c.cfg.RetryMax {
+		if in.kind == kindMedia {
+			r.mediaMissing(in, fmt.Sprintf("%v after %d attempts", err, in.attempts()+in.prior))
 			return
 		}
-		r.failure(req.Ctx, u, req.Ctx.Get(ctxChannel), status, err, false)
+		r.failure(in, u, status, err, false)
 		return
 	}
 	r.mu.Lock()
 	r.final = append(r.final, &deferred{req: req, url: u, status: status, err: err, notBefore: r.c.cfg.Now().Add(retryAfter)})
 	r.mu.Unlock()
-	r.c.log.Debug("deferred to the final pass", "url", u, "attempts", n, "err", err.Error())
-}
-
-func priorAttempts(ctx *colly.Context) int {
-	n, _ := ctx.GetAny(ctxPrior).(int)
-	return n
+	r.c.log.Debug("deferred to the final pass", "url", u, "attempts", in.attempts(), "err", err.Error())
 }
 
 // finalPass sends every deferred request once more, with a fresh round of
@@ -69,41 +59,38 @@ func (r *run) finalPass() {
 	slices.SortFunc(list, func(a, b *deferred) int { return a.notBefore.Compare(b.notBefore) })
 	r.c.log.Info("final pass: retrying what failed on transient errors", "urls", len(list))
 	for _, d := range list {
-		ctx := d.req.Ctx
-		if wait := d.notBefore.Sub(r.c.cfg.Now()); wait > 0 && !r.stopped() {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-r.signalled:
-			case <-r.aborted:
-			}
-			t.Stop()
-		}
+		in := infoOf(d.req.Ctx)
+		r.waitUntil(d.notBefore)
 		if r.stopped() {
-			r.failure(ctx, d.url, ctx.Get(ctxChannel), d.status, d.err, false)
+			r.failure(in, d.url, d.status, d.err, false)
 			continue
 		}
-		ctx.Put(ctxPrior, attempts(ctx))
-		ctx.Put(ctxAttempt, 0)
-		ctx.Put(ctxFinal, "1")
-		detail := slotted(ctx.Get(ctxKind))
-		if detail {
-			r.detailsQueued.Add(1)
-			r.slots <- struct{}{}
-		}
-		if err := d.req.Retry(); err != nil {
-			if detail {
-				r.detailFinished()
-			}
-			r.failure(ctx, d.url, ctx.Get(ctxChannel), d.status, err, false)
+		in.prior, in.attempt, in.final = in.attempts(), 0, true
+		if err := r.holdSlot(in.kind, d.req.Retry); err != nil {
+			r.failure(in, d.url, d.status, err, false)
 		}
 	}
 	r.col.Wait()
 }
 
+// waitUntil waits until t, or until the run stops.
+func (r *run) waitUntil(t time.Time) {
+	wait := t.Sub(r.c.cfg.Now())
+	if wait <= 0 || r.stopped() {
+		return
+	}
+	tm := time.NewTimer(wait)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+	case <-r.signalled:
+	case <-r.aborted:
+	}
+}
+
 // recovered counts a page that came through in the final pass.
-func (r *run) recovered(ctx *colly.Context) {
-	if ctx.Get(ctxFinal) != "" {
+func (r *run) recovered(in *reqInfo) {
+	if in.final {
 		r.mu.Lock()
 		r.sum.Recovered++
 		r.mu.Unlock()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // Pages that must never be stored: too big, not HTML, redirecting in a loop.
@@ -71,13 +71,13 @@ func TestCrawl_SinceAndMaxPages(t *testing.T) {
 	srv := serve(t, s)
 	db := openStore(t)
 	cfg := testConfig(srv.URL)
-	cfg.Channels, _ = extract.SelectChannels("tt")
+	cfg.Channels, _ = sppcrawl.SelectChannels("tt")
 	cfg.Since = fixtureNewest.AddDate(0, 0, -30)
 	mustRun(t, cfg, db)
 	if srv.hitsOf("/spp/tt/index_2.shtml") != 0 {
 		t.Error("--since: paged past items older than the cutoff")
 	}
-	err := db.ForEach(context.Background(), 0, func(a *extract.Article) error {
+	err := db.ForEach(context.Background(), 0, func(a *sppcrawl.Article) error {
 		if a.PublishedAt.Before(cfg.Since.Add(-24 * time.Hour)) {
 			t.Errorf("%s published %v, before --since", a.ID, a.PublishedAt)
 		}
@@ -246,7 +246,7 @@ func TestCrawl_ConditionalGETAndRefresh(t *testing.T) {
 	s.pages[target] = bytes.Replace(s.pages[target], []byte(`text-indent: 2em;">`), []byte(`text-indent: 2em;">【更正】`), 1)
 	s.mu.Unlock()
 	cfg.Refresh = true
-	cfg.Channels, _ = extract.SelectChannels("gzbg")
+	cfg.Channels, _ = sppcrawl.SelectChannels("gzbg")
 	sum := mustRun(t, cfg, db)
 	if sum.Updated != 1 || sum.Unchanged != siteSizes["/spp/gzbg/"]-1 {
 		t.Errorf("refresh: %+v, want 1 updated and the rest unchanged", sum)

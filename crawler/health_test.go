@@ -7,15 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/crawler"
-	"sppcrawl/extract"
 )
 
 // Each way a channel can vanish or change shape is a WARN and a run that
 // ends in failures; the channel's health is kept in the archive and turns ok
 // again when the channel returns.
 func TestCrawl_ChannelHealth(t *testing.T) {
-	gzbg := extract.Channels[10]
+	gzbg := sppcrawl.Channels[10]
 	for _, c := range []struct {
 		name, health string
 		fault        func(s *site) func(w http.ResponseWriter, r *http.Request) bool
@@ -80,7 +81,7 @@ func TestCrawl_ChannelHealth(t *testing.T) {
 				t.Fatalf("run: %v; %s", err, sum)
 			}
 			st, _ := db.ChannelState(context.Background(), "/spp/gzbg/")
-			if st.Health != c.health || st.HealthReason == "" {
+			if string(st.Health) != c.health || st.HealthReason == "" {
 				t.Errorf("state %q %q", st.Health, st.HealthReason)
 			}
 			if other, _ := db.ChannelState(context.Background(), "/spp/gjgb/"); other.Health != "ok" {

@@ -19,8 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/crawler"
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -46,10 +47,10 @@ func crawlChild() {
 // run: full (the default), since:DATE, or noop (a plain run);
 // SPPCRAWL_DELAY (default 20ms, slow enough to be killed mid-run) and
 // SPPCRAWL_PARALLEL (default 4) its pace.
-func childRun(ctx context.Context) (extract.RunSummary, error) {
+func childRun(ctx context.Context) (sppcrawl.RunSummary, error) {
 	db, err := store.Open(os.Getenv("SPPCRAWL_DB"), store.Options{Timeout: 10 * time.Second})
 	if err != nil {
-		return extract.RunSummary{}, err
+		return sppcrawl.RunSummary{}, err
 	}
 	defer db.Close()
 	delay, err := time.ParseDuration(os.Getenv("SPPCRAWL_DELAY"))
@@ -67,11 +68,11 @@ func childRun(ctx context.Context) (extract.RunSummary, error) {
 		cfg.Full = false
 	case strings.HasPrefix(mode, "since:"):
 		cfg.Full = false
-		cfg.Since, _ = extract.ParseDate(strings.TrimPrefix(mode, "since:"))
+		cfg.Since, _ = sppcrawl.ParseDate(strings.TrimPrefix(mode, "since:"))
 	}
 	c, err := crawler.New(cfg, db)
 	if err != nil {
-		return extract.RunSummary{}, err
+		return sppcrawl.RunSummary{}, err
 	}
 	sum, err := c.Run(ctx)
 	if err != nil {
@@ -115,7 +116,7 @@ func TestCrawl_SIGKILL(t *testing.T) {
 	mustRun(t, cfg, db)
 	checkArchive(t, db, s)
 	seqs := map[uint64]bool{}
-	db.ForEach(context.Background(), 0, func(a *extract.Article) error {
+	db.ForEach(context.Background(), 0, func(a *sppcrawl.Article) error {
 		if seqs[a.Seq] {
 			t.Errorf("seq %d twice", a.Seq)
 		}
@@ -172,7 +173,7 @@ func checkWindow(t *testing.T, db *store.DB, s *site, since time.Time, paths ...
 	}
 	s.mu.Unlock()
 	seen := map[string]int{}
-	db.ForEach(ctx, 0, func(a *extract.Article) error {
+	db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
 		seen[a.ID]++
 		return nil
 	})
@@ -222,7 +223,7 @@ func TestCrawl_KillResume(t *testing.T) {
 			defer db.Close()
 			var since time.Time
 			if d, ok := strings.CutPrefix(mode, "since:"); ok {
-				since, _ = extract.ParseDate(d)
+				since, _ = sppcrawl.ParseDate(d)
 			}
 			if n, _ := db.Count(context.Background()); n >= len(siteArticles(s)) {
 				t.Fatalf("%d stored after %d kills: the kills came too late to prove anything", n, kills)
@@ -327,7 +328,7 @@ func TestCrawl_InterruptedNewsResume(t *testing.T) {
 		return false
 	})
 	cfg := testConfig(srv.URL)
-	cfg.Channels, _ = extract.SelectChannels("tt")
+	cfg.Channels, _ = sppcrawl.SelectChannels("tt")
 	c, err := crawler.New(cfg, db)
 	if err != nil {
 		t.Fatal(err)

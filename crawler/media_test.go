@@ -5,14 +5,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"sppcrawl"
+
 	"sppcrawl/crawler"
-	"sppcrawl/extract"
 )
 
 // hostRecorder records the hosts a crawler's requests go to.
@@ -69,7 +71,7 @@ func TestCrawl_Media(t *testing.T) {
 	ctx := context.Background()
 	files := map[string]bool{}
 	checked := 0
-	db.ForEach(ctx, 0, func(a *extract.Article) error {
+	db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
 		for _, ref := range a.MediaRefs() {
 			path := strings.TrimPrefix(ref.URL, "https://www.spp.gov.cn")
 			switch {
@@ -109,7 +111,7 @@ func TestCrawl_Media(t *testing.T) {
 	if checked < 40 || counts.Files != len(files) || counts.Files != 3+len(zgjdxalAttach)-1 || counts.Missing != 2 {
 		t.Errorf("%d references checked, %d distinct files, counts %+v", checked, len(files), counts)
 	}
-	if sum.Media != checked || sum.MediaMissing != 2 || !strings.Contains(sum.String(), "48 media files archived, 2 media missing") {
+	if sum.Media != checked || sum.MediaMissing != 2 || !strings.Contains(sum.String(), fmt.Sprintf("48 media URLs archived (%d new files), 2 media missing", counts.Files)) {
 		t.Errorf("summary %s", sum)
 	}
 	// Shared files are not fetched again for the next article using them.
@@ -126,7 +128,7 @@ func TestCrawl_Media(t *testing.T) {
 	}
 }
 
-func crawlerFor(t *testing.T, cfg crawler.Config, db crawler.Sink) *crawler.Crawler {
+func crawlerFor(t *testing.T, cfg crawler.Config, db crawler.Archive) *crawler.Crawler {
 	t.Helper()
 	c, err := crawler.New(cfg, db)
 	if err != nil {

@@ -2,7 +2,6 @@ package crawler
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -82,16 +81,4 @@ func bar(done, total int64, width int) string {
 	n := int(done * int64(width) / total)
 	n = min(max(n, 0), width)
 	return "[" + strings.Repeat("=", n) + strings.Repeat(" ", width-n) + "]"
-}
-
-// ClearLine wraps the terminal the progress bar is drawn on for the log:
-// each write (slog writes a record in one) first erases the bar's line, so
-// a log line never lands in the middle of the bar, which redraws below.
-type ClearLine struct{ W io.Writer }
-
-func (c ClearLine) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(c.W, "\r\033[K"); err != nil {
-		return 0, err
-	}
-	return c.W.Write(p)
 }

@@ -3,9 +3,7 @@ package crawler
 import (
 	"net/http"
 
-	"github.com/gocolly/colly/v2"
-
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // Rolling re-verification: each run also asks the site again for the stored
@@ -14,14 +12,12 @@ import (
 // content is a new version; a gone answer counts towards a withdrawal. At 10
 // a run, a 10-minute cron re-verifies some 1,400 articles a day.
 
-const ctxRecheck = "recheck" // set on a re-verification request
-
 // recheck queues the re-verifications of this run, after the walk.
 func (r *run) recheck() {
 	if r.c.cfg.Recheck <= 0 || r.stopped() {
 		return
 	}
-	due, err := r.c.sink.DueRechecks(r.ctx, r.c.cfg.Recheck)
+	due, err := r.c.rechecks.DueRechecks(r.ctx, r.c.cfg.Recheck)
 	if err != nil {
 		r.fail(err)
 		return
@@ -33,10 +29,6 @@ func (r *run) recheck() {
 		if !r.claim(rc.URL) || !r.robots.allowed(rc.URL) {
 			continue // fetched in this run already, or not ours to fetch
 		}
-		ctx := colly.NewContext()
-		ctx.Put(ctxKind, kindDetail)
-		ctx.Put(ctxChannel, rc.Channel)
-		ctx.Put(ctxRecheck, "1")
 		hdr := http.Header{}
 		if rc.ETag != "" {
 			hdr.Set("If-None-Match", rc.ETag)
@@ -44,11 +36,9 @@ func (r *run) recheck() {
 		if rc.LastModified != "" {
 			hdr.Set("If-Modified-Since", rc.LastModified)
 		}
-		r.detailsQueued.Add(1)
-		r.slots <- struct{}{}
-		if err := r.col.Request(http.MethodGet, rc.URL, nil, ctx, hdr); err != nil {
-			r.detailFinished()
-			r.requestRefused(rc.URL, rc.Channel, err)
+		in := &reqInfo{kind: kindDetail, channel: rc.Channel, recheck: true}
+		if err := r.request(rc.URL, in, hdr); err != nil {
+			r.failure(&reqInfo{kind: kindDetail, channel: rc.Channel}, rc.URL, 0, err, false)
 			continue
 		}
 		r.mu.Lock()
@@ -59,12 +49,12 @@ func (r *run) recheck() {
 
 // confirmed handles a 304 to a re-verification: the stored version stands.
 func (r *run) confirmed(u string) {
-	res, err := r.c.sink.Checked(r.ctx, u)
+	res, err := r.c.rechecks.RecordChecked(r.ctx, u)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	if res.Outcome == extract.Restored {
-		r.count(extract.Restored)
+	if res.Outcome == sppcrawl.Restored {
+		r.count(sppcrawl.Restored)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // editPage changes the first paragraph of a page of the site, as a silent
@@ -158,7 +158,7 @@ func TestCrawl_CorrectionsAndWithdrawals(t *testing.T) {
 	mustRun(t, cfg, db)
 	ctx := context.Background()
 	all, _ := db.Since(ctx, 0, 1000)
-	byURL := map[string]*extract.Article{}
+	byURL := map[string]*sppcrawl.Article{}
 	for _, a := range all {
 		byURL[a.URL] = a
 	}
@@ -206,7 +206,7 @@ func TestCrawl_CorrectionsAndWithdrawals(t *testing.T) {
 				t.Errorf("%s: v%d, %d versions, %q", p, st.Version, len(vs), st.Paragraphs[0])
 				continue
 			}
-			var v1 extract.Article
+			var v1 sppcrawl.Article
 			json.Unmarshal(vs[0].Article, &v1)
 			if strings.Join(v1.Paragraphs, "\n") != strings.Join(orig.Paragraphs, "\n") {
 				t.Errorf("%s: version 1 paragraphs differ from what was first stored", p)

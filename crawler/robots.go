@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/temoto/robotstxt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	"github.com/temoto/robotstxt"
 )
 
 // robots is the site's robots.txt as it applies to our User-Agent. sppcrawl
@@ -68,7 +68,7 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 }
 
 func (c *Crawler) getRobots(ctx context.Context) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, extract.Origin+"/robots.txt", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sppcrawl.Origin+"/robots.txt", nil)
 	if err != nil {
 		return 0, nil, err
 	}

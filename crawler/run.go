@@ -10,14 +10,14 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // run is the state of one Run.
 type run struct {
 	c     *Crawler
 	col   *colly.Collector
-	ctx   context.Context // for the sink: not cancelled by a signal
+	ctx   context.Context // for the archive: not cancelled by a signal
 	since time.Time
 	// Closed by the first signal and by an abort: waits for a retry end early.
 	signalled, aborted <-chan struct{}
@@ -27,12 +27,12 @@ type run struct {
 	fatal    atomic.Pointer[error] // challenge or store failure: stop everything
 
 	mu     sync.Mutex
-	sum    extract.RunSummary
-	due    []extract.Failure   // failures due for a retry, from setup
-	final  []*deferred         // waiting for the final pass
-	media  []extract.MediaTodo // images and attachments to archive after the news
-	crawl  bool                // a crawl (not only media)
-	queued map[uint64]struct{} // FNV-64 of the detail URLs scheduled in this run: 8 bytes each, not a URL
+	sum    sppcrawl.RunSummary
+	due    []sppcrawl.Failure   // failures due for a retry, from setup
+	final  []*deferred          // waiting for the final pass
+	media  []sppcrawl.MediaTodo // images and attachments to archive after the news
+	crawl  bool                 // a crawl (not only media)
+	queued map[uint64]struct{}  // FNV-64 of the URLs requested in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 
 	listPages, detailsQueued, detailsDone atomic.Int64
@@ -48,28 +48,16 @@ type run struct {
 	slots chan struct{}
 }
 
-// detailFinished frees the slot of a detail request that is done for good.
-func (r *run) detailFinished() {
-	r.detailsDone.Add(1)
-	<-r.slots
-}
-
-const (
-	ctxKind    = "kind"
-	ctxChannel = "channel"
-	ctxPage    = "page"
-	ctxAttempt = "attempt"
-	kindList   = "list"
-	kindDetail = "detail"
-)
-
 // Run crawls the configured channels once. Cancelling ctx (the first signal)
 // stops new requests; pages in flight are finished and stored, and the summary
 // is returned with ErrInterrupted. ErrBlocked means a challenge page stopped
 // the run; any other error is a failure of the archive.
-func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
-	r, err := c.setup(ctx, true)
+func (c *Crawler) Run(ctx context.Context) (sppcrawl.RunSummary, error) {
+	r, err := c.newRun(ctx)
 	defer r.abort()
+	if err == nil {
+		err = r.plan()
+	}
 	if err != nil {
 		return r.early(err)
 	}
@@ -78,8 +66,8 @@ func (c *Crawler) Run(ctx context.Context) (extract.RunSummary, error) {
 }
 
 // RunEvery runs the crawl now and then every interval until ctx ends (a
-// crawl in progress then stops as Run does), logging each run's summary.
-func (c *Crawler) RunEvery(ctx context.Context, every time.Duration) {
+// crawl in progress then stops as Run does), telling done of each run.
+func (c *Crawler) RunEvery(ctx context.Context, every time.Duration, done func(sppcrawl.RunSummary, error)) {
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
@@ -88,19 +76,13 @@ func (c *Crawler) RunEvery(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		sum, err := c.Run(ctx)
-		if err != nil && !errors.Is(err, ErrInterrupted) {
-			c.cfg.Logger.Error(sum.String(), "err", err)
-		} else {
-			c.cfg.Logger.Info(sum.String())
-		}
+		done(c.Run(ctx))
 		t.Reset(every)
 	}
 }
 
-// setup reads what the run starts from: robots.txt, and for a crawl the
-// archive's size and channel states and the failures due for a retry.
-func (c *Crawler) setup(ctx context.Context, crawl bool) (*run, error) {
+// newRun starts a run: robots.txt read, the collector and the pacer set up.
+func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 	start := c.cfg.Now()
 	storeCtx := context.WithoutCancel(ctx)
 	// Requests get their own context: cancelled only on abort, so a first
@@ -110,7 +92,7 @@ func (c *Crawler) setup(ctx context.Context, crawl bool) (*run, error) {
 		signalled: ctx.Done(), aborted: reqCtx.Done(),
 		queued: map[uint64]struct{}{}, chans: map[string]*chanRun{},
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
-	r.sum.Started = start.In(extract.CST()) // the clock of logs and stats
+	r.sum.Started = start.In(sppcrawl.CST()) // the clock of logs and stats
 	r.requests0 = c.Requests()
 	r.sum.Channels = len(c.cfg.Channels)
 	rules, err := c.loadRobots(reqCtx)
@@ -136,58 +118,85 @@ func (c *Crawler) setup(ctx context.Context, crawl bool) (*run, error) {
 	})
 	r.col.OnResponse(r.onResponse)
 	r.col.OnError(r.onError)
-	if !crawl {
-		return r, nil
-	}
-	r.crawl = true
+	return r, nil
+}
 
-	stored, err := c.sink.Count(storeCtx)
+// plan reads what a crawl starts from: the archive's size, each channel's
+// state and the walk it carries, and the failures due for a retry.
+func (r *run) plan() error {
+	c := r.c
+	r.crawl = true
+	stored, err := c.articles.Count(r.ctx)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.storedAtStart.Store(int64(stored))
-	// The walk this run asks for: --full, --since, or on an empty archive
-	// the last 30 days.
-	var own *extract.Walk
-	switch {
-	case c.cfg.Full:
-		own = &extract.Walk{Kind: "full"}
-	case !c.cfg.Since.IsZero():
-		own = &extract.Walk{Kind: "since", Since: c.cfg.Since}
-	case stored == 0:
-		own = &extract.Walk{Kind: "window", Since: start.AddDate(0, 0, -30)}
-		c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", own.Since.Format("2006-01-02"))
-	}
+	own := r.ownWalk(stored)
 	for _, ch := range c.cfg.Channels {
-		st, err := c.sink.ChannelState(storeCtx, ch.Path)
+		cr, err := r.planChannel(ch, own)
 		if err != nil {
-			return r, err
-		}
-		if ch.Name == "" {
-			ch.Name = st.Name
-		}
-		cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}}
-		if own != nil {
-			w := *own
-			w.Next, w.Started = 1, start
-			cr.planWalk(&w)
-		} else {
-			cr.planWalk(nil)
-		}
-		if cr.walk != nil && !cr.resumed {
-			// In the archive before the first request: a SIGKILL from now
-			// on leaves it to be resumed.
-			cr.state.Walk = cr.walk.Copy()
-			if err := c.sink.PutChannelState(storeCtx, cr.state); err != nil {
-				return r, err
-			}
+			return err
 		}
 		r.chans[ch.Path] = cr
 	}
-	if r.due, err = c.sink.Failures(storeCtx, true, start); err != nil {
-		return r, err
+	r.due, err = c.ledger.Failures(r.ctx, true, r.sum.Started)
+	return err
+}
+
+// ownWalk is the walk this run asks for: --full, --since, or on an empty
+// archive the last 30 days; nil for news only.
+func (r *run) ownWalk(stored int) *sppcrawl.Walk {
+	start := r.sum.Started
+	switch {
+	case r.c.cfg.Full:
+		return &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
+	case !r.c.cfg.Since.IsZero():
+		return &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
+	case stored == 0 && !r.c.resumable(r.ctx):
+		w := &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: start.AddDate(0, 0, -30)}
+		r.c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", w.Since.Format("2006-01-02"))
+		return w
 	}
-	return r, nil
+	return nil
+}
+
+// resumable reports whether a channel of the run has a walk left by an
+// earlier run (which the run resumes instead of taking 30 days).
+func (c *Crawler) resumable(ctx context.Context) bool {
+	for _, ch := range c.cfg.Channels {
+		if st, err := c.ledger.ChannelState(ctx, ch.Path); err == nil && st.Walk != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// planChannel reads a channel's state and decides its walk; a walk of this
+// run is in the archive before the first request, so that a SIGKILL from
+// then on leaves it to be resumed.
+func (r *run) planChannel(ch sppcrawl.Channel, own *sppcrawl.Walk) (*chanRun, error) {
+	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
+	if err != nil {
+		return nil, err
+	}
+	if ch.Name == "" {
+		ch.Name = st.Name
+	}
+	cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}}
+	if own == nil {
+		cr.planWalk(nil)
+	} else {
+		w := *own
+		w.Next, w.Started = 1, r.sum.Started
+		cr.planWalk(&w)
+	}
+	if cr.walk != nil && !cr.resumed {
+		cr.state.Walk = cr.walk.Copy()
+		if err := r.c.ledger.PutChannelState(r.ctx, cr.state); err != nil {
+			return nil, err
+		}
+	}
+	return cr, nil
 }
 
 // walk fetches: failures due first, then every channel's list pages from page
@@ -204,22 +213,7 @@ func (r *run) walk(ctx context.Context) {
 	}()
 	prog := r.c.startProgress(r)
 	if r.crawl {
-		// Failures due for a retry go first: they are the oldest debt.
-		for _, f := range r.due {
-			if extract.IsDetailURL(f.URL) {
-				r.queueDetail(f.URL, f.Channel, 0)
-			}
-		}
-		for _, ch := range r.c.cfg.Channels {
-			cr := r.chans[ch.Path]
-			if cr.walk != nil && cr.walkFrom1 {
-				cr.started = true
-				r.visitList(ch.Path, 1, chainWalk)
-			} else {
-				r.visitList(ch.Path, 1, chainNews)
-			}
-		}
-		r.col.Wait()
+		r.walkChannels()
 		// The news of the run is in; then the re-verification of old
 		// articles.
 		r.recheck()
@@ -234,74 +228,122 @@ func (r *run) walk(ctx context.Context) {
 	prog.stop()
 }
 
-// finish decides the run's outcome and records it with the channels' states.
-func (r *run) finish() (extract.RunSummary, error) {
-	c := r.c
-	r.sum.Finished = c.cfg.Now().In(extract.CST())
-	r.sum.Requests = int(c.Requests() - r.requests0)
-	r.sum.ListPages = int(r.listPages.Load())
-	var runErr error
+// walkChannels queues the failures due for a retry (the oldest debt) and
+// every channel's page 1, and waits until the walks are done.
+func (r *run) walkChannels() {
+	for _, f := range r.due {
+		if sppcrawl.IsDetailURL(f.URL) {
+			r.queueDetail(f.URL, f.Channel, 0)
+		}
+	}
+	for _, ch := range r.c.cfg.Channels {
+		cr := r.chans[ch.Path]
+		if cr.walk != nil && cr.walkFrom1 {
+			cr.started = true
+			r.visitList(ch.Path, 1, chainWalk)
+		} else {
+			r.visitList(ch.Path, 1, chainNews)
+		}
+	}
+	r.col.Wait()
+}
+
+// stopErr is why the run stopped early: a fatal error (a challenge, the
+// archive failing) or a signal; nil when it ran to its end.
+func (r *run) stopErr() error {
 	switch {
 	case r.fatal.Load() != nil:
-		runErr = *r.fatal.Load()
+		return *r.fatal.Load()
 	case r.stopping.Load():
-		runErr = ErrInterrupted
+		return ErrInterrupted
 	}
+	return nil
+}
+
+// outcome decides how the run ended, from why it stopped and what failed:
+// pages (and, for a run of media alone, files) that failed or any warning
+// make it failures.
+func (r *run) outcome(stopErr error) sppcrawl.RunOutcome {
 	switch {
-	case errors.Is(runErr, ErrBlocked):
-		r.sum.Outcome = "blocked"
-	case errors.Is(runErr, ErrInterrupted):
-		r.sum.Outcome = "interrupted"
-	case runErr != nil:
-		r.sum.Outcome = "error"
-	case r.sum.Failures > 0:
-		r.sum.Outcome = "failures"
-	default:
-		r.sum.Outcome = "ok"
+	case errors.Is(stopErr, ErrBlocked):
+		return sppcrawl.RunBlocked
+	case errors.Is(stopErr, ErrInterrupted):
+		return sppcrawl.RunInterrupted
+	case stopErr != nil:
+		return sppcrawl.RunError
+	case r.sum.Failures > 0, len(r.sum.Warnings) > 0, !r.crawl && r.sum.MediaMissing > 0:
+		return sppcrawl.RunFailures
 	}
-	if runErr != nil {
-		r.sum.Error = runErr.Error()
+	return sppcrawl.RunOK
+}
+
+// close ends the summary: finished, requests counted, outcome and error.
+func (r *run) close(stopErr error) {
+	r.sum.Finished = r.c.cfg.Now().In(sppcrawl.CST())
+	r.sum.Requests = int(r.c.Requests() - r.requests0)
+	r.sum.ListPages = int(r.listPages.Load())
+	r.sum.Outcome = r.outcome(stopErr)
+	if stopErr != nil {
+		r.sum.Error = stopErr.Error()
 	}
+}
+
+// finish decides the run's outcome and records it with the channels' states.
+func (r *run) finish() (sppcrawl.RunSummary, error) {
+	runErr := r.stopErr()
 	for _, cr := range r.chans {
 		if runErr == nil {
 			r.drift(cr)
 		}
-		st := cr.state
-		st.LastRun = r.sum.Finished
-		if runErr == nil && cr.complete() {
-			// Page 1's validators and top mean "all handled" only after a
-			// walk that ran to its end: a 304 next time says nothing new.
-			st.ETag, st.LastModified = cr.etag, cr.lm
-			st.CompleteURL, st.CompleteDate = st.NewestURL, st.NewestDate
-		}
-		switch {
-		case cr.walk != nil && cr.walkEnd && cr.allSettled():
-			st.Walk = nil
-		case cr.walk != nil:
-			st.Walk = cr.walk.Copy()
-			r.sum.Resuming = append(r.sum.Resuming, cr.ch.Key+": "+st.Walk.String())
-		}
-		if err := c.sink.PutChannelState(r.ctx, st); err != nil {
-			return r.sum, err
+		if err := r.c.ledger.PutChannelState(r.ctx, r.endState(cr, runErr)); err != nil {
+			runErr = cmpErr(runErr, err)
 		}
 	}
 	sort.Strings(r.sum.Resuming)
-	if runErr == nil && r.sum.Failures == 0 && len(r.sum.Warnings) > 0 {
-		r.sum.Outcome = "failures"
-	}
-	if err := c.sink.PutRun(r.ctx, r.sum); err != nil && runErr == nil {
-		runErr = err
+	r.close(runErr)
+	if err := r.c.ledger.PutRun(r.ctx, r.sum); err != nil {
+		runErr = cmpErr(runErr, err)
 	}
 	return r.sum, runErr
 }
 
+// endState is a channel's state as the run leaves it.
+func (r *run) endState(cr *chanRun, runErr error) sppcrawl.ChannelState {
+	st := cr.state
+	st.LastRun = r.c.cfg.Now().In(sppcrawl.CST())
+	if runErr == nil && cr.complete() {
+		// Page 1's validators and top mean "all handled" only after a
+		// walk that ran to its end: a 304 next time says nothing new.
+		st.ETag, st.LastModified = cr.etag, cr.lm
+		st.CompleteURL, st.CompleteDate = st.NewestURL, st.NewestDate
+	}
+	switch {
+	case cr.walk != nil && cr.walkEnd && cr.allSettled():
+		st.Walk = nil
+	case cr.walk != nil:
+		st.Walk = cr.walk.Copy()
+		r.sum.Resuming = append(r.sum.Resuming, cr.ch.Key+": "+st.Walk.String())
+	}
+	return st
+}
+
+// cmpErr keeps the first error of a run: what stopped it says more than
+// what failed while it was recording that.
+func cmpErr(first, next error) error {
+	if first != nil {
+		return first
+	}
+	return next
+}
+
 // early ends a run that failed before crawling (the site or the archive
 // unreachable), recording it so stats and /metrics show the failure.
-func (r *run) early(err error) (extract.RunSummary, error) {
-	r.sum.Finished = r.c.cfg.Now().In(extract.CST())
-	r.sum.Requests = int(r.c.Requests() - r.requests0)
-	r.sum.Outcome, r.sum.Error = "error", err.Error()
-	r.c.sink.PutRun(r.ctx, r.sum)
+func (r *run) early(err error) (sppcrawl.RunSummary, error) {
+	r.close(err)
+	r.sum.Outcome = sppcrawl.RunError
+	if perr := r.c.ledger.PutRun(r.ctx, r.sum); perr != nil {
+		err = errors.Join(err, perr)
+	}
 	return r.sum, err
 }
 

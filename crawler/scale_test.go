@@ -15,15 +15,16 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"sppcrawl/extract"
-	"sppcrawl/publish"
-	"sppcrawl/store"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"sppcrawl"
+	"sppcrawl/publish"
+	"sppcrawl/store"
 
 	"github.com/gocolly/colly/v2"
 	"golang.org/x/sys/unix"
@@ -325,7 +326,7 @@ func scaleChild(what string) {
 	stop := sampleAnon()
 	switch what {
 	case "crawl":
-		var sum extract.RunSummary
+		var sum sppcrawl.RunSummary
 		sum, err = childRun(context.Background())
 		created, pages = sum.Created+sum.Aliased, sum.Requests
 	case "colly":

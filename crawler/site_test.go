@@ -18,12 +18,13 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"sppcrawl/extract"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"sppcrawl"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/site from the generator")
@@ -35,7 +36,7 @@ const siteDir = "../testdata/site"
 // `python3 -m http.server -d testdata/site` lets a person crawl it by hand.
 
 type siteArticle struct {
-	channel extract.Channel
+	channel sppcrawl.Channel
 	id      int
 	date    time.Time
 	title   string
@@ -92,7 +93,7 @@ func newSite(sizes map[string]int, newest time.Time) *site {
 
 func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}, real: real, lazy: map[string]*siteArticle{}}
-	for ci, ch := range extract.Channels {
+	for ci, ch := range sppcrawl.Channels {
 		r := rand.New(rand.NewPCG(uint64(ci), 42))
 		// One every three days; a real-sized channel's tens of thousands
 		// are spread over the site's twenty years, with room for them in
@@ -130,7 +131,7 @@ func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 	// One 最高检新闻 article is also published under 头条 (same manuscript).
 	if g := s.articles["/spp/gjybs/"]; len(g) > 1 && len(s.articles["/spp/tt/"]) > 1 {
 		dup := *g[1]
-		dup.channel = extract.Channels[0]
+		dup.channel = sppcrawl.Channels[0]
 		dup.path = strings.Replace(dup.path, "/spp/gjybs/", "/spp/tt/", 1)
 		tt := s.articles["/spp/tt/"]
 		s.articles["/spp/tt/"] = append([]*siteArticle{tt[0], &dup}, tt[1:]...)
@@ -143,8 +144,8 @@ func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 func (s *site) add(channelPath string, id int, date time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ch extract.Channel
-	for _, c := range extract.Channels {
+	var ch sppcrawl.Channel
+	for _, c := range sppcrawl.Channels {
 		if c.Path == channelPath {
 			ch = c
 		}
@@ -165,7 +166,7 @@ func (s *site) render() {
 
 func (s *site) renderLocked() {
 	s.pages["/spp/index.shtml"] = []byte(homepageHTML)
-	for _, ch := range extract.Channels {
+	for _, ch := range sppcrawl.Channels {
 		arts := s.articles[ch.Path]
 		count := max((len(arts)+29)/30, 1)
 		for p := 1; p <= count; p++ {
@@ -191,7 +192,7 @@ func (s *site) renderLocked() {
 	}
 }
 
-func listHTML(ch extract.Channel, items []*siteArticle, page, count, total int) []byte {
+func listHTML(ch sppcrawl.Channel, items []*siteArticle, page, count, total int) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<!DOCTYPE html>
 <html>
@@ -406,7 +407,7 @@ func (s *site) detailPaths() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for p := range s.pages {
-		if extract.IsDetailURL(p) {
+		if sppcrawl.IsDetailURL(p) {
 			out = append(out, p)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // Observer is told of every request the crawler makes (publish.Metrics is
@@ -40,7 +40,7 @@ type transport struct {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
 	kind := kindOfURL(req.URL)
-	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), extract.Host) {
+	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), sppcrawl.Host) {
 		r := req.Clone(req.Context())
 		r.URL.Scheme, r.URL.Host = t.origin.Scheme, t.origin.Host
 		r.Host = t.origin.Host
@@ -90,12 +90,12 @@ func kindOfURL(u *url.URL) string {
 	switch {
 	case u.Path == "/robots.txt":
 		return "robots"
-	case extract.IsDetailURL(u.Path):
-		return kindDetail
+	case sppcrawl.IsDetailURL(u.Path):
+		return string(kindDetail)
 	case strings.HasPrefix(base, "index"):
-		return kindList
+		return string(kindList)
 	case mediaExt[strings.ToLower(path.Ext(base))]:
-		return kindMedia
+		return string(kindMedia)
 	}
 	return "other"
 }

@@ -9,43 +9,40 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"sppcrawl"
 	"sppcrawl/extract"
 )
 
 func (r *run) onRequest(req *colly.Request) {
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
-		if slotted(req.Ctx.Get(ctxKind)) {
+		if infoOf(req.Ctx).kind.slotted() {
 			r.detailFinished() // an aborted request gets no callback
 		}
 	}
 }
 
-// slotted: the kinds of request that hold one of the run's queue slots.
-func slotted(kind string) bool { return kind == kindDetail || kind == kindMedia }
-
 // visitList requests page of channel's list, as part of chain (news or
 // walk).
-func (r *run) visitList(channel string, page int, chain string) {
+func (r *run) visitList(channel string, page int, ch chain) {
 	cr := r.chanOf(channel)
 	if r.stopped() {
 		return
 	}
-	u := extract.ListPageURL(channel, page)
+	u := sppcrawl.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
 		r.disallowed(u)
-		r.listFailed(channel, chain)
+		r.listFailed(channel, ch)
 		return
 	}
-	ctx := colly.NewContext()
-	ctx.Put(ctxKind, kindList)
-	ctx.Put(ctxChannel, channel)
-	ctx.Put(ctxPage, page)
-	ctx.Put(ctxChain, chain)
+	if !r.claim(u) {
+		return // the other chain has it
+	}
+	in := &reqInfo{kind: kindList, channel: channel, page: page, chain: ch}
 	hdr := http.Header{}
 	// Page 1 of the news chain asks whether anything changed since a walk
 	// that ran to its end: a 304 means no news.
-	if page == 1 && chain == chainNews && !r.c.cfg.Refresh {
+	if page == 1 && ch == chainNews && !r.c.cfg.Refresh {
 		if cr.state.ETag != "" {
 			hdr.Set("If-None-Match", cr.state.ETag)
 		}
@@ -53,16 +50,14 @@ func (r *run) visitList(channel string, page int, chain string) {
 			hdr.Set("If-Modified-Since", cr.state.LastModified)
 		}
 	}
-	if err := r.col.Request(http.MethodGet, u, nil, ctx, hdr); err != nil {
-		var visited *colly.AlreadyVisitedError
-		if !errors.As(err, &visited) {
-			r.failure(ctx, u, channel, 0, err, false)
-		}
+	if err := r.request(u, in, hdr); err != nil {
+		r.failure(in, u, 0, err, false)
 	}
 }
 
 // claim reports whether u is fetched for the first time in this run, and
-// from now on it is not.
+// from now on it is not. It is the run's one set of visited URLs (colly's
+// own is off): lists, articles, rechecks and media files all claim theirs.
 func (r *run) claim(u string) bool {
 	h := fnv.New64a()
 	h.Write([]byte(u))
@@ -86,41 +81,29 @@ func (r *run) queueDetail(u, channel string, page int) bool {
 		r.disallowed(u)
 		return false
 	}
-	ctx := colly.NewContext()
-	ctx.Put(ctxKind, kindDetail)
-	ctx.Put(ctxChannel, channel)
-	if page > 0 {
-		ctx.Put(ctxListPos, page)
-	}
-	r.detailsQueued.Add(1)
-	r.slots <- struct{}{} // waits while the queue is full (called from list callbacks)
-	if err := r.col.Request(http.MethodGet, u, nil, ctx, nil); err != nil {
-		r.detailFinished()
-		r.requestRefused(u, channel, err)
+	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page}
+	if err := r.request(u, in, nil); err != nil {
+		r.failure(&reqInfo{kind: kindDetail, channel: channel}, u, 0, err, false)
 		return false
 	}
 	return true
 }
 
 func (r *run) onResponse(resp *colly.Response) {
-	retried := r.handle(resp)
-	if retried {
-		return
-	}
-	if slotted(resp.Ctx.Get(ctxKind)) {
+	if retried := r.handle(resp); !retried && infoOf(resp.Ctx).kind.slotted() {
 		r.detailFinished()
 	}
 }
 
 // handle deals with one response and reports whether it was scheduled again.
 func (r *run) handle(resp *colly.Response) (retried bool) {
-	kind, channel := resp.Ctx.Get(ctxKind), resp.Ctx.Get(ctxChannel)
-	if kind == kindMedia {
+	in := infoOf(resp.Ctx)
+	if in.kind == kindMedia {
 		return r.mediaFile(resp)
 	}
 	u, err := r.c.canonicalOf(resp.Request.URL)
 	if err != nil {
-		r.failure(resp.Ctx, resp.Request.URL.String(), channel, resp.StatusCode, err, true)
+		r.failure(in, resp.Request.URL.String(), resp.StatusCode, err, true)
 		return false
 	}
 	status := resp.StatusCode
@@ -129,26 +112,24 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		return false
 	}
 	switch {
-	case status == http.StatusNotModified && kind == kindList:
-		r.listNotModified(resp)
-	case status == http.StatusNotModified && resp.Ctx.Get(ctxRecheck) != "":
+	case status == http.StatusNotModified && in.kind == kindList:
+		r.listNotModified(in)
+	case status == http.StatusNotModified && in.recheck:
 		r.confirmed(u)
+	case status >= 200 && status < 300 && in.kind == kindList:
+		return r.list(resp, in, u)
 	case status >= 200 && status < 300:
-		if kind == kindList {
-			return r.list(resp, u)
-		}
-		return r.detail(resp, u)
-	case (status == http.StatusNotFound || status == http.StatusGone) && kind == kindList:
+		return r.detail(resp, in, u)
+	case (status == http.StatusNotFound || status == http.StatusGone) && in.kind == kindList:
 		r.listPages.Add(1)
-		cr := r.chanOf(channel)
-		if page, _ := resp.Ctx.GetAny(ctxPage).(int); page == 1 {
-			r.indexGone(cr, u, status, resp.Body, "")
-			r.listFailed(channel, resp.Ctx.Get(ctxChain))
+		if in.page == 1 {
+			r.indexGone(r.chanOf(in.channel), u, status, resp.Body, "")
+			r.listFailed(in.channel, in.chain)
 		} else {
-			r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), false)
+			r.failure(in, u, status, fmt.Errorf("HTTP %d", status), false)
 		}
 	case status == http.StatusNotFound || status == http.StatusGone:
-		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), true)
+		r.failure(in, u, status, fmt.Errorf("HTTP %d", status), true)
 	case status == http.StatusTooManyRequests || status >= 500:
 		after := retryAfter(resp.Headers, r.c.cfg.Now())
 		if r.retry(resp.Request, after) {
@@ -156,24 +137,23 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		}
 		r.transient(resp.Request, u, status, fmt.Errorf("HTTP %d", status), after)
 	default:
-		r.failure(resp.Ctx, u, channel, status, fmt.Errorf("HTTP %d", status), false)
+		r.failure(in, u, status, fmt.Errorf("HTTP %d", status), false)
 	}
 	return false
 }
 
 func (r *run) onError(resp *colly.Response, err error) {
-	kind := resp.Ctx.Get(ctxKind)
-	channel := resp.Ctx.Get(ctxChannel)
+	in := infoOf(resp.Ctx)
 	u := resp.Request.URL.String()
 	if cu, cerr := r.c.canonicalOf(resp.Request.URL); cerr == nil {
 		u = cu
 	}
-	if kind == kindMedia {
-		u = resp.Ctx.Get(ctxURL)
+	if in.kind == kindMedia {
+		u = in.url
 	}
 	if r.fatal.Load() != nil || errors.Is(err, colly.ErrAbortedBeforeRequest) {
 		// The run is stopping: not a failure of the page.
-		if slotted(kind) {
+		if in.kind.slotted() {
 			r.detailFinished()
 		}
 		return
@@ -182,19 +162,14 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if retryable && r.retry(resp.Request, 0) {
 		return
 	}
-	if slotted(kind) {
+	if in.kind.slotted() {
 		r.detailFinished()
 	}
 	if retryable {
 		r.transient(resp.Request, u, resp.StatusCode, err, 0)
 	} else {
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
+		r.failure(in, u, resp.StatusCode, err, false)
 	}
-}
-
-func attempts(ctx *colly.Context) int {
-	n, _ := ctx.GetAny(ctxAttempt).(int)
-	return n + 1
 }
 
 // retry schedules req again after a backoff (see Crawler.retryLater); a
@@ -208,79 +183,111 @@ func (r *run) blocked(u string) {
 	r.fail(fmt.Errorf("%s: %w", u, ErrBlocked))
 }
 
-func (r *run) listNotModified(resp *colly.Response) {
+// unusable handles the two answers no page of any kind can be used from: a
+// challenge (the run stops) and a page cut short (retried like a reset, then
+// given the final pass; never stored, never taken for gone). handled says
+// err was one of them.
+func (r *run) unusable(resp *colly.Response, u string, err error) (handled, retried bool) {
+	switch {
+	case errors.Is(err, extract.ErrChallenge):
+		r.blocked(u)
+		return true, false
+	case errors.Is(err, sppcrawl.ErrIncomplete):
+		if r.retry(resp.Request, 0) {
+			return true, true
+		}
+		r.transient(resp.Request, u, resp.StatusCode, err, 0)
+		return true, false
+	}
+	return false, false
+}
+
+func (r *run) listNotModified(in *reqInfo) {
 	r.listPages.Add(1)
-	cr := r.chanOf(resp.Ctx.Get(ctxChannel))
+	cr := r.chanOf(in.channel)
 	r.mu.Lock()
 	cr.etag, cr.lm = cr.state.ETag, cr.state.LastModified
 	total := cr.state.OKTotal
 	r.mu.Unlock()
 	// The index is as a complete walk saw it, and such a walk saw a list.
-	r.setHealth(cr, healthOK, "", total)
+	r.setHealth(cr, sppcrawl.HealthOK, "", total)
 	r.newsEnded(cr, true, false)
 }
 
 // list handles a list page answered 2xx and reports whether it was
 // scheduled again.
-func (r *run) list(resp *colly.Response, u string) (retried bool) {
-	channel, chain := resp.Ctx.Get(ctxChannel), resp.Ctx.Get(ctxChain)
-	page, _ := resp.Ctx.GetAny(ctxPage).(int)
-	cr := r.chanOf(channel)
+func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
+	cr := r.chanOf(in.channel)
 	var l *extract.List
 	err := r.c.tooBig(resp)
 	if err == nil {
 		l, err = extract.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
 	}
-	switch {
-	case errors.Is(err, extract.ErrChallenge):
-		r.blocked(u)
-		return false
-	case errors.Is(err, extract.ErrIncomplete):
-		return r.incomplete(resp, u, err)
+	if handled, retried := r.unusable(resp, u, err); handled {
+		return retried
 	}
 	r.listPages.Add(1)
-	if err != nil && page == 1 && errors.Is(err, extract.ErrNotList) {
+	switch {
+	case err != nil && in.page == 1 && errors.Is(err, extract.ErrNotList):
 		r.indexGone(cr, u, resp.StatusCode, resp.Body, resp.Headers.Get("Content-Type"))
-		r.listFailed(channel, chain)
+		r.listFailed(in.channel, in.chain)
+		return false
+	case err != nil:
+		r.failure(in, u, resp.StatusCode, err, false)
 		return false
 	}
-	if err != nil {
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, false)
-		return false
-	}
-	if page == 1 {
-		r.listHealth(cr, l)
-		r.mu.Lock()
-		cr.etag, cr.lm = resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
-		cr.state.PageCount, cr.state.Total = l.PageCount, l.Total
-		if l.Channel != "" {
-			cr.state.Name = l.Channel
-			if cr.ch.Name == "" {
-				cr.ch.Name = l.Channel
-			}
-		}
-		if len(l.Items) > 0 {
-			cr.state.NewestURL, cr.state.NewestDate = l.Items[0].URL, l.Items[0].Date
-		}
-		r.mu.Unlock()
-		r.listedTotal.Add(int64(l.Total))
+	if in.page == 1 {
+		r.indexListed(cr, l, resp.Headers)
 	}
 	r.clearFailure(u)
-	r.recovered(resp.Ctx)
+	r.recovered(in)
 	if len(l.Items) == 0 {
-		r.chainEnded(cr, chain, true, false)
+		r.chainEnded(cr, in.chain, true, false)
 		return false
 	}
+	unseen, queued, old, ok := r.queueItems(cr, in, l)
+	if !ok || r.stopped() {
+		return false // some items may not have been queued: the page is not handled
+	}
+	if in.chain == chainWalk {
+		r.walkListed(cr, in.page, queued, l.PageCount)
+	}
+	r.nextList(cr, in, l, unseen, old)
+	return false
+}
 
+// indexListed records what page 1 of a channel shows: its health, pager,
+// name, top item and validators.
+func (r *run) indexListed(cr *chanRun, l *extract.List, h *http.Header) {
+	r.listHealth(cr, l)
+	r.mu.Lock()
+	cr.etag, cr.lm = h.Get("ETag"), h.Get("Last-Modified")
+	cr.state.PageCount, cr.state.Total = l.PageCount, l.Total
+	if l.Channel != "" {
+		cr.state.Name = l.Channel
+		if cr.ch.Name == "" {
+			cr.ch.Name = l.Channel
+		}
+	}
+	if len(l.Items) > 0 {
+		cr.state.NewestURL, cr.state.NewestDate = l.Items[0].URL, l.Items[0].Date
+	}
+	r.mu.Unlock()
+	r.listedTotal.Add(int64(l.Total))
+}
+
+// queueItems queues the articles of a list page that are not stored (all of
+// them with --refresh) and records those not stored as seen. old says the
+// page reaches below the walk's date; ok is false when the run failed.
+func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, queued int, old, ok bool) {
 	var since time.Time
 	walkPage := 0
-	if chain == chainWalk {
-		since, walkPage = cr.walk.Since, page
+	if in.chain == chainWalk {
+		since, walkPage = cr.walk.Since, in.page
 	}
-	unseen, queued, old := 0, 0, false
 	var seen []string
 	for _, it := range l.Items {
-		if !extract.IsDetailURL(it.URL) {
+		if !sppcrawl.IsDetailURL(it.URL) {
 			continue
 		}
 		if !since.IsZero() && !it.Date.IsZero() && it.Date.Before(since) {
@@ -290,47 +297,45 @@ func (r *run) list(resp *colly.Response, u string) (retried bool) {
 		known, err := r.known(it.URL)
 		if err != nil {
 			r.fail(err)
-			return false
+			return 0, 0, false, false
 		}
 		if !known {
 			unseen++
 			seen = append(seen, it.URL)
 		}
-		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, channel, walkPage) {
+		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage) {
 			queued++
 		}
 	}
-	if err := r.c.sink.MarkSeen(r.ctx, channel, seen); err != nil {
+	if err := r.c.ledger.MarkSeen(r.ctx, in.channel, seen); err != nil {
 		r.fail(err)
-		return false
+		return 0, 0, false, false
 	}
-	if r.stopped() {
-		return false // some items may not have been queued: the page is not handled
-	}
-	if chain == chainWalk {
-		r.walkListed(cr, page, queued, l.PageCount)
-	}
+	return unseen, queued, old, true
+}
 
-	next := page + 1
+// nextList decides where a chain goes after a page it handled: on to the
+// next page, or to its end.
+func (r *run) nextList(cr *chanRun, in *reqInfo, l *extract.List, unseen int, old bool) {
+	next := in.page + 1
 	switch {
 	case next > l.PageCount || old:
-		r.chainEnded(cr, chain, true, false) // the end of the list, or of the wanted dates
-	case chain == chainNews && unseen == 0 && !r.c.cfg.Refresh && cr.trusted(l):
-		r.chainEnded(cr, chain, true, false) // nothing new down to the last complete walk
-	case chain == chainNews && cr.walk != nil && !cr.walkFrom1 && next >= cr.walk.Next:
-		r.chainEnded(cr, chain, false, true) // the resumed walk takes it from here
+		r.chainEnded(cr, in.chain, true, false) // the end of the list, or of the wanted dates
+	case in.chain == chainNews && unseen == 0 && !r.c.cfg.Refresh && cr.trusted(l):
+		r.chainEnded(cr, in.chain, true, false) // nothing new down to the last complete walk
+	case in.chain == chainNews && cr.walk != nil && !cr.walkFrom1 && next >= cr.walk.Next:
+		r.chainEnded(cr, in.chain, false, true) // the resumed walk takes it from here
 	case r.c.cfg.MaxPages > 0 && next > r.c.cfg.MaxPages:
-		r.chainEnded(cr, chain, false, false) // cut by --max-pages: resumed by a later run
+		r.chainEnded(cr, in.chain, false, false) // cut by --max-pages: resumed by a later run
 	default:
-		r.visitList(channel, next, chain)
+		r.visitList(in.channel, next, in.chain)
 	}
-	return false
 }
 
 // chainEnded is called when a chain of list pages stops: natural says it
 // reached its end.
-func (r *run) chainEnded(cr *chanRun, chain string, natural, handover bool) {
-	if chain == chainNews {
+func (r *run) chainEnded(cr *chanRun, ch chain, natural, handover bool) {
+	if ch == chainNews {
 		r.newsEnded(cr, natural, handover)
 		return
 	}
@@ -341,74 +346,59 @@ func (r *run) chainEnded(cr *chanRun, chain string, natural, handover bool) {
 
 // detail handles an article page answered 2xx and reports whether it was
 // scheduled again.
-func (r *run) detail(resp *colly.Response, u string) (retried bool) {
-	channel := resp.Ctx.Get(ctxChannel)
+func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 	a, raw, gone, err := r.c.articleOf(resp, u)
-	switch {
-	case errors.Is(err, extract.ErrChallenge):
-		r.blocked(u)
-		return false
-	case errors.Is(err, extract.ErrIncomplete):
-		return r.incomplete(resp, u, err)
-	case err != nil:
+	if handled, retried := r.unusable(resp, u, err); handled {
+		return retried
+	}
+	if err != nil {
 		if errors.Is(err, extract.ErrUnknownLayout) {
 			r.mu.Lock()
-			if cr := r.chans[channel]; cr != nil {
+			if cr := r.chans[in.channel]; cr != nil {
 				cr.unknown++
 			}
 			r.mu.Unlock()
 		}
-		r.failure(resp.Ctx, u, channel, resp.StatusCode, err, gone)
+		r.failure(in, u, resp.StatusCode, err, gone)
 		return false
 	}
 	if r.fatal.Load() != nil {
 		return false // a challenge elsewhere: store nothing more
 	}
-	res, err := r.c.sink.Upsert(r.ctx, a, raw)
+	res, err := r.c.articles.Upsert(r.ctx, a, raw)
 	if err != nil {
 		r.c.log.Error("store failed: stopping the run", "url", u, "err", err)
 		r.fail(err)
 		return false
 	}
 	r.count(res.Outcome)
-	if res.Outcome == extract.Created {
-		r.created(channel, a)
+	if res.Outcome == sppcrawl.Created {
+		r.created(in.channel, a)
 	}
-	if res.Outcome == extract.Created || res.Outcome == extract.Updated {
-		r.wantMedia(res.ID, channel)
+	if res.Outcome == sppcrawl.Created || res.Outcome == sppcrawl.Updated {
+		r.wantMedia(res.ID, in.channel)
 	}
 	r.c.log.Debug("stored", "url", u, "id", res.ID, "outcome", res.Outcome.String(), "seq", res.Seq)
 	r.clearFailure(u)
-	r.recovered(resp.Ctx)
-	r.settled(resp.Ctx)
-	return false
-}
-
-// incomplete handles a page cut short (a dropped close-delimited answer):
-// like a reset, it is retried, then given the final pass; never stored, never
-// taken for gone.
-func (r *run) incomplete(resp *colly.Response, u string, err error) (retried bool) {
-	if r.retry(resp.Request, 0) {
-		return true
-	}
-	r.transient(resp.Request, u, resp.StatusCode, err, 0)
+	r.recovered(in)
+	r.settled(in)
 	return false
 }
 
 // count adds an upsert's outcome to the summary.
-func (r *run) count(o extract.Outcome) {
+func (r *run) count(o sppcrawl.Outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch o {
-	case extract.Created:
+	case sppcrawl.Created:
 		r.sum.Created++
-	case extract.Updated:
+	case sppcrawl.Updated:
 		r.sum.Updated++
-	case extract.Unchanged:
+	case sppcrawl.Unchanged:
 		r.sum.Unchanged++
-	case extract.Aliased:
+	case sppcrawl.Aliased:
 		r.sum.Aliased++
-	case extract.Restored:
+	case sppcrawl.Restored:
 		r.sum.Restored++
 	}
 }

@@ -7,134 +7,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
+
+	"sppcrawl"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
-
-// Article is one published page of the site, as downstream sites repost it.
-// The JSON names are a public contract; see README "Export schema".
-type Article struct {
-	ID          string       `json:"id"`
-	URL         string       `json:"url"`
-	Aliases     []string     `json:"aliases"`
-	Channel     string       `json:"channel"`
-	ChannelPath string       `json:"channel_path"`
-	Title       string       `json:"title"`
-	Kicker      string       `json:"kicker"`
-	Subtitle    string       `json:"subtitle"`
-	PublishedAt time.Time    `json:"published_at"`
-	ModifiedAt  time.Time    `json:"modified_at,omitzero"`
-	Source      string       `json:"source"`
-	Author      string       `json:"author"`
-	Editor      string       `json:"editor"`
-	Paragraphs  []string     `json:"paragraphs"`
-	BodyHTML    string       `json:"body_html"`
-	Images      []Image      `json:"images"`
-	Attachments []Attachment `json:"attachments"`
-	ContentHash string       `json:"content_hash"`
-	// Cases are the guiding or typical cases the body holds, Document what
-	// the header of a judicial interpretation or normative document states;
-	// both derived from the paragraphs, absent when the body has none.
-	Cases    []Case    `json:"cases,omitempty"`
-	Document *Document `json:"document,omitempty"`
-
-	// Set by the store; zero (and omitted) straight out of extraction.
-	Version     int       `json:"version,omitzero"`
-	Seq         uint64    `json:"seq,omitzero"`
-	FirstSeenAt time.Time `json:"first_seen_at,omitzero"`
-	UpdatedAt   time.Time `json:"updated_at,omitzero"`
-	FetchedAt   time.Time `json:"fetched_at,omitzero"`
-	// WithdrawnAt is when the site was found to have withdrawn the article
-	// (its URL answered gone in two runs); zero, and absent, otherwise.
-	WithdrawnAt time.Time `json:"withdrawn_at,omitzero"`
-}
-
-// Image is an image of the body, with an absolute URL.
-type Image struct {
-	URL string `json:"url"`
-	Alt string `json:"alt"`
-	Media
-}
-
-// Attachment is a linked document (pdf, doc, …) of the body.
-type Attachment struct {
-	URL  string `json:"url"`
-	Name string `json:"name"`
-	Media
-}
-
-// Media is what the archive knows of an image's or attachment's file once
-// the crawler fetched it (sha256, size, content type: the file is archived),
-// or why it could not (missing); all absent until then.
-type Media struct {
-	SHA256      string `json:"sha256,omitempty"`
-	Size        int64  `json:"size,omitempty"`
-	ContentType string `json:"content_type,omitempty"`
-	Missing     string `json:"missing,omitempty"`
-}
-
-// MediaRefs lists the article's images and attachments that are files on
-// the site itself (sppcrawl archives no other host's), with a pointer to
-// their Media for filling in.
-func (a *Article) MediaRefs() []MediaRef {
-	var out []MediaRef
-	for i := range a.Images {
-		if onSite(a.Images[i].URL) {
-			out = append(out, MediaRef{URL: a.Images[i].URL, Image: true, Media: &a.Images[i].Media})
-		}
-	}
-	for i := range a.Attachments {
-		if onSite(a.Attachments[i].URL) {
-			out = append(out, MediaRef{URL: a.Attachments[i].URL, Media: &a.Attachments[i].Media})
-		}
-	}
-	return out
-}
-
-// MediaRef is an image or attachment of an article.
-type MediaRef struct {
-	URL   string
-	Image bool // else an attachment
-	*Media
-}
-
-func onSite(u string) bool {
-	pu, err := url.Parse(u)
-	return err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, Host)
-}
-
-// China has had no daylight saving since 1991, so a fixed zone is exact and
-// independent of the machine's zoneinfo.
-var cst = time.FixedZone("CST", 8*3600)
-
-// CST is the fixed +08:00 zone every time of the site is expressed in.
-func CST() *time.Location { return cst }
-
-// ComputeHash is the content hash: sha256 over the normalised title, kicker,
-// subtitle and paragraphs, so markup-only changes are not edits.
-func (a *Article) ComputeHash() string {
-	h := sha256.New()
-	var buf [4096]byte // strings are copied through it: no allocation per paragraph
-	write := func(s string, sep byte) {
-		for len(s) > 0 {
-			n := copy(buf[:], s)
-			h.Write(buf[:n])
-			s = s[n:]
-		}
-		buf[0] = sep
-		h.Write(buf[:1])
-	}
-	write(a.Title, 0)
-	write(a.Kicker, 0)
-	write(a.Subtitle, 0)
-	for _, p := range a.Paragraphs {
-		write(p, 1)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 const titleSuffix = "_中华人民共和国最高人民检察院"
 
@@ -145,13 +24,13 @@ var (
 )
 
 // ParseArticle extracts the article of an HTML page. pageURL is where the page
-// was fetched from (any form CanonicalURL accepts); when empty, the URL is taken
+// was fetched from (any form sppcrawl.CanonicalURL accepts); when empty, the URL is taken
 // from the page itself (canonical link, og:url, or rebuilt from its channel,
 // date and manuscriptId). contentType is the HTTP header, if any.
 //
-// Errors are *PageError wrapping ErrNotArticle, ErrChallenge, ErrEmptyBody or
-// ErrOffSite.
-func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
+// Errors are *sppcrawl.PageError wrapping ErrNotArticle, ErrChallenge, ErrEmptyBody or
+// sppcrawl.ErrOffSite.
+func ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
 	name := pageURL // "" until known: the caller names the input then
 	doc, utf8Body, err := parseHTML(body, contentType, name, ErrNotArticle)
 	if err != nil {
@@ -167,7 +46,7 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 		return nil, pageErr(name, ErrUnknownLayout, "no article title, date and body found")
 	}
 
-	a := &Article{}
+	a := &sppcrawl.Article{}
 	if err := p.resolveURL(a, pageURL); err != nil {
 		return nil, err
 	}
@@ -191,10 +70,10 @@ func ParseArticle(body []byte, pageURL, contentType string) (*Article, error) {
 		return nil, pageErr(name, ErrEmptyBody, tpl.name+" body has no text")
 	}
 	if a.Images == nil {
-		a.Images = []Image{}
+		a.Images = []sppcrawl.Image{}
 	}
 	if a.Attachments == nil {
-		a.Attachments = []Attachment{}
+		a.Attachments = []sppcrawl.Attachment{}
 	}
 	if a.Paragraphs == nil {
 		a.Paragraphs = []string{}

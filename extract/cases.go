@@ -4,33 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"sppcrawl"
 )
-
-// Case is one case of a page of guiding cases (指导性案例) or typical cases
-// (典型案例): its number, title, keywords and sections, as printed.
-type Case struct {
-	Number   string    `json:"number"` // 检例第257号; "" for a case without one (typical cases)
-	Title    string    `json:"title"`
-	Keywords []string  `json:"keywords"`
-	Sections []Section `json:"sections"`
-}
-
-// Section is a part of a case under a heading in full-width brackets
-// (【基本案情】), the heading without its brackets.
-type Section struct {
-	Heading    string   `json:"heading"`
-	Paragraphs []string `json:"paragraphs"`
-}
-
-// Document is what the header of a judicial interpretation or normative
-// document states: its number (文号) and when and by whom it was adopted,
-// and from when it applies; "" for what the page does not state.
-type Document struct {
-	Number    string `json:"number"`     // 高检发释字〔2025〕1号
-	Adopted   string `json:"adopted"`    // 2025-02-18
-	AdoptedBy string `json:"adopted_by"` // 最高人民检察院第十四届检察委员会第五十次会议
-	Effective string `json:"effective"`  // 2025-03-15
-}
 
 var (
 	numberRE   = regexp.MustCompile(`^[（(]?\s*(检例第\s*\d+\s*号)\s*[）)]?$`)
@@ -71,9 +47,9 @@ func headingOf(p string) (heading, rest string, ok bool) {
 // the new case's title and number. Paragraphs before the
 // first case (the notice) belong to no case. nil when the body has no case
 // sections.
-func findCases(ps []string) []Case {
-	var cases []Case
-	var cur *Case
+func findCases(ps []string) []sppcrawl.Case {
+	var cases []sppcrawl.Case
+	var cur *sppcrawl.Case
 	seen := map[string]bool{}
 	for i := 0; i < len(ps); i++ {
 		h, rest, ok := headingOf(ps[i])
@@ -87,7 +63,7 @@ func findCases(ps []string) []Case {
 		if cur == nil || seen[h] || h == "关键词" || i > 0 && strongMarkerRE.MatchString(ps[i-1]) {
 			// A new case: take its title (and number) back from the
 			// section that took them as text.
-			c := Case{Keywords: []string{}, Sections: []Section{}}
+			c := sppcrawl.Case{Keywords: []string{}, Sections: []sppcrawl.Section{}}
 			var from []string
 			if cur != nil && len(cur.Sections) > 0 {
 				from = cur.Sections[len(cur.Sections)-1].Paragraphs
@@ -137,7 +113,7 @@ func findCases(ps []string) []Case {
 			}
 			continue
 		}
-		s := Section{Heading: h, Paragraphs: []string{}}
+		s := sppcrawl.Section{Heading: h, Paragraphs: []string{}}
 		if rest != "" {
 			s.Paragraphs = append(s.Paragraphs, rest)
 		}
@@ -171,12 +147,12 @@ const docHead = 8
 // paragraphs of its body; nil when none of them is a document number. When
 // several bodies adopted it (a joint interpretation), the adoption by the
 // Procuratorate is the one given.
-func findDocument(ps []string) *Document {
+func findDocument(ps []string) *sppcrawl.Document {
 	head := ps[:min(len(ps), docHead)]
-	var d *Document
+	var d *sppcrawl.Document
 	for _, p := range head {
 		if m := docNumberRE.FindStringSubmatch(p); m != nil {
-			d = &Document{Number: strings.NewReplacer(" ", "", "[", "〔", "]", "〕", "［", "〔", "］", "〕").Replace(m[1])}
+			d = &sppcrawl.Document{Number: strings.NewReplacer(" ", "", "[", "〔", "]", "〕", "［", "〔", "］", "〕").Replace(m[1])}
 			break
 		}
 	}
@@ -197,7 +173,7 @@ func findDocument(ps []string) *Document {
 }
 
 func isoDate(y, m, d string) string {
-	t, ok := dateFromParts([]string{y, m, d, "", "", ""})
+	t, ok := sppcrawl.ParseDate(y + "-" + m + "-" + d)
 	if !ok {
 		return ""
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"sppcrawl"
+
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"sppcrawl/extract"
@@ -66,11 +68,11 @@ func TestParseArticle_BadInput(t *testing.T) {
 		wantErr error // nil: parses
 	}{
 		{"whole", real, u, nil},
-		{"truncated mid-body", real[:len(real)*2/3], u, extract.ErrIncomplete},
-		{"truncated in the head", real[:600], u, extract.ErrIncomplete},
-		{"empty", nil, u, extract.ErrIncomplete},
+		{"truncated mid-body", real[:len(real)*2/3], u, sppcrawl.ErrIncomplete},
+		{"truncated in the head", real[:600], u, sppcrawl.ErrIncomplete},
+		{"empty", nil, u, sppcrawl.ErrIncomplete},
 		{"binary", []byte("%PDF-1.7\n\x00\x01\x02"), u, extract.ErrNotArticle},
-		{"off-site URL", real, "https://example.com/a.shtml", extract.ErrOffSite},
+		{"off-site URL", real, "https://example.com/a.shtml", sppcrawl.ErrOffSite},
 		{"plain text", []byte("最高人民检察院"), u, extract.ErrNotArticle},
 	}
 	for _, tt := range tests {
@@ -85,7 +87,7 @@ func TestParseArticle_BadInput(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
-			var pe *extract.PageError
+			var pe *sppcrawl.PageError
 			if !errors.As(err, &pe) || pe.URL == "" || !strings.Contains(err.Error(), tt.url) {
 				t.Errorf("error %q does not name the URL", err)
 			}

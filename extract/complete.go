@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"sppcrawl"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -16,7 +18,7 @@ import (
 // bytes hold no end of document was cut short, whatever else it looks like.
 
 // CheckComplete reports a page cut short: nil when body (any charset) holds
-// its end of document, else a *PageError wrapping ErrIncomplete that says
+// its end of document, else a *sppcrawl.PageError wrapping sppcrawl.ErrIncomplete that says
 // where the bytes stop. name is the URL or file, for the message.
 func CheckComplete(body []byte, contentType, name string) error {
 	b, _ := DecodeHTML(body, contentType)
@@ -30,7 +32,7 @@ func checkComplete(b []byte, name string) error {
 	// The byte scan is a heuristic about comments and scripts; a tokenizer
 	// has the last word (and pays only for pages the scan doubts).
 	if ended, where := tokenEnd(b); !ended {
-		return pageErr(name, ErrIncomplete, where)
+		return pageErr(name, sppcrawl.ErrIncomplete, where)
 	}
 	return nil
 }

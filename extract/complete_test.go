@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 )
 
@@ -34,7 +36,7 @@ func TestCheckComplete_CutEverywhere(t *testing.T) {
 		for pct := 5; pct < 100; pct += 5 {
 			cut := b[:len(b)*pct/100]
 			err := extract.CheckComplete(cut, "", name)
-			if !errors.Is(err, extract.ErrIncomplete) {
+			if !errors.Is(err, sppcrawl.ErrIncomplete) {
 				t.Errorf("%s cut at %d%%: %v, want incomplete", name, pct, err)
 			}
 		}
@@ -75,7 +77,7 @@ func TestCheckComplete_Cases(t *testing.T) {
 		switch {
 		case c.complete && err != nil:
 			t.Errorf("%s: %v, want complete", c.name, err)
-		case !c.complete && !errors.Is(err, extract.ErrIncomplete):
+		case !c.complete && !errors.Is(err, sppcrawl.ErrIncomplete):
 			t.Errorf("%s: %v, want incomplete", c.name, err)
 		case !c.complete && !strings.Contains(err.Error(), c.where):
 			t.Errorf("%s: %q does not say %q", c.name, err, c.where)
@@ -88,7 +90,7 @@ func TestParseArticle_CutIsIncomplete(t *testing.T) {
 	b := readRealOrFixture(t)
 	for pct := 5; pct < 100; pct += 5 {
 		_, err := extract.ParseArticle(b[:len(b)*pct/100], "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
-		if !errors.Is(err, extract.ErrIncomplete) {
+		if !errors.Is(err, sppcrawl.ErrIncomplete) {
 			t.Errorf("cut at %d%%: %v", pct, err)
 		}
 	}

@@ -1,8 +1,8 @@
-// Package extract turns the bytes of a www.spp.gov.cn page into an Article or a
+// Package extract turns the bytes of a www.spp.gov.cn page into an sppcrawl.Article or a
 // List, and owns the domain types every other package passes around.
 //
-// Parsing is pure: bytes, a URL and an optional Content-Type go in; an Article,
-// a List or a typed *PageError come out. Nothing here fetches, stores or logs,
+// Parsing is pure: bytes, a URL and an optional Content-Type go in; an sppcrawl.Article,
+// a List or a typed *sppcrawl.PageError come out. Nothing here fetches, stores or logs,
 // so the same code runs in the crawler, over stored raw pages and in tests.
 //
 // # Caveats

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 )
 
@@ -13,8 +15,8 @@ func ExampleCanonicalURL() {
 		"/spp/tt/index.shtml?page=2",
 		"https://example.com/spp/tt/",
 	} {
-		c, err := extract.CanonicalURL(u)
-		fmt.Println(c, errors.Is(err, extract.ErrOffSite))
+		c, err := sppcrawl.CanonicalURL(u)
+		fmt.Println(c, errors.Is(err, sppcrawl.ErrOffSite))
 	}
 	// Output:
 	// https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml false

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 )
 
@@ -64,7 +66,7 @@ type errorResult struct {
 }
 
 func kindOf(err error) string {
-	for _, k := range []error{extract.ErrChallenge, extract.ErrEmptyBody, extract.ErrNotList, extract.ErrNotArticle, extract.ErrOffSite} {
+	for _, k := range []error{extract.ErrChallenge, extract.ErrEmptyBody, extract.ErrNotList, extract.ErrNotArticle, sppcrawl.ErrOffSite} {
 		if errors.Is(err, k) {
 			return k.Error()
 		}

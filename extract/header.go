@@ -5,25 +5,21 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
+
+	"sppcrawl"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-var (
-	metaTimeRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[-\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?`)
-	textDateRE = regexp.MustCompile(`(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?`)
-	digitsRE   = regexp.MustCompile(`^\d+$`)
-)
+var digitsRE = regexp.MustCompile(`^\d+$`)
 
 // resolveURL sets a.URL from pageURL or, when that is empty, from the page.
-func (p *page) resolveURL(a *Article, pageURL string) error {
+func (p *page) resolveURL(a *sppcrawl.Article, pageURL string) error {
 	if pageURL != "" {
-		u, err := CanonicalURL(pageURL)
+		u, err := sppcrawl.CanonicalURL(pageURL)
 		if err != nil {
 			return err
 		}
@@ -37,7 +33,7 @@ func (p *page) resolveURL(a *Article, pageURL string) error {
 			v, _ = s.Attr("content")
 		}
 		if v != "" {
-			if u, err := CanonicalURL(v); err == nil {
+			if u, err := sppcrawl.CanonicalURL(v); err == nil {
 				a.URL = u
 				return nil
 			}
@@ -47,9 +43,9 @@ func (p *page) resolveURL(a *Article, pageURL string) error {
 	// by the channel folder, the first-publication date and the manuscriptId.
 	id := p.meta["manuscriptid"]
 	ch := p.breadcrumbPath("")
-	t, _ := parseMetaTime(p.meta["firstpublishedtime"])
+	t, _ := sppcrawl.ParseStamp(p.meta["firstpublishedtime"])
 	if digitsRE.MatchString(id) && ch != "" && !t.IsZero() {
-		a.URL = fmt.Sprintf("%s%s%s/t%s_%s.shtml", Origin, ch, t.Format("200601"), t.Format("20060102"), id)
+		a.URL = fmt.Sprintf("%s%s%s/t%s_%s.shtml", sppcrawl.Origin, ch, t.Format("200601"), t.Format("20060102"), id)
 		return nil
 	}
 	return pageErr("", ErrNotArticle, "the page names no URL of its own; pass its URL (--url)")
@@ -66,46 +62,11 @@ func (p *page) breadcrumbPath(pageURL string) string {
 	if pageURL != "" {
 		base, _ = url.Parse(pageURL)
 	}
-	u, err := canonicalAgainst(href, base)
+	u, err := sppcrawl.ResolveURL(href, base)
 	if err != nil {
 		return ""
 	}
-	return ChannelPathFromURL(u)
-}
-
-func parseMetaTime(s string) (time.Time, bool) {
-	m := metaTimeRE.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return time.Time{}, false
-	}
-	return dateFromParts(m[1:])
-}
-
-func dateFromParts(m []string) (time.Time, bool) {
-	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
-	y, mo, d := n(m[0]), n(m[1]), n(m[2])
-	hh, mm, ss := n(m[3]), n(m[4]), n(m[5])
-	if y < 1949 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 59 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(mo), d, hh, mm, ss, 0, cst)
-	if t.Day() != d { // 2月30日 and the like
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-// ParseDate reads a date as the site writes it (2026-08-05, 2026年8月5日,
-// 2026-08-05 09:56, 2026-08-05-09:56:38) in +08:00.
-func ParseDate(s string) (time.Time, bool) {
-	if t, ok := parseMetaTime(s); ok {
-		return t, true
-	}
-	m := textDateRE.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, false
-	}
-	return dateFromParts(m[1:])
+	return sppcrawl.ChannelPathFromURL(u)
 }
 
 // infoFields splits "时间：… 作者：… 来源：…" into label → value. A value ends
@@ -134,11 +95,11 @@ func infoFields(line string) map[string]string {
 	return out
 }
 
-func (p *page) fillHeader(a *Article, t template) {
+func (p *page) fillHeader(a *sppcrawl.Article, t template) {
 	// id
 	if id := p.meta["manuscriptid"]; digitsRE.MatchString(id) {
 		a.ID = "spp-" + id
-	} else if id := IDFromURL(a.URL); id != "" {
+	} else if id := sppcrawl.IDFromURL(a.URL); id != "" {
 		a.ID = id
 	} else {
 		// Not an SPP article URL (generic layout on an odd path): still stable.
@@ -155,7 +116,7 @@ func (p *page) fillHeader(a *Article, t template) {
 	}
 	a.ChannelPath = p.breadcrumbPath(a.URL)
 	if a.ChannelPath == "" || a.ChannelPath == "/" || a.ChannelPath == "/spp/" {
-		a.ChannelPath = ChannelPathFromURL(a.URL)
+		a.ChannelPath = sppcrawl.ChannelPathFromURL(a.URL)
 	}
 
 	// title lines
@@ -166,16 +127,14 @@ func (p *page) fillHeader(a *Article, t template) {
 
 	// dates
 	info := infoFields(t.info)
-	if tm, ok := parseMetaTime(p.meta["firstpublishedtime"]); ok {
+	if tm, ok := sppcrawl.ParseStamp(p.meta["firstpublishedtime"]); ok {
 		a.PublishedAt = tm
-	} else if tm, ok := ParseDate(info["时间"]); ok {
+	} else if tm, ok := sppcrawl.ParseDate(info["时间"]); ok {
 		a.PublishedAt = tm
-	} else if m := detailPathRE.FindStringSubmatch(a.URL); m != nil {
-		if tm, ok := dateFromParts([]string{m[1][:4], m[1][4:6], m[1][6:], "", "", ""}); ok {
-			a.PublishedAt = tm
-		}
+	} else if tm, ok := sppcrawl.DateFromURL(a.URL); ok {
+		a.PublishedAt = tm
 	}
-	if tm, ok := parseMetaTime(p.meta["lastmodifiedtime"]); ok {
+	if tm, ok := sppcrawl.ParseStamp(p.meta["lastmodifiedtime"]); ok {
 		a.ModifiedAt = tm
 	}
 
@@ -341,7 +300,7 @@ func runeLen(s string) int { return len([]rune(s)) }
 // or the subtitle, which some editors paste into the body as well. The title
 // is not: a document (a judicial interpretation, a notice) opens its body
 // with its own title, which is part of its text.
-func dropHeaderRepeats(a *Article, ps []string) []string {
+func dropHeaderRepeats(a *sppcrawl.Article, ps []string) []string {
 	for len(ps) > 0 && ps[0] != "" && (ps[0] == a.Kicker || ps[0] == a.Subtitle) {
 		ps = ps[1:]
 	}
@@ -390,8 +349,8 @@ func (p *page) genericTemplate() template {
 	// An unknown layout must date itself: a date taken only from the URL
 	// would let the homepage, which the site serves for unknown paths, pass
 	// for an article.
-	if _, dated := parseMetaTime(p.meta["firstpublishedtime"]); !dated && !strings.Contains(t.info, "时间") && !strings.Contains(t.info, "日期") {
-		if _, ok := ParseDate(p.meta["pubdate"]); !ok {
+	if _, dated := sppcrawl.ParseStamp(p.meta["firstpublishedtime"]); !dated && !strings.Contains(t.info, "时间") && !strings.Contains(t.info, "日期") {
+		if _, ok := sppcrawl.ParseDate(p.meta["pubdate"]); !ok {
 			return template{}
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/PuerkitoBio/goquery"
 )
 
@@ -35,7 +37,7 @@ type ListItem struct {
 // Items pointing off-site are dropped; the hidden 相关新闻 block of detail pages
 // (#xgxw, also class commonList_con) is ignored.
 func ParseList(body []byte, pageURL, contentType string) (*List, error) {
-	canon, err := CanonicalURL(pageURL)
+	canon, err := sppcrawl.CanonicalURL(pageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +46,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		return nil, err
 	}
 	base, _ := url.Parse(canon)
-	l := &List{URL: canon, ChannelPath: ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: []ListItem{}}
+	l := &List{URL: canon, ChannelPath: sppcrawl.ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: []ListItem{}}
 
 	items := doc.FindMatcher(q("div.commonList_con")).Not("#xgxw").FindMatcher(q("ul.li_line > li"))
 	if items.Length() == 0 {
@@ -60,7 +62,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 			return
 		}
 		href, _ := a.Attr("href")
-		u, err := canonicalAgainst(href, base)
+		u, err := sppcrawl.ResolveURL(href, base)
 		if err != nil || seen[u] {
 			return
 		}
@@ -77,10 +79,10 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 			date = li.ChildrenFiltered("span").Last().Text()
 		}
 		it := ListItem{URL: u, Title: title}
-		if t, ok := ParseDate(date); ok {
+		if t, ok := sppcrawl.ParseDate(date); ok {
 			it.Date = t
-		} else if m := detailPathRE.FindStringSubmatch(u); m != nil {
-			it.Date, _ = dateFromParts([]string{m[1][:4], m[1][4:6], m[1][6:], "", "", ""})
+		} else {
+			it.Date, _ = sppcrawl.DateFromURL(u)
 		}
 		l.Items = append(l.Items, it)
 	})
@@ -105,7 +107,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		return nil, pageErr(canon, ErrNotList, "no ul.li_line items and no createPageHTML pager")
 	}
 	for i := 1; i <= l.PageCount; i++ {
-		l.PageURLs = append(l.PageURLs, pagerURL(l.ChannelPath, prefix, ext, i))
+		l.PageURLs = append(l.PageURLs, sppcrawl.PagerURL(l.ChannelPath, prefix, ext, i))
 	}
 
 	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
@@ -118,19 +120,6 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 // maxPages bounds a pager's page count: 30 items a page, a million and a
 // half articles in one channel, far beyond the site's size.
 const maxPages = 50_000
-
-// ListPageURL is the URL of page n (1-based) of the channel at channelPath.
-func ListPageURL(channelPath string, n int) string {
-	return pagerURL(channelPath, "index", "shtml", n)
-}
-
-// pagerURL names page n of a pager: prefix.ext first, then prefix_2.ext, ….
-func pagerURL(channelPath, prefix, ext string, n int) string {
-	if n <= 1 {
-		return Origin + channelPath + prefix + "." + ext
-	}
-	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
-}
 
 // Kinds of page PageKind tells apart.
 const (
@@ -151,7 +140,7 @@ func PageKind(body []byte, contentType string) string {
 	switch {
 	case errors.Is(err, ErrChallenge):
 		return KindChallenge
-	case errors.Is(err, ErrIncomplete):
+	case errors.Is(err, sppcrawl.ErrIncomplete):
 		return KindIncomplete
 	case err != nil:
 		return KindUnknown
@@ -174,8 +163,8 @@ func PageKind(body []byte, contentType string) string {
 // ParseNav lists the channels a page links to (the homepage's navigation):
 // every link to a folder's index page of the site, named by its text, the
 // site's root and homepage left out. pageURL is where it was fetched from.
-func ParseNav(body []byte, pageURL, contentType string) ([]Channel, error) {
-	canon, err := CanonicalURL(pageURL)
+func ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
+	canon, err := sppcrawl.CanonicalURL(pageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +174,14 @@ func ParseNav(body []byte, pageURL, contentType string) ([]Channel, error) {
 	}
 	base, _ := url.Parse(canon)
 	seen := map[string]bool{}
-	var out []Channel
+	var out []sppcrawl.Channel
 	doc.FindMatcher(q("a[href]")).Each(func(_ int, a *goquery.Selection) {
 		href, _ := a.Attr("href")
-		u, err := canonicalAgainst(href, base)
-		if err != nil || IsDetailURL(u) {
+		u, err := sppcrawl.ResolveURL(href, base)
+		if err != nil || sppcrawl.IsDetailURL(u) {
 			return
 		}
-		p := strings.TrimPrefix(u, Origin)
+		p := strings.TrimPrefix(u, sppcrawl.Origin)
 		if b := path.Base(p); b == "index.shtml" || b == "index.html" {
 			p = path.Dir(p) + "/"
 		}
@@ -204,7 +193,7 @@ func ParseNav(body []byte, pageURL, contentType string) ([]Channel, error) {
 			return
 		}
 		seen[p] = true
-		c := ChannelByPath(p)
+		c := sppcrawl.ChannelByPath(p)
 		if c.Name == "" {
 			c.Name = name
 		}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"sppcrawl"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -31,8 +33,8 @@ var attachmentExt = map[string]bool{
 type sanitizer struct {
 	base        *url.URL
 	stopped     bool
-	images      []Image
-	attachments []Attachment
+	images      []sppcrawl.Image
+	attachments []sppcrawl.Attachment
 	seenImg     map[string]bool
 	sizeHint    int // expected output size: growing the buffer costs more
 }
@@ -156,7 +158,7 @@ func (s *sanitizer) img(b *strings.Builder, n *html.Node) {
 	}
 	if !s.seenImg[src] {
 		s.seenImg[src] = true
-		s.images = append(s.images, Image{URL: src, Alt: alt})
+		s.images = append(s.images, sppcrawl.Image{URL: src, Alt: alt})
 	}
 }
 
@@ -174,7 +176,7 @@ func (s *sanitizer) attachment(href string, a *html.Node) {
 	if name == "" {
 		name = path.Base(u.Path)
 	}
-	s.attachments = append(s.attachments, Attachment{URL: href, Name: name})
+	s.attachments = append(s.attachments, sppcrawl.Attachment{URL: href, Name: name})
 }
 
 func (s *sanitizer) collectAttachments(n *html.Node) {
@@ -362,7 +364,7 @@ func absURL(base *url.URL, ref string) string {
 	default:
 		return ""
 	}
-	if strings.EqualFold(abs.Hostname(), Host) {
+	if strings.EqualFold(abs.Hostname(), sppcrawl.Host) {
 		abs.Scheme = "https"
 	}
 	return abs.String()

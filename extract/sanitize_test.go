@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"sppcrawl"
+
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -218,7 +220,7 @@ func render(t *testing.T, s string) string {
 	return strings.ReplaceAll(b.String(), "text-align: ", "text-align:")
 }
 
-func checkArticle(t *testing.T, name string, a *extract.Article) {
+func checkArticle(t *testing.T, name string, a *sppcrawl.Article) {
 	t.Helper()
 	checkBodyHTML(t, name, a.BodyHTML)
 	for _, im := range a.Images {

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // articles: GET /api/articles?since=SEQ&limit=N → {"articles":[…],"next_since":SEQ}.
@@ -114,7 +114,7 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 // 发布时间, 来源, the body and the 原文链接 footer.
 // With mediaBase set (to "" or a public URL, see Options.PublicURL), the
 // archived images and attachments are linked as copies on this server.
-func RenderRepost(a *extract.Article, local bool, mediaBase string) ([]byte, error) {
+func RenderRepost(a *sppcrawl.Article, local bool, mediaBase string) ([]byte, error) {
 	body := a.BodyHTML
 	if local {
 		body = localMedia(a, mediaBase)
@@ -122,8 +122,8 @@ func RenderRepost(a *extract.Article, local bool, mediaBase string) ([]byte, err
 	var buf bytes.Buffer
 	err := repostTmpl.Execute(&buf, map[string]any{
 		"A":         a,
-		"Published": a.PublishedAt.In(extract.CST()).Format("2006-01-02 15:04"),
-		"Withdrawn": a.WithdrawnAt.In(extract.CST()).Format("2006-01-02 15:04"),
+		"Published": a.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
+		"Withdrawn": a.WithdrawnAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
 		// body_html was sanitised by extract against an allowlist.
 		"Body": template.HTML(body),
 	})
@@ -172,7 +172,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var f Filter
 		if c := r.URL.Query().Get("channel"); c != "" {
-			ch, err := extract.SelectChannels(c)
+			ch, err := sppcrawl.SelectChannels(c)
 			if err != nil || len(ch) != 1 {
 				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", c))
 				return
@@ -213,7 +213,7 @@ func (s *Server) versions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h, err := GetHistory(r.Context(), s.db, id)
+	h, err := s.db.History(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -237,7 +237,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", r.PathValue("n")))
 		return
 	}
-	h, err := GetHistory(r.Context(), s.db, id)
+	h, err := s.db.History(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

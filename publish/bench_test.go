@@ -6,9 +6,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"sppcrawl/publish"
 	"testing"
 	"time"
+
+	"sppcrawl/publish"
 )
 
 // BenchmarkAPIArticles pulls /api/articles?limit=100 at random cursors from

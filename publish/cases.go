@@ -11,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -22,10 +23,10 @@ type CaseRecord struct {
 	URL         string    `json:"url"`
 	PublishedAt time.Time `json:"published_at"`
 	Channel     string    `json:"channel"`
-	extract.Case
+	sppcrawl.Case
 }
 
-func caseRecords(a *extract.Article) []CaseRecord {
+func caseRecords(a *sppcrawl.Article) []CaseRecord {
 	out := make([]CaseRecord, 0, len(a.Cases))
 	for _, c := range a.Cases {
 		out = append(out, CaseRecord{a.ID, a.URL, a.PublishedAt, a.Channel, c})
@@ -51,7 +52,7 @@ func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions
 	var all []CaseRecord
 	enc := newJSONEncoder(w)
 	n := 0
-	err = db.ForEachWithCases(ctx, o.Filter.AfterSeq, func(a *extract.Article) error {
+	err = db.ForEachWithCases(ctx, o.Filter.AfterSeq, func(a *sppcrawl.Article) error {
 		if o.Limit > 0 && n >= o.Limit {
 			return errLimit
 		}
@@ -131,7 +132,7 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		Cases     []CaseRecord `json:"cases"`
 		NextSince uint64       `json:"next_since"`
 	}{Cases: []CaseRecord{}, NextSince: since}
-	err = s.db.ForEachWithCases(r.Context(), since, func(a *extract.Article) error {
+	err = s.db.ForEachWithCases(r.Context(), since, func(a *sppcrawl.Article) error {
 		var mine []CaseRecord
 		for _, c := range caseRecords(a) {
 			if c.hasKeyword(keyword) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
@@ -21,12 +23,12 @@ import (
 
 // caseArchive holds two typical-case pages (5 cases, one numbered) among
 // ordinary articles.
-func caseArchive(t *testing.T) (*store.DB, []*extract.Article) {
+func caseArchive(t *testing.T) (*store.DB, []*sppcrawl.Article) {
 	t.Helper()
 	db, _ := openTestDB(t)
 	ctx := context.Background()
 	seed(t, db, 0, 3)
-	var withCases []*extract.Article
+	var withCases []*sppcrawl.Article
 	for _, p := range []struct{ file, url string }{
 		{"typical-cases", "https://www.spp.gov.cn/spp/zgjdxal/202610/t20261012_735100.shtml"},
 		{"typical-cases-numbered", "https://www.spp.gov.cn/spp/zgjdxal/202610/t20261013_735101.shtml"},
@@ -50,7 +52,7 @@ func caseArchive(t *testing.T) (*store.DB, []*extract.Article) {
 
 func TestExport_Cases(t *testing.T) {
 	db, arts := caseArchive(t)
-	var want []extract.Case
+	var want []sppcrawl.Case
 	for _, a := range arts {
 		want = append(want, a.Cases...)
 	}

@@ -5,16 +5,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -44,7 +42,7 @@ type Filter struct {
 	Withdrawn bool
 }
 
-func (f Filter) keep(a *extract.Article) bool {
+func (f Filter) keep(a *sppcrawl.Article) bool {
 	if f.Channel != "" && a.ChannelPath != f.Channel || f.Withdrawn && a.WithdrawnAt.IsZero() {
 		return false
 	}
@@ -52,7 +50,7 @@ func (f Filter) keep(a *extract.Article) bool {
 }
 
 // inFeed is keep for a feed: a withdrawn article is no news to repost.
-func (f Filter) inFeed(a *extract.Article) bool { return a.WithdrawnAt.IsZero() && f.keep(a) }
+func (f Filter) inFeed(a *sppcrawl.Article) bool { return a.WithdrawnAt.IsZero() && f.keep(a) }
 
 // ExportOptions say what Export writes.
 type ExportOptions struct {
@@ -65,11 +63,8 @@ type ExportOptions struct {
 	Software string
 
 	// Out is where ExportFile writes ("-": stdout); MediaDir, if set, is a
-	// folder it first writes every media file into (see ExportMedia).
+	// folder it also writes every media file into (see ExportMedia).
 	Out, MediaDir string
-
-	sinceDate string // flags read by Check
-	channel   extract.ChannelFlag
 }
 
 // Export writes articles to w. Lists (jsonl, json, csv) come in seq order
@@ -141,7 +136,7 @@ func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j
 		}
 		next = seq
 		if filtered {
-			f := extract.Article{Seq: seq}
+			f := sppcrawl.Article{Seq: seq}
 			if err := json.Unmarshal(j, &struct {
 				ChannelPath *string    `json:"channel_path"`
 				PublishedAt *time.Time `json:"published_at"`
@@ -172,7 +167,7 @@ func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) 
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	next, err = eachListed(ctx, db, o, func(j []byte) error {
-		var a extract.Article
+		var a sppcrawl.Article
 		if err := json.Unmarshal(j, &a); err != nil {
 			return err
 		}
@@ -204,7 +199,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 // articles, or for one channel its n newest by publication (read from the
 // channel index rather than by decoding the whole archive); withdrawn ones
 // never.
-func Latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*extract.Article, error) {
+func Latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Article, error) {
 	if f.Channel == "" {
 		return db.Latest(ctx, n, f.inFeed)
 	}
@@ -218,7 +213,7 @@ var CSVHeader = []string{"id", "url", "aliases", "channel", "channel_path", "tit
 	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "images",
 	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html"}
 
-func csvRow(a *extract.Article) []string {
+func csvRow(a *sppcrawl.Article) []string {
 	var imgs, atts []string
 	for _, i := range a.Images {
 		imgs = append(imgs, i.URL)
@@ -239,58 +234,31 @@ func rfc3339(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// Register defines export's flags on fs; Check then completes and checks
-// them (errors name the flag).
-func (o *ExportOptions) Register(fs *flag.FlagSet) {
-	fs.StringVar(&o.Format, "format", "jsonl", strings.Join(Formats, ", "))
-	fs.Uint64Var(&o.Filter.AfterSeq, "since", 0, "only articles with seq greater than this (the cursor printed as next_since)")
-	fs.StringVar(&o.sinceDate, "since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
-	fs.Var(&o.channel, "channel", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
-	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
-	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
-	fs.StringVar(&o.Out, "out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
-	fs.StringVar(&o.MediaDir, "media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
+// ExportResult is what ExportFile did.
+type ExportResult struct {
+	Next  uint64 // the cursor (see Export)
+	Media int    // media files new in MediaDir
+	// Skipped names the records that did not decode: left out, every
+	// other one exported.
+	Skipped []string
 }
 
-// ExportFile is the export command: the media files into o.MediaDir if set
-// (how many were new is logged), then Export into o.Out, replaced only once
-// whole.
-func ExportFile(ctx context.Context, db *store.DB, o ExportOptions, log *slog.Logger) (next uint64, err error) {
-	if o.MediaDir != "" {
-		n, err := ExportMedia(ctx, db, o.MediaDir)
-		if err != nil {
-			return 0, err
-		}
-		log.Info("media files written", "dir", o.MediaDir, "new", n)
-	}
+// ExportFile is the export command: Export into o.Out, replaced only once
+// whole, and the media files into o.MediaDir if set. The output is opened
+// first: a refused one writes nothing at all.
+func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportResult, err error) {
 	w, err := CreateOutput(o.Out)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	defer w.Abort()
-	if next, err = Export(ctx, db, w, o); err != nil {
-		return 0, err
-	}
-	return next, w.Commit()
-}
-
-// Check completes the options registered on a FlagSet.
-func (o *ExportOptions) Check() error {
-	if !slices.Contains(Formats, o.Format) {
-		return fmt.Errorf("--format %q: want %s", o.Format, strings.Join(Formats, ", "))
-	}
-	if o.sinceDate != "" {
-		t, ok := extract.ParseDate(o.sinceDate)
-		if !ok {
-			return fmt.Errorf("--since-date %q: want YYYY-MM-DD", o.sinceDate)
+	if o.MediaDir != "" {
+		if res.Media, err = ExportMedia(ctx, db, o.MediaDir); err != nil {
+			return res, err
 		}
-		o.Filter.Since = t
 	}
-	if o.channel.Path != "" {
-		o.Filter.Channel = o.channel.Path
+	if res.Next, err = Export(ctx, db, w, o); err != nil {
+		return res, err
 	}
-	if o.Limit < 0 {
-		return fmt.Errorf("--limit %d: must not be negative", o.Limit)
-	}
-	return nil
+	return res, w.Commit()
 }

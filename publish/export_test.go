@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/mmcdole/gofeed"
 
-	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -42,7 +43,7 @@ func exportFile(t *testing.T, db *store.DB, o publish.ExportOptions) []byte {
 	return b
 }
 
-func archiveArticles(t *testing.T, db *store.DB) []*extract.Article {
+func archiveArticles(t *testing.T, db *store.DB) []*sppcrawl.Article {
 	t.Helper()
 	arts, err := db.Since(context.Background(), 0, 1<<30)
 	if err != nil {
@@ -63,7 +64,7 @@ func canonicalJSON(t *testing.T, v any) string {
 func TestExport_JSONL(t *testing.T) {
 	db, _ := openTestDB(t)
 	seed(t, db, 0, 40)
-	db.Upsert(context.Background(), func() *extract.Article {
+	db.Upsert(context.Background(), func() *sppcrawl.Article {
 		a := testArticle(3)
 		a.Paragraphs[0] = "更正"
 		a.ContentHash = a.ComputeHash()
@@ -75,11 +76,11 @@ func TestExport_JSONL(t *testing.T) {
 	if !bytes.Contains(out, []byte(`"body_html":"<p>`)) || bytes.Contains(out, []byte(`\u003c`)) {
 		t.Errorf("body_html HTML-escaped in the export: %.300s", out)
 	}
-	var got []*extract.Article
+	var got []*sppcrawl.Article
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var a extract.Article
+		var a sppcrawl.Article
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
 			t.Fatalf("line %d: %v", len(got)+1, err)
 		}
@@ -93,7 +94,7 @@ func TestExport_JSONL(t *testing.T) {
 		t.Errorf("last exported %s v%d, want spp-700003 v2", last.ID, last.Version)
 	}
 	// JSON array form holds the same.
-	var arr []*extract.Article
+	var arr []*sppcrawl.Article
 	if err := json.Unmarshal(exportFile(t, db, publish.ExportOptions{Format: "json"}), &arr); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestExport_Feeds(t *testing.T) {
 	db, _ := openTestDB(t)
 	seed(t, db, 0, 60)
 	all := archiveArticles(t, db)
-	byURL := map[string]*extract.Article{}
+	byURL := map[string]*sppcrawl.Article{}
 	for _, a := range all {
 		byURL[a.URL] = a
 	}

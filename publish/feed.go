@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/feeds"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	"github.com/gorilla/feeds"
 )
 
 // FeedMeta describes a feed.
@@ -20,14 +20,14 @@ type FeedMeta struct {
 
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
 // canonical URL, author and 来源, full body_html.
-func buildFeed(arts []*extract.Article, m FeedMeta) *feeds.Feed {
+func buildFeed(arts []*sppcrawl.Article, m FeedMeta) *feeds.Feed {
 	title := "最高人民检察院 · 发布"
-	link := extract.Origin + "/"
+	link := sppcrawl.Origin + "/"
 	if m.Channel != "" {
-		if c := extract.ChannelByPath(m.Channel); c.Name != "" {
+		if c := sppcrawl.ChannelByPath(m.Channel); c.Name != "" {
 			title = "最高人民检察院 · " + c.Name
 		}
-		link = extract.Origin + m.Channel
+		link = sppcrawl.Origin + m.Channel
 	}
 	f := &feeds.Feed{
 		Title:       title,
@@ -47,7 +47,7 @@ func buildFeed(arts []*extract.Article, m FeedMeta) *feeds.Feed {
 			updated = a.PublishedAt
 		}
 		if a.Version > 1 && a.UpdatedAt.After(updated) {
-			updated = a.UpdatedAt.In(extract.CST())
+			updated = a.UpdatedAt.In(sppcrawl.CST())
 		}
 		if updated.After(f.Updated) {
 			f.Updated = updated
@@ -65,13 +65,13 @@ func buildFeed(arts []*extract.Article, m FeedMeta) *feeds.Feed {
 		})
 	}
 	if f.Updated.IsZero() {
-		f.Updated = time.Now().In(extract.CST())
+		f.Updated = time.Now().In(sppcrawl.CST())
 	}
 	return f
 }
 
 // byline is 作者 and 来源 as one name: feeds have one author field.
-func byline(a *extract.Article) string {
+func byline(a *sppcrawl.Article) string {
 	var parts []string
 	if a.Author != "" {
 		parts = append(parts, a.Author)
@@ -87,7 +87,7 @@ func byline(a *extract.Article) string {
 
 // summary is the start of the body, 120 characters at most, for feed readers
 // that show a description.
-func summary(a *extract.Article) string {
+func summary(a *sppcrawl.Article) string {
 	const limit = 120
 	text := []rune(strings.Join(a.Paragraphs, " "))
 	if len(text) <= limit {
@@ -99,7 +99,7 @@ func summary(a *extract.Article) string {
 // WriteFeed writes atom, rss or jsonfeed. The library's generic Feed has no
 // per-item category or publish date, so those are set on its format-specific
 // structures before encoding.
-func WriteFeed(w io.Writer, format string, arts []*extract.Article, m FeedMeta) error {
+func WriteFeed(w io.Writer, format string, arts []*sppcrawl.Article, m FeedMeta) error {
 	f := buildFeed(arts, m)
 	switch format {
 	case "atom":
@@ -110,7 +110,7 @@ func WriteFeed(w io.Writer, format string, arts []*extract.Article, m FeedMeta) 
 		entries := make([]atomEntry, len(af.Entries))
 		for i, e := range af.Entries {
 			e.Published = arts[i].PublishedAt.Format(time.RFC3339)
-			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: arts[i].Channel, Scheme: extract.Origin + arts[i].ChannelPath}}
+			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: arts[i].Channel, Scheme: sppcrawl.Origin + arts[i].ChannelPath}}
 		}
 		af.Entries = nil
 		return encodeXML(w, atomFeed{AtomFeed: af, Entries: entries})

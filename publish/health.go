@@ -3,8 +3,9 @@ package publish
 import (
 	"fmt"
 	"net/http"
-	"sppcrawl/extract"
 	"time"
+
+	"sppcrawl"
 )
 
 // Health is the answer of /healthz.
@@ -41,10 +42,9 @@ func (s *Server) health(r *http.Request) Health {
 	}
 	now := s.now()
 	if ok {
-		fin := run.Finished.In(extract.CST()) // the clock of logs and stats
-		h.LastCrawl, h.LastCrawlOutcome = &fin, run.Outcome
-		switch run.Outcome {
-		case "error", "blocked":
+		fin := run.Finished.In(sppcrawl.CST()) // the clock of logs and stats
+		h.LastCrawl, h.LastCrawlOutcome = &fin, string(run.Outcome)
+		if run.Outcome.Failing() {
 			fail("last crawl ended %s: %s", run.Outcome, run.Error)
 		}
 	}
@@ -80,3 +80,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	newJSONEncoder(w).Encode(h)
 }
+
+// localTime is how a time is written for a person: the site's +08:00, as
+// the logs write it too.
+func localTime(t time.Time) string { return t.In(sppcrawl.CST()).Format("2006-01-02 15:04:05 -0700") }

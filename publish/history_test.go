@@ -4,105 +4,38 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/mmcdole/gofeed"
 
-	"sppcrawl/extract"
+	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/history")
+// correctedArchive holds spp-700001 corrected twice (see testarchive).
+func correctedArchive(t *testing.T) *store.DB { return testarchive.Corrected(t) }
 
-// golden compares got with testdata/history/name (rewritten with -update).
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("../testdata/history", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./publish -update writes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
-// correctedArchive holds spp-700001 corrected twice (three versions, each
-// with its raw page) and 5 other articles, on a fixed clock.
-func correctedArchive(t *testing.T) *store.DB {
-	t.Helper()
-	now := time.Date(2026, 11, 20, 9, 0, 0, 0, extract.CST())
-	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ctx := context.Background()
-	for i := range 6 {
-		if _, err := db.Upsert(ctx, testArticle(i), &extract.RawPage{URL: testArticle(i).URL, Status: 200, Body: []byte("<html>v1</html>")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	v2 := testArticle(1)
-	v2.Title = "最高检发布第1批指导性案例（修订）"
-	v2.Paragraphs[0] = "第1篇，第一段（已更正）。"
-	v2.Paragraphs = append(v2.Paragraphs, "新增的一段说明。")
-	v3 := *v2
-	v3.Paragraphs = append([]string{}, v2.Paragraphs[:1]...)
-	v3.Paragraphs = append(v3.Paragraphs, v2.Paragraphs[2:]...) // the second paragraph removed
-	v3.Source = "最高人民检察院"
-	for i, a := range []*extract.Article{v2, &v3} {
-		now = now.Add(24 * time.Hour)
-		a.ContentHash = a.ComputeHash()
-		body := []byte("<html>v" + string(rune('2'+i)) + "</html>")
-		if res, err := db.Upsert(ctx, a, &extract.RawPage{URL: a.URL, Status: 200, Body: body}); err != nil || res.Outcome != extract.Updated {
-			t.Fatalf("correction %d: %v %v", i+1, res, err)
-		}
-	}
-	return db
-}
-
-func TestHistory_TextDiffAndJSON(t *testing.T) {
+func TestHistory_JSON(t *testing.T) {
 	db := correctedArchive(t)
 	ctx := context.Background()
-	h, err := publish.GetHistory(ctx, db, "spp-700001")
+	h, err := db.History(ctx, "spp-700001")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// By URL too.
-	if h2, err := publish.GetHistory(ctx, db, testArticle(1).URL); err != nil || h2.ID != h.ID {
+	if h2, err := db.History(ctx, testArticle(1).URL); err != nil || h2.ID != h.ID {
 		t.Errorf("history by URL: %v %v", h2, err)
 	}
-	var text, diff, diff13 bytes.Buffer
-	if err := h.WriteText(&text); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i < len(h.Versions); i++ {
-		h.WriteDiff(&diff, i, i+1)
-	}
-	h.WriteDiff(&diff13, 1, 3)
-	golden(t, "list.txt", text.Bytes())
-	golden(t, "diff.txt", diff.Bytes())
-	golden(t, "diff-1-3.txt", diff13.Bytes())
-
 	// The JSON shape, exactly.
 	var buf bytes.Buffer
-	publish.WriteJSON(&buf, h)
+	json.NewEncoder(&buf).Encode(h)
 	var got struct {
 		ID       string `json:"id"`
 		URL      string `json:"url"`
@@ -125,7 +58,7 @@ func TestHistory_TextDiffAndJSON(t *testing.T) {
 	wantParas := [][]string{testArticle(1).Paragraphs, {"第1篇，第一段（已更正）。", "各省、自治区、直辖市人民检察院：", "经最高人民检察院检察委员会决定，现予发布，供参照适用。", "新增的一段说明。"},
 		{"第1篇，第一段（已更正）。", "经最高人民检察院检察委员会决定，现予发布，供参照适用。", "新增的一段说明。"}}
 	for i, v := range got.Versions {
-		var a extract.Article
+		var a sppcrawl.Article
 		if err := json.Unmarshal(v.Article, &a); err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +85,7 @@ func TestServe_Versions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var h publish.History
+	var h store.History
 	json.NewDecoder(resp.Body).Decode(&h)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || len(h.Versions) != 3 || resp.Header.Get("ETag") == "" {
@@ -161,7 +94,7 @@ func TestServe_Versions(t *testing.T) {
 	resp, _ = http.Get(srv.URL + "/api/articles/spp-700001/versions/1")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var v1 extract.Article
+	var v1 sppcrawl.Article
 	json.Unmarshal(b, &v1)
 	if resp.StatusCode != 200 || v1.Version != 1 || v1.Title != testArticle(1).Title {
 		t.Errorf("version 1: %d %s", resp.StatusCode, b)
@@ -188,8 +121,8 @@ func TestPublish_Withdrawn(t *testing.T) {
 	seed(t, db, 0, 8)
 	ctx := context.Background()
 	u := testArticle(5).URL
-	db.Gone(ctx, u, time.Now(), "HTTP 404")
-	if w, err := db.Gone(ctx, u, time.Now().Add(time.Minute), "HTTP 404"); err != nil || !w {
+	db.RecordGone(ctx, u, time.Now(), "HTTP 404")
+	if w, err := db.RecordGone(ctx, u, time.Now().Add(time.Minute), "HTTP 404"); err != nil || !w {
 		t.Fatalf("withdraw: %v %v", w, err)
 	}
 	srv := apiTestServer(t, db)

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -40,7 +40,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 // localMedia rewrites the URLs of an article's archived images and
 // attachments in its body_html to base + /media/<sha256> (base "" for
 // paths relative to this server).
-func localMedia(a *extract.Article, base string) string {
+func localMedia(a *sppcrawl.Article, base string) string {
 	body := a.BodyHTML
 	var pairs []string
 	for _, ref := range a.MediaRefs() {

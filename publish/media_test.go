@@ -14,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/nlnwa/gowarc/v3"
 
-	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -33,15 +34,15 @@ func mediaArchive(t *testing.T) (*store.DB, map[string][]byte) {
 	files := map[string][]byte{img: []byte("\xff\xd8\xff\xe0 a jpeg"), pdf: bytes.Repeat([]byte("%PDF-1.4 "), 2000)}
 	for v := 1; v <= 2; v++ {
 		a := testArticle(3)
-		a.Images = []extract.Image{{URL: img, Alt: "配图"}, {URL: lost}}
-		a.Attachments = []extract.Attachment{{URL: pdf, Name: "全文.pdf"}}
+		a.Images = []sppcrawl.Image{{URL: img, Alt: "配图"}, {URL: lost}}
+		a.Attachments = []sppcrawl.Attachment{{URL: pdf, Name: "全文.pdf"}}
 		a.BodyHTML = `<p><img src="` + img + `" alt="配图"><img src="` + lost + `"></p><p><a href="` + pdf + `">全文.pdf</a></p>`
 		if v == 2 {
 			a.Paragraphs = append(a.Paragraphs, "更正")
 		}
 		a.ContentHash = a.ComputeHash()
-		raw := &extract.RawPage{URL: a.URL, Status: 200, ContentType: "text/html; charset=utf-8", ETag: `"v` + string(rune('0'+v)) + `"`,
-			FetchedAt: time.Date(2026, 1, v, 9, 0, 0, 0, extract.CST()), Body: []byte("<html><body>v" + string(rune('0'+v)) + "</body></html>")}
+		raw := &sppcrawl.RawPage{URL: a.URL, Status: 200, ContentType: "text/html; charset=utf-8", ETag: `"v` + string(rune('0'+v)) + `"`,
+			FetchedAt: time.Date(2026, 1, v, 9, 0, 0, 0, sppcrawl.CST()), Body: []byte("<html><body>v" + string(rune('0'+v)) + "</body></html>")}
 		if _, err := db.Upsert(ctx, a, raw); err != nil {
 			t.Fatal(err)
 		}
@@ -51,11 +52,11 @@ func mediaArchive(t *testing.T) (*store.DB, map[string][]byte) {
 		if strings.HasSuffix(u, ".pdf") {
 			ct = "application/pdf"
 		}
-		if _, err := db.PutMedia(ctx, "spp-700003", u, b, ct, time.Date(2026, 1, 2, 9, 0, 0, 0, extract.CST())); err != nil {
+		if _, _, err := db.PutMedia(ctx, []string{"spp-700003"}, u, b, ct, time.Date(2026, 1, 2, 9, 0, 0, 0, sppcrawl.CST())); err != nil {
 			t.Fatal(err)
 		}
 	}
-	db.MediaMissing(ctx, "spp-700003", lost, "HTTP 404")
+	db.RecordMediaMissing(ctx, "spp-700003", lost, "HTTP 404")
 	return db, files
 }
 

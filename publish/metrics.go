@@ -6,11 +6,12 @@ import (
 	"strconv"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -63,7 +64,7 @@ func NewMetrics(db *store.DB) *Metrics {
 	}
 	storeCounter("sppcrawl_store_commits_total", "Write transactions committed by this process.", func(c store.Counters) uint64 { return c.Commits })
 	storeCounter("sppcrawl_store_commit_failures_total", "Write transactions that failed.", func(c store.Counters) uint64 { return c.CommitFailures })
-	for _, o := range []extract.Outcome{extract.Created, extract.Updated, extract.Unchanged, extract.Aliased} {
+	for _, o := range []sppcrawl.Outcome{sppcrawl.Created, sppcrawl.Updated, sppcrawl.Unchanged, sppcrawl.Aliased} {
 		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sppcrawl_store_upserts_total", Help: "Articles stored by this process, by outcome.",
 			ConstLabels: prometheus.Labels{"outcome": o.String()},
@@ -153,12 +154,12 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, c := range st.Ledger {
 		if c.Health != "" {
-			for _, h := range []string{"ok", "missing", "not-a-list", "empty", "shrunk"} {
+			for _, h := range sppcrawl.Healths {
 				v := 0.0
 				if h == c.Health {
 					v = 1
 				}
-				gauge(descHealth, v, c.Path, h)
+				gauge(descHealth, v, c.Path, string(h))
 			}
 		}
 		gauge(descDrift, float64(len(c.Drift)), c.Path)
@@ -178,7 +179,7 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(descLastCrawl, float64(run.Finished.Unix()))
 	gauge(descLastDuration, run.Finished.Sub(run.Started).Seconds())
 	ok := 0.0
-	if run.Outcome == "ok" {
+	if run.Outcome == sppcrawl.RunOK {
 		ok = 1
 	}
 	gauge(descLastSuccess, ok)

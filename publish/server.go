@@ -1,14 +1,13 @@
 package publish
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -199,45 +198,20 @@ func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool
 	return id, true
 }
 
-// ListenAndServe serves the handler on addr until ctx ends, with read,
-// write and idle timeouts, then shuts down gracefully: requests in flight
-// finish, and so does background (the crawl of serve --crawl-every), which
-// runs meanwhile and is told of the end through ctx.
-func ListenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, background func(context.Context)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+// ParsePublicURL checks serve --public-url: "" or an absolute http(s) URL
+// of a host, without query or fragment (media links are made below it).
+func ParsePublicURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%q: %v", s, err)
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "", u.Opaque != "":
+		return nil, fmt.Errorf("%q: want an absolute http(s) URL such as https://example.org/spp", s)
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(s, "?#\"'<>\\ \t\n"):
+		return nil, fmt.Errorf("%q: want an http(s) URL without query, fragment, credentials or quotes", s)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if background != nil {
-			background(ctx)
-		}
-	}()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve on %s: %w", addr, err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing requests and the crawl in progress")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	err = srv.Shutdown(shutCtx)
-	<-done
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return u, nil
 }

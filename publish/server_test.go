@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/crawler"
-	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -29,8 +30,8 @@ func apiTestServer(t testing.TB, db *store.DB) *httptest.Server {
 }
 
 type page struct {
-	Articles  []*extract.Article `json:"articles"`
-	NextSince uint64             `json:"next_since"`
+	Articles  []*sppcrawl.Article `json:"articles"`
+	NextSince uint64              `json:"next_since"`
 }
 
 func getPage(t testing.TB, url string) page {
@@ -85,7 +86,7 @@ func TestServe_PagingExactlyOnce(t *testing.T) {
 			a := testArticle(1)
 			a.Paragraphs = append(a.Paragraphs, "（更正）")
 			a.ContentHash = a.ComputeHash()
-			if res, err := db.Upsert(context.Background(), a, nil); err != nil || res.Outcome != extract.Updated {
+			if res, err := db.Upsert(context.Background(), a, nil); err != nil || res.Outcome != sppcrawl.Updated {
 				t.Fatalf("update: %v %v", res, err)
 			}
 		}
@@ -183,7 +184,7 @@ func TestServe_ConditionalAndErrors(t *testing.T) {
 func TestServe_RepostAndMetrics(t *testing.T) {
 	db, _ := openTestDB(t)
 	seed(t, db, 0, 4)
-	db.PutRun(context.Background(), extract.RunSummary{Started: time.Now().Add(-time.Second), Finished: time.Now(), Outcome: "ok", Created: 4})
+	db.PutRun(context.Background(), sppcrawl.RunSummary{Started: time.Now().Add(-time.Second), Finished: time.Now(), Outcome: "ok", Created: 4})
 	srv := apiTestServer(t, db)
 	resp, _ := http.Get(srv.URL + "/api/articles/spp-700003/repost")
 	b, _ := io.ReadAll(resp.Body)
@@ -358,19 +359,19 @@ func TestServe_Healthz(t *testing.T) {
 		t.Errorf("no crawl yet, no --crawl-every: %d %+v", code, h)
 	}
 	for _, c := range []struct {
-		outcome string
+		outcome sppcrawl.RunOutcome
 		code    int
 	}{{"ok", 200}, {"failures", 200}, {"interrupted", 200}, {"error", 503}, {"blocked", 503}} {
-		db.PutRun(ctx, extract.RunSummary{Started: now.Add(-time.Minute), Finished: now, Outcome: c.outcome, Error: "why"})
+		db.PutRun(ctx, sppcrawl.RunSummary{Started: now.Add(-time.Minute), Finished: now, Outcome: c.outcome, Error: "why"})
 		code, h := healthOf(t, plain)
 		if code != c.code {
 			t.Errorf("last crawl %s: %d, want %d", c.outcome, code, c.code)
 		}
-		if c.code == 503 && (h.Status != "failing" || len(h.Reasons) == 0 || !strings.Contains(h.Reasons[0], c.outcome)) {
+		if c.code == 503 && (h.Status != "failing" || len(h.Reasons) == 0 || !strings.Contains(h.Reasons[0], string(c.outcome))) {
 			t.Errorf("last crawl %s: %+v", c.outcome, h)
 		}
 	}
-	db.PutRun(ctx, extract.RunSummary{Started: now.Add(-31 * time.Minute), Finished: now.Add(-30 * time.Minute), Outcome: "ok"})
+	db.PutRun(ctx, sppcrawl.RunSummary{Started: now.Add(-31 * time.Minute), Finished: now.Add(-30 * time.Minute), Outcome: "ok"})
 	crawling := httptest.NewServer(publish.NewServer(db, publish.Options{Now: clock, CrawlEvery: 10 * time.Minute}).Handler())
 	defer crawling.Close()
 	if code, _ := healthOf(t, crawling); code != 200 {

@@ -1,16 +1,14 @@
 package publish
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -20,11 +18,11 @@ type Stats struct {
 	Articles     int                  `json:"articles"`
 	LastSeq      uint64               `json:"last_seq"`
 	Channels     []store.ChannelCount `json:"channels"`
-	LastRun      *extract.RunSummary  `json:"last_run,omitempty"`
+	LastRun      *sppcrawl.RunSummary `json:"last_run,omitempty"`
 	FailuresDue  int                  `json:"failures_due"`
 	FailuresWait int                  `json:"failures_waiting"`
 	Gone         int                  `json:"gone"`
-	Failures     []extract.Failure    `json:"failures,omitempty"` // not gone
+	Failures     []sppcrawl.Failure   `json:"failures,omitempty"` // not gone
 	Withdrawn    int                  `json:"withdrawn"`
 	// OldestCheck: every article has been re-verified with the site since.
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
@@ -43,20 +41,20 @@ type Stats struct {
 
 // ChannelReport is one channel of the ledger.
 type ChannelReport struct {
-	Key          string    `json:"key"`
-	Name         string    `json:"name"`
-	Path         string    `json:"path"`
-	Announced    int       `json:"announced"` // the total its pager announces
-	Stored       int       `json:"stored"`
-	Failed       int       `json:"failed"` // in the failure log, retried
-	Gone         int       `json:"gone"`
-	Gaps         int       `json:"gaps"` // listed on its pages, never stored (stats --gaps)
-	NewestID     string    `json:"newest_id,omitempty"`
-	Newest       time.Time `json:"newest_published_at,omitzero"`
-	Health       string    `json:"health,omitempty"`
-	HealthReason string    `json:"health_reason,omitempty"`
-	HealthSince  time.Time `json:"health_since,omitzero"`
-	Drift        []string  `json:"drift,omitempty"`
+	Key          string          `json:"key"`
+	Name         string          `json:"name"`
+	Path         string          `json:"path"`
+	Announced    int             `json:"announced"` // the total its pager announces
+	Stored       int             `json:"stored"`
+	Failed       int             `json:"failed"` // in the failure log, retried
+	Gone         int             `json:"gone"`
+	Gaps         int             `json:"gaps"` // listed on its pages, never stored (stats --gaps)
+	NewestID     string          `json:"newest_id,omitempty"`
+	Newest       time.Time       `json:"newest_published_at,omitzero"`
+	Health       sppcrawl.Health `json:"health,omitempty"`
+	HealthReason string          `json:"health_reason,omitempty"`
+	HealthSince  time.Time       `json:"health_since,omitzero"`
+	Drift        []string        `json:"drift,omitempty"`
 	// Walk is an unfinished walk the next run resumes: "page 7 of 12 (full walk)".
 	Walk    string    `json:"walk,omitempty"`
 	LastRun time.Time `json:"last_run,omitzero"`
@@ -113,7 +111,7 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 
 // ledger fills Ledger and Warnings from the channels' states, counts,
 // failures and gaps.
-func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []extract.Failure) error {
+func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failure) error {
 	states, err := db.ChannelStates(ctx)
 	if err != nil {
 		return err
@@ -127,7 +125,7 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []extract.Failur
 		if r := byPath[path]; r != nil {
 			return r
 		}
-		c := extract.ChannelByPath(path)
+		c := sppcrawl.ChannelByPath(path)
 		r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
 		byPath[path] = r
 		return r
@@ -147,7 +145,7 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []extract.Failur
 		r.Stored, r.NewestID, r.Newest = c.Articles, c.NewestID, c.Newest
 	}
 	for _, f := range fails {
-		if f.Channel == "" || !extract.IsDetailURL(f.URL) {
+		if f.Channel == "" || !sppcrawl.IsDetailURL(f.URL) {
 			continue
 		}
 		if f.Gone {
@@ -169,11 +167,11 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []extract.Failur
 
 // channelWarnings are the channels' health problems and template drift, as
 // the last runs recorded them.
-func channelWarnings(states []extract.ChannelState) []string {
+func channelWarnings(states []sppcrawl.ChannelState) []string {
 	var out []string
-	slices.SortFunc(states, func(a, b extract.ChannelState) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
-		c := extract.ChannelByPath(st.Path)
+		c := sppcrawl.ChannelByPath(st.Path)
 		if st.Name != "" {
 			c.Name = st.Name
 		}
@@ -183,153 +181,4 @@ func channelWarnings(states []extract.ChannelState) []string {
 		out = append(out, st.Drift...)
 	}
 	return out
-}
-
-// localTime is how every time is shown to a person: the site's +08:00, as
-// the logs write it too.
-func localTime(t time.Time) string { return t.In(extract.CST()).Format("2006-01-02 15:04:05 -0700") }
-
-// WriteText writes the stats for a person.
-func (s *Stats) WriteText(w io.Writer, archive string) error {
-	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "archive %s: %d articles (%d withdrawn by the site), last seq %d\n", archive, s.Articles, s.Withdrawn, s.LastSeq)
-	if !s.OldestCheck.IsZero() {
-		fmt.Fprintf(bw, "every article re-verified within %s (the oldest check: %s)\n", age(time.Since(s.OldestCheck)), localTime(s.OldestCheck))
-	}
-	if s.Upgraded != "" {
-		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
-	}
-	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
-	fmt.Fprintln(bw)
-	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
-	for _, c := range s.Ledger {
-		newest := ""
-		if c.NewestID != "" {
-			newest = c.Newest.In(extract.CST()).Format("2006-01-02") + " " + c.NewestID
-		}
-		walk := ""
-		if c.Walk != "" {
-			walk = "resuming: " + c.Walk
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Key, orDash(c.Health), c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
-	}
-	tw.Flush()
-	fmt.Fprintln(bw)
-	if len(s.Warnings) > 0 {
-		fmt.Fprintln(bw, "warnings:")
-		for _, w := range s.Warnings {
-			fmt.Fprintln(bw, "  "+w)
-		}
-	}
-	if s.LastRun != nil {
-		fmt.Fprintf(bw, "last crawl: %s (finished %s)\n", s.LastRun, localTime(s.LastRun.Finished))
-	} else {
-		fmt.Fprintln(bw, "last crawl: none recorded")
-	}
-	fmt.Fprintf(bw, "failures: %d due for retry, %d waiting, %d gone (not retried)\n", s.FailuresDue, s.FailuresWait, s.Gone)
-	const show = 20
-	for i, f := range s.Failures {
-		if i == show {
-			fmt.Fprintf(bw, "  … and %d more (--format json lists them all)\n", len(s.Failures)-show)
-			break
-		}
-		fmt.Fprintf(bw, "  %s  attempts %d, next %s: %s\n", f.URL, f.Attempts, f.NextRetry.In(extract.CST()).Format("01-02 15:04"), f.LastError)
-	}
-	return bw.Flush()
-}
-
-// age says a duration the way a person reads it: days, hours or minutes.
-func age(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// WriteGaps lists the gaps of the archive (URLs listed and never stored) for
-// a person.
-func WriteGaps(w io.Writer, gaps []store.Gap) error {
-	bw := bufio.NewWriter(w)
-	for _, g := range gaps {
-		line := g.URL + "\t" + extract.ChannelByPath(g.Channel).Key + "\t" + g.Why
-		if g.Error != "" {
-			line += ": " + g.Error
-		}
-		fmt.Fprintln(bw, line)
-	}
-	return bw.Flush()
-}
-
-// WriteFailures lists failure records for a person, one a line: URL,
-// channel, attempts, the next retry (or gone), the last error.
-func WriteFailures(w io.Writer, fails []extract.Failure) error {
-	bw := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "URL\tCHANNEL\tATTEMPTS\tNEXT TRY\tLAST ERROR")
-	for _, f := range fails {
-		next := "gone: not retried"
-		if !f.Gone {
-			next = localTime(f.NextRetry)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, extract.ChannelByPath(f.Channel).Key, f.Attempts, next, f.LastError)
-	}
-	tw.Flush()
-	return bw.Flush()
-}
-
-// ChannelRow is a channel as `sppcrawl channels` lists it.
-type ChannelRow struct {
-	Key     string `json:"key"`
-	Name    string `json:"name"`
-	Path    string `json:"path"`
-	URL     string `json:"url"`
-	Crawled bool   `json:"crawled"` // in the table crawled by default
-}
-
-// WriteChannels lists channels as a table or as JSON.
-func WriteChannels(w io.Writer, chans []extract.Channel, asJSON bool) error {
-	rows := []ChannelRow{}
-	for _, c := range chans {
-		rows = append(rows, ChannelRow{c.Key, c.Name, c.Path, extract.ListPageURL(c.Path, 1), extract.ChannelByPath(c.Path).Name != ""})
-	}
-	if asJSON {
-		return WriteJSON(w, rows)
-	}
-	bw := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tPATH\tURL\tCRAWLED\tNAME")
-	for _, r := range rows {
-		crawled := "yes"
-		if !r.Crawled {
-			crawled = "no (--channels " + r.Path + ")"
-		}
-		// The name goes last: tabwriter counts a Chinese character as one column.
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, crawled, r.Name)
-	}
-	tw.Flush()
-	return bw.Flush()
-}
-
-// WriteVerify reports what verify found: one problem a line
-// (kind<TAB>key<TAB>detail), or the whole report as JSON.
-func WriteVerify(w io.Writer, rep store.VerifyReport, asJSON bool) error {
-	if asJSON {
-		return WriteJSON(w, rep)
-	}
-	bw := bufio.NewWriter(w)
-	for _, p := range rep.Problems {
-		fmt.Fprintf(bw, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail)
-	}
-	return bw.Flush()
 }

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"sppcrawl"
+
 	"github.com/nlnwa/gowarc/v3"
 
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -62,7 +63,7 @@ func WriteWARC(ctx context.Context, db *store.DB, w io.Writer, software string) 
 		}
 		return nil
 	}
-	err = db.ForEachRaw(ctx, func(p *extract.RawPage) error {
+	err = db.ForEachRaw(ctx, func(p *sppcrawl.RawPage) error {
 		h := http.Header{}
 		for k, v := range map[string]string{"Content-Type": p.ContentType, "ETag": p.ETag, "Last-Modified": p.LastModified} {
 			if v != "" {

@@ -10,19 +10,19 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Stored is an article with what the store knows about it beyond the article.
 type Stored struct {
-	*extract.Article
+	*sppcrawl.Article
 	LastCheckedAt time.Time
 }
 
 // Result is what an Upsert did.
-type Result = extract.UpsertResult
+type Result = sppcrawl.UpsertResult
 
 // Upsert stores a freshly extracted article and, when raw is not nil, the page
 // it came from, in one transaction:
@@ -42,7 +42,7 @@ type Result = extract.UpsertResult
 // own channel (channel_path) replaces one in another channel; the replaced URL
 // becomes an alias, so every URL ever seen resolves with GetByURL. Any
 // successful fetch also forgets an earlier sighting of the URL answering gone.
-func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPage) (Result, error) {
+func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.RawPage) (Result, error) {
 	if a == nil || a.ID == "" || a.URL == "" {
 		return Result{}, errors.New("upsert: article without id or url")
 	}
@@ -62,7 +62,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 	if raw != nil {
 		err := db.view(ctx, func(tx *bolt.Tx) error {
 			o, _, err := decide(tx, a)
-			skipRaw = o == extract.Unchanged && tx.Bucket(bucketRepair).Get([]byte(a.ID)) == nil
+			skipRaw = o == sppcrawl.Unchanged && tx.Bucket(bucketRepair).Get([]byte(a.ID)) == nil
 			return err
 		})
 		if err != nil {
@@ -87,7 +87,7 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 		return Result{}, fmt.Errorf("upsert %s into %s: %w", a.URL, db.path, err)
 	}
 	db.counts.upserts[res.Outcome].Add(1)
-	if skipRaw && res.Outcome == extract.Updated {
+	if skipRaw && res.Outcome == sppcrawl.Updated {
 		// Another writer changed the article between the check and the
 		// transaction: the raw page skipped above belongs to this version.
 		if rawVal, err = db.encodeRaw(raw); err == nil {
@@ -102,12 +102,12 @@ func (db *DB) Upsert(ctx context.Context, a *extract.Article, raw *extract.RawPa
 
 // record is a stored article as upserts act on it.
 type record struct {
-	Article *extract.Article
+	Article *sppcrawl.Article
 }
 
 // decide is what an upsert of in would do, with the stored record it acts on
 // (nil when Created). Upsert, its pre-check and Predict all ask it.
-func decide(tx *bolt.Tx, in *extract.Article) (extract.Outcome, *record, error) {
+func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error) {
 	old, err := getRecord(tx, in.ID)
 	if err != nil {
 		return 0, nil, err
@@ -120,28 +120,28 @@ func decide(tx *bolt.Tx, in *extract.Article) (extract.Outcome, *record, error) 
 				return 0, nil, err
 			}
 			if other != nil {
-				return extract.Aliased, other, nil
+				return sppcrawl.Aliased, other, nil
 			}
 		}
-		return extract.Created, nil, nil
+		return sppcrawl.Created, nil, nil
 	}
 	switch a := old.Article; {
 	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
-		return extract.Aliased, old, nil
+		return sppcrawl.Aliased, old, nil
 	case in.ContentHash == a.ContentHash && !a.WithdrawnAt.IsZero():
-		return extract.Restored, old, nil
+		return sppcrawl.Restored, old, nil
 	case in.ContentHash == a.ContentHash:
-		return extract.Unchanged, old, nil
+		return sppcrawl.Unchanged, old, nil
 	}
-	return extract.Updated, old, nil
+	return sppcrawl.Updated, old, nil
 }
 
 // Predict says what Upsert would do with a, changing nothing (fetch --dry-run).
-func (db *DB) Predict(ctx context.Context, a *extract.Article) (extract.Outcome, error) {
+func (db *DB) Predict(ctx context.Context, a *sppcrawl.Article) (sppcrawl.Outcome, error) {
 	if a.ContentHash == "" {
 		a.ContentHash = a.ComputeHash()
 	}
-	var o extract.Outcome
+	var o sppcrawl.Outcome
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
 		o, _, err = decide(tx, a)
@@ -150,15 +150,15 @@ func (db *DB) Predict(ctx context.Context, a *extract.Article) (extract.Outcome,
 	return o, err
 }
 
-func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
 	outcome, old, err := decide(tx, in)
 	if err != nil {
 		return Result{}, err
 	}
 	switch outcome {
-	case extract.Created:
+	case sppcrawl.Created:
 		return create(tx, in, rawVal, now)
-	case extract.Aliased:
+	case sppcrawl.Aliased:
 		return alias(tx, old, in.URL, now)
 	}
 	a := old.Article
@@ -166,7 +166,7 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 		return Result{}, err
 	}
 	switch outcome {
-	case extract.Unchanged:
+	case sppcrawl.Unchanged:
 		// A page to repair (stored cut by an older release) is replaced by
 		// the whole one just fetched, under the same version.
 		if rawVal != nil && tx.Bucket(bucketRepair).Get([]byte(a.ID)) != nil {
@@ -174,8 +174,8 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 				return Result{}, err
 			}
 		}
-		return Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
-	case extract.Restored:
+		return Result{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+	case sppcrawl.Restored:
 		a.WithdrawnAt = time.Time{}
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
 			return Result{}, err
@@ -183,13 +183,13 @@ func upsertTx(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (R
 		if err := reseq(tx, a); err != nil {
 			return Result{}, err
 		}
-		return Result{Outcome: extract.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+		return Result{Outcome: sppcrawl.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 	}
 	return update(tx, old, in, rawVal, now)
 }
 
 // update stores in as the next version of old; old is kept whole.
-func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
 	a, articles := old.Article, tx.Bucket(bucketArticles)
 	prevJSON, err := articleJSON(articles.Get(u64(a.Seq)))
 	if err != nil {
@@ -260,10 +260,10 @@ func update(tx *bolt.Tx, old *record, in *extract.Article, rawVal []byte, now ti
 			return Result{}, err
 		}
 	}
-	return Result{Outcome: extract.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
+	return Result{Outcome: sppcrawl.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
 }
 
-func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Result, error) {
+func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
 	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, nil))); err != nil {
@@ -316,7 +316,7 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 			return Result{}, err
 		}
 	}
-	return Result{Outcome: extract.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
+	return Result{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
 }
 
 // alias adds url to an existing article (see Upsert for which URL stays
@@ -324,8 +324,8 @@ func create(tx *bolt.Tx, in *extract.Article, rawVal []byte, now time.Time) (Res
 func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 	a := r.Article
 	if url != a.URL && !slices.Contains(a.Aliases, url) {
-		home := a.ChannelPath != "" && extract.ChannelPathFromURL(url) == a.ChannelPath &&
-			extract.ChannelPathFromURL(a.URL) != a.ChannelPath
+		home := a.ChannelPath != "" && sppcrawl.ChannelPathFromURL(url) == a.ChannelPath &&
+			sppcrawl.ChannelPathFromURL(a.URL) != a.ChannelPath
 		if home {
 			a.Aliases = append(a.Aliases, a.URL)
 			a.URL = url
@@ -346,12 +346,12 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 	if err := setChecked(tx, a.ID, now); err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: extract.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+	return Result{Outcome: sppcrawl.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 }
 
 // reseq moves an article to a new seq at the end of the log, so every puller
 // gets it again (a withdrawal, a restoration).
-func reseq(tx *bolt.Tx, a *extract.Article) error {
+func reseq(tx *bolt.Tx, a *sppcrawl.Article) error {
 	if err := dropSeq(tx, a.Seq); err != nil {
 		return err
 	}
@@ -370,7 +370,7 @@ func dropSeq(tx *bolt.Tx, seq uint64) error {
 	return tx.Bucket(bucketCaseIdx).Delete(u64(seq))
 }
 
-func chanKey(a *extract.Article) []byte {
+func chanKey(a *sppcrawl.Article) []byte {
 	k := make([]byte, 0, len(a.ChannelPath)+1+8+len(a.ID))
 	k = append(k, a.ChannelPath...)
 	k = append(k, 0)
@@ -378,7 +378,7 @@ func chanKey(a *extract.Article) []byte {
 	return append(k, a.ID...)
 }
 
-func moveChanIdx(tx *bolt.Tx, old, n *extract.Article) error {
+func moveChanIdx(tx *bolt.Tx, old, n *sppcrawl.Article) error {
 	ok, nk := chanKey(old), chanKey(n)
 	if bytes.Equal(ok, nk) {
 		return nil
@@ -416,12 +416,12 @@ func getRecord(tx *bolt.Tx, id string) (*record, error) {
 
 // decodeArticle decodes a stored article value into fresh memory: nothing
 // of v outlives the transaction. A nil v gives a nil article.
-func decodeArticle(v []byte) (*extract.Article, error) {
+func decodeArticle(v []byte) (*sppcrawl.Article, error) {
 	j, err := articleJSON(v)
 	if err != nil || j == nil {
 		return nil, err
 	}
-	var a extract.Article
+	var a sppcrawl.Article
 	if err := json.Unmarshal(j, &a); err != nil {
 		return nil, fmt.Errorf("decode article: %w", err)
 	}
@@ -432,7 +432,7 @@ func decodeArticle(v []byte) (*extract.Article, error) {
 // tells readers the exported data changed. appended says the seq is new,
 // hence the last key: the bucket then fills its pages completely, as an
 // append-only log does.
-func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
+func putArticle(tx *bolt.Tx, a *sppcrawl.Article, appended bool) error {
 	// Stored as exported: body_html's tags kept literal, not \u003c-escaped
 	// (a third of the bytes of a tag, and the export splices this JSON).
 	var buf bytes.Buffer
@@ -463,7 +463,7 @@ func putArticle(tx *bolt.Tx, a *extract.Article, appended bool) error {
 
 // indexCases records where an article's cases are, for the cases API and
 // export, which then read only those articles.
-func indexCases(tx *bolt.Tx, a *extract.Article) error {
+func indexCases(tx *bolt.Tx, a *sppcrawl.Article) error {
 	if len(a.Cases) == 0 {
 		return nil
 	}

@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -25,9 +26,9 @@ func benchPage(i int) []byte {
 	return b.Bytes()
 }
 
-func benchArticle(i int) (*extract.Article, *extract.RawPage) {
+func benchArticle(i int) (*sppcrawl.Article, *sppcrawl.RawPage) {
 	a := newArticle(fmt.Sprint("spp-", i), fmt.Sprintf("https://www.spp.gov.cn/spp/tt/202608/t20260805_%d.shtml", i), fmt.Sprint("第一段", i), "第二段", "第三段")
-	return a, &extract.RawPage{URL: a.URL, Status: 200, Body: benchPage(i)}
+	return a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: benchPage(i)}
 }
 
 // BenchmarkUpsertCreated stores new articles with 100 KB raw pages from 8
@@ -45,7 +46,7 @@ func BenchmarkUpsertCreated(b *testing.B) {
 		for pb.Next() {
 			i := int(next.Add(1))
 			a := newArticle(fmt.Sprint("spp-", i), fmt.Sprintf("https://www.spp.gov.cn/spp/tt/202608/t20260805_%d.shtml", i), fmt.Sprint("正文", i))
-			if _, err := db.Upsert(context.Background(), a, &extract.RawPage{URL: a.URL, Status: 200, Body: pages[i%len(pages)]}); err != nil {
+			if _, err := db.Upsert(context.Background(), a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: pages[i%len(pages)]}); err != nil {
 				b.Error(err)
 			}
 		}
@@ -57,8 +58,8 @@ func BenchmarkUpsertCreated(b *testing.B) {
 func BenchmarkUpsertUnchanged(b *testing.B) {
 	db := MustOpen(b, filepath.Join(b.TempDir(), "a.db"), store.Options{})
 	const n = 500
-	arts := make([]*extract.Article, n)
-	raws := make([]*extract.RawPage, n)
+	arts := make([]*sppcrawl.Article, n)
+	raws := make([]*sppcrawl.RawPage, n)
 	for i := range n {
 		arts[i], raws[i] = benchArticle(i)
 		if _, err := db.Upsert(context.Background(), arts[i], raws[i]); err != nil {
@@ -72,7 +73,7 @@ func BenchmarkUpsertUnchanged(b *testing.B) {
 		for pb.Next() {
 			i := int(next.Add(1)) % n
 			res, err := db.Upsert(context.Background(), arts[i], raws[i])
-			if err != nil || res.Outcome != extract.Unchanged {
+			if err != nil || res.Outcome != sppcrawl.Unchanged {
 				b.Errorf("%v %v", res.Outcome, err)
 			}
 		}

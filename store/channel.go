@@ -5,26 +5,26 @@ import (
 	"fmt"
 	"sort"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // addFill adds (sign 1) or removes (sign -1) an article from its channel's
 // field counts.
-func addFill(tx *bolt.Tx, a *extract.Article, sign int) error {
+func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 	b := tx.Bucket(bucketFill)
-	var f extract.Fill
+	var f sppcrawl.Fill
 	if _, err := getJSON(b, a.ChannelPath, &f); err != nil {
 		return err
 	}
-	return putJSON(b, a.ChannelPath, f.Add(extract.FillOf(a), sign))
+	return putJSON(b, a.ChannelPath, f.Add(sppcrawl.FillOf(a), sign))
 }
 
 // FillStats counts, over a channel's stored articles, how many have each
 // field filled (the baseline of the template-drift warning).
-func (db *DB) FillStats(ctx context.Context, path string) (extract.Fill, error) {
-	var f extract.Fill
+func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
+	var f sppcrawl.Fill
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := getJSON(tx.Bucket(bucketFill), path, &f)
 		return err
@@ -70,7 +70,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 				return nil
 			}
 			g := Gap{URL: string(k), Channel: string(v), Why: "not yet fetched"}
-			var f extract.Failure
+			var f sppcrawl.Failure
 			if ok, err := getJSON(fails, g.URL, &f); err != nil {
 				return err
 			} else if ok {
@@ -99,7 +99,7 @@ func (db *DB) ResetFailures(ctx context.Context, urls []string, all bool) (int, 
 		n = 0
 		b := tx.Bucket(bucketFailures)
 		reset := func(k []byte) error {
-			var f extract.Failure
+			var f sppcrawl.Failure
 			if ok, err := getJSON(b, string(k), &f); err != nil || !ok {
 				return err
 			}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Every stored article remembers when the site was last asked for it
@@ -55,8 +55,8 @@ type goneMark struct {
 
 // DueRechecks returns up to n articles, those checked longest ago first,
 // withdrawn ones included (they may come back).
-func (db *DB) DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error) {
-	var out []extract.Recheck
+func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
+	var out []sppcrawl.Recheck
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketCheckIdx).Cursor()
 		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
@@ -65,10 +65,13 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]extract.Recheck, error)
 			}
 			id := string(k[8:])
 			r, err := getRecord(tx, id)
-			if err != nil || r == nil {
-				return fmt.Errorf("recheck %s: %v", id, err)
+			if err != nil {
+				return fmt.Errorf("recheck %s: %w", id, err)
 			}
-			rc := extract.Recheck{ID: id, URL: r.Article.URL, Channel: r.Article.ChannelPath,
+			if r == nil {
+				return fmt.Errorf("recheck %s: indexed but not stored", id)
+			}
+			rc := sppcrawl.Recheck{ID: id, URL: r.Article.URL, Channel: r.Article.ChannelPath,
 				LastChecked: time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))}
 			if key := rawKeyOf(tx, id); key != 0 {
 				if hdr, err := rawHeader(tx.Bucket(bucketRaw).Get(u64(key))); err == nil {
@@ -95,10 +98,10 @@ func (db *DB) OldestCheck(ctx context.Context) (time.Time, error) {
 	return t, err
 }
 
-// Checked records that the site confirmed the stored version of url (a 304
-// to a conditional GET): checked now, any gone sighting forgotten, and a
-// withdrawn article restored.
-func (db *DB) Checked(ctx context.Context, url string) (Result, error) {
+// RecordChecked records that the site confirmed the stored version of url
+// (a 304 to a conditional GET): checked now, any gone sighting forgotten,
+// and a withdrawn article restored.
+func (db *DB) RecordChecked(ctx context.Context, url string) (Result, error) {
 	var res Result
 	now := db.now()
 	err := db.write(ctx, func(tx *bolt.Tx) error {
@@ -107,7 +110,7 @@ func (db *DB) Checked(ctx context.Context, url string) (Result, error) {
 			return err
 		}
 		a := r.Article
-		res = Result{Outcome: extract.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}
+		res = Result{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}
 		if err := fetchedFine(tx, a.ID, now); err != nil {
 			return err
 		}
@@ -115,7 +118,7 @@ func (db *DB) Checked(ctx context.Context, url string) (Result, error) {
 			return nil
 		}
 		a.WithdrawnAt = time.Time{}
-		res.Outcome = extract.Restored
+		res.Outcome = sppcrawl.Restored
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
 			return err
 		}
@@ -128,12 +131,12 @@ func (db *DB) Checked(ctx context.Context, url string) (Result, error) {
 	return res, err
 }
 
-// Gone records that url, a stored article's, answered gone (404/410 or the
+// RecordGone records that url, a stored article's, answered gone (404/410 or the
 // homepage) in the run that started at run. The first sighting is only
 // remembered: one answer may be a fault. A sighting in a later run withdraws
 // the article: withdrawn_at set, a new seq so every puller learns it, its
 // content kept. withdrawn says whether this call withdrew it.
-func (db *DB) Gone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error) {
+func (db *DB) RecordGone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error) {
 	now := db.now()
 	err = db.write(ctx, func(tx *bolt.Tx) error {
 		withdrawn = false

@@ -3,7 +3,7 @@ package store
 import (
 	"sync/atomic"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 )
 
 // Counters are what this process has written to the archive since Open
@@ -11,18 +11,18 @@ import (
 type Counters struct {
 	Commits        uint64 // write transactions committed
 	CommitFailures uint64 // write transactions that failed
-	Upserts        map[extract.Outcome]uint64
+	Upserts        map[sppcrawl.Outcome]uint64
 }
 
 type counters struct {
 	commits, failures atomic.Uint64
-	upserts           [extract.Restored + 1]atomic.Uint64
+	upserts           [sppcrawl.Restored + 1]atomic.Uint64
 }
 
 // Counters returns a snapshot of the write counters.
 func (db *DB) Counters() Counters {
-	c := Counters{Commits: db.counts.commits.Load(), CommitFailures: db.counts.failures.Load(), Upserts: map[extract.Outcome]uint64{}}
-	for o := extract.Created; o <= extract.Restored; o++ {
+	c := Counters{Commits: db.counts.commits.Load(), CommitFailures: db.counts.failures.Load(), Upserts: map[sppcrawl.Outcome]uint64{}}
+	for o := sppcrawl.Created; o <= sppcrawl.Restored; o++ {
 		c.Upserts[o] = db.counts.upserts[o].Load()
 	}
 	return c

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -40,7 +41,7 @@ func TestCrashChild(t *testing.T) {
 				id := fmt.Sprintf("spp-%s%d%06d", run, g, i)
 				a := newArticle(id, "https://www.spp.gov.cn/spp/tt/202608/t20260805_"+strings.TrimPrefix(id, "spp-")+".shtml", "正文 "+id)
 				img := "https://www.spp.gov.cn/spp/tt/2026-08/05/" + id + "/images/a.jpg"
-				a.Images = []extract.Image{{URL: img}}
+				a.Images = []sppcrawl.Image{{URL: img}}
 				raw := rawFor(a)
 				raw.Body = []byte(strings.Repeat("<p>正文</p>", 2000))
 				if _, err := db.Upsert(context.Background(), a, raw); err != nil {
@@ -53,7 +54,7 @@ func TestCrashChild(t *testing.T) {
 				if i%3 == 0 {
 					pic = bytes.Repeat([]byte{'s'}, 64<<10)
 				}
-				if _, err := db.PutMedia(context.Background(), id, img, pic, "image/jpeg", time.Now()); err != nil {
+				if _, _, err := db.PutMedia(context.Background(), []string{id}, img, pic, "image/jpeg", time.Now()); err != nil {
 					fmt.Println("media error:", err)
 					os.Exit(2)
 				}
@@ -145,7 +146,7 @@ func TestCrash(t *testing.T) {
 		ctx := context.Background()
 		seen := map[string]bool{}
 		var last uint64
-		err = db.ForEach(ctx, 0, func(a *extract.Article) error {
+		err = db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
 			if seen[a.ID] {
 				return fmt.Errorf("%s twice", a.ID)
 			}
@@ -176,7 +177,7 @@ func TestCrash(t *testing.T) {
 				}
 			}
 		}
-		rep, err := db.Verify(ctx, func(*extract.RawPage) error { return nil })
+		rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil })
 		if err != nil {
 			t.Fatalf("run %d: verify: %v", run, err)
 		}
@@ -198,11 +199,11 @@ func TestCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rep, err := db.Verify(context.Background(), func(*extract.RawPage) error { return nil })
+	rep, err := db.Verify(context.Background(), func(*sppcrawl.RawPage) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = db.Verify(context.Background(), func(*extract.RawPage) error { return nil })
+	rep, err = db.Verify(context.Background(), func(*sppcrawl.RawPage) error { return nil })
 	if err != nil || len(rep.Problems) > 0 {
 		t.Errorf("second verify: %v %+v", err, rep.Problems)
 	}
@@ -217,16 +218,16 @@ func TestVerify_MediaFiles(t *testing.T) {
 	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
 	a := newArticle("spp-1", u1, "一")
 	img := "https://www.spp.gov.cn/spp/jczdal/2026-08/05/1/images/a.jpg"
-	a.Images = []extract.Image{{URL: img}}
+	a.Images = []sppcrawl.Image{{URL: img}}
 	db.Upsert(ctx, a, nil)
-	sha, err := db.PutMedia(ctx, "spp-1", img, []byte("jpeg bytes"), "image/jpeg", time.Now())
+	sha, _, err := db.PutMedia(ctx, []string{"spp-1"}, img, []byte("jpeg bytes"), "image/jpeg", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	orphan := filepath.Join(db.MediaDir(), "ab", "cd", strings.Repeat("ab", 32))
 	os.MkdirAll(filepath.Dir(orphan), 0o755)
 	os.WriteFile(orphan, []byte("stray"), 0o644)
-	rep, err := db.Verify(ctx, func(*extract.RawPage) error { return nil })
+	rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil })
 	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Kind != "orphan" {
 		t.Fatalf("verify: %v %+v", err, rep.Problems)
 	}
@@ -235,7 +236,7 @@ func TestVerify_MediaFiles(t *testing.T) {
 	}
 	_, file, _ := db.Media(ctx, sha)
 	os.Remove(file)
-	rep, _ = db.Verify(ctx, func(*extract.RawPage) error { return nil })
+	rep, _ = db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil })
 	if len(rep.Problems) != 1 || rep.Problems[0].Kind != "missing" {
 		t.Errorf("verify with an indexed file gone: %+v", rep.Problems)
 	}

@@ -12,7 +12,8 @@ import (
 	"syscall"
 	"testing"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -103,7 +104,7 @@ func TestDiskFull(t *testing.T) {
 			t.Errorf("acknowledged %s lost: %v", id, err)
 		}
 	}
-	if err := db.ForEach(ctx, 0, func(*extract.Article) error { return nil }); err != nil {
+	if err := db.ForEach(ctx, 0, func(*sppcrawl.Article) error { return nil }); err != nil {
 		t.Errorf("archive unreadable after the failed commit: %v", err)
 	}
 }

@@ -12,9 +12,9 @@ import (
 	"path/filepath"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Images and attachments are files beside the archive, not inside bbolt's
@@ -47,47 +47,62 @@ func (db *DB) mediaPath(sha string) string {
 }
 
 // PutMedia archives body, fetched from url as an image or attachment of the
-// article id: the file once, then the article's entry for url gets its
-// hash, size and type (in place: the article keeps its seq).
-func (db *DB) PutMedia(ctx context.Context, id, url string, body []byte, contentType string, fetched time.Time) (string, error) {
+// articles ids: the file once, then each article's entry for url gets its
+// hash, size and type (in place: the article keeps its seq). isNew says the
+// archive did not hold the file before.
+func (db *DB) PutMedia(ctx context.Context, ids []string, url string, body []byte, contentType string, fetched time.Time) (sha string, isNew bool, err error) {
 	if db.readOnly {
-		return "", ErrReadOnly
+		return "", false, ErrReadOnly
 	}
 	sum := sha256.Sum256(body)
-	sha := hex.EncodeToString(sum[:])
+	sha = hex.EncodeToString(sum[:])
 	var known bool
-	err := db.view(ctx, func(tx *bolt.Tx) error {
+	err = db.view(ctx, func(tx *bolt.Tx) error {
 		known = tx.Bucket(bucketMedia).Get([]byte(sha)) != nil
 		return nil
 	})
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if !known {
 		if err := db.writeMediaFile(sha, body); err != nil {
-			return "", fmt.Errorf("media %s: %w", url, err)
+			return "", false, fmt.Errorf("media %s: %w", url, err)
 		}
 	}
 	info := MediaInfo{SHA256: sha, Size: int64(len(body)), ContentType: contentType, URL: url, FetchedAt: fetched}
 	err = db.write(ctx, func(tx *bolt.Tx) error {
-		media := tx.Bucket(bucketMedia)
-		if media.Get([]byte(sha)) == nil {
-			if err := putJSON(media, sha, info); err != nil {
-				return err
-			}
-			if err := addCount(tx, countMedia, 1); err != nil {
-				return err
-			}
-			if err := addCount(tx, countMediaBytes, info.Size); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketMediaURL).Put([]byte(url), []byte(sha)); err != nil {
+		var err error
+		// Decided in the transaction: two URLs of one file may be
+		// stored at once, and only one of them brings it.
+		if isNew, err = indexMedia(tx, info); err != nil {
 			return err
 		}
-		return setMedia(tx, id, url, extract.Media{SHA256: sha, Size: info.Size, ContentType: contentType})
+		for _, id := range ids {
+			if err := setMedia(tx, id, url, sppcrawl.Media{SHA256: sha, Size: info.Size, ContentType: contentType}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	return sha, err
+	return sha, isNew, err
+}
+
+// indexMedia indexes a file (once, counted) and the URL it was fetched
+// from; isNew says the file was not indexed before.
+func indexMedia(tx *bolt.Tx, info MediaInfo) (isNew bool, err error) {
+	media := tx.Bucket(bucketMedia)
+	if isNew = media.Get([]byte(info.SHA256)) == nil; isNew {
+		if err := putJSON(media, info.SHA256, info); err != nil {
+			return false, err
+		}
+		if err := addCount(tx, countMedia, 1); err != nil {
+			return false, err
+		}
+		if err := addCount(tx, countMediaBytes, info.Size); err != nil {
+			return false, err
+		}
+	}
+	return isNew, tx.Bucket(bucketMediaURL).Put([]byte(info.URL), []byte(info.SHA256))
 }
 
 // writeMediaFile puts the file of sha in place: a temporary file, synced,
@@ -122,17 +137,17 @@ func (db *DB) writeMediaFile(sha string, body []byte) error {
 	return nil
 }
 
-// MediaMissing records on the article why the file at url could not be
-// archived (404, an HTML page instead of an image, over the size cap…).
-func (db *DB) MediaMissing(ctx context.Context, id, url, reason string) error {
+// RecordMediaMissing records on the article why the file at url could not
+// be archived (404, an HTML page instead of an image, over the size cap…).
+func (db *DB) RecordMediaMissing(ctx context.Context, id, url, reason string) error {
 	return db.write(ctx, func(tx *bolt.Tx) error {
-		return setMedia(tx, id, url, extract.Media{Missing: reason})
+		return setMedia(tx, id, url, sppcrawl.Media{Missing: reason})
 	})
 }
 
 // setMedia sets the Media of the image or attachment at url of the article
 // id, in place, keeping the missing count.
-func setMedia(tx *bolt.Tx, id, url string, m extract.Media) error {
+func setMedia(tx *bolt.Tx, id, url string, m sppcrawl.Media) error {
 	r, err := getRecord(tx, id)
 	if err != nil || r == nil {
 		return fmt.Errorf("media of %s: %v", id, err)
@@ -162,8 +177,8 @@ func boolInt(b bool) int {
 // that the archive already holds (the same image in another article, or the
 // version before): they are not fetched again. It returns the change in the
 // number of missing ones.
-func knownMedia(tx *bolt.Tx, a *extract.Article, before *extract.Article) int {
-	old := map[string]extract.Media{}
+func knownMedia(tx *bolt.Tx, a *sppcrawl.Article, before *sppcrawl.Article) int {
+	old := map[string]sppcrawl.Media{}
 	if before != nil {
 		for _, ref := range before.MediaRefs() {
 			old[ref.URL] = *ref.Media
@@ -176,7 +191,7 @@ func knownMedia(tx *bolt.Tx, a *extract.Article, before *extract.Article) int {
 		} else if sha := tx.Bucket(bucketMediaURL).Get([]byte(ref.URL)); sha != nil {
 			var info MediaInfo
 			if ok, _ := getJSON(tx.Bucket(bucketMedia), string(sha), &info); ok {
-				*ref.Media = extract.Media{SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}
+				*ref.Media = sppcrawl.Media{SHA256: info.SHA256, Size: info.Size, ContentType: info.ContentType}
 			}
 		}
 		delta += boolInt(ref.Missing != "")
@@ -231,15 +246,15 @@ func (db *DB) ForEachMedia(ctx context.Context, fn func(MediaInfo) error) error 
 
 // MissingMedia lists the images and attachments of stored articles (of one
 // channel, or all) whose file is not archived: never fetched, or missing.
-func (db *DB) MissingMedia(ctx context.Context, channel string) ([]extract.MediaTodo, error) {
-	var out []extract.MediaTodo
-	err := db.ForEach(ctx, 0, func(a *extract.Article) error {
+func (db *DB) MissingMedia(ctx context.Context, channel string) ([]sppcrawl.MediaTodo, error) {
+	var out []sppcrawl.MediaTodo
+	err := db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
 		if channel != "" && a.ChannelPath != channel {
 			return nil
 		}
 		for _, ref := range a.MediaRefs() {
 			if ref.SHA256 == "" {
-				out = append(out, extract.MediaTodo{ID: a.ID, URL: ref.URL, Channel: a.ChannelPath, Image: ref.Image})
+				out = append(out, sppcrawl.MediaTodo{ID: a.ID, URL: ref.URL, Channel: a.ChannelPath, Image: ref.Image})
 			}
 		}
 		return nil
@@ -298,8 +313,8 @@ func (db *DB) verifyMedia(ctx context.Context, problem func(kind, key, format st
 
 // PendingMedia lists the images and attachments of the article id that are
 // not archived yet and not known to be missing.
-func (db *DB) PendingMedia(ctx context.Context, id string) ([]extract.MediaTodo, error) {
-	var out []extract.MediaTodo
+func (db *DB) PendingMedia(ctx context.Context, id string) ([]sppcrawl.MediaTodo, error) {
+	var out []sppcrawl.MediaTodo
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
 		if err != nil || r == nil {
@@ -307,7 +322,7 @@ func (db *DB) PendingMedia(ctx context.Context, id string) ([]extract.MediaTodo,
 		}
 		for _, ref := range r.Article.MediaRefs() {
 			if ref.SHA256 == "" && ref.Missing == "" {
-				out = append(out, extract.MediaTodo{ID: id, URL: ref.URL, Channel: r.Article.ChannelPath, Image: ref.Image})
+				out = append(out, sppcrawl.MediaTodo{ID: id, URL: ref.URL, Channel: r.Article.ChannelPath, Image: ref.Image})
 			}
 		}
 		return nil

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // migrate1to2 upgrades an archive of sppcrawl 0.1 (schema 1), in the
@@ -96,7 +96,7 @@ func migrate1to2(tx *bolt.Tx) (string, error) {
 	ngone := 0
 	urls, gone := tx.Bucket(bucketURLs), tx.Bucket(bucketGone)
 	err = tx.Bucket(bucketFailures).ForEach(func(k, v []byte) error {
-		var f extract.Failure
+		var f sppcrawl.Failure
 		if err := json.Unmarshal(v, &f); err != nil || !f.Gone {
 			return nil
 		}
@@ -110,13 +110,13 @@ func migrate1to2(tx *bolt.Tx) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("gone sightings: %w", err)
 	}
-	fills := map[string]extract.Fill{}
+	fills := map[string]sppcrawl.Fill{}
 	err = tx.Bucket(bucketArticles).ForEach(func(_, v []byte) error {
 		a, err := decodeArticle(v)
 		if err != nil {
 			return err
 		}
-		fills[a.ChannelPath] = fills[a.ChannelPath].Add(extract.FillOf(a), 1)
+		fills[a.ChannelPath] = fills[a.ChannelPath].Add(sppcrawl.FillOf(a), 1)
 		return nil
 	})
 	if err != nil {

@@ -7,15 +7,15 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // A raw value is: 4-byte big-endian length of the JSON header, the header
-// (extract.RawPage without the body), then the body compressed (see
+// (sppcrawl.RawPage without the body), then the body compressed (see
 // rawcodec.go).
-func (db *DB) encodeRaw(p *extract.RawPage) ([]byte, error) {
+func (db *DB) encodeRaw(p *sppcrawl.RawPage) ([]byte, error) {
 	db.maybeMakeDict()
 	hdr, err := json.Marshal(p)
 	if err != nil {
@@ -30,7 +30,7 @@ func (db *DB) encodeRaw(p *extract.RawPage) ([]byte, error) {
 }
 
 // rawHeader decodes the header of a raw value (the page without its body).
-func rawHeader(v []byte) (*extract.RawPage, error) {
+func rawHeader(v []byte) (*sppcrawl.RawPage, error) {
 	if len(v) < 4 {
 		return nil, fmt.Errorf("raw page record too short")
 	}
@@ -38,14 +38,14 @@ func rawHeader(v []byte) (*extract.RawPage, error) {
 	if int(n) > len(v)-4 {
 		return nil, fmt.Errorf("raw page header length %d beyond record", n)
 	}
-	var p extract.RawPage
+	var p sppcrawl.RawPage
 	if err := json.Unmarshal(v[4:4+n], &p); err != nil {
 		return nil, fmt.Errorf("raw page header: %w", err)
 	}
 	return &p, nil
 }
 
-func decodeRaw(v []byte, c *rawCodec) (*extract.RawPage, error) {
+func decodeRaw(v []byte, c *rawCodec) (*sppcrawl.RawPage, error) {
 	p, err := rawHeader(v)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func rawKeyOf(tx *bolt.Tx, id string) uint64 {
 	return 0
 }
 
-func (db *DB) getRaw(tx *bolt.Tx, key uint64) (*extract.RawPage, error) {
+func (db *DB) getRaw(tx *bolt.Tx, key uint64) (*sppcrawl.RawPage, error) {
 	v := tx.Bucket(bucketRaw).Get(u64(key))
 	if v == nil {
 		return nil, ErrNotFound
@@ -94,8 +94,8 @@ func (db *DB) getRaw(tx *bolt.Tx, key uint64) (*extract.RawPage, error) {
 }
 
 // Raw returns the raw page of an article's current version.
-func (db *DB) Raw(ctx context.Context, id string) (*extract.RawPage, error) {
-	var p *extract.RawPage
+func (db *DB) Raw(ctx context.Context, id string) (*sppcrawl.RawPage, error) {
+	var p *sppcrawl.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		key := rawKeyOf(tx, id)
 		if key == 0 {
@@ -125,10 +125,10 @@ func (db *DB) RawIDs(ctx context.Context) ([]string, error) {
 // ForEachRaw calls fn for every stored raw page, every version's, in the
 // order they were stored. The pages are decoded one at a time, outside the
 // read transaction's pages: fn may take its time.
-func (db *DB) ForEachRaw(ctx context.Context, fn func(*extract.RawPage) error) error {
+func (db *DB) ForEachRaw(ctx context.Context, fn func(*sppcrawl.RawPage) error) error {
 	var next uint64 = 1
 	for {
-		var p *extract.RawPage
+		var p *sppcrawl.RawPage
 		err := db.view(ctx, func(tx *bolt.Tx) error {
 			k, v := tx.Bucket(bucketRaw).Cursor().Seek(u64(next))
 			if k == nil {

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -34,7 +35,7 @@ func TestRaw_Dictionary(t *testing.T) {
 	const n = 60
 	for i := range n {
 		a := newArticle(fmt.Sprint("spp-", i), fmt.Sprintf("https://www.spp.gov.cn/spp/tt/202608/t20260805_%d.shtml", i), fmt.Sprint("段", i))
-		if _, err := db.Upsert(ctx, a, &extract.RawPage{URL: a.URL, Status: 200, Body: page(i)}); err != nil {
+		if _, err := db.Upsert(ctx, a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: page(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // GetJSON returns the stored JSON of one article, or ErrNotFound.
@@ -31,8 +31,8 @@ func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 
 // Latest returns up to n articles, most recently created or updated first,
 // that keep accepts (nil keeps all).
-func (db *DB) Latest(ctx context.Context, n int, keep func(*extract.Article) bool) ([]*extract.Article, error) {
-	var out []*extract.Article
+func (db *DB) Latest(ctx context.Context, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
+	var out []*sppcrawl.Article
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
@@ -66,8 +66,8 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 // that keep accepts (nil keeps all), newest published first. It walks the
 // channel index, so a small channel is as cheap as a big one whatever the
 // size of the archive.
-func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func(*extract.Article) bool) ([]*extract.Article, error) {
-	var out []*extract.Article
+func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
+	var out []*sppcrawl.Article
 	prefix := append([]byte(path), 0)
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketChanIdx).Cursor()
@@ -114,7 +114,7 @@ func getStored(tx *bolt.Tx, id string) (*Stored, error) {
 	}
 	s := &Stored{Article: r.Article}
 	if v := tx.Bucket(bucketChecked).Get([]byte(id)); len(v) == 8 {
-		s.LastCheckedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).In(extract.CST())
+		s.LastCheckedAt = time.Unix(0, int64(binary.BigEndian.Uint64(v))).In(sppcrawl.CST())
 	}
 	return s, nil
 }
@@ -189,7 +189,7 @@ func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
 				last, _ = idx.Prev()
 			}
 			if last != nil && bytes.HasPrefix(last, prefix) && len(last) >= len(prefix)+8 {
-				cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(last[len(prefix):len(prefix)+8])), 0).In(extract.CST())
+				cc.Newest = time.Unix(int64(binary.BigEndian.Uint64(last[len(prefix):len(prefix)+8])), 0).In(sppcrawl.CST())
 				cc.NewestID = string(last[len(prefix)+8:])
 			}
 			out = append(out, cc)
@@ -202,7 +202,7 @@ func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
 // ForEachWithCases calls fn, in seq order from after+1, for every article
 // holding cases (reading the case index, not the whole archive), until fn
 // returns an error.
-func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*sppcrawl.Article) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		articles := tx.Bucket(bucketArticles)
 		c := tx.Bucket(bucketCaseIdx).Cursor()
@@ -227,8 +227,8 @@ func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*extra
 
 // ArticleWithCase returns the article holding the case numbered number
 // (检例第257号), or ErrNotFound.
-func (db *DB) ArticleWithCase(ctx context.Context, number string) (*extract.Article, error) {
-	var a *extract.Article
+func (db *DB) ArticleWithCase(ctx context.Context, number string) (*sppcrawl.Article, error) {
+	var a *sppcrawl.Article
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketCaseNum).Get([]byte(number))
 		if id != nil {
@@ -252,7 +252,7 @@ func (db *DB) ArticleWithCase(ctx context.Context, number string) (*extract.Arti
 
 // StoredArticle returns the article stored under url (canonical or alias), else
 // under id; nil when there is neither.
-func (db *DB) StoredArticle(ctx context.Context, url, id string) (*extract.Article, error) {
+func (db *DB) StoredArticle(ctx context.Context, url, id string) (*sppcrawl.Article, error) {
 	s, err := db.GetByURL(ctx, url)
 	if errors.Is(err, ErrNotFound) {
 		s, err = db.Get(ctx, id)
@@ -293,7 +293,7 @@ var errStop = errors.New("stop")
 // ForEach calls fn for every article with seq > after, in seq order, until fn
 // returns an error. The transaction stays open meanwhile: fn must not write
 // to the archive.
-func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*extract.Article) error) error {
+func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*sppcrawl.Article) error) error {
 	return db.eachValue(ctx, after, func(seq uint64, v []byte) error {
 		a, err := decodeArticle(v)
 		if err != nil {
@@ -317,9 +317,9 @@ func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64,
 
 // Since returns up to limit articles with seq > after, in seq order. An
 // article updated since appears once, at its new seq.
-func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*extract.Article, error) {
-	var out []*extract.Article
-	err := db.ForEach(ctx, after, func(a *extract.Article) error {
+func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, error) {
+	var out []*sppcrawl.Article
+	err := db.ForEach(ctx, after, func(a *sppcrawl.Article) error {
 		if len(out) == limit {
 			return errStop
 		}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // ReextractResult counts what Reextract did.
@@ -45,7 +45,7 @@ const reextractBatch = 256
 // committed in batches. failed is told of each page that no longer parses;
 // one found cut short is marked to be fetched again by the next crawl (see
 // Verify). progress is told how far it has come.
-func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extract.Article, error),
+func (db *DB) Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error),
 	failed func(id string, err error), progress func(done, total int)) (res ReextractResult, err error) {
 	defer func(start time.Time) { res.Took = time.Since(start) }(time.Now())
 	if db.readOnly {
@@ -56,13 +56,13 @@ func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extr
 		return res, err
 	}
 	res.RawPages = len(ids)
-	var batch []*extract.Article
+	var batch []*sppcrawl.Article
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		now := db.now()
-		var outs []extract.Outcome
+		var outs []sppcrawl.Outcome
 		err := db.write(ctx, func(tx *bolt.Tx) error {
 			outs = outs[:0] // a write may run twice
 			for _, a := range batch {
@@ -80,9 +80,9 @@ func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extr
 		for _, o := range outs {
 			db.counts.upserts[o].Add(1)
 			switch o {
-			case extract.Updated:
+			case sppcrawl.Updated:
 				res.Changed++
-			case extract.Aliased:
+			case sppcrawl.Aliased:
 				res.Aliased++
 			default:
 				res.Unchanged++
@@ -101,14 +101,14 @@ func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extr
 			last = time.Now()
 		}
 		raw, err := db.Raw(ctx, id)
-		var a *extract.Article
+		var a *sppcrawl.Article
 		if err == nil {
 			a, err = parse(raw)
 		}
 		if err != nil {
 			res.Failed++
 			failed(id, err)
-			if errors.Is(err, extract.ErrIncomplete) {
+			if errors.Is(err, sppcrawl.ErrIncomplete) {
 				if err := db.repairCut(ctx, id, err); err != nil {
 					return res, err
 				}
@@ -119,7 +119,7 @@ func (db *DB) Reextract(ctx context.Context, parse func(*extract.RawPage) (*extr
 		switch o, err := db.Predict(ctx, a); {
 		case err != nil:
 			return res, err
-		case o == extract.Unchanged:
+		case o == sppcrawl.Unchanged:
 			res.Unchanged++
 			continue
 		}

@@ -8,7 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"sppcrawl/extract"
+	"sppcrawl"
+
 	"sppcrawl/store"
 )
 
@@ -53,8 +54,8 @@ func TestReextract_CommitsOnlyChanges(t *testing.T) {
 	}
 	reextract := func(paragraph string) (store.ReextractResult, uint64) {
 		before := db.Counters().Commits
-		res, err := db.Reextract(ctx, func(raw *extract.RawPage) (*extract.Article, error) {
-			return newArticle(extract.IDFromURL(raw.URL), raw.URL, paragraph), nil
+		res, err := db.Reextract(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+			return newArticle(sppcrawl.IDFromURL(raw.URL), raw.URL, paragraph), nil
 		}, func(id string, err error) { t.Errorf("%s: %v", id, err) }, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 func getJSON(b *bolt.Bucket, key string, v any) (bool, error) {
@@ -32,8 +32,8 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 
 // ChannelState returns what the last crawl remembered of a channel (zero if
 // the channel was never crawled).
-func (db *DB) ChannelState(ctx context.Context, path string) (extract.ChannelState, error) {
-	st := extract.ChannelState{Path: path}
+func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelState, error) {
+	st := sppcrawl.ChannelState{Path: path}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		_, err := getJSON(tx.Bucket(bucketChannels), path, &st)
 		return err
@@ -42,18 +42,18 @@ func (db *DB) ChannelState(ctx context.Context, path string) (extract.ChannelSta
 }
 
 // PutChannelState records a channel's state.
-func (db *DB) PutChannelState(ctx context.Context, st extract.ChannelState) error {
+func (db *DB) PutChannelState(ctx context.Context, st sppcrawl.ChannelState) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketChannels), st.Path, st)
 	})
 }
 
 // ChannelStates lists every channel crawled so far.
-func (db *DB) ChannelStates(ctx context.Context) ([]extract.ChannelState, error) {
-	var out []extract.ChannelState
+func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error) {
+	var out []sppcrawl.ChannelState
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketChannels).ForEach(func(k, v []byte) error {
-			var st extract.ChannelState
+			var st sppcrawl.ChannelState
 			if err := json.Unmarshal(v, &st); err != nil {
 				return fmt.Errorf("decode channel %q: %w", k, err)
 			}
@@ -66,13 +66,13 @@ func (db *DB) ChannelStates(ctx context.Context) ([]extract.ChannelState, error)
 
 // RecordFailure adds one failed attempt at f.URL: attempts accumulate over
 // runs. f.NextRetry and f.Gone are the caller's decision.
-func (db *DB) RecordFailure(ctx context.Context, f extract.Failure) (extract.Failure, error) {
-	var merged extract.Failure
+func (db *DB) RecordFailure(ctx context.Context, f sppcrawl.Failure) (sppcrawl.Failure, error) {
+	var merged sppcrawl.Failure
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		// Computed afresh from f: a write may run twice (see write).
 		merged = f
 		b := tx.Bucket(bucketFailures)
-		var old extract.Failure
+		var old sppcrawl.Failure
 		if _, err := getJSON(b, f.URL, &old); err != nil {
 			return err
 		}
@@ -93,8 +93,8 @@ func (db *DB) ClearFailure(ctx context.Context, url string) error {
 }
 
 // Failure returns the failure record of url, if any.
-func (db *DB) Failure(ctx context.Context, url string) (extract.Failure, bool, error) {
-	var f extract.Failure
+func (db *DB) Failure(ctx context.Context, url string) (sppcrawl.Failure, bool, error) {
+	var f sppcrawl.Failure
 	var ok bool
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
@@ -106,11 +106,11 @@ func (db *DB) Failure(ctx context.Context, url string) (extract.Failure, bool, e
 
 // Failures lists failure records: all of them, or (due) only those not gone
 // whose next retry is at or before now.
-func (db *DB) Failures(ctx context.Context, due bool, now time.Time) ([]extract.Failure, error) {
-	var out []extract.Failure
+func (db *DB) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
+	var out []sppcrawl.Failure
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketFailures).ForEach(func(k, v []byte) error {
-			var f extract.Failure
+			var f sppcrawl.Failure
 			if err := json.Unmarshal(v, &f); err != nil {
 				return fmt.Errorf("decode failure %q: %w", k, err)
 			}
@@ -125,15 +125,15 @@ func (db *DB) Failures(ctx context.Context, due bool, now time.Time) ([]extract.
 }
 
 // PutRun records the summary of the latest crawl.
-func (db *DB) PutRun(ctx context.Context, r extract.RunSummary) error {
+func (db *DB) PutRun(ctx context.Context, r sppcrawl.RunSummary) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketRuns), "last", r)
 	})
 }
 
 // LastRun returns the summary of the latest crawl, if there was one.
-func (db *DB) LastRun(ctx context.Context) (extract.RunSummary, bool, error) {
-	var r extract.RunSummary
+func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
+	var r sppcrawl.RunSummary
 	var ok bool
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -22,6 +23,8 @@ var (
 	ErrLocked = errors.New("archive is locked: another sppcrawl (crawl or serve) holds it")
 	// ErrNotArchive: the file exists but is not an sppcrawl/bbolt archive.
 	ErrNotArchive = errors.New("not an sppcrawl archive (not a bbolt database)")
+	// ErrNoArchive: there is no archive at the path (Options.MustExist).
+	ErrNoArchive = errors.New("no archive there")
 	// ErrNewerSchema: the archive was written by a newer sppcrawl.
 	ErrNewerSchema = errors.New("archive written by a newer sppcrawl")
 	// ErrNotFound: no such article or raw page.
@@ -58,7 +61,7 @@ var (
 	bucketChannels = []byte("channels")  // channel path → ChannelState (JSON)
 	bucketFailures = []byte("failures")  // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")      // "last" → RunSummary (JSON)
-	bucketFill     = []byte("fill")      // channel path → extract.Fill of its stored articles (JSON)
+	bucketFill     = []byte("fill")      // channel path → sppcrawl.Fill of its stored articles (JSON)
 	bucketSeen     = []byte("seen")      // URL seen on a list page, not stored yet → channel path
 	bucketCaseIdx  = []byte("caseidx")   // seq of an article holding cases → nil
 	bucketCaseNum  = []byte("casenum")   // case number (检例第257号) → id of the article holding it
@@ -87,6 +90,10 @@ var migrations = []func(*bolt.Tx) (string, error){migrate1to2}
 type Options struct {
 	// ReadOnly opens with a shared lock; writes fail with ErrReadOnly.
 	ReadOnly bool
+	// MustExist refuses to create an archive (ErrNoArchive): only the
+	// commands that store what they fetch start a new one, so a mistyped
+	// path is an error, not an empty archive reported as fine.
+	MustExist bool
 	// Timeout bounds the wait for the file lock (default 1s).
 	Timeout time.Duration
 	// Now is the clock (tests); default time.Now.
@@ -112,10 +119,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("open archive %s: %w", path, err)
-		}
+	if err := checkFile(path, opts.MustExist || opts.ReadOnly); err != nil {
+		return nil, err
 	}
 	bdb, err := bolt.Open(path, 0o644, &bolt.Options{
 		Timeout:      opts.Timeout,
@@ -164,6 +169,40 @@ func Open(path string, opts Options) (*DB, error) {
 		db.startWriter()
 	}
 	return db, nil
+}
+
+// checkFile refuses what cannot be an archive before bbolt sees it, in
+// words: a directory, a device, an empty file; and, when mustExist, no file.
+func checkFile(path string, mustExist bool) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && mustExist:
+		return fmt.Errorf("open archive %s: %w (crawl or fetch creates one; is --db right?)", path, ErrNoArchive)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("open archive %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("open archive %s: it is a directory, not an archive file", path)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("open archive %s: it is a %s, not an archive file", path, fileKind(fi.Mode()))
+	case fi.Size() == 0 && mustExist:
+		return fmt.Errorf("open archive %s: %w (an empty file)", path, ErrNotArchive)
+	}
+	return nil
+}
+
+// fileKind names a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }
 
 // Path is the archive's file name.

@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	bolt "go.etcd.io/bbolt"
 
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -28,20 +29,20 @@ func MustOpen(tb testing.TB, path string, opts store.Options) *store.DB {
 	return db
 }
 
-func newArticle(id, url string, paras ...string) *extract.Article {
-	a := &extract.Article{
+func newArticle(id, url string, paras ...string) *sppcrawl.Article {
+	a := &sppcrawl.Article{
 		ID: id, URL: url, Aliases: []string{},
-		Channel: "指导性案例", ChannelPath: extract.ChannelPathFromURL(url),
-		Title: "标题 " + id, PublishedAt: time.Date(2026, 8, 5, 9, 56, 38, 0, extract.CST()),
+		Channel: "指导性案例", ChannelPath: sppcrawl.ChannelPathFromURL(url),
+		Title: "标题 " + id, PublishedAt: time.Date(2026, 8, 5, 9, 56, 38, 0, sppcrawl.CST()),
 		Source: "高检网", Paragraphs: paras, BodyHTML: "<p>" + fmt.Sprint(paras) + "</p>",
-		Images: []extract.Image{}, Attachments: []extract.Attachment{},
+		Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{},
 	}
 	a.ContentHash = a.ComputeHash()
 	return a
 }
 
-func rawFor(a *extract.Article) *extract.RawPage {
-	return &extract.RawPage{URL: a.URL, Status: 200, FetchedAt: time.Now(), Body: []byte("<html>" + a.Title + "</html>")}
+func rawFor(a *sppcrawl.Article) *sppcrawl.RawPage {
+	return &sppcrawl.RawPage{URL: a.URL, Status: 200, FetchedAt: time.Now(), Body: []byte("<html>" + a.Title + "</html>")}
 }
 
 const (
@@ -53,8 +54,8 @@ const (
 func TestDB_Upsert(t *testing.T) {
 	ctx := context.Background()
 	type step struct {
-		a           *extract.Article
-		want        extract.Outcome
+		a           *sppcrawl.Article
+		want        sppcrawl.Outcome
 		wantSeq     uint64
 		wantVersion int
 	}
@@ -63,16 +64,16 @@ func TestDB_Upsert(t *testing.T) {
 		steps []step
 		check func(t *testing.T, db *store.DB)
 	}{
-		{"Created", []step{{newArticle("spp-1", u1, "一"), extract.Created, 1, 1}}, nil},
+		{"Created", []step{{newArticle("spp-1", u1, "一"), sppcrawl.Created, 1, 1}}, nil},
 		{"SameURLSameContent", []step{
-			{newArticle("spp-1", u1, "一"), extract.Created, 1, 1},
-			{newArticle("spp-1", u1, "一"), extract.Unchanged, 1, 1},
+			{newArticle("spp-1", u1, "一"), sppcrawl.Created, 1, 1},
+			{newArticle("spp-1", u1, "一"), sppcrawl.Unchanged, 1, 1},
 		}, nil},
 		{"SameURLChangedBody", []step{
-			{newArticle("spp-1", u1, "一"), extract.Created, 1, 1},
-			{newArticle("spp-3", u3, "三"), extract.Created, 2, 1},
-			{newArticle("spp-1", u1, "一（更正）"), extract.Updated, 3, 2},
-			{newArticle("spp-1", u1, "一（更正）"), extract.Unchanged, 3, 2},
+			{newArticle("spp-1", u1, "一"), sppcrawl.Created, 1, 1},
+			{newArticle("spp-3", u3, "三"), sppcrawl.Created, 2, 1},
+			{newArticle("spp-1", u1, "一（更正）"), sppcrawl.Updated, 3, 2},
+			{newArticle("spp-1", u1, "一（更正）"), sppcrawl.Unchanged, 3, 2},
 		}, func(t *testing.T, db *store.DB) {
 			s, err := db.Get(ctx, "spp-1")
 			if err != nil {
@@ -96,9 +97,9 @@ func TestDB_Upsert(t *testing.T) {
 			}
 		}},
 		{"SameIDOtherChannel", []step{
-			{newArticle("spp-1", u1, "一"), extract.Created, 1, 1},
-			{newArticle("spp-1", u2, "一"), extract.Aliased, 1, 1},
-			{newArticle("spp-1", u2, "一"), extract.Unchanged, 1, 1},
+			{newArticle("spp-1", u1, "一"), sppcrawl.Created, 1, 1},
+			{newArticle("spp-1", u2, "一"), sppcrawl.Aliased, 1, 1},
+			{newArticle("spp-1", u2, "一"), sppcrawl.Unchanged, 1, 1},
 		}, func(t *testing.T, db *store.DB) {
 			s, err := db.GetByURL(ctx, u2)
 			if err != nil {
@@ -110,8 +111,12 @@ func TestDB_Upsert(t *testing.T) {
 		}},
 		{"HomeChannelBecomesCanonical", []step{
 			// First seen under 头条, but its own channel is /spp/jczdal/.
-			{func() *extract.Article { a := newArticle("spp-1", u2, "一"); a.ChannelPath = "/spp/jczdal/"; return a }(), extract.Created, 1, 1},
-			{newArticle("spp-1", u1, "一"), extract.Aliased, 1, 1},
+			{func() *sppcrawl.Article {
+				a := newArticle("spp-1", u2, "一")
+				a.ChannelPath = "/spp/jczdal/"
+				return a
+			}(), sppcrawl.Created, 1, 1},
+			{newArticle("spp-1", u1, "一"), sppcrawl.Aliased, 1, 1},
 		}, func(t *testing.T, db *store.DB) {
 			s, err := db.Get(ctx, "spp-1")
 			if err != nil {
@@ -122,13 +127,13 @@ func TestDB_Upsert(t *testing.T) {
 			}
 		}},
 		{"SameContentOtherID", []step{
-			{newArticle("spp-1", u1, "一"), extract.Created, 1, 1},
-			{func() *extract.Article {
+			{newArticle("spp-1", u1, "一"), sppcrawl.Created, 1, 1},
+			{func() *sppcrawl.Article {
 				a := newArticle("spp-3", u3, "一")
 				a.Title = "标题 spp-1"
 				a.ContentHash = a.ComputeHash()
 				return a
-			}(), extract.Aliased, 1, 1},
+			}(), sppcrawl.Aliased, 1, 1},
 		}, func(t *testing.T, db *store.DB) {
 			if n, _ := db.Count(ctx); n != 1 {
 				t.Errorf("count = %d, want 1", n)
@@ -183,7 +188,7 @@ func TestDB_Raw(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
 	a := newArticle("spp-1", u1, "一")
-	raw := &extract.RawPage{URL: u1, Status: 200, ETag: `"abc"`, LastModified: "Wed, 05 Aug 2026 02:00:00 GMT", FetchedAt: time.Now().Truncate(time.Second), Body: []byte("<html>正文</html>")}
+	raw := &sppcrawl.RawPage{URL: u1, Status: 200, ETag: `"abc"`, LastModified: "Wed, 05 Aug 2026 02:00:00 GMT", FetchedAt: time.Now().Truncate(time.Second), Body: []byte("<html>正文</html>")}
 	if _, err := db.Upsert(ctx, a, raw); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +236,7 @@ func TestDB_Failures(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
-	for _, f := range []extract.Failure{
+	for _, f := range []sppcrawl.Failure{
 		{URL: u1, Attempts: 4, LastError: "503", NextRetry: now.Add(-time.Minute)},
 		{URL: u1, Attempts: 4, LastError: "503", NextRetry: now.Add(-time.Minute)},
 		{URL: u2, Attempts: 1, LastError: "404", Gone: true},
@@ -369,7 +374,7 @@ func TestDB_RawFollowsUpdates(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
 	a := newArticle("spp-1", u1, "一")
-	if _, err := db.Upsert(ctx, a, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<p>v1</p>")}); err != nil {
+	if _, err := db.Upsert(ctx, a, &sppcrawl.RawPage{URL: u1, Status: 200, Body: []byte("<p>v1</p>")}); err != nil {
 		t.Fatal(err)
 	}
 	b := newArticle("spp-1", u1, "一（改）")
@@ -380,7 +385,7 @@ func TestDB_RawFollowsUpdates(t *testing.T) {
 		t.Errorf("after an update without a page: %v %v, want the stored page", raw, err)
 	}
 	c := newArticle("spp-1", u1, "一（再改）")
-	if _, err := db.Upsert(ctx, c, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<p>v3</p>")}); err != nil {
+	if _, err := db.Upsert(ctx, c, &sppcrawl.RawPage{URL: u1, Status: 200, Body: []byte("<p>v3</p>")}); err != nil {
 		t.Fatal(err)
 	}
 	if raw, err := db.Raw(ctx, "spp-1"); err != nil || string(raw.Body) != "<p>v3</p>" {

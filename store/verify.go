@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Problem is something Verify found wrong.
@@ -49,7 +49,7 @@ func (r VerifyReport) Err() error {
 // caller's test that a page is whole). Articles whose page is cut (stored by
 // an older release that could not tell) are marked for a repair: the next
 // crawl fetches them again, due now in the failure log.
-func (db *DB) Verify(ctx context.Context, checkPage func(*extract.RawPage) error) (VerifyReport, error) {
+func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
 	var rep VerifyReport
 	type cut struct{ id, url, channel, why string }
 	var cuts []cut
@@ -205,7 +205,7 @@ func (db *DB) markRepair(ctx context.Context, id, url, channel, why string) erro
 		if err := tx.Bucket(bucketRepair).Put([]byte(id), []byte(why)); err != nil {
 			return err
 		}
-		f := extract.Failure{URL: url, Channel: channel, LastError: "stored page is cut: " + why, LastTry: now, NextRetry: now}
+		f := sppcrawl.Failure{URL: url, Channel: channel, LastError: "stored page is cut: " + why, LastTry: now, NextRetry: now}
 		return putJSON(tx.Bucket(bucketFailures), url, f)
 	})
 }

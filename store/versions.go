@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // versionRecord is an earlier version of an article as stored: the article's
@@ -85,7 +85,7 @@ func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
 			ReplacedAt: &replaced, Article: bytes.Clone(r.Article), HasRaw: r.RawKey != 0, rawKey: r.RawKey})
 	}
 	cur, err := articleJSON(tx.Bucket(bucketArticles).Get(u64(seq)))
-	var a extract.Article
+	var a sppcrawl.Article
 	if err == nil {
 		err = json.Unmarshal(cur, &a)
 	}
@@ -99,8 +99,8 @@ func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
 }
 
 // VersionRaw returns the raw page version v of an article came from.
-func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*extract.RawPage, error) {
-	var p *extract.RawPage
+func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*sppcrawl.RawPage, error) {
+	var p *sppcrawl.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		vs, err := versionsTx(tx, id)
 		if err != nil {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
@@ -118,7 +120,7 @@ func TestUpgrade_V1Archive(t *testing.T) {
 	}
 	// The stored article 0.1 saw gone once is withdrawn by a sighting in a
 	// later run.
-	withdrawn, err := db.Gone(ctx, "https://www.spp.gov.cn/spp/gjgb/202611/t20261110_910003.shtml", time.Now(), "homepage")
+	withdrawn, err := db.RecordGone(ctx, "https://www.spp.gov.cn/spp/gjgb/202611/t20261110_910003.shtml", time.Now(), "homepage")
 	if err != nil || !withdrawn {
 		t.Errorf("second gone sighting of spp-910003: %v %v, want withdrawn", withdrawn, err)
 	}
@@ -127,7 +129,7 @@ func TestUpgrade_V1Archive(t *testing.T) {
 	b := *a.Article
 	b.Paragraphs = append(b.Paragraphs, "更正")
 	b.ContentHash = b.ComputeHash()
-	if _, err := db.Upsert(ctx, &b, &extract.RawPage{URL: b.URL, Status: 200, Body: []byte("<html>new</html>")}); err != nil {
+	if _, err := db.Upsert(ctx, &b, &sppcrawl.RawPage{URL: b.URL, Status: 200, Body: []byte("<html>new</html>")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"spp-890004", "spp-900000", "spp-810001"} {
@@ -150,7 +152,7 @@ func TestDB_VersionsWhole(t *testing.T) {
 	texts := [][]string{{"一", "二"}, {"一（改）", "二"}, {"一（改）", "二", "三"}}
 	for i, p := range texts {
 		a := newArticle("spp-1", u1, p...)
-		if _, err := db.Upsert(ctx, a, &extract.RawPage{URL: u1, Status: 200, Body: []byte("<html>v" + string(rune('1'+i)) + "</html>")}); err != nil {
+		if _, err := db.Upsert(ctx, a, &sppcrawl.RawPage{URL: u1, Status: 200, Body: []byte("<html>v" + string(rune('1'+i)) + "</html>")}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -159,7 +161,7 @@ func TestDB_VersionsWhole(t *testing.T) {
 		t.Fatalf("%d versions, %v", len(vs), err)
 	}
 	for i, v := range vs {
-		var a extract.Article
+		var a sppcrawl.Article
 		if err := json.Unmarshal(v.Article, &a); err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +193,7 @@ func TestDB_Withdrawal(t *testing.T) {
 	run1, run2, run3 := time.Now(), time.Now().Add(time.Minute), time.Now().Add(2*time.Minute)
 	gone := func(run time.Time) bool {
 		t.Helper()
-		w, err := db.Gone(ctx, u1, run, "HTTP 404")
+		w, err := db.RecordGone(ctx, u1, run, "HTTP 404")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +202,7 @@ func TestDB_Withdrawal(t *testing.T) {
 	if gone(run1) || gone(run1) {
 		t.Error("withdrawn by sightings in one run")
 	}
-	if res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil); res.Outcome != extract.Unchanged {
+	if res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil); res.Outcome != sppcrawl.Unchanged {
 		t.Errorf("good answer: %v", res.Outcome)
 	}
 	if gone(run2) {
@@ -221,7 +223,7 @@ func TestDB_Withdrawal(t *testing.T) {
 		t.Errorf("JSON without withdrawn_at: %s", b)
 	}
 	res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil)
-	if res.Outcome != extract.Restored || res.Seq != 4 {
+	if res.Outcome != sppcrawl.Restored || res.Seq != 4 {
 		t.Errorf("coming back: %+v, want restored at seq 4", res)
 	}
 	s, _ = db.Get(ctx, "spp-1")
@@ -232,7 +234,7 @@ func TestDB_Withdrawal(t *testing.T) {
 	// A 304 restores too.
 	gone(run1)
 	gone(run2)
-	if res, err := db.Checked(ctx, u1); err != nil || res.Outcome != extract.Restored {
+	if res, err := db.RecordChecked(ctx, u1); err != nil || res.Outcome != sppcrawl.Restored {
 		t.Errorf("304 on a withdrawn article: %+v %v", res, err)
 	}
 }
@@ -254,7 +256,7 @@ func TestDB_DueRechecks(t *testing.T) {
 		_ = i
 	}
 	now = now.Add(time.Hour)
-	db.Checked(ctx, strings.Replace(u1, "_1.", "_1.", 1)) // spp-1 checked last now
+	db.RecordChecked(ctx, strings.Replace(u1, "_1.", "_1.", 1)) // spp-1 checked last now
 	due, err := db.DueRechecks(ctx, 2)
 	if err != nil || len(due) != 2 || due[0].ID != "spp-2" || due[1].ID != "spp-3" || due[0].ETag != `"espp-2"` {
 		t.Errorf("due = %+v, %v; want spp-2, spp-3 with their ETags", due, err)

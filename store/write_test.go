@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"sppcrawl"
 
-	"sppcrawl/extract"
+	bolt "go.etcd.io/bbolt"
 )
 
 // A failing write in a group fails alone: the others are retried one by one
@@ -32,7 +32,7 @@ func TestWrite_GroupFailureIsolated(t *testing.T) {
 	errs := make(chan error, 10)
 	for range 8 {
 		wg.Go(func() {
-			_, err := db.RecordFailure(ctx, extract.Failure{URL: "u", Attempts: 1, LastError: "x"})
+			_, err := db.RecordFailure(ctx, sppcrawl.Failure{URL: "u", Attempts: 1, LastError: "x"})
 			errs <- err
 		})
 	}

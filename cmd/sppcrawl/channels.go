@@ -1,23 +1,25 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"os"
+	"fmt"
+	"io"
+	"text/tabwriter"
 
-	"sppcrawl/extract"
-	"sppcrawl/publish"
+	"sppcrawl"
 	"sppcrawl/store"
 )
 
 var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--discover) those the site's navigation links to",
-	"[--format text|json] [--discover [--origin URL]]", noArchive, []string{"text", "json"},
+	"[--format text|json] [--discover [--origin URL]]", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
 		discover := c.fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
-		c.crawlFlags(false)
-		return func(ctx context.Context, archive *store.DB) error {
-			chans := extract.Channels
+		cfg := c.crawlConfig(netFlags)
+		return func(ctx context.Context, _ *store.DB) error {
+			chans := sppcrawl.Channels
 			if *discover {
-				cr, err := c.crawler(nil)
+				cr, err := newCrawler(cfg, nil)
 				if err != nil {
 					return err
 				}
@@ -25,6 +27,40 @@ var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--d
 					return err
 				}
 			}
-			return publish.WriteChannels(os.Stdout, chans, c.out == "json")
+			rows := channelRows(chans)
+			return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows) })
 		}
 	}}
+
+// channelRow is a channel as `sppcrawl channels` lists it.
+type channelRow struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Path    string `json:"path"`
+	URL     string `json:"url"`
+	Crawled bool   `json:"crawled"` // in the table crawled by default
+}
+
+func channelRows(chans []sppcrawl.Channel) []channelRow {
+	rows := []channelRow{}
+	for _, c := range chans {
+		rows = append(rows, channelRow{c.Key, c.Name, c.Path, sppcrawl.ListPageURL(c.Path, 1), sppcrawl.ChannelByPath(c.Path).Name != ""})
+	}
+	return rows
+}
+
+func writeChannels(w io.Writer, rows []channelRow) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tPATH\tURL\tCRAWLED\tNAME")
+	for _, r := range rows {
+		crawled := "yes"
+		if !r.Crawled {
+			crawled = "no (--channels " + r.Path + ")"
+		}
+		// The name goes last: tabwriter counts a Chinese character as one column.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, crawled, r.Name)
+	}
+	tw.Flush()
+	return bw.Flush()
+}

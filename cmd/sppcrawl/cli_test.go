@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
+
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
@@ -190,7 +192,7 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 	}
 	var code int
 	out := capture(t, &os.Stdout, func() { code = run([]string{"extract", detail}) })
-	var a extract.Article
+	var a sppcrawl.Article
 	if err := json.Unmarshal([]byte(out), &a); err != nil || code != exitOK {
 		t.Fatalf("extract: exit %d, %v", code, err)
 	}
@@ -311,9 +313,9 @@ func TestCLI_QuietAndJSONSummary(t *testing.T) {
 	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--log-format", "json", "--log-level", "debug")) })
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
 	var last struct {
-		Time    time.Time          `json:"time"`
-		Msg     string             `json:"msg"`
-		Summary extract.RunSummary `json:"summary"`
+		Time    time.Time           `json:"time"`
+		Msg     string              `json:"msg"`
+		Summary sppcrawl.RunSummary `json:"summary"`
 	}
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || code != exitOK {
 		t.Fatalf("exit %d; last line not JSON: %v\n%s", code, err, errOut)
@@ -344,8 +346,8 @@ func TestCLI_FetchArguments(t *testing.T) {
 	if code := run([]string{"fetch", u1, "--db", path, "--origin", site.URL}); code != exitOK {
 		t.Fatalf("fetch URL --db: exit %d", code)
 	}
-	if _, err := os.Stat(filepath.Join(dir, store.DefaultPath)); !os.IsNotExist(err) {
-		t.Errorf("fetch URL --db x.db created ./%s", store.DefaultPath)
+	if _, err := os.Stat(filepath.Join(dir, defaultDB)); !os.IsNotExist(err) {
+		t.Errorf("fetch URL --db x.db created ./%s", defaultDB)
 	}
 	if n := countArticles(t, path); n != 1 {
 		t.Errorf("%d articles in x.db, want 1", n)
@@ -393,7 +395,7 @@ func TestCLI_VerifyRepairsCutPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	cut := page[:len(page)*9/10] // after the body, before the footer
-	if _, err := db.Upsert(context.Background(), a, &extract.RawPage{URL: u, Status: 200, Body: cut, FetchedAt: time.Now()}); err != nil {
+	if _, err := db.Upsert(context.Background(), a, &sppcrawl.RawPage{URL: u, Status: 200, Body: cut, FetchedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

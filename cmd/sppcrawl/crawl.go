@@ -3,12 +3,15 @@ package main
 import (
 	"cmp"
 	"context"
+
+	"sppcrawl"
 	"sppcrawl/store"
 )
 
-var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", writes, nil,
+var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
-		c.crawlFlags(true)
+		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		c.uses(creates)
 		c.check(func() error {
 			if len(c.args) != 0 {
 				return usageErr("unexpected arguments %q", c.args)
@@ -16,12 +19,12 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			cr, err := c.crawler(archive)
+			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
 			}
 			sum, err := cr.Run(ctx)
-			c.summary(sum.Outcome == "ok", sum.String(), sum)
+			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
 			return cmp.Or(err, sum.Err())
 		}
 	}}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
+	"sppcrawl"
 	"sppcrawl/extract"
-	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
 var extractCmd = command{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
-	noArchive, []string{"json", "text"},
+	[]string{"json", "text"},
 	func(c *cli) func(context.Context, *store.DB) error {
 		pageURL := c.fs.String("url", "", "the page's URL (default: taken from the page itself)")
 		c.check(func() error {
@@ -21,7 +22,7 @@ var extractCmd = command{"extract", "extract an article from a saved HTML file (
 			return nil
 		})
 		return func(ctx context.Context, _ *store.DB) error {
-			b, err := extract.ReadFile(c.args[0])
+			b, err := readPage(c.args[0])
 			if err != nil {
 				return err
 			}
@@ -30,8 +31,41 @@ var extractCmd = command{"extract", "extract an article from a saved HTML file (
 				return fmt.Errorf("%s: %w", c.args[0], err)
 			}
 			return c.print(a, func(w io.Writer) error {
-				_, err := io.WriteString(w, publish.ArticleText(a))
+				_, err := io.WriteString(w, articleText(a))
 				return err
 			})
 		}
 	}}
+
+// articleText is the article as a person reposting it reads it: title
+// block, 发布时间, 来源, 作者, paragraphs, attachments, 责任编辑, 原文链接.
+func articleText(a *sppcrawl.Article) string {
+	var b strings.Builder
+	if a.Kicker != "" {
+		b.WriteString(a.Kicker + "\n")
+	}
+	b.WriteString(a.Title + "\n")
+	if a.Subtitle != "" {
+		b.WriteString(a.Subtitle + "\n")
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "发布时间：%s\n", a.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"))
+	if a.Source != "" {
+		fmt.Fprintf(&b, "来源：%s\n", a.Source)
+	}
+	if a.Author != "" {
+		fmt.Fprintf(&b, "作者：%s\n", a.Author)
+	}
+	b.WriteString("\n")
+	for _, p := range a.Paragraphs {
+		b.WriteString(p + "\n\n")
+	}
+	for _, at := range a.Attachments {
+		fmt.Fprintf(&b, "附件：%s %s\n", at.Name, at.URL)
+	}
+	if a.Editor != "" {
+		fmt.Fprintf(&b, "[责任编辑：%s]\n", a.Editor)
+	}
+	fmt.Fprintf(&b, "原文链接：%s\n", a.URL)
+	return b.String()
+}

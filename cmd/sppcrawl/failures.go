@@ -1,34 +1,39 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"slices"
+	"text/tabwriter"
 	"time"
 
-	"sppcrawl/extract"
-	"sppcrawl/publish"
+	"sppcrawl"
 	"sppcrawl/store"
 )
 
 var failuresCmd = command{"failures", "list the failure log (--gone: pages gone); --reset makes URLs due again",
-	"[--gone] [--format text|json] | --reset URL... | --reset --all", reads, []string{"text", "json"},
+	"[--gone] [--format text|json] | --reset URL... | --reset --all", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
 		gone := c.fs.Bool("gone", false, "list the pages found gone (not retried) instead of those retried")
 		reset := c.fs.Bool("reset", false, "make the URLs given (or --all) due for a retry by the next crawl, gone ones too")
 		all := c.fs.Bool("all", false, "with --reset: every URL of the failure log")
+		c.archive(true, func() archiveMode {
+			if *reset {
+				return writes
+			}
+			return reads
+		})
 		c.check(func() (err error) {
 			switch {
 			case *reset && (*all == (len(c.args) > 0)):
 				return usageErr("--reset wants URLs or --all, not both")
 			case !*reset && (*all || len(c.args) > 0):
 				return usageErr("URLs and --all go with --reset")
-			case *reset:
-				c.archive = writes
 			}
 			for i, u := range c.args {
-				if c.args[i], err = extract.CanonicalURL(u); err != nil {
+				if c.args[i], err = sppcrawl.CanonicalURL(u); err != nil {
 					return err
 				}
 			}
@@ -44,7 +49,24 @@ var failuresCmd = command{"failures", "list the failure log (--gone: pages gone)
 			if err != nil {
 				return err
 			}
-			shown := append([]extract.Failure{}, slices.DeleteFunc(fails, func(f extract.Failure) bool { return f.Gone != *gone })...)
-			return c.print(shown, func(w io.Writer) error { return publish.WriteFailures(w, shown) })
+			shown := append([]sppcrawl.Failure{}, slices.DeleteFunc(fails, func(f sppcrawl.Failure) bool { return f.Gone != *gone })...)
+			return c.print(shown, func(w io.Writer) error { return writeFailures(w, shown) })
 		}
 	}}
+
+// writeFailures lists failure records for a person, one a line: URL,
+// channel, attempts, the next retry (or gone), the last error.
+func writeFailures(w io.Writer, fails []sppcrawl.Failure) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "URL\tCHANNEL\tATTEMPTS\tNEXT TRY\tLAST ERROR")
+	for _, f := range fails {
+		next := "gone: not retried"
+		if !f.Gone {
+			next = localTime(f.NextRetry)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, sppcrawl.ChannelByPath(f.Channel).Key, f.Attempts, next, f.LastError)
+	}
+	tw.Flush()
+	return bw.Flush()
+}

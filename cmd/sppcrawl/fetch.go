@@ -1,48 +1,63 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"os"
+	"strings"
 
-	"sppcrawl/extract"
-	"sppcrawl/publish"
+	"sppcrawl"
 	"sppcrawl/store"
 )
 
 var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
-	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", writes, nil,
+	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
 		diff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
 		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
-		c.crawlFlags(false)
+		cfg := c.crawlConfig(netFlags | mediaFlags)
+		// A dry run reads the archive if there is one and creates none.
+		c.archive(false, func() archiveMode {
+			if *dryRun {
+				return readsIfExists
+			}
+			return creates
+		})
 		c.check(func() error {
 			if len(c.args) == 0 {
 				return usageErr("want at least one URL (sppcrawl fetch --help)")
 			}
-			// Off-site URLs on the command line are refused before anything
-			// is opened or requested; a bad line of a list fails alone.
+			// URLs on the command line are refused before anything is
+			// opened or requested; a bad line of a list fails alone.
 			for _, u := range c.args {
-				if _, err := extract.CanonicalURL(u); err != nil && u != "-" {
-					return err
+				if u == "-" {
+					continue
 				}
-			}
-			if *dryRun { // reads the archive if there is one, creates none
-				c.archive = reads
-				if _, err := os.Stat(c.db.Path); err != nil {
-					c.archive = noArchive
+				if _, err := sppcrawl.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
+					return usageErr("%q: want a URL of www.spp.gov.cn%s", u, errSuffix(err))
 				}
 			}
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			cr, err := c.crawler(archive)
+			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
 			}
-			return cr.FetchAll(ctx, extract.URLArgs(c.args, os.Stdin), *dryRun, func(u string, f *extract.Fetched, err error) error {
+			out := bufio.NewWriter(&safeWriter{w: os.Stdout})
+			defer out.Flush()
+			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
 				if err == nil {
-					err = publish.WriteFetched(os.Stdout, f, *diff, *asJSON)
+					writeFetched(out, f, *diff)
+					if *asJSON {
+						err = writeJSON(out, f.Article)
+					}
+				}
+				if err == nil {
+					err = out.Flush()
 				}
 				if err != nil {
 					c.log.Error("fetch failed", "url", u, "err", err)
@@ -51,3 +66,32 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			})
 		}
 	}}
+
+func errSuffix(err error) string {
+	if err == nil {
+		return ""
+	}
+	return ": " + err.Error()
+}
+
+// writeFetched reports what fetch did with one URL: a line "<id> <outcome>
+// (v<version>, seq <seq>) <url>" ("would be …" on a dry run), with diff
+// the differences from the stored version.
+func writeFetched(w io.Writer, f *sppcrawl.Fetched, diff bool) {
+	a := f.Article
+	if f.DryRun {
+		fmt.Fprintf(w, "%s would be %s %s\n", a.ID, f.Outcome, a.URL)
+	} else {
+		fmt.Fprintf(w, "%s %s (v%d, seq %d) %s\n", a.ID, f.Outcome, f.Result.Version, f.Result.Seq, a.URL)
+	}
+	if f.Media+f.MediaMissing > 0 {
+		fmt.Fprintf(w, "  media: %d archived, %d missing\n", f.Media, f.MediaMissing)
+	}
+	switch {
+	case diff && f.Before == nil:
+		fmt.Fprintln(w, "  (nothing stored before)")
+	case diff:
+		fmt.Fprintf(w, "--- %s v%d (stored)\n+++ %s (fetched now)\n", a.ID, f.Before.Version, a.ID)
+		writeDiff(w, f.Before, a, true, f.Before.Version)
+	}
+}

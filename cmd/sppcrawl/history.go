@@ -1,39 +1,97 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"text/tabwriter"
 
-	"sppcrawl/publish"
+	"sppcrawl/diff"
 	"sppcrawl/store"
 )
 
 var historyCmd = command{"history", "list the versions of an article, with the differences between them",
-	"[--diff [A..B]] [--format text|json] ID|URL", reads, []string{"text", "json"},
+	"[--diff [A..B]] [--format text|json] ID|URL", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
-		var diff publish.DiffFlag
-		c.fs.Var(&diff, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
+		var df diffFlag
+		c.fs.Var(&df, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
+		c.uses(reads)
 		var from, to int
 		c.check(func() (err error) {
-			if diff.On && len(c.args) == 2 && diff.Range == "" {
-				diff.Range, c.args = c.args[0], c.args[1:] // --diff A..B ID
+			if df.on && len(c.args) == 2 && df.rng == "" {
+				df.rng, c.args = c.args[0], c.args[1:] // --diff A..B ID
 			}
 			if len(c.args) != 1 {
 				return usageErr("want one article id (spp-733868) or URL")
 			}
-			from, to, err = diff.Versions()
+			from, to, err = df.versions()
 			return err
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			h, err := publish.GetHistory(ctx, archive, c.args[0])
+			h, err := archive.History(ctx, c.args[0])
 			if err != nil {
 				return err
 			}
 			return c.print(h, func(w io.Writer) error {
-				if diff.On {
-					return h.WriteDiffs(w, from, to)
+				if df.on {
+					return writeDiffs(w, h, from, to)
 				}
-				return h.WriteText(w)
+				return writeVersions(w, h)
 			})
 		}
 	}}
+
+// writeVersions lists the versions for a person: when stored and replaced,
+// the content hash, and what changed from the version before.
+func writeVersions(w io.Writer, h *store.History) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s  %s  %d versions\n\n", h.ID, h.URL, len(h.Versions))
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tSTORED\tREPLACED\tCONTENT HASH\tCHANGES")
+	for i, v := range h.Versions {
+		replaced := "current"
+		if v.ReplacedAt != nil {
+			replaced = localTime(*v.ReplacedAt)
+		}
+		changes := "first version seen"
+		b, bKnown := h.Article(i)
+		if i > 0 {
+			a, aKnown := h.Article(i - 1)
+			changes = diff.Summary(a, b, aKnown && bKnown)
+		}
+		if !b.WithdrawnAt.IsZero() {
+			changes += "; withdrawn by the site " + localTime(b.WithdrawnAt)
+		}
+		fmt.Fprintf(tw, "v%d\t%s\t%s\t%.12s\t%s\n", v.Version, localTime(v.StoredAt), replaced, v.ContentHash, changes)
+	}
+	tw.Flush()
+	return bw.Flush()
+}
+
+// writeDiffs writes the differences between versions from and to, or (both
+// 0) between every two consecutive versions.
+func writeDiffs(w io.Writer, h *store.History, from, to int) error {
+	if from > 0 {
+		return writeVersionDiff(w, h, from, to)
+	}
+	for i := 1; i < len(h.Versions); i++ {
+		if err := writeVersionDiff(w, h, h.Versions[i-1].Version, h.Versions[i].Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeVersionDiff(w io.Writer, h *store.History, from, to int) error {
+	i, j := h.Index(from), h.Index(to)
+	if i < 0 || j < 0 {
+		return fmt.Errorf("%s has versions 1 to %d: no v%d..v%d: %w", h.ID, len(h.Versions), from, to, store.ErrNotFound)
+	}
+	bw := bufio.NewWriter(w)
+	a, aKnown := h.Article(i)
+	b, bKnown := h.Article(j)
+	fmt.Fprintf(bw, "--- %s v%d (stored %s)\n+++ %s v%d (stored %s)\n", h.ID, from, localTime(h.Versions[i].StoredAt), h.ID, to, localTime(h.Versions[j].StoredAt))
+	writeDiff(bw, a, b, aKnown && bKnown, h.Versions[min(i, j)].Version)
+	return bw.Flush()
+}

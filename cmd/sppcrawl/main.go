@@ -36,12 +36,12 @@ func (u usageError) Unwrap() error { return u.error }
 
 func usageErr(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// command is a subcommand: setup defines its own flags on c (and checks of
-// them, run by parse) and returns the work to do once they are parsed and
-// checked, given the archive opened as c.archive says (nil for noArchive).
+// command is a subcommand: setup defines its own flags on c (with checks of
+// them, run by parse, and how it opens the archive) and returns the work to
+// do once they are parsed and checked, given the archive opened as the
+// command asked (nil for none).
 type command struct {
 	name, summary, synopsis string
-	archive                 int      // noArchive, reads or writes
 	formats                 []string // --format values, the first the default; nil: no --format
 	setup                   func(c *cli) func(ctx context.Context, db *store.DB) error
 }
@@ -53,7 +53,7 @@ var commands []command
 func init() {
 	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, serveCmd, failuresCmd,
 		historyCmd, statsCmd, verifyCmd, mediaCmd, channelsCmd,
-		{"version", "print sppcrawl's version", "", noArchive, nil, func(*cli) func(context.Context, *store.DB) error {
+		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, *store.DB) error {
 			return func(context.Context, *store.DB) error {
 				_, err := fmt.Println("sppcrawl", version)
 				return err
@@ -96,8 +96,6 @@ func run(args []string) int {
 		fmt.Fprintf(os.Stderr, "sppcrawl: unknown command %q ('sppcrawl help' lists them)\n", args[0])
 		return exitUsage
 	}
-	crawler.Version = version
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	defer onSignals(cancel)()
@@ -106,20 +104,26 @@ func run(args []string) int {
 	work := cmd.setup(c)
 	err := c.parse(args[1:])
 	var db *store.DB
-	if err == nil && c.archive != noArchive {
+	if err == nil {
 		db, err = c.open()
 	}
 	if err == nil {
 		err = work(ctx, db)
 	}
-	c.close()
+	if cerr := c.close(); err == nil {
+		err = cerr
+	}
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if errors.Is(err, context.Canceled) {
 		err = crawler.ErrInterrupted // the signal's work: say so plainly
 	}
-	fmt.Fprintf(os.Stderr, "sppcrawl %s: %v\n", cmd.name, err)
+	msg := err.Error()
+	if errors.As(err, new(usageError)) {
+		msg += fmt.Sprintf(" (sppcrawl %s --help lists the flags)", cmd.name)
+	}
+	fmt.Fprintf(os.Stderr, "sppcrawl %s: %s\n", cmd.name, terminalSafe(msg))
 	return exitCode(err)
 }
 

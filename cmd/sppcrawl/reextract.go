@@ -4,15 +4,17 @@ import (
 	"cmp"
 	"context"
 
+	"sppcrawl"
 	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
-var reextractCmd = command{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", writes, nil,
+var reextractCmd = command{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
+		c.uses(writes)
 		return func(ctx context.Context, archive *store.DB) error {
 			res, err := archive.Reextract(ctx,
-				func(raw *extract.RawPage) (*extract.Article, error) {
+				func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
 					return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
 				},
 				func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },

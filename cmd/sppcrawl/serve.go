@@ -2,8 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"sppcrawl"
+	"sppcrawl/crawler"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -13,33 +22,92 @@ import (
 const minCrawlEvery = time.Minute
 
 var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling",
-	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", writes, nil,
+	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
-		c.crawlFlags(true)
+		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		c.archive(false, func() archiveMode {
+			if *every == 0 {
+				return reads
+			}
+			return writes
+		})
 		c.check(func() error {
 			if *every != 0 && *every < minCrawlEvery {
 				return usageErr("--crawl-every %s: at least %s, be polite", *every, minCrawlEvery)
 			}
-			if *every == 0 {
-				c.archive = reads
+			if _, err := publish.ParsePublicURL(*public); err != nil {
+				return usageErr("--public-url: %v", err)
 			}
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
 			metrics := publish.NewMetrics(archive)
-			c.crawl.Observer, c.crawl.Logger = metrics, c.log.With("component", "crawl")
-			cr, err := c.crawler(archive)
+			cfg.Observer, cfg.Logger = metrics, c.log.With("component", "crawl")
+			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
 			}
-			h := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public}).Handler()
-			return publish.ListenAndServe(ctx, *addr, h, c.log, func(ctx context.Context) {
-				if *every != 0 {
-					cr.RunEvery(ctx, *every)
+			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public})
+			return serve(ctx, *addr, srv.Handler(), c.log, func(ctx context.Context) {
+				if *every > 0 {
+					cr.RunEvery(ctx, *every, func(sum sppcrawl.RunSummary, err error) { logRun(cfg.Logger, sum, err) })
 				}
 			})
 		}
 	}}
+
+// serve runs the HTTP server on addr and background (serve's crawl)
+// together, as one group: when either ends, or ctx does, the other is
+// stopped and waited for, so neither outlives the other (nor the archive,
+// closed after). The server shuts down gracefully: requests in flight and
+// the crawl in progress finish. A stop by a signal is ErrInterrupted.
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, background func(context.Context)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		log.Info("serving", "addr", ln.Addr().String())
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve on %s: %w", addr, err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		background(gctx)
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		log.Info("shutting down: finishing requests and the crawl in progress")
+		shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutCtx)
+	})
+	err = g.Wait()
+	if err == nil && ctx.Err() != nil {
+		return crawler.ErrInterrupted
+	}
+	return err
+}
+
+// logRun logs the summary of one of serve's crawls.
+func logRun(log *slog.Logger, sum sppcrawl.RunSummary, err error) {
+	if err != nil && !errors.Is(err, crawler.ErrInterrupted) {
+		log.Error(sum.String(), "err", err)
+		return
+	}
+	log.Info(sum.String())
+}

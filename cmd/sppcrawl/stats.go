@@ -1,33 +1,125 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"text/tabwriter"
 	"time"
 
-	"sppcrawl/extract"
+	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
 var statsCmd = command{"stats", "show the archive's health: the ledger per channel, warnings, last crawl, failures",
-	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", reads, []string{"text", "json"},
+	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
 		gaps := c.fs.Bool("gaps", false, "list the URLs seen on list pages and never stored, with why")
-		var channel extract.ChannelFlag
+		var channel channelFlag
 		c.fs.Var(&channel, "channel", "with --gaps, only this channel (key or folder)")
+		c.uses(reads)
 		return func(ctx context.Context, archive *store.DB) error {
 			if *gaps {
-				g, err := archive.Gaps(ctx, channel.Path)
+				g, err := archive.Gaps(ctx, channel.path)
 				if err != nil {
 					return err
 				}
-				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return publish.WriteGaps(w, g) })
+				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
 			}
 			s, err := publish.GatherStats(ctx, archive, time.Now())
 			if err != nil {
 				return err
 			}
-			return c.print(s, func(w io.Writer) error { return s.WriteText(w, c.db.Path) })
+			return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.path) })
 		}
 	}}
+
+// localTime is how every time is shown to a person: the site's +08:00, as
+// the logs write it too.
+func localTime(t time.Time) string { return t.In(sppcrawl.CST()).Format("2006-01-02 15:04:05 -0700") }
+
+// writeStats writes the stats for a person.
+func writeStats(w io.Writer, s *publish.Stats, archive string) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "archive %s: %d articles (%d withdrawn by the site), last seq %d\n", archive, s.Articles, s.Withdrawn, s.LastSeq)
+	if !s.OldestCheck.IsZero() {
+		fmt.Fprintf(bw, "every article re-verified within %s (the oldest check: %s)\n", age(time.Since(s.OldestCheck)), localTime(s.OldestCheck))
+	}
+	if s.Upgraded != "" {
+		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
+	}
+	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
+	fmt.Fprintln(bw)
+	writeLedger(bw, s.Ledger)
+	fmt.Fprintln(bw)
+	if len(s.Warnings) > 0 {
+		fmt.Fprintln(bw, "warnings:")
+		for _, w := range s.Warnings {
+			fmt.Fprintln(bw, "  "+w)
+		}
+	}
+	if s.LastRun != nil {
+		fmt.Fprintf(bw, "last crawl: %s (finished %s)\n", s.LastRun, localTime(s.LastRun.Finished))
+	} else {
+		fmt.Fprintln(bw, "last crawl: none recorded")
+	}
+	fmt.Fprintf(bw, "failures: %d due for retry, %d waiting, %d gone (not retried)\n", s.FailuresDue, s.FailuresWait, s.Gone)
+	const show = 20
+	for i, f := range s.Failures {
+		if i == show {
+			fmt.Fprintf(bw, "  … and %d more (--format json lists them all)\n", len(s.Failures)-show)
+			break
+		}
+		fmt.Fprintf(bw, "  %s  attempts %d, next %s: %s\n", f.URL, f.Attempts, f.NextRetry.In(sppcrawl.CST()).Format("01-02 15:04"), f.LastError)
+	}
+	return bw.Flush()
+}
+
+// writeLedger is the table of the channels.
+func writeLedger(w io.Writer, ledger []publish.ChannelReport) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
+	for _, c := range ledger {
+		newest := ""
+		if c.NewestID != "" {
+			newest = c.Newest.In(sppcrawl.CST()).Format("2006-01-02") + " " + c.NewestID
+		}
+		walk := ""
+		if c.Walk != "" {
+			walk = "resuming: " + c.Walk
+		}
+		health := string(c.Health)
+		if health == "" {
+			health = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Key, health, c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
+	}
+	tw.Flush()
+}
+
+// age says a duration the way a person reads it: days, hours or minutes.
+func age(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
+
+// writeGaps lists the gaps of the archive (URLs listed and never stored) for
+// a person.
+func writeGaps(w io.Writer, gaps []store.Gap) error {
+	bw := bufio.NewWriter(w)
+	for _, g := range gaps {
+		line := g.URL + "\t" + sppcrawl.ChannelByPath(g.Channel).Key + "\t" + g.Why
+		if g.Error != "" {
+			line += ": " + g.Error
+		}
+		fmt.Fprintln(bw, line)
+	}
+	return bw.Flush()
+}

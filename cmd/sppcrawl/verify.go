@@ -2,22 +2,31 @@ package main
 
 import (
 	"context"
-	"os"
+	"fmt"
+	"io"
 
+	"sppcrawl"
 	"sppcrawl/extract"
-	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
 var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
-	"[--db FILE] [--format text|json]", writes, []string{"text", "json"},
+	"[--db FILE] [--format text|json]", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
+		c.uses(writes)
 		return func(ctx context.Context, archive *store.DB) error {
-			rep, err := archive.Verify(ctx, func(p *extract.RawPage) error {
+			rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
 				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
 			})
 			if err == nil {
-				err = publish.WriteVerify(os.Stdout, rep, c.out == "json")
+				err = c.print(rep, func(w io.Writer) error {
+					for _, p := range rep.Problems {
+						if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
 			}
 			if err != nil {
 				return err

@@ -1,4 +1,4 @@
-package extract
+package sppcrawl
 
 import (
 	"fmt"
@@ -40,21 +40,6 @@ func ChannelByPath(p string) Channel {
 		}
 	}
 	return Channel{Key: path.Base(strings.TrimSuffix(p, "/")), Path: p}
-}
-
-// ChannelFlag is a command-line flag naming one channel by key or folder
-// (jczdal, /spp/jczdal/); Path is its folder, "" when the flag is not given.
-type ChannelFlag struct{ Path string }
-
-func (f *ChannelFlag) String() string { return f.Path }
-
-func (f *ChannelFlag) Set(s string) error {
-	ch, err := SelectChannels(s)
-	if err != nil || len(ch) != 1 {
-		return fmt.Errorf("want one channel key or folder (see sppcrawl channels)")
-	}
-	f.Path = ch[0].Path
-	return nil
 }
 
 // SelectChannels resolves a comma-separated list of keys (tt,jczdal), names
@@ -125,4 +110,18 @@ func (c Channel) Label() string {
 		return c.Key
 	}
 	return c.Name + " (" + c.Key + ")"
+}
+
+// ListPageURL is the URL of page n (1-based) of the channel at channelPath.
+func ListPageURL(channelPath string, n int) string {
+	return PagerURL(channelPath, "index", "shtml", n)
+}
+
+// PagerURL names page n of a channel's pager: prefix.ext first, then
+// prefix_2.ext, … (the site's createPageHTML scheme).
+func PagerURL(channelPath, prefix, ext string, n int) string {
+	if n <= 1 {
+		return Origin + channelPath + prefix + "." + ext
+	}
+	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
 }

@@ -1,78 +1,10 @@
-package extract
+package sppcrawl
 
 import (
 	"fmt"
 	"strings"
 	"time"
 )
-
-// The records below are shared by the crawler (which produces them) and the
-// store (which keeps them); they live here so neither imports the other.
-
-// RawPage is a fetched page as it came off the wire, kept so extraction can be
-// re-run offline.
-type RawPage struct {
-	URL          string    `json:"url"` // canonical URL of the page
-	Status       int       `json:"status"`
-	ContentType  string    `json:"content_type,omitempty"`
-	ETag         string    `json:"etag,omitempty"`
-	LastModified string    `json:"last_modified,omitempty"`
-	FetchedAt    time.Time `json:"fetched_at"`
-	Body         []byte    `json:"-"`
-}
-
-// Outcome is what storing an article did.
-type Outcome int
-
-// Outcomes of an upsert.
-const (
-	Created   Outcome = iota + 1 // a new article, with a new seq
-	Unchanged                    // the same URL with the same content
-	Updated                      // the same article with changed content: version+1, new seq
-	Aliased                      // another URL of an article already stored
-	Restored                     // a withdrawn article that answers again, unchanged: new seq
-)
-
-func (o Outcome) String() string {
-	switch o {
-	case Created:
-		return "created"
-	case Unchanged:
-		return "unchanged"
-	case Updated:
-		return "updated"
-	case Aliased:
-		return "aliased"
-	case Restored:
-		return "restored"
-	}
-	return "unknown"
-}
-
-// UpsertResult is what storing an article did.
-type UpsertResult struct {
-	Outcome Outcome
-	ID      string
-	Seq     uint64 // the article's seq after the upsert
-	Version int
-}
-
-// MediaTodo is an image or attachment of a stored article to archive.
-type MediaTodo struct {
-	ID, URL, Channel string
-	Image            bool // else an attachment
-}
-
-// Fetched is what fetching one URL by hand did (sppcrawl fetch).
-type Fetched struct {
-	Article *Article
-	Before  *Article // what the archive held before, nil if nothing
-	Outcome Outcome
-	Result  UpsertResult // zero on a dry run
-	DryRun  bool
-	// Media files archived and recorded missing with it.
-	Media, MediaMissing int
-}
 
 // ChannelState is what the crawler remembers of a channel between runs.
 type ChannelState struct {
@@ -97,9 +29,8 @@ type ChannelState struct {
 	// resumes it.
 	Walk *Walk `json:"walk,omitempty"`
 
-	// Health is the channel's state as the last run found its index page:
-	// ok, missing, not-a-list, empty or shrunk.
-	Health       string    `json:"health,omitempty"`
+	// Health is the channel's state as the last run found its index page.
+	Health       Health    `json:"health,omitempty"`
 	HealthReason string    `json:"health_reason,omitempty"`
 	HealthSince  time.Time `json:"health_since,omitzero"`
 	OKTotal      int       `json:"ok_total,omitempty"` // the pager's total at the last ok run
@@ -108,9 +39,19 @@ type ChannelState struct {
 	Drift []string `json:"drift,omitempty"`
 }
 
+// WalkKind is what a backfill walks back to.
+type WalkKind string
+
+// Walk kinds.
+const (
+	WalkFull   WalkKind = "full"   // every list page
+	WalkSince  WalkKind = "since"  // back to --since DATE
+	WalkWindow WalkKind = "window" // the first run's 30 days
+)
+
 // Walk is a backfill of a channel's list pages under way.
 type Walk struct {
-	Kind    string    `json:"kind"`            // full, since or window (the first run's 30 days)
+	Kind    WalkKind  `json:"kind"`
 	Since   time.Time `json:"since,omitzero"`  // for since and window: items older are not wanted
 	Next    int       `json:"next"`            // the first page not yet handled whole
 	Pages   int       `json:"pages,omitempty"` // the channel's page count when last seen
@@ -119,17 +60,26 @@ type Walk struct {
 
 // String says where the walk is, for people: "page 7 of 12 (full walk)".
 func (w *Walk) String() string {
-	what := w.Kind + " walk"
+	what := string(w.Kind) + " walk"
 	switch w.Kind {
-	case "since":
+	case WalkSince:
 		what = "walk back to " + w.Since.Format("2006-01-02")
-	case "window":
+	case WalkWindow:
 		what = "first run's 30 days"
 	}
 	if w.Pages > 0 {
 		return fmt.Sprintf("page %d of %d (%s)", w.Next, w.Pages, what)
 	}
 	return fmt.Sprintf("page %d (%s)", w.Next, what)
+}
+
+// Copy returns a copy of w (nil for nil).
+func (w *Walk) Copy() *Walk {
+	if w == nil {
+		return nil
+	}
+	c := *w
+	return &c
 }
 
 // Fill counts how many articles of a channel have each field filled, for the
@@ -164,15 +114,15 @@ func (f Fill) Add(g Fill, sign int) Fill {
 		f.Time + sign*g.Time, f.Headline + sign*g.Headline, f.Images + sign*g.Images}
 }
 
-// Fields lists the counted fields with the names the site's readers know.
-func (f Fill) Fields() []struct {
+// FillField is one counted field, with the name the site's readers know.
+type FillField struct {
 	Name string
 	N    int
-} {
-	return []struct {
-		Name string
-		N    int
-	}{{"来源", f.Source}, {"责任编辑", f.Editor}, {"作者", f.Author}, {"发布时刻", f.Time}, {"引题/副题", f.Headline}, {"图片", f.Images}}
+}
+
+// Fields lists the counted fields.
+func (f Fill) Fields() []FillField {
+	return []FillField{{"来源", f.Source}, {"责任编辑", f.Editor}, {"作者", f.Author}, {"发布时刻", f.Time}, {"引题/副题", f.Headline}, {"图片", f.Images}}
 }
 
 // Recheck is a stored article due for re-verification, with the validators
@@ -195,6 +145,23 @@ type Failure struct {
 	Gone      bool      `json:"gone,omitempty"` // 404/410 or not an article: never retried
 }
 
+// MediaTodo is an image or attachment of a stored article to archive.
+type MediaTodo struct {
+	ID, URL, Channel string
+	Image            bool // else an attachment
+}
+
+// Fetched is what fetching one URL by hand did (sppcrawl fetch).
+type Fetched struct {
+	Article *Article
+	Before  *Article // what the archive held before, nil if nothing
+	Outcome Outcome
+	Result  UpsertResult // zero on a dry run
+	DryRun  bool
+	// Media files archived and recorded missing with it.
+	Media, MediaMissing int
+}
+
 // RunSummary is the one-line account of a crawl.
 type RunSummary struct {
 	Started   time.Time `json:"started"`
@@ -211,13 +178,16 @@ type RunSummary struct {
 	Rechecked int       `json:"rechecked"` // stored articles re-verified (--recheck)
 	Withdrawn int       `json:"withdrawn"` // stored articles found withdrawn by the site
 	Restored  int       `json:"restored"`  // withdrawn articles that came back
-	// Media files (images, attachments) archived, and those recorded as
-	// missing (404, an HTML page for an image, over the size cap…).
-	Media        int    `json:"media"`
-	MediaMissing int    `json:"media_missing"`
-	Requests     int    `json:"requests"`
-	Outcome      string `json:"outcome"` // ok, failures, blocked, interrupted, error
-	Error        string `json:"error,omitempty"`
+	// Media URLs (images, attachments) archived, and those recorded as
+	// missing (404, an HTML page for an image, over the size cap…);
+	// MediaFiles counts the files new to the archive among them (one file
+	// can be at several URLs).
+	Media        int        `json:"media"`
+	MediaFiles   int        `json:"media_files"`
+	MediaMissing int        `json:"media_missing"`
+	Requests     int        `json:"requests"`
+	Outcome      RunOutcome `json:"outcome"`
+	Error        string     `json:"error,omitempty"`
 	// Warnings are what an operator must look at although nothing failed:
 	// a channel missing, empty or shrunk, the template drifting. Any makes
 	// the outcome failures.
@@ -234,7 +204,7 @@ func (s RunSummary) String() string {
 		n    int
 		what string
 	}{{s.Recovered, "recovered in the final pass"}, {s.Rechecked, "rechecked"}, {s.Withdrawn, "withdrawn"}, {s.Restored, "restored"},
-		{s.Media, "media files archived"}, {s.MediaMissing, "media missing"}} {
+		{s.Media, fmt.Sprintf("media URLs archived (%d new files)", s.MediaFiles)}, {s.MediaMissing, "media missing"}} {
 		if c.n > 0 {
 			final += fmt.Sprintf(", %d %s", c.n, c.what)
 		}
@@ -261,13 +231,4 @@ func (s RunSummary) Err() error {
 		return fmt.Errorf("%d warnings: %s", len(s.Warnings), strings.Join(s.Warnings, "; "))
 	}
 	return nil
-}
-
-// Copy returns a copy of w (nil for nil).
-func (w *Walk) Copy() *Walk {
-	if w == nil {
-		return nil
-	}
-	c := *w
-	return &c
 }

@@ -1,0 +1,66 @@
+package sppcrawl
+
+import (
+	"context"
+	"time"
+)
+
+// The interfaces below are the archive as the crawler sees it, one per role,
+// so each part of a run names only what it uses. *store.DB satisfies them
+// all (store's tests assert it).
+
+// ArticleStore keeps articles: what a walk and a fetch store into.
+type ArticleStore interface {
+	// Upsert stores an article and the page it came from.
+	Upsert(ctx context.Context, a *Article, raw *RawPage) (UpsertResult, error)
+	// Predict says what Upsert would do, changing nothing.
+	Predict(ctx context.Context, a *Article) (Outcome, error)
+	// StoredArticle is the article stored under url, else under id; nil if neither.
+	StoredArticle(ctx context.Context, url, id string) (*Article, error)
+	// HasURL reports whether url is stored, as canonical URL or alias.
+	HasURL(ctx context.Context, url string) (bool, error)
+	// Count is the number of articles.
+	Count(ctx context.Context) (int, error)
+}
+
+// CrawlLog is what crawls remember between runs: the channels' states, the
+// failure log, the URLs listed but not stored, field counts, the last run.
+type CrawlLog interface {
+	ChannelState(ctx context.Context, path string) (ChannelState, error)
+	PutChannelState(ctx context.Context, st ChannelState) error
+	// RecordFailure adds a failed attempt; attempts accumulate over runs.
+	RecordFailure(ctx context.Context, f Failure) (Failure, error)
+	ClearFailure(ctx context.Context, url string) error
+	Failure(ctx context.Context, url string) (Failure, bool, error)
+	// Failures lists the failure log: all, or (due) those due at now.
+	Failures(ctx context.Context, due bool, now time.Time) ([]Failure, error)
+	// MarkSeen records URLs a list page of channel showed, not stored yet.
+	MarkSeen(ctx context.Context, channel string, urls []string) error
+	// FillStats counts the fields filled over a channel's articles.
+	FillStats(ctx context.Context, path string) (Fill, error)
+	PutRun(ctx context.Context, r RunSummary) error
+}
+
+// RecheckStore is what re-verifying stored articles needs.
+type RecheckStore interface {
+	// DueRechecks lists the n articles checked longest ago.
+	DueRechecks(ctx context.Context, n int) ([]Recheck, error)
+	// RecordChecked records that the site confirmed the stored version of url.
+	RecordChecked(ctx context.Context, url string) (UpsertResult, error)
+	// RecordGone records that url answered gone in the run started at run;
+	// the second such run withdraws the article.
+	RecordGone(ctx context.Context, url string, run time.Time, reason string) (withdrawn bool, err error)
+}
+
+// MediaStore keeps the images and attachments of stored articles.
+type MediaStore interface {
+	// PutMedia archives a file fetched from url for each article in ids; it
+	// returns the file's sha256 and whether the archive did not hold it yet.
+	PutMedia(ctx context.Context, ids []string, url string, body []byte, contentType string, fetched time.Time) (sha string, isNew bool, err error)
+	// RecordMediaMissing records on the article why url could not be archived.
+	RecordMediaMissing(ctx context.Context, id, url, reason string) error
+	// MissingMedia lists the files not archived of one channel's articles (or all).
+	MissingMedia(ctx context.Context, channel string) ([]MediaTodo, error)
+	// PendingMedia lists the files of one article not archived nor known missing.
+	PendingMedia(ctx context.Context, id string) ([]MediaTodo, error)
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"sppcrawl/store"
+)
+
+// defaultDB is the archive a command opens without --db.
+const defaultDB = "sppcrawl.db"
+
+// archiveMode is how a command opens the archive.
+type archiveMode int
+
+const (
+	noArchive     archiveMode = iota
+	reads                     // read-only, waiting while a crawl holds it; it must exist
+	writes                    // for writing; it must exist
+	creates                   // for writing, created when absent (crawl, fetch)
+	readsIfExists             // read-only if there is one, else none (fetch --dry-run)
+)
+
+// archiveFlags are --db and --lock-timeout.
+type archiveFlags struct {
+	path string
+	wait time.Duration
+}
+
+func (f *archiveFlags) register(fs *flag.FlagSet, reader bool) {
+	fs.StringVar(&f.path, "db", defaultDB, "archive file")
+	wait, help := 2*time.Second, "how long to wait for the archive's lock"
+	if reader {
+		wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
+	}
+	fs.DurationVar(&f.wait, "lock-timeout", wait, help)
+}
+
+func (f *archiveFlags) check() error {
+	if f.wait < 0 {
+		return fmt.Errorf("--lock-timeout %s: must not be negative", f.wait)
+	}
+	return nil
+}
+
+// open opens the archive in mode for the command named cmd; a held lock
+// comes with advice for that command.
+func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
+	if mode == noArchive {
+		return nil, nil
+	}
+	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists, MustExist: mode != creates,
+		Timeout: max(f.wait, time.Millisecond)}
+	db, err := store.Open(f.path, opts)
+	switch {
+	case mode == readsIfExists && errors.Is(err, store.ErrNoArchive):
+		return nil, nil
+	case errors.Is(err, store.ErrLocked):
+		return nil, fmt.Errorf("%w; %s", err, lockAdvice(mode, cmd))
+	}
+	return db, err
+}
+
+// lockAdvice says what to do about the process holding the archive.
+func lockAdvice(mode archiveMode, cmd string) string {
+	switch {
+	case cmd == "serve" && mode != reads:
+		return "serve --crawl-every needs it for writing: stop the crawl or the other serve --crawl-every, or run serve without --crawl-every"
+	case mode == reads:
+		return "a crawl or serve --crawl-every holds it for writing: wait for it (--lock-timeout), or pull from serve's API instead"
+	}
+	return "if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it"
+}

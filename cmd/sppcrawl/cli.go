@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/store"
+)
+
+// cli is what every command has: its flags (--db and --lock-timeout when it
+// opens the archive, the log flags always, --format when it has one), its
+// arguments, its logger, its archive once opened.
+type cli struct {
+	fs      *flag.FlagSet
+	db      archiveFlags
+	mode    func() archiveMode // how the archive is opened, asked once the flags are checked
+	logFmt  string             // --log-format
+	level   slog.Level
+	quiet   bool
+	log     *slog.Logger
+	args    []string
+	formats []string
+	out     string // --format
+	opened  *store.DB
+	checks  []func() error // a command's own checks of its flags
+}
+
+func newCLI(cmd *command) *cli {
+	c := &cli{fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
+		mode: func() archiveMode { return noArchive }}
+	c.fs.Usage = func() {
+		fmt.Fprintf(c.fs.Output(), "Usage: sppcrawl %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.summary)
+		c.fs.PrintDefaults()
+	}
+	if c.formats != nil {
+		c.fs.StringVar(&c.out, "format", c.formats[0], "output format: "+strings.Join(c.formats, " or "))
+	}
+	c.fs.StringVar(&c.logFmt, "log-format", "text", "log format: text or json")
+	c.fs.TextVar(&c.level, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	c.fs.BoolVar(&c.quiet, "quiet", false, "print nothing on success (warnings and errors still show), so a cron mail means trouble")
+	return c
+}
+
+// archive declares that the command opens the archive: --db and
+// --lock-timeout are registered (a reader waits longer for the lock than a
+// writer, as a crawl may hold it for minutes), and mode, asked once the
+// flags are parsed and checked, says how to open it.
+func (c *cli) archive(reader bool, mode func() archiveMode) {
+	c.db.register(c.fs, reader)
+	c.check(c.db.check)
+	c.mode = mode
+}
+
+// uses is archive for a command that always opens it the same way.
+func (c *cli) uses(m archiveMode) {
+	c.archive(m == reads, func() archiveMode { return m })
+}
+
+// parse parses args, flags wherever they stand among the other arguments
+// (fetch URL --db x.db), builds the logger and runs the command's checks.
+// --help prints the usage on stdout; a usage error becomes exit status 2
+// and is printed once, by main.
+func (c *cli) parse(args []string) error {
+	if err := c.parseFlags(args); err != nil {
+		return err
+	}
+	if c.formats != nil && !slices.Contains(c.formats, c.out) {
+		return usageErr("--format %q: want %s", c.out, strings.Join(c.formats, " or "))
+	}
+	if err := c.setLogger(); err != nil {
+		return err
+	}
+	for _, check := range c.checks {
+		if err := check(); err != nil {
+			if errors.As(err, new(usageError)) {
+				return err
+			}
+			return usageError{err}
+		}
+	}
+	return nil
+}
+
+func (c *cli) parseFlags(args []string) error {
+	for {
+		c.fs.SetOutput(io.Discard)
+		err := c.fs.Parse(args)
+		c.fs.SetOutput(os.Stdout)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			c.fs.Usage()
+			return flag.ErrHelp
+		case err != nil:
+			return usageError{err}
+		}
+		args = c.fs.Args()
+		i := 0
+		for i < len(args) && (args[i] == "-" || !strings.HasPrefix(args[i], "-")) {
+			i++
+		}
+		c.args = append(c.args, args[:i]...)
+		if args = args[i:]; len(args) == 0 {
+			return nil
+		}
+	}
+}
+
+// setLogger builds the log/slog logger of --log-format and --log-level,
+// with times in +08:00: the site's clock, and stats'.
+func (c *cli) setLogger() error {
+	lvl := c.level
+	if c.quiet {
+		lvl = max(lvl, slog.LevelWarn)
+	}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 {
+			a.Value = slog.TimeValue(a.Value.Time().In(sppcrawl.CST()))
+		}
+		return a
+	}}
+	var out io.Writer = os.Stderr
+	if c.progress() {
+		out = clearLine{os.Stderr}
+	}
+	switch strings.ToLower(c.logFmt) {
+	case "text":
+		c.log = slog.New(slog.NewTextHandler(out, opts))
+	case "json":
+		c.log = slog.New(slog.NewJSONHandler(out, opts))
+	default:
+		return usageErr("--log-format %q: want text or json", c.logFmt)
+	}
+	return nil
+}
+
+// open opens the archive as the command's mode says (nil for none), which
+// the runner closes after the command.
+func (c *cli) open() (*store.DB, error) {
+	db, err := c.db.open(c.mode(), c.fs.Name())
+	c.opened = db
+	return db, err
+}
+
+func (c *cli) close() error {
+	if c.opened == nil {
+		return nil
+	}
+	return c.opened.Close()
+}
+
+// progress reports whether a progress bar is drawn: on a terminal, unless
+// quiet.
+func (c *cli) progress() bool {
+	fi, err := os.Stderr.Stat()
+	return c.fs.Name() == "crawl" && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// print writes v to stdout as JSON under --format json, else as text does
+// (through a writer that lets no control character reach the terminal).
+func (c *cli) print(v any, text func(io.Writer) error) error {
+	if c.out == "json" {
+		return writeJSON(os.Stdout, v)
+	}
+	return text(&safeWriter{w: os.Stdout})
+}
+
+// summary prints a command's one line on stderr (nothing with --quiet when
+// ok): the plain line, or under --log-format json one JSON object with the
+// details beside it.
+func (c *cli) summary(ok bool, line string, details any) {
+	if c.quiet && ok {
+		return
+	}
+	if strings.ToLower(c.logFmt) != "json" {
+		fmt.Fprintln(os.Stderr, terminalSafe(line))
+		return
+	}
+	level := "INFO"
+	if !ok {
+		level = "WARN"
+	}
+	b, _ := json.Marshal(map[string]any{"time": time.Now().In(sppcrawl.CST()), "level": level, "msg": line, "summary": details})
+	fmt.Fprintln(os.Stderr, string(b))
+}
+
+// check adds a check of the command's flags and arguments, run by parse
+// before the archive is opened; its error is a usage error.
+func (c *cli) check(f func() error) { c.checks = append(c.checks, f) }
+
+// writeJSON writes v as indented JSON without HTML escaping (body_html and
+// titles stay readable).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// clearLine wraps the terminal the progress bar is drawn on for the log:
+// each write (slog writes a record in one) first erases the bar's line, so
+// a log line never lands in the middle of the bar, which redraws below.
+type clearLine struct{ w io.Writer }
+
+func (c clearLine) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, "\r\033[K"); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}

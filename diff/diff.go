@@ -1,0 +1,229 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"sppcrawl"
+)
+
+// Op is what a span or a paragraph of a diff is.
+type Op int
+
+// Ops.
+const (
+	Equal Op = iota
+	Delete
+	Insert
+)
+
+// Span is a run of characters of a character diff.
+type Span struct {
+	Op   Op
+	Text string
+}
+
+// Chars marks the differences of two texts character by character,
+// grouped into readable runs.
+func Chars(a, b string) []Span {
+	dmp := diffmatchpatch.New()
+	ds := dmp.DiffCleanupSemantic(dmp.DiffMain(a, b, false))
+	out := make([]Span, 0, len(ds))
+	for _, d := range ds {
+		op := Equal
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			op = Delete
+		case diffmatchpatch.DiffInsert:
+			op = Insert
+		}
+		out = append(out, Span{op, d.Text})
+	}
+	return out
+}
+
+// Inline writes a character diff as text: [-removed-]{+added+}.
+func Inline(spans []Span) string {
+	var s strings.Builder
+	for _, sp := range spans {
+		switch sp.Op {
+		case Equal:
+			s.WriteString(sp.Text)
+		case Delete:
+			s.WriteString("[-" + sp.Text + "-]")
+		case Insert:
+			s.WriteString("{+" + sp.Text + "+}")
+		}
+	}
+	return s.String()
+}
+
+// Paragraph is one paragraph of a diff: Old "" is an added paragraph, New ""
+// a removed one, both set a changed (or, equal, an unchanged) one. Pos is
+// its 1-based position in the newer version (in the older for a removal).
+type Paragraph struct {
+	Old, New string
+	Pos      int
+}
+
+// Op says what happened to the paragraph.
+func (p Paragraph) Op() string {
+	switch {
+	case p.Old == p.New:
+		return "same"
+	case p.Old == "":
+		return "added"
+	case p.New == "":
+		return "removed"
+	}
+	return "changed"
+}
+
+// Paragraphs pairs the paragraphs of two versions: a line diff over whole
+// paragraphs, a removed run followed by an added one read as changed
+// paragraphs, pair by pair.
+func Paragraphs(a, b []string) []Paragraph {
+	dmp := diffmatchpatch.New()
+	ra, rb, lines := dmp.DiffLinesToRunes(strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n")
+	ds := dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines)
+	split := func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
+	var out []Paragraph
+	posA, posB := 0, 0
+	for i := 0; i < len(ds); i++ {
+		d := ds[i]
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			for _, p := range split(d.Text) {
+				posA++
+				posB++
+				out = append(out, Paragraph{p, p, posB})
+			}
+		case diffmatchpatch.DiffDelete:
+			del := split(d.Text)
+			var ins []string
+			if i+1 < len(ds) && ds[i+1].Type == diffmatchpatch.DiffInsert {
+				ins = split(ds[i+1].Text)
+				i++
+			}
+			for k := 0; k < max(len(del), len(ins)); k++ {
+				switch {
+				case k < len(del) && k < len(ins):
+					posA++
+					posB++
+					out = append(out, Paragraph{del[k], ins[k], posB})
+				case k < len(del):
+					posA++
+					out = append(out, Paragraph{del[k], "", posA})
+				default:
+					posB++
+					out = append(out, Paragraph{"", ins[k], posB})
+				}
+			}
+		case diffmatchpatch.DiffInsert:
+			for _, p := range split(d.Text) {
+				posB++
+				out = append(out, Paragraph{"", p, posB})
+			}
+		}
+	}
+	return out
+}
+
+// Field is a header field that differs between two versions.
+type Field struct {
+	Name     string // as the export schema names it
+	Old, New string
+}
+
+// Fields lists the header fields that differ (title, kicker, subtitle,
+// dates, 来源, 作者, 责任编辑, channel). known says whether both versions
+// kept their text: versions archived before sppcrawl kept every version
+// whole have only a title.
+func Fields(a, b *sppcrawl.Article, known bool) []Field {
+	tm := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	all := []Field{
+		{"title", a.Title, b.Title}, {"kicker", a.Kicker, b.Kicker}, {"subtitle", a.Subtitle, b.Subtitle},
+		{"published_at", tm(a.PublishedAt), tm(b.PublishedAt)}, {"modified_at", tm(a.ModifiedAt), tm(b.ModifiedAt)},
+		{"source", a.Source, b.Source}, {"author", a.Author, b.Author}, {"editor", a.Editor, b.Editor},
+		{"channel", a.Channel, b.Channel}, {"channel_path", a.ChannelPath, b.ChannelPath},
+	}
+	var out []Field
+	for _, f := range all {
+		if f.Old != f.New && (known || f.Name == "title") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Lists is a diff of two lists of URLs or names (images, attachments): what
+// one has that the other has not.
+func Lists(a, b []string) (removed, added []string) {
+	in := func(s []string, x string) bool {
+		for _, y := range s {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range a {
+		if !in(b, x) {
+			removed = append(removed, x)
+		}
+	}
+	for _, x := range b {
+		if !in(a, x) {
+			added = append(added, x)
+		}
+	}
+	return removed, added
+}
+
+// Summary says in one line how version b differs from version a: "title
+// changed; paragraphs: 1 changed, 1 added" (the CHANGES column of history
+// and the web UI's timeline).
+func Summary(a, b *sppcrawl.Article, known bool) string {
+	var out []string
+	for _, f := range Fields(a, b, known) {
+		switch f.Name {
+		case "title", "kicker", "subtitle", "source":
+			out = append(out, f.Name+" changed")
+		}
+	}
+	if !known {
+		return strings.Join(append(out, "text not kept (archived before every version was kept)"), "; ")
+	}
+	var n [4]int
+	for _, p := range Paragraphs(a.Paragraphs, b.Paragraphs) {
+		switch p.Op() {
+		case "changed":
+			n[0]++
+		case "added":
+			n[1]++
+		case "removed":
+			n[2]++
+		}
+	}
+	var ps []string
+	for i, what := range []string{"changed", "added", "removed"} {
+		if n[i] > 0 {
+			ps = append(ps, fmt.Sprintf("%d %s", n[i], what))
+		}
+	}
+	if len(ps) > 0 {
+		out = append(out, "paragraphs: "+strings.Join(ps, ", "))
+	}
+	if len(out) == 0 {
+		return "no text change"
+	}
+	return strings.Join(out, "; ")
+}

@@ -1,0 +1,9 @@
+// Package sppcrawl is the domain of the archive: the article and its parts,
+// the site's channels and URLs, the records a crawl keeps, the outcomes and
+// health values, and the small interfaces the packages talk through.
+//
+// Every other package imports it and it imports none of them (the layout of
+// benbjohnson/wtf): extract turns pages into these types, store keeps them,
+// crawler fetches through the interfaces below, and publish, search, push and
+// the web UI hand them out. It links no parser, database or network library.
+package sppcrawl
