@@ -63,7 +63,7 @@ func SelectChannels(list string) ([]Channel, error) {
 			continue
 		}
 		if strings.Contains(k, "/") {
-			p, err := ChannelPathOf(k)
+			p, err := channelPathOf(k)
 			if err != nil {
 				return nil, err
 			}
@@ -84,10 +84,13 @@ func SelectChannels(list string) ([]Channel, error) {
 	return out, nil
 }
 
-// ChannelPathOf reads a channel folder given as a path (/spp/zdgz, or a URL
+// channelPathOf reads a channel folder given as a path (/spp/zdgz, or a URL
 // of the site ending in it, or its index.shtml) and returns it as
 // /spp/zdgz/. Anything outside the site or with odd characters is refused.
-func ChannelPathOf(s string) (string, error) {
+func channelPathOf(s string) (string, error) {
+	if strings.Contains(s, "..") {
+		return "", fmt.Errorf("channel %q: want a folder of the site such as /spp/zdgz/, without ..", s)
+	}
 	u, err := CanonicalURL(s)
 	if err != nil {
 		return "", fmt.Errorf("channel %q: %w", s, err)

@@ -12,9 +12,6 @@ const (
 	Restored                     // a withdrawn article that answers again, unchanged: new seq
 )
 
-// Outcomes lists every outcome, in order.
-var Outcomes = []Outcome{Created, Unchanged, Updated, Aliased, Restored}
-
 func (o Outcome) String() string {
 	switch o {
 	case Created:

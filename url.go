@@ -104,9 +104,9 @@ func ChannelPathFromURL(u string) string {
 	return dir + "/"
 }
 
-// OnSite reports whether u is a file of the site itself (https, its host):
+// onSite reports whether u is a file of the site itself (https, its host):
 // sppcrawl archives no other host's images and attachments.
-func OnSite(u string) bool {
+func onSite(u string) bool {
 	pu, err := url.Parse(u)
 	return err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, Host)
 }

@@ -26,10 +26,8 @@ var (
 	ErrBlocked = errors.New("blocked by an anti-bot challenge page")
 	// ErrInterrupted: the run was stopped by a signal; what was fetched is stored.
 	ErrInterrupted = errors.New("interrupted")
-	// ErrOffSite: a URL or redirect outside www.spp.gov.cn (and the origin).
-	ErrOffSite = sppcrawl.ErrOffSite
-	// ErrRedirectLoop: more than 10 redirects.
-	ErrRedirectLoop = errors.New("redirect loop")
+	// errRedirectLoop: more than 10 redirects.
+	errRedirectLoop = errors.New("redirect loop")
 )
 
 // Archive is the archive a crawler stores into, one interface per role
@@ -228,10 +226,10 @@ func (c *Crawler) newCollector(ctx context.Context, async bool, parallel int) *c
 // loops; colly has already refused revisits.
 func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return fmt.Errorf("%w: %d redirects, last to %s", ErrRedirectLoop, len(via), req.URL)
+		return fmt.Errorf("%w: %d redirects, last to %s", errRedirectLoop, len(via), req.URL)
 	}
 	if !c.allowedHost(req.URL) {
-		return fmt.Errorf("refused redirect to %s: %w", req.URL, ErrOffSite)
+		return fmt.Errorf("refused redirect to %s: %w", req.URL, sppcrawl.ErrOffSite)
 	}
 	return nil
 }
@@ -301,7 +299,7 @@ func isHTML(contentType string, body []byte) bool {
 // truncated answers. Refused redirects and loops are not: they would repeat.
 func retryableErr(err error) bool {
 	switch {
-	case err == nil, errors.Is(err, ErrOffSite), errors.Is(err, ErrRedirectLoop), errors.Is(err, context.Canceled):
+	case err == nil, errors.Is(err, sppcrawl.ErrOffSite), errors.Is(err, errRedirectLoop), errors.Is(err, context.Canceled):
 		return false
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
+	"sppcrawl/internal/child"
 	"sppcrawl/store"
 )
 
@@ -577,7 +577,7 @@ func TestFetchArticle(t *testing.T) {
 		t.Errorf("got %s (%s), raw status %d", a.URL, a.ID, raw.Status)
 	}
 	srv.resetHits()
-	if _, _, err := c.FetchArticle(context.Background(), "https://example.com/spp/tt/202601/t20260101_1.shtml"); !errors.Is(err, crawler.ErrOffSite) {
+	if _, _, err := c.FetchArticle(context.Background(), "https://example.com/spp/tt/202601/t20260101_1.shtml"); !errors.Is(err, sppcrawl.ErrOffSite) {
 		t.Errorf("off-site fetch: %v, want ErrOffSite", err)
 	}
 	if n := srv.requests.Load(); n != 0 {
@@ -600,15 +600,12 @@ func TestSelectChannels(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv("SPPCRAWL_CRAWL_CHILD") != "" {
-		crawlChild()
-		return
-	}
-	if what := os.Getenv("SPPCRAWL_SCALE_CHILD"); what != "" {
-		scaleChild(what)
-		return
-	}
-	os.Exit(m.Run())
+	child.Main(m, map[string]func() int{
+		"crawl":        crawlChild,
+		"scale-crawl":  func() int { return scaleChild("crawl") },
+		"scale-colly":  func() int { return scaleChild("colly") },
+		"scale-export": func() int { return scaleChild("export") },
+	})
 }
 
 // Discover lists the channels the homepage's navigation links to.

@@ -22,24 +22,25 @@ import (
 	"sppcrawl"
 
 	"sppcrawl/crawler"
+	"sppcrawl/internal/child"
 	"sppcrawl/store"
 )
 
 // crawlChild is the child process of the kill tests: a crawl (see
 // childRun), stopped by SIGINT as sppcrawl's first signal stops it, exiting
 // 130 then.
-func crawlChild() {
+func crawlChild() int {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	_, err := childRun(ctx)
 	switch {
 	case errors.Is(err, crawler.ErrInterrupted):
-		os.Exit(130)
+		return 130
 	case err != nil:
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
-	os.Exit(0)
+	return 0
 }
 
 // childRun is what `sppcrawl crawl` does in a child process: open the
@@ -90,17 +91,16 @@ func TestCrawl_SIGKILL(t *testing.T) {
 	s := loadSite(t)
 	srv := serve(t, s)
 	path := filepath.Join(t.TempDir(), "a.db")
+	total := int64(len(siteArticles(s)))
 	for i := range 3 {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SPPCRAWL_CRAWL_CHILD=1", "SPPCRAWL_DB="+path, "SPPCRAWL_ORIGIN="+srv.URL)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(150+rand.IntN(300)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		t.Logf("kill %d: child state %v", i, cmd.ProcessState)
+		// Killed once the site has answered a random share of the articles
+		// (an event, not a moment: a fast machine gets no further).
+		from := srv.detailRequests.Load()
+		p := startChild(t, srv, path)
+		awaitDetails(t, srv, from, 1+rand.Int64N(total/4), p)
+		p.Process.Signal(syscall.SIGKILL)
+		p.wait()
+		t.Logf("kill %d: child state %v", i, p.ProcessState)
 	}
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -125,31 +125,40 @@ func TestCrawl_SIGKILL(t *testing.T) {
 	})
 }
 
-// startChild starts a crawl child against srv with extra environment.
-func startChild(t *testing.T, srv *server, path string, env ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), "SPPCRAWL_CRAWL_CHILD=1", "SPPCRAWL_DB="+path, "SPPCRAWL_ORIGIN="+srv.URL), env...)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd
+// crawlProc is a crawl child under way; done is closed once it has ended.
+type crawlProc struct {
+	*exec.Cmd
+	done chan struct{}
 }
 
-// awaitDetails waits until the server has answered n more article pages.
-func awaitDetails(t *testing.T, srv *server, from, n int64, cmd *exec.Cmd) {
+func (p *crawlProc) wait() { <-p.done }
+
+// startChild starts a crawl child against srv with extra environment.
+func startChild(t *testing.T, srv *server, path string, env ...string) *crawlProc {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for srv.detailRequests.Load() < from+n {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the child fetched %d articles in 30s", srv.detailRequests.Load()-from)
-		}
-		if cmd.ProcessState != nil {
-			return
-		}
-		time.Sleep(time.Millisecond) // polls a counter the server moves; nothing to await
+	p := &crawlProc{Cmd: child.Command("crawl", append([]string{"SPPCRAWL_DB=" + path, "SPPCRAWL_ORIGIN=" + srv.URL}, env...)...),
+		done: make(chan struct{})}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		p.Cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() { p.Process.Kill(); p.wait() })
+	return p
+}
+
+// awaitDetails waits until the server has answered n more article pages
+// (counted from from), or the child has ended.
+func awaitDetails(t *testing.T, srv *server, from, n int64, p *crawlProc) {
+	t.Helper()
+	select {
+	case <-srv.detailsAnswered(from + n):
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		p.Process.Kill()
+		t.Fatalf("the child fetched %d articles in 30s", srv.detailRequests.Load()-from)
 	}
 }
 
@@ -209,12 +218,12 @@ func TestCrawl_KillResume(t *testing.T) {
 			kills := 0
 			for range 5 {
 				from := srv.detailRequests.Load()
-				cmd := startChild(t, srv, path, "SPPCRAWL_MODE="+mode, "SPPCRAWL_DELAY=4ms", "SPPCRAWL_PARALLEL=2")
-				awaitDetails(t, srv, from, int64(1+rand.IntN(40)), cmd)
-				if cmd.Process.Signal(syscall.SIGKILL) == nil {
+				p := startChild(t, srv, path, "SPPCRAWL_MODE="+mode, "SPPCRAWL_DELAY=4ms", "SPPCRAWL_PARALLEL=2")
+				awaitDetails(t, srv, from, int64(1+rand.IntN(40)), p)
+				if p.Process.Signal(syscall.SIGKILL) == nil {
 					kills++
 				}
-				cmd.Wait()
+				p.wait()
 			}
 			db, err := store.Open(path, store.Options{})
 			if err != nil {
@@ -248,11 +257,11 @@ func TestCrawl_InterruptResume(t *testing.T) {
 	srv := serve(t, s)
 	srv.latency.Store(int64(2 * time.Millisecond))
 	path := filepath.Join(t.TempDir(), "a.db")
-	cmd := startChild(t, srv, path, "SPPCRAWL_DELAY=4ms", "SPPCRAWL_PARALLEL=2")
-	awaitDetails(t, srv, 0, 30, cmd)
-	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
+	p := startChild(t, srv, path, "SPPCRAWL_DELAY=4ms", "SPPCRAWL_PARALLEL=2")
+	awaitDetails(t, srv, 0, 30, p)
+	p.Process.Signal(syscall.SIGINT)
+	p.wait()
+	if code := p.ProcessState.ExitCode(); code != 130 {
 		t.Fatalf("child exit %d, want 130", code)
 	}
 	db, err := store.Open(path, store.Options{})

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/internal/child"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 
@@ -292,8 +292,7 @@ type childResult struct {
 // the parent it was cloned from, here the whole served site).
 func runChild(b *testing.B, what, db, origin, mode string) childResult {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), "SPPCRAWL_SCALE_CHILD="+what, "SPPCRAWL_DB="+db, "SPPCRAWL_ORIGIN="+origin, "SPPCRAWL_MODE="+mode,
+	cmd := child.Command("scale-"+what, "SPPCRAWL_DB="+db, "SPPCRAWL_ORIGIN="+origin, "SPPCRAWL_MODE="+mode,
 		"SPPCRAWL_DELAY=0s", "SPPCRAWL_PARALLEL=8")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -319,7 +318,7 @@ func runChild(b *testing.B, what, db, origin, mode string) childResult {
 
 // scaleChild is the child side of runChild: it does one thing, prints
 // created= pages= and its /proc status, and exits.
-func scaleChild(what string) {
+func scaleChild(what string) int {
 	db, origin := os.Getenv("SPPCRAWL_DB"), os.Getenv("SPPCRAWL_ORIGIN")
 	var created, pages int
 	var err error
@@ -338,7 +337,7 @@ func scaleChild(what string) {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
 	fmt.Printf("created=%d pages=%d\n", created, pages)
 	fmt.Printf("PeakAnon: %d kB\n", stop())
@@ -347,7 +346,7 @@ func scaleChild(what string) {
 			os.Stdout.Write(st)
 		}
 	}
-	os.Exit(0)
+	return 0
 }
 
 // sampleAnon samples the process's anonymous memory (heap, stacks) every

@@ -428,8 +428,44 @@ type server struct {
 	robots   string
 	// latency slows every answer (ns; set while the server runs).
 	latency atomic.Int64
-	// detailRequests counts requests for article pages.
+	// detailRequests counts requests for article pages answered; waiters
+	// are told when it reaches their count (see detailsAnswered).
 	detailRequests atomic.Int64
+	waiters        []detailWaiter
+}
+
+type detailWaiter struct {
+	n    int64
+	done chan struct{}
+}
+
+// detailsAnswered is closed once the server has answered n article pages.
+func (srv *server) detailsAnswered(n int64) <-chan struct{} {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	w := detailWaiter{n, make(chan struct{})}
+	if srv.detailRequests.Load() >= n {
+		close(w.done)
+	} else {
+		srv.waiters = append(srv.waiters, w)
+	}
+	return w.done
+}
+
+// detailAnswered counts an article page answered and tells the waiters.
+func (srv *server) detailAnswered() {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	n := srv.detailRequests.Add(1)
+	kept := srv.waiters[:0]
+	for _, w := range srv.waiters {
+		if n >= w.n {
+			close(w.done)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	srv.waiters = kept
 }
 
 func serve(tb testing.TB, s *site) *server {
@@ -445,7 +481,7 @@ func (srv *server) handle(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(d) // a slower site, so that a crawl can be stopped mid-way
 	}
 	if strings.Contains(r.URL.Path, "/t20") {
-		defer srv.detailRequests.Add(1)
+		defer srv.detailAnswered()
 	}
 	srv.mu.Lock()
 	srv.hits[r.URL.Path]++

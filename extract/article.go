@@ -28,8 +28,9 @@ var (
 // from the page itself (canonical link, og:url, or rebuilt from its channel,
 // date and manuscriptId). contentType is the HTTP header, if any.
 //
-// Errors are *sppcrawl.PageError wrapping ErrNotArticle, ErrChallenge, ErrEmptyBody or
-// sppcrawl.ErrOffSite.
+// Errors are *sppcrawl.PageError wrapping ErrNotArticle (a page of another
+// known kind), ErrUnknownLayout, ErrChallenge, ErrEmptyBody,
+// sppcrawl.ErrIncomplete (cut short) or sppcrawl.ErrOffSite.
 func ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
 	name := pageURL // "" until known: the caller names the input then
 	doc, utf8Body, err := parseHTML(body, contentType, name, ErrNotArticle)

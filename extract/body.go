@@ -36,16 +36,13 @@ func isDropped(a atom.Atom) bool {
 // furniture); title blocks and table cells are walked without.
 func paragraphs(root *html.Node, body bool) []string {
 	w := paraWalker{body: body}
-	for c := root.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
-		w.walk(c)
-	}
+	walkTree(root, &w)
 	w.flush()
 	return w.out
 }
 
 type paraWalker struct {
-	body    bool
-	stopped bool
+	body bool
 	// Most paragraphs are one text node: it is kept as is (no copy) in single
 	// until a second one arrives and both move to cur.
 	single string
@@ -79,41 +76,45 @@ func (w *paraWalker) flush() {
 	w.single, w.multi, w.cur = "", false, w.cur[:0]
 }
 
-func (w *paraWalker) walk(n *html.Node) {
+// enter: a block ends the paragraph before it (mark 1: and the one in it,
+// on leaving); <br> ends one; a table is rows of its own.
+func (w *paraWalker) enter(n *html.Node) (walkCtl, int) {
 	switch n.Type {
 	case html.TextNode:
 		w.text(n.Data)
-		return
+		return skip, 0
 	case html.ElementNode:
 	default:
-		return
+		return skip, 0
 	}
 	if isDropped(n.DataAtom) {
-		return
+		return skip, 0
 	}
 	if w.body {
-		if skip, end := furniture(n); skip {
-			w.stopped = end
-			return
+		if skipIt, end := furniture(n); end {
+			return stop, 0
+		} else if skipIt {
+			return skip, 0
 		}
 	}
 	switch n.DataAtom {
 	case atom.Br:
 		w.flush()
-		return
+		return skip, 0
 	case atom.Table:
 		w.flush()
 		w.table(n)
-		return
+		return skip, 0
 	}
-	block := isBlock(n.DataAtom)
-	if block {
+	if isBlock(n.DataAtom) {
 		w.flush()
+		return descend, 1
 	}
-	for c := n.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
-		w.walk(c)
-	}
-	if block {
+	return descend, 0
+}
+
+func (w *paraWalker) leave(_ *html.Node, block int) {
+	if block == 1 {
 		w.flush()
 	}
 }
@@ -134,7 +135,9 @@ func (w *paraWalker) table(t *html.Node) {
 						cells = append(cells, NormalizeText(strings.Join(paragraphs(td, false), " ")))
 					}
 				}
-				if row := strings.Join(cells, " | "); strings.Trim(row, " |") != "" {
+				// Empty cells keep their place; the row is then trimmed and
+				// collapsed like any paragraph.
+				if row := NormalizeText(strings.Join(cells, " | ")); strings.Trim(row, " |") != "" {
 					w.out = append(w.out, row)
 				}
 			case atom.Table: // a nested table is its own set of rows

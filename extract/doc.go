@@ -1,9 +1,11 @@
-// Package extract turns the bytes of a www.spp.gov.cn page into an sppcrawl.Article or a
-// List, and owns the domain types every other package passes around.
+// Package extract turns the bytes of a www.spp.gov.cn page into the domain's
+// Article (package sppcrawl) or a List of a channel's page.
 //
-// Parsing is pure: bytes, a URL and an optional Content-Type go in; an sppcrawl.Article,
-// a List or a typed *sppcrawl.PageError come out. Nothing here fetches, stores or logs,
-// so the same code runs in the crawler, over stored raw pages and in tests.
+// Parsing is pure: bytes, a URL and an optional Content-Type go in; an Article,
+// a List or a typed *sppcrawl.PageError come out. Nothing here fetches, stores,
+// reads files or logs, so the same code runs in the crawler, over stored raw
+// pages and in tests. It is the only package that imports goquery and the
+// x/text encodings.
 //
 // # Caveats
 //

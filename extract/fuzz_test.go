@@ -3,6 +3,7 @@ package extract_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -32,6 +33,11 @@ func FuzzParseArticle(f *testing.F) {
 		for _, s := range append([]string{a.Title, a.Kicker, a.Subtitle, a.Source, a.Author, a.Editor, a.BodyHTML}, a.Paragraphs...) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 in output: %q", s)
+			}
+			// No control character reaches a field (TAB and LF only as the
+			// source's white space between blocks of body_html).
+			if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
+				t.Fatalf("a control character in output: %q", s)
 			}
 		}
 		for _, p := range a.Paragraphs {

@@ -13,6 +13,7 @@ import (
 	"sppcrawl"
 
 	"sppcrawl/extract"
+	"sppcrawl/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/pages/*.golden.json")
@@ -66,7 +67,8 @@ type errorResult struct {
 }
 
 func kindOf(err error) string {
-	for _, k := range []error{extract.ErrChallenge, extract.ErrEmptyBody, extract.ErrNotList, extract.ErrNotArticle, sppcrawl.ErrOffSite} {
+	for _, k := range []error{extract.ErrChallenge, extract.ErrEmptyBody, extract.ErrNotList, extract.ErrNotArticle,
+		extract.ErrUnknownLayout, sppcrawl.ErrIncomplete, sppcrawl.ErrOffSite} {
 		if errors.Is(err, k) {
 			return k.Error()
 		}
@@ -105,20 +107,7 @@ func TestGolden(t *testing.T) {
 			if !utf8.Valid(got) {
 				t.Fatal("output is not valid UTF-8")
 			}
-			golden := filepath.Join(pagesDir, name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./extract -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s:\n%s", c.name, golden, got)
-			}
+			golden.Check(t, filepath.Join(pagesDir, name+".golden.json"), got, *update, "go test ./extract -update")
 		})
 	}
 }

@@ -240,7 +240,7 @@ func (p *page) headerLines(t template) []string {
 		return nil
 	}
 	w := headerWalker{start: crumb, stop: info, body: t.body}
-	w.walk(p.doc.Get(0))
+	walkNode(p.doc.Get(0), &w)
 	w.flush()
 	return w.out
 }
@@ -249,7 +249,7 @@ func (p *page) headerLines(t template) []string {
 // to the beginning of stop.
 type headerWalker struct {
 	start, stop, body *html.Node
-	started, stopped  bool
+	started           bool
 	cur               strings.Builder
 	out               []string
 }
@@ -261,35 +261,34 @@ func (w *headerWalker) flush() {
 	w.cur.Reset()
 }
 
-func (w *headerWalker) walk(n *html.Node) {
+// enter: lines are broken at blocks (mark 1) and <br>; widgets between the
+// two ends are not headline text.
+func (w *headerWalker) enter(n *html.Node) (walkCtl, int) {
 	switch {
-	case w.stopped:
-		return
 	case n == w.stop || n == w.body:
-		w.stopped = true
-		return
+		return stop, 0
 	case n == w.start:
 		w.started = true
-		return
+		return skip, 0
 	case n.Type == html.TextNode:
 		if w.started {
 			w.cur.WriteString(n.Data)
 		}
-		return
+		return skip, 0
 	case n.Type == html.ElementNode && (isDropped(n.DataAtom) || w.started && isWidget(n)):
-		return
+		return skip, 0
 	case n.Type == html.ElementNode && n.DataAtom == atom.Br:
 		w.flush()
-		return
-	}
-	block := n.Type == html.ElementNode && isBlock(n.DataAtom)
-	if block {
+		return skip, 0
+	case n.Type == html.ElementNode && isBlock(n.DataAtom):
 		w.flush()
+		return descend, 1
 	}
-	for c := n.FirstChild; c != nil && !w.stopped; c = c.NextSibling {
-		w.walk(c)
-	}
-	if block {
+	return descend, 0
+}
+
+func (w *headerWalker) leave(_ *html.Node, block int) {
+	if block == 1 {
 		w.flush()
 	}
 }

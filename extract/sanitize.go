@@ -32,7 +32,7 @@ var attachmentExt = map[string]bool{
 // attachments on the way, so URLs are resolved once.
 type sanitizer struct {
 	base        *url.URL
-	stopped     bool
+	b           strings.Builder // the output, written straight into
 	images      []sppcrawl.Image
 	attachments []sppcrawl.Attachment
 	seenImg     map[string]bool
@@ -40,67 +40,71 @@ type sanitizer struct {
 }
 
 func (s *sanitizer) render(root *html.Node) string {
-	var b strings.Builder
-	b.Grow(s.sizeHint)
-	for c := root.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
-		s.node(&b, c)
-	}
-	return strings.TrimSpace(b.String())
+	s.b.Grow(s.sizeHint)
+	walkTree(root, s)
+	return strings.TrimSpace(s.b.String())
 }
 
-// node writes n to b, straight into the one output buffer; blank elements are
-// recognised before anything is written (blank reads only until the first
-// visible character, which is nearly always the first).
-func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
+// enter writes the opening tag of an allowed element (its atom is the mark,
+// for leave to close it), the text of a text node, an image; what is not
+// allowed keeps its content without its tag. Blank elements are recognised
+// before anything is written (blank reads only until the first visible
+// character, which is nearly always the first).
+func (s *sanitizer) enter(n *html.Node) (walkCtl, int) {
 	switch n.Type {
 	case html.TextNode:
 		if strings.TrimSpace(n.Data) == "" && strings.ContainsRune(n.Data, '\n') {
-			return // source indentation between blocks
+			return skip, 0 // source indentation between blocks
 		}
-		writeEscaped(b, n.Data)
-		return
+		writeEscaped(&s.b, n.Data)
+		return skip, 0
 	case html.ElementNode:
 	default:
-		return
+		return skip, 0
 	}
 	if isDropped(n.DataAtom) {
-		return
+		return skip, 0
 	}
-	if skip, end := furniture(n); skip {
-		s.stopped = end
-		return
+	if skipIt, end := furniture(n); end {
+		return stop, 0
+	} else if skipIt {
+		return skip, 0
 	}
 	tag := n.DataAtom
 	if tag == atom.Div || tag == atom.Section || tag == atom.Center || tag == atom.Article {
 		if hasBlockChild(n) {
-			s.children(b, n)
-			return
+			return descend, 0
 		}
 		tag = atom.P
 	}
 	if !isAllowed(tag) {
-		s.children(b, n) // span, font, …: keep the content, drop the tag
-		return
+		return descend, 0 // span, font, …: keep the content, drop the tag
 	}
 	switch tag {
 	case atom.Br:
-		b.WriteString("<br>")
-		return
+		s.b.WriteString("<br>")
+		return skip, 0
 	case atom.Img:
-		s.img(b, n)
-		return
+		s.img(n)
+		return skip, 0
 	}
 	var href string
 	if tag == atom.A {
 		if href = absURL(s.base, attr(n, "href")); href == "" {
-			s.children(b, n) // an anchor without a safe target is just its text
-			return
+			return descend, 0 // an anchor without a safe target is just its text
 		}
 	}
 	if tag != atom.Td && tag != atom.Th && tag != atom.Tr && blank(n) {
 		s.collectAttachments(n) // an icon-only link to a PDF is still an attachment
-		return                  // empty and &nbsp;-only blocks are noise in a repost
+		return skip, 0          // empty and &nbsp;-only blocks are noise in a repost
 	}
+	s.openTag(n, tag, href)
+	return descend, int(tag)
+}
+
+// openTag writes <tag …> with the attributes the allowlist keeps.
+func (s *sanitizer) openTag(n *html.Node, tag atom.Atom, href string) {
+	b := &s.b
 	b.WriteByte('<')
 	b.WriteString(tag.String())
 	switch tag {
@@ -118,24 +122,25 @@ func (s *sanitizer) node(b *strings.Builder, n *html.Node) {
 		writeAttr(b, "style", "text-align:"+align)
 	}
 	b.WriteByte('>')
-	s.children(b, n)
-	b.WriteString("</")
-	b.WriteString(tag.String())
-	b.WriteByte('>')
-	if tag == atom.P || tag == atom.Table || tag == atom.Ul || tag == atom.Ol || tag == atom.Figure || tag == atom.Blockquote || (tag >= atom.H1 && tag <= atom.H6) {
-		b.WriteByte('\n')
-	}
 }
 
-func (s *sanitizer) children(b *strings.Builder, n *html.Node) {
-	for c := n.FirstChild; c != nil && !s.stopped; c = c.NextSibling {
-		s.node(b, c)
+func (s *sanitizer) leave(_ *html.Node, mark int) {
+	tag := atom.Atom(mark)
+	if tag == 0 {
+		return
+	}
+	s.b.WriteString("</")
+	s.b.WriteString(tag.String())
+	s.b.WriteByte('>')
+	if tag == atom.P || tag == atom.Table || tag == atom.Ul || tag == atom.Ol || tag == atom.Figure || tag == atom.Blockquote || (tag >= atom.H1 && tag <= atom.H6) {
+		s.b.WriteByte('\n')
 	}
 }
 
 // img keeps src (what the browser loads); oldsrc/uploadpic are CMS bookkeeping,
 // used only when src is missing and never written out.
-func (s *sanitizer) img(b *strings.Builder, n *html.Node) {
+func (s *sanitizer) img(n *html.Node) {
+	b := &s.b
 	src := absURL(s.base, attr(n, "src"))
 	if src == "" {
 		src = absURL(s.base, attr(n, "oldsrc"))
@@ -198,63 +203,80 @@ func writeAttr(b *strings.Builder, k, v string) {
 	b.WriteByte('"')
 }
 
-// needsEscape: s has a byte to escape or a zero-width character. Each check is
-// a vectorised byte search; most text nodes pass all of them, and a byte loop
-// over every character costs more than the rest of the rendering.
+// escapeByte marks the bytes writeEscaped must look at: those to escape,
+// the control characters to drop (C0 but TAB and LF, DEL; 0xC2 leads the C1
+// controls), and the lead bytes of the zero-width characters (U+200B–U+200D
+// as E2 80 8B–8D, U+FEFF as EF BB BF).
+var escapeByte = func() (t [256]bool) {
+	for _, c := range []byte{'&', '<', '>', '"', '\'', '\r', 0x7f, 0xC2, 0xE2, 0xEF} {
+		t[c] = true
+	}
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n'
+	}
+	return t
+}()
+
+// needsEscape: s has a byte writeEscaped must look at. One table lookup a
+// byte; most text nodes have none.
 func needsEscape(s string) bool {
-	for _, c := range []byte{'&', '<', '>', '"', '\'', '\r'} {
-		if strings.IndexByte(s, c) >= 0 {
+	for i := 0; i < len(s); i++ {
+		if escapeByte[s[i]] {
 			return true
 		}
 	}
-	return strings.Contains(s, "\u200B") || strings.Contains(s, "\u200C") ||
-		strings.Contains(s, "\u200D") || strings.Contains(s, "\uFEFF")
+	return false
 }
 
-// escapeByte marks the bytes writeEscaped must look at.
-var escapeByte = [256]bool{'&': true, '<': true, '>': true, '"': true, '\'': true, '\r': true, 0xE2: true, 0xEF: true}
-
 // writeEscaped is html.EscapeString without the intermediate string; it also
-// drops zero-width characters (U+200B–U+200D as E2 80 8B–8D, U+FEFF as EF BB BF).
+// drops zero-width and control characters.
 func writeEscaped(b *strings.Builder, s string) {
 	if !needsEscape(s) {
 		b.WriteString(s)
 		return
 	}
 	last := 0
+	drop := func(i, n int) int { // drops s[i:i+n], returns the index of its last byte
+		b.WriteString(s[last:i])
+		last = i + n
+		return i + n - 1
+	}
 	for i := 0; i < len(s); i++ {
-		if !escapeByte[s[i]] {
+		c := s[i]
+		if !escapeByte[c] {
 			continue
 		}
 		var esc string
-		switch s[i] {
-		case 0xE2:
+		switch {
+		case c == 0xC2:
+			if i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F {
+				i = drop(i, 2)
+			}
+			continue
+		case c == 0xE2:
 			if i+2 < len(s) && s[i+1] == 0x80 && s[i+2] >= 0x8B && s[i+2] <= 0x8D {
-				b.WriteString(s[last:i])
-				i += 2
-				last = i + 1
+				i = drop(i, 3)
 			}
 			continue
-		case 0xEF:
+		case c == 0xEF:
 			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
-				b.WriteString(s[last:i])
-				i += 2
-				last = i + 1
+				i = drop(i, 3)
 			}
 			continue
-		case '&':
+		case c == '&':
 			esc = "&amp;"
-		case '<':
+		case c == '<':
 			esc = "&lt;"
-		case '>':
+		case c == '>':
 			esc = "&gt;"
-		case '"':
+		case c == '"':
 			esc = "&#34;"
-		case '\'':
+		case c == '\'':
 			esc = "&#39;"
-		case '\r':
+		case c == '\r':
 			esc = "&#13;"
-		default:
+		default: // a control character
+			i = drop(i, 1)
 			continue
 		}
 		b.WriteString(s[last:i])

@@ -9,7 +9,9 @@ import (
 )
 
 // NormalizeText applies the paragraph rules of the export contract: NFC,
-// invalid UTF-8 replaced by U+FFFD, zero-width characters removed, every run of white space (including U+00A0,
+// invalid UTF-8 replaced by U+FFFD, zero-width and control characters
+// removed (they are never text in an official page, and on a terminal or in
+// XML they are harmful), every run of white space (including U+00A0,
 // U+2002–U+200A and U+3000) collapsed to one ASCII space, ends trimmed.
 func NormalizeText(s string) string {
 	if s == "" {
@@ -27,10 +29,10 @@ func NormalizeText(s string) string {
 	nfcSafe := true
 	for _, r := range s {
 		switch {
-		case isZeroWidth(r):
-			continue
 		case isSpace(r):
 			space = b.Len() > 0
+			continue
+		case isZeroWidth(r), isControl(r):
 			continue
 		}
 		if space {
@@ -65,8 +67,8 @@ func isClean(s string) (clean, nfcSafe bool) {
 					return false, false
 				}
 				prevSpace = true
-			} else if c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-				return false, false
+			} else if c < 0x20 || c == 0x7f {
+				return false, false // white space to collapse, or a control to drop
 			} else {
 				prevSpace = false
 			}
@@ -89,7 +91,7 @@ func isClean(s string) (clean, nfcSafe bool) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if isZeroWidth(r) || isSpace(r) || r == utf8.RuneError && size == 1 {
+		if isZeroWidth(r) || isSpace(r) || isControl(r) || r == utf8.RuneError && size == 1 {
 			return false, false
 		}
 		prevSpace = false
@@ -99,6 +101,10 @@ func isClean(s string) (clean, nfcSafe bool) {
 	}
 	return !prevSpace, nfcSafe
 }
+
+// isControl: the C0 controls, DEL and the C1 controls (white space among
+// them is tested first, by isSpace).
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f }
 
 func isZeroWidth(r rune) bool {
 	return r == '\u200B' || r == '\u200C' || r == '\u200D' || r == '\uFEFF'

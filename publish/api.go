@@ -110,11 +110,11 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// RenderRepost is the ready-to-paste page of an article: the title block,
+// renderRepost is the ready-to-paste page of an article: the title block,
 // 发布时间, 来源, the body and the 原文链接 footer.
 // With mediaBase set (to "" or a public URL, see Options.PublicURL), the
 // archived images and attachments are linked as copies on this server.
-func RenderRepost(a *sppcrawl.Article, local bool, mediaBase string) ([]byte, error) {
+func renderRepost(a *sppcrawl.Article, local bool, mediaBase string) ([]byte, error) {
 	body := a.BodyHTML
 	if local {
 		body = localMedia(a, mediaBase)
@@ -149,7 +149,7 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", m))
 		return
 	}
-	page, err := RenderRepost(st.Article, local, s.public)
+	page, err := renderRepost(st.Article, local, s.public)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -187,7 +187,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		if notModified(w, r, fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)) {
 			return
 		}
-		arts, err := Latest(r.Context(), s.db, feedItems, f)
+		arts, err := latest(r.Context(), s.db, feedItems, f)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -198,7 +198,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			scheme = "https" // behind a TLS-terminating proxy
 		}
 		self := scheme + "://" + r.Host + r.URL.RequestURI()
-		if err := WriteFeed(&buf, format, arts, FeedMeta{Channel: f.Channel, SelfURL: self}); err != nil {
+		if err := writeFeed(&buf, format, arts, feedMeta{Channel: f.Channel, SelfURL: self}); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

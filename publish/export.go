@@ -19,9 +19,9 @@ import (
 // Formats are the export formats, in the order --help lists them.
 var Formats = []string{"jsonl", "json", "csv", "atom", "rss", "jsonfeed", "cases", "cases-csv", "warc"}
 
-// IsFeed says whether format is a feed (a window of the newest articles)
+// isFeed says whether format is a feed (a window of the newest articles)
 // rather than a list in seq order.
-func IsFeed(format string) bool {
+func isFeed(format string) bool {
 	_, ok := feedTypes[format]
 	return ok
 }
@@ -29,7 +29,7 @@ func IsFeed(format string) bool {
 // HasCursor reports whether an export in format resumes from a cursor
 // (--since): the lists and the cases do; feeds (the newest) and WARC (the
 // whole archive) do not.
-func HasCursor(format string) bool { return !IsFeed(format) && format != "warc" }
+func HasCursor(format string) bool { return !isFeed(format) && format != "warc" }
 
 // Filter narrows what is exported.
 type Filter struct {
@@ -63,7 +63,7 @@ type ExportOptions struct {
 	Software string
 
 	// Out is where ExportFile writes ("-": stdout); MediaDir, if set, is a
-	// folder it also writes every media file into (see ExportMedia).
+	// folder it also writes every media file into (see exportMedia).
 	Out, MediaDir string
 }
 
@@ -73,21 +73,21 @@ type ExportOptions struct {
 // exhausted (so filtered-out articles are not scanned again and again).
 // Feeds are the newest articles (see Latest); next is then 0.
 func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
-	if IsFeed(o.Format) {
+	if isFeed(o.Format) {
 		if o.Limit == 0 {
 			o.Limit = feedItems
 		}
-		arts, err := Latest(ctx, db, o.Limit, o.Filter)
+		arts, err := latest(ctx, db, o.Limit, o.Filter)
 		if err != nil {
 			return 0, err
 		}
-		return 0, WriteFeed(w, o.Format, arts, FeedMeta{Channel: o.Filter.Channel})
+		return 0, writeFeed(w, o.Format, arts, feedMeta{Channel: o.Filter.Channel})
 	}
 	switch o.Format {
 	case "cases", "cases-csv":
 		return exportCases(ctx, db, w, o)
 	case "warc":
-		_, err := WriteWARC(ctx, db, w, o.Software)
+		_, err := writeWARC(ctx, db, w, o.Software)
 		return 0, err
 	case "csv":
 		return exportCSV(ctx, db, w, o)
@@ -195,11 +195,11 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }
 
-// Latest is what a feed shows: the n most recently stored or corrected
+// latest is what a feed shows: the n most recently stored or corrected
 // articles, or for one channel its n newest by publication (read from the
 // channel index rather than by decoding the whole archive); withdrawn ones
 // never.
-func Latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Article, error) {
+func latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Article, error) {
 	if f.Channel == "" {
 		return db.Latest(ctx, n, f.inFeed)
 	}
@@ -253,7 +253,7 @@ func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportR
 	}
 	defer w.Abort()
 	if o.MediaDir != "" {
-		if res.Media, err = ExportMedia(ctx, db, o.MediaDir); err != nil {
+		if res.Media, err = exportMedia(ctx, db, o.MediaDir); err != nil {
 			return res, err
 		}
 	}

@@ -12,15 +12,15 @@ import (
 	"github.com/gorilla/feeds"
 )
 
-// FeedMeta describes a feed.
-type FeedMeta struct {
+// feedMeta describes a feed.
+type feedMeta struct {
 	Channel string // channel path, or "" for all
 	SelfURL string // the feed's own URL, when served
 }
 
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
 // canonical URL, author and 来源, full body_html.
-func buildFeed(arts []*sppcrawl.Article, m FeedMeta) *feeds.Feed {
+func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
 	title := "最高人民检察院 · 发布"
 	link := sppcrawl.Origin + "/"
 	if m.Channel != "" {
@@ -96,10 +96,10 @@ func summary(a *sppcrawl.Article) string {
 	return string(text[:limit]) + "…"
 }
 
-// WriteFeed writes atom, rss or jsonfeed. The library's generic Feed has no
+// writeFeed writes atom, rss or jsonfeed. The library's generic Feed has no
 // per-item category or publish date, so those are set on its format-specific
 // structures before encoding.
-func WriteFeed(w io.Writer, format string, arts []*sppcrawl.Article, m FeedMeta) error {
+func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta) error {
 	f := buildFeed(arts, m)
 	switch format {
 	case "atom":

@@ -17,13 +17,13 @@ import (
 	"sppcrawl/store"
 )
 
-// WriteWARC writes the archive as WARC/1.1 (ISO 28500), each record its own
+// writeWARC writes the archive as WARC/1.1 (ISO 28500), each record its own
 // gzip member (a .warc.gz): a warcinfo record, then a response record for
 // every raw page the archive keeps (every version of every article) and for
 // every media file, with the canonical URL as target, the fetch time as
 // WARC-Date, the HTTP status line and the stored headers, and block and
 // payload digests.
-func WriteWARC(ctx context.Context, db *store.DB, w io.Writer, software string) (records int, err error) {
+func writeWARC(ctx context.Context, db *store.DB, w io.Writer, software string) (records int, err error) {
 	marshaler := gowarc.NewMarshaler()
 	write := func(rb gowarc.WarcRecordBuilder) error {
 		rec, _, err := rb.Build()
@@ -106,9 +106,9 @@ func mediaExt(m store.MediaInfo) string {
 	return ""
 }
 
-// ExportMedia writes every media file once into dir as <sha256>.<ext>, for
+// exportMedia writes every media file once into dir as <sha256>.<ext>, for
 // static hosting; files already there are left as they are.
-func ExportMedia(ctx context.Context, db *store.DB, dir string) (written int, err error) {
+func exportMedia(ctx context.Context, db *store.DB, dir string) (written int, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("media dir %s: %w", dir, err)
 	}

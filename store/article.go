@@ -21,9 +21,6 @@ type Stored struct {
 	LastCheckedAt time.Time
 }
 
-// Result is what an Upsert did.
-type Result = sppcrawl.UpsertResult
-
 // Upsert stores a freshly extracted article and, when raw is not nil, the page
 // it came from, in one transaction:
 //
@@ -42,15 +39,15 @@ type Result = sppcrawl.UpsertResult
 // own channel (channel_path) replaces one in another channel; the replaced URL
 // becomes an alias, so every URL ever seen resolves with GetByURL. Any
 // successful fetch also forgets an earlier sighting of the URL answering gone.
-func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.RawPage) (Result, error) {
+func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.UpsertResult, error) {
 	if a == nil || a.ID == "" || a.URL == "" {
-		return Result{}, errors.New("upsert: article without id or url")
+		return sppcrawl.UpsertResult{}, errors.New("upsert: article without id or url")
 	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if db.readOnly {
-		return Result{}, ErrReadOnly
+		return sppcrawl.UpsertResult{}, ErrReadOnly
 	}
 	if a.ContentHash == "" {
 		a.ContentHash = a.ComputeHash()
@@ -66,25 +63,25 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 			return err
 		})
 		if err != nil {
-			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
+			return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s: %w", a.URL, err)
 		}
 	}
 	var rawVal []byte
 	if raw != nil && !skipRaw {
 		var err error
 		if rawVal, err = db.encodeRaw(raw); err != nil {
-			return Result{}, fmt.Errorf("upsert %s: %w", a.URL, err)
+			return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s: %w", a.URL, err)
 		}
 	}
 	now := db.now()
-	var res Result
+	var res sppcrawl.UpsertResult
 	err := db.write(ctx, func(tx *bolt.Tx) error {
 		var err error
 		res, err = upsertTx(tx, a, rawVal, now)
 		return err
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("upsert %s into %s: %w", a.URL, db.path, err)
+		return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s into %s: %w", a.URL, db.path, err)
 	}
 	db.counts.upserts[res.Outcome].Add(1)
 	if skipRaw && res.Outcome == sppcrawl.Updated {
@@ -150,10 +147,10 @@ func (db *DB) Predict(ctx context.Context, a *sppcrawl.Article) (sppcrawl.Outcom
 	return o, err
 }
 
-func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
+func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	outcome, old, err := decide(tx, in)
 	if err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	switch outcome {
 	case sppcrawl.Created:
@@ -163,7 +160,7 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 	}
 	a := old.Article
 	if err := fetchedFine(tx, a.ID, now); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	switch outcome {
 	case sppcrawl.Unchanged:
@@ -171,44 +168,44 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 		// the whole one just fetched, under the same version.
 		if rawVal != nil && tx.Bucket(bucketRepair).Get([]byte(a.ID)) != nil {
 			if err := putRawOf(tx, a.ID, rawVal); err != nil {
-				return Result{}, err
+				return sppcrawl.UpsertResult{}, err
 			}
 		}
-		return Result{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+		return sppcrawl.UpsertResult{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 	case sppcrawl.Restored:
 		a.WithdrawnAt = time.Time{}
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 		if err := reseq(tx, a); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
-		return Result{Outcome: sppcrawl.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+		return sppcrawl.UpsertResult{Outcome: sppcrawl.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 	}
 	return update(tx, old, in, rawVal, now)
 }
 
 // update stores in as the next version of old; old is kept whole.
-func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
+func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	a, articles := old.Article, tx.Bucket(bucketArticles)
 	prevJSON, err := articleJSON(articles.Get(u64(a.Seq)))
 	if err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	prev := versionRecord{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt, ReplacedAt: now,
 		RawKey: rawKeyOf(tx, a.ID), Article: prevJSON}
 	if err := putVersion(tx, a.ID, prev); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if !a.WithdrawnAt.IsZero() {
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
 	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, a))); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	n.URL, n.Aliases = a.URL, a.Aliases
 	n.Version = a.Version + 1
@@ -221,53 +218,53 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 	// The article moves to a new seq at the end of the log. Without a new
 	// page (reextract), the one stored produced both versions and stays.
 	if err := dropSeq(tx, a.Seq); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if n.Seq, err = articles.NextSequence(); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	hashes := tx.Bucket(bucketHashes)
 	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
 		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
 	if err := hashes.Put([]byte(n.ContentHash), []byte(n.ID)); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := moveChanIdx(tx, a, &n); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := addFill(tx, a, -1); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := addFill(tx, &n, 1); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if a.ChannelPath != n.ChannelPath {
 		if err := addChannel(tx, a.ChannelPath, -1); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 		if err := addChannel(tx, n.ChannelPath, 1); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
 	if err := putArticle(tx, &n, true); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if rawVal != nil {
 		if err := putRawOf(tx, n.ID, rawVal); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
-	return Result{Outcome: sppcrawl.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
+	return sppcrawl.UpsertResult{Outcome: sppcrawl.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
 }
 
-func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Result, error) {
+func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
 	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, nil))); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	n.Aliases = []string{}
 	n.Version = 1
@@ -278,7 +275,7 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Re
 	}
 	var err error
 	if n.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	id := []byte(n.ID)
 	for _, kv := range []struct {
@@ -290,38 +287,38 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (Re
 		{bucketChanIdx, chanKey(&n), nil},
 	} {
 		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
 	if err := setChecked(tx, n.ID, now); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := addFill(tx, &n, 1); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := addCount(tx, countArticles, 1); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := addChannel(tx, n.ChannelPath, 1); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := stored(tx, n.URL); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := putArticle(tx, &n, true); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if rawVal != nil {
 		if err := putRawOf(tx, n.ID, rawVal); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
-	return Result{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
+	return sppcrawl.UpsertResult{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
 }
 
 // alias adds url to an existing article (see Upsert for which URL stays
 // canonical).
-func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
+func alias(tx *bolt.Tx, r *record, url string, now time.Time) (sppcrawl.UpsertResult, error) {
 	a := r.Article
 	if url != a.URL && !slices.Contains(a.Aliases, url) {
 		home := a.ChannelPath != "" && sppcrawl.ChannelPathFromURL(url) == a.ChannelPath &&
@@ -334,19 +331,19 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (Result, error) {
 		}
 		slices.Sort(a.Aliases)
 		if err := putArticle(tx, a, false); err != nil {
-			return Result{}, err
+			return sppcrawl.UpsertResult{}, err
 		}
 	}
 	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := stored(tx, url); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
 	if err := setChecked(tx, a.ID, now); err != nil {
-		return Result{}, err
+		return sppcrawl.UpsertResult{}, err
 	}
-	return Result{Outcome: sppcrawl.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
+	return sppcrawl.UpsertResult{Outcome: sppcrawl.Aliased, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
 }
 
 // reseq moves an article to a new seq at the end of the log, so every puller

@@ -101,8 +101,8 @@ func (db *DB) OldestCheck(ctx context.Context) (time.Time, error) {
 // RecordChecked records that the site confirmed the stored version of url
 // (a 304 to a conditional GET): checked now, any gone sighting forgotten,
 // and a withdrawn article restored.
-func (db *DB) RecordChecked(ctx context.Context, url string) (Result, error) {
-	var res Result
+func (db *DB) RecordChecked(ctx context.Context, url string) (sppcrawl.UpsertResult, error) {
+	var res sppcrawl.UpsertResult
 	now := db.now()
 	err := db.write(ctx, func(tx *bolt.Tx) error {
 		r, err := recordByURL(tx, url)
@@ -110,7 +110,7 @@ func (db *DB) RecordChecked(ctx context.Context, url string) (Result, error) {
 			return err
 		}
 		a := r.Article
-		res = Result{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}
+		res = sppcrawl.UpsertResult{Outcome: sppcrawl.Unchanged, ID: a.ID, Seq: a.Seq, Version: a.Version}
 		if err := fetchedFine(tx, a.ID, now); err != nil {
 			return err
 		}

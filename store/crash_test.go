@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,20 +16,18 @@ import (
 
 	"sppcrawl"
 
+	"sppcrawl/internal/child"
 	"sppcrawl/store"
 )
 
-// TestCrashChild is the child of TestCrash: it upserts from several goroutines
+// crashChild is the child of TestCrash: it upserts from several goroutines
 // until killed, printing "committed <id>" after each Upsert returns.
-func TestCrashChild(t *testing.T) {
+func crashChild() int {
 	path := os.Getenv("SPPCRAWL_CRASH_DB")
-	if path == "" {
-		t.Skip("child of TestCrash only")
-	}
 	db, err := store.Open(path, store.Options{Timeout: 10 * time.Second})
 	if err != nil {
 		fmt.Println("open error:", err)
-		os.Exit(2)
+		return 2
 	}
 	run := os.Getenv("SPPCRAWL_CRASH_RUN")
 	var mu sync.Mutex
@@ -79,9 +76,11 @@ func TestCrashChild(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	return 0
 }
 
-// TestCrash SIGKILLs a child that is upserting, 20 times at random moments;
+// TestCrash SIGKILLs a child that is upserting, 20 times after a random
+// number of commits;
 // after each, the archive opens, holds every article the child reported as
 // committed exactly once, and its seqs are unique and increasing.
 func TestCrash(t *testing.T) {
@@ -91,8 +90,7 @@ func TestCrash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "crash.db")
 	committed := map[string]int{} // id → highest version reported committed
 	for run := range 20 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "SPPCRAWL_CRASH_DB="+path, fmt.Sprint("SPPCRAWL_CRASH_RUN=", run%10, run/10))
+		cmd := child.Command("crash", "SPPCRAWL_CRASH_DB="+path, fmt.Sprint("SPPCRAWL_CRASH_RUN=", run%10, run/10))
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -108,10 +106,11 @@ func TestCrash(t *testing.T) {
 			}
 			close(lines)
 		}()
-		// Wait for the first commit, so every kill lands mid-stream.
+		// Killed after a random number of commits, so every kill lands
+		// mid-stream (writes of the four goroutines in flight): an event to
+		// wait for, not a moment.
 		deadline := time.After(30 * time.Second)
-		kill := time.After(time.Hour)
-		started := false
+		killAt, commits := 1+rand.IntN(40), 0
 	read:
 		for {
 			select {
@@ -125,13 +124,9 @@ func TestCrash(t *testing.T) {
 				}
 				id, v, _ := strings.Cut(idv, "@")
 				committed[id] = max(committed[id], int(v[0]-'0'))
-				if !started {
-					started = true
-					kill = time.After(time.Duration(rand.IntN(150)) * time.Millisecond)
+				if commits++; commits == killAt {
+					cmd.Process.Signal(syscall.SIGKILL)
 				}
-			case <-kill:
-				cmd.Process.Signal(syscall.SIGKILL)
-				kill = time.After(time.Hour)
 			case <-deadline:
 				cmd.Process.Kill()
 				t.Fatal("child made no progress")
@@ -215,7 +210,8 @@ func TestCrash(t *testing.T) {
 // is a problem.
 func TestVerify_MediaFiles(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := MustOpen(t, path, store.Options{})
 	a := newArticle("spp-1", u1, "一")
 	img := "https://www.spp.gov.cn/spp/jczdal/2026-08/05/1/images/a.jpg"
 	a.Images = []sppcrawl.Image{{URL: img}}
@@ -224,7 +220,7 @@ func TestVerify_MediaFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orphan := filepath.Join(db.MediaDir(), "ab", "cd", strings.Repeat("ab", 32))
+	orphan := filepath.Join(path+".media", "ab", "cd", strings.Repeat("ab", 32))
 	os.MkdirAll(filepath.Dir(orphan), 0o755)
 	os.WriteFile(orphan, []byte("stray"), 0o644)
 	rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil })

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -14,21 +13,19 @@ import (
 
 	"sppcrawl"
 
+	"sppcrawl/internal/child"
 	"sppcrawl/store"
 )
 
-// TestDiskFullChild writes until the file size limit set on itself (a full
+// diskFullChild writes until the file size limit set on itself (a full
 // disk, as far as the archive can tell) makes a commit fail.
-func TestDiskFullChild(t *testing.T) {
+func diskFullChild() int {
 	path := os.Getenv("SPPCRAWL_FULL_DB")
-	if path == "" {
-		t.Skip("child of TestDiskFull only")
-	}
 	signal.Ignore(syscall.SIGXFSZ) // get EFBIG instead of being killed
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		fmt.Println("open error:", err)
-		os.Exit(2)
+		return 2
 	}
 	fi, _ := os.Stat(path)
 	var lim syscall.Rlimit
@@ -36,17 +33,18 @@ func TestDiskFullChild(t *testing.T) {
 	lim.Cur = uint64(fi.Size()) + 256<<10
 	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
 		fmt.Println("setrlimit error:", err)
-		os.Exit(2)
+		return 2
 	}
 	for i := range 10_000 {
 		a, raw := benchArticle(100_000 + i)
 		if _, err := db.Upsert(context.Background(), a, raw); err != nil {
 			fmt.Println("upsert error:", err)
-			os.Exit(0)
+			return 0
 		}
 		fmt.Println("committed", a.ID)
 	}
 	fmt.Println("no error: the limit did not bite")
+	return 0
 }
 
 func TestDiskFull(t *testing.T) {
@@ -64,8 +62,8 @@ func TestDiskFull(t *testing.T) {
 	}
 	db.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDiskFullChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "SPPCRAWL_FULL_DB="+path)
+	cmd := child.Command("diskfull", "SPPCRAWL_FULL_DB="+path)
+	cmd.Stderr = nil
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

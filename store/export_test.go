@@ -1,6 +1,10 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // RawValueSize is the stored size of an article's current raw page (tests).
 func RawValueSize(db *DB, id string) int {
@@ -13,3 +17,6 @@ func RawValueSize(db *DB, id string) int {
 	})
 	return n
 }
+
+// RawIDs lists the ids of the articles that have a raw page (tests).
+func RawIDs(db *DB, ctx context.Context) ([]string, error) { return db.rawIDs(ctx) }

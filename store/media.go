@@ -39,11 +39,11 @@ const (
 	countMediaMissing = "count:media-missing"
 )
 
-// MediaDir is where the archive keeps its media files.
-func (db *DB) MediaDir() string { return db.path + ".media" }
+// mediaDir is where the archive keeps its media files.
+func (db *DB) mediaDir() string { return db.path + ".media" }
 
 func (db *DB) mediaPath(sha string) string {
-	return filepath.Join(db.MediaDir(), sha[:2], sha[2:4], sha)
+	return filepath.Join(db.mediaDir(), sha[:2], sha[2:4], sha)
 }
 
 // PutMedia archives body, fetched from url as an image or attachment of the
@@ -294,7 +294,7 @@ func (db *DB) verifyMedia(ctx context.Context, problem func(kind, key, format st
 	if err != nil {
 		return nil, err
 	}
-	err = filepath.WalkDir(db.MediaDir(), func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(db.mediaDir(), func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}

@@ -110,8 +110,8 @@ func (db *DB) Raw(ctx context.Context, id string) (*sppcrawl.RawPage, error) {
 	return p, err
 }
 
-// RawIDs lists the ids of every article that has a raw page.
-func (db *DB) RawIDs(ctx context.Context) ([]string, error) {
+// rawIDs lists the ids of every article that has a raw page.
+func (db *DB) rawIDs(ctx context.Context) ([]string, error) {
 	var ids []string
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRawOf).ForEach(func(id, _ []byte) error {

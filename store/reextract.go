@@ -51,7 +51,7 @@ func (db *DB) Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*spp
 	if db.readOnly {
 		return res, ErrReadOnly
 	}
-	ids, err := db.RawIDs(ctx)
+	ids, err := db.rawIDs(ctx)
 	if err != nil {
 		return res, err
 	}

@@ -68,21 +68,27 @@ func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error
 // runs. f.NextRetry and f.Gone are the caller's decision.
 func (db *DB) RecordFailure(ctx context.Context, f sppcrawl.Failure) (sppcrawl.Failure, error) {
 	var merged sppcrawl.Failure
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		// Computed afresh from f: a write may run twice (see write).
-		merged = f
-		b := tx.Bucket(bucketFailures)
-		var old sppcrawl.Failure
-		if _, err := getJSON(b, f.URL, &old); err != nil {
-			return err
-		}
-		merged.Attempts += old.Attempts
-		if merged.Channel == "" {
-			merged.Channel = old.Channel
-		}
-		return putJSON(b, f.URL, merged)
+	err := db.update(ctx, func(tx *bolt.Tx) (err error) {
+		merged, err = recordFailure(tx, f)
+		return err
 	})
 	return merged, err
+}
+
+// recordFailure merges f into the failure log; computed afresh from f each
+// time, as a write may run twice (see write).
+func recordFailure(tx *bolt.Tx, f sppcrawl.Failure) (sppcrawl.Failure, error) {
+	merged := f
+	b := tx.Bucket(bucketFailures)
+	var old sppcrawl.Failure
+	if _, err := getJSON(b, f.URL, &old); err != nil {
+		return merged, err
+	}
+	merged.Attempts += old.Attempts
+	if merged.Channel == "" {
+		merged.Channel = old.Channel
+	}
+	return merged, putJSON(b, f.URL, merged)
 }
 
 // ClearFailure forgets the failures of url (it has now been stored).

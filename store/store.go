@@ -205,9 +205,6 @@ func fileKind(m fs.FileMode) string {
 	return "special file"
 }
 
-// Path is the archive's file name.
-func (db *DB) Path() string { return db.path }
-
 // Close releases the archive and its lock.
 func (db *DB) Close() error {
 	db.stopWriter()

@@ -391,7 +391,7 @@ func TestDB_RawFollowsUpdates(t *testing.T) {
 	if raw, err := db.Raw(ctx, "spp-1"); err != nil || string(raw.Body) != "<p>v3</p>" {
 		t.Errorf("after an update with a page: %v %v, want v3", raw, err)
 	}
-	ids, err := db.RawIDs(ctx)
+	ids, err := store.RawIDs(db, ctx)
 	if err != nil || len(ids) != 1 || ids[0] != "spp-1" {
 		t.Errorf("RawIDs = %v, %v", ids, err)
 	}

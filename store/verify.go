@@ -7,15 +7,15 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"sppcrawl"
-
 	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl"
 )
 
 // Problem is something Verify found wrong.
 type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing
-	Key    string `json:"key"`  // the id, URL or key concerned
+	Kind   string `json:"kind"` // cut, undecodable, dangling, missing or orphan
+	Key    string `json:"key"`  // the id, URL, key or file concerned
 	Detail string `json:"detail"`
 }
 
@@ -44,148 +44,49 @@ func (r VerifyReport) Err() error {
 	return nil
 }
 
+// cutPage is an article whose stored page is cut short.
+type cutPage struct{ id, url, channel, why string }
+
+// verifier is one Verify: the read transaction's checks add to its report.
+type verifier struct {
+	db        *DB
+	ctx       context.Context
+	tx        *bolt.Tx
+	rep       *VerifyReport
+	checkPage func(*sppcrawl.RawPage) error
+	cuts      []cutPage
+}
+
+func (v *verifier) problem(kind, key, format string, args ...any) {
+	v.rep.Problems = append(v.rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
+}
+
+func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get(id)) == 8 }
+
 // Verify reads the whole archive: every record decodes, every index entry
 // points to a record, and every current raw page passes checkPage (the
 // caller's test that a page is whole). Articles whose page is cut (stored by
 // an older release that could not tell) are marked for a repair: the next
 // crawl fetches them again, due now in the failure log.
 func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
-	var rep VerifyReport
-	type cut struct{ id, url, channel, why string }
-	var cuts []cut
-	problem := func(kind, key, format string, args ...any) {
-		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
-	}
+	rep := VerifyReport{Problems: []Problem{}, Cut: []string{}}
+	v := &verifier{db: db, ctx: ctx, rep: &rep, checkPage: checkPage}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		ids, urls := tx.Bucket(bucketIDs), tx.Bucket(bucketURLs)
-		hasID := func(id []byte) bool { return len(ids.Get(id)) == 8 }
-		err := tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
-			rep.Articles++
-			seq := binary.BigEndian.Uint64(k)
-			a, err := decodeArticle(v)
-			if err != nil {
-				problem("undecodable", fmt.Sprint("seq ", seq), "%v", err)
-				return nil
-			}
-			if got, _ := seqOf(tx, a.ID); got != seq {
-				problem("dangling", a.ID, "article at seq %d, the id index says seq %d", seq, got)
-			}
-			for _, u := range append([]string{a.URL}, a.Aliases...) {
-				if string(urls.Get([]byte(u))) != a.ID {
-					problem("missing", u, "URL of %s not in the URL index", a.ID)
-				}
-			}
-			if tx.Bucket(bucketChanIdx).Get(chanKey(a)) == nil {
-				problem("missing", a.ID, "not in the channel index")
-			}
-			return ctx.Err()
-		})
-		if err != nil {
-			return err
-		}
-		err = ids.ForEach(func(id, seq []byte) error {
-			if tx.Bucket(bucketArticles).Get(seq) == nil {
-				problem("dangling", string(id), "the id index points to seq %d, which holds nothing", binary.BigEndian.Uint64(seq))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, idx := range []struct {
-			name string
-			b    []byte
-		}{{"URL", bucketURLs}, {"content hash", bucketHashes}} {
-			err := tx.Bucket(idx.b).ForEach(func(k, id []byte) error {
-				if !hasID(id) {
-					problem("dangling", string(k), "the %s index points to %s, which is not stored", idx.name, id)
-				}
-				return nil
-			})
-			if err != nil {
+		v.tx = tx
+		for _, check := range []func() error{v.articles, v.ids, v.indexes, v.versions, v.rawPages, v.currentPages, v.records} {
+			if err := check(); err != nil {
 				return err
 			}
 		}
-		err = tx.Bucket(bucketChanIdx).ForEach(func(k, _ []byte) error {
-			if i := bytes.IndexByte(k, 0); i < 0 || len(k) < i+9 || !hasID(k[i+9:]) {
-				problem("dangling", string(k), "channel index entry without its article")
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		raws := tx.Bucket(bucketRaw)
-		err = tx.Bucket(bucketVersions).ForEach(func(k, v []byte) error {
-			rep.Versions++
-			var r versionRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				problem("undecodable", string(k[:max(len(k)-5, 0)]), "a version: %v", err)
-				return nil
-			}
-			if !hasID(k[:max(len(k)-5, 0)]) {
-				problem("dangling", string(k[:len(k)-5]), "version %d of an article not stored", r.Version)
-			}
-			if r.RawKey != 0 && raws.Get(u64(r.RawKey)) == nil {
-				problem("missing", string(k[:len(k)-5]), "raw page of version %d", r.Version)
-			}
-			return ctx.Err()
-		})
-		if err != nil {
-			return err
-		}
-		err = raws.ForEach(func(k, v []byte) error {
-			rep.RawPages++
-			if _, err := rawHeader(v); err != nil {
-				problem("undecodable", fmt.Sprint("raw ", binary.BigEndian.Uint64(k)), "%v", err)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return tx.Bucket(bucketRawOf).ForEach(func(id, key []byte) error {
-			if !hasID(id) {
-				problem("dangling", string(id), "raw page of an article not stored")
-				return nil
-			}
-			p, err := db.getRaw(tx, binary.BigEndian.Uint64(key))
-			if err != nil {
-				problem("undecodable", string(id), "raw page: %v", err)
-				return nil
-			}
-			if err := checkPage(p); err != nil {
-				r, _ := getRecord(tx, string(id))
-				c := cut{id: string(id), url: p.URL, why: err.Error()}
-				if r != nil {
-					c.url, c.channel = r.Article.URL, r.Article.ChannelPath
-				}
-				cuts = append(cuts, c)
-				problem("cut", c.url, "%v", err)
-			}
-			return ctx.Err()
-		})
+		return nil
 	})
 	if err != nil {
 		return rep, err
 	}
-	if _, err := db.verifyMedia(ctx, problem); err != nil {
+	if _, err := db.verifyMedia(ctx, v.problem); err != nil {
 		return rep, err
 	}
-	for _, name := range [][]byte{bucketFailures, bucketChannels, bucketRuns, bucketGone} {
-		err := db.view(ctx, func(tx *bolt.Tx) error {
-			return tx.Bucket(name).ForEach(func(k, v []byte) error {
-				if !json.Valid(v) {
-					problem("undecodable", string(k), "%s record", name)
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return rep, err
-		}
-	}
-	for _, c := range cuts {
+	for _, c := range v.cuts {
 		rep.Cut = append(rep.Cut, c.url)
 		if db.readOnly {
 			continue
@@ -195,6 +96,163 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 		}
 	}
 	return rep, nil
+}
+
+// articles: every article decodes and is where the id, URL and channel
+// indexes say.
+func (v *verifier) articles() error {
+	urls := v.tx.Bucket(bucketURLs)
+	return v.tx.Bucket(bucketArticles).ForEach(func(k, val []byte) error {
+		v.rep.Articles++
+		seq := seqKey(k)
+		a, err := decodeArticle(val)
+		if err != nil {
+			v.problem("undecodable", fmt.Sprint("seq ", seq), "%v", err)
+			return nil
+		}
+		if got, _ := seqOf(v.tx, a.ID); got != seq {
+			v.problem("dangling", a.ID, "article at seq %d, the id index says seq %d", seq, got)
+		}
+		for _, u := range append([]string{a.URL}, a.Aliases...) {
+			if string(urls.Get([]byte(u))) != a.ID {
+				v.problem("missing", u, "URL of %s not in the URL index", a.ID)
+			}
+		}
+		if v.tx.Bucket(bucketChanIdx).Get(chanKey(a)) == nil {
+			v.problem("missing", a.ID, "not in the channel index")
+		}
+		return v.ctx.Err()
+	})
+}
+
+// ids: every entry of the id index holds an article.
+func (v *verifier) ids() error {
+	return v.tx.Bucket(bucketIDs).ForEach(func(id, seq []byte) error {
+		if len(seq) != 8 || v.tx.Bucket(bucketArticles).Get(seq) == nil {
+			v.problem("dangling", string(id), "the id index points to seq %d, which holds nothing", seqKey(seq))
+		}
+		return nil
+	})
+}
+
+// indexes: every URL, content hash and channel entry names a stored
+// article.
+func (v *verifier) indexes() error {
+	for _, idx := range []struct {
+		name string
+		b    []byte
+	}{{"URL", bucketURLs}, {"content hash", bucketHashes}} {
+		err := v.tx.Bucket(idx.b).ForEach(func(k, id []byte) error {
+			if !v.hasID(id) {
+				v.problem("dangling", string(k), "the %s index points to %s, which is not stored", idx.name, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return v.tx.Bucket(bucketChanIdx).ForEach(func(k, _ []byte) error {
+		if i := bytes.IndexByte(k, 0); i < 0 || len(k) < i+9 || !v.hasID(k[i+9:]) {
+			v.problem("dangling", string(k), "channel index entry without its article")
+		}
+		return nil
+	})
+}
+
+// versions: every earlier version decodes, belongs to a stored article and
+// has its raw page.
+func (v *verifier) versions() error {
+	raws := v.tx.Bucket(bucketRaw)
+	return v.tx.Bucket(bucketVersions).ForEach(func(k, val []byte) error {
+		v.rep.Versions++
+		id, ok := versionKeyID(k)
+		if !ok {
+			v.problem("undecodable", fmt.Sprintf("%q", k), "a version key too short to name its article")
+			return nil
+		}
+		var r versionRecord
+		if err := json.Unmarshal(val, &r); err != nil {
+			v.problem("undecodable", id, "a version: %v", err)
+			return nil
+		}
+		if !v.hasID([]byte(id)) {
+			v.problem("dangling", id, "version %d of an article not stored", r.Version)
+		}
+		if r.RawKey != 0 && raws.Get(u64(r.RawKey)) == nil {
+			v.problem("missing", id, "raw page of version %d", r.Version)
+		}
+		return v.ctx.Err()
+	})
+}
+
+// versionKeyID is the article id of a version key (id \x00 version).
+func versionKeyID(k []byte) (string, bool) {
+	if len(k) < 6 || k[len(k)-5] != 0 {
+		return "", false
+	}
+	return string(k[:len(k)-5]), true
+}
+
+// seqKey reads an 8-byte key (0 for any other length).
+func seqKey(k []byte) uint64 {
+	if len(k) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k)
+}
+
+// rawPages: every raw page's header decodes.
+func (v *verifier) rawPages() error {
+	return v.tx.Bucket(bucketRaw).ForEach(func(k, val []byte) error {
+		v.rep.RawPages++
+		if _, err := rawHeader(val); err != nil {
+			v.problem("undecodable", fmt.Sprint("raw ", seqKey(k)), "%v", err)
+		}
+		return nil
+	})
+}
+
+// currentPages: every article's current page decodes and is whole; one
+// cut short is noted for a repair.
+func (v *verifier) currentPages() error {
+	return v.tx.Bucket(bucketRawOf).ForEach(func(id, key []byte) error {
+		if !v.hasID(id) {
+			v.problem("dangling", string(id), "raw page of an article not stored")
+			return nil
+		}
+		p, err := v.db.getRaw(v.tx, seqKey(key))
+		if err != nil {
+			v.problem("undecodable", string(id), "raw page: %v", err)
+			return nil
+		}
+		if err := v.checkPage(p); err != nil {
+			c := cutPage{id: string(id), url: p.URL, why: err.Error()}
+			if r, _ := getRecord(v.tx, string(id)); r != nil {
+				c.url, c.channel = r.Article.URL, r.Article.ChannelPath
+			}
+			v.cuts = append(v.cuts, c)
+			v.problem("cut", c.url, "%v", err)
+		}
+		return v.ctx.Err()
+	})
+}
+
+// records: the crawl's own records (failures, channels, runs, gone
+// sightings) are JSON.
+func (v *verifier) records() error {
+	for _, name := range [][]byte{bucketFailures, bucketChannels, bucketRuns, bucketGone} {
+		err := v.tx.Bucket(name).ForEach(func(k, val []byte) error {
+			if !json.Valid(val) {
+				v.problem("undecodable", string(k), "%s record", name)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // markRepair marks an article whose stored page is cut: the next crawl

@@ -84,23 +84,32 @@ func (db *DB) commitGroup(group []*writeOp) {
 // write runs fn in a write transaction, grouped with concurrent writes. fn may
 // run more than once (after a failed group) and must set its results afresh.
 func (db *DB) write(ctx context.Context, fn func(*bolt.Tx) error) error {
-	if err := ctx.Err(); err != nil {
+	done, err := db.enqueue(ctx, fn)
+	if err != nil {
 		return err
 	}
+	// Once queued, the write is carried out even if ctx ends meanwhile: the
+	// caller learns its fate rather than guessing.
+	return <-done
+}
+
+// enqueue queues fn for the writer and returns once it is queued, with the
+// channel its outcome arrives on.
+func (db *DB) enqueue(ctx context.Context, fn func(*bolt.Tx) error) (<-chan error, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if db.readOnly {
-		return ErrReadOnly
+		return nil, ErrReadOnly
 	}
 	op := &writeOp{fn: fn, done: make(chan error, 1)}
 	db.w.mu.RLock()
+	defer db.w.mu.RUnlock()
 	if db.w.closed {
-		db.w.mu.RUnlock()
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	db.w.ops <- op
-	db.w.mu.RUnlock()
-	// Once queued, the write is carried out even if ctx ends meanwhile: the
-	// caller learns its fate rather than guessing.
-	return <-op.done
+	return op.done, nil
 }
 
 func (db *DB) stopWriter() {

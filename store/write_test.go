@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"sppcrawl"
 
@@ -22,29 +21,43 @@ func TestWrite_GroupFailureIsolated(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	// Hold the writer so the next writes queue up and commit as one group.
-	release := make(chan struct{})
-	go db.write(ctx, func(*bolt.Tx) error { <-release; return nil })
-	time.Sleep(20 * time.Millisecond)
-
-	boom := errors.New("boom")
-	var wg sync.WaitGroup
-	errs := make(chan error, 10)
-	for range 8 {
-		wg.Go(func() {
-			_, err := db.RecordFailure(ctx, sppcrawl.Failure{URL: "u", Attempts: 1, LastError: "x"})
-			errs <- err
-		})
+	// Hold the writer inside a commit, so the next writes queue up and
+	// commit as one group once it is released.
+	running, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	held, err := db.enqueue(ctx, func(*bolt.Tx) error {
+		once.Do(func() { close(running) })
+		<-release
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond) // the failing write queues last: the others have run in the group
-	wg.Go(func() { errs <- db.write(ctx, func(*bolt.Tx) error { return boom }) })
-	time.Sleep(20 * time.Millisecond)
+	<-running
+	boom := errors.New("boom")
+	var dones []<-chan error
+	for range 8 {
+		done, err := db.enqueue(ctx, func(tx *bolt.Tx) error {
+			_, err := recordFailure(tx, sppcrawl.Failure{URL: "u", Attempts: 1, LastError: "x"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dones = append(dones, done)
+	}
+	// The failing write is queued last: the others run before it in the group.
+	failing, err := db.enqueue(ctx, func(*bolt.Tx) error { return boom })
+	if err != nil {
+		t.Fatal(err)
+	}
 	close(release)
-	wg.Wait()
-	close(errs)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
 	failed := 0
-	for err := range errs {
-		if errors.Is(err, boom) {
+	for _, done := range append(dones, failing) {
+		if err := <-done; errors.Is(err, boom) {
 			failed++
 		} else if err != nil {
 			t.Errorf("unexpected error %v", err)

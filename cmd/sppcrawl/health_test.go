@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -224,8 +223,7 @@ func TestCLI_PromptStop(t *testing.T) {
 	})
 	path := filepath.Join(t.TempDir(), "a.db")
 	args := []string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "5s"}
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "SPPCRAWL_RUN_ARGS="+strings.Join(args, "\x1f"))
+	cmd := sppcrawlChild(args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

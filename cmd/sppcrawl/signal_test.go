@@ -13,14 +13,22 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"sppcrawl/internal/child"
 )
 
 func TestMain(m *testing.M) {
 	// Re-executed as the sppcrawl binary by the signal tests.
-	if args := os.Getenv("SPPCRAWL_RUN_ARGS"); args != "" {
-		os.Exit(run(strings.Split(args, "\x1f")))
-	}
-	os.Exit(m.Run())
+	child.Main(m, map[string]func() int{
+		"sppcrawl": func() int { return run(strings.Split(os.Getenv("SPPCRAWL_ARGS"), "\x1f")) },
+	})
+}
+
+// sppcrawlChild is the command line args run in a child process.
+func sppcrawlChild(args ...string) *exec.Cmd {
+	cmd := child.Command("sppcrawl", "SPPCRAWL_ARGS="+strings.Join(args, "\x1f"))
+	cmd.Stderr = nil
+	return cmd
 }
 
 // startCrawl starts a crawl child against a slow copy of the fixture site and
@@ -41,8 +49,7 @@ func startCrawl(t *testing.T, path string, details int64) (cmd *exec.Cmd, stderr
 	}))
 	t.Cleanup(slow.Close)
 	args := []string{"crawl", "--db", path, "--origin", slow.URL, "--full", "--delay", "10ms", "--parallel", "2"}
-	cmd = exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "SPPCRAWL_RUN_ARGS="+strings.Join(args, "\x1f"))
+	cmd = sppcrawlChild(args...)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
