@@ -112,7 +112,7 @@ func (r *run) mediaFile(resp *colly.Response) (retried bool) {
 		r.mediaMissing(in, why)
 		return false
 	}
-	_, isNew, err := r.c.media.PutMedia(r.ctx, in.ids, in.url, resp.Body, ct, r.c.cfg.Now())
+	_, isNew, err := r.c.media.PutMedia(r.ctx, in.ids, in.url, resp.Body, resp.Headers.Get("Content-Type"), r.c.cfg.Now())
 	if err != nil {
 		r.fail(err)
 		return false

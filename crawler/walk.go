@@ -31,8 +31,10 @@ func (r *run) visitList(channel string, page int, ch chain) {
 	}
 	u := sppcrawl.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
+		// No run may go further: the chain ends here, rather than leave a
+		// walk that every later run would resume and stop at again.
 		r.disallowed(u)
-		r.listFailed(channel, ch)
+		r.chainEnded(cr, ch, true, false)
 		return
 	}
 	if !r.claim(u) {

@@ -32,6 +32,8 @@ var goldenCases = []struct {
 	{"detail-images-attachments", "https://www.spp.gov.cn/spp/zgjdxal/202509/t20250903_710555.shtml?from=rss", false},
 	{"detail-table", "https://www.spp.gov.cn/spp/qwfb/202601/t20260120_715001.shtml", false},
 	{"detail-whitespace", "https://www.spp.gov.cn/spp/tzgg1/202602/t20260202_716200.shtml", false},
+	// Terminal and XML poison in the title, 来源 and body: dropped everywhere.
+	{"detail-control-chars", "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml", false},
 	{"detail-gb2312", "https://www.spp.gov.cn/spp/sfjs/202003/t20200316_462012.shtml", false},
 	{"detail-empty", "https://www.spp.gov.cn/spp/jczdal/202608/t20260806_733999.shtml", false},
 	{"wsfbh-press", "https://www.spp.gov.cn/spp/xwfbh/wsfbt/202511/t20251120_708888.shtml", false},

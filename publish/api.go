@@ -2,16 +2,21 @@ package publish
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
+	"sppcrawl/store"
 	"strconv"
+	"strings"
 
 	"sppcrawl"
 )
 
 // articles: GET /api/articles?since=SEQ&limit=N → {"articles":[…],"next_since":SEQ}.
 // Articles come in seq order; an updated article comes again at its new seq.
+// A record that does not decode is left out and named in "skipped" (and the
+// X-Sppcrawl-Skipped header): every other article is served.
 func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	since, limit, ok := pageParams(w, r)
 	if !ok {
@@ -27,6 +32,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		chunks, next, err := s.db.SinceChunks(r.Context(), since, int(limit))
+		skipped, err := store.Partial(err)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -34,10 +40,12 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Add("Vary", "Accept-Encoding")
-		writeGzipPage(w, chunks, next)
+		markSkipped(w, skipped)
+		writeGzipPage(w, chunks, pageTail(next, skipped))
 		return
 	}
 	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
+	skipped, err := store.Partial(err)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -54,9 +62,35 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		}
 		buf.Write(it)
 	}
-	fmt.Fprintf(buf, "],\"next_since\":%d}\n", next)
+	buf.WriteString(pageTail(next, skipped))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	markSkipped(w, skipped)
 	w.Write(buf.Bytes())
+}
+
+// pageTail ends a page of articles: the cursor, and the records skipped.
+func pageTail(next uint64, skipped []store.SkippedRecord) string {
+	tail := `],"next_since":` + strconv.FormatUint(next, 10)
+	if len(skipped) > 0 {
+		keys, _ := json.Marshal(skippedKeys(skipped))
+		tail += `,"skipped":` + string(keys)
+	}
+	return tail + "}\n"
+}
+
+func skippedKeys(skipped []store.SkippedRecord) []string {
+	out := make([]string, len(skipped))
+	for i, r := range skipped {
+		out[i] = r.Key
+	}
+	return out
+}
+
+// markSkipped says in a header that an answer left records out.
+func markSkipped(w http.ResponseWriter, skipped []store.SkippedRecord) {
+	if len(skipped) > 0 {
+		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), clip(strings.Join(skippedKeys(skipped), ", "), 200)))
+	}
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +180,7 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		local = true
 	case "", "site":
 	default:
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", m))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", clip(m, 200)))
 		return
 	}
 	page, err := renderRepost(st.Article, local, s.public)
@@ -174,7 +208,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		if c := r.URL.Query().Get("channel"); c != "" {
 			ch, err := sppcrawl.SelectChannels(c)
 			if err != nil || len(ch) != 1 {
-				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", c))
+				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200)))
 				return
 			}
 			f.Channel = ch[0].Path
@@ -188,10 +222,12 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			return
 		}
 		arts, err := latest(r.Context(), s.db, feedItems, f)
+		skipped, err := store.Partial(err)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
+		markSkipped(w, skipped)
 		var buf bytes.Buffer
 		scheme := "http"
 		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
@@ -234,7 +270,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", r.PathValue("n")))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", clip(r.PathValue("n"), 200)))
 		return
 	}
 	h, err := s.db.History(r.Context(), id)

@@ -70,13 +70,14 @@ func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions
 		}
 		return nil
 	})
+	skipped, err := store.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
 	}
 	if o.Format == "cases-csv" {
-		return next, writeCasesCSV(w, all)
+		return next, partial(skipped, writeCasesCSV(w, all))
 	}
-	return next, nil
+	return next, partial(skipped, nil)
 }
 
 func writeCasesCSV(w io.Writer, cases []CaseRecord) error {
@@ -93,7 +94,7 @@ func writeCasesCSV(w io.Writer, cases []CaseRecord) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{"number", "title", "keywords", "url", "published_at"}, headings...))
+	cw.Write(csvCells(append([]string{"number", "title", "keywords", "url", "published_at"}, headings...)...))
 	for _, c := range cases {
 		row := []string{c.Number, c.Title, strings.Join(c.Keywords, "、"), c.URL, rfc3339(c.PublishedAt)}
 		for _, h := range headings {
@@ -105,7 +106,7 @@ func writeCasesCSV(w io.Writer, cases []CaseRecord) error {
 			}
 			row = append(row, strings.Join(text, "\n"))
 		}
-		cw.Write(row)
+		cw.Write(csvCells(row...))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -145,10 +146,12 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		out.Cases, out.NextSince = append(out.Cases, mine...), a.Seq
 		return nil
 	})
+	skipped, err := store.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		s.serverError(w, r, err)
 		return
 	}
+	markSkipped(w, skipped)
 	b, err := marshalNoEscape(out)
 	if err != nil {
 		s.serverError(w, r, err)

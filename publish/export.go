@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,26 @@ type ExportOptions struct {
 	// Out is where ExportFile writes ("-": stdout); MediaDir, if set, is a
 	// folder it also writes every media file into (see exportMedia).
 	Out, MediaDir string
+	// CDX, with the warc format, is where the CDXJ index of the WARC goes
+	// (replaced whole, as Out is).
+	CDX string
+}
+
+// exportWARC writes the WARC, and its CDXJ index when o.CDX is set.
+func exportWARC(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) error {
+	if o.CDX == "" {
+		_, err := writeWARC(ctx, db, w, o.Software, "", nil)
+		return err
+	}
+	idx, err := CreateOutput(o.CDX)
+	if err != nil {
+		return fmt.Errorf("cdx: %w", err)
+	}
+	defer idx.Abort()
+	if _, err := writeWARC(ctx, db, w, o.Software, filepath.Base(o.Out), idx); err != nil {
+		return err
+	}
+	return idx.Commit()
 }
 
 // Export writes articles to w. Lists (jsonl, json, csv) come in seq order
@@ -72,23 +93,26 @@ type ExportOptions struct {
 // last article written, or of the last one looked at when the archive was
 // exhausted (so filtered-out articles are not scanned again and again).
 // Feeds are the newest articles (see Latest); next is then 0.
+//
+// Records that do not decode are left out, all else is written whole; the
+// error is then a *store.Skipped naming them.
 func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
 	if isFeed(o.Format) {
 		if o.Limit == 0 {
 			o.Limit = feedItems
 		}
 		arts, err := latest(ctx, db, o.Limit, o.Filter)
+		skipped, err := store.Partial(err)
 		if err != nil {
 			return 0, err
 		}
-		return 0, writeFeed(w, o.Format, arts, feedMeta{Channel: o.Filter.Channel})
+		return 0, partial(skipped, writeFeed(w, o.Format, arts, feedMeta{Channel: o.Filter.Channel}))
 	}
 	switch o.Format {
 	case "cases", "cases-csv":
 		return exportCases(ctx, db, w, o)
 	case "warc":
-		_, err := writeWARC(ctx, db, w, o.Software)
-		return 0, err
+		return 0, exportWARC(ctx, db, w, o)
 	case "csv":
 		return exportCSV(ctx, db, w, o)
 	}
@@ -111,11 +135,21 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 		_, err := w.Write(j)
 		return err
 	})
+	skipped, err := store.Partial(err)
 	if err != nil {
 		return next, err
 	}
 	_, err = io.WriteString(w, "\n]\n")
-	return next, err
+	return next, partial(skipped, err)
+}
+
+// partial is the error of a write that left skipped records out: err if it
+// failed, else *store.Skipped if it skipped any.
+func partial(skipped []store.SkippedRecord, err error) error {
+	if err != nil || len(skipped) == 0 {
+		return err
+	}
+	return &store.Skipped{Records: skipped}
 }
 
 // errLimit ends a walk of the archive when an export or a page is full.
@@ -151,10 +185,11 @@ func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j
 		n++
 		return write(j)
 	})
+	skipped, err := store.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
 	}
-	return next, nil
+	return next, partial(skipped, nil)
 }
 
 // exportCSV writes the CSV export (every article decoded: its columns are
@@ -165,7 +200,7 @@ func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) 
 		return 0, err
 	}
 	cw := csv.NewWriter(w)
-	cw.Write(CSVHeader)
+	cw.Write(csvHeader)
 	next, err = eachListed(ctx, db, o, func(j []byte) error {
 		var a sppcrawl.Article
 		if err := json.Unmarshal(j, &a); err != nil {
@@ -173,11 +208,12 @@ func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) 
 		}
 		return cw.Write(csvRow(&a))
 	})
+	skipped, err := store.Partial(err)
 	if err != nil {
 		return next, err
 	}
 	cw.Flush()
-	return next, cw.Error()
+	return next, partial(skipped, cw.Error())
 }
 
 func newJSONEncoder(w io.Writer) *json.Encoder {
@@ -206,12 +242,15 @@ func latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Art
 	return db.LatestInChannel(ctx, f.Channel, n, f.inFeed)
 }
 
-// CSVHeader is the schema's order, but body_html comes last: Excel cuts a
-// cell at 32,767 characters, and a long article's HTML can pass that; the
-// last column is where that harms least.
-var CSVHeader = []string{"id", "url", "aliases", "channel", "channel_path", "title", "kicker", "subtitle",
+// csvHeader is the schema's order, but body_html comes after the plain
+// fields: Excel cuts a cell at 32,767 characters, and a long article's HTML
+// can pass that. Columns added later come at the end, so that those of
+// earlier releases keep their positions: withdrawn_at, then document and
+// cases as JSON.
+var csvHeader = []string{"id", "url", "aliases", "channel", "channel_path", "title", "kicker", "subtitle",
 	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "images",
-	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html"}
+	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html",
+	"withdrawn_at", "document", "cases"}
 
 func csvRow(a *sppcrawl.Article) []string {
 	var imgs, atts []string
@@ -221,10 +260,33 @@ func csvRow(a *sppcrawl.Article) []string {
 	for _, at := range a.Attachments {
 		atts = append(atts, at.URL)
 	}
-	return []string{a.ID, a.URL, strings.Join(a.Aliases, "\n"), a.Channel, a.ChannelPath, a.Title, a.Kicker, a.Subtitle,
+	doc, cases := "", ""
+	if a.Document != nil {
+		b, _ := marshalNoEscape(a.Document)
+		doc = string(b)
+	}
+	if len(a.Cases) > 0 {
+		b, _ := marshalNoEscape(a.Cases)
+		cases = string(b)
+	}
+	return csvCells(a.ID, a.URL, strings.Join(a.Aliases, "\n"), a.Channel, a.ChannelPath, a.Title, a.Kicker, a.Subtitle,
 		rfc3339(a.PublishedAt), rfc3339(a.ModifiedAt), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "\n"),
 		strings.Join(imgs, "\n"), strings.Join(atts, "\n"), a.ContentHash, strconv.Itoa(a.Version),
-		strconv.FormatUint(a.Seq, 10), rfc3339(a.FirstSeenAt), rfc3339(a.UpdatedAt), rfc3339(a.FetchedAt), a.BodyHTML}
+		strconv.FormatUint(a.Seq, 10), rfc3339(a.FirstSeenAt), rfc3339(a.UpdatedAt), rfc3339(a.FetchedAt), a.BodyHTML,
+		rfc3339(a.WithdrawnAt), doc, cases)
+}
+
+// csvCells makes cells safe for a spreadsheet: one that begins with = + -
+// @, a TAB or a CR would be read as a formula (=HYPERLINK(…) in a title), so
+// it gets a leading ' (OWASP's rule for CSV injection), which Excel shows
+// as text and does not display.
+func csvCells(cells ...string) []string {
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			cells[i] = "'" + c
+		}
+	}
+	return cells
 }
 
 func rfc3339(t time.Time) string {
@@ -240,7 +302,7 @@ type ExportResult struct {
 	Media int    // media files new in MediaDir
 	// Skipped names the records that did not decode: left out, every
 	// other one exported.
-	Skipped []string
+	Skipped []store.SkippedRecord
 }
 
 // ExportFile is the export command: Export into o.Out, replaced only once
@@ -257,7 +319,10 @@ func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportR
 			return res, err
 		}
 	}
-	if res.Next, err = Export(ctx, db, w, o); err != nil {
+	res.Next, err = Export(ctx, db, w, o)
+	// What does not decode is left out and named: everything else is
+	// exported, and the output put in place.
+	if res.Skipped, err = store.Partial(err); err != nil {
 		return res, err
 	}
 	return res, w.Commit()

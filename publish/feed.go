@@ -53,13 +53,13 @@ func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
 			f.Updated = updated
 		}
 		f.Items = append(f.Items, &feeds.Item{
-			Title:       a.Title,
+			Title:       xmlText(a.Title),
 			Link:        &feeds.Link{Href: a.URL},
 			Id:          a.URL,
 			IsPermaLink: "true",
-			Author:      &feeds.Author{Name: byline(a)},
-			Description: summary(a),
-			Content:     a.BodyHTML,
+			Author:      &feeds.Author{Name: xmlText(byline(a))},
+			Description: xmlText(summary(a)),
+			Content:     xmlText(a.BodyHTML),
 			Created:     a.PublishedAt,
 			Updated:     updated,
 		})
@@ -68,6 +68,25 @@ func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
 		f.Updated = time.Now().In(sppcrawl.CST())
 	}
 	return f
+}
+
+// xmlText drops what XML 1.0 cannot carry (controls but TAB, LF and CR;
+// U+FFFE, U+FFFF) and the C1 controls. Extraction drops them already; this
+// keeps a feed well-formed for articles stored before it did, whose body may
+// sit in a CDATA section where nothing escapes it.
+func xmlText(s string) string {
+	bad := func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f || r == 0xFFFE || r == 0xFFFF
+	}
+	if !strings.ContainsFunc(s, bad) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // byline is 作者 and 来源 as one name: feeds have one author field.
@@ -110,7 +129,7 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 		entries := make([]atomEntry, len(af.Entries))
 		for i, e := range af.Entries {
 			e.Published = arts[i].PublishedAt.Format(time.RFC3339)
-			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: arts[i].Channel, Scheme: sppcrawl.Origin + arts[i].ChannelPath}}
+			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: xmlText(arts[i].Channel), Scheme: sppcrawl.Origin + arts[i].ChannelPath}}
 		}
 		af.Entries = nil
 		return encodeXML(w, atomFeed{AtomFeed: af, Entries: entries})
@@ -118,7 +137,7 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 		f.Author = nil // RSS wants an e-mail address there, and there is none
 		rf := (&feeds.Rss{Feed: f}).RssFeed()
 		for i, it := range rf.Items {
-			it.Category = arts[i].Channel
+			it.Category = xmlText(arts[i].Channel)
 		}
 		return encodeXML(w, rf.FeedXml())
 	case "jsonfeed":

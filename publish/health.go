@@ -3,6 +3,9 @@ package publish
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"sppcrawl/store"
+	"strings"
 	"time"
 
 	"sppcrawl"
@@ -23,12 +26,15 @@ type Health struct {
 // the last crawl ended in an error or a block, or (when this process crawls)
 // when no crawl finished within three intervals; degraded when a channel is
 // missing, empty, shrunk or not a list, or its template drifts.
-func (s *Server) health(r *http.Request) Health {
-	h := Health{Status: "ok"}
+func (s *Server) health(r *http.Request) (h Health) {
+	h = Health{Status: "ok"}
 	fail := func(format string, args ...any) {
 		h.Status = "failing"
 		h.Reasons = append([]string{fmt.Sprintf(format, args...)}, h.Reasons...)
 	}
+	// Last, over every return: what the readers found damaged (h is named
+	// so that this reaches the answer).
+	defer s.damageHealth(&h, fail)
 	n, err := s.db.Count(r.Context())
 	if err != nil {
 		fail("archive unreadable: %v", err)
@@ -49,11 +55,13 @@ func (s *Server) health(r *http.Request) Health {
 		}
 	}
 	states, err := s.db.ChannelStates(r.Context())
-	if err != nil {
+	if skipped, err := store.Partial(err); err != nil {
 		fail("archive unreadable: %v", err)
 		return h
+	} else if len(skipped) > 0 {
+		h.Reasons = append(h.Reasons, fmt.Sprintf("%d channel records do not decode", len(skipped)))
 	}
-	if warnings := channelWarnings(states); len(warnings) > 0 {
+	if warnings := channelWarnings(states, now); len(warnings) > 0 {
 		h.Reasons = append(h.Reasons, warnings...)
 		if h.Status == "ok" {
 			h.Status = "degraded"
@@ -69,6 +77,30 @@ func (s *Server) health(r *http.Request) Health {
 		}
 	}
 	return h
+}
+
+// damageHealth adds what the readers of this process found damaged: the
+// file itself makes the archive failing, records that do not decode make
+// it degraded (each is left out of every answer).
+func (s *Server) damageHealth(h *Health, fail func(string, ...any)) {
+	file, records := s.db.Damage()
+	if file != nil {
+		fail("%v", file)
+		return
+	}
+	if len(records) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(records))
+	for k := range records {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h.Reasons = append(h.Reasons, fmt.Sprintf("%d records do not decode and are left out of every answer (%s): run sppcrawl verify --repair",
+		len(keys), clip(strings.Join(keys, ", "), 200)))
+	if h.Status == "ok" {
+		h.Status = "degraded"
+	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,19 +1,28 @@
 package publish
 
 import (
+	"io"
+	"mime"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/store"
 )
 
 var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// media: GET /media/{sha256} → the archived file, with its content type;
-// immutable (its name is its hash), with Range requests for large
-// attachments.
+// mediaCSP keeps anything an archived file might carry from running on this
+// origin, whatever a browser makes of it.
+const mediaCSP = "sandbox; default-src 'none'"
+
+// media: GET /media/{sha256} → the archived file; immutable (its name is
+// its hash), with Range requests for large attachments. Files come from the
+// site and are hostile: a raster image, a PDF or an office document is
+// served as its bytes show it to be, anything else (an SVG, an HTML or
+// XHTML page, a script) as a download, and all under a sandboxing CSP.
 func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	sha := r.PathValue("sha")
 	if !shaPattern.MatchString(sha) {
@@ -31,15 +40,60 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	w.Header().Set("Content-Type", info.ContentType)
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ct, inline := servedType(info, head[:n])
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Security-Policy", mediaCSP)
+	if !inline {
+		w.Header().Set("Content-Disposition", "attachment; filename=\""+sha+mediaExt(info)+"\"")
+	}
 	w.Header().Set("ETag", `"`+sha+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", info.FetchedAt, f)
 }
 
+// Raster images and PDFs are served as their bytes sniff; office documents
+// (which no browser runs) as the site claimed; everything else is a
+// download. An allowlist: whatever is not named here is octet-stream.
+var (
+	rasterTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true, "image/bmp": true}
+	officeTypes = map[string]bool{
+		"application/msword": true, "application/vnd.ms-excel": true, "application/vnd.ms-powerpoint": true,
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   true,
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
+		"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
+		"application/wps-office.doc": true, "application/wps-office.docx": true, "application/vnd.ms-works": true,
+		"application/kswps": true, "application/ofd": true,
+	}
+	// Office files are binary (OLE) or zip archives; anything else claiming
+	// to be one is not.
+	officeSniffs = map[string]bool{"application/octet-stream": true, "application/zip": true}
+)
+
+// servedType is the Content-Type a file is served with, and whether it may
+// be shown inline rather than downloaded.
+func servedType(info store.MediaInfo, head []byte) (contentType string, inline bool) {
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(head))
+	switch claimed, _, _ := mime.ParseMediaType(strings.ToLower(info.ContentType)); {
+	case rasterTypes[sniffed]:
+		return sniffed, true
+	case sniffed == "application/pdf":
+		return sniffed, true
+	case officeTypes[claimed] && officeSniffs[sniffed]:
+		return claimed, true
+	}
+	return "application/octet-stream", false
+}
+
 // localMedia rewrites the URLs of an article's archived images and
 // attachments in its body_html to base + /media/<sha256> (base "" for
-// paths relative to this server).
+// paths relative to this server; else an absolute http(s) URL checked by
+// ParsePublicURL, escaped here like every value written into HTML).
 func localMedia(a *sppcrawl.Article, base string) string {
 	body := a.BodyHTML
 	var pairs []string
@@ -47,13 +101,8 @@ func localMedia(a *sppcrawl.Article, base string) string {
 		if ref.SHA256 == "" {
 			continue
 		}
-		var esc strings.Builder
 		for _, attr := range []string{`src="`, `href="`} {
-			esc.Reset()
-			esc.WriteString(attr)
-			esc.WriteString(htmlAttrEscape(ref.URL))
-			esc.WriteByte('"')
-			pairs = append(pairs, esc.String(), attr+base+"/media/"+ref.SHA256+`"`)
+			pairs = append(pairs, attr+htmlAttrEscape(ref.URL)+`"`, attr+htmlAttrEscape(base+"/media/"+ref.SHA256)+`"`)
 		}
 	}
 	if len(pairs) == 0 {

@@ -2,14 +2,18 @@ package publish_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,8 +61,21 @@ func mediaArchive(t *testing.T) (*store.DB, map[string][]byte) {
 		}
 	}
 	db.RecordMediaMissing(ctx, "spp-700003", lost, "HTTP 404")
+	// Another article shows the same image at another URL.
+	b := testArticle(6)
+	b.Images = []sppcrawl.Image{{URL: sharedImage}}
+	b.ContentHash = b.ComputeHash()
+	if _, err := db.Upsert(ctx, b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.PutMedia(ctx, []string{b.ID}, sharedImage, files[img], "image/jpeg", time.Date(2026, 1, 3, 9, 0, 0, 0, sppcrawl.CST())); err != nil {
+		t.Fatal(err)
+	}
 	return db, files
 }
+
+// sharedImage is a second URL of mediaArchive's image.
+const sharedImage = "https://www.spp.gov.cn/spp/tt/2026-01/01/700006/images/same.jpg"
 
 func hashOf(b []byte) string {
 	s := sha256.Sum256(b)
@@ -136,7 +153,8 @@ func TestExport_WARC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publish.Export(context.Background(), db, out, publish.ExportOptions{Format: "warc", Software: "sppcrawl/test"}); err != nil {
+	cdx := filepath.Join(t.TempDir(), "a.cdxj")
+	if _, err := publish.Export(context.Background(), db, out, publish.ExportOptions{Format: "warc", Software: "sppcrawl/test", Out: path, CDX: cdx}); err != nil {
 		t.Fatal(err)
 	}
 	if err := out.Commit(); err != nil {
@@ -148,7 +166,7 @@ func TestExport_WARC(t *testing.T) {
 	}
 	defer r.Close()
 	types := map[string]int{}
-	targets := map[string]int{}
+	targets, revisits := map[string]int{}, map[string]string{}
 	for rec, err := range r.Records() {
 		if err != nil {
 			t.Fatal(err)
@@ -170,11 +188,21 @@ func TestExport_WARC(t *testing.T) {
 				t.Errorf("%s: not an HTTP 200 response block", wr.WarcHeader().Get(gowarc.WarcTargetURI))
 			}
 		}
+		if wr.Type() == gowarc.Revisit {
+			revisits[wr.WarcHeader().Get(gowarc.WarcTargetURI)] = wr.WarcHeader().Get(gowarc.WarcRefersToTargetURI)
+			if wr.WarcHeader().Get(gowarc.WarcProfile) != gowarc.ProfileIdenticalPayloadDigestV1_1 || wr.WarcHeader().Get(gowarc.WarcPayloadDigest) == "" {
+				t.Errorf("revisit %v", wr.WarcHeader())
+			}
+		}
 		rec.Close()
 	}
-	if types["warcinfo"] != 1 || types["response"] != 4 {
-		t.Errorf("record types %v: want one warcinfo, 2 pages + 2 files", types)
+	if types["warcinfo"] != 1 || types["response"] != 4 || types["request"] != 4 || types["revisit"] != 1 {
+		t.Errorf("record types %v: want one warcinfo, 2 pages + 2 files (request and response each), 1 revisit", types)
 	}
+	if revisits[sharedImage] != "https://www.spp.gov.cn/spp/tt/2026-01/01/700003/images/a.jpg" {
+		t.Errorf("revisits %v: want the second URL of the image referring to the first", revisits)
+	}
+	checkCDX(t, cdx, path, []string{testArticle(3).URL, sharedImage})
 	if targets[testArticle(3).URL] != 2 {
 		t.Errorf("targets %v: want both versions of the page", targets)
 	}
@@ -186,5 +214,99 @@ func TestExport_WARC(t *testing.T) {
 	raw, _ := os.ReadFile(path)
 	if members := bytes.Count(raw, []byte{0x1f, 0x8b, 0x08}); members < 5 {
 		t.Errorf("%d gzip members, want one per record", members)
+	}
+}
+
+// checkCDX reads the CDXJ index: sorted, one line per capture, each offset
+// the start of a gzip member holding that capture's record.
+func checkCDX(t *testing.T, cdx, warc string, mustHave []string) {
+	t.Helper()
+	idx, err := os.ReadFile(cdx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := os.ReadFile(warc)
+	lines := strings.Split(strings.TrimSpace(string(idx)), "\n")
+	if !slices.IsSorted(lines) {
+		t.Errorf("CDXJ not sorted:\n%s", idx)
+	}
+	seen := map[string]bool{}
+	for _, l := range lines {
+		surt, rest, _ := strings.Cut(l, " ")
+		_, js, _ := strings.Cut(rest, " ")
+		var f struct {
+			URL, Filename  string
+			Offset, Length string
+		}
+		if err := json.Unmarshal([]byte(js), &f); err != nil || !strings.HasPrefix(surt, "cn,gov,spp,www)/") || f.Filename != "a.warc.gz" {
+			t.Fatalf("CDXJ line %q: %v", l, err)
+		}
+		off, _ := strconv.Atoi(f.Offset)
+		n, _ := strconv.Atoi(f.Length)
+		zr, err := gzip.NewReader(bytes.NewReader(w[off : off+n]))
+		if err != nil {
+			t.Fatalf("%s: offset %d is no gzip member: %v", f.URL, off, err)
+		}
+		zr.Multistream(false)
+		rec, _ := io.ReadAll(zr)
+		if !bytes.Contains(rec, []byte("WARC-Target-URI: "+f.URL)) {
+			t.Errorf("%s: the record at offset %d is another", f.URL, off)
+		}
+		seen[f.URL] = true
+	}
+	for _, u := range mustHave {
+		if !seen[u] {
+			t.Errorf("the CDXJ index lacks %s", u)
+		}
+	}
+}
+
+// Files from the site are hostile: an SVG with a script or an XHTML page is
+// served as a download, under a sandboxing CSP, never as markup of this
+// origin; a JPEG stays an image.
+func TestServe_HostileMedia(t *testing.T) {
+	db, _ := openTestDB(t)
+	ctx := context.Background()
+	a := testArticle(3)
+	svg, xhtml, jpeg := "https://www.spp.gov.cn/spp/tt/x.svg", "https://www.spp.gov.cn/spp/tt/x.xhtml", "https://www.spp.gov.cn/spp/tt/x.jpg"
+	a.Images = []sppcrawl.Image{{URL: svg}, {URL: jpeg}}
+	a.Attachments = []sppcrawl.Attachment{{URL: xhtml, Name: "x"}}
+	a.ContentHash = a.ComputeHash()
+	db.Upsert(ctx, a, nil)
+	bodies := map[string][]byte{
+		svg:   []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>`),
+		xhtml: []byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>`),
+		jpeg:  []byte("\xff\xd8\xff\xe0 a jpeg"),
+	}
+	claimed := map[string]string{svg: "image/svg+xml", xhtml: "application/xhtml+xml", jpeg: "image/jpeg"}
+	srv := apiTestServer(t, db)
+	for u, b := range bodies {
+		sha, _, err := db.PutMedia(ctx, []string{a.ID}, u, b, claimed[u], time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _, _ := db.Media(ctx, sha)
+		if info.ClaimedType != claimed[u] {
+			t.Errorf("%s: claimed type %q not recorded", u, info.ClaimedType)
+		}
+		resp, err := http.Get(srv.URL + "/media/" + sha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if h.Get("Content-Security-Policy") != "sandbox; default-src 'none'" || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", u, h)
+		}
+		switch u {
+		case jpeg:
+			if h.Get("Content-Type") != "image/jpeg" || h.Get("Content-Disposition") != "" {
+				t.Errorf("the JPEG: %v", h)
+			}
+		default:
+			if h.Get("Content-Type") != "application/octet-stream" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+				t.Errorf("%s served as %q (%q): want a download", u, h.Get("Content-Type"), h.Get("Content-Disposition"))
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzhttp"
 
@@ -153,13 +154,32 @@ func etagOf(b []byte) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// serverError answers an error of the archive: 404 for what is not there,
+// 500 with the reason for a damaged archive or record (an operator must
+// know), 500 "internal error" for anything else.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		jsonError(w, http.StatusNotFound, err.Error())
+		return
+	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+		s.log.Error("request failed: the archive is damaged", "path", r.URL.Path, "err", err)
+		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	s.log.Error("request failed", "path", r.URL.Path, "err", err)
 	jsonError(w, http.StatusInternalServerError, "internal error")
+}
+
+// clip cuts what a client sent to n bytes (at a rune), for error messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // intParam reads an integer query parameter within [lo, hi].
@@ -170,7 +190,7 @@ func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) 
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, v, lo, hi)
+		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, clip(v, 200), lo, hi)
 	}
 	return n, nil
 }
@@ -192,7 +212,7 @@ func pageParams(w http.ResponseWriter, r *http.Request) (since, limit uint64, ok
 func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", id))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", clip(id, 200)))
 		return "", false
 	}
 	return id, true

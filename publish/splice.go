@@ -31,11 +31,11 @@ var (
 	pieces     sync.Once
 	openPiece  store.Chunk
 	commaPiece store.Chunk
-	tailPrefix = `],"next_since":`
 )
 
-// writeGzipPage writes the gzip answer of a page of articles.
-func writeGzipPage(w io.Writer, chunks []store.Chunk, next uint64) error {
+// writeGzipPage writes the gzip answer of a page of articles, ending with
+// tail (see pageTail).
+func writeGzipPage(w io.Writer, chunks []store.Chunk, tail string) error {
 	pieces.Do(func() {
 		openPiece, commaPiece = piece(`{"articles":[`), piece(",")
 	})
@@ -47,7 +47,7 @@ func writeGzipPage(w io.Writer, chunks []store.Chunk, next uint64) error {
 		}
 		all = append(all, c)
 	}
-	all = append(all, piece(tailPrefix+strconv.FormatUint(next, 10)+"}\n"))
+	all = append(all, piece(tail))
 	size := len(gzipHeader) + len(finalBlock) + 8
 	var crc uint32
 	var total uint32

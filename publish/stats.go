@@ -35,8 +35,14 @@ type Stats struct {
 	// archive holds, with the channel's health and any unfinished walk.
 	Ledger []ChannelReport `json:"ledger"`
 	// Warnings are the channels' health problems and template drift, as the
-	// last runs found them: /healthz is degraded while there are any.
+	// last runs found them, and records found damaged: /healthz is degraded
+	// while there are any.
 	Warnings []string `json:"warnings,omitempty"`
+	// Quarantined counts the records verify --repair (or a fetch replacing
+	// one) set aside because they did not decode; Damaged lists those met
+	// by this read that do not decode.
+	Quarantined int      `json:"quarantined"`
+	Damaged     []string `json:"damaged,omitempty"`
 }
 
 // ChannelReport is one channel of the ledger.
@@ -106,12 +112,26 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 			s.Failures = append(s.Failures, f)
 		}
 	}
-	return &s, s.ledger(ctx, db, fails)
+	if s.Quarantined, err = db.Quarantined(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.ledger(ctx, db, fails, now); err != nil {
+		return nil, err
+	}
+	_, damaged := db.Damage()
+	for k, why := range damaged {
+		s.Damaged = append(s.Damaged, k+": "+why)
+	}
+	slices.Sort(s.Damaged)
+	if len(s.Damaged) > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d records do not decode (sppcrawl verify --repair sets them aside and fetches them again)", len(s.Damaged)))
+	}
+	return &s, nil
 }
 
 // ledger fills Ledger and Warnings from the channels' states, counts,
 // failures and gaps.
-func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failure) error {
+func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failure, now time.Time) error {
 	states, err := db.ChannelStates(ctx)
 	if err != nil {
 		return err
@@ -161,17 +181,25 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failu
 		s.Ledger = append(s.Ledger, *r)
 	}
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
-	s.Warnings = channelWarnings(states)
+	s.Warnings = channelWarnings(states, now)
 	return nil
 }
 
+// staleAfter is how long a channel outside the default set may go uncrawled
+// before its warnings stop counting: a one-off --channels, or a folder typed
+// by mistake, does not stay unhealthy for ever (channels --forget drops it).
+const staleAfter = 30 * 24 * time.Hour
+
 // channelWarnings are the channels' health problems and template drift, as
 // the last runs recorded them.
-func channelWarnings(states []sppcrawl.ChannelState) []string {
+func channelWarnings(states []sppcrawl.ChannelState, now time.Time) []string {
 	var out []string
 	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
 		c := sppcrawl.ChannelByPath(st.Path)
+		if c.Name == "" && now.Sub(st.LastRun) > staleAfter {
+			continue
+		}
 		if st.Name != "" {
 			c.Name = st.Name
 		}

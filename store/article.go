@@ -100,12 +100,21 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 // record is a stored article as upserts act on it.
 type record struct {
 	Article *sppcrawl.Article
+	// damaged is set, with the record's seq, when the stored record does
+	// not decode: the upsert quarantines it and stores the article anew.
+	damaged error
+	seq     uint64
 }
 
 // decide is what an upsert of in would do, with the stored record it acts on
 // (nil when Created). Upsert, its pre-check and Predict all ask it.
 func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error) {
 	old, err := getRecord(tx, in.ID)
+	if errors.Is(err, ErrUndecodable) {
+		// The page fetched again replaces what no longer decodes.
+		seq, _ := seqOf(tx, in.ID)
+		return sppcrawl.Created, &record{damaged: err, seq: seq}, nil
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -113,7 +122,7 @@ func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error
 		// New content identical to a stored article under another id.
 		if otherID := tx.Bucket(bucketHashes).Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
 			other, err := getRecord(tx, string(otherID))
-			if err != nil {
+			if err != nil && !errors.Is(err, ErrUndecodable) {
 				return 0, nil, err
 			}
 			if other != nil {
@@ -152,10 +161,15 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 	if err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
-	switch outcome {
-	case sppcrawl.Created:
+	switch {
+	case outcome == sppcrawl.Created && old != nil && old.damaged != nil:
+		if err := quarantineArticle(tx, in.ID, old.seq, old.damaged.Error(), now); err != nil {
+			return sppcrawl.UpsertResult{}, err
+		}
 		return create(tx, in, rawVal, now)
-	case sppcrawl.Aliased:
+	case outcome == sppcrawl.Created:
+		return create(tx, in, rawVal, now)
+	case outcome == sppcrawl.Aliased:
 		return alias(tx, old, in.URL, now)
 	}
 	a := old.Article
@@ -267,7 +281,9 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 		return sppcrawl.UpsertResult{}, err
 	}
 	n.Aliases = []string{}
-	n.Version = 1
+	// 1, unless earlier versions of the id are kept (its current record was
+	// quarantined): the numbering goes on.
+	n.Version = lastVersion(tx, n.ID) + 1
 	n.FirstSeenAt, n.UpdatedAt = now, now
 	n.WithdrawnAt = time.Time{}
 	if n.FetchedAt.IsZero() {
@@ -313,7 +329,7 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 			return sppcrawl.UpsertResult{}, err
 		}
 	}
-	return sppcrawl.UpsertResult{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: 1}, nil
+	return sppcrawl.UpsertResult{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
 }
 
 // alias adds url to an existing article (see Upsert for which URL stays
@@ -406,7 +422,7 @@ func getRecord(tx *bolt.Tx, id string) (*record, error) {
 		return nil, fmt.Errorf("article %s (seq %d): %w", id, seq, err)
 	}
 	if a == nil {
-		return nil, fmt.Errorf("article %s: seq %d has no article", id, seq)
+		return nil, fmt.Errorf("article %s: %w", id, undecodable("the id index points to seq %d, which holds nothing", seq))
 	}
 	return &record{Article: a}, nil
 }
@@ -420,7 +436,7 @@ func decodeArticle(v []byte) (*sppcrawl.Article, error) {
 	}
 	var a sppcrawl.Article
 	if err := json.Unmarshal(j, &a); err != nil {
-		return nil, fmt.Errorf("decode article: %w", err)
+		return nil, undecodable("article: %v", err)
 	}
 	return &a, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -15,7 +16,9 @@ import (
 func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 	b := tx.Bucket(bucketFill)
 	var f sppcrawl.Fill
-	if _, err := getJSON(b, a.ChannelPath, &f); err != nil {
+	if _, err := getJSON(b, a.ChannelPath, &f); errors.Is(err, ErrUndecodable) {
+		f = sppcrawl.Fill{} // a count that does not decode starts again from here
+	} else if err != nil {
 		return err
 	}
 	return putJSON(b, a.ChannelPath, f.Add(sppcrawl.FillOf(a), sign))
@@ -26,7 +29,7 @@ func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
 	var f sppcrawl.Fill
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bucketFill), path, &f)
+		_, err := db.getRecordJSON(tx.Bucket(bucketFill), path, &f)
 		return err
 	})
 	return f, err
@@ -71,7 +74,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 			}
 			g := Gap{URL: string(k), Channel: string(v), Why: "not yet fetched"}
 			var f sppcrawl.Failure
-			if ok, err := getJSON(fails, g.URL, &f); err != nil {
+			if ok, err := db.getRecordJSON(fails, g.URL, &f); err != nil {
 				return err
 			} else if ok {
 				g.Why, g.Error = "failed", f.LastError
@@ -100,7 +103,7 @@ func (db *DB) ResetFailures(ctx context.Context, urls []string, all bool) (int, 
 		b := tx.Bucket(bucketFailures)
 		reset := func(k []byte) error {
 			var f sppcrawl.Failure
-			if ok, err := getJSON(b, string(k), &f); err != nil || !ok {
+			if ok, err := db.getRecordJSON(b, string(k), &f); err != nil || !ok {
 				return err
 			}
 			f.Gone, f.NextRetry = false, now

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -54,7 +55,9 @@ type goneMark struct {
 }
 
 // DueRechecks returns up to n articles, those checked longest ago first,
-// withdrawn ones included (they may come back).
+// withdrawn ones included (they may come back). An article whose record
+// does not decode comes without validators, at the URL of its stored page:
+// the fresh answer replaces the record.
 func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
 	var out []sppcrawl.Recheck
 	err := db.view(ctx, func(tx *bolt.Tx) error {
@@ -63,26 +66,41 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error
 			if len(k) <= 8 {
 				continue
 			}
-			id := string(k[8:])
-			r, err := getRecord(tx, id)
+			rc, ok, err := recheckOf(tx, string(k[8:]), time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))))
 			if err != nil {
-				return fmt.Errorf("recheck %s: %w", id, err)
+				return err
 			}
-			if r == nil {
-				return fmt.Errorf("recheck %s: indexed but not stored", id)
+			if ok {
+				out = append(out, rc)
 			}
-			rc := sppcrawl.Recheck{ID: id, URL: r.Article.URL, Channel: r.Article.ChannelPath,
-				LastChecked: time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))}
-			if key := rawKeyOf(tx, id); key != 0 {
-				if hdr, err := rawHeader(tx.Bucket(bucketRaw).Get(u64(key))); err == nil {
-					rc.ETag, rc.LastModified = hdr.ETag, hdr.LastModified
-				}
-			}
-			out = append(out, rc)
 		}
 		return nil
 	})
 	return out, err
+}
+
+// recheckOf is the re-verification of id; ok is false for an id no longer
+// stored (its check entry outlived it).
+func recheckOf(tx *bolt.Tx, id string, checked time.Time) (rc sppcrawl.Recheck, ok bool, err error) {
+	rc = sppcrawl.Recheck{ID: id, LastChecked: checked}
+	hdr, herr := rawHeader(tx.Bucket(bucketRaw).Get(u64(rawKeyOf(tx, id))))
+	r, err := getRecord(tx, id)
+	switch {
+	case errors.Is(err, ErrUndecodable) && herr == nil && hdr.URL != "":
+		rc.URL, rc.Channel = hdr.URL, sppcrawl.ChannelPathFromURL(hdr.URL)
+		return rc, true, nil
+	case errors.Is(err, ErrUndecodable):
+		return rc, false, nil // no URL to ask: verify --repair sets it aside
+	case err != nil:
+		return rc, false, fmt.Errorf("recheck %s: %w", id, err)
+	case r == nil:
+		return rc, false, nil
+	}
+	rc.URL, rc.Channel = r.Article.URL, r.Article.ChannelPath
+	if herr == nil {
+		rc.ETag, rc.LastModified = hdr.ETag, hdr.LastModified
+	}
+	return rc, true, nil
 }
 
 // OldestCheck is when the article checked longest ago was last checked
@@ -141,6 +159,9 @@ func (db *DB) RecordGone(ctx context.Context, url string, run time.Time, reason 
 	err = db.write(ctx, func(tx *bolt.Tx) error {
 		withdrawn = false
 		r, err := recordByURL(tx, url)
+		if errors.Is(err, ErrUndecodable) {
+			return nil // nothing to mark on a record that does not decode: verify --repair
+		}
 		if err != nil {
 			return err
 		}

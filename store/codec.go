@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -18,11 +20,33 @@ import (
 // header and trailer (the CRC-32 combined from the articles' own), without
 // compressing anything per request. A stored value is:
 //
-//	0x01 | CRC-32 of the JSON (4 bytes) | length of the JSON (4) | chunk
+//	0x02 | CRC-32 of the JSON (4 bytes) | length of the JSON (4) | CRC-32 of the chunk (4) | chunk
 //
-// Values written by sppcrawl 0.1 are the JSON itself and stay readable.
+// The chunk's own CRC proves it intact without inflating it, so a damaged
+// record is never spliced into an answer. Values of format 0x01 (sppcrawl
+// 0.2: no chunk CRC, proven by inflating) and those written by sppcrawl 0.1
+// (the JSON itself) stay readable.
 
-const chunkFormat = 0x01
+const (
+	chunkFormat1 = 0x01
+	chunkFormat  = 0x02
+)
+
+// ErrUndecodable: a stored record does not decode (damaged bytes). Readers
+// skip it and say so (see Skipped); verify --repair quarantines it.
+var ErrUndecodable = errors.New("stored record does not decode")
+
+func undecodable(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUndecodable, fmt.Sprintf(format, args...))
+}
+
+// headerLen is the length of a value's header before its chunk.
+func headerLen(format byte) int {
+	if format == chunkFormat1 {
+		return 9
+	}
+	return 13
+}
 
 // chunkLevel trades the crawl's CPU for the archive's size: at 5 the
 // compression costs a few tens of µs per article, a small part of its
@@ -37,10 +61,11 @@ var chunkWriters = sync.Pool{New: func() any {
 // encodeChunk compresses JSON into a stored article value.
 func encodeChunk(j []byte) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(9 + len(j)/3)
+	b.Grow(13 + len(j)/3)
 	b.WriteByte(chunkFormat)
 	b.Write(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(j)))
 	b.Write(binary.BigEndian.AppendUint32(nil, uint32(len(j))))
+	b.Write([]byte{0, 0, 0, 0}) // the chunk's CRC, once it is written
 	w := chunkWriters.Get().(*flate.Writer)
 	defer chunkWriters.Put(w)
 	w.Reset(&b)
@@ -50,7 +75,9 @@ func encodeChunk(j []byte) ([]byte, error) {
 	if err := w.Flush(); err != nil { // a sync flush: byte-aligned, not final
 		return nil, err
 	}
-	return b.Bytes(), nil
+	v := b.Bytes()
+	binary.BigEndian.PutUint32(v[9:13], crc32.ChecksumIEEE(v[13:]))
+	return v, nil
 }
 
 // Chunk is an article as a DEFLATE chunk, with what a gzip trailer needs.
@@ -71,37 +98,58 @@ func NewChunk(b []byte) Chunk {
 	return c
 }
 
-// chunkOf reads a stored article value as a chunk (compressing a value of
-// sppcrawl 0.1 on the fly). The chunk's bytes are copied.
+// chunkOf reads a stored article value as a chunk, proven intact
+// (compressing a value of sppcrawl 0.1 on the fly). The chunk's bytes are
+// copied.
 func chunkOf(v []byte) (Chunk, error) {
-	if len(v) > 0 && v[0] != chunkFormat {
+	switch {
+	case len(v) == 0:
+		return Chunk{}, undecodable("empty article record")
+	case v[0] == chunkFormat1:
+		// No CRC of the chunk: proven by inflating it.
+		if _, err := articleJSON(v); err != nil {
+			return Chunk{}, err
+		}
+	case v[0] != chunkFormat:
+		if !json.Valid(v) {
+			return Chunk{}, undecodable("article record of sppcrawl 0.1 is not JSON")
+		}
 		c, err := encodeChunk(v)
 		if err != nil {
 			return Chunk{}, err
 		}
 		v = c
+	case len(v) < 13:
+		return Chunk{}, undecodable("article record too short")
+	case crc32.ChecksumIEEE(v[13:]) != binary.BigEndian.Uint32(v[9:13]):
+		return Chunk{}, undecodable("article record: compressed bytes damaged (checksum mismatch)")
 	}
-	if len(v) < 9 {
-		return Chunk{}, fmt.Errorf("stored article too short")
-	}
-	return Chunk{Deflate: bytes.Clone(v[9:]), CRC: binary.BigEndian.Uint32(v[1:5]), Len: binary.BigEndian.Uint32(v[5:9])}, nil
+	h := headerLen(v[0])
+	return Chunk{Deflate: bytes.Clone(v[h:]), CRC: binary.BigEndian.Uint32(v[1:5]), Len: binary.BigEndian.Uint32(v[5:9])}, nil
 }
 
 var chunkReaders sync.Pool
 
 // articleJSON returns the JSON of a stored article value, in fresh memory.
 func articleJSON(v []byte) ([]byte, error) {
-	if v == nil {
+	switch {
+	case v == nil:
 		return nil, nil
-	}
-	if v[0] != chunkFormat {
+	case len(v) == 0:
+		return nil, undecodable("empty article record")
+	case v[0] != chunkFormat && v[0] != chunkFormat1:
+		if !json.Valid(v) {
+			return nil, undecodable("article record of sppcrawl 0.1 is not JSON")
+		}
 		return bytes.Clone(v), nil
-	}
-	if len(v) < 9 {
-		return nil, fmt.Errorf("stored article too short")
+	case len(v) < headerLen(v[0]):
+		return nil, undecodable("article record too short")
 	}
 	n := binary.BigEndian.Uint32(v[5:9])
-	src := bytes.NewReader(v[9:])
+	if n > 64<<20 {
+		return nil, undecodable("article record claims %d bytes of JSON", n)
+	}
+	src := bytes.NewReader(v[headerLen(v[0]):])
 	var r io.ReadCloser
 	if p, ok := chunkReaders.Get().(io.ReadCloser); ok {
 		p.(flate.Resetter).Reset(src, nil)
@@ -112,10 +160,10 @@ func articleJSON(v []byte) ([]byte, error) {
 	defer chunkReaders.Put(r)
 	out := make([]byte, n)
 	if _, err := io.ReadFull(r, out); err != nil {
-		return nil, fmt.Errorf("stored article: %w", err)
+		return nil, undecodable("article record: %v", err)
 	}
 	if crc32.ChecksumIEEE(out) != binary.BigEndian.Uint32(v[1:5]) {
-		return nil, fmt.Errorf("stored article: checksum mismatch")
+		return nil, undecodable("article record: checksum mismatch")
 	}
 	return out, nil
 }

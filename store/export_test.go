@@ -20,3 +20,28 @@ func RawValueSize(db *DB, id string) int {
 
 // RawIDs lists the ids of the articles that have a raw page (tests).
 func RawIDs(db *DB, ctx context.Context) ([]string, error) { return db.rawIDs(ctx) }
+
+// CorruptArticle damages the stored record of id as a disk would: bytes of
+// its compressed JSON flipped, its header left as it was (tests).
+func CorruptArticle(db *DB, id string) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		seq, ok := seqOf(tx, id)
+		if !ok {
+			return ErrNotFound
+		}
+		b := tx.Bucket(bucketArticles)
+		v := append([]byte(nil), b.Get(u64(seq))...)
+		for i := len(v) / 2; i < len(v)/2+8 && i < len(v); i++ {
+			v[i] ^= 0x5a
+		}
+		return b.Put(u64(seq), v)
+	})
+}
+
+// CorruptRecord replaces a crawl record (bucket channels, failures, runs)
+// by bytes that are not JSON (tests).
+func CorruptRecord(db *DB, bucket, key string) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).Put([]byte(key), []byte("\x00\xff not json"))
+	})
+}

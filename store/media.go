@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"sppcrawl"
@@ -26,9 +28,11 @@ import (
 
 // MediaInfo is what the archive knows of a stored file.
 type MediaInfo struct {
-	SHA256      string    `json:"sha256"`
-	Size        int64     `json:"size"`
-	ContentType string    `json:"content_type"`
+	SHA256      string `json:"sha256"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"` // as claimed, else (none, or octet-stream) as the bytes sniff
+	// ClaimedType is the Content-Type the site answered with, as it was.
+	ClaimedType string    `json:"claimed_type,omitempty"`
 	URL         string    `json:"url"` // where it was first fetched from
 	FetchedAt   time.Time `json:"fetched_at"`
 }
@@ -47,10 +51,15 @@ func (db *DB) mediaPath(sha string) string {
 }
 
 // PutMedia archives body, fetched from url as an image or attachment of the
-// articles ids: the file once, then each article's entry for url gets its
-// hash, size and type (in place: the article keeps its seq). isNew says the
-// archive did not hold the file before.
-func (db *DB) PutMedia(ctx context.Context, ids []string, url string, body []byte, contentType string, fetched time.Time) (sha string, isNew bool, err error) {
+// articles ids with the Content-Type the site claimed: the file once, then
+// each article's entry for url gets its hash, size and type (in place: the
+// article keeps its seq). isNew says the archive did not hold the file
+// before.
+func (db *DB) PutMedia(ctx context.Context, ids []string, url string, body []byte, claimed string, fetched time.Time) (sha string, isNew bool, err error) {
+	contentType := claimed
+	if ct := strings.ToLower(claimed); ct == "" || strings.HasPrefix(ct, "application/octet-stream") {
+		contentType = http.DetectContentType(body)
+	}
 	if db.readOnly {
 		return "", false, ErrReadOnly
 	}
@@ -69,7 +78,7 @@ func (db *DB) PutMedia(ctx context.Context, ids []string, url string, body []byt
 			return "", false, fmt.Errorf("media %s: %w", url, err)
 		}
 	}
-	info := MediaInfo{SHA256: sha, Size: int64(len(body)), ContentType: contentType, URL: url, FetchedAt: fetched}
+	info := MediaInfo{SHA256: sha, Size: int64(len(body)), ContentType: contentType, ClaimedType: claimed, URL: url, FetchedAt: fetched}
 	err = db.write(ctx, func(tx *bolt.Tx) error {
 		var err error
 		// Decided in the transaction: two URLs of one file may be
@@ -149,8 +158,13 @@ func (db *DB) RecordMediaMissing(ctx context.Context, id, url, reason string) er
 // id, in place, keeping the missing count.
 func setMedia(tx *bolt.Tx, id, url string, m sppcrawl.Media) error {
 	r, err := getRecord(tx, id)
-	if err != nil || r == nil {
-		return fmt.Errorf("media of %s: %v", id, err)
+	switch {
+	case errors.Is(err, ErrUndecodable):
+		return nil // the file is indexed; the record, once fetched again, finds it
+	case err != nil:
+		return fmt.Errorf("media of %s: %w", id, err)
+	case r == nil:
+		return fmt.Errorf("media of %s: %w", id, ErrNotFound)
 	}
 	delta := 0
 	for _, ref := range r.Article.MediaRefs() {
@@ -259,6 +273,7 @@ func (db *DB) MissingMedia(ctx context.Context, channel string) ([]sppcrawl.Medi
 		}
 		return nil
 	})
+	_, err = Partial(err) // a record that does not decode has no files to ask for
 	return out, err
 }
 
@@ -317,7 +332,10 @@ func (db *DB) PendingMedia(ctx context.Context, id string) ([]sppcrawl.MediaTodo
 	var out []sppcrawl.MediaTodo
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		r, err := getRecord(tx, id)
-		if err != nil || r == nil {
+		switch {
+		case errors.Is(err, ErrUndecodable), err == nil && r == nil:
+			return nil
+		case err != nil:
 			return err
 		}
 		for _, ref := range r.Article.MediaRefs() {
@@ -326,6 +344,18 @@ func (db *DB) PendingMedia(ctx context.Context, id string) ([]sppcrawl.MediaTodo
 			}
 		}
 		return nil
+	})
+	return out, err
+}
+
+// MediaURLs lists, per file (sha256), every URL it was fetched from.
+func (db *DB) MediaURLs(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMediaURL).ForEach(func(u, sha []byte) error {
+			out[string(sha)] = append(out[string(sha)], string(u))
+			return nil
+		})
 	})
 	return out, err
 }

@@ -128,7 +128,7 @@ func (db *DB) maybeMakeDict() {
 	defer c.making.Unlock()
 	var samples [][]byte
 	var n uint64
-	db.bolt.View(func(tx *bolt.Tx) error {
+	db.viewTx(func(tx *bolt.Tx) error {
 		raws := tx.Bucket(bucketRaw)
 		n = raws.Sequence()
 		if n < dictPages {

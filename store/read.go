@@ -31,14 +31,18 @@ func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 
 // Latest returns up to n articles, most recently created or updated first,
 // that keep accepts (nil keeps all).
+//
+// Records that do not decode are skipped: the error is then *Skipped, with
+// the articles read (so for every read below that returns one).
 func (db *DB) Latest(ctx context.Context, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
 	var out []*sppcrawl.Article
+	sk := skips{db: db}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
 		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
 			a, err := decodeArticle(v)
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			if err := sk.skip(seqName(k), err); err != nil {
+				return err
 			}
 			if a != nil && (keep == nil || keep(a)) {
 				out = append(out, a)
@@ -46,8 +50,11 @@ func (db *DB) Latest(ctx context.Context, n int, keep func(*sppcrawl.Article) bo
 		}
 		return nil
 	})
-	return out, err
+	return out, sk.result(err)
 }
+
+// seqName names the article record at seq key k, for errors and skips.
+func seqName(k []byte) string { return fmt.Sprint("seq ", seqKey(k)) }
 
 // Generation changes whenever exported data changes (an article created,
 // updated or given an alias); readers use it to validate caches and ETags.
@@ -69,6 +76,7 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
 	var out []*sppcrawl.Article
 	prefix := append([]byte(path), 0)
+	sk := skips{db: db}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketChanIdx).Cursor()
 		// The key after the channel's last one starts with path + "\x01".
@@ -79,9 +87,12 @@ func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func
 			k, _ = c.Prev()
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
+			if len(k) < len(prefix)+8 {
+				continue
+			}
 			id := string(k[len(prefix)+8:])
 			r, err := getRecord(tx, id)
-			if err != nil {
+			if err := sk.skip("article "+id, err); err != nil {
 				return err
 			}
 			if r != nil && (keep == nil || keep(r.Article)) {
@@ -90,7 +101,7 @@ func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func
 		}
 		return nil
 	})
-	return out, err
+	return out, sk.result(err)
 }
 
 // Get returns the article with the given id, or ErrNotFound.
@@ -203,7 +214,8 @@ func (db *DB) CountByChannel(ctx context.Context) ([]ChannelCount, error) {
 // holding cases (reading the case index, not the whole archive), until fn
 // returns an error.
 func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*sppcrawl.Article) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
+	sk := skips{db: db}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
 		articles := tx.Bucket(bucketArticles)
 		c := tx.Bucket(bucketCaseIdx).Cursor()
 		for k, _ := c.Seek(u64(after + 1)); k != nil; k, _ = c.Next() {
@@ -211,8 +223,8 @@ func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*sppcr
 				return err
 			}
 			a, err := decodeArticle(articles.Get(k))
-			if err != nil {
-				return fmt.Errorf("seq %d: %w", binary.BigEndian.Uint64(k), err)
+			if err := sk.skip(seqName(k), err); err != nil {
+				return err
 			}
 			if a == nil {
 				continue
@@ -223,6 +235,7 @@ func (db *DB) ForEachWithCases(ctx context.Context, after uint64, fn func(*sppcr
 		}
 		return nil
 	})
+	return sk.result(err)
 }
 
 // ArticleWithCase returns the article holding the case numbered number
@@ -294,25 +307,29 @@ var errStop = errors.New("stop")
 // returns an error. The transaction stays open meanwhile: fn must not write
 // to the archive.
 func (db *DB) ForEach(ctx context.Context, after uint64, fn func(*sppcrawl.Article) error) error {
-	return db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+	sk := skips{db: db}
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
 		a, err := decodeArticle(v)
 		if err != nil {
-			return fmt.Errorf("seq %d: %w", seq, err)
+			return sk.skip(fmt.Sprint("seq ", seq), err)
 		}
 		return fn(a)
 	})
+	return sk.result(err)
 }
 
 // ForEachJSON is ForEach without decoding: fn gets each article's stored
 // JSON (fresh memory). The export of a whole archive goes through it.
 func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64, j []byte) error) error {
-	return db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+	sk := skips{db: db}
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
 		j, err := articleJSON(v)
 		if err != nil {
-			return fmt.Errorf("seq %d: %w", seq, err)
+			return sk.skip(fmt.Sprint("seq ", seq), err)
 		}
 		return fn(seq, j)
 	})
+	return sk.result(err)
 }
 
 // Since returns up to limit articles with seq > after, in seq order. An
@@ -335,14 +352,29 @@ func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.A
 func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte, uint64, error) {
 	var out [][]byte
 	last := after
-	err := db.ForEachJSON(ctx, after, func(seq uint64, j []byte) error {
+	sk := skips{db: db}
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
 		if len(out) == limit {
 			return errStop
 		}
-		out, last = append(out, j), seq
+		last = seq // a skipped record is passed too: the cursor moves on
+		j, err := articleJSON(v)
+		if err != nil {
+			return sk.skip(fmt.Sprint("seq ", seq), err)
+		}
+		out = append(out, j)
 		return nil
 	})
-	return out, last, err
+	return out, db.newest(ctx, last), sk.result(err)
+}
+
+// newest is the cursor a page hands out: last, but never past the last
+// seq handed out (a puller asking beyond it is told where the archive is).
+func (db *DB) newest(ctx context.Context, last uint64) uint64 {
+	if seq, err := db.LastSeq(ctx); err == nil && last > seq {
+		return seq
+	}
+	return last
 }
 
 // SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
@@ -350,16 +382,18 @@ func (db *DB) SinceJSON(ctx context.Context, after uint64, limit int) ([][]byte,
 func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
 	var out []Chunk
 	last := after
+	sk := skips{db: db}
 	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
 		if len(out) == limit {
 			return errStop
 		}
+		last = seq
 		ch, err := chunkOf(v)
 		if err != nil {
-			return fmt.Errorf("seq %d: %w", seq, err)
+			return sk.skip(fmt.Sprint("seq ", seq), err)
 		}
-		out, last = append(out, ch), seq
+		out = append(out, ch)
 		return nil
 	})
-	return out, last, err
+	return out, db.newest(ctx, last), sk.result(err)
 }

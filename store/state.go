@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,9 +18,35 @@ func getJSON(b *bolt.Bucket, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return false, fmt.Errorf("decode record %q: %w", key, err)
+		return false, fmt.Errorf("record %q: %w", key, undecodable("%v", err))
 	}
 	return true, nil
+}
+
+// getRecordJSON is getJSON for the crawl's own records (channel states,
+// failures, runs, field counts): one that does not decode is noted as
+// damage and read as absent, so that the crawl rebuilds it rather than
+// stopping at it; verify --repair sets the bytes aside.
+func (db *DB) getRecordJSON(b *bolt.Bucket, key string, v any) (bool, error) {
+	ok, err := getJSON(b, key, v)
+	if errors.Is(err, ErrUndecodable) {
+		db.dmg.record(fmt.Sprintf("record %q", key), err.Error())
+		return false, nil
+	}
+	return ok, err
+}
+
+// eachRecordJSON decodes every record of b into a fresh T, skipping (and
+// noting) those that do not decode.
+func eachRecordJSON[T any](db *DB, b *bolt.Bucket, fn func(T) error) error {
+	return b.ForEach(func(k, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			db.dmg.record(fmt.Sprintf("record %q", k), undecodable("%v", err).Error())
+			return nil
+		}
+		return fn(x)
+	})
 }
 
 func putJSON(b *bolt.Bucket, key string, v any) error {
@@ -35,8 +62,11 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelState, error) {
 	st := sppcrawl.ChannelState{Path: path}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bucketChannels), path, &st)
-		return err
+		if ok, err := db.getRecordJSON(tx.Bucket(bucketChannels), path, &st); !ok {
+			st = sppcrawl.ChannelState{Path: path}
+			return err
+		}
+		return nil
 	})
 	return st, err
 }
@@ -52,11 +82,7 @@ func (db *DB) PutChannelState(ctx context.Context, st sppcrawl.ChannelState) err
 func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error) {
 	var out []sppcrawl.ChannelState
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketChannels).ForEach(func(k, v []byte) error {
-			var st sppcrawl.ChannelState
-			if err := json.Unmarshal(v, &st); err != nil {
-				return fmt.Errorf("decode channel %q: %w", k, err)
-			}
+		return eachRecordJSON(db, tx.Bucket(bucketChannels), func(st sppcrawl.ChannelState) error {
 			out = append(out, st)
 			return nil
 		})
@@ -70,6 +96,11 @@ func (db *DB) RecordFailure(ctx context.Context, f sppcrawl.Failure) (sppcrawl.F
 	var merged sppcrawl.Failure
 	err := db.update(ctx, func(tx *bolt.Tx) (err error) {
 		merged, err = recordFailure(tx, f)
+		if errors.Is(err, ErrUndecodable) {
+			// The old record does not decode: this one replaces it.
+			merged = f
+			err = putJSON(tx.Bucket(bucketFailures), f.URL, f)
+		}
 		return err
 	})
 	return merged, err
@@ -104,7 +135,7 @@ func (db *DB) Failure(ctx context.Context, url string) (sppcrawl.Failure, bool, 
 	var ok bool
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		ok, err = getJSON(tx.Bucket(bucketFailures), url, &f)
+		ok, err = db.getRecordJSON(tx.Bucket(bucketFailures), url, &f)
 		return err
 	})
 	return f, ok, err
@@ -115,11 +146,7 @@ func (db *DB) Failure(ctx context.Context, url string) (sppcrawl.Failure, bool, 
 func (db *DB) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
 	var out []sppcrawl.Failure
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketFailures).ForEach(func(k, v []byte) error {
-			var f sppcrawl.Failure
-			if err := json.Unmarshal(v, &f); err != nil {
-				return fmt.Errorf("decode failure %q: %w", k, err)
-			}
+		return eachRecordJSON(db, tx.Bucket(bucketFailures), func(f sppcrawl.Failure) error {
 			if due && (f.Gone || f.NextRetry.After(now)) {
 				return nil
 			}
@@ -143,8 +170,34 @@ func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
 	var ok bool
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		ok, err = getJSON(tx.Bucket(bucketRuns), "last", &r)
+		ok, err = db.getRecordJSON(tx.Bucket(bucketRuns), "last", &r)
 		return err
 	})
 	return r, ok, err
+}
+
+// ForgetChannel forgets what crawls recorded of the channel at path (its
+// state, health and walk, and the URLs listed there and never stored): for
+// a channel typed by mistake. Its articles stay. It reports whether there
+// was anything to forget.
+func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
+	var found bool
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		found = tx.Bucket(bucketChannels).Get([]byte(path)) != nil
+		if err := tx.Bucket(bucketChannels).Delete([]byte(path)); err != nil {
+			return err
+		}
+		gaps, err := keysWithValue(tx.Bucket(bucketSeen), []byte(path))
+		if err != nil {
+			return err
+		}
+		for _, k := range gaps {
+			if err := tx.Bucket(bucketSeen).Delete(k); err != nil {
+				return err
+			}
+		}
+		found = found || len(gaps) > 0
+		return nil
+	})
+	return found, err
 }

@@ -75,7 +75,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
-		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt}
+		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt, bucketQuarantine}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
@@ -94,6 +94,10 @@ type Options struct {
 	// commands that store what they fetch start a new one, so a mistyped
 	// path is an error, not an empty archive reported as fine.
 	MustExist bool
+	// Salvage opens a damaged archive anyway, read-only if it cannot be
+	// opened for writing, so that verify can say what is damaged and what
+	// reads (see DB.OpenDamage).
+	Salvage bool
 	// Timeout bounds the wait for the file lock (default 1s).
 	Timeout time.Duration
 	// Now is the clock (tests); default time.Now.
@@ -109,7 +113,14 @@ type DB struct {
 	w        writer
 	counts   counters
 	raw      *rawCodec
+	dmg      damage
+	// openDamage is why a Salvage open found the file damaged (nil if not).
+	openDamage error
 }
+
+// OpenDamage is why Open (with Options.Salvage) found the file damaged:
+// cut short, or not openable for writing; nil when it was not.
+func (db *DB) OpenDamage() error { return db.openDamage }
 
 // Open opens (or, unless read-only, creates) the archive at path.
 func Open(path string, opts Options) (*DB, error) {
@@ -122,16 +133,42 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := checkFile(path, opts.MustExist || opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	bdb, err := bolt.Open(path, 0o644, &bolt.Options{
-		Timeout:      opts.Timeout,
-		ReadOnly:     opts.ReadOnly,
-		FreelistType: bolt.FreelistMapType,
-		// The freelist is written with each commit: without it, every
-		// read-write open would read the whole file to rebuild it (minutes
-		// on a cold disk at 10^5 articles, for a cron run that does nothing).
-		NoFreelistSync: false,
+	var bdb *bolt.DB
+	var file *os.File // bbolt's, kept to be closed should Open panic
+	err := guard(path, func() (err error) {
+		bdb, err = bolt.Open(path, 0o644, &bolt.Options{
+			Timeout:      opts.Timeout,
+			ReadOnly:     opts.ReadOnly,
+			FreelistType: bolt.FreelistMapType,
+			// The freelist is written with each commit: without it, every
+			// read-write open would read the whole file to rebuild it (minutes
+			// on a cold disk at 10^5 articles, for a cron run that does nothing).
+			NoFreelistSync: false,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				f, err := os.OpenFile(name, flag, perm)
+				file = f
+				return f, err
+			},
+		})
+		return err
 	})
+	if errors.Is(err, ErrDamaged) && file != nil {
+		// The file and its mapping hold the lock: released, the archive can
+		// be opened again (read-only, to be verified).
+		unmapFile(path)
+		file.Close()
+	}
 	switch {
+	case errors.Is(err, ErrDamaged) && opts.Salvage && !opts.ReadOnly:
+		opts.ReadOnly = true
+		db, rerr := Open(path, opts)
+		if rerr != nil {
+			return nil, rerr
+		}
+		db.openDamage = err
+		return db, nil
+	case errors.Is(err, ErrDamaged):
+		return nil, err
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("open archive %s: %w", path, ErrLocked)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
@@ -140,6 +177,14 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now}
+	if fi, err := os.Stat(path); err == nil {
+		if err := checkSize(bdb, path, fi.Size()); err != nil && !opts.Salvage {
+			bdb.Close()
+			return nil, err
+		} else if err != nil {
+			db.openDamage = err
+		}
+	}
 	if err := db.checkSchema(); errors.Is(err, errNeedsUpgrade) {
 		// An archive of an older release, opened to be read (stats, export,
 		// serve): upgraded in place first, as a crawl would, then read.
@@ -152,15 +197,23 @@ func Open(path string, opts Options) (*DB, error) {
 			return nil, err
 		}
 		return Open(path, opts)
+	} else if errors.Is(err, ErrDamaged) && opts.Salvage {
+		db.openDamage = errors.Join(db.openDamage, err)
 	} else if err != nil {
 		bdb.Close()
 		return nil, err
 	}
 	var dicts map[uint32][]byte
-	bdb.View(func(tx *bolt.Tx) error {
+	err = db.viewTx(func(tx *bolt.Tx) error {
 		dicts = loadDicts(tx)
 		return nil
 	})
+	if errors.Is(err, ErrDamaged) && opts.Salvage {
+		db.openDamage = errors.Join(db.openDamage, err)
+	} else if err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
 	if db.raw, err = newRawCodec(dicts); err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("open archive %s: raw page dictionaries: %w", path, err)
@@ -217,7 +270,7 @@ func (db *DB) Close() error {
 func (db *DB) checkSchema() error {
 	var version int
 	var foreign bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.viewTx(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			// A bbolt file with buckets of its own is someone else's database.
@@ -251,7 +304,7 @@ func (db *DB) checkSchema() error {
 	// Read-write: every bucket of this release exists (one added since the
 	// archive was written costs nothing), and older schemas are upgraded, all
 	// in one transaction.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.updateTx(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -303,7 +356,20 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.View(fn)
+	return db.viewTx(fn)
+}
+
+// viewTx and updateTx are bbolt's View and Update, guarded (see damage.go).
+func (db *DB) viewTx(fn func(*bolt.Tx) error) error {
+	err := guard(db.path, func() error { return db.bolt.View(fn) })
+	db.dmg.fileDamaged(err)
+	return err
+}
+
+func (db *DB) updateTx(fn func(*bolt.Tx) error) error {
+	err := guard(db.path, func() error { return db.bolt.Update(fn) })
+	db.dmg.fileDamaged(err)
+	return err
 }
 
 func u64(v uint64) []byte {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,7 +15,7 @@ import (
 
 // Problem is something Verify found wrong.
 type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing or orphan
+	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan or damaged (a page of the file)
 	Key    string `json:"key"`  // the id, URL, key or file concerned
 	Detail string `json:"detail"`
 }
@@ -36,8 +37,14 @@ func (r VerifyReport) String() string {
 		r.Articles, r.Versions, r.RawPages, len(r.Problems), len(r.Cut))
 }
 
-// Err says why the archive did not pass (nil when it did).
+// Err says why the archive did not pass (nil when it did): ErrDamaged when
+// pages of the file itself do not read.
 func (r VerifyReport) Err() error {
+	for _, p := range r.Problems {
+		if p.Kind == "damaged" {
+			return fmt.Errorf("%w: %d problems found, the file itself among them: restore a backup", ErrDamaged, len(r.Problems))
+		}
+	}
 	if len(r.Problems) > 0 {
 		return fmt.Errorf("%d problems found", len(r.Problems))
 	}
@@ -55,6 +62,27 @@ type verifier struct {
 	rep       *VerifyReport
 	checkPage func(*sppcrawl.RawPage) error
 	cuts      []cutPage
+	awaiting  map[string]bool // ids whose record was set aside, due for a fetch
+}
+
+// awaitingFetch reports whether id's current record was quarantined: its
+// earlier versions and page are kept for it, not dangling.
+func (v *verifier) awaitingFetch(id string) bool {
+	if v.awaiting == nil {
+		v.awaiting = map[string]bool{}
+		if q := v.tx.Bucket(bucketQuarantine); q != nil {
+			q.ForEach(func(_, val []byte) error {
+				if len(val) >= 4 {
+					var h quarantined
+					if n := binary.BigEndian.Uint32(val); int(n) <= len(val)-4 && json.Unmarshal(val[4:4+n], &h) == nil && h.ID != "" {
+						v.awaiting[h.ID] = !v.hasID([]byte(h.ID))
+					}
+				}
+				return nil
+			})
+		}
+	}
+	return v.awaiting[id]
 }
 
 func (v *verifier) problem(kind, key, format string, args ...any) {
@@ -69,22 +97,42 @@ func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get
 // an older release that could not tell) are marked for a repair: the next
 // crawl fetches them again, due now in the failure log.
 func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
-	rep := VerifyReport{Problems: []Problem{}, Cut: []string{}}
-	v := &verifier{db: db, ctx: ctx, rep: &rep, checkPage: checkPage}
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		v.tx = tx
-		for _, check := range []func() error{v.articles, v.ids, v.indexes, v.versions, v.rawPages, v.currentPages, v.records} {
-			if err := check(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	rep, err := db.verifyArchive(ctx, checkPage)
 	if err != nil {
 		return rep, err
 	}
-	if _, err := db.verifyMedia(ctx, v.problem); err != nil {
+	if _, err := db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
+		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
+	}); err != nil {
 		return rep, err
+	}
+	return rep, nil
+}
+
+// verifyArchive is Verify of the archive file alone (not its media folder).
+func (db *DB) verifyArchive(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
+	rep := VerifyReport{Problems: []Problem{}, Cut: []string{}}
+	v := &verifier{db: db, ctx: ctx, rep: &rep, checkPage: checkPage}
+	if db.openDamage != nil {
+		v.problem("damaged", "file", "%v", db.openDamage)
+	}
+	// Each check reads in its own transaction: a damaged page of the file
+	// ends that check (a problem of kind damaged), not the others.
+	for _, c := range []struct {
+		name  string
+		check func() error
+	}{{"articles", v.articles}, {"id index", v.ids}, {"URL, hash and channel indexes", v.indexes}, {"versions", v.versions},
+		{"raw pages", v.rawPages}, {"current pages", v.currentPages}, {"crawl records", v.records}} {
+		err := db.view(ctx, func(tx *bolt.Tx) error {
+			v.tx = tx
+			return c.check()
+		})
+		switch {
+		case errors.Is(err, ErrDamaged):
+			v.problem("damaged", c.name, "%v", err)
+		case err != nil:
+			return rep, err
+		}
 	}
 	for _, c := range v.cuts {
 		rep.Cut = append(rep.Cut, c.url)
@@ -176,7 +224,7 @@ func (v *verifier) versions() error {
 			v.problem("undecodable", id, "a version: %v", err)
 			return nil
 		}
-		if !v.hasID([]byte(id)) {
+		if !v.hasID([]byte(id)) && !v.awaitingFetch(id) {
 			v.problem("dangling", id, "version %d of an article not stored", r.Version)
 		}
 		if r.RawKey != 0 && raws.Get(u64(r.RawKey)) == nil {
@@ -218,7 +266,9 @@ func (v *verifier) rawPages() error {
 func (v *verifier) currentPages() error {
 	return v.tx.Bucket(bucketRawOf).ForEach(func(id, key []byte) error {
 		if !v.hasID(id) {
-			v.problem("dangling", string(id), "raw page of an article not stored")
+			if !v.awaitingFetch(string(id)) {
+				v.problem("dangling", string(id), "raw page of an article not stored")
+			}
 			return nil
 		}
 		p, err := v.db.getRaw(v.tx, seqKey(key))

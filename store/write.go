@@ -59,7 +59,7 @@ func (db *DB) startWriter() {
 }
 
 func (db *DB) commitGroup(group []*writeOp) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.updateTx(func(tx *bolt.Tx) error {
 		for _, op := range group {
 			if err := op.fn(tx); err != nil {
 				return err
@@ -75,7 +75,7 @@ func (db *DB) commitGroup(group []*writeOp) {
 		return
 	}
 	for _, op := range group {
-		err := db.bolt.Update(op.fn)
+		err := db.updateTx(op.fn)
 		db.countCommit(err)
 		op.done <- err
 	}

@@ -21,6 +21,8 @@ const (
 	writes                    // for writing; it must exist
 	creates                   // for writing, created when absent (crawl, fetch)
 	readsIfExists             // read-only if there is one, else none (fetch --dry-run)
+	salvages                  // for writing if it can be, read-only if damaged (verify)
+	salvagesRead              // read-only, even if damaged (serve: it answers that it is)
 )
 
 // archiveFlags are --db and --lock-timeout.
@@ -51,8 +53,8 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 	if mode == noArchive {
 		return nil, nil
 	}
-	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists, MustExist: mode != creates,
-		Timeout: max(f.wait, time.Millisecond)}
+	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists || mode == salvagesRead, MustExist: mode != creates,
+		Salvage: mode == salvages || mode == salvagesRead, Timeout: max(f.wait, time.Millisecond)}
 	db, err := store.Open(f.path, opts)
 	switch {
 	case mode == readsIfExists && errors.Is(err, store.ErrNoArchive):
@@ -68,7 +70,7 @@ func lockAdvice(mode archiveMode, cmd string) string {
 	switch {
 	case cmd == "serve" && mode != reads:
 		return "serve --crawl-every needs it for writing: stop the crawl or the other serve --crawl-every, or run serve without --crawl-every"
-	case mode == reads:
+	case mode == reads || mode == salvagesRead:
 		return "a crawl or serve --crawl-every holds it for writing: wait for it (--lock-timeout), or pull from serve's API instead"
 	}
 	return "if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it"

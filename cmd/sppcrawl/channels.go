@@ -12,11 +12,30 @@ import (
 )
 
 var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--discover) those the site's navigation links to",
-	"[--format text|json] [--discover [--origin URL]]", []string{"text", "json"},
+	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
 		discover := c.fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
+		var forget channelFlag
+		c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
 		cfg := c.crawlConfig(netFlags)
-		return func(ctx context.Context, _ *store.DB) error {
+		c.archive(false, func() archiveMode {
+			if forget.path != "" {
+				return writes
+			}
+			return noArchive
+		})
+		return func(ctx context.Context, archive *store.DB) error {
+			if forget.path != "" {
+				found, err := archive.ForgetChannel(ctx, forget.path)
+				if err != nil {
+					return err
+				}
+				if !found {
+					return fmt.Errorf("the archive records nothing of %s", forget.path)
+				}
+				c.summary(true, "channels: forgot "+forget.path, map[string]string{"forgot": forget.path})
+				return nil
+			}
 			chans := sppcrawl.Channels
 			if *discover {
 				cr, err := newCrawler(cfg, nil)

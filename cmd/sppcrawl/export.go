@@ -62,6 +62,7 @@ func (f *exportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.Out, "out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
 	fs.StringVar(&o.MediaDir, "media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
 	fs.StringVar(&f.cursorFile, "cursor-file", "", "write the cursor (next_since) into this file instead of printing it")
+	fs.StringVar(&o.CDX, "cdx", "", "with --format warc: also write the WARC's CDXJ index (pywb) into this file")
 }
 
 func (f *exportFlags) check() error {
@@ -82,6 +83,9 @@ func (f *exportFlags) check() error {
 	}
 	if o.Out == "/dev/stdout" || o.Out == "/dev/fd/1" {
 		o.Out = "-"
+	}
+	if o.CDX != "" && (o.Format != "warc" || o.Out == "-") {
+		return fmt.Errorf("--cdx goes with --format warc and an --out file (the index names the WARC)")
 	}
 	return nil
 }

@@ -28,11 +28,13 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		// A damaged archive is served all the same: every answer says what
+		// is wrong (/healthz 503) rather than the process refusing to start.
 		c.archive(false, func() archiveMode {
 			if *every == 0 {
-				return reads
+				return salvagesRead
 			}
-			return writes
+			return salvages
 		})
 		c.check(func() error {
 			if *every != 0 && *every < minCrawlEvery {

@@ -147,3 +147,37 @@ func TestCLI_CrawlSecondSignal(t *testing.T) {
 		t.Log("nothing was stored before the abort")
 	}
 }
+
+// serve stops on SIGINT with the exit status of an interrupted command.
+func TestCLI_ServeSIGINT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	path := crawledArchive(t)
+	cmd := sppcrawlChild("serve", "--db", path, "--addr", "127.0.0.1:0")
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(pipe)
+	serving := false
+	for !serving && sc.Scan() {
+		serving = strings.Contains(sc.Text(), "msg=serving")
+	}
+	if !serving {
+		t.Fatal("serve did not start")
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitSignal {
+		t.Errorf("serve after SIGINT: exit %d, want %d", code, exitSignal)
+	}
+}

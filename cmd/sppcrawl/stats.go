@@ -51,6 +51,12 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
 	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
+	if s.Quarantined > 0 {
+		fmt.Fprintf(bw, "quarantined: %d records that did not decode, kept aside in the archive\n", s.Quarantined)
+	}
+	for _, d := range s.Damaged {
+		fmt.Fprintln(bw, "damaged: "+d)
+	}
 	fmt.Fprintln(bw)
 	writeLedger(bw, s.Ledger)
 	fmt.Fprintln(bw)

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sppcrawl/internal/testarchive"
+)
+
+// crawledArchive is the fixture site crawled into a new archive (closed).
+func crawledArchive(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "good.db")
+	code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--full", "--delay", "0", "--parallel", "4",
+		"--media", "none", "--log-level", "error", "--quiet"})
+	if code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	return path
+}
+
+// Every command on a damaged archive answers in words with exit 1: none
+// panics (this test would crash), none hangs, none takes it for a usage
+// error.
+func TestCLI_DamagedArchive(t *testing.T) {
+	good := crawledArchive(t)
+	dir := t.TempDir()
+	cut, scrambled := filepath.Join(dir, "cut.db"), filepath.Join(dir, "scrambled.db")
+	testarchive.Truncate(t, good, cut)
+	testarchive.Scramble(t, good, scrambled, 400, 7)
+	origin := siteServer(t).URL
+	commands := [][]string{
+		{"verify"}, {"verify", "--repair"}, {"stats"}, {"stats", "--gaps"}, {"export", "--out", filepath.Join(dir, "x.jsonl")},
+		{"export", "--format", "csv", "--out", filepath.Join(dir, "x.csv")}, {"export", "--format", "cases"},
+		{"crawl", "--origin", origin, "--delay", "0"}, {"fetch", "--origin", origin, "https://www.spp.gov.cn/spp/gzbg/202611/t20261119_900000.shtml"},
+		{"history", "spp-900000"}, {"failures"}, {"media", "--origin", origin, "--delay", "0"}, {"reextract"},
+		{"backup", filepath.Join(dir, "b.db")},
+	}
+	for _, db := range []string{cut, scrambled} {
+		for _, args := range commands {
+			name := filepath.Base(db) + " " + strings.Join(args[:1], " ")
+			var code int
+			errOut := capture(t, &os.Stderr, func() {
+				capture(t, &os.Stdout, func() { code = run(append(append([]string{}, args...), "--db", db, "--log-level", "error")) })
+			})
+			switch {
+			case db == cut && (code != exitFailures || !strings.Contains(errOut, "archive damaged")):
+				t.Errorf("%s: exit %d, %q: want exit 1 saying the archive is damaged", name, code, errOut)
+			case code != exitOK && code != exitFailures:
+				t.Errorf("%s: exit %d: %s", name, code, errOut)
+			case code == exitFailures && strings.TrimSpace(errOut) == "":
+				t.Errorf("%s: exit 1 without a word", name)
+			}
+		}
+	}
+}
+
+// An archive with one article's record damaged: export writes every other
+// article and exits 1 naming it; verify --repair sets it aside and rebuilds
+// it from its stored page; then everything exports.
+func TestCLI_OneBadRecord(t *testing.T) {
+	path := crawledArchive(t)
+	testarchive.CorruptArticle(t, path, 7)
+	out := filepath.Join(t.TempDir(), "all.jsonl")
+	var code int
+	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", out}) })
+	b, _ := os.ReadFile(out)
+	if n := strings.Count(string(b), "\n"); code != exitFailures || n != 275 || !strings.Contains(errOut, "1 records skipped") {
+		t.Errorf("export: exit %d, %d lines, %q: want exit 1, the 275 others", code, n, errOut)
+	}
+	if code := run([]string{"verify", "--db", path, "--log-level", "error"}); code != exitFailures {
+		t.Errorf("verify of a bad record: exit %d", code)
+	}
+	errOut = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--repair", "--db", path}) })
+	if code != exitOK || !strings.Contains(errOut, "1 records quarantined, 1 articles rebuilt") {
+		t.Errorf("verify --repair: exit %d\n%s", code, errOut)
+	}
+	if code := run([]string{"export", "--db", path, "--out", out, "--quiet"}); code != exitOK {
+		t.Errorf("export after the repair: exit %d", code)
+	}
+	if b, _ := os.ReadFile(out); strings.Count(string(b), "\n") != 276 {
+		t.Errorf("after the repair: %d articles exported", strings.Count(string(b), "\n"))
+	}
+}
+
+// Only crawl and fetch create an archive; a path that is no archive is
+// refused in words.
+func TestCLI_NoArchive(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "typo.db")
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o644)
+	for _, c := range []struct {
+		db, want string
+	}{{missing, "no archive there"}, {empty, "empty file"}, {dir, "is a directory"}, {"/dev/null", "is a device"}} {
+		for _, args := range [][]string{{"verify"}, {"reextract"}, {"media"}, {"failures", "--reset", "--all"}, {"history", "spp-1"}, {"stats"}, {"export"}, {"backup", filepath.Join(dir, "b.db")}} {
+			var code int
+			errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", c.db)) })
+			if code != exitFailures || !strings.Contains(errOut, c.want) {
+				t.Errorf("%s --db %s: exit %d, %q; want exit 1 saying %q", args[0], c.db, code, errOut, c.want)
+			}
+		}
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("a command created %s", missing)
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Usage errors exit 2 with a pointer to --help, whenever they are found.
+func TestCLI_UsageErrorsPointToHelp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, args := range [][]string{
+		{"fetch", ""}, {"fetch", "   "}, {"fetch", "#x"}, {"crawl", "--parallel", "0"}, {"crawl", "--since", "2026-02-30"},
+		{"crawl", "--channels", "nope"}, {"crawl", "--origin", "http://127.0.0.1:1/mirror"}, {"crawl", "--origin", "http://127.0.0.1:1?x=1"},
+		{"serve", "--public-url", `https://ex.org/"><script>alert(1)</script>`}, {"serve", "--public-url", "javascript:alert(1)//"},
+		{"export", "--cdx", "x.cdxj"}, {"channels", "--forget", "../../etc"},
+	} {
+		var code int
+		errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", db)) })
+		if code != exitUsage || !strings.Contains(errOut, "--help lists the flags") {
+			t.Errorf("%q: exit %d, %q: want exit 2 pointing to --help", args, code, errOut)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Error("a refused command created the archive")
+	}
+}
+
+// export: --quiet prints nothing on success (--cursor-file keeps the
+// cursor), --out /dev/stdout is standard output, and a refused --out
+// writes no media either.
+func TestCLI_ExportOutputs(t *testing.T) {
+	path := crawledArchive(t)
+	dir := t.TempDir()
+	var code int
+	errOut := capture(t, &os.Stderr, func() {
+		code = run([]string{"export", "--db", path, "--quiet", "--out", filepath.Join(dir, "a.jsonl")})
+	})
+	if code != exitOK || errOut != "" {
+		t.Errorf("export --quiet: exit %d, printed %q", code, errOut)
+	}
+	cursor := filepath.Join(dir, "cursor")
+	if code := run([]string{"export", "--db", path, "--quiet", "--cursor-file", cursor, "--out", filepath.Join(dir, "b.jsonl")}); code != exitOK {
+		t.Errorf("--cursor-file: exit %d", code)
+	}
+	if b, _ := os.ReadFile(cursor); strings.TrimSpace(string(b)) != "276" {
+		t.Errorf("cursor file %q", b)
+	}
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"export", "--db", path, "--limit", "2", "--out", "/dev/stdout", "--quiet"})
+	})
+	if code != exitOK || strings.Count(out, "\n") != 2 {
+		t.Errorf("--out /dev/stdout: exit %d, %d lines", code, strings.Count(out, "\n"))
+	}
+	media := filepath.Join(dir, "media")
+	if code := run([]string{"export", "--db", path, "--media-dir", media, "--out", "/dev/null"}); code != exitFailures {
+		t.Errorf("--out /dev/null: exit %d", code)
+	}
+	if _, err := os.Stat(media); !os.IsNotExist(err) {
+		t.Error("media written before the output was refused")
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--format", "json", "--quiet"}) })
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep["problems"] == nil {
+		t.Errorf("verify --format json: problems %v (%v): want []", rep["problems"], err)
+	}
+}
+
+// A channel typed by mistake is forgotten on request; an unknown one is
+// refused in words.
+func TestCLI_ChannelsForget(t *testing.T) {
+	path := crawledArchive(t)
+	if code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/", "--log-level", "error", "--quiet"}); code != exitFailures {
+		t.Fatalf("crawl of a missing channel: exit %d", code)
+	}
+	out := capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path}) })
+	if !strings.Contains(out, "zdgz: missing") {
+		t.Fatalf("stats does not warn of the missing channel:\n%s", out)
+	}
+	if code := run([]string{"channels", "--forget", "/spp/zdgz/", "--db", path, "--quiet"}); code != exitOK {
+		t.Errorf("channels --forget: exit %d", code)
+	}
+	out = capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path}) })
+	if strings.Contains(out, "\nzdgz ") || strings.Contains(out, "warnings:") {
+		t.Errorf("the forgotten channel is still in the ledger or its warnings:\n%s", out)
+	}
+	if code := run([]string{"channels", "--forget", "/spp/zdgz/", "--db", path}); code != exitFailures {
+		t.Errorf("forgetting it twice: exit %d", code)
+	}
+}

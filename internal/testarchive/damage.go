@@ -1,0 +1,68 @@
+package testarchive
+
+import (
+	"encoding/binary"
+	"os"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The tests of the readers damage archives as a disk would; only here does
+// a package other than store open the file with bbolt, to play that disk.
+
+// CorruptArticle flips bytes in the middle of the stored record of the
+// article at seq in the archive file at path (closed).
+func CorruptArticle(tb testing.TB, path string, seq uint64) {
+	tb.Helper()
+	db, err := bolt.Open(path, 0o644, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("articles"))
+		k := binary.BigEndian.AppendUint64(nil, seq)
+		v := append([]byte(nil), b.Get(k)...)
+		for i := len(v) / 2; i < len(v)/2+8 && i < len(v); i++ {
+			v[i] ^= 0x5a
+		}
+		return b.Put(k, v)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Truncate writes a copy of the file at path cut to half its size.
+func Truncate(tb testing.TB, path, copyPath string) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(copyPath, b[:len(b)/2], 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Scramble writes a copy of the file at path with n bytes overwritten at
+// pseudo-random places past its meta pages (the same places for a seed).
+func Scramble(tb testing.TB, path, copyPath string, n int, seed uint64) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := seed | 1
+	for range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		i := 8192 + int(x%uint64(len(b)-8192))
+		b[i] = byte(x >> 32)
+	}
+	if err := os.WriteFile(copyPath, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl"
+)
+
+// BackupReport is what Backup wrote and what verifying the copy found.
+type BackupReport struct {
+	Path   string       `json:"path"`
+	Bytes  int64        `json:"bytes"`
+	Verify VerifyReport `json:"verify"`
+}
+
+// Backup writes a consistent copy of the archive to path from one read
+// transaction (bbolt's Tx.WriteTo: writers go on meanwhile), into a
+// temporary file beside path that is synced and renamed into place, then
+// opens the copy read-only and verifies it whole with checkPage (see
+// Verify). The media folder is not copied: its files are immutable and
+// named by their hash, so any file copy (rsync) backs it up.
+func (db *DB) Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (BackupReport, error) {
+	rep := BackupReport{Path: path}
+	if abs, err := filepath.Abs(path); err == nil {
+		if self, err := filepath.Abs(db.path); err == nil && abs == self {
+			return rep, fmt.Errorf("backup to %s: that is the archive itself", path)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return rep, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		n, err := tx.WriteTo(tmp)
+		rep.Bytes = n
+		return err
+	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	syncDir(filepath.Dir(path))
+	copyDB, err := Open(path, Options{ReadOnly: true, MustExist: true})
+	if err != nil {
+		return rep, fmt.Errorf("backup %s does not open: %w", path, err)
+	}
+	defer copyDB.Close()
+	if rep.Verify, err = copyDB.verifyArchive(ctx, checkPage); err != nil {
+		return rep, fmt.Errorf("verify backup %s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+var _ io.WriterTo = (*bolt.Tx)(nil)

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// bbolt panics when a page of the file is not what it should be (a file cut
+// short, bytes flipped by a disk), and a page beyond the end of a truncated
+// file faults. The archive is the only copy: every entry into bbolt goes
+// through guard, which turns either into ErrDamaged, in words, so that no
+// command panics and serve answers every request.
+
+// ErrDamaged: the archive file is damaged; the error says where and what to
+// run.
+var ErrDamaged = errors.New("archive damaged")
+
+// guard runs fn, turning a panic or a memory fault inside it into
+// ErrDamaged for the file at path.
+func guard(path string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = damaged(path, r)
+		}
+	}()
+	return fn()
+}
+
+func damaged(path string, why any) error {
+	return fmt.Errorf("%w: %s: %v (run sppcrawl verify --db %s, or restore it from a backup)", ErrDamaged, path, why, path)
+}
+
+// checkSize refuses a file shorter than the pages its meta page counts: a
+// copy cut short, which bbolt would only find page by page.
+func checkSize(bdb *bolt.DB, path string, fileSize int64) error {
+	return guard(path, func() error {
+		return bdb.View(func(tx *bolt.Tx) error {
+			if want := tx.Size(); fileSize < want {
+				return damaged(path, fmt.Sprintf("the file has %d bytes, its meta page counts %d: it was cut short", fileSize, want))
+			}
+			return nil
+		})
+	})
+}
+
+// damage is what readers of this process met that did not decode: records
+// skipped (and said so), for /healthz.
+type damage struct {
+	mu      sync.Mutex
+	records map[string]string // key (seq 12, raw 40) → why
+	file    error             // the file itself, once bbolt found it damaged
+}
+
+func (d *damage) record(key, why string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.records == nil {
+		d.records = map[string]string{}
+	}
+	d.records[key] = why
+}
+
+func (d *damage) fileDamaged(err error) {
+	if errors.Is(err, ErrDamaged) {
+		d.mu.Lock()
+		d.file = err
+		d.mu.Unlock()
+	}
+}
+
+// Damage is what the readers of this process found damaged in the archive:
+// the file itself (ErrDamaged, nil when it reads), and the records skipped
+// because they do not decode.
+func (db *DB) Damage() (file error, records map[string]string) {
+	db.dmg.mu.Lock()
+	defer db.dmg.mu.Unlock()
+	out := make(map[string]string, len(db.dmg.records))
+	for k, v := range db.dmg.records {
+		out[k] = v
+	}
+	if db.dmg.file == nil {
+		return db.openDamage, out
+	}
+	return db.dmg.file, out
+}
+
+// Skipped is the error of a read that went on past records that do not
+// decode (ErrUndecodable): it did everything else. A caller that can serve
+// what was read says so (Partial) instead of failing.
+type Skipped struct {
+	Records []SkippedRecord
+	Err     error // what ended the read otherwise (nil: it read to its end)
+}
+
+// SkippedRecord is a record a read left out, and why.
+type SkippedRecord struct {
+	Key string `json:"key"` // "seq 12", "article spp-733868"
+	Why string `json:"why"`
+}
+
+func (s *Skipped) Error() string {
+	msg := fmt.Sprintf("%d records skipped, the first %s: %s", len(s.Records), s.Records[0].Key, s.Records[0].Why)
+	if len(s.Records) == 1 {
+		msg = fmt.Sprintf("1 record skipped: %s: %s", s.Records[0].Key, s.Records[0].Why)
+	}
+	if s.Err != nil {
+		msg += "; then: " + s.Err.Error()
+	}
+	return msg
+}
+
+func (s *Skipped) Unwrap() []error {
+	if s.Err != nil {
+		return []error{ErrUndecodable, s.Err}
+	}
+	return []error{ErrUndecodable}
+}
+
+// Keys lists the keys of the records skipped.
+func (s *Skipped) Keys() []string {
+	out := make([]string, len(s.Records))
+	for i, r := range s.Records {
+		out[i] = r.Key
+	}
+	return out
+}
+
+// Partial separates what a read skipped from a failure: a *Skipped error
+// gives its records and a nil error; any other error is returned as it is.
+func Partial(err error) ([]SkippedRecord, error) {
+	var s *Skipped
+	if errors.As(err, &s) {
+		return s.Records, s.Err
+	}
+	return nil, err
+}
+
+// skips collects the records one read skips, noting each in the damage
+// the process met.
+type skips struct {
+	db   *DB
+	list []SkippedRecord
+}
+
+// skip takes err for the record at key: an undecodable record is noted
+// and skipped (nil); any other error is returned.
+func (s *skips) skip(key string, err error) error {
+	if !errors.Is(err, ErrUndecodable) {
+		return err
+	}
+	s.list = append(s.list, SkippedRecord{key, err.Error()})
+	s.db.dmg.record(key, err.Error())
+	return nil
+}
+
+// result is the read's error: *Skipped (holding err) if it skipped any,
+// else err.
+func (s *skips) result(err error) error {
+	if len(s.list) == 0 {
+		return err
+	}
+	return &Skipped{Records: s.list, Err: err}
+}

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sppcrawl"
+)
+
+// A record that no longer decodes is never deleted: it is moved, bytes as
+// they are, to the quarantine bucket, with what is known of it (bucket,
+// key, article, URLs, why), and what pointed at it is cleared so that the
+// article can be fetched and stored anew (its version numbering goes on).
+
+var bucketQuarantine = []byte("quarantine") // bucket \x00 key → quarantined record
+
+// quarantined is the header of a quarantined record; the record's bytes
+// follow it.
+type quarantined struct {
+	Bucket string    `json:"bucket"`
+	Key    []byte    `json:"key"`
+	ID     string    `json:"id,omitempty"`
+	URLs   []string  `json:"urls,omitempty"`
+	Why    string    `json:"why"`
+	At     time.Time `json:"at"`
+}
+
+const countQuarantined = "count:quarantined"
+
+// quarantine moves the record at key of bucket aside.
+func quarantine(tx *bolt.Tx, bucket, key []byte, q quarantined) error {
+	v := tx.Bucket(bucket).Get(key)
+	if v == nil {
+		return nil
+	}
+	q.Bucket, q.Key = string(bucket), bytes.Clone(key)
+	hdr, err := json.Marshal(q)
+	if err != nil {
+		return err
+	}
+	rec := binary.BigEndian.AppendUint32(nil, uint32(len(hdr)))
+	rec = append(append(rec, hdr...), v...)
+	qk := append(append(bytes.Clone(bucket), 0), key...)
+	if err := tx.Bucket(bucketQuarantine).Put(qk, rec); err != nil {
+		return err
+	}
+	if err := addCount(tx, countQuarantined, 1); err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Delete(key)
+}
+
+// quarantineArticle moves the undecodable current record of id (at seq)
+// aside and clears what pointed at it: the id, URL, hash, channel and case
+// entries, its counts. It returns the article's URLs (to fetch it again).
+func quarantineArticle(tx *bolt.Tx, id string, seq uint64, why string, now time.Time) error {
+	_, err := quarantineArticleURLs(tx, id, seq, why, now)
+	return err
+}
+
+func quarantineArticleURLs(tx *bolt.Tx, id string, seq uint64, why string, now time.Time) ([]string, error) {
+	urls, err := keysWithValue(tx.Bucket(bucketURLs), []byte(id))
+	if err != nil {
+		return nil, err
+	}
+	q := quarantined{ID: id, Why: why, At: now}
+	for _, u := range urls {
+		q.URLs = append(q.URLs, string(u))
+	}
+	if err := quarantine(tx, bucketArticles, u64(seq), q); err != nil {
+		return nil, err
+	}
+	if err := tx.Bucket(bucketCaseIdx).Delete(u64(seq)); err != nil {
+		return nil, err
+	}
+	for _, b := range [][]byte{bucketIDs, bucketGone} {
+		if err := tx.Bucket(b).Delete([]byte(id)); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range urls {
+		if err := tx.Bucket(bucketURLs).Delete(u); err != nil {
+			return nil, err
+		}
+	}
+	hashes, err := keysWithValue(tx.Bucket(bucketHashes), []byte(id))
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hashes {
+		if err := tx.Bucket(bucketHashes).Delete(h); err != nil {
+			return nil, err
+		}
+	}
+	if err := dropChanEntries(tx, id); err != nil {
+		return nil, err
+	}
+	return q.URLs, addCount(tx, countArticles, -1)
+}
+
+// dropChanEntries removes the channel index entries of id, and counts the
+// article out of their channels.
+func dropChanEntries(tx *bolt.Tx, id string) error {
+	idx := tx.Bucket(bucketChanIdx)
+	var keys [][]byte
+	err := idx.ForEach(func(k, _ []byte) error {
+		if i := bytes.IndexByte(k, 0); i >= 0 && len(k) == i+9+len(id) && string(k[i+9:]) == id {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := idx.Delete(k); err != nil {
+			return err
+		}
+		if err := addChannel(tx, string(k[:bytes.IndexByte(k, 0)]), -1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keysWithValue lists the keys of b whose value is v (a scan: for repairs).
+func keysWithValue(b *bolt.Bucket, v []byte) ([][]byte, error) {
+	var out [][]byte
+	err := b.ForEach(func(k, val []byte) error {
+		if bytes.Equal(val, v) {
+			out = append(out, bytes.Clone(k))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// lastVersion is the highest earlier version of id kept, 0 when none.
+func lastVersion(tx *bolt.Tx, id string) int {
+	prefix := append([]byte(id), 0)
+	c := tx.Bucket(bucketVersions).Cursor()
+	k, _ := c.Seek(append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = c.Last()
+	} else if !bytes.Equal(k, append(bytes.Clone(prefix), 0xff, 0xff, 0xff, 0xff)) {
+		k, _ = c.Prev()
+	}
+	if len(k) == len(prefix)+4 && bytes.HasPrefix(k, prefix) {
+		return int(binary.BigEndian.Uint32(k[len(prefix):]))
+	}
+	return 0
+}
+
+// Quarantined is the number of records moved aside because they did not
+// decode.
+func (db *DB) Quarantined(ctx context.Context) (int, error) {
+	var n int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		n = getCount(tx, countQuarantined)
+		return nil
+	})
+	return n, err
+}
+
+// RepairReport is what Repair did.
+type RepairReport struct {
+	Quarantined []string `json:"quarantined"` // records moved aside
+	Rebuilt     []string `json:"rebuilt"`     // articles stored again from their raw page
+	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
+}
+
+// Repair moves every record that does not decode aside (quarantine, never
+// deleted). An article set aside is rebuilt at once from its stored raw
+// page with parse (the extractor, which the store does not know) when that
+// page reads; otherwise its URL is made due now in the failure log, so
+// that the next crawl (or sppcrawl fetch) stores it again.
+func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error)) (RepairReport, error) {
+	rep := RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}}
+	if db.readOnly {
+		return rep, ErrReadOnly
+	}
+	now := db.now()
+	var setAside []string
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}} // a write may run twice
+		var err error
+		if setAside, err = repairArticles(tx, &rep, now); err != nil {
+			return err
+		}
+		return repairRecords(tx, &rep, now)
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, id := range setAside {
+		if err := db.rebuild(ctx, id, parse, &rep); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// rebuild stores the article id again from its raw page, or makes its URL
+// due for a fetch when the page does not read or parse.
+func (db *DB) rebuild(ctx context.Context, id string, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error), rep *RepairReport) error {
+	raw, err := db.Raw(ctx, id)
+	var a *sppcrawl.Article
+	if err == nil {
+		a, err = parse(raw)
+	}
+	if err == nil && a.ID == id {
+		a.FetchedAt = raw.FetchedAt
+		if _, err := db.Upsert(ctx, a, nil); err != nil {
+			return err
+		}
+		rep.Rebuilt = append(rep.Rebuilt, id)
+		return nil
+	}
+	u := ""
+	if raw != nil {
+		u = raw.URL
+	}
+	if u == "" {
+		return nil // no URL known: the quarantined record names what it held
+	}
+	now := db.now()
+	err = db.write(ctx, func(tx *bolt.Tx) error {
+		f := sppcrawl.Failure{URL: u, Channel: sppcrawl.ChannelPathFromURL(u), LastError: "stored record did not decode, its page neither",
+			LastTry: now, NextRetry: now}
+		return putJSON(tx.Bucket(bucketFailures), u, f)
+	})
+	if err == nil {
+		rep.Requeued = append(rep.Requeued, u)
+	}
+	return err
+}
+
+// repairArticles quarantines the article records that do not decode, and
+// those the id index points to that are missing; it returns their ids.
+func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, error) {
+	type bad struct {
+		id  string
+		seq uint64
+		why string
+	}
+	var bads []bad
+	err := tx.Bucket(bucketIDs).ForEach(func(id, seqb []byte) error {
+		seq := seqKey(seqb)
+		if _, err := decodeArticle(tx.Bucket(bucketArticles).Get(u64(seq))); err != nil {
+			bads = append(bads, bad{string(id), seq, err.Error()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, b := range bads {
+		if _, err := quarantineArticleURLs(tx, b.id, b.seq, b.why, now); err != nil {
+			return nil, err
+		}
+		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("article %s (seq %d)", b.id, b.seq))
+		ids = append(ids, b.id)
+	}
+	// Records left by no id: quarantined too (they are unreachable).
+	var orphans [][]byte
+	err = tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+		if _, err := decodeArticle(v); err != nil {
+			orphans = append(orphans, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range orphans {
+		if err := quarantine(tx, bucketArticles, k, quarantined{Why: "does not decode, and no id points to it", At: now}); err != nil {
+			return nil, err
+		}
+		rep.Quarantined = append(rep.Quarantined, seqName(k))
+	}
+	return ids, nil
+}
+
+// repairRecords quarantines the earlier versions and the crawl's records
+// (channel states, failures, runs, gone sightings) that do not decode: the
+// crawl rebuilds what it needs of the latter.
+func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
+	for _, name := range [][]byte{bucketVersions, bucketChannels, bucketFailures, bucketRuns, bucketGone} {
+		var keys [][]byte
+		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+			var probe json.RawMessage
+			if json.Unmarshal(v, &probe) != nil {
+				keys = append(keys, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := quarantine(tx, name, k, quarantined{Why: fmt.Sprintf("%s record is not JSON", name), At: now}); err != nil {
+				return err
+			}
+			rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("%s %q", name, k))
+		}
+	}
+	return nil
+}
