@@ -64,3 +64,9 @@ type MediaStore interface {
 	// PendingMedia lists the files of one article not archived nor known missing.
 	PendingMedia(ctx context.Context, id string) ([]MediaTodo, error)
 }
+
+// SiteMapStore keeps what the site's navigation lists (see SiteMap).
+type SiteMapStore interface {
+	SiteMap(ctx context.Context) (SiteMap, error)
+	PutSiteMap(ctx context.Context, m SiteMap) error
+}

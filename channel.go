@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 )
 
 // Channel is a list of the site: the crawler walks it, the archive counts
@@ -44,8 +45,9 @@ func ChannelByPath(p string) Channel {
 
 // SelectChannels resolves a comma-separated list of keys (tt,jczdal), names
 // or folder paths of the site (/spp/zdgz/, also outside the table); an empty
-// list selects every channel of the table.
-func SelectChannels(list string) ([]Channel, error) {
+// list selects every channel of the table. Keys and names are looked up in
+// the table, then in known (the channels discovered on the site).
+func SelectChannels(list string, known ...Channel) ([]Channel, error) {
 	if strings.TrimSpace(list) == "" {
 		return Channels, nil
 	}
@@ -71,10 +73,11 @@ func SelectChannels(list string) ([]Channel, error) {
 			continue
 		}
 		found := false
-		for _, c := range Channels {
+		for _, c := range append(Channels[:len(Channels):len(Channels)], known...) {
 			if c.Key == k || c.Name == k {
 				add(c)
 				found = true
+				break
 			}
 		}
 		if !found {
@@ -128,3 +131,67 @@ func PagerURL(channelPath, prefix, ext string, n int) string {
 	}
 	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
 }
+
+// InTable reports whether the channel at path is one of the built-in table.
+func InTable(path string) bool { return ChannelByPath(path).Name != "" }
+
+// SiteMap is what the site's homepage navigation lists: every channel the
+// site has, as sppcrawl last read it (channels --discover, and a crawl of
+// the whole site at most once a day).
+type SiteMap struct {
+	DiscoveredAt time.Time `json:"discovered_at"`
+	Channels     []Channel `json:"channels"`
+}
+
+// Stale reports a site map not read within a day of now: a crawl of the
+// whole site reads the navigation again.
+func (m SiteMap) Stale(now time.Time) bool { return now.Sub(m.DiscoveredAt) > 24*time.Hour }
+
+// All is the table's channels, in its order, then the site map's others,
+// in the navigation's order, each with a key of its own (the folder's name,
+// or the parent's and the folder's when that is taken: xwfbh-wsfbt).
+func (m SiteMap) All() []Channel {
+	out := append([]Channel{}, Channels...)
+	seen, keys := map[string]bool{}, map[string]bool{}
+	for _, c := range out {
+		seen[c.Path], keys[c.Key] = true, true
+	}
+	for _, c := range m.Channels {
+		if seen[c.Path] {
+			continue
+		}
+		seen[c.Path] = true
+		if c.Key == "" || keys[c.Key] {
+			c.Key = uniqueKey(c.Path, keys)
+		}
+		keys[c.Key] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// uniqueKey names a folder for --channels: its name, else its parent's and
+// its own joined by -, else the whole path so joined.
+func uniqueKey(p string, taken map[string]bool) string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	for n := 1; n <= len(parts); n++ {
+		k := strings.Join(parts[len(parts)-n:], "-")
+		if !taken[k] {
+			return k
+		}
+	}
+	return strings.Join(parts, "-")
+}
+
+// ChannelKind is what a channel's index page turned out to be.
+type ChannelKind string
+
+// Channel kinds: a list of articles is crawled; a page of the navigation
+// that is no list (an introduction, an organisation chart, a missing page)
+// or lists no articles of the site's own (videos, links elsewhere) is
+// recorded once and passed over quietly by crawls of the whole site.
+const (
+	KindList       ChannelKind = "list"
+	KindNotList    ChannelKind = "not-a-list"
+	KindNoArticles ChannelKind = "no-articles"
+)

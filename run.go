@@ -29,6 +29,9 @@ type ChannelState struct {
 	// resumes it.
 	Walk *Walk `json:"walk,omitempty"`
 
+	// Kind is what its index page turned out to be (a list, or a page of
+	// the navigation to pass over); "" until a run has seen it.
+	Kind ChannelKind `json:"kind,omitempty"`
 	// Health is the channel's state as the last run found its index page.
 	Health       Health    `json:"health,omitempty"`
 	HealthReason string    `json:"health_reason,omitempty"`

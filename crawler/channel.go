@@ -47,6 +47,7 @@ type chanRun struct {
 
 	fill    sppcrawl.Fill // of the articles created in this run
 	unknown int           // pages of unknown layout met at its article URLs
+	probe   bool          // met in the navigation by a crawl of the whole site (see sitemap.go)
 }
 
 // planWalk decides the channel's walk for this run: its own (own, may be
@@ -239,8 +240,23 @@ func (r *run) warn(msg string, args ...any) {
 }
 
 // listHealth judges a parsed index page: empty, or shrunk since the last ok
-// run (the pager's total fell by more than half).
-func (r *run) listHealth(cr *chanRun, l *extract.List) {
+// run (the pager's total fell by more than half). A channel of the
+// navigation seen for the first time that lists no article of the site's
+// own is passed over (false).
+func (r *run) listHealth(cr *chanRun, l *extract.List) bool {
+	if cr.probing() {
+		urls := make([]string, len(l.Items))
+		for i, it := range l.Items {
+			urls[i] = it.URL
+		}
+		if onSiteArticles(urls) == 0 {
+			r.passOver(cr, sppcrawl.KindNoArticles, l.URL+" lists no article of the site")
+			return false
+		}
+	}
+	r.mu.Lock()
+	cr.state.Kind = sppcrawl.KindList
+	r.mu.Unlock()
 	switch ok := cr.state.OKTotal; {
 	case len(l.Items) == 0:
 		r.setHealth(cr, sppcrawl.HealthEmpty, fmt.Sprintf("%s lists no article", l.URL), l.Total)
@@ -249,10 +265,16 @@ func (r *run) listHealth(cr *chanRun, l *extract.List) {
 	default:
 		r.setHealth(cr, sppcrawl.HealthOK, "", l.Total)
 	}
+	return true
 }
 
-// indexGone judges an index page that is no list.
+// indexGone judges an index page that is no list. A channel of the
+// navigation never seen as a list is passed over, quietly.
 func (r *run) indexGone(cr *chanRun, u string, status int, body []byte, contentType string) {
+	if cr.probing() {
+		r.passOver(cr, sppcrawl.KindNotList, fmt.Sprintf("%s: HTTP %d, %s", u, status, extract.PageKind(body, contentType)))
+		return
+	}
 	if status == 404 || status == 410 {
 		r.setHealth(cr, sppcrawl.HealthMissing, fmt.Sprintf("%s answers HTTP %d", u, status), 0)
 		return

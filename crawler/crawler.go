@@ -37,29 +37,34 @@ type Archive interface {
 	sppcrawl.CrawlLog
 	sppcrawl.RecheckStore
 	sppcrawl.MediaStore
+	sppcrawl.SiteMapStore
 }
 
 // Config tunes a Crawler; zero values take the defaults below.
 type Config struct {
-	Origin        string             // fetch from this mirror instead of https://www.spp.gov.cn
-	Channels      []sppcrawl.Channel // default: Channels
-	Full          bool               // walk every list page (backfill)
-	Refresh       bool               // re-fetch stored articles met on the walk
-	Since         time.Time          // stop paging at items older than this
-	MaxPages      int                // list pages per channel, 0 = no limit
-	Recheck       int                // stored articles re-verified per run, least recently checked first (0: none)
-	Delay         time.Duration      // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
-	Parallel      int                // requests in flight (default 2)
-	UserAgent     string             // default "sppcrawl/<version> (+https://…)"
-	IgnoreRobots  bool               // robots.txt is honoured unless set
-	MaxBody       int                // bytes, default 8 MiB
-	Media         MediaMode          // which files of the articles stored to archive (default none)
-	MaxImage      int                // bytes, default 10 MiB
-	MaxAttachment int                // bytes, default 100 MiB
-	Timeout       time.Duration      // per request, default 30s
-	MaxAttempts   int                // per URL per run, default 4
-	RetryBase     time.Duration      // first backoff, default 2s; doubles per attempt
-	RetryMax      time.Duration      // longest wait for one retry (Retry-After too), default 2m
+	Origin   string             // fetch from this mirror instead of https://www.spp.gov.cn
+	Channels []sppcrawl.Channel // default: the table (sppcrawl.Channels)
+	// Discover crawls the whole site instead of Channels: every channel
+	// the homepage's navigation lists (read at most daily, kept in the
+	// archive), with the table (see sitemap.go).
+	Discover      bool
+	Full          bool          // walk every list page (backfill)
+	Refresh       bool          // re-fetch stored articles met on the walk
+	Since         time.Time     // stop paging at items older than this
+	MaxPages      int           // list pages per channel, 0 = no limit
+	Recheck       int           // stored articles re-verified per run, least recently checked first (0: none)
+	Delay         time.Duration // between requests, plus up to half again of jitter (0: none; the CLI default is 1s)
+	Parallel      int           // requests in flight (default 2)
+	UserAgent     string        // default "sppcrawl/<version> (+https://…)"
+	IgnoreRobots  bool          // robots.txt is honoured unless set
+	MaxBody       int           // bytes, default 8 MiB
+	Media         MediaMode     // which files of the articles stored to archive (default none)
+	MaxImage      int           // bytes, default 10 MiB
+	MaxAttachment int           // bytes, default 100 MiB
+	Timeout       time.Duration // per request, default 30s
+	MaxAttempts   int           // per URL per run, default 4
+	RetryBase     time.Duration // first backoff, default 2s; doubles per attempt
+	RetryMax      time.Duration // longest wait for one retry (Retry-After too), default 2m
 	Transport     http.RoundTripper
 	Observer      Observer // told of every request (for metrics); nil: nobody
 	Logger        *slog.Logger
@@ -83,6 +88,7 @@ type Crawler struct {
 	ledger   sppcrawl.CrawlLog
 	rechecks sppcrawl.RecheckStore
 	media    sppcrawl.MediaStore
+	sites    sppcrawl.SiteMapStore
 	log      *slog.Logger
 	origin   *url.URL
 	tr       *transport
@@ -172,7 +178,7 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 	}
 	c := &Crawler{cfg: cfg, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin, obs: cfg.Observer}}
 	if archive != nil {
-		c.articles, c.ledger, c.rechecks, c.media = archive, archive, archive, archive
+		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
 	}
 	return c, nil
 }

@@ -34,6 +34,7 @@ type run struct {
 	crawl  bool                 // a crawl (not only media)
 	queued map[uint64]struct{}  // FNV-64 of the URLs requested in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
+	order  []sppcrawl.Channel // the channels this run crawls, in order
 
 	listPages, detailsQueued, detailsDone atomic.Int64
 	// For the ETA of a backfill: the channels' record totals (from their
@@ -94,7 +95,6 @@ func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 		slots: make(chan struct{}, 16*c.cfg.Parallel)}
 	r.sum.Started = start.In(sppcrawl.CST()) // the clock of logs and stats
 	r.requests0 = c.Requests()
-	r.sum.Channels = len(c.cfg.Channels)
 	rules, err := c.loadRobots(reqCtx)
 	if err != nil {
 		return r, err
@@ -126,13 +126,18 @@ func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 func (r *run) plan() error {
 	c := r.c
 	r.crawl = true
+	var err error
+	if r.order, err = r.runChannels(); err != nil {
+		return err
+	}
+	r.sum.Channels = len(r.order)
 	stored, err := c.articles.Count(r.ctx)
 	if err != nil {
 		return err
 	}
 	r.storedAtStart.Store(int64(stored))
 	own := r.ownWalk(stored)
-	for _, ch := range c.cfg.Channels {
+	for _, ch := range r.order {
 		cr, err := r.planChannel(ch, own)
 		if err != nil {
 			return err
@@ -152,7 +157,7 @@ func (r *run) ownWalk(stored int) *sppcrawl.Walk {
 		return &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
 	case !r.c.cfg.Since.IsZero():
 		return &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
-	case stored == 0 && !r.c.resumable(r.ctx):
+	case stored == 0 && !r.resumable():
 		w := &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: start.AddDate(0, 0, -30)}
 		r.c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", w.Since.Format("2006-01-02"))
 		return w
@@ -162,9 +167,9 @@ func (r *run) ownWalk(stored int) *sppcrawl.Walk {
 
 // resumable reports whether a channel of the run has a walk left by an
 // earlier run (which the run resumes instead of taking 30 days).
-func (c *Crawler) resumable(ctx context.Context) bool {
-	for _, ch := range c.cfg.Channels {
-		if st, err := c.ledger.ChannelState(ctx, ch.Path); err == nil && st.Walk != nil {
+func (r *run) resumable() bool {
+	for _, ch := range r.order {
+		if st, err := r.c.ledger.ChannelState(r.ctx, ch.Path); err == nil && st.Walk != nil {
 			return true
 		}
 	}
@@ -182,7 +187,7 @@ func (r *run) planChannel(ch sppcrawl.Channel, own *sppcrawl.Walk) (*chanRun, er
 	if ch.Name == "" {
 		ch.Name = st.Name
 	}
-	cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}}
+	cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}, probe: r.c.cfg.Discover}
 	if own == nil {
 		cr.planWalk(nil)
 	} else {
@@ -236,7 +241,7 @@ func (r *run) walkChannels() {
 			r.queueDetail(f.URL, f.Channel, 0)
 		}
 	}
-	for _, ch := range r.c.cfg.Channels {
+	for _, ch := range r.order {
 		cr := r.chans[ch.Path]
 		if cr.walk != nil && cr.walkFrom1 {
 			cr.started = true

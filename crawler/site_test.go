@@ -251,11 +251,9 @@ func detailHTML(a *siteArticle) []byte {
 </div>
 	<div class="detail_con">
 `, a.title, a.date.Format("2006-01-02 15:04:05"), a.id%100000, home.Name, a.id, a.id%7, a.date.Format("2006-01-02-15:04:05"), a.date.Format("2006-01-02-15:04:05"), home.Path, home.Name)
-	if a.kicker != "" {
-		fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s<br>%s</div>\n", a.kicker, a.title)
-	} else {
-		fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s</div>\n", a.title)
-	}
+	// As on the live template: the title alone in detail_tit; a headline
+	// with a 引题 is repeated whole at the top of the body (below).
+	fmt.Fprintf(&b, "\t\t<div class=\"detail_tit\">%s</div>\n", a.title)
 	fmt.Fprintf(&b, `		<div class="detail_extend">
 			<div class="detail_extend1 fl">时间：%s　　作者：　　来源：%s</div>
 			<div class="extend_font fl">【字体：<a href="javascript:fontZoom(26)" class="b14">大</a>　<a href="javascript:fontZoom(20)" class="b14">中</a>　<a href="javascript:fontZoom(14)" class="b14">小</a>】</div>
@@ -264,6 +262,11 @@ func detailHTML(a *siteArticle) []byte {
 		<div class="clear"></div>
 		<div id="fontzoom">
 `, a.date.Format("2006-01-02"), a.sourceText())
+	if a.kicker != "" {
+		for _, line := range []string{a.kicker, a.title} {
+			fmt.Fprintf(&b, "<p style=\"margin-bottom: 1.5em; text-align: center;\"><span style=\"font-weight: bold;\">%s</span></p>\n", line)
+		}
+	}
 	if a.image {
 		fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img src=\"%s\" alt=\"配图\"></p>\n", a.imagePath())
 	}

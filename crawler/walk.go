@@ -238,8 +238,9 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 		r.failure(in, u, resp.StatusCode, err, false)
 		return false
 	}
-	if in.page == 1 {
-		r.indexListed(cr, l, resp.Headers)
+	if in.page == 1 && !r.indexListed(cr, l, resp.Headers) {
+		r.chainEnded(cr, in.chain, false, false)
+		return false
 	}
 	r.clearFailure(u)
 	r.recovered(in)
@@ -259,9 +260,12 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 }
 
 // indexListed records what page 1 of a channel shows: its health, pager,
-// name, top item and validators.
-func (r *run) indexListed(cr *chanRun, l *extract.List, h *http.Header) {
-	r.listHealth(cr, l)
+// name, top item and validators. It is false for a page of the navigation
+// to pass over (see sitemap.go).
+func (r *run) indexListed(cr *chanRun, l *extract.List, h *http.Header) bool {
+	if !r.listHealth(cr, l) {
+		return false
+	}
 	r.mu.Lock()
 	cr.etag, cr.lm = h.Get("ETag"), h.Get("Last-Modified")
 	cr.state.PageCount, cr.state.Total = l.PageCount, l.Total
@@ -276,6 +280,7 @@ func (r *run) indexListed(cr *chanRun, l *extract.List, h *http.Header) {
 	}
 	r.mu.Unlock()
 	r.listedTotal.Add(int64(l.Total))
+	return true
 }
 
 // queueItems queues the articles of a list page that are not stored (all of

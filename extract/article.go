@@ -63,7 +63,13 @@ func ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, 
 	}
 
 	a.Paragraphs = paragraphs(tpl.body, true)
-	a.Paragraphs = dropHeaderRepeats(a, a.Paragraphs)
+	if k, sub, ok := bodyHeadline(tpl.body, a.Title); ok && a.Kicker == "" && a.Subtitle == "" {
+		// The headline block the body opens with: the paragraphs keep it
+		// whole, as the site published it (reposts copy them).
+		a.Kicker, a.Subtitle = k, sub
+	} else if !ok {
+		a.Paragraphs = dropHeaderRepeats(a, a.Paragraphs)
+	}
 	san := sanitizer{base: base, sizeHint: len(utf8Body) * 2 / 3}
 	a.BodyHTML = san.render(tpl.body)
 	a.Images, a.Attachments = san.images, san.attachments

@@ -54,6 +54,10 @@ var goldenCases = []struct {
 	{"normative-document", "https://www.spp.gov.cn/spp/gfwj/202406/t20240620_735300.shtml", false},
 	{"headline-siblings", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639495.shtml", false},
 	{"headline-nested", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639496.shtml", false},
+	// The live template's headline block at the top of the body.
+	{"headline-body", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639495.shtml", false},
+	{"headline-body-named", "https://www.spp.gov.cn/spp/dfjcdt/202604/t20260421_726166.shtml", false},
+	{"headline-body-none", "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml", false},
 	{"list-first", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},
 	{"list-middle", "https://www.spp.gov.cn/spp/jczdal/index_2.shtml", true},
 	{"list-last", "https://www.spp.gov.cn/spp/jczdal/index_3.shtml", true},

@@ -152,3 +152,45 @@ func TestRealDetailPage_Cases(t *testing.T) {
 		t.Errorf("document %+v: the page is no normative document", a.Document)
 	}
 }
+
+// The real 地方动态 page: a three-level breadcrumb, two authors and two
+// editors, &ensp; in the lead, and the headline block repeated at the top of
+// the body as centred bold lines, whose copy of the title differs
+// (梁平 / 梁平区): the line before it is the 引题; the paragraphs keep it.
+func TestRealDetailPage_HeadlineInBody(t *testing.T) {
+	b := readReal(t, "spp-dfjcdt-detail-t20260421_726166.html")
+	for _, pageURL := range []string{"https://www.spp.gov.cn/spp/dfjcdt/202604/t20260421_726166.shtml", ""} {
+		a, err := extract.ParseArticle(b, pageURL, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ field, got, want string }{
+			{"url", a.URL, "https://www.spp.gov.cn/spp/dfjcdt/202604/t20260421_726166.shtml"},
+			{"id", a.ID, "spp-726166"},
+			{"title", a.Title, "重庆梁平区：检察公益诉讼推动消除无人机“黑飞”隐患"},
+			{"kicker", a.Kicker, "农用无人机和飞手都要“持证上岗”"},
+			{"subtitle", a.Subtitle, ""},
+			{"published_at", a.PublishedAt.Format("2006-01-02"), "2026-04-21"},
+			{"source", a.Source, "检察日报-检察新闻版"},
+			{"author", a.Author, "张博 彭蕊 骆军"},
+			{"editor", a.Editor, "刘正人 吴怡铭"},
+			{"channel", a.Channel, "地方动态"},
+			{"channel_path", a.ChannelPath, "/spp/dfjcdt/"},
+			{"paragraphs[0]", a.Paragraphs[0], "农用无人机和飞手都要“持证上岗”"},
+			{"paragraphs[1]", a.Paragraphs[1], "重庆梁平：检察公益诉讼推动消除无人机“黑飞”隐患"},
+		} {
+			if c.got != c.want {
+				t.Errorf("url %q: %s = %q, want %q", pageURL, c.field, c.got, c.want)
+			}
+		}
+		if !strings.HasPrefix(a.Paragraphs[2], "本报讯（全媒体记者张博 通讯员彭蕊 骆军）近日，正值春耕时节") {
+			t.Errorf("the lead: %q (its &ensp; a space)", a.Paragraphs[2])
+		}
+		if len(a.Paragraphs) != 10 || !strings.HasPrefix(a.Paragraphs[9], "为推动从业者") {
+			t.Errorf("%d paragraphs, the last %q", len(a.Paragraphs), a.Paragraphs[len(a.Paragraphs)-1])
+		}
+		if a.Cases != nil || a.Document != nil {
+			t.Errorf("news has no cases or document: %+v %+v", a.Cases, a.Document)
+		}
+	}
+}

@@ -206,7 +206,8 @@ func (s *Server) feed(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var f Filter
 		if c := r.URL.Query().Get("channel"); c != "" {
-			ch, err := sppcrawl.SelectChannels(c)
+			m, _ := s.db.SiteMap(r.Context())
+			ch, err := sppcrawl.SelectChannels(c, m.All()...)
 			if err != nil || len(ch) != 1 {
 				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200)))
 				return

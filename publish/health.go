@@ -61,7 +61,12 @@ func (s *Server) health(r *http.Request) (h Health) {
 	} else if len(skipped) > 0 {
 		h.Reasons = append(h.Reasons, fmt.Sprintf("%d channel records do not decode", len(skipped)))
 	}
-	if warnings := channelWarnings(states, now); len(warnings) > 0 {
+	m, err := s.db.SiteMap(r.Context())
+	if err != nil {
+		fail("archive unreadable: %v", err)
+		return h
+	}
+	if warnings := channelWarnings(states, m, now); len(warnings) > 0 {
 		h.Reasons = append(h.Reasons, warnings...)
 		if h.Status == "ok" {
 			h.Status = "degraded"

@@ -181,7 +181,11 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failu
 		s.Ledger = append(s.Ledger, *r)
 	}
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
-	s.Warnings = channelWarnings(states, now)
+	m, err := db.SiteMap(ctx)
+	if err != nil {
+		return err
+	}
+	s.Warnings = channelWarnings(states, m, now)
 	return nil
 }
 
@@ -192,12 +196,16 @@ const staleAfter = 30 * 24 * time.Hour
 
 // channelWarnings are the channels' health problems and template drift, as
 // the last runs recorded them.
-func channelWarnings(states []sppcrawl.ChannelState, now time.Time) []string {
+func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
 	var out []string
+	inDefault := map[string]bool{}
+	for _, c := range m.All() {
+		inDefault[c.Path] = true
+	}
 	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
 		c := sppcrawl.ChannelByPath(st.Path)
-		if c.Name == "" && now.Sub(st.LastRun) > staleAfter {
+		if !inDefault[st.Path] && now.Sub(st.LastRun) > staleAfter {
 			continue
 		}
 		if st.Name != "" {

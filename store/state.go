@@ -201,3 +201,23 @@ func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
 	})
 	return found, err
 }
+
+var keySiteMap = []byte("sitemap") // in the meta bucket: sppcrawl.SiteMap (JSON)
+
+// SiteMap is the channels the site's navigation listed when last read
+// (zero before any discovery).
+func (db *DB) SiteMap(ctx context.Context) (sppcrawl.SiteMap, error) {
+	var m sppcrawl.SiteMap
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		_, err := db.getRecordJSON(tx.Bucket(bucketMeta), string(keySiteMap), &m)
+		return err
+	})
+	return m, err
+}
+
+// PutSiteMap records what the navigation lists.
+func (db *DB) PutSiteMap(ctx context.Context, m sppcrawl.SiteMap) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketMeta), string(keySiteMap), m)
+	})
+}

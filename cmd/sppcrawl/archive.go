@@ -16,13 +16,14 @@ const defaultDB = "sppcrawl.db"
 type archiveMode int
 
 const (
-	noArchive     archiveMode = iota
-	reads                     // read-only, waiting while a crawl holds it; it must exist
-	writes                    // for writing; it must exist
-	creates                   // for writing, created when absent (crawl, fetch)
-	readsIfExists             // read-only if there is one, else none (fetch --dry-run)
-	salvages                  // for writing if it can be, read-only if damaged (verify)
-	salvagesRead              // read-only, even if damaged (serve: it answers that it is)
+	noArchive      archiveMode = iota
+	reads                      // read-only, waiting while a crawl holds it; it must exist
+	writes                     // for writing; it must exist
+	creates                    // for writing, created when absent (crawl, fetch)
+	readsIfExists              // read-only if there is one, else none (fetch --dry-run)
+	salvages                   // for writing if it can be, read-only if damaged (verify)
+	salvagesRead               // read-only, even if damaged (serve: it answers that it is)
+	writesIfExists             // for writing if there is one, else none (channels --discover)
 )
 
 // archiveFlags are --db and --lock-timeout.
@@ -57,7 +58,7 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 		Salvage: mode == salvages || mode == salvagesRead, Timeout: max(f.wait, time.Millisecond)}
 	db, err := store.Open(f.path, opts)
 	switch {
-	case mode == readsIfExists && errors.Is(err, store.ErrNoArchive):
+	case (mode == readsIfExists || mode == writesIfExists) && errors.Is(err, store.ErrNoArchive):
 		return nil, nil
 	case errors.Is(err, store.ErrLocked):
 		return nil, fmt.Errorf("%w; %s", err, lockAdvice(mode, cmd))

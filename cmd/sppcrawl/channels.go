@@ -6,79 +6,128 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/store"
 )
 
-var channelsCmd = command{"channels", "list the channels sppcrawl knows, or (--discover) those the site's navigation links to",
+var channelsCmd = command{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
 	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
-		discover := c.fs.Bool("discover", false, "read the site's homepage navigation and list the channels it links to, marking those not crawled")
+		discover := c.fs.Bool("discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
 		var forget channelFlag
 		c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
 		cfg := c.crawlConfig(netFlags)
-		c.archive(false, func() archiveMode {
-			if forget.path != "" {
+		c.archive(true, func() archiveMode {
+			switch {
+			case forget.path != "":
 				return writes
+			case *discover:
+				return writesIfExists
 			}
-			return noArchive
+			return readsIfExists
 		})
 		return func(ctx context.Context, archive *store.DB) error {
 			if forget.path != "" {
-				found, err := archive.ForgetChannel(ctx, forget.path)
-				if err != nil {
+				return forgetChannel(ctx, c, archive, forget.path)
+			}
+			var m sppcrawl.SiteMap
+			var err error
+			if archive != nil {
+				if m, err = archive.SiteMap(ctx); err != nil {
 					return err
 				}
-				if !found {
-					return fmt.Errorf("the archive records nothing of %s", forget.path)
-				}
-				c.summary(true, "channels: forgot "+forget.path, map[string]string{"forgot": forget.path})
-				return nil
 			}
-			chans := sppcrawl.Channels
 			if *discover {
-				cr, err := newCrawler(cfg, nil)
+				cr, err := newCrawler(cfg, archive)
 				if err != nil {
 					return err
 				}
-				if chans, err = cr.Discover(ctx); err != nil {
+				chans, err := cr.Discover(ctx)
+				if err != nil {
 					return err
 				}
+				m = sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
+				if archive != nil {
+					if err := archive.PutSiteMap(ctx, m); err != nil {
+						return err
+					}
+				}
 			}
-			rows := channelRows(chans)
-			return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows) })
+			rows, err := channelRows(ctx, archive, m)
+			if err != nil {
+				return err
+			}
+			return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
 		}
 	}}
 
+func forgetChannel(ctx context.Context, c *cli, archive *store.DB, path string) error {
+	found, err := archive.ForgetChannel(ctx, path)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("the archive records nothing of %s", path)
+	}
+	c.summary(true, "channels: forgot "+path, map[string]string{"forgot": path})
+	return nil
+}
+
 // channelRow is a channel as `sppcrawl channels` lists it.
 type channelRow struct {
-	Key     string `json:"key"`
-	Name    string `json:"name"`
-	Path    string `json:"path"`
-	URL     string `json:"url"`
-	Crawled bool   `json:"crawled"` // in the table crawled by default
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	URL  string `json:"url"`
+	// Crawled says whether a crawl of the whole site (the default) crawls
+	// it: every list of the table and of the navigation; not a page found
+	// to be no list (Kind says which).
+	Crawled bool                 `json:"crawled"`
+	InTable bool                 `json:"in_table"`
+	Kind    sppcrawl.ChannelKind `json:"kind,omitempty"`
 }
 
-func channelRows(chans []sppcrawl.Channel) []channelRow {
+func channelRows(ctx context.Context, archive *store.DB, m sppcrawl.SiteMap) ([]channelRow, error) {
 	rows := []channelRow{}
-	for _, c := range chans {
-		rows = append(rows, channelRow{c.Key, c.Name, c.Path, sppcrawl.ListPageURL(c.Path, 1), sppcrawl.ChannelByPath(c.Path).Name != ""})
+	for _, ch := range m.All() {
+		r := channelRow{Key: ch.Key, Name: ch.Name, Path: ch.Path, URL: sppcrawl.ListPageURL(ch.Path, 1), InTable: sppcrawl.InTable(ch.Path), Crawled: true}
+		if archive != nil {
+			st, err := archive.ChannelState(ctx, ch.Path)
+			if err != nil {
+				return nil, err
+			}
+			r.Kind = st.Kind
+			if st.Name != "" && r.Name == "" {
+				r.Name = st.Name
+			}
+			r.Crawled = r.InTable || st.Kind == "" || st.Kind == sppcrawl.KindList
+		}
+		rows = append(rows, r)
 	}
-	return rows
+	return rows, nil
 }
 
-func writeChannels(w io.Writer, rows []channelRow) error {
+func writeChannels(w io.Writer, rows []channelRow, m sppcrawl.SiteMap) error {
 	bw := bufio.NewWriter(w)
+	if m.DiscoveredAt.IsZero() {
+		fmt.Fprintln(bw, "the built-in table (the site's navigation not read yet: a crawl reads it, or channels --discover)")
+	} else {
+		fmt.Fprintf(bw, "the built-in table and the site's navigation, read %s\n", localTime(m.DiscoveredAt))
+	}
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tPATH\tURL\tCRAWLED\tNAME")
+	fmt.Fprintln(tw, "KEY\tPATH\tCRAWLED\tURL\tNAME")
 	for _, r := range rows {
 		crawled := "yes"
-		if !r.Crawled {
-			crawled = "no (--channels " + r.Path + ")"
+		switch {
+		case !r.Crawled:
+			crawled = "no (" + string(r.Kind) + ")"
+		case !r.InTable && r.Kind == "":
+			crawled = "yes (not seen yet)"
 		}
 		// The name goes last: tabwriter counts a Chinese character as one column.
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Key, r.Path, r.URL, crawled, r.Name)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Key, r.Path, crawled, r.URL, r.Name)
 	}
 	tw.Flush()
 	return bw.Flush()

@@ -32,6 +32,7 @@ type cli struct {
 	out     string // --format
 	opened  *store.DB
 	checks  []func() error // a command's own checks of its flags
+	crawl   crawlFlags     // the crawl flags, when the command has them
 }
 
 func newCLI(cmd *command) *cli {

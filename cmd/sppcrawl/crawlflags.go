@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"sppcrawl"
@@ -45,7 +48,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 		fs.IntVar(&c.Parallel, "parallel", 2, "requests in flight at once, 1 to 32")
 	}
 	if groups&walkFlags != 0 {
-		fs.StringVar(&f.channels, "channels", "", "comma-separated channel keys or folders of the site to crawl (default all; see sppcrawl channels)")
+		fs.StringVar(&f.channels, "channels", "", "comma-separated channel keys or folders of the site to crawl (default: the whole site, as its navigation lists it; builtin: the 12 of the table; see sppcrawl channels)")
 		fs.BoolVar(&c.Full, "full", false, "walk every list page (backfill), still skipping stored articles")
 		fs.BoolVar(&c.Refresh, "refresh", false, "re-fetch stored articles met on the walk (finds corrections)")
 		fs.StringVar(&f.since, "since", "", "walk back to items published on this date (YYYY-MM-DD)")
@@ -89,7 +92,6 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 			return c, fmt.Errorf("--origin: %w", err)
 		}
 	}
-	var err error
 	switch f.media {
 	case "", "none":
 	case "all":
@@ -99,8 +101,18 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 	default:
 		return c, fmt.Errorf("--media %q: want all, images or none", f.media)
 	}
-	if c.Channels, err = sppcrawl.SelectChannels(f.channels); err != nil {
-		return c, fmt.Errorf("--channels: %w", err)
+	switch {
+	case f.groups&walkFlags == 0:
+	case strings.TrimSpace(f.channels) == "":
+		c.Discover = true // the whole site
+	case f.channels == "builtin":
+		c.Channels = sppcrawl.Channels
+	default:
+		// Keys of channels discovered on the site are known to the archive:
+		// those are resolved once it is open (see newCrawler).
+		if _, err := sppcrawl.SelectChannels(f.channels, knownChannel(f.channels)...); err != nil {
+			return c, fmt.Errorf("--channels: %w", err)
+		}
 	}
 	if f.since != "" {
 		t, ok := sppcrawl.ParseDate(f.since)
@@ -116,11 +128,14 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 // checks them into the Config returned (filled by then), with the
 // progress bar and the logger.
 func (c *cli) crawlConfig(groups int) *crawler.Config {
-	var f crawlFlags
+	f := &c.crawl
 	f.register(c.fs, groups)
 	cfg := new(crawler.Config)
 	c.check(func() (err error) {
 		if *cfg, err = f.check(); err != nil {
+			return err
+		}
+		if err := f.resolveChannels(cfg, c.db); err != nil {
 			return err
 		}
 		if c.progress() {
@@ -130,6 +145,58 @@ func (c *cli) crawlConfig(groups int) *crawler.Config {
 		return nil
 	})
 	return cfg
+}
+
+// knownChannel stands for the keys of a --channels list that only the
+// archive's site map can resolve, so that the flag's check refuses only
+// what is malformed: a key that is no name (nope!), a folder off the site.
+func knownChannel(list string) []sppcrawl.Channel {
+	var out []sppcrawl.Channel
+	for _, k := range strings.Split(list, ",") {
+		if k = strings.TrimSpace(k); k != "" && !strings.Contains(k, "/") && isKey(k) {
+			out = append(out, sppcrawl.Channel{Key: k, Path: "/" + k + "/"})
+		}
+	}
+	return out
+}
+
+// isKey: the shape of a channel key (lower-case letters, digits, -).
+func isKey(k string) bool {
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return k != ""
+}
+
+// resolveChannels resolves --channels against the table and the channels
+// the archive's site map knows (the keys of discovered channels), reading
+// the archive, if there is one, only for that: before the command opens
+// it, so that a list that does not resolve creates nothing.
+func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error {
+	if f.groups&walkFlags == 0 || cfg.Discover || cfg.Channels != nil {
+		return nil
+	}
+	var known []sppcrawl.Channel
+	switch archive, err := store.Open(db.path, store.Options{ReadOnly: true, MustExist: true, Timeout: max(db.wait, time.Millisecond)}); {
+	case errors.Is(err, store.ErrNoArchive):
+	case err != nil:
+		return err
+	default:
+		m, err := archive.SiteMap(context.Background())
+		archive.Close()
+		if err != nil {
+			return err
+		}
+		known = m.All()
+	}
+	chans, err := sppcrawl.SelectChannels(f.channels, known...)
+	if err != nil {
+		return fmt.Errorf("--channels: %w", err)
+	}
+	cfg.Channels = chans
+	return nil
 }
 
 // newCrawler makes the crawler of cfg, storing into db (nil: nowhere).

@@ -194,8 +194,9 @@ func TestCLI_FailuresAndGaps(t *testing.T) {
 func TestCLI_ChannelsDiscover(t *testing.T) {
 	var code int
 	out := capture(t, &os.Stdout, func() { code = run([]string{"channels", "--discover", "--origin", siteServer(t).URL}) })
-	if code != exitOK || !regexp.MustCompile(`zdgz\s+/spp/zdgz/\s+\S+\s+no \(--channels /spp/zdgz/\)\s+重点推荐`).MatchString(out) ||
-		!regexp.MustCompile(`gjybs\s+/spp/gjybs/\s+\S+\s+yes\s+最高检新闻`).MatchString(out) {
+	// Every channel of the navigation is crawled by default (the whole site).
+	if code != exitOK || !regexp.MustCompile(`zdgz\s+/spp/zdgz/\s+yes \(not seen yet\)\s+\S+\s+重点推荐`).MatchString(out) ||
+		!regexp.MustCompile(`gjybs\s+/spp/gjybs/\s+yes\s+\S+\s+最高检新闻`).MatchString(out) {
 		t.Errorf("channels --discover: exit %d\n%s", code, out)
 	}
 	// A channel outside the table is crawled by its folder, named from its page.
