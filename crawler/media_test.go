@@ -15,6 +15,7 @@ import (
 	"sppcrawl"
 
 	"sppcrawl/crawler"
+	"sppcrawl/extract"
 )
 
 // hostRecorder records the hosts a crawler's requests go to.
@@ -161,6 +162,54 @@ func TestCrawl_MediaModes(t *testing.T) {
 		srv.mu.Unlock()
 		if (images > 0) != c.images || (documents > 0) != c.documents {
 			t.Errorf("mode %d: %d image and %d document requests", c.mode, images, documents)
+		}
+	}
+}
+
+// Every case the fixture site yields is a case: a title, and a section
+// under a case heading; the press conferences' transcripts yield none but
+// the typical cases they publish, without their Q&A.
+func TestCrawl_CasesArePrecise(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	mustRun(t, fullConfig(t, srv, ""), db)
+	perChannel := map[string]int{}
+	err := db.ForEachWithCases(context.Background(), 0, func(a *sppcrawl.Article) error {
+		for _, c := range a.Cases {
+			perChannel[a.ChannelPath]++
+			ok := false
+			for _, sec := range c.Sections {
+				ok = ok || extract.IsCaseHeading(sec.Heading)
+				for _, p := range sec.Paragraphs {
+					if strings.HasPrefix(p, "【记者】") || strings.HasPrefix(p, "【主持人】") || strings.HasPrefix(p, "【发布人】") {
+						t.Errorf("%s: a transcript's line in case %q: %q", a.ID, c.Title, p)
+					}
+				}
+			}
+			if c.Title == "" || !ok {
+				t.Errorf("%s: case %+v has no title or no case section", a.ID, c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perChannel["/spp/jczdal/"] != 124 || perChannel["/spp/zgjdxal/"] == 0 {
+		t.Errorf("cases per channel %v: want the guiding and typical cases kept", perChannel)
+	}
+	// Press conferences: only those that publish typical cases have any.
+	for _, path := range []string{"/spp/xwfbh/", "/spp/wsfbt/"} {
+		for _, a := range s.articles[path] {
+			st, err := db.GetByURL(context.Background(), "https://www.spp.gov.cn"+a.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hasCases := strings.Contains(strings.Join(a.paras, "\n"), "【典型意义】")
+			if (len(st.Cases) > 0) != hasCases {
+				t.Errorf("%s (%s): %d cases, publishes cases %v", st.ID, path, len(st.Cases), hasCases)
+			}
 		}
 	}
 }

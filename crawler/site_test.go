@@ -109,6 +109,12 @@ func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 				a.kicker = "应勇强调"
 			}
 			switch {
+			case ch.Key == "xwfbh" || ch.Key == "wsfbt":
+				n := 6
+				if real {
+					n = 15 + r.IntN(26)
+				}
+				a.paras = pressConference(r, k, n)
 			case real:
 				a.paras = realParagraphs(r)
 			case ch.Key == "jczdal":

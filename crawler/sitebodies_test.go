@@ -77,3 +77,23 @@ func interpretation(r *rand.Rand, published time.Time, k int) []string {
 	}
 	return append(ps, fmt.Sprintf("第%s条　本规定自%s起施行。", chineseNumbers[len(ps)-4], effective.Format("2006年1月2日")))
 }
+
+// pressConference is the transcript of a press conference (新闻发布会,
+// 网上发布厅): speakers marked in full-width brackets, as the site writes
+// them; every third one publishes typical cases among its Q&A. n is about
+// how many paragraphs it has.
+func pressConference(r *rand.Rand, k, n int) []string {
+	speakers := []string{"【主持人】", "【发布人】", "【记者】", "【发布人】"}
+	ps := []string{"【主持人】各位记者朋友，大家上午好！欢迎参加最高人民检察院新闻发布会。" + sentence(r)}
+	if k%3 == 0 {
+		ps = append(ps, "【发布人】下面，我介绍本次发布的典型案例。")
+		ps = append(ps, typicalCases(r)[1:]...)
+	}
+	for len(ps) < n {
+		ps = append(ps, speakers[r.IntN(len(speakers))]+sentence(r)+sentence(r))
+		if r.IntN(3) == 0 {
+			ps = append(ps, sentence(r)+sentence(r)) // a speaker's next paragraph
+		}
+	}
+	return append(ps, "【主持人】今天的发布会到此结束，谢谢大家！")
+}

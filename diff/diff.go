@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -221,6 +222,14 @@ func Summary(a, b *sppcrawl.Article, known bool) string {
 	}
 	if len(ps) > 0 {
 		out = append(out, "paragraphs: "+strings.Join(ps, ", "))
+	}
+	if len(a.Cases) != len(b.Cases) {
+		out = append(out, fmt.Sprintf("cases: %d → %d", len(a.Cases), len(b.Cases)))
+	} else if !reflect.DeepEqual(a.Cases, b.Cases) {
+		out = append(out, "cases changed")
+	}
+	if !reflect.DeepEqual(a.Document, b.Document) {
+		out = append(out, "document header changed")
 	}
 	if len(out) == 0 {
 		return "no text change"

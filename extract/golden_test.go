@@ -37,6 +37,10 @@ var goldenCases = []struct {
 	{"detail-gb2312", "https://www.spp.gov.cn/spp/sfjs/202003/t20200316_462012.shtml", false},
 	{"detail-empty", "https://www.spp.gov.cn/spp/jczdal/202608/t20260806_733999.shtml", false},
 	{"wsfbh-press", "https://www.spp.gov.cn/spp/xwfbh/wsfbt/202511/t20251120_708888.shtml", false},
+	// Speakers in 【】 are no case sections; cases a press conference
+	// publishes are kept, without its Q&A.
+	{"press-transcript", "https://www.spp.gov.cn/spp/xwfbh/wsfbt/202511/t20251120_708887.shtml", false},
+	{"press-typical-cases", "https://www.spp.gov.cn/spp/xwfbh/wsfbt/202511/t20251120_708889.shtml", false},
 	{"trs-editor", "https://www.spp.gov.cn/spp/gjybs/201603/t20160302_113344.shtml", false},
 	{"custom-unionstyle", "https://www.spp.gov.cn/spp/zdgz/201802/t20180207_365216.shtml", false},
 	{"generic-layout", "https://www.spp.gov.cn/spp/dfjcdt/202305/t20230518_612345.shtml", false},

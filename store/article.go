@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -134,12 +135,35 @@ func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error
 	switch a := old.Article; {
 	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
 		return sppcrawl.Aliased, old, nil
+	case in.ContentHash == a.ContentHash && !sameStructure(in, a):
+		// The same text read into other cases or another document header (a
+		// better extractor): a version of its own, so pullers get it.
+		return sppcrawl.Updated, old, nil
 	case in.ContentHash == a.ContentHash && !a.WithdrawnAt.IsZero():
 		return sppcrawl.Restored, old, nil
 	case in.ContentHash == a.ContentHash:
 		return sppcrawl.Unchanged, old, nil
 	}
 	return sppcrawl.Updated, old, nil
+}
+
+// sameStructure reports whether two articles of the same text hold the same
+// structure derived from it: cases and document header.
+func sameStructure(a, b *sppcrawl.Article) bool {
+	if len(a.Cases) != len(b.Cases) || (a.Document == nil) != (b.Document == nil) {
+		return false
+	}
+	if a.Document != nil && *a.Document != *b.Document {
+		return false
+	}
+	return reflect.DeepEqual(casesOrNil(a.Cases), casesOrNil(b.Cases))
+}
+
+func casesOrNil(c []sppcrawl.Case) []sppcrawl.Case {
+	if len(c) == 0 {
+		return nil
+	}
+	return c
 }
 
 // Predict says what Upsert would do with a, changing nothing (fetch --dry-run).

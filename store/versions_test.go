@@ -266,3 +266,42 @@ func TestDB_DueRechecks(t *testing.T) {
 		t.Errorf("oldest check %v", oldest)
 	}
 }
+
+// reextract brings a better reading of the same text: an article whose
+// cases change gets a version of its own (a press conference's speakers
+// read as cases by an older extractor lose them); the others stay as they
+// are, written not at all.
+func TestReextract_CasesChanged(t *testing.T) {
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	ctx := context.Background()
+	press := newArticle("spp-1", u1, "【主持人】各位记者朋友，大家好！", "【记者】请问……")
+	press.Cases = []sppcrawl.Case{{Keywords: []string{}, Sections: []sppcrawl.Section{{Heading: "主持人", Paragraphs: []string{"各位记者朋友，大家好！"}}}}}
+	other := newArticle("spp-2", strings.Replace(u1, "_1.", "_2.", 1), "正文")
+	for _, a := range []*sppcrawl.Article{press, other} {
+		if _, err := db.Upsert(ctx, a, rawFor(a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen0, _ := db.Generation(ctx)
+	res, err := db.Reextract(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+		id := "spp-" + raw.URL[strings.LastIndex(raw.URL, "_")+1:strings.LastIndex(raw.URL, ".")]
+		a := newArticle(id, raw.URL, "正文")
+		if id == "spp-1" {
+			a = newArticle(id, raw.URL, "【主持人】各位记者朋友，大家好！", "【记者】请问……") // the same text, no cases
+		}
+		return a, nil
+	}, func(string, error) {}, nil)
+	if err != nil || res.Changed != 1 || res.Unchanged != 1 {
+		t.Fatalf("reextract: %+v %v", res, err)
+	}
+	got, _ := db.Get(ctx, "spp-1")
+	if got.Version != 2 || len(got.Cases) != 0 || got.ContentHash != press.ContentHash {
+		t.Errorf("the press conference after reextract: v%d, %d cases", got.Version, len(got.Cases))
+	}
+	if o, _ := db.Get(ctx, "spp-2"); o.Version != 1 {
+		t.Errorf("the other article: v%d, want untouched", o.Version)
+	}
+	if gen, _ := db.Generation(ctx); gen == gen0 {
+		t.Error("the change did not reach the generation")
+	}
+}
