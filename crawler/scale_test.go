@@ -178,6 +178,21 @@ func benchScale(b *testing.B, n int) {
 		}
 		b.Run(name, func(b *testing.B) { loadAPI(b, api.URL, n, gzip) })
 	}
+	// Each answer against the copy limit: a bare net/http handler writing
+	// one stored answer of the same endpoint to every request, under the
+	// same load, in the same run.
+	ids := sampleIDs(b, db, 200)
+	for _, c := range []struct {
+		name string
+		path func() string
+	}{
+		{"api-vs-copy", func() string { return fmt.Sprintf("/api/articles?since=%d&limit=100", rand.IntN(max(n-100, 1))) }},
+		{"article-vs-copy", func() string { return "/api/articles/" + ids[rand.IntN(len(ids))] }},
+		{"feed-vs-copy", func() string { return "/feed.atom" }},
+		{"cases-vs-copy", func() string { return "/api/cases?limit=100" }},
+	} {
+		b.Run(c.name, func(b *testing.B) { compareWithCopy(b, api.URL, c.path) })
+	}
 	b.Run("metrics", func(b *testing.B) { timeEach(b, func() error { return get(api.URL + "/metrics") }) })
 	b.Run("healthz", func(b *testing.B) { timeEach(b, func() error { return get(api.URL + "/healthz") }) })
 	b.Run("stats", func(b *testing.B) {
@@ -198,10 +213,85 @@ func realSizedSite(n int) *site {
 // the bytes as sent (gzip stays compressed: a client that stores or forwards
 // them does not inflate them either).
 func loadAPI(b *testing.B, base string, n int, gzip bool) {
-	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
-	client := &http.Client{Transport: tr}
-	const requests, clients = 2000, 8
 	for b.Loop() {
+		r := load(b, base, func() string { return fmt.Sprintf("/api/articles?since=%d&limit=100", rand.IntN(max(n-100, 1))) }, gzip, 2000)
+		b.ReportMetric(r.rate, "req/s")
+		b.ReportMetric(r.p50, "p50-ms")
+		b.ReportMetric(r.p99, "p99-ms")
+		b.ReportMetric(r.kb, "KB/answer")
+	}
+}
+
+// loadResult is what a load run measured.
+type loadResult struct{ rate, p50, p99, kb float64 }
+
+// compareWithCopy loads an endpoint of the API and, in the same run, a bare
+// handler that writes one stored gzip answer of it (its bytes and headers
+// as the API sent them) to every request: alternately, twice each, the
+// best of each kept. ratio is the API's rate over the copy's.
+func compareWithCopy(b *testing.B, base string, path func() string) {
+	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(gzipGet(base + path()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	header := resp.Header.Clone()
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		w.Write(body)
+	}))
+	defer bare.Close()
+	const requests = 2000
+	for b.Loop() {
+		var api, cp loadResult
+		for range 2 {
+			if r := load(b, base, path, true, requests); r.rate > api.rate {
+				api = r
+			}
+			if r := load(b, bare.URL, path, true, requests); r.rate > cp.rate {
+				cp = r
+			}
+		}
+		b.ReportMetric(api.rate, "api-req/s")
+		b.ReportMetric(cp.rate, "copy-req/s")
+		b.ReportMetric(api.rate/cp.rate, "ratio")
+		b.ReportMetric(api.p99, "api-p99-ms")
+		b.ReportMetric(float64(len(body))/1024, "KB/answer")
+	}
+}
+
+func gzipGet(url string) *http.Request {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	return req
+}
+
+// sampleIDs is up to n ids of stored articles.
+func sampleIDs(b *testing.B, db *store.DB, n int) []string {
+	var ids []string
+	db.ForEach(context.Background(), 0, func(a *sppcrawl.Article) error {
+		if len(ids) < n {
+			ids = append(ids, a.ID)
+		}
+		return nil
+	})
+	if len(ids) == 0 {
+		b.Fatal("no articles")
+	}
+	return ids
+}
+
+// load sends requests with 8 clients, each to base+path(), reading the
+// bytes as sent.
+func load(b *testing.B, base string, path func() string, gzip bool, requests int) loadResult {
+	tr := &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	const clients = 8
+	{
 		var mu sync.Mutex
 		var lat []time.Duration
 		var bytesIn int64
@@ -212,7 +302,7 @@ func loadAPI(b *testing.B, base string, n int, gzip bool) {
 				var mine []time.Duration
 				var got int64
 				for range requests / clients {
-					req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/articles?since=%d&limit=100", base, rand.IntN(max(n-100, 1))), nil)
+					req, _ := http.NewRequest("GET", base+path(), nil)
 					if gzip {
 						req.Header.Set("Accept-Encoding", "gzip")
 					}
@@ -243,10 +333,8 @@ func loadAPI(b *testing.B, base string, n int, gzip bool) {
 			b.Fatalf("%d of %d requests answered", len(lat), requests)
 		}
 		slices.Sort(lat)
-		b.ReportMetric(float64(len(lat))/wall.Seconds(), "req/s")
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(bytesIn)/float64(len(lat))/1024, "KB/answer")
+		return loadResult{rate: float64(len(lat)) / wall.Seconds(), p50: float64(lat[len(lat)/2].Microseconds()) / 1000,
+			p99: float64(lat[len(lat)*99/100].Microseconds()) / 1000, kb: float64(bytesIn) / float64(len(lat)) / 1024}
 	}
 }
 

@@ -30,18 +30,9 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	if notModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
 		return
 	}
+	w.Header().Add("Vary", "Accept-Encoding")
 	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		chunks, next, err := s.db.SinceChunks(r.Context(), since, int(limit))
-		skipped, err := store.Partial(err)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Add("Vary", "Accept-Encoding")
-		markSkipped(w, skipped)
-		writeGzipPage(w, chunks, pageTail(next, skipped))
+		s.articlesGzip(w, r, since, limit)
 		return
 	}
 	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
@@ -66,6 +57,31 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	markSkipped(w, skipped)
 	w.Write(buf.Bytes())
+}
+
+// articlesGzip answers a page of articles in gzip, spliced (see splice.go).
+func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, limit uint64) {
+	g := newGzipMember()
+	defer g.release()
+	g.add(openPiece)
+	next, err := s.db.EachChunk(r.Context(), since, int(limit), func(c store.Chunk) error {
+		if g.n > 1 {
+			g.add(commaPiece)
+		}
+		g.add(c)
+		return nil
+	})
+	skipped, err := store.Partial(err)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	g.add(piece(pageTail(next, skipped)))
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Encoding", "gzip")
+	markSkipped(w, skipped)
+	w.Write(g.finish())
 }
 
 // pageTail ends a page of articles: the cursor, and the records skipped.
@@ -93,9 +109,31 @@ func markSkipped(w http.ResponseWriter, skipped []store.SkippedRecord) {
 	}
 }
 
+// article: GET /api/articles/{id}. In gzip its stored chunk is spliced into
+// a gzip member (no inflating, no compressing); its ETag is its seq and CRC,
+// which any change of the article changes.
 func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.articleID(w, r)
 	if !ok {
+		return
+	}
+	seq, c, err := s.db.GetChunk(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	if notModified(w, r, fmt.Sprintf("a%d-%08x", seq, c.CRC)) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		g := newGzipMember()
+		defer g.release()
+		g.add(c)
+		g.add(newline)
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(g.finish())
 		return
 	}
 	b, err := s.db.GetJSON(r.Context(), id)
@@ -103,8 +141,10 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.sendJSON(w, r, b)
+	w.Write(append(b, '\n'))
 }
+
+var newline = piece("\n")
 
 // repostCSP allows no script at all: the page is text, images and inline
 // alignment.
@@ -219,28 +259,30 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		if notModified(w, r, fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)) {
+		tag := fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)
+		if notModified(w, r, tag) {
 			return
 		}
-		arts, err := latest(r.Context(), s.db, feedItems, f)
-		skipped, err := store.Partial(err)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		markSkipped(w, skipped)
-		var buf bytes.Buffer
 		scheme := "http"
 		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 			scheme = "https" // behind a TLS-terminating proxy
 		}
 		self := scheme + "://" + r.Host + r.URL.RequestURI()
-		if err := writeFeed(&buf, format, arts, feedMeta{Channel: f.Channel, SelfURL: self}); err != nil {
+		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
+			arts, err := latest(r.Context(), s.db, feedItems, f)
+			skipped, err := store.Partial(err)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			err = writeFeed(&buf, format, arts, feedMeta{Channel: f.Channel, SelfURL: self})
+			return &answer{contentType: feedTypes[format], skipped: skipped, plain: buf.Bytes()}, err
+		})
+		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", feedTypes[format])
-		w.Write(buf.Bytes())
+		a.write(w, r)
 	}
 }
 

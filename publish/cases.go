@@ -126,14 +126,25 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if notModified(w, r, fmt.Sprintf("g%d-c%d-l%d-%x", gen, since, limit, keyword)) {
+	tag := fmt.Sprintf("g%d-c%d-l%d-%x", gen, since, limit, keyword)
+	if notModified(w, r, tag) {
 		return
 	}
+	a, err := s.answers.get(tag, func() (*answer, error) { return s.casesPage(r.Context(), since, limit, keyword) })
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	a.write(w, r)
+}
+
+// casesPage renders a page of /api/cases.
+func (s *Server) casesPage(ctx context.Context, since, limit uint64, keyword string) (*answer, error) {
 	out := struct {
 		Cases     []CaseRecord `json:"cases"`
 		NextSince uint64       `json:"next_since"`
 	}{Cases: []CaseRecord{}, NextSince: since}
-	err = s.db.ForEachWithCases(r.Context(), since, func(a *sppcrawl.Article) error {
+	err := s.db.ForEachWithCases(ctx, since, func(a *sppcrawl.Article) error {
 		var mine []CaseRecord
 		for _, c := range caseRecords(a) {
 			if c.hasKeyword(keyword) {
@@ -148,17 +159,13 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	})
 	skipped, err := store.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
-	markSkipped(w, skipped)
 	b, err := marshalNoEscape(out)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(append(b, '\n'))
+	return &answer{contentType: "application/json; charset=utf-8", skipped: skipped, plain: append(b, '\n')}, nil
 }
 
 // oneCase: GET /api/cases/{number} (URL-encoded 检例第257号) → that case.

@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -109,5 +110,36 @@ func TestServe_DamagedFile(t *testing.T) {
 		if resp.StatusCode >= 500 && !strings.Contains(body, "archive damaged") {
 			t.Errorf("%s: %d without the reason: %s", path, resp.StatusCode, body)
 		}
+	}
+}
+
+// A single article in gzip is its stored chunk spliced: the same bytes as
+// the identity answer once inflated, one ETag for both, 304 on it; a
+// cached feed is never stale: a change of the archive renders it anew.
+func TestServe_SplicedArticleAndCachedFeed(t *testing.T) {
+	db, _ := openTestDB(t)
+	seed(t, db, 0, 5)
+	srv := apiTestServer(t, db)
+	gz, gzBody := get(t, srv.URL+"/api/articles/spp-700002", true)
+	plain, plainBody := get(t, srv.URL+"/api/articles/spp-700002", false)
+	if gz.Header.Get("Content-Encoding") != "gzip" || plain.Header.Get("Content-Encoding") != "" || gzBody != plainBody ||
+		gz.Header.Get("ETag") == "" || gz.Header.Get("ETag") != plain.Header.Get("ETag") {
+		t.Fatalf("gzip %v / identity %v differ", gz.Header, plain.Header)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/articles/spp-700002", nil)
+	req.Header.Set("If-None-Match", gz.Header.Get("ETag"))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: %v %v", resp, err)
+	}
+	_, before := get(t, srv.URL+"/feed.atom", true)
+	a := testArticle(9)
+	a.Title = "新发布的一篇"
+	a.ContentHash = a.ComputeHash()
+	if _, err := db.Upsert(context.Background(), a, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, after := get(t, srv.URL+"/feed.atom", true)
+	if before == after || !strings.Contains(after, "新发布的一篇") {
+		t.Error("the feed did not change with the archive")
 	}
 }

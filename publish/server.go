@@ -53,6 +53,7 @@ type Server struct {
 	public  string
 	now     func() time.Time
 	started time.Time
+	answers answerCache // rendered feeds and pages of cases
 }
 
 // NewServer serves db.
@@ -74,16 +75,13 @@ func NewServer(db *store.DB, opts Options) *Server {
 // request metrics.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/articles", s.articles)
-	mux.HandleFunc("GET /api/articles/{id}", s.article)
+
 	mux.HandleFunc("GET /api/articles/{id}/repost", s.repost)
 	mux.HandleFunc("GET /api/articles/{id}/versions", s.versions)
 	mux.HandleFunc("GET /api/articles/{id}/versions/{n}", s.version)
-	mux.HandleFunc("GET /api/cases", s.cases)
+
 	mux.HandleFunc("GET /api/cases/{number}", s.oneCase)
-	mux.HandleFunc("GET /feed.atom", s.feed("atom"))
-	mux.HandleFunc("GET /feed.rss", s.feed("rss"))
-	mux.HandleFunc("GET /feed.json", s.feed("jsonfeed"))
+
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +100,15 @@ func (s *Server) Handler() http.Handler {
 	// requests, which compression would break.
 	top := http.NewServeMux()
 	top.HandleFunc("GET /media/{sha}", s.media)
+	// The articles are answered in gzip from their stored chunks, spliced:
+	// compressing them again would cost what the splice saves.
+	top.HandleFunc("GET /api/articles", s.articles)
+	top.HandleFunc("GET /api/articles/{id}", s.article)
+	// Feeds and pages of cases are kept rendered and compressed (cache.go).
+	top.HandleFunc("GET /api/cases", s.cases)
+	top.HandleFunc("GET /feed.atom", s.feed("atom"))
+	top.HandleFunc("GET /feed.rss", s.feed("rss"))
+	top.HandleFunc("GET /feed.json", s.feed("jsonfeed"))
 	top.Handle("/", gz(mux))
 	return s.metrics.countHTTP(secure(top))
 }

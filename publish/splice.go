@@ -3,7 +3,6 @@ package publish
 import (
 	"bytes"
 	"encoding/binary"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,9 +13,12 @@ import (
 // A page of /api/articles in gzip is spliced from the articles' stored
 // DEFLATE chunks (see store/codec.go): a gzip header, the chunks of
 // `{"articles":[`, of each article and of the commas between them, of the
-// `],"next_since":N}` tail, an empty final block, then the CRC-32 combined
-// from the pieces' own and the total length. Nothing but the few bytes of
-// the frame is compressed per request: the answer costs a copy.
+// tail with the cursor, an empty final block, then the CRC-32 combined from
+// the pieces' own (one multiplication each, with the shift each stored
+// chunk carries) and the total length. Nothing but the few bytes of the
+// frame is compressed per request, and the chunks are copied once, from the
+// archive's pages into a pooled buffer, inside the read transaction: the
+// answer costs a copy.
 
 // gzipHeader: magic, deflate, no flags, no time, no extra flags, unknown OS.
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
@@ -28,48 +30,54 @@ var finalBlock = []byte{0x03, 0x00}
 func piece(s string) store.Chunk { return store.NewChunk([]byte(s)) }
 
 var (
-	pieces     sync.Once
-	openPiece  store.Chunk
-	commaPiece store.Chunk
+	openPiece  = piece(`{"articles":[`)
+	commaPiece = piece(",")
 )
 
-// writeGzipPage writes the gzip answer of a page of articles, ending with
-// tail (see pageTail).
-func writeGzipPage(w io.Writer, chunks []store.Chunk, tail string) error {
-	pieces.Do(func() {
-		openPiece, commaPiece = piece(`{"articles":[`), piece(",")
-	})
-	all := make([]store.Chunk, 0, 2*len(chunks)+2)
-	all = append(all, openPiece)
-	for i, c := range chunks {
-		if i > 0 {
-			all = append(all, commaPiece)
-		}
-		all = append(all, c)
+// gzipMember builds one gzip member from chunks, in a pooled buffer.
+type gzipMember struct {
+	buf   *bytes.Buffer
+	crc   uint32
+	total uint32
+	n     int // chunks so far
+}
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func newGzipMember() *gzipMember {
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	b.Write(gzipHeader)
+	return &gzipMember{buf: b}
+}
+
+// add appends a chunk (its bytes are copied: they may be the archive's).
+func (g *gzipMember) add(c store.Chunk) {
+	g.buf.Write(c.Deflate)
+	if g.n == 0 {
+		g.crc = c.CRC
+	} else {
+		g.crc = c.AppendCRC(g.crc)
 	}
-	all = append(all, piece(tail))
-	size := len(gzipHeader) + len(finalBlock) + 8
-	var crc uint32
-	var total uint32
-	for i, c := range all {
-		size += len(c.Deflate)
-		if i == 0 {
-			crc = c.CRC
-		} else {
-			crc = store.CRC32Combine(crc, c.CRC, int64(c.Len))
-		}
-		total += c.Len
+	g.total += c.Len
+	g.n++
+}
+
+// finish ends the member: the final block and the trailer.
+func (g *gzipMember) finish() []byte {
+	g.buf.Write(finalBlock)
+	var t [8]byte
+	binary.LittleEndian.PutUint32(t[:4], g.crc)
+	binary.LittleEndian.PutUint32(t[4:], g.total)
+	g.buf.Write(t[:])
+	return g.buf.Bytes()
+}
+
+// release gives the buffer back, once the answer is written.
+func (g *gzipMember) release() {
+	if g.buf.Cap() <= 4<<20 { // a huge page's buffer is not kept
+		buffers.Put(g.buf)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	buf.Write(gzipHeader)
-	for _, c := range all {
-		buf.Write(c.Deflate)
-	}
-	buf.Write(finalBlock)
-	buf.Write(binary.LittleEndian.AppendUint32(nil, crc))
-	buf.Write(binary.LittleEndian.AppendUint32(nil, total))
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 // acceptsGzip reads Accept-Encoding as gzhttp does: gzip named with a

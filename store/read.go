@@ -377,6 +377,33 @@ func (db *DB) newest(ctx context.Context, last uint64) uint64 {
 	return last
 }
 
+// EachChunk is SinceChunks without copies: fn gets, in seq order, up to
+// limit articles after after as DEFLATE chunks whose bytes are the
+// archive's own, valid only until fn returns (the read transaction is open
+// meanwhile: fn must not write to the archive nor wait on the network). It
+// returns the seq to resume from; records that do not decode are skipped
+// (*Skipped).
+func (db *DB) EachChunk(ctx context.Context, after uint64, limit int, fn func(Chunk) error) (uint64, error) {
+	last, n := after, 0
+	sk := skips{db: db}
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+		if n == limit {
+			return errStop
+		}
+		last = seq
+		ch, err := chunkIn(v)
+		if err != nil {
+			return sk.skip(fmt.Sprint("seq ", seq), err)
+		}
+		n++
+		return fn(ch)
+	})
+	if last == after {
+		last = db.newest(ctx, last)
+	}
+	return last, sk.result(err)
+}
+
 // SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
 // chunks, as they are stored, and the seq of the last one.
 func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
@@ -396,4 +423,29 @@ func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk
 		return nil
 	})
 	return out, db.newest(ctx, last), sk.result(err)
+}
+
+// GetChunk returns the stored article id as a DEFLATE chunk (copied), with
+// its seq: what an answer in gzip splices, and an ETag needs (seq and CRC
+// change with every change of the article), without inflating it.
+func (db *DB) GetChunk(ctx context.Context, id string) (uint64, Chunk, error) {
+	var seq uint64
+	var c Chunk
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var ok bool
+		if seq, ok = seqOf(tx, id); !ok {
+			return fmt.Errorf("article %s: %w", id, ErrNotFound)
+		}
+		v := tx.Bucket(bucketArticles).Get(u64(seq))
+		if v == nil {
+			return fmt.Errorf("article %s: %w", id, undecodable("the id index points to seq %d, which holds nothing", seq))
+		}
+		var err error
+		if c, err = chunkOf(v); err != nil {
+			db.dmg.record(fmt.Sprint("seq ", seq), err.Error())
+			return fmt.Errorf("article %s: %w", id, err)
+		}
+		return nil
+	})
+	return seq, c, err
 }
