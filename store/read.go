@@ -449,3 +449,17 @@ func (db *DB) GetChunk(ctx context.Context, id string) (uint64, Chunk, error) {
 	})
 	return seq, c, err
 }
+
+// CountAfter is the number of articles with seq > after: how far a reader
+// following the seq log (the search index) is behind. Only keys are read.
+func (db *DB) CountAfter(ctx context.Context, after uint64) (int, error) {
+	n := 0
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, _ := c.Seek(u64(after + 1)); k != nil; k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

@@ -123,3 +123,41 @@ func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*sppcrawl.RawPa
 	})
 	return p, err
 }
+
+// EarlierVersions decodes the replaced versions of an article whose whole
+// text was kept (not those replaced under schema 1), oldest first.
+func (db *DB) EarlierVersions(ctx context.Context, id string) ([]*sppcrawl.Article, error) {
+	h, err := db.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []*sppcrawl.Article
+	for i := range len(h.Versions) - 1 {
+		if a, known := h.Article(i); known {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// ArticleVersion is version v of an article: the current one, or an
+// earlier one whose text was kept. ErrNotFound otherwise.
+func (db *DB) ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.Article, error) {
+	st, err := db.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.Version == v {
+		return st.Article, nil
+	}
+	h, err := db.History(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if i := h.Index(v); i >= 0 {
+		if a, known := h.Article(i); known {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("version %d of %s: %w", v, id, ErrNotFound)
+}

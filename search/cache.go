@@ -1,0 +1,113 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// docMeta is what filters and facets need of a version, beyond its rid.
+type docMeta struct {
+	flags     uint8
+	effective int32 // yyyymmdd, 0 for none
+}
+
+// metaCache holds every indexed version's flags and effective date in
+// memory, and the channels' indexes, so a query filters and counts its
+// matches without a join. It follows the docs table by its mod counter:
+// a refresh reads only the rows written since (by this process or another).
+type metaCache struct {
+	mu       sync.RWMutex
+	mod      int64
+	docs     map[int64]docMeta
+	channels map[int]string // index → path
+	paths    map[string]int
+}
+
+// snapshot is the cache as one query sees it.
+type snapshot struct {
+	docs     map[int64]docMeta
+	channels map[int]string
+	paths    map[string]int
+}
+
+// refresh brings the cache up to the index's mod counter, read in tx (the
+// query's own read transaction, so cache and matches agree).
+func (c *metaCache) refresh(ctx context.Context, tx *sql.Tx) (snapshot, error) {
+	mod, err := metaInt(ctx, tx, "mod")
+	if err != nil {
+		return snapshot{}, err
+	}
+	c.mu.RLock()
+	if c.docs != nil && c.mod == mod {
+		s := snapshot{c.docs, c.channels, c.paths}
+		c.mu.RUnlock()
+		return s, nil
+	}
+	c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil || mod < c.mod {
+		c.docs, c.mod = map[int64]docMeta{}, 0
+	}
+	if c.mod != mod {
+		if err := c.load(ctx, tx, mod); err != nil {
+			return snapshot{}, err
+		}
+	}
+	return snapshot{c.docs, c.channels, c.paths}, nil
+}
+
+// load reads the rows changed since the cache's mod. The maps are copied
+// first: snapshots handed out earlier stay as they were.
+func (c *metaCache) load(ctx context.Context, tx *sql.Tx, mod int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT rid, flags, effective FROM docs WHERE mod > ?`, c.mod)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	docs := make(map[int64]docMeta, len(c.docs))
+	if c.mod > 0 {
+		for k, v := range c.docs {
+			docs[k] = v
+		}
+	}
+	for rows.Next() {
+		var rid, flags, eff int64
+		if err := rows.Scan(&rid, &flags, &eff); err != nil {
+			return err
+		}
+		if flags&flagGone != 0 {
+			delete(docs, rid)
+			continue
+		}
+		docs[rid] = docMeta{flags: uint8(flags), effective: int32(eff)}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	chans, paths, err := loadChannels(ctx, tx)
+	if err != nil {
+		return err
+	}
+	c.docs, c.channels, c.paths, c.mod = docs, chans, paths, mod
+	return nil
+}
+
+func loadChannels(ctx context.Context, tx *sql.Tx) (map[int]string, map[string]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT idx, path FROM channels`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	chans, paths := map[int]string{}, map[string]int{}
+	for rows.Next() {
+		var i int
+		var p string
+		if err := rows.Scan(&i, &p); err != nil {
+			return nil, nil, err
+		}
+		chans[i], paths[p] = p, i
+	}
+	return chans, paths, rows.Err()
+}

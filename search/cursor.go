@@ -1,0 +1,44 @@
+package search
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// cursor is where a page ended: the sort key and score of its last result,
+// bound to the request it came from.
+type cursor struct {
+	key   uint64
+	score float64
+}
+
+// The cursor's bytes: the request's hash, the key, the score (big endian),
+// in URL-safe base64. Opaque to users; only its binding is checked.
+func (c cursor) encode(hash uint64) string {
+	b := make([]byte, 0, 24)
+	b = binary.BigEndian.AppendUint64(b, hash)
+	b = binary.BigEndian.AppendUint64(b, c.key)
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.score))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func readCursor(s string, hash uint64) (*cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 24 {
+		return nil, fmt.Errorf("%w: cursor %q: not a cursor of this search", ErrQuery, clip(s))
+	}
+	if binary.BigEndian.Uint64(b) != hash {
+		return nil, fmt.Errorf("%w: the cursor belongs to another query (or other filters): start again without it", ErrQuery)
+	}
+	return &cursor{key: binary.BigEndian.Uint64(b[8:]), score: math.Float64frombits(binary.BigEndian.Uint64(b[16:]))}, nil
+}
+
+// clip shortens what is echoed of bad input.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}

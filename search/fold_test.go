@@ -1,0 +1,33 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// FuzzFold: folding rune by rune with an origin map is the whole string's
+// NFKC in lower case, and the map points into the original.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"检例第５７号", "（２０２１）", "㈠ Ａｂ", "e\u0301", "ﬁ", "İ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		folded, from := fold(s)
+		want := []rune(strings.ToLower(norm.NFKC.String(s)))
+		if string(folded) != string(want) {
+			t.Fatalf("%q: fold %q, want %q", s, string(folded), string(want))
+		}
+		n := utf8.RuneCountInString(s)
+		for i, o := range from {
+			if o < 0 || o >= n || i > 0 && o < from[i-1] {
+				t.Fatalf("%q: from %v", s, from)
+			}
+		}
+	})
+}

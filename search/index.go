@@ -1,0 +1,196 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// Errors of the index, checked with errors.Is.
+var (
+	// ErrQuery: the query or a filter makes no sense (HTTP 400, exit 2);
+	// the message says which part and why.
+	ErrQuery = errors.New("bad query")
+	// ErrTimeout: the query ran past Options.Timeout.
+	ErrTimeout = errors.New("search took too long")
+	// ErrIndex: the index file is not one (damaged, or another file); it is
+	// derived, so Open with Options.Rebuild (or `sppcrawl index --rebuild`)
+	// makes it again from the archive.
+	ErrIndex = errors.New("search index unusable")
+)
+
+// schemaVersion is the layout of the index file; another one is rebuilt.
+const schemaVersion = "1"
+
+// columns are the fields of an article the index holds, in both tables.
+// Unprefixed terms look in the first four.
+var columns = []string{"title", "kicker", "subtitle", "body", "number", "keyword", "source", "author"}
+
+// defaultColumns are where a term without a field prefix is looked for.
+const defaultColumns = "{title kicker subtitle body}"
+
+// Options configure an Index.
+type Options struct {
+	// Timeout bounds the matching of one query (default 1s).
+	Timeout time.Duration
+	// ReadOnly opens the index for queries only: it is never caught up.
+	ReadOnly bool
+	Logger   *slog.Logger
+}
+
+// Index is the search index of one archive: an SQLite file beside it.
+// Its methods are safe for concurrent use.
+type Index struct {
+	db   *sql.DB
+	path string
+	opts Options
+
+	mu    sync.Mutex // held by CatchUp: one writer per process
+	cache metaCache
+}
+
+// PathFor is where the index of the archive at archive lives.
+func PathFor(archive string) string { return archive + ".search" }
+
+var ofdOnce sync.Once
+
+// Open opens (creating when absent) the index at path. A file that is no
+// index of this layout is rebuilt from nothing: it is derived, and the next
+// CatchUp fills it again. Open never reads the archive.
+func Open(path string, opts Options) (*Index, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	// POSIX record locks vanish when any descriptor of the file closes in
+	// the process; OFD locks do not.
+	ofdOnce.Do(func() { sqlite.OFDLocking(true) })
+	ix, err := open(path, opts)
+	if errors.Is(err, ErrIndex) && !opts.ReadOnly {
+		opts.Logger.Warn("search index unusable: making it again from the archive", "path", path, "err", err)
+		if rerr := removeIndex(path); rerr != nil {
+			return nil, fmt.Errorf("search index %s: %w", path, rerr)
+		}
+		ix, err = open(path, opts)
+	}
+	return ix, err
+}
+
+func open(path string, opts Options) (*Index, error) {
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("search index %s: %w", path, err)
+		}
+		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	ix := &Index{db: db, path: path, opts: opts}
+	if err := ix.prepare(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// prepare checks the file's layout, creating it in a new file.
+func (ix *Index) prepare() error {
+	ctx := context.Background()
+	var v string
+	err := ix.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v)
+	switch {
+	case err == nil && v == schemaVersion:
+		return nil
+	case err == nil:
+		return fmt.Errorf("search index %s: layout %q, not %q: %w", ix.path, v, schemaVersion, ErrIndex)
+	case ix.opts.ReadOnly:
+		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
+	case !strings.Contains(err.Error(), "no such table"):
+		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
+	}
+	return ix.create(ctx)
+}
+
+func (ix *Index) create(ctx context.Context) error {
+	cols := strings.Join(columns, ", ")
+	stmts := []string{
+		`CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
+		`CREATE TABLE channels(idx INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
+		// docs are the indexed versions; rid is their rowid in both FTS
+		// tables (see rid.go). A row whose version left the index keeps its
+		// place, marked gone, so another process's cache learns of it.
+		`CREATE TABLE docs(rid INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL,
+			flags INTEGER NOT NULL, effective INTEGER NOT NULL, fp INTEGER NOT NULL, mod INTEGER NOT NULL)`,
+		`CREATE INDEX docs_id ON docs(id, version)`,
+		`CREATE INDEX docs_mod ON docs(mod)`,
+		`CREATE VIRTUAL TABLE tri USING fts5(` + cols + `, content='', contentless_delete=1, tokenize='trigram case_sensitive 1')`,
+		`CREATE VIRTUAL TABLE uni USING fts5(` + cols + `, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0')`,
+		`INSERT INTO meta(key, value) VALUES('schema', '` + schemaVersion + `'), ('watermark', 0), ('mod', 0)`,
+	}
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
+	}
+	defer tx.Rollback()
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("search index %s: create: %v: %w", ix.path, err, ErrIndex)
+		}
+	}
+	return tx.Commit()
+}
+
+// removeIndex deletes the index file with its WAL and shared memory.
+func removeIndex(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Path is the index file.
+func (ix *Index) Path() string { return ix.path }
+
+// Close closes the index file.
+func (ix *Index) Close() error { return ix.db.Close() }
+
+// Size is the index's bytes on disk (file and write-ahead log).
+func (ix *Index) Size() int64 {
+	var n int64
+	for _, p := range []string{ix.path, ix.path + "-wal"} {
+		if fi, err := os.Stat(p); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+// meta reads an integer of the meta table.
+func metaInt(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, key string) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key=?`, key).Scan(&n)
+	return n, err
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key string, v any) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, v)
+	return err
+}

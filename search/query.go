@@ -1,0 +1,247 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of a query.
+const (
+	MaxQueryChars = 256
+	MaxTerms      = 16
+)
+
+// fieldNames are the prefixes a term may carry (title:受贿), and the
+// columns each looks in.
+var fieldNames = map[string]string{
+	"title":    "title",
+	"kicker":   "kicker",
+	"subtitle": "subtitle",
+	"body":     "body",
+	"number":   "number",
+	"keyword":  "keyword",
+	"source":   "source",
+	"author":   "author",
+}
+
+// Term is one string to find, as Ctrl-F finds it.
+type Term struct {
+	Field  string `json:"field,omitempty"` // a column, "" for title, kicker, subtitle or body
+	Text   string `json:"text"`            // as typed
+	folded string
+}
+
+// Clause is terms of which one must occur (A OR B), or, negated, none.
+type Clause struct {
+	Not   bool   `json:"not,omitempty"`
+	Terms []Term `json:"terms"`
+}
+
+// Query is clauses that must all hold.
+type Query struct {
+	Clauses []Clause `json:"clauses"`
+}
+
+// ParseQuery reads the query language: terms separated by white space,
+// all of which must occur; "quoted text" is one term, spaces kept; A OR B;
+// -term excludes; title:, body:, number:, keyword:, source:, author: (and
+// kicker:, subtitle:) name the field. Nothing else is syntax: brackets,
+// asterisks, colons after other words are text.
+func ParseQuery(q string) (Query, error) {
+	if n := utf8.RuneCountInString(q); n > MaxQueryChars {
+		return Query{}, fmt.Errorf("%w: the query has %d characters, at most %d", ErrQuery, n, MaxQueryChars)
+	}
+	words, err := splitWords(q)
+	if err != nil {
+		return Query{}, err
+	}
+	return build(words)
+}
+
+// word is one white-space-separated piece of the query: its text with the
+// quotes taken out, whether any of it was quoted (a quoted OR, - or
+// prefix is text), and its position (1-based, in characters).
+type word struct {
+	text     string
+	quoted   bool
+	pos      int
+	rawStart string // its first characters as typed, for - and field:
+}
+
+// splitWords splits q at white space outside double quotes.
+func splitWords(q string) ([]word, error) {
+	var out []word
+	var cur strings.Builder
+	var w word
+	inQuote, quoteAt, pos, started := false, 0, 0, false
+	flush := func() {
+		if started {
+			w.text = cur.String()
+			out = append(out, w)
+		}
+		cur.Reset()
+		w, started = word{}, false
+	}
+	for _, r := range q {
+		pos++
+		switch {
+		case r == '"':
+			if !started {
+				w.pos, started = pos, true
+			}
+			if !inQuote && w.rawStart == "" {
+				w.rawStart = cur.String()
+			}
+			inQuote, w.quoted = !inQuote, true
+			quoteAt = pos
+		case unicode.IsSpace(r) && !inQuote:
+			flush()
+		case unicode.IsControl(r) || unicode.IsSpace(r):
+			if !started {
+				w.pos, started = pos, true
+			}
+			cur.WriteRune(' ') // a line break or tab pasted inside quotes is a space
+		default:
+			if !started {
+				w.pos, started = pos, true
+			}
+			cur.WriteRune(r)
+		}
+	}
+	if inQuote {
+		return nil, fmt.Errorf("%w: the quote at character %d is not closed", ErrQuery, quoteAt)
+	}
+	flush()
+	return out, nil
+}
+
+// build turns words into clauses.
+func build(words []word) (Query, error) {
+	var q Query
+	nTerms := 0
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if isOR(w) {
+			return Query{}, fmt.Errorf("%w: OR at character %d joins nothing before it", ErrQuery, w.pos)
+		}
+		t, not, err := termOf(w)
+		if err != nil {
+			return Query{}, err
+		}
+		c := Clause{Not: not, Terms: []Term{t}}
+		for i+1 < len(words) && isOR(words[i+1]) {
+			if i+2 >= len(words) {
+				return Query{}, fmt.Errorf("%w: OR at character %d joins nothing after it", ErrQuery, words[i+1].pos)
+			}
+			next := words[i+2]
+			t, n, err := termOf(next)
+			if err != nil {
+				return Query{}, err
+			}
+			if c.Not || n || isOR(next) {
+				return Query{}, fmt.Errorf("%w: OR at character %d must join two terms to find, not an excluded one", ErrQuery, words[i+1].pos)
+			}
+			c.Terms = append(c.Terms, t)
+			i += 2
+		}
+		nTerms += len(c.Terms)
+		q.Clauses = append(q.Clauses, c)
+	}
+	switch {
+	case nTerms == 0:
+		return Query{}, fmt.Errorf("%w: the query is empty", ErrQuery)
+	case nTerms > MaxTerms:
+		return Query{}, fmt.Errorf("%w: the query has %d terms, at most %d", ErrQuery, nTerms, MaxTerms)
+	}
+	for _, c := range q.Clauses {
+		if !c.Not {
+			return q, nil
+		}
+	}
+	return Query{}, fmt.Errorf("%w: the query only excludes (-term): it needs a term to find", ErrQuery)
+}
+
+func isOR(w word) bool { return !w.quoted && w.text == "OR" }
+
+// termOf reads a word's - and field prefix (outside quotes only) and folds
+// its text.
+func termOf(w word) (Term, bool, error) {
+	text, lead := w.text, w.text
+	if w.quoted {
+		lead = w.rawStart
+	}
+	not := false
+	if strings.HasPrefix(lead, "-") && len(text) > 1 {
+		not, text, lead = true, text[1:], lead[1:]
+	}
+	field := ""
+	if i := strings.IndexByte(lead, ':'); i > 0 {
+		if col, ok := fieldNames[lead[:i]]; ok {
+			field, text = col, text[i+1:]
+		}
+	}
+	t := Term{Field: field, Text: text, folded: foldString(text)}
+	if t.folded == "" {
+		return Term{}, false, fmt.Errorf("%w: the term at character %d is empty", ErrQuery, w.pos)
+	}
+	return t, not, nil
+}
+
+// short says whether the term is looked up in the short-term table: a
+// trigram index finds nothing of fewer than three characters.
+func (t Term) short() bool { return utf8.RuneCountInString(t.folded) < 3 }
+
+// fts is the term as an FTS5 expression of its table: a column filter and
+// one string, never the engine's syntax.
+func (t Term) fts() string {
+	cols := defaultColumns
+	if t.Field != "" {
+		cols = t.Field
+	}
+	if !t.short() {
+		return cols + " : " + quoteFTS(t.folded)
+	}
+	r := []rune(t.folded)
+	tok := unigram(r[0])
+	if len(r) == 2 {
+		tok = bigram(r[0], r[1])
+	}
+	return cols + " : " + quoteFTS(tok)
+}
+
+// String writes the query back in its own language.
+func (q Query) String() string {
+	var parts []string
+	for _, c := range q.Clauses {
+		var ts []string
+		for _, t := range c.Terms {
+			s := t.Text // never holds a quote: quotes are the syntax
+			if needsQuotes(s) {
+				s = `"` + s + `"`
+			}
+			if t.Field != "" {
+				s = t.Field + ":" + s
+			}
+			ts = append(ts, s)
+		}
+		s := strings.Join(ts, " OR ")
+		if c.Not {
+			s = "-" + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// needsQuotes says whether text written bare would read as something else:
+// two terms, OR, an exclusion or a field.
+func needsQuotes(s string) bool {
+	if strings.ContainsFunc(s, unicode.IsSpace) || s == "OR" || len(s) > 1 && s[0] == '-' {
+		return true
+	}
+	i := strings.IndexByte(s, ':')
+	_, field := fieldNames[s[:max(i, 0)]]
+	return i > 0 && field
+}

@@ -1,0 +1,65 @@
+package search
+
+import (
+	"hash/fnv"
+	"strings"
+
+	"sppcrawl"
+)
+
+// fields are an article's texts by column (see columns), each a list of
+// segments — paragraphs, keywords, numbers — that no match spans, as no
+// Ctrl-F match spans two paragraphs.
+func fields(a *sppcrawl.Article) [][]string {
+	var numbers, keywords []string
+	if a.Document != nil && a.Document.Number != "" {
+		numbers = append(numbers, a.Document.Number)
+	}
+	for _, c := range a.Cases {
+		if c.Number != "" {
+			numbers = append(numbers, c.Number)
+		}
+		keywords = append(keywords, c.Keywords...)
+	}
+	return [][]string{{a.Title}, {a.Kicker}, {a.Subtitle}, a.Paragraphs, numbers, keywords, {a.Source}, {a.Author}}
+}
+
+// columnIndex is the position of a field in columns, -1 for none.
+func columnIndex(name string) int {
+	for i, c := range columns {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexed is what the two tables hold of an article: per column, the
+// folded segments one per line (trigram table; a line break is in no
+// query term, so no match spans two segments) and the segments' character
+// and pair tokens (short-term table); fp fingerprints both.
+type indexed struct {
+	tri, uni []any
+	fp       int64
+}
+
+func indexedOf(a *sppcrawl.Article) indexed {
+	fs := fields(a)
+	in := indexed{tri: make([]any, len(fs)), uni: make([]any, len(fs))}
+	h := fnv.New64a()
+	for i, segs := range fs {
+		folded := make([]string, 0, len(segs))
+		for _, s := range segs {
+			if s != "" {
+				folded = append(folded, foldString(s))
+			}
+		}
+		t := strings.Join(folded, "\n")
+		in.tri[i] = t
+		in.uni[i] = gramsOf(folded...)
+		h.Write([]byte(t))
+		h.Write([]byte{0})
+	}
+	in.fp = int64(h.Sum64() >> 1)
+	return in
+}

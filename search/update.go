@@ -1,0 +1,256 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"sppcrawl"
+)
+
+// Archive is what the index reads of the archive; *store.DB satisfies it.
+type Archive interface {
+	// Since returns up to limit articles with seq > after, in seq order
+	// (records that do not decode are skipped, with an error saying so).
+	Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, error)
+	// LastSeq is the highest seq handed out.
+	LastSeq(ctx context.Context) (uint64, error)
+	// CountAfter is the number of articles with seq > after.
+	CountAfter(ctx context.Context, after uint64) (int, error)
+	// EarlierVersions are the replaced versions of an article whose text
+	// the archive kept, oldest first.
+	EarlierVersions(ctx context.Context, id string) ([]*sppcrawl.Article, error)
+	// ArticleVersion is version v of an article (the current one or an
+	// earlier one).
+	ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.Article, error)
+}
+
+// batchSize is how many articles one transaction of CatchUp indexes: the
+// unit a kill can lose (it is indexed again by the next catch-up).
+const batchSize = 256
+
+// Report says what a CatchUp did.
+type Report struct {
+	Articles int           `json:"articles"` // articles (re)indexed
+	Versions int           `json:"versions"` // versions written to the index
+	Removed  int           `json:"removed"`  // versions taken out
+	Skipped  int           `json:"skipped"`  // records of the archive that did not decode
+	Rebuilt  bool          `json:"rebuilt"`  // made again from nothing
+	Behind   int           `json:"behind"`   // articles still not indexed (a stop, or skipped)
+	Duration time.Duration `json:"-"`
+}
+
+func (r Report) String() string {
+	s := fmt.Sprintf("search index: %d articles indexed (%d versions written, %d removed) in %s",
+		r.Articles, r.Versions, r.Removed, r.Duration.Round(time.Millisecond))
+	if r.Skipped > 0 {
+		s += fmt.Sprintf(", %d records of the archive skipped (they do not decode)", r.Skipped)
+	}
+	if r.Behind > 0 {
+		s += fmt.Sprintf(", %d behind", r.Behind)
+	}
+	return s
+}
+
+// Progress is told, after each batch, how many articles of total are done.
+type Progress func(done, total int)
+
+// CatchUp indexes what the archive changed since the index's watermark,
+// following the seq log: new articles, corrections (the earlier version
+// stays findable under versions=all), withdrawals. Each batch commits with
+// the watermark, so a stop or a kill loses at most the batch in progress,
+// which the next CatchUp indexes. An archive behind the watermark (another
+// file, or a backup put back) is indexed again from nothing.
+func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (Report, error) {
+	if ix.opts.ReadOnly {
+		return Report{}, fmt.Errorf("search index %s: opened read-only", ix.path)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	start := time.Now()
+	var rep Report
+	err := ix.catchUp(ctx, arch, progress, &rep)
+	rep.Duration = time.Since(start)
+	if wm, werr := metaInt(ctx, ix.db, "watermark"); werr == nil {
+		if n, cerr := arch.CountAfter(ctx, uint64(wm)); cerr == nil {
+			rep.Behind = n
+		}
+	}
+	return rep, err
+}
+
+func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, rep *Report) error {
+	wm, err := metaInt(ctx, ix.db, "watermark")
+	if err != nil {
+		return fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	last, err := arch.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	if uint64(wm) > last {
+		if err := ix.clear(ctx); err != nil {
+			return err
+		}
+		wm, rep.Rebuilt = 0, true
+	}
+	total, err := arch.CountAfter(ctx, uint64(wm))
+	if err != nil || total == 0 {
+		return err
+	}
+	skipped := map[string]bool{}
+	defer func() { rep.Skipped = len(skipped) }()
+	for done := 0; ; {
+		batch, err := arch.Since(ctx, uint64(wm), batchSize)
+		keys := skippedKeys(err)
+		if err != nil && keys == nil {
+			return err
+		}
+		for _, k := range keys {
+			skipped[k] = true
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		if wm, err = ix.indexBatch(ctx, arch, wm, batch, rep); err != nil {
+			return err
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(min(done, total), total)
+		}
+	}
+}
+
+// skippedKeys are the records an archive read skipped (store.Skipped).
+func skippedKeys(err error) []string {
+	var sk interface{ Keys() []string }
+	if errors.As(err, &sk) {
+		return sk.Keys()
+	}
+	return nil
+}
+
+// indexBatch indexes batch, read after watermark wm, in one transaction
+// that moves the watermark to the batch's last seq; another process that
+// moved it meanwhile wins, and this one reads on from there.
+func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, batch []*sppcrawl.Article, rep *Report) (int64, error) {
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	defer tx.Rollback()
+	now, err := metaInt(ctx, tx, "watermark")
+	if err != nil {
+		return wm, err
+	}
+	if now != wm {
+		return now, nil
+	}
+	w, err := newWriter(ctx, tx)
+	if err != nil {
+		return wm, err
+	}
+	defer w.close()
+	for _, a := range batch {
+		if err := w.article(ctx, arch, a, rep); err != nil {
+			return wm, fmt.Errorf("search index %s: article %s: %w", ix.path, a.ID, err)
+		}
+	}
+	next := int64(batch[len(batch)-1].Seq)
+	if err := setMeta(ctx, tx, "watermark", next); err != nil {
+		return wm, err
+	}
+	if err := setMeta(ctx, tx, "mod", w.mod); err != nil {
+		return wm, err
+	}
+	if err := setMeta(ctx, tx, "updated_at", time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return wm, err
+	}
+	if err := tx.Commit(); err != nil {
+		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	return next, nil
+}
+
+// Rebuild makes the index again from the whole archive.
+func (ix *Index) Rebuild(ctx context.Context, arch Archive, progress Progress) (Report, error) {
+	if ix.opts.ReadOnly {
+		return Report{}, fmt.Errorf("search index %s: opened read-only", ix.path)
+	}
+	ix.mu.Lock()
+	err := ix.clear(ctx)
+	ix.mu.Unlock()
+	if err != nil {
+		return Report{}, err
+	}
+	rep, err := ix.CatchUp(ctx, arch, progress)
+	rep.Rebuilt = true
+	return rep, err
+}
+
+// clear empties the index; the mod counter goes on, so caches of other
+// processes see every row anew.
+func (ix *Index) clear(ctx context.Context) error {
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	mod, err := metaInt(ctx, tx, "mod")
+	if err != nil {
+		return err
+	}
+	for _, s := range []string{`DELETE FROM tri`, `DELETE FROM uni`} {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("search index %s: clear: %w", ix.path, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE docs SET flags=?, mod=? WHERE flags & ? = 0`, flagGone, mod+1, flagGone); err != nil {
+		return err
+	}
+	if err := setMeta(ctx, tx, "watermark", 0); err != nil {
+		return err
+	}
+	if err := setMeta(ctx, tx, "mod", mod+1); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Status is how far the index is behind the archive.
+type Status struct {
+	Path      string    `json:"path"`
+	Watermark uint64    `json:"watermark"`
+	Behind    int       `json:"behind"` // articles changed in the archive since
+	Versions  int       `json:"versions"`
+	Bytes     int64     `json:"bytes"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// Status reports the index's watermark and how many articles of the
+// archive it does not reflect yet.
+func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
+	st := Status{Path: ix.path, Bytes: ix.Size()}
+	wm, err := metaInt(ctx, ix.db, "watermark")
+	if err != nil {
+		return st, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	st.Watermark = uint64(wm)
+	if st.Behind, err = arch.CountAfter(ctx, st.Watermark); err != nil {
+		return st, err
+	}
+	var at sql.NullString
+	ix.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='updated_at'`).Scan(&at)
+	st.UpdatedAt, _ = time.Parse(time.RFC3339, at.String)
+	err = ix.db.QueryRowContext(ctx, `SELECT count(*) FROM docs WHERE flags & ? = 0`, flagGone).Scan(&st.Versions)
+	return st, err
+}
+
+// quoteFTS makes s one FTS5 string: never an operator, column or prefix.
+func quoteFTS(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}

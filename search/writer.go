@@ -1,0 +1,230 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sppcrawl"
+)
+
+// writer writes versions into the index inside one transaction, with its
+// statements prepared once.
+type writer struct {
+	tx       *sql.Tx
+	mod      int64 // the mod counter of this transaction's rows
+	channels map[string]int64
+	st       map[string]*sql.Stmt
+}
+
+var writerSQL = map[string]string{
+	"rows":    `SELECT rid, version, flags, effective, fp FROM docs WHERE id=? AND flags & ` + strconv.Itoa(flagGone) + ` = 0`,
+	"maxRid":  `SELECT max(rid) FROM docs WHERE rid BETWEEN ? AND ?`,
+	"doc":     `INSERT INTO docs(rid, id, version, flags, effective, fp, mod) VALUES(?, ?, ?, ?, ?, ?, ?)`,
+	"flags":   `UPDATE docs SET flags=?, effective=?, mod=? WHERE rid=?`,
+	"tri":     `INSERT INTO tri(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`,
+	"uni":     `INSERT INTO uni(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`,
+	"delTri":  `DELETE FROM tri WHERE rowid=?`,
+	"delUni":  `DELETE FROM uni WHERE rowid=?`,
+	"channel": `SELECT idx FROM channels WHERE path=?`,
+	"addChan": `INSERT INTO channels(path) VALUES(?) RETURNING idx`,
+}
+
+func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
+	mod, err := metaInt(ctx, tx, "mod")
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{tx: tx, mod: mod + 1, channels: map[string]int64{}, st: map[string]*sql.Stmt{}}
+	for name, q := range writerSQL {
+		if w.st[name], err = tx.PrepareContext(ctx, q); err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare %s: %w", name, err)
+		}
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, s := range w.st {
+		s.Close()
+	}
+}
+
+// row is a version as the docs table has it.
+type row struct {
+	rid, flags, effective, fp int64
+	version                   int
+}
+
+// article brings the index in line with the archive's a: its current
+// version, its earlier versions (indexed once, their flags following the
+// article's), nothing else of its id.
+func (w *writer) article(ctx context.Context, arch Archive, a *sppcrawl.Article, rep *Report) error {
+	rows, err := w.rows(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	rep.Articles++
+	withdrawn := int64(0)
+	if !a.WithdrawnAt.IsZero() {
+		withdrawn = flagWithdrawn
+	}
+	for v, r := range rows {
+		switch {
+		case v == a.Version || v > a.Version:
+			continue
+		case r.flags&(flagCurrent|flagWithdrawn) != withdrawn:
+			// an earlier version: its text stays, it is no longer current
+			if err := w.setFlags(ctx, r, r.flags&^(flagCurrent|flagWithdrawn)|withdrawn, r.effective); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.version(ctx, a, true, rows, rep); err != nil {
+		return err
+	}
+	for v, r := range rows {
+		if v > a.Version {
+			if err := w.remove(ctx, r, rep); err != nil {
+				return err
+			}
+		}
+	}
+	return w.earlier(ctx, arch, a, rows, rep)
+}
+
+// earlier indexes the earlier versions of a that the index lacks.
+func (w *writer) earlier(ctx context.Context, arch Archive, a *sppcrawl.Article, rows map[int]row, rep *Report) error {
+	missing := false
+	for v := 1; v < a.Version; v++ {
+		if _, ok := rows[v]; !ok {
+			missing = true
+		}
+	}
+	if !missing {
+		return nil
+	}
+	old, err := arch.EarlierVersions(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range old {
+		if _, ok := rows[o.Version]; ok || o.Version >= a.Version {
+			continue
+		}
+		o.WithdrawnAt = a.WithdrawnAt
+		if err := w.version(ctx, o, false, rows, rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) rows(ctx context.Context, id string) (map[int]row, error) {
+	rs, err := w.st["rows"].QueryContext(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := map[int]row{}
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.rid, &r.version, &r.flags, &r.effective, &r.fp); err != nil {
+			return nil, err
+		}
+		out[r.version] = r
+	}
+	return out, rs.Err()
+}
+
+// version writes one version: only its flags when its text and place are
+// those indexed, else anew (what was indexed of it taken out).
+func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool, rows map[int]row, rep *Report) error {
+	ch, err := w.channel(ctx, a.ChannelPath)
+	if err != nil {
+		return err
+	}
+	in := indexedOf(a)
+	flags, eff, base := flagsOf(a, current), effectiveOf(a), ridBase(ch, a.PublishedAt)
+	if r, ok := rows[a.Version]; ok {
+		if r.rid&^ridCtrMask == base && r.fp == in.fp {
+			if r.flags == flags && r.effective == eff {
+				return nil
+			}
+			return w.setFlags(ctx, r, flags, eff)
+		}
+		if err := w.remove(ctx, r, rep); err != nil {
+			return err
+		}
+	}
+	rid, err := w.allocRid(ctx, base)
+	if err != nil {
+		return err
+	}
+	if _, err := w.st["tri"].ExecContext(ctx, append([]any{rid}, in.tri...)...); err != nil {
+		return err
+	}
+	if _, err := w.st["uni"].ExecContext(ctx, append([]any{rid}, in.uni...)...); err != nil {
+		return err
+	}
+	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod); err != nil {
+		return err
+	}
+	rows[a.Version] = row{rid: rid, version: a.Version, flags: flags, effective: eff, fp: in.fp}
+	rep.Versions++
+	return nil
+}
+
+func (w *writer) setFlags(ctx context.Context, r row, flags, eff int64) error {
+	_, err := w.st["flags"].ExecContext(ctx, flags, eff, w.mod, r.rid)
+	return err
+}
+
+// remove takes a version out of both tables; its row stays, gone.
+func (w *writer) remove(ctx context.Context, r row, rep *Report) error {
+	for _, s := range []string{"delTri", "delUni"} {
+		if _, err := w.st[s].ExecContext(ctx, r.rid); err != nil {
+			return err
+		}
+	}
+	rep.Removed++
+	return w.setFlags(ctx, r, flagGone, 0)
+}
+
+// allocRid is a rid of base never used before (gone rows keep theirs).
+func (w *writer) allocRid(ctx context.Context, base int64) (int64, error) {
+	var max sql.NullInt64
+	if err := w.st["maxRid"].QueryRowContext(ctx, base, base|ridCtrMask).Scan(&max); err != nil {
+		return 0, err
+	}
+	switch {
+	case !max.Valid:
+		return base, nil
+	case max.Int64&ridCtrMask == ridCtrMask:
+		return 0, fmt.Errorf("more than %d versions published in the same second of one channel", ridCtrMask)
+	}
+	return max.Int64 + 1, nil
+}
+
+// channel is the index of a channel path, given one on first sight.
+func (w *writer) channel(ctx context.Context, path string) (int64, error) {
+	if i, ok := w.channels[path]; ok {
+		return i, nil
+	}
+	var i int64
+	err := w.st["channel"].QueryRowContext(ctx, path).Scan(&i)
+	if err == sql.ErrNoRows {
+		err = w.st["addChan"].QueryRowContext(ctx, path).Scan(&i)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if i >= maxChannels {
+		return 0, fmt.Errorf("more than %d channels", maxChannels-1)
+	}
+	w.channels[path] = i
+	return i, nil
+}
