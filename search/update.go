@@ -30,7 +30,7 @@ type Archive interface {
 
 // batchSize is how many articles one transaction of CatchUp indexes: the
 // unit a kill can lose (it is indexed again by the next catch-up).
-const batchSize = 256
+const batchSize = 1024
 
 // Report says what a CatchUp did.
 type Report struct {
