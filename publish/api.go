@@ -244,6 +244,10 @@ var feedTypes = map[string]string{
 
 func (s *Server) feed(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Has("q") {
+			s.searchFeed(w, r, format)
+			return
+		}
 		var f Filter
 		if c := r.URL.Query().Get("channel"); c != "" {
 			m, _ := s.db.SiteMap(r.Context())
@@ -263,11 +267,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		if notModified(w, r, tag) {
 			return
 		}
-		scheme := "http"
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-			scheme = "https" // behind a TLS-terminating proxy
-		}
-		self := scheme + "://" + r.Host + r.URL.RequestURI()
+		self := selfURL(r)
 		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
 			arts, err := latest(r.Context(), s.db, feedItems, f)
 			skipped, err := store.Partial(err)
@@ -284,6 +284,15 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		a.write(w, r)
 	}
+}
+
+// selfURL is the URL the client asked for, as it reached us.
+func selfURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https" // behind a TLS-terminating proxy
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
 // versions: GET /api/articles/{id}/versions → every version (see History).

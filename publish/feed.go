@@ -15,6 +15,7 @@ import (
 // feedMeta describes a feed.
 type feedMeta struct {
 	Channel string // channel path, or "" for all
+	Query   string // a saved search's query, or ""
 	SelfURL string // the feed's own URL, when served
 }
 
@@ -28,6 +29,9 @@ func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
 			title = "最高人民检察院 · " + c.Name
 		}
 		link = sppcrawl.Origin + m.Channel
+	}
+	if m.Query != "" {
+		title = "最高人民检察院 · 搜索：" + xmlText(m.Query)
 	}
 	f := &feeds.Feed{
 		Title:       title,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sppcrawl/search"
 	"sppcrawl/store"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type Health struct {
 	LastCrawl        *time.Time `json:"last_crawl,omitempty"`
 	LastCrawlOutcome string     `json:"last_crawl_outcome,omitempty"`
 	Reasons          []string   `json:"reasons,omitempty"`
+	// SearchIndex: how far behind the archive the search index is.
+	SearchIndex *search.Status `json:"search_index,omitempty"`
 }
 
 // health decides /healthz: failing when the archive cannot be read, when
@@ -72,6 +75,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 			h.Status = "degraded"
 		}
 	}
+	s.indexHealth(r, &h)
 	if s.every > 0 {
 		limit := 3 * s.every
 		switch {
@@ -82,6 +86,25 @@ func (s *Server) health(r *http.Request) (h Health) {
 		}
 	}
 	return h
+}
+
+// indexHealth adds the search index's state: degraded when searches may
+// miss what the archive holds and nothing is catching the index up.
+func (s *Server) indexHealth(r *http.Request, h *Health) {
+	if s.index == nil {
+		return
+	}
+	st, err := s.index.Status(r.Context(), s.db)
+	if err != nil {
+		st.Error = err.Error()
+	}
+	h.SearchIndex = &st
+	if why := st.Stale(); why != "" {
+		h.Reasons = append(h.Reasons, why)
+		if h.Status == "ok" {
+			h.Status = "degraded"
+		}
+	}
 }
 
 // damageHealth adds what the readers of this process found damaged: the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"sppcrawl/search"
 	"sppcrawl/store"
 )
 
@@ -41,7 +42,9 @@ type Options struct {
 	// (https://example.org/spp), for the absolute media URLs of
 	// repost?media=local; "" keeps them relative.
 	PublicURL string
-	Now       func() time.Time
+	// Index answers /api/search and the saved-search feeds; nil: 503.
+	Index *search.Index
+	Now   func() time.Time
 }
 
 // Server answers the pull interface. It never changes the archive.
@@ -54,6 +57,7 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
+	index   *search.Index
 }
 
 // NewServer serves db.
@@ -68,7 +72,7 @@ func NewServer(db *store.DB, opts Options) *Server {
 		opts.Metrics = NewMetrics(db)
 	}
 	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
-		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now()}
+		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index}
 }
 
 // Handler is the HTTP interface: routes, compression, security headers and
@@ -81,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/articles/{id}/versions/{n}", s.version)
 
 	mux.HandleFunc("GET /api/cases/{number}", s.oneCase)
+	mux.HandleFunc("GET /api/search", s.search)
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())

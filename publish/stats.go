@@ -9,6 +9,7 @@ import (
 
 	"sppcrawl"
 
+	"sppcrawl/search"
 	"sppcrawl/store"
 )
 
@@ -43,6 +44,23 @@ type Stats struct {
 	// by this read that do not decode.
 	Quarantined int      `json:"quarantined"`
 	Damaged     []string `json:"damaged,omitempty"`
+	// SearchIndex is the search index's state, when there is one: how far
+	// behind the archive it is, its size.
+	SearchIndex *search.Status `json:"search_index,omitempty"`
+}
+
+// AddIndex adds the search index's state, and a warning when searches may
+// miss what the archive holds.
+func (s *Stats) AddIndex(ctx context.Context, ix *search.Index, db *store.DB) error {
+	st, err := ix.Status(ctx, db)
+	if err != nil {
+		return err
+	}
+	s.SearchIndex = &st
+	if why := st.Stale(); why != "" {
+		s.Warnings = append(s.Warnings, why)
+	}
+	return nil
 }
 
 // ChannelReport is one channel of the ledger.

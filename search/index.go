@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -58,6 +59,9 @@ type Index struct {
 
 	mu    sync.Mutex // held by CatchUp: one writer per process
 	cache metaCache
+
+	following atomic.Bool
+	lastErr   atomic.Pointer[errBox]
 }
 
 // PathFor is where the index of the archive at archive lives.
@@ -202,3 +206,26 @@ func setMeta(ctx context.Context, tx *sql.Tx, key string, v any) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, v)
 	return err
 }
+
+// Tag names the index's state: it changes whenever what any search could
+// answer changes (an ETag's part).
+func (ix *Index) Tag(ctx context.Context) (string, error) {
+	var wm, mod int64
+	err := ix.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key='watermark'), (SELECT value FROM meta WHERE key='mod')`).Scan(&wm, &mod)
+	if err != nil {
+		return "", fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	return fmt.Sprintf("w%d.m%d", wm, mod), nil
+}
+
+// Behind is how many articles of arch changed since the index caught up.
+func (ix *Index) Behind(ctx context.Context, arch Archive) (int, error) {
+	wm, err := metaInt(ctx, ix.db, "watermark")
+	if err != nil {
+		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	return arch.CountAfter(ctx, uint64(wm))
+}
+
+// ReadOnly reports whether the index was opened for queries only.
+func (ix *Index) ReadOnly() bool { return ix.opts.ReadOnly }

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"sppcrawl"
+	"sppcrawl/internal/searchscan"
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/search"
 	"sppcrawl/store"
@@ -98,61 +97,6 @@ func newCorpus(t *testing.T) *corpus {
 	return c
 }
 
-// fold is the oracle's normalisation: the whole string's NFKC, lower case.
-func fold(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
-
-// segments are an article's texts a field looks in, as the oracle reads
-// the export.
-func segments(a *sppcrawl.Article, field string) []string {
-	switch field {
-	case "":
-		return append([]string{a.Title, a.Kicker, a.Subtitle}, a.Paragraphs...)
-	case "title":
-		return []string{a.Title}
-	case "body":
-		return a.Paragraphs
-	case "number":
-		var out []string
-		if a.Document != nil {
-			out = append(out, a.Document.Number)
-		}
-		for _, c := range a.Cases {
-			out = append(out, c.Number)
-		}
-		return out
-	case "keyword":
-		var out []string
-		for _, c := range a.Cases {
-			out = append(out, c.Keywords...)
-		}
-		return out
-	case "source":
-		return []string{a.Source}
-	}
-	panic(field)
-}
-
-func has(a *sppcrawl.Article, t search.Term) bool {
-	for _, s := range segments(a, t.Field) {
-		if strings.Contains(fold(s), fold(t.Text)) {
-			return true
-		}
-	}
-	return false
-}
-
-// matches is the brute-force answer: the articles whose text holds the
-// query's terms.
-func matches(a *sppcrawl.Article, q search.Query) bool {
-	for _, c := range q.Clauses {
-		any := slices.ContainsFunc(c.Terms, func(t search.Term) bool { return has(a, t) })
-		if any == c.Not {
-			return false
-		}
-	}
-	return true
-}
-
 func (c *corpus) scan(t *testing.T, query string, keep func(*sppcrawl.Article) bool) []string {
 	t.Helper()
 	q, err := search.ParseQuery(query)
@@ -161,7 +105,7 @@ func (c *corpus) scan(t *testing.T, query string, keep func(*sppcrawl.Article) b
 	}
 	var out []string
 	for id, a := range c.articles {
-		if matches(a, q) && (keep == nil || keep(a)) {
+		if searchscan.Matches(a, q) && (keep == nil || keep(a)) {
 			out = append(out, id)
 		}
 	}
@@ -357,7 +301,7 @@ func TestSearch_Snippets(t *testing.T) {
 		s := h.Snippets[0]
 		r := []rune(s.Text)
 		got := string(r[s.Match[0][0]:s.Match[0][1]])
-		if fold(got) != fold("检例第57号") {
+		if searchscan.Fold(got) != searchscan.Fold("检例第57号") {
 			t.Errorf("%s: match %q in %q", h.ID, got, s.Text)
 		}
 		if !strings.Contains(s.HTML, "<mark>"+got+"</mark>") {

@@ -79,7 +79,38 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 			rep.Behind = n
 		}
 	}
+	if ctx.Err() == nil {
+		ix.lastErr.Store(&errBox{err})
+	}
 	return rep, err
+}
+
+// errBox holds an error for an atomic.Pointer.
+type errBox struct{ err error }
+
+// Follow keeps the index caught up with arch until ctx ends: at once, then
+// after every signal on changes (store.DB.Commits), so what a long-running
+// process stores is searchable within moments of its commit. A failed
+// catch-up is logged and shows in Status; the next signal tries again.
+func (ix *Index) Follow(ctx context.Context, arch Archive, changes <-chan struct{}) {
+	ix.following.Store(true)
+	defer ix.following.Store(false)
+	for {
+		rep, err := ix.CatchUp(ctx, arch, nil)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			ix.opts.Logger.Warn("search index: catch-up failed (searches say how far behind they are)", "path", ix.path, "err", err)
+		case rep.Articles > 0:
+			ix.opts.Logger.Info(rep.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changes:
+		}
+	}
 }
 
 func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, rep *Report) error {
@@ -229,12 +260,33 @@ type Status struct {
 	Versions  int       `json:"versions"`
 	Bytes     int64     `json:"bytes"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// Following: this process catches the index up after every commit
+	// (Follow), so a lag is a moment's.
+	Following bool `json:"following"`
+	// Error is why this process's last catch-up failed ("" if it did not).
+	Error string `json:"error,omitempty"`
+}
+
+// Stale says why searches may miss what the archive holds, "" when they
+// cannot: the last catch-up failed, or the index is behind and nothing in
+// this process catches it up.
+func (st Status) Stale() string {
+	switch {
+	case st.Error != "":
+		return fmt.Sprintf("search index: the last catch-up failed: %s", st.Error)
+	case st.Behind > 0 && !st.Following:
+		return fmt.Sprintf("search index: %d articles behind the archive (sppcrawl index catches it up)", st.Behind)
+	}
+	return ""
 }
 
 // Status reports the index's watermark and how many articles of the
 // archive it does not reflect yet.
 func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
-	st := Status{Path: ix.path, Bytes: ix.Size()}
+	st := Status{Path: ix.path, Bytes: ix.Size(), Following: ix.following.Load()}
+	if b := ix.lastErr.Load(); b != nil && b.err != nil {
+		st.Error = b.err.Error()
+	}
 	wm, err := metaInt(ctx, ix.db, "watermark")
 	if err != nil {
 		return st, fmt.Errorf("search index %s: %w", ix.path, err)
@@ -246,7 +298,15 @@ func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
 	var at sql.NullString
 	ix.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='updated_at'`).Scan(&at)
 	st.UpdatedAt, _ = time.Parse(time.RFC3339, at.String)
-	err = ix.db.QueryRowContext(ctx, `SELECT count(*) FROM docs WHERE flags & ? = 0`, flagGone).Scan(&st.Versions)
+	// The versions are counted from the cache of filters (a scan of the docs
+	// table the first time only).
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return st, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	defer tx.Rollback()
+	snap, err := ix.cache.refresh(ctx, tx)
+	st.Versions = len(snap.docs)
 	return st, err
 }
 

@@ -116,6 +116,7 @@ type DB struct {
 	dmg      damage
 	// openDamage is why a Salvage open found the file damaged (nil if not).
 	openDamage error
+	notify     notifier
 }
 
 // OpenDamage is why Open (with Options.Salvage) found the file damaged:
@@ -377,3 +378,9 @@ func u64(v uint64) []byte {
 	binary.BigEndian.PutUint64(b, v)
 	return b
 }
+
+// Path is the archive's file.
+func (db *DB) Path() string { return db.path }
+
+// ReadOnly reports whether the archive was opened (or salvaged) read-only.
+func (db *DB) ReadOnly() bool { return db.readOnly }

@@ -128,7 +128,8 @@ func (db *DB) stopWriter() {
 func (db *DB) countCommit(err error) {
 	if err != nil {
 		db.counts.failures.Add(1)
-	} else {
-		db.counts.commits.Add(1)
+		return
 	}
+	db.counts.commits.Add(1)
+	db.notify.signal()
 }

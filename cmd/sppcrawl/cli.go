@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"sppcrawl"
 	"sppcrawl/store"
@@ -33,6 +34,21 @@ type cli struct {
 	opened  *store.DB
 	checks  []func() error // a command's own checks of its flags
 	crawl   crawlFlags     // the crawl flags, when the command has them
+	// indexes: the command changes articles, and the search index is
+	// caught up with what it stored before it ends (keepIndex).
+	indexes  bool
+	terms    bool     // its arguments are query terms: -term excludes (isTerm)
+	pending  []func() // summaries held until the index caught up
+	flushing bool
+}
+
+// flushSummaries prints the summaries held back by summary.
+func (c *cli) flushSummaries() {
+	c.flushing = true
+	for _, p := range c.pending {
+		p()
+	}
+	c.pending = nil
 }
 
 func newCLI(cmd *command) *cli {
@@ -92,7 +108,36 @@ func (c *cli) parse(args []string) error {
 }
 
 func (c *cli) parseFlags(args []string) error {
-	for {
+	for len(args) > 0 {
+		// Flags are parsed up to the next argument taken as it is: after
+		// --, everything; for a command of query terms, a -term that is no
+		// flag (-title:头条, -受贿).
+		head, tail := args, []string(nil)
+		for i, a := range args {
+			if a == "--" || c.terms && isTerm(a) {
+				head, tail = args[:i], args[i:]
+				break
+			}
+		}
+		if err := c.parseRun(head); err != nil {
+			return err
+		}
+		switch {
+		case len(tail) == 0:
+			return nil
+		case tail[0] == "--":
+			c.args = append(c.args, tail[1:]...)
+			return nil
+		}
+		c.args = append(c.args, tail[0])
+		args = tail[1:]
+	}
+	return nil
+}
+
+// parseRun parses flags and the arguments between them.
+func (c *cli) parseRun(args []string) error {
+	for len(args) > 0 {
 		c.fs.SetOutput(io.Discard)
 		err := c.fs.Parse(args)
 		c.fs.SetOutput(os.Stdout)
@@ -109,10 +154,20 @@ func (c *cli) parseFlags(args []string) error {
 			i++
 		}
 		c.args = append(c.args, args[:i]...)
-		if args = args[i:]; len(args) == 0 {
-			return nil
-		}
+		args = args[i:]
 	}
+	return nil
+}
+
+// isTerm says whether an argument that begins with - is a query term
+// excluded rather than a flag: one with a colon (-title:头条) or a
+// character that is no flag's (-受贿). An English word to exclude follows
+// -- (search -- court -law).
+func isTerm(a string) bool {
+	if len(a) < 2 || a[0] != '-' || a[1] == '-' {
+		return false
+	}
+	return strings.ContainsFunc(a[1:], func(r rune) bool { return r == ':' || r > unicode.MaxASCII })
 }
 
 // setLogger builds the log/slog logger of --log-format and --log-level,
@@ -159,10 +214,11 @@ func (c *cli) close() error {
 }
 
 // progress reports whether a progress bar is drawn: on a terminal, unless
-// quiet.
+// quiet, for the commands that run long.
 func (c *cli) progress() bool {
 	fi, err := os.Stderr.Stat()
-	return c.fs.Name() == "crawl" && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
+	long := c.fs.Name() == "crawl" || c.fs.Name() == "index" || c.fs.Name() == "search"
+	return long && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // print writes v to stdout as JSON under --format json, else as text does
@@ -179,6 +235,12 @@ func (c *cli) print(v any, text func(io.Writer) error) error {
 // details beside it.
 func (c *cli) summary(ok bool, line string, details any) {
 	if c.quiet && ok {
+		return
+	}
+	if c.indexes && !c.flushing {
+		// Printed once the search index has caught up: the summary is the
+		// command's last line.
+		c.pending = append(c.pending, func() { c.summary(ok, line, details) })
 		return
 	}
 	if strings.ToLower(c.logFmt) != "json" {

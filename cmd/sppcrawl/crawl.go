@@ -12,6 +12,7 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 	func(c *cli) func(context.Context, *store.DB) error {
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
 		c.uses(creates)
+		c.indexes = true
 		c.check(func() error {
 			if len(c.args) != 0 {
 				return usageErr("unexpected arguments %q", c.args)

@@ -26,6 +26,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			}
 			return creates
 		})
+		c.indexes = true
 		c.check(func() error {
 			if len(c.args) == 0 {
 				return usageErr("want at least one URL (sppcrawl fetch --help)")

@@ -51,7 +51,7 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, serveCmd, failuresCmd,
+	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, failuresCmd,
 		historyCmd, statsCmd, verifyCmd, backupCmd, mediaCmd, channelsCmd,
 		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, *store.DB) error {
 			return func(context.Context, *store.DB) error {
@@ -109,6 +109,8 @@ func run(args []string) int {
 	}
 	if err == nil {
 		err = work(ctx, db)
+		c.keepIndex(ctx, db)
+		c.flushSummaries()
 	}
 	if cerr := c.close(); err == nil {
 		err = cerr

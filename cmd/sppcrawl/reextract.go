@@ -12,6 +12,7 @@ import (
 var reextractCmd = command{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		c.uses(writes)
+		c.indexes = true
 		return func(ctx context.Context, archive *store.DB) error {
 			res, err := archive.Reextract(ctx,
 				func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {

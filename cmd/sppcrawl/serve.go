@@ -14,6 +14,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/crawler"
 	"sppcrawl/publish"
+	"sppcrawl/search"
 	"sppcrawl/store"
 )
 
@@ -52,11 +53,24 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 			if err != nil {
 				return err
 			}
-			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public})
+			ix := c.serveIndex(archive)
+			if ix != nil {
+				defer ix.Close()
+			}
+			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public, Index: ix})
 			return serve(ctx, *addr, srv.Handler(), c.log, func(ctx context.Context) {
+				var g errgroup.Group
+				if ix != nil && !ix.ReadOnly() && archive.OpenDamage() == nil {
+					// The index follows every commit of the crawl below (or,
+					// read-only, catches up once with what is there).
+					changes, stop := archive.Commits()
+					defer stop()
+					g.Go(func() error { ix.Follow(ctx, archive, changes); return nil })
+				}
 				if *every > 0 {
 					cr.RunEvery(ctx, *every, func(sum sppcrawl.RunSummary, err error) { logRun(cfg.Logger, sum, err) })
 				}
+				g.Wait()
 			})
 		}
 	}}
@@ -103,6 +117,22 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, b
 		return crawler.ErrInterrupted
 	}
 	return err
+}
+
+// serveIndex opens the search index for serve: for writing, so that it
+// follows the archive; read-only where it cannot be written; none (search
+// answers 503) where there is none to read.
+func (c *cli) serveIndex(archive *store.DB) *search.Index {
+	ix, err := openIndex(c, archive, false)
+	if err == nil {
+		return ix
+	}
+	if ix, rerr := openIndex(c, archive, true); rerr == nil {
+		c.log.Warn("search index opened read-only: it cannot follow the archive", "err", err)
+		return ix
+	}
+	c.log.Warn("no search index: /api/search answers 503", "err", err)
+	return nil
 }
 
 // logRun logs the summary of one of serve's crawls.

@@ -32,6 +32,13 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 			if err != nil {
 				return err
 			}
+			if ix, err := openIndex(c, archive, true); err == nil {
+				err = s.AddIndex(ctx, ix, archive)
+				ix.Close()
+				if err != nil {
+					return err
+				}
+			}
 			return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.path) })
 		}
 	}}
@@ -51,6 +58,9 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
 	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
+	if st := s.SearchIndex; st != nil {
+		fmt.Fprintf(bw, "search index: %s\n", sizeLine(*st))
+	}
 	if s.Quarantined > 0 {
 		fmt.Fprintf(bw, "quarantined: %d records that did not decode, kept aside in the archive\n", s.Quarantined)
 	}

@@ -15,6 +15,7 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 	func(c *cli) func(context.Context, *store.DB) error {
 		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch")
 		c.uses(salvages)
+		c.indexes = true
 		return func(ctx context.Context, archive *store.DB) error {
 			if *repair && archive.OpenDamage() != nil {
 				return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())

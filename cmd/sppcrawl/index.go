@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
+	"[--rebuild] [--db FILE] [--format text|json]", []string{"text", "json"},
+	func(c *cli) func(context.Context, *store.DB) error {
+		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
+		// Read-only: the archive cannot change while the index follows it.
+		c.uses(reads)
+		return func(ctx context.Context, archive *store.DB) error {
+			ix, err := openIndex(c, archive, false)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			run := ix.CatchUp
+			if *rebuild {
+				run = ix.Rebuild
+			}
+			rep, err := run(ctx, archive, c.indexProgress())
+			if err != nil {
+				return err
+			}
+			st, err := ix.Status(ctx, archive)
+			if err != nil {
+				return err
+			}
+			line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
+			c.summary(true, line, map[string]any{"report": rep, "index": st})
+			return nil
+		}
+	}}
+
+// sizeLine says how big the index is, in all and per version.
+func sizeLine(st search.Status) string {
+	per := 0.0
+	if st.Versions > 0 {
+		per = float64(st.Bytes) / float64(st.Versions) / 1024
+	}
+	return fmt.Sprintf("%d versions in %.1f MiB (%.1f KB each), %d behind", st.Versions, float64(st.Bytes)/(1<<20), per, st.Behind)
+}
+
+// openIndex opens the search index beside the archive.
+func openIndex(c *cli, archive *store.DB, readOnly bool) (*search.Index, error) {
+	return search.Open(search.PathFor(archive.Path()), search.Options{Logger: c.log, ReadOnly: readOnly})
+}
+
+// keepIndex catches the search index up with what a command that changes
+// articles stored (crawl, fetch, reextract, verify --repair), before it
+// ends. A failure is a warning, not the command's: the index is derived,
+// and the next command that writes the archive catches up from the
+// index's own watermark. A stop by a signal leaves that to it too.
+func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
+	if !c.indexes || archive == nil || archive.ReadOnly() || archive.OpenDamage() != nil || ctx.Err() != nil {
+		return
+	}
+	ix, err := openIndex(c, archive, false)
+	if err != nil {
+		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
+		return
+	}
+	defer ix.Close()
+	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
+	rep, err := ix.CatchUp(ctx, archive, c.indexProgress())
+	switch {
+	case err != nil:
+		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
+	case rep.Articles > 0:
+		c.log.Info(rep.String())
+	}
+}
+
+// indexProgress reports a long catch-up: a bar on a terminal, else a log
+// line every 10 seconds.
+func (c *cli) indexProgress() search.Progress {
+	start, last := time.Now(), time.Now()
+	if c.progress() {
+		return func(done, total int) {
+			fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d articles indexed", textBar(done, total, 24), done, total)
+			if done == total {
+				io.WriteString(os.Stderr, "\r\033[K")
+			}
+		}
+	}
+	return func(done, total int) {
+		if time.Since(last) >= 10*time.Second {
+			last = time.Now()
+			c.log.Info("indexing", "done", done, "total", total, "elapsed", time.Since(start).Round(time.Second).String())
+		}
+	}
+}
+
+func textBar(done, total, width int) string {
+	n := 0
+	if total > 0 {
+		n = min(width, done*width/total)
+	}
+	return "[" + strings.Repeat("=", n) + strings.Repeat(" ", width-n) + "]"
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"sppcrawl"
+	"sppcrawl/publish"
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-F would, with filters",
+	"[flags] QUERY…", append([]string{"text"}, publish.ResultFormats...),
+	func(c *cli) func(context.Context, *store.DB) error {
+		var req search.Request
+		var channels, kinds, has listFlag
+		c.fs.Var(&channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
+		c.fs.StringVar(&req.From, "from", "", "published on or after this date (2025-06-01, 2025-06 or 2025; +08:00)")
+		c.fs.StringVar(&req.To, "to", "", "published on or before this date (the whole day, month or year)")
+		c.fs.StringVar(&req.EffectiveFrom, "effective-from", "", "documents taking effect (施行) on or after this date")
+		c.fs.StringVar(&req.EffectiveTo, "effective-to", "", "documents taking effect on or before this date")
+		c.fs.Var(&kinds, "kind", "article, case or document (an article holding cases is a case; one with a 文号 header a document)")
+		c.fs.Var(&has, "has", "images or attachments: only results that have them")
+		c.fs.StringVar(&req.Withdrawn, "withdrawn", "exclude", "articles the site withdrew: exclude, include or only")
+		c.fs.StringVar(&req.Versions, "versions", "current", "current, or all: earlier versions of corrected articles too")
+		c.fs.StringVar(&req.Sort, "sort", "newest", "newest, oldest or relevance")
+		limit := c.fs.Int("limit", -1, "at most this many results (default: 20 in text, every result in the other formats)")
+		count := c.fs.Bool("count", false, "print only the number of results")
+		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
+		c.uses(reads)
+		c.terms = true
+		c.check(func() error {
+			if len(c.args) == 0 {
+				return usageErr("want a query: sppcrawl search 受贿 (quote phrases with spaces)")
+			}
+			req.Query = strings.Join(c.args, " ")
+			req.Channels, req.Kinds, req.Has = channels, kinds, has
+			switch {
+			case *limit == -1 && c.out == "text":
+				req.Limit = 20
+			case *limit == -1:
+				req.Limit = 0
+			case *limit < 1 || *limit > search.MaxLimit && c.out == "text":
+				return usageErr("--limit %d: want 1 to %d", *limit, search.MaxLimit)
+			default:
+				req.Limit = *limit
+			}
+			if c.out == "text" && !*count {
+				req.Facets = []string{"channel", "year", "kind"}
+			}
+			return nil
+		})
+		return func(ctx context.Context, archive *store.DB) error {
+			ix, err := c.searchIndex(ctx, archive)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			return runSearch(ctx, c, ix, archive, req, *count)
+		}
+	}}
+
+// runSearch answers the search on the command line.
+func runSearch(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req search.Request, count bool) error {
+	limit := req.Limit
+	if c.out != "text" {
+		req.Limit = 0 // the stream's own limit, not a page
+	}
+	m, err := ix.Match(ctx, req)
+	if err != nil {
+		return searchErr(err)
+	}
+	switch {
+	case count:
+		_, err := fmt.Println(m.Total)
+		return err
+	case c.out != "text":
+		_, err := publish.WriteResults(ctx, os.Stdout, c.out, m, archive, limit)
+		return err
+	}
+	res, err := ix.Search(ctx, archive, req)
+	if err != nil {
+		return searchErr(err)
+	}
+	return writeResultTable(os.Stdout, req, res, c.progress())
+}
+
+// searchErr makes a bad query a usage error (exit 2), with its reason.
+func searchErr(err error) error {
+	if errors.Is(err, search.ErrQuery) {
+		return usageError{err}
+	}
+	return err
+}
+
+// searchIndex opens the index beside the archive and catches it up first
+// if it is behind: the archive is held read-only, so nothing changes it
+// meanwhile. Where the index cannot be written, the search runs on it as it
+// is and says how far behind it is.
+func (c *cli) searchIndex(ctx context.Context, archive *store.DB) (*search.Index, error) {
+	ix, err := openIndex(c, archive, false)
+	if err != nil {
+		ro, rerr := openIndex(c, archive, true)
+		if rerr != nil {
+			return nil, err
+		}
+		ix = ro
+	}
+	behind, err := ix.Behind(ctx, archive)
+	if err != nil || behind == 0 {
+		return ix, err
+	}
+	if ix.ReadOnly() {
+		c.log.Warn("search index behind the archive: results may miss the newest articles (sppcrawl index)", "behind", behind)
+		return ix, nil
+	}
+	c.log.Info("search index: catching up with the archive first", "articles", behind)
+	if _, err := ix.CatchUp(ctx, archive, c.indexProgress()); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// writeResultTable prints a page of results for a person: the total and
+// facets, then per result its date, id, channel key and title, and under
+// it one snippet (matches in bold on a terminal). Every text is made
+// terminal-safe here, as the bold is written around it.
+func writeResultTable(w io.Writer, req search.Request, res *search.Result, bold bool) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%d results for %s (%s first)\n", res.Total, terminalSafe(req.Query), req.Sort)
+	for _, f := range []string{"channel", "year", "kind"} {
+		var parts []string
+		for _, v := range res.Facets[f] {
+			parts = append(parts, fmt.Sprintf("%s %d", terminalSafe(cmp.Or(v.Name, v.Value)), v.Count))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(bw, "  by %s: %s\n", f, strings.Join(parts[:min(len(parts), 8)], " · "))
+		}
+	}
+	for _, h := range res.Results {
+		ver := ""
+		if !h.Current {
+			ver = fmt.Sprintf(" (v%d)", h.Version)
+		}
+		key := sppcrawl.ChannelByPath(h.ChannelPath).Key
+		fmt.Fprintf(bw, "\n%s  %s%s  %s  %s\n", h.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02"), h.ID, ver, key, terminalSafe(h.Title))
+		if len(h.Snippets) > 0 {
+			fmt.Fprintf(bw, "            %s\n", snippetText(h.Snippets[0], bold))
+		}
+	}
+	if res.NextCursor != "" {
+		fmt.Fprintf(bw, "\nmore: --cursor %s (or --format jsonl for every result)\n", res.NextCursor)
+	}
+	return bw.Flush()
+}
+
+// snippetText is a snippet for a terminal: its matches in bold there,
+// between 【 】 nowhere (they would read as the site's own brackets).
+func snippetText(s search.Snippet, bold bool) string {
+	if !bold {
+		return terminalSafe(s.Text)
+	}
+	r := []rune(s.Text)
+	var b strings.Builder
+	at := 0
+	for _, m := range s.Match {
+		b.WriteString(terminalSafe(string(r[at:m[0]])))
+		b.WriteString("\033[1m" + terminalSafe(string(r[m[0]:m[1]])) + "\033[0m")
+		at = m[1]
+	}
+	b.WriteString(terminalSafe(string(r[at:])))
+	return b.String()
+}
+
+// listFlag is a flag that may repeat, or list values separated by commas.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(*l, p) {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
