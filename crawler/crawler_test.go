@@ -605,6 +605,7 @@ func TestMain(m *testing.M) {
 		"scale-crawl":  func() int { return scaleChild("crawl") },
 		"scale-colly":  func() int { return scaleChild("colly") },
 		"scale-export": func() int { return scaleChild("export") },
+		"scale-index":  func() int { return scaleChild("index") },
 	})
 }
 

@@ -201,6 +201,7 @@ func benchScale(b *testing.B, n int) {
 			return err
 		})
 	})
+	benchSearch(b, dbPath, n)
 }
 
 // realSizedSite spreads n real-sized articles over the channels as
@@ -420,6 +421,8 @@ func scaleChild(what string) int {
 		pages, err = bareColly(origin)
 	case "export":
 		created, pages, err = childExport(db)
+	case "index":
+		created, pages, err = childIndex(db)
 	default:
 		err = fmt.Errorf("unknown child %q", what)
 	}
