@@ -44,6 +44,9 @@ type Options struct {
 	PublicURL string
 	// Index answers /api/search and the saved-search feeds; nil: 503.
 	Index *search.Index
+	// Pages, when set, answers every path the API does not (the web UI),
+	// with the API's compression, headers and request metrics.
+	Pages http.Handler
 	Now   func() time.Time
 }
 
@@ -58,6 +61,7 @@ type Server struct {
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
 	index   *search.Index
+	pages   http.Handler
 }
 
 // NewServer serves db.
@@ -72,7 +76,7 @@ func NewServer(db *store.DB, opts Options) *Server {
 		opts.Metrics = NewMetrics(db)
 	}
 	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
-		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index}
+		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index, pages: opts.Pages}
 }
 
 // Handler is the HTTP interface: routes, compression, security headers and
@@ -89,14 +93,20 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.metrics.handler())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	notFound := func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			jsonError(w, http.StatusMethodNotAllowed, "read-only API: only GET and HEAD")
 			return
 		}
 		jsonError(w, http.StatusNotFound, "no such endpoint: see /api/articles, /feed.atom, /healthz, /metrics")
-	})
+	}
+	mux.HandleFunc("/api/", notFound)
+	if s.pages != nil {
+		mux.Handle("/", s.pages)
+	} else {
+		mux.HandleFunc("/", notFound)
+	}
 	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(1), gzhttp.MinSize(1024))
 	if err != nil {
 		panic(err) // only for invalid options, which are constant here

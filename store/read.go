@@ -74,13 +74,24 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 // channel index, so a small channel is as cheap as a big one whatever the
 // size of the archive.
 func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
+	return db.ChannelPage(ctx, path, time.Time{}, n, keep)
+}
+
+// ChannelPage is LatestInChannel for the articles published before
+// before (zero: all): the next page of a channel's list.
+func (db *DB) ChannelPage(ctx context.Context, path string, before time.Time, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
 	var out []*sppcrawl.Article
 	prefix := append([]byte(path), 0)
 	sk := skips{db: db}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketChanIdx).Cursor()
-		// The key after the channel's last one starts with path + "\x01".
-		k, _ := c.Seek(append([]byte(path), 1))
+		// The first key not to list: the channel's at before, or the one
+		// after its last (path + "\x01").
+		end := append([]byte(path), 1)
+		if !before.IsZero() {
+			end = binary.BigEndian.AppendUint64(append([]byte(path), 0), uint64(max(before.Unix(), 0)))
+		}
+		k, _ := c.Seek(end)
 		if k == nil {
 			k, _ = c.Last()
 		} else {
@@ -97,6 +108,35 @@ func (db *DB) LatestInChannel(ctx context.Context, path string, n int, keep func
 			}
 			if r != nil && (keep == nil || keep(r.Article)) {
 				out = append(out, r.Article)
+			}
+		}
+		return nil
+	})
+	return out, sk.result(err)
+}
+
+// Recent returns the articles stored, corrected or withdrawn since since
+// that keep accepts (nil keeps all), the latest first, at most n: it walks
+// the seq log back from its end and stops at the first record older than
+// since (a record's seq follows the time of its last change).
+func (db *DB) Recent(ctx context.Context, since time.Time, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
+	var out []*sppcrawl.Article
+	sk := skips{db: db}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			a, err := decodeArticle(v)
+			if err := sk.skip(seqName(k), err); err != nil {
+				return err
+			}
+			if a == nil {
+				continue
+			}
+			if a.UpdatedAt.Before(since) && a.WithdrawnAt.Before(since) {
+				return nil
+			}
+			if keep == nil || keep(a) {
+				out = append(out, a)
 			}
 		}
 		return nil

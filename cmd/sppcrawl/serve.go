@@ -16,13 +16,14 @@ import (
 	"sppcrawl/publish"
 	"sppcrawl/search"
 	"sppcrawl/store"
+	"sppcrawl/web"
 )
 
 // minCrawlEvery is the shortest --crawl-every: a crawl with nothing new
 // costs the site one request per channel; every minute is already plenty.
 const minCrawlEvery = time.Minute
 
-var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metrics), optionally crawling",
+var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
 	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -57,7 +58,9 @@ var serveCmd = command{"serve", "serve the archive over HTTP (API, feeds, metric
 			if ix != nil {
 				defer ix.Close()
 			}
-			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public, Index: ix})
+			pages := web.New(archive, web.Options{Index: ix, Logger: c.log, Version: version})
+			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every,
+				PublicURL: *public, Index: ix, Pages: pages.Handler()})
 			return serve(ctx, *addr, srv.Handler(), c.log, func(ctx context.Context) {
 				var g errgroup.Group
 				if ix != nil && !ix.ReadOnly() && archive.OpenDamage() == nil {

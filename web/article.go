@@ -1,0 +1,118 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/diff"
+	"sppcrawl/store"
+)
+
+// idPattern is the shape of every article id; anything else is no page.
+var idPattern = regexp.MustCompile(`^spp-[0-9a-z]{1,40}$`)
+
+// articleData is an article page: a version as the site published it,
+// with the article's timeline.
+type articleData struct {
+	A           *sppcrawl.Article
+	Body        template.HTML
+	Known       bool // the version's text was kept (not a 0.1 revision)
+	IsCurrent   bool
+	Current     int // the current version's number
+	StoredAt    time.Time
+	ReplacedAt  *time.Time
+	Timeline    []timelineEntry
+	Attachments []attachmentView
+}
+
+type timelineEntry struct {
+	Version    int
+	StoredAt   time.Time
+	ReplacedAt *time.Time
+	Changes    string // from the version before
+}
+
+type attachmentView struct {
+	Name, URL, Local string
+}
+
+func (s *Server) article(w http.ResponseWriter, r *http.Request) {
+	s.showVersion(w, r, 0)
+}
+
+func (s *Server) version(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		s.fail(w, r, http.StatusNotFound, "没有这一版："+clip(r.PathValue("n"), 20))
+		return
+	}
+	s.showVersion(w, r, n)
+}
+
+// showVersion renders version n of the article (0: the current one).
+func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
+	h, ok := s.history(w, r)
+	if !ok {
+		return
+	}
+	cur := len(h.Versions) - 1
+	i := cur
+	if n > 0 {
+		if i = h.Index(n); i < 0 {
+			s.fail(w, r, http.StatusNotFound, h.ID+" 没有第 "+strconv.Itoa(n)+" 版（共 "+strconv.Itoa(h.Versions[cur].Version)+" 版）。")
+			return
+		}
+	}
+	a, known := h.Article(i)
+	v := h.Versions[i]
+	d := articleData{A: a, Body: safeBody(a), Known: known, IsCurrent: i == cur, Current: h.Versions[cur].Version,
+		StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Timeline: timeline(h)}
+	for _, at := range a.Attachments {
+		av := attachmentView{Name: at.Name, URL: at.URL}
+		if at.SHA256 != "" {
+			av.Local = "/media/" + at.SHA256
+		}
+		d.Attachments = append(d.Attachments, av)
+	}
+	title := a.Title
+	if n > 0 {
+		title += " · 第 " + strconv.Itoa(v.Version) + " 版"
+	}
+	s.render(w, r, http.StatusOK, "article", page{Title: title, Data: d})
+}
+
+// history reads the article the path names, answering 404 when there is
+// none.
+func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History, bool) {
+	id := r.PathValue("id")
+	if !idPattern.MatchString(id) {
+		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+clip(id, 60))
+		return nil, false
+	}
+	h, err := s.db.History(r.Context(), id)
+	if err != nil {
+		s.archiveError(w, r, "文章 "+id, err)
+		return nil, false
+	}
+	return h, true
+}
+
+// timeline is the versions newest first, each with what changed from the
+// one before.
+func timeline(h *store.History) []timelineEntry {
+	out := make([]timelineEntry, len(h.Versions))
+	for i, v := range h.Versions {
+		e := timelineEntry{Version: v.Version, StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Changes: "首次存档"}
+		if i > 0 {
+			prev, pk := h.Article(i - 1)
+			cur, ck := h.Article(i)
+			e.Changes = diff.Summary(prev, cur, pk && ck)
+		}
+		out[len(out)-1-i] = e
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/publish"
+)
+
+// homeNewest is how many articles of each channel the home page shows.
+const homeNewest = 3
+
+// homeData is the home page: the archive's state, each channel's newest
+// articles, and what changed in the last 7 days.
+type homeData struct {
+	Stats    *publish.Stats
+	Channels []channelNews
+	Changed  []*sppcrawl.Article
+}
+
+type channelNews struct {
+	Path     string
+	Count    int
+	Articles []*sppcrawl.Article
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.stats(r)
+	if err != nil {
+		s.archiveError(w, r, "档案状态", err)
+		return
+	}
+	d := homeData{Stats: st}
+	for _, c := range st.Channels {
+		if c.Articles == 0 {
+			continue
+		}
+		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, nil)
+		if err != nil {
+			s.archiveError(w, r, "频道 "+c.Path, err)
+			return
+		}
+		d.Channels = append(d.Channels, channelNews{Path: c.Path, Count: c.Articles, Articles: arts})
+	}
+	// The table's channels first, in its order, then the others by size.
+	slices.SortStableFunc(d.Channels, func(a, b channelNews) int {
+		return cmp.Or(cmp.Compare(tableOrder(a.Path), tableOrder(b.Path)), b.Count-a.Count)
+	})
+	week := s.now().Add(-7 * 24 * time.Hour)
+	d.Changed, err = s.db.Recent(ctx, week, 50, func(a *sppcrawl.Article) bool {
+		return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
+	})
+	if err != nil {
+		s.archiveError(w, r, "最近的更改", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", page{Title: "首页", Data: d})
+}
+
+// tableOrder is a channel's place in the built-in table, after it if not.
+func tableOrder(path string) int {
+	for i, c := range sppcrawl.Channels {
+		if c.Path == path {
+			return i
+		}
+	}
+	return len(sppcrawl.Channels)
+}
+
+// stats gathers the archive's state, with the search index's.
+func (s *Server) stats(r *http.Request) (*publish.Stats, error) {
+	st, err := publish.GatherStats(r.Context(), s.db, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if s.ix != nil {
+		if err := st.AddIndex(r.Context(), s.ix, s.db); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
+	st, err := s.stats(r)
+	if err != nil {
+		s.archiveError(w, r, "档案状态", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: st})
+}
+
+// gapsData is a channel's gaps: URLs listed and never stored.
+type gapsData struct {
+	Channel sppcrawl.Channel
+	Gaps    any
+}
+
+func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
+	ch, ok := s.channelOf(w, r, r.PathValue("key"))
+	if !ok {
+		return
+	}
+	g, err := s.db.Gaps(r.Context(), ch.Path)
+	if err != nil {
+		s.archiveError(w, r, "缺口", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g}})
+}
+
+// channelOf resolves a channel key, name or folder, answering 404 when
+// the archive knows no such channel.
+func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) (sppcrawl.Channel, bool) {
+	m, _ := s.db.SiteMap(r.Context())
+	chs, err := sppcrawl.SelectChannels(name, m.All()...)
+	if err != nil || len(chs) != 1 {
+		s.fail(w, r, http.StatusNotFound, "没有这个频道："+clip(name, 60))
+		return sppcrawl.Channel{}, false
+	}
+	return chs[0], true
+}
+
+// clip shortens what a client sent, for a message.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+// searchData is the search page: the form, and the results of a query or
+// a channel's list by date.
+type searchData struct {
+	Req     search.Request
+	Options map[string][]option // the form's choices, the request's selected
+	Error   string
+	Res     *search.Result
+	Hits    []hitView
+	Facets  []facetView
+	Next    string // the next page's URL, "" on the last
+	CSV     string // the whole result set as files
+	JSONL   string
+	Browse  *browseView // a channel by date, without a query
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// formOptions are the choices of the search form, with the request's
+// selected.
+func formOptions(req search.Request, channels []store.ChannelCount) map[string][]option {
+	one := func(list []string) string {
+		if len(list) == 1 {
+			return list[0]
+		}
+		return ""
+	}
+	mk := func(cur string, pairs ...string) []option {
+		var out []option
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, option{pairs[i], pairs[i+1], pairs[i] == cur})
+		}
+		return out
+	}
+	ch := []string{"", "全部频道"}
+	for _, c := range channels {
+		k := sppcrawl.ChannelByPath(c.Path)
+		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", cmp.Or(k.Name, c.Path), c.Articles))
+	}
+	cur := one(req.Channels)
+	if c := sppcrawl.ChannelByPath(cur); c.Key != "" {
+		cur = c.Key
+	}
+	return map[string][]option{
+		"channel":   mk(cur, ch...),
+		"kind":      mk(one(req.Kinds), "", "全部类型", "article", "文章", "case", "案例", "document", "规范性文件"),
+		"withdrawn": mk(req.Withdrawn, "", "不含已撤下", "include", "包含已撤下", "only", "只看已撤下"),
+		"sort":      mk(req.Sort, "", "最新在前", "oldest", "最早在前", "relevance", "相关度"),
+		"versions":  mk(req.Versions, "", "当前版本", "all", "含更正前的版本"),
+	}
+}
+
+type hitView struct {
+	search.Hit
+	Snippets []template.HTML
+}
+
+type facetView struct {
+	Name   string
+	Values []facetLink
+}
+
+type facetLink struct {
+	Label string
+	Count int
+	URL   string
+	On    bool
+}
+
+type browseView struct {
+	Channel  sppcrawl.Channel
+	Articles []*sppcrawl.Article
+	Next     string
+}
+
+// browsePage is how many articles a channel's list shows at a time.
+const browsePage = 30
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	req, err := search.ParseRequest(r.URL.Query())
+	d := searchData{Req: req}
+	channels, _ := s.db.CountByChannel(r.Context())
+	d.Options = formOptions(req, channels)
+	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d}
+	switch {
+	case err != nil:
+		d.Error = err.Error()
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
+	case req.Query == "" && len(req.Channels) == 1:
+		s.browse(w, r, &d, p)
+		return
+	case req.Query == "":
+		s.render(w, r, http.StatusOK, "search", p)
+		return
+	case s.ix == nil:
+		d.Error = "搜索不可用：服务器没有搜索索引（sppcrawl index 可建立）。"
+		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
+	}
+	p.Title = req.Query + " · 搜索"
+	req.Facets = []string{"channel", "year", "kind"}
+	res, err := s.ix.Search(r.Context(), s.db, req)
+	switch {
+	case errors.Is(err, search.ErrQuery):
+		d.Error = err.Error()
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
+	case errors.Is(err, search.ErrTimeout):
+		d.Error = "查询超时：请加上频道或日期范围，或用更长的词。"
+		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
+	case err != nil:
+		s.archiveError(w, r, "搜索", err)
+		return
+	}
+	d.Res = res
+	for _, h := range res.Results {
+		hv := hitView{Hit: h}
+		for _, sn := range h.Snippets {
+			hv.Snippets = append(hv.Snippets, template.HTML(sn.HTML)) // escaped by search, <mark> its own
+		}
+		d.Hits = append(d.Hits, hv)
+	}
+	d.Facets = facetLinks(req, res)
+	if res.NextCursor != "" {
+		next := req
+		next.Cursor, next.Facets = res.NextCursor, nil
+		d.Next = "/search?" + next.Values().Encode()
+	}
+	all := req
+	all.Cursor, all.Limit, all.Facets = "", 0, nil
+	d.CSV = "/api/search?" + withFormat(all.Values(), "csv")
+	d.JSONL = "/api/search?" + withFormat(all.Values(), "jsonl")
+	s.render(w, r, http.StatusOK, "search", p)
+}
+
+func withFormat(v url.Values, f string) string {
+	v.Set("format", f)
+	return v.Encode()
+}
+
+// facetLinks turns the facets into links that narrow the search: a channel,
+// a year (as a date range), a kind.
+func facetLinks(req search.Request, res *search.Result) []facetView {
+	narrow := func(f func(*search.Request)) string {
+		n := req
+		n.Cursor, n.Facets = "", nil
+		f(&n)
+		return "/search?" + n.Values().Encode()
+	}
+	kindNames := map[string]string{"article": "文章", "case": "案例", "document": "规范性文件"}
+	var out []facetView
+	for _, f := range []struct{ key, name string }{{"channel", "频道"}, {"year", "年份"}, {"kind", "类型"}} {
+		fv := facetView{Name: f.name}
+		for _, v := range res.Facets[f.key] {
+			l := facetLink{Label: v.Value, Count: v.Count}
+			switch f.key {
+			case "channel":
+				l.Label = v.Name
+				key := sppcrawl.ChannelByPath(v.Value).Key
+				l.On = len(req.Channels) == 1 && (req.Channels[0] == key || req.Channels[0] == v.Value)
+				l.URL = narrow(func(n *search.Request) { n.Channels = []string{v.Value} })
+			case "year":
+				l.On = req.From == v.Value && req.To == v.Value
+				l.URL = narrow(func(n *search.Request) { n.From, n.To = v.Value, v.Value })
+			case "kind":
+				l.Label = kindNames[v.Value]
+				l.On = len(req.Kinds) == 1 && req.Kinds[0] == v.Value
+				l.URL = narrow(func(n *search.Request) { n.Kinds = []string{v.Value} })
+			}
+			fv.Values = append(fv.Values, l)
+		}
+		if len(fv.Values) > 0 {
+			out = append(out, fv)
+		}
+	}
+	return out
+}
+
+// browse lists a channel's articles newest first, a page at a time (before
+// the publication time of the last one shown).
+func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p page) {
+	ch, ok := s.channelOf(w, r, d.Req.Channels[0])
+	if !ok {
+		return
+	}
+	var before time.Time
+	if b := r.URL.Query().Get("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n < 0 {
+			d.Error = "参数 before：" + strconv.Quote(clip(b, 20)) + " 不是时间。"
+			s.render(w, r, http.StatusBadRequest, "search", p)
+			return
+		}
+		before = time.Unix(n, 0)
+	}
+	arts, err := s.db.ChannelPage(r.Context(), ch.Path, before, browsePage, nil)
+	if err != nil {
+		s.archiveError(w, r, "频道 "+ch.Name, err)
+		return
+	}
+	d.Browse = &browseView{Channel: ch, Articles: arts}
+	if len(arts) == browsePage {
+		d.Browse.Next = "/search?channel=" + url.QueryEscape(ch.Key) + "&before=" + strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
+	}
+	p.Title, p.Nav = ch.Name, "channels"
+	s.render(w, r, http.StatusOK, "search", p)
+}

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// csp lets a page load only what its own origin serves (images of the
+// site itself over https where no archived copy exists): no inline
+// script or style, no frame, no form posting elsewhere.
+const csp = "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// Options configure a Server.
+type Options struct {
+	// Index answers /search and lists the documents; nil: those pages say
+	// search is not available.
+	Index   *search.Index
+	Logger  *slog.Logger
+	Version string // the program's, for the footer
+	Now     func() time.Time
+}
+
+// Server renders the pages. It never changes the archive.
+type Server struct {
+	db    *store.DB
+	ix    *search.Index
+	log   *slog.Logger
+	now   func() time.Time
+	ver   string
+	pages map[string]*template.Template
+	casesCache
+}
+
+// pageNames are the templates of the pages, each with the layout.
+var pageNames = []string{"home", "search", "article", "diff", "channels", "gaps", "cases", "documents", "error"}
+
+// New renders the archive db.
+func New(db *store.DB, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{db: db, ix: opts.Index, log: opts.Logger, now: opts.Now, ver: opts.Version, pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		s.pages[name] = template.Must(template.New("layout.tmpl").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.tmpl", "templates/"+name+".tmpl"))
+	}
+	return s
+}
+
+// Handler routes the pages; anything else is a 404 page.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /search", s.search)
+	mux.HandleFunc("GET /articles/{id}", s.article)
+	mux.HandleFunc("GET /articles/{id}/versions/{n}", s.version)
+	mux.HandleFunc("GET /articles/{id}/diff", s.diff)
+	mux.HandleFunc("GET /channels", s.channels)
+	mux.HandleFunc("GET /channels/{key}/gaps", s.gaps)
+	mux.HandleFunc("GET /cases", s.cases)
+	mux.HandleFunc("GET /documents", s.documents)
+	static, _ := fs.Sub(staticFS, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Named by content would be better; the assets change only with the
+		// binary, so a day's caching is safe enough.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			s.fail(w, r, http.StatusMethodNotAllowed, "只读：本站只接受 GET 和 HEAD 请求。")
+			return
+		}
+		s.fail(w, r, http.StatusNotFound, "没有这个页面。")
+	})
+	return mux
+}
+
+// page is what every template gets: the page's title and data, and what
+// the header needs.
+type page struct {
+	Title   string
+	Nav     string // the section the page belongs to
+	Query   string // kept in the header's search box
+	Version string
+	Data    any
+}
+
+// render writes a page: HTML under the CSP, with an ETag of its bytes.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Version = s.ver
+	var buf bytes.Buffer
+	if err := s.pages[name].Execute(&buf, p); err != nil {
+		s.log.Error("page failed to render", "page", name, "path", r.URL.Path, "err", err)
+		if name != "error" {
+			s.fail(w, r, http.StatusInternalServerError, "页面生成失败。")
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("Referrer-Policy", "same-origin")
+	if status == http.StatusOK {
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "no-cache")
+		if match(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	} else {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func match(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		if t = strings.TrimSpace(t); t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+// fail answers an error page in the site's style: the reason in words,
+// never a Go error string or a stack.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	title := map[int]string{400: "请求有误", 404: "未找到", 405: "不允许的方法", 500: "出错了", 503: "暂不可用"}[status]
+	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg}})
+}
+
+// archiveError answers an error of the archive: 404 for what is not
+// there, 500 with the reason for a damaged archive, else 500 in general.
+func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.fail(w, r, http.StatusNotFound, what+"不在档案中。")
+	case errors.Is(err, context.Canceled):
+	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+		s.log.Error("page failed: the archive is damaged", "path", r.URL.Path, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "档案文件损坏："+err.Error())
+	default:
+		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+		s.fail(w, r, http.StatusInternalServerError, "读取档案时出错。")
+	}
+}
+
+// funcs are the templates' helpers.
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(sppcrawl.CST()).Format("2006-01-02")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(sppcrawl.CST()).Format("2006-01-02 15:04")
+	},
+	"channelName": func(path string) string {
+		c := sppcrawl.ChannelByPath(path)
+		if c.Name != "" {
+			return c.Name
+		}
+		return path
+	},
+	"channelKey": func(path string) string { return sppcrawl.ChannelByPath(path).Key },
+	"join":       strings.Join,
+	"add":        func(a, b int) int { return a + b },
+	"sprintf":    fmt.Sprintf,
+}
