@@ -31,9 +31,9 @@ var droppedWhole = map[atom.Atom]bool{
 // safeBody writes an article's body_html again through the allowlist:
 // elements of bodyElements only; attributes href (a), src and alt (img),
 // colspan and rowspan (td, th: digits only), and text-align as a class
-// (the page's CSP allows no inline style); links and images only to
-// http(s) (mailto for links), images to the archived copy when there is
-// one (/media/sha256), links out with rel="noopener noreferrer".
+// (the page's CSP allows no inline style); links only to http(s) or
+// mailto, with rel="noopener noreferrer"; images from their archived copy
+// (/media/sha256), those without one as a link to the site's.
 func safeBody(a *sppcrawl.Article) template.HTML {
 	local := map[string]string{}
 	for _, im := range a.Images {
@@ -67,7 +67,11 @@ func safeBody(a *sppcrawl.Article) template.HTML {
 				}
 				continue
 			}
-			if skip == 0 && bodyElements[tok.DataAtom] {
+			switch {
+			case skip > 0 || !bodyElements[tok.DataAtom]:
+			case tok.DataAtom == atom.Img && local[imgSrc(tok)] == "":
+				writeMissingImage(&b, tok)
+			default:
 				writeStart(&b, tok, local)
 			}
 		case html.EndTagToken:
@@ -113,6 +117,38 @@ func writeStart(b *strings.Builder, tok html.Token, local map[string]string) {
 		}
 	}
 	b.WriteString(">")
+}
+
+// imgSrc is an image's source as safeURL reads it ("" if unsafe).
+func imgSrc(tok html.Token) string {
+	for _, at := range tok.Attr {
+		if at.Key == "src" {
+			u, _ := safeURL(at.Val, false)
+			return u
+		}
+	}
+	return ""
+}
+
+// writeMissingImage writes an image with no archived copy as a link to
+// where the site has it: the page fetches nothing from another origin
+// (nor tells it who reads what).
+func writeMissingImage(b *strings.Builder, tok html.Token) {
+	alt := ""
+	for _, at := range tok.Attr {
+		if at.Key == "alt" {
+			alt = at.Val
+		}
+	}
+	label := "[图片，未存档]"
+	if alt = strings.TrimSpace(alt); alt != "" {
+		label = "[图片：" + alt + "，未存档]"
+	}
+	if u := imgSrc(tok); u != "" {
+		b.WriteString(`<a class="img-missing" href="` + html.EscapeString(u) + `" rel="noopener noreferrer nofollow">` + html.EscapeString(label) + `</a>`)
+		return
+	}
+	b.WriteString(`<span class="img-missing">` + html.EscapeString(label) + `</span>`)
 }
 
 // safeURL accepts an absolute http(s) URL (and mailto for links), read as

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -26,10 +27,10 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// csp lets a page load only what its own origin serves (images of the
-// site itself over https where no archived copy exists): no inline
+// csp lets a page load only what its own origin serves (an image without
+// an archived copy is a link, not a fetch from the site): no inline
 // script or style, no frame, no form posting elsewhere.
-const csp = "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // Options configure a Server.
 type Options struct {
@@ -91,6 +92,10 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	}))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = "/static/icon.svg"
+		mux.ServeHTTP(w, r)
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -203,6 +208,11 @@ var funcs = template.FuncMap{
 		return path
 	},
 	"channelKey": func(path string) string { return sppcrawl.ChannelByPath(path).Key },
+	"fieldName": func(name string) string {
+		return cmp.Or(map[string]string{"title": "标题", "kicker": "引题", "subtitle": "副题", "published_at": "发布时间",
+			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
+			"channel_path": "频道路径"}[name], name)
+	},
 	"join":       strings.Join,
 	"add":        func(a, b int) int { return a + b },
 	"sprintf":    fmt.Sprintf,

@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, u string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// Every page kind answers, in Chinese, under the CSP, with what it must
+// show; unknown ids, versions and paths are 404 pages; bad parameters 400
+// pages with the reason; never a Go error.
+func TestPages(t *testing.T) {
+	srv, _ := newSite(t)
+	for _, tc := range []struct {
+		path string
+		code int
+		want []string
+	}{
+		{"/", 200, []string{`lang="zh-CN"`, "最高人民检察院发布档案", "近 7 天更正或撤下的文章", "已撤下", "更正为第 3 版"}},
+		{"/search?q=" + url.QueryEscape("第一段"), 200, []string{"条结果", "<mark>第一段</mark>", "下载全部结果", "format=csv"}},
+		{"/search?channel=jczdal", 200, []string{"指导性案例", "最高人民检察院第五十七批指导性案例"}},
+		{"/search", 200, []string{"查询语法"}},
+		{"/articles/" + corrected, 200, []string{"最高检发布第1批指导性案例", "来源：", "原文链接", "第 3 版", "看改动", "转载用 HTML"}},
+		{"/articles/" + corrected + "/versions/1", 200, []string{"这是第 1 版", "看当前的第 3 版"}},
+		{"/articles/" + corrected + "/diff?from=1&to=2", 200, []string{"<ins>", "<del>", "改动 1/"}},
+		{"/articles/" + corrected + "/diff?from=1&to=3&whole=1", 200, []string{"只看改动"}},
+		{"/articles/" + withCases, 200, []string{"检例第257号", "陈某抢劫再审抗诉案", `href="/search?q=keyword%3A%e5%86%8d%e5%ae%a1%e6%8a%97%e8%af%89"`, "要旨"}},
+		{"/articles/" + document, 200, []string{"高检发释字〔2026〕1号", "施行"}},
+		{"/articles/" + withdrawn, 200, []string{"此文已被原发布网站撤下"}},
+		{"/channels", 200, []string{"频道", "已存"}},
+		{"/cases", 200, []string{"检例第257号", "再审抗诉"}},
+		{"/cases?keyword=" + url.QueryEscape("抢劫"), 200, []string{"关键词：抢劫", "陈某抢劫再审抗诉案"}},
+		{"/documents", 200, []string{"30 天内施行", "关于办理涉案财物案件若干问题的规定", "10 天后"}},
+		{"/articles/spp-404", 404, []string{"不在档案中"}},
+		{"/articles/..%2f..%2fetc", 404, []string{"没有这篇文章"}},
+		{"/articles/" + corrected + "/versions/9", 404, []string{"没有第 9 版"}},
+		{"/articles/" + corrected + "/diff?from=1&to=9", 404, []string{"没有第 9 版"}},
+		{"/articles/" + corrected + "/diff?from=x", 400, []string{"不是版本号"}},
+		{"/articles/" + corrected + "/diff?from=2&to=2", 400, []string{"同一版"}},
+		{"/search?q=" + url.QueryEscape(`"未闭合`), 400, []string{"is not closed"}},
+		{"/search?q=%E7%AC%AC&from=nope", 400, []string{"not a date"}},
+		{"/search?channel=nope", 404, []string{"没有这个频道"}},
+		{"/nowhere", 404, []string{"没有这个页面"}},
+		{"/api/nowhere", 404, []string{`"error"`}},
+	} {
+		code, body, h := get(t, srv.URL+tc.path)
+		if code != tc.code {
+			t.Errorf("%s: %d, want %d", tc.path, code, tc.code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: no %q in the page", tc.path, w)
+			}
+		}
+		if strings.HasPrefix(tc.path, "/api/") {
+			continue
+		}
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("%s: CSP %q", tc.path, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", tc.path)
+		}
+		for _, bad := range []string{"goroutine ", ".go:", "runtime error"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: the page shows %q", tc.path, bad)
+			}
+		}
+	}
+}
+
+// What comes from the site or the visitor is text, never markup: a
+// hostile title, a hostile body (script, handlers, javascript: links,
+// frames) and a hostile query string.
+func TestPages_Escaping(t *testing.T) {
+	srv, _ := newSite(t)
+	_, page, _ := get(t, srv.URL+"/articles/"+hostile)
+	for _, bad := range []string{"<script>alert", "<img src=x", "onclick", "javascript:", "<iframe", "evil.example", `style="`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("article page holds %q", bad)
+		}
+	}
+	for _, good := range []string{"&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;", `class="ta-c"`, "[图片：未存档的图，未存档]", "危险的正文。"} {
+		if !strings.Contains(page, good) {
+			t.Errorf("article page lacks %q", good)
+		}
+	}
+	q := `"><script>alert(5)</script>`
+	for _, path := range []string{"/search?q=" + url.QueryEscape(q), "/search?q=%E7%AC%AC&from=" + url.QueryEscape(q), "/cases?keyword=" + url.QueryEscape(q)} {
+		_, body, _ := get(t, srv.URL+path)
+		if strings.Contains(body, "<script>alert(5)") {
+			t.Errorf("%s: the query string is echoed as markup", path)
+		}
+	}
+	_, home, _ := get(t, srv.URL+"/")
+	if strings.Contains(home, "<script>alert(") {
+		t.Error("home page: a title is written as markup")
+	}
+}
+
+// A page answers 304 to its own ETag.
+func TestPages_ETag(t *testing.T) {
+	srv, _ := newSite(t)
+	_, _, h := get(t, srv.URL+"/articles/"+corrected)
+	req, _ := http.NewRequest("GET", srv.URL+"/articles/"+corrected, nil)
+	req.Header.Set("If-None-Match", h.Get("ETag"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h.Get("ETag") == "" || resp.StatusCode != http.StatusNotModified {
+		t.Errorf("ETag %q: %d, want 304", h.Get("ETag"), resp.StatusCode)
+	}
+}
