@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"sppcrawl/search"
 	"sppcrawl/store"
+	"sppcrawl/web"
 )
 
 // benchSearch is BenchmarkScale's part for the search index, on the
@@ -66,6 +70,7 @@ func benchSearch(b *testing.B, dbPath string, n int) {
 	}
 	long := []string{"最高人民检察院", "检察机关", "法律监督", "公益诉讼", "高质量发展", "审查起诉 未成年人", "检例第"}
 	short := []string{"罪", "检察", "惩治", "案", "依法", "监督"}
+	benchPages(b, db, ix)
 	for _, c := range []struct {
 		name string
 		req  func(*rand.Rand) search.Request
@@ -117,4 +122,62 @@ func childIndex(path string) (articles, versions int, err error) {
 	defer ix.Close()
 	rep, err := ix.Rebuild(context.Background(), db, nil)
 	return rep.Articles, rep.Versions, err
+}
+
+// benchPages measures the web pages on the archive: each kind rendered
+// 50 times (an article page at random articles), p95 and the largest
+// page's bytes beside the article's own body.
+func benchPages(b *testing.B, db *store.DB, ix *search.Index) {
+	h := web.New(db, web.Options{Index: ix}).Handler()
+	ids := sampleIDs(b, db, 50)
+	chans := sortedChannels()
+	for _, c := range []struct {
+		name string
+		path func(r *rand.Rand) string
+	}{
+		{"page-home", func(*rand.Rand) string { return "/" }},
+		{"page-search", func(r *rand.Rand) string {
+			return "/search?q=" + url.QueryEscape("法律监督") + "&channel=" + chans[r.IntN(len(chans))]
+		}},
+		{"page-browse", func(r *rand.Rand) string { return "/search?channel=" + chans[r.IntN(len(chans))] }},
+		{"page-article", func(r *rand.Rand) string { return "/articles/" + ids[r.IntN(len(ids))] }},
+		{"page-channels", func(*rand.Rand) string { return "/channels" }},
+		{"page-cases", func(*rand.Rand) string { return "/cases" }},
+		{"page-documents", func(*rand.Rand) string { return "/documents" }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				r := rand.New(rand.NewPCG(3, 4))
+				var ds []time.Duration
+				largest := 0
+				for range 50 {
+					p := c.path(r)
+					rec := httptest.NewRecorder()
+					start := time.Now()
+					h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+					ds = append(ds, time.Since(start))
+					if rec.Code != 200 {
+						b.Fatalf("%s: %d", p, rec.Code)
+					}
+					n := rec.Body.Len()
+					if strings.HasPrefix(p, "/articles/") {
+						n -= articleBodyBytes(b, db, strings.TrimPrefix(p, "/articles/"))
+					}
+					largest = max(largest, n)
+				}
+				slices.Sort(ds)
+				b.ReportMetric(float64(ds[len(ds)*95/100].Microseconds())/1000, "p95-ms")
+				b.ReportMetric(float64(largest)/1024, "KB-beside-body")
+			}
+		})
+	}
+}
+
+// articleBodyBytes is the size of an article's own body HTML.
+func articleBodyBytes(b *testing.B, db *store.DB, id string) int {
+	st, err := db.Get(context.Background(), id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return len(st.Article.BodyHTML)
 }

@@ -13,9 +13,10 @@ import (
 
 // Archive is what the index reads of the archive; *store.DB satisfies it.
 type Archive interface {
-	// Since returns up to limit articles with seq > after, in seq order
-	// (records that do not decode are skipped, with an error saying so).
-	Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, error)
+	// SinceSeq returns up to limit articles with seq > after, in seq
+	// order, and the seq of the last record it passed (records that do not
+	// decode are passed, with an error saying so).
+	SinceSeq(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, uint64, error)
 	// LastSeq is the highest seq handed out.
 	LastSeq(ctx context.Context) (uint64, error)
 	// CountAfter is the number of articles with seq > after.
@@ -135,7 +136,7 @@ func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, r
 	skipped := map[string]bool{}
 	defer func() { rep.Skipped = len(skipped) }()
 	for done := 0; ; {
-		batch, err := arch.Since(ctx, uint64(wm), batchSize)
+		batch, last, err := arch.SinceSeq(ctx, uint64(wm), batchSize)
 		keys := skippedKeys(err)
 		if err != nil && keys == nil {
 			return err
@@ -143,10 +144,10 @@ func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, r
 		for _, k := range keys {
 			skipped[k] = true
 		}
-		if len(batch) == 0 {
-			return nil
+		if int64(last) <= wm {
+			return nil // the end of the log
 		}
-		if wm, err = ix.indexBatch(ctx, arch, wm, batch, rep); err != nil {
+		if wm, err = ix.indexBatch(ctx, arch, wm, int64(last), batch, rep); err != nil {
 			return err
 		}
 		done += len(batch)
@@ -165,10 +166,10 @@ func skippedKeys(err error) []string {
 	return nil
 }
 
-// indexBatch indexes batch, read after watermark wm, in one transaction
-// that moves the watermark to the batch's last seq; another process that
-// moved it meanwhile wins, and this one reads on from there.
-func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, batch []*sppcrawl.Article, rep *Report) (int64, error) {
+// indexBatch indexes batch, read after watermark wm up to the record at
+// seq last, in one transaction that moves the watermark to last; another
+// process that moved it meanwhile wins, and this one reads on from there.
+func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm, last int64, batch []*sppcrawl.Article, rep *Report) (int64, error) {
 	tx, err := ix.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
@@ -191,7 +192,7 @@ func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, batch [
 			return wm, fmt.Errorf("search index %s: article %s: %w", ix.path, a.ID, err)
 		}
 	}
-	next := int64(batch[len(batch)-1].Seq)
+	next := last
 	if err := setMeta(ctx, tx, "watermark", next); err != nil {
 		return wm, err
 	}

@@ -118,13 +118,16 @@ func (db *DB) ChannelPage(ctx context.Context, path string, before time.Time, n 
 // Recent returns the articles stored, corrected or withdrawn since since
 // that keep accepts (nil keeps all), the latest first, at most n: it walks
 // the seq log back from its end and stops at the first record older than
-// since (a record's seq follows the time of its last change).
-func (db *DB) Recent(ctx context.Context, since time.Time, n int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
+// since (a record's seq follows the time of its last change), or after
+// scan records (a backfill stores many at once; a page must stay cheap).
+func (db *DB) Recent(ctx context.Context, since time.Time, n, scan int, keep func(*sppcrawl.Article) bool) ([]*sppcrawl.Article, error) {
 	var out []*sppcrawl.Article
 	sk := skips{db: db}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketArticles).Cursor()
-		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+		seen := 0
+		for k, v := c.Last(); k != nil && len(out) < n && seen < scan; k, v = c.Prev() {
+			seen++
 			a, err := decodeArticle(v)
 			if err := sk.skip(seqName(k), err); err != nil {
 				return err
@@ -384,6 +387,31 @@ func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.A
 		return nil
 	})
 	return out, err
+}
+
+// SinceSeq is Since that also returns the seq of the last record it
+// passed (after, when none), records that do not decode included: a
+// follower of the log moves its cursor by it, so a damaged record is
+// passed once, never read again and again.
+func (db *DB) SinceSeq(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, uint64, error) {
+	var out []*sppcrawl.Article
+	last := after
+	sk := skips{db: db}
+	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
+		if len(out) == limit {
+			return errStop
+		}
+		last = seq
+		a, err := decodeArticle(v)
+		if err != nil {
+			return sk.skip(fmt.Sprint("seq ", seq), err)
+		}
+		if a != nil { // an empty record holds no article
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, last, sk.result(err)
 }
 
 // SinceJSON is Since without decoding: the articles' stored JSON, in seq

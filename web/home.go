@@ -2,16 +2,23 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"sppcrawl"
 	"sppcrawl/publish"
 )
 
-// homeNewest is how many articles of each channel the home page shows.
-const homeNewest = 3
+// homeNewest is how many articles of each channel the home page shows;
+// recentScan how many of the latest changes it reads for the corrections
+// and withdrawals of the week (a backfill's thousands are not read).
+const (
+	homeNewest = 3
+	recentScan = 2000
+)
 
 // homeData is the home page: the archive's state, each channel's newest
 // articles, and what changed in the last 7 days.
@@ -50,15 +57,44 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(d.Channels, func(a, b channelNews) int {
 		return cmp.Or(cmp.Compare(tableOrder(a.Path), tableOrder(b.Path)), b.Count-a.Count)
 	})
-	week := s.now().Add(-7 * 24 * time.Hour)
-	d.Changed, err = s.db.Recent(ctx, week, 50, func(a *sppcrawl.Article) bool {
-		return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
-	})
-	if err != nil {
+	if d.Changed, err = s.changedThisWeek(r); err != nil {
 		s.archiveError(w, r, "最近的更改", err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "home", page{Title: "首页", Data: d})
+}
+
+// changedThisWeek is what was corrected or withdrawn in the last 7 days.
+// It reads up to recentScan of the latest changes, so it is kept for the
+// archive's generation (and the hour: the week moves on).
+func (s *Server) changedThisWeek(r *http.Request) ([]*sppcrawl.Article, error) {
+	gen, err := s.db.Generation(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	key := fmt.Sprintf("%d/%s", gen, now.Format("2006010215"))
+	s.recentMu.Lock()
+	defer s.recentMu.Unlock()
+	if s.recentKey == key {
+		return s.recent, nil
+	}
+	week := now.Add(-7 * 24 * time.Hour)
+	changed, err := s.db.Recent(r.Context(), week, 50, recentScan, func(a *sppcrawl.Article) bool {
+		return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.recentKey, s.recent = key, changed
+	return changed, nil
+}
+
+// recentCache keeps changedThisWeek's answer.
+type recentCache struct {
+	recentMu  sync.Mutex
+	recentKey string
+	recent    []*sppcrawl.Article
 }
 
 // tableOrder is a channel's place in the built-in table, after it if not.

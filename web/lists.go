@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/search"
 )
 
 // caseRow is a case of the /cases list.
@@ -34,6 +35,55 @@ type casesData struct {
 	Guiding  []caseRow
 	Typical  []caseRow
 	Keywords []keywordCount
+	Counts   [2]int // of guiding and typical cases in all
+	Pager
+}
+
+// listPage is how many rows a list page shows of each list.
+const listPage = 100
+
+// Pager is a list's place: its page, and the neighbours' links.
+type Pager struct {
+	Page       int
+	Prev, Next string
+}
+
+// pageOf reads ?page= (1 when absent), answering 400 when it is no page.
+func (s *Server) pageOf(w http.ResponseWriter, r *http.Request) (int, bool) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1<<20 {
+		s.fail(w, r, http.StatusBadRequest, "参数 page："+strconv.Quote(clip(v, 20))+" 不是页码（1、2、3……）。")
+		return 0, false
+	}
+	return n, true
+}
+
+// window cuts a page of rows out of a list.
+func window[T any](rows []T, page int) []T {
+	from := min(len(rows), (page-1)*listPage)
+	return rows[from:min(len(rows), from+listPage)]
+}
+
+// pager links a list page to its neighbours; more says whether a next page
+// has rows.
+func pager(r *http.Request, page int, more bool) Pager {
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	p := Pager{Page: page}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if more {
+		p.Next = link(page + 1)
+	}
+	return p
 }
 
 // caseNumber reads 检例第257号's 257, for ordering.
@@ -78,6 +128,10 @@ type casesCache struct {
 }
 
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
+	pg, ok := s.pageOf(w, r)
+	if !ok {
+		return
+	}
 	rows, err := s.allCases(r)
 	if err != nil {
 		s.archiveError(w, r, "案例", err)
@@ -108,6 +162,9 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(d.Keywords, func(a, b keywordCount) int { return cmp.Or(b.Count-a.Count, cmp.Compare(a.Keyword, b.Keyword)) })
 	d.Keywords = d.Keywords[:min(len(d.Keywords), 60)]
+	d.Counts = [2]int{len(d.Guiding), len(d.Typical)}
+	d.Pager = pager(r, pg, pg*listPage < max(len(d.Guiding), len(d.Typical)))
+	d.Guiding, d.Typical = window(d.Guiding, pg), window(d.Typical, pg)
 	title := "案例"
 	if kw != "" {
 		title = "关键词：" + kw
@@ -126,10 +183,16 @@ type docRow struct {
 // 30 days first, then every other by 施行日期, the latest first.
 type documentsData struct {
 	Soon, Others []docRow
+	Total        int // of the others, in all
 	Unavailable  bool
+	Pager
 }
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
+	pg, ok := s.pageOf(w, r)
+	if !ok {
+		return
+	}
 	var d documentsData
 	if s.ix == nil {
 		d.Unavailable = true
@@ -143,25 +206,45 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 	}
 	y, m, dd := s.now().In(sppcrawl.CST()).Date()
 	today := time.Date(y, m, dd, 0, 0, 0, 0, sppcrawl.CST())
+	// Ordered from what the index knows; only the page shown is read from
+	// the archive.
+	var soon, others []search.Listed
+	eff := map[string]time.Time{}
 	for _, l := range list {
-		st, err := s.db.Get(r.Context(), l.ID)
-		if err != nil {
-			continue // indexed, then quarantined: the index says what it knew
+		t, ok := sppcrawl.ParseDate(l.Effective)
+		if ok {
+			eff[l.ID] = t
 		}
-		row := docRow{A: st.Article}
-		if t, ok := sppcrawl.ParseDate(l.Effective); ok {
-			row.Effective = t
-			row.Days = int(t.Sub(today).Hours() / 24)
-		}
-		if !row.Effective.IsZero() && row.Days >= 0 && row.Days <= 30 {
-			d.Soon = append(d.Soon, row)
+		if days := t.Sub(today).Hours() / 24; ok && days >= 0 && days <= 30 {
+			soon = append(soon, l)
 		} else {
-			d.Others = append(d.Others, row)
+			others = append(others, l)
 		}
 	}
-	slices.SortStableFunc(d.Soon, func(a, b docRow) int { return a.Effective.Compare(b.Effective) })
-	slices.SortStableFunc(d.Others, func(a, b docRow) int {
-		return cmp.Or(b.Effective.Compare(a.Effective), b.A.PublishedAt.Compare(a.A.PublishedAt))
+	slices.SortStableFunc(soon, func(a, b search.Listed) int { return eff[a.ID].Compare(eff[b.ID]) })
+	slices.SortStableFunc(others, func(a, b search.Listed) int {
+		return cmp.Or(eff[b.ID].Compare(eff[a.ID]), b.PublishedAt.Compare(a.PublishedAt))
 	})
+	d.Total = len(others)
+	d.Pager = pager(r, pg, pg*listPage < len(others))
+	if pg > 1 {
+		soon = nil
+	}
+	rows := func(ls []search.Listed) []docRow {
+		var out []docRow
+		for _, l := range ls {
+			st, err := s.db.Get(r.Context(), l.ID)
+			if err != nil || st.Article.Document == nil {
+				continue // indexed, then quarantined or changed: the next catch-up follows
+			}
+			row := docRow{A: st.Article, Effective: eff[l.ID]}
+			if !row.Effective.IsZero() {
+				row.Days = int(row.Effective.Sub(today).Hours() / 24)
+			}
+			out = append(out, row)
+		}
+		return out
+	}
+	d.Soon, d.Others = rows(soon), rows(window(others, pg))
 	s.render(w, r, http.StatusOK, "documents", page{Title: "规范性文件", Nav: "documents", Data: d})
 }

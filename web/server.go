@@ -51,6 +51,7 @@ type Server struct {
 	ver   string
 	pages map[string]*template.Template
 	casesCache
+	recentCache
 }
 
 // pageNames are the templates of the pages, each with the layout.
@@ -213,7 +214,7 @@ var funcs = template.FuncMap{
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
 			"channel_path": "频道路径"}[name], name)
 	},
-	"join":       strings.Join,
-	"add":        func(a, b int) int { return a + b },
-	"sprintf":    fmt.Sprintf,
+	"join":    strings.Join,
+	"add":     func(a, b int) int { return a + b },
+	"sprintf": fmt.Sprintf,
 }
