@@ -63,3 +63,36 @@ func indexedOf(a *sppcrawl.Article) indexed {
 	in.fp = int64(h.Sum64() >> 1)
 	return in
 }
+
+// Matches says whether the article holds the query, read from its text as
+// the index would match it (folded, paragraph by paragraph): a query as a
+// filter of single articles (push's subscriptions), without the index.
+func (q Query) Matches(a *sppcrawl.Article) bool {
+	fs := fields(a)
+	has := func(t Term) bool {
+		for col, segs := range fs {
+			if t.Field == "" && col > 3 || t.Field != "" && t.Field != columns[col] {
+				continue
+			}
+			for _, s := range segs {
+				if strings.Contains(foldString(s), t.folded) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, c := range q.Clauses {
+		found := false
+		for _, t := range c.Terms {
+			if has(t) {
+				found = true
+				break
+			}
+		}
+		if found == c.Not {
+			return false
+		}
+	}
+	return true
+}

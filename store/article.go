@@ -215,7 +215,7 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
 			return sppcrawl.UpsertResult{}, err
 		}
-		if err := reseq(tx, a); err != nil {
+		if err := reseq(tx, a, now); err != nil {
 			return sppcrawl.UpsertResult{}, err
 		}
 		return sppcrawl.UpsertResult{Outcome: sppcrawl.Restored, ID: a.ID, Seq: a.Seq, Version: a.Version}, nil
@@ -290,6 +290,9 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 	if err := putArticle(tx, &n, true); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
+	if err := putEvent(tx, sppcrawl.EventUpdated, &n, now); err != nil {
+		return sppcrawl.UpsertResult{}, err
+	}
 	if rawVal != nil {
 		if err := putRawOf(tx, n.ID, rawVal); err != nil {
 			return sppcrawl.UpsertResult{}, err
@@ -348,6 +351,9 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 	if err := putArticle(tx, &n, true); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
+	if err := putEvent(tx, sppcrawl.EventCreated, &n, now); err != nil {
+		return sppcrawl.UpsertResult{}, err
+	}
 	if rawVal != nil {
 		if err := putRawOf(tx, n.ID, rawVal); err != nil {
 			return sppcrawl.UpsertResult{}, err
@@ -387,8 +393,8 @@ func alias(tx *bolt.Tx, r *record, url string, now time.Time) (sppcrawl.UpsertRe
 }
 
 // reseq moves an article to a new seq at the end of the log, so every puller
-// gets it again (a withdrawal, a restoration).
-func reseq(tx *bolt.Tx, a *sppcrawl.Article) error {
+// gets it again: a withdrawal (withdrawn_at set), a restoration (cleared).
+func reseq(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
 	if err := dropSeq(tx, a.Seq); err != nil {
 		return err
 	}
@@ -396,7 +402,14 @@ func reseq(tx *bolt.Tx, a *sppcrawl.Article) error {
 	if a.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
 		return err
 	}
-	return putArticle(tx, a, true)
+	if err := putArticle(tx, a, true); err != nil {
+		return err
+	}
+	typ := sppcrawl.EventRestored
+	if !a.WithdrawnAt.IsZero() {
+		typ = sppcrawl.EventWithdrawn
+	}
+	return putEvent(tx, typ, a, now)
 }
 
 // dropSeq removes the article stored under seq (it moves to a new one).

@@ -140,7 +140,7 @@ func (db *DB) RecordChecked(ctx context.Context, url string) (sppcrawl.UpsertRes
 		if err := addCount(tx, countWithdrawn, -1); err != nil {
 			return err
 		}
-		if err := reseq(tx, a); err != nil {
+		if err := reseq(tx, a, now); err != nil {
 			return err
 		}
 		res.Seq = a.Seq
@@ -192,7 +192,7 @@ func (db *DB) RecordGone(ctx context.Context, url string, run time.Time, reason 
 		if err := addCount(tx, countWithdrawn, 1); err != nil {
 			return err
 		}
-		return reseq(tx, a)
+		return reseq(tx, a, now)
 	})
 	return withdrawn, err
 }

@@ -101,9 +101,14 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 	if err != nil {
 		return rep, err
 	}
-	if _, err := db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
+	_, err = db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
-	}); err != nil {
+	})
+	switch {
+	case errors.Is(err, ErrDamaged):
+		// A damaged page under the media index is one more problem.
+		rep.Problems = append(rep.Problems, Problem{"damaged", "media index", err.Error()})
+	case err != nil:
 		return rep, err
 	}
 	return rep, nil
