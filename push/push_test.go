@@ -270,7 +270,9 @@ func TestPush_SSRF(t *testing.T) {
 	ctx := context.Background()
 	var answer atomic.Value
 	answer.Store(netip.MustParseAddr("93.184.216.34"))
-	lookup := func(context.Context, string) ([]netip.Addr, error) { return []netip.Addr{answer.Load().(netip.Addr)}, nil }
+	lookup := func(context.Context, string) ([]netip.Addr, error) {
+		return []netip.Addr{answer.Load().(netip.Addr)}, nil
+	}
 	p := newPusher(db, push.Options{Lookup: lookup})
 	for _, tc := range []struct {
 		o    push.AddOptions
