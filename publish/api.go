@@ -2,10 +2,12 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"sppcrawl/store"
 	"strconv"
 	"strings"
@@ -248,35 +250,24 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			s.searchFeed(w, r, format)
 			return
 		}
-		var f Filter
-		if c := r.URL.Query().Get("channel"); c != "" {
-			m, _ := s.db.SiteMap(r.Context())
-			ch, err := sppcrawl.SelectChannels(c, m.All()...)
-			if err != nil || len(ch) != 1 {
-				jsonError(w, http.StatusBadRequest, fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200)))
-				return
-			}
-			f.Channel = ch[0].Path
+		channel, err := s.feedChannel(r.Context(), r.URL.Query())
+		if err != nil {
+			jsonError(w, http.StatusBadRequest, err.Error())
+			return
 		}
 		gen, err := s.db.Generation(r.Context())
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		tag := fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)
+		tag := fmt.Sprintf("g%d-%s-%s", gen, format, channel)
 		if notModified(w, r, tag) {
 			return
 		}
 		self := selfURL(r)
+		s.hubLinks(w, r, self)
 		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
-			arts, err := latest(r.Context(), s.db, feedItems, f)
-			skipped, err := store.Partial(err)
-			if err != nil {
-				return nil, err
-			}
-			var buf bytes.Buffer
-			err = writeFeed(&buf, format, arts, feedMeta{Channel: f.Channel, SelfURL: self})
-			return &answer{contentType: feedTypes[format], skipped: skipped, plain: buf.Bytes()}, err
+			return s.channelFeed(r.Context(), format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
 		})
 		if err != nil {
 			s.serverError(w, r, err)
@@ -284,6 +275,32 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		a.write(w, r)
 	}
+}
+
+// feedChannel is the channel path a feed's channel= names ("" for none).
+func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) {
+	c := q.Get("channel")
+	if c == "" {
+		return "", nil
+	}
+	m, _ := s.db.SiteMap(ctx)
+	ch, err := sppcrawl.SelectChannels(c, m.All()...)
+	if err != nil || len(ch) != 1 {
+		return "", fmt.Errorf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200))
+	}
+	return ch[0].Path, nil
+}
+
+// channelFeed renders the feed of the newest articles (of a channel).
+func (s *Server) channelFeed(ctx context.Context, format, channel string, m feedMeta) (*answer, error) {
+	arts, err := latest(ctx, s.db, feedItems, Filter{Channel: channel})
+	skipped, err := store.Partial(err)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = writeFeed(&buf, format, arts, m)
+	return &answer{contentType: feedTypes[format], skipped: skipped, plain: buf.Bytes()}, err
 }
 
 // selfURL is the URL the client asked for, as it reached us.

@@ -17,6 +17,7 @@ type feedMeta struct {
 	Channel string // channel path, or "" for all
 	Query   string // a saved search's query, or ""
 	SelfURL string // the feed's own URL, when served
+	Hub     string // the WebSub hub's URL, when there is one
 }
 
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
@@ -136,7 +137,17 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: xmlText(arts[i].Channel), Scheme: sppcrawl.Origin + arts[i].ChannelPath}}
 		}
 		af.Entries = nil
-		return encodeXML(w, atomFeed{AtomFeed: af, Entries: entries})
+		links := []feeds.AtomLink{}
+		if af.Link != nil {
+			links = append(links, *af.Link)
+		}
+		if m.SelfURL != "" {
+			links = append(links, feeds.AtomLink{Href: m.SelfURL, Rel: "self"})
+		}
+		if m.Hub != "" {
+			links = append(links, feeds.AtomLink{Href: m.Hub, Rel: "hub"})
+		}
+		return encodeXML(w, atomFeed{AtomFeed: af, Links: links, Entries: entries})
 	case "rss":
 		f.Author = nil // RSS wants an e-mail address there, and there is none
 		rf := (&feeds.Rss{Feed: f}).RssFeed()
@@ -149,6 +160,9 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 		jf.Language = "zh-CN"
 		if m.SelfURL != "" {
 			jf.FeedUrl = m.SelfURL
+		}
+		if m.Hub != "" {
+			jf.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: m.Hub}}
 		}
 		for i, it := range jf.Items {
 			pub, mod := arts[i].PublishedAt, f.Items[i].Updated
@@ -180,7 +194,8 @@ type atomCategory struct {
 
 type atomFeed struct {
 	*feeds.AtomFeed
-	Entries []atomEntry `xml:"entry"`
+	Links   []feeds.AtomLink `xml:"link"` // the alternate, self and hub links
+	Entries []atomEntry      `xml:"entry"`
 }
 
 func encodeXML(w io.Writer, v any) error {

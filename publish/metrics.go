@@ -130,10 +130,15 @@ var (
 	descHealth       = prometheus.NewDesc("sppcrawl_channel_health", "1 for the health the last run found a channel in (ok, missing, not-a-list, empty, shrunk).", []string{"channel", "health"}, nil)
 	descDrift        = prometheus.NewDesc("sppcrawl_channel_drift", "Template-drift warnings of a channel's last run.", []string{"channel"}, nil)
 	descWalk         = prometheus.NewDesc("sppcrawl_channel_walk_unfinished", "1 while a channel has a walk the next run resumes.", []string{"channel"}, nil)
+	descSubState     = prometheus.NewDesc("sppcrawl_subscription_state", "1 for the state a push subscription is in (active, paused, failing).", []string{"subscription", "state"}, nil)
+	descSubBehind    = prometheus.NewDesc("sppcrawl_subscription_events_behind", "Events not yet delivered to a subscription (at most 10000).", []string{"subscription"}, nil)
+	descSubOldest    = prometheus.NewDesc("sppcrawl_subscription_oldest_undelivered_seconds", "Age of the oldest event not yet delivered to a subscription.", []string{"subscription"}, nil)
+	descSubRequests  = prometheus.NewDesc("sppcrawl_subscription_requests_total", "Delivery requests to a subscription, by the status answered (error: none).", []string{"subscription", "status"}, nil)
 )
 
 func (c archiveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles, descHealth, descDrift, descWalk} {
+	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles, descHealth, descDrift, descWalk,
+		descSubState, descSubBehind, descSubOldest, descSubRequests} {
 		ch <- d
 	}
 }
@@ -168,6 +173,24 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 			unfinished = 1
 		}
 		gauge(descWalk, unfinished, c.Path)
+	}
+	for _, sub := range st.Subscriptions {
+		for _, state := range []sppcrawl.SubState{sppcrawl.SubActive, sppcrawl.SubPaused, sppcrawl.SubFailing} {
+			v := 0.0
+			if string(state) == sub.State {
+				v = 1
+			}
+			gauge(descSubState, v, sub.ID, string(state))
+		}
+		gauge(descSubBehind, float64(sub.Behind), sub.ID)
+		age := 0.0
+		if !sub.Oldest.IsZero() {
+			age = time.Since(sub.Oldest).Seconds()
+		}
+		gauge(descSubOldest, age, sub.ID)
+		for status, n := range sub.ByStatus {
+			ch <- prometheus.MustNewConstMetric(descSubRequests, prometheus.CounterValue, float64(n), sub.ID, status)
+		}
 	}
 	gauge(descFailures, float64(st.FailuresDue), "due")
 	gauge(descFailures, float64(st.FailuresWait), "waiting")

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -133,6 +134,23 @@ func (s *Server) searchError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
+// searchFeedAnswer renders a saved search's feed.
+func (s *Server) searchFeedAnswer(ctx context.Context, format string, req search.Request, m feedMeta) (*answer, error) {
+	res, err := s.index.Search(ctx, s.db, req)
+	if err != nil {
+		return nil, err
+	}
+	arts := make([]*sppcrawl.Article, 0, len(res.Results))
+	for _, h := range res.Results {
+		if h.Article != nil {
+			arts = append(arts, h.Article)
+		}
+	}
+	var buf bytes.Buffer
+	err = writeFeed(&buf, format, arts, m)
+	return &answer{contentType: feedTypes[format], plain: buf.Bytes()}, err
+}
+
 // searchFeed answers a feed of a saved search (/feed.atom?q=…): the
 // feedItems newest current articles that match, withdrawn ones never.
 func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format string) {
@@ -150,20 +168,9 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 		return
 	}
 	self := selfURL(r)
+	s.hubLinks(w, r, self)
 	a, err := s.answers.get(tag+" "+format+" "+self, func() (*answer, error) {
-		res, err := s.index.Search(r.Context(), s.db, req)
-		if err != nil {
-			return nil, err
-		}
-		arts := make([]*sppcrawl.Article, 0, len(res.Results))
-		for _, h := range res.Results {
-			if h.Article != nil {
-				arts = append(arts, h.Article)
-			}
-		}
-		var buf bytes.Buffer
-		err = writeFeed(&buf, format, arts, feedMeta{Query: req.Query, SelfURL: self})
-		return &answer{contentType: feedTypes[format], plain: buf.Bytes()}, err
+		return s.searchFeedAnswer(r.Context(), format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})
 	})
 	if err != nil {
 		s.searchError(w, r, err)

@@ -47,6 +47,8 @@ type Options struct {
 	// Pages, when set, answers every path the API does not (the web UI),
 	// with the API's compression, headers and request metrics.
 	Pages http.Handler
+	// WebSub, when set, is the hub (POST /websub), advertised by every feed.
+	WebSub http.Handler
 	Now   func() time.Time
 }
 
@@ -62,6 +64,7 @@ type Server struct {
 	answers answerCache // rendered feeds and pages of cases
 	index   *search.Index
 	pages   http.Handler
+	websub  http.Handler
 }
 
 // NewServer serves db.
@@ -76,7 +79,7 @@ func NewServer(db *store.DB, opts Options) *Server {
 		opts.Metrics = NewMetrics(db)
 	}
 	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
-		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index, pages: opts.Pages}
+		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index, pages: opts.Pages, websub: opts.WebSub}
 }
 
 // Handler is the HTTP interface: routes, compression, security headers and
@@ -124,6 +127,11 @@ func (s *Server) Handler() http.Handler {
 	top.HandleFunc("GET /feed.atom", s.feed("atom"))
 	top.HandleFunc("GET /feed.rss", s.feed("rss"))
 	top.HandleFunc("GET /feed.json", s.feed("jsonfeed"))
+	if s.websub != nil {
+		top.Handle("POST /websub", s.websub)
+	} else {
+		top.HandleFunc("POST /websub", websubUnavailable)
+	}
 	top.Handle("/", gz(mux))
 	return s.metrics.countHTTP(secure(top))
 }

@@ -47,6 +47,8 @@ type Stats struct {
 	// SearchIndex is the search index's state, when there is one: how far
 	// behind the archive it is, its size.
 	SearchIndex *search.Status `json:"search_index,omitempty"`
+	// Subscriptions are push's receivers and how their deliveries go.
+	Subscriptions []SubscriptionReport `json:"subscriptions,omitempty"`
 }
 
 // AddIndex adds the search index's state, and a warning when searches may
@@ -136,6 +138,11 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 	if err := s.ledger(ctx, db, fails, now); err != nil {
 		return nil, err
 	}
+	subs, warnings, err := subscriptionReports(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	s.Subscriptions, s.Warnings = subs, append(s.Warnings, warnings...)
 	_, damaged := db.Damage()
 	for k, why := range damaged {
 		s.Damaged = append(s.Damaged, k+": "+why)

@@ -32,11 +32,8 @@ type Options struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Lookup   Lookup // DNS (tests); the system's when nil
-	// Feed renders a WebSub topic's content (publish.Server.Feed); WebSub
-	// subscriptions wait while it is nil.
+	// Feed renders a WebSub topic's content (publish.Server.Feed).
 	Feed func(ctx context.Context, topic string) (contentType string, body []byte, err error)
-	// Hub is the hub's own URL, for the Link headers of WebSub deliveries.
-	Hub string
 }
 
 // Pusher delivers the archive's events to its subscriptions. Only the

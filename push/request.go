@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -74,7 +75,10 @@ func (p *Pusher) websubRequest(ctx context.Context, s *sppcrawl.Subscription, no
 	}
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("User-Agent", userAgent)
-	req.Header.Add("Link", "<"+p.opts.Hub+">; rel=\"hub\"")
+	if u, err := url.Parse(s.Topic); err == nil {
+		hub := url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/websub"}
+		req.Header.Add("Link", "<"+hub.String()+">; rel=\"hub\"")
+	}
 	req.Header.Add("Link", "<"+s.Topic+">; rel=\"self\"")
 	if s.Secret != "" {
 		req.Header.Set("X-Hub-Signature", hubSignature(s.Secret, body))

@@ -40,6 +40,7 @@ type cli struct {
 	terms    bool     // its arguments are query terms: -term excludes (isTerm)
 	pending  []func() // summaries held until the index caught up
 	flushing bool
+	closers  []func() error // closed with the archive, after the command
 }
 
 // flushSummaries prints the summaries held back by summary.
@@ -207,10 +208,14 @@ func (c *cli) open() (*store.DB, error) {
 }
 
 func (c *cli) close() error {
-	if c.opened == nil {
-		return nil
+	var errs []error
+	for _, f := range c.closers {
+		errs = append(errs, f())
 	}
-	return c.opened.Close()
+	if c.opened != nil {
+		errs = append(errs, c.opened.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // progress reports whether a progress bar is drawn: on a terminal, unless

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/store"
@@ -11,6 +12,9 @@ import (
 var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		var pf pushFlags
+		pf.register(c.fs)
+		deliverFor := c.fs.Duration("deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
 		c.uses(creates)
 		c.indexes = true
 		c.check(func() error {
@@ -26,6 +30,7 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			}
 			sum, err := cr.Run(ctx)
 			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
+			c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
 			return cmp.Or(err, sum.Err())
 		}
 	}}

@@ -51,7 +51,7 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, failuresCmd,
+	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, subscriptionsCmd, deliverCmd, failuresCmd,
 		historyCmd, statsCmd, verifyCmd, backupCmd, mediaCmd, channelsCmd,
 		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, *store.DB) error {
 			return func(context.Context, *store.DB) error {

@@ -14,6 +14,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/crawler"
 	"sppcrawl/publish"
+	"sppcrawl/push"
 	"sppcrawl/search"
 	"sppcrawl/store"
 	"sppcrawl/web"
@@ -30,6 +31,8 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		var pf pushFlags
+		pf.register(c.fs)
 		// A damaged archive is served all the same: every answer says what
 		// is wrong (/healthz 503) rather than the process refusing to start.
 		c.archive(false, func() archiveMode {
@@ -59,8 +62,20 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 				defer ix.Close()
 			}
 			pages := web.New(archive, web.Options{Index: ix, Logger: c.log, Version: version})
-			srv := publish.NewServer(archive, publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every,
-				PublicURL: *public, Index: ix, Pages: pages.Handler()})
+			// The archive holds the subscriptions: only a serve that writes
+			// it (--crawl-every) delivers and runs the WebSub hub.
+			writable := !archive.ReadOnly() && archive.OpenDamage() == nil
+			var srv *publish.Server
+			pusher := c.pusher(archive, &pf, func(ctx context.Context, topic string) (string, []byte, error) { return srv.Feed(ctx, topic) })
+			hubCtx, stopHub := context.WithCancel(ctx)
+			defer stopHub()
+			var hub *push.Hub
+			opts := publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public, Index: ix, Pages: pages.Handler()}
+			if writable {
+				hub = pusher.Hub(hubCtx, push.HubOptions{Topic: func(t string) ([]string, string, error) { return srv.Topic(t) }})
+				opts.WebSub = hub
+			}
+			srv = publish.NewServer(archive, opts)
 			return serve(ctx, *addr, srv.Handler(), c.log, func(ctx context.Context) {
 				var g errgroup.Group
 				if ix != nil && !ix.ReadOnly() && archive.OpenDamage() == nil {
@@ -69,6 +84,13 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 					changes, stop := archive.Commits()
 					defer stop()
 					g.Go(func() error { ix.Follow(ctx, archive, changes); return nil })
+				}
+				if writable {
+					// Deliveries follow every commit too, at once.
+					changes, stop := archive.Commits()
+					defer stop()
+					g.Go(func() error { pusher.Run(ctx, changes); return nil })
+					defer hub.Wait()
 				}
 				if *every > 0 {
 					cr.RunEvery(ctx, *every, func(sum sppcrawl.RunSummary, err error) { logRun(cfg.Logger, sum, err) })

@@ -61,6 +61,16 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	if st := s.SearchIndex; st != nil {
 		fmt.Fprintf(bw, "search index: %s\n", sizeLine(*st))
 	}
+	for _, sub := range s.Subscriptions {
+		line := fmt.Sprintf("subscription %s (%s, %s): %s, %d events behind, %d delivered", sub.ID, sub.Kind, sub.URL, sub.State, sub.Behind, sub.Delivered)
+		if !sub.Oldest.IsZero() {
+			line += ", the oldest waiting since " + localTime(sub.Oldest)
+		}
+		if sub.LastError != "" {
+			line += "; last error: " + sub.LastError
+		}
+		fmt.Fprintln(bw, terminalSafe(line))
+	}
 	if s.Quarantined > 0 {
 		fmt.Fprintf(bw, "quarantined: %d records that did not decode, kept aside in the archive\n", s.Quarantined)
 	}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"sppcrawl/publish"
+	"sppcrawl/push"
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+// scheduleFlag is --retry-schedule: the waits before each retry of a failed
+// delivery, comma-separated (5s,5m,30m,…).
+type scheduleFlag []time.Duration
+
+func (s *scheduleFlag) String() string {
+	parts := make([]string, len(*s))
+	for i, d := range *s {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (s *scheduleFlag) Set(v string) error {
+	var out []time.Duration
+	for _, p := range strings.Split(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(p))
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want positive durations separated by commas (5s,5m,30m)")
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 || len(out) > 50 {
+		return fmt.Errorf("want 1 to 50 waits")
+	}
+	*s = out
+	return nil
+}
+
+// pushFlags are the delivery flags of deliver, crawl and serve.
+type pushFlags struct {
+	schedule scheduleFlag
+}
+
+func (f *pushFlags) register(fs *flag.FlagSet) {
+	f.schedule = scheduleFlag(push.DefaultSchedule)
+	fs.Var(&f.schedule, "retry-schedule", "waits before each retry of a failed webhook delivery (after the last, the subscription is failing)")
+}
+
+// pusher is the deliverer of the archive's events, logging as the command
+// does. WebSub subscribers get the feed rendered by feed, or (outside
+// serve) by a publish server made for it over the archive and its index.
+func (c *cli) pusher(archive *store.DB, f *pushFlags, feed func(context.Context, string) (string, []byte, error)) *push.Pusher {
+	if feed == nil {
+		var ix *search.Index
+		if i, err := openIndex(c, archive, true); err == nil {
+			ix = i
+			c.closers = append(c.closers, ix.Close)
+		}
+		feed = publish.NewServer(archive, publish.Options{Index: ix}).Feed
+	}
+	return push.New(archive, push.Options{Schedule: f.schedule, Logger: c.log.With("component", "push"), Feed: feed})
+}
+
+// deliverLine is the one line of a round of deliveries.
+func deliverLine(r push.Result) string {
+	s := fmt.Sprintf("deliver: %d events delivered in %d requests, %d failed", r.Delivered, r.Requests, r.Failures)
+	if r.Pending > 0 {
+		s += fmt.Sprintf("; %d subscriptions wait for a retry", r.Pending)
+		if !r.Next.IsZero() {
+			s += " (next " + localTime(r.Next) + ")"
+		}
+	}
+	return s
+}
+
+var deliverCmd = command{"deliver", "send the archive's new, corrected and withdrawn articles to the subscribed receivers",
+	"[--for DURATION] [--retry-schedule 5s,5m,…] [--db FILE]", nil,
+	func(c *cli) func(context.Context, *store.DB) error {
+		var pf pushFlags
+		pf.register(c.fs)
+		d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
+		c.uses(writes)
+		c.check(func() error {
+			if *d <= 0 {
+				return usageErr("--for %s: must be positive", *d)
+			}
+			return nil
+		})
+		return func(ctx context.Context, archive *store.DB) error {
+			r, err := c.pusher(archive, &pf, nil).DeliverFor(ctx, *d)
+			c.summary(err == nil, deliverLine(r), r)
+			return err
+		}
+	}}
+
+// deliverAfterRun delivers, after a crawl, what is due to the subscriptions
+// for at most d. It never fails the run: a receiver's trouble is its
+// subscription's state (stats, /healthz), and a stop by a signal leaves
+// the deliveries to the next run.
+func (c *cli) deliverAfterRun(ctx context.Context, archive *store.DB, f *pushFlags, d time.Duration) {
+	if d <= 0 || ctx.Err() != nil {
+		return
+	}
+	subs, err := archive.Subscriptions(ctx)
+	if err != nil || len(subs) == 0 {
+		return
+	}
+	r, err := c.pusher(archive, f, nil).DeliverFor(ctx, d)
+	if err != nil {
+		c.log.Warn("deliveries stopped", "err", err)
+	}
+	if r.Requests > 0 {
+		c.log.Info(deliverLine(r))
+	}
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/push"
+	"sppcrawl/store"
+)
+
+// subcommands of subscriptions, and whether each only reads the archive.
+var subcommands = map[string]bool{"add": false, "list": true, "show": true, "remove": false, "pause": false,
+	"resume": false, "rotate-secret": false, "replay": false, "test": true, "deliveries": true}
+
+var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
+	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
+		"       sppcrawl subscriptions list | show ID | remove ID | pause ID | resume ID | rotate-secret ID | replay ID --since SEQ | test ID | deliveries ID",
+	[]string{"text", "json"},
+	func(c *cli) func(context.Context, *store.DB) error {
+		var o push.AddOptions
+		var events, channels listFlag
+		c.fs.Var(&events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
+		c.fs.Var(&channels, "channels", "add: only articles of these channels (keys or folders)")
+		c.fs.StringVar(&o.Query, "query", "", "add: only articles that match this search query (as sppcrawl search takes it)")
+		c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
+		c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")
+		c.fs.BoolVar(&o.AllowPrivate, "allow-private", false, "add: accept a receiver on a loopback, private or link-local address")
+		since := c.fs.Int64("since", -1, "add: start after this seq (a backfill; default: the archive's current seq); replay: deliver again every event after it")
+		limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
+		c.archive(false, func() archiveMode {
+			if len(c.args) > 0 && subcommands[c.args[0]] {
+				return reads
+			}
+			return writes
+		})
+		c.check(func() error {
+			if len(c.args) == 0 {
+				return usageErr("want a subcommand: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries")
+			}
+			sub := c.args[0]
+			if _, ok := subcommands[sub]; !ok {
+				return usageErr("no subcommand %q: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries", sub)
+			}
+			want := 2
+			if sub == "list" {
+				want = 1
+			}
+			if len(c.args) != want {
+				return usageErr("subscriptions %s: want %s", sub, map[bool]string{true: "no argument", false: "one argument (the URL, or the subscription's id)"}[want == 1])
+			}
+			if sub == "replay" && *since < 0 {
+				return usageErr("subscriptions replay: want --since SEQ")
+			}
+			for _, e := range events {
+				o.Events = append(o.Events, sppcrawl.EventType("article."+strings.TrimPrefix(e, "article.")))
+			}
+			for _, ch := range channels {
+				chs, err := sppcrawl.SelectChannels(ch)
+				if err != nil {
+					return usageErr("--channels %q: %v", ch, err)
+				}
+				for _, x := range chs {
+					o.Channels = append(o.Channels, x.Path)
+				}
+			}
+			if *since >= 0 {
+				s := uint64(*since)
+				o.Since = &s
+			}
+			return nil
+		})
+		return func(ctx context.Context, archive *store.DB) error {
+			p := push.New(archive, push.Options{Logger: c.log})
+			return runSubscriptions(ctx, c, archive, p, o, *limit)
+		}
+	}}
+
+// runSubscriptions carries out the subcommand c.args[0].
+func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher, o push.AddOptions, limit int) error {
+	sub, arg := c.args[0], ""
+	if len(c.args) > 1 {
+		arg = c.args[1]
+	}
+	switch sub {
+	case "add":
+		o.URL = arg
+		s, err := p.Add(ctx, o)
+		if err != nil {
+			return usageError{err}
+		}
+		return c.print(map[string]string{"id": s.ID, "secret": s.Secret}, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s\nsecret %s (verify each delivery's webhook-signature with it; shown once here, and by show)\nfrom seq %d\n", s.ID, s.Secret, s.Cursor)
+			return err
+		})
+	case "list":
+		subs, err := db.Subscriptions(ctx)
+		if err != nil {
+			return err
+		}
+		if subs == nil {
+			subs = []sppcrawl.Subscription{}
+		}
+		for i := range subs {
+			subs[i].Secret, subs[i].OldSecret = "", ""
+		}
+		return c.print(subs, func(w io.Writer) error { return writeSubscriptions(ctx, db, w, subs) })
+	case "show":
+		s, err := db.Subscription(ctx, arg)
+		if err != nil {
+			return err
+		}
+		return c.print(s, func(w io.Writer) error { return writeJSON(w, s) })
+	case "deliveries":
+		ds, err := db.Deliveries(ctx, arg, limit)
+		if err != nil {
+			return err
+		}
+		if ds == nil {
+			ds = []sppcrawl.Delivery{}
+		}
+		return c.print(ds, func(w io.Writer) error { return writeDeliveries(w, ds) })
+	case "test":
+		s, err := db.Subscription(ctx, arg)
+		if err != nil {
+			return err
+		}
+		status, took, err := p.Ping(ctx, s)
+		if err != nil {
+			return fmt.Errorf("test %s: %w", s.ID, err)
+		}
+		line := fmt.Sprintf("test %s: %s answered %d in %s", s.ID, s.URL, status, took.Round(time.Millisecond))
+		if status/100 != 2 {
+			return fmt.Errorf("%s (only 2xx is success)", line)
+		}
+		_, err = fmt.Println(line)
+		return err
+	case "remove":
+		if err := db.DeleteSubscription(ctx, arg); err != nil {
+			return err
+		}
+		c.summary(true, "subscriptions: removed "+arg, map[string]string{"removed": arg})
+		return nil
+	}
+	return changeSubscription(ctx, c, p, sub, arg, o)
+}
+
+// changeSubscription is pause, resume, rotate-secret and replay.
+func changeSubscription(ctx context.Context, c *cli, p *push.Pusher, sub, id string, o push.AddOptions) error {
+	var s sppcrawl.Subscription
+	var err error
+	switch sub {
+	case "pause":
+		s, err = p.Pause(ctx, id)
+	case "resume":
+		s, err = p.Resume(ctx, id)
+	case "rotate-secret":
+		s, err = p.RotateSecret(ctx, id)
+	case "replay":
+		s, err = p.Replay(ctx, id, *o.Since)
+	}
+	if err != nil {
+		return err
+	}
+	if sub == "rotate-secret" {
+		return c.print(map[string]string{"id": s.ID, "secret": s.Secret}, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s\nsecret %s (the old one signs beside it until %s)\n", s.ID, s.Secret, localTime(s.OldUntil))
+			return err
+		})
+	}
+	c.summary(true, fmt.Sprintf("subscriptions: %s %s: %s, from seq %d", sub, s.ID, s.State, s.Cursor), s)
+	return nil
+}
+
+// writeSubscriptions is the list for a person: state, events behind, the
+// age of the oldest undelivered event.
+func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer, subs []sppcrawl.Subscription) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tCURSOR\tBEHIND\tDELIVERED\tURL")
+	for _, s := range subs {
+		behind, _ := db.CountEvents(ctx, s.Cursor, 10000)
+		b := strconv.Itoa(behind)
+		if behind == 10000 {
+			b = "10000+"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, s.State, s.Cursor, b, s.Delivered, terminalSafe(s.URL))
+	}
+	tw.Flush()
+	return bw.Flush()
+}
+
+// writeDeliveries is the delivery log for a person, newest first.
+func writeDeliveries(w io.Writer, ds []sppcrawl.Delivery) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tSEQS\tEVENTS\tSTATUS\tDURATION\tERROR")
+	for _, d := range ds {
+		seqs := strconv.FormatUint(d.First, 10)
+		if d.Last != d.First {
+			seqs += "–" + strconv.FormatUint(d.Last, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", localTime(d.At), seqs, d.Events, d.Status, d.Duration.Round(time.Millisecond), terminalSafe(d.Error))
+	}
+	tw.Flush()
+	return bw.Flush()
+}

@@ -1,0 +1,58 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/store"
+)
+
+// maxBehind bounds the count of events a subscription is behind: a gauge
+// of a subscription far behind stays cheap ("10000+").
+const maxBehind = 10000
+
+// SubscriptionReport is a subscription's state for stats, /metrics and
+// /healthz: how far behind it is, since when the oldest undelivered event
+// waits, what its receiver answered.
+type SubscriptionReport struct {
+	ID          string         `json:"id"`
+	Kind        string         `json:"kind"`
+	URL         string         `json:"url"`
+	State       string         `json:"state"`
+	Behind      int            `json:"behind"` // events not delivered yet (at most 10000)
+	Oldest      time.Time      `json:"oldest_undelivered,omitzero"`
+	Delivered   int            `json:"delivered"`
+	ByStatus    map[string]int `json:"by_status,omitempty"`
+	LastError   string         `json:"last_error,omitempty"`
+	NextAttempt time.Time      `json:"next_attempt,omitzero"`
+}
+
+// subscriptionReports reads every subscription's state, and the warning of
+// each that is failing.
+func subscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionReport, []string, error) {
+	subs, err := db.Subscriptions(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []SubscriptionReport
+	var warnings []string
+	for _, s := range subs {
+		evs, err := db.Events(ctx, s.Cursor, maxBehind)
+		if err != nil {
+			return nil, nil, err
+		}
+		r := SubscriptionReport{ID: s.ID, Kind: s.Kind, URL: s.URL, State: string(s.State), Behind: len(evs),
+			Delivered: s.Delivered, ByStatus: s.ByStatus, LastError: s.LastError, NextAttempt: s.NextAttempt}
+		if len(evs) > 0 {
+			r.Oldest = evs[0].At
+		}
+		out = append(out, r)
+		if s.State == sppcrawl.SubFailing {
+			warnings = append(warnings, fmt.Sprintf("subscription %s (%s) is failing: %s; %d events wait (sppcrawl subscriptions resume %s)",
+				s.ID, s.URL, s.LastError, len(evs), s.ID))
+		}
+	}
+	return out, warnings, nil
+}
