@@ -49,7 +49,7 @@ type Options struct {
 	Pages http.Handler
 	// WebSub, when set, is the hub (POST /websub), advertised by every feed.
 	WebSub http.Handler
-	Now   func() time.Time
+	Now    func() time.Time
 }
 
 // Server answers the pull interface. It never changes the archive.
