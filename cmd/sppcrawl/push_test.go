@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// The subscriptions command as an operator uses it: add prints the id and
+// secret (JSON for scripts), a refused URL is a usage error, test pings,
+// deliver sends, the others change the state; the crawl delivers at its
+// end.
+func TestCLI_Subscriptions(t *testing.T) {
+	path := fixtureArchive(t)
+	var hooks atomic.Int64
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hooks.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(recv.Close)
+	runOut := func(args ...string) (int, string) {
+		var code int
+		out := capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--quiet")) })
+		return code, out
+	}
+	if code, _ := runOut("subscriptions", "add", recv.URL); code != exitUsage {
+		t.Errorf("add of an http loopback URL without --allow-http: exit %d, want 2", code)
+	}
+	code, out := runOut("subscriptions", "add", "--allow-http", "--allow-private", "--since", "270", "--events", "created,updated",
+		"--format", "json", recv.URL)
+	var added struct{ ID, Secret string }
+	if err := json.Unmarshal([]byte(out), &added); code != exitOK || err != nil || !strings.HasPrefix(added.Secret, "whsec_") {
+		t.Fatalf("add: exit %d, %q (%v)", code, out, err)
+	}
+	if code, out := runOut("subscriptions", "list"); code != exitOK || !strings.Contains(out, added.ID) || !strings.Contains(out, "active") {
+		t.Errorf("list: exit %d\n%s", code, out)
+	}
+	if code, out := runOut("subscriptions", "test", added.ID); code != exitOK || !strings.Contains(out, "answered 204") {
+		t.Errorf("test: exit %d, %q", code, out)
+	}
+	if code, _ := runOut("deliver", "--for", "5s"); code != exitOK || hooks.Load() != 1+6 {
+		t.Errorf("deliver: exit %d, %d requests (1 ping + the 6 events after seq 270)", code, hooks.Load())
+	}
+	if code, out := runOut("subscriptions", "deliveries", added.ID); code != exitOK || strings.Count(out, "204") != 6 {
+		t.Errorf("deliveries: exit %d\n%s", code, out)
+	}
+	for _, sub := range []string{"pause", "resume", "rotate-secret"} {
+		if code, _ := runOut("subscriptions", sub, added.ID); code != exitOK {
+			t.Errorf("%s: exit %d", sub, code)
+		}
+	}
+	if code, _ := runOut("subscriptions", "replay", added.ID, "--since", "274"); code != exitOK {
+		t.Errorf("replay: exit %d", code)
+	}
+	site := siteServer(t)
+	if code, _ := runOut("crawl", "--origin", site.URL, "--delay", "0", "--channels", "builtin", "--media", "none"); code != exitOK || hooks.Load() != 7+2 {
+		t.Errorf("a crawl after replay --since 274: exit %d, %d requests (want the 2 events replayed)", code, hooks.Load())
+	}
+	if code, _ := runOut("subscriptions", "remove", added.ID); code != exitOK {
+		t.Errorf("remove: exit %d", code)
+	}
+	if code, _ := runOut("subscriptions", "show", added.ID); code != exitFailures {
+		t.Errorf("show of a removed subscription: exit %d, want 1", code)
+	}
+	if code, _ := runOut("subscriptions", "nope"); code != exitUsage {
+		t.Errorf("an unknown subcommand: exit %d", code)
+	}
+}
