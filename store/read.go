@@ -378,14 +378,7 @@ func (db *DB) ForEachJSON(ctx context.Context, after uint64, fn func(seq uint64,
 // Since returns up to limit articles with seq > after, in seq order. An
 // article updated since appears once, at its new seq.
 func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, error) {
-	var out []*sppcrawl.Article
-	err := db.ForEach(ctx, after, func(a *sppcrawl.Article) error {
-		if len(out) == limit {
-			return errStop
-		}
-		out = append(out, a)
-		return nil
-	})
+	out, _, err := db.SinceSeq(ctx, after, limit)
 	return out, err
 }
 
@@ -394,7 +387,17 @@ func (db *DB) Since(ctx context.Context, after uint64, limit int) ([]*sppcrawl.A
 // follower of the log moves its cursor by it, so a damaged record is
 // passed once, never read again and again.
 func (db *DB) SinceSeq(ctx context.Context, after uint64, limit int) ([]*sppcrawl.Article, uint64, error) {
-	var out []*sppcrawl.Article
+	return since(ctx, db, after, limit, func(v []byte) (*sppcrawl.Article, bool, error) {
+		a, err := decodeArticle(v)
+		return a, a != nil, err // an empty record holds no article
+	})
+}
+
+// since reads up to limit records of the articles log after after,
+// decoded by decode (whose ok false passes a record over), and the seq of
+// the last record passed; those that do not decode are passed and named.
+func since[T any](ctx context.Context, db *DB, after uint64, limit int, decode func([]byte) (T, bool, error)) ([]T, uint64, error) {
+	var out []T
 	last := after
 	sk := skips{db: db}
 	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
@@ -402,12 +405,12 @@ func (db *DB) SinceSeq(ctx context.Context, after uint64, limit int) ([]*sppcraw
 			return errStop
 		}
 		last = seq
-		a, err := decodeArticle(v)
+		x, ok, err := decode(v)
 		if err != nil {
 			return sk.skip(fmt.Sprint("seq ", seq), err)
 		}
-		if a != nil { // an empty record holds no article
-			out = append(out, a)
+		if ok {
+			out = append(out, x)
 		}
 		return nil
 	})
@@ -475,22 +478,11 @@ func (db *DB) EachChunk(ctx context.Context, after uint64, limit int, fn func(Ch
 // SinceChunks is SinceJSON for answers in gzip: the articles as DEFLATE
 // chunks, as they are stored, and the seq of the last one.
 func (db *DB) SinceChunks(ctx context.Context, after uint64, limit int) ([]Chunk, uint64, error) {
-	var out []Chunk
-	last := after
-	sk := skips{db: db}
-	err := db.eachValue(ctx, after, func(seq uint64, v []byte) error {
-		if len(out) == limit {
-			return errStop
-		}
-		last = seq
+	out, last, err := since(ctx, db, after, limit, func(v []byte) (Chunk, bool, error) {
 		ch, err := chunkOf(v)
-		if err != nil {
-			return sk.skip(fmt.Sprint("seq ", seq), err)
-		}
-		out = append(out, ch)
-		return nil
+		return ch, true, err
 	})
-	return out, db.newest(ctx, last), sk.result(err)
+	return out, db.newest(ctx, last), err
 }
 
 // GetChunk returns the stored article id as a DEFLATE chunk (copied), with

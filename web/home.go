@@ -73,28 +73,35 @@ func (s *Server) changedThisWeek(r *http.Request) ([]*sppcrawl.Article, error) {
 		return nil, err
 	}
 	now := s.now()
-	key := fmt.Sprintf("%d/%s", gen, now.Format("2006010215"))
-	s.recentMu.Lock()
-	defer s.recentMu.Unlock()
-	if s.recentKey == key {
-		return s.recent, nil
-	}
-	week := now.Add(-7 * 24 * time.Hour)
-	changed, err := s.db.Recent(r.Context(), week, 50, recentScan, func(a *sppcrawl.Article) bool {
-		return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
+	return s.recent.get(fmt.Sprintf("%d/%s", gen, now.Format("2006010215")), func() ([]*sppcrawl.Article, error) {
+		week := now.Add(-7 * 24 * time.Hour)
+		return s.db.Recent(r.Context(), week, 50, recentScan, func(a *sppcrawl.Article) bool {
+			return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.recentKey, s.recent = key, changed
-	return changed, nil
 }
 
-// recentCache keeps changedThisWeek's answer.
-type recentCache struct {
-	recentMu  sync.Mutex
-	recentKey string
-	recent    []*sppcrawl.Article
+// kept is a value computed once per key (the archive's generation, say)
+// and kept until the key changes.
+type kept[T any] struct {
+	mu  sync.Mutex
+	key string
+	v   T
+	ok  bool
+}
+
+func (k *kept[T]) get(key string, compute func() (T, error)) (T, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.ok && k.key == key {
+		return k.v, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	k.key, k.v, k.ok = key, v, true
+	return v, nil
 }
 
 // tableOrder is a channel's place in the built-in table, after it if not.

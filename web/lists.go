@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"sppcrawl"
@@ -101,30 +100,17 @@ func (s *Server) allCases(r *http.Request) ([]caseRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.casesMu.Lock()
-	defer s.casesMu.Unlock()
-	if s.casesGen == gen && s.casesList != nil {
-		return s.casesList, nil
-	}
-	var rows []caseRow
-	err = s.db.ForEachWithCases(r.Context(), 0, func(a *sppcrawl.Article) error {
-		for i, c := range a.Cases {
-			rows = append(rows, caseRow{Case: c, Index: i, ArticleID: a.ID, PublishedAt: a.PublishedAt,
-				ChannelPath: a.ChannelPath, Withdrawn: !a.WithdrawnAt.IsZero()})
-		}
-		return nil
+	return s.caseRows.get(strconv.FormatUint(gen, 10), func() ([]caseRow, error) {
+		var rows []caseRow
+		err := s.db.ForEachWithCases(r.Context(), 0, func(a *sppcrawl.Article) error {
+			for i, c := range a.Cases {
+				rows = append(rows, caseRow{Case: c, Index: i, ArticleID: a.ID, PublishedAt: a.PublishedAt,
+					ChannelPath: a.ChannelPath, Withdrawn: !a.WithdrawnAt.IsZero()})
+			}
+			return nil
+		})
+		return rows, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.casesGen, s.casesList = gen, rows
-	return rows, nil
-}
-
-type casesCache struct {
-	casesMu   sync.Mutex
-	casesGen  uint64
-	casesList []caseRow
 }
 
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {

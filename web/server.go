@@ -50,8 +50,9 @@ type Server struct {
 	now   func() time.Time
 	ver   string
 	pages map[string]*template.Template
-	casesCache
-	recentCache
+	// kept per archive generation: the cases, the week's changes
+	caseRows kept[[]caseRow]
+	recent   kept[[]*sppcrawl.Article]
 }
 
 // pageNames are the templates of the pages, each with the layout.
