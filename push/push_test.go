@@ -303,3 +303,39 @@ func TestPush_SSRF(t *testing.T) {
 		t.Errorf("after the DNS change: %d requests reached the loopback receiver; last error %q", r.reqs, s.LastError)
 	}
 }
+
+// A running pusher is woken by each commit of the archive (no polling):
+// every article stored while it runs reaches the receiver.
+func TestPush_RunFollowsCommits(t *testing.T) {
+	db, _ := testarchive.Open(t, store.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	p := newPusher(db, push.Options{})
+	r := newReceiver(t)
+	s, err := p.Add(ctx, push.AddOptions{URL: r.srv.URL, AllowHTTP: true, AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.setSecrets(s.Secret)
+	changes, stop := db.Commits()
+	defer stop()
+	done := make(chan struct{})
+	go func() { p.Run(ctx, changes); close(done) }()
+	var lags []time.Duration
+	for i := range 5 {
+		start := time.Now()
+		if _, err := db.Upsert(ctx, testarchive.Article(i), nil); err != nil {
+			t.Fatal(err)
+		}
+		for len(r.events()) < i+1 {
+			select {
+			case <-r.arrived:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("article %d not delivered after its commit", i)
+			}
+		}
+		lags = append(lags, time.Since(start))
+	}
+	cancel()
+	<-done
+	t.Logf("commit to delivery: %v", lags)
+}
