@@ -76,7 +76,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		}
 	}
 	s.indexHealth(r, &h)
-	if _, warnings, err := subscriptionReports(r.Context(), s.db); err == nil && len(warnings) > 0 {
+	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil && len(warnings) > 0 {
 		h.Reasons = append(h.Reasons, warnings...)
 		if h.Status == "ok" {
 			h.Status = "degraded"

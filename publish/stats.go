@@ -138,7 +138,7 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 	if err := s.ledger(ctx, db, fails, now); err != nil {
 		return nil, err
 	}
-	subs, warnings, err := subscriptionReports(ctx, db)
+	subs, warnings, err := subscriptionReports(ctx, db, true)
 	if err != nil {
 		return nil, err
 	}
