@@ -33,6 +33,8 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
 		var pf pushFlags
 		pf.register(c.fs)
+		hubHTTP := c.fs.Bool("hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
+		hubPrivate := c.fs.Bool("hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
 		// A damaged archive is served all the same: every answer says what
 		// is wrong (/healthz 503) rather than the process refusing to start.
 		c.archive(false, func() archiveMode {
@@ -72,7 +74,8 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 			var hub *push.Hub
 			opts := publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public, Index: ix, Pages: pages.Handler()}
 			if writable {
-				hub = pusher.Hub(hubCtx, push.HubOptions{Topic: func(t string) ([]string, string, error) { return srv.Topic(t) }})
+				hub = pusher.Hub(hubCtx, push.HubOptions{Topic: func(t string) ([]string, string, error) { return srv.Topic(t) },
+					AllowHTTP: *hubHTTP, AllowPrivate: *hubPrivate})
 				opts.WebSub = hub
 			}
 			srv = publish.NewServer(archive, opts)
