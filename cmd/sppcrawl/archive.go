@@ -69,6 +69,8 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 // lockAdvice says what to do about the process holding the archive.
 func lockAdvice(mode archiveMode, cmd string) string {
 	switch {
+	case cmd == "subscriptions" || cmd == "deliver":
+		return "subscriptions live in the archive: if serve --crawl-every holds it, it delivers itself; stop it for a moment to change a subscription, or change it between cron runs"
 	case cmd == "serve" && mode != reads:
 		return "serve --crawl-every needs it for writing: stop the crawl or the other serve --crawl-every, or run serve without --crawl-every"
 	case mode == reads || mode == salvagesRead:
