@@ -189,6 +189,17 @@ func Lists(a, b []string) (removed, added []string) {
 	return removed, added
 }
 
+// Changes says of each version (oldest first, with whether its text was
+// kept) how it differs from the one before, as Summary does; "" for the
+// first.
+func Changes(versions []*sppcrawl.Article, known []bool) []string {
+	out := make([]string, len(versions))
+	for i := 1; i < len(versions); i++ {
+		out[i] = Summary(versions[i-1], versions[i], known[i-1] && known[i])
+	}
+	return out
+}
+
 // Summary says in one line how version b differs from version a: "title
 // changed; paragraphs: 1 changed, 1 added" (the CHANGES column of history
 // and the web UI's timeline).

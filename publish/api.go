@@ -29,7 +29,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if notModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
+	if NotModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
 		return
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
@@ -125,7 +125,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
-	if notModified(w, r, fmt.Sprintf("a%d-%08x", seq, c.CRC)) {
+	if NotModified(w, r, fmt.Sprintf("a%d-%08x", seq, c.CRC)) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -231,7 +231,7 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Security-Policy", repostCSP)
-	if notModified(w, r, etagOf(page)) {
+	if NotModified(w, r, ETagOf(page)) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -261,7 +261,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			return
 		}
 		tag := fmt.Sprintf("g%d-%s-%s", gen, format, channel)
-		if notModified(w, r, tag) {
+		if NotModified(w, r, tag) {
 			return
 		}
 		self := selfURL(r)
@@ -357,7 +357,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 
 // sendJSON answers b with an ETag of its bytes.
 func (s *Server) sendJSON(w http.ResponseWriter, r *http.Request, b []byte) {
-	if notModified(w, r, etagOf(b)) {
+	if NotModified(w, r, ETagOf(b)) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

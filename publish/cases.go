@@ -127,7 +127,7 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tag := fmt.Sprintf("g%d-c%d-l%d-%x", gen, since, limit, keyword)
-	if notModified(w, r, tag) {
+	if NotModified(w, r, tag) {
 		return
 	}
 	a, err := s.answers.get(tag, func() (*answer, error) { return s.casesPage(r.Context(), since, limit, keyword) })

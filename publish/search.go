@@ -38,7 +38,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tag, behind, ok := s.searchTag(w, r)
-	if !ok || notModified(w, r, tag) {
+	if !ok || NotModified(w, r, tag) {
 		return
 	}
 	if behind > 0 {
@@ -164,7 +164,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 	}
 	req.Sort, req.Limit, req.Cursor, req.Facets = "newest", feedItems, "", nil
 	tag, _, ok := s.searchTag(w, r)
-	if !ok || notModified(w, r, tag+"."+format) {
+	if !ok || NotModified(w, r, tag+"."+format) {
 		return
 	}
 	self := selfURL(r)

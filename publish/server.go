@@ -165,7 +165,7 @@ func jsonError(w http.ResponseWriter, code int, msg string) {
 // notModified sets the ETag and answers 304 when the client has it already.
 // ETags are weak: the gzip and identity encodings of an answer are the same
 // representation, and weak comparison is what If-None-Match uses.
-func notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
+func NotModified(w http.ResponseWriter, r *http.Request, tag string) bool {
 	etag := `W/"` + tag + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
@@ -179,7 +179,8 @@ func notModified(w http.ResponseWriter, r *http.Request, tag string) bool {
 	return false
 }
 
-func etagOf(b []byte) string {
+// ETagOf is a tag of an answer's bytes.
+func ETagOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }

@@ -9,9 +9,9 @@ import (
 	"sppcrawl/store"
 )
 
-// maxBehind bounds the count of events a subscription is behind: a gauge
+// MaxBehind bounds the count of events a subscription is behind: a gauge
 // of a subscription far behind stays cheap ("10000+").
-const maxBehind = 10000
+const MaxBehind = 10000
 
 // SubscriptionReport is a subscription's state for stats, /metrics and
 // /healthz: how far behind it is, since when the oldest undelivered event
@@ -21,12 +21,20 @@ type SubscriptionReport struct {
 	Kind        string         `json:"kind"`
 	URL         string         `json:"url"`
 	State       string         `json:"state"`
-	Behind      int            `json:"behind"` // events not delivered yet (at most 10000)
+	Cursor      uint64         `json:"cursor"` // the last seq acknowledged or passed over
+	Behind      int            `json:"behind"` // events not delivered yet (at most MaxBehind)
 	Oldest      time.Time      `json:"oldest_undelivered,omitzero"`
 	Delivered   int            `json:"delivered"`
 	ByStatus    map[string]int `json:"by_status,omitempty"`
 	LastError   string         `json:"last_error,omitempty"`
 	NextAttempt time.Time      `json:"next_attempt,omitzero"`
+}
+
+// SubscriptionReports is every subscription's state with the events it is
+// behind (`sppcrawl subscriptions list`).
+func SubscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionReport, error) {
+	r, _, err := subscriptionReports(ctx, db, true)
+	return r, err
 }
 
 // subscriptionReports reads every subscription's state, and the warning of
@@ -42,11 +50,11 @@ func subscriptionReports(ctx context.Context, db *store.DB, counts bool) ([]Subs
 	for _, s := range subs {
 		var evs []sppcrawl.Event
 		if counts {
-			if evs, err = db.Events(ctx, s.Cursor, maxBehind); err != nil {
+			if evs, err = db.Events(ctx, s.Cursor, MaxBehind); err != nil {
 				return nil, nil, err
 			}
 		}
-		r := SubscriptionReport{ID: s.ID, Kind: s.Kind, URL: s.URL, State: string(s.State), Behind: len(evs),
+		r := SubscriptionReport{ID: s.ID, Kind: s.Kind, URL: s.URL, State: string(s.State), Cursor: s.Cursor, Behind: len(evs),
 			Delivered: s.Delivered, ByStatus: s.ByStatus, LastError: s.LastError, NextAttempt: s.NextAttempt}
 		if len(evs) > 0 {
 			r.Oldest = evs[0].At

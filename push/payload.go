@@ -75,7 +75,7 @@ func dataOf(ctx context.Context, db *store.DB, e sppcrawl.Event, a *sppcrawl.Art
 
 // webhookBody is the body of a delivery of events: the one event as
 // itself, several as a batch.
-func webhookBody(sub string, evs []sppcrawl.Event, arts []*sppcrawl.Article, datas []*eventData, now time.Time) ([]byte, string) {
+func webhookBody(sub string, evs []dueEvent, datas []*eventData, now time.Time) ([]byte, string) {
 	ts := now.UTC().Format(time.RFC3339)
 	if len(evs) == 1 {
 		b, _ := marshal(message{Type: string(evs[0].Type), Timestamp: ts, Data: datas[0]})

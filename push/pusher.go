@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -164,32 +165,44 @@ func (p *Pusher) drain(ctx context.Context, id string) (Result, error) {
 // eventsWindow is how many events are read at a time past a cursor.
 const eventsWindow = 512
 
+// dueEvent is an event to send, with its article when the filter read it
+// already (else the request reads it).
+type dueEvent struct {
+	sppcrawl.Event
+	article *sppcrawl.Article
+}
+
 // due returns the next events to send (a batch at most): those the filter
 // passes. Events it skips move the cursor at once. A retry sends what the
 // failed attempt sent, no more (its batch is fixed by s.Pending).
-func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]sppcrawl.Event, error) {
+func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]dueEvent, error) {
 	f, err := newFilter(*s)
 	if err != nil {
 		return nil, err
 	}
 	batch := max(s.Batch, 1)
+	// Where every event passes, a batch is all that is needed of the log.
+	window := eventsWindow
+	if f.all() {
+		window = batch
+	}
 	for {
-		evs, err := p.db.Events(ctx, s.Cursor, eventsWindow)
+		evs, err := p.db.Events(ctx, s.Cursor, window)
 		if err != nil || len(evs) == 0 {
 			return nil, err
 		}
-		var out []sppcrawl.Event
+		var out []dueEvent
 		skipTo := s.Cursor
 		for _, e := range evs {
 			if s.Attempts > 0 && s.Pending > 0 && e.Seq > s.Pending {
 				break
 			}
-			pass, err := f.pass(ctx, p.db, e)
+			a, pass, err := f.pass(ctx, p.db, e)
 			if err != nil {
 				return nil, err
 			}
 			if pass {
-				out = append(out, e)
+				out = append(out, dueEvent{e, a})
 				if len(out) == batch {
 					break
 				}
@@ -208,7 +221,7 @@ func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]sppcrawl.
 			}
 			*s = ns
 		}
-		if len(out) > 0 || len(evs) < eventsWindow {
+		if len(out) > 0 || len(evs) < window {
 			return out, nil
 		}
 	}
@@ -233,29 +246,33 @@ func newFilter(s sppcrawl.Subscription) (filter, error) {
 	return f, nil
 }
 
-// pass says whether the event goes to the subscription.
-func (f filter) pass(ctx context.Context, db *store.DB, e sppcrawl.Event) (bool, error) {
+// all says whether every event passes.
+func (f filter) all() bool { return len(f.types) == 0 && len(f.channels) == 0 && f.query == nil }
+
+// pass says whether the event goes to the subscription, with the article
+// when it had to read it.
+func (f filter) pass(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppcrawl.Article, bool, error) {
 	if len(f.types) > 0 && !slices.Contains(f.types, e.Type) {
-		return false, nil
+		return nil, false, nil
 	}
 	if len(f.channels) == 0 && f.query == nil {
-		return true, nil
+		return nil, true, nil
 	}
 	a, err := eventArticle(ctx, db, e)
 	if errors.Is(err, store.ErrNotFound) {
-		return false, nil // a version the archive no longer holds (quarantined)
+		return nil, false, nil // a version the archive no longer holds (quarantined)
 	} else if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if len(f.channels) > 0 && !slices.Contains(f.channels, a.ChannelPath) {
-		return false, nil
+		return nil, false, nil
 	}
-	return f.query == nil || f.query.Matches(a), nil
+	return a, f.query == nil || f.query.Matches(a), nil
 }
 
 // send makes one request of the events and records its outcome: ok when
 // the receiver acknowledged them (2xx).
-func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []sppcrawl.Event) (bool, error) {
+func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []dueEvent) (bool, error) {
 	now := p.opts.Now()
 	req, err := p.request(ctx, s, evs, now)
 	if err != nil {
@@ -275,7 +292,7 @@ func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []sppcr
 	if err == nil {
 		status = resp.StatusCode
 		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
-		drain(resp)
+		discard(resp)
 	}
 	return p.outcome(ctx, s, evs, now, status, time.Since(start), err, retryAfter)
 }
@@ -283,7 +300,7 @@ func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []sppcr
 // outcome records a delivery and moves the subscription on: the cursor on
 // 2xx; a pause on 410; else the next retry of the schedule (or a
 // Retry-After of 429 and 503), failing once the schedule is spent.
-func (p *Pusher) outcome(ctx context.Context, s *sppcrawl.Subscription, evs []sppcrawl.Event, now time.Time, status int, took time.Duration, err error, retryAfter time.Duration) (bool, error) {
+func (p *Pusher) outcome(ctx context.Context, s *sppcrawl.Subscription, evs []dueEvent, now time.Time, status int, took time.Duration, err error, retryAfter time.Duration) (bool, error) {
 	d := sppcrawl.Delivery{At: now, First: evs[0].Seq, Last: evs[len(evs)-1].Seq, Events: len(evs), Status: status, Duration: took}
 	ok := err == nil && status >= 200 && status < 300
 	switch {
@@ -362,15 +379,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return min(max(d, 0), 24*time.Hour)
 }
 
-func drain(resp *http.Response) {
-	buf := make([]byte, 4096)
-	for n := 0; n < 64<<10; {
-		m, err := resp.Body.Read(buf)
-		n += m
-		if err != nil {
-			break
-		}
-	}
+// discard reads a little of an answer's body (so that its connection can
+// be used again) and closes it.
+func discard(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 }
 

@@ -17,20 +17,22 @@ const userAgent = "sppcrawl-push (+https://github.com/sppcrawl)"
 
 // request is the POST of a delivery: a webhook of the events, signed as
 // Standard Webhooks says, or a WebSub topic's content.
-func (p *Pusher) request(ctx context.Context, s *sppcrawl.Subscription, evs []sppcrawl.Event, now time.Time) (*http.Request, error) {
+func (p *Pusher) request(ctx context.Context, s *sppcrawl.Subscription, evs []dueEvent, now time.Time) (*http.Request, error) {
 	if s.Kind == sppcrawl.KindWebSub {
 		return p.websubRequest(ctx, s, now)
 	}
 	datas := make([]*eventData, len(evs))
-	arts := make([]*sppcrawl.Article, len(evs))
 	for i, e := range evs {
-		a, err := eventArticle(ctx, p.db, e)
-		if err != nil {
-			return nil, err
+		a := e.article
+		if a == nil {
+			var err error
+			if a, err = eventArticle(ctx, p.db, e.Event); err != nil {
+				return nil, err
+			}
 		}
-		arts[i], datas[i] = a, dataOf(ctx, p.db, e, a)
+		datas[i] = dataOf(ctx, p.db, e.Event, a)
 	}
-	body, id := webhookBody(s.ID, evs, arts, datas, now)
+	body, id := webhookBody(s.ID, evs, datas, now)
 	return p.signed(ctx, s, id, body, now)
 }
 
@@ -105,6 +107,6 @@ func (p *Pusher) Ping(ctx context.Context, s sppcrawl.Subscription) (int, time.D
 	if err != nil {
 		return 0, time.Since(start), err
 	}
-	drain(resp)
+	discard(resp)
 	return resp.StatusCode, time.Since(start), nil
 }

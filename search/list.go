@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -31,16 +32,21 @@ func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
 	default:
 		return nil, fmt.Errorf("%w: kind %q: want case or document", ErrQuery, kind)
 	}
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	defer tx.Rollback()
+	snap, err := ix.cache.refresh(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
 	mask := bit | flagCurrent | flagWithdrawn | flagGone
-	rows, err := ix.db.QueryContext(ctx, `SELECT rid, id, version, effective FROM docs WHERE flags & ? = ?`, mask, bit|flagCurrent)
+	rows, err := tx.QueryContext(ctx, `SELECT rid, id, version, effective FROM docs WHERE flags & ? = ?`, mask, bit|flagCurrent)
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
 	defer rows.Close()
-	chans, err := ix.channelPaths(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []Listed
 	for rows.Next() {
 		var rid, eff int64
@@ -48,7 +54,7 @@ func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
 		if err := rows.Scan(&rid, &l.ID, &l.Version, &eff); err != nil {
 			return nil, err
 		}
-		l.PublishedAt, l.ChannelPath = ridTime(rid), chans[ridChannel(rid)]
+		l.PublishedAt, l.ChannelPath = ridTime(rid), snap.channels[ridChannel(rid)]
 		if eff > 0 {
 			l.Effective = fmt.Sprintf("%04d-%02d-%02d", eff/10000, eff/100%100, eff%100)
 		}
@@ -56,14 +62,4 @@ func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
 	}
 	slices.SortFunc(out, func(a, b Listed) int { return b.PublishedAt.Compare(a.PublishedAt) })
 	return out, rows.Err()
-}
-
-func (ix *Index) channelPaths(ctx context.Context) (map[int]string, error) {
-	tx, err := ix.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	chans, _, err := loadChannels(ctx, tx)
-	return chans, err
 }

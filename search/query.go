@@ -189,6 +189,15 @@ func termOf(w word) (Term, bool, error) {
 	return t, not, nil
 }
 
+// looksIn says whether the term looks in column col: its field's, or
+// without one the first four (title, kicker, subtitle, body).
+func (t Term) looksIn(col int) bool {
+	if t.Field == "" {
+		return col < 4
+	}
+	return t.Field == columns[col]
+}
+
 // short says whether the term is looked up in the short-term table: a
 // trigram index finds nothing of fewer than three characters.
 func (t Term) short() bool { return utf8.RuneCountInString(t.folded) < 3 }

@@ -74,7 +74,7 @@ func findIn(seg string, col int, terms []Term) (found, bool) {
 	orig := []rune(seg)
 	f := found{field: col, text: orig}
 	for _, t := range terms {
-		if t.Field == "" && col > 3 || t.Field != "" && t.Field != columns[col] {
+		if !t.looksIn(col) {
 			continue
 		}
 		spans := occurrences(folded, []rune(t.folded))

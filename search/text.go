@@ -71,7 +71,7 @@ func (q Query) Matches(a *sppcrawl.Article) bool {
 	fs := fields(a)
 	has := func(t Term) bool {
 		for col, segs := range fs {
-			if t.Field == "" && col > 3 || t.Field != "" && t.Field != columns[col] {
+			if !t.looksIn(col) {
 				continue
 			}
 			for _, s := range segs {

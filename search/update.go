@@ -75,10 +75,8 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 	var rep Report
 	err := ix.catchUp(ctx, arch, progress, &rep)
 	rep.Duration = time.Since(start)
-	if wm, werr := metaInt(ctx, ix.db, "watermark"); werr == nil {
-		if n, cerr := arch.CountAfter(ctx, uint64(wm)); cerr == nil {
-			rep.Behind = n
-		}
+	if n, berr := ix.Behind(ctx, arch); berr == nil {
+		rep.Behind = n
 	}
 	if ctx.Err() == nil {
 		ix.lastErr.Store(&errBox{err})

@@ -109,10 +109,3 @@ func derivedEvent(seq uint64, v []byte) (sppcrawl.Event, bool) {
 	}
 	return e, true
 }
-
-// CountEvents is how many events have seq > after (up to max, so that a
-// gauge stays cheap on a subscription far behind).
-func (db *DB) CountEvents(ctx context.Context, after uint64, max int) (int, error) {
-	evs, err := db.Events(ctx, after, max)
-	return len(evs), err
-}

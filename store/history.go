@@ -58,6 +58,16 @@ func (h *History) Article(i int) (a *sppcrawl.Article, known bool) {
 	return a, known
 }
 
+// Articles decodes every version once, oldest first, with whether its
+// text was kept.
+func (h *History) Articles() ([]*sppcrawl.Article, []bool) {
+	arts, known := make([]*sppcrawl.Article, len(h.Versions)), make([]bool, len(h.Versions))
+	for i := range h.Versions {
+		arts[i], known[i] = h.Article(i)
+	}
+	return arts, known
+}
+
 // Index is the position in Versions of version n, -1 when there is none.
 func (h *History) Index(n int) int {
 	for i, v := range h.Versions {

@@ -2,8 +2,8 @@ package store
 
 import "sync"
 
-// notifier tells subscribers that a commit happened: one signal per
-// subscriber coalesces any number of commits, so a slow subscriber never
+// notifier tells subscribers that a commit gave out seqs (the log of
+// articles grew): one signal per subscriber coalesces any number of them, so a slow subscriber never
 // holds the writer up; it reads what changed from the archive itself.
 type notifier struct {
 	mu   sync.Mutex
@@ -11,8 +11,9 @@ type notifier struct {
 }
 
 // Commits returns a channel that receives after each commit of this
-// process (coalesced: one pending signal at most), and the func that stops
-// it. It lets the search index and push deliveries follow the seq log as it
+// process that gave an article a new seq (coalesced: one pending signal at
+// most), and the func that stops it; a delivery's own commit, or a crawl's
+// bookkeeping, wakes nobody. It lets the search index and push deliveries follow the seq log as it
 // grows, woken by an event rather than polling.
 func (db *DB) Commits() (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)

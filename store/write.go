@@ -59,26 +59,45 @@ func (db *DB) startWriter() {
 }
 
 func (db *DB) commitGroup(group []*writeOp) {
+	var grew bool
 	err := db.updateTx(func(tx *bolt.Tx) error {
-		for _, op := range group {
-			if err := op.fn(tx); err != nil {
-				return err
+		var err error
+		grew, err = logGrows(tx, func(tx *bolt.Tx) error {
+			for _, op := range group {
+				if err := op.fn(tx); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
+		return err
 	})
 	if err == nil || len(group) == 1 {
-		db.countCommit(err)
+		db.countCommit(err, grew)
 		for _, op := range group {
 			op.done <- err
 		}
 		return
 	}
 	for _, op := range group {
-		err := db.updateTx(op.fn)
-		db.countCommit(err)
+		err := db.updateTx(func(tx *bolt.Tx) error {
+			var err error
+			grew, err = logGrows(tx, op.fn)
+			return err
+		})
+		db.countCommit(err, grew)
 		op.done <- err
 	}
+}
+
+// logGrows runs fn in tx and says whether it gave out a seq: an article
+// created, corrected, withdrawn or restored, which followers of the log
+// (the search index, push) are told of.
+func logGrows(tx *bolt.Tx, fn func(*bolt.Tx) error) (bool, error) {
+	b := tx.Bucket(bucketArticles)
+	before := b.Sequence()
+	err := fn(tx)
+	return b.Sequence() != before, err
 }
 
 // write runs fn in a write transaction, grouped with concurrent writes. fn may
@@ -125,11 +144,13 @@ func (db *DB) stopWriter() {
 	db.w.wg.Wait()
 }
 
-func (db *DB) countCommit(err error) {
+func (db *DB) countCommit(err error, grew bool) {
 	if err != nil {
 		db.counts.failures.Add(1)
 		return
 	}
 	db.counts.commits.Add(1)
-	db.notify.signal()
+	if grew {
+		db.notify.signal()
+	}
 }

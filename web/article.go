@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -67,10 +68,10 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 			return
 		}
 	}
-	a, known := h.Article(i)
-	v := h.Versions[i]
-	d := articleData{A: a, Body: safeBody(a), Known: known, IsCurrent: i == cur, Current: h.Versions[cur].Version,
-		StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Timeline: timeline(h)}
+	arts, known := h.Articles()
+	a, v := arts[i], h.Versions[i]
+	d := articleData{A: a, Body: safeBody(a), Known: known[i], IsCurrent: i == cur, Current: h.Versions[cur].Version,
+		StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Timeline: timeline(h, arts, known)}
 	for _, at := range a.Attachments {
 		av := attachmentView{Name: at.Name, URL: at.URL}
 		if at.SHA256 != "" {
@@ -103,16 +104,12 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History
 
 // timeline is the versions newest first, each with what changed from the
 // one before.
-func timeline(h *store.History) []timelineEntry {
+func timeline(h *store.History, arts []*sppcrawl.Article, known []bool) []timelineEntry {
+	changes := diff.Changes(arts, known)
 	out := make([]timelineEntry, len(h.Versions))
 	for i, v := range h.Versions {
-		e := timelineEntry{Version: v.Version, StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Changes: "首次存档"}
-		if i > 0 {
-			prev, pk := h.Article(i - 1)
-			cur, ck := h.Article(i)
-			e.Changes = diff.Summary(prev, cur, pk && ck)
-		}
-		out[len(out)-1-i] = e
+		out[len(out)-1-i] = timelineEntry{Version: v.Version, StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt,
+			Changes: cmp.Or(changes[i], "首次存档")}
 	}
 	return out
 }

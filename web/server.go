@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/publish"
 	"sppcrawl/search"
 	"sppcrawl/store"
 )
@@ -134,29 +133,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", csp)
 	h.Set("Referrer-Policy", "same-origin")
-	if status == http.StatusOK {
-		sum := sha256.Sum256(buf.Bytes())
-		etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", "no-cache")
-		if match(r.Header.Get("If-None-Match"), etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	} else {
+	if status != http.StatusOK {
 		h.Set("Cache-Control", "no-store")
+	} else if publish.NotModified(w, r, publish.ETagOf(buf.Bytes())) {
+		return
 	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-func match(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		if t = strings.TrimSpace(t); t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
-			return true
-		}
-	}
-	return false
 }
 
 // errorPage is the data of the error page.

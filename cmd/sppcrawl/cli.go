@@ -36,16 +36,15 @@ type cli struct {
 	crawl   crawlFlags     // the crawl flags, when the command has them
 	// indexes: the command changes articles, and the search index is
 	// caught up with what it stored before it ends (keepIndex).
-	indexes  bool
-	terms    bool     // its arguments are query terms: -term excludes (isTerm)
-	pending  []func() // summaries held until the index caught up
-	flushing bool
-	closers  []func() error // closed with the archive, after the command
+	indexes bool
+	terms   bool           // its arguments are query terms: -term excludes (isTerm)
+	pending []func()       // summaries held until the index caught up
+	closers []func() error // closed with the archive, after the command
 }
 
 // flushSummaries prints the summaries held back by summary.
 func (c *cli) flushSummaries() {
-	c.flushing = true
+	c.indexes = false // the index is caught up: summaries print at once
 	for _, p := range c.pending {
 		p()
 	}
@@ -242,7 +241,7 @@ func (c *cli) summary(ok bool, line string, details any) {
 	if c.quiet && ok {
 		return
 	}
-	if c.indexes && !c.flushing {
+	if c.indexes {
 		// Printed once the search index has caught up: the summary is the
 		// command's last line.
 		c.pending = append(c.pending, func() { c.summary(ok, line, details) })

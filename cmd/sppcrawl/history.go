@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -49,18 +50,15 @@ func writeVersions(w io.Writer, h *store.History) error {
 	fmt.Fprintf(bw, "%s  %s  %d versions\n\n", h.ID, h.URL, len(h.Versions))
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tSTORED\tREPLACED\tCONTENT HASH\tCHANGES")
+	arts, known := h.Articles()
+	summaries := diff.Changes(arts, known)
 	for i, v := range h.Versions {
 		replaced := "current"
 		if v.ReplacedAt != nil {
 			replaced = localTime(*v.ReplacedAt)
 		}
-		changes := "first version seen"
-		b, bKnown := h.Article(i)
-		if i > 0 {
-			a, aKnown := h.Article(i - 1)
-			changes = diff.Summary(a, b, aKnown && bKnown)
-		}
-		if !b.WithdrawnAt.IsZero() {
+		changes := cmp.Or(summaries[i], "first version seen")
+		if b := arts[i]; !b.WithdrawnAt.IsZero() {
 			changes += "; withdrawn by the site " + localTime(b.WithdrawnAt)
 		}
 		fmt.Fprintf(tw, "v%d\t%s\t%s\t%.12s\t%s\n", v.Version, localTime(v.StoredAt), replaced, v.ContentHash, changes)

@@ -56,6 +56,20 @@ func openIndex(c *cli, archive *store.DB, readOnly bool) (*search.Index, error) 
 	return search.Open(search.PathFor(archive.Path()), search.Options{Logger: c.log, ReadOnly: readOnly})
 }
 
+// openIndexAnyway opens the index for writing, or read-only where it
+// cannot be written (a read-only folder); the error is the first one's when
+// neither opens.
+func openIndexAnyway(c *cli, archive *store.DB) (*search.Index, error) {
+	ix, err := openIndex(c, archive, false)
+	if err == nil {
+		return ix, nil
+	}
+	if ro, rerr := openIndex(c, archive, true); rerr == nil {
+		return ro, nil
+	}
+	return nil, err
+}
+
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
 // ends. A failure is a warning, not the command's: the index is derived,

@@ -70,27 +70,25 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 
 // runSearch answers the search on the command line.
 func runSearch(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req search.Request, count bool) error {
-	limit := req.Limit
-	if c.out != "text" {
-		req.Limit = 0 // the stream's own limit, not a page
+	if c.out == "text" && !count {
+		res, err := ix.Search(ctx, archive, req)
+		if err != nil {
+			return searchErr(err)
+		}
+		return writeResultTable(os.Stdout, req, res, c.progress())
 	}
+	limit := req.Limit
+	req.Limit = 0 // the stream's own limit, not a page
 	m, err := ix.Match(ctx, req)
 	if err != nil {
 		return searchErr(err)
 	}
-	switch {
-	case count:
+	if count {
 		_, err := fmt.Println(m.Total)
 		return err
-	case c.out != "text":
-		_, err := publish.WriteResults(ctx, os.Stdout, c.out, m, archive, limit)
-		return err
 	}
-	res, err := ix.Search(ctx, archive, req)
-	if err != nil {
-		return searchErr(err)
-	}
-	return writeResultTable(os.Stdout, req, res, c.progress())
+	_, err = publish.WriteResults(ctx, os.Stdout, c.out, m, archive, limit)
+	return err
 }
 
 // searchErr makes a bad query a usage error (exit 2), with its reason.
@@ -106,13 +104,9 @@ func searchErr(err error) error {
 // meanwhile. Where the index cannot be written, the search runs on it as it
 // is and says how far behind it is.
 func (c *cli) searchIndex(ctx context.Context, archive *store.DB) (*search.Index, error) {
-	ix, err := openIndex(c, archive, false)
+	ix, err := openIndexAnyway(c, archive)
 	if err != nil {
-		ro, rerr := openIndex(c, archive, true)
-		if rerr != nil {
-			return nil, err
-		}
-		ix = ro
+		return nil, err
 	}
 	behind, err := ix.Behind(ctx, archive)
 	if err != nil || behind == 0 {

@@ -151,16 +151,14 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, b
 // follows the archive; read-only where it cannot be written; none (search
 // answers 503) where there is none to read.
 func (c *cli) serveIndex(archive *store.DB) *search.Index {
-	ix, err := openIndex(c, archive, false)
-	if err == nil {
-		return ix
+	ix, err := openIndexAnyway(c, archive)
+	switch {
+	case err != nil:
+		c.log.Warn("no search index: /api/search answers 503", "err", err)
+	case ix.ReadOnly():
+		c.log.Warn("search index opened read-only: it cannot follow the archive", "path", ix.Path())
 	}
-	if ix, rerr := openIndex(c, archive, true); rerr == nil {
-		c.log.Warn("search index opened read-only: it cannot follow the archive", "err", err)
-		return ix
-	}
-	c.log.Warn("no search index: /api/search answers 503", "err", err)
-	return nil
+	return ix
 }
 
 // logRun logs the summary of one of serve's crawls.

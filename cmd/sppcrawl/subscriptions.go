@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/publish"
 	"sppcrawl/push"
 	"sppcrawl/store"
 )
@@ -110,7 +111,7 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		for i := range subs {
 			subs[i].Secret, subs[i].OldSecret = "", ""
 		}
-		return c.print(subs, func(w io.Writer) error { return writeSubscriptions(ctx, db, w, subs) })
+		return c.print(subs, func(w io.Writer) error { return writeSubscriptions(ctx, db, w) })
 	case "show":
 		s, err := db.Subscription(ctx, arg)
 		if err != nil {
@@ -178,17 +179,20 @@ func changeSubscription(ctx context.Context, c *cli, p *push.Pusher, sub, id str
 	return nil
 }
 
-// writeSubscriptions is the list for a person: state, events behind, the
-// age of the oldest undelivered event.
-func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer, subs []sppcrawl.Subscription) error {
+// writeSubscriptions is the list for a person: state, cursor, events
+// behind, delivered.
+func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer) error {
+	reps, err := publish.SubscriptionReports(ctx, db)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tCURSOR\tBEHIND\tDELIVERED\tURL")
-	for _, s := range subs {
-		behind, _ := db.CountEvents(ctx, s.Cursor, 10000)
-		b := strconv.Itoa(behind)
-		if behind == 10000 {
-			b = "10000+"
+	for _, s := range reps {
+		b := strconv.Itoa(s.Behind)
+		if s.Behind == publish.MaxBehind {
+			b += "+"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, s.State, s.Cursor, b, s.Delivered, terminalSafe(s.URL))
 	}
