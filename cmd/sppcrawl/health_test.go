@@ -92,7 +92,11 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 		}
 		return false
 	})
-	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--origin", broken.URL, "--log-level", "warn")) })
+	// Only the two channels: 810001 is listed in 头条 too, and a 头条 walk
+	// that met it first would store it as 头条's (a race under load).
+	errOut = capture(t, &os.Stderr, func() {
+		code = run(append(base, "--origin", broken.URL, "--channels", "gjybs,gzbg", "--log-level", "warn"))
+	})
 	warns := 0
 	for _, l := range strings.Split(errOut, "\n") {
 		if strings.Contains(l, "level=WARN") {
