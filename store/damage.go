@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // bbolt panics when a page of the file is not what it should be (a file cut
@@ -33,19 +31,6 @@ func guard(path string, fn func() error) (err error) {
 
 func damaged(path string, why any) error {
 	return fmt.Errorf("%w: %s: %v (run sppcrawl verify --db %s, or restore it from a backup)", ErrDamaged, path, why, path)
-}
-
-// checkSize refuses a file shorter than the pages its meta page counts: a
-// copy cut short, which bbolt would only find page by page.
-func checkSize(bdb *bolt.DB, path string, fileSize int64) error {
-	return guard(path, func() error {
-		return bdb.View(func(tx *bolt.Tx) error {
-			if want := tx.Size(); fileSize < want {
-				return damaged(path, fmt.Sprintf("the file has %d bytes, its meta page counts %d: it was cut short", fileSize, want))
-			}
-			return nil
-		})
-	})
 }
 
 // damage is what readers of this process met that did not decode: records

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -117,7 +119,10 @@ type DB struct {
 	dmg      damage
 	// openDamage is why a Salvage open found the file damaged (nil if not).
 	openDamage error
-	notify     notifier
+	// broken is set when the file's page structure is damaged: bbolt is not
+	// let into it (its walks would loop or fault), every read says this.
+	broken error
+	notify notifier
 }
 
 // OpenDamage is why Open (with Options.Salvage) found the file damaged:
@@ -137,23 +142,26 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	var bdb *bolt.DB
 	var file *os.File // bbolt's, kept to be closed should Open panic
-	err := guard(path, func() (err error) {
-		bdb, err = bolt.Open(path, 0o644, &bolt.Options{
-			Timeout:      opts.Timeout,
-			ReadOnly:     opts.ReadOnly,
-			FreelistType: bolt.FreelistMapType,
-			// The freelist is written with each commit: without it, every
-			// read-write open would read the whole file to rebuild it (minutes
-			// on a cold disk at 10^5 articles, for a cron run that does nothing).
-			NoFreelistSync: false,
-			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
-				f, err := os.OpenFile(name, flag, perm)
-				file = f
-				return f, err
-			},
+	err := checkBeforeWrite(path, opts)
+	if err == nil {
+		err = guard(path, func() (err error) {
+			bdb, err = bolt.Open(path, 0o644, &bolt.Options{
+				Timeout:      opts.Timeout,
+				ReadOnly:     opts.ReadOnly,
+				FreelistType: bolt.FreelistMapType,
+				// The freelist is written with each commit: without it, every
+				// read-write open would have bbolt rebuild it from every page of
+				// the file (checkBeforeWrite reads only the tree's pages, once).
+				NoFreelistSync: false,
+				OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+					f, err := os.OpenFile(name, flag, perm)
+					file = f
+					return f, err
+				},
+			})
+			return err
 		})
-		return err
-	})
+	}
 	if errors.Is(err, ErrDamaged) && file != nil {
 		// The file and its mapping hold the lock: released, the archive can
 		// be opened again (read-only, to be verified).
@@ -179,13 +187,9 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now}
-	if fi, err := os.Stat(path); err == nil {
-		if err := checkSize(bdb, path, fi.Size()); err != nil && !opts.Salvage {
-			bdb.Close()
-			return nil, err
-		} else if err != nil {
-			db.openDamage = err
-		}
+	if err := db.checkPages(file, opts); err != nil {
+		bdb.Close()
+		return nil, err
 	}
 	if err := db.checkSchema(); errors.Is(err, errNeedsUpgrade) {
 		// An archive of an older release, opened to be read (stats, export,
@@ -223,7 +227,36 @@ func Open(path string, opts Options) (*DB, error) {
 	if !opts.ReadOnly {
 		db.startWriter()
 	}
+	openFiles.add(path, 1)
 	return db, nil
+}
+
+// openFiles counts the DBs of this process open on each file, so that the
+// clean-up after a failed open (unmapFile) leaves their mappings alone.
+var openFiles = fileCounts{n: map[string]int{}}
+
+type fileCounts struct {
+	mu sync.Mutex
+	n  map[string]int // absolute path → open DBs
+}
+
+func (c *fileCounts) add(path string, d int) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n[abs] += d; c.n[abs] <= 0 {
+		delete(c.n, abs)
+	}
+}
+
+// inUse says whether a DB of this process has the file at abs open.
+func inUse(abs string) bool {
+	openFiles.mu.Lock()
+	defer openFiles.mu.Unlock()
+	return openFiles.n[abs] > 0
 }
 
 // checkFile refuses what cannot be an archive before bbolt sees it, in
@@ -263,6 +296,7 @@ func fileKind(m fs.FileMode) string {
 // Close releases the archive and its lock.
 func (db *DB) Close() error {
 	db.stopWriter()
+	defer openFiles.add(db.path, -1)
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
 	}
@@ -363,12 +397,18 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 
 // viewTx and updateTx are bbolt's View and Update, guarded (see damage.go).
 func (db *DB) viewTx(fn func(*bolt.Tx) error) error {
+	if db.broken != nil {
+		return db.broken
+	}
 	err := guard(db.path, func() error { return db.bolt.View(fn) })
 	db.dmg.fileDamaged(err)
 	return err
 }
 
 func (db *DB) updateTx(fn func(*bolt.Tx) error) error {
+	if db.broken != nil {
+		return db.broken
+	}
 	err := guard(db.path, func() error { return db.bolt.Update(fn) })
 	db.dmg.fileDamaged(err)
 	return err

@@ -16,11 +16,11 @@ import (
 // unmapFile unmaps every mapping of this process of the file at path. A
 // bolt.Open that panics leaves its mapping behind, and a mapping keeps the
 // file's lock (it holds the open file): unmapped, the archive can be opened
-// again, read-only, to be verified. Only used after such a panic, when no
-// reader can be using the mapping.
+// again, read-only, to be verified. Only used after such a panic, and not
+// while another DB of this process has the file open (its reads would fault).
 func unmapFile(path string) {
 	abs, err := filepath.Abs(path)
-	if err != nil {
+	if err != nil || inUse(abs) {
 		return
 	}
 	f, err := os.Open("/proc/self/maps")

@@ -34,14 +34,25 @@ func CorruptArticle(tb testing.TB, path string, seq uint64) {
 	}
 }
 
-// Truncate writes a copy of the file at path cut to half its size.
+// Truncate writes a copy of the file at path cut to half of the pages in
+// use (bbolt grows a file ahead of them: half the file may cut none).
 func Truncate(tb testing.TB, path, copyPath string) {
 	tb.Helper()
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var used int64
+	db.View(func(tx *bolt.Tx) error {
+		used = tx.Size()
+		return nil
+	})
+	db.Close()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := os.WriteFile(copyPath, b[:len(b)/2], 0o644); err != nil {
+	if err := os.WriteFile(copyPath, b[:used/2], 0o644); err != nil {
 		tb.Fatal(err)
 	}
 }
