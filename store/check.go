@@ -228,6 +228,14 @@ func ensureCounters(tx *bolt.Tx) error {
 		if i := bytes.IndexByte(k, 0); i > 0 {
 			chans[string(k[:i])]++
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// An article listed in two channels is one article. (Not Stats: in a
+	// write it counts the pages as they were.)
+	err = tx.Bucket(bucketIDs).ForEach(func(_, _ []byte) error {
 		n++
 		return nil
 	})

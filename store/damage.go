@@ -30,7 +30,7 @@ func guard(path string, fn func() error) (err error) {
 }
 
 func damaged(path string, why any) error {
-	return fmt.Errorf("%w: %s: %v (run sppcrawl verify --db %s, or restore it from a backup)", ErrDamaged, path, why, path)
+	return fmt.Errorf("%w: %s: %v (sppcrawl verify --db %s says what; verify --repair salvages what it holds; or restore a backup)", ErrDamaged, path, why, path)
 }
 
 // damage is what readers of this process met that did not decode: records

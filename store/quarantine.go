@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -173,6 +175,10 @@ type RepairReport struct {
 	Quarantined []string `json:"quarantined"` // records moved aside
 	Rebuilt     []string `json:"rebuilt"`     // articles stored again from their raw page
 	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
+	Restored    []string `json:"restored"`    // articles whose index entries were lost, stored again from their record
+	Dropped     int      `json:"dropped"`     // index entries that pointed to no stored article, removed
+
+	restore []*sppcrawl.Article // the articles to store again once the repair's write is done
 }
 
 // Repair moves every record that does not decode aside (quarantine, never
@@ -181,19 +187,22 @@ type RepairReport struct {
 // page reads; otherwise its URL is made due now in the failure log, so
 // that the next crawl (or sppcrawl fetch) stores it again.
 func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error)) (RepairReport, error) {
-	rep := RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}}
+	rep := RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}}
 	if db.readOnly {
 		return rep, ErrReadOnly
 	}
 	now := db.now()
 	var setAside []string
 	err := db.write(ctx, func(tx *bolt.Tx) error {
-		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}} // a write may run twice
+		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}} // a write may run twice
 		var err error
 		if setAside, err = repairArticles(tx, &rep, now); err != nil {
 			return err
 		}
-		return repairRecords(tx, &rep, now)
+		if err := repairRecords(tx, &rep, now); err != nil {
+			return err
+		}
+		return recount(tx)
 	})
 	if err != nil {
 		return rep, err
@@ -202,6 +211,12 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 		if err := db.rebuild(ctx, id, parse, &rep); err != nil {
 			return rep, err
 		}
+	}
+	for _, a := range rep.restore {
+		if _, err := db.Upsert(ctx, a, nil); err != nil {
+			return rep, err
+		}
+		rep.Restored = append(rep.Restored, a.ID)
 	}
 	return rep, nil
 }
@@ -252,7 +267,10 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 	var bads []bad
 	err := tx.Bucket(bucketIDs).ForEach(func(id, seqb []byte) error {
 		seq := seqKey(seqb)
-		if _, err := decodeArticle(tx.Bucket(bucketArticles).Get(u64(seq))); err != nil {
+		v := tx.Bucket(bucketArticles).Get(u64(seq))
+		if v == nil { // lost with a damaged page (a salvage passed it)
+			bads = append(bads, bad{string(id), seq, "its record is missing"})
+		} else if _, err := decodeArticle(v); err != nil {
 			bads = append(bads, bad{string(id), seq, err.Error()})
 		}
 		return nil
@@ -268,10 +286,13 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("article %s (seq %d)", b.id, b.seq))
 		ids = append(ids, b.id)
 	}
-	// Records left by no id: quarantined too (they are unreachable).
+	// Records left by no id: quarantined too (they are unreachable); one
+	// that decodes is an article whose index entries were lost, stored
+	// again from its record (its id returned).
 	var orphans [][]byte
 	err = tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
-		if _, err := decodeArticle(v); err != nil {
+		a, err := decodeArticle(v)
+		if err != nil || (a != nil && !indexedAt(tx, a.ID, k)) {
 			orphans = append(orphans, bytes.Clone(k))
 		}
 		return nil
@@ -279,13 +300,83 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 	if err != nil {
 		return nil, err
 	}
+	latest := map[string]*sppcrawl.Article{} // an id indexed nowhere: its newest record comes back
 	for _, k := range orphans {
-		if err := quarantine(tx, bucketArticles, k, quarantined{Why: "does not decode, and no id points to it", At: now}); err != nil {
+		why := "does not decode, and no id points to it"
+		a, _ := decodeArticle(tx.Bucket(bucketArticles).Get(k))
+		switch {
+		case a != nil && tx.Bucket(bucketIDs).Get([]byte(a.ID)) == nil:
+			why = "no id points to it: stored again"
+			latest[a.ID] = a // orphans come in seq order
+		case a != nil:
+			why = "an older record of an article stored at another seq"
+		}
+		if err := quarantine(tx, bucketArticles, k, quarantined{ID: idOf(a), Why: why, At: now}); err != nil {
 			return nil, err
 		}
 		rep.Quarantined = append(rep.Quarantined, seqName(k))
 	}
-	return ids, nil
+	for _, a := range latest {
+		rep.restore = append(rep.restore, a)
+	}
+	slices.SortFunc(rep.restore, func(a, b *sppcrawl.Article) int { return strings.Compare(a.ID, b.ID) })
+	return ids, dropDangling(tx, rep)
+}
+
+// indexedAt says whether the id index points id at the record at seq key k.
+func indexedAt(tx *bolt.Tx, id string, k []byte) bool {
+	return bytes.Equal(tx.Bucket(bucketIDs).Get([]byte(id)), k)
+}
+
+func idOf(a *sppcrawl.Article) string {
+	if a == nil {
+		return ""
+	}
+	return a.ID
+}
+
+// dropDangling removes the URL, hash and channel index entries that point
+// to no stored article (and to none being stored again): a salvage leaves
+// them where it lost the article's record.
+func dropDangling(tx *bolt.Tx, rep *RepairReport) error {
+	kept := map[string]bool{}
+	for _, a := range rep.restore {
+		kept[a.ID] = true
+	}
+	stored := func(id []byte) bool { return len(tx.Bucket(bucketIDs).Get(id)) == 8 || kept[string(id)] }
+	for _, name := range [][]byte{bucketURLs, bucketHashes} {
+		var keys [][]byte
+		err := tx.Bucket(name).ForEach(func(k, id []byte) error {
+			if !stored(id) {
+				keys = append(keys, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.Bucket(name).Delete(k); err != nil {
+				return err
+			}
+			rep.Dropped++
+		}
+	}
+	var keys [][]byte
+	err := tx.Bucket(bucketChanIdx).ForEach(func(k, _ []byte) error {
+		if i := bytes.IndexByte(k, 0); i < 0 || len(k) < i+9 || !stored(k[i+9:]) {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err != nil {
+			break
+		}
+		err = tx.Bucket(bucketChanIdx).Delete(k)
+		rep.Dropped++
+	}
+	return err
 }
 
 // repairRecords quarantines the earlier versions and the crawl's records
@@ -312,4 +403,26 @@ func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// recount counts the articles and their channels again from the channel
+// index: a salvage may have lost records the counters still count.
+func recount(tx *bolt.Tx) error {
+	var paths [][]byte
+	err := tx.Bucket(bucketChanCnt).ForEach(func(k, _ []byte) error {
+		paths = append(paths, bytes.Clone(k))
+		return nil
+	})
+	for _, k := range paths {
+		if err == nil {
+			err = tx.Bucket(bucketChanCnt).Delete(k)
+		}
+	}
+	if err == nil {
+		err = tx.Bucket(bucketMeta).Delete([]byte(countArticles))
+	}
+	if err != nil {
+		return err
+	}
+	return ensureCounters(tx)
 }

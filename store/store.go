@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -121,9 +122,15 @@ type DB struct {
 	openDamage error
 	// broken is set when the file's page structure is damaged: bbolt is not
 	// let into it (its walks would loop or fault), every read says this.
-	broken error
-	notify notifier
+	broken    error
+	structure *structureReport // what made it broken
+	closed    atomic.Bool
+	notify    notifier
 }
+
+// Broken is why the file's page structure is damaged, when a Salvage open
+// found it so: nothing reads from it; Salvage copies what it still holds.
+func (db *DB) Broken() error { return db.broken }
 
 // OpenDamage is why Open (with Options.Salvage) found the file damaged:
 // cut short, or not openable for writing; nil when it was not.
@@ -295,6 +302,9 @@ func fileKind(m fs.FileMode) string {
 
 // Close releases the archive and its lock.
 func (db *DB) Close() error {
+	if !db.closed.CompareAndSwap(false, true) {
+		return nil
+	}
 	db.stopWriter()
 	defer openFiles.add(db.path, -1)
 	if err := db.bolt.Close(); err != nil {

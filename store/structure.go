@@ -75,27 +75,36 @@ func checkStructureFile(path string) (structureReport, error) {
 // error is one of reading; damage is in the report.
 func checkStructure(r io.ReaderAt, size int64) (structureReport, error) {
 	c := &structureCheck{r: r, size: size}
+	err := c.walk()
+	return c.rep, err
+}
+
+// walk checks (or, with visit, salvages) the file from its meta page.
+func (c *structureCheck) walk() error {
 	m, err := c.meta()
 	if err != nil || m == nil {
-		return c.rep, err
+		return err
 	}
 	c.pageSize, c.hwm = uint64(m.pageSize), m.pgid
-	if c.hwm > uint64(size)/c.pageSize { // not hwm*pageSize: it may wrap
-		c.problem("the file has %d bytes, its meta page counts %d pages of %d: it was cut short", size, c.hwm, c.pageSize)
-		return c.rep, nil
+	if c.hwm > uint64(c.size)/c.pageSize { // not hwm*pageSize: it may wrap
+		c.problem("the file has %d bytes, its meta page counts %d pages of %d: it was cut short", c.size, c.hwm, c.pageSize)
+		c.hwm = uint64(c.size) / c.pageSize // what is left can be salvaged
+	}
+	if c.hwm < 2 {
+		return nil
 	}
 	c.used = make([]uint64, (c.hwm+63)/64)
 	c.mark(0, 2, "meta pages")
 	if err := c.page(m.root, 0, nil); err != nil {
-		return c.rep, err
+		return err
 	}
 	if m.freelist != noFreelist {
 		if err := c.freelist(m.freelist); err != nil {
-			return c.rep, err
+			return err
 		}
 		c.rep.Leaked = int(c.hwm) - 2 - c.rep.Pages - c.rep.Free
 	}
-	return c.rep, nil
+	return nil
 }
 
 type structureCheck struct {
@@ -105,8 +114,9 @@ type structureCheck struct {
 	hwm      uint64   // pages the meta counts
 	used     []uint64 // bit per page: reached, or listed free
 	rep      structureReport
-	// visit, if set, is given every bucket (k nil) and every key and value
-	// of the pages that are sound; the walk goes past damaged ones.
+	// visit, if set, is given every bucket (k nil, v its 16-byte header)
+	// and every key and value of the pages that are sound; the walk goes
+	// past damaged ones.
 	visit func(bucket bucketPath, k, v []byte) error
 }
 
@@ -346,7 +356,7 @@ func (c *structureCheck) bucket(name, v []byte, parent bucketPath, id uint64) er
 		return nil
 	}
 	if c.visit != nil {
-		if err := c.visit(nested, nil, nil); err != nil {
+		if err := c.visit(nested, nil, v[:16]); err != nil {
 			return err
 		}
 	}
@@ -480,7 +490,7 @@ func (db *DB) checkPages(file *os.File, opts Options) error {
 	}
 	damage := rep.err(db.path)
 	if damage != nil && opts.Salvage {
-		db.openDamage, db.broken = damage, damage
+		db.openDamage, db.broken, db.structure = damage, damage, &rep
 		return nil
 	}
 	return damage

@@ -42,7 +42,7 @@ func (r VerifyReport) String() string {
 func (r VerifyReport) Err() error {
 	for _, p := range r.Problems {
 		if p.Kind == "damaged" {
-			return fmt.Errorf("%w: %d problems found, the file itself among them: restore a backup", ErrDamaged, len(r.Problems))
+			return fmt.Errorf("%w: %d problems found, the file itself among them: sppcrawl verify --repair salvages what it holds, or restore a backup", ErrDamaged, len(r.Problems))
 		}
 	}
 	if len(r.Problems) > 0 {
@@ -98,7 +98,7 @@ func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get
 // crawl fetches them again, due now in the failure log.
 func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
 	rep, err := db.verifyArchive(ctx, checkPage)
-	if err != nil {
+	if err != nil || db.broken != nil { // nothing reads from a damaged structure
 		return rep, err
 	}
 	_, err = db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
@@ -118,6 +118,16 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 func (db *DB) verifyArchive(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
 	rep := VerifyReport{Problems: []Problem{}, Cut: []string{}}
 	v := &verifier{db: db, ctx: ctx, rep: &rep, checkPage: checkPage}
+	if db.structure != nil {
+		// bbolt is kept out of a damaged structure: its places are the report.
+		for _, p := range db.structure.Problems {
+			v.problem("damaged", "file", "%s", p)
+		}
+		if n := db.structure.Damaged - len(db.structure.Problems); n > 0 {
+			v.problem("damaged", "file", "%d more damaged places", n)
+		}
+		return rep, nil
+	}
 	if db.openDamage != nil {
 		v.problem("damaged", "file", "%v", db.openDamage)
 	}
@@ -278,19 +288,30 @@ func (v *verifier) currentPages() error {
 		}
 		p, err := v.db.getRaw(v.tx, seqKey(key))
 		if err != nil {
+			// Like a page cut short, fetched again by the next crawl.
 			v.problem("undecodable", string(id), "raw page: %v", err)
+			v.cut(string(id), "", "stored page does not decode: "+err.Error())
 			return nil
 		}
 		if err := v.checkPage(p); err != nil {
-			c := cutPage{id: string(id), url: p.URL, why: err.Error()}
-			if r, _ := getRecord(v.tx, string(id)); r != nil {
-				c.url, c.channel = r.Article.URL, r.Article.ChannelPath
-			}
-			v.cuts = append(v.cuts, c)
+			c := v.cut(string(id), p.URL, err.Error())
 			v.problem("cut", c.url, "%v", err)
 		}
 		return v.ctx.Err()
 	})
+}
+
+// cut notes an article whose stored page must be fetched again, at the URL
+// its record says (else url).
+func (v *verifier) cut(id, url, why string) cutPage {
+	c := cutPage{id: id, url: url, why: why}
+	if r, _ := getRecord(v.tx, id); r != nil {
+		c.url, c.channel = r.Article.URL, r.Article.ChannelPath
+	}
+	if c.url != "" {
+		v.cuts = append(v.cuts, c)
+	}
+	return c
 }
 
 // records: the crawl's own records (failures, channels, runs, gone

@@ -118,3 +118,47 @@ func TestCLI_NoArchive(t *testing.T) {
 		t.Errorf("a command created %s", missing)
 	}
 }
+
+// A file whose structure is damaged (a leaf of the articles log and one of
+// the id index lost): verify says where, reads are refused in words,
+// verify --repair salvages what the sound pages hold into a new file
+// (keeping the damaged one aside), stores again what it can from the
+// records and pages kept, and the next crawl fetches the rest: the archive
+// is whole again.
+func TestCLI_Salvage(t *testing.T) {
+	good := crawledArchive(t)
+	dir := t.TempDir()
+	half := filepath.Join(dir, "half.db")
+	path := filepath.Join(dir, "a.db")
+	testarchive.BreakLeaf(t, good, half, "articles")
+	testarchive.BreakLeaf(t, half, path, "ids")
+	var code int
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"verify", "--db", path, "--log-level", "error"})
+	})
+	if code != exitFailures || !strings.Contains(out, `bucket "articles"`) || !strings.Contains(out, `bucket "ids"`) {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", filepath.Join(dir, "x.jsonl")}) })
+	if code != exitFailures || !strings.Contains(errOut, "verify --repair salvages") {
+		t.Errorf("export of a damaged structure: exit %d, %q", code, errOut)
+	}
+	errOut = capture(t, &os.Stderr, func() {
+		capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", path}) })
+	})
+	if !strings.Contains(errOut, "salvage: ") || !strings.Contains(errOut, "2 damaged places passed") {
+		t.Fatalf("verify --repair: exit %d\n%s", code, errOut)
+	}
+	aside, _ := filepath.Glob(path + ".damaged-*")
+	if len(aside) != 1 {
+		t.Errorf("the damaged file is not kept aside: %v", aside)
+	}
+	code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--media", "none", "--quiet", "--log-level", "error"})
+	if code != exitOK {
+		t.Errorf("crawl after the salvage: exit %d", code)
+	}
+	errOut = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path}) })
+	if code != exitOK || !strings.Contains(errOut, "verify: 276 articles") || !strings.Contains(errOut, ": 0 problems") {
+		t.Errorf("verify after the salvage and a crawl: exit %d\n%s", code, errOut)
+	}
+}

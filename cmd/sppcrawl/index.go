@@ -86,7 +86,11 @@ func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
 	}
 	defer ix.Close()
 	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
-	rep, err := ix.CatchUp(ctx, archive, c.indexProgress())
+	run := ix.CatchUp
+	if c.reindex {
+		run = ix.Rebuild
+	}
+	rep, err := run(ctx, archive, c.indexProgress())
 	switch {
 	case err != nil:
 		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)

@@ -109,7 +109,7 @@ func run(args []string) int {
 	}
 	if err == nil {
 		err = work(ctx, db)
-		c.keepIndex(ctx, db)
+		c.keepIndex(ctx, c.opened) // the command may have opened another (verify --repair's salvage)
 		c.flushSummaries()
 	}
 	if cerr := c.close(); err == nil {

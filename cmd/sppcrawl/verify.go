@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -17,6 +18,12 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 		c.uses(salvages)
 		c.indexes = true
 		return func(ctx context.Context, archive *store.DB) error {
+			if *repair && archive.Broken() != nil {
+				var err error
+				if archive, err = c.salvage(ctx, archive); err != nil {
+					return err
+				}
+			}
 			if *repair && archive.OpenDamage() != nil {
 				return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
 			}
@@ -30,8 +37,12 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 				for _, q := range rr.Quarantined {
 					c.log.Warn("quarantined: it did not decode; kept aside in the archive", "record", q)
 				}
-				c.summary(true, fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
-					len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued)), rr)
+				line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
+					len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
+				if len(rr.Restored) > 0 || rr.Dropped > 0 {
+					line += fmt.Sprintf(", %d articles whose index entries were lost stored again, %d index entries to nothing removed", len(rr.Restored), rr.Dropped)
+				}
+				c.summary(true, line, rr)
 			}
 			rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
 				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
@@ -53,3 +64,33 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 			return rep.Err()
 		}
 	}}
+
+// salvage replaces an archive whose page structure is damaged by a copy of
+// what its sound pages hold (store.Salvage), and opens the copy for the
+// repair and the verification that follow; the search index is made again
+// from it.
+func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) {
+	c.log.Warn("the file's page structure is damaged: copying what its sound pages hold into a new file", "why", broken.Broken())
+	path := broken.Path()
+	if err := broken.Close(); err != nil {
+		return nil, err
+	}
+	rep, err := store.Salvage(ctx, path, c.db.wait)
+	if errors.Is(err, store.ErrLocked) {
+		err = fmt.Errorf("%w; a salvage replaces the file: stop the crawl or serve using it first", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range rep.Problems {
+		c.log.Warn("salvage passed a damaged place: what lay under it is lost", "where", p)
+	}
+	c.summary(false, rep.String(), rep)
+	db, err := c.db.open(salvages, "verify")
+	c.opened = db
+	if err != nil {
+		return nil, fmt.Errorf("the salvaged copy does not open (the damaged file is at %s): %w", rep.Aside, err)
+	}
+	c.reindex = true
+	return db, nil
+}

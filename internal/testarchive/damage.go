@@ -77,3 +77,37 @@ func Scramble(tb testing.TB, path, copyPath string, n int, seed uint64) {
 		tb.Fatal(err)
 	}
 }
+
+// BreakLeaf writes a copy of the file at path whose first leaf page of
+// bucket has its first entry pointing out of the page: damage to the
+// file's structure, as a disk would do it (the page's records are lost).
+func BreakLeaf(tb testing.TB, path, copyPath, bucket string) {
+	tb.Helper()
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var root uint64
+	db.View(func(tx *bolt.Tx) error {
+		root = uint64(tx.Bucket([]byte(bucket)).Root())
+		return nil
+	})
+	size := uint64(db.Info().PageSize)
+	db.Close()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const header, branch, leaf = 16, 1, 2
+	page := root
+	for binary.LittleEndian.Uint16(b[page*size+8:]) == branch {
+		page = binary.LittleEndian.Uint64(b[page*size+header+8:]) // the first child
+	}
+	if binary.LittleEndian.Uint16(b[page*size+8:]) != leaf || page == 0 {
+		tb.Fatalf("bucket %s: no leaf page under its root (an inline bucket?)", bucket)
+	}
+	binary.LittleEndian.PutUint32(b[page*size+header+4:], 0xFFFF0000) // pos of the first entry
+	if err := os.WriteFile(copyPath, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
