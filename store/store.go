@@ -102,6 +102,9 @@ type Options struct {
 	// opened for writing, so that verify can say what is damaged and what
 	// reads (see DB.OpenDamage).
 	Salvage bool
+	// CheckPages checks the file's page structure even if its stamp says
+	// nothing wrote it since it was last found sound (verify).
+	CheckPages bool
 	// Timeout bounds the wait for the file lock (default 1s).
 	Timeout time.Duration
 	// Now is the clock (tests); default time.Now.
@@ -124,6 +127,7 @@ type DB struct {
 	// let into it (its walks would loop or fault), every read says this.
 	broken    error
 	structure *structureReport // what made it broken
+	file      *os.File         // bbolt's, for the stamp written on Close
 	closed    atomic.Bool
 	notify    notifier
 }
@@ -193,7 +197,7 @@ func Open(path string, opts Options) (*DB, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now}
+	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file}
 	if err := db.checkPages(file, opts); err != nil {
 		bdb.Close()
 		return nil, err
@@ -307,6 +311,13 @@ func (db *DB) Close() error {
 	}
 	db.stopWriter()
 	defer openFiles.add(db.path, -1)
+	if fileErr, _ := db.Damage(); !db.readOnly && db.broken == nil && fileErr == nil {
+		// Written only by this process since its pages were found sound:
+		// the next open need not check them (stamp_linux.go).
+		if txid, err := txidOf(db.bolt, db.path); err == nil {
+			setStamp(db.file, txid)
+		}
+	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
 	}

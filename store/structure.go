@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -461,15 +462,53 @@ func checkBeforeWrite(path string, opts Options) error {
 		return err // Open says what it is (damaged, locked, no archive)
 	}
 	defer bdb.Close()
-	fi, err := file.Stat()
+	rep, err := checkUnlessStamped(bdb, file, path, opts.CheckPages)
 	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
-	rep, err := checkStructure(file, fi.Size())
-	if err != nil {
-		return fmt.Errorf("open archive %s: check its pages: %w", path, err)
+		return err
 	}
 	return rep.err(path)
+}
+
+// fullChecks counts the structure checks made (tests: a stamped file is
+// not checked).
+var fullChecks atomic.Int64
+
+// checkUnlessStamped checks the structure of the file bbolt opened from f,
+// unless its stamp says nothing wrote it since it was found sound; a sound
+// file is stamped.
+func checkUnlessStamped(bdb *bolt.DB, f *os.File, path string, always bool) (structureReport, error) {
+	txid, err := txidOf(bdb, path)
+	if err != nil {
+		return structureReport{}, err
+	}
+	if !always && stamped(f, txid) {
+		return structureReport{}, nil
+	}
+	fullChecks.Add(1)
+	fi, err := f.Stat()
+	if err != nil {
+		return structureReport{}, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	rep, err := checkStructure(f, fi.Size())
+	if err != nil {
+		return rep, fmt.Errorf("open archive %s: check its pages: %w", path, err)
+	}
+	if len(rep.Problems) == 0 {
+		setStamp(f, txid)
+	}
+	return rep, nil
+}
+
+// txidOf is the file's last committed transaction.
+func txidOf(bdb *bolt.DB, path string) (uint64, error) {
+	var txid uint64
+	err := guard(path, func() error {
+		return bdb.View(func(tx *bolt.Tx) error {
+			txid = uint64(tx.ID())
+			return nil
+		})
+	})
+	return txid, err
 }
 
 // checkPages checks the pages of a file opened read-only, under its shared
@@ -480,13 +519,9 @@ func (db *DB) checkPages(file *os.File, opts Options) error {
 	if !opts.ReadOnly {
 		return nil
 	}
-	fi, err := file.Stat()
+	rep, err := checkUnlessStamped(db.bolt, file, db.path, opts.CheckPages)
 	if err != nil {
-		return fmt.Errorf("open archive %s: %w", db.path, err)
-	}
-	rep, err := checkStructure(file, fi.Size())
-	if err != nil {
-		return fmt.Errorf("open archive %s: check its pages: %w", db.path, err)
+		return err
 	}
 	damage := rep.err(db.path)
 	if damage != nil && opts.Salvage {

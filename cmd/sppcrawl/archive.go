@@ -55,7 +55,7 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 		return nil, nil
 	}
 	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists || mode == salvagesRead, MustExist: mode != creates,
-		Salvage: mode == salvages || mode == salvagesRead, Timeout: max(f.wait, time.Millisecond)}
+		Salvage: mode == salvages || mode == salvagesRead, CheckPages: cmd == "verify", Timeout: max(f.wait, time.Millisecond)}
 	db, err := store.Open(f.path, opts)
 	switch {
 	case (mode == readsIfExists || mode == writesIfExists) && errors.Is(err, store.ErrNoArchive):
