@@ -137,6 +137,32 @@ func benchScale(b *testing.B, n int) {
 		}
 	})
 
+	// What an open costs when it must check the file's page structure (verify;
+	// any open after another program wrote the file), warm and cold.
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			db, err := store.Open(dbPath, store.Options{ReadOnly: true, CheckPages: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			db.Close()
+		}
+	})
+	b.Run("cold-check", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			if err := dropCache(dbPath); err != nil {
+				b.Skipf("cannot drop the page cache: %v", err)
+			}
+			b.StartTimer()
+			db, err := store.Open(dbPath, store.Options{ReadOnly: true, CheckPages: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			db.Close()
+		}
+	})
+
 	// Cold: the archive's pages dropped from the page cache first, as after
 	// a reboot or on a small VPS whose cache the archive does not fit.
 	b.Run("cold-noop", func(b *testing.B) {
