@@ -151,36 +151,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := checkFile(path, opts.MustExist || opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	var bdb *bolt.DB
-	var file *os.File // bbolt's, kept to be closed should Open panic
-	err := checkBeforeWrite(path, opts)
-	if err == nil {
-		err = guard(path, func() (err error) {
-			bdb, err = bolt.Open(path, 0o644, &bolt.Options{
-				Timeout:      opts.Timeout,
-				ReadOnly:     opts.ReadOnly,
-				FreelistType: bolt.FreelistMapType,
-				// The freelist is written with each commit: without it, every
-				// read-write open would have bbolt rebuild it from every page of
-				// the file (checkBeforeWrite reads only the tree's pages, once).
-				NoFreelistSync: false,
-				OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
-					f, err := os.OpenFile(name, flag, perm)
-					file = f
-					return f, err
-				},
-			})
-			return err
-		})
-	}
-	if errors.Is(err, ErrDamaged) && file != nil {
-		// The file and its mapping hold the lock: released, the archive can
-		// be opened again (read-only, to be verified).
-		unmapFile(path)
-		file.Close()
-	}
-	switch {
-	case errors.Is(err, ErrDamaged) && opts.Salvage && !opts.ReadOnly:
+	bdb, file, err := openBolt(path, opts)
+	if errors.Is(err, ErrDamaged) && opts.Salvage && !opts.ReadOnly {
 		opts.ReadOnly = true
 		db, rerr := Open(path, opts)
 		if rerr != nil {
@@ -188,14 +160,9 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		db.openDamage = err
 		return db, nil
-	case errors.Is(err, ErrDamaged):
-		return nil, err
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("open archive %s: %w", path, ErrLocked)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-		return nil, fmt.Errorf("open archive %s: %w: %v", path, ErrNotArchive, err)
-	case err != nil:
-		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if err != nil {
+		return nil, openError(path, err)
 	}
 	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file}
 	if err := db.checkPages(file, opts); err != nil {
@@ -220,26 +187,80 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
-	var dicts map[uint32][]byte
-	err = db.viewTx(func(tx *bolt.Tx) error {
-		dicts = loadDicts(tx)
-		return nil
-	})
-	if errors.Is(err, ErrDamaged) && opts.Salvage {
-		db.openDamage = errors.Join(db.openDamage, err)
-	} else if err != nil {
+	if err := db.loadCodec(opts); err != nil {
 		bdb.Close()
-		return nil, fmt.Errorf("open archive %s: %w", path, err)
-	}
-	if db.raw, err = newRawCodec(dicts); err != nil {
-		bdb.Close()
-		return nil, fmt.Errorf("open archive %s: raw page dictionaries: %w", path, err)
+		return nil, err
 	}
 	if !opts.ReadOnly {
 		db.startWriter()
 	}
 	openFiles.add(path, 1)
 	return db, nil
+}
+
+// openBolt opens the file with bbolt, once its pages are checked if it is
+// to be written; the file is bbolt's (the stamp is written through it).
+func openBolt(path string, opts Options) (*bolt.DB, *os.File, error) {
+	if err := checkBeforeWrite(path, opts); err != nil {
+		return nil, nil, err
+	}
+	var bdb *bolt.DB
+	var file *os.File // bbolt's, kept to be closed should Open panic
+	err := guard(path, func() (err error) {
+		bdb, err = bolt.Open(path, 0o644, &bolt.Options{
+			Timeout:      opts.Timeout,
+			ReadOnly:     opts.ReadOnly,
+			FreelistType: bolt.FreelistMapType,
+			// The freelist is written with each commit: without it, every
+			// read-write open would have bbolt rebuild it from every page of
+			// the file.
+			NoFreelistSync: false,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				f, err := os.OpenFile(name, flag, perm)
+				file = f
+				return f, err
+			},
+		})
+		return err
+	})
+	if errors.Is(err, ErrDamaged) && file != nil {
+		// The file and its mapping hold the lock: released, the archive can
+		// be opened again (read-only, to be verified).
+		unmapFile(path)
+		file.Close()
+	}
+	return bdb, file, err
+}
+
+// openError says in words why bbolt did not open the file at path.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, ErrDamaged):
+		return err
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return fmt.Errorf("open archive %s: %w", path, ErrLocked)
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		return fmt.Errorf("open archive %s: %w: %v", path, ErrNotArchive, err)
+	}
+	return fmt.Errorf("open archive %s: %w", path, err)
+}
+
+// loadCodec reads the raw pages' compression dictionaries.
+func (db *DB) loadCodec(opts Options) error {
+	var dicts map[uint32][]byte
+	err := db.viewTx(func(tx *bolt.Tx) error {
+		dicts = loadDicts(tx)
+		return nil
+	})
+	if errors.Is(err, ErrDamaged) && opts.Salvage {
+		db.openDamage = errors.Join(db.openDamage, err)
+	} else if err != nil {
+		return fmt.Errorf("open archive %s: %w", db.path, err)
+	}
+	if db.raw, err = newRawCodec(dicts); err != nil {
+		return fmt.Errorf("open archive %s: raw page dictionaries: %w", db.path, err)
+	}
+	return nil
 }
 
 // openFiles counts the DBs of this process open on each file, so that the
