@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,13 +22,14 @@ import (
 
 // SalvageReport is what Salvage took from a damaged archive.
 type SalvageReport struct {
-	Path     string   `json:"path"`     // the archive: now the salvaged copy
-	Aside    string   `json:"aside"`    // where the damaged file was moved
-	Buckets  int      `json:"buckets"`  // buckets copied
-	Records  int      `json:"records"`  // keys and values copied
-	Damaged  int      `json:"damaged"`  // damaged places passed, with what lay under them
-	Lost     int      `json:"lost"`     // records found but refused by bbolt (an empty key, a bucket's name)
-	Problems []string `json:"problems"` // the first of the damaged places, in words
+	Path     string   `json:"path"`             // the archive: now the salvaged copy
+	Aside    string   `json:"aside"`            // where the damaged file was moved
+	Buckets  int      `json:"buckets"`          // buckets copied
+	Records  int      `json:"records"`          // keys and values copied
+	Damaged  int      `json:"damaged"`          // damaged places passed, with what lay under them
+	Lost     int      `json:"lost"`             // records found but refused by bbolt (an empty key, a bucket's name)
+	Problems []string `json:"problems"`         // the first of the damaged places, in words
+	Schema   string   `json:"schema,omitempty"` // set when the schema record was lost with its page
 }
 
 func (r SalvageReport) String() string {
@@ -100,7 +102,12 @@ func copySound(ctx context.Context, f *os.File, to string, rep *SalvageReport) e
 		walkErr = w.flush()
 	}
 	if walkErr == nil {
-		walkErr = out.Update(seqsPastKeys)
+		walkErr = out.Update(func(tx *bolt.Tx) error {
+			if err := seqsPastKeys(tx); err != nil {
+				return err
+			}
+			return keepSchema(tx, rep)
+		})
 	}
 	rep.Damaged, rep.Problems = c.rep.Damaged, append(rep.Problems, c.rep.Problems...)
 	if walkErr == nil && ctx.Err() != nil {
@@ -187,4 +194,26 @@ func seqsPastKeys(tx *bolt.Tx) error {
 		}
 		return nil
 	})
+}
+
+// keepSchema writes the schema record if it was lost with its page while
+// the archive's buckets were salvaged (else the copy would be taken for a
+// foreign bbolt file): the records are taken as this release's.
+func keepSchema(tx *bolt.Tx, rep *SalvageReport) error {
+	if meta := tx.Bucket(bucketMeta); meta != nil && meta.Get(keySchema) != nil {
+		return nil
+	}
+	ours := false
+	for _, name := range allBuckets {
+		ours = ours || tx.Bucket(name) != nil
+	}
+	if !ours {
+		return nil
+	}
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	rep.Schema = fmt.Sprintf("the schema record was lost: the records are taken as schema %d's", SchemaVersion)
+	return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 }

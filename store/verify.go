@@ -294,7 +294,7 @@ func (v *verifier) currentPages() error {
 			return nil
 		}
 		if err := v.checkPage(p); err != nil {
-			c := v.cut(string(id), p.URL, err.Error())
+			c := v.cut(string(id), p.URL, "stored page is cut: "+err.Error())
 			v.problem("cut", c.url, "%v", err)
 		}
 		return v.ctx.Err()
@@ -339,7 +339,7 @@ func (db *DB) markRepair(ctx context.Context, id, url, channel, why string) erro
 		if err := tx.Bucket(bucketRepair).Put([]byte(id), []byte(why)); err != nil {
 			return err
 		}
-		f := sppcrawl.Failure{URL: url, Channel: channel, LastError: "stored page is cut: " + why, LastTry: now, NextRetry: now}
+		f := sppcrawl.Failure{URL: url, Channel: channel, LastError: why, LastTry: now, NextRetry: now}
 		return putJSON(tx.Bucket(bucketFailures), url, f)
 	})
 }
@@ -356,5 +356,5 @@ func (db *DB) repairCut(ctx context.Context, id string, why error) error {
 	if err != nil || url == "" {
 		return err
 	}
-	return db.markRepair(ctx, id, url, channel, why.Error())
+	return db.markRepair(ctx, id, url, channel, "stored page is cut: "+why.Error())
 }

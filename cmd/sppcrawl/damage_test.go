@@ -43,7 +43,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 	}
 	origin := siteServer(t).URL
 	commands := [][]string{
-		{"verify"}, {"verify", "--repair"}, {"stats"}, {"stats", "--gaps"}, {"export", "--out", filepath.Join(dir, "x.jsonl")},
+		{"verify"}, {"stats"}, {"stats", "--gaps"}, {"export", "--out", filepath.Join(dir, "x.jsonl")},
 		{"export", "--format", "csv", "--out", filepath.Join(dir, "x.csv")}, {"export", "--format", "cases"},
 		{"crawl", "--origin", origin, "--delay", "0"}, {"fetch", "--origin", origin, "https://www.spp.gov.cn/spp/gzbg/202611/t20261119_900000.shtml"},
 		{"history", "spp-900000"}, {"failures"}, {"media", "--origin", origin, "--delay", "0"}, {"reextract"},
@@ -64,6 +64,22 @@ func TestCLI_DamagedArchive(t *testing.T) {
 			case code == exitFailures && strings.TrimSpace(errOut) == "":
 				t.Errorf("%s: exit 1 without a word", name)
 			}
+		}
+		// Last, as it replaces a file whose structure is damaged: verify
+		// --repair salvages it, and what it leaves opens.
+		var code int
+		errOut := capture(t, &os.Stderr, func() {
+			capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", db, "--log-level", "error"}) })
+		})
+		aside, _ := filepath.Glob(db + ".damaged-*")
+		switch {
+		case code != exitOK && code != exitFailures:
+			t.Errorf("%s verify --repair: exit %d: %s", filepath.Base(db), code, errOut)
+		case db == cut && (len(aside) != 1 || !strings.Contains(errOut, "salvage: ")):
+			t.Errorf("%s verify --repair: no salvage (%v): %s", filepath.Base(db), aside, errOut)
+		}
+		if code := run([]string{"stats", "--db", db, "--quiet"}); code != exitOK {
+			t.Errorf("%s: stats after verify --repair: exit %d", filepath.Base(db), code)
 		}
 	}
 }

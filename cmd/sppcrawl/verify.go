@@ -85,6 +85,9 @@ func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) 
 	for _, p := range rep.Problems {
 		c.log.Warn("salvage passed a damaged place: what lay under it is lost", "where", p)
 	}
+	if rep.Schema != "" {
+		c.log.Warn(rep.Schema)
+	}
 	c.summary(false, rep.String(), rep)
 	db, err := c.db.open(salvages, "verify")
 	c.opened = db
