@@ -320,6 +320,17 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 		rep.restore = append(rep.restore, a)
 	}
 	slices.SortFunc(rep.restore, func(a, b *sppcrawl.Article) int { return strings.Compare(a.ID, b.ID) })
+	// An article whose record and id entry were both lost still has its
+	// stored page: it is rebuilt from that.
+	err = tx.Bucket(bucketRawOf).ForEach(func(id, _ []byte) error {
+		if tx.Bucket(bucketIDs).Get(id) == nil && latest[string(id)] == nil && !slices.Contains(ids, string(id)) {
+			ids = append(ids, string(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return ids, dropDangling(tx, rep)
 }
 

@@ -196,12 +196,14 @@ func seqsPastKeys(tx *bolt.Tx) error {
 	})
 }
 
-// keepSchema writes the schema record if it was lost with its page while
+// keepSchema writes the schema record if it was lost (or its bytes) while
 // the archive's buckets were salvaged (else the copy would be taken for a
 // foreign bbolt file): the records are taken as this release's.
 func keepSchema(tx *bolt.Tx, rep *SalvageReport) error {
-	if meta := tx.Bucket(bucketMeta); meta != nil && meta.Get(keySchema) != nil {
-		return nil
+	if meta := tx.Bucket(bucketMeta); meta != nil {
+		if v, err := strconv.Atoi(string(meta.Get(keySchema))); err == nil && v >= 1 && v <= SchemaVersion {
+			return nil
+		}
 	}
 	ours := false
 	for _, name := range allBuckets {
@@ -214,6 +216,6 @@ func keepSchema(tx *bolt.Tx, rep *SalvageReport) error {
 	if err != nil {
 		return err
 	}
-	rep.Schema = fmt.Sprintf("the schema record was lost: the records are taken as schema %d's", SchemaVersion)
+	rep.Schema = fmt.Sprintf("the schema record was lost or damaged: the records are taken as schema %d's", SchemaVersion)
 	return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 }

@@ -78,8 +78,11 @@ func TestCLI_DamagedArchive(t *testing.T) {
 		case db == cut && (len(aside) != 1 || !strings.Contains(errOut, "salvage: ")):
 			t.Errorf("%s verify --repair: no salvage (%v): %s", filepath.Base(db), aside, errOut)
 		}
-		if code := run([]string{"stats", "--db", db, "--quiet"}); code != exitOK {
-			t.Errorf("%s: stats after verify --repair: exit %d", filepath.Base(db), code)
+		errOut = capture(t, &os.Stderr, func() {
+			capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", db, "--quiet"}) })
+		})
+		if code != exitOK {
+			t.Errorf("%s: stats after verify --repair: exit %d: %s", filepath.Base(db), code, errOut)
 		}
 	}
 }
