@@ -297,8 +297,9 @@ func (c *structureCheck) branch(p pageElems, depth int, bucket bucketPath, id ui
 	}
 	for i := 0; i < len(p.elems)/elementSize && !c.full(); i++ {
 		e := p.elems[i*elementSize:]
-		if _, ok := p.span(i, uint64(le.Uint32(e)), uint64(le.Uint32(e[4:]))); !ok {
-			c.problem("%s: page %d: key %d runs out of the page", bucket, id, i)
+		ksize := uint64(le.Uint32(e[4:]))
+		if _, ok := p.span(i, uint64(le.Uint32(e)), ksize); !ok || ksize == 0 {
+			c.problem("%s: page %d: key %d is empty or runs out of the page", bucket, id, i)
 			continue
 		}
 		if err := c.page(le.Uint64(e[8:]), depth+1, bucket); err != nil {
@@ -317,6 +318,8 @@ func (c *structureCheck) leaf(p pageElems, bucket bucketPath, id uint64) error {
 		switch {
 		case !ok:
 			c.problem("%s: page %d: entry %d runs out of the page", bucket, id, i)
+		case ksize == 0: // bbolt asserts keys are not empty
+			c.problem("%s: page %d: entry %d has an empty key", bucket, id, i)
 		case flags&^bucketElemFlag != 0:
 			c.problem("%s: page %d: entry %d has flags %#x", bucket, id, i, flags)
 		case flags == bucketElemFlag:

@@ -117,6 +117,10 @@ func TestStructure_Damage(t *testing.T) {
 			le.PutUint32(b[int(l.child)*l.pageSize+pageHeaderSize+4:], 0xFFFF0000)
 			return b
 		}},
+		{"empty key", "empty key", func(b []byte, l layout) []byte {
+			le.PutUint32(b[int(l.child)*l.pageSize+pageHeaderSize+8:], 0) // ksize of the first entry
+			return b
+		}},
 		{"page calls itself another", "calls itself", func(b []byte, l layout) []byte {
 			le.PutUint64(b[int(l.child)*l.pageSize:], 7777)
 			return b
