@@ -13,13 +13,15 @@ import (
 )
 
 // bbolt follows page ids and element offsets of the file as pointers into
-// its memory map, unchecked. On a damaged file a read faults (guard turns
-// that into ErrDamaged), but a write transaction copies nodes out of such
-// pages: it allocates for garbage sizes (gigabytes), copies from memory that
-// is not the file's, and keeps pointers into the Go heap that crash the
-// garbage collector — beyond any recover. So before bbolt writes to a file
-// (and in verify) the page structure is checked here, with bounds-checked
-// reads of the file: every page the tree and the freelist reach.
+// its memory map, unchecked. On a damaged file a read may fault (guard
+// turns that into ErrDamaged) or follow a cycle of pages for ever, growing
+// its cursor's stack until memory runs out; a write transaction copies
+// nodes out of such pages: it allocates for garbage sizes, copies from
+// memory that is not the file's, and keeps pointers into the Go heap that
+// crash the garbage collector — beyond any recover. So before bbolt walks a
+// file, its page structure is checked here with bounds-checked reads of the
+// file: every page the tree and the freelist reach (once per change of the
+// file by another program: stamp_linux.go; always in verify).
 
 // The layout of bbolt's file format (go.etcd.io/bbolt/internal/common).
 const (
