@@ -14,7 +14,7 @@ import (
 var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
 	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
-		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch")
+		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
 		c.uses(salvages)
 		c.indexes = true
 		return func(ctx context.Context, archive *store.DB) error {
