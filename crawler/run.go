@@ -323,6 +323,8 @@ func (r *run) endState(cr *chanRun, runErr error) sppcrawl.ChannelState {
 		st.CompleteURL, st.CompleteDate = st.NewestURL, st.NewestDate
 	}
 	switch {
+	case st.Kind == sppcrawl.KindNotList || st.Kind == sppcrawl.KindNoArticles:
+		st.Walk = nil // passed over: there is nothing to resume
 	case cr.walk != nil && cr.walkEnd && cr.allSettled():
 		st.Walk = nil
 	case cr.walk != nil:

@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"context"
 	"time"
 
 	"sppcrawl"
@@ -89,5 +88,3 @@ func onSiteArticles(items []string) int {
 	}
 	return n
 }
-
-var _ = context.Background

@@ -40,6 +40,11 @@ func TestCrawl_WholeSite(t *testing.T) {
 		t.Fatalf("first run of the whole site: %s", sum)
 	}
 	checkArchive(t, db, s)
+	for _, r := range sum.Resuming {
+		if strings.HasPrefix(r, "jcxw:") || strings.HasPrefix(r, "zdgz:") {
+			t.Errorf("a page passed over is left to resume: %s", r)
+		}
+	}
 	m, err := db.SiteMap(context.Background())
 	if err != nil || len(m.Channels) == 0 || m.DiscoveredAt.IsZero() {
 		t.Fatalf("site map %+v %v", m, err)
