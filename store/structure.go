@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -266,11 +267,12 @@ func (c *structureCheck) page(id uint64, depth int, bucket bucketPath) error {
 		c.problem("%s: page %d counts %d elements, more than it holds", bucket, id, h.count)
 		return nil
 	}
-	elems, err := c.read(id*c.pageSize+pageHeaderSize, h.count*elementSize)
+	// One read takes the header, the elements and, mostly, the keys.
+	head, err := c.read(id*c.pageSize, min(extent, max(c.pageSize, pageHeaderSize+h.count*elementSize)))
 	if err != nil {
 		return err
 	}
-	p := pageElems{base: id * c.pageSize, extent: extent, elems: elems}
+	p := pageElems{base: id * c.pageSize, extent: extent, elems: head[pageHeaderSize : pageHeaderSize+h.count*elementSize], head: head}
 	if h.flags == branchFlag {
 		return c.branch(p, depth, bucket, id)
 	}
@@ -282,6 +284,7 @@ func (c *structureCheck) page(id uint64, depth int, bucket bucketPath) error {
 type pageElems struct {
 	base, extent uint64
 	elems        []byte
+	head         []byte // the page's first bytes, read at once
 	inline       []byte // the inline bucket's page itself, if it is one
 }
 
@@ -297,12 +300,17 @@ func (c *structureCheck) branch(p pageElems, depth int, bucket bucketPath, id ui
 	if len(p.elems) == 0 {
 		c.problem("%s: branch page %d is empty", bucket, id)
 	}
+	var prev []byte
 	for i := 0; i < len(p.elems)/elementSize && !c.full(); i++ {
 		e := p.elems[i*elementSize:]
 		ksize := uint64(le.Uint32(e[4:]))
-		if _, ok := p.span(i, uint64(le.Uint32(e)), ksize); !ok || ksize == 0 {
+		off, ok := p.span(i, uint64(le.Uint32(e)), ksize)
+		if !ok || ksize == 0 {
 			c.problem("%s: page %d: key %d is empty or runs out of the page", bucket, id, i)
 			continue
+		}
+		if err := c.inOrder(p, i, off, ksize, &prev, bucket, id); err != nil {
+			return err
 		}
 		if err := c.page(le.Uint64(e[8:]), depth+1, bucket); err != nil {
 			return err
@@ -313,6 +321,7 @@ func (c *structureCheck) branch(p pageElems, depth int, bucket bucketPath, id ui
 
 func (c *structureCheck) leaf(p pageElems, bucket bucketPath, id uint64) error {
 	le := binary.LittleEndian
+	var prev []byte
 	for i := 0; i < len(p.elems)/elementSize && !c.full(); i++ {
 		e := p.elems[i*elementSize:]
 		flags, ksize, vsize := le.Uint32(e), uint64(le.Uint32(e[8:])), uint64(le.Uint32(e[12:]))
@@ -320,10 +329,19 @@ func (c *structureCheck) leaf(p pageElems, bucket bucketPath, id uint64) error {
 		switch {
 		case !ok:
 			c.problem("%s: page %d: entry %d runs out of the page", bucket, id, i)
+			continue
 		case ksize == 0: // bbolt asserts keys are not empty
 			c.problem("%s: page %d: entry %d has an empty key", bucket, id, i)
+			continue
 		case flags&^bucketElemFlag != 0:
 			c.problem("%s: page %d: entry %d has flags %#x", bucket, id, i, flags)
+			continue
+		}
+		// Out of order, the entry is still salvaged (a Put sorts it).
+		if err := c.inOrder(p, i, off, ksize, &prev, bucket, id); err != nil {
+			return err
+		}
+		switch {
 		case flags == bucketElemFlag:
 			kv, err := p.bytes(c, off, ksize+vsize)
 			if err != nil {
@@ -350,7 +368,25 @@ func (p pageElems) bytes(c *structureCheck, off, n uint64) ([]byte, error) {
 	if p.inline != nil {
 		return p.inline[off : off+n], nil
 	}
+	if off+n <= uint64(len(p.head)) {
+		return p.head[off : off+n : off+n], nil
+	}
 	return c.read(p.base+off, n)
+}
+
+// inOrder checks that the key of entry i follows the one before it (prev):
+// bbolt finds a key by binary search, so one out of order is one that
+// cannot be found, updated or deleted.
+func (c *structureCheck) inOrder(p pageElems, i int, off, ksize uint64, prev *[]byte, bucket bucketPath, id uint64) error {
+	k, err := p.bytes(c, off, ksize)
+	if err != nil {
+		return err
+	}
+	if i > 0 && bytes.Compare(*prev, k) >= 0 {
+		c.problem("%s: page %d: key %d is out of order", bucket, id, i)
+	}
+	*prev = k
+	return nil
 }
 
 // bucket checks the nested bucket named name whose header is v, found in

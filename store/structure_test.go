@@ -117,6 +117,12 @@ func TestStructure_Damage(t *testing.T) {
 			le.PutUint32(b[int(l.child)*l.pageSize+pageHeaderSize+4:], 0xFFFF0000)
 			return b
 		}},
+		{"keys out of order", "out of order", func(b []byte, l layout) []byte {
+			page := b[int(l.child)*l.pageSize:]
+			pos := binary.LittleEndian.Uint32(page[pageHeaderSize+4:]) // the first entry's key
+			page[pageHeaderSize+int(pos)] = 0xFF
+			return b
+		}},
 		{"empty key", "empty key", func(b []byte, l layout) []byte {
 			le.PutUint32(b[int(l.child)*l.pageSize+pageHeaderSize+8:], 0) // ksize of the first entry
 			return b

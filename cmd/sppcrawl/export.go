@@ -30,7 +30,7 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 				return err
 			}
 			for _, s := range res.Skipped {
-				c.log.Warn("record skipped: it does not decode (sppcrawl verify --repair quarantines it)", "record", s)
+				c.log.Warn("record skipped: it does not decode (sppcrawl verify --repair quarantines it)", "record", s.Key, "why", s.Why)
 			}
 			if publish.HasCursor(f.o.Format) {
 				if err := f.saveCursor(res.Next, c); err != nil {
