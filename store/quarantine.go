@@ -394,6 +394,9 @@ func dropDangling(tx *bolt.Tx, rep *RepairReport) error {
 // (channel states, failures, runs, gone sightings) that do not decode: the
 // crawl rebuilds what it needs of the latter.
 func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
+	if err := repairRaw(tx, rep, now); err != nil {
+		return err
+	}
 	for _, name := range [][]byte{bucketVersions, bucketChannels, bucketFailures, bucketRuns, bucketGone} {
 		var keys [][]byte
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
@@ -436,4 +439,24 @@ func recount(tx *bolt.Tx) error {
 		return err
 	}
 	return ensureCounters(tx)
+}
+
+// repairRaw quarantines the stored pages whose header does not decode; an
+// article's current page among them is fetched again (verify marks it).
+func repairRaw(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
+	var keys [][]byte
+	err := tx.Bucket(bucketRaw).ForEach(func(k, v []byte) error {
+		if _, err := rawHeader(v); err != nil || len(k) != 8 {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err != nil {
+			break
+		}
+		err = quarantine(tx, bucketRaw, k, quarantined{Why: "stored page header does not decode", At: now})
+		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("raw %x", k))
+	}
+	return err
 }

@@ -99,7 +99,7 @@ func (c *structureCheck) walk() error {
 	}
 	c.used = make([]uint64, (c.hwm+63)/64)
 	c.mark(0, 2, "meta pages")
-	if err := c.page(m.root, 0, nil); err != nil {
+	if err := c.page(m.root, 0, nil, keyRange{}); err != nil {
 		return err
 	}
 	if m.freelist != noFreelist {
@@ -250,7 +250,7 @@ type pageHeader struct {
 }
 
 // page checks the tree of pages under id (a bucket's root at depth 0).
-func (c *structureCheck) page(id uint64, depth int, bucket bucketPath) error {
+func (c *structureCheck) page(id uint64, depth int, bucket bucketPath, rng keyRange) error {
 	if c.full() {
 		return nil
 	}
@@ -272,7 +272,7 @@ func (c *structureCheck) page(id uint64, depth int, bucket bucketPath) error {
 	if err != nil {
 		return err
 	}
-	p := pageElems{base: id * c.pageSize, extent: extent, elems: head[pageHeaderSize : pageHeaderSize+h.count*elementSize], head: head}
+	p := pageElems{base: id * c.pageSize, extent: extent, elems: head[pageHeaderSize : pageHeaderSize+h.count*elementSize], head: head, rng: rng}
 	if h.flags == branchFlag {
 		return c.branch(p, depth, bucket, id)
 	}
@@ -284,8 +284,9 @@ func (c *structureCheck) page(id uint64, depth int, bucket bucketPath) error {
 type pageElems struct {
 	base, extent uint64
 	elems        []byte
-	head         []byte // the page's first bytes, read at once
-	inline       []byte // the inline bucket's page itself, if it is one
+	head         []byte   // the page's first bytes, read at once
+	rng          keyRange // where its keys must lie, by its parent's keys
+	inline       []byte   // the inline bucket's page itself, if it is one
 }
 
 // span is where element i's data (pos from the element, n bytes) lies,
@@ -300,8 +301,10 @@ func (c *structureCheck) branch(p pageElems, depth int, bucket bucketPath, id ui
 	if len(p.elems) == 0 {
 		c.problem("%s: branch page %d is empty", bucket, id)
 	}
+	n := len(p.elems) / elementSize
+	keys := make([][]byte, n) // nil where the key is damaged
 	var prev []byte
-	for i := 0; i < len(p.elems)/elementSize && !c.full(); i++ {
+	for i := range n {
 		e := p.elems[i*elementSize:]
 		ksize := uint64(le.Uint32(e[4:]))
 		off, ok := p.span(i, uint64(le.Uint32(e)), ksize)
@@ -309,10 +312,22 @@ func (c *structureCheck) branch(p pageElems, depth int, bucket bucketPath, id ui
 			c.problem("%s: page %d: key %d is empty or runs out of the page", bucket, id, i)
 			continue
 		}
-		if err := c.inOrder(p, i, off, ksize, &prev, bucket, id); err != nil {
+		k, err := c.inOrder(p, i, off, ksize, &prev, bucket, id)
+		if err != nil {
 			return err
 		}
-		if err := c.page(le.Uint64(e[8:]), depth+1, bucket); err != nil {
+		keys[i] = k
+	}
+	// Child i holds the keys from its own key to the next one's.
+	for i := 0; i < n && !c.full(); i++ {
+		if keys[i] == nil {
+			continue
+		}
+		rng := keyRange{lo: keys[i], hi: p.rng.hi}
+		if i+1 < n && keys[i+1] != nil {
+			rng.hi = keys[i+1]
+		}
+		if err := c.page(le.Uint64(p.elems[i*elementSize+8:]), depth+1, bucket, rng); err != nil {
 			return err
 		}
 	}
@@ -338,7 +353,7 @@ func (c *structureCheck) leaf(p pageElems, bucket bucketPath, id uint64) error {
 			continue
 		}
 		// Out of order, the entry is still salvaged (a Put sorts it).
-		if err := c.inOrder(p, i, off, ksize, &prev, bucket, id); err != nil {
+		if _, err := c.inOrder(p, i, off, ksize, &prev, bucket, id); err != nil {
 			return err
 		}
 		switch {
@@ -374,19 +389,26 @@ func (p pageElems) bytes(c *structureCheck, off, n uint64) ([]byte, error) {
 	return c.read(p.base+off, n)
 }
 
-// inOrder checks that the key of entry i follows the one before it (prev):
-// bbolt finds a key by binary search, so one out of order is one that
-// cannot be found, updated or deleted.
-func (c *structureCheck) inOrder(p pageElems, i int, off, ksize uint64, prev *[]byte, bucket bucketPath, id uint64) error {
+// keyRange is where the keys of a page must lie: from lo, before hi (nil:
+// no bound).
+type keyRange struct{ lo, hi []byte }
+
+// inOrder checks that the key of entry i follows the one before it (prev)
+// and lies in its page's range: bbolt finds a key by binary search, so one
+// out of place is one that cannot be found, updated or deleted.
+func (c *structureCheck) inOrder(p pageElems, i int, off, ksize uint64, prev *[]byte, bucket bucketPath, id uint64) ([]byte, error) {
 	k, err := p.bytes(c, off, ksize)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if i > 0 && bytes.Compare(*prev, k) >= 0 {
+	switch {
+	case i > 0 && bytes.Compare(*prev, k) >= 0:
 		c.problem("%s: page %d: key %d is out of order", bucket, id, i)
+	case p.rng.lo != nil && bytes.Compare(k, p.rng.lo) < 0, p.rng.hi != nil && bytes.Compare(k, p.rng.hi) >= 0:
+		c.problem("%s: page %d: key %d lies outside the range its parent gives the page", bucket, id, i)
 	}
 	*prev = k
-	return nil
+	return k, nil
 }
 
 // bucket checks the nested bucket named name whose header is v, found in
@@ -403,7 +425,7 @@ func (c *structureCheck) bucket(name, v []byte, parent bucketPath, id uint64) er
 		}
 	}
 	if root := binary.LittleEndian.Uint64(v); root != 0 {
-		return c.page(root, 0, nested)
+		return c.page(root, 0, nested, keyRange{})
 	}
 	return c.inline(v[16:], nested, id)
 }

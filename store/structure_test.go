@@ -123,6 +123,13 @@ func TestStructure_Damage(t *testing.T) {
 			page[pageHeaderSize+int(pos)] = 0xFF
 			return b
 		}},
+		{"a key beyond its page's range", "outside the range", func(b []byte, l layout) []byte {
+			page := b[int(l.child)*l.pageSize:]
+			last := int(binary.LittleEndian.Uint16(page[10:])) - 1
+			e := page[pageHeaderSize+last*elementSize:]
+			page[pageHeaderSize+last*elementSize+int(binary.LittleEndian.Uint32(e[4:]))] = 0xFE // in order here, past the next page's keys
+			return b
+		}},
 		{"empty key", "empty key", func(b []byte, l layout) []byte {
 			le.PutUint32(b[int(l.child)*l.pageSize+pageHeaderSize+8:], 0) // ksize of the first entry
 			return b
