@@ -256,9 +256,37 @@ func (db *DB) rebuild(ctx context.Context, id string, parse func(*sppcrawl.RawPa
 	return err
 }
 
-// repairArticles quarantines the article records that do not decode, and
-// those the id index points to that are missing; it returns their ids.
+// repairArticles sets aside the article records that do not decode or
+// that nothing reaches, and clears index entries to nothing; it returns the
+// ids to rebuild from their stored page (rep.restore holds those stored
+// again from their record).
 func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, error) {
+	ids, err := repairIndexed(tx, rep, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := repairOrphans(tx, rep, now); err != nil {
+		return nil, err
+	}
+	// An article whose record and id entry were both lost still has its
+	// stored page: it is rebuilt from that.
+	err = tx.Bucket(bucketRawOf).ForEach(func(id, _ []byte) error {
+		restored := slices.ContainsFunc(rep.restore, func(a *sppcrawl.Article) bool { return a.ID == string(id) })
+		if tx.Bucket(bucketIDs).Get(id) == nil && !restored && !slices.Contains(ids, string(id)) {
+			ids = append(ids, string(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, dropDangling(tx, rep)
+}
+
+// repairIndexed quarantines the records the id index points to that do
+// not decode or are missing (lost with a damaged page a salvage passed),
+// and returns their ids.
+func repairIndexed(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, error) {
 	type bad struct {
 		id  string
 		seq uint64
@@ -268,7 +296,7 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 	err := tx.Bucket(bucketIDs).ForEach(func(id, seqb []byte) error {
 		seq := seqKey(seqb)
 		v := tx.Bucket(bucketArticles).Get(u64(seq))
-		if v == nil { // lost with a damaged page (a salvage passed it)
+		if v == nil {
 			bads = append(bads, bad{string(id), seq, "its record is missing"})
 		} else if _, err := decodeArticle(v); err != nil {
 			bads = append(bads, bad{string(id), seq, err.Error()})
@@ -286,11 +314,15 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("article %s (seq %d)", b.id, b.seq))
 		ids = append(ids, b.id)
 	}
-	// Records left by no id: quarantined too (they are unreachable); one
-	// that decodes is an article whose index entries were lost, stored
-	// again from its record (its id returned).
+	return ids, nil
+}
+
+// repairOrphans quarantines the records no id points to (they are
+// unreachable); one that decodes is an article whose index entries were
+// lost: its newest record is stored again (rep.restore).
+func repairOrphans(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 	var orphans [][]byte
-	err = tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
 		a, err := decodeArticle(v)
 		if err != nil || (a != nil && !indexedAt(tx, a.ID, k)) {
 			orphans = append(orphans, bytes.Clone(k))
@@ -298,9 +330,9 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	latest := map[string]*sppcrawl.Article{} // an id indexed nowhere: its newest record comes back
+	latest := map[string]*sppcrawl.Article{}
 	for _, k := range orphans {
 		why := "does not decode, and no id points to it"
 		a, _ := decodeArticle(tx.Bucket(bucketArticles).Get(k))
@@ -312,7 +344,7 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 			why = "an older record of an article stored at another seq"
 		}
 		if err := quarantine(tx, bucketArticles, k, quarantined{ID: idOf(a), Why: why, At: now}); err != nil {
-			return nil, err
+			return err
 		}
 		rep.Quarantined = append(rep.Quarantined, seqName(k))
 	}
@@ -320,18 +352,7 @@ func repairArticles(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, er
 		rep.restore = append(rep.restore, a)
 	}
 	slices.SortFunc(rep.restore, func(a, b *sppcrawl.Article) int { return strings.Compare(a.ID, b.ID) })
-	// An article whose record and id entry were both lost still has its
-	// stored page: it is rebuilt from that.
-	err = tx.Bucket(bucketRawOf).ForEach(func(id, _ []byte) error {
-		if tx.Bucket(bucketIDs).Get(id) == nil && latest[string(id)] == nil && !slices.Contains(ids, string(id)) {
-			ids = append(ids, string(id))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, dropDangling(tx, rep)
+	return nil
 }
 
 // indexedAt says whether the id index points id at the record at seq key k.
