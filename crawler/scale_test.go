@@ -150,11 +150,7 @@ func benchScale(b *testing.B, n int) {
 	})
 	b.Run("cold-check", func(b *testing.B) {
 		for b.Loop() {
-			b.StopTimer()
-			if err := dropCache(dbPath); err != nil {
-				b.Skipf("cannot drop the page cache: %v", err)
-			}
-			b.StartTimer()
+			coldUntimed(b, dbPath)
 			db, err := store.Open(dbPath, store.Options{ReadOnly: true, CheckPages: true})
 			if err != nil {
 				b.Fatal(err)
@@ -167,11 +163,7 @@ func benchScale(b *testing.B, n int) {
 	// a reboot or on a small VPS whose cache the archive does not fit.
 	b.Run("cold-noop", func(b *testing.B) {
 		for b.Loop() {
-			b.StopTimer()
-			if err := dropCache(dbPath); err != nil {
-				b.Skipf("cannot drop the page cache: %v", err)
-			}
-			b.StartTimer()
+			coldUntimed(b, dbPath)
 			r := runChild(b, "crawl", dbPath, srv.URL, "noop")
 			b.ReportMetric(r.wall.Seconds(), "wall-s")
 			b.ReportMetric(float64(r.readKB)/1024, "read-MB")
@@ -594,4 +586,13 @@ func dropCache(path string) error {
 	}
 	defer f.Close()
 	return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
+}
+
+// coldUntimed drops the file at path from the page cache, off the clock.
+func coldUntimed(b *testing.B, path string) {
+	b.StopTimer()
+	defer b.StartTimer()
+	if err := dropCache(path); err != nil {
+		b.Skipf("cannot drop the page cache: %v", err)
+	}
 }

@@ -70,23 +70,19 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
+	type eventData struct {
+		Seq     uint64 `json:"seq"`
+		Article struct {
+			ID string `json:"id"`
+		} `json:"article"`
+	}
 	var m struct {
-		Type string `json:"type"`
-		Data struct {
-			Seq     uint64 `json:"seq"`
-			Article struct {
-				ID string `json:"id"`
-			} `json:"article"`
-		} `json:"data"`
+		Type   string    `json:"type"`
+		Data   eventData `json:"data"`
 		Events []struct {
-			ID   string `json:"id"`
-			Type string `json:"type"`
-			Data struct {
-				Seq     uint64 `json:"seq"`
-				Article struct {
-					ID string `json:"id"`
-				} `json:"article"`
-			} `json:"data"`
+			ID   string    `json:"id"`
+			Type string    `json:"type"`
+			Data eventData `json:"data"`
 		} `json:"events"`
 	}
 	if err := json.Unmarshal(body, &m); err != nil {

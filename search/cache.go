@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 )
 
@@ -110,4 +111,19 @@ func loadChannels(ctx context.Context, tx *sql.Tx) (map[int]string, map[string]i
 		chans[i], paths[p] = p, i
 	}
 	return chans, paths, rows.Err()
+}
+
+// readSnapshot begins a read transaction and the filter snapshot of the
+// index as that transaction sees it; the caller rolls the transaction back.
+func (ix *Index) readSnapshot(ctx context.Context) (*sql.Tx, snapshot, error) {
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, snapshot{}, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	snap, err := ix.cache.refresh(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, snapshot{}, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	return tx, snap, nil
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -32,15 +31,11 @@ func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
 	default:
 		return nil, fmt.Errorf("%w: kind %q: want case or document", ErrQuery, kind)
 	}
-	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, snap, err := ix.readSnapshot(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
+		return nil, err
 	}
 	defer tx.Rollback()
-	snap, err := ix.cache.refresh(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
-	}
 	mask := bit | flagCurrent | flagWithdrawn | flagGone
 	rows, err := tx.QueryContext(ctx, `SELECT rid, id, version, effective FROM docs WHERE flags & ? = ?`, mask, bit|flagCurrent)
 	if err != nil {

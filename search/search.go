@@ -3,7 +3,6 @@ package search
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -73,15 +72,11 @@ func (ix *Index) Match(ctx context.Context, req Request) (*Matches, error) {
 }
 
 func (ix *Index) match(ctx context.Context, req Request) (*Matches, error) {
-	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, snap, err := ix.readSnapshot(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
+		return nil, err
 	}
 	defer tx.Rollback()
-	snap, err := ix.cache.refresh(ctx, tx)
-	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
-	}
 	p, err := req.plan(snap)
 	if err != nil {
 		return nil, err

@@ -299,14 +299,13 @@ func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
 	st.UpdatedAt, _ = time.Parse(time.RFC3339, at.String)
 	// The versions are counted from the cache of filters (a scan of the docs
 	// table the first time only).
-	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, snap, err := ix.readSnapshot(ctx)
 	if err != nil {
-		return st, fmt.Errorf("search index %s: %w", ix.path, err)
+		return st, err
 	}
 	defer tx.Rollback()
-	snap, err := ix.cache.refresh(ctx, tx)
 	st.Versions = len(snap.docs)
-	return st, err
+	return st, nil
 }
 
 // quoteFTS makes s one FTS5 string: never an operator, column or prefix.

@@ -133,9 +133,15 @@ func dropChanEntries(tx *bolt.Tx, id string) error {
 
 // keysWithValue lists the keys of b whose value is v (a scan: for repairs).
 func keysWithValue(b *bolt.Bucket, v []byte) ([][]byte, error) {
+	return keysWhere(b, func(_, val []byte) bool { return bytes.Equal(val, v) })
+}
+
+// keysWhere lists the keys of b (copied) whose entry passes keep: what a
+// repair then moves or deletes, outside the walk.
+func keysWhere(b *bolt.Bucket, keep func(k, v []byte) bool) ([][]byte, error) {
 	var out [][]byte
-	err := b.ForEach(func(k, val []byte) error {
-		if bytes.Equal(val, v) {
+	err := b.ForEach(func(k, v []byte) error {
+		if keep(k, v) {
 			out = append(out, bytes.Clone(k))
 		}
 		return nil
@@ -321,13 +327,9 @@ func repairIndexed(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, err
 // unreachable); one that decodes is an article whose index entries were
 // lost: its newest record is stored again (rep.restore).
 func repairOrphans(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
-	var orphans [][]byte
-	err := tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+	orphans, err := keysWhere(tx.Bucket(bucketArticles), func(k, v []byte) bool {
 		a, err := decodeArticle(v)
-		if err != nil || (a != nil && !indexedAt(tx, a.ID, k)) {
-			orphans = append(orphans, bytes.Clone(k))
-		}
-		return nil
+		return err != nil || (a != nil && !indexedAt(tx, a.ID, k))
 	})
 	if err != nil {
 		return err
@@ -376,39 +378,32 @@ func dropDangling(tx *bolt.Tx, rep *RepairReport) error {
 		kept[a.ID] = true
 	}
 	stored := func(id []byte) bool { return len(tx.Bucket(bucketIDs).Get(id)) == 8 || kept[string(id)] }
-	for _, name := range [][]byte{bucketURLs, bucketHashes} {
-		var keys [][]byte
-		err := tx.Bucket(name).ForEach(func(k, id []byte) error {
-			if !stored(id) {
-				keys = append(keys, bytes.Clone(k))
+	for _, c := range []struct {
+		bucket []byte
+		id     func(k, v []byte) []byte // the article an entry points to (nil: none)
+	}{
+		{bucketURLs, func(_, v []byte) []byte { return v }},
+		{bucketHashes, func(_, v []byte) []byte { return v }},
+		{bucketChanIdx, func(k, _ []byte) []byte {
+			if i := bytes.IndexByte(k, 0); i >= 0 && len(k) >= i+9 {
+				return k[i+9:]
 			}
 			return nil
-		})
+		}},
+	} {
+		b := tx.Bucket(c.bucket)
+		keys, err := keysWhere(b, func(k, v []byte) bool { id := c.id(k, v); return id == nil || !stored(id) })
 		if err != nil {
 			return err
 		}
 		for _, k := range keys {
-			if err := tx.Bucket(name).Delete(k); err != nil {
+			if err := b.Delete(k); err != nil {
 				return err
 			}
 			rep.Dropped++
 		}
 	}
-	var keys [][]byte
-	err := tx.Bucket(bucketChanIdx).ForEach(func(k, _ []byte) error {
-		if i := bytes.IndexByte(k, 0); i < 0 || len(k) < i+9 || !stored(k[i+9:]) {
-			keys = append(keys, bytes.Clone(k))
-		}
-		return nil
-	})
-	for _, k := range keys {
-		if err != nil {
-			break
-		}
-		err = tx.Bucket(bucketChanIdx).Delete(k)
-		rep.Dropped++
-	}
-	return err
+	return nil
 }
 
 // repairRecords quarantines the earlier versions and the crawl's records
@@ -419,14 +414,7 @@ func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 		return err
 	}
 	for _, name := range [][]byte{bucketVersions, bucketChannels, bucketFailures, bucketRuns, bucketGone} {
-		var keys [][]byte
-		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-			var probe json.RawMessage
-			if json.Unmarshal(v, &probe) != nil {
-				keys = append(keys, bytes.Clone(k))
-			}
-			return nil
-		})
+		keys, err := keysWhere(tx.Bucket(name), func(_, v []byte) bool { return !json.Valid(v) })
 		if err != nil {
 			return err
 		}
@@ -443,20 +431,13 @@ func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 // recount counts the articles and their channels again from the channel
 // index: a salvage may have lost records the counters still count.
 func recount(tx *bolt.Tx) error {
-	var paths [][]byte
-	err := tx.Bucket(bucketChanCnt).ForEach(func(k, _ []byte) error {
-		paths = append(paths, bytes.Clone(k))
-		return nil
-	})
-	for _, k := range paths {
-		if err == nil {
-			err = tx.Bucket(bucketChanCnt).Delete(k)
-		}
+	if err := tx.DeleteBucket(bucketChanCnt); err != nil {
+		return err
 	}
-	if err == nil {
-		err = tx.Bucket(bucketMeta).Delete([]byte(countArticles))
+	if _, err := tx.CreateBucket(bucketChanCnt); err != nil {
+		return err
 	}
-	if err != nil {
+	if err := tx.Bucket(bucketMeta).Delete([]byte(countArticles)); err != nil {
 		return err
 	}
 	return ensureCounters(tx)
@@ -465,19 +446,18 @@ func recount(tx *bolt.Tx) error {
 // repairRaw quarantines the stored pages whose header does not decode; an
 // article's current page among them is fetched again (verify marks it).
 func repairRaw(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
-	var keys [][]byte
-	err := tx.Bucket(bucketRaw).ForEach(func(k, v []byte) error {
-		if _, err := rawHeader(v); err != nil || len(k) != 8 {
-			keys = append(keys, bytes.Clone(k))
-		}
-		return nil
+	keys, err := keysWhere(tx.Bucket(bucketRaw), func(k, v []byte) bool {
+		_, err := rawHeader(v)
+		return err != nil || len(k) != 8
 	})
+	if err != nil {
+		return err
+	}
 	for _, k := range keys {
-		if err != nil {
-			break
+		if err := quarantine(tx, bucketRaw, k, quarantined{Why: "stored page header does not decode", At: now}); err != nil {
+			return err
 		}
-		err = quarantine(tx, bucketRaw, k, quarantined{Why: "stored page header does not decode", At: now})
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("raw %x", k))
 	}
-	return err
+	return nil
 }

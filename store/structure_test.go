@@ -59,6 +59,20 @@ func boltFile(tb testing.TB, dir string, scale, pageSize int) string {
 	return path
 }
 
+// checkStructureFile checks the page structure of the archive at path.
+func checkStructureFile(path string) (structureReport, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return structureReport{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return structureReport{}, err
+	}
+	return checkStructure(f, fi.Size())
+}
+
 func TestStructure_Sound(t *testing.T) {
 	rep, err := checkStructureFile(boltFile(t, t.TempDir(), 10, 4096))
 	if err != nil || len(rep.Problems) != 0 || rep.Leaked != 0 || rep.Free == 0 || rep.Pages < 20 {

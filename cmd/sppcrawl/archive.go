@@ -30,6 +30,9 @@ const (
 type archiveFlags struct {
 	path string
 	wait time.Duration
+	// checkPages: the command checks the file's page structure even where
+	// its stamp says it is sound (verify).
+	checkPages bool
 }
 
 func (f *archiveFlags) register(fs *flag.FlagSet, reader bool) {
@@ -55,7 +58,7 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 		return nil, nil
 	}
 	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists || mode == salvagesRead, MustExist: mode != creates,
-		Salvage: mode == salvages || mode == salvagesRead, CheckPages: cmd == "verify", Timeout: max(f.wait, time.Millisecond)}
+		Salvage: mode == salvages || mode == salvagesRead, CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)}
 	db, err := store.Open(f.path, opts)
 	switch {
 	case (mode == readsIfExists || mode == writesIfExists) && errors.Is(err, store.ErrNoArchive):

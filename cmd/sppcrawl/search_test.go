@@ -26,13 +26,7 @@ import (
 // search index kept by the crawl).
 func fixtureArchive(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "fixture.db")
-	site := siteServer(t)
-	if code := run([]string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "0", "--parallel", "4",
-		"--channels", "builtin", "--media", "none", "--quiet"}); code != exitOK {
-		t.Fatalf("crawl of the fixture site: exit %d", code)
-	}
-	return path
+	return crawlFixture(t, "--channels", "builtin")
 }
 
 // exported is the archive's articles as `export` writes them.

@@ -38,20 +38,8 @@ func CorruptArticle(tb testing.TB, path string, seq uint64) {
 // use (bbolt grows a file ahead of them: half the file may cut none).
 func Truncate(tb testing.TB, path, copyPath string) {
 	tb.Helper()
-	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var used int64
-	db.View(func(tx *bolt.Tx) error {
-		used = tx.Size()
-		return nil
-	})
-	db.Close()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	b := viewThenRead(tb, path, func(tx *bolt.Tx) { used = tx.Size() })
 	if err := os.WriteFile(copyPath, b[:used/2], 0o644); err != nil {
 		tb.Fatal(err)
 	}
@@ -83,21 +71,10 @@ func Scramble(tb testing.TB, path, copyPath string, n int, seed uint64) {
 // file's structure, as a disk would do it (the page's records are lost).
 func BreakLeaf(tb testing.TB, path, copyPath, bucket string) {
 	tb.Helper()
-	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var root uint64
-	db.View(func(tx *bolt.Tx) error {
-		root = uint64(tx.Bucket([]byte(bucket)).Root())
-		return nil
+	var root, size uint64
+	b := viewThenRead(tb, path, func(tx *bolt.Tx) {
+		root, size = uint64(tx.Bucket([]byte(bucket)).Root()), uint64(tx.DB().Info().PageSize)
 	})
-	size := uint64(db.Info().PageSize)
-	db.Close()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	const header, branch, leaf = 16, 1, 2
 	page := root
 	for binary.LittleEndian.Uint16(b[page*size+8:]) == branch {
@@ -110,4 +87,24 @@ func BreakLeaf(tb testing.TB, path, copyPath, bucket string) {
 	if err := os.WriteFile(copyPath, b, 0o644); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// viewThenRead runs fn in a read transaction of the archive at path (not
+// open elsewhere), then returns the file's bytes.
+func viewThenRead(tb testing.TB, path string, fn func(*bolt.Tx)) []byte {
+	tb.Helper()
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		fn(tx)
+		return nil
+	})
+	db.Close()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }
