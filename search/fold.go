@@ -3,6 +3,7 @@ package search
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,47 +34,132 @@ func fold(s string) (folded []rune, from []int) {
 	return folded, from
 }
 
-// foldString is fold's text alone.
+// foldString is fold's text alone, without fold's per-segment walk.
+// Normalisation segments start at characters that combine with nothing
+// before them (starters); a starter followed by another is a segment alone,
+// folded from a table (nearly every character of a Chinese article); a
+// longer segment is normalised as one piece. Normalising segment by segment
+// is normalising the whole (FuzzFold checks it).
 func foldString(s string) string {
-	f, _ := fold(s)
-	return string(f)
-}
-
-// gramTokens adds to set the tokens of the characters and character pairs
-// of folded text (one segment: no pair spans two), as the short-term table
-// indexes them.
-func gramTokens(set map[string]struct{}, folded string) {
-	prev := rune(-1)
-	for _, r := range folded {
-		set[unigram(r)] = struct{}{}
-		if prev >= 0 {
-			set[bigram(prev, r)] = struct{}{}
+	startersOnce.Do(makeStarters)
+	b := make([]byte, 0, len(s))
+	r, size := utf8.DecodeRuneInString(s)
+	for i := 0; i < len(s); {
+		j := i + size
+		next, nsize := utf8.DecodeRuneInString(s[j:])
+		if isStarter(r) && (j == len(s) || isStarter(next)) {
+			if changes(r) {
+				b = append(b, starterFold[r]...)
+			} else {
+				b = append(b, s[i:j]...)
+			}
+			i, r, size = j, next, nsize
+			continue
 		}
-		prev = r
+		for j < len(s) && !isStarter(next) {
+			j += nsize
+			next, nsize = utf8.DecodeRuneInString(s[j:])
+		}
+		b = appendLower(b, norm.NFKC.String(s[i:j]))
+		i, r, size = j, next, nsize
+	}
+	return string(b)
+}
+
+// starters marks the characters of the Basic Multilingual Plane that begin
+// a normalisation segment; starterFold are those among them that fold to
+// other text alone (full-width forms, capitals), with that text.
+var (
+	startersOnce sync.Once
+	starters     [0x10000 / 64]uint64
+	changed      [0x10000 / 64]uint64
+	starterFold  map[rune]string
+)
+
+func makeStarters() {
+	starterFold = map[rune]string{}
+	for r := rune(0); r < 0x10000; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue
+		}
+		s := string(r)
+		if !norm.NFKC.PropertiesString(s).BoundaryBefore() {
+			continue
+		}
+		starters[r/64] |= 1 << (r % 64)
+		if f := strings.ToLower(norm.NFKC.String(s)); f != s {
+			starterFold[r] = f
+			changed[r/64] |= 1 << (r % 64)
+		}
 	}
 }
 
-// unigram and bigram name a character and a pair as ASCII words, which
-// FTS5's unicode61 tokenizer keeps whole: u + the code point in hex; b +
-// the first, x, the second.
-func unigram(r rune) string { return "u" + strconv.FormatInt(int64(r), 16) }
+func isStarter(r rune) bool { return r < 0x10000 && starters[r/64]&(1<<(r%64)) != 0 }
 
-func bigram(a, b rune) string {
-	return "b" + strconv.FormatInt(int64(a), 16) + "x" + strconv.FormatInt(int64(b), 16)
+func changes(r rune) bool { return changed[r/64]&(1<<(r%64)) != 0 }
+
+// appendLower appends s in lower case, as unicode.ToLower rune by rune.
+// CJK blocks (U+2E80–U+9FFF) have no case: they are copied.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < 0x2E80 || r > 0x9FFF {
+			r = unicode.ToLower(r)
+		}
+		b = utf8.AppendRune(b, r)
+		i += size
+	}
+	return b
 }
 
-// gramsOf is the short-term table's text of a column: its folded
-// segments' tokens, each once.
+// gramsOf is the short-term table's text of a column: the tokens of its
+// folded segments' characters and character pairs (no pair spans two
+// segments), each once.
 func gramsOf(segments ...string) string {
-	set := map[string]struct{}{}
+	set := make(map[uint64]struct{}, 256)
 	for _, p := range segments {
-		gramTokens(set, p)
+		prev := rune(-1)
+		for _, r := range p {
+			set[gramKey(-1, r)] = struct{}{}
+			if prev >= 0 {
+				set[gramKey(prev, r)] = struct{}{}
+			}
+			prev = r
+		}
 	}
-	var b strings.Builder
-	b.Grow(len(set) * 10)
-	for t := range set {
-		b.WriteString(t)
-		b.WriteByte(' ')
+	b := make([]byte, 0, len(set)*12)
+	for k := range set {
+		b = appendGram(b, k)
+		b = append(b, ' ')
 	}
-	return b.String()
+	return string(b)
 }
+
+// gramKey packs a pair (a ≥ 0) or a lone character (a < 0) in one word.
+func gramKey(a, r rune) uint64 { return uint64(a+1)<<32 | uint64(r) }
+
+// appendGram names a character and a pair as ASCII words, which FTS5's
+// unicode61 tokenizer keeps whole: u + the code point in hex; b + the
+// first, x, the second.
+func appendGram(b []byte, k uint64) []byte {
+	a, r := int64(k>>32)-1, int64(k&0xffffffff)
+	if a < 0 {
+		return strconv.AppendInt(append(b, 'u'), r, 16)
+	}
+	b = strconv.AppendInt(append(b, 'b'), a, 16)
+	return strconv.AppendInt(append(b, 'x'), r, 16)
+}
+
+// unigram and bigram are the tokens of a character and a pair.
+func unigram(r rune) string { return string(appendGram(nil, gramKey(-1, r))) }
+
+func bigram(a, b rune) string { return string(appendGram(nil, gramKey(a, b))) }

@@ -8,10 +8,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// FuzzFold: folding rune by rune with an origin map is the whole string's
-// NFKC in lower case, and the map points into the original.
+// FuzzFold: folding rune by rune with an origin map, and folding by the
+// table of starters, are the whole string's NFKC in lower case, and the map
+// points into the original.
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"检例第５７号", "（２０２１）", "㈠ Ａｂ", "e\u0301", "ﬁ", "İ"} {
+	for _, s := range []string{"检例第５７号", "（２０２１）", "㈠ Ａｂ", "e\u0301", "ﬁ", "İ", "Ａ\u0301，\u0301：", "ｶﾞ", "a" + strings.Repeat("\u0301", 40) + "中"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -22,6 +23,9 @@ func FuzzFold(f *testing.F) {
 		want := []rune(strings.ToLower(norm.NFKC.String(s)))
 		if string(folded) != string(want) {
 			t.Fatalf("%q: fold %q, want %q", s, string(folded), string(want))
+		}
+		if f := foldString(s); f != string(want) {
+			t.Fatalf("%q: foldString %q, want %q", s, f, string(want))
 		}
 		n := utf8.RuneCountInString(s)
 		for i, o := range from {

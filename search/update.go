@@ -190,6 +190,9 @@ func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm, last int64, b
 			return wm, fmt.Errorf("search index %s: article %s: %w", ix.path, a.ID, err)
 		}
 	}
+	if err := w.flush(ctx); err != nil {
+		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
 	next := last
 	if err := setMeta(ctx, tx, "watermark", next); err != nil {
 		return wm, err

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,12 +13,24 @@ import (
 )
 
 // writer writes versions into the index inside one transaction, with its
-// statements prepared once.
+// statements prepared once. Its writes to the FTS tables wait for flush:
+// FTS5 keeps a transaction's new terms in memory only while rowids rise and
+// no delete comes between; otherwise it writes a segment per row, and
+// merging those was most of indexing's CPU (rids follow channel and date,
+// not the crawl's order).
 type writer struct {
 	tx       *sql.Tx
 	mod      int64 // the mod counter of this transaction's rows
 	channels map[string]int64
 	st       map[string]*sql.Stmt
+	deletes  []int64
+	inserts  []pending
+}
+
+// pending is a version's row for both FTS tables.
+type pending struct {
+	rid int64
+	in  indexed
 }
 
 var writerSQL = map[string]string{
@@ -164,12 +178,7 @@ func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool,
 	if err != nil {
 		return err
 	}
-	if _, err := w.st["tri"].ExecContext(ctx, append([]any{rid}, in.tri...)...); err != nil {
-		return err
-	}
-	if _, err := w.st["uni"].ExecContext(ctx, append([]any{rid}, in.uni...)...); err != nil {
-		return err
-	}
+	w.inserts = append(w.inserts, pending{rid, in})
 	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod); err != nil {
 		return err
 	}
@@ -183,15 +192,57 @@ func (w *writer) setFlags(ctx context.Context, r row, flags, eff int64) error {
 	return err
 }
 
-// remove takes a version out of both tables; its row stays, gone.
+// remove takes a version out of both tables (at flush); its row stays,
+// gone.
 func (w *writer) remove(ctx context.Context, r row, rep *Report) error {
-	for _, s := range []string{"delTri", "delUni"} {
-		if _, err := w.st[s].ExecContext(ctx, r.rid); err != nil {
+	w.deletes = append(w.deletes, r.rid)
+	rep.Removed++
+	return w.setFlags(ctx, r, flagGone, 0)
+}
+
+// flush writes the FTS tables' queued changes: the deletes, then the
+// inserts in rising rid order, one table after the other. A rid both
+// inserted and deleted here (an article met twice) never reaches them.
+func (w *writer) flush(ctx context.Context) error {
+	w.cancelOut()
+	for _, st := range []string{"delTri", "delUni"} {
+		for _, rid := range w.deletes {
+			if _, err := w.st[st].ExecContext(ctx, rid); err != nil {
+				return err
+			}
+		}
+	}
+	slices.SortFunc(w.inserts, func(a, b pending) int { return cmp.Compare(a.rid, b.rid) })
+	for _, p := range w.inserts {
+		if _, err := w.st["tri"].ExecContext(ctx, append([]any{p.rid}, p.in.tri...)...); err != nil {
 			return err
 		}
 	}
-	rep.Removed++
-	return w.setFlags(ctx, r, flagGone, 0)
+	for _, p := range w.inserts {
+		if _, err := w.st["uni"].ExecContext(ctx, append([]any{p.rid}, p.in.uni...)...); err != nil {
+			return err
+		}
+	}
+	w.deletes, w.inserts = nil, nil
+	return nil
+}
+
+// cancelOut drops the inserts deleted again in this transaction, and their
+// deletes: rids are never reused, so those rows never were in the tables.
+func (w *writer) cancelOut() {
+	if len(w.deletes) == 0 {
+		return
+	}
+	inserted := make(map[int64]bool, len(w.inserts))
+	for _, p := range w.inserts {
+		inserted[p.rid] = true
+	}
+	deleted := map[int64]bool{}
+	w.deletes = slices.DeleteFunc(w.deletes, func(rid int64) bool {
+		deleted[rid] = true
+		return inserted[rid]
+	})
+	w.inserts = slices.DeleteFunc(w.inserts, func(p pending) bool { return deleted[p.rid] })
 }
 
 // allocRid is a rid of base never used before (gone rows keep theirs).

@@ -1,0 +1,57 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sppcrawl"
+)
+
+// noEarlier is an archive with no earlier versions: all the writer reads.
+type noEarlier struct{ Archive }
+
+func (noEarlier) EarlierVersions(context.Context, string) ([]*sppcrawl.Article, error) {
+	return nil, nil
+}
+
+// TestWriter_QueuedChanges: the FTS tables' writes wait for the end of the
+// batch; an article met twice in one batch (indexed, then its text
+// replaced) leaves only its last text, and rows written out of rid order
+// are all found, long and short terms alike.
+func TestWriter_QueuedChanges(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	art := func(id string, days int, body string) *sppcrawl.Article {
+		return &sppcrawl.Article{ID: id, Version: 1, ChannelPath: "/spp/zdgz/", Title: "标题",
+			PublishedAt: day.AddDate(0, 0, days), Paragraphs: []string{body}}
+	}
+	batch := []*sppcrawl.Article{
+		art("a", 5, "甲乙丙丁"), art("b", 1, "子丑寅卯"), art("a", 5, "戊己庚辛"), art("c", 3, "辰巳午未"),
+	}
+	var rep Report
+	if _, err := ix.indexBatch(ctx, noEarlier{}, 0, 4, batch, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Versions != 4 || rep.Removed != 1 {
+		t.Errorf("report %+v, want 4 versions written, 1 removed", rep)
+	}
+	for q, want := range map[string]int{
+		"甲乙丙": 0, "甲": 0, "乙丙": 0, "戊己庚": 1, "戊": 1, "己庚": 1,
+		"子丑寅卯": 1, "丑": 1, "辰巳": 1, "午未": 1, "标题": 3,
+	} {
+		m, err := ix.Match(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Total != want {
+			t.Errorf("%s: %d results, want %d", q, m.Total, want)
+		}
+	}
+}
