@@ -10,7 +10,8 @@ import (
 // docMeta is what filters and facets need of a version, beyond its rid.
 type docMeta struct {
 	flags     uint8
-	effective int32 // yyyymmdd, 0 for none
+	effective int32  // yyyymmdd, 0 for none
+	secs      uint32 // publication time, Unix seconds
 }
 
 // metaCache holds every indexed version's flags and effective date in
@@ -62,7 +63,7 @@ func (c *metaCache) refresh(ctx context.Context, tx *sql.Tx) (snapshot, error) {
 // load reads the rows changed since the cache's mod. The maps are copied
 // first: snapshots handed out earlier stay as they were.
 func (c *metaCache) load(ctx context.Context, tx *sql.Tx, mod int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT rid, flags, effective FROM docs WHERE mod > ?`, c.mod)
+	rows, err := tx.QueryContext(ctx, `SELECT rid, flags, effective, published FROM docs WHERE mod > ?`, c.mod)
 	if err != nil {
 		return err
 	}
@@ -74,15 +75,15 @@ func (c *metaCache) load(ctx context.Context, tx *sql.Tx, mod int64) error {
 		}
 	}
 	for rows.Next() {
-		var rid, flags, eff int64
-		if err := rows.Scan(&rid, &flags, &eff); err != nil {
+		var rid, flags, eff, secs int64
+		if err := rows.Scan(&rid, &flags, &eff, &secs); err != nil {
 			return err
 		}
 		if flags&flagGone != 0 {
 			delete(docs, rid)
 			continue
 		}
-		docs[rid] = docMeta{flags: uint8(flags), effective: int32(eff)}
+		docs[rid] = docMeta{flags: uint8(flags), effective: int32(eff), secs: uint32(secs)}
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -121,10 +121,10 @@ func appendLower(b []byte, s string) []byte {
 	return b
 }
 
-// gramsOf is the short-term table's text of a column: the tokens of its
+// appendGrams appends the short-term table's tokens of column col: its
 // folded segments' characters and character pairs (no pair spans two
-// segments), each once.
-func gramsOf(segments ...string) string {
+// segments), each once, separated by spaces.
+func appendGrams(b []byte, col int, segments []string) []byte {
 	set := make(map[uint64]struct{}, 256)
 	for _, p := range segments {
 		prev := rune(-1)
@@ -136,21 +136,21 @@ func gramsOf(segments ...string) string {
 			prev = r
 		}
 	}
-	b := make([]byte, 0, len(set)*12)
 	for k := range set {
-		b = appendGram(b, k)
+		b = appendGram(b, col, k)
 		b = append(b, ' ')
 	}
-	return string(b)
+	return b
 }
 
 // gramKey packs a pair (a ≥ 0) or a lone character (a < 0) in one word.
 func gramKey(a, r rune) uint64 { return uint64(a+1)<<32 | uint64(r) }
 
-// appendGram names a character and a pair as ASCII words, which FTS5's
-// unicode61 tokenizer keeps whole: u + the code point in hex; b + the
-// first, x, the second.
-func appendGram(b []byte, k uint64) []byte {
+// appendGram names a character and a pair in column col as one ASCII
+// word, which FTS5's unicode61 tokenizer keeps whole: the column's digit,
+// then u + the code point in hex, or b + the first, x, the second.
+func appendGram(b []byte, col int, k uint64) []byte {
+	b = strconv.AppendInt(b, int64(col), 10)
 	a, r := int64(k>>32)-1, int64(k&0xffffffff)
 	if a < 0 {
 		return strconv.AppendInt(append(b, 'u'), r, 16)
@@ -159,7 +159,12 @@ func appendGram(b []byte, k uint64) []byte {
 	return strconv.AppendInt(append(b, 'x'), r, 16)
 }
 
-// unigram and bigram are the tokens of a character and a pair.
-func unigram(r rune) string { return string(appendGram(nil, gramKey(-1, r))) }
-
-func bigram(a, b rune) string { return string(appendGram(nil, gramKey(a, b))) }
+// gramToken is the token of a one- or two-character folded term in column
+// col.
+func gramToken(col int, term []rune) string {
+	k := gramKey(-1, term[0])
+	if len(term) == 2 {
+		k = gramKey(term[0], term[1])
+	}
+	return string(appendGram(nil, col, k))
+}

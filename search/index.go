@@ -29,14 +29,24 @@ var (
 )
 
 // schemaVersion is the layout of the index file; another one is rebuilt.
-const schemaVersion = "1"
+// 2: row ids by publication day, the short-term table without positions.
+const schemaVersion = "2"
+
+// errLayout: the file is an index of another layout (an upgrade).
+var errLayout = errors.New("layout")
 
 // hashSize is FTS5's pending-terms budget per table, in bytes.
 const hashSize = "33554432"
 
-// columns are the fields of an article the index holds, in both tables.
-// Unprefixed terms look in the first four.
+// columns are the fields of an article the index holds: the trigram
+// table's columns, the short-term table's token prefixes. Unprefixed terms
+// look in the first four.
 var columns = []string{"title", "kicker", "subtitle", "body", "number", "keyword", "source", "author"}
+
+// tableColumns are the columns in the FTS tables' order: body first, as
+// FTS5 writes a position's column only when it is not the first (two bytes
+// of nearly every entry).
+var tableColumns = []string{"body", "title", "kicker", "subtitle", "number", "keyword", "source", "author"}
 
 // defaultColumns are where a term without a field prefix is looked for.
 const defaultColumns = "{title kicker subtitle body}"
@@ -84,7 +94,11 @@ func Open(path string, opts Options) (*Index, error) {
 	ofdOnce.Do(func() { sqlite.OFDLocking(true) })
 	ix, err := open(path, opts)
 	if errors.Is(err, ErrIndex) && !opts.ReadOnly {
-		opts.Logger.Warn("search index unusable: making it again from the archive", "path", path, "err", err)
+		if errors.Is(err, errLayout) {
+			opts.Logger.Info("search index of an earlier layout: making it again from the archive", "path", path, "err", err)
+		} else {
+			opts.Logger.Warn("search index unusable: making it again from the archive", "path", path, "err", err)
+		}
 		if rerr := removeIndex(path); rerr != nil {
 			return nil, fmt.Errorf("search index %s: %w", path, rerr)
 		}
@@ -94,7 +108,9 @@ func Open(path string, opts Options) (*Index, error) {
 }
 
 func open(path string, opts Options) (*Index, error) {
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	// The write-ahead log is cut back to 4 MB after each checkpoint, not
+	// left at the size of the largest batch.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(4194304)&_txlock=immediate"
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("search index %s: %w", path, err)
@@ -123,7 +139,7 @@ func (ix *Index) prepare() error {
 	case err == nil && v == schemaVersion:
 		return nil
 	case err == nil:
-		return fmt.Errorf("search index %s: layout %q, not %q: %w", ix.path, v, schemaVersion, ErrIndex)
+		return fmt.Errorf("search index %s: %w %q, not %q: %w", ix.path, errLayout, v, schemaVersion, ErrIndex)
 	case ix.opts.ReadOnly:
 		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
 	case !strings.Contains(err.Error(), "no such table"):
@@ -133,7 +149,7 @@ func (ix *Index) prepare() error {
 }
 
 func (ix *Index) create(ctx context.Context) error {
-	cols := strings.Join(columns, ", ")
+	cols := strings.Join(tableColumns, ", ")
 	stmts := []string{
 		`CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
 		`CREATE TABLE channels(idx INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
@@ -141,11 +157,14 @@ func (ix *Index) create(ctx context.Context) error {
 		// tables (see rid.go). A row whose version left the index keeps its
 		// place, marked gone, so another process's cache learns of it.
 		`CREATE TABLE docs(rid INTEGER PRIMARY KEY, id TEXT NOT NULL, version INTEGER NOT NULL,
-			flags INTEGER NOT NULL, effective INTEGER NOT NULL, fp INTEGER NOT NULL, mod INTEGER NOT NULL)`,
+			flags INTEGER NOT NULL, effective INTEGER NOT NULL, fp INTEGER NOT NULL, mod INTEGER NOT NULL,
+			published INTEGER NOT NULL)`,
 		`CREATE INDEX docs_id ON docs(id, version)`,
 		`CREATE INDEX docs_mod ON docs(mod)`,
 		`CREATE VIRTUAL TABLE tri USING fts5(` + cols + `, content='', contentless_delete=1, tokenize='trigram case_sensitive 1')`,
-		`CREATE VIRTUAL TABLE uni USING fts5(` + cols + `, content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0')`,
+		// The short-term table has one column of tokens that name their
+		// field (see appendGrams) and no positions: an entry is a rowid alone.
+		`CREATE VIRTUAL TABLE uni USING fts5(grams, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 0')`,
 		// A bigger in-memory hash before a flush to disk: a batch of 1,024
 		// articles is one segment, not several to merge (14% less CPU
 		// for a rebuild than the default 1 MB).

@@ -37,19 +37,19 @@ func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
 	}
 	defer tx.Rollback()
 	mask := bit | flagCurrent | flagWithdrawn | flagGone
-	rows, err := tx.QueryContext(ctx, `SELECT rid, id, version, effective FROM docs WHERE flags & ? = ?`, mask, bit|flagCurrent)
+	rows, err := tx.QueryContext(ctx, `SELECT rid, id, version, effective, published FROM docs WHERE flags & ? = ?`, mask, bit|flagCurrent)
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
 	defer rows.Close()
 	var out []Listed
 	for rows.Next() {
-		var rid, eff int64
+		var rid, eff, secs int64
 		var l Listed
-		if err := rows.Scan(&rid, &l.ID, &l.Version, &eff); err != nil {
+		if err := rows.Scan(&rid, &l.ID, &l.Version, &eff, &secs); err != nil {
 			return nil, err
 		}
-		l.PublishedAt, l.ChannelPath = ridTime(rid), snap.channels[ridChannel(rid)]
+		l.PublishedAt, l.ChannelPath = secsTime(uint32(secs)), snap.channels[ridChannel(rid)]
 		if eff > 0 {
 			l.Effective = fmt.Sprintf("%04d-%02d-%02d", eff/10000, eff/100%100, eff%100)
 		}

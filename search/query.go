@@ -202,22 +202,25 @@ func (t Term) looksIn(col int) bool {
 // trigram index finds nothing of fewer than three characters.
 func (t Term) short() bool { return utf8.RuneCountInString(t.folded) < 3 }
 
-// fts is the term as an FTS5 expression of its table: a column filter and
-// one string, never the engine's syntax.
+// fts is the term as an FTS5 expression of its table, never the engine's
+// syntax: in the trigram table a column filter and one string; in the
+// short-term table the tokens of the columns it looks in.
 func (t Term) fts() string {
-	cols := defaultColumns
-	if t.Field != "" {
-		cols = t.Field
-	}
 	if !t.short() {
+		cols := defaultColumns
+		if t.Field != "" {
+			cols = t.Field
+		}
 		return cols + " : " + quoteFTS(t.folded)
 	}
 	r := []rune(t.folded)
-	tok := unigram(r[0])
-	if len(r) == 2 {
-		tok = bigram(r[0], r[1])
+	var toks []string
+	for col := range columns {
+		if t.looksIn(col) {
+			toks = append(toks, quoteFTS(gramToken(col, r)))
+		}
 	}
-	return cols + " : " + quoteFTS(tok)
+	return "(" + strings.Join(toks, " OR ") + ")"
 }
 
 // String writes the query back in its own language.

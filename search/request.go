@@ -234,10 +234,11 @@ func dayOf(unix int64) int64 {
 	return int64(t.Year()*10000 + int(t.Month())*100 + t.Day())
 }
 
-// hash identifies what a cursor belongs to: everything but the page.
+// hash identifies what a cursor belongs to: everything but the page, and
+// the index's layout (its sort keys are the layout's).
 func (r Request) hash() uint64 {
 	h := sha256.New()
-	for _, s := range []string{r.Query, strings.Join(r.Channels, ","), r.From, r.To, r.EffectiveFrom, r.EffectiveTo,
+	for _, s := range []string{schemaVersion, r.Query, strings.Join(r.Channels, ","), r.From, r.To, r.EffectiveFrom, r.EffectiveTo,
 		strings.Join(r.Kinds, ","), strings.Join(r.Has, ","), r.Withdrawn, r.Versions, r.Sort} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})

@@ -8,42 +8,52 @@ import (
 )
 
 // A rid (the rowid of a version in both FTS tables) is laid out so that
-// a channel and a date range are one rowid range, which FTS5 seeks to
-// instead of reading every match:
+// a channel and a range of days are one rowid range, which FTS5 seeks to
+// instead of reading every match, and so that versions near in channel and
+// time have near rids: FTS5 stores each entry's rowid as the difference
+// from the one before, in a varint, and with seconds in the rid that
+// difference was three bytes more in most entries (the index half as
+// large again, on the site's text). The publication second is in the docs
+// table.
 //
-//	bits 62–52 the channel's index (channels table)
-//	bits 51–20 publication time, Unix seconds (clamped to 0..2³²-1)
-//	bits 19–0  a counter among versions of that channel and second
+//	bits 42–32 the channel's index (channels table)
+//	bits 31–12 the publication day (days since 1970-01-01, +08:00)
+//	bits 11–0  a counter among versions of that channel and day
 const (
-	ridChanShift = 52
-	ridTimeShift = 20
-	ridCtrMask   = 1<<ridTimeShift - 1
-	ridLowMask   = 1<<ridChanShift - 1
-	maxChannels  = 1 << (63 - ridChanShift)
+	ridChanShift = 32
+	ridDayShift  = 12
+	ridCtrMask   = 1<<ridDayShift - 1
+	maxChannels  = 1 << 11
 )
 
 func ridBase(ch int64, published time.Time) int64 {
-	return ch<<ridChanShift | pubSecs(published)<<ridTimeShift
+	return ch<<ridChanShift | siteDay(pubSecs(published))<<ridDayShift
 }
 
+// pubSecs is a publication time as the index keeps it: Unix seconds,
+// clamped to what a uint32 holds.
 func pubSecs(t time.Time) int64 {
 	return min(max(t.Unix(), 0), 1<<32-1)
 }
 
-func ridChannel(rid int64) int    { return int(rid >> ridChanShift) }
-func ridSecs(rid int64) int64     { return rid & ridLowMask >> ridTimeShift }
-func ridTime(rid int64) time.Time { return time.Unix(ridSecs(rid), 0).In(sppcrawl.CST()) }
+// siteDay is the day of a Unix second on the site's calendar (+08:00).
+func siteDay(secs int64) int64 { return (secs + 8*3600) / 86400 }
 
-// sortKey orders rids by publication time, then channel and counter: one
-// integer comparison for newest- or oldest-first.
-func sortKey(rid int64) uint64 {
-	return uint64(rid&ridLowMask)<<(63-ridChanShift) | uint64(rid>>ridChanShift)
+func ridChannel(rid int64) int { return int(rid >> ridChanShift) }
+
+func secsTime(secs uint32) time.Time { return time.Unix(int64(secs), 0).In(sppcrawl.CST()) }
+
+// sortKey orders versions by publication second, then channel and counter:
+// one integer comparison for newest- or oldest-first.
+func sortKey(secs uint32, rid int64) uint64 {
+	return uint64(secs)<<23 | uint64(ridChannel(rid))<<ridDayShift | uint64(rid&ridCtrMask)
 }
 
-// ridRange is the rids of channel ch published in [from, to] (Unix seconds).
+// ridRange is the rids of channel ch published on the days of [from, to]
+// (Unix seconds); the seconds themselves are filtered from the docs table.
 func ridRange(ch int, from, to int64) [2]int64 {
 	c := int64(ch) << ridChanShift
-	return [2]int64{c | max(from, 0)<<ridTimeShift, c | min(to, 1<<32-1)<<ridTimeShift | ridCtrMask}
+	return [2]int64{c | siteDay(max(from, 0))<<ridDayShift, c | siteDay(min(to, 1<<32-1))<<ridDayShift | ridCtrMask}
 }
 
 // Flags of an indexed version.

@@ -90,7 +90,7 @@ func (ix *Index) match(ctx context.Context, req Request) (*Matches, error) {
 	if len(p.facets) > 0 {
 		m.Facets = facets(rids, snap, p.facets)
 	}
-	m.entries = order(rids, scores, p)
+	m.entries = order(rids, snap, scores, p)
 	return m, ctx.Err()
 }
 
@@ -109,7 +109,7 @@ func (p *plan) filter(rids []int64, snap snapshot) []int64 {
 
 func (p *plan) keeps(rid int64, m docMeta) bool {
 	f := m.flags
-	if s := ridSecs(rid); s < p.from || s > p.to {
+	if s := int64(m.secs); s < p.from || s > p.to {
 		return false
 	}
 	if !p.allVersions && f&flagCurrent == 0 {
@@ -148,7 +148,7 @@ func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 	chans, years, kinds := map[int]int{}, map[int]int{}, map[uint8]int{}
 	for _, rid := range rids {
 		chans[ridChannel(rid)]++
-		years[ridTime(rid).Year()]++
+		years[secsTime(snap.docs[rid].secs).Year()]++
 		k := kindBits(snap.docs[rid].flags)
 		for _, b := range []uint8{kindArticle, flagCase, flagDocument} {
 			if k&b != 0 {
@@ -192,10 +192,10 @@ func channelFacet(chans map[int]int, snap snapshot) []Facet {
 }
 
 // order sorts the matches as the plan says and drops those up to its cursor.
-func order(rids []int64, scores map[int64]float64, p *plan) []entry {
+func order(rids []int64, snap snapshot, scores map[int64]float64, p *plan) []entry {
 	es := make([]entry, 0, len(rids))
 	for _, rid := range rids {
-		e := entry{key: sortKey(rid), rid: rid}
+		e := entry{key: sortKey(snap.docs[rid].secs, rid), rid: rid}
 		if scores != nil {
 			e.score = scores[rid]
 		}
@@ -268,12 +268,12 @@ func (m *Matches) Each(ctx context.Context, arch Archive, limit int, fn func(Hit
 // knows of it.
 func (m *Matches) hit(ctx context.Context, arch Archive, rid int64) (Hit, error) {
 	var h Hit
-	var flags int64
-	err := m.ix.db.QueryRowContext(ctx, `SELECT id, version, flags FROM docs WHERE rid=?`, rid).Scan(&h.ID, &h.Version, &flags)
+	var flags, secs int64
+	err := m.ix.db.QueryRowContext(ctx, `SELECT id, version, flags, published FROM docs WHERE rid=?`, rid).Scan(&h.ID, &h.Version, &flags, &secs)
 	if err != nil {
 		return h, fmt.Errorf("search index %s: rid %d: %w", m.ix.path, rid, err)
 	}
-	h.Current, h.PublishedAt, h.Snippets = flags&flagCurrent != 0, ridTime(rid), []Snippet{}
+	h.Current, h.PublishedAt, h.Snippets = flags&flagCurrent != 0, secsTime(uint32(secs)), []Snippet{}
 	a, err := arch.ArticleVersion(ctx, h.ID, h.Version)
 	if err != nil {
 		if ctx.Err() != nil {

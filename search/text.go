@@ -36,16 +36,19 @@ func columnIndex(name string) int {
 
 // indexed is what the two tables hold of an article: per column, the
 // folded segments one per line (trigram table; a line break is in no
-// query term, so no match spans two segments) and the segments' character
-// and pair tokens (short-term table); fp fingerprints both.
+// query term, so no match spans two segments), and the tokens of every
+// column's characters and character pairs (short-term table); fp
+// fingerprints both.
 type indexed struct {
-	tri, uni []any
-	fp       int64
+	tri []any
+	uni string
+	fp  int64
 }
 
 func indexedOf(a *sppcrawl.Article) indexed {
 	fs := fields(a)
-	in := indexed{tri: make([]any, len(fs)), uni: make([]any, len(fs))}
+	in := indexed{tri: make([]any, len(fs))}
+	grams := make([]byte, 0, 4096)
 	h := fnv.New64a()
 	for i, segs := range fs {
 		folded := make([]string, 0, len(segs))
@@ -56,10 +59,11 @@ func indexedOf(a *sppcrawl.Article) indexed {
 		}
 		t := strings.Join(folded, "\n")
 		in.tri[i] = t
-		in.uni[i] = gramsOf(folded...)
+		grams = appendGrams(grams, i, folded)
 		h.Write([]byte(t))
 		h.Write([]byte{0})
 	}
+	in.uni = string(grams)
 	in.fp = int64(h.Sum64() >> 1)
 	return in
 }

@@ -34,12 +34,12 @@ type pending struct {
 }
 
 var writerSQL = map[string]string{
-	"rows":    `SELECT rid, version, flags, effective, fp FROM docs WHERE id=? AND flags & ` + strconv.Itoa(flagGone) + ` = 0`,
+	"rows":    `SELECT rid, version, flags, effective, fp, published FROM docs WHERE id=? AND flags & ` + strconv.Itoa(flagGone) + ` = 0`,
 	"maxRid":  `SELECT max(rid) FROM docs WHERE rid BETWEEN ? AND ?`,
-	"doc":     `INSERT INTO docs(rid, id, version, flags, effective, fp, mod) VALUES(?, ?, ?, ?, ?, ?, ?)`,
+	"doc":     `INSERT INTO docs(rid, id, version, flags, effective, fp, mod, published) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
 	"flags":   `UPDATE docs SET flags=?, effective=?, mod=? WHERE rid=?`,
-	"tri":     `INSERT INTO tri(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`,
-	"uni":     `INSERT INTO uni(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`,
+	"tri":     `INSERT INTO tri(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`, // by name: the table has body first // by name: the table has body first
+	"uni":     `INSERT INTO uni(rowid, grams) VALUES(?, ?)`,
 	"delTri":  `DELETE FROM tri WHERE rowid=?`,
 	"delUni":  `DELETE FROM uni WHERE rowid=?`,
 	"channel": `SELECT idx FROM channels WHERE path=?`,
@@ -53,10 +53,12 @@ func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
 	}
 	w := &writer{tx: tx, mod: mod + 1, channels: map[string]int64{}, st: map[string]*sql.Stmt{}}
 	for name, q := range writerSQL {
-		if w.st[name], err = tx.PrepareContext(ctx, q); err != nil {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
 			w.close()
 			return nil, fmt.Errorf("prepare %s: %w", name, err)
 		}
+		w.st[name] = st
 	}
 	return w, nil
 }
@@ -69,8 +71,8 @@ func (w *writer) close() {
 
 // row is a version as the docs table has it.
 type row struct {
-	rid, flags, effective, fp int64
-	version                   int
+	rid, flags, effective, fp, published int64
+	version                              int
 }
 
 // article brings the index in line with the archive's a: its current
@@ -146,7 +148,7 @@ func (w *writer) rows(ctx context.Context, id string) (map[int]row, error) {
 	out := map[int]row{}
 	for rs.Next() {
 		var r row
-		if err := rs.Scan(&r.rid, &r.version, &r.flags, &r.effective, &r.fp); err != nil {
+		if err := rs.Scan(&r.rid, &r.version, &r.flags, &r.effective, &r.fp, &r.published); err != nil {
 			return nil, err
 		}
 		out[r.version] = r
@@ -164,7 +166,7 @@ func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool,
 	in := indexedOf(a)
 	flags, eff, base := flagsOf(a, current), effectiveOf(a), ridBase(ch, a.PublishedAt)
 	if r, ok := rows[a.Version]; ok {
-		if r.rid&^ridCtrMask == base && r.fp == in.fp {
+		if r.rid&^ridCtrMask == base && r.published == pubSecs(a.PublishedAt) && r.fp == in.fp {
 			if r.flags == flags && r.effective == eff {
 				return nil
 			}
@@ -179,10 +181,10 @@ func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool,
 		return err
 	}
 	w.inserts = append(w.inserts, pending{rid, in})
-	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod); err != nil {
+	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod, pubSecs(a.PublishedAt)); err != nil {
 		return err
 	}
-	rows[a.Version] = row{rid: rid, version: a.Version, flags: flags, effective: eff, fp: in.fp}
+	rows[a.Version] = row{rid: rid, version: a.Version, flags: flags, effective: eff, fp: in.fp, published: pubSecs(a.PublishedAt)}
 	rep.Versions++
 	return nil
 }
@@ -219,7 +221,7 @@ func (w *writer) flush(ctx context.Context) error {
 		}
 	}
 	for _, p := range w.inserts {
-		if _, err := w.st["uni"].ExecContext(ctx, append([]any{p.rid}, p.in.uni...)...); err != nil {
+		if _, err := w.st["uni"].ExecContext(ctx, p.rid, p.in.uni); err != nil {
 			return err
 		}
 	}
@@ -255,7 +257,7 @@ func (w *writer) allocRid(ctx context.Context, base int64) (int64, error) {
 	case !max.Valid:
 		return base, nil
 	case max.Int64&ridCtrMask == ridCtrMask:
-		return 0, fmt.Errorf("more than %d versions published in the same second of one channel", ridCtrMask)
+		return 0, fmt.Errorf("more than %d versions published on the same day in one channel", ridCtrMask)
 	}
 	return max.Int64 + 1, nil
 }

@@ -1,0 +1,74 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/store"
+)
+
+// TestOpen_MakesAgain: an index of an earlier layout (an upgrade) or a file
+// that is no index is made again from nothing, saying which, and the next
+// catch-up fills it from the archive.
+func TestOpen_MakesAgain(t *testing.T) {
+	db, _ := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 12)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, log string
+		spoil     func(t *testing.T, path string)
+	}{
+		{"earlier layout", "level=INFO msg=\"search index of an earlier layout", func(t *testing.T, path string) {
+			ix := openT(t, path, nil)
+			if _, err := ix.db.Exec(`UPDATE meta SET value='1' WHERE key='schema'`); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+		}},
+		{"not an index", "level=WARN msg=\"search index unusable", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, bytes.Repeat([]byte("not sqlite "), 1000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.search")
+			ix := openT(t, path, nil)
+			if _, err := ix.CatchUp(ctx, db, nil); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			c.spoil(t, path)
+			var log bytes.Buffer
+			ix = openT(t, path, slog.New(slog.NewTextHandler(&log, nil)))
+			defer ix.Close()
+			if !strings.Contains(log.String(), c.log) {
+				t.Errorf("log %q, want %q", log.String(), c.log)
+			}
+			if st, err := ix.Status(ctx, db); err != nil || st.Behind != 12 || st.Versions != 0 {
+				t.Fatalf("made again: %+v %v, want empty and 12 behind", st, err)
+			}
+			if rep, err := ix.CatchUp(ctx, db, nil); err != nil || rep.Articles != 12 {
+				t.Fatalf("catch-up after: %+v %v", rep, err)
+			}
+			if m, err := ix.Match(ctx, Request{Query: "第3篇"}); err != nil || m.Total != 1 {
+				t.Fatalf("search after: %+v %v", m, err)
+			}
+		})
+	}
+}
+
+func openT(t *testing.T, path string, log *slog.Logger) *Index {
+	t.Helper()
+	ix, err := Open(path, Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
