@@ -41,8 +41,8 @@ func TestCrawl_Media(t *testing.T) {
 	// longer has (its answer: the homepage), one an oversized attachment.
 	var withImage, zgjdxalAttach []*siteArticle
 	s.mu.Lock()
-	for _, arts := range s.articles {
-		for _, a := range arts {
+	for _, ch := range sppcrawl.Channels { // the channels the crawl below walks
+		for _, a := range s.articles[ch.Path] {
 			if a.image {
 				withImage = append(withImage, a)
 			}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -65,7 +66,17 @@ var siteSizes = map[string]int{
 	"/spp/tt/": 70, "/spp/gjybs/": 64, "/spp/jczdal/": 62, "/spp/zgjdxal/": 35,
 	"/spp/qwfb/": 8, "/spp/xwfbh/": 6, "/spp/wsfbt/": 6, "/spp/sfjs/": 7,
 	"/spp/gfwj/": 5, "/spp/tzgg1/": 5, "/spp/gzbg/": 4, "/spp/gjgb/": 4,
+	"/spp/zdgz/": 4, "/spp/dfjcdt/": 5,
 }
+
+// siteChannels are the lists of the site: the built-in table and the two
+// the live site's navigation adds (重点推荐, 地方动态: the crawl finds
+// them on the home page). The navigation's hubs (检察新闻, 工作信息,
+// 法律法规规范性文件) are pages of links to those lists, not lists
+// (hubHTML).
+var siteChannels = append(slices.Clip(sppcrawl.Channels),
+	sppcrawl.Channel{Key: "zdgz", Name: "重点推荐", Path: "/spp/zdgz/"},
+	sppcrawl.Channel{Key: "dfjcdt", Name: "地方动态", Path: "/spp/dfjcdt/"})
 
 var vocabulary = []string{"最高人民检察院", "检察机关", "依法", "惩治", "犯罪", "案件", "办理", "法律监督",
 	"人民群众", "合法权益", "司法公正", "高质量发展", "检察官", "审查起诉", "公益诉讼", "未成年人",
@@ -93,7 +104,7 @@ func newSite(sizes map[string]int, newest time.Time) *site {
 
 func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 	s := &site{pages: map[string][]byte{}, articles: map[string][]*siteArticle{}, real: real, lazy: map[string]*siteArticle{}}
-	for ci, ch := range sppcrawl.Channels {
+	for ci, ch := range siteChannels {
 		r := rand.New(rand.NewPCG(uint64(ci), 42))
 		// One every three days; a real-sized channel's tens of thousands
 		// are spread over the site's twenty years, with room for them in
@@ -151,7 +162,7 @@ func (s *site) add(channelPath string, id int, date time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ch sppcrawl.Channel
-	for _, c := range sppcrawl.Channels {
+	for _, c := range siteChannels {
 		if c.Path == channelPath {
 			ch = c
 		}
@@ -172,8 +183,14 @@ func (s *site) render() {
 
 func (s *site) renderLocked() {
 	s.pages["/spp/index.shtml"] = []byte(homepageHTML)
-	for _, ch := range sppcrawl.Channels {
+	for path, body := range hubPages(s.articles) {
+		s.pages[path] = s.furnish(body)
+	}
+	for _, ch := range siteChannels {
 		arts := s.articles[ch.Path]
+		if len(arts) == 0 && !slices.Contains(sppcrawl.Channels, ch) {
+			continue // a list of the navigation the site's size gives nothing
+		}
 		count := max((len(arts)+29)/30, 1)
 		for p := 1; p <= count; p++ {
 			name := "index.shtml"
@@ -411,12 +428,15 @@ func loadSite(tb testing.TB) *site {
 	return s
 }
 
+// detailPaths are the site's detail pages in the built-in table's
+// channels: what a crawl of the table (these tests' default; the binary's
+// is the whole site) stores.
 func (s *site) detailPaths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for p := range s.pages {
-		if sppcrawl.IsDetailURL(p) {
+		if sppcrawl.IsDetailURL(p) && slices.ContainsFunc(sppcrawl.Channels, func(c sppcrawl.Channel) bool { return strings.HasPrefix(p, c.Path) }) {
 			out = append(out, p)
 		}
 	}
@@ -558,4 +578,49 @@ func (srv *server) resetHits() {
 	srv.hits = map[string]int{}
 	srv.mu.Unlock()
 	srv.requests.Store(0)
+}
+
+// hubs are the navigation's pages of lists, as the home page groups them.
+var hubs = []struct {
+	key, name string
+	lists     []string
+}{
+	{"jcxw", "检察新闻", []string{"/spp/gjybs/", "/spp/qwfb/", "/spp/xwfbh/", "/spp/wsfbt/"}},
+	{"gzxx", "工作信息", []string{"/spp/gzbg/", "/spp/gjgb/", "/spp/jczdal/", "/spp/zgjdxal/", "/spp/tzgg1/"}},
+	{"flfgk", "法律法规规范性文件", []string{"/spp/sfjs/", "/spp/gfwj/"}},
+}
+
+// hubPages are the hubs' pages: a block per list with its name, a 更多 link
+// and its three newest articles, as the live hubs show them.
+func hubPages(articles map[string][]*siteArticle) map[string][]byte {
+	out := map[string][]byte{}
+	for _, h := range hubs {
+		var b bytes.Buffer
+		fmt.Fprintf(&b, `<!DOCTYPE html>
+<html>
+<head>
+	<meta charset="UTF-8">
+	<title>%s_中华人民共和国最高人民检察院</title>
+</head>
+<body>
+<header><nav><ul><li class="mainlevel"><a href="/spp/index.shtml">首页</a></li></ul></nav></header>
+<div class="container bgfff">
+	<div class="BreadcrumbNav">当前位置：<a href='/spp/index.shtml' target="_parent">首页</a>&nbsp;>&nbsp;<span>%s</span></div>
+`, h.name, h.name)
+		for _, path := range h.lists {
+			ch := sppcrawl.ChannelByPath(path)
+			fmt.Fprintf(&b, "\t<div class=\"hub_block\">\n\t\t<div class=\"hub_tit\"><a href=\"%sindex.shtml\">%s</a><a class=\"more\" href=\"%sindex.shtml\">更多</a></div>\n\t\t<div class=\"hub_news\">\n", path, ch.Name, path)
+			for _, a := range articles[path][:min(3, len(articles[path]))] {
+				fmt.Fprintf(&b, "\t\t\t<p><a href=\"%s\" target=\"_blank\">%s</a></p>\n", a.path, a.title)
+			}
+			b.WriteString("\t\t</div>\n\t</div>\n")
+		}
+		b.WriteString(`</div>
+<div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p></div>
+</body>
+</html>
+`)
+		out["/spp/"+h.key+"/index.shtml"] = b.Bytes()
+	}
+	return out
 }

@@ -104,8 +104,8 @@ func TestCLI_OneBadRecord(t *testing.T) {
 	var code int
 	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", out}) })
 	b, _ := os.ReadFile(out)
-	if n := strings.Count(string(b), "\n"); code != exitFailures || n != 275 || !strings.Contains(errOut, "1 records skipped") {
-		t.Errorf("export: exit %d, %d lines, %q: want exit 1, the 275 others", code, n, errOut)
+	if n := strings.Count(string(b), "\n"); code != exitFailures || n != fixtureArticles-1 || !strings.Contains(errOut, "1 records skipped") {
+		t.Errorf("export: exit %d, %d lines, %q: want exit 1, the %d others", code, n, errOut, fixtureArticles-1)
 	}
 	if code := run([]string{"verify", "--db", path, "--log-level", "error"}); code != exitFailures {
 		t.Errorf("verify of a bad record: exit %d", code)
@@ -117,7 +117,7 @@ func TestCLI_OneBadRecord(t *testing.T) {
 	if code := run([]string{"export", "--db", path, "--out", out, "--quiet"}); code != exitOK {
 		t.Errorf("export after the repair: exit %d", code)
 	}
-	if b, _ := os.ReadFile(out); strings.Count(string(b), "\n") != 276 {
+	if b, _ := os.ReadFile(out); strings.Count(string(b), "\n") != fixtureArticles {
 		t.Errorf("after the repair: %d articles exported", strings.Count(string(b), "\n"))
 	}
 }
@@ -184,7 +184,7 @@ func TestCLI_Salvage(t *testing.T) {
 		t.Errorf("crawl after the salvage: exit %d", code)
 	}
 	errOut = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path}) })
-	if code != exitOK || !strings.Contains(errOut, "verify: 276 articles") || !strings.Contains(errOut, ": 0 problems") {
+	if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("verify: %d articles", fixtureArticles)) || !strings.Contains(errOut, ": 0 problems") {
 		t.Errorf("verify after the salvage and a crawl: exit %d\n%s", code, errOut)
 	}
 }

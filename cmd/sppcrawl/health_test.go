@@ -203,13 +203,28 @@ func TestCLI_ChannelsDiscover(t *testing.T) {
 		!regexp.MustCompile(`gjybs\s+/spp/gjybs/\s+yes\s+\S+\s+最高检新闻`).MatchString(out) {
 		t.Errorf("channels --discover: exit %d\n%s", code, out)
 	}
-	// A channel outside the table is crawled by its folder, named from its page.
+	// A channel outside the table is crawled by its folder, named from its
+	// page; one the site does not have is missing.
 	path := filepath.Join(t.TempDir(), "a.db")
 	errOut := capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/", "--log-level", "error"})
+		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/"})
 	})
-	if code != exitFailures || !strings.Contains(errOut, "zdgz: missing") {
-		t.Errorf("crawl --channels /spp/zdgz/ (not on the fixture site): exit %d\n%s", code, errOut)
+	if code != exitOK || !strings.Contains(errOut, "1 channels, 1 list pages, 4 created") {
+		t.Errorf("crawl --channels /spp/zdgz/: exit %d\n%s", code, errOut)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	if !regexp.MustCompile(`\nzdgz\s+ok\s+4\s+4\s`).MatchString(out) {
+		t.Errorf("stats after crawling /spp/zdgz/: exit %d\n%s", code, out)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"export", "--db", path, "--format", "jsonl"}) })
+	if strings.Count(out, `"channel":"重点推荐","channel_path":"/spp/zdgz/"`) != 4 {
+		t.Errorf("export after crawling /spp/zdgz/: exit %d, the channel not named from its page\n%.400s", code, out)
+	}
+	errOut = capture(t, &os.Stderr, func() {
+		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zxbg/", "--log-level", "error"})
+	})
+	if code != exitFailures || !strings.Contains(errOut, "zxbg: missing") {
+		t.Errorf("crawl --channels /spp/zxbg/ (not on the fixture site): exit %d\n%s", code, errOut)
 	}
 }
 

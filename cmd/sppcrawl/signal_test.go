@@ -117,15 +117,15 @@ func TestCLI_CrawlSIGINT(t *testing.T) {
 	if !regexp.MustCompile(`crawl interrupted: \d+ channels`).MatchString(stderr.String()) {
 		t.Errorf("no summary line:\n%s", stderr)
 	}
-	if n := countArticles(t, path); n == 0 || n == 276 {
+	if n := countArticles(t, path); n == 0 || n == fixtureArticles {
 		t.Errorf("%d articles stored: the interrupt should land mid-crawl", n)
 	}
 	// The next run completes the archive.
 	if code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
 		t.Fatalf("rerun: exit %d", code)
 	}
-	if n := countArticles(t, path); n != 276 {
-		t.Errorf("after the rerun %d articles, want 276", n)
+	if n := countArticles(t, path); n != fixtureArticles {
+		t.Errorf("after the rerun %d articles, want %d", n, fixtureArticles)
 	}
 }
 
