@@ -33,6 +33,13 @@ type snapshot struct {
 	paths    map[string]int
 }
 
+// loaded says whether the cache holds the docs table (a query loaded it).
+func (c *metaCache) loaded() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.docs != nil
+}
+
 // refresh brings the cache up to the index's mod counter, read in tx (the
 // query's own read transaction, so cache and matches agree).
 func (c *metaCache) refresh(ctx context.Context, tx *sql.Tx) (snapshot, error) {

@@ -42,6 +42,10 @@ func TestWriter_QueuedChanges(t *testing.T) {
 	if rep.Versions != 4 || rep.Removed != 1 {
 		t.Errorf("report %+v, want 4 versions written, 1 removed", rep)
 	}
+	// counted from the docs table, then (a query loaded it) from the cache
+	if n, err := ix.versions(ctx); n != 3 || err != nil || ix.cache.loaded() {
+		t.Errorf("versions counted %d (%v), want 3: the replaced one is gone", n, err)
+	}
 	for q, want := range map[string]int{
 		"甲乙丙": 0, "甲": 0, "乙丙": 0, "戊己庚": 1, "戊": 1, "己庚": 1,
 		"子丑寅卯": 1, "丑": 1, "辰巳": 1, "午未": 1, "标题": 3,
@@ -53,5 +57,8 @@ func TestWriter_QueuedChanges(t *testing.T) {
 		if m.Total != want {
 			t.Errorf("%s: %d results, want %d", q, m.Total, want)
 		}
+	}
+	if n, err := ix.versions(ctx); n != 3 || err != nil || !ix.cache.loaded() {
+		t.Errorf("versions from the cache %d (%v), want 3", n, err)
 	}
 }
