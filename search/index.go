@@ -72,6 +72,7 @@ type Index struct {
 
 	following atomic.Bool
 	lastErr   atomic.Pointer[errBox]
+	counted   atomic.Pointer[versionCount]
 }
 
 // PathFor is where the index of the archive at archive lives.

@@ -305,23 +305,42 @@ func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
 }
 
 // versions counts the indexed versions: from the cache of filters when this
-// process holds it (serve), else with a count of the docs table, ten times
-// cheaper than loading the cache for one figure (stats, index).
+// process holds it (serve, once a query ran), else with a count of the docs
+// table — ten times cheaper than loading the cache for one figure — kept
+// until the index changes (health checks ask often).
 func (ix *Index) versions(ctx context.Context) (int, error) {
-	if !ix.cache.loaded() {
-		var n int
-		err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM docs WHERE flags & ? = 0`, flagGone).Scan(&n)
+	if ix.cache.loaded() {
+		tx, snap, err := ix.readSnapshot(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("search index %s: %w", ix.path, err)
+			return 0, err
 		}
-		return n, nil
+		defer tx.Rollback()
+		return len(snap.docs), nil
 	}
-	tx, snap, err := ix.readSnapshot(ctx)
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
 	defer tx.Rollback()
-	return len(snap.docs), nil
+	mod, err := metaInt(ctx, tx, "mod")
+	if err != nil {
+		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	if c := ix.counted.Load(); c != nil && c.mod == mod {
+		return c.n, nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM docs WHERE flags & ? = 0`, flagGone).Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
+	ix.counted.Store(&versionCount{mod, n})
+	return n, nil
+}
+
+// versionCount is a count of the indexed versions at a mod counter.
+type versionCount struct {
+	mod int64
+	n   int
 }
 
 // quoteFTS makes s one FTS5 string: never an operator, column or prefix.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -60,5 +61,30 @@ func TestWriter_QueuedChanges(t *testing.T) {
 	}
 	if n, err := ix.versions(ctx); n != 3 || err != nil || !ix.cache.loaded() {
 		t.Errorf("versions from the cache %d (%v), want 3", n, err)
+	}
+}
+
+// TestVersions_FollowChanges: the count of versions a process without the
+// filter cache keeps is counted again once the index changed.
+func TestVersions_FollowChanges(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	wm := int64(0)
+	for i, want := range []int{1, 2, 3} {
+		a := &sppcrawl.Article{ID: fmt.Sprint("a", i), Version: 1, ChannelPath: "/spp/zdgz/", Title: "标题", PublishedAt: day}
+		var rep Report
+		if wm, err = ix.indexBatch(ctx, noEarlier{}, wm, wm+1, []*sppcrawl.Article{a}, &rep); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if n, err := ix.versions(ctx); n != want || err != nil {
+				t.Fatalf("after %d batches: %d versions (%v), want %d", i+1, n, err, want)
+			}
+		}
 	}
 }
