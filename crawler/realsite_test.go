@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"sppcrawl/internal/realtext"
 )
 
 // A real-sized site: the numbers of the live one (a detail page ~30 KB, of
@@ -23,8 +26,13 @@ func newRealSite(sizes map[string]int, newest time.Time) *site {
 
 // realParagraphs is an article body of the live site's length: 15–40
 // paragraphs, most of one sentence, some of two or more (~3 KB of text,
-// so that the article's JSON is ~7 KB as the live ones are).
+// so that the article's JSON is ~7 KB as the live ones are). With
+// SPPCRAWL_BENCH_TEXT=real the sentences are the real pages' (see
+// internal/realtext), not the 26-word vocabulary's.
 func realParagraphs(r *rand.Rand) []string {
+	if s := realSentences(); s != nil {
+		return realtext.Paragraphs(r, s)
+	}
 	n := 15 + r.IntN(26)
 	out := make([]string, n)
 	for i := range out {
@@ -36,6 +44,19 @@ func realParagraphs(r *rand.Rand) []string {
 	}
 	return out
 }
+
+// realSentences are the real pages' sentences when SPPCRAWL_BENCH_TEXT is
+// "real" (nil otherwise); a missing folder of real pages is fatal then.
+var realSentences = sync.OnceValue(func() []string {
+	if os.Getenv("SPPCRAWL_BENCH_TEXT") != "real" {
+		return nil
+	}
+	s, err := realtext.Sentences(realtext.Dir)
+	if err != nil {
+		panic("SPPCRAWL_BENCH_TEXT=real: " + err.Error())
+	}
+	return s
+})
 
 // furnish dresses a page of the small template in the live one's furniture
 // (a page of a small site is returned as it is).

@@ -55,7 +55,8 @@ import (
 //
 // Run: go test ./crawler -run '^$' -bench Scale -benchtime 1x -timeout 1h
 // (add SPPCRAWL_BENCH_DIR=dir to keep the archives between runs: the full
-// crawl of 50,000 articles takes minutes).
+// crawl of 50,000 articles takes minutes; SPPCRAWL_BENCH_TEXT=real for
+// paragraphs in the site's own words, see realParagraphs).
 func BenchmarkScale(b *testing.B) {
 	sizes := []int{2000, 10000, 50000}
 	if env := os.Getenv("SPPCRAWL_BENCH_SIZES"); env != "" {
