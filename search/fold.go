@@ -48,9 +48,12 @@ func foldString(s string) string {
 		j := i + size
 		next, nsize := utf8.DecodeRuneInString(s[j:])
 		if isStarter(r) && (j == len(s) || isStarter(next)) {
-			if changes(r) {
+			switch {
+			case changes(r):
 				b = append(b, starterFold[r]...)
-			} else {
+			case r == utf8.RuneError:
+				b = utf8.AppendRune(b, r) // a byte that is no UTF-8, as in lower case
+			default:
 				b = append(b, s[i:j]...)
 			}
 			i, r, size = j, next, nsize
