@@ -9,8 +9,9 @@
 // more is a phrase of the trigram tokenizer, which matches every substring
 // exactly, punctuation included. A trigram index finds nothing shorter, so
 // one- and two-character terms go to a second FTS5 table whose tokens are
-// the distinct characters and character pairs of each paragraph: a term of
-// one or two characters occurs in a paragraph exactly when its token does.
+// the distinct characters and character pairs of each field, each token
+// naming its field: a term of one or two characters occurs in a field
+// exactly when its token does.
 // Text is folded first, for both index and query (NFKC: full and half width
 // alike; Latin letters in lower case).
 //
@@ -19,5 +20,5 @@
 // Facets and totals are exact, so a query visits every match: a term that
 // most articles contain costs in proportion to the archive; a channel or a
 // date range narrows what the engine reads (rowids are laid out by channel
-// and date). Every query runs under a timeout (Options.Timeout).
+// and day, see rid.go). Every query runs under a timeout (Options.Timeout).
 package search
