@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,16 +42,16 @@ func fold(s string) (folded []rune, from []int) {
 // longer segment is normalised as one piece. Normalising segment by segment
 // is normalising the whole (FuzzFold checks it).
 func foldString(s string) string {
-	startersOnce.Do(makeStarters)
 	b := make([]byte, 0, len(s))
 	r, size := utf8.DecodeRuneInString(s)
 	for i := 0; i < len(s); {
 		j := i + size
 		next, nsize := utf8.DecodeRuneInString(s[j:])
-		if isStarter(r) && (j == len(s) || isStarter(next)) {
+		if starter, changes := runeProps(r); starter && (j == len(s) || isStarter(next)) {
 			switch {
-			case changes(r):
-				b = append(b, starterFold[r]...)
+			case changes:
+				f, _ := starterFold.Load(r)
+				b = append(b, f.(string)...)
 			case r == utf8.RuneError:
 				b = utf8.AppendRune(b, r) // a byte that is no UTF-8, as in lower case
 			default:
@@ -69,37 +70,46 @@ func foldString(s string) string {
 	return string(b)
 }
 
-// starters marks the characters of the Basic Multilingual Plane that begin
-// a normalisation segment; starterFold are those among them that fold to
-// other text alone (full-width forms, capitals), with that text.
+// What foldString knows of the characters of the Basic Multilingual Plane,
+// learnt on first sight (a table of them all took 20 ms to make, at every
+// start of the program): starters begin a normalisation segment; changed
+// are the starters that fold to other text alone (full-width forms,
+// capitals), that text in starterFold. A character's known bit is set last,
+// so a reader that sees it sees the others.
 var (
-	startersOnce sync.Once
-	starters     [0x10000 / 64]uint64
-	changed      [0x10000 / 64]uint64
-	starterFold  map[rune]string
+	known, starters, changed [0x10000 / 64]atomic.Uint64
+	starterFold              sync.Map // rune → string
 )
 
-func makeStarters() {
-	starterFold = map[rune]string{}
-	for r := rune(0); r < 0x10000; r++ {
-		if r >= 0xD800 && r < 0xE000 {
-			continue
-		}
-		s := string(r)
-		if !norm.NFKC.PropertiesString(s).BoundaryBefore() {
-			continue
-		}
-		starters[r/64] |= 1 << (r % 64)
-		if f := strings.ToLower(norm.NFKC.String(s)); f != s {
-			starterFold[r] = f
-			changed[r/64] |= 1 << (r % 64)
-		}
+// runeProps says whether r is a starter and whether it folds to other text.
+func runeProps(r rune) (starter, changes bool) {
+	if r >= 0x10000 {
+		return false, false
 	}
+	w, bit := r/64, uint64(1)<<(r%64)
+	if known[w].Load()&bit == 0 {
+		learn(r)
+	}
+	return starters[w].Load()&bit != 0, changed[w].Load()&bit != 0
 }
 
-func isStarter(r rune) bool { return r < 0x10000 && starters[r/64]&(1<<(r%64)) != 0 }
+func learn(r rune) {
+	w, bit := r/64, uint64(1)<<(r%64)
+	s := string(r)
+	if norm.NFKC.PropertiesString(s).BoundaryBefore() {
+		if f := strings.ToLower(norm.NFKC.String(s)); f != s {
+			starterFold.Store(r, f)
+			changed[w].Or(bit)
+		}
+		starters[w].Or(bit)
+	}
+	known[w].Or(bit)
+}
 
-func changes(r rune) bool { return changed[r/64]&(1<<(r%64)) != 0 }
+func isStarter(r rune) bool {
+	starter, _ := runeProps(r)
+	return starter
+}
 
 // appendLower appends s in lower case, as unicode.ToLower rune by rune.
 // CJK blocks (U+2E80–U+9FFF) have no case: they are copied.
