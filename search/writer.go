@@ -38,7 +38,7 @@ var writerSQL = map[string]string{
 	"maxRid":  `SELECT max(rid) FROM docs WHERE rid BETWEEN ? AND ?`,
 	"doc":     `INSERT INTO docs(rid, id, version, flags, effective, fp, mod, published) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
 	"flags":   `UPDATE docs SET flags=?, effective=?, mod=? WHERE rid=?`,
-	"tri":     `INSERT INTO tri(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`, // by name: the table has body first // by name: the table has body first
+	"tri":     `INSERT INTO tri(rowid, ` + strings.Join(columns, ", ") + `) VALUES(?` + strings.Repeat(", ?", len(columns)) + `)`, // by name: the table has body first
 	"uni":     `INSERT INTO uni(rowid, grams) VALUES(?, ?)`,
 	"delTri":  `DELETE FROM tri WHERE rowid=?`,
 	"delUni":  `DELETE FROM uni WHERE rowid=?`,
