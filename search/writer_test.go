@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"path/filepath"
 	"testing"
 	"time"
@@ -86,5 +87,49 @@ func TestVersions_FollowChanges(t *testing.T) {
 				t.Fatalf("after %d batches: %d versions (%v), want %d", i+1, n, err, want)
 			}
 		}
+	}
+}
+
+// TestRid_SiteDays: a channel and a date range are rowid ranges of the
+// site's days (+08:00): the first and last minute of a day are in it, the
+// minutes around it are not, and results come newest first by the second.
+func TestRid_SiteDays(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	at := func(s string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04", s, sppcrawl.CST())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	var batch []*sppcrawl.Article
+	for i, when := range []string{"2025-05-31 23:59", "2025-06-01 00:00", "2025-06-01 12:00", "2025-06-01 23:59", "2025-06-02 00:00"} {
+		for _, ch := range []string{"/spp/zdgz/", "/spp/tt/"} {
+			batch = append(batch, &sppcrawl.Article{ID: fmt.Sprintf("%s%d", ch, i), Version: 1, ChannelPath: ch, Title: "标题", PublishedAt: at(when)})
+		}
+	}
+	var rep Report
+	if _, err := ix.indexBatch(ctx, noEarlier{}, 0, int64(len(batch)), batch, &rep); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ix.Match(ctx, Request{Query: "标题", Channels: []string{"/spp/zdgz/"}, From: "2025-06-01", To: "2025-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range m.entries {
+		var id string
+		if err := ix.db.QueryRow(`SELECT id FROM docs WHERE rid=?`, e.rid).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id)
+	}
+	if want := []string{"/spp/zdgz/3", "/spp/zdgz/2", "/spp/zdgz/1"}; !slices.Equal(got, want) {
+		t.Errorf("zdgz on 2025-06-01: %v, want %v", got, want)
 	}
 }
