@@ -113,7 +113,7 @@ func (s *sanitizer) openTag(n *html.Node, tag atom.Atom, href string) {
 		s.attachment(href, n)
 	case atom.Td, atom.Th:
 		for _, k := range []string{"colspan", "rowspan"} {
-			if v := attr(n, k); v != "" {
+			if v := attr(n, k); isDigits(v) {
 				writeAttr(b, k, v)
 			}
 		}
@@ -122,6 +122,20 @@ func (s *sanitizer) openTag(n *html.Node, tag atom.Atom, href string) {
 		writeAttr(b, "style", "text-align:"+align)
 	}
 	b.WriteByte('>')
+}
+
+// isDigits says whether a span is a whole number, the only value kept:
+// anything else is no span a browser honours, and no text to carry over.
+func isDigits(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *sanitizer) leave(_ *html.Node, mark int) {
