@@ -403,5 +403,29 @@ func absURL(base *url.URL, ref string) string {
 	if strings.EqualFold(abs.Hostname(), sppcrawl.Host) {
 		abs.Scheme = "https"
 	}
+	// String escapes the path and the fragment, not the query: a space or
+	// a byte past ASCII there is sent as browsers send it (WHATWG's query
+	// set), so no URL written out holds white space.
+	abs.RawQuery = escapeQuery(abs.RawQuery)
 	return abs.String()
+}
+
+// escapeQuery percent-encodes what a browser encodes in a query: controls,
+// space, ", #, <, > and every byte past ASCII.
+func escapeQuery(q string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	done := 0 // q[:done] is in b
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c <= ' ' || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' {
+			b.WriteString(q[done:i])
+			b.Write([]byte{'%', hex[c>>4], hex[c&15]})
+			done = i + 1
+		}
+	}
+	if done == 0 {
+		return q
+	}
+	b.WriteString(q[done:])
+	return b.String()
 }

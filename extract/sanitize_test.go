@@ -274,6 +274,23 @@ func TestSanitize_Spans(t *testing.T) {
 	}
 }
 
+// An image's URL is written out as a browser sends it: white space and
+// bytes past ASCII percent-encoded in the path and the query alike (the
+// fuzzer found a raw space kept in a query, which the oracle refuses).
+func TestSanitize_URLsWithoutWhiteSpace(t *testing.T) {
+	const u = "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml"
+	body := `<p><img src="/spp/a b.jpg?x=1 2&y=中&z=<>"></p><p>正文。</p>`
+	a, err := extract.ParseArticle(wrapBody(t, body), u, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkArticle(t, "url", a)
+	want := "https://www.spp.gov.cn/spp/a%20b.jpg?x=1%202&y=%E4%B8%AD&z=%3C%3E"
+	if len(a.Images) != 1 || a.Images[0].URL != want || !strings.Contains(a.BodyHTML, `src="`+html.EscapeString(want)+`"`) {
+		t.Errorf("images %+v, body %s; want %s", a.Images, a.BodyHTML, want)
+	}
+}
+
 // The property over every page the fuzzers start from and every input they
 // found worth keeping.
 func TestSanitize_Corpus(t *testing.T) {
