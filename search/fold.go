@@ -64,7 +64,13 @@ func foldString(s string) string {
 			j += nsize
 			next, nsize = utf8.DecodeRuneInString(s[j:])
 		}
-		b = appendLower(b, norm.NFKC.String(s[i:j]))
+		seg := s[i:j]
+		if !utf8.ValidString(seg) {
+			// x/text leaves what follows a byte that is no UTF-8
+			// unnormalised; such a byte is U+FFFD here, as in fold.
+			seg = string([]rune(seg))
+		}
+		b = appendLower(b, norm.NFKC.String(seg))
 		i, r, size = j, next, nsize
 	}
 	return string(b)
@@ -96,7 +102,7 @@ func runeProps(r rune) (starter, changes bool) {
 func learn(r rune) {
 	w, bit := r/64, uint64(1)<<(r%64)
 	s := string(r)
-	if norm.NFKC.PropertiesString(s).BoundaryBefore() {
+	if startsSegment(s) {
 		if f := strings.ToLower(norm.NFKC.String(s)); f != s {
 			starterFold.Store(r, f)
 			changed[w].Or(bit)
@@ -104,6 +110,22 @@ func learn(r rune) {
 		starters[w].Or(bit)
 	}
 	known[w].Or(bit)
+}
+
+// startsSegment says whether the character s combines with nothing before
+// it, under NFKC. x/text's BoundaryBefore says so of a character, not of
+// what it decomposes to: a half-width or compatibility Hangul letter
+// (ﾫ, ㅏ) decomposes to a jamo that composes with the syllable before it.
+func startsSegment(s string) bool {
+	p := norm.NFKC.PropertiesString(s)
+	if !p.BoundaryBefore() {
+		return false
+	}
+	if d := p.Decomposition(); len(d) > 0 {
+		first, _ := utf8.DecodeRune(d)
+		return norm.NFKC.PropertiesString(string(first)).BoundaryBefore()
+	}
+	return true
 }
 
 func isStarter(r rune) bool {
