@@ -202,14 +202,21 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failu
 	for _, g := range gaps {
 		row(g.Channel).Gaps++
 	}
-	for _, r := range byPath {
-		s.Ledger = append(s.Ledger, *r)
-	}
-	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	m, err := db.SiteMap(ctx)
 	if err != nil {
 		return err
 	}
+	// A page of the navigation no crawl named (a hub passed over, a list
+	// never read) has the navigation's name.
+	for _, c := range m.All() {
+		if r := byPath[c.Path]; r != nil && r.Name == "" {
+			r.Name = c.Name
+		}
+	}
+	for _, r := range byPath {
+		s.Ledger = append(s.Ledger, *r)
+	}
+	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	s.Warnings = channelWarnings(states, m, now)
 	return nil
 }

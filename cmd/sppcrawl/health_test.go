@@ -261,3 +261,25 @@ func TestCLI_PromptStop(t *testing.T) {
 	}
 
 }
+
+// The navigation's hubs, passed over by a crawl, keep the navigation's
+// names in the ledger (a page of their own never named them).
+func TestCLI_StatsNamesHubs(t *testing.T) {
+	path := crawledArchive(t)
+	out := capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path, "--format", "json"}) })
+	var st struct {
+		Ledger []struct{ Path, Name string } `json:"ledger"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, r := range st.Ledger {
+		names[r.Path] = r.Name
+	}
+	for path, want := range map[string]string{"/spp/jcxw/": "检察新闻", "/spp/flfgk/": "法律法规规范性文件", "/spp/dfjcdt/": "地方动态", "/spp/tt/": "头条"} {
+		if names[path] != want {
+			t.Errorf("ledger %s named %q, want %q", path, names[path], want)
+		}
+	}
+}
