@@ -171,7 +171,7 @@ func checkWindow(t *testing.T, db *store.DB, s *site, since time.Time, paths ...
 	want := map[string]bool{}
 	s.mu.Lock()
 	for path, arts := range s.articles {
-		if len(paths) > 0 && !slices.Contains(paths, path) || !slices.ContainsFunc(sppcrawl.Channels, func(c sppcrawl.Channel) bool { return c.Path == path }) {
+		if len(paths) > 0 && !slices.Contains(paths, path) || !sppcrawl.InTable(path) {
 			continue
 		}
 		for _, a := range arts {

@@ -188,7 +188,7 @@ func (s *site) renderLocked() {
 	}
 	for _, ch := range siteChannels {
 		arts := s.articles[ch.Path]
-		if len(arts) == 0 && !slices.Contains(sppcrawl.Channels, ch) {
+		if len(arts) == 0 && !sppcrawl.InTable(ch.Path) {
 			continue // a list of the navigation the site's size gives nothing
 		}
 		count := max((len(arts)+29)/30, 1)
@@ -357,21 +357,33 @@ func (a *siteArticle) sourceText() string {
 	return a.source
 }
 
-const homepageHTML = `<!DOCTYPE html>
+// homepageHTML is the home page: its navigation names the hubs with their
+// lists, then the two lists outside them.
+var homepageHTML = func() string {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
 <html><head><meta charset="UTF-8"><title>中华人民共和国最高人民检察院</title></head>
 <body>
 <header><nav><ul>
 <li class="mainlevel"><a href="/spp/index.shtml">首页</a></li>
-<li class="mainlevel"><a href="/spp/jcxw/index.shtml">检察新闻</a><ul><li><a href="/spp/gjybs/index.shtml">最高检新闻</a></li><li><a href="/spp/qwfb/index.shtml">权威发布</a></li><li><a href="/spp/xwfbh/index.shtml">新闻发布会</a></li><li><a href="/spp/wsfbt/index.shtml">网上发布厅</a></li></ul></li>
-<li class="mainlevel"><a href="/spp/gzxx/index.shtml">工作信息</a><ul><li><a href="/spp/gzbg/index.shtml">工作报告</a></li><li><a href="/spp/gjgb/index.shtml">最高检公报</a></li><li><a href="/spp/jczdal/index.shtml">指导性案例</a></li><li><a href="/spp/zgjdxal/index.shtml">典型案例</a></li><li><a href="/spp/tzgg1/index.shtml">通知公告</a></li></ul></li>
-<li class="mainlevel"><a href="/spp/flfgk/index.shtml">法律法规规范性文件</a><ul><li><a href="/spp/sfjs/index.shtml">司法解释</a></li><li><a href="/spp/gfwj/index.shtml">规范文件</a></li></ul></li>
-<li class="mainlevel"><a href="/spp/zdgz/index.shtml">重点推荐</a></li>
-<li class="mainlevel"><a href="/spp/dfjcdt/index.shtml">地方动态</a></li>
-</ul></nav></header>
+`)
+	for _, h := range hubs {
+		fmt.Fprintf(&b, `<li class="mainlevel"><a href="/spp/%s/index.shtml">%s</a><ul>`, h.key, h.name)
+		for _, path := range h.lists {
+			fmt.Fprintf(&b, `<li><a href="%sindex.shtml">%s</a></li>`, path, sppcrawl.ChannelByPath(path).Name)
+		}
+		b.WriteString("</ul></li>\n")
+	}
+	for _, c := range siteChannels[len(sppcrawl.Channels):] {
+		fmt.Fprintf(&b, "<li class=\"mainlevel\"><a href=\"%sindex.shtml\">%s</a></li>\n", c.Path, c.Name)
+	}
+	b.WriteString(`</ul></nav></header>
 <div class="index_news"><p>最高人民检察院是国家的法律监督机关。</p><p>欢迎访问最高人民检察院网站。</p></div>
 <div class="footer"><p>Copyrights©最高人民检察院 All Rights Reserved.</p></div>
 </body></html>
-`
+`)
+	return b.String()
+}()
 
 // fixtureNewest is the publish time of the newest article of the on-disk site.
 var fixtureNewest = time.Date(2026, 11, 20, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
@@ -436,7 +448,7 @@ func (s *site) detailPaths() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for p := range s.pages {
-		if sppcrawl.IsDetailURL(p) && slices.ContainsFunc(sppcrawl.Channels, func(c sppcrawl.Channel) bool { return strings.HasPrefix(p, c.Path) }) {
+		if sppcrawl.IsDetailURL(p) && sppcrawl.InTable(sppcrawl.ChannelPathFromURL(p)) {
 			out = append(out, p)
 		}
 	}
@@ -580,7 +592,8 @@ func (srv *server) resetHits() {
 	srv.requests.Store(0)
 }
 
-// hubs are the navigation's pages of lists, as the home page groups them.
+// hubs are the navigation's pages of lists, with the lists the home page
+// groups under them.
 var hubs = []struct {
 	key, name string
 	lists     []string

@@ -2,10 +2,8 @@ package search_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -24,13 +22,7 @@ import (
 // fields, 1 to 12 characters, with or without a field, ANDed, ORed or
 // excluded, finds exactly the articles the brute-force scan finds.
 func TestSearch_RealTextEqualsScan(t *testing.T) {
-	sentences, err := realtext.Sentences(realtext.Dir)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	sentences := realtext.Load(t)
 	db, path := testarchive.Open(t, store.Options{})
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(7, 8))

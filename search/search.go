@@ -147,9 +147,10 @@ func kindBits(f uint8) uint8 {
 func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 	chans, years, kinds := map[int]int{}, map[int]int{}, map[uint8]int{}
 	for _, rid := range rids {
+		d := snap.docs[rid]
 		chans[ridChannel(rid)]++
-		years[secsTime(snap.docs[rid].secs).Year()]++
-		k := kindBits(snap.docs[rid].flags)
+		years[secsTime(d.secs).Year()]++
+		k := kindBits(d.flags)
 		for _, b := range []uint8{kindArticle, flagCase, flagDocument} {
 			if k&b != 0 {
 				kinds[b]++

@@ -18,16 +18,32 @@ func (noEarlier) EarlierVersions(context.Context, string) ([]*sppcrawl.Article, 
 	return nil, nil
 }
 
+// newIndex is an index in a folder of the test's, closed when it ends.
+func newIndex(t *testing.T) *Index {
+	t.Helper()
+	ix := openT(t, filepath.Join(t.TempDir(), "x.search"), nil)
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// indexT indexes batch as one batch read after the watermark wm, and
+// returns the new watermark and what was written.
+func indexT(t *testing.T, ix *Index, wm int64, batch []*sppcrawl.Article) (int64, Report) {
+	t.Helper()
+	var rep Report
+	wm, err := ix.indexBatch(context.Background(), noEarlier{}, wm, wm+int64(len(batch)), batch, &rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wm, rep
+}
+
 // TestWriter_QueuedChanges: the FTS tables' writes wait for the end of the
 // batch; an article met twice in one batch (indexed, then its text
 // replaced) leaves only its last text, and rows written out of rid order
 // are all found, long and short terms alike.
 func TestWriter_QueuedChanges(t *testing.T) {
-	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t)
 	ctx := context.Background()
 	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	art := func(id string, days int, body string) *sppcrawl.Article {
@@ -37,10 +53,7 @@ func TestWriter_QueuedChanges(t *testing.T) {
 	batch := []*sppcrawl.Article{
 		art("a", 5, "甲乙丙丁"), art("b", 1, "子丑寅卯"), art("a", 5, "戊己庚辛"), art("c", 3, "辰巳午未"),
 	}
-	var rep Report
-	if _, err := ix.indexBatch(ctx, noEarlier{}, 0, 4, batch, &rep); err != nil {
-		t.Fatal(err)
-	}
+	_, rep := indexT(t, ix, 0, batch)
 	if rep.Versions != 4 || rep.Removed != 1 {
 		t.Errorf("report %+v, want 4 versions written, 1 removed", rep)
 	}
@@ -68,20 +81,13 @@ func TestWriter_QueuedChanges(t *testing.T) {
 // TestVersions_FollowChanges: the count of versions a process without the
 // filter cache keeps is counted again once the index changed.
 func TestVersions_FollowChanges(t *testing.T) {
-	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t)
 	ctx := context.Background()
 	day := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	wm := int64(0)
 	for i, want := range []int{1, 2, 3} {
 		a := &sppcrawl.Article{ID: fmt.Sprint("a", i), Version: 1, ChannelPath: "/spp/zdgz/", Title: "标题", PublishedAt: day}
-		var rep Report
-		if wm, err = ix.indexBatch(ctx, noEarlier{}, wm, wm+1, []*sppcrawl.Article{a}, &rep); err != nil {
-			t.Fatal(err)
-		}
+		wm, _ = indexT(t, ix, wm, []*sppcrawl.Article{a})
 		for range 2 {
 			if n, err := ix.versions(ctx); n != want || err != nil {
 				t.Fatalf("after %d batches: %d versions (%v), want %d", i+1, n, err, want)
@@ -94,11 +100,7 @@ func TestVersions_FollowChanges(t *testing.T) {
 // site's days (+08:00): the first and last minute of a day are in it, the
 // minutes around it are not, and results come newest first by the second.
 func TestRid_SiteDays(t *testing.T) {
-	ix, err := Open(filepath.Join(t.TempDir(), "x.search"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t)
 	ctx := context.Background()
 	at := func(s string) time.Time {
 		tm, err := time.ParseInLocation("2006-01-02 15:04", s, sppcrawl.CST())
@@ -113,10 +115,7 @@ func TestRid_SiteDays(t *testing.T) {
 			batch = append(batch, &sppcrawl.Article{ID: fmt.Sprintf("%s%d", ch, i), Version: 1, ChannelPath: ch, Title: "标题", PublishedAt: at(when)})
 		}
 	}
-	var rep Report
-	if _, err := ix.indexBatch(ctx, noEarlier{}, 0, int64(len(batch)), batch, &rep); err != nil {
-		t.Fatal(err)
-	}
+	indexT(t, ix, 0, batch)
 	m, err := ix.Match(ctx, Request{Query: "标题", Channels: []string{"/spp/zdgz/"}, From: "2025-06-01", To: "2025-06-01"})
 	if err != nil {
 		t.Fatal(err)

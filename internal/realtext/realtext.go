@@ -3,11 +3,13 @@
 package realtext
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 
 	"sppcrawl/extract"
 )
@@ -44,6 +46,20 @@ func Sentences(dir string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Load is Sentences of Dir for a test or benchmark, which is skipped when
+// the real pages are absent.
+func Load(tb testing.TB) []string {
+	tb.Helper()
+	s, err := Sentences(Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		tb.Skip(err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }
 
 // Paragraphs is an article body of the live site's length (~1,250
