@@ -117,51 +117,7 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(cfg.Channels) == 0 {
-		cfg.Channels = sppcrawl.Channels
-	}
-	if cfg.Delay < 0 {
-		cfg.Delay = 0
-	}
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 2
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = UserAgent("dev")
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 8 << 20
-	}
-	if cfg.MaxImage <= 0 {
-		cfg.MaxImage = 10 << 20
-	}
-	if cfg.MaxAttachment <= 0 {
-		cfg.MaxAttachment = 100 << 20
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 4
-	}
-	if cfg.RetryBase <= 0 {
-		cfg.RetryBase = 2 * time.Second
-	}
-	if cfg.RetryMax <= 0 {
-		cfg.RetryMax = 2 * time.Minute
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.LogEvery <= 0 {
-		cfg.LogEvery = 10 * time.Second
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Observer == nil {
-		cfg.Observer = nopObserver{}
-	}
+	cfg.setDefaults()
 	base := cfg.Transport
 	if base == nil {
 		base = &http.Transport{
@@ -181,6 +137,42 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
 	}
 	return c, nil
+}
+
+// setDefaults fills what the caller left zero (or made negative).
+func (cfg *Config) setDefaults() {
+	if len(cfg.Channels) == 0 {
+		cfg.Channels = sppcrawl.Channels
+	}
+	cfg.Delay = max(cfg.Delay, 0)
+	orDefault(&cfg.Parallel, 2)
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = UserAgent("dev")
+	}
+	orDefault(&cfg.MaxBody, 8<<20)
+	orDefault(&cfg.MaxImage, 10<<20)
+	orDefault(&cfg.MaxAttachment, 100<<20)
+	orDefault(&cfg.Timeout, 30*time.Second)
+	orDefault(&cfg.MaxAttempts, 4)
+	orDefault(&cfg.RetryBase, 2*time.Second)
+	orDefault(&cfg.RetryMax, 2*time.Minute)
+	orDefault(&cfg.LogEvery, 10*time.Second)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
+}
+
+// orDefault sets *v to def when it is not positive.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // Requests is the number of HTTP requests made so far (robots.txt included).

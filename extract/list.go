@@ -46,47 +46,72 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		return nil, err
 	}
 	base, _ := url.Parse(canon)
-	l := &List{URL: canon, ChannelPath: sppcrawl.ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: []ListItem{}}
+	l := &List{URL: canon, ChannelPath: sppcrawl.ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: listItems(doc, base)}
+	if err := l.readPager(utf8Body); err != nil {
+		return nil, err
+	}
+	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
+	if l.Channel == "" {
+		l.Channel = NormalizeText(doc.FindMatcher(q("div.BreadcrumbNav span")).Last().Text())
+	}
+	return l, nil
+}
 
-	items := doc.FindMatcher(q("div.commonList_con")).Not("#xgxw").FindMatcher(q("ul.li_line > li"))
-	if items.Length() == 0 {
-		items = doc.FindMatcher(q("ul.li_line > li")) // list without its usual wrapper
+// listItems are a list page's links to articles, each once, in page order.
+func listItems(doc *goquery.Document, base *url.URL) []ListItem {
+	lis := doc.FindMatcher(q("div.commonList_con")).Not("#xgxw").FindMatcher(q("ul.li_line > li"))
+	if lis.Length() == 0 {
+		lis = doc.FindMatcher(q("ul.li_line > li")) // list without its usual wrapper
 	}
-	if items.Length() == 0 {
-		items = doc.FindMatcher(q(".ul_list li")) // pre-2019 权威发布 markup
+	if lis.Length() == 0 {
+		lis = doc.FindMatcher(q(".ul_list li")) // pre-2019 权威发布 markup
 	}
+	items := []ListItem{}
 	seen := map[string]bool{}
-	items.Each(func(_ int, li *goquery.Selection) {
-		a := li.FindMatcher(q("a[href]")).First()
-		if a.Length() == 0 {
-			return
+	lis.Each(func(_ int, li *goquery.Selection) {
+		if it, ok := listItem(li, base); ok && !seen[it.URL] {
+			seen[it.URL] = true
+			items = append(items, it)
 		}
-		href, _ := a.Attr("href")
-		u, err := sppcrawl.ResolveURL(href, base)
-		if err != nil || seen[u] {
-			return
-		}
-		seen[u] = true
-		title := NormalizeText(a.FindMatcher(q("span.title")).Text())
-		if title == "" {
-			title = NormalizeText(a.Text())
-		}
-		if t, ok := a.Attr("title"); ok && len(t) > len(title) {
-			title = NormalizeText(t) // long titles are cut in the text, whole in @title
-		}
-		date := li.FindMatcher(q("span.data, span.date")).Last().Text()
-		if date == "" {
-			date = li.ChildrenFiltered("span").Last().Text()
-		}
-		it := ListItem{URL: u, Title: title}
-		if t, ok := sppcrawl.ParseDate(date); ok {
-			it.Date = t
-		} else {
-			it.Date, _ = sppcrawl.DateFromURL(u)
-		}
-		l.Items = append(l.Items, it)
 	})
+	return items
+}
 
+// listItem reads one entry of a list: its link, title and date.
+func listItem(li *goquery.Selection, base *url.URL) (ListItem, bool) {
+	a := li.FindMatcher(q("a[href]")).First()
+	if a.Length() == 0 {
+		return ListItem{}, false
+	}
+	href, _ := a.Attr("href")
+	u, err := sppcrawl.ResolveURL(href, base)
+	if err != nil {
+		return ListItem{}, false
+	}
+	title := NormalizeText(a.FindMatcher(q("span.title")).Text())
+	if title == "" {
+		title = NormalizeText(a.Text())
+	}
+	if t, ok := a.Attr("title"); ok && len(t) > len(title) {
+		title = NormalizeText(t) // long titles are cut in the text, whole in @title
+	}
+	date := li.FindMatcher(q("span.data, span.date")).Last().Text()
+	if date == "" {
+		date = li.ChildrenFiltered("span").Last().Text()
+	}
+	it := ListItem{URL: u, Title: title}
+	if t, ok := sppcrawl.ParseDate(date); ok {
+		it.Date = t
+	} else {
+		it.Date, _ = sppcrawl.DateFromURL(u)
+	}
+	return it, true
+}
+
+// readPager sets the page's number, the channel's page count and total and
+// the URLs of its pages from the createPageHTML call; a page with neither a
+// pager nor items is no list.
+func (l *List) readPager(utf8Body []byte) error {
 	prefix, ext := "index", "shtml"
 	if m := createPageRE.FindSubmatch(utf8Body); m != nil {
 		l.PageCount, _ = strconv.Atoi(string(m[1]))
@@ -97,24 +122,19 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 			l.PageCount = 1
 		}
 		if l.PageCount > maxPages {
-			return nil, pageErr(canon, ErrNotList, fmt.Sprintf("pager announces %d pages, more than any channel can hold", l.PageCount))
+			return pageErr(l.URL, ErrNotList, fmt.Sprintf("pager announces %d pages, more than any channel can hold", l.PageCount))
 		}
 		// The pager counts from 0 on some TRS builds; SPP's is 1-based.
 		if l.Page < 1 {
 			l.Page = 1
 		}
 	} else if len(l.Items) == 0 {
-		return nil, pageErr(canon, ErrNotList, "no ul.li_line items and no createPageHTML pager")
+		return pageErr(l.URL, ErrNotList, "no ul.li_line items and no createPageHTML pager")
 	}
 	for i := 1; i <= l.PageCount; i++ {
 		l.PageURLs = append(l.PageURLs, sppcrawl.PagerURL(l.ChannelPath, prefix, ext, i))
 	}
-
-	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
-	if l.Channel == "" {
-		l.Channel = NormalizeText(doc.FindMatcher(q("div.BreadcrumbNav span")).Last().Text())
-	}
-	return l, nil
+	return nil
 }
 
 // maxPages bounds a pager's page count: 30 items a page, a million and a

@@ -158,54 +158,64 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descChannel, float64(cc.Articles), cc.Path)
 	}
 	for _, c := range st.Ledger {
-		if c.Health != "" {
-			for _, h := range sppcrawl.Healths {
-				v := 0.0
-				if h == c.Health {
-					v = 1
-				}
-				gauge(descHealth, v, c.Path, string(h))
-			}
-		}
-		gauge(descDrift, float64(len(c.Drift)), c.Path)
-		unfinished := 0.0
-		if c.Walk != "" {
-			unfinished = 1
-		}
-		gauge(descWalk, unfinished, c.Path)
+		collectChannel(gauge, c)
 	}
 	for _, sub := range st.Subscriptions {
-		for _, state := range []sppcrawl.SubState{sppcrawl.SubActive, sppcrawl.SubPaused, sppcrawl.SubFailing} {
-			v := 0.0
-			if string(state) == sub.State {
-				v = 1
-			}
-			gauge(descSubState, v, sub.ID, string(state))
-		}
-		gauge(descSubBehind, float64(sub.Behind), sub.ID)
-		age := 0.0
-		if !sub.Oldest.IsZero() {
-			age = time.Since(sub.Oldest).Seconds()
-		}
-		gauge(descSubOldest, age, sub.ID)
-		for status, n := range sub.ByStatus {
-			ch <- prometheus.MustNewConstMetric(descSubRequests, prometheus.CounterValue, float64(n), sub.ID, status)
-		}
+		collectSubscription(ch, gauge, sub)
 	}
 	gauge(descFailures, float64(st.FailuresDue), "due")
 	gauge(descFailures, float64(st.FailuresWait), "waiting")
 	gauge(descFailures, float64(st.Gone), "gone")
-	run := st.LastRun
-	if run == nil {
-		return
+	if st.LastRun != nil {
+		collectRun(gauge, st.LastRun)
 	}
+}
+
+// gaugeFunc sends one gauge's value with its labels.
+type gaugeFunc func(d *prometheus.Desc, v float64, labels ...string)
+
+// oneIf is 1 for true, 0 for false: a state as a gauge.
+func oneIf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// collectChannel sends a ledger channel's health (one series per state,
+// 1 for the one it is in), its drift and whether a walk is unfinished.
+func collectChannel(gauge gaugeFunc, c ChannelReport) {
+	if c.Health != "" {
+		for _, h := range sppcrawl.Healths {
+			gauge(descHealth, oneIf(h == c.Health), c.Path, string(h))
+		}
+	}
+	gauge(descDrift, float64(len(c.Drift)), c.Path)
+	gauge(descWalk, oneIf(c.Walk != ""), c.Path)
+}
+
+// collectSubscription sends a subscription's state, backlog, oldest
+// pending event's age and its delivery requests by status.
+func collectSubscription(ch chan<- prometheus.Metric, gauge gaugeFunc, sub SubscriptionReport) {
+	for _, state := range []sppcrawl.SubState{sppcrawl.SubActive, sppcrawl.SubPaused, sppcrawl.SubFailing} {
+		gauge(descSubState, oneIf(string(state) == sub.State), sub.ID, string(state))
+	}
+	gauge(descSubBehind, float64(sub.Behind), sub.ID)
+	age := 0.0
+	if !sub.Oldest.IsZero() {
+		age = time.Since(sub.Oldest).Seconds()
+	}
+	gauge(descSubOldest, age, sub.ID)
+	for status, n := range sub.ByStatus {
+		ch <- prometheus.MustNewConstMetric(descSubRequests, prometheus.CounterValue, float64(n), sub.ID, status)
+	}
+}
+
+// collectRun sends the last crawl's time, duration, success and counts.
+func collectRun(gauge gaugeFunc, run *sppcrawl.RunSummary) {
 	gauge(descLastCrawl, float64(run.Finished.Unix()))
 	gauge(descLastDuration, run.Finished.Sub(run.Started).Seconds())
-	ok := 0.0
-	if run.Outcome == sppcrawl.RunOK {
-		ok = 1
-	}
-	gauge(descLastSuccess, ok)
+	gauge(descLastSuccess, oneIf(run.Outcome == sppcrawl.RunOK))
 	for _, kv := range []struct {
 		k string
 		v int

@@ -225,20 +225,9 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 
 // update stores in as the next version of old; old is kept whole.
 func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
-	a, articles := old.Article, tx.Bucket(bucketArticles)
-	prevJSON, err := articleJSON(articles.Get(u64(a.Seq)))
-	if err != nil {
+	a := old.Article
+	if err := keepVersion(tx, a, now); err != nil {
 		return sppcrawl.UpsertResult{}, err
-	}
-	prev := versionRecord{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt, ReplacedAt: now,
-		RawKey: rawKeyOf(tx, a.ID), Article: prevJSON}
-	if err := putVersion(tx, a.ID, prev); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if !a.WithdrawnAt.IsZero() {
-		if err := addCount(tx, countWithdrawn, -1); err != nil {
-			return sppcrawl.UpsertResult{}, err
-		}
 	}
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
@@ -258,34 +247,12 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 	if err := dropSeq(tx, a.Seq); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
-	if n.Seq, err = articles.NextSequence(); err != nil {
+	var err error
+	if n.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
-	hashes := tx.Bucket(bucketHashes)
-	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
-		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
-			return sppcrawl.UpsertResult{}, err
-		}
-	}
-	if err := hashes.Put([]byte(n.ContentHash), []byte(n.ID)); err != nil {
+	if err := moveKeys(tx, a, &n); err != nil {
 		return sppcrawl.UpsertResult{}, err
-	}
-	if err := moveChanIdx(tx, a, &n); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := addFill(tx, a, -1); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := addFill(tx, &n, 1); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if a.ChannelPath != n.ChannelPath {
-		if err := addChannel(tx, a.ChannelPath, -1); err != nil {
-			return sppcrawl.UpsertResult{}, err
-		}
-		if err := addChannel(tx, n.ChannelPath, 1); err != nil {
-			return sppcrawl.UpsertResult{}, err
-		}
 	}
 	if err := putArticle(tx, &n, true); err != nil {
 		return sppcrawl.UpsertResult{}, err
@@ -299,6 +266,55 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 		}
 	}
 	return sppcrawl.UpsertResult{Outcome: sppcrawl.Updated, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
+}
+
+// keepVersion stores a, the version being replaced, among the article's
+// versions, as it is stored now; it no longer counts as withdrawn.
+func keepVersion(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
+	prevJSON, err := articleJSON(tx.Bucket(bucketArticles).Get(u64(a.Seq)))
+	if err != nil {
+		return err
+	}
+	prev := versionRecord{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt, ReplacedAt: now,
+		RawKey: rawKeyOf(tx, a.ID), Article: prevJSON}
+	if err := putVersion(tx, a.ID, prev); err != nil {
+		return err
+	}
+	if !a.WithdrawnAt.IsZero() {
+		return addCount(tx, countWithdrawn, -1)
+	}
+	return nil
+}
+
+// moveKeys moves what points at the article from version a to n: its
+// content hash, its place in its channel's index, the fill and channel
+// counters.
+func moveKeys(tx *bolt.Tx, a, n *sppcrawl.Article) error {
+	hashes := tx.Bucket(bucketHashes)
+	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
+		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
+			return err
+		}
+	}
+	if err := hashes.Put([]byte(n.ContentHash), []byte(n.ID)); err != nil {
+		return err
+	}
+	if err := moveChanIdx(tx, a, n); err != nil {
+		return err
+	}
+	if err := addFill(tx, a, -1); err != nil {
+		return err
+	}
+	if err := addFill(tx, n, 1); err != nil {
+		return err
+	}
+	if a.ChannelPath == n.ChannelPath {
+		return nil
+	}
+	if err := addChannel(tx, a.ChannelPath, -1); err != nil {
+		return err
+	}
+	return addChannel(tx, n.ChannelPath, 1)
 }
 
 func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {

@@ -346,30 +346,11 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) checkSchema() error {
-	var version int
-	var foreign bool
-	err := db.viewTx(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		if meta == nil {
-			// A bbolt file with buckets of its own is someone else's database.
-			k, _ := tx.Cursor().First()
-			foreign = k != nil
-			return nil
-		}
-		v, err := strconv.Atoi(string(meta.Get(keySchema)))
-		if err != nil {
-			foreign = true
-			return nil
-		}
-		version = v
-		return nil
-	})
+	version, err := db.schemaVersion()
 	if err != nil {
-		return fmt.Errorf("open archive %s: %w", db.path, err)
+		return err
 	}
 	switch {
-	case foreign:
-		return fmt.Errorf("open archive %s: %w (it holds other buckets)", db.path, ErrNotArchive)
 	case version > SchemaVersion:
 		return fmt.Errorf("open archive %s: %w (schema %d, this sppcrawl knows %d): upgrade sppcrawl", db.path, ErrNewerSchema, version, SchemaVersion)
 	case db.readOnly && version == 0:
@@ -382,38 +363,67 @@ func (db *DB) checkSchema() error {
 	// Read-write: every bucket of this release exists (one added since the
 	// archive was written costs nothing), and older schemas are upgraded, all
 	// in one transaction.
-	err = db.updateTx(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		if err := ensureCounters(tx); err != nil {
-			return err
-		}
-		if version == SchemaVersion {
-			return nil
-		}
-		var notes []string
-		for v := max(version, 1); v < SchemaVersion; v++ {
-			note, err := migrations[v-1](tx)
-			if err != nil {
-				return fmt.Errorf("upgrade schema %d→%d: %w", v, v+1, err)
-			}
-			notes = append(notes, fmt.Sprintf("schema %d→%d: %s", v, v+1, note))
-		}
-		meta := tx.Bucket(bucketMeta)
-		if version > 0 {
-			if err := meta.Put(keyUpgraded, []byte(strings.Join(notes, "; "))); err != nil {
-				return err
-			}
-		}
-		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
-	})
-	if err != nil {
+	if err := db.updateTx(func(tx *bolt.Tx) error { return upgradeTx(tx, version) }); err != nil {
 		return fmt.Errorf("open archive %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// schemaVersion is the archive's schema, 0 for a new file; a file with
+// buckets of its own and no archive's meta is ErrNotArchive.
+func (db *DB) schemaVersion() (int, error) {
+	var version int
+	var foreign bool
+	err := db.viewTx(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			// A bbolt file with buckets of its own is someone else's database.
+			k, _ := tx.Cursor().First()
+			foreign = k != nil
+			return nil
+		}
+		v, err := strconv.Atoi(string(meta.Get(keySchema)))
+		foreign, version = err != nil, v
+		return nil
+	})
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("open archive %s: %w", db.path, err)
+	case foreign:
+		return 0, fmt.Errorf("open archive %s: %w (it holds other buckets)", db.path, ErrNotArchive)
+	}
+	return version, nil
+}
+
+// upgradeTx creates the buckets and counters this release has and runs the
+// migrations from version to SchemaVersion, noting what they did.
+func upgradeTx(tx *bolt.Tx, version int) error {
+	for _, b := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	if err := ensureCounters(tx); err != nil {
+		return err
+	}
+	if version == SchemaVersion {
+		return nil
+	}
+	var notes []string
+	for v := max(version, 1); v < SchemaVersion; v++ {
+		note, err := migrations[v-1](tx)
+		if err != nil {
+			return fmt.Errorf("upgrade schema %d→%d: %w", v, v+1, err)
+		}
+		notes = append(notes, fmt.Sprintf("schema %d→%d: %s", v, v+1, note))
+	}
+	meta := tx.Bucket(bucketMeta)
+	if version > 0 {
+		if err := meta.Put(keyUpgraded, []byte(strings.Join(notes, "; "))); err != nil {
+			return err
+		}
+	}
+	return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 }
 
 // Upgraded says what the last schema upgrade of the archive did, if any.
