@@ -37,32 +37,11 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Ar
 		lastErr error
 	)
 	col.OnResponse(func(resp *colly.Response) {
-		status := resp.StatusCode
-		ct := resp.Headers.Get("Content-Type")
-		switch {
-		case extract.IsChallenge(resp.Body, ct):
-			lastErr = fmt.Errorf("fetch %s: %w", u, ErrBlocked)
-			return
-		case status == http.StatusTooManyRequests || status >= 500:
-			if c.retryLater(resp.Request, retryAfter(resp.Headers, c.cfg.Now()), ctx.Done(), nil) {
-				return
-			}
-			lastErr = fmt.Errorf("fetch %s: HTTP %d after %d attempts", u, status, infoOf(resp.Ctx).attempts())
-			return
-		case status != http.StatusOK:
-			lastErr = fmt.Errorf("fetch %s: HTTP %d", u, status)
+		a, r, retrying, err := c.fetched(ctx, resp)
+		if retrying {
 			return
 		}
-		final, err := c.canonicalOf(resp.Request.URL)
-		if err != nil {
-			lastErr = fmt.Errorf("fetch %s: %w", u, err)
-			return
-		}
-		art, raw, _, err = c.articleOf(resp, final)
-		if errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
-			return
-		}
-		lastErr = nil
+		art, raw, lastErr = a, r, nil
 		if err != nil {
 			lastErr = fmt.Errorf("fetch %s: %w", u, err)
 		}
@@ -80,6 +59,33 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Ar
 		lastErr = fmt.Errorf("fetch %s: no response", u)
 	}
 	return art, raw, lastErr
+}
+
+// fetched is FetchArticle's reading of an answer: the article, or why
+// there is none; retrying when the request was queued again (a 429, 5xx or
+// page cut short that has attempts left).
+func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.Article, *sppcrawl.RawPage, bool, error) {
+	status := resp.StatusCode
+	switch {
+	case extract.IsChallenge(resp.Body, resp.Headers.Get("Content-Type")):
+		return nil, nil, false, ErrBlocked
+	case status == http.StatusTooManyRequests || status >= 500:
+		if c.retryLater(resp.Request, retryAfter(resp.Headers, c.cfg.Now()), ctx.Done(), nil) {
+			return nil, nil, true, nil
+		}
+		return nil, nil, false, fmt.Errorf("HTTP %d after %d attempts", status, infoOf(resp.Ctx).attempts())
+	case status != http.StatusOK:
+		return nil, nil, false, fmt.Errorf("HTTP %d", status)
+	}
+	final, err := c.canonicalOf(resp.Request.URL)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	art, raw, _, err := c.articleOf(resp, final)
+	if errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
+		return nil, nil, true, nil
+	}
+	return art, raw, false, err
 }
 
 // tooBig refuses an answer over the size cap: colly stops reading at the cap

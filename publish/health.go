@@ -69,29 +69,43 @@ func (s *Server) health(r *http.Request) (h Health) {
 		fail("archive unreadable: %v", err)
 		return h
 	}
-	if warnings := channelWarnings(states, m, now); len(warnings) > 0 {
-		h.Reasons = append(h.Reasons, warnings...)
-		if h.Status == "ok" {
-			h.Status = "degraded"
-		}
-	}
+	h.degrade(channelWarnings(states, m, now)...)
 	s.indexHealth(r, &h)
-	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil && len(warnings) > 0 {
-		h.Reasons = append(h.Reasons, warnings...)
-		if h.Status == "ok" {
-			h.Status = "degraded"
-		}
+	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil {
+		h.degrade(warnings...)
 	}
-	if s.every > 0 {
-		limit := 3 * s.every
-		switch {
-		case ok && now.Sub(run.Finished) > limit:
-			fail("no crawl finished since %s, over 3 × --crawl-every (%s)", localTime(run.Finished), limit)
-		case !ok && now.Sub(s.started) > limit:
-			fail("no crawl finished since serve started %s ago (3 × --crawl-every is %s)", now.Sub(s.started).Round(time.Second), limit)
-		}
+	if why := s.overdue(run, ok, now); why != "" {
+		fail("%s", why)
 	}
 	return h
+}
+
+// degrade adds reasons that need an operator while answers are still
+// served: an ok status becomes degraded.
+func (h *Health) degrade(reasons ...string) {
+	if len(reasons) == 0 {
+		return
+	}
+	h.Reasons = append(h.Reasons, reasons...)
+	if h.Status == "ok" {
+		h.Status = "degraded"
+	}
+}
+
+// overdue says why crawls are late when this process crawls every s.every:
+// none finished within three intervals (of the last one, or of the start).
+func (s *Server) overdue(run sppcrawl.RunSummary, ok bool, now time.Time) string {
+	if s.every <= 0 {
+		return ""
+	}
+	limit := 3 * s.every
+	switch {
+	case ok && now.Sub(run.Finished) > limit:
+		return fmt.Sprintf("no crawl finished since %s, over 3 × --crawl-every (%s)", localTime(run.Finished), limit)
+	case !ok && now.Sub(s.started) > limit:
+		return fmt.Sprintf("no crawl finished since serve started %s ago (3 × --crawl-every is %s)", now.Sub(s.started).Round(time.Second), limit)
+	}
+	return ""
 }
 
 // indexHealth adds the search index's state: degraded when searches may
@@ -106,10 +120,7 @@ func (s *Server) indexHealth(r *http.Request, h *Health) {
 	}
 	h.SearchIndex = &st
 	if why := st.Stale(); why != "" {
-		h.Reasons = append(h.Reasons, why)
-		if h.Status == "ok" {
-			h.Status = "degraded"
-		}
+		h.degrade(why)
 	}
 }
 
@@ -130,11 +141,8 @@ func (s *Server) damageHealth(h *Health, fail func(string, ...any)) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	h.Reasons = append(h.Reasons, fmt.Sprintf("%d records do not decode and are left out of every answer (%s): run sppcrawl verify --repair",
+	h.degrade(fmt.Sprintf("%d records do not decode and are left out of every answer (%s): run sppcrawl verify --repair",
 		len(keys), clip(strings.Join(keys, ", "), 200)))
-	if h.Status == "ok" {
-		h.Status = "degraded"
-	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

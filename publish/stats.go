@@ -120,6 +120,25 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 	if err != nil {
 		return nil, err
 	}
+	s.countFailures(fails, now)
+	if s.Quarantined, err = db.Quarantined(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.ledger(ctx, db, fails, now); err != nil {
+		return nil, err
+	}
+	subs, warnings, err := subscriptionReports(ctx, db, true)
+	if err != nil {
+		return nil, err
+	}
+	s.Subscriptions, s.Warnings = subs, append(s.Warnings, warnings...)
+	s.addDamaged(db)
+	return &s, nil
+}
+
+// countFailures sorts the failure log: gone pages, failures due for a retry
+// and those waiting (both listed).
+func (s *Stats) countFailures(fails []sppcrawl.Failure, now time.Time) {
 	for _, f := range fails {
 		switch {
 		case f.Gone:
@@ -132,17 +151,11 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 			s.Failures = append(s.Failures, f)
 		}
 	}
-	if s.Quarantined, err = db.Quarantined(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.ledger(ctx, db, fails, now); err != nil {
-		return nil, err
-	}
-	subs, warnings, err := subscriptionReports(ctx, db, true)
-	if err != nil {
-		return nil, err
-	}
-	s.Subscriptions, s.Warnings = subs, append(s.Warnings, warnings...)
+}
+
+// addDamaged lists the records this process's readers found undecodable,
+// with a warning that says what repairs them.
+func (s *Stats) addDamaged(db *store.DB) {
 	_, damaged := db.Damage()
 	for k, why := range damaged {
 		s.Damaged = append(s.Damaged, k+": "+why)
@@ -151,7 +164,6 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 	if len(s.Damaged) > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d records do not decode (sppcrawl verify --repair sets them aside and fetches them again)", len(s.Damaged)))
 	}
-	return &s, nil
 }
 
 // ledger fills Ledger and Warnings from the channels' states, counts,
@@ -165,16 +177,8 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failu
 	if err != nil {
 		return err
 	}
-	byPath := map[string]*ChannelReport{}
-	row := func(path string) *ChannelReport {
-		if r := byPath[path]; r != nil {
-			return r
-		}
-		c := sppcrawl.ChannelByPath(path)
-		r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
-		byPath[path] = r
-		return r
-	}
+	byPath := ledgerRows{}
+	row := byPath.row
 	for _, st := range states {
 		r := row(st.Path)
 		if st.Name != "" {
@@ -219,6 +223,20 @@ func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failu
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	s.Warnings = channelWarnings(states, m, now)
 	return nil
+}
+
+// ledgerRows are the ledger's channels by path.
+type ledgerRows map[string]*ChannelReport
+
+// row is path's channel, added (named from the table) if it is not yet.
+func (rows ledgerRows) row(path string) *ChannelReport {
+	if r := rows[path]; r != nil {
+		return r
+	}
+	c := sppcrawl.ChannelByPath(path)
+	r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
+	rows[path] = r
+	return r
 }
 
 // staleAfter is how long a channel outside the default set may go uncrawled

@@ -101,17 +101,7 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 			return err
 		})
 	case "list":
-		subs, err := db.Subscriptions(ctx)
-		if err != nil {
-			return err
-		}
-		if subs == nil {
-			subs = []sppcrawl.Subscription{}
-		}
-		for i := range subs {
-			subs[i].Secret, subs[i].OldSecret = "", ""
-		}
-		return c.print(subs, func(w io.Writer) error { return writeSubscriptions(ctx, db, w) })
+		return listSubscriptions(ctx, c, db)
 	case "show":
 		s, err := db.Subscription(ctx, arg)
 		if err != nil {
@@ -128,20 +118,7 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		}
 		return c.print(ds, func(w io.Writer) error { return writeDeliveries(w, ds) })
 	case "test":
-		s, err := db.Subscription(ctx, arg)
-		if err != nil {
-			return err
-		}
-		status, took, err := p.Ping(ctx, s)
-		if err != nil {
-			return fmt.Errorf("test %s: %w", s.ID, err)
-		}
-		line := fmt.Sprintf("test %s: %s answered %d in %s", s.ID, s.URL, status, took.Round(time.Millisecond))
-		if status/100 != 2 {
-			return fmt.Errorf("%s (only 2xx is success)", line)
-		}
-		_, err = fmt.Println(line)
-		return err
+		return testSubscription(ctx, db, p, arg)
 	case "remove":
 		if err := db.DeleteSubscription(ctx, arg); err != nil {
 			return err
@@ -150,6 +127,40 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		return nil
 	}
 	return changeSubscription(ctx, c, p, sub, arg, o)
+}
+
+// listSubscriptions prints every subscription, without its secrets.
+func listSubscriptions(ctx context.Context, c *cli, db *store.DB) error {
+	subs, err := db.Subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	if subs == nil {
+		subs = []sppcrawl.Subscription{}
+	}
+	for i := range subs {
+		subs[i].Secret, subs[i].OldSecret = "", ""
+	}
+	return c.print(subs, func(w io.Writer) error { return writeSubscriptions(ctx, db, w) })
+}
+
+// testSubscription sends subscription id a ping and says how its receiver
+// answered; anything but 2xx is an error.
+func testSubscription(ctx context.Context, db *store.DB, p *push.Pusher, id string) error {
+	s, err := db.Subscription(ctx, id)
+	if err != nil {
+		return err
+	}
+	status, took, err := p.Ping(ctx, s)
+	if err != nil {
+		return fmt.Errorf("test %s: %w", s.ID, err)
+	}
+	line := fmt.Sprintf("test %s: %s answered %d in %s", s.ID, s.URL, status, took.Round(time.Millisecond))
+	if status/100 != 2 {
+		return fmt.Errorf("%s (only 2xx is success)", line)
+	}
+	_, err = fmt.Println(line)
+	return err
 }
 
 // changeSubscription is pause, resume, rotate-secret and replay.
