@@ -123,6 +123,7 @@ func benchScale(b *testing.B, n int) {
 				b.Fatalf("a run with nothing new stored %d\n%s", r.created, r.out)
 			}
 			b.ReportMetric(r.wall.Seconds(), "wall-s")
+			b.ReportMetric(float64(r.cpu.Microseconds())/1000, "cpu-ms")
 			b.ReportMetric(float64(r.hwm)/1024, "peak-RSS-MB")
 			b.ReportMetric(float64(r.anon)/1024, "peak-anon-MB")
 		}

@@ -24,6 +24,7 @@ import (
 // site's text does). It indexes n articles (SPPCRAWL_BENCH_INDEX_SIZE,
 // default 3,000) as a full crawl or a rebuild does (batches of 1,024), then
 // 1,000 more as 50 cron runs storing 20 each do (each opening the index),
+// then 50 runs storing one each, each followed by a run with nothing new,
 // and reports CPU per article of each and the index's bytes per article;
 // then p50/p99 of 200 searches for a 3+-character and a 1–2-character term
 // with a channel and a year, newest first, 20 results with snippets and
@@ -48,15 +49,22 @@ func BenchmarkIndex(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
 			arch.add(r, sentences, n)
 			full := cpuOf(func() { catchUp(b, path, arch, n) })
-			var cron time.Duration
+			var cron, one, none time.Duration
 			var size int64
 			for range 50 {
 				arch.add(r, sentences, 20)
 				cron += cpuOf(func() { size = catchUp(b, path, arch, 20) })
 			}
+			for range 50 {
+				arch.add(r, sentences, 1)
+				one += cpuOf(func() { size = catchUp(b, path, arch, 1) })
+				none += cpuOf(func() { catchUp(b, path, arch, 0) })
+			}
 			b.ReportMetric(float64(full.Microseconds())/1000/float64(n), "full-cpu-ms/article")
 			b.ReportMetric(float64(cron.Microseconds())/1000/1000, "cron-cpu-ms/article")
-			b.ReportMetric(float64(size)/float64(n+1000)/1024, "KB/article")
+			b.ReportMetric(float64(one.Microseconds())/1000/50, "run-of-1-cpu-ms")
+			b.ReportMetric(float64(none.Microseconds())/1000/50, "run-of-0-cpu-ms")
+			b.ReportMetric(float64(size)/float64(n+1050)/1024, "KB/article")
 		}
 	})
 	ix, err := search.Open(path, search.Options{ReadOnly: true, Timeout: 10 * time.Second})
