@@ -194,23 +194,7 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 	today := time.Date(y, m, dd, 0, 0, 0, 0, sppcrawl.CST())
 	// Ordered from what the index knows; only the page shown is read from
 	// the archive.
-	var soon, others []search.Listed
-	eff := map[string]time.Time{}
-	for _, l := range list {
-		t, ok := sppcrawl.ParseDate(l.Effective)
-		if ok {
-			eff[l.ID] = t
-		}
-		if days := t.Sub(today).Hours() / 24; ok && days >= 0 && days <= 30 {
-			soon = append(soon, l)
-		} else {
-			others = append(others, l)
-		}
-	}
-	slices.SortStableFunc(soon, func(a, b search.Listed) int { return eff[a.ID].Compare(eff[b.ID]) })
-	slices.SortStableFunc(others, func(a, b search.Listed) int {
-		return cmp.Or(eff[b.ID].Compare(eff[a.ID]), b.PublishedAt.Compare(a.PublishedAt))
-	})
+	soon, others, eff := byEffective(list, today)
 	d.Total = len(others)
 	d.Pager = pager(r, pg, pg*listPage < len(others))
 	if pg > 1 {
@@ -233,4 +217,27 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Soon, d.Others = rows(soon), rows(window(others, pg))
 	s.render(w, r, http.StatusOK, "documents", page{Title: "规范性文件", Nav: "documents", Data: d})
+}
+
+// byEffective splits the documents into those taking effect within 30 days
+// of today (soonest first) and the others (latest effective date first,
+// then newest), and gives each one's effective date.
+func byEffective(list []search.Listed, today time.Time) (soon, others []search.Listed, eff map[string]time.Time) {
+	eff = map[string]time.Time{}
+	for _, l := range list {
+		t, ok := sppcrawl.ParseDate(l.Effective)
+		if ok {
+			eff[l.ID] = t
+		}
+		if days := t.Sub(today).Hours() / 24; ok && days >= 0 && days <= 30 {
+			soon = append(soon, l)
+		} else {
+			others = append(others, l)
+		}
+	}
+	slices.SortStableFunc(soon, func(a, b search.Listed) int { return eff[a.ID].Compare(eff[b.ID]) })
+	slices.SortStableFunc(others, func(a, b search.Listed) int {
+		return cmp.Or(eff[b.ID].Compare(eff[a.ID]), b.PublishedAt.Compare(a.PublishedAt))
+	})
+	return soon, others, eff
 }

@@ -133,6 +133,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "搜索", err)
 		return
 	}
+	d.setResult(req, res)
+	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// setResult puts a page of results on the page: hits with their marked
+// snippets, facet links, the next page's link and the whole result set's
+// downloads.
+func (d *searchData) setResult(req search.Request, res *search.Result) {
 	d.Res = res
 	for _, h := range res.Results {
 		hv := hitView{Hit: h}
@@ -151,7 +159,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	all.Cursor, all.Limit, all.Facets = "", 0, nil
 	d.CSV = "/api/search?" + withFormat(all.Values(), "csv")
 	d.JSONL = "/api/search?" + withFormat(all.Values(), "jsonl")
-	s.render(w, r, http.StatusOK, "search", p)
 }
 
 func withFormat(v url.Values, f string) string {
