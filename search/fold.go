@@ -160,18 +160,20 @@ func appendLower(b []byte, s string) []byte {
 // folded segments' characters and character pairs (no pair spans two
 // segments), each once, separated by spaces.
 func appendGrams(b []byte, col int, segments []string) []byte {
-	set := make(map[uint64]struct{}, 256)
+	set := gramSets.Get().(*gramSet)
+	defer gramSets.Put(set)
+	set.reset()
 	for _, p := range segments {
 		prev := rune(-1)
 		for _, r := range p {
-			set[gramKey(-1, r)] = struct{}{}
+			set.add(gramKey(-1, r))
 			if prev >= 0 {
-				set[gramKey(prev, r)] = struct{}{}
+				set.add(gramKey(prev, r))
 			}
 			prev = r
 		}
 	}
-	for k := range set {
+	for _, k := range set.list {
 		b = appendGram(b, col, k)
 		b = append(b, ' ')
 	}
@@ -186,12 +188,27 @@ func gramKey(a, r rune) uint64 { return uint64(a+1)<<32 | uint64(r) }
 // then u + the code point in hex, or b + the first, x, the second.
 func appendGram(b []byte, col int, k uint64) []byte {
 	b = strconv.AppendInt(b, int64(col), 10)
-	a, r := int64(k>>32)-1, int64(k&0xffffffff)
+	a, r := int64(k>>32)-1, uint32(k)
 	if a < 0 {
-		return strconv.AppendInt(append(b, 'u'), r, 16)
+		return appendHex(append(b, 'u'), r)
 	}
-	b = strconv.AppendInt(append(b, 'b'), a, 16)
-	return strconv.AppendInt(append(b, 'x'), r, 16)
+	b = appendHex(append(b, 'b'), uint32(a))
+	return appendHex(append(b, 'x'), r)
+}
+
+// appendHex appends v in lower-case hex without leading zeros, as
+// strconv.AppendInt(b, v, 16) does, at a fraction of its cost (it was
+// most of the Go side of indexing).
+func appendHex(b []byte, v uint32) []byte {
+	const digits = "0123456789abcdef"
+	n := 1
+	for x := v >> 4; x != 0; x >>= 4 {
+		n++
+	}
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, digits[v>>(4*uint(i))&0xf])
+	}
+	return b
 }
 
 // gramToken is the token of a one- or two-character folded term in column

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -33,4 +34,14 @@ func FuzzFold(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendHex: the tokens' hex is strconv's, which earlier indexes were
+// written with.
+func TestAppendHex(t *testing.T) {
+	for _, v := range []uint32{0, 1, 0xf, 0x10, 0x7f6a, 0x9fff, 0x10ffff, 0xfffd, ^uint32(0)} {
+		if got, want := string(appendHex([]byte("x"), v)), "x"+strconv.FormatUint(uint64(v), 16); got != want {
+			t.Errorf("%#x: %q, want %q", v, got, want)
+		}
+	}
 }
