@@ -92,7 +92,7 @@ func SelectChannels(list string, known ...Channel) ([]Channel, error) {
 // /spp/zdgz/. Anything outside the site or with odd characters is refused.
 func channelPathOf(s string) (string, error) {
 	if strings.Contains(s, "..") {
-		return "", fmt.Errorf("channel %q: want a folder of the site such as /spp/zdgz/, without ..", s)
+		return "", fmt.Errorf("channel %q: \"..\" is not allowed: want a folder of the site such as /spp/zdgz/", s)
 	}
 	u, err := CanonicalURL(s)
 	if err != nil {

@@ -47,14 +47,11 @@ func TestCrawl_Recheck(t *testing.T) {
 		return false
 	})
 	// A silent edit of an old article, which no list page shows.
-	var gzbg []string
-	for _, p := range s.detailPaths() {
-		if strings.HasPrefix(p, "/spp/gzbg/") {
-			gzbg = append(gzbg, p)
-		}
-	}
 	ctx := context.Background()
-	due, _ := db.DueRechecks(ctx, 13)
+	due, err := db.DueRechecks(ctx, 13)
+	if err != nil || len(due) != 13 {
+		t.Fatalf("%d due: %v", len(due), err)
+	}
 	oldest := strings.TrimPrefix(due[0].URL, "https://www.spp.gov.cn")
 	s.editPage(oldest, "（更正）")
 

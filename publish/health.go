@@ -128,7 +128,7 @@ func (s *Server) indexHealth(r *http.Request, h *Health) {
 // file itself makes the archive failing, records that do not decode make
 // it degraded (each is left out of every answer).
 func (s *Server) damageHealth(h *Health, fail func(string, ...any)) {
-	file, records := s.db.Damage()
+	records, file := s.db.Damage()
 	if file != nil {
 		fail("%v", file)
 		return

@@ -13,8 +13,6 @@ func openTestDB(tb testing.TB) (*store.DB, string) {
 	return testarchive.Open(tb, store.Options{})
 }
 
-var channelsForTest = testarchive.Channels
-
 // testArticle is article i, as extract would give it.
 func testArticle(i int) *sppcrawl.Article { return testarchive.Article(i) }
 

@@ -156,7 +156,7 @@ func (s *Stats) countFailures(fails []sppcrawl.Failure, now time.Time) {
 // addDamaged lists the records this process's readers found undecodable,
 // with a warning that says what repairs them.
 func (s *Stats) addDamaged(db *store.DB) {
-	_, damaged := db.Damage()
+	damaged, _ := db.Damage()
 	for k, why := range damaged {
 		s.Damaged = append(s.Damaged, k+": "+why)
 	}

@@ -121,7 +121,7 @@ func (c *corpus) ids(t *testing.T, req search.Request) []string {
 	}
 	var out []string
 	err = m.Each(context.Background(), c.db, 0, func(h search.Hit) error {
-		out = append(out, fmt.Sprintf("%s", h.ID))
+		out = append(out, h.ID)
 		return nil
 	})
 	if err != nil {

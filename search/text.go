@@ -24,16 +24,6 @@ func fields(a *sppcrawl.Article) [][]string {
 	return [][]string{{a.Title}, {a.Kicker}, {a.Subtitle}, a.Paragraphs, numbers, keywords, {a.Source}, {a.Author}}
 }
 
-// columnIndex is the position of a field in columns, -1 for none.
-func columnIndex(name string) int {
-	for i, c := range columns {
-		if c == name {
-			return i
-		}
-	}
-	return -1
-}
-
 // indexed is what the two tables hold of an article: per column, the
 // folded segments one per line (trigram table; a line break is in no
 // query term, so no match spans two segments), and the tokens of every

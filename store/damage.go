@@ -59,9 +59,9 @@ func (d *damage) fileDamaged(err error) {
 }
 
 // Damage is what the readers of this process found damaged in the archive:
-// the file itself (ErrDamaged, nil when it reads), and the records skipped
-// because they do not decode.
-func (db *DB) Damage() (file error, records map[string]string) {
+// the records skipped because they do not decode, and the file itself
+// (ErrDamaged, nil when it reads).
+func (db *DB) Damage() (records map[string]string, file error) {
 	db.dmg.mu.Lock()
 	defer db.dmg.mu.Unlock()
 	out := make(map[string]string, len(db.dmg.records))
@@ -69,9 +69,9 @@ func (db *DB) Damage() (file error, records map[string]string) {
 		out[k] = v
 	}
 	if db.dmg.file == nil {
-		return db.openDamage, out
+		return out, db.openDamage
 	}
-	return db.dmg.file, out
+	return out, db.dmg.file
 }
 
 // Skipped is the error of a read that went on past records that do not

@@ -73,7 +73,7 @@ func TestDamage_ReadersSkipABadRecord(t *testing.T) {
 	if _, err := db.Get(ctx, "spp-3"); !errors.Is(err, store.ErrUndecodable) {
 		t.Errorf("Get of the damaged article: %v", err)
 	}
-	if _, recs := db.Damage(); len(recs) == 0 {
+	if recs, _ := db.Damage(); len(recs) == 0 {
 		t.Error("the damage met is not noted")
 	}
 	// A re-verification goes to it, without validators: the answer replaces it.

@@ -332,7 +332,7 @@ func (db *DB) Close() error {
 	}
 	db.stopWriter()
 	defer openFiles.add(db.path, -1)
-	if fileErr, _ := db.Damage(); !db.readOnly && db.broken == nil && fileErr == nil {
+	if _, fileErr := db.Damage(); !db.readOnly && db.broken == nil && fileErr == nil {
 		// Written only by this process since its pages were found sound:
 		// the next open need not check them (stamp_linux.go).
 		if txid, err := txidOf(db.bolt, db.path); err == nil {

@@ -135,7 +135,8 @@ func (db *DB) Deliveries(ctx context.Context, id string, n int) ([]sppcrawl.Deli
 		}
 		prefix := append([]byte(id), 0)
 		c := b.Cursor()
-		k, v := c.Seek(append([]byte(id), 1))
+		k, _ := c.Seek(append([]byte(id), 1))
+		var v []byte
 		if k == nil {
 			k, v = c.Last()
 		} else {

@@ -199,7 +199,8 @@ func TestDB_Withdrawal(t *testing.T) {
 		}
 		return w
 	}
-	if gone(run1) || gone(run1) {
+	// Both sightings happen (|| would skip the second when the first withdrew).
+	if first, second := gone(run1), gone(run1); first || second {
 		t.Error("withdrawn by sightings in one run")
 	}
 	if res, _ := db.Upsert(ctx, newArticle("spp-1", u1, "一"), nil); res.Outcome != sppcrawl.Unchanged {
