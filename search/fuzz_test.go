@@ -135,15 +135,7 @@ func fuzzIndex(f *testing.F) (*store.DB, []*sppcrawl.Article, *search.Index) {
 		}
 		arts = append(arts, a)
 	}
-	ix, err := search.Open(search.PathFor(path), search.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { ix.Close() })
-	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
-		f.Fatal(err)
-	}
-	return db, arts, ix
+	return db, arts, caughtUp(f, db, path)
 }
 
 // FuzzParseRequest: any URL query, as /api/search and the pages take it, is

@@ -43,14 +43,7 @@ func TestSearch_RealTextEqualsScan(t *testing.T) {
 		}
 		arts = append(arts, a)
 	}
-	ix, err := search.Open(search.PathFor(path), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := caughtUp(t, db, path)
 	fields := []string{"", "", "", "title", "body", "kicker", "subtitle", "keyword", "number"}
 	term := func() string {
 		for {

@@ -85,16 +85,23 @@ func newCorpus(t *testing.T) *corpus {
 	}
 	st, _ := db.Get(ctx, "spp-700008")
 	c.articles["spp-700008"] = st.Article
+	c.ix = caughtUp(t, db, path)
+	return c
+}
+
+// caughtUp is the index beside the archive at path, caught up with db and
+// closed when the test ends.
+func caughtUp(tb testing.TB, db *store.DB, path string) *search.Index {
+	tb.Helper()
 	ix, err := search.Open(search.PathFor(path), search.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { ix.Close() })
-	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
-		t.Fatal(err)
+	tb.Cleanup(func() { ix.Close() })
+	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
+		tb.Fatal(err)
 	}
-	c.ix = ix
-	return c
+	return ix
 }
 
 func (c *corpus) scan(t *testing.T, query string, keep func(*sppcrawl.Article) bool) []string {
