@@ -65,10 +65,10 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, limit uint64) {
 	g := newGzipMember()
 	defer g.release()
-	g.add(openPiece)
+	g.add(openPiece())
 	next, err := s.db.EachChunk(r.Context(), since, int(limit), func(c store.Chunk) error {
 		if g.n > 1 {
-			g.add(commaPiece)
+			g.add(commaPiece())
 		}
 		g.add(c)
 		return nil
@@ -133,7 +133,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		g := newGzipMember()
 		defer g.release()
 		g.add(c)
-		g.add(newline)
+		g.add(newline())
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(g.finish())
 		return
@@ -145,8 +145,6 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write(append(b, '\n'))
 }
-
-var newline = piece("\n")
 
 // repostCSP allows no script at all: the page is text, images and inline
 // alignment.

@@ -29,9 +29,13 @@ var finalBlock = []byte{0x03, 0x00}
 // piece compresses s into a stand-alone chunk.
 func piece(s string) store.Chunk { return store.NewChunk([]byte(s)) }
 
+// The fixed pieces of spliced answers, compressed when first used: a
+// compressor's state is ~700 KB, and every command (a cron run's too)
+// would pay for them at start.
 var (
-	openPiece  = piece(`{"articles":[`)
-	commaPiece = piece(",")
+	openPiece  = sync.OnceValue(func() store.Chunk { return piece(`{"articles":[`) })
+	commaPiece = sync.OnceValue(func() store.Chunk { return piece(",") })
+	newline    = sync.OnceValue(func() store.Chunk { return piece("\n") })
 )
 
 // gzipMember builds one gzip member from chunks, in a pooled buffer.
