@@ -53,30 +53,13 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 	if a.ContentHash == "" {
 		a.ContentHash = a.ComputeHash()
 	}
-	// Work that needs no lock happens before the transaction: compressing the
-	// raw page is the expensive part, and is skipped for a page already stored
-	// with the same content (the commonest case on a re-crawl).
-	skipRaw := false
-	if raw != nil {
-		err := db.view(ctx, func(tx *bolt.Tx) error {
-			o, _, err := decide(tx, a)
-			skipRaw = o == sppcrawl.Unchanged && tx.Bucket(bucketRepair).Get([]byte(a.ID)) == nil
-			return err
-		})
-		if err != nil {
-			return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s: %w", a.URL, err)
-		}
-	}
-	var rawVal []byte
-	if raw != nil && !skipRaw {
-		var err error
-		if rawVal, err = db.encodeRaw(raw); err != nil {
-			return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s: %w", a.URL, err)
-		}
+	rawVal, skipRaw, err := db.rawToStore(ctx, a, raw)
+	if err != nil {
+		return sppcrawl.UpsertResult{}, fmt.Errorf("upsert %s: %w", a.URL, err)
 	}
 	now := db.now()
 	var res sppcrawl.UpsertResult
-	err := db.write(ctx, func(tx *bolt.Tx) error {
+	err = db.write(ctx, func(tx *bolt.Tx) error {
 		var err error
 		res, err = upsertTx(tx, a, rawVal, now)
 		return err
@@ -96,6 +79,26 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 		}
 	}
 	return res, nil
+}
+
+// rawToStore compresses the raw page an upsert of a stores, before the
+// write transaction (work that needs no lock; compressing is the expensive
+// part). skip: none is needed, as the page stored has the same content
+// (the commonest case on a re-crawl).
+func (db *DB) rawToStore(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.RawPage) (rawVal []byte, skip bool, err error) {
+	if raw == nil {
+		return nil, false, nil
+	}
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		o, _, err := decide(tx, a)
+		skip = o == sppcrawl.Unchanged && tx.Bucket(bucketRepair).Get([]byte(a.ID)) == nil
+		return err
+	})
+	if err != nil || skip {
+		return nil, skip, err
+	}
+	rawVal, err = db.encodeRaw(raw)
+	return rawVal, false, err
 }
 
 // record is a stored article as upserts act on it.
