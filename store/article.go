@@ -339,32 +339,7 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 	if n.Seq, err = tx.Bucket(bucketArticles).NextSequence(); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
-	id := []byte(n.ID)
-	for _, kv := range []struct {
-		b    []byte
-		k, v []byte
-	}{
-		{bucketURLs, []byte(n.URL), id},
-		{bucketHashes, []byte(n.ContentHash), id},
-		{bucketChanIdx, chanKey(&n), nil},
-	} {
-		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
-			return sppcrawl.UpsertResult{}, err
-		}
-	}
-	if err := setChecked(tx, n.ID, now); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := addFill(tx, &n, 1); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := addCount(tx, countArticles, 1); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := addChannel(tx, n.ChannelPath, 1); err != nil {
-		return sppcrawl.UpsertResult{}, err
-	}
-	if err := stored(tx, n.URL); err != nil {
+	if err := addKeys(tx, &n, now); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
 	if err := putArticle(tx, &n, true); err != nil {
@@ -379,6 +354,38 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 		}
 	}
 	return sppcrawl.UpsertResult{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
+}
+
+// addKeys makes a new article findable and counted: by URL, content hash
+// and channel, in the recheck queue, the fill and article counters; its
+// URL is no longer a gap.
+func addKeys(tx *bolt.Tx, n *sppcrawl.Article, now time.Time) error {
+	id := []byte(n.ID)
+	for _, kv := range []struct {
+		b    []byte
+		k, v []byte
+	}{
+		{bucketURLs, []byte(n.URL), id},
+		{bucketHashes, []byte(n.ContentHash), id},
+		{bucketChanIdx, chanKey(n), nil},
+	} {
+		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	if err := setChecked(tx, n.ID, now); err != nil {
+		return err
+	}
+	if err := addFill(tx, n, 1); err != nil {
+		return err
+	}
+	if err := addCount(tx, countArticles, 1); err != nil {
+		return err
+	}
+	if err := addChannel(tx, n.ChannelPath, 1); err != nil {
+		return err
+	}
+	return stored(tx, n.URL)
 }
 
 // alias adds url to an existing article (see Upsert for which URL stays
