@@ -33,6 +33,14 @@ type snapshot struct {
 	paths    map[string]int
 }
 
+// reset empties the cache: the index file was replaced, and the new one's
+// mod counter says nothing of what the cache holds.
+func (c *metaCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.docs, c.channels, c.paths, c.mod = nil, nil, nil, 0
+}
+
 // loaded says whether the cache holds the docs table (a query loaded it).
 func (c *metaCache) loaded() bool {
 	c.mu.RLock()
@@ -124,7 +132,7 @@ func loadChannels(ctx context.Context, tx *sql.Tx) (map[int]string, map[string]i
 // readSnapshot begins a read transaction and the filter snapshot of the
 // index as that transaction sees it; the caller rolls the transaction back.
 func (ix *Index) readSnapshot(ctx context.Context) (*sql.Tx, snapshot, error) {
-	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := ix.sql().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, snapshot{}, fmt.Errorf("search index %s: %w", ix.path, err)
 	}

@@ -63,7 +63,8 @@ type Options struct {
 // Index is the search index of one archive: an SQLite file beside it.
 // Its methods are safe for concurrent use.
 type Index struct {
-	db   *sql.DB
+	dbp  atomic.Pointer[sql.DB] // replaced when the file is (see repair.go)
+	file atomic.Pointer[fileBox]
 	path string
 	opts Options
 
@@ -72,6 +73,8 @@ type Index struct {
 
 	following atomic.Bool
 	lastErr   atomic.Pointer[errBox]
+	damage    atomic.Pointer[errBox] // the file's damage, once a read found it (checked)
+	repairs   chan struct{}          // told of damage, for Follow
 	counted   atomic.Pointer[versionCount]
 }
 
@@ -123,11 +126,18 @@ func open(path string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("search index %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(4)
-	ix := &Index{db: db, path: path, opts: opts}
+	ix := &Index{path: path, opts: opts, repairs: make(chan struct{}, 1)}
+	ix.dbp.Store(db)
 	if err := ix.prepare(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	ix.file.Store(&fileBox{fi})
 	return ix, nil
 }
 
@@ -135,7 +145,7 @@ func open(path string, opts Options) (*Index, error) {
 func (ix *Index) prepare() error {
 	ctx := context.Background()
 	var v string
-	err := ix.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v)
+	err := ix.sql().QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v)
 	switch {
 	case err == nil && v == schemaVersion:
 		return nil
@@ -173,7 +183,7 @@ func (ix *Index) create(ctx context.Context) error {
 		`INSERT INTO uni(uni, rank) VALUES('hashsize', ` + hashSize + `)`,
 		`INSERT INTO meta(key, value) VALUES('schema', '` + schemaVersion + `'), ('watermark', 0), ('mod', 0)`,
 	}
-	tx, err := ix.db.BeginTx(ctx, nil)
+	tx, err := ix.sql().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
 	}
@@ -184,6 +194,18 @@ func (ix *Index) create(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// Remake deletes the index file at path and opens a new, empty one (the
+// next CatchUp fills it): what repairs a damaged file (ErrDamaged), which
+// SQL can no longer clear. The Index of the old file must be closed first;
+// another process holding it open reads the old file until it opens the
+// index again.
+func Remake(path string, opts Options) (*Index, error) {
+	if err := removeIndex(path); err != nil {
+		return nil, fmt.Errorf("search index %s: %w", path, err)
+	}
+	return Open(path, opts)
 }
 
 // removeIndex deletes the index file with its WAL and shared memory.
@@ -200,7 +222,10 @@ func removeIndex(path string) error {
 func (ix *Index) Path() string { return ix.path }
 
 // Close closes the index file.
-func (ix *Index) Close() error { return ix.db.Close() }
+func (ix *Index) Close() error { return ix.sql().Close() }
+
+// sql is the index file's database.
+func (ix *Index) sql() *sql.DB { return ix.dbp.Load() }
 
 // Size is the index's bytes on disk (file and write-ahead log).
 func (ix *Index) Size() int64 {
@@ -231,18 +256,18 @@ func setMeta(ctx context.Context, tx *sql.Tx, key string, v any) error {
 // answer changes (an ETag's part).
 func (ix *Index) Tag(ctx context.Context) (string, error) {
 	var wm, mod int64
-	err := ix.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key='watermark'), (SELECT value FROM meta WHERE key='mod')`).Scan(&wm, &mod)
+	err := ix.sql().QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key='watermark'), (SELECT value FROM meta WHERE key='mod')`).Scan(&wm, &mod)
 	if err != nil {
-		return "", fmt.Errorf("search index %s: %w", ix.path, err)
+		return "", ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
 	}
 	return fmt.Sprintf("w%d.m%d", wm, mod), nil
 }
 
 // Behind is how many articles of arch changed since the index caught up.
 func (ix *Index) Behind(ctx context.Context, arch Archive) (int, error) {
-	wm, err := metaInt(ctx, ix.db, "watermark")
+	wm, err := metaInt(ctx, ix.sql(), "watermark")
 	if err != nil {
-		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
+		return 0, ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
 	}
 	return arch.CountAfter(ctx, uint64(wm))
 }

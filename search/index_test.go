@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ func TestOpen_MakesAgain(t *testing.T) {
 	}{
 		{"earlier layout", "level=INFO msg=\"search index of an earlier layout", func(t *testing.T, path string) {
 			ix := openT(t, path, nil)
-			if _, err := ix.db.Exec(`UPDATE meta SET value='1' WHERE key='schema'`); err != nil {
+			if _, err := ix.sql().Exec(`UPDATE meta SET value='1' WHERE key='schema'`); err != nil {
 				t.Fatal(err)
 			}
 			ix.Close()
@@ -71,4 +72,63 @@ func openT(t *testing.T, path string, log *slog.Logger) *Index {
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// TestDamaged: a file whose pages SQLite cannot read fails Check and a
+// search with ErrDamaged (an ErrIndex) in words, Status says so (and
+// Stale), Rebuild cannot clear it, and Remake gives an index that catches
+// up and answers as before.
+func TestDamaged(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 60)
+	ctx := context.Background()
+	ixPath := PathFor(path)
+	ix := openT(t, ixPath, nil)
+	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	want, err := ix.Match(ctx, Request{Query: "检察院"})
+	if err != nil || want.Total == 0 {
+		t.Fatalf("%v, %v", want, err)
+	}
+	ix.Close()
+	testarchive.Scribble(t, ixPath)
+
+	ix = openT(t, ixPath, nil)
+	if err := ix.Check(ctx); !errors.Is(err, ErrDamaged) {
+		t.Errorf("check of a damaged file: %v", err)
+	}
+	ix.Close()
+	ix = openT(t, ixPath, nil)
+	_, err = ix.Match(ctx, Request{Query: "检察院"})
+	if !errors.Is(err, ErrDamaged) || !errors.Is(err, ErrIndex) || !strings.Contains(err.Error(), "index --rebuild") {
+		t.Fatalf("search on a damaged file: %v", err)
+	}
+	st, err := ix.Status(ctx, db)
+	if err != nil || !strings.Contains(st.Damaged, "malformed") || !strings.Contains(st.Stale(), "damaged") {
+		t.Errorf("status %+v (stale %q), %v", st, st.Stale(), err)
+	}
+	if _, err := ix.Rebuild(ctx, db, nil); !errors.Is(err, ErrDamaged) {
+		t.Errorf("rebuild by SQL on a damaged file: %v", err)
+	}
+	ix.Close()
+
+	ix, err = Remake(ixPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.Match(ctx, Request{Query: "检察院"})
+	if err != nil || got.Total != want.Total {
+		t.Fatalf("after Remake: %v results, %v; want %d", got, err, want.Total)
+	}
+	if st, _ := ix.Status(ctx, db); st.Damaged != "" || st.Stale() != "" {
+		t.Errorf("after Remake: %+v", st)
+	}
+	if err := ix.Check(ctx); err != nil {
+		t.Errorf("check after Remake: %v", err)
+	}
 }

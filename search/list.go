@@ -22,6 +22,11 @@ type Listed struct {
 // index knows without a query, so that a page of every document costs a
 // read of the index's table of versions, not of the archive.
 func (ix *Index) ListKind(ctx context.Context, kind string) ([]Listed, error) {
+	l, err := ix.listKind(ctx, kind)
+	return l, ix.checked(err)
+}
+
+func (ix *Index) listKind(ctx context.Context, kind string) ([]Listed, error) {
 	var bit int64
 	switch kind {
 	case "case":

@@ -68,7 +68,7 @@ func (ix *Index) Match(ctx context.Context, req Request) (*Matches, error) {
 	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
 		return nil, fmt.Errorf("%w: over %s; narrow it with a channel or a date range, or longer terms", ErrTimeout, ix.opts.Timeout)
 	}
-	return m, err
+	return m, ix.checked(err)
 }
 
 func (ix *Index) match(ctx context.Context, req Request) (*Matches, error) {
@@ -270,7 +270,7 @@ func (m *Matches) Each(ctx context.Context, arch Archive, limit int, fn func(Hit
 func (m *Matches) hit(ctx context.Context, arch Archive, rid int64) (Hit, error) {
 	var h Hit
 	var flags, secs int64
-	err := m.ix.db.QueryRowContext(ctx, `SELECT id, version, flags, published FROM docs WHERE rid=?`, rid).Scan(&h.ID, &h.Version, &flags, &secs)
+	err := m.ix.sql().QueryRowContext(ctx, `SELECT id, version, flags, published FROM docs WHERE rid=?`, rid).Scan(&h.ID, &h.Version, &flags, &secs)
 	if err != nil {
 		return h, fmt.Errorf("search index %s: rid %d: %w", m.ix.path, rid, err)
 	}

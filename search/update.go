@@ -73,7 +73,7 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 	defer ix.mu.Unlock()
 	start := time.Now()
 	var rep Report
-	err := ix.catchUp(ctx, arch, progress, &rep)
+	err := ix.checked(ix.catchUp(ctx, arch, progress, &rep))
 	rep.Duration = time.Since(start)
 	if n, berr := ix.Behind(ctx, arch); berr == nil {
 		rep.Behind = n
@@ -90,11 +90,15 @@ type errBox struct{ err error }
 // Follow keeps the index caught up with arch until ctx ends: at once, then
 // after every signal on changes (store.DB.Commits), so what a long-running
 // process stores is searchable within moments of its commit. A failed
-// catch-up is logged and shows in Status; the next signal tries again.
+// catch-up is logged and shows in Status; the next signal tries again. It
+// also keeps the file sound: one found damaged (by any query) is made
+// again from the archive at once, and one another process made again is
+// followed.
 func (ix *Index) Follow(ctx context.Context, arch Archive, changes <-chan struct{}) {
 	ix.following.Store(true)
 	defer ix.following.Store(false)
 	for {
+		ix.mend()
 		rep, err := ix.CatchUp(ctx, arch, nil)
 		switch {
 		case ctx.Err() != nil:
@@ -108,12 +112,13 @@ func (ix *Index) Follow(ctx context.Context, arch Archive, changes <-chan struct
 		case <-ctx.Done():
 			return
 		case <-changes:
+		case <-ix.repairs:
 		}
 	}
 }
 
 func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, rep *Report) error {
-	wm, err := metaInt(ctx, ix.db, "watermark")
+	wm, err := metaInt(ctx, ix.sql(), "watermark")
 	if err != nil {
 		return fmt.Errorf("search index %s: %w", ix.path, err)
 	}
@@ -168,7 +173,7 @@ func skippedKeys(err error) []string {
 // seq last, in one transaction that moves the watermark to last; another
 // process that moved it meanwhile wins, and this one reads on from there.
 func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm, last int64, batch []*sppcrawl.Article, rep *Report) (int64, error) {
-	tx, err := ix.db.BeginTx(ctx, nil)
+	tx, err := ix.sql().BeginTx(ctx, nil)
 	if err != nil {
 		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
@@ -218,7 +223,7 @@ func (ix *Index) Rebuild(ctx context.Context, arch Archive, progress Progress) (
 	err := ix.clear(ctx)
 	ix.mu.Unlock()
 	if err != nil {
-		return Report{}, err
+		return Report{}, ix.checked(err)
 	}
 	rep, err := ix.CatchUp(ctx, arch, progress)
 	rep.Rebuilt = true
@@ -228,7 +233,7 @@ func (ix *Index) Rebuild(ctx context.Context, arch Archive, progress Progress) (
 // clear empties the index; the mod counter goes on, so caches of other
 // processes see every row anew.
 func (ix *Index) clear(ctx context.Context) error {
-	tx, err := ix.db.BeginTx(ctx, nil)
+	tx, err := ix.sql().BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -267,6 +272,9 @@ type Status struct {
 	Following bool `json:"following"`
 	// Error is why this process's last catch-up failed ("" if it did not).
 	Error string `json:"error,omitempty"`
+	// Damaged is what this process found damaged in the file ("" if
+	// nothing): searches fail until it is made again.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 // Stale says why searches may miss what the archive holds, "" when they
@@ -274,6 +282,8 @@ type Status struct {
 // this process catches it up.
 func (st Status) Stale() string {
 	switch {
+	case st.Damaged != "":
+		return fmt.Sprintf("search index: %s", st.Damaged)
 	case st.Error != "":
 		return fmt.Sprintf("search index: the last catch-up failed: %s", st.Error)
 	case st.Behind > 0 && !st.Following:
@@ -285,11 +295,22 @@ func (st Status) Stale() string {
 // Status reports the index's watermark and how many articles of the
 // archive it does not reflect yet.
 func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
+	st, err := ix.status(ctx, arch)
+	if err = ix.checked(err); errors.Is(err, ErrDamaged) {
+		err = nil // said in the status itself
+	}
+	if b := ix.damage.Load(); b != nil {
+		st.Damaged = b.err.Error()
+	}
+	return st, err
+}
+
+func (ix *Index) status(ctx context.Context, arch Archive) (Status, error) {
 	st := Status{Path: ix.path, Bytes: ix.Size(), Following: ix.following.Load()}
 	if b := ix.lastErr.Load(); b != nil && b.err != nil {
 		st.Error = b.err.Error()
 	}
-	wm, err := metaInt(ctx, ix.db, "watermark")
+	wm, err := metaInt(ctx, ix.sql(), "watermark")
 	if err != nil {
 		return st, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
@@ -298,7 +319,7 @@ func (ix *Index) Status(ctx context.Context, arch Archive) (Status, error) {
 		return st, err
 	}
 	var at sql.NullString
-	ix.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='updated_at'`).Scan(&at)
+	ix.sql().QueryRowContext(ctx, `SELECT value FROM meta WHERE key='updated_at'`).Scan(&at)
 	st.UpdatedAt, _ = time.Parse(time.RFC3339, at.String)
 	st.Versions, err = ix.versions(ctx)
 	return st, err
@@ -317,7 +338,7 @@ func (ix *Index) versions(ctx context.Context) (int, error) {
 		defer tx.Rollback()
 		return len(snap.docs), nil
 	}
-	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := ix.sql().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return 0, fmt.Errorf("search index %s: %w", ix.path, err)
 	}

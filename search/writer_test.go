@@ -123,7 +123,7 @@ func TestRid_SiteDays(t *testing.T) {
 	var got []string
 	for _, e := range m.entries {
 		var id string
-		if err := ix.db.QueryRow(`SELECT id FROM docs WHERE rid=?`, e.rid).Scan(&id); err != nil {
+		if err := ix.sql().QueryRow(`SELECT id FROM docs WHERE rid=?`, e.rid).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
 		got = append(got, id)

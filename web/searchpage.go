@@ -129,6 +129,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		d.Error = "查询超时：请加上频道或日期范围，或用更长的词。"
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
 		return
+	case errors.Is(err, search.ErrDamaged):
+		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
+		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
 	case err != nil:
 		s.archiveError(w, r, "搜索", err)
 		return

@@ -37,10 +37,13 @@ type cli struct {
 	// indexes: the command changes articles, and the search index is
 	// caught up with what it stored before it ends (keepIndex).
 	indexes bool
-	reindex bool           // what the archive held was replaced: the index is made again
-	terms   bool           // its arguments are query terms: -term excludes (isTerm)
-	pending []func()       // summaries held until the index caught up
-	closers []func() error // closed with the archive, after the command
+	reindex bool // what the archive held was replaced: the index is made again
+	// checkIndex: the index's pages are read first (verify), and a damaged
+	// file is made again.
+	checkIndex bool
+	terms      bool           // its arguments are query terms: -term excludes (isTerm)
+	pending    []func()       // summaries held until the index caught up
+	closers    []func() error // closed with the archive, after the command
 }
 
 // flushSummaries prints the summaries held back by summary.

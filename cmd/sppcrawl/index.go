@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,12 +24,15 @@ var indexCmd = command{"index", "bring the search index up to date with the arch
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
+			defer func() { ix.Close() }()
 			run := ix.CatchUp
 			if *rebuild {
 				run = ix.Rebuild
 			}
 			rep, err := run(ctx, archive, c.indexProgress())
+			if errors.Is(err, search.ErrDamaged) {
+				ix, rep, err = c.remakeIndex(ctx, archive, ix, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -84,19 +88,44 @@ func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
 		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
 		return
 	}
-	defer ix.Close()
+	defer func() { ix.Close() }()
 	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
 	run := ix.CatchUp
 	if c.reindex {
 		run = ix.Rebuild
 	}
-	rep, err := run(ctx, archive, c.indexProgress())
+	var rep search.Report
+	if c.checkIndex {
+		err = ix.Check(ctx)
+	}
+	if err == nil {
+		rep, err = run(ctx, archive, c.indexProgress())
+	}
+	if errors.Is(err, search.ErrDamaged) {
+		ix, rep, err = c.remakeIndex(ctx, archive, ix, err)
+	}
 	switch {
 	case err != nil:
 		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
 	case rep.Articles > 0:
 		c.log.Info(rep.String())
 	}
+}
+
+// remakeIndex replaces a damaged index (closed here) with one made again
+// from the archive, saying so: the index is derived, and no SQL can clear a
+// file whose pages do not read. It returns the new index (open) and its
+// catch-up's report.
+func (c *cli) remakeIndex(ctx context.Context, archive *store.DB, ix *search.Index, cause error) (*search.Index, search.Report, error) {
+	c.log.Warn("search index damaged: making it again from the archive", "path", ix.Path(), "err", cause)
+	ix.Close()
+	nix, err := search.Remake(ix.Path(), search.Options{Logger: c.log})
+	if err != nil {
+		return ix, search.Report{}, err
+	}
+	rep, err := nix.CatchUp(ctx, archive, c.indexProgress())
+	rep.Rebuilt = true
+	return nix, rep, err
 }
 
 // indexProgress reports a long catch-up: a bar on a terminal, else a log

@@ -63,31 +63,51 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
-			return runSearch(ctx, c, ix, archive, req, *count)
+			defer func() { ix.Close() }()
+			f, err := find(ctx, c, ix, archive, req, *count)
+			if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
+				if ix, _, err = c.remakeIndex(ctx, archive, ix, err); err == nil {
+					f, err = find(ctx, c, ix, archive, req, *count)
+				}
+			}
+			if err != nil {
+				return searchErr(err)
+			}
+			return f.print(ctx, c, archive, req, *count)
 		}
 	}}
 
-// runSearch answers the search on the command line.
-func runSearch(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req search.Request, count bool) error {
+// found is a search's answer before anything is printed: a page of results
+// (the table), or every match (counts and result files).
+type found struct {
+	res   *search.Result
+	m     *search.Matches
+	limit int
+}
+
+// find runs the search: a page for the table, every match otherwise.
+func find(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req search.Request, count bool) (found, error) {
 	if c.out == "text" && !count {
 		res, err := ix.Search(ctx, archive, req)
-		if err != nil {
-			return searchErr(err)
-		}
-		return writeResultTable(os.Stdout, req, res, c.progress())
+		return found{res: res}, err
 	}
 	limit := req.Limit
 	req.Limit = 0 // the stream's own limit, not a page
 	m, err := ix.Match(ctx, req)
-	if err != nil {
-		return searchErr(err)
-	}
-	if count {
-		_, err := fmt.Println(m.Total)
+	return found{m: m, limit: limit}, err
+}
+
+// print writes the answer for a person (the table), as a count, or as a
+// result file.
+func (f found) print(ctx context.Context, c *cli, archive *store.DB, req search.Request, count bool) error {
+	switch {
+	case f.res != nil:
+		return writeResultTable(os.Stdout, req, f.res, c.progress())
+	case count:
+		_, err := fmt.Println(f.m.Total)
 		return err
 	}
-	_, err = publish.WriteResults(ctx, os.Stdout, c.out, m, archive, limit)
+	_, err := publish.WriteResults(ctx, os.Stdout, c.out, f.m, archive, f.limit)
 	return err
 }
 
@@ -117,7 +137,11 @@ func (c *cli) searchIndex(ctx context.Context, archive *store.DB) (*search.Index
 		return ix, nil
 	}
 	c.log.Info("search index: catching up with the archive first", "articles", behind)
-	if _, err := ix.CatchUp(ctx, archive, c.indexProgress()); err != nil {
+	_, err = ix.CatchUp(ctx, archive, c.indexProgress())
+	if errors.Is(err, search.ErrDamaged) {
+		ix, _, err = c.remakeIndex(ctx, archive, ix, err)
+	}
+	if err != nil {
 		ix.Close()
 		return nil, err
 	}

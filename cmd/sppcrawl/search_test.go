@@ -18,6 +18,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/internal/golden"
 	"sppcrawl/internal/searchscan"
+	"sppcrawl/internal/testarchive"
 	"sppcrawl/search"
 	"sppcrawl/store"
 )
@@ -289,4 +290,36 @@ func indexBehind(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A search index whose pages no longer read (a disk's damage) is made
+// again from the archive by the next search, which says so and answers
+// as the scan does; verify reads every page of the index and remakes a
+// damaged one too.
+func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
+	path := fixtureArchive(t)
+	want := oracle(t, exported(t, path), "检察官", nil)
+	slices.Sort(want)
+	testarchive.Scribble(t, search.PathFor(path))
+	var got []string
+	logs := capture(t, &os.Stderr, func() { got = searchIDs(t, path, "检察官") })
+	slices.Sort(got)
+	if !slices.Equal(got, want) || !strings.Contains(logs, "search index damaged: making it again from the archive") {
+		t.Errorf("%d found (the scan: %d); logs:\n%s", len(got), len(want), logs)
+	}
+
+	testarchive.Scribble(t, search.PathFor(path))
+	var code int
+	logs = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	if code != exitOK || !strings.Contains(logs, "search index damaged: making it again") {
+		t.Errorf("verify: exit %d; logs:\n%s", code, logs)
+	}
+	ix, err := search.Open(search.PathFor(path), search.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Check(context.Background()); err != nil {
+		t.Errorf("after verify: %v", err)
+	}
 }

@@ -17,7 +17,7 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
 		c.uses(salvages)
 		c.db.checkPages = true
-		c.indexes = true
+		c.indexes, c.checkIndex = true, true
 		return func(ctx context.Context, archive *store.DB) error {
 			if *repair && archive.Broken() != nil {
 				var err error

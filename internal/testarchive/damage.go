@@ -108,3 +108,27 @@ func viewThenRead(tb testing.TB, path string, fn func(*bolt.Tx)) []byte {
 	}
 	return b
 }
+
+// Scribble overwrites, in place, 2 KB of every 16 KB of the file at path
+// past its first 8 KB (its header and first pages stay readable, as when a
+// disk loses sectors): damage for files other than the archive (the search
+// index).
+func Scribble(tb testing.TB, path string) {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := uint64(0x9E3779B97F4A7C15)
+	for off := 8192; off < len(b); off += 16384 {
+		for i := off; i < min(off+2048, len(b)); i++ {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			b[i] = byte(x >> 32)
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -1,0 +1,123 @@
+package search
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/store"
+)
+
+// logEvents is a slog handler that hands each message to a channel: a test
+// awaits what a goroutine logs instead of sleeping.
+type logEvents chan string
+
+func (l logEvents) Enabled(context.Context, slog.Level) bool { return true }
+func (l logEvents) Handle(_ context.Context, r slog.Record) error {
+	l <- r.Message
+	return nil
+}
+func (l logEvents) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l logEvents) WithGroup(string) slog.Handler      { return l }
+
+// await reads messages until one starts with prefix (failing after a
+// minute without it: a bound, not a pause).
+func (l logEvents) await(t *testing.T, prefix string) {
+	t.Helper()
+	limit := time.After(time.Minute)
+	for {
+		select {
+		case m := <-l:
+			if strings.HasPrefix(m, prefix) {
+				return
+			}
+		case <-limit:
+			t.Fatalf("no log message %q within a minute", prefix)
+		}
+	}
+}
+
+// A process that follows the archive (serve) makes a damaged index again
+// as soon as the damage is found (here by its own catch-up of articles
+// stored since; a query's finding wakes it the same way), and answers as
+// a scan of the articles does.
+func TestFollow_RemakesDamaged(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 60)
+	ctx := context.Background()
+	ixPath := PathFor(path)
+	ix := openT(t, ixPath, nil)
+	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	testarchive.Scribble(t, ixPath)
+	testarchive.Seed(t, db, 60, 70)
+
+	events := make(logEvents, 100)
+	ix = openT(t, ixPath, slog.New(events))
+	defer ix.Close()
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ix.Follow(fctx, db, nil); close(done) }()
+	defer func() { stop(); <-done }()
+	events.await(t, "search index damaged: making it again")
+	events.await(t, "search index: 70 articles indexed")
+
+	q, _ := ParseQuery("检察院 第6")
+	arts, _, err := db.SinceSeq(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, a := range arts {
+		if q.Matches(a) {
+			want++
+		}
+	}
+	got, err := ix.Match(ctx, Request{Query: "检察院 第6"})
+	if err != nil || got.Total != want || want == 0 {
+		t.Fatalf("after the repair: %v, %v; the scan finds %d", got, err, want)
+	}
+	if st, _ := ix.Status(ctx, db); st.Damaged != "" {
+		t.Errorf("status after the repair: %+v", st)
+	}
+}
+
+// An index another process made again (a new file at the path) is
+// followed: this one reads the new file, with a cache of its own rows.
+func TestMend_FollowsReplacedFile(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 30)
+	ctx := context.Background()
+	ixPath := PathFor(path)
+	events := make(logEvents, 100)
+	a := openT(t, ixPath, slog.New(events))
+	defer a.Close()
+	if _, err := a.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := a.Match(ctx, Request{Query: "第3"})
+
+	b, err := Remake(ixPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testarchive.Seed(t, db, 30, 40)
+	if _, err := b.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if !a.replaced() {
+		t.Fatal("the new file is not seen")
+	}
+	a.mend()
+	events.await(t, "search index made again by another process")
+	after, err := a.Match(ctx, Request{Query: "第3"})
+	if err != nil || after.Total <= before.Total {
+		t.Fatalf("after following the new file: %v, %v (before: %d)", after, err, before.Total)
+	}
+}
