@@ -222,3 +222,41 @@ func TestSearch_Feed(t *testing.T) {
 		}
 	}
 }
+
+// A search index whose file is damaged: /api/search answers 503 with the
+// reason and Retry-After (no 500), and /healthz is degraded saying why.
+func TestSearch_DamagedIndex(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	seed(t, db, 0, 60)
+	ix, err := search.Open(search.PathFor(path), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	testarchive.Scribble(t, search.PathFor(path))
+	ix, err = search.Open(search.PathFor(path), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	srv := httptest.NewServer(publish.NewServer(db, publish.Options{Index: ix}).Handler())
+	defer srv.Close()
+
+	code, p, h := getSearch(t, srv.URL, url.Values{"q": {"检察院"}})
+	if code != http.StatusServiceUnavailable || !strings.Contains(p.Error, "damaged") || h.Get("Retry-After") == "" {
+		t.Errorf("search: %d %q, Retry-After %q", code, p.Error, h.Get("Retry-After"))
+	}
+	resp, err := http.Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var health publish.Health
+	json.NewDecoder(resp.Body).Decode(&health)
+	if health.Status != "degraded" || !strings.Contains(strings.Join(health.Reasons, " "), "damaged") {
+		t.Errorf("health %+v", health)
+	}
+}

@@ -1,11 +1,18 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/search"
+	"sppcrawl/store"
+	"sppcrawl/web"
 )
 
 func get(t *testing.T, u string) (int, string, http.Header) {
@@ -127,5 +134,31 @@ func TestPages_ETag(t *testing.T) {
 	resp.Body.Close()
 	if h.Get("ETag") == "" || resp.StatusCode != http.StatusNotModified {
 		t.Errorf("ETag %q: %d, want 304", h.Get("ETag"), resp.StatusCode)
+	}
+}
+
+// TestSearchPage_DamagedIndex: the search page over a damaged index file
+// answers 503 saying the index is being made again (no 500, no raw error).
+func TestSearchPage_DamagedIndex(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 60)
+	ix, err := search.Open(search.PathFor(path), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	testarchive.Scribble(t, search.PathFor(path))
+	if ix, err = search.Open(search.PathFor(path), search.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	srv := httptest.NewServer(web.New(db, web.Options{Index: ix, Version: "test"}).Handler())
+	defer srv.Close()
+	code, body, _ := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "搜索索引损坏") || strings.Contains(body, "malformed") {
+		t.Errorf("%d:\n%s", code, body)
 	}
 }
