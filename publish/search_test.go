@@ -14,6 +14,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"sppcrawl/internal/searchtest"
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/search"
@@ -226,22 +227,7 @@ func TestSearch_Feed(t *testing.T) {
 // A search index whose file is damaged: /api/search answers 503 with the
 // reason and Retry-After (no 500), and /healthz is degraded saying why.
 func TestSearch_DamagedIndex(t *testing.T) {
-	db, path := testarchive.Open(t, store.Options{})
-	seed(t, db, 0, 60)
-	ix, err := search.Open(search.PathFor(path), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	testarchive.Scribble(t, search.PathFor(path))
-	ix, err = search.Open(search.PathFor(path), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	db, ix := searchtest.Damaged(t, 60)
 	srv := httptest.NewServer(publish.NewServer(db, publish.Options{Index: ix}).Handler())
 	defer srv.Close()
 

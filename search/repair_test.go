@@ -40,25 +40,54 @@ func (l logEvents) await(t *testing.T, prefix string) {
 	}
 }
 
+// damagedArchive is a test archive of n articles whose index (at the
+// returned path, closed) was caught up, then damaged as a failing disk
+// leaves a file.
+func damagedArchive(t *testing.T, n int) (*store.DB, string) {
+	t.Helper()
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, n)
+	ix := openT(t, PathFor(path), nil)
+	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	testarchive.Scribble(t, PathFor(path))
+	return db, PathFor(path)
+}
+
+// scanCount is how many current articles of db hold query, read from
+// their text (Query.Matches), not from an index.
+func scanCount(t *testing.T, db *store.DB, query string) int {
+	t.Helper()
+	q, err := ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, _, err := db.SinceSeq(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range arts {
+		if q.Matches(a) {
+			n++
+		}
+	}
+	return n
+}
+
 // A process that follows the archive (serve) makes a damaged index again
 // as soon as the damage is found (here by its own catch-up of articles
 // stored since; a query's finding wakes it the same way), and answers as
 // a scan of the articles does.
 func TestFollow_RemakesDamaged(t *testing.T) {
-	db, path := testarchive.Open(t, store.Options{})
-	testarchive.Seed(t, db, 0, 60)
+	db, ixPath := damagedArchive(t, 60)
 	ctx := context.Background()
-	ixPath := PathFor(path)
-	ix := openT(t, ixPath, nil)
-	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	testarchive.Scribble(t, ixPath)
 	testarchive.Seed(t, db, 60, 70)
 
 	events := make(logEvents, 100)
-	ix = openT(t, ixPath, slog.New(events))
+	ix := openT(t, ixPath, slog.New(events))
 	defer ix.Close()
 	fctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -67,19 +96,8 @@ func TestFollow_RemakesDamaged(t *testing.T) {
 	events.await(t, "search index damaged: making it again")
 	events.await(t, "search index: 70 articles indexed")
 
-	q, _ := ParseQuery("检察院 第6")
-	arts, _, err := db.SinceSeq(ctx, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := 0
-	for _, a := range arts {
-		if q.Matches(a) {
-			want++
-		}
-	}
 	got, err := ix.Match(ctx, Request{Query: "检察院 第6"})
-	if err != nil || got.Total != want || want == 0 {
+	if want := scanCount(t, db, "检察院 第6"); err != nil || got.Total != want || want == 0 {
 		t.Fatalf("after the repair: %v, %v; the scan finds %d", got, err, want)
 	}
 	if st, _ := ix.Status(ctx, db); st.Damaged != "" {

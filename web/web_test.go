@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/internal/testarchive"
-	"sppcrawl/search"
-	"sppcrawl/store"
+	"sppcrawl/internal/searchtest"
 	"sppcrawl/web"
 )
 
@@ -140,21 +137,7 @@ func TestPages_ETag(t *testing.T) {
 // TestSearchPage_DamagedIndex: the search page over a damaged index file
 // answers 503 saying the index is being made again (no 500, no raw error).
 func TestSearchPage_DamagedIndex(t *testing.T) {
-	db, path := testarchive.Open(t, store.Options{})
-	testarchive.Seed(t, db, 0, 60)
-	ix, err := search.Open(search.PathFor(path), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.CatchUp(context.Background(), db, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	testarchive.Scribble(t, search.PathFor(path))
-	if ix, err = search.Open(search.PathFor(path), search.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	db, ix := searchtest.Damaged(t, 60)
 	srv := httptest.NewServer(web.New(db, web.Options{Index: ix, Version: "test"}).Handler())
 	defer srv.Close()
 	code, body, _ := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
