@@ -130,6 +130,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
 		return
 	case errors.Is(err, search.ErrDamaged):
+		s.log.Warn("search on a damaged index", "err", err)
 		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
 		return
