@@ -29,52 +29,57 @@ func isDamage(err error) bool {
 	return false
 }
 
-// checked is err, marked ErrDamaged when it is the file's damage, which
-// the index then reports in Status for the rest of its life.
+// checked is err, marked ErrDamaged when it is the file's damage.
 func (ix *Index) checked(err error) error {
 	if err == nil || !isDamage(err) || errors.Is(err, ErrDamaged) {
 		return err
 	}
-	err = fmt.Errorf("%v: %w (it is derived: sppcrawl index --rebuild makes it again from the archive)", err, ErrDamaged)
-	ix.flagDamage(err)
-	return err
+	return ix.damaged(err)
 }
 
-// flagDamage records the file's damage (Status says it) and wakes Follow,
-// if this process follows, to make the file again.
-func (ix *Index) flagDamage(err error) {
+// damaged records the file's damage, of which cause tells, until the file
+// is made again: Status says it, the next CatchUp makes the file again,
+// and Follow, if this process follows, is woken to do so. The error is
+// ErrDamaged, with the remedy in words.
+func (ix *Index) damaged(cause error) error {
+	err := fmt.Errorf("%v: %w (it is derived: sppcrawl index --rebuild makes it again from the archive)", cause, ErrDamaged)
 	ix.damage.Store(&errBox{err})
 	select {
 	case ix.repairs <- struct{}{}:
 	default:
 	}
+	return err
 }
 
 // Check reads every page of the index file (SQLite's quick_check, which
 // costs a read of the whole file): damage is ErrDamaged, in words.
 func (ix *Index) Check(ctx context.Context) error {
+	problems, err := ix.quickCheck(ctx)
+	switch {
+	case err != nil:
+		return ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
+	case len(problems) > 0:
+		return ix.damaged(fmt.Errorf("search index %s: %s", ix.path, strings.Join(problems, "; ")))
+	}
+	return nil
+}
+
+// quickCheck is what SQLite's quick_check finds wrong (at most 5 lines).
+func (ix *Index) quickCheck(ctx context.Context) ([]string, error) {
 	rows, err := ix.sql().QueryContext(ctx, `PRAGMA quick_check(5)`)
 	if err != nil {
-		return ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
+		return nil, err
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
+			return nil, err
 		}
 		if s != "ok" {
 			problems = append(problems, s)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return ix.checked(fmt.Errorf("search index %s: %w", ix.path, err))
-	}
-	if len(problems) > 0 {
-		err := fmt.Errorf("search index %s: %s: %w (it is derived: sppcrawl index --rebuild makes it again from the archive)", ix.path, strings.Join(problems, "; "), ErrDamaged)
-		ix.flagDamage(err)
-		return err
-	}
-	return nil
+	return problems, rows.Err()
 }

@@ -196,18 +196,6 @@ func (ix *Index) create(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Remake deletes the index file at path and opens a new, empty one (the
-// next CatchUp fills it): what repairs a damaged file (ErrDamaged), which
-// SQL can no longer clear. The Index of the old file must be closed first;
-// another process holding it open reads the old file until it opens the
-// index again.
-func Remake(path string, opts Options) (*Index, error) {
-	if err := removeIndex(path); err != nil {
-		return nil, fmt.Errorf("search index %s: %w", path, err)
-	}
-	return Open(path, opts)
-}
-
 // removeIndex deletes the index file with its WAL and shared memory.
 func removeIndex(path string) error {
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {

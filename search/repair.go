@@ -45,22 +45,18 @@ func (ix *Index) swap(fresh *Index) {
 	old.Close()
 }
 
-// mend is what Follow does before each catch-up: follow a file another
-// process put in the index's place, or make a damaged one again (the
-// catch-up then fills it), saying so.
-func (ix *Index) mend() {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	switch {
+// mend is what CatchUp does first (the caller holds ix.mu): follow a file
+// another process put in the index's place, or make a damaged one again
+// (the catch-up then fills it, rep saying it was rebuilt), saying so.
+func (ix *Index) mend(rep *Report) error {
+	switch b := ix.damage.Load(); {
 	case ix.replaced():
 		ix.opts.Logger.Info("search index made again by another process: reading the new file", "path", ix.path)
-		if err := ix.reopen(); err != nil {
-			ix.opts.Logger.Warn("search index: cannot open the new file", "path", ix.path, "err", err)
-		}
-	case ix.damage.Load() != nil:
-		ix.opts.Logger.Warn("search index damaged: making it again from the archive", "path", ix.path, "err", ix.damage.Load().err)
-		if err := ix.remake(); err != nil {
-			ix.opts.Logger.Warn("search index: cannot make it again", "path", ix.path, "err", err)
-		}
+		return ix.reopen()
+	case b != nil:
+		ix.opts.Logger.Warn("search index damaged: making it again from the archive", "path", ix.path, "err", b.err)
+		rep.Rebuilt = true
+		return ix.remake()
 	}
+	return nil
 }

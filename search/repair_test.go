@@ -120,10 +120,10 @@ func TestMend_FollowsReplacedFile(t *testing.T) {
 	}
 	before, _ := a.Match(ctx, Request{Query: "第3"})
 
-	b, err := Remake(ixPath, Options{})
-	if err != nil {
+	if err := removeIndex(ixPath); err != nil {
 		t.Fatal(err)
 	}
+	b := openT(t, ixPath, nil)
 	testarchive.Seed(t, db, 30, 40)
 	if _, err := b.CatchUp(ctx, db, nil); err != nil {
 		t.Fatal(err)
@@ -132,7 +132,9 @@ func TestMend_FollowsReplacedFile(t *testing.T) {
 	if !a.replaced() {
 		t.Fatal("the new file is not seen")
 	}
-	a.mend()
+	if _, err := a.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
 	events.await(t, "search index made again by another process")
 	after, err := a.Match(ctx, Request{Query: "第3"})
 	if err != nil || after.Total <= before.Total {

@@ -64,7 +64,9 @@ type Progress func(done, total int)
 // stays findable under versions=all), withdrawals. Each batch commits with
 // the watermark, so a stop or a kill loses at most the batch in progress,
 // which the next CatchUp indexes. An archive behind the watermark (another
-// file, or a backup put back) is indexed again from nothing.
+// file, or a backup put back) is indexed again from nothing. A file found
+// damaged (by this catch-up, a query or Check) is made again first, and a
+// file another process made again is followed (see mend).
 func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (Report, error) {
 	if ix.opts.ReadOnly {
 		return Report{}, fmt.Errorf("search index %s: opened read-only", ix.path)
@@ -73,7 +75,16 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 	defer ix.mu.Unlock()
 	start := time.Now()
 	var rep Report
-	err := ix.checked(ix.catchUp(ctx, arch, progress, &rep))
+	err := ix.mend(&rep)
+	if err == nil {
+		err = ix.checked(ix.catchUp(ctx, arch, progress, &rep))
+	}
+	if errors.Is(err, ErrDamaged) { // found on the way: made again, then filled
+		rep = Report{}
+		if err = ix.mend(&rep); err == nil {
+			err = ix.checked(ix.catchUp(ctx, arch, progress, &rep))
+		}
+	}
 	rep.Duration = time.Since(start)
 	if n, berr := ix.Behind(ctx, arch); berr == nil {
 		rep.Behind = n
@@ -98,7 +109,6 @@ func (ix *Index) Follow(ctx context.Context, arch Archive, changes <-chan struct
 	ix.following.Store(true)
 	defer ix.following.Store(false)
 	for {
-		ix.mend()
 		rep, err := ix.CatchUp(ctx, arch, nil)
 		switch {
 		case ctx.Err() != nil:

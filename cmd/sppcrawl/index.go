@@ -24,15 +24,8 @@ var indexCmd = command{"index", "bring the search index up to date with the arch
 			if err != nil {
 				return err
 			}
-			defer func() { ix.Close() }()
-			run := ix.CatchUp
-			if *rebuild {
-				run = ix.Rebuild
-			}
-			rep, err := run(ctx, archive, c.indexProgress())
-			if errors.Is(err, search.ErrDamaged) {
-				ix, rep, err = c.remakeIndex(ctx, archive, ix, err)
-			}
+			defer ix.Close()
+			rep, err := c.runIndex(ctx, ix, archive, *rebuild)
 			if err != nil {
 				return err
 			}
@@ -88,22 +81,16 @@ func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
 		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
 		return
 	}
-	defer func() { ix.Close() }()
+	defer ix.Close()
 	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
-	run := ix.CatchUp
-	if c.reindex {
-		run = ix.Rebuild
-	}
-	var rep search.Report
 	if c.checkIndex {
-		err = ix.Check(ctx)
+		// Damage found here is repaired by the catch-up that follows.
+		if err := ix.Check(ctx); err != nil && !errors.Is(err, search.ErrDamaged) {
+			c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
+			return
+		}
 	}
-	if err == nil {
-		rep, err = run(ctx, archive, c.indexProgress())
-	}
-	if errors.Is(err, search.ErrDamaged) {
-		ix, rep, err = c.remakeIndex(ctx, archive, ix, err)
-	}
+	rep, err := c.runIndex(ctx, ix, archive, c.reindex)
 	switch {
 	case err != nil:
 		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
@@ -112,20 +99,18 @@ func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
 	}
 }
 
-// remakeIndex replaces a damaged index (closed here) with one made again
-// from the archive, saying so: the index is derived, and no SQL can clear a
-// file whose pages do not read. It returns the new index (open) and its
-// catch-up's report.
-func (c *cli) remakeIndex(ctx context.Context, archive *store.DB, ix *search.Index, cause error) (*search.Index, search.Report, error) {
-	c.log.Warn("search index damaged: making it again from the archive", "path", ix.Path(), "err", cause)
-	ix.Close()
-	nix, err := search.Remake(ix.Path(), search.Options{Logger: c.log})
-	if err != nil {
-		return ix, search.Report{}, err
+// runIndex catches the index up with the archive, or rebuilds it from the
+// whole archive. A file too damaged for a rebuild by SQL is made again by
+// the catch-up, as any damaged file is (search.Index.CatchUp).
+func (c *cli) runIndex(ctx context.Context, ix *search.Index, archive *store.DB, rebuild bool) (search.Report, error) {
+	if !rebuild {
+		return ix.CatchUp(ctx, archive, c.indexProgress())
 	}
-	rep, err := nix.CatchUp(ctx, archive, c.indexProgress())
-	rep.Rebuilt = true
-	return nix, rep, err
+	rep, err := ix.Rebuild(ctx, archive, c.indexProgress())
+	if errors.Is(err, search.ErrDamaged) {
+		rep, err = ix.CatchUp(ctx, archive, c.indexProgress())
+	}
+	return rep, err
 }
 
 // indexProgress reports a long catch-up: a bar on a terminal, else a log

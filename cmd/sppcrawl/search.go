@@ -63,10 +63,11 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 			if err != nil {
 				return err
 			}
-			defer func() { ix.Close() }()
+			defer ix.Close()
 			f, err := find(ctx, c, ix, archive, req, *count)
 			if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
-				if ix, _, err = c.remakeIndex(ctx, archive, ix, err); err == nil {
+				// The catch-up makes the damaged file again.
+				if _, err = ix.CatchUp(ctx, archive, c.indexProgress()); err == nil {
 					f, err = find(ctx, c, ix, archive, req, *count)
 				}
 			}
@@ -137,11 +138,7 @@ func (c *cli) searchIndex(ctx context.Context, archive *store.DB) (*search.Index
 		return ix, nil
 	}
 	c.log.Info("search index: catching up with the archive first", "articles", behind)
-	_, err = ix.CatchUp(ctx, archive, c.indexProgress())
-	if errors.Is(err, search.ErrDamaged) {
-		ix, _, err = c.remakeIndex(ctx, archive, ix, err)
-	}
-	if err != nil {
+	if _, err := ix.CatchUp(ctx, archive, c.indexProgress()); err != nil {
 		ix.Close()
 		return nil, err
 	}
