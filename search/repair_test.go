@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -102,6 +103,32 @@ func TestFollow_RemakesDamaged(t *testing.T) {
 	}
 	if st, _ := ix.Status(ctx, db); st.Damaged != "" {
 		t.Errorf("status after the repair: %+v", st)
+	}
+}
+
+// A follower whose catch-ups never read the damaged pages (nothing new to
+// index) is woken by the query that met the damage, and makes the file
+// again at once, not at the next change.
+func TestFollow_WokenByQueryThatMetDamage(t *testing.T) {
+	db, ixPath := damagedArchive(t, 60)
+	ctx := context.Background()
+	events := make(logEvents, 100)
+	ix := openT(t, ixPath, slog.New(events))
+	defer ix.Close()
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ix.Follow(fctx, db, nil); close(done) }()
+	defer func() { stop(); <-done }()
+	events.await(t, "search index: waiting for changes")
+
+	if _, err := ix.Match(ctx, Request{Query: "检察院 第6"}); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("a query over the damaged file: %v, want ErrDamaged", err)
+	}
+	events.await(t, "search index damaged: making it again")
+	events.await(t, "search index: waiting for changes")
+	got, err := ix.Match(ctx, Request{Query: "检察院 第6"})
+	if want := scanCount(t, db, "检察院 第6"); err != nil || got.Total != want || want == 0 {
+		t.Fatalf("after the repair: %v, %v; the scan finds %d", got, err, want)
 	}
 }
 

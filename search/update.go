@@ -118,6 +118,7 @@ func (ix *Index) Follow(ctx context.Context, arch Archive, changes <-chan struct
 		case rep.Articles > 0:
 			ix.opts.Logger.Info(rep.String())
 		}
+		ix.opts.Logger.Debug("search index: waiting for changes", "path", ix.path)
 		select {
 		case <-ctx.Done():
 			return
