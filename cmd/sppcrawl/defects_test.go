@@ -91,3 +91,25 @@ func TestCLI_ChannelsForget(t *testing.T) {
 		t.Errorf("forgetting it twice: exit %d", code)
 	}
 }
+
+// The command list keeps its summaries in one column, however long the
+// longest command's name.
+func TestUsage_SummariesInOneColumn(t *testing.T) {
+	var b strings.Builder
+	usage(&b)
+	col := -1
+	for _, c := range commands {
+		i := strings.Index(b.String(), "\n  "+c.name+" ")
+		if i < 0 {
+			t.Fatalf("%s is not listed:\n%s", c.name, b.String())
+		}
+		line, _, _ := strings.Cut(b.String()[i+1:], "\n")
+		at := strings.Index(line, c.summary)
+		if col < 0 {
+			col = at
+		}
+		if at != col || at < len(c.name)+4 {
+			t.Errorf("%q: summary at column %d, the first at %d", line, at, col)
+		}
+	}
+}

@@ -63,8 +63,12 @@ func init() {
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "sppcrawl %s — archive of www.spp.gov.cn announcements\n\nUsage: sppcrawl <command> [flags] [args]\n\nCommands:\n", version)
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\n'sppcrawl help <command>' or 'sppcrawl <command> --help' shows a command's flags.\n")
 }
