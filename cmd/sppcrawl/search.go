@@ -167,15 +167,26 @@ func writeResultTable(w io.Writer, req search.Request, res *search.Result, bold 
 			ver = fmt.Sprintf(" (v%d)", h.Version)
 		}
 		key := sppcrawl.ChannelByPath(h.ChannelPath).Key
-		fmt.Fprintf(bw, "\n%s  %s%s  %s  %s\n", h.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02"), h.ID, ver, key, terminalSafe(h.Title))
-		if len(h.Snippets) > 0 {
-			fmt.Fprintf(bw, "            %s\n", snippetText(h.Snippets[0], bold))
+		title, snippets := titleLine(h, bold)
+		fmt.Fprintf(bw, "\n%s  %s%s  %s  %s\n", h.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02"), h.ID, ver, key, title)
+		if len(snippets) > 0 {
+			fmt.Fprintf(bw, "            %s\n", snippetText(snippets[0], bold))
 		}
 	}
 	if res.NextCursor != "" {
 		fmt.Fprintf(bw, "\nmore: --cursor %s (or --format jsonl for every result)\n", res.NextCursor)
 	}
 	return bw.Flush()
+}
+
+// titleLine is a result's title for a terminal and the snippets left to
+// show under it: a snippet that is the whole title marks the title itself
+// rather than repeating it on the line below.
+func titleLine(h search.Hit, bold bool) (string, []search.Snippet) {
+	if s := h.Snippets; len(s) > 0 && s[0].Field == "title" && s[0].Text == h.Title {
+		return snippetText(s[0], bold), s[1:]
+	}
+	return terminalSafe(h.Title), h.Snippets
 }
 
 // snippetText is a snippet for a terminal: its matches in bold there,

@@ -323,3 +323,40 @@ func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
 		t.Errorf("after verify: %v", err)
 	}
 }
+
+// The table for a person: a match in the title marks the title (in bold
+// on a terminal) instead of repeating it as a snippet, a body snippet
+// goes under it, and text from the site cannot move the terminal (its
+// escape character is dropped).
+func TestWriteResultTable(t *testing.T) {
+	day := time.Date(2026, 3, 9, 10, 0, 0, 0, sppcrawl.CST())
+	title := search.Snippet{Field: "title", Text: "最高检发布典型案例", Match: [][2]int{{5, 7}}}
+	body := search.Snippet{Field: "body", Text: "……一批典型案例\x1b[2J。", Match: [][2]int{{4, 6}}}
+	res := &search.Result{Total: 3, Results: []search.Hit{
+		{ID: "spp-1", Title: title.Text, ChannelPath: "/spp/xwfbh/", PublishedAt: day, Version: 1, Current: true, Snippets: []search.Snippet{title, body}},
+		{ID: "spp-2", Title: title.Text, ChannelPath: "/spp/xwfbh/", PublishedAt: day, Version: 2, Current: false, Snippets: []search.Snippet{title}},
+		{ID: "spp-3", Title: "关于典型案例的通知", ChannelPath: "/spp/xwfbh/", PublishedAt: day, Version: 1, Current: true, Snippets: []search.Snippet{body}},
+	}}
+	req := search.Request{Query: "典型", Sort: "newest"}
+	for _, c := range []struct {
+		bold bool
+		want string
+	}{
+		{false, "3 results for 典型 (newest first)\n\n" +
+			"2026-03-09  spp-1  xwfbh  最高检发布典型案例\n            ……一批典型案例[2J。\n\n" +
+			"2026-03-09  spp-2 (v2)  xwfbh  最高检发布典型案例\n\n" +
+			"2026-03-09  spp-3  xwfbh  关于典型案例的通知\n            ……一批典型案例[2J。\n"},
+		{true, "3 results for 典型 (newest first)\n\n" +
+			"2026-03-09  spp-1  xwfbh  最高检发布\x1b[1m典型\x1b[0m案例\n            ……一批\x1b[1m典型\x1b[0m案例[2J。\n\n" +
+			"2026-03-09  spp-2 (v2)  xwfbh  最高检发布\x1b[1m典型\x1b[0m案例\n\n" +
+			"2026-03-09  spp-3  xwfbh  关于典型案例的通知\n            ……一批\x1b[1m典型\x1b[0m案例[2J。\n"},
+	} {
+		var b strings.Builder
+		if err := writeResultTable(&b, req, res, c.bold); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != c.want {
+			t.Errorf("bold=%v:\n%q\nwant\n%q", c.bold, b.String(), c.want)
+		}
+	}
+}
