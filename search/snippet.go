@@ -18,6 +18,17 @@ type Snippet struct {
 	HTML  string   `json:"html"`
 }
 
+// TitleMarked splits off a snippet that is the hit's whole title, for a
+// page or table that marks the title itself rather than repeat it under
+// itself; rest are the other snippets. ok is false when no snippet is the
+// whole title.
+func (h Hit) TitleMarked() (title Snippet, rest []Snippet, ok bool) {
+	if s := h.Snippets; len(s) > 0 && s[0].Field == "title" && s[0].Text == h.Title {
+		return s[0], s[1:], true
+	}
+	return Snippet{}, h.Snippets, false
+}
+
 // snippetContext is how many characters a snippet shows before its first
 // match; snippetWidth its most characters.
 const (
@@ -121,9 +132,13 @@ func merge(spans [][2]int) [][2]int {
 }
 
 // snippet cuts the segment around its first span, at most snippetWidth
-// characters, with … where it is cut.
+// characters, with … where it is cut; a segment that fits is shown whole
+// (a title is then the whole title, see Hit.TitleMarked).
 func (f found) snippet() Snippet {
 	start := max(0, f.spans[0][0]-snippetContext)
+	if len(f.text) <= snippetWidth {
+		start = 0
+	}
 	end := min(len(f.text), start+snippetWidth)
 	if first := f.spans[0][1]; end < first { // a match longer than the width is shown whole
 		end = first

@@ -71,6 +71,7 @@ func formOptions(req search.Request, channels []store.ChannelCount) map[string][
 
 type hitView struct {
 	search.Hit
+	Heading  template.HTML // the title, its matches marked
 	Snippets []template.HTML
 }
 
@@ -148,8 +149,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 func (d *searchData) setResult(req search.Request, res *search.Result) {
 	d.Res = res
 	for _, h := range res.Results {
-		hv := hitView{Hit: h}
-		for _, sn := range h.Snippets {
+		hv := hitView{Hit: h, Heading: template.HTML(template.HTMLEscapeString(h.Title))}
+		title, rest, ok := h.TitleMarked()
+		if ok {
+			hv.Heading = template.HTML(title.HTML) // escaped by search, <mark> its own
+		}
+		for _, sn := range rest {
 			hv.Snippets = append(hv.Snippets, template.HTML(sn.HTML)) // escaped by search, <mark> its own
 		}
 		d.Hits = append(d.Hits, hv)

@@ -118,6 +118,27 @@ func TestPages_Escaping(t *testing.T) {
 	}
 }
 
+// A result whose title matched shows the title with its match marked, not
+// the title again as a snippet under it; a title that did not match is
+// plain text. Either way a hostile title is text, never markup.
+func TestSearchPage_TitleMarked(t *testing.T) {
+	srv, _ := newSite(t)
+	for _, c := range []struct {
+		query, heading string
+	}{
+		{"title:标题", `&lt;img src=x onerror=alert(1)&gt;<mark>标题</mark></a>`},
+		{"危险的正文", `&lt;img src=x onerror=alert(1)&gt;标题</a>`},
+	} {
+		_, page, _ := get(t, srv.URL+"/search?q="+url.QueryEscape(c.query))
+		if !strings.Contains(page, c.heading) {
+			t.Errorf("%s: no heading %q in the page", c.query, c.heading)
+		}
+		if strings.Contains(page, `class="snippet">&lt;script&gt;`) || strings.Contains(page, "<script>alert") {
+			t.Errorf("%s: the title is repeated as a snippet, or written as markup", c.query)
+		}
+	}
+}
+
 // A page answers 304 to its own ETag.
 func TestPages_ETag(t *testing.T) {
 	srv, _ := newSite(t)

@@ -183,8 +183,8 @@ func writeResultTable(w io.Writer, req search.Request, res *search.Result, bold 
 // show under it: a snippet that is the whole title marks the title itself
 // rather than repeating it on the line below.
 func titleLine(h search.Hit, bold bool) (string, []search.Snippet) {
-	if s := h.Snippets; len(s) > 0 && s[0].Field == "title" && s[0].Text == h.Title {
-		return snippetText(s[0], bold), s[1:]
+	if title, rest, ok := h.TitleMarked(); ok {
+		return snippetText(title, bold), rest
 	}
 	return terminalSafe(h.Title), h.Snippets
 }
