@@ -41,11 +41,11 @@ var indexCmd = command{"index", "bring the search index up to date with the arch
 
 // sizeLine says how big the index is, in all and per version.
 func sizeLine(st search.Status) string {
-	per := 0.0
+	per := ""
 	if st.Versions > 0 {
-		per = float64(st.Bytes) / float64(st.Versions) / 1024
+		per = fmt.Sprintf(" (%s each)", byteSize(st.Bytes/int64(st.Versions)))
 	}
-	return fmt.Sprintf("%d versions in %.1f MiB (%.1f KB each), %d behind", st.Versions, float64(st.Bytes)/(1<<20), per, st.Behind)
+	return fmt.Sprintf("%d versions in %s%s, %d behind", st.Versions, byteSize(st.Bytes), per, st.Behind)
 }
 
 // openIndex opens the search index beside the archive.

@@ -57,7 +57,7 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	if s.Upgraded != "" {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
-	fmt.Fprintf(bw, "media: %d files archived (%.1f MiB), %d missing\n", s.Media.Files, float64(s.Media.Bytes)/(1<<20), s.Media.Missing)
+	fmt.Fprintf(bw, "media: %d files archived (%s), %d missing\n", s.Media.Files, byteSize(s.Media.Bytes), s.Media.Missing)
 	if st := s.SearchIndex; st != nil {
 		fmt.Fprintf(bw, "search index: %s\n", sizeLine(*st))
 	}
