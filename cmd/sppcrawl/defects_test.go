@@ -17,6 +17,7 @@ func TestCLI_UsageErrorsPointToHelp(t *testing.T) {
 		{"crawl", "--channels", "nope"}, {"crawl", "--origin", "http://127.0.0.1:1/mirror"}, {"crawl", "--origin", "http://127.0.0.1:1?x=1"},
 		{"serve", "--public-url", `https://ex.org/"><script>alert(1)</script>`}, {"serve", "--public-url", "javascript:alert(1)//"},
 		{"export", "--cdx", "x.cdxj"}, {"channels", "--forget", "../../etc"},
+		{"search", "--limit", "0", "罪"}, {"search", "--limit", "x", "罪"}, {"subscriptions", "replay", "x", "--since", "-3"},
 	} {
 		var code int
 		errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", db)) })
@@ -110,6 +111,24 @@ func TestUsage_SummariesInOneColumn(t *testing.T) {
 		}
 		if at != col || at < len(c.name)+4 {
 			t.Errorf("%q: summary at column %d, the first at %d", line, at, col)
+		}
+	}
+}
+
+// Every command's --help reads cleanly: a flag whose default depends on
+// other flags says so in words, not also as the flag package's
+// "(default -1)".
+func TestUsage_NoSentinelDefaults(t *testing.T) {
+	for _, c := range commands {
+		var code int
+		out := capture(t, &os.Stdout, func() { code = run([]string{c.name, "--help"}) })
+		if code != exitOK || !strings.Contains(out, "Usage:") {
+			t.Fatalf("%s --help: exit %d, %q", c.name, code, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Count(line, "(default") > 1 || strings.Contains(line, "(default -") {
+				t.Errorf("%s --help: %q", c.name, strings.TrimSpace(line))
+			}
 		}
 	}
 }

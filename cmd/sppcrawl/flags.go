@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 
 	"sppcrawl"
 )
@@ -49,4 +50,28 @@ func (d *diffFlag) versions() (from, to int, err error) {
 		return 0, 0, fmt.Errorf("--diff %s: want A..B with two different version numbers, such as 1..3", d.rng)
 	}
 	return from, to, nil
+}
+
+// optionalInt is a number flag whose default depends on other flags: set
+// says whether it was given (search's --limit: 20 for a table, every
+// result in the other formats).
+type optionalInt struct {
+	n   int
+	set bool
+}
+
+func (o *optionalInt) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.Itoa(o.n)
+}
+
+func (o *optionalInt) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want a whole number")
+	}
+	o.n, o.set = n, true
+	return nil
 }

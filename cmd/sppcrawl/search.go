@@ -32,7 +32,8 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 		c.fs.StringVar(&req.Withdrawn, "withdrawn", "exclude", "articles the site withdrew: exclude, include or only")
 		c.fs.StringVar(&req.Versions, "versions", "current", "current, or all: earlier versions of corrected articles too")
 		c.fs.StringVar(&req.Sort, "sort", "newest", "newest, oldest or relevance")
-		limit := c.fs.Int("limit", -1, "at most this many results (default: 20 in text, every result in the other formats)")
+		var limit optionalInt
+		c.fs.Var(&limit, "limit", "at most `n` results (default: 20 in text, every result in the other formats)")
 		count := c.fs.Bool("count", false, "print only the number of results")
 		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
 		c.uses(reads)
@@ -44,14 +45,14 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 			req.Query = strings.Join(c.args, " ")
 			req.Channels, req.Kinds, req.Has = channels, kinds, has
 			switch {
-			case *limit == -1 && c.out == "text":
+			case !limit.set && c.out == "text":
 				req.Limit = 20
-			case *limit == -1:
+			case !limit.set:
 				req.Limit = 0
-			case *limit < 1 || *limit > search.MaxLimit && c.out == "text":
-				return usageErr("--limit %d: want 1 to %d", *limit, search.MaxLimit)
+			case limit.n < 1 || limit.n > search.MaxLimit && c.out == "text":
+				return usageErr("--limit %d: want 1 to %d", limit.n, search.MaxLimit)
 			default:
-				req.Limit = *limit
+				req.Limit = limit.n
 			}
 			if c.out == "text" && !*count {
 				req.Facets = []string{"channel", "year", "kind"}

@@ -33,7 +33,8 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 		c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
 		c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")
 		c.fs.BoolVar(&o.AllowPrivate, "allow-private", false, "add: accept a receiver on a loopback, private or link-local address")
-		since := c.fs.Int64("since", -1, "add: start after this seq (a backfill; default: the archive's current seq); replay: deliver again every event after it")
+		var since optionalInt
+		c.fs.Var(&since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
 		limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
 		c.archive(false, func() archiveMode {
 			if len(c.args) > 0 && subcommands[c.args[0]] {
@@ -56,7 +57,10 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 			if len(c.args) != want {
 				return usageErr("subscriptions %s: want %s", sub, map[bool]string{true: "no argument", false: "one argument (the URL, or the subscription's id)"}[want == 1])
 			}
-			if sub == "replay" && *since < 0 {
+			switch {
+			case since.set && since.n < 0:
+				return usageErr("--since %d: want a seq, 0 or more", since.n)
+			case sub == "replay" && !since.set:
 				return usageErr("subscriptions replay: want --since SEQ")
 			}
 			for _, e := range events {
@@ -71,8 +75,8 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 					o.Channels = append(o.Channels, x.Path)
 				}
 			}
-			if *since >= 0 {
-				s := uint64(*since)
+			if since.set {
+				s := uint64(since.n)
 				o.Since = &s
 			}
 			return nil
