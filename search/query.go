@@ -50,6 +50,9 @@ type Query struct {
 // kicker:, subtitle:) name the field. Nothing else is syntax: brackets,
 // asterisks, colons after other words are text.
 func ParseQuery(q string) (Query, error) {
+	if !utf8.ValidString(q) {
+		return Query{}, fmt.Errorf("%w: the query is not UTF-8 text", ErrQuery)
+	}
 	if n := utf8.RuneCountInString(q); n > MaxQueryChars {
 		return Query{}, fmt.Errorf("%w: the query has %d characters, at most %d", ErrQuery, n, MaxQueryChars)
 	}
@@ -98,11 +101,15 @@ func splitWords(q string) ([]word, error) {
 			quoteAt = pos
 		case unicode.IsSpace(r) && !inQuote:
 			flush()
-		case unicode.IsControl(r) || unicode.IsSpace(r):
+		case unicode.IsSpace(r):
 			if !started {
 				w.pos, started = pos, true
 			}
 			cur.WriteRune(' ') // a line break or tab pasted inside quotes is a space
+		case unicode.IsControl(r):
+			// No text holds one (extraction drops them): it would only ever
+			// be searched for as something else.
+			return nil, fmt.Errorf("%w: character %d is a control character (%U), not text", ErrQuery, pos, r)
 		default:
 			if !started {
 				w.pos, started = pos, true

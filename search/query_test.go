@@ -66,7 +66,7 @@ func FuzzParseQuery(f *testing.F) {
 			return
 		}
 		if !utf8.ValidString(s) {
-			return
+			t.Fatalf("%q is not UTF-8, yet a query", s)
 		}
 		n, find := 0, false
 		for _, c := range q.Clauses {
