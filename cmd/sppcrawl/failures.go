@@ -55,9 +55,14 @@ var failuresCmd = command{"failures", "list the failure log (--gone: pages gone)
 	}}
 
 // writeFailures lists failure records for a person, one a line: URL,
-// channel, attempts, the next retry (or gone), the last error.
+// channel, attempts, the next retry (or gone), the last error; or says
+// there are none.
 func writeFailures(w io.Writer, fails []sppcrawl.Failure) error {
 	bw := bufio.NewWriter(w)
+	if len(fails) == 0 {
+		fmt.Fprintln(bw, "no failures")
+		return bw.Flush()
+	}
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "URL\tCHANNEL\tATTEMPTS\tNEXT TRY\tLAST ERROR")
 	for _, f := range fails {

@@ -193,6 +193,12 @@ func TestCLI_FailuresAndGaps(t *testing.T) {
 	if out != "" {
 		t.Errorf("gaps after the page was stored:\n%s", out)
 	}
+	if out = capture(t, &os.Stdout, func() { run([]string{"failures", "--db", path}) }); out != "no failures\n" {
+		t.Errorf("failures when there are none: %q", out)
+	}
+	if out = capture(t, &os.Stdout, func() { run([]string{"failures", "--db", path, "--format", "json"}) }); strings.TrimSpace(out) != "[]" {
+		t.Errorf("failures --format json when there are none: %q", out)
+	}
 }
 
 func TestCLI_ChannelsDiscover(t *testing.T) {
