@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"fmt"
 	"math"
 )
 
@@ -27,10 +26,10 @@ func (c cursor) encode(hash uint64) string {
 func readCursor(s string, hash uint64) (*cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) != 24 {
-		return nil, fmt.Errorf("%w: cursor %q: not a cursor of this search", ErrQuery, clip(s))
+		return nil, badQuery("cursor %q: not a cursor of this search", "翻页参数 %q 无效：请从第一页重新搜索", clip(s))
 	}
 	if binary.BigEndian.Uint64(b) != hash {
-		return nil, fmt.Errorf("%w: the cursor belongs to another query (or other filters): start again without it", ErrQuery)
+		return nil, badQuery("the cursor belongs to another query (or other filters): start again without it", "翻页参数属于另一次查询（或其他筛选条件）：请从第一页重新搜索")
 	}
 	return &cursor{key: binary.BigEndian.Uint64(b[8:]), score: math.Float64frombits(binary.BigEndian.Uint64(b[16:]))}, nil
 }

@@ -34,7 +34,7 @@ func (ix *Index) listKind(ctx context.Context, kind string) ([]Listed, error) {
 	case "document":
 		bit = flagDocument
 	default:
-		return nil, fmt.Errorf("%w: kind %q: want case or document", ErrQuery, kind)
+		return nil, badQuery("kind %q: want case or document", "类型 %q 无效：应为 case（案例）或 document（规范性文件）", kind)
 	}
 	tx, snap, err := ix.readSnapshot(ctx)
 	if err != nil {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,7 +33,7 @@ func ParseRequest(v url.Values) (Request, error) {
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
-			return r, fmt.Errorf("%w: limit %q: want 1 to %d", ErrQuery, clip(s), MaxLimit)
+			return r, badQuery("limit %q: want 1 to %d", "每页条数 %q 无效：应为 1 到 %d", clip(s), MaxLimit)
 		}
 		r.Limit = n
 	}

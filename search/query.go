@@ -1,7 +1,6 @@
 package search
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,10 +50,10 @@ type Query struct {
 // asterisks, colons after other words are text.
 func ParseQuery(q string) (Query, error) {
 	if !utf8.ValidString(q) {
-		return Query{}, fmt.Errorf("%w: the query is not UTF-8 text", ErrQuery)
+		return Query{}, badQuery("the query is not UTF-8 text", "查询不是 UTF-8 文本")
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQueryChars {
-		return Query{}, fmt.Errorf("%w: the query has %d characters, at most %d", ErrQuery, n, MaxQueryChars)
+		return Query{}, badQuery("the query has %d characters, at most %d", "查询有 %d 个字符，最多 %d 个", n, MaxQueryChars)
 	}
 	words, err := splitWords(q)
 	if err != nil {
@@ -109,7 +108,7 @@ func splitWords(q string) ([]word, error) {
 		case unicode.IsControl(r):
 			// No text holds one (extraction drops them): it would only ever
 			// be searched for as something else.
-			return nil, fmt.Errorf("%w: character %d is a control character (%U), not text", ErrQuery, pos, r)
+			return nil, badQuery("character %d is a control character (%U), not text", "第 %d 个字符是控制字符（%U），不是文字", pos, r)
 		default:
 			if !started {
 				w.pos, started = pos, true
@@ -118,7 +117,7 @@ func splitWords(q string) ([]word, error) {
 		}
 	}
 	if inQuote {
-		return nil, fmt.Errorf("%w: the quote at character %d is not closed", ErrQuery, quoteAt)
+		return nil, badQuery("the quote at character %d is not closed", "第 %d 个字符处的引号没有闭合", quoteAt)
 	}
 	flush()
 	return out, nil
@@ -131,7 +130,7 @@ func build(words []word) (Query, error) {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if isOR(w) {
-			return Query{}, fmt.Errorf("%w: OR at character %d joins nothing before it", ErrQuery, w.pos)
+			return Query{}, badQuery("OR at character %d joins nothing before it", "第 %d 个字符处的 OR 前面没有词", w.pos)
 		}
 		t, not, err := termOf(w)
 		if err != nil {
@@ -140,7 +139,7 @@ func build(words []word) (Query, error) {
 		c := Clause{Not: not, Terms: []Term{t}}
 		for i+1 < len(words) && isOR(words[i+1]) {
 			if i+2 >= len(words) {
-				return Query{}, fmt.Errorf("%w: OR at character %d joins nothing after it", ErrQuery, words[i+1].pos)
+				return Query{}, badQuery("OR at character %d joins nothing after it", "第 %d 个字符处的 OR 后面没有词", words[i+1].pos)
 			}
 			next := words[i+2]
 			t, n, err := termOf(next)
@@ -148,7 +147,7 @@ func build(words []word) (Query, error) {
 				return Query{}, err
 			}
 			if c.Not || n || isOR(next) {
-				return Query{}, fmt.Errorf("%w: OR at character %d must join two terms to find, not an excluded one", ErrQuery, words[i+1].pos)
+				return Query{}, badQuery("OR at character %d must join two terms to find, not an excluded one", "第 %d 个字符处的 OR 须连接两个要找的词，不能连接排除的词（-词）", words[i+1].pos)
 			}
 			c.Terms = append(c.Terms, t)
 			i += 2
@@ -158,16 +157,16 @@ func build(words []word) (Query, error) {
 	}
 	switch {
 	case nTerms == 0:
-		return Query{}, fmt.Errorf("%w: the query is empty", ErrQuery)
+		return Query{}, badQuery("the query is empty", "查询是空的")
 	case nTerms > MaxTerms:
-		return Query{}, fmt.Errorf("%w: the query has %d terms, at most %d", ErrQuery, nTerms, MaxTerms)
+		return Query{}, badQuery("the query has %d terms, at most %d", "查询有 %d 个词，最多 %d 个", nTerms, MaxTerms)
 	}
 	for _, c := range q.Clauses {
 		if !c.Not {
 			return q, nil
 		}
 	}
-	return Query{}, fmt.Errorf("%w: the query only excludes (-term): it needs a term to find", ErrQuery)
+	return Query{}, badQuery("the query only excludes (-term): it needs a term to find", "查询只有排除的词（-词）：至少要有一个要找的词")
 }
 
 func isOR(w word) bool { return !w.quoted && w.text == "OR" }
@@ -191,7 +190,7 @@ func termOf(w word) (Term, bool, error) {
 	}
 	t := Term{Field: field, Text: text, folded: foldString(text)}
 	if t.folded == "" {
-		return Term{}, false, fmt.Errorf("%w: the term at character %d is empty", ErrQuery, w.pos)
+		return Term{}, false, badQuery("the term at character %d is empty", "第 %d 个字符处的词是空的", w.pos)
 	}
 	return t, not, nil
 }

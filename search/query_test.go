@@ -60,8 +60,8 @@ func FuzzParseQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		q, err := search.ParseQuery(s)
 		if err != nil {
-			if !errors.Is(err, search.ErrQuery) {
-				t.Fatalf("%q: %v is no ErrQuery", s, err)
+			if qe, ok := errors.AsType[*search.QueryError](err); !ok || !errors.Is(err, search.ErrQuery) || qe.Chinese() == "" {
+				t.Fatalf("%q: %v is no QueryError with its reason in Chinese", s, err)
 			}
 			return
 		}

@@ -112,7 +112,7 @@ func (p *plan) options(r Request) error {
 		case "document":
 			p.kinds |= flagDocument
 		default:
-			return fmt.Errorf("%w: kind %q: want article, case or document", ErrQuery, k)
+			return badQuery("kind %q: want article, case or document", "类型 %q 无效：应为 article（文章）、case（案例）或 document（规范性文件）", k)
 		}
 	}
 	for _, h := range r.Has {
@@ -122,7 +122,7 @@ func (p *plan) options(r Request) error {
 		case "attachments":
 			p.has |= flagAttachments
 		default:
-			return fmt.Errorf("%w: has %q: want images or attachments", ErrQuery, h)
+			return badQuery("has %q: want images or attachments", "has %q 无效：应为 images（有图片）或 attachments（有附件）", h)
 		}
 	}
 	var err error
@@ -139,14 +139,14 @@ func (p *plan) options(r Request) error {
 	}
 	for _, f := range r.Facets {
 		if !slices.Contains([]string{"channel", "year", "kind"}, f) {
-			return fmt.Errorf("%w: facet %q: want channel, year or kind", ErrQuery, f)
+			return badQuery("facet %q: want channel, year or kind", "分面 %q 无效：应为 channel、year 或 kind", f)
 		}
 	}
 	switch {
 	case p.limit == 0:
 		p.limit = 20
 	case p.limit < 0 || p.limit > MaxLimit:
-		return fmt.Errorf("%w: limit %d: want 1 to %d (format=jsonl or csv streams every result)", ErrQuery, p.limit, MaxLimit)
+		return badQuery("limit %d: want 1 to %d (format=jsonl or csv streams every result)", "每页条数 %d 无效：应为 1 到 %d（下载全部结果请用 CSV 或 JSON Lines）", p.limit, MaxLimit)
 	}
 	return nil
 }
@@ -158,7 +158,7 @@ func oneOf(name, v string, allowed ...string) (string, error) {
 	if slices.Contains(allowed, v) {
 		return v, nil
 	}
-	return "", fmt.Errorf("%w: %s %q: want %s", ErrQuery, name, v, strings.Join(allowed, ", "))
+	return "", &QueryError{en: fmt.Sprintf("%s %q: want %s", name, v, strings.Join(allowed, ", ")), zh: fmt.Sprintf("%s %q 无效：应为 %s", paramName(name), v, strings.Join(allowed, "、"))}
 }
 
 // channelsOf resolves channel names to the index's channel indexes. A
@@ -176,7 +176,7 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 	for _, n := range names {
 		chs, err := sppcrawl.SelectChannels(n, known...)
 		if err != nil || len(chs) == 0 {
-			return nil, fmt.Errorf("%w: channel %q: no such channel (sppcrawl channels lists them)", ErrQuery, n)
+			return nil, badQuery("channel %q: no such channel (sppcrawl channels lists them)", "没有频道 %q", n)
 		}
 		for _, c := range chs {
 			i, ok := snap.paths[c.Path]
@@ -184,7 +184,7 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 			case ok:
 				out = append(out, i)
 			case !sppcrawl.InTable(c.Path):
-				return nil, fmt.Errorf("%w: channel %q: the archive has no article of it", ErrQuery, n)
+				return nil, badQuery("channel %q: the archive has no article of it", "频道 %q 在档案中还没有文章", n)
 			}
 		}
 	}
@@ -210,7 +210,7 @@ func dateRange(fromName, from, toName, to string) (int64, int64, error) {
 		hi = end.Unix() - 1
 	}
 	if lo > hi {
-		return 0, 0, fmt.Errorf("%w: %s %s is after %s %s", ErrQuery, fromName, from, toName, to)
+		return 0, 0, &QueryError{en: fmt.Sprintf("%s %s is after %s %s", fromName, from, toName, to), zh: fmt.Sprintf("%s %s 晚于%s %s", paramName(fromName), from, paramName(toName), to)}
 	}
 	return lo, hi, nil
 }
@@ -226,7 +226,7 @@ func parseDay(name, s string) (start, end time.Time, err error) {
 			return t, t.AddDate(f.y, f.m, f.d), nil
 		}
 	}
-	return time.Time{}, time.Time{}, fmt.Errorf("%w: %s %q is not a date (want 2025-06-01, 2025-06 or 2025)", ErrQuery, name, s)
+	return time.Time{}, time.Time{}, &QueryError{en: fmt.Sprintf("%s %q is not a date (want 2025-06-01, 2025-06 or 2025)", name, s), zh: fmt.Sprintf("%s %q 不是日期（应如 2025-06-01、2025-06 或 2025）", paramName(name), s)}
 }
 
 func dayOf(unix int64) int64 {

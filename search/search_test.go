@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"sppcrawl"
 	"sppcrawl/internal/searchscan"
@@ -347,6 +348,10 @@ func TestSearch_BadInput(t *testing.T) {
 		_, err := c.ix.Search(context.Background(), c.db, tc.req)
 		if !errors.Is(err, search.ErrQuery) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want an ErrQuery saying %q", tc.req, err, tc.want)
+		}
+		// and says it in Chinese for the search page
+		if qe, ok := errors.AsType[*search.QueryError](err); !ok || !strings.ContainsFunc(qe.Chinese(), func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("%+v: %v has no Chinese reason", tc.req, err)
 		}
 	}
 	// a table channel with no article yet is no error: nothing is found

@@ -104,7 +104,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d}
 	switch {
 	case err != nil:
-		d.Error = err.Error()
+		d.Error = badRequest(err)
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	case req.Query == "" && len(req.Channels) == 1:
@@ -123,7 +123,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	res, err := s.ix.Search(r.Context(), s.db, req)
 	switch {
 	case errors.Is(err, search.ErrQuery):
-		d.Error = err.Error()
+		d.Error = badRequest(err)
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	case errors.Is(err, search.ErrTimeout):
@@ -141,6 +141,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	d.setResult(req, res)
 	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// badRequest is why a search cannot run, for the page: in Chinese, as the
+// search says it (its English is for the command line and the API).
+func badRequest(err error) string {
+	if qe, ok := errors.AsType[*search.QueryError](err); ok {
+		return "查询有误：" + qe.Chinese()
+	}
+	return err.Error()
 }
 
 // setResult puts a page of results on the page: hits with their marked
