@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -28,6 +29,7 @@ type searchData struct {
 	CSV     string // the whole result set as files
 	JSONL   string
 	Browse  *browseView // a channel by date, without a query
+	Wider   *widerView  // nothing found: the query without its filters
 }
 
 type option struct {
@@ -140,7 +142,34 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.setResult(req, res)
+	if res.Total == 0 {
+		d.Wider = s.wider(r.Context(), req)
+	}
 	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// widerView is the same query without its channel, date, kind and has
+// filters, offered when those found nothing.
+type widerView struct {
+	URL   string
+	Total int
+}
+
+// wider counts the query without the filters that narrow it, nil when
+// there are none or that finds nothing either: a search that found
+// nothing shows where its words do occur.
+func (s *Server) wider(ctx context.Context, req search.Request) *widerView {
+	narrowed := len(req.Channels)+len(req.Kinds)+len(req.Has) > 0 || req.From+req.To+req.EffectiveFrom+req.EffectiveTo != ""
+	if !narrowed {
+		return nil
+	}
+	all := search.Request{Query: req.Query, Withdrawn: req.Withdrawn, Versions: req.Versions, Sort: req.Sort, Limit: 1}
+	res, err := s.ix.Search(ctx, s.db, all)
+	if err != nil || res.Total == 0 {
+		return nil
+	}
+	all.Limit = 0
+	return &widerView{URL: "/search?" + all.Values().Encode(), Total: res.Total}
 }
 
 // badRequest is why a search cannot run, for the page: in Chinese, as the

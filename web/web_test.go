@@ -39,6 +39,8 @@ func TestPages(t *testing.T) {
 		{"/", 200, []string{`lang="zh-CN"`, "最高人民检察院发布档案", "近 7 天更正或撤下的文章", "已撤下", "更正为第 3 版"}},
 		{"/search?q=" + url.QueryEscape("第一段"), 200, []string{"条结果", "<mark>第一段</mark>", "下载全部结果", "format=csv"}},
 		{"/search?channel=jczdal", 200, []string{"指导性案例", "最高人民检察院第五十七批指导性案例"}},
+		{"/search?q=" + url.QueryEscape("第一段") + "&from=2001&to=2001", 200, []string{"<strong>0</strong> 条结果。不限频道、日期和类型：<a href=\"/search?q=%E7%AC%AC%E4%B8%80%E6%AE%B5\">7 条结果</a>"}},
+		{"/search?q=" + url.QueryEscape("没有这样的文字"), 200, []string{"<strong>0</strong> 条结果。每个词都须逐字出现"}},
 		{"/search", 200, []string{"查询语法"}},
 		{"/articles/" + corrected, 200, []string{"最高检发布第1批指导性案例", "来源：", "原文链接", "第 3 版", "看改动", "转载用 HTML"}},
 		{"/articles/" + corrected + "/versions/1", 200, []string{"这是第 1 版", "看当前的第 3 版"}},
