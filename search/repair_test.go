@@ -87,13 +87,7 @@ func TestFollow_RemakesDamaged(t *testing.T) {
 	ctx := context.Background()
 	testarchive.Seed(t, db, 60, 70)
 
-	events := make(logEvents, 100)
-	ix := openT(t, ixPath, slog.New(events))
-	defer ix.Close()
-	fctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { ix.Follow(fctx, db, nil); close(done) }()
-	defer func() { stop(); <-done }()
+	ix, events := following(t, ixPath, db)
 	events.await(t, "search index damaged: making it again")
 	events.await(t, "search index: 70 articles indexed")
 
@@ -106,19 +100,26 @@ func TestFollow_RemakesDamaged(t *testing.T) {
 	}
 }
 
+// following opens the index at path and follows db with it until the
+// test ends, its log messages on events.
+func following(t *testing.T, path string, db *store.DB) (*Index, logEvents) {
+	t.Helper()
+	events := make(logEvents, 100)
+	ix := openT(t, path, slog.New(events))
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { ix.Follow(ctx, db, nil); close(done) }()
+	t.Cleanup(func() { stop(); <-done; ix.Close() })
+	return ix, events
+}
+
 // A follower whose catch-ups never read the damaged pages (nothing new to
 // index) is woken by the query that met the damage, and makes the file
 // again at once, not at the next change.
 func TestFollow_WokenByQueryThatMetDamage(t *testing.T) {
 	db, ixPath := damagedArchive(t, 60)
 	ctx := context.Background()
-	events := make(logEvents, 100)
-	ix := openT(t, ixPath, slog.New(events))
-	defer ix.Close()
-	fctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { ix.Follow(fctx, db, nil); close(done) }()
-	defer func() { stop(); <-done }()
+	ix, events := following(t, ixPath, db)
 	events.await(t, "search index: waiting for changes")
 
 	if _, err := ix.Match(ctx, Request{Query: "检察院 第6"}); !errors.Is(err, ErrDamaged) {
