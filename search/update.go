@@ -75,15 +75,10 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 	defer ix.mu.Unlock()
 	start := time.Now()
 	var rep Report
-	err := ix.mend(&rep)
-	if err == nil {
-		err = ix.checked(ix.catchUp(ctx, arch, progress, &rep))
-	}
+	err := ix.mendAndCatchUp(ctx, arch, progress, &rep)
 	if errors.Is(err, ErrDamaged) { // found on the way: made again, then filled
 		rep = Report{}
-		if err = ix.mend(&rep); err == nil {
-			err = ix.checked(ix.catchUp(ctx, arch, progress, &rep))
-		}
+		err = ix.mendAndCatchUp(ctx, arch, progress, &rep)
 	}
 	rep.Duration = time.Since(start)
 	if n, berr := ix.Behind(ctx, arch); berr == nil {
@@ -93,6 +88,15 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 		ix.lastErr.Store(&errBox{err})
 	}
 	return rep, err
+}
+
+// mendAndCatchUp is one attempt of CatchUp (the caller holds ix.mu): the
+// file mended, then filled from the archive; damage met is ErrDamaged.
+func (ix *Index) mendAndCatchUp(ctx context.Context, arch Archive, progress Progress, rep *Report) error {
+	if err := ix.mend(rep); err != nil {
+		return err
+	}
+	return ix.checked(ix.catchUp(ctx, arch, progress, rep))
 }
 
 // errBox holds an error for an atomic.Pointer.
