@@ -6,8 +6,8 @@ type Outcome int
 // Outcomes of an upsert.
 const (
 	Created   Outcome = iota + 1 // a new article, with a new seq
-	Unchanged                    // the same URL with the same content
-	Updated                      // the same article with changed content: version+1, new seq
+	Unchanged                    // the same URL, no change that makes a version (see Revision)
+	Updated                      // the same article, a field of VersionFields changed: version+1, new seq
 	Aliased                      // another URL of an article already stored
 	Restored                     // a withdrawn article that answers again, unchanged: new seq
 )

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"time"
 
@@ -26,11 +25,12 @@ type Stored struct {
 // it came from, in one transaction:
 //
 //   - Created: a new id and new content; a new seq.
-//   - Unchanged: the same URL (or alias) with the same content hash; only
-//     the time it was last checked moves.
-//   - Updated: the same id with changed content; version+1, a new seq (pullers
-//     see it once more). The earlier version stays whole: its article and
-//     its raw page (see Versions).
+//   - Unchanged: the same URL (or alias) and no change that makes a version
+//     (sppcrawl.Revision); only the time it was last checked moves.
+//   - Updated: the same id with a change that makes a version (the text, or
+//     any other field the page states: 来源, 作者, the time…); version+1, a
+//     new seq (pullers see it once more). The earlier version stays whole:
+//     its article and its raw page (see Versions).
 //   - Restored: a withdrawn article answering again, unchanged: withdrawn_at
 //     goes, a new seq tells pullers.
 //   - Aliased: another URL with the same id, or new content-identical to a stored
@@ -138,35 +138,14 @@ func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error
 	switch a := old.Article; {
 	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
 		return sppcrawl.Aliased, old, nil
-	case in.ContentHash == a.ContentHash && !sameStructure(in, a):
-		// The same text read into other cases or another document header (a
-		// better extractor): a version of its own, so pullers get it.
+	case sppcrawl.Revision(a, in).Revised():
+		// Any field the site published changed, the text or only 来源,
+		// 作者, the time, the cases read from it: a version of its own.
 		return sppcrawl.Updated, old, nil
-	case in.ContentHash == a.ContentHash && !a.WithdrawnAt.IsZero():
+	case !a.WithdrawnAt.IsZero():
 		return sppcrawl.Restored, old, nil
-	case in.ContentHash == a.ContentHash:
-		return sppcrawl.Unchanged, old, nil
 	}
-	return sppcrawl.Updated, old, nil
-}
-
-// sameStructure reports whether two articles of the same text hold the same
-// structure derived from it: cases and document header.
-func sameStructure(a, b *sppcrawl.Article) bool {
-	if len(a.Cases) != len(b.Cases) || (a.Document == nil) != (b.Document == nil) {
-		return false
-	}
-	if a.Document != nil && *a.Document != *b.Document {
-		return false
-	}
-	return reflect.DeepEqual(casesOrNil(a.Cases), casesOrNil(b.Cases))
-}
-
-func casesOrNil(c []sppcrawl.Case) []sppcrawl.Case {
-	if len(c) == 0 {
-		return nil
-	}
-	return c
+	return sppcrawl.Unchanged, old, nil
 }
 
 // Predict says what Upsert would do with a, changing nothing (fetch --dry-run).

@@ -306,3 +306,103 @@ func TestReextract_CasesChanged(t *testing.T) {
 		t.Error("the change did not reach the generation")
 	}
 }
+
+// A correction of one field the page states, the text unchanged, is a
+// version as a correction of the text is: version+1, a new seq and event,
+// the earlier version whole, and the media already archived kept.
+func TestDB_FieldOnlyCorrection(t *testing.T) {
+	img := "https://www.spp.gov.cn/spp/jczdal/202608/W1.jpg"
+	for _, c := range []struct {
+		name  string
+		field string
+		fix   func(a *sppcrawl.Article)
+	}{
+		{"Source", "source", func(a *sppcrawl.Article) { a.Source = "检察日报（更正）" }},
+		{"Author", "author", func(a *sppcrawl.Article) { a.Author = "新作者" }},
+		{"Editor", "editor", func(a *sppcrawl.Article) { a.Editor = "新编辑" }},
+		{"PublishedAt", "published_at", func(a *sppcrawl.Article) { a.PublishedAt = a.PublishedAt.Add(2 * time.Hour) }},
+		{"Kicker", "kicker", func(a *sppcrawl.Article) { a.Kicker = "新引题" }},
+		{"ImageAlt", "images", func(a *sppcrawl.Article) { a.Images[0].Alt = "新说明" }},
+		{"Attachment", "attachments", func(a *sppcrawl.Article) {
+			a.Attachments = []sppcrawl.Attachment{{URL: "https://www.spp.gov.cn/spp/jczdal/202608/P1.pdf", Name: "附件"}}
+		}},
+		{"Document", "document", func(a *sppcrawl.Article) { a.Document = &sppcrawl.Document{Number: "高检发〔2026〕1号"} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+			a := newArticle("spp-1", u1, "一", "二")
+			a.Images = []sppcrawl.Image{{URL: img, Alt: "图"}}
+			first, err := db.Upsert(ctx, a, rawFor(a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := db.PutMedia(ctx, []string{"spp-1"}, img, []byte("jpeg"), "image/jpeg", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			fixed := newArticle("spp-1", u1, "一", "二")
+			fixed.Images = []sppcrawl.Image{{URL: img, Alt: "图"}}
+			c.fix(fixed)
+			fixed.ContentHash = fixed.ComputeHash()
+			if o, err := db.Predict(ctx, fixed); err != nil || o != sppcrawl.Updated {
+				t.Errorf("Predict = %v, %v; want updated", o, err)
+			}
+			res, err := db.Upsert(ctx, fixed, rawFor(fixed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != sppcrawl.Updated || res.Version != 2 || res.Seq <= first.Seq {
+				t.Fatalf("Upsert = %+v, want updated v2 after seq %d", res, first.Seq)
+			}
+			evs, err := db.Events(ctx, first.Seq, 10)
+			if err != nil || len(evs) != 1 || evs[0].Type != sppcrawl.EventUpdated || evs[0].Seq != res.Seq {
+				t.Errorf("events after seq %d: %+v, %v; want one article.updated", first.Seq, evs, err)
+			}
+			h, err := db.History(ctx, "spp-1")
+			if err != nil || len(h.Versions) != 2 {
+				t.Fatalf("history: %v, %v", h, err)
+			}
+			was, _ := h.Article(0)
+			now, _ := h.Article(1)
+			if got := sppcrawl.Revision(was, now).String(); got != c.field {
+				t.Errorf("versions differ in %q, want %q", got, c.field)
+			}
+			if now.Images[0].SHA256 == "" {
+				t.Errorf("the new version lost the archived image: %+v", now.Images[0])
+			}
+			// The same page again is no further version.
+			if again, err := db.Upsert(ctx, fixed, rawFor(fixed)); err != nil || again.Outcome != sppcrawl.Unchanged {
+				t.Errorf("the corrected page again: %+v, %v; want unchanged", again, err)
+			}
+		})
+	}
+}
+
+// What the program derives or learns (the channel a cross-post was read
+// from, the files of its media, when it was fetched) is no version.
+func TestDB_DerivedFieldsMakeNoVersion(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	img := "https://www.spp.gov.cn/spp/jczdal/202608/W1.jpg"
+	a := newArticle("spp-1", u1, "一")
+	a.Images = []sppcrawl.Image{{URL: img, Alt: "图"}}
+	if _, err := db.Upsert(ctx, a, rawFor(a)); err != nil {
+		t.Fatal(err)
+	}
+	alias := newArticle("spp-1", u2, "一")
+	alias.Images = []sppcrawl.Image{{URL: img, Alt: "图"}}
+	alias.Channel, alias.ChannelPath = "头条", "/spp/tt/"
+	if res, err := db.Upsert(ctx, alias, rawFor(alias)); err != nil || res.Outcome != sppcrawl.Aliased {
+		t.Fatalf("the cross-post: %+v, %v", res, err)
+	}
+	if _, _, err := db.PutMedia(ctx, []string{"spp-1"}, img, []byte("jpeg"), "image/jpeg", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, again := range []*sppcrawl.Article{alias, a} {
+		again.FetchedAt = time.Now()
+		again.ModifiedAt = time.Now()
+		if res, err := db.Upsert(ctx, again, rawFor(again)); err != nil || res.Outcome != sppcrawl.Unchanged || res.Version != 1 {
+			t.Errorf("%s again: %+v, %v; want unchanged v1", again.URL, res, err)
+		}
+	}
+}
