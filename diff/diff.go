@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,25 +169,37 @@ func Fields(a, b *sppcrawl.Article, known bool) []Field {
 // Lists is a diff of two lists of URLs or names (images, attachments): what
 // one has that the other has not.
 func Lists(a, b []string) (removed, added []string) {
-	in := func(s []string, x string) bool {
-		for _, y := range s {
-			if y == x {
-				return true
-			}
-		}
-		return false
-	}
 	for _, x := range a {
-		if !in(b, x) {
+		if !slices.Contains(b, x) {
 			removed = append(removed, x)
 		}
 	}
 	for _, x := range b {
-		if !in(a, x) {
+		if !slices.Contains(a, x) {
 			added = append(added, x)
 		}
 	}
 	return removed, added
+}
+
+// Images lists an article's images as a diff shows them: the alt text, if
+// any, then the URL, so a changed caption shows as well as another file.
+func Images(a *sppcrawl.Article) []string {
+	var s []string
+	for _, i := range a.Images {
+		s = append(s, strings.TrimSpace(i.Alt+" "+i.URL))
+	}
+	return s
+}
+
+// Attachments lists an article's attachments as a diff shows them: name
+// and URL.
+func Attachments(a *sppcrawl.Article) []string {
+	var s []string
+	for _, at := range a.Attachments {
+		s = append(s, strings.TrimSpace(at.Name+" "+at.URL))
+	}
+	return s
 }
 
 // Changes says of each version (oldest first, with whether its text was
@@ -206,8 +219,9 @@ func Changes(versions []*sppcrawl.Article, known []bool) []string {
 func Summary(a, b *sppcrawl.Article, known bool) string {
 	var out []string
 	for _, f := range Fields(a, b, known) {
-		switch f.Name {
-		case "title", "kicker", "subtitle", "source":
+		// The header fields whose change makes a version; the channel a
+		// cross-post was read from and the site's own stamp make none.
+		if !slices.Contains([]string{"channel", "channel_path", "modified_at"}, f.Name) {
 			out = append(out, f.Name+" changed")
 		}
 	}
@@ -234,6 +248,8 @@ func Summary(a, b *sppcrawl.Article, known bool) string {
 	if len(ps) > 0 {
 		out = append(out, "paragraphs: "+strings.Join(ps, ", "))
 	}
+	out = append(out, listSummary("images", Images(a), Images(b))...)
+	out = append(out, listSummary("attachments", Attachments(a), Attachments(b))...)
 	if len(a.Cases) != len(b.Cases) {
 		out = append(out, fmt.Sprintf("cases: %d → %d", len(a.Cases), len(b.Cases)))
 	} else if !reflect.DeepEqual(a.Cases, b.Cases) {
@@ -246,4 +262,24 @@ func Summary(a, b *sppcrawl.Article, known bool) string {
 		return "no text change"
 	}
 	return strings.Join(out, "; ")
+}
+
+// listSummary says how a list of images or attachments changed: "images: 1
+// added, 1 removed"; "images reordered" for the same ones in another order.
+func listSummary(name string, a, b []string) []string {
+	removed, added := Lists(a, b)
+	var ps []string
+	if len(added) > 0 {
+		ps = append(ps, fmt.Sprintf("%d added", len(added)))
+	}
+	if len(removed) > 0 {
+		ps = append(ps, fmt.Sprintf("%d removed", len(removed)))
+	}
+	switch {
+	case len(ps) > 0:
+		return []string{name + ": " + strings.Join(ps, ", ")}
+	case !slices.Equal(a, b):
+		return []string{name + " reordered"}
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"sppcrawl"
 	"sppcrawl/diff"
@@ -42,7 +41,7 @@ func writeDiff(w io.Writer, a, b *sppcrawl.Article, known bool, olderVersion int
 	for _, l := range []struct {
 		name string
 		a, b []string
-	}{{"images", imageURLs(a), imageURLs(b)}, {"attachments", attachmentNames(a), attachmentNames(b)}} {
+	}{{"images", diff.Images(a), diff.Images(b)}, {"attachments", diff.Attachments(a), diff.Attachments(b)}} {
 		removed, added := diff.Lists(l.a, l.b)
 		for _, x := range removed {
 			fmt.Fprintf(w, "@@ %s\n  - %s\n", l.name, x)
@@ -51,20 +50,4 @@ func writeDiff(w io.Writer, a, b *sppcrawl.Article, known bool, olderVersion int
 			fmt.Fprintf(w, "@@ %s\n  + %s\n", l.name, x)
 		}
 	}
-}
-
-func imageURLs(a *sppcrawl.Article) []string {
-	var s []string
-	for _, i := range a.Images {
-		s = append(s, i.URL)
-	}
-	return s
-}
-
-func attachmentNames(a *sppcrawl.Article) []string {
-	var s []string
-	for _, at := range a.Attachments {
-		s = append(s, strings.TrimSpace(at.Name+" "+at.URL))
-	}
-	return s
 }
