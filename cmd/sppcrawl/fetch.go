@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/diff"
 	"sppcrawl/store"
 )
 
@@ -16,7 +17,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
 		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
-		diff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
+		showDiff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
 		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
 		cfg := c.crawlConfig(netFlags | mediaFlags)
 		// A dry run reads the archive if there is one and creates none.
@@ -52,7 +53,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			defer out.Flush()
 			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
 				if err == nil {
-					writeFetched(out, f, *diff)
+					writeFetched(out, f, *showDiff)
 					if *asJSON {
 						err = writeJSON(out, f.Article)
 					}
@@ -76,23 +77,45 @@ func errSuffix(err error) string {
 }
 
 // writeFetched reports what fetch did with one URL: a line "<id> <outcome>
-// (v<version>, seq <seq>) <url>" ("would be …" on a dry run), with diff
+// (v<version>, seq <seq>) <url>" ("would be …" on a dry run), with showDiff
 // the differences from the stored version.
-func writeFetched(w io.Writer, f *sppcrawl.Fetched, diff bool) {
+func writeFetched(w io.Writer, f *sppcrawl.Fetched, showDiff bool) {
 	a := f.Article
 	if f.DryRun {
 		fmt.Fprintf(w, "%s would be %s %s\n", a.ID, f.Outcome, a.URL)
 	} else {
 		fmt.Fprintf(w, "%s %s (v%d, seq %d) %s\n", a.ID, f.Outcome, f.Result.Version, f.Result.Seq, a.URL)
 	}
+	writeRevision(w, f, showDiff)
 	if f.Media+f.MediaMissing > 0 {
 		fmt.Fprintf(w, "  media: %d archived, %d missing\n", f.Media, f.MediaMissing)
 	}
 	switch {
-	case diff && f.Before == nil:
+	case showDiff && f.Before == nil:
 		fmt.Fprintln(w, "  (nothing stored before)")
-	case diff:
+	case showDiff:
 		fmt.Fprintf(w, "--- %s v%d (stored)\n+++ %s (fetched now)\n", a.ID, f.Before.Version, a.ID)
 		writeDiff(w, f.Before, a, true, f.Before.Version)
+	}
+}
+
+// writeRevision says whether the fetch is a new version of the stored
+// article and which fields made it one; with showDiff, when it is none, that
+// the differences shown are in fields that make no version.
+func writeRevision(w io.Writer, f *sppcrawl.Fetched, showDiff bool) {
+	if f.Before == nil {
+		return
+	}
+	changed := ""
+	if ch := sppcrawl.Revision(f.Before, f.Article); ch.Revised() {
+		changed = ": " + ch.String() + " changed"
+	}
+	switch {
+	case f.Outcome == sppcrawl.Updated && f.DryRun:
+		fmt.Fprintf(w, "  would be a new version (v%d)%s\n", f.Before.Version+1, changed)
+	case f.Outcome == sppcrawl.Updated:
+		fmt.Fprintf(w, "  a new version%s\n", changed)
+	case showDiff && f.Outcome != sppcrawl.Aliased && len(diff.Fields(f.Before, f.Article, true)) > 0:
+		fmt.Fprintln(w, "  no new version: the fields that differ are not ones that make a version")
 	}
 }
