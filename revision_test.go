@@ -1,6 +1,7 @@
 package sppcrawl_test
 
 import (
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -130,6 +131,17 @@ func TestVersionFields_CoverTheExport(t *testing.T) {
 		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		if in, d := slices.Contains(version, name), slices.Contains(derived, name); in == d {
 			t.Errorf("export field %q: version field %v, derived %v; want exactly one", name, in, d)
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sect, _ := strings.Cut(string(readme), "### What makes a version\n")
+	sect, _, _ = strings.Cut(sect, "\n## ")
+	for _, name := range append(version, derived...) {
+		if !strings.Contains(sect, "`"+name+"`") {
+			t.Errorf("README's \"What makes a version\" does not name `%s`", name)
 		}
 	}
 	want := []string{"title", "kicker", "subtitle", "published_at", "source", "author", "editor", "paragraphs",
