@@ -347,7 +347,7 @@ func TestDB_FieldOnlyCorrection(t *testing.T) {
 			if o, err := db.Predict(ctx, fixed); err != nil || o != sppcrawl.Updated {
 				t.Errorf("Predict = %v, %v; want updated", o, err)
 			}
-			res, err := db.Upsert(ctx, fixed, rawFor(fixed))
+			res, err := db.Upsert(ctx, fixed, &sppcrawl.RawPage{URL: u1, Status: 200, Body: []byte("<html>corrected</html>")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -366,6 +366,12 @@ func TestDB_FieldOnlyCorrection(t *testing.T) {
 			now, _ := h.Article(1)
 			if got := sppcrawl.Revision(was, now).String(); got != c.field {
 				t.Errorf("versions differ in %q, want %q", got, c.field)
+			}
+			// Kept whole: each version with the page it came from.
+			for v, want := range map[int]string{1: "<html>" + a.Title + "</html>", 2: "<html>corrected</html>"} {
+				if raw, err := db.VersionRaw(ctx, "spp-1", v); err != nil || string(raw.Body) != want {
+					t.Errorf("raw page of v%d: %v; want %q", v, err, want)
+				}
 			}
 			if now.Images[0].SHA256 == "" {
 				t.Errorf("the new version lost the archived image: %+v", now.Images[0])
