@@ -6,4 +6,8 @@
 // benbjohnson/wtf): extract turns pages into these types, store keeps them,
 // crawler fetches through the interfaces below, and publish, search, push and
 // the web UI hand them out. It links no parser, database or network library.
+//
+// Rules every storage backend must apply alike live here as pure functions
+// of the domain types: Revision decides whether an article fetched again is
+// a new version of the stored one.
 package sppcrawl
