@@ -1,6 +1,7 @@
 package sppcrawl_test
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -149,4 +150,21 @@ func TestVersionFields_CoverTheExport(t *testing.T) {
 	if !slices.Equal(version, want) {
 		t.Errorf("VersionFields = %v, want %v (README names them)", version, want)
 	}
+}
+
+// A page fetched again whose 来源 alone was corrected is a new version;
+// the same page read from another channel (a cross-post) is not.
+func ExampleRevision() {
+	stored := &sppcrawl.Article{ID: "spp-1", Channel: "最高检新闻", Title: "标题", Source: "高检网", Paragraphs: []string{"正文。"}}
+	corrected := *stored
+	corrected.Source = "检察日报（更正）"
+	crossPost := *stored
+	crossPost.Channel = "头条"
+	for _, fetched := range []*sppcrawl.Article{&corrected, &crossPost} {
+		c := sppcrawl.Revision(stored, fetched)
+		fmt.Printf("new version: %v %q\n", c.Revised(), c)
+	}
+	// Output:
+	// new version: true "source"
+	// new version: false ""
 }
