@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sppcrawl"
+
+	"sppcrawl/extract"
+	"sppcrawl/store"
+)
+
+const (
+	ttURL    = "https://www.spp.gov.cn/spp/tt/202611/t20261117_810001.shtml"
+	gjybsURL = "https://www.spp.gov.cn/spp/gjybs/202611/t20261117_810001.shtml"
+)
+
+// sitePage reads a page of the fixture site and parses it as served at u,
+// after edit (nil: as it is).
+func sitePage(t *testing.T, u string, edit func(string) string) (*sppcrawl.Article, *sppcrawl.RawPage) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/site", strings.TrimPrefix(u, sppcrawl.Origin)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		b = []byte(edit(string(b)))
+	}
+	a, err := extract.ParseArticle(b, u, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, &sppcrawl.RawPage{URL: u, Status: 200, Body: b}
+}
+
+// home is where an archive keeps the cross-post.
+type home struct {
+	url, channel, path, rawURL string
+	aliases                    []string
+	counts                     map[string]int
+}
+
+func homeOf(t *testing.T, db *store.DB) home {
+	t.Helper()
+	ctx := context.Background()
+	s, err := db.Get(ctx, "spp-810001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := db.Raw(ctx, "spp-810001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := db.CountByChannel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := home{url: s.URL, channel: s.Channel, path: s.ChannelPath, rawURL: raw.URL, aliases: s.Aliases, counts: map[string]int{}}
+	for _, c := range cc {
+		h.counts[c.Path] = c.Articles
+	}
+	return h
+}
+
+// An article listed in 头条 and in its own channel is stored under its own
+// channel's URL whichever list is read first: on the fixture site, where
+// each copy's breadcrumb names the channel it is in, and where the 头条
+// copy's breadcrumb names its own channel.
+func TestDB_Upsert_CrossPostEitherOrder(t *testing.T) {
+	ownCrumb := func(s string) string {
+		s = strings.ReplaceAll(s, "/spp/tt/index.shtml", "/spp/gjybs/index.shtml")
+		return strings.ReplaceAll(strings.ReplaceAll(s, "<span>头条</span>", "<span>最高检新闻</span>"), `content="头条"`, `content="最高检新闻"`)
+	}
+	want := home{url: gjybsURL, channel: "最高检新闻", path: "/spp/gjybs/", rawURL: gjybsURL,
+		aliases: []string{ttURL}, counts: map[string]int{"/spp/gjybs/": 1}}
+	for name, ttEdit := range map[string]func(string) string{"each crumb its own list": nil, "both crumbs 最高检新闻": ownCrumb} {
+		for _, order := range [][]string{{ttURL, gjybsURL}, {gjybsURL, ttURL}} {
+			t.Run(name+"/"+filepath.Base(filepath.Dir(filepath.Dir(order[0])))+" first", func(t *testing.T) {
+				ctx := context.Background()
+				db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+				for i, u := range order {
+					edit := ttEdit
+					if u == gjybsURL {
+						edit = nil
+					}
+					a, raw := sitePage(t, u, edit)
+					res, err := db.Upsert(ctx, a, raw)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if wantOutcome := []sppcrawl.Outcome{sppcrawl.Created, sppcrawl.Aliased}[i]; res.Outcome != wantOutcome {
+						t.Errorf("%s: %v, want %v", u, res.Outcome, wantOutcome)
+					}
+				}
+				if got := homeOf(t, db); !sameHome(got, want) {
+					t.Errorf("stored as %+v, want %+v", got, want)
+				}
+			})
+		}
+	}
+}
+
+func sameHome(a, b home) bool {
+	if a.url != b.url || a.channel != b.channel || a.path != b.path || a.rawURL != b.rawURL || !slices.Equal(a.aliases, b.aliases) || len(a.counts) != len(b.counts) {
+		return false
+	}
+	for k, v := range a.counts {
+		if b.counts[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// A new version read at an alias keeps the article in its own channel.
+func TestDB_Upsert_VersionAtAlias(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+	for _, u := range []string{gjybsURL, ttURL} {
+		a, raw := sitePage(t, u, nil)
+		if _, err := db.Upsert(ctx, a, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, raw := sitePage(t, ttURL, func(s string) string { return strings.Replace(s, "</p>", "（更正）</p>", 1) })
+	if res, err := db.Upsert(ctx, a, raw); err != nil || res.Outcome != sppcrawl.Updated {
+		t.Fatalf("a correction at the alias: %+v, %v", res, err)
+	}
+	s, _ := db.Get(ctx, "spp-810001")
+	if s.URL != gjybsURL || s.Channel != "最高检新闻" || s.ChannelPath != "/spp/gjybs/" || s.Version != 2 {
+		t.Errorf("after a correction at the alias: %s %s %s v%d", s.URL, s.Channel, s.ChannelPath, s.Version)
+	}
+}
+
+// The upgrade moves a cross-post an earlier release stored under 头条's URL
+// to its own channel's, ids and seqs unchanged, and has the next crawl fetch
+// the page of that URL, which then becomes the article's page.
+func TestUpgrade_CrossPostMovedHome(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, copyFile(t, "../testdata/archive/v1.db"), store.Options{})
+	got := homeOf(t, db)
+	want := home{url: gjybsURL, channel: "最高检新闻", path: "/spp/gjybs/", rawURL: ttURL, aliases: []string{ttURL},
+		counts: map[string]int{"/spp/gjgb/": 4, "/spp/gzbg/": 4, "/spp/gjybs/": 1, "/spp/tzgg1/": 5}}
+	if !sameHome(got, want) {
+		t.Errorf("after the upgrade: %+v, want %+v", got, want)
+	}
+	f, due, err := db.Failure(ctx, gjybsURL)
+	if err != nil || !due || f.NextRetry.After(f.LastTry) {
+		t.Errorf("the page of the new canonical URL is not due: %+v %v %v", f, due, err)
+	}
+	a, raw := sitePage(t, gjybsURL, nil)
+	if res, err := db.Upsert(ctx, a, raw); err != nil || res.Outcome != sppcrawl.Unchanged {
+		t.Fatalf("fetching it: %+v, %v", res, err)
+	}
+	want.rawURL = gjybsURL
+	if got := homeOf(t, db); !sameHome(got, want) {
+		t.Errorf("after fetching it: %+v, want %+v", got, want)
+	}
+}
