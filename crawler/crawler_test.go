@@ -665,3 +665,57 @@ func TestDiscover(t *testing.T) {
 		t.Error("the homepage listed as a channel")
 	}
 }
+
+// A stored article whose URL answers gone to fetch counts a sighting toward
+// its withdrawal, once per run however often the run asks (a list naming it
+// twice); the next run's sighting withdraws it. The site's homepage at the
+// URL says gone as a 404 does.
+func TestFetch_GoneSighting(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	c, err := crawler.New(testConfig(srv.URL), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p := s.detailPaths()[0]
+	u := "https://www.spp.gov.cn" + p
+	if _, err := c.Fetch(ctx, u, false); err != nil {
+		t.Fatal(err)
+	}
+	for name, answer := range map[string]func(http.ResponseWriter, *http.Request){
+		"404":      func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) },
+		"homepage": func(w http.ResponseWriter, _ *http.Request) { w.Write(s.pages["/spp/index.shtml"]) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := c.Fetch(ctx, u, false); err != nil { // a good answer forgets earlier sightings
+				t.Fatal(err)
+			}
+			srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != p {
+					return false
+				}
+				answer(w, r)
+				return true
+			})
+			defer srv.setFault(nil)
+			var got []*sppcrawl.GoneSighting
+			twice := func(yield func(string, error) bool) { _ = yield(u, nil) && yield(u, nil) }
+			err := c.FetchAll(ctx, twice, false, func(_ string, f *sppcrawl.Fetched, err error) error {
+				if err != nil || f.Gone == nil {
+					t.Fatalf("fetch of a stored article answering gone: %+v, %v", f, err)
+				}
+				got = append(got, f.Gone)
+				return nil
+			})
+			if err != nil || got[0].Withdrawn || got[1].Withdrawn {
+				t.Errorf("one run asking twice: %v, %+v %+v; want no withdrawal", err, got[0], got[1])
+			}
+			f, err := c.Fetch(ctx, u, false)
+			if err != nil || f.Gone == nil || !f.Gone.Withdrawn || f.Article.WithdrawnAt.IsZero() {
+				t.Errorf("the next run: %+v, %v; want it withdrawn", f, err)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/store"
@@ -79,6 +80,10 @@ func errSuffix(err error) string {
 // (v<version>, seq <seq>) <url>" ("would be …" on a dry run), with diff
 // the differences from the stored version.
 func writeFetched(w io.Writer, f *sppcrawl.Fetched, diff bool) {
+	if f.Gone != nil {
+		writeGone(w, f)
+		return
+	}
 	a := f.Article
 	if f.DryRun {
 		fmt.Fprintf(w, "%s would be %s %s\n", a.ID, f.Outcome, a.URL)
@@ -94,5 +99,22 @@ func writeFetched(w io.Writer, f *sppcrawl.Fetched, diff bool) {
 	case diff:
 		fmt.Fprintf(w, "--- %s v%d (stored)\n+++ %s (fetched now)\n", a.ID, f.Before.Version, a.ID)
 		writeDiff(w, f.Before, a, true, f.Before.Version)
+	}
+}
+
+// writeGone reports a stored article whose URL answered gone, in the
+// words of a crawl: "<id> gone (<answer>): sighting 1 of 2 toward
+// withdrawal, …" or "<id> withdrawn (…)".
+func writeGone(w io.Writer, f *sppcrawl.Fetched) {
+	a, g := f.Article, f.Gone
+	switch {
+	case g.Already:
+		fmt.Fprintf(w, "%s gone (%s): withdrawn already, on %s (v%d, seq %d) %s\n", a.ID, g.Reason, a.WithdrawnAt.Format(time.RFC3339), a.Version, a.Seq, a.URL)
+	case f.DryRun:
+		fmt.Fprintf(w, "%s would be a gone sighting (%s): a sighting toward withdrawal (two runs that see it gone withdraw it) %s\n", a.ID, g.Reason, a.URL)
+	case g.Withdrawn:
+		fmt.Fprintf(w, "%s withdrawn (%s): sighting 2 of 2, article withdrawn by the site: marked withdrawn_at, its content kept (v%d, seq %d) %s\n", a.ID, g.Reason, a.Version, a.Seq, a.URL)
+	default:
+		fmt.Fprintf(w, "%s gone (%s): sighting 1 of 2 toward withdrawal, it is withdrawn if the next run agrees (v%d, seq %d) %s\n", a.ID, g.Reason, a.Version, a.Seq, a.URL)
 	}
 }
