@@ -34,7 +34,8 @@ type Stored struct {
 //   - Restored: a withdrawn article answering again, unchanged: withdrawn_at
 //     goes, a new seq tells pullers.
 //   - Aliased: another URL with the same id, or new content-identical to a stored
-//     article; the URL joins that article's aliases, no new seq.
+//     article; the URL joins that article's aliases, no new seq (unless it
+//     becomes the canonical URL, see canonical.go).
 //
 // The canonical URL is the one of the article's own channel, whatever the
 // order the URLs come in (see canonical.go); the others are aliases, so every
@@ -398,16 +399,16 @@ func addKeys(tx *bolt.Tx, n *sppcrawl.Article, now time.Time) error {
 func alias(tx *bolt.Tx, r *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	a, url := r.Article, in.URL
 	if url != a.URL && !slices.Contains(a.Aliases, url) {
-		home, err := rehome(tx, a, in, rawVal)
+		home, err := rehome(tx, a, in, rawVal, now)
 		if err != nil {
 			return sppcrawl.UpsertResult{}, err
 		}
 		if !home {
 			a.Aliases = append(a.Aliases, url)
 			slices.Sort(a.Aliases)
-		}
-		if err := putArticle(tx, a, false); err != nil {
-			return sppcrawl.UpsertResult{}, err
+			if err := putArticle(tx, a, false); err != nil {
+				return sppcrawl.UpsertResult{}, err
+			}
 		}
 	}
 	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {

@@ -20,19 +20,40 @@ import (
 // it is a better home than a's (its page names its channel as in's
 // channel_path): a's URL becomes an alias, a takes the channel in's page
 // names, and in's page (rawVal, when not nil) becomes a's page, so that the
-// archive holds the page of its canonical URL. It reports whether it did;
-// the caller stores a.
-func rehome(tx *bolt.Tx, a, in *sppcrawl.Article, rawVal []byte) (bool, error) {
+// archive holds the page of its canonical URL. It reports whether it did,
+// and then has stored a (see reseqHome).
+func rehome(tx *bolt.Tx, a, in *sppcrawl.Article, rawVal []byte, now time.Time) (bool, error) {
 	if in.ID != a.ID || !sppcrawl.BetterHome(a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
 		return false, nil
 	}
 	if err := moveHome(tx, a, in.URL, in.Channel, in.ChannelPath); err != nil {
 		return false, err
 	}
-	if rawVal == nil {
-		return true, nil
+	if rawVal != nil {
+		if err := putRawOf(tx, a.ID, rawVal); err != nil {
+			return false, err
+		}
 	}
-	return true, putRawOf(tx, a.ID, rawVal)
+	return true, reseqHome(tx, a, now)
+}
+
+// reseqHome stores a, moved to another URL, under a new seq, with an
+// updated event (its version unchanged): its url and channel changed, and
+// pullers, feeds, push and the search index, which follow the seq log,
+// learn it.
+func reseqHome(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
+	if err := dropSeq(tx, a.Seq); err != nil {
+		return err
+	}
+	seq, err := tx.Bucket(bucketArticles).NextSequence()
+	if err != nil {
+		return err
+	}
+	a.Seq = seq
+	if err := putArticle(tx, a, true); err != nil {
+		return err
+	}
+	return putEvent(tx, sppcrawl.EventUpdated, a, now)
 }
 
 // moveHome makes url the canonical URL of a, in the channel name at path: a's
@@ -64,7 +85,8 @@ func moveHome(tx *bolt.Tx, a *sppcrawl.Article, url, name, path string) error {
 }
 
 // migrate2to3 stores every cross-posted article under the URL of its own
-// channel, as upserts now do, ids, seqs and versions unchanged. Only the
+// channel, as upserts now do, ids and versions unchanged (a new seq: see
+// reseqHome). Only the
 // canonical URL's page is kept, so an alias's page is taken to name the
 // channel of its folder, as the site's pages do; an alias in a channel whose
 // name the archive does not know stays an alias.
@@ -90,7 +112,7 @@ func migrate2to3(tx *bolt.Tx) (string, error) {
 		return "", err
 	}
 	for _, a := range moved {
-		if err := putArticle(tx, a, false); err != nil {
+		if err := reseqHome(tx, a, now); err != nil {
 			return "", fmt.Errorf("rehome %s: %w", a.ID, err)
 		}
 		if err := fetchHome(tx, a, now); err != nil {
@@ -98,7 +120,7 @@ func migrate2to3(tx *bolt.Tx) (string, error) {
 		}
 		n++
 	}
-	return fmt.Sprintf("%d cross-posted articles moved to the URL of their own channel (the earlier URL kept as an alias; the next crawl fetches the page of the new one)", n), nil
+	return fmt.Sprintf("cross-posts moved to the URL of their own channel: %d (the earlier URL kept as an alias; the next crawl fetches the page of the new one)", n), nil
 }
 
 // fetchHome has the next crawl fetch the page of a's canonical URL, which

@@ -82,6 +82,7 @@ func TestDB_Upsert_CrossPostEitherOrder(t *testing.T) {
 			t.Run(name+"/"+filepath.Base(filepath.Dir(filepath.Dir(order[0])))+" first", func(t *testing.T) {
 				ctx := context.Background()
 				db := MustOpen(t, filepath.Join(t.TempDir(), "a.db"), store.Options{})
+				var seqs []uint64
 				for i, u := range order {
 					edit := ttEdit
 					if u == gjybsURL {
@@ -95,12 +96,30 @@ func TestDB_Upsert_CrossPostEitherOrder(t *testing.T) {
 					if wantOutcome := []sppcrawl.Outcome{sppcrawl.Created, sppcrawl.Aliased}[i]; res.Outcome != wantOutcome {
 						t.Errorf("%s: %v, want %v", u, res.Outcome, wantOutcome)
 					}
+					seqs = append(seqs, res.Seq)
 				}
+				checkMoveSeq(t, db, order[0] == ttURL, seqs)
 				if got := homeOf(t, db); !sameHome(got, want) {
 					t.Errorf("stored as %+v, want %+v", got, want)
 				}
 			})
 		}
+	}
+}
+
+// checkMoveSeq checks the seqs of the two upserts of the cross-post: a
+// move of its canonical URL (moved) is a new seq with an updated event, the
+// version unchanged; an alias alone is none.
+func checkMoveSeq(t *testing.T, db *store.DB, moved bool, seqs []uint64) {
+	t.Helper()
+	evs, err := db.Events(context.Background(), seqs[0], 10)
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case moved && (seqs[1] <= seqs[0] || len(evs) != 1 || evs[0].Type != sppcrawl.EventUpdated || evs[0].Seq != seqs[1] || evs[0].Version != 1):
+		t.Errorf("moved to its own channel's URL: seqs %v, events after the first %+v; want a new seq, an updated event of v1", seqs, evs)
+	case !moved && (seqs[1] != seqs[0] || len(evs) != 0):
+		t.Errorf("an alias added: seqs %v, events %+v; want no new seq", seqs, evs)
 	}
 }
 
