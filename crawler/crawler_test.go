@@ -701,7 +701,13 @@ func TestFetch_GoneSighting(t *testing.T) {
 			})
 			defer srv.setFault(nil)
 			var got []*sppcrawl.GoneSighting
-			twice := func(yield func(string, error) bool) { _ = yield(u, nil) && yield(u, nil) }
+			twice := func(yield func(string, error) bool) {
+				for range 2 {
+					if !yield(u, nil) {
+						return
+					}
+				}
+			}
 			err := c.FetchAll(ctx, twice, false, func(_ string, f *sppcrawl.Fetched, err error) error {
 				if err != nil || f.Gone == nil {
 					t.Fatalf("fetch of a stored article answering gone: %+v, %v", f, err)
