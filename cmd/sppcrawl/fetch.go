@@ -109,7 +109,7 @@ func writeGone(w io.Writer, f *sppcrawl.Fetched) {
 	a, g := f.Article, f.Gone
 	switch {
 	case g.Already:
-		fmt.Fprintf(w, "%s gone (%s): withdrawn already, on %s (v%d, seq %d) %s\n", a.ID, g.Reason, a.WithdrawnAt.Format(time.RFC3339), a.Version, a.Seq, a.URL)
+		fmt.Fprintf(w, "%s gone (%s): withdrawn already, on %s (v%d, seq %d) %s\n", a.ID, g.Reason, a.WithdrawnAt.In(sppcrawl.CST()).Format(time.RFC3339), a.Version, a.Seq, a.URL)
 	case f.DryRun:
 		fmt.Fprintf(w, "%s would be a gone sighting (%s): a sighting toward withdrawal (two runs that see it gone withdraw it) %s\n", a.ID, g.Reason, a.URL)
 	case g.Withdrawn:
