@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +180,46 @@ func TestUpgrade_CrossPostMovedHome(t *testing.T) {
 	want.rawURL = gjybsURL
 	if got := homeOf(t, db); !sameHome(got, want) {
 		t.Errorf("after fetching it: %+v, want %+v", got, want)
+	}
+}
+
+// An archive of schema 2 that stored the cross-post under 头条's URL opens
+// with it under its own channel's, a new seq and an updated event telling
+// pullers; every other article as that release exported it.
+func TestUpgrade_V2CrossPost(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, copyFile(t, "../testdata/archive/v2-crosspost.db"), store.Options{})
+	if note, _ := db.Upgraded(ctx); note != "schema 2→3: cross-posts moved to the URL of their own channel: 1 (the earlier URL kept as an alias; the next crawl fetches the page of the new one)" {
+		t.Errorf("upgrade note %q", note)
+	}
+	b, err := os.ReadFile("../testdata/archive/v2-crosspost.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var old map[string]any
+		if err := json.Unmarshal([]byte(line), &old); err != nil {
+			t.Fatal(err)
+		}
+		j, err := db.GetJSON(ctx, old["id"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var now map[string]any
+		json.Unmarshal(j, &now)
+		if old["id"] == crossPost {
+			checkMovedHome(t, old, now)
+			for _, k := range []string{"url", "aliases", "channel", "channel_path", "seq"} {
+				delete(old, k)
+				delete(now, k)
+			}
+		}
+		if !reflect.DeepEqual(now, old) {
+			t.Errorf("%s after the upgrade:\n%v\nwas\n%v", old["id"], now, old)
+		}
+	}
+	evs, err := db.Events(ctx, 2, 10)
+	if err != nil || len(evs) != 1 || evs[0].Type != sppcrawl.EventUpdated || evs[0].ID != crossPost || evs[0].Seq != 3 || evs[0].Version != 1 {
+		t.Errorf("events after the upgrade: %+v, %v; want one updated event of %s v1 at seq 3", evs, err, crossPost)
 	}
 }
