@@ -86,26 +86,29 @@ func moveHome(tx *bolt.Tx, a *sppcrawl.Article, url, name, path string) error {
 
 // migrate2to3 stores every cross-posted article under the URL of its own
 // channel, as upserts now do, ids and versions unchanged (a new seq: see
-// reseqHome). Only the
-// canonical URL's page is kept, so an alias's page is taken to name the
-// channel of its folder, as the site's pages do; an alias in a channel whose
-// name the archive does not know stays an alias.
+// reseqHome). Only the canonical URL's page is kept, so an alias's page is
+// taken to name the channel of its folder, as the site's pages do; an alias
+// in a channel whose name the archive does not know stays an alias. The
+// page of each moved article's new URL, and of any article whose archived
+// page is another URL's (an earlier release moved it without its page), is
+// fetched by the next crawl.
 func migrate2to3(tx *bolt.Tx) (string, error) {
-	n, now := 0, time.Now()
-	var moved []*sppcrawl.Article
+	now := time.Now()
+	var moved, unpaged []*sppcrawl.Article
 	err := tx.Bucket(bucketArticles).ForEach(func(_, v []byte) error {
 		a, err := decodeArticle(v)
 		if err != nil || a == nil {
 			return nil // what does not decode is verify's to report, and stays as it is
 		}
-		url, name, path := bestHome(tx, a)
-		if url == a.URL {
-			return nil
+		switch url, name, path := bestHome(tx, a); {
+		case url != a.URL:
+			if err := moveHome(tx, a, url, name, path); err != nil {
+				return fmt.Errorf("rehome %s: %w", a.ID, err)
+			}
+			moved = append(moved, a) // stored after the walk: a bucket is not written while its cursor walks it
+		case !pageArchived(tx, a):
+			unpaged = append(unpaged, a)
 		}
-		if err := moveHome(tx, a, url, name, path); err != nil {
-			return fmt.Errorf("rehome %s: %w", a.ID, err)
-		}
-		moved = append(moved, a) // stored after the walk: a bucket is not written while its cursor walks it
 		return nil
 	})
 	if err != nil {
@@ -115,12 +118,26 @@ func migrate2to3(tx *bolt.Tx) (string, error) {
 		if err := reseqHome(tx, a, now); err != nil {
 			return "", fmt.Errorf("rehome %s: %w", a.ID, err)
 		}
+	}
+	for _, a := range append(moved, unpaged...) {
 		if err := fetchHome(tx, a, now); err != nil {
 			return "", fmt.Errorf("rehome %s: %w", a.ID, err)
 		}
-		n++
 	}
-	return fmt.Sprintf("cross-posts moved to the URL of their own channel: %d (the earlier URL kept as an alias; the next crawl fetches the page of the new one)", n), nil
+	return fmt.Sprintf("cross-posts moved to the URL of their own channel: %d (the earlier URL kept as an alias); pages of a canonical URL to fetch: %d (the next crawl fetches them)",
+		len(moved), len(moved)+len(unpaged)), nil
+}
+
+// pageArchived reports whether the archived page of a is the page of its
+// canonical URL; an article without a page, or whose page does not decode,
+// is verify's to report.
+func pageArchived(tx *bolt.Tx, a *sppcrawl.Article) bool {
+	key := rawKeyOf(tx, a.ID)
+	if key == 0 {
+		return true
+	}
+	hdr, err := rawHeader(tx.Bucket(bucketRaw).Get(u64(key)))
+	return err != nil || hdr.URL == a.URL
 }
 
 // fetchHome has the next crawl fetch the page of a's canonical URL, which
@@ -128,7 +145,7 @@ func migrate2to3(tx *bolt.Tx) (string, error) {
 // the failure log makes it due now, and the page fetched replaces the one
 // kept, as a repair does.
 func fetchHome(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
-	why := "the page of the canonical URL is not archived yet (the article was moved to its own channel by the upgrade)"
+	why := "the page of the canonical URL is not archived yet (the article was moved to its own channel)"
 	if err := tx.Bucket(bucketRepair).Put([]byte(a.ID), []byte(why)); err != nil {
 		return err
 	}

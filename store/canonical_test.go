@@ -14,6 +14,8 @@ import (
 
 	"sppcrawl/extract"
 	"sppcrawl/store"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 const (
@@ -169,9 +171,9 @@ func TestUpgrade_CrossPostMovedHome(t *testing.T) {
 	if !sameHome(got, want) {
 		t.Errorf("after the upgrade: %+v, want %+v", got, want)
 	}
-	f, due, err := db.Failure(ctx, gjybsURL)
-	if err != nil || !due || f.NextRetry.After(f.LastTry) {
-		t.Errorf("the page of the new canonical URL is not due: %+v %v %v", f, due, err)
+	f, found, err := db.Failure(ctx, gjybsURL)
+	if err != nil || !found || f.NextRetry.After(f.LastTry) {
+		t.Errorf("the page of the new canonical URL is not due: %+v %v %v", f, found, err)
 	}
 	a, raw := sitePage(t, gjybsURL, nil)
 	if res, err := db.Upsert(ctx, a, raw); err != nil || res.Outcome != sppcrawl.Unchanged {
@@ -189,7 +191,7 @@ func TestUpgrade_CrossPostMovedHome(t *testing.T) {
 func TestUpgrade_V2CrossPost(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t, copyFile(t, "../testdata/archive/v2-crosspost.db"), store.Options{})
-	if note, _ := db.Upgraded(ctx); note != "schema 2→3: cross-posts moved to the URL of their own channel: 1 (the earlier URL kept as an alias; the next crawl fetches the page of the new one)" {
+	if note, _ := db.Upgraded(ctx); note != "schema 2→3: cross-posts moved to the URL of their own channel: 1 (the earlier URL kept as an alias); pages of a canonical URL to fetch: 1 (the next crawl fetches them)" {
 		t.Errorf("upgrade note %q", note)
 	}
 	b, err := os.ReadFile("../testdata/archive/v2-crosspost.jsonl")
@@ -221,5 +223,40 @@ func TestUpgrade_V2CrossPost(t *testing.T) {
 	evs, err := db.Events(ctx, 2, 10)
 	if err != nil || len(evs) != 1 || evs[0].Type != sppcrawl.EventUpdated || evs[0].ID != crossPost || evs[0].Seq != 3 || evs[0].Version != 1 {
 		t.Errorf("events after the upgrade: %+v, %v; want one updated event of %s v1 at seq 3", evs, err, crossPost)
+	}
+}
+
+// An archive whose article an earlier release moved to its own channel's
+// URL without that URL's page (it kept the page of the URL it was first
+// met at) has the next crawl fetch the page after the upgrade.
+func TestUpgrade_PageOfCanonicalURL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := MustOpen(t, path, store.Options{})
+	tt, raw := sitePage(t, ttURL, nil)
+	tt.Channel, tt.ChannelPath = "最高检新闻", "/spp/gjybs/" // its breadcrumb names its own channel
+	if _, err := db.Upsert(ctx, tt, raw); err != nil {
+		t.Fatal(err)
+	}
+	own, _ := sitePage(t, gjybsURL, nil)
+	if _, err := db.Upsert(ctx, own, nil); err != nil { // moved, without a page
+		t.Fatal(err)
+	}
+	db.Close()
+	bdb, err := bolt.Open(path, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bdb.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("2")) })
+	bdb.Close()
+	db = MustOpen(t, path, store.Options{})
+	if note, _ := db.Upgraded(ctx); !strings.Contains(note, "moved to the URL of their own channel: 0 ") || !strings.Contains(note, "pages of a canonical URL to fetch: 1 ") {
+		t.Errorf("upgrade note %q", note)
+	}
+	if f, found, err := db.Failure(ctx, gjybsURL); err != nil || !found || f.NextRetry.After(f.LastTry) {
+		t.Errorf("the page of the canonical URL is not due: %+v %v %v", f, found, err)
+	}
+	if _, found, _ := db.Failure(ctx, ttURL); found {
+		t.Errorf("the alias is due for a fetch")
 	}
 }
