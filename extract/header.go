@@ -204,8 +204,9 @@ func (p *page) titleLines(t template) (kicker, title, subtitle string) {
 
 // frameHeadline splits the lines of the header frame around the title: the
 // line the page names its main title (named, else the one <title> repeats,
-// else the one the title block's own lines point at). ok is false when no
-// line without a role is the title.
+// else the one the title block's own lines point at, else, without a title
+// block, the one <title> nearly repeats). ok is false when no line without
+// a role is the title.
 func frameHeadline(frame []headLine, named, htmlTitle string, block []string) (kicker, title, subtitle string, ok bool) {
 	main := named
 	if main == "" {
@@ -215,6 +216,11 @@ func frameHeadline(frame []headLine, named, htmlTitle string, block []string) (k
 	if idx < 0 && len(block) > 0 {
 		want := block[titleIndex(block, main)]
 		idx = titleLine(frame, func(s string) bool { return s == want })
+	}
+	if idx < 0 && len(block) == 0 {
+		// No title block of its own (the title in another element of the
+		// frame): the line <title> nearly repeats.
+		idx = titleLine(frame, func(s string) bool { return nearlySame(s, main) })
 	}
 	if idx < 0 {
 		return "", "", "", false
