@@ -163,6 +163,18 @@ type Fetched struct {
 	DryRun  bool
 	// Media files archived and recorded missing with it.
 	Media, MediaMissing int
+	// Gone is set when the URL, a stored article's, answered gone: Article
+	// is then the article as stored (after the sighting).
+	Gone *GoneSighting
+}
+
+// GoneSighting is what an answer saying gone (404/410, the site's homepage,
+// a page of another kind) did to a stored article: one sighting toward its
+// withdrawal, as a crawl counts them (see RecheckStore.RecordGone).
+type GoneSighting struct {
+	Reason    string // the answer, e.g. "HTTP 404"
+	Withdrawn bool   // this sighting withdrew the article (the second run to see it gone)
+	Already   bool   // the article was withdrawn before: nothing changed
 }
 
 // RunSummary is the one-line account of a crawl.

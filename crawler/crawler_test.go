@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -165,31 +166,62 @@ func TestCrawl_FullThenIncremental(t *testing.T) {
 	checkArchive(t, db, s)
 }
 
+// The article listed in 头条 and in its own channel 最高检新闻 is stored the
+// same way whichever list is read first (each order forced by a run of one
+// channel, then one of the other, and both in one run): under its own
+// channel's URL, in its channel, with the same channel counts and the page
+// of that URL archived.
 func TestCrawl_AliasAcrossChannels(t *testing.T) {
 	s := loadSite(t)
 	srv := serve(t, s)
-	db := openStore(t)
-	cfg := fullConfig(t, srv, "gjybs,tt")
-	mustRun(t, cfg, db)
-	var dup *store.Stored
-	for _, p := range s.detailPaths() {
-		if !strings.HasPrefix(p, "/spp/tt/") {
-			continue
+	var first *crossPostView
+	for _, runs := range [][]string{{"tt", "gjybs"}, {"gjybs", "tt"}, {"gjybs,tt"}} {
+		db := openStore(t)
+		for _, keys := range runs {
+			mustRun(t, fullConfig(t, srv, keys), db)
 		}
-		st, err := db.GetByURL(context.Background(), "https://www.spp.gov.cn"+p)
-		if err != nil {
-			t.Fatal(err)
+		got := viewCrossPost(t, db)
+		if got.URL != "https://www.spp.gov.cn/spp/gjybs/202611/t20261117_810001.shtml" || got.Channel != "最高检新闻" ||
+			got.Raw != got.URL || len(got.Aliases) != 1 || !strings.Contains(got.Aliases[0], "/spp/tt/") {
+			t.Errorf("runs %v: stored %+v, want under 最高检新闻's URL with 头条's as alias", runs, got)
 		}
-		if len(st.Aliases) > 0 {
-			dup = st
+		if first == nil {
+			first = &got
+		} else if !reflect.DeepEqual(got, *first) {
+			t.Errorf("runs %v: stored %+v; runs %v stored %+v", runs, got, []string{"tt", "gjybs"}, *first)
 		}
 	}
-	if dup == nil {
-		t.Fatal("the article published in 头条 and 最高检新闻 has no alias")
+}
+
+// crossPostView is what two crawls of the site must agree on about its
+// cross-post: its export fields that name where it lives, its archived
+// page's URL, and the archive's channel counts.
+type crossPostView struct {
+	URL, Channel, ChannelPath, Raw string
+	Aliases                        []string
+	Counts                         map[string]int
+}
+
+func viewCrossPost(t *testing.T, db *store.DB) crossPostView {
+	t.Helper()
+	ctx := context.Background()
+	a, err := db.Get(ctx, "spp-810001")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(dup.URL, "/spp/gjybs/") && !strings.Contains(dup.URL, "/spp/tt/") || len(dup.Aliases) != 1 {
-		t.Errorf("stored %s with aliases %v", dup.URL, dup.Aliases)
+	raw, err := db.Raw(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
+	cc, err := db.CountByChannel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := crossPostView{URL: a.URL, Channel: a.Channel, ChannelPath: a.ChannelPath, Raw: raw.URL, Aliases: a.Aliases, Counts: map[string]int{}}
+	for _, c := range cc {
+		v.Counts[c.Path] = c.Articles
+	}
+	return v
 }
 
 // faulty answers the first request of about one path in ten with a fault.
@@ -631,5 +663,65 @@ func TestDiscover(t *testing.T) {
 	}
 	if _, ok := got["/spp/"]; ok {
 		t.Error("the homepage listed as a channel")
+	}
+}
+
+// A stored article whose URL answers gone to fetch counts a sighting toward
+// its withdrawal, once per run however often the run asks (a list naming it
+// twice); the next run's sighting withdraws it. The site's homepage at the
+// URL says gone as a 404 does.
+func TestFetch_GoneSighting(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	c, err := crawler.New(testConfig(srv.URL), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p := s.detailPaths()[0]
+	u := "https://www.spp.gov.cn" + p
+	if _, err := c.Fetch(ctx, u, false); err != nil {
+		t.Fatal(err)
+	}
+	for name, answer := range map[string]func(http.ResponseWriter, *http.Request){
+		"404":      func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) },
+		"homepage": func(w http.ResponseWriter, _ *http.Request) { w.Write(s.pages["/spp/index.shtml"]) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := c.Fetch(ctx, u, false); err != nil { // a good answer forgets earlier sightings
+				t.Fatal(err)
+			}
+			srv.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != p {
+					return false
+				}
+				answer(w, r)
+				return true
+			})
+			defer srv.setFault(nil)
+			var got []*sppcrawl.GoneSighting
+			twice := func(yield func(string, error) bool) {
+				for range 2 {
+					if !yield(u, nil) {
+						return
+					}
+				}
+			}
+			err := c.FetchAll(ctx, twice, false, func(_ string, f *sppcrawl.Fetched, err error) error {
+				if err != nil || f.Gone == nil {
+					t.Fatalf("fetch of a stored article answering gone: %+v, %v", f, err)
+				}
+				got = append(got, f.Gone)
+				return nil
+			})
+			if err != nil || got[0].Withdrawn || got[1].Withdrawn {
+				t.Errorf("one run asking twice: %v, %+v %+v; want no withdrawal", err, got[0], got[1])
+			}
+			f, err := c.Fetch(ctx, u, false)
+			if err != nil || f.Gone == nil || !f.Gone.Withdrawn || f.Article.WithdrawnAt.IsZero() {
+				t.Errorf("the next run: %+v, %v; want it withdrawn", f, err)
+			}
+		})
 	}
 }

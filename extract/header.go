@@ -165,16 +165,8 @@ func (p *page) titleLines(t template) (kicker, title, subtitle string) {
 		named = NormalizeText(t.title.FindMatcher(q(".detail_zt, .zt, .main_title, h1, h2")).First().Text())
 	}
 	if frame := p.headerLines(t); len(frame) > 0 {
-		main := named
-		if main == "" {
-			main = strings.TrimSuffix(p.htmlTitle, titleSuffix)
-		}
-		idx := slices.Index(frame, main)
-		if idx < 0 && len(lines) > 0 {
-			idx = slices.Index(frame, lines[titleIndex(lines, main)])
-		}
-		if idx >= 0 {
-			return strings.Join(frame[:idx], " "), frame[idx], strings.Join(frame[idx+1:], " ")
+		if k, title, s, ok := frameHeadline(frame, named, p.htmlTitle, lines); ok {
+			return k, title, s
 		}
 	}
 	if !block {
@@ -187,15 +179,18 @@ func (p *page) titleLines(t template) (kicker, title, subtitle string) {
 	subtitle = NormalizeText(sib.FilterMatcher(q(".detail_ft, .detail_fbt, .fbt, .futi, .subtitle, .sub_title")).First().Text())
 	if named != "" {
 		if kicker == "" {
-			kicker = NormalizeText(t.title.FindMatcher(q(".detail_yt, .yt, .yinti")).First().Text())
+			kicker = joinedText(t.title.FindMatcher(q(".detail_yt, .yt, .yinti")))
 		}
 		if subtitle == "" {
-			subtitle = NormalizeText(t.title.FindMatcher(q(".detail_ft, .ft, .fbt, .futi")).First().Text())
+			subtitle = joinedText(t.title.FindMatcher(q(".detail_ft, .ft, .fbt, .futi")))
 		}
 		return kicker, named, subtitle
 	}
 	if len(lines) == 0 {
 		return kicker, "", subtitle
+	}
+	if k, title, s, ok := classedBlock(t.title.Get(0), strings.TrimSuffix(p.htmlTitle, titleSuffix)); ok {
+		return firstOf(kicker, k), title, firstOf(subtitle, s)
 	}
 	idx := titleIndex(lines, strings.TrimSuffix(p.htmlTitle, titleSuffix))
 	if kicker == "" {
@@ -205,6 +200,74 @@ func (p *page) titleLines(t template) (kicker, title, subtitle string) {
 		subtitle = strings.Join(lines[idx+1:], " ")
 	}
 	return kicker, lines[idx], subtitle
+}
+
+// frameHeadline splits the lines of the header frame around the title: the
+// line the page names its main title (named, else the one <title> repeats,
+// else the one the title block's own lines point at, else, without a title
+// block, the one <title> nearly repeats). ok is false when no line without
+// a role is the title.
+func frameHeadline(frame []headLine, named, htmlTitle string, block []string) (kicker, title, subtitle string, ok bool) {
+	main := named
+	if main == "" {
+		main = strings.TrimSuffix(htmlTitle, titleSuffix)
+	}
+	idx := titleLine(frame, func(s string) bool { return s == main })
+	if idx < 0 && len(block) > 0 {
+		want := block[titleIndex(block, main)]
+		idx = titleLine(frame, func(s string) bool { return s == want })
+	}
+	if idx < 0 && len(block) == 0 {
+		// No title block of its own (the title in another element of the
+		// frame): the line <title> nearly repeats.
+		idx = titleLine(frame, func(s string) bool { return nearlySame(s, main) })
+	}
+	if idx < 0 {
+		return "", "", "", false
+	}
+	kicker, subtitle = splitHeadline(frame, idx)
+	return kicker, frame[idx].text, subtitle, true
+}
+
+// classedBlock reads a title block some of whose lines name their role by
+// class: the title is the line without a role <title> repeats, or else the
+// first one; ok is false when no line names a role (position alone decides
+// then, see titleIndex).
+func classedBlock(block *html.Node, main string) (kicker, title, subtitle string, ok bool) {
+	w := headerWalker{started: true}
+	walkTree(block, &w)
+	w.flush()
+	if !slices.ContainsFunc(w.out, func(l headLine) bool { return l.role != "" }) {
+		return "", "", "", false
+	}
+	idx := titleLine(w.out, func(s string) bool { return s == main })
+	if idx < 0 {
+		idx = titleLine(w.out, func(string) bool { return true })
+	}
+	if idx < 0 {
+		return "", "", "", false
+	}
+	kicker, subtitle = splitHeadline(w.out, idx)
+	return kicker, w.out[idx].text, subtitle, true
+}
+
+// joinedText is the text of every element of s, one line each, joined by
+// spaces as the headline's lines are.
+func joinedText(s *goquery.Selection) string {
+	var lines []string
+	s.Each(func(_ int, e *goquery.Selection) {
+		if l := NormalizeText(e.Text()); l != "" {
+			lines = append(lines, l)
+		}
+	})
+	return strings.Join(lines, " ")
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // titleIndex picks the main title among the lines of a title block: the one
@@ -230,8 +293,9 @@ func titleIndex(lines []string, main string) int {
 
 // headerLines are the lines of text between the breadcrumb and the
 // 时间/来源 line of the current template (nil for other templates): the
-// headline block, whatever its markup.
-func (p *page) headerLines(t template) []string {
+// headline block, whatever its markup, each line with the role its class
+// names, if any.
+func (p *page) headerLines(t template) []headLine {
 	crumb, info := p.first["div.BreadcrumbNav"], p.first["div.detail_extend"]
 	if info == nil {
 		info = p.first["div.detail_extend1"]
@@ -246,23 +310,33 @@ func (p *page) headerLines(t template) []string {
 }
 
 // headerWalker collects text lines in document order from the end of start
-// to the beginning of stop.
+// to the beginning of stop (or of the whole walk when started is set), with
+// the role of the classed element (yt, ft) any of a line's text stood in.
 type headerWalker struct {
 	start, stop, body *html.Node
 	started           bool
 	cur               strings.Builder
-	out               []string
+	curRole           string
+	roles             []string // of the classed elements the walk is in
+	out               []headLine
 }
 
 func (w *headerWalker) flush() {
 	if s := NormalizeText(w.cur.String()); s != "" {
-		w.out = append(w.out, s)
+		w.out = append(w.out, headLine{s, w.curRole})
 	}
 	w.cur.Reset()
+	w.curRole = ""
 }
 
-// enter: lines are broken at blocks (mark 1) and <br>; widgets between the
-// two ends are not headline text.
+// Marks of enter: the node began a block, and it named a role.
+const (
+	markBlock = 1 << iota
+	markRole
+)
+
+// enter: lines are broken at blocks and <br>; widgets between the two ends
+// are not headline text.
 func (w *headerWalker) enter(n *html.Node) (walkCtl, int) {
 	switch {
 	case n == w.stop || n == w.body:
@@ -273,6 +347,9 @@ func (w *headerWalker) enter(n *html.Node) (walkCtl, int) {
 	case n.Type == html.TextNode:
 		if w.started {
 			w.cur.WriteString(n.Data)
+			if len(w.roles) > 0 && strings.TrimSpace(n.Data) != "" {
+				w.curRole = w.roles[len(w.roles)-1]
+			}
 		}
 		return skip, 0
 	case n.Type == html.ElementNode && (isDropped(n.DataAtom) || w.started && isWidget(n)):
@@ -280,16 +357,25 @@ func (w *headerWalker) enter(n *html.Node) (walkCtl, int) {
 	case n.Type == html.ElementNode && n.DataAtom == atom.Br:
 		w.flush()
 		return skip, 0
-	case n.Type == html.ElementNode && isBlock(n.DataAtom):
-		w.flush()
-		return descend, 1
 	}
-	return descend, 0
+	mark := 0
+	if n.Type == html.ElementNode && isBlock(n.DataAtom) {
+		w.flush()
+		mark |= markBlock
+	}
+	if role := roleOf(n); n.Type == html.ElementNode && role != "" {
+		w.roles = append(w.roles, role)
+		mark |= markRole
+	}
+	return descend, mark
 }
 
-func (w *headerWalker) leave(_ *html.Node, block int) {
-	if block == 1 {
+func (w *headerWalker) leave(_ *html.Node, mark int) {
+	if mark&markBlock != 0 {
 		w.flush()
+	}
+	if mark&markRole != 0 {
+		w.roles = w.roles[:len(w.roles)-1]
 	}
 }
 

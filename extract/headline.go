@@ -29,16 +29,31 @@ const maxHeadLines = 6
 // block.
 func bodyHeadline(body *html.Node, title string) (kicker, subtitle string, ok bool) {
 	lines := leadingHeadLines(body)
-	at := -1
-	for i, l := range lines {
-		if l.role == "" && nearlySame(l.text, title) {
-			at = i
-			break
-		}
-	}
+	at := titleLine(lines, func(s string) bool { return nearlySame(s, title) })
 	if at < 0 {
 		return "", "", false
 	}
+	kicker, subtitle = splitHeadline(lines, at)
+	return kicker, subtitle, true
+}
+
+// titleLine is the index of the first line without a role that is the
+// title, -1 for none: a line whose class names it 引题 or 副题 is not the
+// title, even when it repeats it.
+func titleLine(lines []headLine, isTitle func(string) bool) int {
+	for i, l := range lines {
+		if l.role == "" && isTitle(l.text) {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitHeadline sorts the lines around the title at index at into 引题 and
+// 副题. The names win over the position: a line whose class names its role
+// goes to it wherever it stands (the title area of some pages puts the 引题
+// below the title); the others are 引题 above the title, 副题 below it.
+func splitHeadline(lines []headLine, at int) (kicker, subtitle string) {
 	var k, s []string
 	for i, l := range lines {
 		switch {
@@ -48,7 +63,7 @@ func bodyHeadline(body *html.Node, title string) (kicker, subtitle string, ok bo
 			s = append(s, l.text)
 		}
 	}
-	return strings.Join(k, " "), strings.Join(s, " "), true
+	return strings.Join(k, " "), strings.Join(s, " ")
 }
 
 // leadingHeadLines lists the centred bold lines that open body, up to the

@@ -34,11 +34,12 @@ type Stored struct {
 //   - Restored: a withdrawn article answering again, unchanged: withdrawn_at
 //     goes, a new seq tells pullers.
 //   - Aliased: another URL with the same id, or new content-identical to a stored
-//     article; the URL joins that article's aliases, no new seq.
+//     article; the URL joins that article's aliases, no new seq (unless it
+//     becomes the canonical URL, see canonical.go).
 //
-// The canonical URL is the first one seen, except that a URL in the article's
-// own channel (channel_path) replaces one in another channel; the replaced URL
-// becomes an alias, so every URL ever seen resolves with GetByURL. Any
+// The canonical URL is the one of the article's own channel, whatever the
+// order the URLs come in (see canonical.go); the others are aliases, so every
+// URL ever seen resolves with GetByURL. Any
 // successful fetch also forgets an earlier sighting of the URL answering gone.
 func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.UpsertResult, error) {
 	if a == nil || a.ID == "" || a.URL == "" {
@@ -176,7 +177,7 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 	case outcome == sppcrawl.Created:
 		return create(tx, in, rawVal, now)
 	case outcome == sppcrawl.Aliased:
-		return alias(tx, old, in.URL, now)
+		return alias(tx, old, in, rawVal, now)
 	}
 	a := old.Article
 	if err := fetchedFine(tx, a.ID, now); err != nil {
@@ -217,6 +218,11 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 		return sppcrawl.UpsertResult{}, err
 	}
 	n.URL, n.Aliases = a.URL, a.Aliases
+	if in.URL != a.URL {
+		// A new version read at an alias: its page names the channel of the
+		// alias, not the article's own.
+		n.Channel, n.ChannelPath = a.Channel, a.ChannelPath
+	}
 	n.Version = a.Version + 1
 	n.FirstSeenAt = a.FirstSeenAt
 	n.UpdatedAt = now
@@ -367,22 +373,21 @@ func addKeys(tx *bolt.Tx, n *sppcrawl.Article, now time.Time) error {
 	return stored(tx, n.URL)
 }
 
-// alias adds url to an existing article (see Upsert for which URL stays
-// canonical).
-func alias(tx *bolt.Tx, r *record, url string, now time.Time) (sppcrawl.UpsertResult, error) {
-	a := r.Article
+// alias adds in's URL to an existing article (see Upsert for which URL
+// stays canonical); rawVal is in's page.
+func alias(tx *bolt.Tx, r *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
+	a, url := r.Article, in.URL
 	if url != a.URL && !slices.Contains(a.Aliases, url) {
-		home := a.ChannelPath != "" && sppcrawl.ChannelPathFromURL(url) == a.ChannelPath &&
-			sppcrawl.ChannelPathFromURL(a.URL) != a.ChannelPath
-		if home {
-			a.Aliases = append(a.Aliases, a.URL)
-			a.URL = url
-		} else {
-			a.Aliases = append(a.Aliases, url)
-		}
-		slices.Sort(a.Aliases)
-		if err := putArticle(tx, a, false); err != nil {
+		home, err := rehome(tx, a, in, rawVal, now)
+		if err != nil {
 			return sppcrawl.UpsertResult{}, err
+		}
+		if !home {
+			a.Aliases = append(a.Aliases, url)
+			slices.Sort(a.Aliases)
+			if err := putArticle(tx, a, false); err != nil {
+				return sppcrawl.UpsertResult{}, err
+			}
 		}
 	}
 	if err := tx.Bucket(bucketURLs).Put([]byte(url), []byte(a.ID)); err != nil {

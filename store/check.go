@@ -97,7 +97,9 @@ func recheckOf(tx *bolt.Tx, id string, checked time.Time) (rc sppcrawl.Recheck, 
 		return rc, false, nil
 	}
 	rc.URL, rc.Channel = r.Article.URL, r.Article.ChannelPath
-	if herr == nil {
+	if herr == nil && hdr.URL == rc.URL {
+		// (The validators of another URL's page, one an upgrade moved the
+		// article from, say nothing of this one.)
 		rc.ETag, rc.LastModified = hdr.ETag, hdr.LastModified
 	}
 	return rc, true, nil

@@ -40,8 +40,9 @@ var (
 
 // SchemaVersion is the layout this code writes. 1: sppcrawl 0.1 (revisions
 // kept as hashes only). 2: every version kept whole, raw pages in their own
-// key space, withdrawals, the check index (see migrate.go).
-const SchemaVersion = 2
+// key space, withdrawals, the check index (see migrate.go). 3: a
+// cross-posted article under the URL of its own channel (see canonical.go).
+const SchemaVersion = 3
 
 var (
 	bucketMeta = []byte("meta")
@@ -88,7 +89,7 @@ var (
 
 // migrations[i] upgrades an archive from schema i+1 to i+2, inside the
 // transaction that opens it: an upgrade is all or nothing.
-var migrations = []func(*bolt.Tx) (string, error){migrate1to2}
+var migrations = []func(*bolt.Tx) (string, error){migrate1to2, migrate2to3}
 
 // Options tune Open.
 type Options struct {

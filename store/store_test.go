@@ -116,7 +116,8 @@ func TestDB_Upsert(t *testing.T) {
 				a.ChannelPath = "/spp/jczdal/"
 				return a
 			}(), sppcrawl.Created, 1, 1},
-			{newArticle("spp-1", u1, "一"), sppcrawl.Aliased, 1, 1},
+			// Its url and channel change: a new seq tells pullers.
+			{newArticle("spp-1", u1, "一"), sppcrawl.Aliased, 2, 1},
 		}, func(t *testing.T, db *store.DB) {
 			s, err := db.Get(ctx, "spp-1")
 			if err != nil {

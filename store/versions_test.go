@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,7 +52,8 @@ func TestUpgrade_V1Archive(t *testing.T) {
 		t.Fatal(err)
 	}
 	note, _ := db.Upgraded(ctx)
-	if !strings.Contains(note, "schema 1→2") || !strings.Contains(note, "2 earlier revisions") {
+	if !strings.Contains(note, "schema 1→2") || !strings.Contains(note, "2 earlier revisions") ||
+		!strings.Contains(note, "schema 2→3: cross-posts moved to the URL of their own channel: 1 ") {
 		t.Errorf("upgrade note %q", note)
 	}
 	// Every article as 0.1 exported it: each field it had, the same.
@@ -75,6 +77,15 @@ func TestUpgrade_V1Archive(t *testing.T) {
 		}
 		var now map[string]any
 		json.Unmarshal(b, &now)
+		if id == crossPost {
+			// 0.1 stored this cross-post under the first URL it met (头条's);
+			// the upgrade moves it to its own channel, the other URL an alias.
+			checkMovedHome(t, old, now)
+			old = maps.Clone(old)
+			for _, k := range []string{"url", "aliases", "channel", "channel_path", "seq"} {
+				delete(old, k)
+			}
+		}
 		for k, v := range old {
 			if !reflect.DeepEqual(now[k], v) {
 				t.Errorf("%s.%s = %v, was %v", id, k, now[k], v)
@@ -142,6 +153,26 @@ func TestUpgrade_V1Archive(t *testing.T) {
 	db = MustOpen(t, path, store.Options{ReadOnly: true})
 	if c, _ := db.Count(ctx); c != 14 {
 		t.Errorf("read-only after the upgrade: %d articles", c)
+	}
+}
+
+// crossPost is the article v1.db stores under 头条's URL, with its own
+// channel's (最高检新闻) as an alias.
+const crossPost = "spp-810001"
+
+// checkMovedHome checks the cross-post as the upgrade left it (now) against
+// what 0.1 exported (old): under its own channel's URL, the first URL an
+// alias, under a new seq.
+func checkMovedHome(t *testing.T, old, now map[string]any) {
+	t.Helper()
+	const tt, gjybs = "https://www.spp.gov.cn/spp/tt/202611/t20261117_810001.shtml", "https://www.spp.gov.cn/spp/gjybs/202611/t20261117_810001.shtml"
+	if old["url"] != tt || !reflect.DeepEqual(old["aliases"], []any{gjybs}) {
+		t.Fatalf("v1.jsonl: %s at %v %v, want it stored the wrong way", crossPost, old["url"], old["aliases"])
+	}
+	if now["url"] != gjybs || !reflect.DeepEqual(now["aliases"], []any{tt}) ||
+		now["channel"] != "最高检新闻" || now["channel_path"] != "/spp/gjybs/" || now["seq"].(float64) <= old["seq"].(float64) {
+		t.Errorf("%s after the upgrade: url %v, aliases %v, channel %v %v, seq %v (was %v: want a new one)", crossPost,
+			now["url"], now["aliases"], now["channel"], now["channel_path"], now["seq"], old["seq"])
 	}
 }
 

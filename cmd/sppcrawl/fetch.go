@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/diff"
@@ -80,6 +81,10 @@ func errSuffix(err error) string {
 // (v<version>, seq <seq>) <url>" ("would be …" on a dry run), with showDiff
 // the differences from the stored version.
 func writeFetched(w io.Writer, f *sppcrawl.Fetched, showDiff bool) {
+	if f.Gone != nil {
+		writeGone(w, f)
+		return
+	}
 	a := f.Article
 	if f.DryRun {
 		fmt.Fprintf(w, "%s would be %s %s\n", a.ID, f.Outcome, a.URL)
@@ -117,5 +122,22 @@ func writeRevision(w io.Writer, f *sppcrawl.Fetched, showDiff bool) {
 		fmt.Fprintf(w, "  a new version%s\n", changed)
 	case showDiff && f.Outcome != sppcrawl.Aliased && len(diff.Fields(f.Before, f.Article, true)) > 0:
 		fmt.Fprintln(w, "  no new version: the fields that differ are not ones that make a version")
+	}
+}
+
+// writeGone reports a stored article whose URL answered gone, in the
+// words of a crawl: "<id> gone (<answer>): sighting 1 of 2 toward
+// withdrawal, …" or "<id> withdrawn (…)".
+func writeGone(w io.Writer, f *sppcrawl.Fetched) {
+	a, g := f.Article, f.Gone
+	switch {
+	case g.Already:
+		fmt.Fprintf(w, "%s gone (%s): withdrawn already, on %s (v%d, seq %d) %s\n", a.ID, g.Reason, a.WithdrawnAt.In(sppcrawl.CST()).Format(time.RFC3339), a.Version, a.Seq, a.URL)
+	case f.DryRun:
+		fmt.Fprintf(w, "%s would be a gone sighting (%s): a sighting toward withdrawal (two runs that see it gone withdraw it) %s\n", a.ID, g.Reason, a.URL)
+	case g.Withdrawn:
+		fmt.Fprintf(w, "%s withdrawn (%s): sighting 2 of 2, article withdrawn by the site: marked withdrawn_at, its content kept (v%d, seq %d) %s\n", a.ID, g.Reason, a.Version, a.Seq, a.URL)
+	default:
+		fmt.Fprintf(w, "%s gone (%s): sighting 1 of 2 toward withdrawal, it is withdrawn if the next run agrees (v%d, seq %d) %s\n", a.ID, g.Reason, a.Version, a.Seq, a.URL)
 	}
 }
