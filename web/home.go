@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -24,6 +25,7 @@ const (
 // articles, and what changed in the last 7 days.
 type homeData struct {
 	Stats    *publish.Stats
+	Warnings []string // in Chinese
 	Channels []channelNews
 	Changed  []*sppcrawl.Article
 }
@@ -41,13 +43,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	d := homeData{Stats: st}
+	d := homeData{Stats: st, Warnings: warnings(st)}
+	p := page{Title: "首页", Data: &d}
 	for _, c := range st.Channels {
 		if c.Articles == 0 {
 			continue
 		}
 		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, nil)
-		if err != nil {
+		if p.skip(err) != nil {
 			s.archiveError(w, r, "频道 "+c.Path, err)
 			return
 		}
@@ -57,11 +60,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(d.Channels, func(a, b channelNews) int {
 		return cmp.Or(cmp.Compare(tableOrder(a.Path), tableOrder(b.Path)), b.Count-a.Count)
 	})
-	if d.Changed, err = s.changedThisWeek(r); err != nil {
+	if d.Changed, err = s.changedThisWeek(r); p.skip(err) != nil {
 		s.archiveError(w, r, "最近的更改", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", page{Title: "首页", Data: d})
+	s.render(w, r, http.StatusOK, "home", p)
 }
 
 // changedThisWeek is what was corrected or withdrawn in the last 7 days.
@@ -134,13 +137,18 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: st})
+	d := struct {
+		Stats    *publish.Stats
+		Warnings []string
+	}{st, warnings(st)}
+	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: d})
 }
 
 // gapsData is a channel's gaps: URLs listed and never stored.
 type gapsData struct {
 	Channel sppcrawl.Channel
-	Gaps    any
+	Gaps    []store.Gap
+	Pager
 }
 
 func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +161,11 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "缺口", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g}})
+	p, lo, hi, ok := s.numbered(w, r, len(g), listPage)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g[lo:hi], p}})
 }
 
 // channelOf resolves a channel key, name or folder, answering 404 when

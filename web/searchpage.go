@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sppcrawl"
@@ -25,7 +26,7 @@ type searchData struct {
 	Res     *search.Result
 	Hits    []hitView
 	Facets  []facetView
-	Next    string // the next page's URL, "" on the last
+	Pager   Pager
 	CSV     string // the whole result set as files
 	JSONL   string
 	Browse  *browseView // a channel by date, without a query
@@ -92,7 +93,7 @@ type facetLink struct {
 type browseView struct {
 	Channel  sppcrawl.Channel
 	Articles []*sppcrawl.Article
-	Next     string
+	Pager    Pager
 }
 
 // browsePage is how many articles a channel's list shows at a time.
@@ -104,13 +105,18 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	channels, _ := s.db.CountByChannel(r.Context())
 	d.Options = formOptions(req, channels)
 	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d}
+	cp, pageOK := readCursorPage(r.URL.Query(), cmp.Or(req.Cursor, r.URL.Query().Get("before")))
 	switch {
+	case !pageOK:
+		d.Error = "翻页参数 page 或 back 无效：请从第一页重新搜索。"
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
 	case err != nil:
 		d.Error = badRequest(err)
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	case req.Query == "" && len(req.Channels) == 1:
-		s.browse(w, r, &d, p)
+		s.browse(w, r, &d, p, cp)
 		return
 	case req.Query == "":
 		s.render(w, r, http.StatusOK, "search", p)
@@ -141,7 +147,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "搜索", err)
 		return
 	}
-	d.setResult(req, res)
+	if len(res.Results) == 0 && cp.Page > 1 {
+		first := req
+		first.Cursor, first.Facets = "", nil
+		s.pastEnd(w, r, cp.Page, (res.Total+limitOf(req)-1)/limitOf(req), "/search?"+first.Values().Encode())
+		return
+	}
+	d.setResult(req, res, cp)
 	if res.Total == 0 {
 		d.Wider = s.wider(r.Context(), req)
 	}
@@ -184,7 +196,7 @@ func badRequest(err error) string {
 // setResult puts a page of results on the page: hits with their marked
 // snippets, facet links, the next page's link and the whole result set's
 // downloads.
-func (d *searchData) setResult(req search.Request, res *search.Result) {
+func (d *searchData) setResult(req search.Request, res *search.Result, cp cursorPage) {
 	d.Res = res
 	for _, h := range res.Results {
 		hv := hitView{Hit: h, Heading: template.HTML(template.HTMLEscapeString(h.Title))}
@@ -198,11 +210,11 @@ func (d *searchData) setResult(req search.Request, res *search.Result) {
 		d.Hits = append(d.Hits, hv)
 	}
 	d.Facets = facetLinks(req, res)
-	if res.NextCursor != "" {
-		next := req
-		next.Cursor, next.Facets = res.NextCursor, nil
-		d.Next = "/search?" + next.Values().Encode()
-	}
+	d.Pager = cp.pager(len(res.Results), limitOf(req), res.Total, res.NextCursor, func(cursor string, page int, back []string) string {
+		n := req
+		n.Cursor, n.Facets = cursor, nil
+		return "/search?" + pageValues(n.Values(), page, back).Encode()
+	})
 	all := req
 	all.Cursor, all.Limit, all.Facets = "", 0, nil
 	d.CSV = "/api/search?" + withFormat(all.Values(), "csv")
@@ -254,7 +266,7 @@ func facetLinks(req search.Request, res *search.Result) []facetView {
 
 // browse lists a channel's articles newest first, a page at a time (before
 // the publication time of the last one shown).
-func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p page) {
+func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p page, cp cursorPage) {
 	ch, ok := s.channelOf(w, r, d.Req.Channels[0])
 	if !ok {
 		return
@@ -263,21 +275,62 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || n < 0 {
-			d.Error = "参数 before：" + strconv.Quote(clip(b, 20)) + " 不是时间。"
+			d.Error = "参数 before：「" + clip(b, 20) + "」不是时间。"
 			s.render(w, r, http.StatusBadRequest, "search", p)
 			return
 		}
 		before = time.Unix(n, 0)
 	}
 	arts, err := s.db.ChannelPage(r.Context(), ch.Path, before, browsePage, nil)
-	if err != nil {
+	if p.skip(err) != nil {
 		s.archiveError(w, r, "频道 "+ch.Name, err)
 		return
 	}
-	d.Browse = &browseView{Channel: ch, Articles: arts}
-	if len(arts) == browsePage {
-		d.Browse.Next = "/search?channel=" + url.QueryEscape(ch.Key) + "&before=" + strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
+	total := s.channelCount(r, ch.Path)
+	link := func(before string, page int, back []string) string {
+		v := url.Values{"channel": {ch.Key}}
+		if before != "" {
+			v.Set("before", before)
+		}
+		return "/search?" + pageValues(v, page, back).Encode()
 	}
+	if len(arts) == 0 && cp.Page > 1 {
+		s.pastEnd(w, r, cp.Page, (total+browsePage-1)/browsePage, link("", 1, nil))
+		return
+	}
+	next := ""
+	if len(arts) == browsePage {
+		next = strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
+	}
+	d.Browse = &browseView{Channel: ch, Articles: arts, Pager: cp.pager(len(arts), browsePage, total, next, link)}
 	p.Title, p.Nav = ch.Name, "channels"
 	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// channelCount is how many articles the archive holds in a channel.
+func (s *Server) channelCount(r *http.Request, path string) int {
+	counts, _ := s.db.CountByChannel(r.Context())
+	for _, c := range counts {
+		if c.Path == path {
+			return c.Articles
+		}
+	}
+	return 0
+}
+
+// pageValues adds a cursor page's number and back-stack to v (the first
+// page has neither).
+func pageValues(v url.Values, page int, back []string) url.Values {
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(back) > 0 {
+		v.Set("back", strings.Join(back, "."))
+	}
+	return v
+}
+
+// limitOf is a request's page size.
+func limitOf(req search.Request) int {
+	return cmp.Or(req.Limit, 20)
 }

@@ -116,6 +116,15 @@ type page struct {
 	Query   string // kept in the header's search box
 	Version string
 	Data    any
+	Skipped int // records of the archive left out: they do not decode
+}
+
+// skip counts the records a read left out (they do not decode: the page
+// shows the rest and says so) and returns any other error.
+func (p *page) skip(err error) error {
+	n, err := skippedOf(err)
+	p.Skipped += n
+	return err
 }
 
 // render writes a page: HTML under the CSP, with an ETag of its bytes.
@@ -144,15 +153,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // errorPage is the data of the error page.
 type errorPage struct {
-	Status  int
-	Message string
+	Status         int
+	Message        string
+	Link, LinkText string // where to go instead, if somewhere
 }
 
 // fail answers an error page in the site's style: the reason in words,
 // never a Go error string or a stack.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.failLink(w, r, status, msg, "", "")
+}
+
+// failLink is fail with a link to where the reader may go instead.
+func (s *Server) failLink(w http.ResponseWriter, r *http.Request, status int, msg, link, text string) {
 	title := map[int]string{400: "请求有误", 404: "未找到", 405: "不允许的方法", 500: "出错了", 503: "暂不可用"}[status]
-	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg}})
+	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg, link, text}})
 }
 
 // archiveError answers an error of the archive: 404 for what is not
@@ -198,7 +213,14 @@ var funcs = template.FuncMap{
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
 			"channel_path": "频道路径"}[name], name)
 	},
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"sprintf": fmt.Sprintf,
+	"runLine":    func(s *sppcrawl.RunSummary) string { return runLine(*s) },
+	"runOutcome": func(o sppcrawl.RunOutcome) string { return runOutcomes[o] },
+	"healthWord": healthWord,
+	"reasonText": reasonText,
+	"walkText":   walkText,
+	"gapWhy":     gapWhy,
+	"damageText": damageText,
+	"join":       strings.Join,
+	"add":        func(a, b int) int { return a + b },
+	"sprintf":    fmt.Sprintf,
 }
