@@ -107,7 +107,10 @@ func readCursorPage(q url.Values, cursor string) (cursorPage, bool) {
 	if q.Get("page") == "" {
 		n, err = len(back)+2, nil
 	}
-	return cursorPage{Page: n, Cursor: cursor, Back: back}, err == nil && n >= 2 && n <= 1<<20 && len(back) <= maxBack
+	// The number is at least what the pages behind make it: more when the
+	// earliest of a long walk were dropped (maxBack).
+	ok := err == nil && n <= 1<<20 && n >= len(back)+2 && len(back) <= maxBack
+	return cursorPage{Page: n, Cursor: cursor, Back: back}, ok
 }
 
 // pager is the pager of a cursor page showing shown rows of size at most

@@ -104,7 +104,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	d := searchData{Req: req}
 	channels, _ := s.db.CountByChannel(r.Context())
 	d.Options = formOptions(req, channels)
-	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d}
+	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d, OwnSearch: true}
 	cp, pageOK := readCursorPage(r.URL.Query(), cmp.Or(req.Cursor, r.URL.Query().Get("before")))
 	switch {
 	case !pageOK:

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -111,12 +112,15 @@ func (s *Server) Handler() http.Handler {
 // page is what every template gets: the page's title and data, and what
 // the header needs.
 type page struct {
-	Title   string
-	Nav     string // the section the page belongs to
-	Query   string // kept in the header's search box
-	Version string
-	Data    any
-	Skipped int // records of the archive left out: they do not decode
+	Title string
+	Nav   string // the section the page belongs to
+	Query string // kept in the header's search box
+	// OwnSearch: the page has its own search form, the header none (one
+	// box, not two repeating the query on a phone's first screen).
+	OwnSearch bool
+	Version   string
+	Data      any
+	Skipped   int // records of the archive left out: they do not decode
 }
 
 // skip counts the records a read left out (they do not decode: the page
@@ -186,6 +190,13 @@ func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what strin
 	}
 }
 
+// keywordSearch is the search page of a case keyword: a query in the
+// query language, whatever the keyword holds (quotes, spaces, OR).
+func keywordSearch(k string) string {
+	q := search.Query{Clauses: []search.Clause{{Terms: []search.Term{{Field: "keyword", Text: k}}}}}
+	return "/search?q=" + url.QueryEscape(q.String())
+}
+
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
 	"date": func(t time.Time) string {
@@ -213,14 +224,15 @@ var funcs = template.FuncMap{
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
 			"channel_path": "频道路径"}[name], name)
 	},
-	"runLine":    func(s *sppcrawl.RunSummary) string { return runLine(*s) },
-	"runOutcome": func(o sppcrawl.RunOutcome) string { return runOutcomes[o] },
-	"healthWord": healthWord,
-	"reasonText": reasonText,
-	"walkText":   walkText,
-	"gapWhy":     gapWhy,
-	"damageText": damageText,
-	"join":       strings.Join,
-	"add":        func(a, b int) int { return a + b },
-	"sprintf":    fmt.Sprintf,
+	"runLine":       func(s *sppcrawl.RunSummary) string { return runLine(*s) },
+	"runOutcome":    func(o sppcrawl.RunOutcome) string { return runOutcomes[o] },
+	"healthWord":    healthWord,
+	"reasonText":    reasonText,
+	"walkText":      walkText,
+	"gapWhy":        gapWhy,
+	"damageText":    damageText,
+	"keywordSearch": keywordSearch,
+	"join":          strings.Join,
+	"add":           func(a, b int) int { return a + b },
+	"sprintf":       fmt.Sprintf,
 }
