@@ -100,7 +100,8 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	if d.Pager, lo, hi, ok = s.numbered(w, r, len(all), listPage); !ok {
 		return
 	}
-	d.Guiding, d.Typical = all[lo:min(hi, len(guiding))], all[max(lo, len(guiding)):hi]
+	split := min(max(lo, len(guiding)), hi) // where the page's typical cases start
+	d.Guiding, d.Typical = all[lo:split], all[split:hi]
 	if kw != "" {
 		p.Title = "关键词：" + kw
 	}
