@@ -49,12 +49,97 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	ct, inline := servedType(info, head[:n])
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Security-Policy", mediaCSP)
-	if !inline {
-		w.Header().Set("Content-Disposition", "attachment; filename=\""+sha+mediaExt(info)+"\"")
+	if name := s.mediaName(r, sha, info); name != "" || !inline {
+		w.Header().Set("Content-Disposition", disposition(inline, name, sha+mediaExt(info)))
 	}
 	w.Header().Set("ETag", `"`+sha+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", info.FetchedAt, f)
+}
+
+// mediaName is the name the site gave the file, when the link names the
+// article it belongs to (/media/{sha256}?article=spp-…, as the article's
+// page links its attachments): read from the archive, never from the
+// request. "" when there is none.
+func (s *Server) mediaName(r *http.Request, sha string, info store.MediaInfo) string {
+	id := r.URL.Query().Get("article")
+	if !idPattern.MatchString(id) {
+		return ""
+	}
+	st, err := s.db.Get(r.Context(), id)
+	if err != nil {
+		return ""
+	}
+	for _, ref := range st.Article.Attachments {
+		if ref.SHA256 == sha {
+			return fileName(ref.Name, ref.URL, mediaExt(info))
+		}
+	}
+	return ""
+}
+
+// fileName is a safe file name from an attachment's name on the page: no
+// folder, no control or reserved character, 80 characters at most, with
+// the extension of its URL when the name has none.
+func fileName(name, u, ext string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(name))
+	name = strings.Trim(name, ". ")
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80])
+	}
+	if name == "" {
+		return ""
+	}
+	if ext != "" && !strings.HasSuffix(strings.ToLower(name), ext) {
+		name += ext
+	}
+	return name
+}
+
+// disposition is the Content-Disposition of a media file (RFC 6266): a
+// download unless inline, under name as UTF-8 (RFC 5987) with an ASCII
+// fallback for old clients (the name's ASCII, else the hash's).
+func disposition(inline bool, name, fallback string) string {
+	kind := "attachment"
+	if inline {
+		kind = "inline"
+	}
+	if name == "" {
+		return kind + `; filename="` + fallback + `"`
+	}
+	ascii := strings.Map(func(r rune) rune {
+		if r > 0x7e || r == '"' || r == '\\' || r == '%' {
+			return -1
+		}
+		return r
+	}, name)
+	if ascii = strings.TrimSpace(ascii); strings.Trim(ascii, "._- ") == "" || strings.HasPrefix(ascii, ".") {
+		ascii = fallback
+	}
+	return kind + `; filename="` + ascii + `"; filename*=UTF-8''` + extValue(name)
+}
+
+// extValue percent-encodes s as an RFC 5987 value: every byte but its
+// attr-chars.
+func extValue(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // Raster images and PDFs are served as their bytes sniff; office documents
@@ -86,8 +171,23 @@ func servedType(info store.MediaInfo, head []byte) (contentType string, inline b
 		return sniffed, true
 	case officeTypes[claimed] && officeSniffs[sniffed]:
 		return claimed, true
+	case isSVG(claimed, info.URL, head):
+		// Inside <img> an SVG runs no script and fetches nothing, and that
+		// is how a page shows it; opened directly it is a download (and
+		// sandboxed): it never renders as a document of this origin.
+		return "image/svg+xml", false
 	}
 	return "application/octet-stream", false
+}
+
+// isSVG says whether a file is an SVG image: claimed as one or named .svg,
+// and its bytes an XML document of an <svg> element.
+func isSVG(claimed, u string, head []byte) bool {
+	if claimed != "image/svg+xml" && !strings.HasSuffix(strings.ToLower(strings.SplitN(u, "?", 2)[0]), ".svg") {
+		return false
+	}
+	h := strings.ToLower(string(head))
+	return strings.Contains(h, "<svg")
 }
 
 // localMedia rewrites the URLs of an article's archived images and

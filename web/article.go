@@ -75,7 +75,7 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 	for _, at := range a.Attachments {
 		av := attachmentView{Name: at.Name, URL: at.URL}
 		if at.SHA256 != "" {
-			av.Local = "/media/" + at.SHA256
+			av.Local = "/media/" + at.SHA256 + "?article=" + a.ID // downloads under its own name
 		}
 		d.Attachments = append(d.Attachments, av)
 	}
