@@ -44,7 +44,7 @@ func TestBrowser_Paging(t *testing.T) {
 	}
 	for i, s := range steps {
 		// The click's page is the one that shows the wanted position.
-		at := chromedp.WaitVisible(chromedp.Search(`//nav[@class="pager"]/span[@class="pos"][text()="`+s.want+`"]`))
+		at := chromedp.WaitVisible(chromedp.Search(`//nav[@class="pager"]/span[@class="pos"][text()="` + s.want + `"]`))
 		if err := chromedp.Do(ctx, s.action, at); err != nil {
 			got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](pos))
 			t.Fatalf("step %d: position %q, want %q: %v", i, got, s.want, err)
