@@ -192,8 +192,9 @@ func isSVG(claimed, u string, head []byte) bool {
 
 // localMedia rewrites the URLs of an article's archived images and
 // attachments in its body_html to base + /media/<sha256> (base "" for
-// paths relative to this server; else an absolute http(s) URL checked by
-// ParsePublicURL, escaped here like every value written into HTML).
+// paths relative to this server; else an absolute http(s) URL: serve
+// --public-url, checked by ParsePublicURL, or the request's origin),
+// escaped here like every value written into HTML.
 func localMedia(a *sppcrawl.Article, base string) string {
 	body := a.BodyHTML
 	var pairs []string

@@ -120,7 +120,7 @@ func TestServe_MediaAndLocalRepost(t *testing.T) {
 	// missing image keeps its URL.
 	public := httptest.NewServer(publish.NewServer(db, publish.Options{PublicURL: "https://mirror.example.org/spp/"}).Handler())
 	defer public.Close()
-	for _, c := range []struct{ srv, base string }{{srv.URL, ""}, {public.URL, "https://mirror.example.org/spp"}} {
+	for _, c := range []struct{ srv, base string }{{srv.URL, srv.URL}, {public.URL, "https://mirror.example.org/spp"}} {
 		resp, _ := http.Get(c.srv + "/api/articles/spp-700003/repost?media=local")
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()

@@ -141,6 +141,10 @@ func (s *Server) searchError(w http.ResponseWriter, r *http.Request, err error) 
 
 // searchFeedAnswer renders a saved search's feed.
 func (s *Server) searchFeedAnswer(ctx context.Context, format string, req search.Request, m feedMeta) (*answer, error) {
+	key := req.Values()
+	key.Del("sort")
+	key.Del("limit")
+	m.Key = key.Encode()
 	res, err := s.index.Search(ctx, s.db, req)
 	if err != nil {
 		return nil, err
@@ -172,7 +176,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 	if !ok || NotModified(w, r, tag+"."+format) {
 		return
 	}
-	self := selfURL(r)
+	self := s.selfURL(r)
 	s.hubLinks(w, r, self)
 	a, err := s.answers.get(tag+" "+format+" "+self, func() (*answer, error) {
 		return s.searchFeedAnswer(r.Context(), format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})

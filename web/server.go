@@ -39,17 +39,21 @@ type Options struct {
 	Index   *search.Index
 	Logger  *slog.Logger
 	Version string // the program's, for the footer
-	Now     func() time.Time
+	// PublicURL is serve --public-url: where the repost HTML's archived
+	// media are linked from ("" : the address of the request).
+	PublicURL string
+	Now       func() time.Time
 }
 
 // Server renders the pages. It never changes the archive.
 type Server struct {
-	db    *store.DB
-	ix    *search.Index
-	log   *slog.Logger
-	now   func() time.Time
-	ver   string
-	pages map[string]*template.Template
+	db     *store.DB
+	ix     *search.Index
+	log    *slog.Logger
+	now    func() time.Time
+	ver    string
+	public string
+	pages  map[string]*template.Template
 	// kept per archive generation: the cases, the week's changes
 	caseRows kept[[]caseRow]
 	recent   kept[[]*sppcrawl.Article]
@@ -66,7 +70,7 @@ func New(db *store.DB, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{db: db, ix: opts.Index, log: opts.Logger, now: opts.Now, ver: opts.Version, pages: map[string]*template.Template{}}
+	s := &Server{db: db, ix: opts.Index, log: opts.Logger, now: opts.Now, ver: opts.Version, public: opts.PublicURL, pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		s.pages[name] = template.Must(template.New("layout.tmpl").Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.tmpl", "templates/"+name+".tmpl"))
