@@ -74,8 +74,19 @@ func (s *Server) searchRequest(w http.ResponseWriter, r *http.Request) (search.R
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return req, false
 	}
+	if s.index.Filling() {
+		// A new or remade index answers from part of the archive: an
+		// empty or short result would look true.
+		w.Header().Set("Retry-After", strconv.Itoa(RetryFilling))
+		jsonError(w, http.StatusServiceUnavailable, "the search index is being made from the archive: try again in a minute")
+		return req, false
+	}
 	return req, true
 }
+
+// RetryFilling is the Retry-After, in seconds, of a search answered while
+// the index is being made (Index.Filling).
+const RetryFilling = 30
 
 // searchTag is the ETag of a search answer: the index's state, the
 // archive's generation and the request's query string; and the index's lag.

@@ -137,6 +137,7 @@ type docRow struct {
 type documentsData struct {
 	Soon, Others []docRow
 	Unavailable  bool
+	Notice       string // why the list cannot be shown now
 	Pager
 }
 
@@ -145,6 +146,10 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 	if s.ix == nil {
 		d.Unavailable = true
 		s.render(w, r, http.StatusOK, "documents", page{Title: "规范性文件", Nav: "documents", Data: d})
+		return
+	}
+	if s.ix.Filling() {
+		s.filling(w, r, &d.Notice, "documents", page{Title: "规范性文件", Nav: "documents", Data: &d})
 		return
 	}
 	list, err := s.ix.ListKind(r.Context(), "document")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/publish"
 	"sppcrawl/search"
 	"sppcrawl/store"
 )
@@ -124,6 +125,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	case s.ix == nil:
 		d.Error = "搜索不可用：服务器没有搜索索引（sppcrawl index 可建立）。"
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
+	case s.ix.Filling():
+		s.filling(w, r, &d.Error, "search", p)
 		return
 	}
 	p.Title = req.Query + " · 搜索"
@@ -333,4 +337,13 @@ func pageValues(v url.Values, page int, back []string) url.Values {
 // limitOf is a request's page size.
 func limitOf(req search.Request) int {
 	return cmp.Or(req.Limit, 20)
+}
+
+// filling answers a page that needs the search index while it is being
+// made (search.Index.Filling): 503 with Retry-After and a notice, never a
+// list that looks whole.
+func (s *Server) filling(w http.ResponseWriter, r *http.Request, notice *string, name string, p page) {
+	*notice = "索引重建中：搜索索引正在根据档案重新建立，结果暂不完整，请稍后再试。"
+	w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
+	s.render(w, r, http.StatusServiceUnavailable, name, p)
 }
