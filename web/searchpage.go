@@ -130,6 +130,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.filling(w, r, &d.Error, "search", p)
 		return
 	}
+	if _, ferr := s.db.Damage(); ferr != nil {
+		// The results would miss what the damaged pages hold, and look
+		// whole: the page says what the API says (500).
+		s.archiveError(w, r, "搜索", ferr)
+		return
+	}
 	p.Title = req.Query + " · 搜索"
 	req.Facets = []string{"channel", "year", "kind"}
 	res, err := s.ix.Search(r.Context(), s.db, req)
@@ -157,7 +163,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.pastEnd(w, r, cp.Page, (res.Total+limitOf(req)-1)/limitOf(req), "/search?"+first.Values().Encode())
 		return
 	}
-	d.setResult(req, res, cp)
+	p.Skipped += d.setResult(req, res, cp)
 	if res.Total == 0 {
 		d.Wider = s.wider(r.Context(), req)
 	}
@@ -200,9 +206,13 @@ func badRequest(err error) string {
 // setResult puts a page of results on the page: hits with their marked
 // snippets, facet links, the next page's link and the whole result set's
 // downloads.
-func (d *searchData) setResult(req search.Request, res *search.Result, cp cursorPage) {
+func (d *searchData) setResult(req search.Request, res *search.Result, cp cursorPage) (skipped int) {
 	d.Res = res
 	for _, h := range res.Results {
+		if h.Article == nil {
+			skipped++ // indexed, and the archive cannot read it
+			continue
+		}
 		hv := hitView{Hit: h, Heading: template.HTML(template.HTMLEscapeString(h.Title))}
 		title, rest, ok := h.TitleMarked()
 		if ok {
@@ -223,6 +233,7 @@ func (d *searchData) setResult(req search.Request, res *search.Result, cp cursor
 	all.Cursor, all.Limit, all.Facets = "", 0, nil
 	d.CSV = "/api/search?" + withFormat(all.Values(), "csv")
 	d.JSONL = "/api/search?" + withFormat(all.Values(), "jsonl")
+	return skipped
 }
 
 func withFormat(v url.Values, f string) string {

@@ -187,7 +187,7 @@ func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what strin
 	case errors.Is(err, context.Canceled):
 	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
 		s.log.Error("page failed: the archive is damaged", "path", r.URL.Path, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, "档案文件损坏："+err.Error())
+		s.fail(w, r, http.StatusInternalServerError, what+"无法读取：档案文件已损坏。管理员可用 sppcrawl verify 查明损坏之处，用 verify --repair 抢救其余内容。")
 	default:
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "读取档案时出错。")
