@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/search"
@@ -90,7 +91,7 @@ func TestPaging_Cursor(t *testing.T) {
 // page; a page number that is none is a 400.
 func TestPaging_PastTheEnd(t *testing.T) {
 	srv, db := newPagedSite(t, 30)
-	if err := db.MarkSeen(context.Background(), "/spp/tt/", []string{"https://www.spp.gov.cn/spp/tt/202601/t20260101_1.shtml"}); err != nil {
+	if err := db.MarkSeen(context.Background(), "/spp/tt/", []sppcrawl.Seen{{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_1.shtml", Title: "列表上的标题"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -103,6 +104,7 @@ func TestPaging_PastTheEnd(t *testing.T) {
 		{"/documents?page=3", 404, "没有第 3 页"},
 		{"/channels/tt/gaps?page=2", 404, `href="/channels/tt/gaps"`},
 		{"/channels/tt/gaps", 200, "第 1–1 条 / 共 1 条"},
+		{"/channels/tt/gaps", 200, `rel="noopener noreferrer">列表上的标题</a>`},
 		{"/search?channel=tt&before=1&page=2", 404, "没有第 2 页"},
 		{"/cases?page=x", 400, "不是页码"},
 		{"/search?q=a&cursor=AAAA&page=1", 400, "翻页参数"},
