@@ -20,12 +20,13 @@ func (e *QueryError) Unwrap() error { return ErrQuery }
 func (e *QueryError) Chinese() string { return e.zh }
 
 // badQuery is a QueryError; zh is a format of the same arguments, whose
-// %q are written in Chinese corner brackets (「x」), not Go's quotes.
+// %q are written in Chinese corner brackets (「x」, without the spaces
+// around), not Go's quotes.
 func badQuery(en, zh string, args ...any) error {
 	return &QueryError{en: fmt.Sprintf(en, args...), zh: fmt.Sprintf(zhQuotes.Replace(zh), args...)}
 }
 
-var zhQuotes = strings.NewReplacer("%q", "「%s」")
+var zhQuotes = strings.NewReplacer(" %q ", "「%s」", " %q", "「%s」", "%q ", "「%s」", "%q", "「%s」")
 
 // paramNames are the request's parameters as the search page labels them.
 var paramNames = map[string]string{

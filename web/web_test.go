@@ -61,7 +61,7 @@ func TestPages(t *testing.T) {
 		{"/articles/..%2f..%2fetc", 404, []string{"没有这篇文章"}},
 		{"/articles/" + corrected + "/versions/9", 404, []string{"没有第 9 版"}},
 		{"/articles/" + corrected + "/diff?from=1&to=9", 404, []string{"没有第 9 版"}},
-		{"/articles/" + corrected + "/diff?from=x", 400, []string{"不是版本号"}},
+		{"/articles/" + corrected + "/diff?from=x", 400, []string{"参数 from：「x」不是版本号"}},
 		{"/articles/" + corrected + "/diff?from=2&to=2", 400, []string{"同一版"}},
 		{"/search?q=" + url.QueryEscape(`"未闭合`), 400, []string{"查询有误：第 1 个字符处的引号没有闭合"}},
 		{"/search?q=%E7%AC%AC&from=nope", 400, []string{"查询有误：发布自「nope」不是日期"}},
@@ -69,6 +69,9 @@ func TestPages(t *testing.T) {
 		{"/search?q=" + url.QueryEscape("a OR"), 400, []string{"查询有误：第 3 个字符处的 OR 后面没有词"}},
 		{"/search?q=%E7%AC%AC&sort=best", 400, []string{"查询有误：排序「best」无效：应为 newest、oldest、relevance"}},
 		{"/search?channel=nope", 404, []string{"没有这个频道"}},
+		{"/search?channel=tt&before=x", 400, []string{"参数 before：「x」不是时间"}},
+		{"/search?q=%E7%AC%AC&has=x", 400, []string{"查询有误：附带「x」无效"}},
+		{"/cases?page=0", 400, []string{"参数 page：「0」不是页码"}},
 		{"/nowhere", 404, []string{"没有这个页面"}},
 		{"/api/nowhere", 404, []string{`"error"`}},
 	} {
