@@ -4,7 +4,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
+	"path"
 	"regexp"
 	"strings"
 
@@ -49,9 +51,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	ct, inline := servedType(info, head[:n])
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Security-Policy", mediaCSP)
-	if name := s.mediaName(r, sha, info); name != "" || !inline {
-		w.Header().Set("Content-Disposition", disposition(inline, name, sha+mediaExt(info)))
-	}
+	w.Header().Set("Content-Disposition", disposition(inline, s.mediaName(r, sha, info), siteFileName(info, sha)))
 	w.Header().Set("ETag", `"`+sha+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", info.FetchedAt, f)
@@ -76,6 +76,20 @@ func (s *Server) mediaName(r *http.Request, sha string, info store.MediaInfo) st
 		}
 	}
 	return ""
+}
+
+// siteFileName is the file's name in its URL on the site (P020261120.pdf),
+// else its hash with the extension of its type: ASCII either way, the
+// name of a file reached without its article.
+func siteFileName(info store.MediaInfo, sha string) string {
+	base := ""
+	if u, err := url.Parse(info.URL); err == nil {
+		base = fileName(path.Base(u.Path), "", "")
+	}
+	if base == "" || base == "." || strings.ContainsFunc(base, func(r rune) bool { return r > 0x7e || r == '%' }) {
+		return sha + mediaExt(info)
+	}
+	return base
 }
 
 // fileName is a safe file name from an attachment's name on the page: no

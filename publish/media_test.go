@@ -304,7 +304,7 @@ func TestServe_HostileMedia(t *testing.T) {
 				t.Errorf("the SVG: %v", h)
 			}
 		case jpeg:
-			if h.Get("Content-Type") != "image/jpeg" || h.Get("Content-Disposition") != "" {
+			if h.Get("Content-Type") != "image/jpeg" || h.Get("Content-Disposition") != `inline; filename="x.jpg"` {
 				t.Errorf("the JPEG: %v", h)
 			}
 		default:
