@@ -51,7 +51,10 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	ct, inline := servedType(info, head[:n])
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Security-Policy", mediaCSP)
-	w.Header().Set("Content-Disposition", disposition(inline, s.mediaName(r, sha, info), siteFileName(info, sha)))
+	// An attachment followed from its article downloads, under its name;
+	// a file reached by its hash alone shows as it did.
+	name := s.mediaName(r, sha, info)
+	w.Header().Set("Content-Disposition", disposition(inline && name == "", name, siteFileName(info, sha)))
 	w.Header().Set("ETag", `"`+sha+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", info.FetchedAt, f)

@@ -10,8 +10,8 @@ import (
 	"sppcrawl"
 )
 
-// An attachment linked from its article (?article=) downloads under the
-// name the site gave it (RFC 6266/5987, with an ASCII fallback); the name
+// An attachment linked from its article (?article=) downloads (attachment)
+// under the name the site gave it (RFC 6266/5987, with an ASCII fallback); the name
 // comes from the archive, never from the request; the sandbox stays.
 func TestServe_MediaName(t *testing.T) {
 	db, files := mediaArchive(t)
@@ -29,13 +29,13 @@ func TestServe_MediaName(t *testing.T) {
 	srv := apiTestServer(t, db)
 	pdf := hashOf(files["https://www.spp.gov.cn/spp/jczdal/202601/P0703.pdf"])
 	for _, tc := range []struct{ path, want string }{
-		{"/media/" + pdf + "?article=spp-700003", `inline; filename="P0703.pdf"; filename*=UTF-8''%E5%85%A8%E6%96%87.pdf`},
+		{"/media/" + pdf + "?article=spp-700003", `attachment; filename="P0703.pdf"; filename*=UTF-8''%E5%85%A8%E6%96%87.pdf`},
 		// Without its article: the name in the site's URL.
 		{"/media/" + pdf, `inline; filename="P0703.pdf"`},
 		{"/media/" + pdf + "?article=spp-700006", `inline; filename="P0703.pdf"`},                           // not an attachment of that article
 		{"/media/" + pdf + "?article=" + "x%22%3B", `inline; filename="P0703.pdf"`},                         // no article id
 		{"/media/" + pdf + "?article=spp-700003&name=evil.html", `filename*=UTF-8''%E5%85%A8%E6%96%87.pdf`}, // the request names nothing
-		{"/media/" + docSHA + "?article=" + odd.ID, `inline; filename="final; v2.doc"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20final%3B%20v2.doc`},
+		{"/media/" + docSHA + "?article=" + odd.ID, `attachment; filename="final; v2.doc"; filename*=UTF-8''%E6%8A%A5%E5%91%8A%20final%3B%20v2.doc`},
 	} {
 		resp, err := http.Get(srv.URL + tc.path)
 		if err != nil {
