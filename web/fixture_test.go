@@ -33,7 +33,7 @@ func crawledSite(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(site.Close)
 	db, path := testarchive.Open(t, store.Options{})
-	c, err := crawler.New(crawler.Config{Origin: site.URL, Full: true, Parallel: 4, Media: crawler.MediaAll, MaxAttempts: 1}, db)
+	c, err := crawler.New(crawler.Config{Origin: site.URL, Discover: true, Full: true, Parallel: 4, Media: crawler.MediaAll, MaxAttempts: 1}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +106,14 @@ func TestPages_NoEnglishStatusWord(t *testing.T) {
 	}
 	if !seen["/channels/gzbg/gaps"] || len(seen) < 40 {
 		t.Errorf("visited %d pages", len(seen))
+	}
+	// A channel outside the table is named as the site's navigation names
+	// it, never by its folder.
+	for _, p := range []string{"/", "/search?q=" + url.QueryEscape("检察")} {
+		_, page, _ := get(t, srv.URL+p)
+		if text := visibleText(page); !strings.Contains(text, "地方动态") || regexp.MustCompile(`\bdfjcdt\b`).MatchString(text) {
+			t.Errorf("%s: 地方动态 named by its folder, or not at all", p)
+		}
 	}
 }
 

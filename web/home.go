@@ -32,6 +32,7 @@ type homeData struct {
 
 type channelNews struct {
 	Path     string
+	Name     string
 	Count    int
 	Articles []*sppcrawl.Article
 }
@@ -45,6 +46,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	d := homeData{Stats: st, Warnings: warnings(st)}
 	p := page{Title: "首页", Data: &d}
+	names := s.channelNames(r)
 	for _, c := range st.Channels {
 		if c.Articles == 0 {
 			continue
@@ -54,7 +56,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.archiveError(w, r, "频道 "+c.Path, err)
 			return
 		}
-		d.Channels = append(d.Channels, channelNews{Path: c.Path, Count: c.Articles, Articles: arts})
+		d.Channels = append(d.Channels, channelNews{Path: c.Path, Name: names(c.Path), Count: c.Articles, Articles: arts})
 	}
 	// The table's channels first, in its order, then the others by size.
 	slices.SortStableFunc(d.Channels, func(a, b channelNews) int {
@@ -166,6 +168,20 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g[lo:hi], p}})
+}
+
+// channelNames names a channel by its path: as the site's navigation
+// names it (the archive's site map), the table, else its folder's key.
+func (s *Server) channelNames(r *http.Request) func(path string) string {
+	m, _ := s.db.SiteMap(r.Context())
+	byPath := map[string]string{}
+	for _, c := range m.All() {
+		byPath[c.Path] = c.Name
+	}
+	return func(path string) string {
+		c := sppcrawl.ChannelByPath(path)
+		return cmp.Or(byPath[path], c.Name, c.Key)
+	}
 }
 
 // channelOf resolves a channel key, name or folder, answering 404 when

@@ -41,7 +41,7 @@ type option struct {
 
 // formOptions are the choices of the search form, with the request's
 // selected.
-func formOptions(req search.Request, channels []store.ChannelCount) map[string][]option {
+func formOptions(req search.Request, channels []store.ChannelCount, name func(path string) string) map[string][]option {
 	one := func(list []string) string {
 		if len(list) == 1 {
 			return list[0]
@@ -58,7 +58,7 @@ func formOptions(req search.Request, channels []store.ChannelCount) map[string][
 	ch := []string{"", "全部频道"}
 	for _, c := range channels {
 		k := sppcrawl.ChannelByPath(c.Path)
-		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", cmp.Or(k.Name, c.Path), c.Articles))
+		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", name(c.Path), c.Articles))
 	}
 	cur := one(req.Channels)
 	if c := sppcrawl.ChannelByPath(cur); c.Key != "" {
@@ -104,7 +104,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	req, err := search.ParseRequest(r.URL.Query())
 	d := searchData{Req: req}
 	channels, _ := s.db.CountByChannel(r.Context())
-	d.Options = formOptions(req, channels)
+	names := s.channelNames(r)
+	d.Options = formOptions(req, channels, names)
 	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d, OwnSearch: true}
 	cp, pageOK := readCursorPage(r.URL.Query(), cmp.Or(req.Cursor, r.URL.Query().Get("before")))
 	switch {
@@ -164,6 +165,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Skipped += d.setResult(req, res, cp)
+	d.Facets = facetLinks(req, res, names)
 	if res.Total == 0 {
 		d.Wider = s.wider(r.Context(), req)
 	}
@@ -223,7 +225,6 @@ func (d *searchData) setResult(req search.Request, res *search.Result, cp cursor
 		}
 		d.Hits = append(d.Hits, hv)
 	}
-	d.Facets = facetLinks(req, res)
 	d.Pager = cp.pager(len(res.Results), limitOf(req), res.Total, res.NextCursor, func(cursor string, page int, back []string) string {
 		n := req
 		n.Cursor, n.Facets = cursor, nil
@@ -243,7 +244,7 @@ func withFormat(v url.Values, f string) string {
 
 // facetLinks turns the facets into links that narrow the search: a channel,
 // a year (as a date range), a kind.
-func facetLinks(req search.Request, res *search.Result) []facetView {
+func facetLinks(req search.Request, res *search.Result, name func(path string) string) []facetView {
 	narrow := func(f func(*search.Request)) string {
 		n := req
 		n.Cursor, n.Facets = "", nil
@@ -258,7 +259,7 @@ func facetLinks(req search.Request, res *search.Result) []facetView {
 			l := facetLink{Label: v.Value, Count: v.Count}
 			switch f.key {
 			case "channel":
-				l.Label = v.Name
+				l.Label = name(v.Value)
 				key := sppcrawl.ChannelByPath(v.Value).Key
 				l.On = len(req.Channels) == 1 && (req.Channels[0] == key || req.Channels[0] == v.Value)
 				l.URL = narrow(func(n *search.Request) { n.Channels = []string{v.Value} })
