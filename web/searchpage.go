@@ -131,6 +131,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.filling(w, r, &d.Error, "search", p)
 		return
 	}
+	s.results(w, r, req, &d, p, cp, names)
+}
+
+// results answers a query: a page of results, or why there is none.
+func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Request, d *searchData, p page, cp cursorPage, names func(string) string) {
 	if _, ferr := s.db.Damage(); ferr != nil {
 		// The results would miss what the damaged pages hold, and look
 		// whole: the page says what the API says (500).
