@@ -73,6 +73,10 @@ func TestBrowser_PhoneLayout(t *testing.T) {
 	if err != nil || boxes != 1 {
 		t.Errorf("/search at 390 px: %d search boxes (%v), want 1", boxes, err)
 	}
+	qbox, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(r => [r.left, r.right])(document.querySelector("form.filters input[name=q]").getBoundingClientRect())`))
+	if err != nil || len(qbox) != 2 || qbox[0] < 0 || qbox[1] > 390 || qbox[1]-qbox[0] < 300 {
+		t.Errorf("/search at 390 px: the search box spans %v (%v), want most of the screen", qbox, err)
+	}
 	shoot(t, ctx, dir, "390-search-one-box")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/articles/"+corrected+"/diff?from=1&to=3"), chromedp.WaitVisible(chromedp.CSS("table.fields"))); err != nil {
 		t.Fatal(err)

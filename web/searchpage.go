@@ -157,6 +157,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Requ
 	case errors.Is(err, search.ErrDamaged):
 		s.log.Warn("search on a damaged index", "err", err)
 		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
+		w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
 		return
 	case err != nil:
