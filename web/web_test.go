@@ -173,8 +173,8 @@ func TestSearchPage_DamagedIndex(t *testing.T) {
 	db, ix := searchtest.Damaged(t, 60)
 	srv := httptest.NewServer(web.New(db, web.Options{Index: ix, Version: "test"}).Handler())
 	defer srv.Close()
-	code, body, _ := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "搜索索引损坏") || strings.Contains(body, "malformed") {
+	code, body, h := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
+	if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "搜索索引损坏") || strings.Contains(body, "malformed") {
 		t.Errorf("%d:\n%s", code, body)
 	}
 }
