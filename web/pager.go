@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,13 +92,35 @@ type cursorPage struct {
 	Page   int
 	Cursor string // this page's ("" on the first)
 	Back   []string
+	// Jump is a page asked for by number alone (?page=5, no cursor): one
+	// past the end is a 404, another is reached from the first page.
+	Jump int
+}
+
+// jumped answers a page asked for by number alone, once the list's length
+// is known: 404 past the end, else a redirect to the first page (a cursor
+// leads only forward, from there). It reports whether it answered.
+func (s *Server) jumped(w http.ResponseWriter, r *http.Request, c cursorPage, total, size int, first string) bool {
+	if c.Jump == 0 {
+		return false
+	}
+	if last := (total + size - 1) / size; c.Jump > max(last, 1) {
+		s.pastEnd(w, r, c.Jump, last, first)
+		return true
+	}
+	http.Redirect(w, r, first, http.StatusFound)
+	return true
 }
 
 // readCursorPage reads ?page= and ?back= of a cursor-paged list; a page
-// without a cursor is the first, whatever they say.
+// without a cursor is the first, or a Jump.
 func readCursorPage(q url.Values, cursor string) (cursorPage, bool) {
 	if cursor == "" {
-		return cursorPage{Page: 1}, true
+		n, err := strconv.Atoi(cmp.Or(q.Get("page"), "1"))
+		if n > 1 {
+			return cursorPage{Page: 1, Jump: n}, err == nil
+		}
+		return cursorPage{Page: 1}, err == nil && n == 1
 	}
 	var back []string
 	if b := q.Get("back"); b != "" {

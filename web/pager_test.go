@@ -107,6 +107,10 @@ func TestPaging_PastTheEnd(t *testing.T) {
 		{"/channels/tt/gaps", 200, `rel="noopener noreferrer">列表上的标题</a>`},
 		{"/search?channel=tt&before=1&page=2", 404, "没有第 2 页"},
 		{"/cases?page=x", 400, "不是页码"},
+		{"/search?channel=tt&page=99999", 404, "没有第 99999 页：共 1 页"},
+		{"/search?q=%E7%AC%AC&page=3", 404, "没有第 3 页：共 2 页"},
+		{"/search?q=%E7%AC%AC&page=2", 200, "第 1–20 条 / 共 30 条"}, // by number alone: from the first page
+		{"/search?q=%E7%AC%AC&page=x", 400, "翻页参数"},
 		{"/search?q=a&cursor=AAAA&page=1", 400, "翻页参数"},
 	} {
 		code, page, _ := get(t, srv.URL+tc.path)

@@ -164,10 +164,13 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Requ
 		s.archiveError(w, r, "搜索", err)
 		return
 	}
+	first := req
+	first.Cursor, first.Facets = "", nil
 	if len(res.Results) == 0 && cp.Page > 1 {
-		first := req
-		first.Cursor, first.Facets = "", nil
 		s.pastEnd(w, r, cp.Page, (res.Total+limitOf(req)-1)/limitOf(req), "/search?"+first.Values().Encode())
+		return
+	}
+	if s.jumped(w, r, cp, res.Total, limitOf(req), "/search?"+first.Values().Encode()) {
 		return
 	}
 	p.Skipped += d.setResult(req, res, cp)
@@ -318,6 +321,9 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 	}
 	if len(arts) == 0 && cp.Page > 1 {
 		s.pastEnd(w, r, cp.Page, (total+browsePage-1)/browsePage, link("", 1, nil))
+		return
+	}
+	if s.jumped(w, r, cp, total, browsePage, link("", 1, nil)) {
 		return
 	}
 	next := ""
