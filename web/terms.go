@@ -73,7 +73,7 @@ var reasons = []struct {
 	{regexp.MustCompile(`(?i)blocked|challenge`), "被网站的反爬措施拦截"},
 }
 
-const unknownReason = "原因见 sppcrawl failures"
+const unknownReason = "原因未能识别，详见抓取日志"
 
 // reasonText says an English reason in Chinese.
 func reasonText(en string) string {
