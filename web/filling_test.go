@@ -27,6 +27,9 @@ func TestPages_IndexFilling(t *testing.T) {
 	pages := web.New(db, web.Options{Index: ix, Version: "test"})
 	srv := httptest.NewServer(publish.NewServer(db, publish.Options{Index: ix, Pages: pages.Handler()}).Handler())
 	defer srv.Close()
+	if _, home, _ := get(t, srv.URL+"/"); !strings.Contains(home, "索引重建中") {
+		t.Error("the home page does not warn that the index is being made")
+	}
 	for _, p := range []string{"/search?q=%E7%AC%AC", "/documents"} {
 		code, body, h := get(t, srv.URL+p)
 		if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "索引重建中") || strings.Contains(body, "条结果") {

@@ -44,7 +44,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	d := homeData{Stats: st, Warnings: warnings(st)}
+	d := homeData{Stats: st, Warnings: s.warnings(st)}
 	p := page{Title: "首页", Data: &d}
 	names := s.channelNames(r)
 	for _, c := range st.Channels {
@@ -142,7 +142,7 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 	d := struct {
 		Stats    *publish.Stats
 		Warnings []string
-	}{st, warnings(st)}
+	}{st, s.warnings(st)}
 	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: d})
 }
 

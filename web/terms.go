@@ -179,8 +179,11 @@ func channelLabel(keyOrPath string) string {
 
 // warnings are what an operator must see, in Chinese, from the archive's
 // state (not from Stats.Warnings, which are the command line's English).
-func warnings(st *publish.Stats) []string {
+func (s *Server) warnings(st *publish.Stats) []string {
 	var out []string
+	if s.ix != nil && s.ix.Filling() {
+		out = append(out, "索引重建中：搜索索引正在根据档案重新建立，搜索暂不可用。")
+	}
 	for _, c := range st.Ledger {
 		if c.Health != "" && c.Health != sppcrawl.HealthOK {
 			out = append(out, fmt.Sprintf("频道 %s：%s（%s）", c.Name, healthWord(c.Health), reasonText(c.HealthReason)))
