@@ -34,8 +34,8 @@ type CrawlLog interface {
 	Failure(ctx context.Context, url string) (Failure, bool, error)
 	// Failures lists the failure log: all, or (due) those due at now.
 	Failures(ctx context.Context, due bool, now time.Time) ([]Failure, error)
-	// MarkSeen records URLs a list page of channel showed, not stored yet.
-	MarkSeen(ctx context.Context, channel string, urls []string) error
+	// MarkSeen records items a list page of channel showed, not stored yet.
+	MarkSeen(ctx context.Context, channel string, items []Seen) error
 	// FillStats counts the fields filled over a channel's articles.
 	FillStats(ctx context.Context, path string) (Fill, error)
 	PutRun(ctx context.Context, r RunSummary) error
@@ -69,4 +69,10 @@ type MediaStore interface {
 type SiteMapStore interface {
 	SiteMap(ctx context.Context) (SiteMap, error)
 	PutSiteMap(ctx context.Context, m SiteMap) error
+}
+
+// Seen is an item a list page showed: its URL and the title the list gives
+// it (what a gap of the archive is called until the article is stored).
+type Seen struct {
+	URL, Title string
 }

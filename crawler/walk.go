@@ -292,7 +292,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 	if in.chain == chainWalk {
 		since, walkPage = cr.walk.Since, in.page
 	}
-	var seen []string
+	var seen []sppcrawl.Seen
 	for _, it := range l.Items {
 		if !sppcrawl.IsDetailURL(it.URL) {
 			continue
@@ -308,7 +308,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 		}
 		if !known {
 			unseen++
-			seen = append(seen, it.URL)
+			seen = append(seen, sppcrawl.Seen{URL: it.URL, Title: it.Title})
 		}
 		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage) {
 			queued++

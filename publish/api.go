@@ -223,7 +223,8 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", clip(m, 200)))
 		return
 	}
-	page, err := renderRepost(st.Article, local, s.public)
+	// Absolute: pasted into another site, a root-relative /media/… breaks.
+	page, err := renderRepost(st.Article, local, s.origin(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -262,7 +263,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		if NotModified(w, r, tag) {
 			return
 		}
-		self := selfURL(r)
+		self := s.selfURL(r)
 		s.hubLinks(w, r, self)
 		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
 			return s.channelFeed(r.Context(), format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
@@ -291,6 +292,9 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 
 // channelFeed renders the feed of the newest articles (of a channel).
 func (s *Server) channelFeed(ctx context.Context, format, channel string, m feedMeta) (*answer, error) {
+	if channel != "" {
+		m.Key = "channel=" + channel
+	}
 	arts, err := latest(ctx, s.db, feedItems, Filter{Channel: channel})
 	skipped, err := store.Partial(err)
 	if err != nil {
@@ -299,15 +303,6 @@ func (s *Server) channelFeed(ctx context.Context, format, channel string, m feed
 	var buf bytes.Buffer
 	err = writeFeed(&buf, format, arts, m)
 	return &answer{contentType: feedTypes[format], skipped: skipped, plain: buf.Bytes()}, err
-}
-
-// selfURL is the URL the client asked for, as it reached us.
-func selfURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https" // behind a TLS-terminating proxy
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
 // versions: GET /api/articles/{id}/versions → every version (see History).

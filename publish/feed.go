@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -16,8 +17,47 @@ import (
 type feedMeta struct {
 	Channel string // channel path, or "" for all
 	Query   string // a saved search's query, or ""
+	// Key names the feed's content (channel=…, or a saved search's
+	// parameters): its id is made of it, never of the host it was reached
+	// by.
+	Key     string
 	SelfURL string // the feed's own URL, when served
 	Hub     string // the WebSub hub's URL, when there is one
+}
+
+// feedID is a feed's id: a tag URI (RFC 4151) of its content, the same
+// whatever host, scheme or format it is read in, so a reader that reaches
+// it by two names sees each entry once.
+func feedID(key string) string {
+	id := "tag:www.spp.gov.cn,2026:sppcrawl/feed"
+	if key != "" {
+		id += "?" + key
+	}
+	return id
+}
+
+// selfURL is the URL the client asked for: below --public-url when set
+// (the Host header, which a client chooses, then names nothing), else as
+// it reached this server.
+func (s *Server) selfURL(r *http.Request) string {
+	return s.origin(r) + r.URL.RequestURI()
+}
+
+// origin is where this server is reached (see Origin).
+func (s *Server) origin(r *http.Request) string { return Origin(r, s.public) }
+
+// Origin is where a server is reached: public (serve --public-url) when
+// set, else the scheme and host of the request (https behind a proxy that
+// terminates TLS and says so).
+func Origin(r *http.Request, public string) string {
+	if public != "" {
+		return strings.TrimRight(public, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
@@ -41,9 +81,7 @@ func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
 		Author:      &feeds.Author{Name: "最高人民检察院"},
 		Copyright:   "Copyrights©最高人民检察院",
 	}
-	if m.SelfURL != "" {
-		f.Id = m.SelfURL
-	}
+	f.Id = feedID(m.Key)
 	for _, a := range arts {
 		// The site's own modification time, unless sppcrawl has seen a
 		// correction since: then the time it stored the corrected version.
@@ -128,9 +166,7 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 	switch format {
 	case "atom":
 		af := (&feeds.Atom{Feed: f}).AtomFeed()
-		if m.SelfURL != "" {
-			af.Id = m.SelfURL
-		}
+		af.Id = f.Id
 		entries := make([]atomEntry, len(af.Entries))
 		for i, e := range af.Entries {
 			e.Published = arts[i].PublishedAt.Format(time.RFC3339)

@@ -4,7 +4,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
+	"path"
 	"regexp"
 	"strings"
 
@@ -49,12 +51,112 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 	ct, inline := servedType(info, head[:n])
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Security-Policy", mediaCSP)
-	if !inline {
-		w.Header().Set("Content-Disposition", "attachment; filename=\""+sha+mediaExt(info)+"\"")
-	}
+	// An attachment followed from its article downloads, under its name;
+	// a file reached by its hash alone shows as it did.
+	name := s.mediaName(r, sha, info)
+	w.Header().Set("Content-Disposition", disposition(inline && name == "", name, siteFileName(info, sha)))
 	w.Header().Set("ETag", `"`+sha+`"`)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", info.FetchedAt, f)
+}
+
+// mediaName is the name the site gave the file, when the link names the
+// article it belongs to (/media/{sha256}?article=spp-…, as the article's
+// page links its attachments): read from the archive, never from the
+// request. "" when there is none.
+func (s *Server) mediaName(r *http.Request, sha string, info store.MediaInfo) string {
+	id := r.URL.Query().Get("article")
+	if !idPattern.MatchString(id) {
+		return ""
+	}
+	st, err := s.db.Get(r.Context(), id)
+	if err != nil {
+		return ""
+	}
+	for _, ref := range st.Article.Attachments {
+		if ref.SHA256 == sha {
+			return fileName(ref.Name, ref.URL, mediaExt(info))
+		}
+	}
+	return ""
+}
+
+// siteFileName is the file's name in its URL on the site (P020261120.pdf),
+// else its hash with the extension of its type: ASCII either way, the
+// name of a file reached without its article.
+func siteFileName(info store.MediaInfo, sha string) string {
+	base := ""
+	if u, err := url.Parse(info.URL); err == nil {
+		base = fileName(path.Base(u.Path), "", "")
+	}
+	if base == "" || base == "." || strings.ContainsFunc(base, func(r rune) bool { return r > 0x7e || r == '%' }) {
+		return sha + mediaExt(info)
+	}
+	return base
+}
+
+// fileName is a safe file name from an attachment's name on the page: no
+// folder, no control or reserved character, 80 characters at most, with
+// the extension of its URL when the name has none.
+func fileName(name, u, ext string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(name))
+	name = strings.Trim(name, ". ")
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80])
+	}
+	if name == "" {
+		return ""
+	}
+	if ext != "" && !strings.HasSuffix(strings.ToLower(name), ext) {
+		name += ext
+	}
+	return name
+}
+
+// disposition is the Content-Disposition of a media file (RFC 6266): a
+// download unless inline, under name as UTF-8 (RFC 5987) with an ASCII
+// fallback for old clients (the name's ASCII, else the hash's).
+func disposition(inline bool, name, fallback string) string {
+	kind := "attachment"
+	if inline {
+		kind = "inline"
+	}
+	if name == "" {
+		return kind + `; filename="` + fallback + `"`
+	}
+	ascii := strings.Map(func(r rune) rune {
+		if r > 0x7e || r == '"' || r == '\\' || r == '%' {
+			return -1
+		}
+		return r
+	}, name)
+	if ascii = strings.TrimSpace(ascii); strings.Trim(ascii, "._- ") == "" || strings.HasPrefix(ascii, ".") {
+		ascii = fallback
+	}
+	return kind + `; filename="` + ascii + `"; filename*=UTF-8''` + extValue(name)
+}
+
+// extValue percent-encodes s as an RFC 5987 value: every byte but its
+// attr-chars.
+func extValue(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // Raster images and PDFs are served as their bytes sniff; office documents
@@ -86,14 +188,30 @@ func servedType(info store.MediaInfo, head []byte) (contentType string, inline b
 		return sniffed, true
 	case officeTypes[claimed] && officeSniffs[sniffed]:
 		return claimed, true
+	case isSVG(claimed, info.URL, head):
+		// Inside <img> an SVG runs no script and fetches nothing, and that
+		// is how a page shows it; opened directly it is a download (and
+		// sandboxed): it never renders as a document of this origin.
+		return "image/svg+xml", false
 	}
 	return "application/octet-stream", false
 }
 
+// isSVG says whether a file is an SVG image: claimed as one or named .svg,
+// and its bytes an XML document of an <svg> element.
+func isSVG(claimed, u string, head []byte) bool {
+	if claimed != "image/svg+xml" && !strings.HasSuffix(strings.ToLower(strings.SplitN(u, "?", 2)[0]), ".svg") {
+		return false
+	}
+	h := strings.ToLower(string(head))
+	return strings.Contains(h, "<svg")
+}
+
 // localMedia rewrites the URLs of an article's archived images and
 // attachments in its body_html to base + /media/<sha256> (base "" for
-// paths relative to this server; else an absolute http(s) URL checked by
-// ParsePublicURL, escaped here like every value written into HTML).
+// paths relative to this server; else an absolute http(s) URL: serve
+// --public-url, checked by ParsePublicURL, or the request's origin),
+// escaped here like every value written into HTML.
 func localMedia(a *sppcrawl.Article, base string) string {
 	body := a.BodyHTML
 	var pairs []string

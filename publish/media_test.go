@@ -120,7 +120,7 @@ func TestServe_MediaAndLocalRepost(t *testing.T) {
 	// missing image keeps its URL.
 	public := httptest.NewServer(publish.NewServer(db, publish.Options{PublicURL: "https://mirror.example.org/spp/"}).Handler())
 	defer public.Close()
-	for _, c := range []struct{ srv, base string }{{srv.URL, ""}, {public.URL, "https://mirror.example.org/spp"}} {
+	for _, c := range []struct{ srv, base string }{{srv.URL, srv.URL}, {public.URL, "https://mirror.example.org/spp"}} {
 		resp, _ := http.Get(c.srv + "/api/articles/spp-700003/repost?media=local")
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -261,9 +261,9 @@ func checkCDX(t *testing.T, cdx, warc string, mustHave []string) {
 	}
 }
 
-// Files from the site are hostile: an SVG with a script or an XHTML page is
-// served as a download, under a sandboxing CSP, never as markup of this
-// origin; a JPEG stays an image.
+// Files from the site are hostile: an XHTML page is served as a download,
+// an SVG as an image that opened directly is a download, all under a
+// sandboxing CSP, never as markup of this origin; a JPEG stays an image.
 func TestServe_HostileMedia(t *testing.T) {
 	db, _ := openTestDB(t)
 	ctx := context.Background()
@@ -299,8 +299,12 @@ func TestServe_HostileMedia(t *testing.T) {
 			t.Errorf("%s: headers %v", u, h)
 		}
 		switch u {
+		case svg: // an image inside <img>, a sandboxed download opened directly
+			if h.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+				t.Errorf("the SVG: %v", h)
+			}
 		case jpeg:
-			if h.Get("Content-Type") != "image/jpeg" || h.Get("Content-Disposition") != "" {
+			if h.Get("Content-Type") != "image/jpeg" || h.Get("Content-Disposition") != `inline; filename="x.jpg"` {
 				t.Errorf("the JPEG: %v", h)
 			}
 		default:

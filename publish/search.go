@@ -74,8 +74,19 @@ func (s *Server) searchRequest(w http.ResponseWriter, r *http.Request) (search.R
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return req, false
 	}
+	if s.index.Filling() {
+		// A new or remade index answers from part of the archive: an
+		// empty or short result would look true.
+		w.Header().Set("Retry-After", strconv.Itoa(RetryFilling))
+		jsonError(w, http.StatusServiceUnavailable, "the search index is being made from the archive: try again in a minute")
+		return req, false
+	}
 	return req, true
 }
+
+// RetryFilling is the Retry-After, in seconds, of a search answered while
+// the index is being made (Index.Filling).
+const RetryFilling = 30
 
 // searchTag is the ETag of a search answer: the index's state, the
 // archive's generation and the request's query string; and the index's lag.
@@ -141,6 +152,10 @@ func (s *Server) searchError(w http.ResponseWriter, r *http.Request, err error) 
 
 // searchFeedAnswer renders a saved search's feed.
 func (s *Server) searchFeedAnswer(ctx context.Context, format string, req search.Request, m feedMeta) (*answer, error) {
+	key := req.Values()
+	key.Del("sort")
+	key.Del("limit")
+	m.Key = key.Encode()
 	res, err := s.index.Search(ctx, s.db, req)
 	if err != nil {
 		return nil, err
@@ -172,7 +187,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 	if !ok || NotModified(w, r, tag+"."+format) {
 		return
 	}
-	self := selfURL(r)
+	self := s.selfURL(r)
 	s.hubLinks(w, r, self)
 	a, err := s.answers.get(tag+" "+format+" "+self, func() (*answer, error) {
 		return s.searchFeedAnswer(r.Context(), format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})

@@ -39,8 +39,9 @@ type Options struct {
 	// finished within three intervals. 0: the crawl runs elsewhere.
 	CrawlEvery time.Duration
 	// PublicURL is where this server is reached from outside
-	// (https://example.org/spp), for the absolute media URLs of
-	// repost?media=local; "" keeps them relative.
+	// (https://example.org/spp): the media URLs of repost?media=local and
+	// the feeds' self links start with it; "": with the request's scheme
+	// and host.
 	PublicURL string
 	// Index answers /api/search and the saved-search feeds; nil: 503.
 	Index *search.Index

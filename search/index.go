@@ -72,6 +72,7 @@ type Index struct {
 	cache metaCache
 
 	following atomic.Bool
+	filling   atomic.Bool // the file is new or emptied, not yet caught up once
 	lastErr   atomic.Pointer[errBox]
 	damage    atomic.Pointer[errBox] // the file's damage, once a read found it (checked)
 	repairs   chan struct{}          // told of damage, for Follow
@@ -193,6 +194,7 @@ func (ix *Index) create(ctx context.Context) error {
 			return fmt.Errorf("search index %s: create: %v: %w", ix.path, err, ErrIndex)
 		}
 	}
+	ix.filling.Store(true)
 	return tx.Commit()
 }
 
@@ -262,3 +264,9 @@ func (ix *Index) Behind(ctx context.Context, arch Archive) (int, error) {
 
 // ReadOnly reports whether the index was opened for queries only.
 func (ix *Index) ReadOnly() bool { return ix.opts.ReadOnly }
+
+// Filling says whether the file is new (created missing, or made again
+// when damaged) or emptied, and no catch-up has reached the archive's end
+// since: its answers would miss most of the archive, not a moment's
+// changes.
+func (ix *Index) Filling() bool { return ix.filling.Load() }

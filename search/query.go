@@ -44,7 +44,8 @@ type Query struct {
 }
 
 // ParseQuery reads the query language: terms separated by white space,
-// all of which must occur; "quoted text" is one term, spaces kept; A OR B;
+// all of which must occur; "quoted text" is one term, spaces kept; \" is a
+// quote to find and \\ a backslash (in quotes or not); A OR B;
 // -term excludes; title:, body:, number:, keyword:, source:, author: (and
 // kicker:, subtitle:) name the field. Nothing else is syntax: brackets,
 // asterisks, colons after other words are text.
@@ -86,9 +87,19 @@ func splitWords(q string) ([]word, error) {
 		cur.Reset()
 		w, started = word{}, false
 	}
-	for _, r := range q {
+	rs := []rune(q)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
 		pos++
 		switch {
+		case r == '\\' && i+1 < len(rs) && (rs[i+1] == '"' || rs[i+1] == '\\'):
+			// \" is a quote to find, \\ a backslash: text, never syntax.
+			if !started {
+				w.pos, started = pos, true
+			}
+			i++
+			pos++
+			cur.WriteRune(rs[i])
 		case r == '"':
 			if !started {
 				w.pos, started = pos, true
@@ -235,7 +246,7 @@ func (q Query) String() string {
 	for _, c := range q.Clauses {
 		var ts []string
 		for _, t := range c.Terms {
-			s := t.Text // never holds a quote: quotes are the syntax
+			s := escapeText.Replace(t.Text)
 			if needsQuotes(s) {
 				s = `"` + s + `"`
 			}
@@ -263,3 +274,7 @@ func needsQuotes(s string) bool {
 	_, field := fieldNames[s[:max(i, 0)]]
 	return i > 0 && field
 }
+
+// escapeText writes a term's quotes and backslashes as the query language
+// reads them as text.
+var escapeText = strings.NewReplacer(`\`, `\\`, `"`, `\"`)

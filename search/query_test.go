@@ -33,6 +33,12 @@ func TestParseQuery(t *testing.T) {
 		{"keyword:正当防卫 OR keyword:紧急避险", []search.Clause{{Terms: []search.Term{term("keyword", "正当防卫"), term("keyword", "紧急避险")}}}},
 		{"a*b NEAR(c) ^d", []search.Clause{{Terms: []search.Term{term("", "a*b")}}, {Terms: []search.Term{term("", "NEAR(c)")}}, {Terms: []search.Term{term("", "^d")}}}},
 		{"\"a\tb\"", []search.Clause{{Terms: []search.Term{term("", "a b")}}}},
+		// \" is a quote to find, \\ a backslash; any other backslash is text.
+		{`keyword:\"引号\"`, []search.Clause{{Terms: []search.Term{term("keyword", `"引号"`)}}}},
+		{`"a \" b"`, []search.Clause{{Terms: []search.Term{term("", `a " b`)}}}},
+		{`\"`, []search.Clause{{Terms: []search.Term{term("", `"`)}}}},
+		{`a\\"b c"`, []search.Clause{{Terms: []search.Term{term("", `a\b c`)}}}},
+		{`C:\path`, []search.Clause{{Terms: []search.Term{term("", `C:\path`)}}}},
 	} {
 		got, err := search.ParseQuery(tc.q)
 		if err != nil {
@@ -54,7 +60,7 @@ func TestParseQuery(t *testing.T) {
 // a query has 1 to 16 terms, one to find at least, none empty; written
 // back in the language it parses to the same.
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"受贿", `"a b" OR c -d`, `title:"x`, "a OR", "-x", `""`, "〔2021〕1号 检例第５７号", "keyword:正当防卫 OR title:罪"} {
+	for _, s := range []string{"受贿", `"a b" OR c -d`, `title:"x`, "a OR", "-x", `""`, "〔2021〕1号 检例第５７号", "keyword:正当防卫 OR title:罪", `\"`, `a\\"`, `"\\"`, `keyword:"x \" y"`, `\\\"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -42,6 +42,7 @@ func (ix *Index) swap(fresh *Index) {
 	ix.counted.Store(nil)
 	ix.damage.Store(nil)
 	ix.lastErr.Store(nil)
+	ix.filling.Store(fresh.filling.Load())
 	old.Close()
 }
 

@@ -122,7 +122,7 @@ func (p *plan) options(r Request) error {
 		case "attachments":
 			p.has |= flagAttachments
 		default:
-			return badQuery("has %q: want images or attachments", "has %q 无效：应为 images（有图片）或 attachments（有附件）", h)
+			return badQuery("has %q: want images or attachments", "附带 %q 无效：应为 images（有图片）或 attachments（有附件）", h)
 		}
 	}
 	var err error
@@ -158,7 +158,7 @@ func oneOf(name, v string, allowed ...string) (string, error) {
 	if slices.Contains(allowed, v) {
 		return v, nil
 	}
-	return "", &QueryError{en: fmt.Sprintf("%s %q: want %s", name, v, strings.Join(allowed, ", ")), zh: fmt.Sprintf("%s %q 无效：应为 %s", paramName(name), v, strings.Join(allowed, "、"))}
+	return "", &QueryError{en: fmt.Sprintf("%s %q: want %s", name, v, strings.Join(allowed, ", ")), zh: fmt.Sprintf("%s「%s」无效：应为 %s", paramName(name), v, strings.Join(allowed, "、"))}
 }
 
 // channelsOf resolves channel names to the index's channel indexes. A
@@ -226,7 +226,7 @@ func parseDay(name, s string) (start, end time.Time, err error) {
 			return t, t.AddDate(f.y, f.m, f.d), nil
 		}
 	}
-	return time.Time{}, time.Time{}, &QueryError{en: fmt.Sprintf("%s %q is not a date (want 2025-06-01, 2025-06 or 2025)", name, s), zh: fmt.Sprintf("%s %q 不是日期（应如 2025-06-01、2025-06 或 2025）", paramName(name), s)}
+	return time.Time{}, time.Time{}, &QueryError{en: fmt.Sprintf("%s %q is not a date (want 2025-06-01, 2025-06 or 2025)", name, s), zh: fmt.Sprintf("%s「%s」不是日期（应如 2025-06-01、2025-06 或 2025）", paramName(name), s)}
 }
 
 func dayOf(unix int64) int64 {

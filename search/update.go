@@ -81,6 +81,9 @@ func (ix *Index) CatchUp(ctx context.Context, arch Archive, progress Progress) (
 		err = ix.mendAndCatchUp(ctx, arch, progress, &rep)
 	}
 	rep.Duration = time.Since(start)
+	if err == nil {
+		ix.filling.Store(false)
+	}
 	if n, berr := ix.Behind(ctx, arch); berr == nil {
 		rep.Behind = n
 	}
@@ -265,6 +268,7 @@ func (ix *Index) clear(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE docs SET flags=?, mod=? WHERE flags & ? = 0`, flagGone, mod+1, flagGone); err != nil {
 		return err
 	}
+	ix.filling.Store(true)
 	if err := setMeta(ctx, tx, "watermark", 0); err != nil {
 		return err
 	}

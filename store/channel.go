@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"sppcrawl"
 
@@ -35,19 +36,21 @@ func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error)
 	return f, err
 }
 
-// MarkSeen records URLs that a list page of channel showed and that are not
-// stored yet: until one is stored it is a gap of the archive (see Gaps).
-func (db *DB) MarkSeen(ctx context.Context, channel string, urls []string) error {
-	if len(urls) == 0 {
+// MarkSeen records items that a list page of channel showed and that are
+// not stored yet: until one is stored it is a gap of the archive (see Gaps).
+// Each is kept as its channel's path, then NUL and the list's title for it
+// (archives of earlier releases hold the path alone).
+func (db *DB) MarkSeen(ctx context.Context, channel string, items []sppcrawl.Seen) error {
+	if len(items) == 0 {
 		return nil
 	}
 	return db.write(ctx, func(tx *bolt.Tx) error {
 		seen, stored := tx.Bucket(bucketSeen), tx.Bucket(bucketURLs)
-		for _, u := range urls {
-			if stored.Get([]byte(u)) != nil {
+		for _, it := range items {
+			if stored.Get([]byte(it.URL)) != nil {
 				continue
 			}
-			if err := seen.Put([]byte(u), []byte(channel)); err != nil {
+			if err := seen.Put([]byte(it.URL), []byte(channel+"\x00"+clipTitle(it.Title))); err != nil {
 				return err
 			}
 		}
@@ -55,11 +58,28 @@ func (db *DB) MarkSeen(ctx context.Context, channel string, urls []string) error
 	})
 }
 
+// clipTitle keeps a list title to 200 characters, without NUL.
+func clipTitle(s string) string {
+	s = strings.ReplaceAll(s, "\x00", "")
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200])
+	}
+	return s
+}
+
+// seenChannel reads a gap's record: its channel's path and the list's
+// title for it ("" in archives of earlier releases).
+func seenChannel(v []byte) (channel, title string) {
+	channel, title, _ = strings.Cut(string(v), "\x00")
+	return channel, title
+}
+
 // Gap is a URL seen on a list page and never stored, with why.
 type Gap struct {
 	URL     string `json:"url"`
 	Channel string `json:"channel"`
-	Why     string `json:"why"` // failed, gone, or not yet fetched
+	Title   string `json:"title,omitempty"` // as the list page gave it
+	Why     string `json:"why"`             // failed, gone, or not yet fetched
 	Error   string `json:"error,omitempty"`
 }
 
@@ -69,10 +89,11 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		fails := tx.Bucket(bucketFailures)
 		return tx.Bucket(bucketSeen).ForEach(func(k, v []byte) error {
-			if channel != "" && string(v) != channel {
+			ch, title := seenChannel(v)
+			if channel != "" && ch != channel {
 				return nil
 			}
-			g := Gap{URL: string(k), Channel: string(v), Why: "not yet fetched"}
+			g := Gap{URL: string(k), Channel: ch, Title: title, Why: "not yet fetched"}
 			var f sppcrawl.Failure
 			if ok, err := db.getRecordJSON(fails, g.URL, &f); err != nil {
 				return err

@@ -187,7 +187,7 @@ func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
 		if err := tx.Bucket(bucketChannels).Delete([]byte(path)); err != nil {
 			return err
 		}
-		gaps, err := keysWithValue(tx.Bucket(bucketSeen), []byte(path))
+		gaps, err := keysWhere(tx.Bucket(bucketSeen), func(_, v []byte) bool { ch, _ := seenChannel(v); return ch == path })
 		if err != nil {
 			return err
 		}

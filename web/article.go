@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/diff"
+	"sppcrawl/publish"
 	"sppcrawl/store"
 )
 
@@ -28,6 +29,10 @@ type articleData struct {
 	ReplacedAt  *time.Time
 	Timeline    []timelineEntry
 	Attachments []attachmentView
+	// MediaBase is where the repost HTML links archived media, and
+	// Public whether it is serve --public-url (else the request's address).
+	MediaBase string
+	Public    bool
 }
 
 type timelineEntry struct {
@@ -71,11 +76,12 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 	arts, known := h.Articles()
 	a, v := arts[i], h.Versions[i]
 	d := articleData{A: a, Body: safeBody(a), Known: known[i], IsCurrent: i == cur, Current: h.Versions[cur].Version,
-		StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Timeline: timeline(h, arts, known)}
+		StoredAt: v.StoredAt, ReplacedAt: v.ReplacedAt, Timeline: timeline(h, arts, known),
+		MediaBase: publish.Origin(r, s.public), Public: s.public != ""}
 	for _, at := range a.Attachments {
 		av := attachmentView{Name: at.Name, URL: at.URL}
 		if at.SHA256 != "" {
-			av.Local = "/media/" + at.SHA256
+			av.Local = "/media/" + at.SHA256 + "?article=" + a.ID // downloads under its own name
 		}
 		d.Attachments = append(d.Attachments, av)
 	}

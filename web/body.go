@@ -43,7 +43,7 @@ func safeBody(a *sppcrawl.Article) template.HTML {
 	}
 	for _, at := range a.Attachments {
 		if at.SHA256 != "" {
-			local[at.URL] = "/media/" + at.SHA256
+			local[at.URL] = "/media/" + at.SHA256 + "?article=" + a.ID // downloads under its own name
 		}
 	}
 	var b strings.Builder

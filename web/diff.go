@@ -27,6 +27,7 @@ type diffData struct {
 	NextTo     int // the pair after
 	ImagesGone []string
 	ImagesNew  []string
+	Only       bool // the article has one version: nothing to compare
 }
 
 // diffBlock is a paragraph of the diff, or a run of unchanged ones left
@@ -43,6 +44,11 @@ type diffBlock struct {
 func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	h, ok := s.history(w, r)
 	if !ok {
+		return
+	}
+	if len(h.Versions) == 1 {
+		a, _ := h.Article(0)
+		s.render(w, r, http.StatusOK, "diff", page{Title: a.Title + " · 改动", Data: diffData{A: a, Only: true}})
 		return
 	}
 	q := r.URL.Query()
@@ -92,7 +98,7 @@ func versionParam(s string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%q 不是版本号（1、2、3……）", clip(s, 20))
+		return 0, fmt.Errorf("「%s」不是版本号（1、2、3……）", clip(s, 20))
 	}
 	return n, nil
 }

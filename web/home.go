@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/store"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -24,12 +25,14 @@ const (
 // articles, and what changed in the last 7 days.
 type homeData struct {
 	Stats    *publish.Stats
+	Warnings []string // in Chinese
 	Channels []channelNews
 	Changed  []*sppcrawl.Article
 }
 
 type channelNews struct {
 	Path     string
+	Name     string
 	Count    int
 	Articles []*sppcrawl.Article
 }
@@ -41,27 +44,29 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	d := homeData{Stats: st}
+	d := homeData{Stats: st, Warnings: s.warnings(st)}
+	p := page{Title: "首页", Data: &d}
+	names := s.channelNames(r)
 	for _, c := range st.Channels {
 		if c.Articles == 0 {
 			continue
 		}
 		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, nil)
-		if err != nil {
+		if p.skip(err) != nil {
 			s.archiveError(w, r, "频道 "+c.Path, err)
 			return
 		}
-		d.Channels = append(d.Channels, channelNews{Path: c.Path, Count: c.Articles, Articles: arts})
+		d.Channels = append(d.Channels, channelNews{Path: c.Path, Name: names(c.Path), Count: c.Articles, Articles: arts})
 	}
 	// The table's channels first, in its order, then the others by size.
 	slices.SortStableFunc(d.Channels, func(a, b channelNews) int {
 		return cmp.Or(cmp.Compare(tableOrder(a.Path), tableOrder(b.Path)), b.Count-a.Count)
 	})
-	if d.Changed, err = s.changedThisWeek(r); err != nil {
+	if d.Changed, err = s.changedThisWeek(r); p.skip(err) != nil {
 		s.archiveError(w, r, "最近的更改", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", page{Title: "首页", Data: d})
+	s.render(w, r, http.StatusOK, "home", p)
 }
 
 // changedThisWeek is what was corrected or withdrawn in the last 7 days.
@@ -134,13 +139,18 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: st})
+	d := struct {
+		Stats    *publish.Stats
+		Warnings []string
+	}{st, s.warnings(st)}
+	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: d})
 }
 
 // gapsData is a channel's gaps: URLs listed and never stored.
 type gapsData struct {
 	Channel sppcrawl.Channel
-	Gaps    any
+	Gaps    []store.Gap
+	Pager
 }
 
 func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +163,25 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "缺口", err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g}})
+	p, lo, hi, ok := s.numbered(w, r, len(g), listPage)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g[lo:hi], p}})
+}
+
+// channelNames names a channel by its path: as the site's navigation
+// names it (the archive's site map), the table, else its folder's key.
+func (s *Server) channelNames(r *http.Request) func(path string) string {
+	m, _ := s.db.SiteMap(r.Context())
+	byPath := map[string]string{}
+	for _, c := range m.All() {
+		byPath[c.Path] = c.Name
+	}
+	return func(path string) string {
+		c := sppcrawl.ChannelByPath(path)
+		return cmp.Or(byPath[path], c.Name, c.Key)
+	}
 }
 
 // channelOf resolves a channel key, name or folder, answering 404 when

@@ -41,50 +41,6 @@ type casesData struct {
 // listPage is how many rows a list page shows of each list.
 const listPage = 100
 
-// Pager is a list's place: its page, and the neighbours' links.
-type Pager struct {
-	Page       int
-	Prev, Next string
-}
-
-// pageOf reads ?page= (1 when absent), answering 400 when it is no page.
-func (s *Server) pageOf(w http.ResponseWriter, r *http.Request) (int, bool) {
-	v := r.URL.Query().Get("page")
-	if v == "" {
-		return 1, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 1<<20 {
-		s.fail(w, r, http.StatusBadRequest, "参数 page："+strconv.Quote(clip(v, 20))+" 不是页码（1、2、3……）。")
-		return 0, false
-	}
-	return n, true
-}
-
-// window cuts a page of rows out of a list.
-func window[T any](rows []T, page int) []T {
-	from := min(len(rows), (page-1)*listPage)
-	return rows[from:min(len(rows), from+listPage)]
-}
-
-// pager links a list page to its neighbours; more says whether a next page
-// has rows.
-func pager(r *http.Request, page int, more bool) Pager {
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}
-	p := Pager{Page: page}
-	if page > 1 {
-		p.Prev = link(page - 1)
-	}
-	if more {
-		p.Next = link(page + 1)
-	}
-	return p
-}
-
 // caseNumber reads 检例第257号's 257, for ordering.
 var caseNumber = regexp.MustCompile(`(\d+)`)
 
@@ -114,48 +70,59 @@ func (s *Server) allCases(r *http.Request) ([]caseRow, error) {
 }
 
 func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
-	pg, ok := s.pageOf(w, r)
-	if !ok {
-		return
-	}
+	p := page{Title: "案例", Nav: "cases"}
 	rows, err := s.allCases(r)
-	if err != nil {
+	if p.skip(err) != nil {
 		s.archiveError(w, r, "案例", err)
 		return
 	}
 	kw := r.URL.Query().Get("keyword")
-	d := casesData{Keyword: kw}
+	d := casesData{Keyword: kw, Keywords: keywordCounts(rows)}
+	var guiding, typical []caseRow
+	for _, c := range rows {
+		switch {
+		case kw != "" && !slices.Contains(c.Keywords, kw):
+		case c.Number != "":
+			guiding = append(guiding, c)
+		default:
+			typical = append(typical, c)
+		}
+	}
+	slices.SortStableFunc(guiding, func(a, b caseRow) int {
+		return cmp.Or(numberOf(b.Number)-numberOf(a.Number), b.PublishedAt.Compare(a.PublishedAt))
+	})
+	slices.SortStableFunc(typical, func(a, b caseRow) int { return b.PublishedAt.Compare(a.PublishedAt) })
+	d.Counts = [2]int{len(guiding), len(typical)}
+	// One list, the guiding cases first, paged as one.
+	all := append(guiding, typical...)
+	var lo, hi int
+	var ok bool
+	if d.Pager, lo, hi, ok = s.numbered(w, r, len(all), listPage); !ok {
+		return
+	}
+	split := min(max(lo, len(guiding)), hi) // where the page's typical cases start
+	d.Guiding, d.Typical = all[lo:split], all[split:hi]
+	if kw != "" {
+		p.Title = "关键词：" + kw
+	}
+	p.Data = d
+	s.render(w, r, http.StatusOK, "cases", p)
+}
+
+// keywordCounts are the cases' keywords, the most used first (60 at most).
+func keywordCounts(rows []caseRow) []keywordCount {
 	counts := map[string]int{}
 	for _, c := range rows {
 		for _, k := range c.Keywords {
 			counts[k]++
 		}
-		if kw != "" && !slices.Contains(c.Keywords, kw) {
-			continue
-		}
-		if c.Number != "" {
-			d.Guiding = append(d.Guiding, c)
-		} else {
-			d.Typical = append(d.Typical, c)
-		}
 	}
-	slices.SortStableFunc(d.Guiding, func(a, b caseRow) int {
-		return cmp.Or(numberOf(b.Number)-numberOf(a.Number), b.PublishedAt.Compare(a.PublishedAt))
-	})
-	slices.SortStableFunc(d.Typical, func(a, b caseRow) int { return b.PublishedAt.Compare(a.PublishedAt) })
+	var out []keywordCount
 	for k, n := range counts {
-		d.Keywords = append(d.Keywords, keywordCount{k, n})
+		out = append(out, keywordCount{k, n})
 	}
-	slices.SortFunc(d.Keywords, func(a, b keywordCount) int { return cmp.Or(b.Count-a.Count, cmp.Compare(a.Keyword, b.Keyword)) })
-	d.Keywords = d.Keywords[:min(len(d.Keywords), 60)]
-	d.Counts = [2]int{len(d.Guiding), len(d.Typical)}
-	d.Pager = pager(r, pg, pg*listPage < max(len(d.Guiding), len(d.Typical)))
-	d.Guiding, d.Typical = window(d.Guiding, pg), window(d.Typical, pg)
-	title := "案例"
-	if kw != "" {
-		title = "关键词：" + kw
-	}
-	s.render(w, r, http.StatusOK, "cases", page{Title: title, Nav: "cases", Data: d})
+	slices.SortFunc(out, func(a, b keywordCount) int { return cmp.Or(b.Count-a.Count, cmp.Compare(a.Keyword, b.Keyword)) })
+	return out[:min(len(out), 60)]
 }
 
 // docRow is a normative document of the /documents list.
@@ -169,20 +136,20 @@ type docRow struct {
 // 30 days first, then every other by 施行日期, the latest first.
 type documentsData struct {
 	Soon, Others []docRow
-	Total        int // of the others, in all
 	Unavailable  bool
+	Notice       string // why the list cannot be shown now
 	Pager
 }
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
-	pg, ok := s.pageOf(w, r)
-	if !ok {
-		return
-	}
 	var d documentsData
 	if s.ix == nil {
 		d.Unavailable = true
 		s.render(w, r, http.StatusOK, "documents", page{Title: "规范性文件", Nav: "documents", Data: d})
+		return
+	}
+	if s.ix.Filling() {
+		s.filling(w, r, &d.Notice, "documents", page{Title: "规范性文件", Nav: "documents", Data: &d})
 		return
 	}
 	list, err := s.ix.ListKind(r.Context(), "document")
@@ -195,9 +162,12 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 	// Ordered from what the index knows; only the page shown is read from
 	// the archive.
 	soon, others, eff := byEffective(list, today)
-	d.Total = len(others)
-	d.Pager = pager(r, pg, pg*listPage < len(others))
-	if pg > 1 {
+	var lo, hi int
+	var ok bool
+	if d.Pager, lo, hi, ok = s.numbered(w, r, len(others), listPage); !ok {
+		return
+	}
+	if d.Pager.Page > 1 {
 		soon = nil
 	}
 	rows := func(ls []search.Listed) []docRow {
@@ -215,7 +185,7 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) {
 		}
 		return out
 	}
-	d.Soon, d.Others = rows(soon), rows(window(others, pg))
+	d.Soon, d.Others = rows(soon), rows(others[lo:hi])
 	s.render(w, r, http.StatusOK, "documents", page{Title: "规范性文件", Nav: "documents", Data: d})
 }
 

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/publish"
 	"sppcrawl/search"
 	"sppcrawl/store"
 )
@@ -25,7 +27,7 @@ type searchData struct {
 	Res     *search.Result
 	Hits    []hitView
 	Facets  []facetView
-	Next    string // the next page's URL, "" on the last
+	Pager   Pager
 	CSV     string // the whole result set as files
 	JSONL   string
 	Browse  *browseView // a channel by date, without a query
@@ -39,7 +41,7 @@ type option struct {
 
 // formOptions are the choices of the search form, with the request's
 // selected.
-func formOptions(req search.Request, channels []store.ChannelCount) map[string][]option {
+func formOptions(req search.Request, channels []store.ChannelCount, name func(path string) string) map[string][]option {
 	one := func(list []string) string {
 		if len(list) == 1 {
 			return list[0]
@@ -56,7 +58,7 @@ func formOptions(req search.Request, channels []store.ChannelCount) map[string][
 	ch := []string{"", "全部频道"}
 	for _, c := range channels {
 		k := sppcrawl.ChannelByPath(c.Path)
-		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", cmp.Or(k.Name, c.Path), c.Articles))
+		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", name(c.Path), c.Articles))
 	}
 	cur := one(req.Channels)
 	if c := sppcrawl.ChannelByPath(cur); c.Key != "" {
@@ -92,7 +94,7 @@ type facetLink struct {
 type browseView struct {
 	Channel  sppcrawl.Channel
 	Articles []*sppcrawl.Article
-	Next     string
+	Pager    Pager
 }
 
 // browsePage is how many articles a channel's list shows at a time.
@@ -102,15 +104,21 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	req, err := search.ParseRequest(r.URL.Query())
 	d := searchData{Req: req}
 	channels, _ := s.db.CountByChannel(r.Context())
-	d.Options = formOptions(req, channels)
-	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d}
+	names := s.channelNames(r)
+	d.Options = formOptions(req, channels, names)
+	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d, OwnSearch: true}
+	cp, pageOK := readCursorPage(r.URL.Query(), cmp.Or(req.Cursor, r.URL.Query().Get("before")))
 	switch {
+	case !pageOK:
+		d.Error = "翻页参数 page 或 back 无效：请从第一页重新搜索。"
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
 	case err != nil:
 		d.Error = badRequest(err)
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	case req.Query == "" && len(req.Channels) == 1:
-		s.browse(w, r, &d, p)
+		s.browse(w, r, &d, p, cp)
 		return
 	case req.Query == "":
 		s.render(w, r, http.StatusOK, "search", p)
@@ -118,6 +126,20 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	case s.ix == nil:
 		d.Error = "搜索不可用：服务器没有搜索索引（sppcrawl index 可建立）。"
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
+	case s.ix.Filling():
+		s.filling(w, r, &d.Error, "search", p)
+		return
+	}
+	s.results(w, r, req, &d, p, cp, names)
+}
+
+// results answers a query: a page of results, or why there is none.
+func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Request, d *searchData, p page, cp cursorPage, names func(string) string) {
+	if _, ferr := s.db.Damage(); ferr != nil {
+		// The results would miss what the damaged pages hold, and look
+		// whole: the page says what the API says (500).
+		s.archiveError(w, r, "搜索", ferr)
 		return
 	}
 	p.Title = req.Query + " · 搜索"
@@ -135,13 +157,24 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, search.ErrDamaged):
 		s.log.Warn("search on a damaged index", "err", err)
 		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
+		w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
 		return
 	case err != nil:
 		s.archiveError(w, r, "搜索", err)
 		return
 	}
-	d.setResult(req, res)
+	first := req
+	first.Cursor, first.Facets = "", nil
+	if len(res.Results) == 0 && cp.Page > 1 {
+		s.pastEnd(w, r, cp.Page, (res.Total+limitOf(req)-1)/limitOf(req), "/search?"+first.Values().Encode())
+		return
+	}
+	if s.jumped(w, r, cp, res.Total, limitOf(req), "/search?"+first.Values().Encode()) {
+		return
+	}
+	p.Skipped += d.setResult(req, res, cp)
+	d.Facets = facetLinks(req, res, names)
 	if res.Total == 0 {
 		d.Wider = s.wider(r.Context(), req)
 	}
@@ -184,9 +217,13 @@ func badRequest(err error) string {
 // setResult puts a page of results on the page: hits with their marked
 // snippets, facet links, the next page's link and the whole result set's
 // downloads.
-func (d *searchData) setResult(req search.Request, res *search.Result) {
+func (d *searchData) setResult(req search.Request, res *search.Result, cp cursorPage) (skipped int) {
 	d.Res = res
 	for _, h := range res.Results {
+		if h.Article == nil {
+			skipped++ // indexed, and the archive cannot read it
+			continue
+		}
 		hv := hitView{Hit: h, Heading: template.HTML(template.HTMLEscapeString(h.Title))}
 		title, rest, ok := h.TitleMarked()
 		if ok {
@@ -197,16 +234,16 @@ func (d *searchData) setResult(req search.Request, res *search.Result) {
 		}
 		d.Hits = append(d.Hits, hv)
 	}
-	d.Facets = facetLinks(req, res)
-	if res.NextCursor != "" {
-		next := req
-		next.Cursor, next.Facets = res.NextCursor, nil
-		d.Next = "/search?" + next.Values().Encode()
-	}
+	d.Pager = cp.pager(len(res.Results), limitOf(req), res.Total, res.NextCursor, func(cursor string, page int, back []string) string {
+		n := req
+		n.Cursor, n.Facets = cursor, nil
+		return "/search?" + pageValues(n.Values(), page, back).Encode()
+	})
 	all := req
 	all.Cursor, all.Limit, all.Facets = "", 0, nil
 	d.CSV = "/api/search?" + withFormat(all.Values(), "csv")
 	d.JSONL = "/api/search?" + withFormat(all.Values(), "jsonl")
+	return skipped
 }
 
 func withFormat(v url.Values, f string) string {
@@ -216,7 +253,7 @@ func withFormat(v url.Values, f string) string {
 
 // facetLinks turns the facets into links that narrow the search: a channel,
 // a year (as a date range), a kind.
-func facetLinks(req search.Request, res *search.Result) []facetView {
+func facetLinks(req search.Request, res *search.Result, name func(path string) string) []facetView {
 	narrow := func(f func(*search.Request)) string {
 		n := req
 		n.Cursor, n.Facets = "", nil
@@ -231,7 +268,7 @@ func facetLinks(req search.Request, res *search.Result) []facetView {
 			l := facetLink{Label: v.Value, Count: v.Count}
 			switch f.key {
 			case "channel":
-				l.Label = v.Name
+				l.Label = name(v.Value)
 				key := sppcrawl.ChannelByPath(v.Value).Key
 				l.On = len(req.Channels) == 1 && (req.Channels[0] == key || req.Channels[0] == v.Value)
 				l.URL = narrow(func(n *search.Request) { n.Channels = []string{v.Value} })
@@ -254,7 +291,7 @@ func facetLinks(req search.Request, res *search.Result) []facetView {
 
 // browse lists a channel's articles newest first, a page at a time (before
 // the publication time of the last one shown).
-func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p page) {
+func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p page, cp cursorPage) {
 	ch, ok := s.channelOf(w, r, d.Req.Channels[0])
 	if !ok {
 		return
@@ -263,21 +300,74 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || n < 0 {
-			d.Error = "参数 before：" + strconv.Quote(clip(b, 20)) + " 不是时间。"
+			d.Error = "参数 before：「" + clip(b, 20) + "」不是时间。"
 			s.render(w, r, http.StatusBadRequest, "search", p)
 			return
 		}
 		before = time.Unix(n, 0)
 	}
 	arts, err := s.db.ChannelPage(r.Context(), ch.Path, before, browsePage, nil)
-	if err != nil {
+	if p.skip(err) != nil {
 		s.archiveError(w, r, "频道 "+ch.Name, err)
 		return
 	}
-	d.Browse = &browseView{Channel: ch, Articles: arts}
-	if len(arts) == browsePage {
-		d.Browse.Next = "/search?channel=" + url.QueryEscape(ch.Key) + "&before=" + strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
+	total := s.channelCount(r, ch.Path)
+	link := func(before string, page int, back []string) string {
+		v := url.Values{"channel": {ch.Key}}
+		if before != "" {
+			v.Set("before", before)
+		}
+		return "/search?" + pageValues(v, page, back).Encode()
 	}
+	if len(arts) == 0 && cp.Page > 1 {
+		s.pastEnd(w, r, cp.Page, (total+browsePage-1)/browsePage, link("", 1, nil))
+		return
+	}
+	if s.jumped(w, r, cp, total, browsePage, link("", 1, nil)) {
+		return
+	}
+	next := ""
+	if len(arts) == browsePage {
+		next = strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
+	}
+	d.Browse = &browseView{Channel: ch, Articles: arts, Pager: cp.pager(len(arts), browsePage, total, next, link)}
 	p.Title, p.Nav = ch.Name, "channels"
 	s.render(w, r, http.StatusOK, "search", p)
+}
+
+// channelCount is how many articles the archive holds in a channel.
+func (s *Server) channelCount(r *http.Request, path string) int {
+	counts, _ := s.db.CountByChannel(r.Context())
+	for _, c := range counts {
+		if c.Path == path {
+			return c.Articles
+		}
+	}
+	return 0
+}
+
+// pageValues adds a cursor page's number and back-stack to v (the first
+// page has neither).
+func pageValues(v url.Values, page int, back []string) url.Values {
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(back) > 0 {
+		v.Set("back", strings.Join(back, "."))
+	}
+	return v
+}
+
+// limitOf is a request's page size.
+func limitOf(req search.Request) int {
+	return cmp.Or(req.Limit, 20)
+}
+
+// filling answers a page that needs the search index while it is being
+// made (search.Index.Filling): 503 with Retry-After and a notice, never a
+// list that looks whole.
+func (s *Server) filling(w http.ResponseWriter, r *http.Request, notice *string, name string, p page) {
+	*notice = "索引重建中：搜索索引正在根据档案重新建立，结果暂不完整，请稍后再试。"
+	w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
+	s.render(w, r, http.StatusServiceUnavailable, name, p)
 }

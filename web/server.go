@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,17 +39,21 @@ type Options struct {
 	Index   *search.Index
 	Logger  *slog.Logger
 	Version string // the program's, for the footer
-	Now     func() time.Time
+	// PublicURL is serve --public-url: where the repost HTML's archived
+	// media are linked from ("" : the address of the request).
+	PublicURL string
+	Now       func() time.Time
 }
 
 // Server renders the pages. It never changes the archive.
 type Server struct {
-	db    *store.DB
-	ix    *search.Index
-	log   *slog.Logger
-	now   func() time.Time
-	ver   string
-	pages map[string]*template.Template
+	db     *store.DB
+	ix     *search.Index
+	log    *slog.Logger
+	now    func() time.Time
+	ver    string
+	public string
+	pages  map[string]*template.Template
 	// kept per archive generation: the cases, the week's changes
 	caseRows kept[[]caseRow]
 	recent   kept[[]*sppcrawl.Article]
@@ -65,7 +70,7 @@ func New(db *store.DB, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{db: db, ix: opts.Index, log: opts.Logger, now: opts.Now, ver: opts.Version, pages: map[string]*template.Template{}}
+	s := &Server{db: db, ix: opts.Index, log: opts.Logger, now: opts.Now, ver: opts.Version, public: opts.PublicURL, pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		s.pages[name] = template.Must(template.New("layout.tmpl").Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.tmpl", "templates/"+name+".tmpl"))
@@ -111,11 +116,23 @@ func (s *Server) Handler() http.Handler {
 // page is what every template gets: the page's title and data, and what
 // the header needs.
 type page struct {
-	Title   string
-	Nav     string // the section the page belongs to
-	Query   string // kept in the header's search box
-	Version string
-	Data    any
+	Title string
+	Nav   string // the section the page belongs to
+	Query string // kept in the header's search box
+	// OwnSearch: the page has its own search form, the header none (one
+	// box, not two repeating the query on a phone's first screen).
+	OwnSearch bool
+	Version   string
+	Data      any
+	Skipped   int // records of the archive left out: they do not decode
+}
+
+// skip counts the records a read left out (they do not decode: the page
+// shows the rest and says so) and returns any other error.
+func (p *page) skip(err error) error {
+	n, err := skippedOf(err)
+	p.Skipped += n
+	return err
 }
 
 // render writes a page: HTML under the CSP, with an ETag of its bytes.
@@ -144,15 +161,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // errorPage is the data of the error page.
 type errorPage struct {
-	Status  int
-	Message string
+	Status         int
+	Message        string
+	Link, LinkText string // where to go instead, if somewhere
 }
 
 // fail answers an error page in the site's style: the reason in words,
 // never a Go error string or a stack.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.failLink(w, r, status, msg, "", "")
+}
+
+// failLink is fail with a link to where the reader may go instead.
+func (s *Server) failLink(w http.ResponseWriter, r *http.Request, status int, msg, link, text string) {
 	title := map[int]string{400: "请求有误", 404: "未找到", 405: "不允许的方法", 500: "出错了", 503: "暂不可用"}[status]
-	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg}})
+	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg, link, text}})
 }
 
 // archiveError answers an error of the archive: 404 for what is not
@@ -164,11 +187,18 @@ func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what strin
 	case errors.Is(err, context.Canceled):
 	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
 		s.log.Error("page failed: the archive is damaged", "path", r.URL.Path, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, "档案文件损坏："+err.Error())
+		s.fail(w, r, http.StatusInternalServerError, what+"无法读取：档案文件已损坏。管理员可用 sppcrawl verify 查明损坏之处，用 verify --repair 抢救其余内容。")
 	default:
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "读取档案时出错。")
 	}
+}
+
+// keywordSearch is the search page of a case keyword: a query in the
+// query language, whatever the keyword holds (quotes, spaces, OR).
+func keywordSearch(k string) string {
+	q := search.Query{Clauses: []search.Clause{{Terms: []search.Term{{Field: "keyword", Text: k}}}}}
+	return "/search?q=" + url.QueryEscape(q.String())
 }
 
 // funcs are the templates' helpers.
@@ -198,7 +228,15 @@ var funcs = template.FuncMap{
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
 			"channel_path": "频道路径"}[name], name)
 	},
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"sprintf": fmt.Sprintf,
+	"runLine":       func(s *sppcrawl.RunSummary) string { return runLine(*s) },
+	"runOutcome":    func(o sppcrawl.RunOutcome) string { return runOutcomes[o] },
+	"healthWord":    healthWord,
+	"reasonText":    reasonText,
+	"walkText":      walkText,
+	"gapWhy":        gapWhy,
+	"damageText":    damageText,
+	"keywordSearch": keywordSearch,
+	"join":          strings.Join,
+	"add":           func(a, b int) int { return a + b },
+	"sprintf":       fmt.Sprintf,
 }

@@ -42,11 +42,15 @@ func TestPages(t *testing.T) {
 		{"/search?q=" + url.QueryEscape("第一段") + "&from=2001&to=2001", 200, []string{"<strong>0</strong> 条结果。不限频道、日期和类型：<a href=\"/search?q=%E7%AC%AC%E4%B8%80%E6%AE%B5\">7 条结果</a>"}},
 		{"/search?q=" + url.QueryEscape("没有这样的文字"), 200, []string{"<strong>0</strong> 条结果。每个词都须逐字出现"}},
 		{"/search", 200, []string{"查询语法"}},
-		{"/articles/" + corrected, 200, []string{"最高检发布第1批指导性案例", "来源：", "原文链接", "第 3 版", "看改动", "转载用 HTML"}},
+		{"/articles/" + corrected, 200, []string{"最高检发布第1批指导性案例", "来源：", "原文链接", "第 3 版", "看改动", "转载用 HTML",
+			"存档副本的地址以 http://127.0.0.1:", "取自本次访问的网址；在反向代理后面，请给 serve 设 --public-url"}},
+		{"/articles/" + corrected + "/diff", 200, []string{"第 2 版 → 第 3 版的改动"}},
+		{"/articles/" + withCases + "/diff", 200, []string{"只有一版，没有可比较的版本", `<a href="/articles/` + withCases + `">看文章</a>`}},
+		{"/articles/" + withCases + "/diff?from=1&to=2", 200, []string{"只有一版，没有可比较的版本"}},
 		{"/articles/" + corrected + "/versions/1", 200, []string{"这是第 1 版", "看当前的第 3 版"}},
 		{"/articles/" + corrected + "/diff?from=1&to=2", 200, []string{"<ins>", "<del>", "改动 1/"}},
 		{"/articles/" + corrected + "/diff?from=1&to=3&whole=1", 200, []string{"只看改动"}},
-		{"/articles/" + withCases, 200, []string{"检例第257号", "陈某抢劫再审抗诉案", `href="/search?q=keyword%3A%e5%86%8d%e5%ae%a1%e6%8a%97%e8%af%89"`, "要旨"}},
+		{"/articles/" + withCases, 200, []string{"检例第257号", "陈某抢劫再审抗诉案", `href="/search?q=keyword%3A%E5%86%8D%E5%AE%A1%E6%8A%97%E8%AF%89"`, "要旨"}},
 		{"/articles/" + document, 200, []string{"高检发释字〔2026〕1号", "施行"}},
 		{"/articles/" + withdrawn, 200, []string{"此文已被原发布网站撤下"}},
 		{"/channels", 200, []string{"频道", "已存"}},
@@ -57,14 +61,17 @@ func TestPages(t *testing.T) {
 		{"/articles/..%2f..%2fetc", 404, []string{"没有这篇文章"}},
 		{"/articles/" + corrected + "/versions/9", 404, []string{"没有第 9 版"}},
 		{"/articles/" + corrected + "/diff?from=1&to=9", 404, []string{"没有第 9 版"}},
-		{"/articles/" + corrected + "/diff?from=x", 400, []string{"不是版本号"}},
+		{"/articles/" + corrected + "/diff?from=x", 400, []string{"参数 from：「x」不是版本号"}},
 		{"/articles/" + corrected + "/diff?from=2&to=2", 400, []string{"同一版"}},
 		{"/search?q=" + url.QueryEscape(`"未闭合`), 400, []string{"查询有误：第 1 个字符处的引号没有闭合"}},
-		{"/search?q=%E7%AC%AC&from=nope", 400, []string{"查询有误：发布自 &#34;nope&#34; 不是日期"}},
+		{"/search?q=%E7%AC%AC&from=nope", 400, []string{"查询有误：发布自「nope」不是日期"}},
 		{"/search?q=%E7%AC%AC&from=2025-02&to=2025-01", 400, []string{"查询有误：发布自 2025-02 晚于发布至 2025-01"}},
 		{"/search?q=" + url.QueryEscape("a OR"), 400, []string{"查询有误：第 3 个字符处的 OR 后面没有词"}},
-		{"/search?q=%E7%AC%AC&sort=best", 400, []string{"查询有误：排序 &#34;best&#34; 无效：应为 newest、oldest、relevance"}},
+		{"/search?q=%E7%AC%AC&sort=best", 400, []string{"查询有误：排序「best」无效：应为 newest、oldest、relevance"}},
 		{"/search?channel=nope", 404, []string{"没有这个频道"}},
+		{"/search?channel=tt&before=x", 400, []string{"参数 before：「x」不是时间"}},
+		{"/search?q=%E7%AC%AC&has=x", 400, []string{"查询有误：附带「x」无效"}},
+		{"/cases?page=0", 400, []string{"参数 page：「0」不是页码"}},
 		{"/nowhere", 404, []string{"没有这个页面"}},
 		{"/api/nowhere", 404, []string{`"error"`}},
 	} {
@@ -166,8 +173,8 @@ func TestSearchPage_DamagedIndex(t *testing.T) {
 	db, ix := searchtest.Damaged(t, 60)
 	srv := httptest.NewServer(web.New(db, web.Options{Index: ix, Version: "test"}).Handler())
 	defer srv.Close()
-	code, body, _ := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "搜索索引损坏") || strings.Contains(body, "malformed") {
+	code, body, h := get(t, srv.URL+"/search?q="+url.QueryEscape("检察院"))
+	if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "搜索索引损坏") || strings.Contains(body, "malformed") {
 		t.Errorf("%d:\n%s", code, body)
 	}
 }

@@ -29,7 +29,7 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 	func(c *cli) func(context.Context, *store.DB) error {
 		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
 		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
-		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp), for absolute media links in repost?media=local")
+		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local and the feeds' self links start with it; set it behind a proxy (else the request's Host names them)")
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
 		var pf pushFlags
 		pf.register(c.fs)
@@ -63,7 +63,7 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 			if ix != nil {
 				defer ix.Close()
 			}
-			pages := web.New(archive, web.Options{Index: ix, Logger: c.log, Version: version})
+			pages := web.New(archive, web.Options{Index: ix, Logger: c.log, Version: version, PublicURL: *public})
 			// The archive holds the subscriptions: only a serve that writes
 			// it (--crawl-every) delivers and runs the WebSub hub.
 			writable := !archive.ReadOnly() && archive.OpenDamage() == nil
