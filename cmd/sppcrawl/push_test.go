@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/store"
 )
 
 // The subscriptions command as an operator uses it: add prints the id and
@@ -68,5 +71,21 @@ func TestCLI_Subscriptions(t *testing.T) {
 	}
 	if code, _ := runOut("subscriptions", "nope"); code != exitUsage {
 		t.Errorf("an unknown subcommand: exit %d", code)
+	}
+}
+
+// An archive without subscriptions says so, not a bare header; JSON is an
+// empty list.
+func TestCLI_SubscriptionsNone(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	db.Close()
+	for _, c := range []struct{ format, want string }{{"text", "no subscriptions\n"}, {"json", "[]\n"}} {
+		var code int
+		out := capture(t, &os.Stdout, func() {
+			code = run([]string{"subscriptions", "list", "--db", path, "--format", c.format, "--quiet"})
+		})
+		if code != exitOK || out != c.want {
+			t.Errorf("list --format %s: exit %d, %q, want %q", c.format, code, out, c.want)
+		}
 	}
 }

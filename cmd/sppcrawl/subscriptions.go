@@ -202,6 +202,10 @@ func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
+	if len(reps) == 0 {
+		fmt.Fprintln(bw, "no subscriptions")
+		return bw.Flush()
+	}
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tCURSOR\tBEHIND\tDELIVERED\tURL")
 	for _, s := range reps {
