@@ -89,3 +89,25 @@ func TestCLI_SubscriptionsNone(t *testing.T) {
 		}
 	}
 }
+
+// A refused receiver is a usage error saying why, and which flag would
+// allow it where one would.
+func TestCLI_SubscriptionsRefused(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	db.Close()
+	for _, c := range []struct{ url, want, flag string }{
+		{"http://hooks.example.org/h", "only https", "--allow-http"},
+		{"https://[::127.0.0.1]/h", "IPv4-compatible", "--allow-private"},
+		{"https://[fec0::1]/h", "site-local", "--allow-private"},
+		{"https://255.255.255.255/h", "broadcast", "--allow-private"},
+		{"https://2130706433/h", "four decimal numbers", ""},
+		{"https://127.1/h", "four decimal numbers", ""},
+	} {
+		var code int
+		out := capture(t, &os.Stderr, func() { code = run([]string{"subscriptions", "add", c.url, "--db", path}) })
+		if code != exitUsage || !strings.Contains(out, c.want) || (c.flag != "" && !strings.Contains(out, c.flag)) ||
+			(c.flag == "" && strings.Contains(out, "--allow-")) {
+			t.Errorf("add %s: exit %d, %q, want 2 saying %q and %q", c.url, code, out, c.want, c.flag)
+		}
+	}
+}

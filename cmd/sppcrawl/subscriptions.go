@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -98,7 +99,7 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		o.URL = arg
 		s, err := p.Add(ctx, o)
 		if err != nil {
-			return usageError{err}
+			return usageError{refusalAdvice(err)}
 		}
 		return c.print(map[string]string{"id": s.ID, "secret": s.Secret}, func(w io.Writer) error {
 			_, err := fmt.Fprintf(w, "%s\nsecret %s (verify each delivery's webhook-signature with it; shown once here, and by show)\nfrom seq %d\n", s.ID, s.Secret, s.Cursor)
@@ -131,6 +132,21 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		return nil
 	}
 	return changeSubscription(ctx, c, p, sub, arg, o)
+}
+
+// refusalAdvice adds to a refused receiver the flag that would allow it,
+// if one would.
+func refusalAdvice(err error) error {
+	var re *push.RefusedError
+	if errors.As(err, &re) {
+		switch re.Loosen {
+		case push.LoosenHTTP:
+			return fmt.Errorf("%w (--allow-http for http)", err)
+		case push.LoosenPrivate:
+			return fmt.Errorf("%w (--allow-private to send there)", err)
+		}
+	}
+	return err
 }
 
 // listSubscriptions prints every subscription, without its secrets.
