@@ -108,7 +108,9 @@ func TestPush_AddressesAtDelivery(t *testing.T) {
 	ctx := context.Background()
 	var answer atomic.Value
 	answer.Store(publicAnswer)
-	lookup := func(context.Context, string) ([]netip.Addr, error) { return []netip.Addr{answer.Load().(netip.Addr)}, nil }
+	lookup := func(context.Context, string) ([]netip.Addr, error) {
+		return []netip.Addr{answer.Load().(netip.Addr)}, nil
+	}
 	p := newPusher(db, push.Options{Lookup: lookup})
 	for _, c := range addressCases {
 		if len(c.answer) != 1 {
