@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"sppcrawl/internal/testarchive"
+	"sppcrawl/push"
 	"sppcrawl/store"
 )
 
@@ -109,5 +111,34 @@ func TestCLI_SubscriptionsRefused(t *testing.T) {
 			(c.flag == "" && strings.Contains(out, "--allow-")) {
 			t.Errorf("add %s: exit %d, %q, want 2 saying %q and %q", c.url, code, out, c.want, c.flag)
 		}
+	}
+}
+
+// While another process holds the archive for writing (serve
+// --crawl-every), the subscriptions commands that only read work beside
+// it; those that change a subscription wait for its lock (exit 4).
+func TestCLI_SubscriptionsBesideAWriter(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 3)
+	s, err := push.New(db, push.Options{}).Add(context.Background(), push.AddOptions{URL: "https://93.184.216.34/h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOut := func(args ...string) (int, string) {
+		var code int
+		out := capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--quiet", "--lock-timeout", "100ms")) })
+		return code, out
+	}
+	if code, out := runOut("subscriptions", "list"); code != exitOK || !strings.Contains(out, s.ID) {
+		t.Errorf("list beside a writer: exit %d\n%s", code, out)
+	}
+	if code, out := runOut("subscriptions", "deliveries", s.ID, "--format", "json"); code != exitOK || out != "[]\n" {
+		t.Errorf("deliveries beside a writer: exit %d, %q", code, out)
+	}
+	if code, out := runOut("subscriptions", "show", s.ID, "--format", "json"); code != exitOK || !strings.Contains(out, s.Secret) {
+		t.Errorf("show beside a writer: exit %d, %q", code, out)
+	}
+	if code, _ := runOut("subscriptions", "pause", s.ID); code != exitLocked {
+		t.Errorf("pause beside a writer: exit %d, want %d", code, exitLocked)
 	}
 }

@@ -17,9 +17,10 @@ import (
 	"sppcrawl/store"
 )
 
-// subcommands of subscriptions, and whether each only reads the archive.
-var subcommands = map[string]bool{"add": false, "list": true, "show": true, "remove": false, "pause": false,
-	"resume": false, "rotate-secret": false, "replay": false, "test": true, "deliveries": true}
+// subcommands of subscriptions, and how each opens the archive: those
+// that only read what is stored read it beside a serve --crawl-every.
+var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "show": readsBeside, "remove": writes,
+	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": reads, "deliveries": readsBeside}
 
 var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
 	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
@@ -38,8 +39,11 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 		c.fs.Var(&since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
 		limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
 		c.archive(false, func() archiveMode {
-			if len(c.args) > 0 && subcommands[c.args[0]] {
-				return reads
+			if len(c.args) == 0 {
+				return writes // refused by the check below
+			}
+			if m, ok := subcommands[c.args[0]]; ok {
+				return m
 			}
 			return writes
 		})

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
