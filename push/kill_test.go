@@ -131,8 +131,8 @@ func TestPush_KilledBatchKeepsItsID(t *testing.T) {
 	if err := child.Command("deliver", "PUSH_DB="+path).Run(); err != nil {
 		t.Fatalf("delivery after the kill: %v", err)
 	}
-	close(b.requests)
-	again, next := b.next(t), b.next(t)
+	// The child has ended: what it sent was recorded before it was answered.
+	again, next := b.sent(t), b.sent(t)
 	if again.id != first.id || !slices.Equal(again.seqs, first.seqs) {
 		t.Errorf("sent again as %s %v, first as %s %v", again.id, again.seqs, first.id, first.seqs)
 	}
@@ -185,13 +185,22 @@ func newBatchReceiver(t *testing.T) *batchReceiver {
 func (b *batchReceiver) next(t *testing.T) batchRequest {
 	t.Helper()
 	select {
-	case r, ok := <-b.requests:
-		if !ok {
-			t.Fatal("no more requests")
-		}
+	case r := <-b.requests:
 		return r
 	case <-time.After(30 * time.Second):
 		t.Fatal("no request in 30 s")
+	}
+	return batchRequest{}
+}
+
+// sent is the next request recorded, when the sender has ended.
+func (b *batchReceiver) sent(t *testing.T) batchRequest {
+	t.Helper()
+	select {
+	case r := <-b.requests:
+		return r
+	default:
+		t.Fatal("no more requests")
 	}
 	return batchRequest{}
 }
