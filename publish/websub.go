@@ -64,7 +64,7 @@ func (s *Server) Topic(topic, host string) (channels []string, query string, err
 	q := u.Query()
 	for k := range q {
 		if !slices.Contains(topicParams, k) || (k != "q" && !q.Has("q") && k != "channel") {
-			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", clip(k, 40), strings.Join(topicParams[2:], ", "))
+			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", clip(k, 40), strings.Join(topicParams[1:], ", "))
 		}
 	}
 	if q.Has("q") {
