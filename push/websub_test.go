@@ -242,23 +242,8 @@ func TestHub_CloseDuringPosts(t *testing.T) {
 		h.ServeHTTP(w, r)
 		return w.Code
 	}
-	var wg sync.WaitGroup
 	var accepted atomic.Int64
-	stop := make(chan struct{})
-	for g := range 4 {
-		wg.Go(func() {
-			for i := g * 100000; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if post(i) == http.StatusAccepted {
-					accepted.Add(1)
-				}
-			}
-		})
-	}
+	stop, wait := postAll(post, &accepted)
 	for accepted.Load() < 8 {
 		runtime.Gosched()
 	}
@@ -275,11 +260,33 @@ func TestHub_CloseDuringPosts(t *testing.T) {
 		t.Errorf("a POST after Close: %d, want 503", code)
 	}
 	close(stop)
-	wg.Wait()
+	wait()
 	if late.Load() != 0 {
 		t.Errorf("%d verifications started after Close", late.Load())
 	}
 	if len(subs) == 0 || len(subs) > int(accepted.Load()) {
 		t.Errorf("%d subscriptions stored of %d accepted", len(subs), accepted.Load())
 	}
+}
+
+// postAll posts from 4 goroutines until stop is closed, counting the
+// requests accepted; wait waits for them.
+func postAll(post func(i int) int, accepted *atomic.Int64) (stop chan struct{}, wait func()) {
+	var wg sync.WaitGroup
+	stop = make(chan struct{})
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g * 100000; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if post(i) == http.StatusAccepted {
+					accepted.Add(1)
+				}
+			}
+		})
+	}
+	return stop, wg.Wait
 }
