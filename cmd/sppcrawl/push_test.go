@@ -115,8 +115,9 @@ func TestCLI_SubscriptionsRefused(t *testing.T) {
 }
 
 // While another process holds the archive for writing (serve
-// --crawl-every), the subscriptions commands that only read work beside
-// it; those that change a subscription wait for its lock (exit 4).
+// --crawl-every), the subscriptions commands that only read (list, show,
+// deliveries, test) work beside it; those that change a subscription wait
+// for its lock (exit 4).
 func TestCLI_SubscriptionsBesideAWriter(t *testing.T) {
 	db, path := testarchive.Open(t, store.Options{})
 	testarchive.Seed(t, db, 0, 3)
@@ -137,6 +138,15 @@ func TestCLI_SubscriptionsBesideAWriter(t *testing.T) {
 	}
 	if code, out := runOut("subscriptions", "show", s.ID, "--format", "json"); code != exitOK || !strings.Contains(out, s.Secret) {
 		t.Errorf("show beside a writer: exit %d, %q", code, out)
+	}
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(recv.Close)
+	local, err := push.New(db, push.Options{}).Add(context.Background(), push.AddOptions{URL: recv.URL, AllowHTTP: true, AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runOut("subscriptions", "test", local.ID); code != exitOK || !strings.Contains(out, "answered 204") {
+		t.Errorf("test beside a writer: exit %d, %q", code, out)
 	}
 	if code, _ := runOut("subscriptions", "pause", s.ID); code != exitLocked {
 		t.Errorf("pause beside a writer: exit %d, want %d", code, exitLocked)

@@ -20,7 +20,7 @@ import (
 // subcommands of subscriptions, and how each opens the archive: those
 // that only read what is stored read it beside a serve --crawl-every.
 var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "show": readsBeside, "remove": writes,
-	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": reads, "deliveries": readsBeside}
+	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": readsBeside, "deliveries": readsBeside}
 
 var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
 	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
