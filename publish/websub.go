@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"sppcrawl/search"
@@ -36,37 +37,87 @@ func (s *Server) hubLinks(w http.ResponseWriter, r *http.Request, self string) {
 	}
 }
 
-// Topic checks that topic is a feed of this server and says which
-// articles change it: its channel's path, or a saved search's channels and
-// query. It is push's view of the hub's topics.
-func (s *Server) Topic(topic string) (channels []string, query string, err error) {
+// topicParams are the query parameters a topic may carry: a channel
+// feed's channel=, a saved search's query and filters. What a feed
+// ignores or refuses (limit, cursor, sort, facets) is not one: a topic is
+// a feed as the server serves it, once.
+var topicParams = []string{"q", "channel", "from", "to", "effective_from", "effective_to", "kind", "has", "withdrawn", "versions"}
+
+// Topic checks that topic is a feed of this server, as a client that
+// reached the server at host names it (its --public-url instead when set):
+// that server's scheme and host, one of its feed paths, and only the
+// parameters a feed takes. It says which articles change the topic: its
+// channel's path, or a saved search's channels and query. It is push's
+// view of the hub's topics; the words are for a remote client.
+func (s *Server) Topic(topic, host string) (channels []string, query string, err error) {
 	u, err := url.Parse(topic)
-	if err != nil || !u.IsAbs() || feedFormats[u.Path] == "" {
+	if err != nil || !u.IsAbs() {
+		return nil, "", fmt.Errorf("not a URL")
+	}
+	path, err := s.topicPath(u, host)
+	if err != nil {
+		return nil, "", err
+	}
+	if feedFormats[path] == "" {
 		return nil, "", fmt.Errorf("not a feed of this server (/feed.atom, /feed.rss or /feed.json, with channel= or q=)")
 	}
 	q := u.Query()
+	for k := range q {
+		if !slices.Contains(topicParams, k) || (k != "q" && !q.Has("q") && k != "channel") {
+			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", clip(k, 40), strings.Join(topicParams[1:], ", "))
+		}
+	}
 	if q.Has("q") {
-		req, err := search.ParseRequest(q)
-		if err != nil {
-			return nil, "", err
-		}
-		if _, err := search.ParseQuery(req.Query); err != nil {
-			return nil, "", err
-		}
-		for _, c := range req.Channels {
-			p, err := s.feedChannel(context.Background(), url.Values{"channel": {c}})
-			if err != nil {
-				return nil, "", err
-			}
-			channels = append(channels, p)
-		}
-		return channels, req.Query, nil
+		return s.searchTopic(q)
 	}
 	p, err := s.feedChannel(context.Background(), q)
 	if err != nil || p == "" {
 		return nil, "", err
 	}
 	return []string{p}, "", nil
+}
+
+// topicPath is the path of topic u below this server's root, when u is on
+// this server: the host of --public-url (and below its path), else the
+// host the client reached.
+func (s *Server) topicPath(u *url.URL, host string) (string, error) {
+	if u.User != nil || u.Fragment != "" || u.Opaque != "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("not a feed of this server: an http(s) URL without credentials or fragment")
+	}
+	if s.public != "" {
+		pub, err := url.Parse(s.public)
+		if err != nil || !strings.EqualFold(u.Scheme, pub.Scheme) || !strings.EqualFold(u.Host, pub.Host) || !strings.HasPrefix(u.Path, pub.Path+"/") {
+			return "", fmt.Errorf("not a feed of this server: its feeds are at %s/feed.atom, /feed.rss and /feed.json", s.public)
+		}
+		return strings.TrimPrefix(u.Path, pub.Path), nil
+	}
+	if host == "" || !strings.EqualFold(u.Host, host) {
+		return "", fmt.Errorf("not a feed of this server: its feeds are at %s", clip(host, 100)+"/feed.atom, /feed.rss and /feed.json")
+	}
+	return u.Path, nil
+}
+
+// searchTopic is what a saved search's feed follows: its channels and
+// query, checked as the feed checks them.
+func (s *Server) searchTopic(q url.Values) (channels []string, query string, err error) {
+	req, err := search.ParseRequest(q)
+	if err != nil {
+		return nil, "", err
+	}
+	if req.Withdrawn == "only" || req.Versions == "all" {
+		return nil, "", fmt.Errorf("a feed lists current articles the site still publishes: no withdrawn=only or versions=all")
+	}
+	if _, err := search.ParseQuery(req.Query); err != nil {
+		return nil, "", err
+	}
+	for _, c := range req.Channels {
+		p, err := s.feedChannel(context.Background(), url.Values{"channel": {c}})
+		if err != nil {
+			return nil, "", err
+		}
+		channels = append(channels, p)
+	}
+	return channels, req.Query, nil
 }
 
 // Feed renders a topic's feed as it is now: the content a WebSub hub
@@ -108,5 +159,7 @@ func (s *Server) Feed(ctx context.Context, topic string) (string, []byte, error)
 func websubUnavailable(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
-	fmt.Fprintln(w, strings.TrimSpace(`hub: not here: the hub keeps its subscriptions in the archive, which this serve holds read-only (run serve --crawl-every)`))
+	w.Header().Set("Retry-After", "3600")
+	// The words are for a remote client: why, not the server's flags.
+	fmt.Fprintln(w, "hub: not available: this server holds its archive read-only and takes no subscriptions now")
 }

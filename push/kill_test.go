@@ -2,8 +2,10 @@ package push_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,4 +94,113 @@ func TestPush_KilledWhileDelivering(t *testing.T) {
 		t.Errorf("%d distinct events of %d, in order: %v", len(seen), last, slices.IsSorted(seen))
 	}
 	t.Logf("%d requests for %d events (%d again after a kill)", len(got), len(seen), len(got)-len(seen))
+}
+
+// A batch in flight when its process is killed goes again as it was: the
+// same webhook-id and the same events, though more came meanwhile; those go
+// in the next request.
+func TestPush_KilledBatchKeepsItsID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testarchive.Seed(t, db, 0, 5)
+	b := newBatchReceiver(t)
+	s, err := push.New(db, push.Options{}).Add(context.Background(), push.AddOptions{URL: b.srv.URL, Batch: 10,
+		AllowHTTP: true, AllowPrivate: true, Since: since0()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	cmd := child.Command("deliver", "PUSH_DB="+path)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := b.next(t) // the receiver holds it unanswered
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	if db, err = store.Open(path, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	testarchive.Seed(t, db, 5, 8)
+	db.Close()
+	close(b.answer)
+	if err := child.Command("deliver", "PUSH_DB="+path).Run(); err != nil {
+		t.Fatalf("delivery after the kill: %v", err)
+	}
+	// The child has ended: what it sent was recorded before it was answered.
+	again, next := b.sent(t), b.sent(t)
+	if again.id != first.id || !slices.Equal(again.seqs, first.seqs) {
+		t.Errorf("sent again as %s %v, first as %s %v", again.id, again.seqs, first.id, first.seqs)
+	}
+	want := fmt.Sprintf("msg_%s_1-5", s.ID)
+	if first.id != want || next.id != fmt.Sprintf("msg_%s_6-8", s.ID) {
+		t.Errorf("webhook-ids %s then %s, want %s then msg_%s_6-8", first.id, next.id, want, s.ID)
+	}
+}
+
+// batchReceiver records each request's webhook-id and seqs, and leaves
+// every request unanswered until answer is closed.
+type batchReceiver struct {
+	srv      *httptest.Server
+	requests chan batchRequest
+	answer   chan struct{}
+}
+
+type batchRequest struct {
+	id   string
+	seqs []uint64
+}
+
+func newBatchReceiver(t *testing.T) *batchReceiver {
+	b := &batchReceiver{requests: make(chan batchRequest, 16), answer: make(chan struct{})}
+	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m struct {
+			Events []struct {
+				Data struct {
+					Seq uint64 `json:"seq"`
+				} `json:"data"`
+			} `json:"events"`
+		}
+		json.NewDecoder(r.Body).Decode(&m)
+		req := batchRequest{id: r.Header.Get("webhook-id")}
+		for _, e := range m.Events {
+			req.seqs = append(req.seqs, e.Data.Seq)
+		}
+		b.requests <- req
+		select {
+		case <-b.answer:
+			w.WriteHeader(http.StatusNoContent)
+		case <-r.Context().Done(): // the sender was killed
+		}
+	}))
+	t.Cleanup(b.srv.Close)
+	return b
+}
+
+// next is the next request the receiver got, of those recorded.
+func (b *batchReceiver) next(t *testing.T) batchRequest {
+	t.Helper()
+	select {
+	case r := <-b.requests:
+		return r
+	case <-time.After(30 * time.Second):
+		t.Fatal("no request in 30 s")
+	}
+	return batchRequest{}
+}
+
+// sent is the next request recorded, when the sender has ended.
+func (b *batchReceiver) sent(t *testing.T) batchRequest {
+	t.Helper()
+	select {
+	case r := <-b.requests:
+		return r
+	default:
+		t.Fatal("no more requests")
+	}
+	return batchRequest{}
 }

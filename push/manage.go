@@ -81,10 +81,11 @@ func (p *Pusher) Pause(ctx context.Context, id string) (sppcrawl.Subscription, e
 }
 
 // Resume starts a paused or failing subscription again, from the first
-// event it has not acknowledged, with a fresh retry schedule.
+// event it has not acknowledged, with a fresh retry schedule. The request
+// it was retrying is sent as it was (s.Pending kept: the same webhook-id).
 func (p *Pusher) Resume(ctx context.Context, id string) (sppcrawl.Subscription, error) {
 	return p.db.UpdateSubscription(ctx, id, func(s *sppcrawl.Subscription) error {
-		s.State, s.Paused, s.Attempts, s.Pending, s.NextAttempt = sppcrawl.SubActive, "", 0, 0, time.Time{}
+		s.State, s.Paused, s.Attempts, s.NextAttempt = sppcrawl.SubActive, "", 0, time.Time{}
 		return nil
 	})
 }

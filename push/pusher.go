@@ -174,7 +174,8 @@ type dueEvent struct {
 
 // due returns the next events to send (a batch at most): those the filter
 // passes. Events it skips move the cursor at once. A retry sends what the
-// failed attempt sent, no more (its batch is fixed by s.Pending).
+// failed or interrupted attempt sent, no more (its batch is fixed by
+// s.Pending, recorded before the request is made).
 func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]dueEvent, error) {
 	f, err := newFilter(*s)
 	if err != nil {
@@ -194,7 +195,7 @@ func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]dueEvent,
 		var out []dueEvent
 		skipTo := s.Cursor
 		for _, e := range evs {
-			if s.Attempts > 0 && s.Pending > 0 && e.Seq > s.Pending {
+			if s.Pending > s.Cursor && e.Seq > s.Pending {
 				break
 			}
 			a, pass, err := f.pass(ctx, p.db, e)
@@ -273,6 +274,9 @@ func (f filter) pass(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppc
 // send makes one request of the events and records its outcome: ok when
 // the receiver acknowledged them (2xx).
 func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []dueEvent) (bool, error) {
+	if err := p.fixBatch(ctx, s, evs); err != nil {
+		return false, err
+	}
 	now := p.opts.Now()
 	req, err := p.request(ctx, s, evs, now)
 	if err != nil {
@@ -295,6 +299,26 @@ func (p *Pusher) send(ctx context.Context, s *sppcrawl.Subscription, evs []dueEv
 		discard(resp)
 	}
 	return p.outcome(ctx, s, evs, now, status, time.Since(start), err, retryAfter)
+}
+
+// fixBatch records, before a request of several events is made, the last
+// seq it carries: a process killed before the answer leaves the request
+// as it was, and the next one sends the same events under the same
+// webhook-id, whatever came since (that goes in the next request).
+func (p *Pusher) fixBatch(ctx context.Context, s *sppcrawl.Subscription, evs []dueEvent) error {
+	last := evs[len(evs)-1].Seq
+	if s.Batch < 2 || s.Pending == last {
+		return nil
+	}
+	ns, err := p.db.UpdateSubscription(ctx, s.ID, func(cur *sppcrawl.Subscription) error {
+		cur.Pending = last
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("deliver to %s: %w", s.ID, err)
+	}
+	*s = ns
+	return nil
 }
 
 // outcome records a delivery and moves the subscription on: the cursor on

@@ -12,9 +12,38 @@ import (
 	"time"
 )
 
-// ErrRefused: a receiver push does not send to (scheme, or an address on
-// a private network); the message says which and why.
+// ErrRefused: a receiver push does not send to (scheme, or an address not
+// on the public internet); the error is a *RefusedError saying which and
+// why.
 var ErrRefused = errors.New("receiver refused")
+
+// Loosening is what would let a refused receiver through: a flag of the
+// command line for an operator, nothing for a remote WebSub client.
+type Loosening int
+
+const (
+	LoosenNone    Loosening = iota // nothing lets it through
+	LoosenHTTP                     // allowing http receivers
+	LoosenPrivate                  // allowing receivers off the public internet
+)
+
+// RefusedError is a receiver refused: its URL, and why in words that hold
+// for anyone (no flag names: the caller knows who reads it).
+type RefusedError struct {
+	URL    string
+	Reason string
+	Loosen Loosening
+}
+
+func (e *RefusedError) Error() string {
+	if e.URL == "" {
+		return ErrRefused.Error() + ": " + e.Reason
+	}
+	return ErrRefused.Error() + ": " + e.URL + ": " + e.Reason
+}
+
+// Is makes errors.Is(err, ErrRefused) hold.
+func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 
 // Lookup resolves a host name to its addresses (net.DefaultResolver's, or
 // a test's).
@@ -24,73 +53,72 @@ func defaultLookup(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
 
-// blockedNets are the ranges no webhook goes to without --allow-private,
-// beside what netip classifies (loopback, private, link-local,
-// unspecified, multicast): shared address space (CGNAT), the benchmarking
-// and documentation nets, and the IPv6 forms of an IPv4 address.
-var blockedNets = []netip.Prefix{
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("2002::/16"),
-}
-
-// private says whether an address is one a webhook sender must not reach.
-func private(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || !ip.IsValid() {
-		return true
-	}
-	for _, p := range blockedNets {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
-
 // CheckURL checks a receiver's URL: absolute, https (or http when
-// allowHTTP), no credentials, and every address its host resolves to a
-// public one (unless allowPrivate).
+// allowHTTP), no credentials, a host that is a name or an address written
+// plainly, and every address it resolves to on the public internet
+// (unless allowPrivate).
+// A nil lookup is the system's resolver.
 func CheckURL(ctx context.Context, raw string, allowHTTP, allowPrivate bool, lookup Lookup) error {
+	if lookup == nil {
+		lookup = defaultLookup
+	}
+	refuse := func(l Loosening, format string, args ...any) error {
+		return &RefusedError{URL: clip(raw), Reason: fmt.Sprintf(format, args...), Loosen: l}
+	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%w: %q is not a URL", ErrRefused, raw)
+		return refuse(LoosenNone, "not a URL")
 	case u.Scheme != "https" && !(u.Scheme == "http" && allowHTTP):
-		return fmt.Errorf("%w: %s: only https receivers (--allow-http for http)", ErrRefused, raw)
+		return refuse(LoosenHTTP, "only https receivers")
 	case u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("%w: %s has no host", ErrRefused, raw)
+		return refuse(LoosenNone, "no host")
 	case u.User != nil:
-		return fmt.Errorf("%w: %s carries credentials: put a secret in the path or rely on the signature", ErrRefused, raw)
+		return refuse(LoosenNone, "carries credentials: put a secret in the path or rely on the signature")
+	}
+	if _, err := netip.ParseAddr(u.Hostname()); err != nil && numericHost(u.Hostname()) {
+		return refuse(LoosenNone, "the host %s is a number in a form other than four decimal numbers (decimal, hex, octal or shortened): write the address as a.b.c.d", u.Hostname())
 	}
 	if allowPrivate {
 		return nil
 	}
-	_, err = addresses(ctx, u.Hostname(), lookup)
-	return err
+	if _, err := addresses(ctx, u.Hostname(), lookup); err != nil {
+		var re *RefusedError
+		if errors.As(err, &re) {
+			re.URL = clip(raw)
+		}
+		return err
+	}
+	return nil
 }
 
-// addresses resolves host, refusing it when any address is private (an
-// IP literal is its own address).
+// addresses resolves host, refusing it when any address is not a public
+// one (an IP literal is its own address): the one check of an address, at
+// subscription and when a delivery connects.
 func addresses(ctx context.Context, host string, lookup Lookup) ([]netip.Addr, error) {
 	var ips []netip.Addr
 	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		ips = []netip.Addr{ip}
-	} else {
-		if ips, err = lookup(ctx, host); err != nil {
-			return nil, fmt.Errorf("%w: %s does not resolve: %v", ErrRefused, host, err)
+		if why := notPublic(ip); why != "" {
+			return nil, &RefusedError{Reason: fmt.Sprintf("%s is %s, not a public address", ip, why), Loosen: LoosenPrivate}
 		}
+		return []netip.Addr{ip}, nil
+	} else if numericHost(host) {
+		return nil, &RefusedError{Reason: host + " is a number in a form other than four decimal numbers"}
+	} else if ips, err = lookup(ctx, host); err != nil {
+		why := "the lookup failed"
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			why = dnsErr.Err // without the resolver's address
+		}
+		return nil, &RefusedError{Reason: fmt.Sprintf("%s does not resolve: %s", host, why)}
 	}
 	for _, ip := range ips {
-		if private(ip) {
-			return nil, fmt.Errorf("%w: %s resolves to %s, a loopback, private, link-local or unspecified address (--allow-private to send there)", ErrRefused, host, ip)
+		if why := notPublic(ip); why != "" {
+			return nil, &RefusedError{Reason: fmt.Sprintf("%s resolves to %s, which is %s, not a public address", host, ip, why), Loosen: LoosenPrivate}
 		}
 	}
 	if len(ips) == 0 {
-		return nil, fmt.Errorf("%w: %s has no address", ErrRefused, host)
+		return nil, &RefusedError{Reason: host + " has no address"}
 	}
 	return ips, nil
 }

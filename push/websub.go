@@ -1,6 +1,7 @@
 package push
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"sppcrawl"
 	"sppcrawl/store"
@@ -28,40 +30,122 @@ const (
 
 // HubOptions configure the WebSub hub.
 type HubOptions struct {
-	// Topic checks that a topic is one of this server's feeds and says
-	// which articles change it (channel paths, a search query).
-	Topic func(topic string) (channels []string, query string, err error)
+	// Topic checks that a topic is one of this server's feeds, as a client
+	// that reached it at host names it, and says which articles change it
+	// (channel paths, a search query).
+	Topic func(topic, host string) (channels []string, query string, err error)
 	// AllowHTTP and AllowPrivate loosen the callback checks (tests, an
 	// intranet).
 	AllowHTTP, AllowPrivate bool
 	Logger                  *slog.Logger
+	// Workers verify intents at once (4); Queue requests wait for one
+	// (64), beyond which a request is answered 503.
+	Workers, Queue int
 }
+
+// ErrHubClosed: the hub was closed (the server is shutting down).
+var ErrHubClosed = errors.New("hub closed")
 
 // Hub is a WebSub hub (W3C) for the server's feeds: it takes subscription
-// requests, verifies the subscriber's intent, and the Pusher delivers each
-// change of a topic to its subscribers.
+// requests, verifies the subscriber's intent with a bounded pool of
+// workers, and the Pusher delivers each change of a topic to its
+// subscribers. Close stops it; nothing it started writes after.
 type Hub struct {
-	p    *Pusher
-	opts HubOptions
-	wg   sync.WaitGroup
-	stop context.Context
+	p      *Pusher
+	opts   HubOptions
+	cancel context.CancelFunc // of the verifications in flight
+	done   chan struct{}      // closed when every worker has returned
+
+	mu      sync.Mutex
+	idle    *sync.Cond // signalled when pending drops to 0
+	closed  bool
+	queue   chan hubRequest // closed by Close, under mu
+	pending int             // accepted and not verified yet
 }
 
-// Hub makes the WebSub hub of the pusher; its verifications run until
-// ctx ends.
-func (p *Pusher) Hub(ctx context.Context, opts HubOptions) *Hub {
+// Hub makes the WebSub hub of the pusher and starts its workers; Close
+// stops them.
+func (p *Pusher) Hub(opts HubOptions) *Hub {
 	if opts.Logger == nil {
 		opts.Logger = p.opts.Logger
 	}
-	return &Hub{p: p, opts: opts, stop: ctx}
+	opts.Workers, opts.Queue = cmp.Or(opts.Workers, 4), cmp.Or(opts.Queue, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{p: p, opts: opts, cancel: cancel, done: make(chan struct{}), queue: make(chan hubRequest, opts.Queue)}
+	h.idle = sync.NewCond(&h.mu)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Go(func() {
+			for q := range h.queue {
+				h.verify(ctx, q)
+				h.mu.Lock()
+				if h.pending--; h.pending == 0 {
+					h.idle.Broadcast()
+				}
+				h.mu.Unlock()
+			}
+		})
+	}
+	go func() { wg.Wait(); close(h.done) }()
+	return h
 }
 
-// Wait waits for the verifications in flight.
-func (h *Hub) Wait() { h.wg.Wait() }
+// Close stops taking requests and waits for the verifications accepted
+// to finish; when ctx ends first, they are cancelled (no subscription is
+// stored after) and waited for. Nothing the hub started runs after Close.
+func (h *Hub) Close(ctx context.Context) error {
+	h.mu.Lock()
+	if !h.closed {
+		h.closed = true
+		close(h.queue)
+	}
+	h.mu.Unlock()
+	var err error
+	select {
+	case <-h.done:
+	case <-ctx.Done():
+		err = fmt.Errorf("close the WebSub hub: %w (verifications cancelled)", ctx.Err())
+	}
+	h.cancel()
+	<-h.done
+	return err
+}
+
+// Wait waits until every request accepted so far is verified (or given
+// up): tests, which then read what it stored.
+func (h *Hub) Wait() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for h.pending > 0 {
+		h.idle.Wait()
+	}
+}
+
+// enqueue hands a checked request to the workers, unless the hub is
+// closed or its queue full.
+func (h *Hub) enqueue(q hubRequest) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return ErrHubClosed
+	}
+	select {
+	case h.queue <- q:
+		h.pending++
+		return nil
+	default:
+		return errHubBusy
+	}
+}
+
+// errHubBusy: every worker is busy and the queue is full.
+var errHubBusy = errors.New("hub busy")
 
 // ServeHTTP answers POST /websub: hub.mode subscribe or unsubscribe,
 // hub.topic, hub.callback, hub.lease_seconds, hub.secret. A request that
-// makes sense is 202 Accepted; the intent is verified afterwards.
+// makes sense is 202 Accepted; the intent is verified afterwards. The
+// answers are for a remote client: they name no flag of the server, and
+// no address of its network.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
@@ -73,8 +157,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "hub: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusAccepted)
-	h.wg.Go(func() { h.verify(req) })
+	switch err := h.enqueue(req); {
+	case errors.Is(err, ErrHubClosed):
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, "hub: shutting down: try again in a minute", http.StatusServiceUnavailable)
+	case err != nil:
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "hub: busy verifying other subscribers: try again in a few seconds", http.StatusServiceUnavailable)
+	default:
+		w.WriteHeader(http.StatusAccepted)
+	}
 }
 
 // hubRequest is a checked subscription request.
@@ -92,11 +184,11 @@ func (h *Hub) parse(r *http.Request) (hubRequest, error) {
 		return q, fmt.Errorf("hub.mode %q: want subscribe or unsubscribe", clip(q.mode))
 	}
 	var err error
-	if q.channels, q.query, err = h.opts.Topic(q.topic); err != nil {
+	if q.channels, q.query, err = h.opts.Topic(q.topic, r.Host); err != nil {
 		return q, fmt.Errorf("hub.topic %q: %v", clip(q.topic), err)
 	}
 	if err := CheckURL(r.Context(), q.callback, h.opts.AllowHTTP, h.opts.AllowPrivate, h.p.opts.Lookup); err != nil {
-		return q, fmt.Errorf("hub.callback: %v", err)
+		return q, fmt.Errorf("hub.callback %q: %s", clip(q.callback), callbackRefusal(err))
 	}
 	if len(q.secret) > 199 {
 		return q, fmt.Errorf("hub.secret: at most 199 bytes")
@@ -111,11 +203,33 @@ func (h *Hub) parse(r *http.Request) (hubRequest, error) {
 	return q, nil
 }
 
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
+// callbackRefusal says to a remote client why its callback is refused:
+// what this hub calls back, never what the server's network resolves the
+// host to.
+func callbackRefusal(err error) string {
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		return "refused"
 	}
-	return s
+	switch re.Loosen {
+	case LoosenHTTP:
+		return "this hub calls back https URLs only"
+	case LoosenPrivate:
+		return "its host is not on the public internet: this hub calls back public addresses only"
+	}
+	return re.Reason
+}
+
+// clip cuts s to about 80 bytes for a message, at a character's boundary.
+func clip(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // websubID is a subscriber's id: one per callback and topic, so that a
@@ -127,8 +241,8 @@ func websubID(callback, topic string) string {
 
 // verify asks the callback to confirm the request (it must echo
 // hub.challenge), then stores or removes the subscription.
-func (h *Hub) verify(q hubRequest) {
-	ctx, cancel := context.WithTimeout(h.stop, h.p.opts.Timeout)
+func (h *Hub) verify(ctx context.Context, q hubRequest) {
+	ctx, cancel := context.WithTimeout(ctx, h.p.opts.Timeout)
 	defer cancel()
 	log := h.opts.Logger.With("callback", q.callback, "topic", q.topic, "mode", q.mode)
 	challenge := rand.Text()

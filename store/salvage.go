@@ -11,7 +11,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/sys/unix"
 )
 
 // A file whose page structure is damaged cannot be repaired in place:
@@ -66,22 +65,6 @@ func Salvage(ctx context.Context, path string, timeout time.Duration) (SalvageRe
 	}
 	syncDir(filepath.Dir(path))
 	return rep, nil
-}
-
-// lockFile takes f's lock for writing, as bbolt takes it, waiting up to
-// timeout.
-func lockFile(f *os.File, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return ErrLocked
-		}
-		time.Sleep(50 * time.Millisecond) // flock has no wait with a timeout
-	}
 }
 
 // copySound writes every bucket and record of the sound pages of f into a

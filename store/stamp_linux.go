@@ -22,6 +22,10 @@ import (
 
 const stampAttr = "user.sppcrawl.checked"
 
+// KeepsStamps says whether a file found sound is stamped (stamp_other.go:
+// not on other systems, where every open checks the pages).
+const KeepsStamps = true
+
 type stamp struct {
 	Size  int64  `json:"size"`
 	Mtime int64  `json:"mtime_ns"`

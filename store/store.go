@@ -131,6 +131,9 @@ type DB struct {
 	file      *os.File         // bbolt's, for the stamp written on Close
 	closed    atomic.Bool
 	notify    notifier
+	// snapshot is the temporary file a ReadBeside copy lives in, removed
+	// on Close ("" for the archive itself).
+	snapshot string
 }
 
 // Broken is why the file's page structure is damaged, when a Salvage open
@@ -342,6 +345,9 @@ func (db *DB) Close() error {
 	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
+	}
+	if db.snapshot != "" {
+		os.Remove(db.snapshot)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,7 @@ const (
 	salvages                   // for writing if it can be, read-only if damaged (verify)
 	salvagesRead               // read-only, even if damaged (serve: it answers that it is)
 	writesIfExists             // for writing if there is one, else none (channels --discover)
+	readsBeside                // read-only; beside a process that writes it, a copy of the subscriptions
 )
 
 // archiveFlags are --db and --lock-timeout.
@@ -54,8 +56,11 @@ func (f *archiveFlags) check() error {
 // open opens the archive in mode for the command named cmd; a held lock
 // comes with advice for that command.
 func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
-	if mode == noArchive {
+	switch mode {
+	case noArchive:
 		return nil, nil
+	case readsBeside:
+		return f.openBeside()
 	}
 	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists || mode == salvagesRead, MustExist: mode != creates,
 		Salvage: mode == salvages || mode == salvagesRead, CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)}
@@ -65,6 +70,17 @@ func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
 		return nil, nil
 	case errors.Is(err, store.ErrLocked):
 		return nil, fmt.Errorf("%w; %s", err, lockAdvice(mode, cmd))
+	}
+	return db, err
+}
+
+// openBeside opens the archive read-only; while another process writes
+// it, a copy of its subscriptions made beside that one (a serve
+// --crawl-every holds the archive as long as it runs).
+func (f *archiveFlags) openBeside() (*store.DB, error) {
+	db, err := store.Open(f.path, store.Options{ReadOnly: true, MustExist: true, Timeout: time.Millisecond})
+	if errors.Is(err, store.ErrLocked) {
+		return store.ReadSubscriptionsBeside(context.Background(), f.path, max(f.wait, time.Second))
 	}
 	return db, err
 }

@@ -166,7 +166,7 @@ func onSignals(cancel func()) (stop func()) {
 		select {
 		case s := <-sigs:
 			signal.Reset(os.Interrupt, syscall.SIGTERM)
-			syscall.Kill(syscall.Getpid(), s.(syscall.Signal))
+			dieOf(s)
 		case <-done:
 		}
 	}()

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/push"
 	"sppcrawl/store"
 )
 
@@ -105,4 +107,81 @@ func lastSeq(t *testing.T, path string) uint64 {
 		t.Fatal(err)
 	}
 	return last
+}
+
+// An archive without subscriptions says so, not a bare header; JSON is an
+// empty list.
+func TestCLI_SubscriptionsNone(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	db.Close()
+	for _, c := range []struct{ format, want string }{{"text", "no subscriptions\n"}, {"json", "[]\n"}} {
+		var code int
+		out := capture(t, &os.Stdout, func() {
+			code = run([]string{"subscriptions", "list", "--db", path, "--format", c.format, "--quiet"})
+		})
+		if code != exitOK || out != c.want {
+			t.Errorf("list --format %s: exit %d, %q, want %q", c.format, code, out, c.want)
+		}
+	}
+}
+
+// A refused receiver is a usage error saying why, and which flag would
+// allow it where one would.
+func TestCLI_SubscriptionsRefused(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	db.Close()
+	for _, c := range []struct{ url, want, flag string }{
+		{"http://hooks.example.org/h", "only https", "--allow-http"},
+		{"https://[::127.0.0.1]/h", "IPv4-compatible", "--allow-private"},
+		{"https://[fec0::1]/h", "site-local", "--allow-private"},
+		{"https://255.255.255.255/h", "broadcast", "--allow-private"},
+		{"https://2130706433/h", "four decimal numbers", ""},
+		{"https://127.1/h", "four decimal numbers", ""},
+	} {
+		var code int
+		out := capture(t, &os.Stderr, func() { code = run([]string{"subscriptions", "add", c.url, "--db", path}) })
+		if code != exitUsage || !strings.Contains(out, c.want) || (c.flag != "" && !strings.Contains(out, c.flag)) ||
+			(c.flag == "" && strings.Contains(out, "--allow-")) {
+			t.Errorf("add %s: exit %d, %q, want 2 saying %q and %q", c.url, code, out, c.want, c.flag)
+		}
+	}
+}
+
+// While another process holds the archive for writing (serve
+// --crawl-every), the subscriptions commands that only read (list, show,
+// deliveries, test) work beside it; those that change a subscription wait
+// for its lock (exit 4).
+func TestCLI_SubscriptionsBesideAWriter(t *testing.T) {
+	db, path := testarchive.Open(t, store.Options{})
+	testarchive.Seed(t, db, 0, 3)
+	s, err := push.New(db, push.Options{}).Add(context.Background(), push.AddOptions{URL: "https://93.184.216.34/h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOut := func(args ...string) (int, string) {
+		var code int
+		out := capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--quiet", "--lock-timeout", "100ms")) })
+		return code, out
+	}
+	if code, out := runOut("subscriptions", "list"); code != exitOK || !strings.Contains(out, s.ID) {
+		t.Errorf("list beside a writer: exit %d\n%s", code, out)
+	}
+	if code, out := runOut("subscriptions", "deliveries", s.ID, "--format", "json"); code != exitOK || out != "[]\n" {
+		t.Errorf("deliveries beside a writer: exit %d, %q", code, out)
+	}
+	if code, out := runOut("subscriptions", "show", s.ID, "--format", "json"); code != exitOK || !strings.Contains(out, s.Secret) {
+		t.Errorf("show beside a writer: exit %d, %q", code, out)
+	}
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(recv.Close)
+	local, err := push.New(db, push.Options{}).Add(context.Background(), push.AddOptions{URL: recv.URL, AllowHTTP: true, AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runOut("subscriptions", "test", local.ID); code != exitOK || !strings.Contains(out, "answered 204") {
+		t.Errorf("test beside a writer: exit %d, %q", code, out)
+	}
+	if code, _ := runOut("subscriptions", "pause", s.ID); code != exitLocked {
+		t.Errorf("pause beside a writer: exit %d, want %d", code, exitLocked)
+	}
 }

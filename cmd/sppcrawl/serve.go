@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"sppcrawl"
 	"sppcrawl/crawler"
 	"sppcrawl/publish"
@@ -24,127 +22,178 @@ import (
 // costs the site one request per channel; every minute is already plenty.
 const minCrawlEvery = time.Minute
 
+// shutdownWait bounds a graceful stop: requests in flight, then the
+// crawl's pages in flight and the hub's verifications.
+const shutdownWait = 15 * time.Second
+
+// serveFlags are serve's own flags.
+type serveFlags struct {
+	addr, public        string
+	every               time.Duration
+	hubHTTP, hubPrivate bool
+	push                pushFlags
+	cfg                 *crawler.Config
+}
+
 var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
 	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", nil,
 	func(c *cli) func(context.Context, *store.DB) error {
-		addr := c.fs.String("addr", "127.0.0.1:8080", "listen address")
-		every := c.fs.Duration("crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
-		public := c.fs.String("public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local and the feeds' self links start with it; set it behind a proxy (else the request's Host names them)")
-		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
-		var pf pushFlags
-		pf.register(c.fs)
-		hubHTTP := c.fs.Bool("hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
-		hubPrivate := c.fs.Bool("hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
+		f := serveFlags{cfg: c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)}
+		c.fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
+		c.fs.DurationVar(&f.every, "crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
+		c.fs.StringVar(&f.public, "public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local, the feeds' self links and the WebSub hub's topics start with it; set it behind a proxy (else the request's Host names them)")
+		f.push.register(c.fs)
+		c.fs.BoolVar(&f.hubHTTP, "hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
+		c.fs.BoolVar(&f.hubPrivate, "hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
 		// A damaged archive is served all the same: every answer says what
 		// is wrong (/healthz 503) rather than the process refusing to start.
 		c.archive(false, func() archiveMode {
-			if *every == 0 {
+			if f.every == 0 {
 				return salvagesRead
 			}
 			return salvages
 		})
 		c.check(func() error {
-			if *every != 0 && *every < minCrawlEvery {
-				return usageErr("--crawl-every %s: at least %s, be polite", *every, minCrawlEvery)
+			if f.every != 0 && f.every < minCrawlEvery {
+				return usageErr("--crawl-every %s: at least %s, be polite", f.every, minCrawlEvery)
 			}
-			if _, err := publish.ParsePublicURL(*public); err != nil {
+			if _, err := publish.ParsePublicURL(f.public); err != nil {
 				return usageErr("--public-url: %v", err)
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
-			metrics := publish.NewMetrics(archive)
-			cfg.Observer, cfg.Logger = metrics, c.log.With("component", "crawl")
-			cr, err := newCrawler(cfg, archive)
-			if err != nil {
-				return err
-			}
-			ix := c.serveIndex(archive)
-			if ix != nil {
-				defer ix.Close()
-			}
-			pages := web.New(archive, web.Options{Index: ix, Logger: c.log, Version: version, PublicURL: *public})
-			// The archive holds the subscriptions: only a serve that writes
-			// it (--crawl-every) delivers and runs the WebSub hub.
-			writable := !archive.ReadOnly() && archive.OpenDamage() == nil
-			var srv *publish.Server
-			pusher := c.pusher(archive, &pf, func(ctx context.Context, topic string) (string, []byte, error) { return srv.Feed(ctx, topic) })
-			hubCtx, stopHub := context.WithCancel(ctx)
-			defer stopHub()
-			var hub *push.Hub
-			opts := publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: *every, PublicURL: *public, Index: ix, Pages: pages.Handler()}
-			if writable {
-				hub = pusher.Hub(hubCtx, push.HubOptions{Topic: func(t string) ([]string, string, error) { return srv.Topic(t) },
-					AllowHTTP: *hubHTTP, AllowPrivate: *hubPrivate})
-				opts.WebSub = hub
-			}
-			srv = publish.NewServer(archive, opts)
-			return serve(ctx, *addr, srv.Handler(), c.log, func(ctx context.Context) {
-				var g errgroup.Group
-				if ix != nil && !ix.ReadOnly() && archive.OpenDamage() == nil {
-					// The index follows every commit of the crawl below (or,
-					// read-only, catches up once with what is there).
-					changes, stop := archive.Commits()
-					defer stop()
-					g.Go(func() error { ix.Follow(ctx, archive, changes); return nil })
-				}
-				if writable {
-					// Deliveries follow every commit too, at once.
-					changes, stop := archive.Commits()
-					defer stop()
-					g.Go(func() error { pusher.Run(ctx, changes); return nil })
-					defer hub.Wait()
-				}
-				if *every > 0 {
-					cr.RunEvery(ctx, *every, func(sum sppcrawl.RunSummary, err error) { logRun(cfg.Logger, sum, err) })
-				}
-				g.Wait()
-			})
-		}
+		return func(ctx context.Context, archive *store.DB) error { return c.serve(ctx, archive, &f) }
 	}}
 
-// serve runs the HTTP server on addr and background (serve's crawl)
-// together, as one group: when either ends, or ctx does, the other is
-// stopped and waited for, so neither outlives the other (nor the archive,
-// closed after). The server shuts down gracefully: requests in flight and
-// the crawl in progress finish. A stop by a signal is ErrInterrupted.
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, background func(context.Context)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+// serve runs serve's parts until ctx ends (a signal) or the HTTP server
+// fails, then closes them in order. A stop by a signal is ErrInterrupted.
+func (c *cli) serve(ctx context.Context, archive *store.DB, f *serveFlags) error {
+	if !store.KeepsStamps {
+		c.log.Info("this system keeps no stamp of a checked archive: every open checks its pages")
 	}
-	srv := &http.Server{
-		Handler:           h,
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	m, err := c.newServeMain(archive, f)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	failed := m.start(archive, ln, f.every)
+	select {
+	case <-ctx.Done():
+	case err = <-failed:
+	}
+	c.log.Info("shutting down: finishing requests, the crawl in progress and the hub's verifications")
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownWait)
+	defer cancel()
+	err = errors.Join(err, m.Close(closeCtx))
+	if err == nil && ctx.Err() != nil {
+		return crawler.ErrInterrupted
+	}
+	return err
+}
+
+// serveMain is serve's long-lived parts. Close stops them in order, each
+// before what it feeds on: the HTTP server (requests to the hub), the
+// crawl (commits), the hub (its verifications write subscriptions), the
+// pusher, the index's follower, the index; the archive is closed after,
+// by the command's runner (litestream's and wtf's Main.Close).
+type serveMain struct {
+	log     *slog.Logger
+	srv     *http.Server
+	handler http.Handler
+	cr      *crawler.Crawler
+	crawl   *task
+	hub     *push.Hub
+	pusher  *push.Pusher
+	deliver *task
+	ix      *search.Index
+	follow  *task
+}
+
+// newServeMain builds serve's parts over the archive, none started. Only a
+// serve that writes the archive (--crawl-every) delivers and runs the
+// WebSub hub: the archive holds the subscriptions.
+func (c *cli) newServeMain(archive *store.DB, f *serveFlags) (*serveMain, error) {
+	metrics := publish.NewMetrics(archive)
+	f.cfg.Observer, f.cfg.Logger = metrics, c.log.With("component", "crawl")
+	cr, err := newCrawler(f.cfg, archive)
+	if err != nil {
+		return nil, err
+	}
+	m := &serveMain{log: c.log, cr: cr, ix: c.serveIndex(archive)}
+	pages := web.New(archive, web.Options{Index: m.ix, Logger: c.log, Version: version, PublicURL: f.public})
+	opts := publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: f.every, PublicURL: f.public, Index: m.ix, Pages: pages.Handler()}
+	var srv *publish.Server
+	if !archive.ReadOnly() && archive.OpenDamage() == nil {
+		m.pusher = c.pusher(archive, &f.push, func(ctx context.Context, topic string) (string, []byte, error) { return srv.Feed(ctx, topic) })
+		m.hub = m.pusher.Hub(push.HubOptions{Topic: func(t, host string) ([]string, string, error) { return srv.Topic(t, host) },
+			AllowHTTP: f.hubHTTP, AllowPrivate: f.hubPrivate})
+		opts.WebSub = m.hub
+	}
+	srv = publish.NewServer(archive, opts)
+	m.handler = srv.Handler()
+	return m, nil
+}
+
+// start starts the HTTP server on ln and the background parts; the
+// channel gets the server's error if it fails.
+func (m *serveMain) start(archive *store.DB, ln net.Listener, every time.Duration) <-chan error {
+	m.srv = &http.Server{
+		Handler:           m.handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    32 << 10,
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		log.Info("serving", "addr", ln.Addr().String())
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve on %s: %w", addr, err)
+	failed := make(chan error, 1)
+	go func() {
+		m.log.Info("serving", "addr", ln.Addr().String())
+		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			failed <- fmt.Errorf("serve on %s: %w", ln.Addr(), err)
 		}
-		return nil
-	})
-	g.Go(func() error {
-		background(gctx)
-		return nil
-	})
-	g.Go(func() error {
-		<-gctx.Done()
-		log.Info("shutting down: finishing requests and the crawl in progress")
-		shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		return srv.Shutdown(shutCtx)
-	})
-	err = g.Wait()
-	if err == nil && ctx.Err() != nil {
-		return crawler.ErrInterrupted
+	}()
+	if m.ix != nil && !m.ix.ReadOnly() && archive.OpenDamage() == nil {
+		// The index follows every commit of the crawl (or, read-only,
+		// catches up once with what is there).
+		changes, stop := archive.Commits()
+		m.follow = startTask("the search index's follower", func(ctx context.Context) { m.ix.Follow(ctx, archive, changes) }, stop)
 	}
-	return err
+	if m.pusher != nil {
+		// Deliveries follow every commit too, at once.
+		changes, stop := archive.Commits()
+		m.deliver = startTask("the deliveries", func(ctx context.Context) { m.pusher.Run(ctx, changes) }, stop)
+	}
+	if every > 0 {
+		m.crawl = startTask("the scheduled crawl", func(ctx context.Context) {
+			m.cr.RunEvery(ctx, every, func(sum sppcrawl.RunSummary, err error) { logRun(m.log, sum, err) })
+		}, nil)
+	}
+	return failed
+}
+
+// Close stops serve's parts in order (see serveMain), each given what is
+// left of ctx; what cannot finish in time is cancelled, and still waited
+// for: nothing runs on the archive after.
+func (m *serveMain) Close(ctx context.Context) error {
+	var errs []error
+	if m.srv != nil {
+		if err := m.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down the HTTP server: %w", err), m.srv.Close())
+		}
+	}
+	errs = append(errs, m.crawl.Close(ctx))
+	if m.hub != nil {
+		errs = append(errs, m.hub.Close(ctx))
+	}
+	errs = append(errs, m.deliver.Close(ctx), m.follow.Close(ctx))
+	if m.ix != nil {
+		errs = append(errs, m.ix.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // serveIndex opens the search index for serve: for writing, so that it

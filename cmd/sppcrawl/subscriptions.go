@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,9 +17,10 @@ import (
 	"sppcrawl/store"
 )
 
-// subcommands of subscriptions, and whether each only reads the archive.
-var subcommands = map[string]bool{"add": false, "list": true, "show": true, "remove": false, "pause": false,
-	"resume": false, "rotate-secret": false, "replay": false, "test": true, "deliveries": true}
+// subcommands of subscriptions, and how each opens the archive: those
+// that only read what is stored read it beside a serve --crawl-every.
+var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "show": readsBeside, "remove": writes,
+	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": readsBeside, "deliveries": readsBeside}
 
 var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
 	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
@@ -37,8 +39,11 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 		c.fs.Var(&since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
 		limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
 		c.archive(false, func() archiveMode {
-			if len(c.args) > 0 && subcommands[c.args[0]] {
-				return reads
+			if len(c.args) == 0 {
+				return writes // refused by the check below
+			}
+			if m, ok := subcommands[c.args[0]]; ok {
+				return m
 			}
 			return writes
 		})
@@ -98,7 +103,7 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		o.URL = arg
 		s, err := p.Add(ctx, o)
 		if err != nil {
-			return usageError{err}
+			return usageError{refusalAdvice(err)}
 		}
 		return c.print(map[string]string{"id": s.ID, "secret": s.Secret}, func(w io.Writer) error {
 			_, err := fmt.Fprintf(w, "%s\nsecret %s (verify each delivery's webhook-signature with it; shown once here, and by show)\nfrom seq %d\n", s.ID, s.Secret, s.Cursor)
@@ -131,6 +136,21 @@ func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher,
 		return nil
 	}
 	return changeSubscription(ctx, c, p, sub, arg, o)
+}
+
+// refusalAdvice adds to a refused receiver the flag that would allow it,
+// if one would.
+func refusalAdvice(err error) error {
+	var re *push.RefusedError
+	if errors.As(err, &re) {
+		switch re.Loosen {
+		case push.LoosenHTTP:
+			return fmt.Errorf("%w (--allow-http for http)", err)
+		case push.LoosenPrivate:
+			return fmt.Errorf("%w (--allow-private to send there)", err)
+		}
+	}
+	return err
 }
 
 // listSubscriptions prints every subscription, without its secrets.
@@ -202,6 +222,10 @@ func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
+	if len(reps) == 0 {
+		fmt.Fprintln(bw, "no subscriptions")
+		return bw.Flush()
+	}
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tCURSOR\tBEHIND\tDELIVERED\tURL")
 	for _, s := range reps {
