@@ -55,13 +55,9 @@ func (db *DB) MarkSeen(ctx context.Context, channel string, urls []string) error
 	})
 }
 
-// Gap is a URL seen on a list page and never stored, with why.
-type Gap struct {
-	URL     string `json:"url"`
-	Channel string `json:"channel"`
-	Why     string `json:"why"` // failed, gone, or not yet fetched
-	Error   string `json:"error,omitempty"`
-}
+// Gap is a URL seen on a list page and never stored, with why (the root
+// package's).
+type Gap = sppcrawl.Gap
 
 // Gaps lists the gaps of one channel (path), or of every channel ("").
 func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
