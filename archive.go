@@ -76,3 +76,47 @@ type SiteMapStore interface {
 type Seen struct {
 	URL, Title string
 }
+
+// SubscriptionStore keeps push's subscriptions, their cursors and their
+// delivery logs.
+type SubscriptionStore interface {
+	// PutSubscription stores a subscription, new or changed.
+	PutSubscription(ctx context.Context, s Subscription) error
+	// Subscription reads one subscription; ErrNotFound if there is none.
+	Subscription(ctx context.Context, id string) (Subscription, error)
+	// Subscriptions lists every subscription, by id.
+	Subscriptions(ctx context.Context) ([]Subscription, error)
+	// UpdateSubscription changes a subscription atomically: fn gets it as
+	// stored and changes it in place; an error of fn changes nothing.
+	UpdateSubscription(ctx context.Context, id string, fn func(*Subscription) error) (Subscription, error)
+	// DeleteSubscription removes a subscription and its delivery log.
+	DeleteSubscription(ctx context.Context, id string) error
+	// RecordDelivery logs a delivery and applies its outcome to the
+	// subscription (fn: the cursor moved, or the retry scheduled) in one
+	// commit: a crash between them would send events twice or lose them.
+	RecordDelivery(ctx context.Context, id string, d Delivery, fn func(*Subscription)) (Subscription, error)
+	// Deliveries is up to n of a subscription's deliveries, newest first.
+	Deliveries(ctx context.Context, id string, n int) ([]Delivery, error)
+}
+
+// Archive is the whole archive, every role: what a backend implements
+// (the bbolt store now), and what serve and the commands hold. Parts of the
+// program take the narrowest interface that serves them.
+type Archive interface {
+	ArticleStore
+	CrawlLog
+	RecheckStore
+	MediaStore
+	SiteMapStore
+	ArticleReader
+	VersionReader
+	SeqLog
+	Notifier
+	ChannelReader
+	FailureLog
+	HealthReader
+	MediaIndex
+	SubscriptionStore
+	// Close releases the archive; nothing may be called after it.
+	Close() error
+}

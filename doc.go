@@ -10,4 +10,10 @@
 // Rules every storage backend must apply alike live here as pure functions
 // of the domain types: Revision decides whether an article fetched again is
 // a new version of the stored one.
+//
+// The archive is a set of interfaces by role (archive.go, archive_read.go),
+// composed in Archive, with the sentinel errors every backend returns
+// (ErrNotFound, ErrDamaged, ErrUndecodable, ErrLocked, ErrConflict): a
+// backend implements them all and passes internal/archivetest, the
+// contract's tests; each part of the program names only the roles it uses.
 package sppcrawl

@@ -31,3 +31,24 @@ func (e *PageError) Error() string {
 }
 
 func (e *PageError) Unwrap() error { return e.Err }
+
+// Sentinel errors of the archive, whatever keeps it: every backend returns
+// these (wrapped, with what and where), so a caller checks errors.Is
+// against the root package and never against a backend's own, and an HTTP
+// handler maps each to one status.
+var (
+	// ErrNotFound: no such article, version, raw page, file or subscription.
+	ErrNotFound = errors.New("not found")
+	// ErrDamaged: the archive itself is damaged; the error says where and
+	// what to run.
+	ErrDamaged = errors.New("archive damaged")
+	// ErrUndecodable: one stored record does not decode (damaged bytes).
+	// Readers skip it and say so (see Skipped); the rest reads.
+	ErrUndecodable = errors.New("stored record does not decode")
+	// ErrLocked: another process (a crawl, or serve) holds the archive.
+	ErrLocked = errors.New("archive is locked: another sppcrawl (crawl or serve) holds it")
+	// ErrConflict: a write lost to a concurrent one and changed nothing; it
+	// may be tried again. The bbolt archive serialises its writers and never
+	// returns it; a backend with concurrent writers (PostgreSQL) does.
+	ErrConflict = errors.New("archive changed concurrently")
+)

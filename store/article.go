@@ -15,11 +15,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Stored is an article with what the store knows about it beyond the article.
-type Stored struct {
-	*sppcrawl.Article
-	LastCheckedAt time.Time
-}
+// Stored is an article with what the store knows about it beyond the
+// article (the root package's).
+type Stored = sppcrawl.Stored
 
 // Upsert stores a freshly extracted article and, when raw is not nil, the page
 // it came from, in one transaction:

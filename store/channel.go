@@ -74,14 +74,9 @@ func seenChannel(v []byte) (channel, title string) {
 	return channel, title
 }
 
-// Gap is a URL seen on a list page and never stored, with why.
-type Gap struct {
-	URL     string `json:"url"`
-	Channel string `json:"channel"`
-	Title   string `json:"title,omitempty"` // as the list page gave it
-	Why     string `json:"why"`             // failed, gone, or not yet fetched
-	Error   string `json:"error,omitempty"`
-}
+// Gap is a URL seen on a list page and never stored, with why (the root
+// package's).
+type Gap = sppcrawl.Gap
 
 // Gaps lists the gaps of one channel (path), or of every channel ("").
 func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"sync"
+
+	"sppcrawl"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -35,8 +36,9 @@ const (
 )
 
 // ErrUndecodable: a stored record does not decode (damaged bytes). Readers
-// skip it and say so (see Skipped); verify --repair quarantines it.
-var ErrUndecodable = errors.New("stored record does not decode")
+// skip it and say so (see Skipped); verify --repair quarantines it. It is
+// the root package's, which every backend returns.
+var ErrUndecodable = sppcrawl.ErrUndecodable
 
 func undecodable(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUndecodable, fmt.Sprintf(format, args...))
@@ -83,21 +85,9 @@ func encodeChunk(j []byte) ([]byte, error) {
 	return v, nil
 }
 
-// Chunk is an article as a DEFLATE chunk, with what a gzip trailer needs.
-type Chunk struct {
-	Deflate []byte
-	CRC     uint32 // of the bytes it inflates to
-	Len     uint32 // how many bytes it inflates to
-	Shift   uint32 // x^(8·Len) modulo the CRC polynomial (see AppendCRC)
-}
-
-// AppendCRC is the CRC-32 of what crc covered followed by the chunk's bytes.
-func (c Chunk) AppendCRC(crc uint32) uint32 {
-	if c.Len == 0 {
-		return crc
-	}
-	return mulModP(c.Shift, crc) ^ c.CRC
-}
+// Chunk is an article as a DEFLATE chunk, with what a gzip trailer needs
+// (the root package's: readers splice it without knowing the store).
+type Chunk = sppcrawl.Chunk
 
 // NewChunk compresses b into a stand-alone chunk, for the bytes an answer
 // puts between stored articles.
@@ -191,56 +181,13 @@ func articleJSON(v []byte) ([]byte, error) {
 }
 
 // CRC32Combine is the CRC-32 (IEEE) of A followed by B, from the CRC of A,
-// the CRC of B and the length of B: crc(A‖B) = crc(A)·x^(8·len B) ⊕ crc(B)
-// in GF(2)[x] modulo the CRC polynomial (the pre- and post-conditioning of
-// the CRC cancel out). x^(8·len B) is a product of the precomputed powers
-// x^(2^k) picked by the bits of the length: a few dozen word operations per
-// combine, where zlib's older matrix method squared a 32×32 bit matrix
-// log₂(len) times.
+// the CRC of B and the length of B (see sppcrawl.CRC32Combine).
 func CRC32Combine(crcA, crcB uint32, lenB int64) uint32 {
-	if lenB <= 0 {
-		return crcA
-	}
-	return mulModP(xPow8n(lenB), crcA) ^ crcB
+	return sppcrawl.CRC32Combine(crcA, crcB, lenB)
 }
 
 // CRCShift is x^(8·n) modulo the CRC polynomial, for AppendCRC.
 func CRCShift(n int) uint32 { return xPow8n(int64(n)) }
 
-// crcPoly is the reflected IEEE polynomial; in the reflected representation
-// bit 31 is x⁰, so 1<<31 is the polynomial 1.
-const crcPoly = 0xedb88320
-
-// x2n[k] is x^(2^k) modulo the polynomial.
-var x2n = func() (t [32]uint32) {
-	p := uint32(1) << 30 // x¹
-	for k := range t {
-		t[k] = p
-		p = mulModP(p, p)
-	}
-	return t
-}()
-
-// mulModP is a·b modulo the polynomial (both reflected): for each bit of a,
-// from x⁰ (bit 31) up, add b·xⁱ, then step b by x. Branchless: the bits of
-// a CRC are random, and a mispredicted branch a bit costs ten times more.
-func mulModP(a, b uint32) uint32 {
-	var prod uint32
-	for range 32 {
-		prod ^= b & -(a >> 31)
-		a <<= 1
-		b = b>>1 ^ crcPoly&-(b&1)
-	}
-	return prod
-}
-
 // xPow8n is x^(8·n) modulo the polynomial: the shift of n bytes.
-func xPow8n(n int64) uint32 {
-	p := uint32(1) << 31 // x⁰
-	for k := 3; n != 0; k, n = k+1, n>>1 {
-		if n&1 != 0 {
-			p = mulModP(x2n[k&31], p)
-		}
-	}
-	return p
-}
+func xPow8n(n int64) uint32 { return sppcrawl.CRCShift(n) }

@@ -7,12 +7,8 @@ import (
 )
 
 // Counters are what this process has written to the archive since Open
-// (serve's /metrics shows them).
-type Counters struct {
-	Commits        uint64 // write transactions committed
-	CommitFailures uint64 // write transactions that failed
-	Upserts        map[sppcrawl.Outcome]uint64
-}
+// (serve's /metrics shows them; the root package's).
+type Counters = sppcrawl.Counters
 
 type counters struct {
 	commits, failures atomic.Uint64

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+
+	"sppcrawl"
 )
 
 // bbolt panics when a page of the file is not what it should be (a file cut
@@ -14,8 +16,8 @@ import (
 // command panics and serve answers every request.
 
 // ErrDamaged: the archive file is damaged; the error says where and what to
-// run.
-var ErrDamaged = errors.New("archive damaged")
+// run. It is the root package's, which every backend returns.
+var ErrDamaged = sppcrawl.ErrDamaged
 
 // guard runs fn, turning a panic or a memory fault inside it into
 // ErrDamaged for the file at path.
@@ -75,55 +77,15 @@ func (db *DB) Damage() (records map[string]string, file error) {
 }
 
 // Skipped is the error of a read that went on past records that do not
-// decode (ErrUndecodable): it did everything else. A caller that can serve
-// what was read says so (Partial) instead of failing.
-type Skipped struct {
-	Records []SkippedRecord
-	Err     error // what ended the read otherwise (nil: it read to its end)
-}
+// decode (the root package's: every backend reports skips alike).
+type Skipped = sppcrawl.Skipped
 
 // SkippedRecord is a record a read left out, and why.
-type SkippedRecord struct {
-	Key string `json:"key"` // "seq 12", "article spp-733868"
-	Why string `json:"why"`
-}
+type SkippedRecord = sppcrawl.SkippedRecord
 
-func (s *Skipped) Error() string {
-	msg := fmt.Sprintf("%d records skipped, the first %s: %s", len(s.Records), s.Records[0].Key, s.Records[0].Why)
-	if len(s.Records) == 1 {
-		msg = fmt.Sprintf("1 record skipped: %s: %s", s.Records[0].Key, s.Records[0].Why)
-	}
-	if s.Err != nil {
-		msg += "; then: " + s.Err.Error()
-	}
-	return msg
-}
-
-func (s *Skipped) Unwrap() []error {
-	if s.Err != nil {
-		return []error{ErrUndecodable, s.Err}
-	}
-	return []error{ErrUndecodable}
-}
-
-// Keys lists the keys of the records skipped.
-func (s *Skipped) Keys() []string {
-	out := make([]string, len(s.Records))
-	for i, r := range s.Records {
-		out[i] = r.Key
-	}
-	return out
-}
-
-// Partial separates what a read skipped from a failure: a *Skipped error
-// gives its records and a nil error; any other error is returned as it is.
-func Partial(err error) ([]SkippedRecord, error) {
-	var s *Skipped
-	if errors.As(err, &s) {
-		return s.Records, s.Err
-	}
-	return nil, err
-}
+// Partial separates what a read skipped from a failure (see
+// sppcrawl.Partial).
+func Partial(err error) ([]SkippedRecord, error) { return sppcrawl.Partial(err) }
 
 // skips collects the records one read skips, noting each in the damage
 // the process met.
@@ -138,7 +100,7 @@ func (s *skips) skip(key string, err error) error {
 	if !errors.Is(err, ErrUndecodable) {
 		return err
 	}
-	s.list = append(s.list, SkippedRecord{key, err.Error()})
+	s.list = append(s.list, SkippedRecord{Key: key, Why: err.Error()})
 	s.db.dmg.record(key, err.Error())
 	return nil
 }

@@ -26,16 +26,8 @@ import (
 // the index does not know, which Verify reports and removes; never an index
 // entry without its file.
 
-// MediaInfo is what the archive knows of a stored file.
-type MediaInfo struct {
-	SHA256      string `json:"sha256"`
-	Size        int64  `json:"size"`
-	ContentType string `json:"content_type"` // as claimed, else (none, or octet-stream) as the bytes sniff
-	// ClaimedType is the Content-Type the site answered with, as it was.
-	ClaimedType string    `json:"claimed_type,omitempty"`
-	URL         string    `json:"url"` // where it was first fetched from
-	FetchedAt   time.Time `json:"fetched_at"`
-}
+// MediaInfo is what the archive knows of a stored file (the root package's).
+type MediaInfo = sppcrawl.MediaInfo
 
 const (
 	countMedia        = "count:media"
@@ -277,18 +269,14 @@ func (db *DB) MissingMedia(ctx context.Context, channel string) ([]sppcrawl.Medi
 	return out, err
 }
 
-// MediaCounts is what stats says of media.
-type MediaCounts struct {
-	Files   int   `json:"files"`
-	Bytes   int64 `json:"bytes"`
-	Missing int   `json:"missing"`
-}
+// MediaCounts is what stats says of media (the root package's).
+type MediaCounts = sppcrawl.MediaCounts
 
 // MediaCounts reads the media counters.
 func (db *DB) MediaCounts(ctx context.Context) (MediaCounts, error) {
 	var c MediaCounts
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c = MediaCounts{getCount(tx, countMedia), int64(getCount(tx, countMediaBytes)), getCount(tx, countMediaMissing)}
+		c = MediaCounts{Files: getCount(tx, countMedia), Bytes: int64(getCount(tx, countMediaBytes)), Missing: getCount(tx, countMediaMissing)}
 		return nil
 	})
 	return c, err

@@ -218,13 +218,9 @@ func (db *DB) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// ChannelCount is the number of articles of one channel and the newest of them.
-type ChannelCount struct {
-	Path     string    `json:"channel_path"`
-	Articles int       `json:"articles"`
-	NewestID string    `json:"newest_id"`
-	Newest   time.Time `json:"newest_published_at"`
-}
+// ChannelCount is the number of articles of one channel and the newest of
+// them (the root package's).
+type ChannelCount = sppcrawl.ChannelCount
 
 // CountByChannel counts articles per channel_path from the channel
 // counters, and finds each channel's newest in the channel index (a seek per

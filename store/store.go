@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sppcrawl"
+
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -22,16 +24,17 @@ import (
 var (
 	// errNeedsUpgrade: a read-only open of an archive of an older schema.
 	errNeedsUpgrade = errors.New("needs an upgrade")
-	// ErrLocked: another process (a crawl, or serve) holds the archive.
-	ErrLocked = errors.New("archive is locked: another sppcrawl (crawl or serve) holds it")
+	// ErrLocked: another process (a crawl, or serve) holds the archive
+	// (the root package's, which every backend returns).
+	ErrLocked = sppcrawl.ErrLocked
 	// ErrNotArchive: the file exists but is not an sppcrawl/bbolt archive.
 	ErrNotArchive = errors.New("not an sppcrawl archive (not a bbolt database)")
 	// ErrNoArchive: there is no archive at the path (Options.MustExist).
 	ErrNoArchive = errors.New("no archive there")
 	// ErrNewerSchema: the archive was written by a newer sppcrawl.
 	ErrNewerSchema = errors.New("archive written by a newer sppcrawl")
-	// ErrNotFound: no such article or raw page.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound: no such article or raw page (the root package's).
+	ErrNotFound = sppcrawl.ErrNotFound
 	// ErrReadOnly: a write on an archive opened read-only.
 	ErrReadOnly = errors.New("archive opened read-only")
 	// ErrClosed: a write after Close.

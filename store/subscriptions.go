@@ -63,7 +63,14 @@ func (db *DB) Subscriptions(ctx context.Context) ([]sppcrawl.Subscription, error
 
 // UpdateSubscription changes a subscription in one transaction: fn gets
 // it as stored (ErrNotFound if there is none) and changes it in place.
-func (db *DB) UpdateSubscription(ctx context.Context, id string, fn func(*sppcrawl.Subscription) error, also ...func(*bolt.Tx) error) (sppcrawl.Subscription, error) {
+func (db *DB) UpdateSubscription(ctx context.Context, id string, fn func(*sppcrawl.Subscription) error) (sppcrawl.Subscription, error) {
+	return db.updateSubscription(ctx, id, fn)
+}
+
+// updateSubscription is UpdateSubscription doing also in the same
+// transaction; the root interface has no *bolt.Tx, so only the store's own
+// callers pass also.
+func (db *DB) updateSubscription(ctx context.Context, id string, fn func(*sppcrawl.Subscription) error, also ...func(*bolt.Tx) error) (sppcrawl.Subscription, error) {
 	var s sppcrawl.Subscription
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		for _, f := range also {
@@ -92,7 +99,7 @@ func (db *DB) UpdateSubscription(ctx context.Context, id string, fn func(*sppcra
 // scheduled) in one transaction: a kill after the receiver's 2xx and
 // before this commit sends those events again, never loses them.
 func (db *DB) RecordDelivery(ctx context.Context, id string, d sppcrawl.Delivery, fn func(*sppcrawl.Subscription)) (sppcrawl.Subscription, error) {
-	return db.UpdateSubscription(ctx, id, func(s *sppcrawl.Subscription) error {
+	return db.updateSubscription(ctx, id, func(s *sppcrawl.Subscription) error {
 		fn(s)
 		return nil
 	}, func(tx *bolt.Tx) error { return putDelivery(tx, id, d) })

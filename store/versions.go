@@ -25,20 +25,8 @@ type versionRecord struct {
 }
 
 // Version is one version of an article, for `sppcrawl history` and the
-// versions endpoints.
-type Version struct {
-	Version     int        `json:"version"`
-	ContentHash string     `json:"content_hash"`
-	StoredAt    time.Time  `json:"stored_at"`
-	ReplacedAt  *time.Time `json:"replaced_at"` // null for the current version
-	// Article is the whole article JSON of that version, as exported then.
-	// Versions replaced before sppcrawl kept them whole (schema 1) hold only
-	// id, url, title, content_hash and version.
-	Article json.RawMessage `json:"article"`
-	// HasRaw says whether the page the version came from is kept.
-	HasRaw bool `json:"-"`
-	rawKey uint64
-}
+// versions endpoints (the root package's).
+type Version = sppcrawl.Version
 
 func versionKey(id string, v int) []byte {
 	k := make([]byte, 0, len(id)+5)
@@ -61,28 +49,30 @@ func (db *DB) Versions(ctx context.Context, id string) ([]Version, error) {
 	var out []Version
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var err error
-		out, err = versionsTx(tx, id)
+		out, _, err = versionsTx(tx, id)
 		return err
 	})
 	return out, err
 }
 
-func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
+// versionsTx lists the versions of id and, beside each, the key of its raw
+// page (0: none), which stays in the store.
+func versionsTx(tx *bolt.Tx, id string) (out []Version, rawKeys []uint64, err error) {
 	seq, ok := seqOf(tx, id)
 	if !ok {
-		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
+		return nil, nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
 	}
-	var out []Version
 	prefix := append([]byte(id), 0)
 	c := tx.Bucket(bucketVersions).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
 		var r versionRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return nil, fmt.Errorf("version %d of %s: %w", binary.BigEndian.Uint32(k[len(prefix):]), id, err)
+			return nil, nil, fmt.Errorf("version %d of %s: %w", binary.BigEndian.Uint32(k[len(prefix):]), id, err)
 		}
 		replaced := r.ReplacedAt
 		out = append(out, Version{Version: r.Version, ContentHash: r.ContentHash, StoredAt: r.StoredAt,
-			ReplacedAt: &replaced, Article: bytes.Clone(r.Article), HasRaw: r.RawKey != 0, rawKey: r.RawKey})
+			ReplacedAt: &replaced, Article: bytes.Clone(r.Article), HasRaw: r.RawKey != 0})
+		rawKeys = append(rawKeys, r.RawKey)
 	}
 	cur, err := articleJSON(tx.Bucket(bucketArticles).Get(u64(seq)))
 	var a sppcrawl.Article
@@ -90,30 +80,30 @@ func versionsTx(tx *bolt.Tx, id string) ([]Version, error) {
 		err = json.Unmarshal(cur, &a)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("article %s: %v", id, err)
+		return nil, nil, fmt.Errorf("article %s: %v", id, err)
 	}
 	key := rawKeyOf(tx, id)
 	out = append(out, Version{Version: a.Version, ContentHash: a.ContentHash, StoredAt: a.UpdatedAt,
-		Article: cur, HasRaw: key != 0, rawKey: key})
-	return out, nil
+		Article: cur, HasRaw: key != 0})
+	return out, append(rawKeys, key), nil
 }
 
 // VersionRaw returns the raw page version v of an article came from.
 func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*sppcrawl.RawPage, error) {
 	var p *sppcrawl.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		vs, err := versionsTx(tx, id)
+		vs, keys, err := versionsTx(tx, id)
 		if err != nil {
 			return err
 		}
-		for _, ver := range vs {
+		for i, ver := range vs {
 			if ver.Version != v {
 				continue
 			}
 			if !ver.HasRaw {
 				return fmt.Errorf("raw page of %s version %d: %w (archived before pages were kept per version)", id, v, ErrNotFound)
 			}
-			p, err = db.getRaw(tx, ver.rawKey)
+			p, err = db.getRaw(tx, keys[i])
 			if err != nil {
 				return fmt.Errorf("raw page of %s version %d: %w", id, v, err)
 			}
