@@ -29,8 +29,8 @@ type Stats struct {
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
 	Upgraded string `json:"upgraded,omitempty"`
-	// Media: image and attachment files archived, their bytes, and those
-	// recorded missing.
+	// Media: image and attachment files archived, their bytes, those
+	// recorded missing and those not archived yet (due for the next run).
 	Media store.MediaCounts `json:"media"`
 	// Ledger is, per channel, what the site announces against what the
 	// archive holds, with the channel's health and any unfinished walk.

@@ -147,10 +147,15 @@ func (db *DB) writeMediaFile(sha string, body []byte) error {
 }
 
 // RecordMediaMissing records on the article why the file at url could not
-// be archived (404, an HTML page instead of an image, over the size cap…).
+// be archived for good (404, an HTML page instead of an image, over the
+// size cap…): it is no longer due. A transient failure is not recorded: the
+// file stays due for the next run.
 func (db *DB) RecordMediaMissing(ctx context.Context, id, url, reason string) error {
 	return db.write(ctx, func(tx *bolt.Tx) error {
-		return setMedia(tx, id, url, sppcrawl.Media{Missing: reason})
+		if err := setMedia(tx, id, url, sppcrawl.Media{Missing: reason}); err != nil {
+			return err
+		}
+		return dropDue(tx, id, url)
 	})
 }
 
@@ -175,6 +180,9 @@ func setMedia(tx *bolt.Tx, id, url string, m sppcrawl.Media) error {
 		*ref.Media = m
 	}
 	if err := addCount(tx, countMediaMissing, int64(delta)); err != nil {
+		return err
+	}
+	if err := syncDue(tx, r.Article, nil); err != nil {
 		return err
 	}
 	return putArticle(tx, r.Article, false)
@@ -281,15 +289,22 @@ func (db *DB) MissingMedia(ctx context.Context, channel string) ([]sppcrawl.Medi
 type MediaCounts struct {
 	Files   int   `json:"files"`
 	Bytes   int64 `json:"bytes"`
-	Missing int   `json:"missing"`
+	Missing int   `json:"missing"` // recorded missing for good, with the reason
+	// Due: references of stored articles to files not archived yet (a run
+	// killed before its media phase, a transient failure), in DueFiles
+	// files; the next run fetches them.
+	Due      int `json:"due"`
+	DueFiles int `json:"due_files"`
 }
 
 // MediaCounts reads the media counters.
 func (db *DB) MediaCounts(ctx context.Context) (MediaCounts, error) {
 	var c MediaCounts
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		c = MediaCounts{getCount(tx, countMedia), int64(getCount(tx, countMediaBytes)), getCount(tx, countMediaMissing)}
-		return nil
+		c = MediaCounts{Files: getCount(tx, countMedia), Bytes: int64(getCount(tx, countMediaBytes)), Missing: getCount(tx, countMediaMissing)}
+		var err error
+		c.Due, c.DueFiles, err = countDue(tx)
+		return err
 	})
 	return c, err
 }

@@ -79,7 +79,7 @@ var (
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
 		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt, bucketQuarantine,
-		bucketEvents, bucketSubs, bucketDeliveries}
+		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
@@ -357,6 +357,8 @@ func (db *DB) checkSchema() error {
 		return fmt.Errorf("open archive %s: empty archive (run crawl first)", db.path)
 	case db.readOnly && version < SchemaVersion:
 		return fmt.Errorf("open archive %s: schema %d %w to %d", db.path, version, errNeedsUpgrade, SchemaVersion)
+	case db.readOnly && db.predatesMediaDue():
+		return fmt.Errorf("open archive %s: %w (the media due list)", db.path, errNeedsUpgrade)
 	case db.readOnly:
 		return nil
 	}
@@ -367,6 +369,17 @@ func (db *DB) checkSchema() error {
 		return fmt.Errorf("open archive %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// predatesMediaDue says whether the archive was written before the media
+// due list, which its upgrade fills (see mediadue.go).
+func (db *DB) predatesMediaDue() bool {
+	var old bool
+	db.viewTx(func(tx *bolt.Tx) error {
+		old = mediaDueUnfilled(tx)
+		return nil
+	})
+	return old
 }
 
 // schemaVersion is the archive's schema, 0 for a new file; a file with
@@ -406,8 +419,15 @@ func upgradeTx(tx *bolt.Tx, version int) error {
 	if err := ensureCounters(tx); err != nil {
 		return err
 	}
+	filled, err := fillMediaDue(tx)
+	if err != nil {
+		return err
+	}
 	if version == SchemaVersion {
-		return nil
+		if filled == "" {
+			return nil
+		}
+		return tx.Bucket(bucketMeta).Put(keyUpgraded, []byte(filled))
 	}
 	var notes []string
 	for v := max(version, 1); v < SchemaVersion; v++ {
@@ -416,6 +436,9 @@ func upgradeTx(tx *bolt.Tx, version int) error {
 			return fmt.Errorf("upgrade schema %d→%d: %w", v, v+1, err)
 		}
 		notes = append(notes, fmt.Sprintf("schema %d→%d: %s", v, v+1, note))
+	}
+	if filled != "" {
+		notes = append(notes, filled)
 	}
 	meta := tx.Bucket(bucketMeta)
 	if version > 0 {

@@ -15,7 +15,7 @@ import (
 
 // Problem is something Verify found wrong.
 type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan or damaged (a page of the file)
+	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan, due (a media file not archived yet) or damaged (a page of the file)
 	Key    string `json:"key"`  // the id, URL, key or file concerned
 	Detail string `json:"detail"`
 }
@@ -101,9 +101,13 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 	if err != nil || db.broken != nil { // nothing reads from a damaged structure
 		return rep, err
 	}
-	_, err = db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
+	problem := func(kind, key, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
-	})
+	}
+	_, err = db.verifyMedia(ctx, problem)
+	if err == nil {
+		err = db.verifyDue(ctx, problem)
+	}
 	switch {
 	case errors.Is(err, ErrDamaged):
 		// A damaged page under the media index is one more problem.

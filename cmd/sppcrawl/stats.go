@@ -57,7 +57,7 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	if s.Upgraded != "" {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
-	fmt.Fprintf(bw, "media: %d files archived (%s), %d missing\n", s.Media.Files, byteSize(s.Media.Bytes), s.Media.Missing)
+	fmt.Fprintf(bw, "media: %d files archived (%s), %d missing, %d not archived yet (due for the next crawl)\n", s.Media.Files, byteSize(s.Media.Bytes), s.Media.Missing, s.Media.DueFiles)
 	if st := s.SearchIndex; st != nil {
 		fmt.Fprintf(bw, "search index: %s\n", sizeLine(*st))
 	}
