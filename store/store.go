@@ -161,6 +161,9 @@ func Open(path string, opts Options) (*DB, error) {
 		db.openDamage = err
 		return db, nil
 	}
+	if errors.Is(err, ErrDamaged) && opts.Salvage && opts.ReadOnly && bdb == nil {
+		return unopened(path, err, opts.Now)
+	}
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -202,7 +205,7 @@ func Open(path string, opts Options) (*DB, error) {
 // to be written; the file is bbolt's (the stamp is written through it).
 func openBolt(path string, opts Options) (*bolt.DB, *os.File, error) {
 	if err := checkBeforeWrite(path, opts); err != nil {
-		return nil, nil, err
+		return nil, nil, unopenable(path, err)
 	}
 	var bdb *bolt.DB
 	var file *os.File // bbolt's, kept to be closed should Open panic
@@ -223,6 +226,7 @@ func openBolt(path string, opts Options) (*bolt.DB, *os.File, error) {
 		})
 		return err
 	})
+	err = unopenable(path, err)
 	if errors.Is(err, ErrDamaged) && file != nil {
 		// The file and its mapping hold the lock: released, the archive can
 		// be opened again (read-only, to be verified).
@@ -239,7 +243,8 @@ func openError(path string, err error) error {
 		return err
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return fmt.Errorf("open archive %s: %w", path, ErrLocked)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum),
+		strings.HasPrefix(err.Error(), "file size too small"): // bbolt's, without a sentinel
 		return fmt.Errorf("open archive %s: %w: %v", path, ErrNotArchive, err)
 	}
 	return fmt.Errorf("open archive %s: %w", path, err)
@@ -338,6 +343,9 @@ func (db *DB) Close() error {
 		if txid, err := txidOf(db.bolt, db.path); err == nil {
 			setStamp(db.file, txid)
 		}
+	}
+	if db.bolt == nil { // a file bbolt could not open (unopened)
+		return nil
 	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
