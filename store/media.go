@@ -111,6 +111,9 @@ func indexMedia(tx *bolt.Tx, info MediaInfo) (isNew bool, err error) {
 			return false, err
 		}
 	}
+	if info.URL == "" { // a file indexed again after its entry was lost: no article names it
+		return isNew, nil
+	}
 	return isNew, tx.Bucket(bucketMediaURL).Put([]byte(info.URL), []byte(info.SHA256))
 }
 
@@ -373,4 +376,61 @@ func (db *DB) MediaURLs(ctx context.Context) (map[string][]string, error) {
 		})
 	})
 	return out, err
+}
+
+// reindexMedia indexes again the files of the media folder whose index
+// entries were lost (a salvage passed their page): a file whose bytes hash
+// to its name is the archive's, never to be removed as an orphan. Its URL
+// is the one an article names it by, when one does. It returns how many.
+func (db *DB) reindexMedia(ctx context.Context) (int, error) {
+	urls := map[string]string{}
+	err := db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
+		for _, ref := range a.MediaRefs() {
+			if ref.SHA256 != "" {
+				urls[ref.SHA256] = ref.URL
+			}
+		}
+		return nil
+	})
+	if _, err := Partial(err); err != nil {
+		return 0, err
+	}
+	var found []MediaInfo
+	err = filepath.WalkDir(db.mediaDir(), func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() || !isSHA256(d.Name()) {
+			return err
+		}
+		if _, _, err := db.Media(ctx, d.Name()); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		body, err := os.ReadFile(p)
+		if sum := sha256.Sum256(body); err != nil || hex.EncodeToString(sum[:]) != d.Name() {
+			return err // a file that is not what its name says stays an orphan
+		}
+		found = append(found, MediaInfo{SHA256: d.Name(), Size: int64(len(body)), ContentType: http.DetectContentType(body),
+			URL: urls[d.Name()], FetchedAt: db.now()})
+		return nil
+	})
+	if err != nil || len(found) == 0 {
+		return 0, err
+	}
+	return len(found), db.write(ctx, func(tx *bolt.Tx) error {
+		for _, info := range found {
+			if _, err := indexMedia(tx, info); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func isSHA256(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
 }

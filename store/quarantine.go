@@ -183,6 +183,7 @@ type RepairReport struct {
 	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
 	Restored    []string `json:"restored"`    // articles whose index entries were lost, stored again from their record
 	Dropped     int      `json:"dropped"`     // index entries that pointed to no stored article, removed
+	Lost        Loss     `json:"lost"`        // what could not be recovered, by kind
 
 	restore []*sppcrawl.Article // the articles to store again once the repair's write is done
 }
@@ -199,8 +200,10 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 	}
 	now := db.now()
 	var setAside []string
+	var before beforeRepair
 	err := db.write(ctx, func(tx *bolt.Tx) error {
 		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}} // a write may run twice
+		before = countsBefore(tx)
 		var err error
 		if setAside, err = repairArticles(tx, &rep, now); err != nil {
 			return err
@@ -224,7 +227,17 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 		}
 		rep.Restored = append(rep.Restored, a.ID)
 	}
-	return rep, nil
+	reindexed, err := db.reindexMedia(ctx)
+	if err != nil {
+		return rep, err
+	}
+	err = db.write(ctx, func(tx *bolt.Tx) error {
+		var err error
+		rep.Lost, err = before.loss(tx, now)
+		rep.Lost.MediaReindexed = reindexed
+		return err
+	})
+	return rep, err
 }
 
 // rebuild stores the article id again from its raw page, or makes its URL

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ type SalvageReport struct {
 	Lost     int      `json:"lost"`             // records found but refused by bbolt (an empty key, a bucket's name)
 	Problems []string `json:"problems"`         // the first of the damaged places, in words
 	Schema   string   `json:"schema,omitempty"` // set when the schema record was lost with its page
+	Rescued  bool     `json:"rescued,omitempty"` // taken from an older copy of the root bucket (see rescueRoot)
 }
 
 func (r SalvageReport) String() string {
@@ -103,19 +105,22 @@ func copySound(ctx context.Context, f *os.File, to string, rep *SalvageReport) e
 		walkErr = w.flush()
 	}
 	if walkErr == nil && rep.Buckets == 0 {
-		if walkErr = c.rescueRoot(); walkErr == nil {
+		if rep.Rescued, walkErr = c.rescueRoot(); walkErr == nil {
 			walkErr = w.flush()
 		}
 	}
+	rep.Damaged, rep.Problems = c.rep.Damaged, append(rep.Problems, c.rep.Problems...)
 	if walkErr == nil {
 		walkErr = out.Update(func(tx *bolt.Tx) error {
 			if err := seqsPastKeys(tx); err != nil {
 				return err
 			}
-			return keepSchema(tx, rep)
+			if err := keepSchema(tx, rep); err != nil {
+				return err
+			}
+			return markSalvaged(tx, rep)
 		})
 	}
-	rep.Damaged, rep.Problems = c.rep.Damaged, append(rep.Problems, c.rep.Problems...)
 	if walkErr == nil && ctx.Err() != nil {
 		walkErr = ctx.Err()
 	}
@@ -202,22 +207,17 @@ func seqsPastKeys(tx *bolt.Tx) error {
 	})
 }
 
-// keepSchema writes the schema record if it was lost (or its bytes) while
-// the archive's buckets were salvaged (else the copy would be taken for a
-// foreign bbolt file): the records are taken as this release's.
+// keepSchema writes the schema record if it was lost (or its bytes) with
+// what the salvage passed (else the copy would be taken for a foreign bbolt
+// file, or a new one): the records are taken as this release's.
 func keepSchema(tx *bolt.Tx, rep *SalvageReport) error {
 	if meta := tx.Bucket(bucketMeta); meta != nil {
 		if v, err := strconv.Atoi(string(meta.Get(keySchema))); err == nil && v >= 1 && v <= SchemaVersion {
 			return nil
 		}
 	}
-	ours := false
-	for _, name := range allBuckets {
-		ours = ours || tx.Bucket(name) != nil
-	}
-	if !ours {
-		return nil
-	}
+	// Nothing of the archive salvaged, the copy still takes its place: an
+	// archive that the crawls fill again.
 	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 	if err != nil {
 		return err
@@ -234,13 +234,14 @@ func keepSchema(tx *bolt.Tx, rep *SalvageReport) error {
 // one whose articles log counts furthest (its sequence only grows). The
 // walk then salvages from it: the archive as that commit left it, less
 // what later commits have overwritten.
-func (c *structureCheck) rescueRoot() error {
+func (c *structureCheck) rescueRoot() (rescued bool, err error) {
 	if c.pageSize == 0 {
 		c.pageSize = guessPageSize(c.r, c.size)
 	}
 	c.hwm = uint64(c.size) / c.pageSize
 	if c.hwm < 3 {
-		return nil
+		c.problem("the file holds no page beyond its meta pages: nothing can be salvaged")
+		return false, nil
 	}
 	var newest []uint64
 	bestSeq := uint64(0)
@@ -248,7 +249,7 @@ func (c *structureCheck) rescueRoot() error {
 		seq, ok, err := c.rootCopy(id)
 		switch {
 		case err != nil:
-			return err
+			return false, err
 		case !ok || seq < bestSeq:
 		case seq > bestSeq || len(newest) == 0:
 			newest, bestSeq = []uint64{id}, seq
@@ -257,17 +258,14 @@ func (c *structureCheck) rescueRoot() error {
 		}
 	}
 	best, err := c.soundest(newest)
-	if err != nil {
-		return err
-	}
-	if best == 0 {
+	if err != nil || best == 0 {
 		c.problem("no copy of the root bucket is left in the file's %d pages: nothing can be salvaged", c.hwm)
-		return nil
+		return false, err
 	}
 	c.problem("the meta pages lead to no bucket: salvaged from the newest copy of the root bucket left in the file (page %d, its articles log at seq %d); what later commits wrote is lost", best, bestSeq)
 	c.used = make([]uint64, (c.hwm+63)/64)
 	c.mark(0, 2, "meta pages")
-	return c.page(best, 0, nil, keyRange{})
+	return true, c.page(best, 0, nil, keyRange{})
 }
 
 // soundest is the copy of the root among ids whose tree reads with the
@@ -370,4 +368,14 @@ func guessPageSize(r io.ReaderAt, size int64) uint64 {
 		}
 	}
 	return 4096
+}
+
+// markSalvaged notes in the copy what the salvage passed, for the repair
+// that follows to count as lost (see loss.go).
+func markSalvaged(tx *bolt.Tx, rep *SalvageReport) error {
+	v, err := json.Marshal(salvageMark{Damaged: rep.Damaged, Rescued: rep.Rescued, At: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keySalvaged, v)
 }
