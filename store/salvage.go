@@ -24,14 +24,14 @@ import (
 
 // SalvageReport is what Salvage took from a damaged archive.
 type SalvageReport struct {
-	Path     string   `json:"path"`             // the archive: now the salvaged copy
-	Aside    string   `json:"aside"`            // where the damaged file was moved
-	Buckets  int      `json:"buckets"`          // buckets copied
-	Records  int      `json:"records"`          // keys and values copied
-	Damaged  int      `json:"damaged"`          // damaged places passed, with what lay under them
-	Lost     int      `json:"lost"`             // records found but refused by bbolt (an empty key, a bucket's name)
-	Problems []string `json:"problems"`         // the first of the damaged places, in words
-	Schema   string   `json:"schema,omitempty"` // set when the schema record was lost with its page
+	Path     string   `json:"path"`              // the archive: now the salvaged copy
+	Aside    string   `json:"aside"`             // where the damaged file was moved
+	Buckets  int      `json:"buckets"`           // buckets copied
+	Records  int      `json:"records"`           // keys and values copied
+	Damaged  int      `json:"damaged"`           // damaged places passed, with what lay under them
+	Lost     int      `json:"lost"`              // records found but refused by bbolt (an empty key, a bucket's name)
+	Problems []string `json:"problems"`          // the first of the damaged places, in words
+	Schema   string   `json:"schema,omitempty"`  // set when the schema record was lost with its page
 	Rescued  bool     `json:"rescued,omitempty"` // taken from an older copy of the root bucket (see rescueRoot)
 }
 
