@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -27,9 +28,12 @@ var keySalvaged = []byte("salvaged")
 
 // salvageMark is what a salvage passed, for the repair after it.
 type salvageMark struct {
-	Damaged int       `json:"damaged"` // damaged places passed
-	Rescued bool      `json:"rescued"` // taken from an older copy of the root bucket
-	At      time.Time `json:"at"`
+	Damaged int  `json:"damaged"` // damaged places passed
+	Rescued bool `json:"rescued"` // taken from an older copy of the root bucket
+	// CountsKept: the archive's counters were salvaged (the open that
+	// follows makes new ones from what is left when they were not).
+	CountsKept bool      `json:"counts_kept"`
+	At         time.Time `json:"at"`
 }
 
 // Loss is what a repair could not recover, by kind.
@@ -113,7 +117,7 @@ func countsBefore(tx *bolt.Tx) beforeRepair {
 		b.mark.Damaged = max(b.mark.Damaged, 1)
 	}
 	if v := meta.Get([]byte(countArticles)); len(v) == 8 {
-		b.articles, b.known = int(binary.BigEndian.Uint64(v)), true
+		b.articles, b.known = int(binary.BigEndian.Uint64(v)), b.mark.Damaged == 0 || b.mark.CountsKept
 	}
 	tx.Bucket(bucketChanCnt).ForEach(func(k, v []byte) error {
 		if len(v) == 8 {
@@ -222,4 +226,51 @@ func markUnfinished(tx *bolt.Tx, path string, now time.Time) (key string, err er
 		return "", err
 	}
 	return sppcrawl.ChannelByPath(path).Key, nil
+}
+
+// lostURLs adds to out, by article id, the URLs of the entries keys of
+// the URL index, which point to articles no longer stored.
+func lostURLs(urls *bolt.Bucket, keys [][]byte, out map[string][]string) {
+	for _, k := range keys {
+		if id := urls.Get(k); id != nil {
+			out[string(id)] = append(out[string(id)], string(k))
+		}
+	}
+}
+
+// requeueLost makes the URLs of the articles the repair could not store
+// again (their record and page lost; the URL index still named them) due
+// now in the failure log: the next crawl fetches each, wherever its walk
+// goes.
+func (db *DB) requeueLost(ctx context.Context, rep *RepairReport) error {
+	now := db.now()
+	var requeued []string
+	done := map[string]bool{} // made due by the rebuild, from its page
+	for _, u := range rep.Requeued {
+		done[u] = true
+	}
+	err := db.write(ctx, func(tx *bolt.Tx) error {
+		requeued = requeued[:0] // a write may run twice
+		ids, failures := tx.Bucket(bucketIDs), tx.Bucket(bucketFailures)
+		for id, urls := range rep.urlsOf {
+			if ids.Get([]byte(id)) != nil {
+				continue
+			}
+			for _, u := range urls {
+				if done[u] {
+					continue
+				}
+				f := sppcrawl.Failure{URL: u, Channel: sppcrawl.ChannelPathFromURL(u), LastError: "lost with a damaged page of the archive, its stored page too",
+					LastTry: now, NextRetry: now}
+				if err := putJSON(failures, u, f); err != nil {
+					return err
+				}
+				requeued = append(requeued, u)
+			}
+		}
+		return nil
+	})
+	slices.Sort(requeued)
+	rep.Requeued = append(rep.Requeued, requeued...)
+	return err
 }

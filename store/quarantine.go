@@ -186,6 +186,7 @@ type RepairReport struct {
 	Lost        Loss     `json:"lost"`        // what could not be recovered, by kind
 
 	restore []*sppcrawl.Article // the articles to store again once the repair's write is done
+	urlsOf  map[string][]string // the URLs of the articles whose index entries to nothing were removed, by id
 }
 
 // Repair moves every record that does not decode aside (quarantine, never
@@ -202,7 +203,7 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 	var setAside []string
 	var before beforeRepair
 	err := db.write(ctx, func(tx *bolt.Tx) error {
-		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}} // a write may run twice
+		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}, urlsOf: map[string][]string{}} // a write may run twice
 		before = countsBefore(tx)
 		var err error
 		if setAside, err = repairArticles(tx, &rep, now); err != nil {
@@ -226,6 +227,9 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 			return rep, err
 		}
 		rep.Restored = append(rep.Restored, a.ID)
+	}
+	if err := db.requeueLost(ctx, &rep); err != nil {
+		return rep, err
 	}
 	reindexed, err := db.reindexMedia(ctx)
 	if err != nil {
@@ -327,9 +331,11 @@ func repairIndexed(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, err
 	}
 	var ids []string
 	for _, b := range bads {
-		if _, err := quarantineArticleURLs(tx, b.id, b.seq, b.why, now); err != nil {
+		urls, err := quarantineArticleURLs(tx, b.id, b.seq, b.why, now)
+		if err != nil {
 			return nil, err
 		}
+		rep.urlsOf[b.id] = urls // fetched again if neither record nor page reads
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("article %s (seq %d)", b.id, b.seq))
 		ids = append(ids, b.id)
 	}
@@ -408,6 +414,9 @@ func dropDangling(tx *bolt.Tx, rep *RepairReport) error {
 		keys, err := keysWhere(b, func(k, v []byte) bool { id := c.id(k, v); return id == nil || !stored(id) })
 		if err != nil {
 			return err
+		}
+		if bytes.Equal(c.bucket, bucketURLs) {
+			lostURLs(b, keys, rep.urlsOf)
 		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {

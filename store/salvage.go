@@ -373,7 +373,8 @@ func guessPageSize(r io.ReaderAt, size int64) uint64 {
 // markSalvaged notes in the copy what the salvage passed, for the repair
 // that follows to count as lost (see loss.go).
 func markSalvaged(tx *bolt.Tx, rep *SalvageReport) error {
-	v, err := json.Marshal(salvageMark{Damaged: rep.Damaged, Rescued: rep.Rescued, At: time.Now().UTC()})
+	kept := tx.Bucket(bucketMeta).Get([]byte(countArticles)) != nil
+	v, err := json.Marshal(salvageMark{Damaged: rep.Damaged, Rescued: rep.Rescued, CountsKept: kept, At: time.Now().UTC()})
 	if err != nil {
 		return err
 	}

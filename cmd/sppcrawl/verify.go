@@ -79,7 +79,7 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 	switch {
 	case rr.Lost.Any():
 		line += "; " + rr.Lost.String()
-		lost = fmt.Errorf("the repair could not recover everything (%s): the next crawls store again what the site still has", rr.Lost)
+		lost = errors.New("the repair could not recover everything (the repair line says what): the next crawls store again what the site still has")
 	case len(rr.Requeued) > 0:
 		lost = fmt.Errorf("%d articles could not be rebuilt from their stored page: the next crawl fetches them", len(rr.Requeued))
 	}
