@@ -28,7 +28,7 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 				}
 				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
 			}
-			s, err := publish.GatherStats(ctx, archive, time.Now())
+			s, err := publish.CheckedStats(ctx, archive, time.Now())
 			if err != nil {
 				return err
 			}
@@ -70,6 +70,9 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 			line += "; last error: " + sub.LastError
 		}
 		fmt.Fprintln(bw, terminalSafe(line))
+	}
+	if s.Undecodable > 0 {
+		fmt.Fprintf(bw, "undecodable: %d article records do not decode: every reader skips them (export, search and the API say so); sppcrawl verify --repair sets them aside and stores them again\n", s.Undecodable)
 	}
 	if s.Quarantined > 0 {
 		fmt.Fprintf(bw, "quarantined: %d records that did not decode, kept aside in the archive\n", s.Quarantined)
