@@ -40,8 +40,7 @@ func TestCLI_SkippedRecordsCounted(t *testing.T) {
 		if remake {
 			os.Remove(search.PathFor(path))
 		}
-		var errOut string
-		errOut = capture(t, &os.Stderr, func() {
+		errOut := capture(t, &os.Stderr, func() {
 			out = capture(t, &os.Stdout, func() {
 				code = run([]string{"search", "--db", path, "--format", "jsonl", "--log-level", "error", "检察"})
 			})
