@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -173,4 +174,30 @@ func checkMediaServed(t *testing.T, db *store.DB, s *site) {
 	if refs == 0 {
 		t.Error("the site's articles have no images or attachments")
 	}
+}
+
+// A run whose media files cannot be written (a full disk, here a file where
+// the media folder goes) stops with the error; its files stay due, and once
+// the disk takes them a plain run archives every one.
+func TestCrawl_MediaDueAfterFailedWrite(t *testing.T) {
+	s := loadSite(t)
+	srv := serve(t, s)
+	db := openStore(t)
+	blocker := db.Path() + ".media"
+	if err := os.WriteFile(blocker, []byte("in the way"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fullConfig(t, srv, "")
+	cfg.Media = crawler.MediaAll
+	if _, err := runOnce(t, cfg, db); err == nil {
+		t.Fatal("the run wrote its media files where it cannot")
+	}
+	unarchived := refsWithoutFile(t, db)
+	if counts, _ := db.MediaCounts(context.Background()); unarchived == 0 || counts.Due != unarchived {
+		t.Fatalf("after the failed writes: %+v, %d references without a file", counts, unarchived)
+	}
+	os.Remove(blocker)
+	cfg.Full = false
+	mustRun(t, cfg, db)
+	checkMediaServed(t, db, s)
 }
