@@ -92,8 +92,9 @@ func (v *verifier) problem(kind, key, format string, args ...any) {
 func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get(id)) == 8 }
 
 // Verify reads the whole archive: every record decodes, every index entry
-// points to a record, and every current raw page passes checkPage (the
-// caller's test that a page is whole). Articles whose page is cut (stored by
+// points to a record, every current raw page passes checkPage (the
+// caller's test that a page is whole), every indexed media file is in the
+// media folder, and no file a stored article names is still due. Articles whose page is cut (stored by
 // an older release that could not tell) are marked for a repair: the next
 // crawl fetches them again, due now in the failure log.
 func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
