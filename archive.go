@@ -63,6 +63,9 @@ type MediaStore interface {
 	MissingMedia(ctx context.Context, channel string) ([]MediaTodo, error)
 	// PendingMedia lists the files of one article not archived nor known missing.
 	PendingMedia(ctx context.Context, id string) ([]MediaTodo, error)
+	// DueMedia lists the files of stored articles not archived yet and not
+	// missing for good: what the media phase of every run fetches.
+	DueMedia(ctx context.Context) ([]MediaTodo, error)
 }
 
 // SiteMapStore keeps what the site's navigation lists (see SiteMap).

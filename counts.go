@@ -22,5 +22,10 @@ type Counters struct {
 type MediaCounts struct {
 	Files   int   `json:"files"`
 	Bytes   int64 `json:"bytes"`
-	Missing int   `json:"missing"`
+	Missing int   `json:"missing"` // recorded missing for good, with the reason
+	// Due: references of stored articles to files not archived yet (a run
+	// killed before its media phase, a transient failure), in DueFiles
+	// files; the next run fetches them.
+	Due      int `json:"due"`
+	DueFiles int `json:"due_files"`
 }

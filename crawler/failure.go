@@ -48,7 +48,9 @@ func (r *run) failure(in *reqInfo, u string, status int, err error, gone bool) {
 		in = &reqInfo{kind: kindDetail}
 	}
 	if in.kind == kindMedia {
-		r.mediaMissing(in, err.Error())
+		// Refused for good (an off-site redirect…) unless the run stopped
+		// before the file was asked for: then it stays due.
+		r.mediaMissing(in, err.Error(), gone || !r.stopped())
 		return
 	}
 	if gone && in.kind != kindList && r.goneArticle(in, u, status, err) {

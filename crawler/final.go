@@ -33,7 +33,7 @@ func (r *run) transient(req *colly.Request, u string, status int, err error, ret
 	in := infoOf(req.Ctx)
 	if in.final || r.stopped() || retryAfter > r.c.cfg.RetryMax {
 		if in.kind == kindMedia {
-			r.mediaMissing(in, fmt.Sprintf("%v after %d attempts", err, in.attempts()+in.prior))
+			r.mediaMissing(in, fmt.Sprintf("%v after %d attempts", err, in.attempts()+in.prior), false)
 			return
 		}
 		r.failure(in, u, status, err, false)

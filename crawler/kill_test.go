@@ -47,7 +47,8 @@ func crawlChild() int {
 // archive SPPCRAWL_DB, crawl SPPCRAWL_ORIGIN, close. SPPCRAWL_MODE is the
 // run: full (the default), since:DATE, or noop (a plain run);
 // SPPCRAWL_DELAY (default 20ms, slow enough to be killed mid-run) and
-// SPPCRAWL_PARALLEL (default 4) its pace.
+// SPPCRAWL_PARALLEL (default 4) its pace; SPPCRAWL_MEDIA=all archives the
+// articles' files too.
 func childRun(ctx context.Context) (sppcrawl.RunSummary, error) {
 	db, err := store.Open(os.Getenv("SPPCRAWL_DB"), store.Options{Timeout: 10 * time.Second})
 	if err != nil {
@@ -64,6 +65,9 @@ func childRun(ctx context.Context) (sppcrawl.RunSummary, error) {
 	}
 	cfg := crawler.Config{Origin: os.Getenv("SPPCRAWL_ORIGIN"), Full: true, Delay: delay, Parallel: parallel,
 		RetryBase: time.Millisecond, Timeout: 30 * time.Second, Logger: slog.New(slog.DiscardHandler)}
+	if os.Getenv("SPPCRAWL_MEDIA") == "all" {
+		cfg.Media = crawler.MediaAll
+	}
 	switch mode := os.Getenv("SPPCRAWL_MODE"); {
 	case mode == "noop":
 		cfg.Full = false

@@ -51,13 +51,22 @@ func (r *run) wantMedia(id, channel string) {
 	}
 }
 
-// fetchMedia queues the files the run collected (or was given): each URL
-// once, for all the articles that use it.
+// fetchMedia queues the files the run collected (or was given), and in a
+// crawl every file the archive holds due (what a killed or failed run left):
+// each URL once, for all the articles that use it.
 func (r *run) fetchMedia() {
 	r.mu.Lock()
 	todo := r.media
 	r.media = nil
 	r.mu.Unlock()
+	if r.crawl && r.c.cfg.Media != MediaNone && !r.stopped() {
+		due, err := r.c.media.DueMedia(r.ctx)
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		todo = append(todo, due...)
+	}
 	var order []string
 	byURL := map[string]*reqInfo{}
 	for _, m := range todo {
@@ -80,14 +89,14 @@ func (r *run) fetchMedia() {
 		}
 		in := byURL[u]
 		if !r.robots.allowed(u) {
-			r.mediaMissing(in, "robots.txt disallows it")
+			r.mediaMissing(in, "robots.txt disallows it", true)
 			continue
 		}
 		if !r.claim(u) {
 			continue
 		}
 		if err := r.request(u, in, nil); err != nil {
-			r.mediaMissing(in, err.Error())
+			r.mediaMissing(in, err.Error(), true)
 		}
 	}
 }
@@ -105,11 +114,11 @@ func (r *run) mediaFile(resp *colly.Response) (retried bool) {
 		r.transient(resp.Request, in.url, status, fmt.Errorf("HTTP %d", status), after)
 		return false
 	case status < 200 || status > 299:
-		r.mediaMissing(in, fmt.Sprintf("HTTP %d", status))
+		r.mediaMissing(in, fmt.Sprintf("HTTP %d", status), true)
 		return false
 	}
 	if why := r.refuseMedia(in, resp.Body, ct); why != "" {
-		r.mediaMissing(in, why)
+		r.mediaMissing(in, why, true)
 		return false
 	}
 	_, isNew, err := r.c.media.PutMedia(r.ctx, in.ids, in.url, resp.Body, resp.Headers.Get("Content-Type"), r.c.cfg.Now())
@@ -148,9 +157,14 @@ func (r *run) refuseMedia(in *reqInfo, body []byte, ct string) string {
 }
 
 // mediaMissing records on every article that uses a file why it could not
-// be archived.
-func (r *run) mediaMissing(in *reqInfo, reason string) {
+// be archived, when the answer is final (permanent); a transient failure
+// (5xx after the final pass, a stopping run) leaves the file due for the
+// next run.
+func (r *run) mediaMissing(in *reqInfo, reason string, permanent bool) {
 	for _, id := range in.ids {
+		if !permanent {
+			break
+		}
 		if err := r.c.media.RecordMediaMissing(r.ctx, id, in.url, reason); err != nil {
 			r.fail(err)
 			return
@@ -159,6 +173,10 @@ func (r *run) mediaMissing(in *reqInfo, reason string) {
 	r.mu.Lock()
 	r.sum.MediaMissing++
 	r.mu.Unlock()
+	if !permanent {
+		r.c.log.Warn("media not archived: due again next run", "url", in.url, "articles", strings.Join(in.ids, ","), "why", reason)
+		return
+	}
 	r.c.log.Warn("media not archived", "url", in.url, "articles", strings.Join(in.ids, ","), "why", reason)
 }
 

@@ -21,6 +21,9 @@ type Health struct {
 	LastCrawl        *time.Time `json:"last_crawl,omitempty"`
 	LastCrawlOutcome string     `json:"last_crawl_outcome,omitempty"`
 	Reasons          []string   `json:"reasons,omitempty"`
+	// MediaDue: image and attachment files of stored articles not archived
+	// yet (the next crawl fetches them).
+	MediaDue int `json:"media_due"`
 	// SearchIndex: how far behind the archive the search index is.
 	SearchIndex *search.Status `json:"search_index,omitempty"`
 }
@@ -70,6 +73,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		return h
 	}
 	h.degrade(channelWarnings(states, m, now)...)
+	s.mediaHealth(r, &h)
 	s.indexHealth(r, &h)
 	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil {
 		h.degrade(warnings...)
@@ -106,6 +110,15 @@ func (s *Server) overdue(run sppcrawl.RunSummary, ok bool, now time.Time) string
 		return fmt.Sprintf("no crawl finished since serve started %s ago (3 × --crawl-every is %s)", now.Sub(s.started).Round(time.Second), limit)
 	}
 	return ""
+}
+
+// mediaHealth counts the files of stored articles not archived yet (a
+// crawl killed before its media phase, a transient failure). Counted, not
+// degrading: every crawl has them due between its news and its media phase.
+func (s *Server) mediaHealth(r *http.Request, h *Health) {
+	if mc, err := s.db.MediaCounts(r.Context()); err == nil {
+		h.MediaDue = mc.DueFiles
+	}
 }
 
 // indexHealth adds the search index's state: degraded when searches may

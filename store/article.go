@@ -212,7 +212,7 @@ func update(tx *bolt.Tx, old *record, in *sppcrawl.Article, rawVal []byte, now t
 	}
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
-	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, a))); err != nil {
+	if err := storeMedia(tx, &n, a); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
 	n.URL, n.Aliases = a.URL, a.Aliases
@@ -306,7 +306,7 @@ func moveKeys(tx *bolt.Tx, a, n *sppcrawl.Article) error {
 func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	n := *in
 	n.Images, n.Attachments = slices.Clone(in.Images), slices.Clone(in.Attachments)
-	if err := addCount(tx, countMediaMissing, int64(knownMedia(tx, &n, nil))); err != nil {
+	if err := storeMedia(tx, &n, nil); err != nil {
 		return sppcrawl.UpsertResult{}, err
 	}
 	n.Aliases = []string{}

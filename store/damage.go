@@ -1,12 +1,20 @@
 package store
 
 import (
+	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"sppcrawl"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // bbolt panics when a page of the file is not what it should be (a file cut
@@ -112,4 +120,99 @@ func (s *skips) result(err error) error {
 		return err
 	}
 	return &Skipped{Records: s.list, Err: err}
+}
+
+// unopenable says why bbolt could not open the file at path in words, as
+// ErrDamaged, when the file is a damaged bbolt file (both meta pages
+// damaged, cut below the pages bbolt needs) rather than a file of another
+// kind; any other error is returned as it was.
+func unopenable(path string, err error) error {
+	if err == nil || errors.Is(err, ErrDamaged) || errors.Is(err, bolterrors.ErrTimeout) {
+		return err
+	}
+	f, oerr := os.Open(path)
+	if oerr != nil {
+		return err
+	}
+	defer f.Close()
+	fi, serr := f.Stat()
+	if serr != nil || !looksLikeBolt(f, fi.Size()) {
+		return err
+	}
+	why := fmt.Sprintf("bbolt cannot open it: %v", err)
+	if rep, cerr := checkStructure(f, fi.Size()); cerr == nil && len(rep.Problems) > 0 {
+		why = rep.Problems[0] + "; " + why
+	}
+	if fi.Size() < 2*4096 {
+		why += fmt.Sprintf(" (%d bytes: less than the two meta pages every archive begins with)", fi.Size())
+	}
+	return damaged(path, why)
+}
+
+// looksLikeBolt says whether a file of size bytes read through r is a bbolt
+// file, damaged or not: a meta page's magic number where bbolt writes it,
+// or a page (of any size bbolt uses) that names its own place in the file
+// as every bbolt page does. A file of another kind has neither.
+func looksLikeBolt(r io.ReaderAt, size int64) bool {
+	le := binary.LittleEndian
+	b := make([]byte, pageHeaderSize+8)
+	for _, ps := range []int64{4096, 8192, 16384, 32768, 65536} {
+		for _, off := range []int64{0, ps} {
+			if _, err := r.ReadAt(b, off); err == nil && le.Uint32(b[pageHeaderSize:]) == metaMagic {
+				return true
+			}
+		}
+		for id := int64(2); id < 6 && (id+1)*ps <= size; id++ {
+			if _, err := r.ReadAt(b, id*ps); err != nil {
+				break
+			}
+			if flags := le.Uint16(b[8:]); le.Uint64(b) == uint64(id) && (flags == branchFlag || flags == leafFlag || flags == freelistFlag) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unopened is the archive at path that bbolt cannot open at all (err, an
+// ErrDamaged), for a Salvage open: nothing reads from it; verify lists what
+// the check of its pages finds, and verify --repair salvages what its pages
+// still hold.
+func unopened(path string, err error, now func() time.Time) (*DB, error) {
+	f, oerr := os.Open(path)
+	if oerr != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, serr := f.Stat()
+	if serr != nil {
+		return nil, err
+	}
+	rep, cerr := checkStructure(f, fi.Size())
+	if cerr != nil {
+		return nil, err
+	}
+	if len(rep.Problems) == 0 {
+		rep.Problems, rep.Damaged = []string{err.Error()}, 1
+	}
+	return &DB{path: path, readOnly: true, now: now, openDamage: err, broken: err, structure: &rep}, nil
+}
+
+// CheckRecords reads every article record's header and checksum (a
+// record's chunk carries its own CRC: nothing is inflated, so this reads
+// the log at disk speed) and notes those that do not decode among what the
+// process met (Damage), as a reader that skipped them would; it returns
+// them.
+func (db *DB) CheckRecords(ctx context.Context) ([]SkippedRecord, error) {
+	sk := skips{db: db}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		sk.list = sk.list[:0]
+		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+			if _, err := chunkIn(v); err != nil {
+				return sk.skip(seqName(k), err)
+			}
+			return ctx.Err()
+		})
+	})
+	return sk.list, err
 }

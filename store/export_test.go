@@ -45,3 +45,14 @@ func CorruptRecord(db *DB, bucket, key string) error {
 		return tx.Bucket([]byte(bucket)).Put([]byte(key), []byte("\x00\xff not json"))
 	})
 }
+
+// ForgetMediaDue makes the archive one written before the media due list:
+// the list and its mark gone (tests).
+func ForgetMediaDue(db *DB) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketMediaDue); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete(keyMediaDueFilled)
+	})
+}

@@ -103,6 +103,9 @@ func indexMedia(tx *bolt.Tx, info MediaInfo) (isNew bool, err error) {
 			return false, err
 		}
 	}
+	if info.URL == "" { // a file indexed again after its entry was lost: no article names it
+		return isNew, nil
+	}
 	return isNew, tx.Bucket(bucketMediaURL).Put([]byte(info.URL), []byte(info.SHA256))
 }
 
@@ -139,10 +142,15 @@ func (db *DB) writeMediaFile(sha string, body []byte) error {
 }
 
 // RecordMediaMissing records on the article why the file at url could not
-// be archived (404, an HTML page instead of an image, over the size cap…).
+// be archived for good (404, an HTML page instead of an image, over the
+// size cap…): it is no longer due. A transient failure is not recorded: the
+// file stays due for the next run.
 func (db *DB) RecordMediaMissing(ctx context.Context, id, url, reason string) error {
 	return db.write(ctx, func(tx *bolt.Tx) error {
-		return setMedia(tx, id, url, sppcrawl.Media{Missing: reason})
+		if err := setMedia(tx, id, url, sppcrawl.Media{Missing: reason}); err != nil {
+			return err
+		}
+		return dropDue(tx, id, url)
 	})
 }
 
@@ -167,6 +175,9 @@ func setMedia(tx *bolt.Tx, id, url string, m sppcrawl.Media) error {
 		*ref.Media = m
 	}
 	if err := addCount(tx, countMediaMissing, int64(delta)); err != nil {
+		return err
+	}
+	if err := syncDue(tx, r.Article, nil); err != nil {
 		return err
 	}
 	return putArticle(tx, r.Article, false)
@@ -277,7 +288,9 @@ func (db *DB) MediaCounts(ctx context.Context) (MediaCounts, error) {
 	var c MediaCounts
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c = MediaCounts{Files: getCount(tx, countMedia), Bytes: int64(getCount(tx, countMediaBytes)), Missing: getCount(tx, countMediaMissing)}
-		return nil
+		var err error
+		c.Due, c.DueFiles, err = countDue(tx)
+		return err
 	})
 	return c, err
 }
@@ -346,4 +359,61 @@ func (db *DB) MediaURLs(ctx context.Context) (map[string][]string, error) {
 		})
 	})
 	return out, err
+}
+
+// reindexMedia indexes again the files of the media folder whose index
+// entries were lost (a salvage passed their page): a file whose bytes hash
+// to its name is the archive's, never to be removed as an orphan. Its URL
+// is the one an article names it by, when one does. It returns how many.
+func (db *DB) reindexMedia(ctx context.Context) (int, error) {
+	urls := map[string]string{}
+	err := db.ForEach(ctx, 0, func(a *sppcrawl.Article) error {
+		for _, ref := range a.MediaRefs() {
+			if ref.SHA256 != "" {
+				urls[ref.SHA256] = ref.URL
+			}
+		}
+		return nil
+	})
+	if _, err := Partial(err); err != nil {
+		return 0, err
+	}
+	var found []MediaInfo
+	err = filepath.WalkDir(db.mediaDir(), func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() || !isSHA256(d.Name()) {
+			return err
+		}
+		if _, _, err := db.Media(ctx, d.Name()); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		body, err := os.ReadFile(p)
+		if sum := sha256.Sum256(body); err != nil || hex.EncodeToString(sum[:]) != d.Name() {
+			return err // a file that is not what its name says stays an orphan
+		}
+		found = append(found, MediaInfo{SHA256: d.Name(), Size: int64(len(body)), ContentType: http.DetectContentType(body),
+			URL: urls[d.Name()], FetchedAt: db.now()})
+		return nil
+	})
+	if err != nil || len(found) == 0 {
+		return 0, err
+	}
+	return len(found), db.write(ctx, func(tx *bolt.Tx) error {
+		for _, info := range found {
+			if _, err := indexMedia(tx, info); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func isSHA256(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
 }

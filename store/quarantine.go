@@ -183,8 +183,10 @@ type RepairReport struct {
 	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
 	Restored    []string `json:"restored"`    // articles whose index entries were lost, stored again from their record
 	Dropped     int      `json:"dropped"`     // index entries that pointed to no stored article, removed
+	Lost        Loss     `json:"lost"`        // what could not be recovered, by kind
 
 	restore []*sppcrawl.Article // the articles to store again once the repair's write is done
+	urlsOf  map[string][]string // the URLs of the articles whose index entries to nothing were removed, by id
 }
 
 // Repair moves every record that does not decode aside (quarantine, never
@@ -199,8 +201,10 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 	}
 	now := db.now()
 	var setAside []string
+	var before beforeRepair
 	err := db.write(ctx, func(tx *bolt.Tx) error {
-		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}} // a write may run twice
+		rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}, Restored: []string{}, urlsOf: map[string][]string{}} // a write may run twice
+		before = countsBefore(tx)
 		var err error
 		if setAside, err = repairArticles(tx, &rep, now); err != nil {
 			return err
@@ -224,7 +228,20 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 		}
 		rep.Restored = append(rep.Restored, a.ID)
 	}
-	return rep, nil
+	if err := db.requeueLost(ctx, &rep); err != nil {
+		return rep, err
+	}
+	reindexed, err := db.reindexMedia(ctx)
+	if err != nil {
+		return rep, err
+	}
+	err = db.write(ctx, func(tx *bolt.Tx) error {
+		var err error
+		rep.Lost, err = before.loss(tx, now)
+		rep.Lost.MediaReindexed = reindexed
+		return err
+	})
+	return rep, err
 }
 
 // rebuild stores the article id again from its raw page, or makes its URL
@@ -314,9 +331,11 @@ func repairIndexed(tx *bolt.Tx, rep *RepairReport, now time.Time) ([]string, err
 	}
 	var ids []string
 	for _, b := range bads {
-		if _, err := quarantineArticleURLs(tx, b.id, b.seq, b.why, now); err != nil {
+		urls, err := quarantineArticleURLs(tx, b.id, b.seq, b.why, now)
+		if err != nil {
 			return nil, err
 		}
+		rep.urlsOf[b.id] = urls // fetched again if neither record nor page reads
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("article %s (seq %d)", b.id, b.seq))
 		ids = append(ids, b.id)
 	}
@@ -395,6 +414,9 @@ func dropDangling(tx *bolt.Tx, rep *RepairReport) error {
 		keys, err := keysWhere(b, func(k, v []byte) bool { id := c.id(k, v); return id == nil || !stored(id) })
 		if err != nil {
 			return err
+		}
+		if bytes.Equal(c.bucket, bucketURLs) {
+			lostURLs(b, keys, rep.urlsOf)
 		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {

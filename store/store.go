@@ -83,7 +83,7 @@ var (
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
 		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt, bucketQuarantine,
-		bucketEvents, bucketSubs, bucketDeliveries}
+		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
@@ -168,6 +168,9 @@ func Open(path string, opts Options) (*DB, error) {
 		db.openDamage = err
 		return db, nil
 	}
+	if errors.Is(err, ErrDamaged) && opts.Salvage && opts.ReadOnly && bdb == nil {
+		return unopened(path, err, opts.Now)
+	}
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -209,7 +212,7 @@ func Open(path string, opts Options) (*DB, error) {
 // to be written; the file is bbolt's (the stamp is written through it).
 func openBolt(path string, opts Options) (*bolt.DB, *os.File, error) {
 	if err := checkBeforeWrite(path, opts); err != nil {
-		return nil, nil, err
+		return nil, nil, unopenable(path, err)
 	}
 	var bdb *bolt.DB
 	var file *os.File // bbolt's, kept to be closed should Open panic
@@ -230,6 +233,7 @@ func openBolt(path string, opts Options) (*bolt.DB, *os.File, error) {
 		})
 		return err
 	})
+	err = unopenable(path, err)
 	if errors.Is(err, ErrDamaged) && file != nil {
 		// The file and its mapping hold the lock: released, the archive can
 		// be opened again (read-only, to be verified).
@@ -246,7 +250,8 @@ func openError(path string, err error) error {
 		return err
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return fmt.Errorf("open archive %s: %w", path, ErrLocked)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum),
+		strings.HasPrefix(err.Error(), "file size too small"): // bbolt's, without a sentinel
 		return fmt.Errorf("open archive %s: %w: %v", path, ErrNotArchive, err)
 	}
 	return fmt.Errorf("open archive %s: %w", path, err)
@@ -346,6 +351,9 @@ func (db *DB) Close() error {
 			setStamp(db.file, txid)
 		}
 	}
+	if db.bolt == nil { // a file bbolt could not open (unopened)
+		return nil
+	}
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close archive %s: %w", db.path, err)
 	}
@@ -367,6 +375,8 @@ func (db *DB) checkSchema() error {
 		return fmt.Errorf("open archive %s: empty archive (run crawl first)", db.path)
 	case db.readOnly && version < SchemaVersion:
 		return fmt.Errorf("open archive %s: schema %d %w to %d", db.path, version, errNeedsUpgrade, SchemaVersion)
+	case db.readOnly && db.predatesMediaDue():
+		return fmt.Errorf("open archive %s: %w (the media due list)", db.path, errNeedsUpgrade)
 	case db.readOnly:
 		return nil
 	}
@@ -377,6 +387,17 @@ func (db *DB) checkSchema() error {
 		return fmt.Errorf("open archive %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// predatesMediaDue says whether the archive was written before the media
+// due list, which its upgrade fills (see mediadue.go).
+func (db *DB) predatesMediaDue() bool {
+	var old bool
+	db.viewTx(func(tx *bolt.Tx) error {
+		old = mediaDueUnfilled(tx)
+		return nil
+	})
+	return old
 }
 
 // schemaVersion is the archive's schema, 0 for a new file; a file with
@@ -416,8 +437,15 @@ func upgradeTx(tx *bolt.Tx, version int) error {
 	if err := ensureCounters(tx); err != nil {
 		return err
 	}
+	filled, err := fillMediaDue(tx)
+	if err != nil {
+		return err
+	}
 	if version == SchemaVersion {
-		return nil
+		if filled == "" {
+			return nil
+		}
+		return tx.Bucket(bucketMeta).Put(keyUpgraded, []byte(filled))
 	}
 	var notes []string
 	for v := max(version, 1); v < SchemaVersion; v++ {
@@ -426,6 +454,9 @@ func upgradeTx(tx *bolt.Tx, version int) error {
 			return fmt.Errorf("upgrade schema %d→%d: %w", v, v+1, err)
 		}
 		notes = append(notes, fmt.Sprintf("schema %d→%d: %s", v, v+1, note))
+	}
+	if filled != "" {
+		notes = append(notes, filled)
 	}
 	meta := tx.Bucket(bucketMeta)
 	if version > 0 {

@@ -15,7 +15,7 @@ import (
 
 // Problem is something Verify found wrong.
 type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan or damaged (a page of the file)
+	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan, due (a media file not archived yet) or damaged (a page of the file)
 	Key    string `json:"key"`  // the id, URL, key or file concerned
 	Detail string `json:"detail"`
 }
@@ -92,8 +92,9 @@ func (v *verifier) problem(kind, key, format string, args ...any) {
 func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get(id)) == 8 }
 
 // Verify reads the whole archive: every record decodes, every index entry
-// points to a record, and every current raw page passes checkPage (the
-// caller's test that a page is whole). Articles whose page is cut (stored by
+// points to a record, every current raw page passes checkPage (the
+// caller's test that a page is whole), every indexed media file is in the
+// media folder, and no file a stored article names is still due. Articles whose page is cut (stored by
 // an older release that could not tell) are marked for a repair: the next
 // crawl fetches them again, due now in the failure log.
 func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (VerifyReport, error) {
@@ -101,9 +102,13 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 	if err != nil || db.broken != nil { // nothing reads from a damaged structure
 		return rep, err
 	}
-	_, err = db.verifyMedia(ctx, func(kind, key, format string, args ...any) {
+	problem := func(kind, key, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
-	})
+	}
+	_, err = db.verifyMedia(ctx, problem)
+	if err == nil {
+		err = db.verifyDue(ctx, problem)
+	}
 	switch {
 	case errors.Is(err, ErrDamaged):
 		// A damaged page under the media index is one more problem.

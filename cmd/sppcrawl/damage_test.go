@@ -98,7 +98,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 // article and exits 1 naming it; verify --repair sets it aside and rebuilds
 // it from its stored page; then everything exports.
 func TestCLI_OneBadRecord(t *testing.T) {
-	path := crawledArchive(t)
+	path := crawlFixture(t, "--media", "all")
 	testarchive.CorruptArticle(t, path, 7)
 	out := filepath.Join(t.TempDir(), "all.jsonl")
 	var code int
@@ -179,7 +179,7 @@ func TestCLI_Salvage(t *testing.T) {
 	if len(aside) != 1 {
 		t.Errorf("the damaged file is not kept aside: %v", aside)
 	}
-	code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--media", "none", "--quiet", "--log-level", "error"})
+	code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--quiet", "--log-level", "error"})
 	if code != exitOK {
 		t.Errorf("crawl after the salvage: exit %d", code)
 	}

@@ -65,19 +65,49 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 				return err
 			}
 			defer ix.Close()
-			f, err := find(ctx, c, ix, archive, req, *count)
+			read := &countingArchive{DB: archive}
+			f, err := find(ctx, c, ix, read, req, *count)
 			if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
 				// The catch-up makes the damaged file again.
 				if _, err = ix.CatchUp(ctx, archive, c.indexProgress()); err == nil {
-					f, err = find(ctx, c, ix, archive, req, *count)
+					f, err = find(ctx, c, ix, read, req, *count)
 				}
 			}
 			if err != nil {
 				return searchErr(err)
 			}
-			return f.print(ctx, c, archive, req, *count)
+			if err := f.print(ctx, c, read, req, *count); err != nil {
+				return err
+			}
+			return read.skipped()
 		}
 	}}
+
+// countingArchive is the archive as a search reads it, counting the
+// results whose record does not decode: the search says how many, and
+// exits 1, as export does.
+type countingArchive struct {
+	*store.DB
+	undecodable int // a search reads its results one at a time
+}
+
+func (a *countingArchive) ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.Article, error) {
+	art, err := a.DB.ArticleVersion(ctx, id, v)
+	if errors.Is(err, store.ErrUndecodable) {
+		a.undecodable++
+	}
+	return art, err
+}
+
+// skipped says how many records the search could not read: results whose
+// record does not decode, and records the index's catch-up passed.
+func (a *countingArchive) skipped() error {
+	records, _ := a.Damage()
+	if n := a.undecodable + len(records); n > 0 {
+		return fmt.Errorf("%d records skipped: they do not decode, so the results leave them out or hold only what the index knows of them (id, version, date): the archive is damaged (sppcrawl verify --repair)", n)
+	}
+	return nil
+}
 
 // found is a search's answer before anything is printed: a page of results
 // (the table), or every match (counts and result files).
@@ -88,7 +118,7 @@ type found struct {
 }
 
 // find runs the search: a page for the table, every match otherwise.
-func find(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req search.Request, count bool) (found, error) {
+func find(ctx context.Context, c *cli, ix *search.Index, archive search.Archive, req search.Request, count bool) (found, error) {
 	if c.out == "text" && !count {
 		res, err := ix.Search(ctx, archive, req)
 		return found{res: res}, err
@@ -101,7 +131,7 @@ func find(ctx context.Context, c *cli, ix *search.Index, archive *store.DB, req 
 
 // print writes the answer for a person (the table), as a count, or as a
 // result file.
-func (f found) print(ctx context.Context, c *cli, archive *store.DB, req search.Request, count bool) error {
+func (f found) print(ctx context.Context, c *cli, archive search.Archive, req search.Request, count bool) error {
 	switch {
 	case f.res != nil:
 		return writeResultTable(os.Stdout, req, f.res, c.progress())

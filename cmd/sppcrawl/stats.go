@@ -28,7 +28,7 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 				}
 				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
 			}
-			s, err := publish.GatherStats(ctx, archive, time.Now())
+			s, err := publish.CheckedStats(ctx, archive, time.Now())
 			if err != nil {
 				return err
 			}
@@ -57,7 +57,7 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	if s.Upgraded != "" {
 		fmt.Fprintf(bw, "upgraded: %s\n", s.Upgraded)
 	}
-	fmt.Fprintf(bw, "media: %d files archived (%s), %d missing\n", s.Media.Files, byteSize(s.Media.Bytes), s.Media.Missing)
+	fmt.Fprintf(bw, "media: %d files archived (%s), %d missing, %d not archived yet (due for the next crawl)\n", s.Media.Files, byteSize(s.Media.Bytes), s.Media.Missing, s.Media.DueFiles)
 	if st := s.SearchIndex; st != nil {
 		fmt.Fprintf(bw, "search index: %s\n", sizeLine(*st))
 	}
@@ -70,6 +70,9 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 			line += "; last error: " + sub.LastError
 		}
 		fmt.Fprintln(bw, terminalSafe(line))
+	}
+	if s.Undecodable > 0 {
+		fmt.Fprintf(bw, "undecodable: %d article records do not decode: every reader skips them (export, search and the API say so); sppcrawl verify --repair sets them aside and stores them again\n", s.Undecodable)
 	}
 	if s.Quarantined > 0 {
 		fmt.Fprintf(bw, "quarantined: %d records that did not decode, kept aside in the archive\n", s.Quarantined)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,8 +20,8 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 		c.db.checkPages = true
 		c.indexes, c.checkIndex = true, true
 		return func(ctx context.Context, archive *store.DB) error {
+			var err error
 			if *repair && archive.Broken() != nil {
-				var err error
 				if archive, err = c.salvage(ctx, archive); err != nil {
 					return err
 				}
@@ -28,22 +29,11 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 			if *repair && archive.OpenDamage() != nil {
 				return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
 			}
+			var lost error
 			if *repair {
-				rr, err := archive.Repair(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-					return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
-				})
-				if err != nil {
+				if lost, err = c.repair(ctx, archive); err != nil {
 					return err
 				}
-				for _, q := range rr.Quarantined {
-					c.log.Warn("quarantined: it did not decode; kept aside in the archive", "record", q)
-				}
-				line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
-					len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
-				if len(rr.Restored) > 0 || rr.Dropped > 0 {
-					line += fmt.Sprintf(", %d articles whose index entries were lost stored again, %d index entries to nothing removed", len(rr.Restored), rr.Dropped)
-				}
-				c.summary(true, line, rr)
 			}
 			rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
 				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
@@ -61,10 +51,41 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 			if err != nil {
 				return err
 			}
-			c.summary(rep.Err() == nil, rep.String(), rep)
-			return rep.Err()
+			c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
+			return cmp.Or(rep.Err(), lost)
 		}
 	}}
+
+// repair runs the repair of a (salvaged) archive and says what it did;
+// lost says what it could not recover (the verify exits 1 for it).
+func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
+	rr, err := archive.Repair(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+		return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range rr.Quarantined {
+		c.log.Warn("quarantined: it did not decode; kept aside in the archive", "record", q)
+	}
+	line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
+		len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
+	if len(rr.Restored) > 0 || rr.Dropped > 0 {
+		line += fmt.Sprintf(", %d articles whose index entries were lost stored again, %d index entries to nothing removed", len(rr.Restored), rr.Dropped)
+	}
+	if rr.Lost.MediaReindexed > 0 {
+		line += fmt.Sprintf(", %d media files indexed again", rr.Lost.MediaReindexed)
+	}
+	switch {
+	case rr.Lost.Any():
+		line += "; " + rr.Lost.String()
+		lost = errors.New("the repair could not recover everything (the repair line says what): the next crawls store again what the site still has")
+	case len(rr.Requeued) > 0:
+		lost = fmt.Errorf("%d articles could not be rebuilt from their stored page: the next crawl fetches them", len(rr.Requeued))
+	}
+	c.summary(lost == nil, line, rr)
+	return lost, nil
+}
 
 // salvage replaces an archive whose page structure is damaged by a copy of
 // what its sound pages hold (store.Salvage), and opens the copy for the

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/search"
+)
+
+// Records that do not decode are counted by stats (text and JSON) and by
+// search, which leaves them out and exits 1, as export does.
+func TestCLI_SkippedRecordsCounted(t *testing.T) {
+	path := crawlFixture(t, "--media", "all")
+	var code int
+	all := capture(t, &os.Stdout, func() { code = run([]string{"search", "--db", path, "--format", "jsonl", "检察"}) })
+	total := strings.Count(all, "\n")
+	if code != exitOK || total < 10 {
+		t.Fatalf("search of the sound archive: exit %d, %d results", code, total)
+	}
+	for _, seq := range []uint64{3, 7, 11} {
+		testarchive.CorruptArticle(t, path, seq)
+	}
+	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	var s struct {
+		Undecodable int `json:"undecodable"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Undecodable != 3 {
+		t.Errorf("stats --format json: %v, undecodable %d, want 3", err, s.Undecodable)
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	if !strings.Contains(out, "undecodable: 3 article records do not decode") {
+		t.Errorf("stats does not say how many records do not decode:\n%s", out)
+	}
+	// The index read them before the damage; then an index made again
+	// after it, which passes them.
+	for _, remake := range []bool{false, true} {
+		if remake {
+			os.Remove(search.PathFor(path))
+		}
+		errOut := capture(t, &os.Stderr, func() {
+			out = capture(t, &os.Stdout, func() {
+				code = run([]string{"search", "--db", path, "--format", "jsonl", "--log-level", "error", "检察"})
+			})
+		})
+		got := strings.Count(out, "\n")
+		if code != exitFailures || got > total || !strings.Contains(errOut, "3 records skipped") {
+			t.Errorf("search with 3 bad records (index made again: %v): exit %d, %d of %d results, %q: want exit 1 saying how many were skipped", remake, code, got, total, errOut)
+		}
+	}
+}
