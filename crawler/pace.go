@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // pacer spaces the starts of a run's requests: one every interval, plus up
@@ -12,16 +14,33 @@ import (
 // stopping run would wait out every queued request's delay (23 s at the
 // default, minutes under a robots.txt Crawl-delay); a pacer's wait ends at
 // once when the run stops.
+//
+// The schedule is x/time/rate's token bucket counted in microseconds: a
+// start takes an interval's worth, which is all the bucket holds (an idle
+// spell earns one immediate start, no burst), and its jitter is reserved
+// right after it, so the jitter delays the next start rather than this one.
+// The waiting is the pacer's own: Limiter.Wait takes one context, and a run
+// stops on either of two channels.
 type pacer struct {
-	mu       sync.Mutex
-	next     time.Time
-	interval time.Duration
+	mu       sync.Mutex // keeps a start and its jitter together
+	lim      *rate.Limiter
+	interval int // µs
 }
 
 // newPacer paces requests so that parallel slots each pause delay between
 // requests, on average, as colly's delay would.
 func newPacer(delay time.Duration, parallel int) *pacer {
-	return &pacer{interval: delay / time.Duration(max(parallel, 1))}
+	us := int(delay / time.Duration(max(parallel, 1)) / time.Microsecond)
+	return &pacer{lim: rate.NewLimiter(rate.Limit(time.Second/time.Microsecond), us), interval: us}
+}
+
+// reserve books the next start and returns how long after now it is.
+func (p *pacer) reserve(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := p.lim.ReserveN(now, p.interval)
+	p.lim.ReserveN(now, rand.N(p.interval/2+1)) // at most the burst: always granted
+	return r.DelayFrom(now)
 }
 
 // wait blocks until the next request may start and reports true, or reports
@@ -30,15 +49,7 @@ func (p *pacer) wait(stop ...<-chan struct{}) bool {
 	if p == nil || p.interval <= 0 {
 		return true
 	}
-	p.mu.Lock()
-	now := time.Now()
-	at := p.next
-	if at.Before(now) {
-		at = now
-	}
-	p.next = at.Add(p.interval + rand.N(p.interval/2+1))
-	p.mu.Unlock()
-	d := at.Sub(now)
+	d := p.reserve(time.Now())
 	if d <= 0 {
 		return true
 	}

@@ -20,17 +20,6 @@ func isBlock(a atom.Atom) bool {
 	return false
 }
 
-// isDropped: elements that never carry body text.
-func isDropped(a atom.Atom) bool {
-	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Iframe, atom.Object, atom.Embed,
-		atom.Form, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Svg,
-		atom.Canvas, atom.Template, atom.Head, atom.Title:
-		return true
-	}
-	return false
-}
-
 // paragraphs lists the text blocks under root in document order. With body
 // set, page furniture is skipped and the body ends at its end markers (see
 // furniture); title blocks and table cells are walked without.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"sppcrawl"
@@ -17,6 +18,14 @@ func gbk(s string) []byte {
 	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
 	if err != nil {
 		panic(err)
+	}
+	return b
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
 	}
 	return b
 }
@@ -39,6 +48,13 @@ func TestDecodeHTML(t *testing.T) {
 		{"header beats meta", gbk(strings.Replace(page, "%s", `<meta charset="utf-8">`, 1)), "text/html; charset=gbk", "gb18030"},
 		{"gbk undeclared", gbk(strings.Replace(page, "%s", "", 1)), "", "gb18030"},
 		{"gbk mislabelled utf-8", gbk(strings.Replace(page, "%s", `<meta charset="utf-8">`, 1)), "", "gb18030"},
+		// A Latin declaration on this site is a mistake: the bytes decide.
+		{"gbk mislabelled latin-1", gbk(strings.Replace(page, "%s", `<meta charset="iso-8859-1">`, 1)), "", "gb18030"},
+		{"gbk header mislabelled", gbk(strings.Replace(page, "%s", "", 1)), "text/html; charset=windows-1252", "gb18030"},
+		// Only charset or http-equiv declares (the HTML standard's prescan):
+		// words in another meta's content are no declaration.
+		{"charset in a description", []byte(strings.Replace(page, "%s", `<meta name="description" content="charset=gbk">`, 1)), "", "utf-8"},
+		{"utf-16le BOM", utf16le("\uFEFF" + strings.Replace(page, "%s", "", 1)), "", "utf-16le"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,6 +64,9 @@ func TestDecodeHTML(t *testing.T) {
 			}
 			if !utf8.Valid(got) || !strings.Contains(string(got), text) {
 				t.Errorf("decoded text lost: %q", got)
+			}
+			if !strings.HasPrefix(string(got), "<html>") {
+				t.Errorf("decoded page starts %q, want <html> (a BOM dropped)", got[:min(len(got), 12)])
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"sppcrawl/internal/allowlist"
 )
 
 // On the live template the title is in div.detail_tit, but the full
@@ -107,7 +109,7 @@ func leadingHeadLines(body *html.Node) []headLine {
 // around it inside the body.
 func centred(n, body *html.Node) bool {
 	for ; n != nil && n != body; n = n.Parent {
-		if n.DataAtom == atom.Center || textAlign(attr(n, "style"), attr(n, "align")) == "center" {
+		if n.DataAtom == atom.Center || allowlist.TextAlign(attr(n, "style"), attr(n, "align")) == "center" {
 			return true
 		}
 	}

@@ -6,22 +6,30 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/internal/allowlist"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// isAllowed: the tags kept in body_html.
-func isAllowed(a atom.Atom) bool {
-	switch a {
-	case atom.P, atom.Br, atom.Strong, atom.B, atom.Em, atom.I, atom.U,
-		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Ul, atom.Ol, atom.Li,
-		atom.Table, atom.Thead, atom.Tbody, atom.Tr, atom.Th, atom.Td, atom.Img, atom.A,
-		atom.Blockquote, atom.Figure, atom.Figcaption:
-		return true
+// keptAtoms and droppedAtoms are the allowlist's tables by atom: they are
+// looked up for every element of every page.
+var keptAtoms, droppedAtoms = atomSet(allowlist.Elements()), atomSet(allowlist.DroppedWholeElements())
+
+func atomSet(names []string) map[atom.Atom]bool {
+	set := make(map[atom.Atom]bool, len(names))
+	for _, name := range names {
+		set[atom.Lookup([]byte(name))] = true
 	}
-	return false
+	return set
 }
+
+// isAllowed: the tags kept in body_html.
+func isAllowed(a atom.Atom) bool { return keptAtoms[a] }
+
+// isDropped: the elements dropped with their content, from body_html and
+// from every text read off the page.
+func isDropped(a atom.Atom) bool { return droppedAtoms[a] }
 
 var attachmentExt = map[string]bool{
 	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true,
@@ -90,7 +98,7 @@ func (s *sanitizer) enter(n *html.Node) (walkCtl, int) {
 	}
 	var href string
 	if tag == atom.A {
-		if href = absURL(s.base, attr(n, "href")); href == "" {
+		if href = absURL(s.base, attr(n, "href"), true); href == "" {
 			return descend, 0 // an anchor without a safe target is just its text
 		}
 	}
@@ -113,29 +121,15 @@ func (s *sanitizer) openTag(n *html.Node, tag atom.Atom, href string) {
 		s.attachment(href, n)
 	case atom.Td, atom.Th:
 		for _, k := range []string{"colspan", "rowspan"} {
-			if v := attr(n, k); isDigits(v) {
+			if v := attr(n, k); allowlist.Span(v) {
 				writeAttr(b, k, v)
 			}
 		}
 	}
-	if align := textAlign(attr(n, "style"), attr(n, "align")); align != "" {
+	if align := allowlist.TextAlign(attr(n, "style"), attr(n, "align")); align != "" {
 		writeAttr(b, "style", "text-align:"+align)
 	}
 	b.WriteByte('>')
-}
-
-// isDigits says whether a span is a whole number, the only value kept:
-// anything else is no span a browser honours, and no text to carry over.
-func isDigits(v string) bool {
-	if v == "" {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *sanitizer) leave(_ *html.Node, mark int) {
@@ -155,12 +149,12 @@ func (s *sanitizer) leave(_ *html.Node, mark int) {
 // used only when src is missing and never written out.
 func (s *sanitizer) img(n *html.Node) {
 	b := &s.b
-	src := absURL(s.base, attr(n, "src"))
+	src := absURL(s.base, attr(n, "src"), false)
 	if src == "" {
-		src = absURL(s.base, attr(n, "oldsrc"))
+		src = absURL(s.base, attr(n, "oldsrc"), false)
 	}
 	if src == "" {
-		src = absURL(s.base, attr(n, "uploadpic"))
+		src = absURL(s.base, attr(n, "uploadpic"), false)
 	}
 	if src == "" {
 		return
@@ -200,7 +194,7 @@ func (s *sanitizer) attachment(href string, a *html.Node) {
 
 func (s *sanitizer) collectAttachments(n *html.Node) {
 	if n.Type == html.ElementNode && n.DataAtom == atom.A {
-		if href := absURL(s.base, attr(n, "href")); href != "" {
+		if href := absURL(s.base, attr(n, "href"), true); href != "" {
 			s.attachment(href, n)
 		}
 	}
@@ -300,37 +294,6 @@ func writeEscaped(b *strings.Builder, s string) {
 	b.WriteString(s[last:])
 }
 
-// textAlign keeps only centre and right alignment, the only styling that
-// carries meaning in these documents (signatures, dates, headings).
-func textAlign(style, align string) string {
-	if strings.EqualFold(align, "center") || strings.EqualFold(align, "right") {
-		return strings.ToLower(align)
-	}
-	if !strings.Contains(style, "align") && !strings.Contains(style, "ALIGN") {
-		return "" // the common case: indentation and margins only
-	}
-	for style != "" {
-		decl := style
-		if i := strings.IndexByte(style, ';'); i >= 0 {
-			decl, style = style[:i], style[i+1:]
-		} else {
-			style = ""
-		}
-		k, v, ok := strings.Cut(decl, ":")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "text-align") {
-			continue
-		}
-		v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "!important"))
-		switch {
-		case strings.EqualFold(v, "center"):
-			return "center"
-		case strings.EqualFold(v, "right"):
-			return "right"
-		}
-	}
-	return ""
-}
-
 func hasBlockChild(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode && isBlock(c.DataAtom) {
@@ -363,16 +326,16 @@ func blank(n *html.Node) bool {
 	return true
 }
 
-// absURL resolves ref against base and returns it absolute when its scheme is
-// http, https or mailto, keeping query and fragment (images and attachments
-// may live on other hosts); for anything else it returns "" and the attribute
-// is dropped. It is an allowlist on purpose: a denylist of javascript: misses
+// absURL resolves ref against base and returns it absolute when the
+// allowlist takes it for a link (link) or an image's source, keeping query
+// and fragment (images and attachments may live on other hosts); for
+// anything else it returns "" and the attribute is dropped. It is an allowlist on purpose: a denylist of javascript: misses
 // JaVaScRiPt:, vbscript: and whatever browsers accept next.
 //
 // Browsers strip leading and trailing C0 controls and spaces and drop every
 // tab and newline inside a URL before reading its scheme (WHATWG URL), so
 // " java\tscript:" is javascript: to them; ref is cleaned the same way first.
-func absURL(base *url.URL, ref string) string {
+func absURL(base *url.URL, ref string, link bool) string {
 	ref = strings.TrimFunc(ref, func(r rune) bool { return r <= ' ' })
 	if strings.ContainsAny(ref, "\t\n\r") {
 		ref = strings.Map(func(r rune) rune {
@@ -390,15 +353,11 @@ func absURL(base *url.URL, ref string) string {
 		return ""
 	}
 	abs := base.ResolveReference(u)
-	switch strings.ToLower(abs.Scheme) {
-	case "http", "https":
-		if abs.Host == "" {
-			return "" // "http:x" has no host to go to
-		}
-	case "mailto":
-		return abs.String()
-	default:
+	if !allowlist.URL(abs, link) {
 		return ""
+	}
+	if strings.EqualFold(abs.Scheme, "mailto") {
+		return abs.String()
 	}
 	if strings.EqualFold(abs.Hostname(), sppcrawl.Host) {
 		abs.Scheme = "https"

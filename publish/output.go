@@ -2,11 +2,13 @@ package publish
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"sppcrawl/internal/atomicfile"
 )
 
 // Output is where an export goes: standard output ("-"), or a regular file
@@ -14,7 +16,7 @@ import (
 // a web server never serves half a file.
 type Output struct {
 	bw   *bufio.Writer
-	tmp  *os.File // nil for standard output
+	file *atomicfile.File // nil for standard output
 	path string
 	done bool
 }
@@ -33,11 +35,11 @@ func CreateOutput(path string) (*Output, error) {
 	case err != nil && !os.IsNotExist(err):
 		return nil, fmt.Errorf("export to %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("export to %s: %w", path, err)
 	}
-	return &Output{bw: bufio.NewWriterSize(tmp, 64<<10), tmp: tmp, path: path}, nil
+	return &Output{bw: bufio.NewWriterSize(f, 64<<10), file: f, path: path}, nil
 }
 
 func fileKind(m fs.FileMode) string {
@@ -69,24 +71,13 @@ func (o *Output) Commit() error {
 	}
 	o.done = true
 	err := o.bw.Flush()
-	if o.tmp == nil {
-		if err != nil {
-			return fmt.Errorf("export to %s: %w", o.path, err)
-		}
-		return nil
-	}
-	if err == nil {
-		err = o.tmp.Sync()
-	}
-	if cerr := o.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		os.Chmod(o.tmp.Name(), 0o644)
-		err = os.Rename(o.tmp.Name(), o.path)
+	switch {
+	case err != nil && o.file != nil:
+		err = errors.Join(err, o.file.Abort())
+	case o.file != nil:
+		err = o.file.Commit()
 	}
 	if err != nil {
-		os.Remove(o.tmp.Name())
 		return fmt.Errorf("export to %s: %w", o.path, err)
 	}
 	return nil
@@ -99,8 +90,10 @@ func (o *Output) Abort() {
 		return
 	}
 	o.done = true
-	if o.tmp != nil {
-		o.tmp.Close()
-		os.Remove(o.tmp.Name())
+	if o.file != nil {
+		// Abort is deferred: a leftover temporary file is a hidden name
+		// beside the target, recognisable, and no error to report over
+		// the one that made the export stop.
+		o.file.Abort()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrDamaged: SQLite found the index file damaged (a page it cannot read,
@@ -18,15 +19,31 @@ var ErrDamaged = fmt.Errorf("%w: the file is damaged", ErrIndex)
 // isDamage says whether err is SQLite's SQLITE_CORRUPT or SQLITE_NOTADB
 // (with any extended code).
 func isDamage(err error) bool {
+	return isCode(err, sqlite3.SQLITE_CORRUPT) || isCode(err, sqlite3.SQLITE_NOTADB)
+}
+
+// isCode says whether err is SQLite's error of the primary result code
+// code (with any extended code): errors are told by code, never by their
+// words, which SQLite's versions reword.
+func isCode(err error, code int) bool {
 	var se *sqlite.Error
-	if !errors.As(err, &se) {
+	return errors.As(err, &se) && se.Code()&0xff == code
+}
+
+// isInterrupted says whether err is a statement SQLite stopped
+// (sqlite3_interrupt: the driver's answer to a context's end).
+func isInterrupted(err error) bool { return isCode(err, sqlite3.SQLITE_INTERRUPT) }
+
+// isNoTable says whether err, met reading table, is that the file has no
+// such table (a new file). SQLite gives it only the generic SQLITE_ERROR,
+// so the file's schema says which.
+func (ix *Index) isNoTable(ctx context.Context, err error, table string) bool {
+	if !isCode(err, sqlite3.SQLITE_ERROR) {
 		return false
 	}
-	switch se.Code() & 0xff {
-	case 11, 26:
-		return true
-	}
-	return false
+	var n int
+	err = ix.sql().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?`, table).Scan(&n)
+	return err == nil && n == 0
 }
 
 // checked is err, marked ErrDamaged when it is the file's damage.

@@ -154,7 +154,7 @@ func (ix *Index) prepare() error {
 		return fmt.Errorf("search index %s: %w %q, not %q: %w", ix.path, errLayout, v, schemaVersion, ErrIndex)
 	case ix.opts.ReadOnly:
 		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
-	case !strings.Contains(err.Error(), "no such table"):
+	case !ix.isNoTable(ctx, err, "meta"):
 		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
 	}
 	return ix.create(ctx)

@@ -166,7 +166,7 @@ func engineErr(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	if strings.Contains(err.Error(), "interrupted") {
+	if isInterrupted(err) {
 		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 	}
 	return fmt.Errorf("search: %w", err)

@@ -2,14 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
 
 	"sppcrawl"
+	"sppcrawl/internal/atomicfile"
 )
 
 // BackupReport is what Backup wrote and what verifying the copy found.
@@ -32,29 +33,9 @@ func (db *DB) Backup(ctx context.Context, path string, checkPage func(*sppcrawl.
 			return rep, fmt.Errorf("backup to %s: that is the archive itself", path)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := db.writeBackup(ctx, path, &rep); err != nil {
 		return rep, fmt.Errorf("backup to %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	err = db.view(ctx, func(tx *bolt.Tx) error {
-		n, err := tx.WriteTo(tmp)
-		rep.Bytes = n
-		return err
-	})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return rep, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	syncDir(filepath.Dir(path))
 	copyDB, err := Open(path, Options{ReadOnly: true, MustExist: true})
 	if err != nil {
 		return rep, fmt.Errorf("backup %s does not open: %w", path, err)
@@ -66,12 +47,25 @@ func (db *DB) Backup(ctx context.Context, path string, checkPage func(*sppcrawl.
 	return rep, nil
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+// writeBackup writes the copy from one read transaction into place.
+// Its mode is 0600, as it always was: it holds everything the archive does.
+func (db *DB) writeBackup(ctx context.Context, path string, rep *BackupReport) error {
+	f, err := atomicfile.Create(path, 0o600)
+	if err != nil {
+		return err
 	}
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		n, err := tx.WriteTo(f)
+		rep.Bytes = n
+		return err
+	})
+	if err != nil {
+		return errors.Join(err, f.Abort())
+	}
+	return f.Commit()
 }
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error { return atomicfile.SyncDir(dir) }
 
 var _ io.WriterTo = (*bolt.Tx)(nil)

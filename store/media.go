@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/internal/atomicfile"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -109,36 +110,14 @@ func indexMedia(tx *bolt.Tx, info MediaInfo) (isNew bool, err error) {
 	return isNew, tx.Bucket(bucketMediaURL).Put([]byte(info.URL), []byte(info.SHA256))
 }
 
-// writeMediaFile puts the file of sha in place: a temporary file, synced,
-// renamed, and the directory synced.
+// writeMediaFile puts the file of sha in place, whole or not at all.
+// Its mode is 0600, as media files always had: this program serves them.
 func (db *DB) writeMediaFile(sha string, body []byte) error {
 	final := db.mediaPath(sha)
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(final), ".tmp-"+sha[:8]+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(body)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), final)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(final)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteFile(final, body, 0o600)
 }
 
 // RecordMediaMissing records on the article why the file at url could not

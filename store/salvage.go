@@ -66,7 +66,9 @@ func Salvage(ctx context.Context, path string, timeout time.Duration) (SalvageRe
 	if err := os.Rename(tmp, path); err != nil {
 		return rep, fmt.Errorf("salvage %s: put the copy in its place (the damaged file is at %s): %w", path, rep.Aside, err)
 	}
-	syncDir(filepath.Dir(path))
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return rep, fmt.Errorf("salvage %s: %w", path, err)
+	}
 	return rep, nil
 }
 

@@ -12,6 +12,15 @@ import (
 // Batch there is no timer: a lone writer commits at once, and concurrent
 // writers share one fsync. If a group fails, each write is retried alone, so
 // one bad write cannot fail another.
+//
+// bbolt's DB.Batch was measured in its place (go test ./store -run x -bench
+// Upsert, 4 writers, 2 cores): new articles with 100 KB pages about the
+// same (490–550/s against 440–740/s, the fsync dominates), re-stored
+// unchanged articles ten times slower (600–690/s against 4500–6000/s): a
+// batch that does not fill waits out MaxBatchDelay (10 ms), and 4 writers
+// never fill one. Lowering the delay trades away the shared fsync. So the
+// writer stays, and with it one place that counts commits and releases
+// the memory map.
 
 type writeOp struct {
 	fn   func(*bolt.Tx) error

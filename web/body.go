@@ -10,29 +10,13 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"sppcrawl"
+	"sppcrawl/internal/allowlist"
 )
 
-// bodyElements are the elements a body keeps (those extract keeps): any
-// other is dropped, its text kept, except those whose content is no text
-// of the page (script, style and the like), dropped whole.
-var bodyElements = map[atom.Atom]bool{
-	atom.P: true, atom.Br: true, atom.Strong: true, atom.B: true, atom.Em: true, atom.I: true, atom.U: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Table: true, atom.Thead: true, atom.Tbody: true,
-	atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Caption: true, atom.Img: true,
-	atom.A: true, atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true,
-}
-
-var droppedWhole = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true,
-	atom.Object: true, atom.Embed: true, atom.Svg: true, atom.Math: true, atom.Title: true, atom.Textarea: true,
-}
-
-// safeBody writes an article's body_html again through the allowlist:
-// elements of bodyElements only; attributes href (a), src and alt (img),
-// colspan and rowspan (td, th: digits only), and text-align as a class
-// (the page's CSP allows no inline style); links only to http(s) or
-// mailto, with rel="noopener noreferrer"; images from their archived copy
+// safeBody writes an article's body_html again through the allowlist that
+// made it (internal/allowlist): its elements and attributes, text-align as
+// a class (the page's CSP allows no inline style), links with
+// rel="noopener noreferrer"; images from their archived copy
 // (/media/sha256), those without one as a link to the site's.
 func safeBody(a *sppcrawl.Article) template.HTML {
 	local := map[string]string{}
@@ -61,25 +45,25 @@ func safeBody(a *sppcrawl.Article) template.HTML {
 				b.WriteString(html.EscapeString(tok.Data))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			if droppedWhole[tok.DataAtom] {
+			if allowlist.DroppedWhole(tok.Data) {
 				if tt == html.StartTagToken {
 					skip++
 				}
 				continue
 			}
 			switch {
-			case skip > 0 || !bodyElements[tok.DataAtom]:
+			case skip > 0 || !allowlist.Element(tok.Data):
 			case tok.DataAtom == atom.Img && local[imgSrc(tok)] == "":
 				writeMissingImage(&b, tok)
 			default:
 				writeStart(&b, tok, local)
 			}
 		case html.EndTagToken:
-			if droppedWhole[tok.DataAtom] {
+			if allowlist.DroppedWhole(tok.Data) {
 				skip = max(skip-1, 0)
 				continue
 			}
-			if skip == 0 && bodyElements[tok.DataAtom] && tok.DataAtom != atom.Br && tok.DataAtom != atom.Img {
+			if skip == 0 && allowlist.Element(tok.Data) && tok.DataAtom != atom.Br && tok.DataAtom != atom.Img {
 				b.WriteString("</" + tok.DataAtom.String() + ">")
 			}
 		}
@@ -94,26 +78,25 @@ func writeStart(b *strings.Builder, tok html.Token, local map[string]string) {
 	attr := func(k, v string) { b.WriteString(" " + k + `="` + html.EscapeString(v) + `"`) }
 	for _, at := range tok.Attr {
 		switch {
-		case tok.DataAtom == atom.A && at.Key == "href":
+		case at.Key == "style":
+			if c := alignClass[allowlist.TextAlign(at.Val, "")]; c != "" {
+				attr("class", c)
+			}
+		case !allowlist.Attribute(tok.Data, at.Key):
+		case at.Key == "href":
 			if u, ok := safeURL(at.Val, true); ok {
 				attr("href", cmp.Or(local[u], u))
 				attr("rel", "noopener noreferrer nofollow")
 			}
-		case tok.DataAtom == atom.Img && at.Key == "src":
+		case at.Key == "src":
 			if u, ok := safeURL(at.Val, false); ok {
 				attr("src", cmp.Or(local[u], u))
 				attr("loading", "lazy")
 			}
-		case tok.DataAtom == atom.Img && at.Key == "alt":
+		case at.Key == "alt":
 			attr("alt", at.Val)
-		case (tok.DataAtom == atom.Td || tok.DataAtom == atom.Th) && (at.Key == "colspan" || at.Key == "rowspan"):
-			if at.Val != "" && len(at.Val) <= 3 && strings.Trim(at.Val, "0123456789") == "" {
-				attr(at.Key, at.Val)
-			}
-		case at.Key == "style":
-			if c := alignClass(at.Val); c != "" {
-				attr("class", c)
-			}
+		case allowlist.Span(at.Val): // colspan, rowspan
+			attr(at.Key, at.Val)
 		}
 	}
 	b.WriteString(">")
@@ -151,30 +134,15 @@ func writeMissingImage(b *strings.Builder, tok html.Token) {
 	b.WriteString(`<span class="img-missing">` + html.EscapeString(label) + `</span>`)
 }
 
-// safeURL accepts an absolute http(s) URL (and mailto for links), read as
-// a browser reads it.
+// safeURL accepts an absolute URL the allowlist takes for a link (link) or
+// an image's source, read as a browser reads it.
 func safeURL(s string, link bool) (string, bool) {
 	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil {
+	if err != nil || !allowlist.URL(u, link) {
 		return "", false
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https":
-		return u.String(), u.Host != ""
-	case "mailto":
-		return u.String(), link
-	}
-	return "", false
+	return u.String(), true
 }
 
-// alignClass is the class of a kept text-align (center or right).
-func alignClass(style string) string {
-	s := strings.ToLower(strings.ReplaceAll(style, " ", ""))
-	switch {
-	case strings.Contains(s, "text-align:center"):
-		return "ta-c"
-	case strings.Contains(s, "text-align:right"):
-		return "ta-r"
-	}
-	return ""
-}
+// alignClass is the class of a kept text-align.
+var alignClass = map[string]string{"center": "ta-c", "right": "ta-r"}
