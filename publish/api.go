@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"sppcrawl/store"
 	"strconv"
 	"strings"
 
@@ -38,7 +37,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -66,14 +65,14 @@ func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, lim
 	g := newGzipMember()
 	defer g.release()
 	g.add(openPiece())
-	next, err := s.db.EachChunk(r.Context(), since, int(limit), func(c store.Chunk) error {
+	next, err := s.chunks.each(r.Context(), since, int(limit), func(c sppcrawl.Chunk) error {
 		if g.n > 1 {
 			g.add(commaPiece())
 		}
 		g.add(c)
 		return nil
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -87,7 +86,7 @@ func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, lim
 }
 
 // pageTail ends a page of articles: the cursor, and the records skipped.
-func pageTail(next uint64, skipped []store.SkippedRecord) string {
+func pageTail(next uint64, skipped []sppcrawl.SkippedRecord) string {
 	tail := `],"next_since":` + strconv.FormatUint(next, 10)
 	if len(skipped) > 0 {
 		keys, _ := json.Marshal(skippedKeys(skipped))
@@ -96,7 +95,7 @@ func pageTail(next uint64, skipped []store.SkippedRecord) string {
 	return tail + "}\n"
 }
 
-func skippedKeys(skipped []store.SkippedRecord) []string {
+func skippedKeys(skipped []sppcrawl.SkippedRecord) []string {
 	out := make([]string, len(skipped))
 	for i, r := range skipped {
 		out[i] = r.Key
@@ -105,7 +104,7 @@ func skippedKeys(skipped []store.SkippedRecord) []string {
 }
 
 // markSkipped says in a header that an answer left records out.
-func markSkipped(w http.ResponseWriter, skipped []store.SkippedRecord) {
+func markSkipped(w http.ResponseWriter, skipped []sppcrawl.SkippedRecord) {
 	if len(skipped) > 0 {
 		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), clip(strings.Join(skippedKeys(skipped), ", "), 200)))
 	}
@@ -119,7 +118,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	seq, c, err := s.db.GetChunk(r.Context(), id)
+	seq, c, err := s.chunks.get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -296,7 +295,7 @@ func (s *Server) channelFeed(ctx context.Context, format, channel string, m feed
 		m.Key = "channel=" + channel
 	}
 	arts, err := latest(ctx, s.db, feedItems, Filter{Channel: channel})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		return nil, err
 	}

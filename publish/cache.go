@@ -7,7 +7,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
-	"sppcrawl/store"
+	"sppcrawl"
 )
 
 // Feeds and pages of cases are rendered from decoded articles: the first
@@ -26,7 +26,7 @@ type answerCache struct {
 // answer is a rendered answer in both encodings.
 type answer struct {
 	contentType string
-	skipped     []store.SkippedRecord // left out: they do not decode
+	skipped     []sppcrawl.SkippedRecord // left out: they do not decode
 	plain, gz   []byte
 }
 

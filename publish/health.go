@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"sppcrawl/search"
-	"sppcrawl/store"
 	"strings"
 	"time"
 
@@ -58,7 +57,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		}
 	}
 	states, err := s.db.ChannelStates(r.Context())
-	if skipped, err := store.Partial(err); err != nil {
+	if skipped, err := sppcrawl.Partial(err); err != nil {
 		fail("archive unreadable: %v", err)
 		return h
 	} else if len(skipped) > 0 {

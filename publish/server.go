@@ -16,8 +16,8 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"sppcrawl"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // idPattern is the shape of every article id; anything else is refused
@@ -55,7 +55,7 @@ type Options struct {
 
 // Server answers the pull interface. It never changes the archive.
 type Server struct {
-	db      *store.DB
+	db      Reader
 	log     *slog.Logger
 	metrics *Metrics
 	every   time.Duration
@@ -63,13 +63,14 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
+	chunks  chunks
 	index   *search.Index
 	pages   http.Handler
 	websub  http.Handler
 }
 
 // NewServer serves db.
-func NewServer(db *store.DB, opts Options) *Server {
+func NewServer(db Reader, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -79,7 +80,7 @@ func NewServer(db *store.DB, opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(db)
 	}
-	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
+	return &Server{db: db, chunks: newChunks(db), log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
 		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index, pages: opts.Pages, websub: opts.WebSub}
 }
 
@@ -191,10 +192,10 @@ func ETagOf(b []byte) string {
 // know), 500 "internal error" for anything else.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, sppcrawl.ErrNotFound):
 		jsonError(w, http.StatusNotFound, err.Error())
 		return
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+	case errors.Is(err, sppcrawl.ErrDamaged), errors.Is(err, sppcrawl.ErrUndecodable):
 		s.log.Error("request failed: the archive is damaged", "path", r.URL.Path, "err", err)
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return

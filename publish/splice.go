@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"sppcrawl/store"
+	"sppcrawl"
 )
 
 // A page of /api/articles in gzip is spliced from the articles' stored
@@ -27,15 +27,15 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 var finalBlock = []byte{0x03, 0x00}
 
 // piece compresses s into a stand-alone chunk.
-func piece(s string) store.Chunk { return store.NewChunk([]byte(s)) }
+func piece(s string) sppcrawl.Chunk { return sppcrawl.NewChunk([]byte(s)) }
 
 // The fixed pieces of spliced answers, compressed when first used: a
 // compressor's state is ~700 KB, and every command (a cron run's too)
 // would pay for them at start.
 var (
-	openPiece  = sync.OnceValue(func() store.Chunk { return piece(`{"articles":[`) })
-	commaPiece = sync.OnceValue(func() store.Chunk { return piece(",") })
-	newline    = sync.OnceValue(func() store.Chunk { return piece("\n") })
+	openPiece  = sync.OnceValue(func() sppcrawl.Chunk { return piece(`{"articles":[`) })
+	commaPiece = sync.OnceValue(func() sppcrawl.Chunk { return piece(",") })
+	newline    = sync.OnceValue(func() sppcrawl.Chunk { return piece("\n") })
 )
 
 // gzipMember builds one gzip member from chunks, in a pooled buffer.
@@ -56,7 +56,7 @@ func newGzipMember() *gzipMember {
 }
 
 // add appends a chunk (its bytes are copied: they may be the archive's).
-func (g *gzipMember) add(c store.Chunk) {
+func (g *gzipMember) add(c sppcrawl.Chunk) {
 	g.buf.Write(c.Deflate)
 	if g.n == 0 {
 		g.crc = c.CRC

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // MaxBehind bounds the count of events a subscription is behind: a gauge
@@ -32,7 +31,7 @@ type SubscriptionReport struct {
 
 // SubscriptionReports is every subscription's state with the events it is
 // behind (`sppcrawl subscriptions list`).
-func SubscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionReport, error) {
+func SubscriptionReports(ctx context.Context, db SubscriptionReader) ([]SubscriptionReport, error) {
 	r, _, err := subscriptionReports(ctx, db, true)
 	return r, err
 }
@@ -40,7 +39,7 @@ func SubscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionRepor
 // subscriptionReports reads every subscription's state, and the warning of
 // each that is failing; with counts, how many events each is behind (a
 // read of its part of the event log: stats and /metrics, not /healthz).
-func subscriptionReports(ctx context.Context, db *store.DB, counts bool) ([]SubscriptionReport, []string, error) {
+func subscriptionReports(ctx context.Context, db SubscriptionReader, counts bool) ([]SubscriptionReport, []string, error) {
 	subs, err := db.Subscriptions(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // Lease bounds of a WebSub subscription: 10 days at most, and by default.
@@ -285,7 +284,7 @@ func (h *Hub) apply(ctx context.Context, q hubRequest) error {
 	id := websubID(q.callback, q.topic)
 	db := h.p.db
 	if q.mode == "unsubscribe" {
-		if err := db.DeleteSubscription(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := db.DeleteSubscription(ctx, id); err != nil && !errors.Is(err, sppcrawl.ErrNotFound) {
 			return err
 		}
 		return nil
@@ -295,7 +294,7 @@ func (h *Hub) apply(ctx context.Context, q hubRequest) error {
 		s.LeaseUntil, s.Secret, s.State = until, q.secret, sppcrawl.SubActive
 		return nil
 	})
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, sppcrawl.ErrNotFound) {
 		return err
 	}
 	seq, err := db.LastSeq(ctx)

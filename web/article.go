@@ -11,7 +11,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/diff"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // idPattern is the shape of every article id; anything else is no page.
@@ -94,7 +93,7 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 
 // history reads the article the path names, answering 404 when there is
 // none.
-func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History, bool) {
+func (s *Server) history(w http.ResponseWriter, r *http.Request) (*sppcrawl.History, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
 		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+clip(id, 60))
@@ -110,7 +109,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History
 
 // timeline is the versions newest first, each with what changed from the
 // one before.
-func timeline(h *store.History, arts []*sppcrawl.Article, known []bool) []timelineEntry {
+func timeline(h *sppcrawl.History, arts []*sppcrawl.Article, known []bool) []timelineEntry {
 	changes := diff.Changes(arts, known)
 	out := make([]timelineEntry, len(h.Versions))
 	for i, v := range h.Versions {

@@ -10,7 +10,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -149,7 +148,7 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 // gapsData is a channel's gaps: URLs listed and never stored.
 type gapsData struct {
 	Channel sppcrawl.Channel
-	Gaps    []store.Gap
+	Gaps    []sppcrawl.Gap
 	Pager
 }
 

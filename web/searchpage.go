@@ -15,7 +15,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // searchData is the search page: the form, and the results of a query or
@@ -41,7 +40,7 @@ type option struct {
 
 // formOptions are the choices of the search form, with the request's
 // selected.
-func formOptions(req search.Request, channels []store.ChannelCount, name func(path string) string) map[string][]option {
+func formOptions(req search.Request, channels []sppcrawl.ChannelCount, name func(path string) string) map[string][]option {
 	one := func(list []string) string {
 		if len(list) == 1 {
 			return list[0]

@@ -18,7 +18,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 //go:embed templates/*.tmpl
@@ -47,7 +46,7 @@ type Options struct {
 
 // Server renders the pages. It never changes the archive.
 type Server struct {
-	db     *store.DB
+	db     publish.Reader
 	ix     *search.Index
 	log    *slog.Logger
 	now    func() time.Time
@@ -63,7 +62,7 @@ type Server struct {
 var pageNames = []string{"home", "search", "article", "diff", "channels", "gaps", "cases", "documents", "error"}
 
 // New renders the archive db.
-func New(db *store.DB, opts Options) *Server {
+func New(db publish.Reader, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -182,10 +181,10 @@ func (s *Server) failLink(w http.ResponseWriter, r *http.Request, status int, ms
 // there, 500 with the reason for a damaged archive, else 500 in general.
 func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, sppcrawl.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, what+"不在档案中。")
 	case errors.Is(err, context.Canceled):
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+	case errors.Is(err, sppcrawl.ErrDamaged), errors.Is(err, sppcrawl.ErrUndecodable):
 		s.log.Error("page failed: the archive is damaged", "path", r.URL.Path, "err", err)
 		s.fail(w, r, http.StatusInternalServerError, what+"无法读取：档案文件已损坏。管理员可用 sppcrawl verify 查明损坏之处，用 verify --repair 抢救其余内容。")
 	default:
