@@ -250,7 +250,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		channel, err := s.feedChannel(r.Context(), r.URL.Query())
 		if err != nil {
-			jsonError(w, http.StatusBadRequest, err.Error())
+			s.serverError(w, r, err)
 			return
 		}
 		gen, err := s.db.Generation(r.Context())
@@ -281,10 +281,13 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 	if c == "" {
 		return "", nil
 	}
-	m, _ := s.db.SiteMap(ctx)
+	m, err := s.db.SiteMap(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read the site map: %w", err)
+	}
 	ch, err := sppcrawl.SelectChannels(c, m.All()...)
 	if err != nil || len(ch) != 1 {
-		return "", fmt.Errorf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200))
+		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200)))
 	}
 	return ch[0].Path, nil
 }

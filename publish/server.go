@@ -3,7 +3,6 @@ package publish
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
-	"sppcrawl"
 	"sppcrawl/search"
 )
 
@@ -187,21 +185,32 @@ func ETagOf(b []byte) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// serverError answers an error of the archive: 404 for what is not there,
-// 500 with the reason for a damaged archive or record (an operator must
-// know), 500 "internal error" for anything else.
+// serverError answers an error met answering r, with the status FaultOf
+// maps it to: the client's words for a bad request, the reason for a
+// damaged archive (an operator must know), "internal error" for anything
+// unforeseen, whose details go to the log.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, sppcrawl.ErrNotFound):
-		jsonError(w, http.StatusNotFound, err.Error())
+	f := FaultOf(err)
+	msg := err.Error()
+	switch f {
+	case FaultCanceled:
 		return
-	case errors.Is(err, sppcrawl.ErrDamaged), errors.Is(err, sppcrawl.ErrUndecodable):
+	case FaultRebuilding:
+		s.log.Warn("search on a damaged index", "err", err)
+		msg = "the search index is damaged and is being made again from the archive: try again in a minute"
+	case FaultDamaged:
 		s.log.Error("request failed: the archive is damaged", "path", r.URL.Path, "err", err)
-		jsonError(w, http.StatusInternalServerError, err.Error())
-		return
+	case FaultBusy:
+		s.log.Warn("request met a busy archive", "path", r.URL.Path, "err", err)
+		msg = "the archive is busy: try again shortly"
+	case FaultInternal:
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		msg = "internal error"
 	}
-	s.log.Error("request failed", "path", r.URL.Path, "err", err)
-	jsonError(w, http.StatusInternalServerError, "internal error")
+	if sec := f.RetryAfter(); sec > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(sec))
+	}
+	jsonError(w, f.Status(), msg)
 }
 
 // clip cuts what a client sent to n bytes (at a rune), for error messages.

@@ -186,7 +186,11 @@ func (s *Server) channelNames(r *http.Request) func(path string) string {
 // channelOf resolves a channel key, name or folder, answering 404 when
 // the archive knows no such channel.
 func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) (sppcrawl.Channel, bool) {
-	m, _ := s.db.SiteMap(r.Context())
+	m, err := s.db.SiteMap(r.Context())
+	if err != nil {
+		s.archiveError(w, r, "频道表", fmt.Errorf("read the site map: %w", err))
+		return sppcrawl.Channel{}, false
+	}
 	chs, err := sppcrawl.SelectChannels(name, m.All()...)
 	if err != nil || len(chs) != 1 {
 		s.fail(w, r, http.StatusNotFound, "没有这个频道："+clip(name, 60))
