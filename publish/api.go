@@ -106,7 +106,7 @@ func skippedKeys(skipped []sppcrawl.SkippedRecord) []string {
 // markSkipped says in a header that an answer left records out.
 func markSkipped(w http.ResponseWriter, skipped []sppcrawl.SkippedRecord) {
 	if len(skipped) > 0 {
-		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), clip(strings.Join(skippedKeys(skipped), ", "), 200)))
+		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), sppcrawl.Clip(strings.Join(skippedKeys(skipped), ", "), 200)))
 	}
 }
 
@@ -219,7 +219,7 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		local = true
 	case "", "site":
 	default:
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", clip(m, 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", sppcrawl.Clip(m, 200)))
 		return
 	}
 	// Absolute: pasted into another site, a root-relative /media/… breaks.
@@ -287,7 +287,7 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 	}
 	ch, err := sppcrawl.SelectChannels(c, m.All()...)
 	if err != nil || len(ch) != 1 {
-		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200)))
+		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", sppcrawl.Clip(c, 200)))
 	}
 	return ch[0].Path, nil
 }
@@ -334,7 +334,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", clip(r.PathValue("n"), 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", sppcrawl.Clip(r.PathValue("n"), 200)))
 		return
 	}
 	h, err := s.db.History(r.Context(), id)

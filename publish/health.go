@@ -141,7 +141,7 @@ func (s *Server) damageHealth(h *Health, fail func(string, ...any)) {
 	}
 	slices.Sort(keys)
 	h.degrade(fmt.Sprintf("%d records do not decode and are left out of every answer (%s): run sppcrawl verify --repair",
-		len(keys), clip(strings.Join(keys, ", "), 200)))
+		len(keys), sppcrawl.Clip(strings.Join(keys, ", "), 200)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -29,7 +29,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	format := q.Get("format")
 	if format != "" && !slices.Contains(ResultFormats, format) {
-		jsonError(w, http.StatusBadRequest, "format "+strconv.Quote(clip(format, 40))+": want jsonl, csv or json (or none for a page)")
+		jsonError(w, http.StatusBadRequest, "format "+strconv.Quote(sppcrawl.Clip(format, 40))+": want jsonl, csv or json (or none for a page)")
 		return
 	}
 	req, ok := s.searchRequest(w, r)

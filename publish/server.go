@@ -11,11 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzhttp"
 
 	"sppcrawl/search"
+
+	"sppcrawl"
 )
 
 // idPattern is the shape of every article id; anything else is refused
@@ -213,17 +214,6 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	jsonError(w, f.Status(), msg)
 }
 
-// clip cuts what a client sent to n bytes (at a rune), for error messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 // intParam reads an integer query parameter within [lo, hi].
 func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) {
 	v := r.URL.Query().Get(name)
@@ -232,7 +222,7 @@ func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) 
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, clip(v, 200), lo, hi)
+		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, sppcrawl.Clip(v, 200), lo, hi)
 	}
 	return n, nil
 }
@@ -254,7 +244,7 @@ func pageParams(w http.ResponseWriter, r *http.Request) (since, limit uint64, ok
 func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", clip(id, 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", sppcrawl.Clip(id, 200)))
 		return "", false
 	}
 	return id, true

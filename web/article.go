@@ -52,7 +52,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		s.fail(w, r, http.StatusNotFound, "没有这一版："+clip(r.PathValue("n"), 20))
+		s.fail(w, r, http.StatusNotFound, "没有这一版："+sppcrawl.Clip(r.PathValue("n"), 20))
 		return
 	}
 	s.showVersion(w, r, n)
@@ -96,7 +96,7 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 func (s *Server) history(w http.ResponseWriter, r *http.Request) (*sppcrawl.History, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+clip(id, 60))
+		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+sppcrawl.Clip(id, 60))
 		return nil, false
 	}
 	h, err := s.db.History(r.Context(), id)

@@ -98,7 +98,7 @@ func versionParam(s string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("「%s」不是版本号（1、2、3……）", clip(s, 20))
+		return 0, fmt.Errorf("「%s」不是版本号（1、2、3……）", sppcrawl.Clip(s, 20))
 	}
 	return n, nil
 }

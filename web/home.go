@@ -193,16 +193,8 @@ func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	chs, err := sppcrawl.SelectChannels(name, m.All()...)
 	if err != nil || len(chs) != 1 {
-		s.fail(w, r, http.StatusNotFound, "没有这个频道："+clip(name, 60))
+		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false
 	}
 	return chs[0], true
-}
-
-// clip shortens what a client sent, for a message.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

@@ -284,7 +284,7 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || n < 0 {
-			d.Error = "参数 before：「" + clip(b, 20) + "」不是时间。"
+			d.Error = "参数 before：「" + sppcrawl.Clip(b, 20) + "」不是时间。"
 			s.render(w, r, http.StatusBadRequest, "search", p)
 			return
 		}
