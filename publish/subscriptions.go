@@ -16,17 +16,17 @@ const MaxBehind = 10000
 // /healthz: how far behind it is, since when the oldest undelivered event
 // waits, what its receiver answered.
 type SubscriptionReport struct {
-	ID          string         `json:"id"`
-	Kind        string         `json:"kind"`
-	URL         string         `json:"url"`
-	State       string         `json:"state"`
-	Cursor      uint64         `json:"cursor"` // the last seq acknowledged or passed over
-	Behind      int            `json:"behind"` // events not delivered yet (at most MaxBehind)
-	Oldest      time.Time      `json:"oldest_undelivered,omitzero"`
-	Delivered   int            `json:"delivered"`
-	ByStatus    map[string]int `json:"by_status,omitempty"`
-	LastError   string         `json:"last_error,omitempty"`
-	NextAttempt time.Time      `json:"next_attempt,omitzero"`
+	ID          string           `json:"id"`
+	Kind        sppcrawl.SubKind `json:"kind"`
+	URL         string           `json:"url"`
+	State       string           `json:"state"`
+	Cursor      uint64           `json:"cursor"` // the last seq acknowledged or passed over
+	Behind      int              `json:"behind"` // events not delivered yet (at most MaxBehind)
+	Oldest      time.Time        `json:"oldest_undelivered,omitzero"`
+	Delivered   int              `json:"delivered"`
+	ByStatus    map[string]int   `json:"by_status,omitempty"`
+	LastError   string           `json:"last_error,omitempty"`
+	NextAttempt time.Time        `json:"next_attempt,omitzero"`
 }
 
 // SubscriptionReports is every subscription's state with the events it is
