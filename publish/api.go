@@ -32,7 +32,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
-	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptsGzip(r) {
 		s.articlesGzip(w, r, since, limit)
 		return
 	}
@@ -78,11 +78,9 @@ func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, lim
 		return
 	}
 	g.add(piece(pageTail(next, skipped)))
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	markSkipped(w, skipped)
-	w.Write(g.finish())
+	writeGzip(w, g.finish())
 }
 
 // pageTail ends a page of articles: the cursor, and the records skipped.
@@ -128,13 +126,12 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptsGzip(r) {
 		g := newGzipMember()
 		defer g.release()
 		g.add(c)
 		g.add(newline())
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Write(g.finish())
+		writeGzip(w, g.finish())
 		return
 	}
 	b, err := s.db.GetJSON(r.Context(), id)
@@ -264,8 +261,8 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		self := s.selfURL(r)
 		s.hubLinks(w, r, self)
-		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
-			return s.channelFeed(r.Context(), format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
+		a, err := s.answers.get(r.Context(), tag+" "+self, func(ctx context.Context) (*answer, error) {
+			return s.channelFeed(ctx, format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
 		})
 		if err != nil {
 			s.serverError(w, r, err)

@@ -128,7 +128,7 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	if NotModified(w, r, tag) {
 		return
 	}
-	a, err := s.answers.get(tag, func() (*answer, error) { return s.casesPage(r.Context(), since, limit, keyword) })
+	a, err := s.answers.get(r.Context(), tag, func(ctx context.Context) (*answer, error) { return s.casesPage(ctx, since, limit, keyword) })
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -177,8 +177,8 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 	}
 	self := s.selfURL(r)
 	s.hubLinks(w, r, self)
-	a, err := s.answers.get(tag+" "+format+" "+self, func() (*answer, error) {
-		return s.searchFeedAnswer(r.Context(), format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})
+	a, err := s.answers.get(r.Context(), tag+" "+format+" "+self, func(ctx context.Context) (*answer, error) {
+		return s.searchFeedAnswer(ctx, format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})
 	})
 	if err != nil {
 		s.searchError(w, r, err)

@@ -3,8 +3,6 @@ package publish
 import (
 	"bytes"
 	"encoding/binary"
-	"strconv"
-	"strings"
 	"sync"
 
 	"sppcrawl"
@@ -82,23 +80,4 @@ func (g *gzipMember) release() {
 	if g.buf.Cap() <= 4<<20 { // a huge page's buffer is not kept
 		buffers.Put(g.buf)
 	}
-}
-
-// acceptsGzip reads Accept-Encoding as gzhttp does: gzip named with a
-// q-value above 0.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			continue
-		}
-		q := 1.0
-		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
-			}
-		}
-		return q > 0
-	}
-	return false
 }
