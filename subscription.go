@@ -12,19 +12,23 @@ const (
 	SubFailing SubState = "failing" // the retry schedule is spent: stopped, its cursor kept
 )
 
+// SubKind is what a subscription receives and how: its word is what the
+// archive stores and the outputs print.
+type SubKind string
+
 // Subscription kinds.
 const (
-	KindWebhook = "webhook" // Standard Webhooks: events as signed JSON
-	KindWebSub  = "websub"  // a WebSub subscriber of a feed: the feed's content
+	KindWebhook SubKind = "webhook" // Standard Webhooks: events as signed JSON
+	KindWebSub  SubKind = "websub"  // a WebSub subscriber of a feed: the feed's content
 )
 
 // Subscription is a receiver the archive pushes its events to, kept in
 // the archive with its cursor: the seq of the last event it acknowledged
 // (or that its filter passed over).
 type Subscription struct {
-	ID   string `json:"id"`
-	Kind string `json:"kind"`
-	URL  string `json:"url"` // where deliveries are POSTed (a WebSub callback)
+	ID   string  `json:"id"`
+	Kind SubKind `json:"kind"`
+	URL  string  `json:"url"` // where deliveries are POSTed (a WebSub callback)
 
 	// Secret signs deliveries (whsec_… for webhooks; WebSub's hub.secret,
 	// "" for none). After a rotation OldSecret signs too, until OldUntil.

@@ -15,12 +15,32 @@ import (
 // Op is what a span or a paragraph of a diff is.
 type Op int
 
-// Ops.
+// Ops. A span is Equal, Delete or Insert; a paragraph any of the four.
 const (
-	Equal Op = iota
-	Delete
-	Insert
+	Equal  Op = iota // unchanged: "same"
+	Delete           // only in the older version: "removed"
+	Insert           // only in the newer version: "added"
+	Change           // a paragraph in both, changed: "changed"
 )
+
+var opNames = [...]string{Equal: "same", Delete: "removed", Insert: "added", Change: "changed"}
+
+// String is the op's word, as the history's summaries and diffs print it.
+func (o Op) String() string {
+	if o < 0 || int(o) >= len(opNames) {
+		return fmt.Sprintf("Op(%d)", int(o))
+	}
+	return opNames[o]
+}
+
+// MarshalText writes the op as its word, so JSON carries "added", never a
+// number that would change meaning if the ops were reordered.
+func (o Op) MarshalText() ([]byte, error) {
+	if o < 0 || int(o) >= len(opNames) {
+		return nil, fmt.Errorf("diff op %d: not an op", int(o))
+	}
+	return []byte(opNames[o]), nil
+}
 
 // Span is a run of characters of a character diff.
 type Span struct {
@@ -72,16 +92,16 @@ type Paragraph struct {
 }
 
 // Op says what happened to the paragraph.
-func (p Paragraph) Op() string {
+func (p Paragraph) Op() Op {
 	switch {
 	case p.Old == p.New:
-		return "same"
+		return Equal
 	case p.Old == "":
-		return "added"
+		return Insert
 	case p.New == "":
-		return "removed"
+		return Delete
 	}
-	return "changed"
+	return Change
 }
 
 // Paragraphs pairs the paragraphs of two versions: a line diff over whole
@@ -228,21 +248,14 @@ func Summary(a, b *sppcrawl.Article, known bool) string {
 	if !known {
 		return strings.Join(append(out, "text not kept (archived before every version was kept)"), "; ")
 	}
-	var n [4]int
+	var n [len(opNames)]int
 	for _, p := range Paragraphs(a.Paragraphs, b.Paragraphs) {
-		switch p.Op() {
-		case "changed":
-			n[0]++
-		case "added":
-			n[1]++
-		case "removed":
-			n[2]++
-		}
+		n[p.Op()]++
 	}
 	var ps []string
-	for i, what := range []string{"changed", "added", "removed"} {
-		if n[i] > 0 {
-			ps = append(ps, fmt.Sprintf("%d %s", n[i], what))
+	for _, op := range []Op{Change, Insert, Delete} {
+		if n[op] > 0 {
+			ps = append(ps, fmt.Sprintf("%d %s", n[op], op))
 		}
 	}
 	if len(ps) > 0 {

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"sppcrawl/store"
 	"strconv"
 	"strings"
 
@@ -33,12 +32,12 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
-	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptsGzip(r) {
 		s.articlesGzip(w, r, since, limit)
 		return
 	}
 	items, next, err := s.db.SinceJSON(r.Context(), since, int(limit))
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -66,28 +65,26 @@ func (s *Server) articlesGzip(w http.ResponseWriter, r *http.Request, since, lim
 	g := newGzipMember()
 	defer g.release()
 	g.add(openPiece())
-	next, err := s.db.EachChunk(r.Context(), since, int(limit), func(c store.Chunk) error {
+	next, err := s.chunks.each(r.Context(), since, int(limit), func(c sppcrawl.Chunk) error {
 		if g.n > 1 {
 			g.add(commaPiece())
 		}
 		g.add(c)
 		return nil
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	g.add(piece(pageTail(next, skipped)))
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	markSkipped(w, skipped)
-	w.Write(g.finish())
+	writeGzip(w, g.finish())
 }
 
 // pageTail ends a page of articles: the cursor, and the records skipped.
-func pageTail(next uint64, skipped []store.SkippedRecord) string {
+func pageTail(next uint64, skipped []sppcrawl.SkippedRecord) string {
 	tail := `],"next_since":` + strconv.FormatUint(next, 10)
 	if len(skipped) > 0 {
 		keys, _ := json.Marshal(skippedKeys(skipped))
@@ -96,7 +93,7 @@ func pageTail(next uint64, skipped []store.SkippedRecord) string {
 	return tail + "}\n"
 }
 
-func skippedKeys(skipped []store.SkippedRecord) []string {
+func skippedKeys(skipped []sppcrawl.SkippedRecord) []string {
 	out := make([]string, len(skipped))
 	for i, r := range skipped {
 		out[i] = r.Key
@@ -105,9 +102,9 @@ func skippedKeys(skipped []store.SkippedRecord) []string {
 }
 
 // markSkipped says in a header that an answer left records out.
-func markSkipped(w http.ResponseWriter, skipped []store.SkippedRecord) {
+func markSkipped(w http.ResponseWriter, skipped []sppcrawl.SkippedRecord) {
 	if len(skipped) > 0 {
-		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), clip(strings.Join(skippedKeys(skipped), ", "), 200)))
+		w.Header().Set("X-Sppcrawl-Skipped", fmt.Sprintf("%d records do not decode and were left out: %s", len(skipped), sppcrawl.Clip(strings.Join(skippedKeys(skipped), ", "), 200)))
 	}
 }
 
@@ -119,7 +116,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	seq, c, err := s.db.GetChunk(r.Context(), id)
+	seq, c, err := s.chunks.get(r.Context(), id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -129,13 +126,12 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptsGzip(r) {
 		g := newGzipMember()
 		defer g.release()
 		g.add(c)
 		g.add(newline())
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Write(g.finish())
+		writeGzip(w, g.finish())
 		return
 	}
 	b, err := s.db.GetJSON(r.Context(), id)
@@ -220,7 +216,7 @@ func (s *Server) repost(w http.ResponseWriter, r *http.Request) {
 		local = true
 	case "", "site":
 	default:
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", clip(m, 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("media=%q: want local (copies on this server) or site", sppcrawl.Clip(m, 200)))
 		return
 	}
 	// Absolute: pasted into another site, a root-relative /media/… breaks.
@@ -251,7 +247,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		channel, err := s.feedChannel(r.Context(), r.URL.Query())
 		if err != nil {
-			jsonError(w, http.StatusBadRequest, err.Error())
+			s.serverError(w, r, err)
 			return
 		}
 		gen, err := s.db.Generation(r.Context())
@@ -265,8 +261,8 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		self := s.selfURL(r)
 		s.hubLinks(w, r, self)
-		a, err := s.answers.get(tag+" "+self, func() (*answer, error) {
-			return s.channelFeed(r.Context(), format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
+		a, err := s.answers.get(r.Context(), tag+" "+self, func(ctx context.Context) (*answer, error) {
+			return s.channelFeed(ctx, format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
 		})
 		if err != nil {
 			s.serverError(w, r, err)
@@ -282,10 +278,13 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 	if c == "" {
 		return "", nil
 	}
-	m, _ := s.db.SiteMap(ctx)
+	m, err := s.db.SiteMap(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read the site map: %w", err)
+	}
 	ch, err := sppcrawl.SelectChannels(c, m.All()...)
 	if err != nil || len(ch) != 1 {
-		return "", fmt.Errorf("channel %q: want a key such as jczdal (see sppcrawl channels)", clip(c, 200))
+		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", sppcrawl.Clip(c, 200)))
 	}
 	return ch[0].Path, nil
 }
@@ -296,7 +295,7 @@ func (s *Server) channelFeed(ctx context.Context, format, channel string, m feed
 		m.Key = "channel=" + channel
 	}
 	arts, err := latest(ctx, s.db, feedItems, Filter{Channel: channel})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +331,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", clip(r.PathValue("n"), 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a number from 1", sppcrawl.Clip(r.PathValue("n"), 200)))
 		return
 	}
 	h, err := s.db.History(r.Context(), id)

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"sppcrawl"
-
-	"sppcrawl/store"
 )
 
 // CaseRecord is one case with the article it was published in: a line of
@@ -47,7 +45,7 @@ func (c CaseRecord) hasKeyword(k string) bool {
 // JSON Lines (cases) or as a CSV with one column per section heading, in
 // the order the headings first appear (cases-csv). next is the cursor, as
 // for articles.
-func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+func exportCases(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) (next uint64, err error) {
 	next = o.Filter.AfterSeq
 	var all []CaseRecord
 	enc := newJSONEncoder(w)
@@ -70,7 +68,7 @@ func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions
 		}
 		return nil
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
 	}
@@ -130,7 +128,7 @@ func (s *Server) cases(w http.ResponseWriter, r *http.Request) {
 	if NotModified(w, r, tag) {
 		return
 	}
-	a, err := s.answers.get(tag, func() (*answer, error) { return s.casesPage(r.Context(), since, limit, keyword) })
+	a, err := s.answers.get(r.Context(), tag, func(ctx context.Context) (*answer, error) { return s.casesPage(ctx, since, limit, keyword) })
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -157,7 +155,7 @@ func (s *Server) casesPage(ctx context.Context, since, limit uint64, keyword str
 		out.Cases, out.NextSince = append(out.Cases, mine...), a.Seq
 		return nil
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		return nil, err
 	}

@@ -2,8 +2,11 @@
 // pages, health and Prometheus metrics, and the export formats (JSON Lines,
 // JSON, CSV, Atom, RSS, JSON Feed) for files.
 //
-// It reads the store and never writes it. It is the only package that imports
-// gorilla/feeds, the Prometheus client and gzhttp.
+// It reads the archive through the root interfaces (Reader, ExportReader),
+// whatever backend keeps it, and never writes it. Errors met answering map
+// to HTTP statuses in one place, FaultOf, which the web pages use too. It
+// is the only package that imports gorilla/feeds, the Prometheus client
+// and gzhttp.
 //
 // # Caveats
 //

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"sppcrawl"
-
-	"sppcrawl/store"
 )
 
 // Formats are the export formats, in the order --help lists them.
@@ -72,7 +70,7 @@ type ExportOptions struct {
 }
 
 // exportWARC writes the WARC, and its CDXJ index when o.CDX is set.
-func exportWARC(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) error {
+func exportWARC(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) error {
 	if o.CDX == "" {
 		_, err := writeWARC(ctx, db, w, o.Software, "", nil)
 		return err
@@ -95,14 +93,14 @@ func exportWARC(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions)
 // Feeds are the newest articles (see Latest); next is then 0.
 //
 // Records that do not decode are left out, all else is written whole; the
-// error is then a *store.Skipped naming them.
-func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+// error is then a *sppcrawl.Skipped naming them.
+func Export(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) (next uint64, err error) {
 	if isFeed(o.Format) {
 		if o.Limit == 0 {
 			o.Limit = feedItems
 		}
 		arts, err := latest(ctx, db, o.Limit, o.Filter)
-		skipped, err := store.Partial(err)
+		skipped, err := sppcrawl.Partial(err)
 		if err != nil {
 			return 0, err
 		}
@@ -135,7 +133,7 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 		_, err := w.Write(j)
 		return err
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		return next, err
 	}
@@ -144,12 +142,12 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (ne
 }
 
 // partial is the error of a write that left skipped records out: err if it
-// failed, else *store.Skipped if it skipped any.
-func partial(skipped []store.SkippedRecord, err error) error {
+// failed, else *sppcrawl.Skipped if it skipped any.
+func partial(skipped []sppcrawl.SkippedRecord, err error) error {
 	if err != nil || len(skipped) == 0 {
 		return err
 	}
-	return &store.Skipped{Records: skipped}
+	return &sppcrawl.Skipped{Records: skipped}
 }
 
 // errLimit ends a walk of the archive when an export or a page is full.
@@ -161,7 +159,7 @@ var errLimit = errors.New("limit reached")
 // there is a filter. next is the cursor: the seq of the last article
 // written, or of the last one looked at when the archive ran out (so that
 // filtered-out articles are not scanned again and again).
-func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
+func eachListed(ctx context.Context, db ExportReader, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
 	next, n := o.Filter.AfterSeq, 0
 	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn
 	err = db.ForEachJSON(ctx, o.Filter.AfterSeq, func(seq uint64, j []byte) error {
@@ -185,7 +183,7 @@ func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j
 		n++
 		return write(j)
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil && !errors.Is(err, errLimit) {
 		return o.Filter.AfterSeq, err
 	}
@@ -194,7 +192,7 @@ func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j
 
 // exportCSV writes the CSV export (every article decoded: its columns are
 // computed).
-func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+func exportCSV(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) (next uint64, err error) {
 	// A BOM makes Excel (Chinese Windows included) read the file as UTF-8.
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
@@ -208,7 +206,7 @@ func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) 
 		}
 		return cw.Write(csvRow(&a))
 	})
-	skipped, err := store.Partial(err)
+	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		return next, err
 	}
@@ -235,7 +233,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 // articles, or for one channel its n newest by publication (read from the
 // channel index rather than by decoding the whole archive); withdrawn ones
 // never.
-func latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Article, error) {
+func latest(ctx context.Context, db ExportReader, n int, f Filter) ([]*sppcrawl.Article, error) {
 	if f.Channel == "" {
 		return db.Latest(ctx, n, f.inFeed)
 	}
@@ -302,13 +300,13 @@ type ExportResult struct {
 	Media int    // media files new in MediaDir
 	// Skipped names the records that did not decode: left out, every
 	// other one exported.
-	Skipped []store.SkippedRecord
+	Skipped []sppcrawl.SkippedRecord
 }
 
 // ExportFile is the export command: Export into o.Out, replaced only once
 // whole, and the media files into o.MediaDir if set. The output is opened
 // first: a refused one writes nothing at all.
-func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportResult, err error) {
+func ExportFile(ctx context.Context, db ExportReader, o ExportOptions) (res ExportResult, err error) {
 	w, err := CreateOutput(o.Out)
 	if err != nil {
 		return res, err
@@ -322,7 +320,7 @@ func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportR
 	res.Next, err = Export(ctx, db, w, o)
 	// What does not decode is left out and named: everything else is
 	// exported, and the output put in place.
-	if res.Skipped, err = store.Partial(err); err != nil {
+	if res.Skipped, err = sppcrawl.Partial(err); err != nil {
 		return res, err
 	}
 	return res, w.Commit()

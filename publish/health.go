@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"sppcrawl/search"
-	"sppcrawl/store"
 	"strings"
 	"time"
 
@@ -61,7 +60,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		}
 	}
 	states, err := s.db.ChannelStates(r.Context())
-	if skipped, err := store.Partial(err); err != nil {
+	if skipped, err := sppcrawl.Partial(err); err != nil {
 		fail("archive unreadable: %v", err)
 		return h
 	} else if len(skipped) > 0 {
@@ -155,7 +154,7 @@ func (s *Server) damageHealth(h *Health, fail func(string, ...any)) {
 	}
 	slices.Sort(keys)
 	h.degrade(fmt.Sprintf("%d records do not decode and are left out of every answer (%s): run sppcrawl verify --repair",
-		len(keys), clip(strings.Join(keys, ", "), 200)))
+		len(keys), sppcrawl.Clip(strings.Join(keys, ", "), 200)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

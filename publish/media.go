@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -64,7 +63,7 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 // article it belongs to (/media/{sha256}?article=spp-…, as the article's
 // page links its attachments): read from the archive, never from the
 // request. "" when there is none.
-func (s *Server) mediaName(r *http.Request, sha string, info store.MediaInfo) string {
+func (s *Server) mediaName(r *http.Request, sha string, info sppcrawl.MediaInfo) string {
 	id := r.URL.Query().Get("article")
 	if !idPattern.MatchString(id) {
 		return ""
@@ -84,7 +83,7 @@ func (s *Server) mediaName(r *http.Request, sha string, info store.MediaInfo) st
 // siteFileName is the file's name in its URL on the site (P020261120.pdf),
 // else its hash with the extension of its type: ASCII either way, the
 // name of a file reached without its article.
-func siteFileName(info store.MediaInfo, sha string) string {
+func siteFileName(info sppcrawl.MediaInfo, sha string) string {
 	base := ""
 	if u, err := url.Parse(info.URL); err == nil {
 		base = fileName(path.Base(u.Path), "", "")
@@ -179,7 +178,7 @@ var (
 
 // servedType is the Content-Type a file is served with, and whether it may
 // be shown inline rather than downloaded.
-func servedType(info store.MediaInfo, head []byte) (contentType string, inline bool) {
+func servedType(info sppcrawl.MediaInfo, head []byte) (contentType string, inline bool) {
 	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(head))
 	switch claimed, _, _ := mime.ParseMediaType(strings.ToLower(info.ContentType)); {
 	case rasterTypes[sniffed]:

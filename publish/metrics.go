@@ -11,8 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"sppcrawl/store"
 )
 
 // Metrics is the Prometheus registry of a serve process: the Go runtime and
@@ -30,7 +28,7 @@ type Metrics struct {
 
 // NewMetrics registers every collector; the archive's state is read from db
 // at each scrape.
-func NewMetrics(db *store.DB) *Metrics {
+func NewMetrics(db Reader) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.crawlRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sppcrawl_crawl_requests_total", Help: "Requests made by the crawler, by kind of page and HTTP status (0: no answer).",
@@ -58,12 +56,12 @@ func NewMetrics(db *store.DB) *Metrics {
 		m.crawlRequests, m.crawlBytes, m.crawlRetries, m.fetchSeconds, m.httpRequests, m.httpSeconds,
 		archiveCollector{db},
 	)
-	storeCounter := func(name, help string, get func(store.Counters) uint64) {
+	storeCounter := func(name, help string, get func(sppcrawl.Counters) uint64) {
 		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
 			func() float64 { return float64(get(db.Counters())) }))
 	}
-	storeCounter("sppcrawl_store_commits_total", "Write transactions committed by this process.", func(c store.Counters) uint64 { return c.Commits })
-	storeCounter("sppcrawl_store_commit_failures_total", "Write transactions that failed.", func(c store.Counters) uint64 { return c.CommitFailures })
+	storeCounter("sppcrawl_store_commits_total", "Write transactions committed by this process.", func(c sppcrawl.Counters) uint64 { return c.Commits })
+	storeCounter("sppcrawl_store_commit_failures_total", "Write transactions that failed.", func(c sppcrawl.Counters) uint64 { return c.CommitFailures })
 	for _, o := range []sppcrawl.Outcome{sppcrawl.Created, sppcrawl.Updated, sppcrawl.Unchanged, sppcrawl.Aliased} {
 		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sppcrawl_store_upserts_total", Help: "Articles stored by this process, by outcome.",
@@ -116,7 +114,7 @@ func (m *Metrics) countHTTP(next http.Handler) http.Handler {
 }
 
 // archiveCollector reads the archive's state at scrape time.
-type archiveCollector struct{ db *store.DB }
+type archiveCollector struct{ db Reader }
 
 var (
 	descArticles     = prometheus.NewDesc("sppcrawl_articles", "Articles in the archive.", nil, nil)

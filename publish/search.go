@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,7 +29,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	format := q.Get("format")
 	if format != "" && !slices.Contains(ResultFormats, format) {
-		jsonError(w, http.StatusBadRequest, "format "+strconv.Quote(clip(format, 40))+": want jsonl, csv or json (or none for a page)")
+		jsonError(w, http.StatusBadRequest, "format "+strconv.Quote(sppcrawl.Clip(format, 40))+": want jsonl, csv or json (or none for a page)")
 		return
 	}
 	req, ok := s.searchRequest(w, r)
@@ -131,23 +130,12 @@ func (s *Server) searchStream(w http.ResponseWriter, r *http.Request, req search
 	}
 }
 
-// searchError answers a search that failed: 400 for a bad query or
-// filter, 503 for one that ran out of time or met a damaged index (being
-// made again), else as any archive error.
+// searchError answers a search that failed (see serverError): 400 for a
+// bad query or filter, 503 for one that ran out of time or met a damaged
+// index (being made again).
 func (s *Server) searchError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Del("ETag") // set for the answer that did not come
-	switch {
-	case errors.Is(err, search.ErrQuery):
-		jsonError(w, http.StatusBadRequest, err.Error())
-	case errors.Is(err, search.ErrTimeout):
-		jsonError(w, http.StatusServiceUnavailable, err.Error())
-	case errors.Is(err, search.ErrDamaged):
-		s.log.Warn("search on a damaged index", "err", err)
-		w.Header().Set("Retry-After", "60")
-		jsonError(w, http.StatusServiceUnavailable, "the search index is damaged and is being made again from the archive: try again in a minute")
-	default:
-		s.serverError(w, r, err)
-	}
+	s.serverError(w, r, err)
 }
 
 // searchFeedAnswer renders a saved search's feed.
@@ -189,8 +177,8 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request, format strin
 	}
 	self := s.selfURL(r)
 	s.hubLinks(w, r, self)
-	a, err := s.answers.get(tag+" "+format+" "+self, func() (*answer, error) {
-		return s.searchFeedAnswer(r.Context(), format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})
+	a, err := s.answers.get(r.Context(), tag+" "+format+" "+self, func(ctx context.Context) (*answer, error) {
+		return s.searchFeedAnswer(ctx, format, req, feedMeta{Query: req.Query, SelfURL: self, Hub: s.hubURL(self)})
 	})
 	if err != nil {
 		s.searchError(w, r, err)

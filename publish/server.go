@@ -3,7 +3,6 @@ package publish
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,12 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzhttp"
 
 	"sppcrawl/search"
-	"sppcrawl/store"
+
+	"sppcrawl"
 )
 
 // idPattern is the shape of every article id; anything else is refused
@@ -55,7 +54,7 @@ type Options struct {
 
 // Server answers the pull interface. It never changes the archive.
 type Server struct {
-	db      *store.DB
+	db      Reader
 	log     *slog.Logger
 	metrics *Metrics
 	every   time.Duration
@@ -63,13 +62,14 @@ type Server struct {
 	now     func() time.Time
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
+	chunks  chunks
 	index   *search.Index
 	pages   http.Handler
 	websub  http.Handler
 }
 
 // NewServer serves db.
-func NewServer(db *store.DB, opts Options) *Server {
+func NewServer(db Reader, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -79,7 +79,7 @@ func NewServer(db *store.DB, opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(db)
 	}
-	return &Server{db: db, log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
+	return &Server{db: db, chunks: newChunks(db), log: opts.Logger, metrics: opts.Metrics, every: opts.CrawlEvery,
 		public: strings.TrimRight(opts.PublicURL, "/"), now: opts.Now, started: opts.Now(), index: opts.Index, pages: opts.Pages, websub: opts.WebSub}
 }
 
@@ -186,32 +186,32 @@ func ETagOf(b []byte) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// serverError answers an error of the archive: 404 for what is not there,
-// 500 with the reason for a damaged archive or record (an operator must
-// know), 500 "internal error" for anything else.
+// serverError answers an error met answering r, with the status FaultOf
+// maps it to: the client's words for a bad request, the reason for a
+// damaged archive (an operator must know), "internal error" for anything
+// unforeseen, whose details go to the log.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		jsonError(w, http.StatusNotFound, err.Error())
+	f := FaultOf(err)
+	msg := err.Error()
+	switch f {
+	case FaultCanceled:
 		return
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+	case FaultRebuilding:
+		s.log.Warn("search on a damaged index", "err", err)
+		msg = "the search index is damaged and is being made again from the archive: try again in a minute"
+	case FaultDamaged:
 		s.log.Error("request failed: the archive is damaged", "path", r.URL.Path, "err", err)
-		jsonError(w, http.StatusInternalServerError, err.Error())
-		return
+	case FaultBusy:
+		s.log.Warn("request met a busy archive", "path", r.URL.Path, "err", err)
+		msg = "the archive is busy: try again shortly"
+	case FaultInternal:
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		msg = "internal error"
 	}
-	s.log.Error("request failed", "path", r.URL.Path, "err", err)
-	jsonError(w, http.StatusInternalServerError, "internal error")
-}
-
-// clip cuts what a client sent to n bytes (at a rune), for error messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if sec := f.RetryAfter(); sec > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(sec))
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	jsonError(w, f.Status(), msg)
 }
 
 // intParam reads an integer query parameter within [lo, hi].
@@ -222,7 +222,7 @@ func intParam(r *http.Request, name string, def, lo, hi uint64) (uint64, error) 
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, clip(v, 200), lo, hi)
+		return 0, fmt.Errorf("%s=%q: want an integer from %d to %d", name, sppcrawl.Clip(v, 200), lo, hi)
 	}
 	return n, nil
 }
@@ -244,7 +244,7 @@ func pageParams(w http.ResponseWriter, r *http.Request) (since, limit uint64, ok
 func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", clip(id, 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", sppcrawl.Clip(id, 200)))
 		return "", false
 	}
 	return id, true

@@ -3,11 +3,9 @@ package publish
 import (
 	"bytes"
 	"encoding/binary"
-	"strconv"
-	"strings"
 	"sync"
 
-	"sppcrawl/store"
+	"sppcrawl"
 )
 
 // A page of /api/articles in gzip is spliced from the articles' stored
@@ -27,15 +25,15 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 var finalBlock = []byte{0x03, 0x00}
 
 // piece compresses s into a stand-alone chunk.
-func piece(s string) store.Chunk { return store.NewChunk([]byte(s)) }
+func piece(s string) sppcrawl.Chunk { return sppcrawl.NewChunk([]byte(s)) }
 
 // The fixed pieces of spliced answers, compressed when first used: a
 // compressor's state is ~700 KB, and every command (a cron run's too)
 // would pay for them at start.
 var (
-	openPiece  = sync.OnceValue(func() store.Chunk { return piece(`{"articles":[`) })
-	commaPiece = sync.OnceValue(func() store.Chunk { return piece(",") })
-	newline    = sync.OnceValue(func() store.Chunk { return piece("\n") })
+	openPiece  = sync.OnceValue(func() sppcrawl.Chunk { return piece(`{"articles":[`) })
+	commaPiece = sync.OnceValue(func() sppcrawl.Chunk { return piece(",") })
+	newline    = sync.OnceValue(func() sppcrawl.Chunk { return piece("\n") })
 )
 
 // gzipMember builds one gzip member from chunks, in a pooled buffer.
@@ -56,7 +54,7 @@ func newGzipMember() *gzipMember {
 }
 
 // add appends a chunk (its bytes are copied: they may be the archive's).
-func (g *gzipMember) add(c store.Chunk) {
+func (g *gzipMember) add(c sppcrawl.Chunk) {
 	g.buf.Write(c.Deflate)
 	if g.n == 0 {
 		g.crc = c.CRC
@@ -82,23 +80,4 @@ func (g *gzipMember) release() {
 	if g.buf.Cap() <= 4<<20 { // a huge page's buffer is not kept
 		buffers.Put(g.buf)
 	}
-}
-
-// acceptsGzip reads Accept-Encoding as gzhttp does: gzip named with a
-// q-value above 0.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			continue
-		}
-		q := 1.0
-		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
-			}
-		}
-		return q > 0
-	}
-	return false
 }

@@ -10,28 +10,27 @@ import (
 	"sppcrawl"
 
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // Stats is the state of an archive: what `sppcrawl stats` prints and
 // /metrics exposes.
 type Stats struct {
-	Articles     int                  `json:"articles"`
-	LastSeq      uint64               `json:"last_seq"`
-	Channels     []store.ChannelCount `json:"channels"`
-	LastRun      *sppcrawl.RunSummary `json:"last_run,omitempty"`
-	FailuresDue  int                  `json:"failures_due"`
-	FailuresWait int                  `json:"failures_waiting"`
-	Gone         int                  `json:"gone"`
-	Failures     []sppcrawl.Failure   `json:"failures,omitempty"` // not gone
-	Withdrawn    int                  `json:"withdrawn"`
+	Articles     int                     `json:"articles"`
+	LastSeq      uint64                  `json:"last_seq"`
+	Channels     []sppcrawl.ChannelCount `json:"channels"`
+	LastRun      *sppcrawl.RunSummary    `json:"last_run,omitempty"`
+	FailuresDue  int                     `json:"failures_due"`
+	FailuresWait int                     `json:"failures_waiting"`
+	Gone         int                     `json:"gone"`
+	Failures     []sppcrawl.Failure      `json:"failures,omitempty"` // not gone
+	Withdrawn    int                     `json:"withdrawn"`
 	// OldestCheck: every article has been re-verified with the site since.
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
 	Upgraded string `json:"upgraded,omitempty"`
 	// Media: image and attachment files archived, their bytes, those
 	// recorded missing and those not archived yet (due for the next run).
-	Media store.MediaCounts `json:"media"`
+	Media sppcrawl.MediaCounts `json:"media"`
 	// Ledger is, per channel, what the site announces against what the
 	// archive holds, with the channel's health and any unfinished walk.
 	Ledger []ChannelReport `json:"ledger"`
@@ -57,7 +56,7 @@ type Stats struct {
 
 // AddIndex adds the search index's state, and a warning when searches may
 // miss what the archive holds.
-func (s *Stats) AddIndex(ctx context.Context, ix *search.Index, db *store.DB) error {
+func (s *Stats) AddIndex(ctx context.Context, ix *search.Index, db search.Archive) error {
 	st, err := ix.Status(ctx, db)
 	if err != nil {
 		return err
@@ -91,7 +90,7 @@ type ChannelReport struct {
 }
 
 // GatherStats reads the state of the archive at now.
-func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, error) {
+func GatherStats(ctx context.Context, db Reader, now time.Time) (*Stats, error) {
 	var s Stats
 	var err error
 	if s.Articles, err = db.Count(ctx); err != nil {
@@ -145,11 +144,19 @@ func GatherStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, erro
 // a reader happened to meet: what `sppcrawl stats` says. (/metrics and the
 // home page, asked often, do without: at 10⁵ articles the check reads the
 // whole log.)
-func CheckedStats(ctx context.Context, db *store.DB, now time.Time) (*Stats, error) {
+func CheckedStats(ctx context.Context, db RecordChecker, now time.Time) (*Stats, error) {
 	if _, err := db.CheckRecords(ctx); err != nil {
 		return nil, err
 	}
 	return GatherStats(ctx, db, now)
+}
+
+// RecordChecker is a Reader that can read every article record's checksum
+// (CheckRecords), noting those that do not decode for the counters the
+// stats read.
+type RecordChecker interface {
+	Reader
+	CheckRecords(ctx context.Context) ([]sppcrawl.SkippedRecord, error)
 }
 
 // countFailures sorts the failure log: gone pages, failures due for a retry
@@ -171,7 +178,7 @@ func (s *Stats) countFailures(fails []sppcrawl.Failure, now time.Time) {
 
 // addDamaged lists the records this process's readers found undecodable,
 // with a warning that says what repairs them.
-func (s *Stats) addDamaged(db *store.DB) {
+func (s *Stats) addDamaged(db Reader) {
 	damaged, _ := db.Damage()
 	for k, why := range damaged {
 		s.Damaged = append(s.Damaged, k+": "+why)
@@ -189,7 +196,7 @@ func (s *Stats) addDamaged(db *store.DB) {
 
 // ledger fills Ledger and Warnings from the channels' states, counts,
 // failures and gaps.
-func (s *Stats) ledger(ctx context.Context, db *store.DB, fails []sppcrawl.Failure, now time.Time) error {
+func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure, now time.Time) error {
 	states, err := db.ChannelStates(ctx)
 	if err != nil {
 		return err

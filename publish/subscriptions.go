@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // MaxBehind bounds the count of events a subscription is behind: a gauge
@@ -17,22 +16,22 @@ const MaxBehind = 10000
 // /healthz: how far behind it is, since when the oldest undelivered event
 // waits, what its receiver answered.
 type SubscriptionReport struct {
-	ID          string         `json:"id"`
-	Kind        string         `json:"kind"`
-	URL         string         `json:"url"`
-	State       string         `json:"state"`
-	Cursor      uint64         `json:"cursor"` // the last seq acknowledged or passed over
-	Behind      int            `json:"behind"` // events not delivered yet (at most MaxBehind)
-	Oldest      time.Time      `json:"oldest_undelivered,omitzero"`
-	Delivered   int            `json:"delivered"`
-	ByStatus    map[string]int `json:"by_status,omitempty"`
-	LastError   string         `json:"last_error,omitempty"`
-	NextAttempt time.Time      `json:"next_attempt,omitzero"`
+	ID          string           `json:"id"`
+	Kind        sppcrawl.SubKind `json:"kind"`
+	URL         string           `json:"url"`
+	State       string           `json:"state"`
+	Cursor      uint64           `json:"cursor"` // the last seq acknowledged or passed over
+	Behind      int              `json:"behind"` // events not delivered yet (at most MaxBehind)
+	Oldest      time.Time        `json:"oldest_undelivered,omitzero"`
+	Delivered   int              `json:"delivered"`
+	ByStatus    map[string]int   `json:"by_status,omitempty"`
+	LastError   string           `json:"last_error,omitempty"`
+	NextAttempt time.Time        `json:"next_attempt,omitzero"`
 }
 
 // SubscriptionReports is every subscription's state with the events it is
 // behind (`sppcrawl subscriptions list`).
-func SubscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionReport, error) {
+func SubscriptionReports(ctx context.Context, db SubscriptionReader) ([]SubscriptionReport, error) {
 	r, _, err := subscriptionReports(ctx, db, true)
 	return r, err
 }
@@ -40,7 +39,7 @@ func SubscriptionReports(ctx context.Context, db *store.DB) ([]SubscriptionRepor
 // subscriptionReports reads every subscription's state, and the warning of
 // each that is failing; with counts, how many events each is behind (a
 // read of its part of the event log: stats and /metrics, not /healthz).
-func subscriptionReports(ctx context.Context, db *store.DB, counts bool) ([]SubscriptionReport, []string, error) {
+func subscriptionReports(ctx context.Context, db SubscriptionReader, counts bool) ([]SubscriptionReport, []string, error) {
 	subs, err := db.Subscriptions(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -17,7 +17,6 @@ import (
 	"github.com/nlnwa/gowarc/v3"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // warcWriter writes WARC/1.1 records, each its own gzip member (a .warc.gz),
@@ -152,7 +151,7 @@ func (ww *warcWriter) revisit(first gowarc.WarcRecord, target string, fetched ti
 // for each further URL of the same file, so that a replay finds every
 // image. With cdx set, the CDXJ index of the captures (pywb's) is written
 // there, the WARC named filename in it.
-func writeWARC(ctx context.Context, db *store.DB, w io.Writer, software, filename string, cdx io.Writer) (records int, err error) {
+func writeWARC(ctx context.Context, db ExportReader, w io.Writer, software, filename string, cdx io.Writer) (records int, err error) {
 	ww := &warcWriter{w: w, marshaler: gowarc.NewMarshaler(), filename: filename,
 		opts: []gowarc.WarcRecordOption{gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true),
 			gowarc.WithDefaultDigestAlgorithm("sha1"), gowarc.WithDefaultDigestEncoding(gowarc.Base32), gowarc.WithFixContentLength(true)}}
@@ -201,12 +200,12 @@ func (ww *warcWriter) info(software string) error {
 
 // media writes every media file once, then a revisit for each of its
 // other URLs.
-func (ww *warcWriter) media(ctx context.Context, db *store.DB) error {
+func (ww *warcWriter) media(ctx context.Context, db ExportReader) error {
 	urls, err := db.MediaURLs(ctx)
 	if err != nil {
 		return err
 	}
-	return db.ForEachMedia(ctx, func(m store.MediaInfo) error {
+	return db.ForEachMedia(ctx, func(m sppcrawl.MediaInfo) error {
 		_, path, err := db.Media(ctx, m.SHA256)
 		if err != nil {
 			return err
@@ -270,7 +269,7 @@ func surt(raw string) string {
 
 // mediaExt is the file name extension of a media file: from its URL, else
 // its type.
-func mediaExt(m store.MediaInfo) string {
+func mediaExt(m sppcrawl.MediaInfo) string {
 	if i := strings.LastIndexByte(m.URL, '.'); i > strings.LastIndexByte(m.URL, '/') && len(m.URL)-i <= 6 {
 		return strings.ToLower(m.URL[i:])
 	}
@@ -287,11 +286,11 @@ func mediaExt(m store.MediaInfo) string {
 
 // exportMedia writes every media file once into dir as <sha256>.<ext>, for
 // static hosting; files already there are left as they are.
-func exportMedia(ctx context.Context, db *store.DB, dir string) (written int, err error) {
+func exportMedia(ctx context.Context, db ExportReader, dir string) (written int, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("media dir %s: %w", dir, err)
 	}
-	err = db.ForEachMedia(ctx, func(m store.MediaInfo) error {
+	err = db.ForEachMedia(ctx, func(m sppcrawl.MediaInfo) error {
 		dst := dir + string(os.PathSeparator) + m.SHA256 + mediaExt(m)
 		if _, err := os.Stat(dst); err == nil {
 			return nil

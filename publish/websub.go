@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"sppcrawl/search"
+
+	"sppcrawl"
 )
 
 // feedFormats are the feeds' paths and their formats: the topics a WebSub
@@ -64,7 +66,7 @@ func (s *Server) Topic(topic, host string) (channels []string, query string, err
 	q := u.Query()
 	for k := range q {
 		if !slices.Contains(topicParams, k) || (k != "q" && !q.Has("q") && k != "channel") {
-			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", clip(k, 40), strings.Join(topicParams[1:], ", "))
+			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", sppcrawl.Clip(k, 40), strings.Join(topicParams[1:], ", "))
 		}
 	}
 	if q.Has("q") {
@@ -92,7 +94,7 @@ func (s *Server) topicPath(u *url.URL, host string) (string, error) {
 		return strings.TrimPrefix(u.Path, pub.Path), nil
 	}
 	if host == "" || !strings.EqualFold(u.Host, host) {
-		return "", fmt.Errorf("not a feed of this server: its feeds are at %s", clip(host, 100)+"/feed.atom, /feed.rss and /feed.json")
+		return "", fmt.Errorf("not a feed of this server: its feeds are at %s", sppcrawl.Clip(host, 100)+"/feed.atom, /feed.rss and /feed.json")
 	}
 	return u.Path, nil
 }

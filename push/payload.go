@@ -9,7 +9,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/diff"
-	"sppcrawl/store"
 )
 
 // message is a webhook's body: one event, or a batch of them.
@@ -46,7 +45,7 @@ func msgID(sub string, seq uint64) string { return fmt.Sprintf("msg_%s_%d", sub,
 
 // eventArticle is the article as the event left it: the version the event
 // names, withdrawn or not as the event says.
-func eventArticle(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppcrawl.Article, error) {
+func eventArticle(ctx context.Context, db Archive, e sppcrawl.Event) (*sppcrawl.Article, error) {
 	a, err := db.ArticleVersion(ctx, e.ID, e.Version)
 	if err != nil {
 		return nil, fmt.Errorf("event %d (%s %s v%d): %w", e.Seq, e.Type, e.ID, e.Version, err)
@@ -63,7 +62,7 @@ func eventArticle(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppcraw
 }
 
 // dataOf is an event's data.
-func dataOf(ctx context.Context, db *store.DB, e sppcrawl.Event, a *sppcrawl.Article) *eventData {
+func dataOf(ctx context.Context, db Archive, e sppcrawl.Event, a *sppcrawl.Article) *eventData {
 	d := &eventData{Seq: e.Seq, Version: e.Version, Article: a}
 	if e.Type == sppcrawl.EventUpdated && e.Version > 1 {
 		if prev, err := db.ArticleVersion(ctx, e.ID, e.Version-1); err == nil {

@@ -18,7 +18,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // DefaultSchedule is the wait before each retry of a failed delivery; when
@@ -40,14 +39,14 @@ type Options struct {
 // Pusher delivers the archive's events to its subscriptions. Only the
 // process that holds the archive for writing runs one.
 type Pusher struct {
-	db   *store.DB
+	db   Archive
 	opts Options
 	mu   sync.Mutex
 	hc   map[bool]*http.Client // by allowPrivate
 }
 
 // New makes a Pusher over db.
-func New(db *store.DB, opts Options) *Pusher {
+func New(db Archive, opts Options) *Pusher {
 	if opts.Schedule == nil {
 		opts.Schedule = DefaultSchedule
 	}
@@ -252,7 +251,7 @@ func (f filter) all() bool { return len(f.types) == 0 && len(f.channels) == 0 &&
 
 // pass says whether the event goes to the subscription, with the article
 // when it had to read it.
-func (f filter) pass(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppcrawl.Article, bool, error) {
+func (f filter) pass(ctx context.Context, db Archive, e sppcrawl.Event) (*sppcrawl.Article, bool, error) {
 	if len(f.types) > 0 && !slices.Contains(f.types, e.Type) {
 		return nil, false, nil
 	}
@@ -260,7 +259,7 @@ func (f filter) pass(ctx context.Context, db *store.DB, e sppcrawl.Event) (*sppc
 		return nil, true, nil
 	}
 	a, err := eventArticle(ctx, db, e)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, sppcrawl.ErrNotFound) {
 		return nil, false, nil // a version the archive no longer holds (quarantined)
 	} else if err != nil {
 		return nil, false, err
@@ -411,7 +410,7 @@ func discard(resp *http.Response) {
 }
 
 // Run delivers until ctx ends: at once, then whenever the archive commits
-// (changes, from store.DB.Commits: an event wakes it, no polling) and when
+// (changes, from the archive's Commits: an event wakes it, no polling) and when
 // the next retry falls due.
 func (p *Pusher) Run(ctx context.Context, changes <-chan struct{}) {
 	for {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"sppcrawl"
 )
 
 // ErrRefused: a receiver push does not send to (scheme, or an address not
@@ -63,7 +65,7 @@ func CheckURL(ctx context.Context, raw string, allowHTTP, allowPrivate bool, loo
 		lookup = defaultLookup
 	}
 	refuse := func(l Loosening, format string, args ...any) error {
-		return &RefusedError{URL: clip(raw), Reason: fmt.Sprintf(format, args...), Loosen: l}
+		return &RefusedError{URL: sppcrawl.Clip(raw, 80), Reason: fmt.Sprintf(format, args...), Loosen: l}
 	}
 	u, err := url.Parse(raw)
 	switch {
@@ -85,7 +87,7 @@ func CheckURL(ctx context.Context, raw string, allowHTTP, allowPrivate bool, loo
 	if _, err := addresses(ctx, u.Hostname(), lookup); err != nil {
 		var re *RefusedError
 		if errors.As(err, &re) {
-			re.URL = clip(raw)
+			re.URL = sppcrawl.Clip(raw, 80)
 		}
 		return err
 	}

@@ -16,10 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // Lease bounds of a WebSub subscription: 10 days at most, and by default.
@@ -181,14 +179,14 @@ func (h *Hub) parse(r *http.Request) (hubRequest, error) {
 	q := hubRequest{mode: r.PostForm.Get("hub.mode"), topic: r.PostForm.Get("hub.topic"),
 		callback: r.PostForm.Get("hub.callback"), secret: r.PostForm.Get("hub.secret"), lease: defaultLease}
 	if q.mode != "subscribe" && q.mode != "unsubscribe" {
-		return q, fmt.Errorf("hub.mode %q: want subscribe or unsubscribe", clip(q.mode))
+		return q, fmt.Errorf("hub.mode %q: want subscribe or unsubscribe", sppcrawl.Clip(q.mode, 80))
 	}
 	var err error
 	if q.channels, q.query, err = h.opts.Topic(q.topic, r.Host); err != nil {
-		return q, fmt.Errorf("hub.topic %q: %v", clip(q.topic), err)
+		return q, fmt.Errorf("hub.topic %q: %v", sppcrawl.Clip(q.topic, 80), err)
 	}
 	if err := CheckURL(r.Context(), q.callback, h.opts.AllowHTTP, h.opts.AllowPrivate, h.p.opts.Lookup); err != nil {
-		return q, fmt.Errorf("hub.callback %q: %s", clip(q.callback), callbackRefusal(err))
+		return q, fmt.Errorf("hub.callback %q: %s", sppcrawl.Clip(q.callback, 80), callbackRefusal(err))
 	}
 	if len(q.secret) > 199 {
 		return q, fmt.Errorf("hub.secret: at most 199 bytes")
@@ -196,7 +194,7 @@ func (h *Hub) parse(r *http.Request) (hubRequest, error) {
 	if s := r.PostForm.Get("hub.lease_seconds"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return q, fmt.Errorf("hub.lease_seconds %q: want a number of seconds", clip(s))
+			return q, fmt.Errorf("hub.lease_seconds %q: want a number of seconds", sppcrawl.Clip(s, 80))
 		}
 		q.lease = min(time.Duration(n)*time.Second, maxLease)
 	}
@@ -218,18 +216,6 @@ func callbackRefusal(err error) string {
 		return "its host is not on the public internet: this hub calls back public addresses only"
 	}
 	return re.Reason
-}
-
-// clip cuts s to about 80 bytes for a message, at a character's boundary.
-func clip(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	n := 80
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // websubID is a subscriber's id: one per callback and topic, so that a
@@ -285,7 +271,7 @@ func (h *Hub) apply(ctx context.Context, q hubRequest) error {
 	id := websubID(q.callback, q.topic)
 	db := h.p.db
 	if q.mode == "unsubscribe" {
-		if err := db.DeleteSubscription(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := db.DeleteSubscription(ctx, id); err != nil && !errors.Is(err, sppcrawl.ErrNotFound) {
 			return err
 		}
 		return nil
@@ -295,7 +281,7 @@ func (h *Hub) apply(ctx context.Context, q hubRequest) error {
 		s.LeaseUntil, s.Secret, s.State = until, q.secret, sppcrawl.SubActive
 		return nil
 	})
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, sppcrawl.ErrNotFound) {
 		return err
 	}
 	seq, err := db.LastSeq(ctx)

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"math"
+
+	"sppcrawl"
 )
 
 // cursor is where a page ended: the sort key and score of its last result,
@@ -26,18 +28,10 @@ func (c cursor) encode(hash uint64) string {
 func readCursor(s string, hash uint64) (*cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) != 24 {
-		return nil, badQuery("cursor %q: not a cursor of this search", "翻页参数 %q 无效：请从第一页重新搜索", clip(s))
+		return nil, badQuery("cursor %q: not a cursor of this search", "翻页参数 %q 无效：请从第一页重新搜索", sppcrawl.Clip(s, 40))
 	}
 	if binary.BigEndian.Uint64(b) != hash {
 		return nil, badQuery("the cursor belongs to another query (or other filters): start again without it", "翻页参数属于另一次查询（或其他筛选条件）：请从第一页重新搜索")
 	}
 	return &cursor{key: binary.BigEndian.Uint64(b[8:]), score: math.Float64frombits(binary.BigEndian.Uint64(b[16:]))}, nil
-}
-
-// clip shortens what is echoed of bad input.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"sppcrawl"
 )
 
 // Params are the names of a Request in a URL's query, as /api/search, the
@@ -33,7 +35,7 @@ func ParseRequest(v url.Values) (Request, error) {
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
-			return r, badQuery("limit %q: want 1 to %d", "每页条数 %q 无效：应为 1 到 %d", clip(s), MaxLimit)
+			return r, badQuery("limit %q: want 1 to %d", "每页条数 %q 无效：应为 1 到 %d", sppcrawl.Clip(s, 40), MaxLimit)
 		}
 		r.Limit = n
 	}

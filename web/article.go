@@ -11,7 +11,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/diff"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // idPattern is the shape of every article id; anything else is no page.
@@ -53,7 +52,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		s.fail(w, r, http.StatusNotFound, "没有这一版："+clip(r.PathValue("n"), 20))
+		s.fail(w, r, http.StatusNotFound, "没有这一版："+sppcrawl.Clip(r.PathValue("n"), 20))
 		return
 	}
 	s.showVersion(w, r, n)
@@ -94,10 +93,10 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 
 // history reads the article the path names, answering 404 when there is
 // none.
-func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History, bool) {
+func (s *Server) history(w http.ResponseWriter, r *http.Request) (*sppcrawl.History, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+clip(id, 60))
+		s.fail(w, r, http.StatusNotFound, "没有这篇文章："+sppcrawl.Clip(id, 60))
 		return nil, false
 	}
 	h, err := s.db.History(r.Context(), id)
@@ -110,7 +109,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) (*store.History
 
 // timeline is the versions newest first, each with what changed from the
 // one before.
-func timeline(h *store.History, arts []*sppcrawl.Article, known []bool) []timelineEntry {
+func timeline(h *sppcrawl.History, arts []*sppcrawl.Article, known []bool) []timelineEntry {
 	changes := diff.Changes(arts, known)
 	out := make([]timelineEntry, len(h.Versions))
 	for i, v := range h.Versions {

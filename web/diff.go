@@ -98,7 +98,7 @@ func versionParam(s string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("「%s」不是版本号（1、2、3……）", clip(s, 20))
+		return 0, fmt.Errorf("「%s」不是版本号（1、2、3……）", sppcrawl.Clip(s, 20))
 	}
 	return n, nil
 }
@@ -108,7 +108,7 @@ func versionParam(s string, def int) (int, error) {
 func blocks(ps []diff.Paragraph, whole bool) ([]diffBlock, int) {
 	near := make([]bool, len(ps))
 	for i, p := range ps {
-		if p.Op() != "same" {
+		if p.Op() != diff.Equal {
 			for j := max(0, i-diffContext); j <= min(len(ps)-1, i+diffContext); j++ {
 				near[j] = true
 			}
@@ -118,7 +118,7 @@ func blocks(ps []diff.Paragraph, whole bool) ([]diffBlock, int) {
 	changes, skipped := 0, 0
 	for i, p := range ps {
 		op := p.Op()
-		if op == "same" && !whole && !near[i] {
+		if op == diff.Equal && !whole && !near[i] {
 			skipped++
 			continue
 		}
@@ -126,16 +126,16 @@ func blocks(ps []diff.Paragraph, whole bool) ([]diffBlock, int) {
 			out = append(out, diffBlock{Skipped: skipped})
 			skipped = 0
 		}
-		b := diffBlock{Op: op, Pos: p.Pos}
+		b := diffBlock{Op: op.String(), Pos: p.Pos}
 		switch op {
-		case "same", "added":
+		case diff.Equal, diff.Insert:
 			b.Text = p.New
-		case "removed":
+		case diff.Delete:
 			b.Text = p.Old
-		case "changed":
+		case diff.Change:
 			b.Spans = diff.Chars(p.Old, p.New)
 		}
-		if op != "same" {
+		if op != diff.Equal {
 			changes++
 			b.Change = changes
 		}

@@ -10,7 +10,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -149,7 +148,7 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 // gapsData is a channel's gaps: URLs listed and never stored.
 type gapsData struct {
 	Channel sppcrawl.Channel
-	Gaps    []store.Gap
+	Gaps    []sppcrawl.Gap
 	Pager
 }
 
@@ -187,19 +186,15 @@ func (s *Server) channelNames(r *http.Request) func(path string) string {
 // channelOf resolves a channel key, name or folder, answering 404 when
 // the archive knows no such channel.
 func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) (sppcrawl.Channel, bool) {
-	m, _ := s.db.SiteMap(r.Context())
+	m, err := s.db.SiteMap(r.Context())
+	if err != nil {
+		s.archiveError(w, r, "频道表", fmt.Errorf("read the site map: %w", err))
+		return sppcrawl.Channel{}, false
+	}
 	chs, err := sppcrawl.SelectChannels(name, m.All()...)
 	if err != nil || len(chs) != 1 {
-		s.fail(w, r, http.StatusNotFound, "没有这个频道："+clip(name, 60))
+		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false
 	}
 	return chs[0], true
-}
-
-// clip shortens what a client sent, for a message.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

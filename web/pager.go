@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"sppcrawl"
 )
 
 // Every paged page says where the reader is (第 21–40 条 / 共 62 条) and
@@ -40,7 +42,7 @@ func pageParam(r *http.Request) (int, bool) {
 func (s *Server) pageOf(w http.ResponseWriter, r *http.Request) (int, bool) {
 	n, ok := pageParam(r)
 	if !ok {
-		s.fail(w, r, http.StatusBadRequest, "参数 page：「"+clip(r.URL.Query().Get("page"), 20)+"」不是页码（1、2、3……）。")
+		s.fail(w, r, http.StatusBadRequest, "参数 page：「"+sppcrawl.Clip(r.URL.Query().Get("page"), 20)+"」不是页码（1、2、3……）。")
 	}
 	return n, ok
 }

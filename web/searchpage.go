@@ -15,7 +15,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // searchData is the search page: the form, and the results of a query or
@@ -41,7 +40,7 @@ type option struct {
 
 // formOptions are the choices of the search form, with the request's
 // selected.
-func formOptions(req search.Request, channels []store.ChannelCount, name func(path string) string) map[string][]option {
+func formOptions(req search.Request, channels []sppcrawl.ChannelCount, name func(path string) string) map[string][]option {
 	one := func(list []string) string {
 		if len(list) == 1 {
 			return list[0]
@@ -145,23 +144,8 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Requ
 	p.Title = req.Query + " · 搜索"
 	req.Facets = []string{"channel", "year", "kind"}
 	res, err := s.ix.Search(r.Context(), s.db, req)
-	switch {
-	case errors.Is(err, search.ErrQuery):
-		d.Error = badRequest(err)
-		s.render(w, r, http.StatusBadRequest, "search", p)
-		return
-	case errors.Is(err, search.ErrTimeout):
-		d.Error = "查询超时：请加上频道或日期范围，或用更长的词。"
-		s.render(w, r, http.StatusServiceUnavailable, "search", p)
-		return
-	case errors.Is(err, search.ErrDamaged):
-		s.log.Warn("search on a damaged index", "err", err)
-		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
-		w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
-		s.render(w, r, http.StatusServiceUnavailable, "search", p)
-		return
-	case err != nil:
-		s.archiveError(w, r, "搜索", err)
+	if err != nil {
+		s.searchFailed(w, r, d, p, err)
 		return
 	}
 	first := req
@@ -300,7 +284,7 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 	if b := r.URL.Query().Get("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
 		if err != nil || n < 0 {
-			d.Error = "参数 before：「" + clip(b, 20) + "」不是时间。"
+			d.Error = "参数 before：「" + sppcrawl.Clip(b, 20) + "」不是时间。"
 			s.render(w, r, http.StatusBadRequest, "search", p)
 			return
 		}
@@ -370,4 +354,26 @@ func (s *Server) filling(w http.ResponseWriter, r *http.Request, notice *string,
 	*notice = "索引重建中：搜索索引正在根据档案重新建立，结果暂不完整，请稍后再试。"
 	w.Header().Set("Retry-After", strconv.Itoa(publish.RetryFilling))
 	s.render(w, r, http.StatusServiceUnavailable, name, p)
+}
+
+// searchFailed answers a search that failed, with the status
+// publish.FaultOf maps its error to: the search page saying why for a bad
+// query, one that ran out of time or an index being made again; else as
+// any error of the archive.
+func (s *Server) searchFailed(w http.ResponseWriter, r *http.Request, d *searchData, p page, err error) {
+	f := publish.FaultOf(err)
+	switch f {
+	case publish.FaultRequest:
+		d.Error = badRequest(err)
+	case publish.FaultTimeout:
+		d.Error = "查询超时：请加上频道或日期范围，或用更长的词。"
+	case publish.FaultRebuilding:
+		s.log.Warn("search on a damaged index", "err", err)
+		d.Error = "搜索索引损坏，正在根据档案重建，请稍后再试。"
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter()))
+	default:
+		s.archiveError(w, r, "搜索", err)
+		return
+	}
+	s.render(w, r, f.Status(), "search", p)
 }

@@ -3,22 +3,20 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 //go:embed templates/*.tmpl
@@ -47,7 +45,7 @@ type Options struct {
 
 // Server renders the pages. It never changes the archive.
 type Server struct {
-	db     *store.DB
+	db     publish.Reader
 	ix     *search.Index
 	log    *slog.Logger
 	now    func() time.Time
@@ -63,7 +61,7 @@ type Server struct {
 var pageNames = []string{"home", "search", "article", "diff", "channels", "gaps", "cases", "documents", "error"}
 
 // New renders the archive db.
-func New(db *store.DB, opts Options) *Server {
+func New(db publish.Reader, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -178,20 +176,30 @@ func (s *Server) failLink(w http.ResponseWriter, r *http.Request, status int, ms
 	s.render(w, r, status, "error", page{Title: title, Data: errorPage{status, msg, link, text}})
 }
 
-// archiveError answers an error of the archive: 404 for what is not
-// there, 500 with the reason for a damaged archive, else 500 in general.
+// archiveError answers an error met reading what for a page, with the
+// status publish.FaultOf maps it to (the API's too): 404 for what is not
+// there, 500 with the reason for a damaged archive, 503 for a busy one,
+// else 500 in general.
 func (s *Server) archiveError(w http.ResponseWriter, r *http.Request, what string, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.fail(w, r, http.StatusNotFound, what+"不在档案中。")
-	case errors.Is(err, context.Canceled):
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrUndecodable):
+	f := publish.FaultOf(err)
+	switch f {
+	case publish.FaultCanceled:
+		return
+	case publish.FaultNotFound:
+		s.fail(w, r, f.Status(), what+"不在档案中。")
+		return
+	case publish.FaultDamaged:
 		s.log.Error("page failed: the archive is damaged", "path", r.URL.Path, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, what+"无法读取：档案文件已损坏。管理员可用 sppcrawl verify 查明损坏之处，用 verify --repair 抢救其余内容。")
-	default:
-		s.log.Error("page failed", "path", r.URL.Path, "err", err)
-		s.fail(w, r, http.StatusInternalServerError, "读取档案时出错。")
+		s.fail(w, r, f.Status(), what+"无法读取：档案文件已损坏。管理员可用 sppcrawl verify 查明损坏之处，用 verify --repair 抢救其余内容。")
+		return
+	case publish.FaultBusy:
+		s.log.Warn("page met a busy archive", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter()))
+		s.fail(w, r, f.Status(), "档案正忙，请稍后再试。")
+		return
 	}
+	s.log.Error("page failed", "path", r.URL.Path, "err", err)
+	s.fail(w, r, http.StatusInternalServerError, "读取档案时出错。")
 }
 
 // keywordSearch is the search page of a case keyword: a query in the

@@ -9,7 +9,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // The pages speak Chinese; the crawl, the store and the API record their
@@ -36,7 +35,7 @@ var healthWords = map[sppcrawl.Health]string{
 	sppcrawl.HealthShrunk:   "缩减",
 }
 
-// gapWhys names why a listed article is not in the archive (store.Gap.Why).
+// gapWhys names why a listed article is not in the archive (sppcrawl.Gap.Why).
 var gapWhys = map[string]string{"not yet fetched": "尚未抓取", "failed": "抓取失败", "gone": "已失效"}
 
 // walkKinds names what an unfinished walk walks back to (Walk.String).
@@ -222,6 +221,6 @@ func damageText(n int) string {
 // skippedOf splits what a read of the archive returned: the records it left
 // out (they do not decode) and any other error.
 func skippedOf(err error) (int, error) {
-	sk, err := store.Partial(err)
+	sk, err := sppcrawl.Partial(err)
 	return len(sk), err
 }

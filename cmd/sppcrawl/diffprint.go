@@ -24,11 +24,11 @@ func writeDiff(w io.Writer, a, b *sppcrawl.Article, known bool, olderVersion int
 	same := true
 	for _, p := range diff.Paragraphs(a.Paragraphs, b.Paragraphs) {
 		switch p.Op() {
-		case "same":
+		case diff.Equal:
 			continue
-		case "added":
+		case diff.Insert:
 			fmt.Fprintf(w, "@@ paragraph %d added\n  + %s\n", p.Pos, p.New)
-		case "removed":
+		case diff.Delete:
 			fmt.Fprintf(w, "@@ paragraph %d removed\n  - %s\n", p.Pos, p.Old)
 		default:
 			fmt.Fprintf(w, "@@ paragraph %d changed\n  %s\n", p.Pos, diff.Inline(diff.Chars(p.Old, p.New)))

@@ -41,7 +41,7 @@ func LineDiff(want, got string) string {
 	ps := diff.Paragraphs(strings.Split(want, "\n"), strings.Split(got, "\n"))
 	near := func(i int) bool {
 		for j := max(i-2, 0); j <= min(i+2, len(ps)-1); j++ {
-			if ps[j].Op() != "same" {
+			if ps[j].Op() != diff.Equal {
 				return true
 			}
 		}
@@ -51,17 +51,17 @@ func LineDiff(want, got string) string {
 	gap := false
 	for i, p := range ps {
 		switch op := p.Op(); {
-		case op == "same" && !near(i):
+		case op == diff.Equal && !near(i):
 			if !gap {
 				b.WriteString("  …\n")
 			}
 			gap = true
 			continue
-		case op == "same":
+		case op == diff.Equal:
 			b.WriteString("  " + p.Old + "\n")
-		case op == "added":
+		case op == diff.Insert:
 			b.WriteString("+ " + p.New + "\n")
-		case op == "removed":
+		case op == diff.Delete:
 			b.WriteString("- " + p.Old + "\n")
 		default:
 			b.WriteString("- " + p.Old + "\n+ " + p.New + "\n")
