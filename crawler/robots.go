@@ -44,7 +44,7 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 		if !transient || attempt == 2*c.cfg.MaxAttempts {
 			break
 		}
-		c.cfg.Observer.Retried("robots")
+		c.cfg.Observer.Retried(sppcrawl.RequestRobots)
 		t := time.NewTimer(c.backoff(min(attempt, c.cfg.MaxAttempts)))
 		select {
 		case <-ctx.Done():

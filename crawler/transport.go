@@ -16,16 +16,16 @@ import (
 // one, for /metrics). It must be safe for concurrent use.
 type Observer interface {
 	// Fetched: one answer read to its end, or status 0 for a request that
-	// got none. kind is robots, list, detail or other.
-	Fetched(kind string, status int, bytes int64, d time.Duration)
+	// got none.
+	Fetched(kind sppcrawl.RequestKind, status int, bytes int64, d time.Duration)
 	// Retried: a request sent again after a transient failure.
-	Retried(kind string)
+	Retried(kind sppcrawl.RequestKind)
 }
 
 type nopObserver struct{}
 
-func (nopObserver) Fetched(string, int, int64, time.Duration) {}
-func (nopObserver) Retried(string)                            {}
+func (nopObserver) Fetched(sppcrawl.RequestKind, int, int64, time.Duration) {}
+func (nopObserver) Retried(sppcrawl.RequestKind)                            {}
 
 // transport sends requests for www.spp.gov.cn to the origin (a mirror with the
 // same paths, or the site itself), counts every request made and tells the
@@ -60,7 +60,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 type observedBody struct {
 	io.ReadCloser
 	t      *transport
-	kind   string
+	kind   sppcrawl.RequestKind
 	status int
 	start  time.Time
 	n      int64
@@ -85,17 +85,17 @@ var mediaExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif"
 	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".wps": true, ".ofd": true, ".zip": true, ".rar": true}
 
 // kindOfURL names what a URL of the site is, for the observer.
-func kindOfURL(u *url.URL) string {
+func kindOfURL(u *url.URL) sppcrawl.RequestKind {
 	base := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
 	switch {
 	case u.Path == "/robots.txt":
-		return "robots"
+		return sppcrawl.RequestRobots
 	case sppcrawl.IsDetailURL(u.Path):
-		return string(kindDetail)
+		return sppcrawl.RequestDetail
 	case strings.HasPrefix(base, "index"):
-		return string(kindList)
+		return sppcrawl.RequestList
 	case mediaExt[strings.ToLower(path.Ext(base))]:
-		return string(kindMedia)
+		return sppcrawl.RequestMedia
 	}
-	return "other"
+	return sppcrawl.RequestOther
 }

@@ -16,7 +16,7 @@ import (
 func (r *run) onRequest(req *colly.Request) {
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
-		if infoOf(req.Ctx).kind.slotted() {
+		if slotted(infoOf(req.Ctx).kind) {
 			r.detailFinished() // an aborted request gets no callback
 		}
 	}
@@ -92,7 +92,7 @@ func (r *run) queueDetail(u, channel string, page int) bool {
 }
 
 func (r *run) onResponse(resp *colly.Response) {
-	if retried := r.handle(resp); !retried && infoOf(resp.Ctx).kind.slotted() {
+	if retried := r.handle(resp); !retried && slotted(infoOf(resp.Ctx).kind) {
 		r.detailFinished()
 	}
 }
@@ -155,7 +155,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	}
 	if r.fatal.Load() != nil || errors.Is(err, colly.ErrAbortedBeforeRequest) {
 		// The run is stopping: not a failure of the page.
-		if in.kind.slotted() {
+		if slotted(in.kind) {
 			r.detailFinished()
 		}
 		return
@@ -164,7 +164,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if retryable && r.retry(resp.Request, 0) {
 		return
 	}
-	if in.kind.slotted() {
+	if slotted(in.kind) {
 		r.detailFinished()
 	}
 	if retryable {

@@ -7,31 +7,18 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"sppcrawl"
 
 	"github.com/PuerkitoBio/goquery"
 )
 
-// List is a channel list page.
-type List struct {
-	URL         string     `json:"url"`
-	Channel     string     `json:"channel"`
-	ChannelPath string     `json:"channel_path"`
-	Page        int        `json:"page"`       // 1-based
-	PageCount   int        `json:"page_count"` // from createPageHTML, 1 when absent
-	Total       int        `json:"total"`      // records in the channel, 0 when unknown
-	Items       []ListItem `json:"items"`
-	PageURLs    []string   `json:"page_urls"` // every page of the channel, page 1 first
-}
+// List is a channel list page (the root's type, so that a Site's
+// Extractor returns it).
+type List = sppcrawl.List
 
 // ListItem is one link of a list page.
-type ListItem struct {
-	URL   string    `json:"url"` // canonical
-	Title string    `json:"title"`
-	Date  time.Time `json:"date,omitzero"`
-}
+type ListItem = sppcrawl.ListItem
 
 // ParseList extracts a channel list page. pageURL is where it was fetched from.
 // Items pointing off-site are dropped; the hidden 相关新闻 block of detail pages
@@ -47,7 +34,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 	}
 	base, _ := url.Parse(canon)
 	l := &List{URL: canon, ChannelPath: sppcrawl.ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: listItems(doc, base)}
-	if err := l.readPager(utf8Body); err != nil {
+	if err := readPager(l, utf8Body); err != nil {
 		return nil, err
 	}
 	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
@@ -111,7 +98,7 @@ func listItem(li *goquery.Selection, base *url.URL) (ListItem, bool) {
 // readPager sets the page's number, the channel's page count and total and
 // the URLs of its pages from the createPageHTML call; a page with neither a
 // pager nor items is no list.
-func (l *List) readPager(utf8Body []byte) error {
+func readPager(l *List, utf8Body []byte) error {
 	prefix, ext := "index", "shtml"
 	if m := createPageRE.FindSubmatch(utf8Body); m != nil {
 		l.PageCount, _ = strconv.Atoi(string(m[1]))
@@ -143,19 +130,19 @@ const maxPages = 50_000
 
 // Kinds of page PageKind tells apart.
 const (
-	KindArticle    = "article"
-	KindList       = "list"
-	KindHomepage   = "homepage"
-	KindErrorPage  = "error page"
-	KindChallenge  = "challenge"
-	KindIncomplete = "incomplete"
-	KindUnknown    = "unknown"
+	KindArticle    = sppcrawl.PageArticle
+	KindList       = sppcrawl.PageList
+	KindHomepage   = sppcrawl.PageHomepage
+	KindErrorPage  = sppcrawl.PageErrorPage
+	KindChallenge  = sppcrawl.PageChallenge
+	KindIncomplete = sppcrawl.PageIncomplete
+	KindUnknown    = sppcrawl.PageUnknown
 )
 
 // PageKind says what kind of page body is: what a channel's index page has
 // become when it is no longer a list (the homepage the site serves for
 // unknown paths: the channel is gone; anything else: it changed shape).
-func PageKind(body []byte, contentType string) string {
+func PageKind(body []byte, contentType string) sppcrawl.PageKind {
 	doc, raw, err := parseHTML(body, contentType, "", ErrNotList)
 	switch {
 	case errors.Is(err, ErrChallenge):
