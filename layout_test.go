@@ -1,0 +1,42 @@
+package sppcrawl_test
+
+import (
+	"errors"
+	"testing"
+
+	"sppcrawl"
+)
+
+// A layout of another TRS host canonicalises its own URLs, names its ids
+// by its own prefix and refuses spp.gov.cn's.
+func TestLayout_OtherHost(t *testing.T) {
+	l := sppcrawl.NewLayout("www.gd.jcy.gov.cn", "gd.jcy-", "gd.jcy.gov.cn")
+	const art = "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/t20260612_7770799.shtml"
+	for _, c := range []struct{ in, want string }{
+		{"http://gd.jcy.gov.cn/jwgk/tzgg/202606/t20260612_7770799.shtml#x", art},
+		{"www.gd.jcy.gov.cn/jwgk/tzgg/", "https://www.gd.jcy.gov.cn/jwgk/tzgg/"},
+		{"gd.jcy.gov.cn/jwgk/", "https://www.gd.jcy.gov.cn/jwgk/"},
+	} {
+		if got, err := l.CanonicalURL(c.in); err != nil || got != c.want {
+			t.Errorf("CanonicalURL(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	if _, err := l.CanonicalURL("https://www.spp.gov.cn/spp/tt/"); !errors.Is(err, sppcrawl.ErrOffSite) {
+		t.Errorf("CanonicalURL(spp's URL): %v, want ErrOffSite", err)
+	}
+	for _, c := range []struct {
+		name, got, want string
+	}{
+		{"ArticleID", l.ArticleID(art), "gd.jcy-7770799"},
+		{"ChannelPath", l.ChannelPath(art), "/jwgk/tzgg/"},
+		{"Origin", l.Origin(), "https://www.gd.jcy.gov.cn"},
+		{"spp ArticleID", sppcrawl.SPPURLs.ArticleID("https://www.spp.gov.cn/spp/tt/202401/t20240105_639495.shtml"), "spp-639495"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if !l.IsArticleURL(art) || l.IsArticleURL("https://www.gd.jcy.gov.cn/jwgk/tzgg/index_1.shtml") {
+		t.Error("IsArticleURL")
+	}
+}
