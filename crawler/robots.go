@@ -68,7 +68,7 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 }
 
 func (c *Crawler) getRobots(ctx context.Context) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sppcrawl.Origin+"/robots.txt", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.site.Origin()+"/robots.txt", nil)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -33,14 +33,15 @@ func (nopObserver) Retried(sppcrawl.RequestKind)                            {}
 type transport struct {
 	base     http.RoundTripper
 	origin   *url.URL
+	site     sppcrawl.URLs
 	obs      Observer
 	requests atomic.Int64
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
-	kind := kindOfURL(req.URL)
-	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), sppcrawl.Host) {
+	kind := t.kindOf(req.URL)
+	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), t.site.Host()) {
 		r := req.Clone(req.Context())
 		r.URL.Scheme, r.URL.Host = t.origin.Scheme, t.origin.Host
 		r.Host = t.origin.Host
@@ -84,13 +85,13 @@ func (b *observedBody) Close() error {
 var mediaExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true, ".webp": true,
 	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".wps": true, ".ofd": true, ".zip": true, ".rar": true}
 
-// kindOfURL names what a URL of the site is, for the observer.
-func kindOfURL(u *url.URL) sppcrawl.RequestKind {
+// kindOf names what a URL of the site is, for the observer.
+func (t *transport) kindOf(u *url.URL) sppcrawl.RequestKind {
 	base := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
 	switch {
 	case u.Path == "/robots.txt":
 		return sppcrawl.RequestRobots
-	case sppcrawl.IsDetailURL(u.Path):
+	case t.site.IsArticleURL(u.Path):
 		return sppcrawl.RequestDetail
 	case strings.HasPrefix(base, "index"):
 		return sppcrawl.RequestList

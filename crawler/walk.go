@@ -29,7 +29,7 @@ func (r *run) visitList(channel string, page int, ch chain) {
 	if r.stopped() {
 		return
 	}
-	u := sppcrawl.ListPageURL(channel, page)
+	u := r.c.site.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
 		// No run may go further: the chain ends here, rather than leave a
 		// walk that every later run would resume and stop at again.
@@ -223,7 +223,7 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 	var l *extract.List
 	err := r.c.tooBig(resp)
 	if err == nil {
-		l, err = extract.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
+		l, err = r.c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
 	}
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
@@ -294,7 +294,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 	}
 	var seen []string
 	for _, it := range l.Items {
-		if !sppcrawl.IsDetailURL(it.URL) {
+		if !r.c.site.IsArticleURL(it.URL) {
 			continue
 		}
 		if !since.IsZero() && !it.Date.IsZero() && it.Date.Before(since) {
