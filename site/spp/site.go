@@ -35,7 +35,9 @@ func (Site) Origin() string { return layout.Origin() }
 func (Site) CanonicalURL(raw string) (string, error) { return layout.CanonicalURL(raw) }
 
 // ResolveURL resolves a reference found on a page of the site.
-func (Site) ResolveURL(raw string, base *url.URL) (string, error) { return layout.ResolveURL(raw, base) }
+func (Site) ResolveURL(raw string, base *url.URL) (string, error) {
+	return layout.ResolveURL(raw, base)
+}
 
 // IsArticleURL reports whether a canonical URL is an article page's
 // (…/yyyymm/tyyyymmdd_NNN.shtml).
