@@ -153,15 +153,20 @@ func fetchHome(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
 	return putJSON(tx.Bucket(bucketFailures), a.URL, f)
 }
 
+// schema2Site is the site of every archive of schema 2: the releases that
+// wrote one archived www.spp.gov.cn alone, so the upgrade reads their
+// aliases by its layout and table, whatever site the archive is opened for.
+var schema2Site = sppcrawl.SPPURLs
+
 // bestHome is the URL among a's own and its aliases of a's id that is its
 // best home, with the channel that URL's page names.
 func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 	url, name, path = a.URL, a.Channel, a.ChannelPath
 	for _, alias := range a.Aliases {
-		if sppcrawl.IDFromURL(alias) != a.ID {
+		if schema2Site.ArticleID(alias) != a.ID {
 			continue // the same text under another id: not a page of this article
 		}
-		p := sppcrawl.ChannelPathFromURL(alias)
+		p := schema2Site.ChannelPath(alias)
 		n := channelName(tx, p)
 		if p == a.ChannelPath {
 			n = a.Channel
@@ -173,8 +178,9 @@ func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 	return url, name, path
 }
 
-// channelName is the name of the channel at path: the table's, else the
-// one its list page gave a run; "" when neither is known.
+// channelName is the name of the channel at path: the table of
+// www.spp.gov.cn's (see schema2Site), else the one its list page gave a
+// run; "" when neither is known.
 func channelName(tx *bolt.Tx, path string) string {
 	if c := sppcrawl.ChannelByPath(path); c.Name != "" {
 		return c.Name

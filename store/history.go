@@ -22,7 +22,7 @@ type History struct {
 func (db *DB) History(ctx context.Context, idOrURL string) (*History, error) {
 	id := idOrURL
 	if strings.Contains(idOrURL, "/") {
-		u, err := sppcrawl.CanonicalURL(idOrURL)
+		u, err := db.site.CanonicalURL(idOrURL)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sppcrawl"
+
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -110,6 +112,12 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// Site is the URL layout of the site the archive holds, asked for
+	// the channel folder of a URL the archive must name without its
+	// article (a record that does not decode) and to canonicalise a URL
+	// asked for (History). Default: www.spp.gov.cn's, the one site of
+	// every archive an earlier release wrote.
+	Site sppcrawl.URLs
 }
 
 // DB is an open archive. It is safe for concurrent use.
@@ -118,6 +126,7 @@ type DB struct {
 	path     string
 	readOnly bool
 	now      func() time.Time
+	site     sppcrawl.URLs
 	w        writer
 	counts   counters
 	raw      *rawCodec
@@ -165,7 +174,10 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file}
+	if opts.Site == nil {
+		opts.Site = sppcrawl.SPPURLs
+	}
+	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: opts.Site}
 	if err := db.checkPages(file, opts); err != nil {
 		bdb.Close()
 		return nil, err
@@ -174,7 +186,7 @@ func Open(path string, opts Options) (*DB, error) {
 		// An archive of an older release, opened to be read (stats, export,
 		// serve): upgraded in place first, as a crawl would, then read.
 		bdb.Close()
-		w, err := Open(path, Options{Timeout: opts.Timeout, Now: opts.Now})
+		w, err := Open(path, Options{Timeout: opts.Timeout, Now: opts.Now, Site: opts.Site})
 		if err != nil {
 			return nil, fmt.Errorf("open archive %s: %w, which failed: %w", path, errNeedsUpgrade, err)
 		}
