@@ -36,6 +36,12 @@ func TestLayout_OtherHost(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
 		}
 	}
+	if got := l.WithListings("/jwgk/tt/").HomeRank("https://www.gd.jcy.gov.cn/jwgk/tt/202606/t20260612_7770799.shtml", "/jwgk/tt/"); got != 1 {
+		t.Errorf("HomeRank in a listing = %d, want 1", got)
+	}
+	if got := l.HomeRank("https://www.gd.jcy.gov.cn/jwgk/tt/202606/t20260612_7770799.shtml", "/jwgk/tt/"); got != 2 {
+		t.Errorf("HomeRank without listings = %d, want 2", got)
+	}
 	if !l.IsArticleURL(art) || l.IsArticleURL("https://www.gd.jcy.gov.cn/jwgk/tzgg/index_1.shtml") {
 		t.Error("IsArticleURL")
 	}

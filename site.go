@@ -59,6 +59,11 @@ type URLs interface {
 	// ChannelPath is the folder of the channel a page of the site lives
 	// in ("/spp/jczdal/").
 	ChannelPath(u string) string
+	// HomeRank is how well a URL serves as the canonical URL of an
+	// article whose page there names channelPath as its channel: of an
+	// article the site lists in several channels, the archive keeps the
+	// URL of the highest rank (see BetterHomeIn).
+	HomeRank(url, channelPath string) int
 }
 
 // Extractor reads the pages of a site's templates; it never fetches.

@@ -19,7 +19,7 @@ const Origin = "https://" + Host
 // SPPURLs is the URL layout of www.spp.gov.cn. The package-level functions
 // below apply it: they predate Site, and extract's parsers of the site's
 // templates and the tests call them; new code goes through a Site.
-var SPPURLs = NewLayout(Host, "spp-", "spp.gov.cn")
+var SPPURLs = NewLayout(Host, "spp-", "spp.gov.cn").WithListings("/spp/tt/", "/spp/zdgz/")
 
 // detailPathRE is the shape of an article URL of the TRS platform the
 // procuratorates' sites share: …/yyyymm/tyyyymmdd_NNN.shtml.
@@ -32,6 +32,7 @@ type Layout struct {
 	host     string
 	alt      []string
 	idPrefix string
+	listings []string // see WithListings
 }
 
 var _ URLs = Layout{}

@@ -11,7 +11,7 @@ import (
 )
 
 // An article the site lists in two channels is stored once, under the URL
-// of its own channel (sppcrawl.BetterHome), whatever order its URLs were met
+// of its own channel (sppcrawl.BetterHomeIn its site), whatever order its URLs were met
 // in; the others are its aliases. An upsert applies the rule as each URL
 // arrives (rehome), and the upgrade to schema 3 applies it to archives whose
 // releases kept the first URL seen (migrate2to3).
@@ -22,8 +22,8 @@ import (
 // names, and in's page (rawVal, when not nil) becomes a's page, so that the
 // archive holds the page of its canonical URL. It reports whether it did,
 // and then has stored a (see reseqHome).
-func rehome(tx *bolt.Tx, a, in *sppcrawl.Article, rawVal []byte, now time.Time) (bool, error) {
-	if in.ID != a.ID || !sppcrawl.BetterHome(a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
+func rehome(tx *bolt.Tx, site sppcrawl.URLs, a, in *sppcrawl.Article, rawVal []byte, now time.Time) (bool, error) {
+	if in.ID != a.ID || !sppcrawl.BetterHomeIn(site, a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
 		return false, nil
 	}
 	if err := moveHome(tx, a, in.URL, in.Channel, in.ChannelPath); err != nil {
@@ -171,7 +171,7 @@ func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 		if p == a.ChannelPath {
 			n = a.Channel
 		}
-		if n != "" && sppcrawl.BetterHome(url, path, alias, p) {
+		if n != "" && sppcrawl.BetterHomeIn(schema2Site, url, path, alias, p) {
 			url, name, path = alias, n, p
 		}
 	}

@@ -49,6 +49,10 @@ func (Site) ArticleID(canonical string) string { return layout.ArticleID(canonic
 // ChannelPath is the channel folder of a page of the site.
 func (Site) ChannelPath(u string) string { return layout.ChannelPath(u) }
 
+// HomeRank ranks the URLs of a cross-post: its own channel's over 头条's
+// and 重点推荐's, which list the articles of others.
+func (Site) HomeRank(url, channelPath string) int { return layout.HomeRank(url, channelPath) }
+
 // Channels are the twelve channels of the table, in crawl order.
 func (Site) Channels() []sppcrawl.Channel { return sppcrawl.Channels }
 
