@@ -123,13 +123,9 @@ func ListPageURL(channelPath string, n int) string {
 	return PagerURL(channelPath, "index", "shtml", n)
 }
 
-// PagerURL names page n of a channel's pager: prefix.ext first, then
-// prefix_2.ext, … (the site's createPageHTML scheme).
+// PagerURL is SPPURLs.PagerURL.
 func PagerURL(channelPath, prefix, ext string, n int) string {
-	if n <= 1 {
-		return Origin + channelPath + prefix + "." + ext
-	}
-	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
+	return SPPURLs.PagerURL(channelPath, prefix, ext, n)
 }
 
 // InTable reports whether the channel at path is one of the built-in table.

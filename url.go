@@ -47,6 +47,18 @@ func NewLayout(host, idPrefix string, alt ...string) Layout {
 // Host is the canonical host.
 func (l Layout) Host() string { return l.host }
 
+// IDPrefix is what the site's ids start with ("spp-").
+func (l Layout) IDPrefix() string { return l.idPrefix }
+
+// PagerURL names page n of a channel's pager: prefix.ext first, then
+// prefix_2.ext, … (the TRS platform's createPageHTML scheme).
+func (l Layout) PagerURL(channelPath, prefix, ext string, n int) string {
+	if n <= 1 {
+		return l.Origin() + channelPath + prefix + "." + ext
+	}
+	return fmt.Sprintf("%s%s%s_%d.%s", l.Origin(), channelPath, prefix, n, ext)
+}
+
 // Origin is https:// and the host.
 func (l Layout) Origin() string { return "https://" + l.host }
 

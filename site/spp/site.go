@@ -16,8 +16,11 @@ type Site struct{}
 
 var _ sppcrawl.Site = Site{}
 
-// layout is the site's URL layout.
-var layout = sppcrawl.SPPURLs
+// layout is the site's URL layout; parser reads its templates by it.
+var (
+	layout = sppcrawl.SPPURLs
+	parser = extract.Parser{URLs: layout, Table: sppcrawl.Channels}
+)
 
 // Key is "spp".
 func (Site) Key() string { return Key }
@@ -76,17 +79,17 @@ func (Site) Politeness() sppcrawl.Politeness {
 
 // ParseArticle reads an article page of the site's templates.
 func (Site) ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
-	return extract.ParseArticle(body, pageURL, contentType)
+	return parser.ParseArticle(body, pageURL, contentType)
 }
 
 // ParseList reads a channel's list page.
 func (Site) ParseList(body []byte, pageURL, contentType string) (*sppcrawl.List, error) {
-	return extract.ParseList(body, pageURL, contentType)
+	return parser.ParseList(body, pageURL, contentType)
 }
 
 // ParseNav reads the channels the homepage's navigation links to.
 func (Site) ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
-	return extract.ParseNav(body, pageURL, contentType)
+	return parser.ParseNav(body, pageURL, contentType)
 }
 
 // PageKind says what a page expected to be a list is.
