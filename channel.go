@@ -146,8 +146,11 @@ func (m SiteMap) Stale(now time.Time) bool { return now.Sub(m.DiscoveredAt) > 24
 // All is the table's channels, in its order, then the site map's others,
 // in the navigation's order, each with a key of its own (the folder's name,
 // or the parent's and the folder's when that is taken: xwfbh-wsfbt).
-func (m SiteMap) All() []Channel {
-	out := append([]Channel{}, Channels...)
+func (m SiteMap) All() []Channel { return m.AllOf(Channels) }
+
+// AllOf is All for the site whose table is table.
+func (m SiteMap) AllOf(table []Channel) []Channel {
+	out := append([]Channel{}, table...)
 	seen, keys := map[string]bool{}, map[string]bool{}
 	for _, c := range out {
 		seen[c.Path], keys[c.Key] = true, true

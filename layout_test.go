@@ -46,3 +46,16 @@ func TestLayout_OtherHost(t *testing.T) {
 		t.Error("IsArticleURL")
 	}
 }
+
+// A site map lists the table of the site it is read for first, then the
+// navigation's other channels.
+func TestSiteMap_AllOf(t *testing.T) {
+	table := []sppcrawl.Channel{{Key: "tzgg", Name: "通知公告", Path: "/jwgk/tzgg/"}}
+	m := sppcrawl.SiteMap{Channels: []sppcrawl.Channel{
+		{Name: "通知公告", Path: "/jwgk/tzgg/"}, {Name: "检察动态", Path: "/jcdt/"},
+	}}
+	got := m.AllOf(table)
+	if len(got) != 2 || got[0] != table[0] || got[1].Path != "/jcdt/" || got[1].Key != "jcdt" {
+		t.Errorf("AllOf = %+v, want the table's tzgg, then jcdt", got)
+	}
+}

@@ -33,7 +33,7 @@ func (r *run) runChannels() ([]sppcrawl.Channel, error) {
 		m = r.rediscover(m)
 	}
 	var out []sppcrawl.Channel
-	for _, ch := range m.All() {
+	for _, ch := range m.AllOf(c.site.Channels()) {
 		st, err := c.ledger.ChannelState(r.ctx, ch.Path)
 		if err != nil {
 			return nil, err
@@ -52,7 +52,7 @@ func (r *run) runChannels() ([]sppcrawl.Channel, error) {
 func (r *run) rediscover(known sppcrawl.SiteMap) sppcrawl.SiteMap {
 	chans, err := r.c.Discover(r.ctx)
 	if err != nil || len(chans) == 0 {
-		r.c.log.Warn("the homepage's navigation could not be read: crawling the channels known", "err", err, "known", len(known.All()))
+		r.c.log.Warn("the homepage's navigation could not be read: crawling the channels known", "err", err, "known", len(known.AllOf(r.c.site.Channels())))
 		return known
 	}
 	m := sppcrawl.SiteMap{DiscoveredAt: r.sum.Started, Channels: chans}
