@@ -120,6 +120,14 @@ type Options struct {
 	Site sppcrawl.URLs
 }
 
+// siteOr is site, or www.spp.gov.cn's layout when nil (see Options.Site).
+func siteOr(site sppcrawl.URLs) sppcrawl.URLs {
+	if site == nil {
+		return sppcrawl.SPPURLs
+	}
+	return site
+}
+
 // DB is an open archive. It is safe for concurrent use.
 type DB struct {
 	bolt     *bolt.DB
@@ -174,10 +182,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	if opts.Site == nil {
-		opts.Site = sppcrawl.SPPURLs
-	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: opts.Site}
+	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: siteOr(opts.Site)}
 	if err := db.checkPages(file, opts); err != nil {
 		bdb.Close()
 		return nil, err
