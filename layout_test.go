@@ -59,3 +59,17 @@ func TestSiteMap_AllOf(t *testing.T) {
 		t.Errorf("AllOf = %+v, want the table's tzgg, then jcdt", got)
 	}
 }
+
+// The files of an article's own host are its media, whatever the host.
+func TestArticle_MediaRefsOfItsHost(t *testing.T) {
+	a := &sppcrawl.Article{URL: "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/t20260612_7770799.shtml",
+		Images: []sppcrawl.Image{{URL: "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/W1.jpg"}, {URL: "https://www.spp.gov.cn/x.jpg"}},
+		Attachments: []sppcrawl.Attachment{{URL: "http://www.gd.jcy.gov.cn/a.pdf"}, {URL: "https://WWW.GD.JCY.GOV.CN/b.pdf"}}}
+	var got []string
+	for _, r := range a.MediaRefs() {
+		got = append(got, r.URL)
+	}
+	if len(got) != 2 || got[0] != a.Images[0].URL || got[1] != a.Attachments[1].URL {
+		t.Errorf("MediaRefs = %v, want the host's https image and attachment", got)
+	}
+}

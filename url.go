@@ -181,9 +181,11 @@ func DateFromURL(u string) (time.Time, bool) {
 	return dateOf(m[1][:4], m[1][4:6], m[1][6:], "", "", "")
 }
 
-// onSite reports whether u is a file of the site itself (https, its host):
-// sppcrawl archives no other host's images and attachments.
-func onSite(u string) bool {
+// onSite reports whether u is a file of the site of the page at pageURL
+// (https, its host): sppcrawl archives no other host's images and
+// attachments.
+func onSite(u, pageURL string) bool {
 	pu, err := url.Parse(u)
-	return err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, Host)
+	page, perr := url.Parse(pageURL)
+	return err == nil && perr == nil && pu.Scheme == "https" && pu.Host != "" && strings.EqualFold(pu.Host, page.Host)
 }
