@@ -63,7 +63,7 @@ func TestSiteMap_AllOf(t *testing.T) {
 // The files of an article's own host are its media, whatever the host.
 func TestArticle_MediaRefsOfItsHost(t *testing.T) {
 	a := &sppcrawl.Article{URL: "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/t20260612_7770799.shtml",
-		Images: []sppcrawl.Image{{URL: "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/W1.jpg"}, {URL: "https://www.spp.gov.cn/x.jpg"}},
+		Images:      []sppcrawl.Image{{URL: "https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/W1.jpg"}, {URL: "https://www.spp.gov.cn/x.jpg"}},
 		Attachments: []sppcrawl.Attachment{{URL: "http://www.gd.jcy.gov.cn/a.pdf"}, {URL: "https://WWW.GD.JCY.GOV.CN/b.pdf"}}}
 	var got []string
 	for _, r := range a.MediaRefs() {
