@@ -27,7 +27,7 @@ type nopObserver struct{}
 func (nopObserver) Fetched(sppcrawl.RequestKind, int, int64, time.Duration) {}
 func (nopObserver) Retried(sppcrawl.RequestKind)                            {}
 
-// transport sends requests for www.spp.gov.cn to the origin (a mirror with the
+// transport sends requests for the site's host to the origin (a mirror with the
 // same paths, or the site itself), counts every request made and tells the
 // observer how each went once its body has been read.
 type transport struct {
