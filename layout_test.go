@@ -2,6 +2,7 @@ package sppcrawl_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"sppcrawl"
@@ -72,4 +73,26 @@ func TestArticle_MediaRefsOfItsHost(t *testing.T) {
 	if len(got) != 2 || got[0] != a.Images[0].URL || got[1] != a.Attachments[1].URL {
 		t.Errorf("MediaRefs = %v, want the host's https image and attachment", got)
 	}
+}
+
+// A canonical URL is one of the layout's host and canonical again as it
+// is; nothing typed makes CanonicalURL panic.
+func FuzzLayout_CanonicalURL(f *testing.F) {
+	for _, s := range []string{"https://www.gd.jcy.gov.cn/jwgk/tzgg/202606/t20260612_7770799.shtml", "gd.jcy.gov.cn/a/../b/",
+		"/x/./y/index.shtml?q=1#f", "javascript:alert(1)", "http://evil.example/", "%zz", " HTTPS://GD.JCY.GOV.CN "} {
+		f.Add(s)
+	}
+	l := sppcrawl.NewLayout("www.gd.jcy.gov.cn", "gd.jcy-", "gd.jcy.gov.cn")
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := l.CanonicalURL(raw)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(u, l.Origin()+"/") {
+			t.Fatalf("CanonicalURL(%q) = %q, not of %s", raw, u, l.Origin())
+		}
+		if again, err := l.CanonicalURL(u); err != nil || again != u {
+			t.Fatalf("CanonicalURL(%q) = %q, then %q, %v", raw, u, again, err)
+		}
+	})
 }
