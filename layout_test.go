@@ -22,8 +22,13 @@ func TestLayout_OtherHost(t *testing.T) {
 			t.Errorf("CanonicalURL(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
-	if _, err := l.CanonicalURL("https://www.spp.gov.cn/spp/tt/"); !errors.Is(err, sppcrawl.ErrOffSite) {
-		t.Errorf("CanonicalURL(spp's URL): %v, want ErrOffSite", err)
+	_, err := l.CanonicalURL("https://www.spp.gov.cn/spp/tt/")
+	if want := "https://www.spp.gov.cn/spp/tt/: not a www.gd.jcy.gov.cn URL (host www.spp.gov.cn)"; !errors.Is(err, sppcrawl.ErrOffSite) || err.Error() != want {
+		t.Errorf("CanonicalURL(spp's URL): %v, want ErrOffSite: %s", err, want)
+	}
+	_, err = sppcrawl.CanonicalURL("https://evil.example.com/spp/")
+	if want := "https://evil.example.com/spp/: not a www.spp.gov.cn URL (host evil.example.com)"; err == nil || err.Error() != want {
+		t.Errorf("spp's CanonicalURL(another host): %v, want %s", err, want)
 	}
 	for _, c := range []struct {
 		name, got, want string

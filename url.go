@@ -107,10 +107,10 @@ func (l Layout) ResolveURL(raw string, base *url.URL) (string, error) {
 	}
 	u = base.ResolveReference(u)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", &PageError{URL: raw, Err: ErrOffSite, Reason: "scheme " + u.Scheme}
+		return "", &PageError{URL: raw, Err: offSiteError(l.host), Reason: "scheme " + u.Scheme}
 	}
 	if !l.isHost(strings.ToLower(u.Hostname())) {
-		return "", &PageError{URL: raw, Err: ErrOffSite, Reason: "host " + u.Host}
+		return "", &PageError{URL: raw, Err: offSiteError(l.host), Reason: "host " + u.Host}
 	}
 	p := u.EscapedPath()
 	if p == "" {
@@ -122,6 +122,15 @@ func (l Layout) ResolveURL(raw string, base *url.URL) (string, error) {
 	}
 	return l.Origin() + clean, nil
 }
+
+// offSiteError is ErrOffSite naming the site's host: "not a
+// www.gd.jcy.gov.cn URL".
+type offSiteError string
+
+func (e offSiteError) Error() string { return "not a " + string(e) + " URL" }
+
+// Is makes errors.Is(err, ErrOffSite) hold.
+func (offSiteError) Is(target error) bool { return target == ErrOffSite }
 
 // IsArticleURL reports whether a canonical URL has the shape of an article
 // page (/…/yyyymm/tyyyymmdd_NNN.shtml).
