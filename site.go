@@ -30,7 +30,9 @@ type Site interface {
 	// the site's channels (channels --discover).
 	HomeURL() string
 	// ListPageURL is the canonical URL of page n (1-based) of the
-	// channel at channelPath.
+	// channel at channelPath: the page's identity in the crawl's records
+	// (failures, validators, robots.txt), also for a site whose lists are
+	// answered by a service rather than served as pages.
 	ListPageURL(channelPath string, n int) string
 	// Politeness is how the site is crawled unless the operator says
 	// otherwise.
