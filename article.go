@@ -77,16 +77,16 @@ type MediaRef struct {
 }
 
 // MediaRefs lists the article's images and attachments that are files on
-// the site itself (see onSite), with a pointer to their Media for filling in.
+// the article's own site (see onSite), with a pointer to their Media for filling in.
 func (a *Article) MediaRefs() []MediaRef {
 	var out []MediaRef
 	for i := range a.Images {
-		if onSite(a.Images[i].URL) {
+		if onSite(a.Images[i].URL, a.URL) {
 			out = append(out, MediaRef{URL: a.Images[i].URL, Image: true, Media: &a.Images[i].Media})
 		}
 	}
 	for i := range a.Attachments {
-		if onSite(a.Attachments[i].URL) {
+		if onSite(a.Attachments[i].URL, a.URL) {
 			out = append(out, MediaRef{URL: a.Attachments[i].URL, Media: &a.Attachments[i].Media})
 		}
 	}

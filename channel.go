@@ -123,13 +123,9 @@ func ListPageURL(channelPath string, n int) string {
 	return PagerURL(channelPath, "index", "shtml", n)
 }
 
-// PagerURL names page n of a channel's pager: prefix.ext first, then
-// prefix_2.ext, … (the site's createPageHTML scheme).
+// PagerURL is SPPURLs.PagerURL.
 func PagerURL(channelPath, prefix, ext string, n int) string {
-	if n <= 1 {
-		return Origin + channelPath + prefix + "." + ext
-	}
-	return fmt.Sprintf("%s%s%s_%d.%s", Origin, channelPath, prefix, n, ext)
+	return SPPURLs.PagerURL(channelPath, prefix, ext, n)
 }
 
 // InTable reports whether the channel at path is one of the built-in table.
@@ -150,8 +146,11 @@ func (m SiteMap) Stale(now time.Time) bool { return now.Sub(m.DiscoveredAt) > 24
 // All is the table's channels, in its order, then the site map's others,
 // in the navigation's order, each with a key of its own (the folder's name,
 // or the parent's and the folder's when that is taken: xwfbh-wsfbt).
-func (m SiteMap) All() []Channel {
-	out := append([]Channel{}, Channels...)
+func (m SiteMap) All() []Channel { return m.AllOf(Channels) }
+
+// AllOf is All for the site whose table is table.
+func (m SiteMap) AllOf(table []Channel) []Channel {
+	out := append([]Channel{}, table...)
 	seen, keys := map[string]bool{}, map[string]bool{}
 	for _, c := range out {
 		seen[c.Path], keys[c.Key] = true, true

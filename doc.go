@@ -1,6 +1,9 @@
 // Package sppcrawl is the domain of the archive: the article and its parts,
 // the site's channels and URLs, the records a crawl keeps, the outcomes and
-// health values, and the small interfaces the packages talk through.
+// health values, and the small interfaces the packages talk through — Site
+// among them, a site as data (its URLs, ids, channels, pager, parsers and
+// pace), which the crawler fetches through and which packages under site/
+// implement.
 //
 // Every other package imports it and it imports none of them (the layout of
 // benbjohnson/wtf): extract turns pages into these types, store keeps them,

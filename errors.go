@@ -5,7 +5,8 @@ import "errors"
 // Sentinel errors shared by the packages, checked with errors.Is. They
 // arrive wrapped in a *PageError that names the URL and the reason.
 var (
-	// ErrOffSite: a URL outside www.spp.gov.cn.
+	// ErrOffSite: a URL outside the site (www.spp.gov.cn, or the host of
+	// the Layout that refused it, which its message names).
 	ErrOffSite = errors.New("not a www.spp.gov.cn URL")
 	// ErrIncomplete: the bytes of a page stop before its end (a dropped
 	// connection): transient, to be fetched again, never stored.

@@ -9,47 +9,108 @@ import (
 	"time"
 )
 
-// Host is the site's canonical host; every stored URL uses it over https.
+// Host is the canonical host of www.spp.gov.cn, the archive's first site.
 const Host = "www.spp.gov.cn"
 
-// Origin is the canonical scheme and host, without a trailing slash.
+// Origin is www.spp.gov.cn's canonical scheme and host, without a trailing
+// slash.
 const Origin = "https://" + Host
 
-// detailPathRE is the shape of an article URL: …/yyyymm/tyyyymmdd_NNN.shtml.
+// SPPURLs is the URL layout of www.spp.gov.cn. The package-level functions
+// below apply it: they predate Site, and extract's parsers of the site's
+// templates and the tests call them; new code goes through a Site.
+var SPPURLs = NewLayout(Host, "spp-", "spp.gov.cn").WithListings("/spp/tt/", "/spp/zdgz/")
+
+// detailPathRE is the shape of an article URL of the TRS platform the
+// procuratorates' sites share: …/yyyymm/tyyyymmdd_NNN.shtml.
 var detailPathRE = regexp.MustCompile(`/t(\d{8})_(\d+)\.s?html?$`)
 
-// CanonicalURL is the one normalisation every package uses for a page URL:
-// https, host www.spp.gov.cn (bare spp.gov.cn accepted), no fragment, no query,
-// a cleaned path. Relative references resolve against the site root. Any other
-// host is refused with ErrOffSite.
+// Layout is the URL layout of a site of the TRS platform as data: its
+// host, the other hosts that serve it (canonicalised to the host), and the
+// prefix of its ids. It satisfies URLs.
+type Layout struct {
+	host     string
+	alt      []string
+	idPrefix string
+	listings []string // see WithListings
+}
+
+var _ URLs = Layout{}
+
+// NewLayout is the layout of the site at host whose article ids are
+// idPrefix and the page's document id; alt are hosts that serve the same
+// site (a bare domain).
+func NewLayout(host, idPrefix string, alt ...string) Layout {
+	return Layout{host: strings.ToLower(host), alt: alt, idPrefix: idPrefix}
+}
+
+// Host is the canonical host.
+func (l Layout) Host() string { return l.host }
+
+// IDPrefix is what the site's ids start with ("spp-").
+func (l Layout) IDPrefix() string { return l.idPrefix }
+
+// PagerURL names page n of a channel's pager: prefix.ext first, then
+// prefix_2.ext, … (the TRS platform's createPageHTML scheme).
+func (l Layout) PagerURL(channelPath, prefix, ext string, n int) string {
+	if n <= 1 {
+		return l.Origin() + channelPath + prefix + "." + ext
+	}
+	return fmt.Sprintf("%s%s%s_%d.%s", l.Origin(), channelPath, prefix, n, ext)
+}
+
+// Origin is https:// and the host.
+func (l Layout) Origin() string { return "https://" + l.host }
+
+// isHost reports whether h (lower case) is the site's host or another of
+// its hosts.
+func (l Layout) isHost(h string) bool {
+	if h == l.host {
+		return true
+	}
+	for _, a := range l.alt {
+		if h == a {
+			return true
+		}
+	}
+	return false
+}
+
+// CanonicalURL is the one normalisation of a page URL: https, the
+// canonical host (another of the site's hosts accepted), no fragment, no
+// query, a cleaned path. Relative references resolve against the site
+// root. Any other host is refused with ErrOffSite.
 //
 // A URL typed without its scheme (www.spp.gov.cn/spp/…) is one of the site.
-func CanonicalURL(raw string) (string, error) {
+func (l Layout) CanonicalURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
-	if l := strings.ToLower(raw); strings.HasPrefix(l, Host+"/") || strings.HasPrefix(l, "spp.gov.cn/") || l == Host {
-		raw = "https://" + raw
+	low := strings.ToLower(raw)
+	for _, h := range append([]string{l.host}, l.alt...) {
+		if strings.HasPrefix(low, h+"/") || (h == l.host && low == h) {
+			raw = "https://" + raw
+			break
+		}
 	}
-	return ResolveURL(raw, nil)
+	return l.ResolveURL(raw, nil)
 }
 
 // ResolveURL is CanonicalURL for a reference found on a page: relative
 // references resolve against base (the page's URL; nil: the site root).
-func ResolveURL(raw string, base *url.URL) (string, error) {
+func (l Layout) ResolveURL(raw string, base *url.URL) (string, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("canonical url %q: %w", raw, err)
 	}
 	if base == nil {
-		base = &url.URL{Scheme: "https", Host: Host, Path: "/"}
+		base = &url.URL{Scheme: "https", Host: l.host, Path: "/"}
 	}
 	u = base.ResolveReference(u)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", &PageError{URL: raw, Err: ErrOffSite, Reason: "scheme " + u.Scheme}
+		return "", &PageError{URL: raw, Err: offSiteError(l.host), Reason: "scheme " + u.Scheme}
 	}
-	h := strings.ToLower(u.Hostname())
-	if h != Host && h != "spp.gov.cn" {
-		return "", &PageError{URL: raw, Err: ErrOffSite, Reason: "host " + u.Host}
+	if !l.isHost(strings.ToLower(u.Hostname())) {
+		return "", &PageError{URL: raw, Err: offSiteError(l.host), Reason: "host " + u.Host}
 	}
 	p := u.EscapedPath()
 	if p == "" {
@@ -59,37 +120,37 @@ func ResolveURL(raw string, base *url.URL) (string, error) {
 	if strings.HasSuffix(p, "/") && clean != "/" {
 		clean += "/"
 	}
-	return Origin + clean, nil
+	return l.Origin() + clean, nil
 }
 
-// IsDetailURL reports whether a canonical URL has the shape of an article page
-// (/…/yyyymm/tyyyymmdd_NNN.shtml).
-func IsDetailURL(canonical string) bool {
+// offSiteError is ErrOffSite naming the site's host: "not a
+// www.gd.jcy.gov.cn URL".
+type offSiteError string
+
+func (e offSiteError) Error() string { return "not a " + string(e) + " URL" }
+
+// Is makes errors.Is(err, ErrOffSite) hold.
+func (offSiteError) Is(target error) bool { return target == ErrOffSite }
+
+// IsArticleURL reports whether a canonical URL has the shape of an article
+// page (/…/yyyymm/tyyyymmdd_NNN.shtml).
+func (Layout) IsArticleURL(canonical string) bool {
 	return detailPathRE.MatchString(canonical)
 }
 
-// IDFromURL returns spp-<manuscriptId> from an article URL, or "".
-func IDFromURL(u string) string {
+// ArticleID is the id prefix and the document id of an article URL, or "".
+func (l Layout) ArticleID(u string) string {
 	m := detailPathRE.FindStringSubmatch(u)
 	if m == nil {
 		return ""
 	}
-	return "spp-" + m[2]
+	return l.idPrefix + m[2]
 }
 
-// DateFromURL is the publication day an article URL carries (t20260805_…).
-func DateFromURL(u string) (time.Time, bool) {
-	m := detailPathRE.FindStringSubmatch(u)
-	if m == nil {
-		return time.Time{}, false
-	}
-	return dateOf(m[1][:4], m[1][4:6], m[1][6:], "", "", "")
-}
-
-// ChannelPathFromURL is the folder a page lives in, minus the yyyymm folder of
-// article pages: /spp/jczdal/202608/t…shtml and /spp/jczdal/index_2.shtml both
-// give /spp/jczdal/.
-func ChannelPathFromURL(u string) string {
+// ChannelPath is the folder a page lives in, minus the yyyymm folder of
+// article pages: /spp/jczdal/202608/t…shtml and /spp/jczdal/index_2.shtml
+// both give /spp/jczdal/.
+func (Layout) ChannelPath(u string) string {
 	pu, err := url.Parse(u)
 	if err != nil {
 		return ""
@@ -104,9 +165,36 @@ func ChannelPathFromURL(u string) string {
 	return dir + "/"
 }
 
-// onSite reports whether u is a file of the site itself (https, its host):
-// sppcrawl archives no other host's images and attachments.
-func onSite(u string) bool {
+// CanonicalURL is SPPURLs.CanonicalURL.
+func CanonicalURL(raw string) (string, error) { return SPPURLs.CanonicalURL(raw) }
+
+// ResolveURL is SPPURLs.ResolveURL.
+func ResolveURL(raw string, base *url.URL) (string, error) { return SPPURLs.ResolveURL(raw, base) }
+
+// IsDetailURL is SPPURLs.IsArticleURL.
+func IsDetailURL(canonical string) bool { return SPPURLs.IsArticleURL(canonical) }
+
+// IDFromURL is SPPURLs.ArticleID: spp-<manuscriptId>, or "".
+func IDFromURL(u string) string { return SPPURLs.ArticleID(u) }
+
+// ChannelPathFromURL is SPPURLs.ChannelPath.
+func ChannelPathFromURL(u string) string { return SPPURLs.ChannelPath(u) }
+
+// DateFromURL is the publication day an article URL of the TRS platform
+// carries (t20260805_…).
+func DateFromURL(u string) (time.Time, bool) {
+	m := detailPathRE.FindStringSubmatch(u)
+	if m == nil {
+		return time.Time{}, false
+	}
+	return dateOf(m[1][:4], m[1][4:6], m[1][6:], "", "", "")
+}
+
+// onSite reports whether u is a file of the site of the page at pageURL
+// (https, its host): sppcrawl archives no other host's images and
+// attachments.
+func onSite(u, pageURL string) bool {
 	pu, err := url.Parse(u)
-	return err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, Host)
+	page, perr := url.Parse(pageURL)
+	return err == nil && perr == nil && pu.Scheme == "https" && pu.Host != "" && strings.EqualFold(pu.Host, page.Host)
 }

@@ -244,12 +244,12 @@ func (r *run) warn(msg string, args ...any) {
 // navigation seen for the first time that lists no article of the site's
 // own is passed over (false).
 func (r *run) listHealth(cr *chanRun, l *extract.List) bool {
-	if cr.probing() {
+	if r.probing(cr) {
 		urls := make([]string, len(l.Items))
 		for i, it := range l.Items {
 			urls[i] = it.URL
 		}
-		if onSiteArticles(urls) == 0 {
+		if r.c.onSiteArticles(urls) == 0 {
 			r.passOver(cr, sppcrawl.KindNoArticles, l.URL+" lists no article of the site")
 			return false
 		}
@@ -271,16 +271,16 @@ func (r *run) listHealth(cr *chanRun, l *extract.List) bool {
 // indexGone judges an index page that is no list. A channel of the
 // navigation never seen as a list is passed over, quietly.
 func (r *run) indexGone(cr *chanRun, u string, status int, body []byte, contentType string) {
-	if cr.probing() {
-		r.passOver(cr, sppcrawl.KindNotList, fmt.Sprintf("%s: HTTP %d, %s", u, status, extract.PageKind(body, contentType)))
+	if r.probing(cr) {
+		r.passOver(cr, sppcrawl.KindNotList, fmt.Sprintf("%s: HTTP %d, %s", u, status, r.c.site.PageKind(body, contentType)))
 		return
 	}
 	if status == 404 || status == 410 {
 		r.setHealth(cr, sppcrawl.HealthMissing, fmt.Sprintf("%s answers HTTP %d", u, status), 0)
 		return
 	}
-	switch kind := extract.PageKind(body, contentType); kind {
-	case extract.KindHomepage:
+	switch kind := r.c.site.PageKind(body, contentType); kind {
+	case sppcrawl.PageHomepage:
 		r.setHealth(cr, sppcrawl.HealthMissing, fmt.Sprintf("%s answers with the site's homepage (its answer to unknown paths)", u), 0)
 	default:
 		r.setHealth(cr, sppcrawl.HealthNotAList, fmt.Sprintf("%s is a page of kind %q, not a list", u, kind), 0)

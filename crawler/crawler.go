@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"github.com/gocolly/colly/v2"
 )
@@ -42,8 +43,11 @@ type Archive interface {
 
 // Config tunes a Crawler; zero values take the defaults below.
 type Config struct {
-	Origin   string             // fetch from this mirror instead of https://www.spp.gov.cn
-	Channels []sppcrawl.Channel // default: the table (sppcrawl.Channels)
+	// Site is the site crawled: its URLs, channels, pager and parsers
+	// (default: sites.Default(), www.spp.gov.cn).
+	Site     sppcrawl.Site
+	Origin   string             // fetch from this mirror instead of the site's https://host
+	Channels []sppcrawl.Channel // default: the site's table (Site.Channels)
 	// Discover crawls the whole site instead of Channels: every channel
 	// the homepage's navigation lists (read at most daily, kept in the
 	// archive), with the table (see sitemap.go).
@@ -89,6 +93,7 @@ type Crawler struct {
 	rechecks sppcrawl.RecheckStore
 	media    sppcrawl.MediaStore
 	sites    sppcrawl.SiteMapStore
+	site     sppcrawl.Site
 	log      *slog.Logger
 	origin   *url.URL
 	tr       *transport
@@ -110,8 +115,11 @@ func ParseOrigin(s string) (*url.URL, error) {
 // New checks cfg and fills in defaults. archive may be nil: then nothing is
 // stored (see Fetch).
 func New(cfg Config, archive Archive) (*Crawler, error) {
+	if cfg.Site == nil {
+		cfg.Site = sites.Default()
+	}
 	if cfg.Origin == "" {
-		cfg.Origin = sppcrawl.Origin
+		cfg.Origin = cfg.Site.Origin()
 	}
 	origin, err := ParseOrigin(cfg.Origin)
 	if err != nil {
@@ -129,10 +137,11 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 			ResponseHeaderTimeout: cfg.Timeout,
 		}
 	}
-	if origin.String() == sppcrawl.Origin {
+	if origin.String() == cfg.Site.Origin() {
 		origin = nil // no rewriting
 	}
-	c := &Crawler{cfg: cfg, log: cfg.Logger, origin: origin, tr: &transport{base: base, origin: origin, obs: cfg.Observer}}
+	c := &Crawler{cfg: cfg, site: cfg.Site, log: cfg.Logger, origin: origin,
+		tr: &transport{base: base, origin: origin, site: cfg.Site, obs: cfg.Observer}}
 	if archive != nil {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
 	}
@@ -142,7 +151,7 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 // setDefaults fills what the caller left zero (or made negative).
 func (cfg *Config) setDefaults() {
 	if len(cfg.Channels) == 0 {
-		cfg.Channels = sppcrawl.Channels
+		cfg.Channels = cfg.Site.Channels()
 	}
 	cfg.Delay = max(cfg.Delay, 0)
 	orDefault(&cfg.Parallel, 2)
@@ -233,22 +242,21 @@ func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
 }
 
 func (c *Crawler) allowedHost(u *url.URL) bool {
-	h := strings.ToLower(u.Hostname())
-	if h == sppcrawl.Host || h == "spp.gov.cn" {
-		return true
+	if _, err := c.site.CanonicalURL("https://" + u.Hostname() + "/"); err == nil {
+		return true // the site's host, or another of its hosts
 	}
 	return c.origin != nil && strings.EqualFold(u.Host, c.origin.Host)
 }
 
 // canonicalOf maps a fetched URL (possibly on the origin) back to the canonical
-// https://www.spp.gov.cn URL.
+// URL of the site.
 func (c *Crawler) canonicalOf(u *url.URL) (string, error) {
 	if c.origin != nil && strings.EqualFold(u.Host, c.origin.Host) {
 		v := *u
-		v.Scheme, v.Host = "https", sppcrawl.Host
+		v.Scheme, v.Host = "https", c.site.Host()
 		u = &v
 	}
-	return sppcrawl.CanonicalURL(u.String())
+	return c.site.CanonicalURL(u.String())
 }
 
 // backoff is the wait before retry number attempt (1-based): exponential with

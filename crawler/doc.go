@@ -1,6 +1,7 @@
-// Package crawler fetches www.spp.gov.cn politely and incrementally with colly,
-// hands each page to extract and each article to the archive. It is the only
-// package that imports colly.
+// Package crawler fetches a site (Config.Site, www.spp.gov.cn by default)
+// politely and incrementally with colly, hands each page to the site's
+// parsers and each article to the archive. It is the only package that
+// imports colly, and it names no host: the Site does.
 //
 // A run walks each channel's list pages newest first and stops at the first
 // page whose items are all stored, so a run with nothing new costs robots.txt,

@@ -20,7 +20,7 @@ import (
 // anything: the caller decides (sppcrawl fetch, or its --dry-run). An off-site
 // URL is refused before any request is made. Retries follow the crawl's rules.
 func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Article, *sppcrawl.RawPage, error) {
-	u, err := sppcrawl.CanonicalURL(rawURL)
+	u, err := c.site.CanonicalURL(rawURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
@@ -129,7 +129,7 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
-	a, err = extract.ParseArticle(resp.Body, u, ct)
+	a, err = c.site.ParseArticle(resp.Body, u, ct)
 	if err != nil {
 		// Only a page that says what it is (the homepage, a list, an error
 		// page) shows the article is gone; an unknown layout does not.
@@ -152,7 +152,7 @@ func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, sto
 	}
 	wait := max(c.backoff(n), after)
 	in.attempt = n
-	c.cfg.Observer.Retried(kindOfURL(req.URL))
+	c.cfg.Observer.Retried(c.tr.kindOf(req.URL))
 	c.log.Debug("retrying", "url", req.URL.String(), "attempt", n+1, "wait", wait)
 	t := time.NewTimer(wait)
 	defer t.Stop()
@@ -169,7 +169,7 @@ func (c *Crawler) retryLater(req *colly.Request, after time.Duration, stop1, sto
 // Discover reads the site's homepage (through the origin, after robots.txt)
 // and lists the channels its navigation links to.
 func (c *Crawler) Discover(ctx context.Context) ([]sppcrawl.Channel, error) {
-	const home = sppcrawl.Origin + "/spp/index.shtml"
+	home := c.site.HomeURL()
 	rules, err := c.loadRobots(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("discover: %w", err)
@@ -181,7 +181,7 @@ func (c *Crawler) Discover(ctx context.Context) ([]sppcrawl.Channel, error) {
 	var chans []sppcrawl.Channel
 	var lastErr error
 	col.OnResponse(func(resp *colly.Response) {
-		chans, lastErr = extract.ParseNav(resp.Body, home, resp.Headers.Get("Content-Type"))
+		chans, lastErr = c.site.ParseNav(resp.Body, home, resp.Headers.Get("Content-Type"))
 	})
 	col.OnError(func(resp *colly.Response, err error) {
 		if retryableErr(err) && c.retryLater(resp.Request, 0, ctx.Done(), nil) {
@@ -256,7 +256,7 @@ func (c *Crawler) goneSighting(ctx context.Context, rawURL string, dryRun bool, 
 	if !errors.As(err, &g) || c.articles == nil {
 		return nil, err
 	}
-	u, _ := sppcrawl.CanonicalURL(rawURL) // FetchArticle made its request: it is one
+	u, _ := c.site.CanonicalURL(rawURL) // FetchArticle made its request: it is one
 	a, serr := c.articles.StoredArticle(ctx, u, "")
 	if serr != nil || a == nil {
 		return nil, cmp.Or(serr, err)

@@ -3,16 +3,18 @@ package crawler
 import (
 	"net/http"
 
+	"sppcrawl"
+
 	"github.com/gocolly/colly/v2"
 )
 
-// kind is what a request fetches.
-type kind string
+// kind is what a request of a run fetches.
+type kind = sppcrawl.RequestKind
 
 const (
-	kindList   kind = "list"
-	kindDetail kind = "detail"
-	kindMedia  kind = "media"
+	kindList   = sppcrawl.RequestList
+	kindDetail = sppcrawl.RequestDetail
+	kindMedia  = sppcrawl.RequestMedia
 )
 
 // chain is the chain of list pages a list request belongs to (see walk.go).
@@ -65,7 +67,7 @@ func newContext(in *reqInfo) *colly.Context {
 func (in *reqInfo) attempts() int { return in.attempt + 1 }
 
 // slotted: the kinds of request that hold one of the run's queue slots.
-func (k kind) slotted() bool { return k == kindDetail || k == kindMedia }
+func slotted(k kind) bool { return k == kindDetail || k == kindMedia }
 
 // request hands colly a request of the run. A detail page or a media file
 // first takes a queue slot (waiting while the queue is full), given back by
@@ -80,7 +82,7 @@ func (r *run) request(u string, in *reqInfo, hdr http.Header) error {
 // holdSlot runs send, which hands colly a request of kind k, holding a
 // queue slot for it if k needs one.
 func (r *run) holdSlot(k kind, send func() error) error {
-	if !k.slotted() {
+	if !slotted(k) {
 		return send()
 	}
 	r.detailsQueued.Add(1)

@@ -44,7 +44,7 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 		if !transient || attempt == 2*c.cfg.MaxAttempts {
 			break
 		}
-		c.cfg.Observer.Retried("robots")
+		c.cfg.Observer.Retried(sppcrawl.RequestRobots)
 		t := time.NewTimer(c.backoff(min(attempt, c.cfg.MaxAttempts)))
 		select {
 		case <-ctx.Done():
@@ -68,7 +68,7 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 }
 
 func (c *Crawler) getRobots(ctx context.Context) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sppcrawl.Origin+"/robots.txt", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.site.Origin()+"/robots.txt", nil)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -237,7 +237,7 @@ func (r *run) walk(ctx context.Context) {
 // every channel's page 1, and waits until the walks are done.
 func (r *run) walkChannels() {
 	for _, f := range r.due {
-		if sppcrawl.IsDetailURL(f.URL) {
+		if r.c.site.IsArticleURL(f.URL) {
 			r.queueDetail(f.URL, f.Channel, 0)
 		}
 	}

@@ -33,13 +33,13 @@ func (r *run) runChannels() ([]sppcrawl.Channel, error) {
 		m = r.rediscover(m)
 	}
 	var out []sppcrawl.Channel
-	for _, ch := range m.All() {
+	for _, ch := range m.AllOf(c.site.Channels()) {
 		st, err := c.ledger.ChannelState(r.ctx, ch.Path)
 		if err != nil {
 			return nil, err
 		}
 		passOver := st.Kind == sppcrawl.KindNotList || st.Kind == sppcrawl.KindNoArticles
-		if !sppcrawl.InTable(ch.Path) && passOver && r.sum.Started.Sub(st.LastRun) < reprobeAfter {
+		if !r.c.inTable(ch.Path) && passOver && r.sum.Started.Sub(st.LastRun) < reprobeAfter {
 			continue
 		}
 		out = append(out, ch)
@@ -52,7 +52,7 @@ func (r *run) runChannels() ([]sppcrawl.Channel, error) {
 func (r *run) rediscover(known sppcrawl.SiteMap) sppcrawl.SiteMap {
 	chans, err := r.c.Discover(r.ctx)
 	if err != nil || len(chans) == 0 {
-		r.c.log.Warn("the homepage's navigation could not be read: crawling the channels known", "err", err, "known", len(known.All()))
+		r.c.log.Warn("the homepage's navigation could not be read: crawling the channels known", "err", err, "known", len(known.AllOf(r.c.site.Channels())))
 		return known
 	}
 	m := sppcrawl.SiteMap{DiscoveredAt: r.sum.Started, Channels: chans}
@@ -65,8 +65,8 @@ func (r *run) rediscover(known sppcrawl.SiteMap) sppcrawl.SiteMap {
 
 // probing reports whether a channel's index page is still to be found a
 // list: one of the navigation, not the table, never seen as a list.
-func (cr *chanRun) probing() bool {
-	return !sppcrawl.InTable(cr.ch.Path) && cr.state.Kind != sppcrawl.KindList && cr.probe
+func (r *run) probing(cr *chanRun) bool {
+	return !r.c.inTable(cr.ch.Path) && cr.state.Kind != sppcrawl.KindList && cr.probe
 }
 
 // passOver records, quietly, that a probed channel is not to be crawled.
@@ -78,11 +78,14 @@ func (r *run) passOver(cr *chanRun, kind sppcrawl.ChannelKind, why string) {
 	r.c.log.Info("a page of the navigation that is not a channel of articles: passed over", "channel", cr.ch.Path, "kind", string(kind), "why", why)
 }
 
+// inTable reports whether the channel at path is one of the site's table.
+func (c *Crawler) inTable(path string) bool { return c.site.ChannelByPath(path).Name != "" }
+
 // onSiteArticles counts the items of a list that are articles of the site.
-func onSiteArticles(items []string) int {
+func (c *Crawler) onSiteArticles(items []string) int {
 	n := 0
 	for _, u := range items {
-		if sppcrawl.IsDetailURL(u) {
+		if c.site.IsArticleURL(u) {
 			n++
 		}
 	}

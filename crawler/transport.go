@@ -16,31 +16,32 @@ import (
 // one, for /metrics). It must be safe for concurrent use.
 type Observer interface {
 	// Fetched: one answer read to its end, or status 0 for a request that
-	// got none. kind is robots, list, detail or other.
-	Fetched(kind string, status int, bytes int64, d time.Duration)
+	// got none.
+	Fetched(kind sppcrawl.RequestKind, status int, bytes int64, d time.Duration)
 	// Retried: a request sent again after a transient failure.
-	Retried(kind string)
+	Retried(kind sppcrawl.RequestKind)
 }
 
 type nopObserver struct{}
 
-func (nopObserver) Fetched(string, int, int64, time.Duration) {}
-func (nopObserver) Retried(string)                            {}
+func (nopObserver) Fetched(sppcrawl.RequestKind, int, int64, time.Duration) {}
+func (nopObserver) Retried(sppcrawl.RequestKind)                            {}
 
-// transport sends requests for www.spp.gov.cn to the origin (a mirror with the
+// transport sends requests for the site's host to the origin (a mirror with the
 // same paths, or the site itself), counts every request made and tells the
 // observer how each went once its body has been read.
 type transport struct {
 	base     http.RoundTripper
 	origin   *url.URL
+	site     sppcrawl.URLs
 	obs      Observer
 	requests atomic.Int64
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
-	kind := kindOfURL(req.URL)
-	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), sppcrawl.Host) {
+	kind := t.kindOf(req.URL)
+	if t.origin != nil && strings.EqualFold(req.URL.Hostname(), t.site.Host()) {
 		r := req.Clone(req.Context())
 		r.URL.Scheme, r.URL.Host = t.origin.Scheme, t.origin.Host
 		r.Host = t.origin.Host
@@ -60,7 +61,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 type observedBody struct {
 	io.ReadCloser
 	t      *transport
-	kind   string
+	kind   sppcrawl.RequestKind
 	status int
 	start  time.Time
 	n      int64
@@ -84,18 +85,18 @@ func (b *observedBody) Close() error {
 var mediaExt = map[string]bool{".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true, ".webp": true,
 	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".wps": true, ".ofd": true, ".zip": true, ".rar": true}
 
-// kindOfURL names what a URL of the site is, for the observer.
-func kindOfURL(u *url.URL) string {
+// kindOf names what a URL of the site is, for the observer.
+func (t *transport) kindOf(u *url.URL) sppcrawl.RequestKind {
 	base := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
 	switch {
 	case u.Path == "/robots.txt":
-		return "robots"
-	case sppcrawl.IsDetailURL(u.Path):
-		return string(kindDetail)
+		return sppcrawl.RequestRobots
+	case t.site.IsArticleURL(u.Path):
+		return sppcrawl.RequestDetail
 	case strings.HasPrefix(base, "index"):
-		return string(kindList)
+		return sppcrawl.RequestList
 	case mediaExt[strings.ToLower(path.Ext(base))]:
-		return string(kindMedia)
+		return sppcrawl.RequestMedia
 	}
-	return "other"
+	return sppcrawl.RequestOther
 }

@@ -16,7 +16,7 @@ import (
 func (r *run) onRequest(req *colly.Request) {
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
-		if infoOf(req.Ctx).kind.slotted() {
+		if slotted(infoOf(req.Ctx).kind) {
 			r.detailFinished() // an aborted request gets no callback
 		}
 	}
@@ -29,7 +29,7 @@ func (r *run) visitList(channel string, page int, ch chain) {
 	if r.stopped() {
 		return
 	}
-	u := sppcrawl.ListPageURL(channel, page)
+	u := r.c.site.ListPageURL(channel, page)
 	if !r.robots.allowed(u) {
 		// No run may go further: the chain ends here, rather than leave a
 		// walk that every later run would resume and stop at again.
@@ -92,7 +92,7 @@ func (r *run) queueDetail(u, channel string, page int) bool {
 }
 
 func (r *run) onResponse(resp *colly.Response) {
-	if retried := r.handle(resp); !retried && infoOf(resp.Ctx).kind.slotted() {
+	if retried := r.handle(resp); !retried && slotted(infoOf(resp.Ctx).kind) {
 		r.detailFinished()
 	}
 }
@@ -155,7 +155,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	}
 	if r.fatal.Load() != nil || errors.Is(err, colly.ErrAbortedBeforeRequest) {
 		// The run is stopping: not a failure of the page.
-		if in.kind.slotted() {
+		if slotted(in.kind) {
 			r.detailFinished()
 		}
 		return
@@ -164,7 +164,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 	if retryable && r.retry(resp.Request, 0) {
 		return
 	}
-	if in.kind.slotted() {
+	if slotted(in.kind) {
 		r.detailFinished()
 	}
 	if retryable {
@@ -223,7 +223,7 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 	var l *extract.List
 	err := r.c.tooBig(resp)
 	if err == nil {
-		l, err = extract.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
+		l, err = r.c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
 	}
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
@@ -294,7 +294,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 	}
 	var seen []sppcrawl.Seen
 	for _, it := range l.Items {
-		if !sppcrawl.IsDetailURL(it.URL) {
+		if !r.c.site.IsArticleURL(it.URL) {
 			continue
 		}
 		if !since.IsZero() && !it.Date.IsZero() && it.Date.Before(since) {

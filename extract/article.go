@@ -32,12 +32,18 @@ var (
 // known kind), ErrUnknownLayout, ErrChallenge, ErrEmptyBody,
 // sppcrawl.ErrIncomplete (cut short) or sppcrawl.ErrOffSite.
 func ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
+	return SPP.ParseArticle(body, pageURL, contentType)
+}
+
+// ParseArticle is the package's ParseArticle on the parser's site.
+func (pr Parser) ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
 	name := pageURL // "" until known: the caller names the input then
 	doc, utf8Body, err := parseHTML(body, contentType, name, ErrNotArticle)
 	if err != nil {
 		return nil, err
 	}
 	p := newPage(doc, utf8Body)
+	p.site = pr
 
 	tpl := p.findTemplate()
 	if tpl.body == nil {
@@ -119,6 +125,7 @@ type page struct {
 	meta      map[string]string
 	htmlTitle string
 	first     map[string]*html.Node // indexKeys → first such element
+	site      Parser                // whose URLs and ids (ParseArticle's)
 }
 
 // indexKeys are the elements extraction looks up; one walk finds them all,

@@ -19,7 +19,7 @@ var digitsRE = regexp.MustCompile(`^\d+$`)
 // resolveURL sets a.URL from pageURL or, when that is empty, from the page.
 func (p *page) resolveURL(a *sppcrawl.Article, pageURL string) error {
 	if pageURL != "" {
-		u, err := sppcrawl.CanonicalURL(pageURL)
+		u, err := p.site.URLs.CanonicalURL(pageURL)
 		if err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func (p *page) resolveURL(a *sppcrawl.Article, pageURL string) error {
 			v, _ = s.Attr("content")
 		}
 		if v != "" {
-			if u, err := sppcrawl.CanonicalURL(v); err == nil {
+			if u, err := p.site.URLs.CanonicalURL(v); err == nil {
 				a.URL = u
 				return nil
 			}
@@ -45,7 +45,7 @@ func (p *page) resolveURL(a *sppcrawl.Article, pageURL string) error {
 	ch := p.breadcrumbPath("")
 	t, _ := sppcrawl.ParseStamp(p.meta["firstpublishedtime"])
 	if digitsRE.MatchString(id) && ch != "" && !t.IsZero() {
-		a.URL = fmt.Sprintf("%s%s%s/t%s_%s.shtml", sppcrawl.Origin, ch, t.Format("200601"), t.Format("20060102"), id)
+		a.URL = fmt.Sprintf("%s%s%s/t%s_%s.shtml", p.site.URLs.Origin(), ch, t.Format("200601"), t.Format("20060102"), id)
 		return nil
 	}
 	return pageErr("", ErrNotArticle, "the page names no URL of its own; pass its URL (--url)")
@@ -62,11 +62,11 @@ func (p *page) breadcrumbPath(pageURL string) string {
 	if pageURL != "" {
 		base, _ = url.Parse(pageURL)
 	}
-	u, err := sppcrawl.ResolveURL(href, base)
+	u, err := p.site.URLs.ResolveURL(href, base)
 	if err != nil {
 		return ""
 	}
-	return sppcrawl.ChannelPathFromURL(u)
+	return p.site.URLs.ChannelPath(u)
 }
 
 // infoFields splits "时间：… 作者：… 来源：…" into label → value. A value ends
@@ -98,12 +98,12 @@ func infoFields(line string) map[string]string {
 func (p *page) fillHeader(a *sppcrawl.Article, t template) {
 	// id
 	if id := p.meta["manuscriptid"]; digitsRE.MatchString(id) {
-		a.ID = "spp-" + id
-	} else if id := sppcrawl.IDFromURL(a.URL); id != "" {
+		a.ID = p.site.URLs.IDPrefix() + id
+	} else if id := p.site.URLs.ArticleID(a.URL); id != "" {
 		a.ID = id
 	} else {
 		// Not an SPP article URL (generic layout on an odd path): still stable.
-		a.ID = "spp-u" + shortHash(a.URL)
+		a.ID = p.site.URLs.IDPrefix() + "u" + shortHash(a.URL)
 	}
 
 	// channel
@@ -116,7 +116,7 @@ func (p *page) fillHeader(a *sppcrawl.Article, t template) {
 	}
 	a.ChannelPath = p.breadcrumbPath(a.URL)
 	if a.ChannelPath == "" || a.ChannelPath == "/" || a.ChannelPath == "/spp/" {
-		a.ChannelPath = sppcrawl.ChannelPathFromURL(a.URL)
+		a.ChannelPath = p.site.URLs.ChannelPath(a.URL)
 	}
 
 	// title lines

@@ -7,37 +7,29 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"sppcrawl"
 
 	"github.com/PuerkitoBio/goquery"
 )
 
-// List is a channel list page.
-type List struct {
-	URL         string     `json:"url"`
-	Channel     string     `json:"channel"`
-	ChannelPath string     `json:"channel_path"`
-	Page        int        `json:"page"`       // 1-based
-	PageCount   int        `json:"page_count"` // from createPageHTML, 1 when absent
-	Total       int        `json:"total"`      // records in the channel, 0 when unknown
-	Items       []ListItem `json:"items"`
-	PageURLs    []string   `json:"page_urls"` // every page of the channel, page 1 first
-}
+// List is a channel list page (the root's type, so that a Site's
+// Extractor returns it).
+type List = sppcrawl.List
 
 // ListItem is one link of a list page.
-type ListItem struct {
-	URL   string    `json:"url"` // canonical
-	Title string    `json:"title"`
-	Date  time.Time `json:"date,omitzero"`
-}
+type ListItem = sppcrawl.ListItem
 
 // ParseList extracts a channel list page. pageURL is where it was fetched from.
 // Items pointing off-site are dropped; the hidden 相关新闻 block of detail pages
 // (#xgxw, also class commonList_con) is ignored.
 func ParseList(body []byte, pageURL, contentType string) (*List, error) {
-	canon, err := sppcrawl.CanonicalURL(pageURL)
+	return SPP.ParseList(body, pageURL, contentType)
+}
+
+// ParseList is the package's ParseList on the parser's site.
+func (pr Parser) ParseList(body []byte, pageURL, contentType string) (*List, error) {
+	canon, err := pr.URLs.CanonicalURL(pageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -46,8 +38,8 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 		return nil, err
 	}
 	base, _ := url.Parse(canon)
-	l := &List{URL: canon, ChannelPath: sppcrawl.ChannelPathFromURL(canon), Page: 1, PageCount: 1, Items: listItems(doc, base)}
-	if err := l.readPager(utf8Body); err != nil {
+	l := &List{URL: canon, ChannelPath: pr.URLs.ChannelPath(canon), Page: 1, PageCount: 1, Items: pr.listItems(doc, base)}
+	if err := pr.readPager(l, utf8Body); err != nil {
 		return nil, err
 	}
 	l.Channel = NormalizeText(doc.FindMatcher(q("div.channel_tit2")).First().Text())
@@ -58,7 +50,7 @@ func ParseList(body []byte, pageURL, contentType string) (*List, error) {
 }
 
 // listItems are a list page's links to articles, each once, in page order.
-func listItems(doc *goquery.Document, base *url.URL) []ListItem {
+func (pr Parser) listItems(doc *goquery.Document, base *url.URL) []ListItem {
 	lis := doc.FindMatcher(q("div.commonList_con")).Not("#xgxw").FindMatcher(q("ul.li_line > li"))
 	if lis.Length() == 0 {
 		lis = doc.FindMatcher(q("ul.li_line > li")) // list without its usual wrapper
@@ -69,7 +61,7 @@ func listItems(doc *goquery.Document, base *url.URL) []ListItem {
 	items := []ListItem{}
 	seen := map[string]bool{}
 	lis.Each(func(_ int, li *goquery.Selection) {
-		if it, ok := listItem(li, base); ok && !seen[it.URL] {
+		if it, ok := pr.listItem(li, base); ok && !seen[it.URL] {
 			seen[it.URL] = true
 			items = append(items, it)
 		}
@@ -78,13 +70,13 @@ func listItems(doc *goquery.Document, base *url.URL) []ListItem {
 }
 
 // listItem reads one entry of a list: its link, title and date.
-func listItem(li *goquery.Selection, base *url.URL) (ListItem, bool) {
+func (pr Parser) listItem(li *goquery.Selection, base *url.URL) (ListItem, bool) {
 	a := li.FindMatcher(q("a[href]")).First()
 	if a.Length() == 0 {
 		return ListItem{}, false
 	}
 	href, _ := a.Attr("href")
-	u, err := sppcrawl.ResolveURL(href, base)
+	u, err := pr.URLs.ResolveURL(href, base)
 	if err != nil {
 		return ListItem{}, false
 	}
@@ -111,7 +103,7 @@ func listItem(li *goquery.Selection, base *url.URL) (ListItem, bool) {
 // readPager sets the page's number, the channel's page count and total and
 // the URLs of its pages from the createPageHTML call; a page with neither a
 // pager nor items is no list.
-func (l *List) readPager(utf8Body []byte) error {
+func (pr Parser) readPager(l *List, utf8Body []byte) error {
 	prefix, ext := "index", "shtml"
 	if m := createPageRE.FindSubmatch(utf8Body); m != nil {
 		l.PageCount, _ = strconv.Atoi(string(m[1]))
@@ -132,7 +124,7 @@ func (l *List) readPager(utf8Body []byte) error {
 		return pageErr(l.URL, ErrNotList, "no ul.li_line items and no createPageHTML pager")
 	}
 	for i := 1; i <= l.PageCount; i++ {
-		l.PageURLs = append(l.PageURLs, sppcrawl.PagerURL(l.ChannelPath, prefix, ext, i))
+		l.PageURLs = append(l.PageURLs, pr.URLs.PagerURL(l.ChannelPath, prefix, ext, i))
 	}
 	return nil
 }
@@ -143,19 +135,19 @@ const maxPages = 50_000
 
 // Kinds of page PageKind tells apart.
 const (
-	KindArticle    = "article"
-	KindList       = "list"
-	KindHomepage   = "homepage"
-	KindErrorPage  = "error page"
-	KindChallenge  = "challenge"
-	KindIncomplete = "incomplete"
-	KindUnknown    = "unknown"
+	KindArticle    = sppcrawl.PageArticle
+	KindList       = sppcrawl.PageList
+	KindHomepage   = sppcrawl.PageHomepage
+	KindErrorPage  = sppcrawl.PageErrorPage
+	KindChallenge  = sppcrawl.PageChallenge
+	KindIncomplete = sppcrawl.PageIncomplete
+	KindUnknown    = sppcrawl.PageUnknown
 )
 
 // PageKind says what kind of page body is: what a channel's index page has
 // become when it is no longer a list (the homepage the site serves for
 // unknown paths: the channel is gone; anything else: it changed shape).
-func PageKind(body []byte, contentType string) string {
+func PageKind(body []byte, contentType string) sppcrawl.PageKind {
 	doc, raw, err := parseHTML(body, contentType, "", ErrNotList)
 	switch {
 	case errors.Is(err, ErrChallenge):
@@ -184,7 +176,12 @@ func PageKind(body []byte, contentType string) string {
 // every link to a folder's index page of the site, named by its text, the
 // site's root and homepage left out. pageURL is where it was fetched from.
 func ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
-	canon, err := sppcrawl.CanonicalURL(pageURL)
+	return SPP.ParseNav(body, pageURL, contentType)
+}
+
+// ParseNav is the package's ParseNav on the parser's site.
+func (pr Parser) ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
+	canon, err := pr.URLs.CanonicalURL(pageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -197,11 +194,11 @@ func ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, err
 	var out []sppcrawl.Channel
 	doc.FindMatcher(q("a[href]")).Each(func(_ int, a *goquery.Selection) {
 		href, _ := a.Attr("href")
-		u, err := sppcrawl.ResolveURL(href, base)
-		if err != nil || sppcrawl.IsDetailURL(u) {
+		u, err := pr.URLs.ResolveURL(href, base)
+		if err != nil || pr.URLs.IsArticleURL(u) {
 			return
 		}
-		p := strings.TrimPrefix(u, sppcrawl.Origin)
+		p := strings.TrimPrefix(u, pr.URLs.Origin())
 		if b := path.Base(p); b == "index.shtml" || b == "index.html" {
 			p = path.Dir(p) + "/"
 		}
@@ -213,7 +210,7 @@ func ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, err
 			return
 		}
 		seen[p] = true
-		c := sppcrawl.ChannelByPath(p)
+		c := pr.channelByPath(p)
 		if c.Name == "" {
 			c.Name = name
 		}

@@ -359,7 +359,8 @@ func absURL(base *url.URL, ref string, link bool) string {
 	if strings.EqualFold(abs.Scheme, "mailto") {
 		return abs.String()
 	}
-	if strings.EqualFold(abs.Hostname(), sppcrawl.Host) {
+	if strings.EqualFold(abs.Hostname(), base.Hostname()) {
+		// The site's own files, like its pages (base), are https.
 		abs.Scheme = "https"
 	}
 	// String escapes the path and the fragment, not the query: a space or

@@ -72,14 +72,17 @@ func NewMetrics(db Reader) *Metrics {
 }
 
 // Fetched records one answer (or, with status 0, a request without one).
-func (m *Metrics) Fetched(kind string, status int, bytes int64, d time.Duration) {
-	m.crawlRequests.WithLabelValues(kind, strconv.Itoa(status)).Inc()
-	m.crawlBytes.WithLabelValues(kind).Add(float64(bytes))
-	m.fetchSeconds.WithLabelValues(kind).Observe(d.Seconds())
+func (m *Metrics) Fetched(kind sppcrawl.RequestKind, status int, bytes int64, d time.Duration) {
+	k := string(kind)
+	m.crawlRequests.WithLabelValues(k, strconv.Itoa(status)).Inc()
+	m.crawlBytes.WithLabelValues(k).Add(float64(bytes))
+	m.fetchSeconds.WithLabelValues(k).Observe(d.Seconds())
 }
 
 // Retried records a request sent again.
-func (m *Metrics) Retried(kind string) { m.crawlRetries.WithLabelValues(kind).Inc() }
+func (m *Metrics) Retried(kind sppcrawl.RequestKind) {
+	m.crawlRetries.WithLabelValues(string(kind)).Inc()
+}
 
 func (m *Metrics) handler() http.Handler {
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{

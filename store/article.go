@@ -60,7 +60,7 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 	var res sppcrawl.UpsertResult
 	err = db.write(ctx, func(tx *bolt.Tx) error {
 		var err error
-		res, err = upsertTx(tx, a, rawVal, now)
+		res, err = upsertTx(tx, db.site, a, rawVal, now)
 		return err
 	})
 	if err != nil {
@@ -161,7 +161,7 @@ func (db *DB) Predict(ctx context.Context, a *sppcrawl.Article) (sppcrawl.Outcom
 	return o, err
 }
 
-func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
+func upsertTx(tx *bolt.Tx, site sppcrawl.URLs, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	outcome, old, err := decide(tx, in)
 	if err != nil {
 		return sppcrawl.UpsertResult{}, err
@@ -175,7 +175,7 @@ func upsertTx(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (
 	case outcome == sppcrawl.Created:
 		return create(tx, in, rawVal, now)
 	case outcome == sppcrawl.Aliased:
-		return alias(tx, old, in, rawVal, now)
+		return alias(tx, site, old, in, rawVal, now)
 	}
 	a := old.Article
 	if err := fetchedFine(tx, a.ID, now); err != nil {
@@ -373,10 +373,10 @@ func addKeys(tx *bolt.Tx, n *sppcrawl.Article, now time.Time) error {
 
 // alias adds in's URL to an existing article (see Upsert for which URL
 // stays canonical); rawVal is in's page.
-func alias(tx *bolt.Tx, r *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
+func alias(tx *bolt.Tx, site sppcrawl.URLs, r *record, in *sppcrawl.Article, rawVal []byte, now time.Time) (sppcrawl.UpsertResult, error) {
 	a, url := r.Article, in.URL
 	if url != a.URL && !slices.Contains(a.Aliases, url) {
-		home, err := rehome(tx, a, in, rawVal, now)
+		home, err := rehome(tx, site, a, in, rawVal, now)
 		if err != nil {
 			return sppcrawl.UpsertResult{}, err
 		}

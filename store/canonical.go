@@ -11,7 +11,7 @@ import (
 )
 
 // An article the site lists in two channels is stored once, under the URL
-// of its own channel (sppcrawl.BetterHome), whatever order its URLs were met
+// of its own channel (sppcrawl.BetterHomeIn its site), whatever order its URLs were met
 // in; the others are its aliases. An upsert applies the rule as each URL
 // arrives (rehome), and the upgrade to schema 3 applies it to archives whose
 // releases kept the first URL seen (migrate2to3).
@@ -22,8 +22,8 @@ import (
 // names, and in's page (rawVal, when not nil) becomes a's page, so that the
 // archive holds the page of its canonical URL. It reports whether it did,
 // and then has stored a (see reseqHome).
-func rehome(tx *bolt.Tx, a, in *sppcrawl.Article, rawVal []byte, now time.Time) (bool, error) {
-	if in.ID != a.ID || !sppcrawl.BetterHome(a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
+func rehome(tx *bolt.Tx, site sppcrawl.URLs, a, in *sppcrawl.Article, rawVal []byte, now time.Time) (bool, error) {
+	if in.ID != a.ID || !sppcrawl.BetterHomeIn(site, a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
 		return false, nil
 	}
 	if err := moveHome(tx, a, in.URL, in.Channel, in.ChannelPath); err != nil {
@@ -153,28 +153,34 @@ func fetchHome(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
 	return putJSON(tx.Bucket(bucketFailures), a.URL, f)
 }
 
+// schema2Site is the site of every archive of schema 2: the releases that
+// wrote one archived www.spp.gov.cn alone, so the upgrade reads their
+// aliases by its layout and table, whatever site the archive is opened for.
+var schema2Site = sppcrawl.SPPURLs
+
 // bestHome is the URL among a's own and its aliases of a's id that is its
 // best home, with the channel that URL's page names.
 func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 	url, name, path = a.URL, a.Channel, a.ChannelPath
 	for _, alias := range a.Aliases {
-		if sppcrawl.IDFromURL(alias) != a.ID {
+		if schema2Site.ArticleID(alias) != a.ID {
 			continue // the same text under another id: not a page of this article
 		}
-		p := sppcrawl.ChannelPathFromURL(alias)
+		p := schema2Site.ChannelPath(alias)
 		n := channelName(tx, p)
 		if p == a.ChannelPath {
 			n = a.Channel
 		}
-		if n != "" && sppcrawl.BetterHome(url, path, alias, p) {
+		if n != "" && sppcrawl.BetterHomeIn(schema2Site, url, path, alias, p) {
 			url, name, path = alias, n, p
 		}
 	}
 	return url, name, path
 }
 
-// channelName is the name of the channel at path: the table's, else the
-// one its list page gave a run; "" when neither is known.
+// channelName is the name of the channel at path: the table of
+// www.spp.gov.cn's (see schema2Site), else the one its list page gave a
+// run; "" when neither is known.
 func channelName(tx *bolt.Tx, path string) string {
 	if c := sppcrawl.ChannelByPath(path); c.Name != "" {
 		return c.Name

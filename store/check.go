@@ -66,7 +66,7 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error
 			if len(k) <= 8 {
 				continue
 			}
-			rc, ok, err := recheckOf(tx, string(k[8:]), time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))))
+			rc, ok, err := db.recheckOf(tx, string(k[8:]), time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))))
 			if err != nil {
 				return err
 			}
@@ -81,13 +81,13 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error
 
 // recheckOf is the re-verification of id; ok is false for an id no longer
 // stored (its check entry outlived it).
-func recheckOf(tx *bolt.Tx, id string, checked time.Time) (rc sppcrawl.Recheck, ok bool, err error) {
+func (db *DB) recheckOf(tx *bolt.Tx, id string, checked time.Time) (rc sppcrawl.Recheck, ok bool, err error) {
 	rc = sppcrawl.Recheck{ID: id, LastChecked: checked}
 	hdr, herr := rawHeader(tx.Bucket(bucketRaw).Get(u64(rawKeyOf(tx, id))))
 	r, err := getRecord(tx, id)
 	switch {
 	case errors.Is(err, ErrUndecodable) && herr == nil && hdr.URL != "":
-		rc.URL, rc.Channel = hdr.URL, sppcrawl.ChannelPathFromURL(hdr.URL)
+		rc.URL, rc.Channel = hdr.URL, db.site.ChannelPath(hdr.URL)
 		return rc, true, nil
 	case errors.Is(err, ErrUndecodable):
 		return rc, false, nil // no URL to ask: verify --repair sets it aside

@@ -17,7 +17,7 @@ type History = sppcrawl.History
 func (db *DB) History(ctx context.Context, idOrURL string) (*History, error) {
 	id := idOrURL
 	if strings.Contains(idOrURL, "/") {
-		u, err := sppcrawl.CanonicalURL(idOrURL)
+		u, err := db.site.CanonicalURL(idOrURL)
 		if err != nil {
 			return nil, err
 		}

@@ -113,6 +113,20 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// Site is the URL layout of the site the archive holds, asked for
+	// the channel folder of a URL the archive must name without its
+	// article (a record that does not decode) and to canonicalise a URL
+	// asked for (History). Default: www.spp.gov.cn's, the one site of
+	// every archive an earlier release wrote.
+	Site sppcrawl.URLs
+}
+
+// siteOr is site, or www.spp.gov.cn's layout when nil (see Options.Site).
+func siteOr(site sppcrawl.URLs) sppcrawl.URLs {
+	if site == nil {
+		return sppcrawl.SPPURLs
+	}
+	return site
 }
 
 // DB is an open archive. It is safe for concurrent use.
@@ -121,6 +135,7 @@ type DB struct {
 	path     string
 	readOnly bool
 	now      func() time.Time
+	site     sppcrawl.URLs
 	w        writer
 	counts   counters
 	raw      *rawCodec
@@ -174,7 +189,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file}
+	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: siteOr(opts.Site)}
 	if err := db.checkPages(file, opts); err != nil {
 		bdb.Close()
 		return nil, err
@@ -183,7 +198,7 @@ func Open(path string, opts Options) (*DB, error) {
 		// An archive of an older release, opened to be read (stats, export,
 		// serve): upgraded in place first, as a crawl would, then read.
 		bdb.Close()
-		w, err := Open(path, Options{Timeout: opts.Timeout, Now: opts.Now})
+		w, err := Open(path, Options{Timeout: opts.Timeout, Now: opts.Now, Site: opts.Site})
 		if err != nil {
 			return nil, fmt.Errorf("open archive %s: %w, which failed: %w", path, errNeedsUpgrade, err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/crawler"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -33,10 +34,12 @@ type crawlFlags struct {
 // register defines the flags of groups on fs.
 func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 	c := &f.cfg
+	c.Site = sites.Default()
+	pace := c.Site.Politeness()
 	c.Parallel, c.Media = 1, crawler.MediaNone
 	f.groups = groups
 	if groups&netFlags != 0 {
-		fs.StringVar(&c.Origin, "origin", sppcrawl.Origin, "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...)")
+		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...)")
 		fs.StringVar(&c.UserAgent, "user-agent", crawler.UserAgent(version), "User-Agent header")
 		fs.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
 		fs.IntVar(&c.MaxBody, "max-body", 8<<20, "largest page accepted, in bytes")
@@ -44,8 +47,8 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 		fs.IntVar(&c.MaxAttempts, "retries", 4, "attempts per URL per run (timeouts, resets, 5xx, 429), 1 to 20")
 	}
 	if groups&paceFlags != 0 {
-		fs.DurationVar(&c.Delay, "delay", time.Second, "pause between requests (plus up to half again of random jitter)")
-		fs.IntVar(&c.Parallel, "parallel", 2, "requests in flight at once, 1 to 32")
+		fs.DurationVar(&c.Delay, "delay", pace.Delay, "pause between requests (plus up to half again of random jitter)")
+		fs.IntVar(&c.Parallel, "parallel", pace.Parallel, "requests in flight at once, 1 to 32")
 	}
 	if groups&walkFlags != 0 {
 		fs.StringVar(&f.channels, "channels", "", "comma-separated channel keys or folders of the site to crawl (default: the whole site, as its navigation lists it; builtin: the 12 of the table; see sppcrawl channels)")
@@ -106,7 +109,7 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 	case strings.TrimSpace(f.channels) == "":
 		c.Discover = true // the whole site
 	case f.channels == "builtin":
-		c.Channels = sppcrawl.Channels
+		c.Channels = c.Site.Channels()
 	default:
 		// Keys of channels discovered on the site are known to the archive:
 		// those are resolved once it is open (see newCrawler).

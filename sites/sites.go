@@ -1,0 +1,41 @@
+// Package sites is the registry of the sites sppcrawl archives: each is a
+// sppcrawl.Site of a package under site/, named by its key or its host.
+// Adding a site is a line here.
+package sites
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"sppcrawl"
+	"sppcrawl/site/spp"
+)
+
+// ErrUnknown: no site of the registry has that key or host.
+var ErrUnknown = errors.New("unknown site")
+
+// registry is every site built in, the default first.
+var registry = []sppcrawl.Site{spp.Site{}}
+
+// All is every site built in, the default (spp) first.
+func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
+
+// Default is the site crawled when none is named: www.spp.gov.cn.
+func Default() sppcrawl.Site { return registry[0] }
+
+// Lookup is the site with the given key (spp) or host (www.spp.gov.cn),
+// compared without regard to case.
+func Lookup(key string) (sppcrawl.Site, error) {
+	k := strings.ToLower(strings.TrimSpace(key))
+	for _, s := range registry {
+		if k == s.Key() || k == s.Host() {
+			return s, nil
+		}
+	}
+	keys := make([]string, len(registry))
+	for i, s := range registry {
+		keys[i] = s.Key()
+	}
+	return nil, fmt.Errorf("site %q: %w (known: %s)", key, ErrUnknown, strings.Join(keys, ", "))
+}

@@ -1,0 +1,23 @@
+package sites_test
+
+import (
+	"errors"
+	"testing"
+
+	"sppcrawl/sites"
+)
+
+func TestLookup(t *testing.T) {
+	for _, key := range []string{"spp", "SPP", " www.spp.gov.cn "} {
+		s, err := sites.Lookup(key)
+		if err != nil || s.Key() != "spp" {
+			t.Errorf("Lookup(%q) = %v, %v; want spp", key, s, err)
+		}
+	}
+	if _, err := sites.Lookup("www.example.com"); !errors.Is(err, sites.ErrUnknown) {
+		t.Errorf("Lookup(unknown) = %v, want ErrUnknown", err)
+	}
+	if all := sites.All(); len(all) == 0 || all[0].Key() != sites.Default().Key() || sites.Default().Key() != "spp" {
+		t.Errorf("All()[0] and Default() are not spp: %v, %v", all, sites.Default())
+	}
+}
