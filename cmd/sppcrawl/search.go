@@ -38,50 +38,58 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
 		c.uses(reads)
 		c.terms = true
-		c.check(func() error {
-			if len(c.args) == 0 {
-				return usageErr("want a query: sppcrawl search 受贿 (quote phrases with spaces)")
-			}
-			req.Query = strings.Join(c.args, " ")
-			req.Channels, req.Kinds, req.Has = channels, kinds, has
-			switch {
-			case !limit.set && c.out == "text":
-				req.Limit = 20
-			case !limit.set:
-				req.Limit = 0
-			case limit.n < 1 || limit.n > search.MaxLimit && c.out == "text":
-				return usageErr("--limit %d: want 1 to %d", limit.n, search.MaxLimit)
-			default:
-				req.Limit = limit.n
-			}
-			if c.out == "text" && !*count {
-				req.Facets = []string{"channel", "year", "kind"}
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive *store.DB) error {
-			ix, err := c.searchIndex(ctx, archive)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			read := &countingArchive{DB: archive}
-			f, err := find(ctx, c, ix, read, req, *count)
-			if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
-				// The catch-up makes the damaged file again.
-				if _, err = ix.CatchUp(ctx, archive, c.indexProgress()); err == nil {
-					f, err = find(ctx, c, ix, read, req, *count)
-				}
-			}
-			if err != nil {
-				return searchErr(err)
-			}
-			if err := f.print(ctx, c, read, req, *count); err != nil {
-				return err
-			}
-			return read.skipped()
-		}
+		c.check(func() error { return searchRequest(c, &req, channels, kinds, has, limit, *count) })
+		return func(ctx context.Context, archive *store.DB) error { return runSearch(ctx, c, archive, req, *count) }
 	}}
+
+// searchRequest completes the request from the arguments and flags, or
+// refuses them.
+func searchRequest(c *cli, req *search.Request, channels, kinds, has listFlag, limit optionalInt, count bool) error {
+	if len(c.args) == 0 {
+		return usageErr("want a query: sppcrawl search 受贿 (quote phrases with spaces)")
+	}
+	req.Query = strings.Join(c.args, " ")
+	req.Channels, req.Kinds, req.Has = channels, kinds, has
+	switch {
+	case !limit.set && c.out == "text":
+		req.Limit = 20
+	case !limit.set:
+		req.Limit = 0
+	case limit.n < 1 || limit.n > search.MaxLimit && c.out == "text":
+		return usageErr("--limit %d: want 1 to %d", limit.n, search.MaxLimit)
+	default:
+		req.Limit = limit.n
+	}
+	if c.out == "text" && !count {
+		req.Facets = []string{"channel", "year", "kind"}
+	}
+	return nil
+}
+
+// runSearch answers the request from the index, remaking a damaged index
+// once, and prints the results.
+func runSearch(ctx context.Context, c *cli, archive *store.DB, req search.Request, count bool) error {
+	ix, err := c.searchIndex(ctx, archive)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	read := &countingArchive{DB: archive}
+	f, err := find(ctx, c, ix, read, req, count)
+	if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
+		// The catch-up makes the damaged file again.
+		if _, err = ix.CatchUp(ctx, archive, c.indexProgress()); err == nil {
+			f, err = find(ctx, c, ix, read, req, count)
+		}
+	}
+	if err != nil {
+		return searchErr(err)
+	}
+	if err := f.print(ctx, c, read, req, count); err != nil {
+		return err
+	}
+	return read.skipped()
+}
 
 // countingArchive is the archive as a search reads it, counting the
 // results whose record does not decode: the search says how many, and

@@ -47,50 +47,59 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 			}
 			return writes
 		})
-		c.check(func() error {
-			if len(c.args) == 0 {
-				return usageErr("want a subcommand: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries")
-			}
-			sub := c.args[0]
-			if _, ok := subcommands[sub]; !ok {
-				return usageErr("no subcommand %q: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries", sub)
-			}
-			want := 2
-			if sub == "list" {
-				want = 1
-			}
-			if len(c.args) != want {
-				return usageErr("subscriptions %s: want %s", sub, map[bool]string{true: "no argument", false: "one argument (the URL, or the subscription's id)"}[want == 1])
-			}
-			switch {
-			case since.set && since.n < 0:
-				return usageErr("--since %d: want a seq, 0 or more", since.n)
-			case sub == "replay" && !since.set:
-				return usageErr("subscriptions replay: want --since SEQ")
-			}
-			for _, e := range events {
-				o.Events = append(o.Events, sppcrawl.EventType("article."+strings.TrimPrefix(e, "article.")))
-			}
-			for _, ch := range channels {
-				chs, err := sppcrawl.SelectChannels(ch)
-				if err != nil {
-					return usageErr("--channels %q: %v", ch, err)
-				}
-				for _, x := range chs {
-					o.Channels = append(o.Channels, x.Path)
-				}
-			}
-			if since.set {
-				s := uint64(since.n)
-				o.Since = &s
-			}
-			return nil
-		})
+		c.check(func() error { return subscriptionsArgs(c.args, &o, events, channels, since) })
 		return func(ctx context.Context, archive *store.DB) error {
 			p := push.New(archive, push.Options{Logger: c.log})
 			return runSubscriptions(ctx, c, archive, p, o, *limit)
 		}
 	}}
+
+// subscriptionsArgs checks the subcommand and its arguments, and completes
+// add's options from the flags.
+func subscriptionsArgs(args []string, o *push.AddOptions, events, channels listFlag, since optionalInt) error {
+	if len(args) == 0 {
+		return usageErr("want a subcommand: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries")
+	}
+	sub := args[0]
+	if _, ok := subcommands[sub]; !ok {
+		return usageErr("no subcommand %q: add, list, show, remove, pause, resume, rotate-secret, replay, test or deliveries", sub)
+	}
+	want := 2
+	if sub == "list" {
+		want = 1
+	}
+	if len(args) != want {
+		return usageErr("subscriptions %s: want %s", sub, map[bool]string{true: "no argument", false: "one argument (the URL, or the subscription's id)"}[want == 1])
+	}
+	switch {
+	case since.set && since.n < 0:
+		return usageErr("--since %d: want a seq, 0 or more", since.n)
+	case sub == "replay" && !since.set:
+		return usageErr("subscriptions replay: want --since SEQ")
+	}
+	return addOptions(o, events, channels, since)
+}
+
+// addOptions completes add's options from its flags.
+func addOptions(o *push.AddOptions, events, channels listFlag, since optionalInt) error {
+	for _, e := range events {
+		o.Events = append(o.Events, sppcrawl.EventType("article."+strings.TrimPrefix(e, "article.")))
+	}
+	for _, ch := range channels {
+		chs, err := sppcrawl.SelectChannels(ch)
+		if err != nil {
+			return usageErr("--channels %q: %v", ch, err)
+		}
+		for _, x := range chs {
+			o.Channels = append(o.Channels, x.Path)
+		}
+	}
+	if since.set {
+		s := uint64(since.n)
+		o.Since = &s
+	}
+	return nil
+}
 
 // runSubscriptions carries out the subcommand c.args[0].
 func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher, o push.AddOptions, limit int) error {
