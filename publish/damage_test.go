@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/store"
+	"sppcrawl/store/storetest"
 )
 
 // seededFile is an archive file of 12 articles (closed).
@@ -54,7 +54,7 @@ func get(t *testing.T, url string, gz bool) (*http.Response, string) {
 // every other article is served, and /healthz is degraded saying so.
 func TestServe_OneBadRecord(t *testing.T) {
 	path := seededFile(t)
-	testarchive.CorruptArticle(t, path, 5)
+	storetest.CorruptArticle(t, path, 5)
 	db, err := store.Open(path, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func TestServe_OneBadRecord(t *testing.T) {
 func TestServe_DamagedFile(t *testing.T) {
 	path := seededFile(t)
 	cut := filepath.Join(t.TempDir(), "cut.db")
-	testarchive.Truncate(t, path, cut)
+	storetest.Truncate(t, path, cut)
 	db, err := store.Open(cut, store.Options{ReadOnly: true, Salvage: true})
 	if err != nil {
 		t.Fatal(err)

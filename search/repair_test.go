@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/store"
+	"sppcrawl/store/storetest"
 )
 
 // logEvents is a slog handler that hands each message to a channel: a test
@@ -53,7 +54,7 @@ func damagedArchive(t *testing.T, n int) (*store.DB, string) {
 		t.Fatal(err)
 	}
 	ix.Close()
-	testarchive.Scribble(t, PathFor(path))
+	storetest.Scribble(t, PathFor(path))
 	return db, PathFor(path)
 }
 

@@ -16,6 +16,7 @@ import (
 	"sppcrawl/publish"
 	"sppcrawl/search"
 	"sppcrawl/store"
+	"sppcrawl/store/storetest"
 	"sppcrawl/web"
 )
 
@@ -46,7 +47,7 @@ func damagedSite(t *testing.T, leaf bool, seqs ...uint64) *httptest.Server {
 	db.Close()
 	if leaf {
 		broken := filepath.Join(t.TempDir(), "b.db")
-		testarchive.BreakLeaf(t, path, broken, "articles")
+		storetest.BreakLeaf(t, path, broken, "articles")
 		b, err := os.ReadFile(search.PathFor(path))
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +58,7 @@ func damagedSite(t *testing.T, leaf bool, seqs ...uint64) *httptest.Server {
 		path = broken
 	}
 	for _, s := range seqs {
-		testarchive.CorruptArticle(t, path, s)
+		storetest.CorruptArticle(t, path, s)
 	}
 	db, err = store.Open(path, store.Options{ReadOnly: true, Salvage: true, MustExist: true})
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/internal/testarchive"
+	"sppcrawl/store/storetest"
 )
 
 // crawledArchive is the fixture site crawled into a new archive (closed).
@@ -36,7 +36,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 	good := crawledArchive(t)
 	dir := t.TempDir()
 	cut := filepath.Join(dir, "cut.db")
-	testarchive.Truncate(t, good, cut)
+	storetest.Truncate(t, good, cut)
 	damaged := []string{cut}
 	// Bytes changed in few places and in many, at places that differ from
 	// run to run (the crawl stores in the order its answers come).
@@ -45,7 +45,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 		seed uint64
 	}{{64, 3}, {400, 7}, {400, 11}, {4000, 13}} {
 		path := filepath.Join(dir, fmt.Sprintf("scrambled-%d-%d.db", s.n, s.seed))
-		testarchive.Scramble(t, good, path, s.n, s.seed)
+		storetest.Scramble(t, good, path, s.n, s.seed)
 		damaged = append(damaged, path)
 	}
 	origin := siteServer(t).URL
@@ -99,7 +99,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 // it from its stored page; then everything exports.
 func TestCLI_OneBadRecord(t *testing.T) {
 	path := crawlFixture(t, "--media", "all")
-	testarchive.CorruptArticle(t, path, 7)
+	storetest.CorruptArticle(t, path, 7)
 	out := filepath.Join(t.TempDir(), "all.jsonl")
 	var code int
 	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", out}) })
@@ -156,8 +156,8 @@ func TestCLI_Salvage(t *testing.T) {
 	dir := t.TempDir()
 	half := filepath.Join(dir, "half.db")
 	path := filepath.Join(dir, "a.db")
-	testarchive.BreakLeaf(t, good, half, "articles")
-	testarchive.BreakLeaf(t, half, path, "ids")
+	storetest.BreakLeaf(t, good, half, "articles")
+	storetest.BreakLeaf(t, half, path, "ids")
 	var code int
 	out := capture(t, &os.Stdout, func() {
 		code = run([]string{"verify", "--db", path, "--log-level", "error"})
@@ -199,7 +199,7 @@ func TestCLI_VerifyChecksStampedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	broken := filepath.Join(t.TempDir(), "broken.db")
-	testarchive.BreakLeaf(t, path, broken, "ids")
+	storetest.BreakLeaf(t, path, broken, "ids")
 	b, _ := os.ReadFile(broken)
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/internal/testarchive"
+	"sppcrawl/store/storetest"
 )
 
 // copyArchive copies the archive at path, its media folder too, to a new
@@ -90,7 +90,7 @@ func TestCLI_RepairHalfCut(t *testing.T) {
 		t.Fatalf("the fixture crawl exported %d articles", len(want))
 	}
 	path := copyArchive(t, good)
-	testarchive.Truncate(t, good, path)
+	storetest.Truncate(t, good, path)
 	log := repairThenCrawl(t, path, want)
 	if !strings.Contains(log, "damaged places") {
 		t.Errorf("the repair does not count the damaged places:\n%s", log)
@@ -106,8 +106,8 @@ func TestCLI_RepairCountsByChannel(t *testing.T) {
 	path := copyArchive(t, good)
 	// The first article's record and its stored page lost together.
 	half := filepath.Join(t.TempDir(), "half.db")
-	testarchive.BreakLeaf(t, good, half, "articles")
-	testarchive.BreakLeaf(t, half, path, "raw")
+	storetest.BreakLeaf(t, good, half, "articles")
+	storetest.BreakLeaf(t, half, path, "raw")
 	var code int
 	log := capture(t, &os.Stderr, func() {
 		capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", path, "--log-level", "error"}) })

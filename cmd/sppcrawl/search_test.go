@@ -18,9 +18,9 @@ import (
 	"sppcrawl"
 	"sppcrawl/internal/golden"
 	"sppcrawl/internal/searchscan"
-	"sppcrawl/internal/testarchive"
 	"sppcrawl/search"
 	"sppcrawl/store"
+	"sppcrawl/store/storetest"
 )
 
 // fixtureArchive crawls the whole fixture site into a new archive (its
@@ -301,7 +301,7 @@ func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
 	path := crawlFixture(t, "--channels", "builtin", "--media", "all")
 	want := oracle(t, exported(t, path), "检察官", nil)
 	slices.Sort(want)
-	testarchive.Scribble(t, search.PathFor(path))
+	storetest.Scribble(t, search.PathFor(path))
 	var got []string
 	logs := capture(t, &os.Stderr, func() { got = searchIDs(t, path, "检察官") })
 	slices.Sort(got)
@@ -309,7 +309,7 @@ func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
 		t.Errorf("%d found (the scan: %d); logs:\n%s", len(got), len(want), logs)
 	}
 
-	testarchive.Scribble(t, search.PathFor(path))
+	storetest.Scribble(t, search.PathFor(path))
 	var code int
 	logs = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
 	if code != exitOK || !strings.Contains(logs, "search index damaged: making it again") {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/internal/testarchive"
 	"sppcrawl/search"
+	"sppcrawl/store/storetest"
 )
 
 // Records that do not decode are counted by stats (text and JSON) and by
@@ -21,7 +21,7 @@ func TestCLI_SkippedRecordsCounted(t *testing.T) {
 		t.Fatalf("search of the sound archive: exit %d, %d results", code, total)
 	}
 	for _, seq := range []uint64{3, 7, 11} {
-		testarchive.CorruptArticle(t, path, seq)
+		storetest.CorruptArticle(t, path, seq)
 	}
 	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
 	var s struct {

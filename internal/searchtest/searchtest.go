@@ -10,10 +10,11 @@ import (
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/search"
 	"sppcrawl/store"
+	"sppcrawl/store/storetest"
 )
 
 // Damaged is a test archive of n articles and its search index, caught up,
-// then damaged (testarchive.Scribble) and opened again (closed when the
+// then damaged (storetest.Scribble) and opened again (closed when the
 // test ends): the first query that reads a damaged page fails.
 func Damaged(tb testing.TB, n int) (*store.DB, *search.Index) {
 	tb.Helper()
@@ -27,7 +28,7 @@ func Damaged(tb testing.TB, n int) (*store.DB, *search.Index) {
 		tb.Fatal(err)
 	}
 	ix.Close()
-	testarchive.Scribble(tb, search.PathFor(path))
+	storetest.Scribble(tb, search.PathFor(path))
 	if ix, err = search.Open(search.PathFor(path), search.Options{}); err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,6 @@
-package testarchive
+// Package storetest damages archive files as a disk would, for the tests of
+// the packages that read them; it lives beside store, the only importer of bbolt.
+package storetest
 
 import (
 	"encoding/binary"
@@ -9,7 +11,7 @@ import (
 )
 
 // The tests of the readers damage archives as a disk would; only here does
-// a package other than store open the file with bbolt, to play that disk.
+// a package beside store open the file with bbolt, to play that disk.
 
 // CorruptArticle flips bytes in the middle of the stored record of the
 // article at seq in the archive file at path (closed).
