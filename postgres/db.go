@@ -26,6 +26,9 @@ type DB struct {
 	mediaDir string
 	now      func() time.Time
 	upgraded string
+	// pollEvery is how often followers look at the log when no
+	// notification arrives.
+	pollEvery time.Duration
 
 	commits, failures atomic.Uint64
 	upserts           [8]atomic.Uint64 // by sppcrawl.Outcome
@@ -46,6 +49,10 @@ func WithMediaCache(dir string) Option { return func(db *DB) { db.mediaDir = dir
 // WithClock sets the clock the archive stamps changes with (tests).
 func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
 
+// WithPollEvery sets how often followers of the log (Commits) look at it
+// when no notification arrives (default 5s).
+func WithPollEvery(d time.Duration) Option { return func(db *DB) { db.pollEvery = d } }
+
 // IsDSN reports whether s names a PostgreSQL database rather than a file.
 func IsDSN(s string) bool {
 	return hasPrefixFold(s, "postgres://") || hasPrefixFold(s, "postgresql://")
@@ -59,7 +66,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, redactErr(err, dsn))
 	}
-	db := &DB{dsn: dsn, name: name, now: time.Now}
+	db := &DB{dsn: dsn, name: name, now: time.Now, pollEvery: defaultPollEvery}
 	for _, o := range opts {
 		o(db)
 	}

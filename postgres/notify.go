@@ -9,10 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// pollEvery is how often a follower looks at the log's last seq when no
+// defaultPollEvery is how often a follower looks at the log's last seq when no
 // notification came: the fallback when LISTEN is not possible (a pooler
 // in transaction mode drops it) or its connection is lost.
-const pollEvery = 5 * time.Second
+const defaultPollEvery = 5 * time.Second
 
 // notifier wakes this process's followers of the log: at once after a
 // commit of this process, on a NOTIFY for another process's, and by
@@ -38,7 +38,10 @@ func (db *DB) Commits() (<-chan struct{}, func()) {
 	if n.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
-		n.wg.Go(func() { db.follow(ctx) })
+		// The seq as the follower starts: a commit after Commits returns is
+		// found by the check once LISTEN is up, or notified.
+		last, _ := db.LastSeq(ctx)
+		n.wg.Go(func() { db.follow(ctx, last) })
 	}
 	n.subs[ch] = struct{}{}
 	return ch, func() {
@@ -70,37 +73,37 @@ func (n *notifier) close() {
 	n.wg.Wait()
 }
 
-// follow listens for other processes' commits until ctx ends, polling
-// the last seq whenever no notification arrives in time.
-func (db *DB) follow(ctx context.Context) {
-	last, _ := db.LastSeq(ctx)
-	for ctx.Err() == nil {
-		conn, err := db.listen(ctx)
-		if err != nil {
-			slog.Debug("postgres: LISTEN not possible, polling", "db", db.name, "err", err)
-		}
-		for ctx.Err() == nil {
-			if conn != nil {
-				wctx, cancel := context.WithTimeout(ctx, pollEvery)
-				_, err = conn.WaitForNotification(wctx)
-				cancel()
-				if err != nil && wctx.Err() == nil {
-					conn.Close(context.Background())
-					conn = nil // lost: poll, then listen again
-				}
-			} else {
-				wait(ctx, pollEvery)
-			}
-			if seq, err := db.LastSeq(ctx); err == nil && seq != last {
-				last = seq
-				db.notify.signal()
-			}
-			if conn == nil {
-				break
-			}
-		}
+// follow listens for other processes' commits until ctx ends, looking
+// at the last seq after each notification, after (re)connecting, and
+// every pollEvery when nothing arrives (the fallback).
+func (db *DB) follow(ctx context.Context, last uint64) {
+	var conn *pgx.Conn
+	defer func() {
 		if conn != nil {
 			conn.Close(context.Background())
+		}
+	}()
+	for ctx.Err() == nil {
+		if conn == nil {
+			var err error
+			if conn, err = db.listen(ctx); err != nil {
+				slog.Debug("postgres: LISTEN not possible, polling", "db", db.name, "err", err)
+			}
+		}
+		if seq, err := db.LastSeq(ctx); err == nil && seq != last {
+			last = seq
+			db.notify.signal()
+		}
+		if conn == nil {
+			wait(ctx, db.pollEvery)
+			continue
+		}
+		wctx, cancel := context.WithTimeout(ctx, db.pollEvery)
+		_, err := conn.WaitForNotification(wctx)
+		cancel()
+		if err != nil && wctx.Err() == nil {
+			conn.Close(context.Background())
+			conn = nil // lost: listen again
 		}
 	}
 }
