@@ -47,7 +47,7 @@ func (c CaseRecord) hasKeyword(k string) bool {
 // JSON Lines (cases) or as a CSV with one column per section heading, in
 // the order the headings first appear (cases-csv). next is the cursor, as
 // for articles.
-func exportCases(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+func exportCases(ctx context.Context, db sppcrawl.Archive, w io.Writer, o ExportOptions) (next uint64, err error) {
 	next = o.Filter.AfterSeq
 	var all []CaseRecord
 	enc := newJSONEncoder(w)

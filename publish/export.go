@@ -72,7 +72,7 @@ type ExportOptions struct {
 }
 
 // exportWARC writes the WARC, and its CDXJ index when o.CDX is set.
-func exportWARC(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) error {
+func exportWARC(ctx context.Context, db sppcrawl.Archive, w io.Writer, o ExportOptions) error {
 	if o.CDX == "" {
 		_, err := writeWARC(ctx, db, w, o.Software, "", nil)
 		return err
@@ -96,7 +96,7 @@ func exportWARC(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions)
 //
 // Records that do not decode are left out, all else is written whole; the
 // error is then a *store.Skipped naming them.
-func Export(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+func Export(ctx context.Context, db sppcrawl.Archive, w io.Writer, o ExportOptions) (next uint64, err error) {
 	if isFeed(o.Format) {
 		if o.Limit == 0 {
 			o.Limit = feedItems
@@ -161,7 +161,7 @@ var errLimit = errors.New("limit reached")
 // there is a filter. next is the cursor: the seq of the last article
 // written, or of the last one looked at when the archive ran out (so that
 // filtered-out articles are not scanned again and again).
-func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
+func eachListed(ctx context.Context, db sppcrawl.Archive, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
 	next, n := o.Filter.AfterSeq, 0
 	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn
 	err = db.ForEachJSON(ctx, o.Filter.AfterSeq, func(seq uint64, j []byte) error {
@@ -194,7 +194,7 @@ func eachListed(ctx context.Context, db *store.DB, o ExportOptions, write func(j
 
 // exportCSV writes the CSV export (every article decoded: its columns are
 // computed).
-func exportCSV(ctx context.Context, db *store.DB, w io.Writer, o ExportOptions) (next uint64, err error) {
+func exportCSV(ctx context.Context, db sppcrawl.Archive, w io.Writer, o ExportOptions) (next uint64, err error) {
 	// A BOM makes Excel (Chinese Windows included) read the file as UTF-8.
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
@@ -235,7 +235,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 // articles, or for one channel its n newest by publication (read from the
 // channel index rather than by decoding the whole archive); withdrawn ones
 // never.
-func latest(ctx context.Context, db *store.DB, n int, f Filter) ([]*sppcrawl.Article, error) {
+func latest(ctx context.Context, db sppcrawl.Archive, n int, f Filter) ([]*sppcrawl.Article, error) {
 	if f.Channel == "" {
 		return db.Latest(ctx, n, f.inFeed)
 	}
@@ -308,7 +308,7 @@ type ExportResult struct {
 // ExportFile is the export command: Export into o.Out, replaced only once
 // whole, and the media files into o.MediaDir if set. The output is opened
 // first: a refused one writes nothing at all.
-func ExportFile(ctx context.Context, db *store.DB, o ExportOptions) (res ExportResult, err error) {
+func ExportFile(ctx context.Context, db sppcrawl.Archive, o ExportOptions) (res ExportResult, err error) {
 	w, err := CreateOutput(o.Out)
 	if err != nil {
 		return res, err

@@ -152,7 +152,7 @@ func (ww *warcWriter) revisit(first gowarc.WarcRecord, target string, fetched ti
 // for each further URL of the same file, so that a replay finds every
 // image. With cdx set, the CDXJ index of the captures (pywb's) is written
 // there, the WARC named filename in it.
-func writeWARC(ctx context.Context, db *store.DB, w io.Writer, software, filename string, cdx io.Writer) (records int, err error) {
+func writeWARC(ctx context.Context, db sppcrawl.Archive, w io.Writer, software, filename string, cdx io.Writer) (records int, err error) {
 	ww := &warcWriter{w: w, marshaler: gowarc.NewMarshaler(), filename: filename,
 		opts: []gowarc.WarcRecordOption{gowarc.WithAddMissingDigest(true), gowarc.WithAddMissingRecordId(true),
 			gowarc.WithDefaultDigestAlgorithm("sha1"), gowarc.WithDefaultDigestEncoding(gowarc.Base32), gowarc.WithFixContentLength(true)}}
@@ -201,7 +201,7 @@ func (ww *warcWriter) info(software string) error {
 
 // media writes every media file once, then a revisit for each of its
 // other URLs.
-func (ww *warcWriter) media(ctx context.Context, db *store.DB) error {
+func (ww *warcWriter) media(ctx context.Context, db sppcrawl.Archive) error {
 	urls, err := db.MediaURLs(ctx)
 	if err != nil {
 		return err
@@ -287,7 +287,7 @@ func mediaExt(m store.MediaInfo) string {
 
 // exportMedia writes every media file once into dir as <sha256>.<ext>, for
 // static hosting; files already there are left as they are.
-func exportMedia(ctx context.Context, db *store.DB, dir string) (written int, err error) {
+func exportMedia(ctx context.Context, db sppcrawl.Archive, dir string) (written int, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("media dir %s: %w", dir, err)
 	}
