@@ -33,7 +33,7 @@ type cli struct {
 	formats []string
 	out     string // --format
 	opened  *store.DB
-	pg      *postgres.DB // the archive, when --db names a PostgreSQL database
+	pg      *postgres.DB   // the archive, when --db names a PostgreSQL database
 	checks  []func() error // a command's own checks of its flags
 	crawl   crawlFlags     // the crawl flags, when the command has them
 	// indexes: the command changes articles, and the search index is
