@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 )
 
@@ -26,7 +27,7 @@ func testArticle(n int, text string) *sppcrawl.Article {
 // one database storing the same article at once give one article, one
 // version, one seq.
 func TestDB_Upsert_SameArticleAtOnce(t *testing.T) {
-	dsn := newDatabase(t)
+	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	var dbs [2]*postgres.DB
 	for i := range dbs {
@@ -71,7 +72,7 @@ func TestDB_Upsert_SameArticleAtOnce(t *testing.T) {
 // several writers commit never moves past a seq committed after it read:
 // every article arrives exactly once.
 func TestDB_SeqLog_LateCommit(t *testing.T) {
-	dsn := newDatabase(t)
+	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	var writers [4]*postgres.DB
 	for i := range writers {

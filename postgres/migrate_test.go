@@ -9,13 +9,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 )
 
 // TestOpen_Migrations: processes opening a new database at once create the
 // schema once (the advisory lock); later opens change nothing.
 func TestOpen_Migrations(t *testing.T) {
-	dsn := newDatabase(t)
+	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	said := make([]string, 4)
@@ -48,7 +49,7 @@ func TestOpen_Migrations(t *testing.T) {
 // TestOpen_SchemaNewer: a database upgraded by a later sppcrawl is refused
 // in words, and left as it is.
 func TestOpen_SchemaNewer(t *testing.T) {
-	dsn := newDatabase(t)
+	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, dsn)
 	if err != nil {

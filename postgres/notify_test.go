@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 )
 
@@ -13,7 +14,7 @@ import (
 // process on the same database through NOTIFY: its polling is set too
 // slow to wake it within the test.
 func TestDB_Commits_OtherProcess(t *testing.T) {
-	dsn := newDatabase(t)
+	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
 	reader, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()), postgres.WithPollEvery(time.Hour))
 	if err != nil {
