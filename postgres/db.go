@@ -29,6 +29,7 @@ type DB struct {
 	// pollEvery is how often followers look at the log when no
 	// notification arrives.
 	pollEvery time.Duration
+	retryFor  time.Duration // see tx
 
 	commits, failures atomic.Uint64
 	upserts           [8]atomic.Uint64 // by sppcrawl.Outcome
@@ -66,7 +67,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, redactErr(err, dsn))
 	}
-	db := &DB{dsn: dsn, name: name, now: time.Now, pollEvery: defaultPollEvery}
+	db := &DB{dsn: dsn, name: name, now: time.Now, pollEvery: defaultPollEvery, retryFor: defaultRetryFor}
 	for _, o := range opts {
 		o(db)
 	}
@@ -105,17 +106,6 @@ func (db *DB) Close() error {
 // Name is the database as errors and logs name it: the connection string
 // without its password.
 func (db *DB) Name() string { return db.name }
-
-// tx runs fn in a transaction, committed when fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	err := pgx.BeginFunc(ctx, db.pool, fn)
-	if err != nil {
-		db.failures.Add(1)
-		return err
-	}
-	db.commits.Add(1)
-	return nil
-}
 
 // Counters are this process's writes since it opened the archive.
 func (db *DB) Counters() sppcrawl.Counters {
