@@ -41,11 +41,20 @@ func TestDB_CopyFrom(t *testing.T) {
 		t.Errorf("raw pages: the copy keeps %d, the source %d, or they differ: %q", len(got), len(want), slices.DeleteFunc(want, func(s string) bool { return slices.Contains(got, s) }))
 	}
 	for _, check := range []func(sppcrawl.Archive) (string, error){
-		func(db sppcrawl.Archive) (string, error) { h, err := db.History(ctx, "spp-850000"); return asJSON(h), err },
+		func(db sppcrawl.Archive) (string, error) {
+			h, err := db.History(ctx, "spp-850000")
+			return asJSON(h), err
+		},
 		func(db sppcrawl.Archive) (string, error) { e, err := db.Events(ctx, 0, 1000); return asJSON(e), err },
 		func(db sppcrawl.Archive) (string, error) { s, err := db.LastSeq(ctx); return fmt.Sprint(s), err },
-		func(db sppcrawl.Archive) (string, error) { d, err := db.Deliveries(ctx, "sub-a", 10); return asJSON(d), err },
-		func(db sppcrawl.Archive) (string, error) { f, err := db.Failures(ctx, false, time.Time{}); return asJSON(f), err },
+		func(db sppcrawl.Archive) (string, error) {
+			d, err := db.Deliveries(ctx, "sub-a", 10)
+			return asJSON(d), err
+		},
+		func(db sppcrawl.Archive) (string, error) {
+			f, err := db.Failures(ctx, false, time.Time{})
+			return asJSON(f), err
+		},
 		func(db sppcrawl.Archive) (string, error) { g, err := db.Gaps(ctx, ""); return asJSON(g), err },
 		func(db sppcrawl.Archive) (string, error) { c, err := db.MediaCounts(ctx); return asJSON(c), err },
 	} {
@@ -86,7 +95,10 @@ func boltFixture(t *testing.T) *store.DB {
 	a := *s.Article
 	a.Paragraphs = append(slices.Clone(a.Paragraphs), "（更正）")
 	a.ContentHash = a.ComputeHash()
-	mustDo(t, "correct", func() error { _, err := bolt.Upsert(ctx, &a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: []byte("<html>更正</html>")}); return err })
+	mustDo(t, "correct", func() error {
+		_, err := bolt.Upsert(ctx, &a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: []byte("<html>更正</html>")})
+		return err
+	})
 	gone, _ := bolt.Get(ctx, "spp-850001")
 	for _, run := range []time.Time{time.Now(), time.Now().Add(time.Hour)} {
 		mustDo(t, "gone", func() error { _, err := bolt.RecordGone(ctx, gone.URL, run, "HTTP 404"); return err })
