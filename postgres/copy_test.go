@@ -64,6 +64,15 @@ func TestDB_CopyFrom(t *testing.T) {
 			t.Errorf("the copy reads %.300s (%v)\nthe source %.300s (%v)", got, err2, want, err1)
 		}
 	}
+	if err := postgres.Compare(ctx, bolt, pg); err != nil {
+		t.Errorf("compare the copy: %v", err)
+	}
+	if _, err := pg.Upsert(ctx, testArticle(99, "多一篇"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.Compare(ctx, bolt, pg); !errors.Is(err, postgres.ErrCopyDiffers) {
+		t.Errorf("compare after the copy changed: %v, want ErrCopyDiffers", err)
+	}
 	if _, err := pg.CopyFrom(ctx, bolt); !errors.Is(err, postgres.ErrNotEmpty) {
 		t.Errorf("a second copy: %v, want ErrNotEmpty", err)
 	}

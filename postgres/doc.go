@@ -32,7 +32,9 @@
 //
 // # Caveats
 //
-// Not yet: leases per (site, channel) for several crawl processes, copy
-// between backends, backup, verify and salvage (the database checks and
-// replicates itself: pg_dump, streaming replication).
+// Not yet: leases per (site, channel) for several crawl processes, a copy
+// out of PostgreSQL (CopyFrom copies into it), backup, verify and salvage
+// (the database checks and replicates itself: pg_dump, streaming
+// replication). Reads are not retried when the connection is lost; writes
+// are (see tx).
 package postgres

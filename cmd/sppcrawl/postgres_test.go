@@ -45,6 +45,20 @@ func TestCLI_Postgres(t *testing.T) {
 	if len(want) != 66 || strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("export from PostgreSQL: %d articles, from bbolt %d; want the same 66", len(got), len(want))
 	}
+	// The bbolt archive copied into PostgreSQL exports the same bytes.
+	copyDSN := pgtest.NewDatabase(t)
+	if code := run([]string{"copy", "--from", filepath.Join(dir, "a.db"), "--to", copyDSN, "--quiet"}); code != exitOK {
+		t.Fatalf("copy: exit %d", code)
+	}
+	copied := filepath.Join(dir, "copy.jsonl")
+	if code := run([]string{"export", "--db", copyDSN, "--out", copied, "--cursor-file", copied + ".cursor"}); code != exitOK {
+		t.Fatalf("export of the copy: exit %d", code)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "bolt.jsonl"))
+	b, _ := os.ReadFile(copied)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the copy exports %d bytes, the source %d, or other bytes", len(b), len(a))
+	}
 	var code int
 	stderr := capture(t, &os.Stderr, func() { code = run([]string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"}) })
 	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") ||
