@@ -91,7 +91,13 @@ func defaultMediaDir(c *pgx.ConnConfig) string {
 	if err != nil {
 		base = os.TempDir()
 	}
-	return filepath.Join(base, "sppcrawl", fmt.Sprintf("postgres-%s-%d-%s", c.Host, c.Port, c.Database), "media")
+	name := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' {
+			return '_' // a socket directory or an IPv6 host as a name
+		}
+		return r
+	}, fmt.Sprintf("postgres-%s-%d-%s", c.Host, c.Port, c.Database))
+	return filepath.Join(base, "sppcrawl", name, "media")
 }
 
 // Close releases the archive's connections.

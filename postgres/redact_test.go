@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -42,4 +43,26 @@ func TestIsDSN(t *testing.T) {
 			t.Errorf("IsDSN(%q) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// FuzzRedact: whatever the password, a connection string redacted does
+// not hold it, in a URL's user info or its query.
+func FuzzRedact(f *testing.F) {
+	for _, pw := range []string{"s3cret", "p@ss:word/?#", "密码密码", "xxxxx1"} {
+		f.Add(pw)
+	}
+	f.Fuzz(func(t *testing.T, pw string) {
+		if len(pw) < 6 || strings.Contains("postgres://crawler:xxxxx@db.example:5432/spp?sslmode=disable&password=", pw) {
+			return // too short to tell from the rest of the string
+		}
+		for _, dsn := range []string{
+			"postgres://" + url.UserPassword("crawler", pw).String() + "@db.example:5432/spp?sslmode=disable",
+			"postgres://crawler@db.example:5432/spp?sslmode=disable&password=" + url.QueryEscape(pw),
+		} {
+			got := postgres.Redact(dsn)
+			if strings.Contains(got, pw) || strings.Contains(got, url.QueryEscape(pw)) || strings.Contains(got, url.UserPassword("", pw).String()[1:]) {
+				t.Errorf("Redact(%q) = %q: the password shows", dsn, got)
+			}
+		}
+	})
 }
