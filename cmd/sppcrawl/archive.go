@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"sppcrawl"
+	"sppcrawl/crawler"
+	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
@@ -38,7 +41,7 @@ type archiveFlags struct {
 }
 
 func (f *archiveFlags) register(fs *flag.FlagSet, reader bool) {
-	fs.StringVar(&f.path, "db", defaultDB, "archive file")
+	fs.StringVar(&f.path, "db", defaultDB, "archive file, or a PostgreSQL database: postgres://user@host/db?sslmode=…")
 	wait, help := 2*time.Second, "how long to wait for the archive's lock"
 	if reader {
 		wait, help = 30*time.Second, "how long to wait while a crawl holds the archive"
@@ -96,4 +99,46 @@ func lockAdvice(mode archiveMode, cmd string) string {
 		return "a crawl or serve --crawl-every holds it for writing: wait for it (--lock-timeout), or pull from serve's API instead"
 	}
 	return "if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it"
+}
+
+// onPostgres are the commands that work on an archive in PostgreSQL so
+// far; the others say so rather than half-work.
+var onPostgres = map[string]bool{"crawl": true, "export": true}
+
+// connectTimeout bounds the connection to PostgreSQL and the schema's
+// upgrade when a command opens the archive.
+const connectTimeout = 30 * time.Second
+
+// openPostgres opens the archive in the PostgreSQL database --db names,
+// for the command cmd (nil for a command that opens none).
+func (f *archiveFlags) openPostgres(mode archiveMode, cmd string) (*postgres.DB, error) {
+	if mode == noArchive {
+		return nil, nil
+	}
+	if !onPostgres[cmd] {
+		return nil, fmt.Errorf("--db %s: sppcrawl %s does not work on PostgreSQL yet (crawl and export do; see README, PostgreSQL)", postgres.Redact(f.path), cmd)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	return postgres.Open(ctx, f.path)
+}
+
+// openedArchive is the archive the command opened: in PostgreSQL, else db.
+func (c *cli) openedArchive(db *store.DB) sppcrawl.Archive {
+	if c.pg != nil {
+		return c.pg
+	}
+	if db == nil {
+		return nil // not a nil *store.DB in an interface
+	}
+	return db
+}
+
+// newCrawler makes the crawler of cfg, storing into the archive the
+// command opened (none: nowhere).
+func (c *cli) newCrawler(cfg *crawler.Config, db *store.DB) (*crawler.Crawler, error) {
+	if c.pg != nil {
+		return crawler.New(*cfg, c.pg)
+	}
+	return newCrawler(cfg, db)
 }

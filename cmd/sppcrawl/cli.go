@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"sppcrawl"
+	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
@@ -32,6 +33,7 @@ type cli struct {
 	formats []string
 	out     string // --format
 	opened  *store.DB
+	pg      *postgres.DB   // the archive, when --db names a PostgreSQL database
 	checks  []func() error // a command's own checks of its flags
 	crawl   crawlFlags     // the crawl flags, when the command has them
 	// indexes: the command changes articles, and the search index is
@@ -205,6 +207,11 @@ func (c *cli) setLogger() error {
 // open opens the archive as the command's mode says (nil for none), which
 // the runner closes after the command.
 func (c *cli) open() (*store.DB, error) {
+	if postgres.IsDSN(c.db.path) {
+		var err error
+		c.pg, err = c.db.openPostgres(c.mode(), c.fs.Name())
+		return nil, err
+	}
 	db, err := c.db.open(c.mode(), c.fs.Name())
 	c.opened = db
 	return db, err
@@ -217,6 +224,9 @@ func (c *cli) close() error {
 	}
 	if c.opened != nil {
 		errs = append(errs, c.opened.Close())
+	}
+	if c.pg != nil {
+		errs = append(errs, c.pg.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -24,13 +24,15 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			cr, err := newCrawler(cfg, archive)
+			cr, err := c.newCrawler(cfg, archive)
 			if err != nil {
 				return err
 			}
 			sum, err := cr.Run(ctx)
 			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
-			c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
+			if archive != nil { // push does not work on PostgreSQL yet
+				c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
+			}
 			return cmp.Or(err, sum.Err())
 		}
 	}}

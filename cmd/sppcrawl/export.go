@@ -22,7 +22,7 @@ var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom
 		c.uses(reads)
 		return func(ctx context.Context, archive *store.DB) error {
 			f.o.Software = "sppcrawl/" + version
-			res, err := publish.ExportFile(ctx, archive, f.o)
+			res, err := publish.ExportFile(ctx, c.openedArchive(archive), f.o)
 			if res.Media > 0 {
 				c.log.Info("media files written", "dir", f.o.MediaDir, "new", res.Media)
 			}

@@ -101,7 +101,11 @@ func TestCLI_RepairHalfCut(t *testing.T) {
 // channel, and the ledger's gaps count them against what the site
 // announces until the crawls have walked the channels again.
 func TestCLI_RepairCountsByChannel(t *testing.T) {
-	good := crawlFixture(t, "--media", "all")
+	// One request at a time: the order of the crawl, so which articles and
+	// pages share the first leaves, is the same every run (a cross-post met
+	// first in 头条 moves its page to the end of the log when its own
+	// channel is read).
+	good := crawlFixture(t, "--media", "all", "--parallel", "1")
 	want := exportedIDs(t, good)
 	path := copyArchive(t, good)
 	// The first article's record and its stored page lost together.

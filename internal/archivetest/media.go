@@ -35,6 +35,7 @@ func testMedia(t *testing.T, db sppcrawl.Archive) {
 	if todo, err := db.PendingMedia(ctx, "spp-1"); err != nil || len(todo) != 2 || todo[0].URL != image1 || !todo[0].Image {
 		t.Errorf("pending media of spp-1: %+v, %v; want its 2 images", todo, err)
 	}
+	checkDue(t, db, "before any file", image1+" spp-1", image2+" spp-1", image3+" spp-2")
 	body := []byte("\xff\xd8\xff\xe0 a JPEG file")
 	sum := sha256.Sum256(body)
 	want := hex.EncodeToString(sum[:])
@@ -47,7 +48,12 @@ func testMedia(t *testing.T, db sppcrawl.Archive) {
 	if err != nil || sha != want || isNew {
 		t.Errorf("the same file from another URL: %s %v %v; want %s, not new", sha, isNew, err, want)
 	}
+	checkDue(t, db, "after two of them", image2+" spp-1")
 	must(t, "record media missing", db.RecordMediaMissing(ctx, "spp-1", image2, "HTTP 404"))
+	checkDue(t, db, "after the last is missing for good")
+	if c, err := db.MediaCounts(ctx); err != nil || c.Files != 1 || c.Missing != 1 || c.Due != 0 {
+		t.Errorf("media counts %+v, %v; want 1 file, 1 missing, none due", c, err)
+	}
 	checkMediaOnArticles(t, db, want)
 	checkMediaIndex(t, db, want, body, fetched)
 }
@@ -98,5 +104,25 @@ func checkMediaIndex(t *testing.T, db sppcrawl.Archive, sha string, body []byte,
 	must(t, "for each media", db.ForEachMedia(ctx, func(m sppcrawl.MediaInfo) error { n++; return nil }))
 	if n != 1 {
 		t.Errorf("ForEachMedia met %d files, want 1", n)
+	}
+}
+
+// checkDue: the due list is every reference of a stored article neither
+// archived nor missing for good ("URL id", by URL): what a killed run left
+// for the next.
+func checkDue(t *testing.T, db sppcrawl.Archive, when string, want ...string) {
+	t.Helper()
+	due, err := db.DueMedia(context.Background())
+	must(t, "due media", err)
+	var got []string
+	for _, d := range due {
+		got = append(got, d.URL+" "+d.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("due media %s: %q, want %q", when, got, want)
+	}
+	c, err := db.MediaCounts(context.Background())
+	if err != nil || c.Due != len(want) {
+		t.Errorf("media counts %s: %+v, %v; want %d due", when, c, err, len(want))
 	}
 }
