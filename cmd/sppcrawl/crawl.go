@@ -28,7 +28,9 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			if err != nil {
 				return err
 			}
+			stopTrail := c.trailIndex(ctx, archive)
 			sum, err := cr.Run(ctx)
+			stopTrail()
 			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
 			c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
 			return cmp.Or(err, sum.Err())

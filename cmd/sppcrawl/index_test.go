@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A crawl indexes what it stores as it goes, a trailLag at a time, not all
+// at its end; the index it leaves is complete and searches equal the scan.
+func TestCLI_CrawlIndexesAsItGoes(t *testing.T) {
+	defer func(n int) { trailLag = n }(trailLag)
+	trailLag = 50
+	site := siteServer(t)
+	path := filepath.Join(t.TempDir(), "trail.db")
+	var code int
+	logs := capture(t, &os.Stderr, func() {
+		code = run([]string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "0",
+			"--media", "none", "--log-level", "debug"})
+	})
+	if code != exitOK {
+		t.Fatalf("crawl: exit %d\n%s", code, logs)
+	}
+	during, _, ok := strings.Cut(logs, "search index: catching up with the archive")
+	if !ok {
+		t.Fatalf("no catch-up at the crawl's end\n%s", logs)
+	}
+	if n := strings.Count(during, "articles indexed"); n < 2 {
+		t.Errorf("%d catch-ups during the crawl of %d articles, want one every %d new records", n, fixtureArticles, trailLag)
+	}
+	if behind := indexBehind(t, path); behind != 0 {
+		t.Errorf("the index is %d behind after the crawl", behind)
+	}
+	arts := exported(t, path)
+	for _, q := range []string{"罪", "检察", "高检发释字〔2026〕1号"} {
+		got, want := sorted(searchIDs(t, path, q)), sorted(oracle(t, arts, q, nil))
+		if !slices.Equal(got, want) || len(want) == 0 {
+			t.Errorf("%q: %d results, the scan finds %d", q, len(got), len(want))
+		}
+	}
+}
