@@ -1,8 +1,10 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -39,5 +41,27 @@ func TestCLI_CrawlIndexesAsItGoes(t *testing.T) {
 		if !slices.Equal(got, want) || len(want) == 0 {
 			t.Errorf("%q: %d results, the scan finds %d", q, len(got), len(want))
 		}
+	}
+}
+
+// A crawl sets Go's soft memory limit by its requests in flight, unless
+// GOMEMLIMIT names one.
+func TestCLI_CrawlMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	site := siteServer(t)
+	crawl := func(env string) int64 {
+		t.Setenv("GOMEMLIMIT", env)
+		debug.SetMemoryLimit(math.MaxInt64)
+		if code := run([]string{"crawl", "--db", filepath.Join(t.TempDir(), "a.db"), "--origin", site.URL, "--delay", "0",
+			"--parallel", "3", "--channels", "/spp/zdgz/", "--max-pages", "1", "--media", "none", "--quiet"}); code != exitOK {
+			t.Fatalf("crawl: exit %d", code)
+		}
+		return debug.SetMemoryLimit(-1)
+	}
+	if got, want := crawl(""), int64(44<<20); got != want {
+		t.Errorf("limit %d, want %d", got, want)
+	}
+	if got := crawl("1GiB"); got != math.MaxInt64 {
+		t.Errorf("limit %d with GOMEMLIMIT set, want it left alone", got)
 	}
 }
