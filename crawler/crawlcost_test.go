@@ -32,7 +32,8 @@ import (
 // With Scrapy installed (python3 -c 'import scrapy', or Debian's
 // python3-scrapy), a typical Scrapy
 // spider of the same site (testdata/bench/spider.py) runs in the same
-// round; otherwise it is skipped. SPPCRAWL_BIN names a binary to use
+// round; otherwise (or with SPPCRAWL_BENCH_SCRAPY=off) it is skipped.
+// SPPCRAWL_BIN names a binary to use
 // instead of building one.
 //
 // Run: go test ./crawler -run '^$' -bench CrawlCost -benchtime 2x
@@ -168,8 +169,12 @@ func execChild() int {
 }
 
 // scrapyPython is a Python that imports scrapy (the one on PATH, else
-// Debian's, where python3-scrapy installs), or "".
+// Debian's, where python3-scrapy installs), or "" (none, or
+// SPPCRAWL_BENCH_SCRAPY=off).
 func scrapyPython() string {
+	if os.Getenv("SPPCRAWL_BENCH_SCRAPY") == "off" {
+		return ""
+	}
 	for _, py := range []string{"python3", "/usr/bin/python3"} {
 		if exec.Command(py, "-c", "import scrapy").Run() == nil {
 			return py
