@@ -38,7 +38,7 @@ type Archive interface {
 // articles), whatever the articles' length.
 const batchSize = 1024
 
-var batchBytes = 4 << 20 // a variable for the tests of the bound
+var batchBytes = 8 << 20 // a variable for the tests of the bound
 
 // readSize is how many articles one read of the archive decodes: a batch
 // is read in these, each article turned into its rows at once, so the
