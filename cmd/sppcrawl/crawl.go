@@ -26,7 +26,7 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			limitMemory(cfg.Parallel)
+			defer limitMemory(cfg.Parallel)()
 			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
@@ -46,11 +46,14 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 // but Go lets the heap grow to twice what is live between collections,
 // which was a third of a full crawl's peak RSS. The limit makes it collect
 // sooner instead, at a few percent of CPU; it is soft, so a crawl that
-// needs more still gets it.
-func limitMemory(parallel int) {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(crawlMemoryLimit(parallel))
+// needs more still gets it. The returned func puts back the limit before
+// (the process may go on: the tests run commands in theirs).
+func limitMemory(parallel int) (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
 	}
+	before := debug.SetMemoryLimit(crawlMemoryLimit(parallel))
+	return func() { debug.SetMemoryLimit(before) }
 }
 
 // crawlMemoryLimit is the soft limit of a crawl: 40 MiB at the default 2
