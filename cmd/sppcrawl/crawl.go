@@ -26,7 +26,10 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
-			defer limitMemory(cfg.Parallel)()
+			// Until the archive closes: the index's catch-up at the
+			// crawl's end runs under the limit too.
+			restore := limitMemory(cfg.Parallel)
+			c.closers = append(c.closers, func() error { restore(); return nil })
 			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
