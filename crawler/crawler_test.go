@@ -638,6 +638,7 @@ func TestMain(m *testing.M) {
 		"scale-colly":  func() int { return scaleChild("colly") },
 		"scale-export": func() int { return scaleChild("export") },
 		"scale-index":  func() int { return scaleChild("index") },
+		"exec":         execChild,
 	})
 }
 

@@ -433,7 +433,7 @@ func scaleChild(what string) int {
 		sum, err = childRun(context.Background())
 		created, pages = sum.Created+sum.Aliased, sum.Requests
 	case "colly":
-		pages, err = bareColly(origin)
+		pages, err = bareColly(origin, collyParallel(os.Getenv("SPPCRAWL_MODE")))
 	case "export":
 		created, pages, err = childExport(db)
 	case "index":
@@ -533,13 +533,22 @@ func childExport(path string) (lines, distinct int, err error) {
 	return lines, len(ids), sc.Err()
 }
 
+// collyParallel is the bare walk's requests in flight: mode "parallel:N",
+// else 8 (BenchmarkScale's crawls).
+func collyParallel(mode string) int {
+	if n, err := strconv.Atoi(strings.TrimPrefix(mode, "parallel:")); err == nil && n > 0 {
+		return n
+	}
+	return 8
+}
+
 // bareColly fetches what a full crawl fetches (every list page of every
-// channel, every article linked from them) with colly alone: the baseline
-// of crawl CPU.
-func bareColly(origin string) (int, error) {
+// channel, every article linked from them) with colly alone, parallel
+// requests in flight: the baseline of crawl CPU.
+func bareColly(origin string, parallel int) (int, error) {
 	c := colly.NewCollector(colly.Async(true))
 	c.WithTransport(&http.Transport{MaxIdleConnsPerHost: 16})
-	c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 8})
+	c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel})
 	c.SetRequestTimeout(30 * time.Second)
 	var mu sync.Mutex
 	pages := 0

@@ -22,7 +22,8 @@ import (
 // from the real pages in ../shared/realpages (BenchmarkScale's synthetic
 // site repeats 26 words, which makes an index smaller and cheaper than the
 // site's text does). It indexes n articles (SPPCRAWL_BENCH_INDEX_SIZE,
-// default 3,000) as a full crawl or a rebuild does (batches of 1,024), then
+// default 3,000) as a rebuild does (batches of up to 1,024 articles or 4 MB
+// of text; a crawl indexes as it goes, in the same batches), then
 // 1,000 more as 50 cron runs storing 20 each do (each opening the index),
 // then 50 runs storing one each, each followed by a run with nothing new,
 // and reports CPU per article of each and the index's bytes per article;

@@ -35,7 +35,9 @@ const schemaVersion = "2"
 // errLayout: the file is an index of another layout (an upgrade).
 var errLayout = errors.New("layout")
 
-// hashSize is FTS5's pending-terms budget per table, in bytes.
+// hashSize is FTS5's pending-terms budget per table, in bytes: above what
+// a transaction of CatchUp gives it (batchBytes of text), so that a batch
+// is one segment; the batch, not this, bounds the hash's memory.
 const hashSize = "33554432"
 
 // columns are the fields of an article the index holds: the trigram

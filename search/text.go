@@ -35,6 +35,15 @@ type indexed struct {
 	fp  int64
 }
 
+// size is the bytes of text the row holds.
+func (in indexed) size() int {
+	n := len(in.uni)
+	for _, t := range in.tri {
+		n += len(t.(string))
+	}
+	return n
+}
+
 func indexedOf(a *sppcrawl.Article) indexed {
 	fs := fields(a)
 	in := indexed{tri: make([]any, len(fs))}

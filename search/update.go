@@ -29,9 +29,21 @@ type Archive interface {
 	ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.Article, error)
 }
 
-// batchSize is how many articles one transaction of CatchUp indexes: the
-// unit a kill can lose (it is indexed again by the next catch-up).
+// batchSize and batchBytes bound one transaction of CatchUp, whichever
+// comes first: the unit a kill can lose (it is indexed again by the next
+// catch-up), and one segment of each FTS table. The text a transaction
+// holds for the FTS tables until its commit (writer.flush: they must be
+// written in rowid order) is the largest share of indexing's memory, and
+// batchBytes is its bound (passed by at most one read of readSize
+// articles), whatever the articles' length.
 const batchSize = 1024
+
+var batchBytes = 8 << 20 // a variable for the tests of the bound
+
+// readSize is how many articles one read of the archive decodes: a batch
+// is read in these, each article turned into its rows at once, so the
+// decoded articles in memory are these few, not the batch.
+const readSize = 64
 
 // Report says what a CatchUp did.
 type Report struct {
@@ -157,21 +169,14 @@ func (ix *Index) catchUp(ctx context.Context, arch Archive, progress Progress, r
 	skipped := map[string]bool{}
 	defer func() { rep.Skipped = len(skipped) }()
 	for done := 0; ; {
-		batch, last, err := arch.SinceSeq(ctx, uint64(wm), batchSize)
-		keys := skippedKeys(err)
-		if err != nil && keys == nil {
+		next, n, err := ix.indexBatch(ctx, arch, wm, skipped, rep)
+		if err != nil {
 			return err
 		}
-		for _, k := range keys {
-			skipped[k] = true
-		}
-		if int64(last) <= wm {
+		if next <= wm {
 			return nil // the end of the log
 		}
-		if wm, err = ix.indexBatch(ctx, arch, wm, int64(last), batch, rep); err != nil {
-			return err
-		}
-		done += len(batch)
+		wm, done = next, done+n
 		if progress != nil {
 			progress(min(done, total), total)
 		}
@@ -187,49 +192,40 @@ func skippedKeys(err error) []string {
 	return nil
 }
 
-// indexBatch indexes batch, read after watermark wm up to the record at
-// seq last, in one transaction that moves the watermark to last; another
-// process that moved it meanwhile wins, and this one reads on from there.
-func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm, last int64, batch []*sppcrawl.Article, rep *Report) (int64, error) {
+// indexBatch indexes the articles after watermark wm, up to batchSize of
+// them or batchBytes of their text, in one transaction that moves the
+// watermark past the last record read: the seq it moved to (wm at the end
+// of the log) and the articles read. Another process that moved the
+// watermark meanwhile wins, and this one reads on from there.
+func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, skipped map[string]bool, rep *Report) (int64, int, error) {
 	tx, err := ix.sql().BeginTx(ctx, nil)
 	if err != nil {
-		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
+		return wm, 0, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
 	defer tx.Rollback()
 	now, err := metaInt(ctx, tx, "watermark")
 	if err != nil {
-		return wm, err
+		return wm, 0, err
 	}
 	if now != wm {
-		return now, nil
+		return now, 0, nil
 	}
 	w, err := newWriter(ctx, tx)
 	if err != nil {
-		return wm, err
+		return wm, 0, err
 	}
 	defer w.close()
-	for _, a := range batch {
-		if err := w.article(ctx, arch, a, rep); err != nil {
-			return wm, fmt.Errorf("search index %s: article %s: %w", ix.path, a.ID, err)
-		}
+	next, n, err := w.read(ctx, arch, wm, skipped, rep)
+	if err != nil || next == wm {
+		return wm, 0, err
 	}
 	if err := w.flush(ctx); err != nil {
-		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
+		return wm, 0, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
-	next := last
-	if err := setMeta(ctx, tx, "watermark", next); err != nil {
-		return wm, err
+	if err := w.commit(ctx, next); err != nil {
+		return wm, 0, fmt.Errorf("search index %s: %w", ix.path, err)
 	}
-	if err := setMeta(ctx, tx, "mod", w.mod); err != nil {
-		return wm, err
-	}
-	if err := setMeta(ctx, tx, "updated_at", time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return wm, err
-	}
-	if err := tx.Commit(); err != nil {
-		return wm, fmt.Errorf("search index %s: %w", ix.path, err)
-	}
-	return next, nil
+	return next, n, nil
 }
 
 // Rebuild makes the index again from the whole archive.
@@ -386,4 +382,48 @@ type versionCount struct {
 // quoteFTS makes s one FTS5 string: never an operator, column or prefix.
 func quoteFTS(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// Trail keeps the index within about lag records of arch's seq log until
+// stop closes (or ctx ends), woken by changes (store.DB.Commits): a long
+// crawl's articles are indexed as it goes, lag at a time, instead of all
+// read back from the archive at its end. Indexing alongside the crawl
+// reads what it just wrote, still in memory, and keeps the peak of both
+// phases to about the crawl's; lag keeps each catch-up a whole segment's
+// worth (a catch-up per commit would write small segments that merges
+// rewrite). A catch-up under way when stop closes finishes; what is left
+// is the caller's to catch up. A failed catch-up is logged; the next
+// signal tries again.
+func (ix *Index) Trail(ctx context.Context, arch Archive, changes, stop <-chan struct{}, lag int) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-stop:
+			return
+		case <-changes:
+		}
+		if !ix.lagging(ctx, arch, lag) {
+			continue
+		}
+		rep, err := ix.CatchUp(ctx, arch, nil)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			ix.opts.Logger.Warn("search index: catch-up failed (the command's end tries again)", "path", ix.path, "err", err)
+		default:
+			ix.opts.Logger.Debug(rep.String())
+		}
+	}
+}
+
+// lagging says whether the index is lag records or more behind arch.
+func (ix *Index) lagging(ctx context.Context, arch Archive, lag int) bool {
+	wm, err := metaInt(ctx, ix.sql(), "watermark")
+	if err != nil {
+		return true // CatchUp says what is wrong, and mends it
+	}
+	last, err := arch.LastSeq(ctx)
+	return err == nil && last >= uint64(wm)+uint64(lag)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"sppcrawl"
 )
@@ -25,6 +26,7 @@ type writer struct {
 	st       map[string]*sql.Stmt
 	deletes  []int64
 	inserts  []pending
+	bytes    int // the text of inserts
 }
 
 // pending is a version's row for both FTS tables.
@@ -67,6 +69,48 @@ func (w *writer) close() {
 	for _, s := range w.st {
 		s.Close()
 	}
+}
+
+// read indexes the articles after seq wm, read readSize at a time, until
+// the end of the log or the batch's bounds: the seq of the last record read
+// and the articles read. Records that do not decode are passed, named in
+// skipped.
+func (w *writer) read(ctx context.Context, arch Archive, wm int64, skipped map[string]bool, rep *Report) (int64, int, error) {
+	n := 0
+	for n < batchSize && w.bytes < batchBytes {
+		arts, last, err := arch.SinceSeq(ctx, uint64(wm), min(readSize, batchSize-n))
+		keys := skippedKeys(err)
+		if err != nil && keys == nil {
+			return wm, n, err
+		}
+		for _, k := range keys {
+			skipped[k] = true
+		}
+		if int64(last) <= wm {
+			break // the end of the log
+		}
+		for _, a := range arts {
+			if err := w.article(ctx, arch, a, rep); err != nil {
+				return wm, n, fmt.Errorf("article %s: %w", a.ID, err)
+			}
+		}
+		wm, n = int64(last), n+len(arts)
+	}
+	return wm, n, nil
+}
+
+// commit moves the watermark to next with the transaction's mod counter,
+// and commits.
+func (w *writer) commit(ctx context.Context, next int64) error {
+	for _, m := range []struct {
+		key string
+		v   any
+	}{{"watermark", next}, {"mod", w.mod}, {"updated_at", time.Now().UTC().Format(time.RFC3339)}} {
+		if err := setMeta(ctx, w.tx, m.key, m.v); err != nil {
+			return err
+		}
+	}
+	return w.tx.Commit()
 }
 
 // row is a version as the docs table has it.
@@ -181,6 +225,7 @@ func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool,
 		return err
 	}
 	w.inserts = append(w.inserts, pending{rid, in})
+	w.bytes += in.size()
 	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod, pubSecs(a.PublishedAt)); err != nil {
 		return err
 	}
@@ -225,7 +270,7 @@ func (w *writer) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	w.deletes, w.inserts = nil, nil
+	w.deletes, w.inserts, w.bytes = nil, nil, 0
 	return nil
 }
 

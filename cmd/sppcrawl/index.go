@@ -67,13 +67,49 @@ func openIndexAnyway(c *cli, archive *store.DB) (*search.Index, error) {
 	return nil, err
 }
 
+// trailLag is how far the index trails a crawl: it is caught up each time
+// this many records are new (search.Index.Trail). A variable for the
+// tests: the fixture site is smaller.
+var trailLag = 512
+
+// trailIndex indexes what a crawl stores as it goes (search.Index.Trail),
+// until the returned func is called; keepIndex catches up the rest. Where
+// the index cannot be opened for writing, keepIndex is left to say so.
+func (c *cli) trailIndex(ctx context.Context, archive *store.DB) (stop func()) {
+	if !c.indexable(ctx, archive) || c.reindex || c.checkIndex {
+		return func() {}
+	}
+	ix, err := openIndex(c, archive, false)
+	if err != nil {
+		return func() {}
+	}
+	changes, unsubscribe := archive.Commits()
+	halt, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		ix.Trail(ctx, archive, changes, halt, trailLag)
+	}()
+	return func() {
+		close(halt)
+		<-done
+		unsubscribe()
+		ix.Close()
+	}
+}
+
+// indexable says whether a command's search index is kept: it changes
+// articles, and the archive is open for writing and sound.
+func (c *cli) indexable(ctx context.Context, archive *store.DB) bool {
+	return c.indexes && archive != nil && !archive.ReadOnly() && archive.OpenDamage() == nil && ctx.Err() == nil
+}
+
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
 // ends. A failure is a warning, not the command's: the index is derived,
 // and the next command that writes the archive catches up from the
 // index's own watermark. A stop by a signal leaves that to it too.
 func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
-	if !c.indexes || archive == nil || archive.ReadOnly() || archive.OpenDamage() != nil || ctx.Err() != nil {
+	if !c.indexable(ctx, archive) {
 		return
 	}
 	ix, err := openIndex(c, archive, false)
