@@ -74,6 +74,25 @@ func Revision(stored, fetched *Article) Change {
 	return c
 }
 
+// Refetched is what storing fetched does to the article stored under its
+// id (stored): Aliased when fetched was read at a URL the article is not
+// stored under yet, Updated when Revision finds a field changed, Restored
+// when the site shows again what it had withdrawn, else Unchanged. Every
+// backend's upsert decides by it, reading nothing but the two articles.
+func Refetched(stored, fetched *Article) Outcome {
+	switch {
+	case fetched.URL != stored.URL && !slices.Contains(stored.Aliases, fetched.URL):
+		return Aliased
+	case Revision(stored, fetched).Revised():
+		// Any field the site published changed, the text or only 来源,
+		// 作者, the time, the cases read from it: a version of its own.
+		return Updated
+	case !stored.WithdrawnAt.IsZero():
+		return Restored
+	}
+	return Unchanged
+}
+
 // sameImage compares what the page says of an image, not what the archive
 // learnt of its file (Media).
 func sameImage(a, b Image) bool { return a.URL == b.URL && a.Alt == b.Alt }

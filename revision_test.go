@@ -84,7 +84,7 @@ func TestRevision(t *testing.T) {
 		{"SourceAndAuthor", func(a *sppcrawl.Article) { a.Source, a.Author = "检察日报", "丙" }, "source, author"},
 		// Derived or recorded by the program: never a version by itself.
 		{"ID", func(a *sppcrawl.Article) { a.ID = "spp-u1" }, ""},
-		{"URL", func(a *sppcrawl.Article) { a.URL = "https://www.spp.gov.cn/spp/tt/202611/t20261101_1.shtml" }, ""},
+		{"URL", func(a *sppcrawl.Article) { a.URL = "https://www.spp.gov.cn/spp/zdgz/202611/t20261101_1.shtml" }, ""},
 		{"CrossPostChannel", func(a *sppcrawl.Article) { a.Channel, a.ChannelPath = "头条", "/spp/tt/" }, ""},
 		{"ModifiedAt", func(a *sppcrawl.Article) { a.ModifiedAt = a.ModifiedAt.Add(time.Hour) }, ""},
 		{"Markup", func(a *sppcrawl.Article) { a.BodyHTML = "<p><b>一</b></p><p>二</p>" }, ""},
@@ -167,4 +167,29 @@ func ExampleRevision() {
 	// Output:
 	// new version: true "source"
 	// new version: false ""
+}
+
+// What a fetch of a stored article does, decided from the two articles
+// alone, as every backend decides it.
+func TestRefetched(t *testing.T) {
+	withdrawn := storedArticle()
+	withdrawn.WithdrawnAt = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name    string
+		stored  *sppcrawl.Article
+		fetched func(*sppcrawl.Article)
+		want    sppcrawl.Outcome
+	}{
+		{"the same page again", storedArticle(), func(*sppcrawl.Article) {}, sppcrawl.Unchanged},
+		{"a field corrected", storedArticle(), func(a *sppcrawl.Article) { a.Source = "检察日报（更正）" }, sppcrawl.Updated},
+		{"read at another URL", storedArticle(), func(a *sppcrawl.Article) { a.URL = "https://www.spp.gov.cn/spp/zdgz/202611/t20261101_1.shtml" }, sppcrawl.Aliased},
+		{"shown again after a withdrawal", withdrawn, func(*sppcrawl.Article) {}, sppcrawl.Restored},
+		{"corrected while withdrawn", withdrawn, func(a *sppcrawl.Article) { a.Author = "王某" }, sppcrawl.Updated},
+	} {
+		f := fetchedAgain()
+		c.fetched(f)
+		if got := sppcrawl.Refetched(c.stored, f); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
 }

@@ -74,3 +74,15 @@ func (h *History) Version(n int) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("version %d of %s: %w", n, h.ID, ErrNotFound)
 }
+
+// Earlier decodes the replaced versions whose whole text was kept (not
+// those an archive of schema 1 replaced), oldest first.
+func (h *History) Earlier() []*Article {
+	var out []*Article
+	for i := range len(h.Versions) - 1 {
+		if a, known := h.Article(i); known {
+			out = append(out, a)
+		}
+	}
+	return out
+}

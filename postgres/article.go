@@ -67,15 +67,7 @@ func decide(ctx context.Context, q querier, in *sppcrawl.Article) (sppcrawl.Outc
 		o, err := articleByID(ctx, q, other)
 		return sppcrawl.Aliased, o, err
 	}
-	switch {
-	case in.URL != old.URL && !slices.Contains(old.Aliases, in.URL):
-		return sppcrawl.Aliased, old, nil
-	case sppcrawl.Revision(old, in).Revised():
-		return sppcrawl.Updated, old, nil
-	case !old.WithdrawnAt.IsZero():
-		return sppcrawl.Restored, old, nil
-	}
-	return sppcrawl.Unchanged, old, nil
+	return sppcrawl.Refetched(old, in), old, nil
 }
 
 func (w *wtx) upsert(in *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.UpsertResult, error) {

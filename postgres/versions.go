@@ -97,13 +97,7 @@ func (db *DB) EarlierVersions(ctx context.Context, id string) ([]*sppcrawl.Artic
 	if err != nil {
 		return nil, err
 	}
-	var out []*sppcrawl.Article
-	for i := range len(h.Versions) - 1 {
-		if a, known := h.Article(i); known {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return h.Earlier(), nil
 }
 
 // OldestCheck is when the article checked longest ago was last checked.

@@ -134,17 +134,7 @@ func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error
 		}
 		return sppcrawl.Created, nil, nil
 	}
-	switch a := old.Article; {
-	case in.URL != a.URL && !slices.Contains(a.Aliases, in.URL):
-		return sppcrawl.Aliased, old, nil
-	case sppcrawl.Revision(a, in).Revised():
-		// Any field the site published changed, the text or only 来源,
-		// 作者, the time, the cases read from it: a version of its own.
-		return sppcrawl.Updated, old, nil
-	case !a.WithdrawnAt.IsZero():
-		return sppcrawl.Restored, old, nil
-	}
-	return sppcrawl.Unchanged, old, nil
+	return sppcrawl.Refetched(old.Article, in), old, nil
 }
 
 // Predict says what Upsert would do with a, changing nothing (fetch --dry-run).
