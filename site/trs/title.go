@@ -1,0 +1,77 @@
+package trs
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"sppcrawl/extract"
+)
+
+// titleSelectors are the elements that hold an article's title on the
+// platform's templates, most specific first.
+const titleSelectors = "h1.arttitle, .detail_tit, .arttitle, .article-title, .art_title, .news_title, .title, h1, h2, h3, [class*=title], [class*=tit]"
+
+// findTitle is the article's title and the element that shows it (nil
+// when only the head names it): the <meta name="ArticleTitle">, else the
+// element whose text the <title> opens with or is cut from, else the first
+// title element, else the <title>'s first part.
+func findTitle(doc *goquery.Document) (string, *html.Node) {
+	head := titleHead(doc)
+	meta := metaContent(doc, "articletitle")
+	var first, match *html.Node
+	firstText, matchText := "", ""
+	doc.Find("body").Find(titleSelectors).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		t := extract.NormalizeText(s.Text())
+		if n := utf8.RuneCountInString(t); n < 2 || n > 200 || fieldRE.MatchString(t) || hasCrumbMark(t) {
+			return true
+		}
+		if first == nil {
+			first, firstText = s.Get(0), t
+		}
+		if meta != "" && t == meta || meta == "" && sameTitle(t, head) {
+			match, matchText = s.Get(0), t
+			return false
+		}
+		return true
+	})
+	switch {
+	case match != nil:
+		return matchText, match
+	case meta != "":
+		return meta, nil
+	case first != nil && head == "":
+		return firstText, first
+	}
+	return head, nil
+}
+
+// sameTitle reports whether an element's text t is the title the <title>
+// names: equal, or one of them cut short of the other.
+func sameTitle(t, head string) bool {
+	if head == "" {
+		return false
+	}
+	tc, _ := cutTitle(t)
+	hc, _ := cutTitle(head)
+	return t == head || strings.HasPrefix(t, hc) || strings.HasPrefix(head, tc) && utf8.RuneCountInString(tc) >= 6
+}
+
+// metaContent is the content of the first <meta> whose name is one of
+// names (lower case), compared without regard to case.
+func metaContent(doc *goquery.Document, names ...string) string {
+	out := ""
+	doc.Find("meta[name]").EachWithBreak(func(_ int, m *goquery.Selection) bool {
+		name := strings.ToLower(m.AttrOr("name", ""))
+		for _, n := range names {
+			if name == n {
+				out = extract.NormalizeText(m.AttrOr("content", ""))
+				return out == ""
+			}
+		}
+		return true
+	})
+	return out
+}
