@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"sppcrawl"
+	"sppcrawl/crawler"
+	"sppcrawl/sites"
+	"sppcrawl/store"
+)
+
+var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST): www.spp.gov.cn and the local procuratorates' TRS sites",
+	"[--format text|json]", []string{"text", "json"},
+	func(c *cli) func(context.Context, *store.DB) error {
+		c.check(func() error {
+			if len(c.args) != 0 {
+				return usageErr("unexpected arguments %q (any host under .gov.cn of the TRS platform is a site too: crawl --site HOST)", c.args)
+			}
+			return nil
+		})
+		return func(context.Context, *store.DB) error {
+			rows := siteRows(sites.All())
+			return c.print(rows, func(w io.Writer) error { return writeSites(w, rows) })
+		}
+	}}
+
+// siteRow is a site as `sites --format json` lists it.
+type siteRow struct {
+	Key  string `json:"key"`
+	Host string `json:"host"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
+func siteRows(all []sppcrawl.Site) []siteRow {
+	rows := make([]siteRow, len(all))
+	for i, s := range all {
+		rows[i] = siteRow{Key: s.Key(), Host: s.Host(), Kind: sites.Kind(s), Name: s.Name()}
+	}
+	return rows
+}
+
+func writeSites(w io.Writer, rows []siteRow) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tHOST\tKIND\tNAME")
+	for _, r := range rows {
+		// The name goes last: tabwriter counts a Chinese character as one column.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Key, r.Host, r.Kind, r.Name)
+	}
+	return tw.Flush()
+}
+
+// lookupSite is the site --site names: one key or host.
+func lookupSite(name string) (sppcrawl.Site, error) {
+	if strings.Contains(name, ",") {
+		return nil, fmt.Errorf("--site %q: one site per run", name)
+	}
+	s, err := sites.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("--site: %w", err)
+	}
+	return s, nil
+}
+
+// useSite makes c crawl s: from its origin unless --origin names a mirror,
+// at its pace unless --delay or --parallel say otherwise.
+func (f *crawlFlags) useSite(c *crawler.Config, s sppcrawl.Site) {
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	c.Site = s
+	if !set["origin"] {
+		c.Origin = s.Origin()
+	}
+	if f.groups&paceFlags != 0 {
+		pace := s.Politeness()
+		if !set["delay"] {
+			c.Delay = pace.Delay
+		}
+		if !set["parallel"] {
+			c.Parallel = pace.Parallel
+		}
+	}
+}
