@@ -3,6 +3,8 @@ package sppcrawl
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -82,16 +84,26 @@ type MediaRef struct {
 func (a *Article) MediaRefs() []MediaRef {
 	var out []MediaRef
 	for i := range a.Images {
-		if onSite(a.Images[i].URL) {
+		if a.ownFile(a.Images[i].URL) {
 			out = append(out, MediaRef{URL: a.Images[i].URL, Image: true, Media: &a.Images[i].Media})
 		}
 	}
 	for i := range a.Attachments {
-		if onSite(a.Attachments[i].URL) {
+		if a.ownFile(a.Attachments[i].URL) {
 			out = append(out, MediaRef{URL: a.Attachments[i].URL, Media: &a.Attachments[i].Media})
 		}
 	}
 	return out
+}
+
+// ownFile reports whether u is a file of the article's own site: spp's
+// (see onSite), or https on the host of the local site it was read from.
+func (a *Article) ownFile(u string) bool {
+	if onSite(u) {
+		return true
+	}
+	pu, err := url.Parse(u)
+	return a.Site != "" && err == nil && pu.Scheme == "https" && strings.EqualFold(pu.Host, a.Site)
 }
 
 // ComputeHash is the content hash: sha256 over the normalised title, kicker,
