@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/store"
 )
 
 // localFixture serves the fixture site of host (testdata/sites/HOST) as a
@@ -51,7 +53,8 @@ func wantArticles(t *testing.T, host string) map[string]sppcrawl.Article {
 
 // A crawl of a local site by --site exports every article of it with its
 // canonical URL, site, title, publish time, 来源, 作者, 编辑, channel and
-// every paragraph exactly as its golden page has them.
+// every paragraph exactly as its golden page has them, and archives its
+// images and attachments.
 func TestCLI_CrawlLocalSite(t *testing.T) {
 	for _, host := range []string{"www.gd.jcy.gov.cn", "www.hbjc.gov.cn"} {
 		t.Run(host, func(t *testing.T) {
@@ -76,6 +79,14 @@ func TestCLI_CrawlLocalSite(t *testing.T) {
 					continue
 				}
 				got[a.ID] = true
+				for _, m := range a.MediaRefs() {
+					if m.SHA256 == "" {
+						t.Errorf("%s: file %s not archived (%s)", a.ID, m.URL, m.Missing)
+					}
+				}
+				if len(a.MediaRefs()) != len(w.Images)+len(w.Attachments) {
+					t.Errorf("%s: %d files of its own, want %d", a.ID, len(a.MediaRefs()), len(w.Images)+len(w.Attachments))
+				}
 				g := []any{a.URL, a.Site, a.Title, a.PublishedAt.String(), a.Source, a.Author, a.Editor, a.Channel, a.Paragraphs}
 				wv := []any{w.URL, host, w.Title, w.PublishedAt.String(), w.Source, w.Author, w.Editor, w.Channel, w.Paragraphs}
 				if !reflect.DeepEqual(g, wv) {
@@ -109,5 +120,45 @@ func TestCLI_Sites(t *testing.T) {
 		if code := run(bad); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", bad, code, exitUsage)
 		}
+	}
+}
+
+// reextract reads a local site's raw pages with that site's adapter: a
+// stale extraction comes back as the page has it, nothing lost.
+func TestCLI_ReextractLocalSite(t *testing.T) {
+	srv := localFixture(t, "www.hbjc.gov.cn")
+	path := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--site", "hbjc", "--origin", srv.URL, "--db", path, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	ctx := context.Background()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, _ := db.Since(ctx, 0, 10)
+	stale := *arts[0]
+	stale.Source = "旧版提取器读错的来源"
+	if res, err := db.Upsert(ctx, &stale, nil); err != nil || res.Outcome.String() != "updated" {
+		t.Fatalf("simulate a stale extraction: %v %v", res, err)
+	}
+	db.Close()
+	if code := run([]string{"reextract", "--db", path, "--log-level", "error"}); code != exitOK {
+		t.Fatalf("reextract: exit %d", code)
+	}
+	db, err = store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.Get(ctx, stale.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Source != arts[0].Source || got.Site != "www.hbjc.gov.cn" || got.Version != 3 {
+		t.Errorf("after reextract: v%d source %q site %q, want v3 %q", got.Version, got.Source, got.Site, arts[0].Source)
+	}
+	if n, _ := db.Count(ctx); n != len(arts) {
+		t.Errorf("%d articles after reextract, want %d", n, len(arts))
 	}
 }
