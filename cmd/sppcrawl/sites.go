@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -85,4 +86,22 @@ func (f *crawlFlags) useSite(c *crawler.Config, s sppcrawl.Site) {
 			c.Parallel = pace.Parallel
 		}
 	}
+}
+
+// siteOf is the site a stored URL is of: spp's (the default, whose bare
+// domain is its too), else the site of its host, so that a page is read
+// again by the adapter that read it.
+func siteOf(u string) sppcrawl.Site {
+	def := sites.Default()
+	pu, err := url.Parse(u)
+	if err != nil {
+		return def
+	}
+	if _, err := def.CanonicalURL(u); err == nil {
+		return def
+	}
+	if s, err := sites.Lookup(pu.Hostname()); err == nil {
+		return s
+	}
+	return def
 }
