@@ -62,8 +62,14 @@ func (s *Site) ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl
 
 // fill reads the info fields around the body and the body itself.
 func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *html.Node) {
-	head, foot := around(doc.Get(0), titleNode, box)
+	pre, head, foot := around(doc.Get(0), titleNode, box)
 	f := fields(head)
+	for k, v := range fields(pre) {
+		// Some templates state the fields above the title.
+		if _, ok := f[k]; !ok {
+			f[k] = v
+		}
+	}
 	restoreImages(box)
 	b := extract.ReadBody(box, a.URL)
 	a.Paragraphs, a.BodyHTML, a.Images, a.Attachments = trimBody(b.Paragraphs, a.Title), b.HTML, b.Images, b.Attachments
@@ -122,11 +128,11 @@ func nonNil(ps []string) []string {
 	return ps
 }
 
-// around is the text lines between the title element and the body (the
-// info line's place; the last lines before the body when the title is
-// only in the head) and the first lines after the body (where 编辑 may
-// follow it).
-func around(root, titleNode, box *html.Node) (head, foot []string) {
+// around is the text lines just above the title, those between the title
+// element and the body (the info line's place; the last lines before the
+// body when the title is only in the head) and the first lines after the
+// body (where 编辑 may follow it).
+func around(root, titleNode, box *html.Node) (pre, head, foot []string) {
 	var cur strings.Builder
 	state := 0 // 0 before the title, 1 between title and body, 2 after the body
 	if titleNode == nil {
@@ -134,9 +140,12 @@ func around(root, titleNode, box *html.Node) (head, foot []string) {
 	}
 	flush := func() {
 		if t := extract.NormalizeText(cur.String()); t != "" {
-			if state == 1 {
+			switch {
+			case state == 0:
+				pre = append(pre, t)
+			case state == 1:
 				head = append(head, t)
-			} else if state == 2 && len(foot) < 4 {
+			case state == 2 && len(foot) < 4:
 				foot = append(foot, t)
 			}
 		}
@@ -149,7 +158,7 @@ func around(root, titleNode, box *html.Node) (head, foot []string) {
 			flush()
 			state = 2
 			return
-		case n.Type == html.TextNode && state > 0:
+		case n.Type == html.TextNode:
 			cur.WriteString(n.Data)
 		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Head):
 			return
@@ -173,7 +182,10 @@ func around(root, titleNode, box *html.Node) (head, foot []string) {
 	if titleNode == nil && len(head) > 6 {
 		head = head[len(head)-6:]
 	}
-	return head, foot
+	if len(pre) > 3 {
+		pre = pre[len(pre)-3:] // the lines just above the title, not the site's header
+	}
+	return pre, head, foot
 }
 
 func isBlock(a atom.Atom) bool {

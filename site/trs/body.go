@@ -29,20 +29,30 @@ func findBody(doc *goquery.Document, title *html.Node) *html.Node {
 	if n := markedBody(doc); n != nil {
 		return n
 	}
-	for _, sel := range bodySelectors {
-		var found *html.Node
-		doc.Find("body").Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
-			n := s.Get(0)
-			if after(n, title) && readsAsText(n) {
-				found = n
+	// A container that holds the title too is the page's wrapper more
+	// often than the body: taken only when no other reads as one.
+	for _, holding := range []bool{false, true} {
+		for _, sel := range bodySelectors {
+			if n := firstContainer(doc, sel, title, holding); n != nil {
+				return n
 			}
-			return found == nil
-		})
-		if found != nil {
-			return found
 		}
 	}
 	return densest(doc, title)
+}
+
+// firstContainer is the first element of sel after the title (or, with
+// holding, holding it) that reads as text.
+func firstContainer(doc *goquery.Document, sel string, title *html.Node, holding bool) *html.Node {
+	var found *html.Node
+	doc.Find("body").Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		n := s.Get(0)
+		if holds := title != nil && contains(n, title); holds == holding && after(n, title) && readsAsText(n) {
+			found = n
+		}
+		return found == nil
+	})
+	return found
 }
 
 // after reports whether n follows the title in document order (or holds

@@ -58,22 +58,44 @@ func breadcrumbLast(doc *goquery.Document) string {
 	if n == nil {
 		return ""
 	}
-	t := extract.NormalizeText(textOf(n))
-	for _, m := range crumbMarks {
-		if _, after, ok := strings.Cut(t, m); ok {
-			t = strings.TrimLeft(after, " :：")
-			break
-		}
-	}
-	items := crumbSepRE.Split(t, -1)
+	items := crumbItems(n)
 	for i := len(items) - 1; i >= 0; i-- {
-		switch it := strings.TrimSpace(items[i]); it {
-		case "", "正文", "详情", "内容", "详细内容", "浏览文章":
+		switch it := items[i]; it {
+		case "正文", "详情", "内容", "详细内容", "浏览文章":
 		default:
 			return it
 		}
 	}
 	return ""
+}
+
+// crumbItems are a breadcrumb's items: each link's text, and the text
+// between them split at the separators (which may also be images).
+func crumbItems(n *html.Node) []string {
+	var items []string
+	walk(n, func(c *html.Node) bool {
+		switch {
+		case c.Type == html.ElementNode && c.DataAtom == atom.A:
+			if t := extract.NormalizeText(textOf(c)); t != "" {
+				items = append(items, t)
+			}
+			return false
+		case c.Type == html.TextNode:
+			t := c.Data
+			for _, m := range crumbMarks {
+				if _, after, ok := strings.Cut(t, m); ok {
+					t = after
+				}
+			}
+			for _, it := range crumbSepRE.Split(t, -1) {
+				if it = strings.Trim(extract.NormalizeText(it), " :：>"); it != "" {
+					items = append(items, it)
+				}
+			}
+		}
+		return c.Type != html.ElementNode || (c.DataAtom != atom.Script && c.DataAtom != atom.Style)
+	})
+	return items
 }
 
 // crumbNode is the smallest element holding a breadcrumb mark and an item
@@ -108,7 +130,7 @@ func hasCrumbMark(s string) bool {
 func crumbAncestor(t *html.Node) *html.Node {
 	n := t.Parent
 	for i := 0; i < 4 && n != nil; i++ {
-		if crumbSepRE.MatchString(textOf(n)) {
+		if hasLink(n) || crumbSepRE.MatchString(textOf(n)) {
 			return n
 		}
 		n = n.Parent
@@ -137,4 +159,13 @@ func textOf(n *html.Node) string {
 		return c.Type != html.ElementNode || (c.DataAtom != atom.Script && c.DataAtom != atom.Style)
 	})
 	return b.String()
+}
+
+func hasLink(n *html.Node) bool {
+	found := false
+	walk(n, func(c *html.Node) bool {
+		found = found || c.Type == html.ElementNode && c.DataAtom == atom.A
+		return !found
+	})
+	return found
 }

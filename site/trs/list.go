@@ -71,8 +71,19 @@ func (s *Site) learnPager(l *sppcrawl.List, p string, pi pagerInfo) {
 }
 
 // listItems are the page's links to articles under the channel's folder,
-// in a list item or a table row, each once.
+// in list items or table rows (else anywhere), each once.
 func (s *Site) listItems(doc *goquery.Document, base *url.URL, channelPath string) []sppcrawl.ListItem {
+	if items := s.listLinks(doc, base, channelPath, true); len(items) > 0 {
+		return items
+	}
+	// A template of rows of another kind (<dd>, <p>, <div>): the channel's
+	// article links wherever they sit.
+	return s.listLinks(doc, base, channelPath, false)
+}
+
+// listLinks are the page's links to articles under the channel's folder,
+// each once; with inRows only those in a list item or a table row.
+func (s *Site) listLinks(doc *goquery.Document, base *url.URL, channelPath string, inRows bool) []sppcrawl.ListItem {
 	seen := map[string]bool{}
 	items := []sppcrawl.ListItem{}
 	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
@@ -82,8 +93,11 @@ func (s *Site) listItems(doc *goquery.Document, base *url.URL, channelPath strin
 			return
 		}
 		row := itemRow(a.Get(0))
-		if row == nil {
+		if row == nil && inRows {
 			return
+		}
+		if row == nil {
+			row = a.Get(0).Parent
 		}
 		seen[u] = true
 		it := sppcrawl.ListItem{URL: u, Title: itemTitle(a)}

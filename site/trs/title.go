@@ -1,6 +1,7 @@
 package trs
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +20,8 @@ const titleSelectors = "h1.arttitle, .detail_tit, .arttitle, .article-title, .ar
 // element whose text the <title> opens with or is cut from, else the first
 // title element, else the <title>'s first part.
 func findTitle(doc *goquery.Document) (string, *html.Node) {
-	head := titleHead(doc)
+	parts := titleParts(doc)
+	head := articleHead(parts)
 	meta := metaContent(doc, "articletitle")
 	var first, match *html.Node
 	firstText, matchText := "", ""
@@ -31,7 +33,7 @@ func findTitle(doc *goquery.Document) (string, *html.Node) {
 		if first == nil {
 			first, firstText = s.Get(0), t
 		}
-		if meta != "" && t == meta || meta == "" && sameTitle(t, head) {
+		if meta != "" && t == meta || meta == "" && anySame(t, parts) {
 			match, matchText = s.Get(0), t
 			return false
 		}
@@ -74,4 +76,43 @@ func metaContent(doc *goquery.Document, names ...string) string {
 		return true
 	})
 	return out
+}
+
+// titleSeps part a <title> into the article's title and the site's name.
+var titleSeps = regexp.MustCompile(`\s*(?:_|\s-\s|－|—|\||｜)\s*`)
+
+// titleParts are the parts of the page's <title>.
+func titleParts(doc *goquery.Document) []string {
+	var out []string
+	for _, p := range titleSeps.Split(extract.NormalizeText(doc.Find("title").First().Text()), -1) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// articleHead is the part of a <title> that names the article: the first,
+// unless that is the site's name (某某人民检察院 - 标题).
+func articleHead(parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	if len(parts) > 1 && isSiteName(parts[0]) {
+		return parts[1]
+	}
+	return parts[0]
+}
+
+func isSiteName(s string) bool {
+	return strings.HasSuffix(s, "检察院") || strings.HasSuffix(s, "检察网") || strings.HasSuffix(s, "门户网站") || strings.HasSuffix(s, "网站")
+}
+
+func anySame(t string, parts []string) bool {
+	for _, p := range parts {
+		if !isSiteName(p) && sameTitle(t, p) {
+			return true
+		}
+	}
+	return false
 }
