@@ -95,7 +95,7 @@ func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *
 // publishedAt is the page's publish-date meta, else its info line's time
 // (labelled, or a date on a line of fields), else the URL's day at 00:00.
 func publishedAt(doc *goquery.Document, labelled string, head []string, u string) time.Time {
-	if t, ok := sppcrawl.ParseStamp(metaContent(doc, "publishdate", "pubdate")); ok {
+	if t, ok := sppcrawl.ParseDate(metaContent(doc, "publishdate", "pubdate")); ok {
 		return t
 	}
 	if t, ok := sppcrawl.ParseDate(labelled); ok {

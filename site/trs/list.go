@@ -78,7 +78,38 @@ func (s *Site) listItems(doc *goquery.Document, base *url.URL, channelPath strin
 	}
 	// A template of rows of another kind (<dd>, <p>, <div>): the channel's
 	// article links wherever they sit.
-	return s.listLinks(doc, base, channelPath, false)
+	if items := s.listLinks(doc, base, channelPath, false); len(items) > 0 {
+		return items
+	}
+	// A channel that lists articles kept in other folders: the rows' links
+	// to any article of the site, the navigation's left out.
+	items := []sppcrawl.ListItem{}
+	for _, it := range s.listLinks(doc, base, "/", true) {
+		if !inMenu(doc, it.URL) {
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+// menuRE names the elements that hold a site's navigation.
+var menuRE = regexp.MustCompile(`(?i)nav|menu|daohang|dh\b`)
+
+// inMenu reports whether every link to u on the page sits in a navigation
+// element.
+func inMenu(doc *goquery.Document, u string) bool {
+	menu := true
+	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href, _ := a.Attr("href")
+		if !strings.HasSuffix(u, path.Base(href)) {
+			return true
+		}
+		menu = a.ParentsFiltered("[id], [class]").FilterFunction(func(_ int, p *goquery.Selection) bool {
+			return menuRE.MatchString(p.AttrOr("id", "") + " " + p.AttrOr("class", ""))
+		}).Length() > 0
+		return menu
+	})
+	return menu
 }
 
 // listLinks are the page's links to articles under the channel's folder,

@@ -115,3 +115,20 @@ func TestSite_ParseList_RealGD(t *testing.T) {
 		t.Fatalf("navigation: %d channels, %v", len(chans), err)
 	}
 }
+
+// A channel whose list links articles kept in other folders lists them,
+// not the navigation's article links.
+func TestSite_ParseList_OtherFolders(t *testing.T) {
+	s := mustSite(t, "www.example.jcy.gov.cn")
+	page := `<html><head><meta charset="utf-8"><title>专题_某院</title></head><body>
+<ul id="navMenu"><li><a href="/gk/202001/t20200101_1.shtml">本院概况</a></li></ul>
+<table><tr><td><a href="/jcyw/202601/t20260105_100.shtml">甲</a></td><td>2026-01-05</td></tr>
+<tr><td><a href="/gggs/202601/t20260106_101.shtml">乙</a></td><td>2026-01-06</td></tr></table></body></html>`
+	l, err := s.ParseList([]byte(page), "https://www.example.jcy.gov.cn/zt/index.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 2 || l.Items[0].Title != "甲" || l.Items[1].URL != "https://www.example.jcy.gov.cn/gggs/202601/t20260106_101.shtml" {
+		t.Errorf("items %+v", l.Items)
+	}
+}

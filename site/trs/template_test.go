@@ -50,6 +50,15 @@ func TestSite_ParseArticle_Templates(t *testing.T) {
 <div class="side"><a href="/a/">相关新闻一</a><a href="/b/">相关新闻二</a></div></body></html>`,
 			title: "福田区检察院召开新闻发布会", when: "2024-01-05T00:00:00+08:00", source: "福田区人民检察院", channel: "图片新闻",
 			paragraphs: []string{"1月4日，福田区人民检察院召开新闻发布会，通报2023年检察工作情况。", "发布会上，该院发布了十起典型案例，涉及知识产权保护、未成年人保护等领域。"}},
+		{name: "a title in an element of no title class, a meta date with slashes", host: "www.jcy.example.gov.cn",
+			path: "/xwzx/202311/t20231102_88.html",
+			page: `<html><head><meta charset="utf-8"><meta name="PubDate" content="2023/11/02 08:05"><title>全市检察长会议召开-某市人民检察院</title></head><body>
+<div class="side"><ul><li><a href="/xwzx/202311/t20231102_88.html">全市检察长会议召开</a></li></ul></div>
+<table><tr><td class="biaoti"><strong>全市检察长会议召开</strong></td></tr>
+<tr><td>文章来源：某市人民检察院　作者：李明</td></tr>
+<tr><td class="nr"><div class="TRS_Editor"><p>11月1日，全市检察长会议召开，部署下一阶段工作。</p></div></td></tr></table></body></html>`,
+			title: "全市检察长会议召开", when: "2023-11-02T08:05:00+08:00", source: "某市人民检察院", author: "李明", channel: "xwzx",
+			paragraphs: []string{"11月1日，全市检察长会议召开，部署下一阶段工作。"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := mustSite(t, c.host)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"sppcrawl/extract"
 )
@@ -39,6 +40,9 @@ func findTitle(doc *goquery.Document) (string, *html.Node) {
 		}
 		return true
 	})
+	if match == nil && meta == "" {
+		match, matchText = namedElement(doc, parts)
+	}
 	switch {
 	case match != nil:
 		return matchText, match
@@ -84,7 +88,13 @@ var titleSeps = regexp.MustCompile(`\s*(?:_|\s-\s|－|—|\||｜)\s*`)
 // titleParts are the parts of the page's <title>.
 func titleParts(doc *goquery.Document) []string {
 	var out []string
-	for _, p := range titleSeps.Split(extract.NormalizeText(doc.Find("title").First().Text()), -1) {
+	t := extract.NormalizeText(doc.Find("title").First().Text())
+	if i := strings.LastIndex(t, "-"); i > 0 && isSiteName(strings.TrimSpace(t[i+1:])) {
+		// 标题-某市人民检察院: a bare hyphen parts the title only before the
+		// site's name (a title may hold 2016-2025).
+		t = t[:i] + "_" + t[i+1:]
+	}
+	for _, p := range titleSeps.Split(t, -1) {
 		if p != "" {
 			out = append(out, p)
 		}
@@ -115,4 +125,25 @@ func anySame(t string, parts []string) bool {
 		}
 	}
 	return false
+}
+
+// namedElement is the first element of the body, in a template of no
+// known title class, whose whole text is the title the <title> names; no
+// link, which would be another page's title.
+func namedElement(doc *goquery.Document, parts []string) (*html.Node, string) {
+	var found *html.Node
+	text := ""
+	doc.Find("body *").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		n := s.Get(0)
+		if n.DataAtom == atom.A || n.DataAtom == atom.Script || n.DataAtom == atom.Style || n.DataAtom == atom.Title || hasLink(n) {
+			return true
+		}
+		t := extract.NormalizeText(textOf(n))
+		if c := utf8.RuneCountInString(t); c >= 4 && c <= 200 && !fieldRE.MatchString(t) && !hasCrumbMark(t) && anySame(t, parts) {
+			found, text = n, t
+			return false
+		}
+		return true
+	})
+	return found, text
 }
