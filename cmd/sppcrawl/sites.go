@@ -15,16 +15,28 @@ import (
 	"sppcrawl/store"
 )
 
-var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST): www.spp.gov.cn and the local procuratorates' TRS sites",
-	"[--format text|json]", []string{"text", "json"},
+var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST); check HOST reads one list and one article of a site",
+	"[--format text|json] [check HOST [--origin URL]]", []string{"text", "json"},
 	func(c *cli) func(context.Context, *store.DB) error {
+		cfg := c.crawlConfig(netFlags)
 		c.check(func() error {
-			if len(c.args) != 0 {
-				return usageErr("unexpected arguments %q (any host under .gov.cn of the TRS platform is a site too: crawl --site HOST)", c.args)
+			switch {
+			case len(c.args) == 0:
+				return nil
+			case len(c.args) != 2 || c.args[0] != "check":
+				return usageErr("unexpected arguments %q: want check HOST (any host under .gov.cn of the TRS platform is a site too)", c.args)
 			}
+			s, err := lookupSite(c.args[1])
+			if err != nil {
+				return usageError{err}
+			}
+			c.crawl.useSite(cfg, s)
 			return nil
 		})
-		return func(context.Context, *store.DB) error {
+		return func(ctx context.Context, _ *store.DB) error {
+			if len(c.args) == 2 {
+				return checkSite(ctx, c, *cfg)
+			}
 			rows := siteRows(sites.All())
 			return c.print(rows, func(w io.Writer) error { return writeSites(w, rows) })
 		}

@@ -162,3 +162,39 @@ func TestCLI_ReextractLocalSite(t *testing.T) {
 		t.Errorf("%d articles after reextract, want %d", n, len(arts))
 	}
 }
+
+// sites check reads a fixture local site's home, a list and an article and
+// prints them field by field; a site whose article matches no template
+// fails, the page named with what was expected.
+func TestCLI_SitesCheck(t *testing.T) {
+	srv := localFixture(t, "www.hbjc.gov.cn")
+	var code int
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"sites", "check", "www.hbjc.gov.cn", "--origin", srv.URL, "--log-level", "error"})
+	})
+	for _, want := range []string{"home     https://www.hbjc.gov.cn/: 3 channels", "list     https://www.hbjc.gov.cn/jcyw/index.shtml: 检察要闻, page 1 of 2",
+		"article  https://www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml", "  source        湖北省人民检察院", "  editor        周洋"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`<html><body><ul class="nav"><li><a href="/xw/">新闻</a></li></ul></body></html>`))
+	})
+	mux.HandleFunc("/xw/index.shtml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`<html><body><ul><li><a href="./202601/t20260101_9.shtml">甲</a></li></ul><script>var countPage = 1</script></body></html>`))
+	})
+	mux.HandleFunc("/xw/202601/t20260101_9.shtml", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`<html><head></head><body><canvas></canvas></body></html>`))
+	})
+	odd := httptest.NewServer(mux)
+	defer odd.Close()
+	out = capture(t, &os.Stdout, func() {
+		code = run([]string{"sites", "check", "www.odd.jcy.gov.cn", "--origin", odd.URL, "--log-level", "error"})
+	})
+	if code != exitFailures || !strings.Contains(out, "problem  fetch https://www.odd.jcy.gov.cn/xw/202601/t20260101_9.shtml") || !strings.Contains(out, "unknown layout") {
+		t.Errorf("exit %d, want 1 and the page named:\n%s", code, out)
+	}
+}
