@@ -198,3 +198,20 @@ func TestCLI_SitesCheck(t *testing.T) {
 		t.Errorf("exit %d, want 1 and the page named:\n%s", code, out)
 	}
 }
+
+// fetch --site takes the URLs of that site, and only those.
+func TestCLI_FetchLocalSite(t *testing.T) {
+	srv := localFixture(t, "www.gd.jcy.gov.cn")
+	db := filepath.Join(t.TempDir(), "a.db")
+	u := "https://www.gd.jcy.gov.cn/tzgg/202606/t20260611_7770799.shtml"
+	var code int
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"fetch", "--site", "gd.jcy", "--origin", srv.URL, "--db", db, "--json", "--log-level", "error", u})
+	})
+	if code != exitOK || !strings.Contains(out, `"id": "gd.jcy-7770799"`) {
+		t.Errorf("fetch: exit %d:\n%s", code, out)
+	}
+	if code := run([]string{"fetch", "--site", "gd.jcy", "--origin", srv.URL, "--db", db, "https://www.spp.gov.cn/spp/tt/202601/t20260101_1.shtml"}); code != exitUsage {
+		t.Errorf("fetch of another site's URL: exit %d, want %d", code, exitUsage)
+	}
+}
