@@ -57,7 +57,7 @@ func (s *Site) ParseList(body []byte, pageURL, contentType string) (*sppcrawl.Li
 // index_1), which ListPageURL uses from then on.
 func (s *Site) learnPager(l *sppcrawl.List, p string, pi pagerInfo) {
 	pg := pi.pg
-	first := !strings.Contains(path.Base(p), "_")
+	first := !strings.HasPrefix(path.Base(p), pg.prefix+"_")
 	if first {
 		pg.fromOne = pi.found && pi.current >= 1
 		s.pagers.Store(l.ChannelPath, pg)

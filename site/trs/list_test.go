@@ -132,3 +132,16 @@ func TestSite_ParseList_OtherFolders(t *testing.T) {
 		t.Errorf("items %+v", l.Items)
 	}
 }
+
+// A channel folder with _ in its name is no page number.
+func TestSite_ParseList_FolderWithUnderscore(t *testing.T) {
+	s := mustSite(t, "www.example.jcy.gov.cn")
+	page := `<html><body><ul><li><a href="./202601/t20260105_100.shtml">甲</a></li></ul><script>createPageHTML(3, 1, "index", "shtml");</script></body></html>`
+	l, err := s.ParseList([]byte(page), "https://www.example.jcy.gov.cn/xw_dt/", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Page != 1 || s.ListPageURL("/xw_dt/", 2) != "https://www.example.jcy.gov.cn/xw_dt/index_2.shtml" {
+		t.Errorf("page %d, page 2 %s", l.Page, s.ListPageURL("/xw_dt/", 2))
+	}
+}

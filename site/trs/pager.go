@@ -81,7 +81,7 @@ func (p pager) pageURL(dir string, n int) string {
 func (p pager) pageNumber(pth string) int {
 	base := path.Base(pth)
 	stem := strings.TrimSuffix(base, path.Ext(base))
-	_, k, ok := strings.Cut(stem, "_")
+	k, ok := strings.CutPrefix(stem, p.prefix+"_")
 	n, err := strconv.Atoi(k)
 	if !ok || err != nil || n < 0 {
 		return 1
