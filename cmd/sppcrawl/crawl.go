@@ -24,6 +24,9 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
+			if err := sameSite(ctx, archive, cfg.Site); err != nil {
+				return err
+			}
 			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err

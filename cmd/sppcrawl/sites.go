@@ -117,3 +117,20 @@ func siteOf(u string) sppcrawl.Site {
 	}
 	return def
 }
+
+// sameSite refuses to crawl s into an archive that holds another site's
+// articles: an archive keeps one site's navigation and channel states, by
+// folder, so another site's crawl would read them as its own.
+func sameSite(ctx context.Context, archive *store.DB, s sppcrawl.Site) error {
+	if archive == nil {
+		return nil
+	}
+	arts, err := archive.Since(ctx, 0, 1)
+	if err != nil || len(arts) == 0 {
+		return err
+	}
+	if u, err := url.Parse(arts[0].URL); err == nil && !strings.EqualFold(u.Hostname(), s.Host()) {
+		return fmt.Errorf("crawl %s: the archive holds %s's articles; crawl each site into an archive of its own (--db)", s.Host(), u.Hostname())
+	}
+	return nil
+}

@@ -215,3 +215,24 @@ func TestCLI_FetchLocalSite(t *testing.T) {
 		t.Errorf("fetch of another site's URL: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// A crawl of one site into another's archive is refused, the archive
+// untouched: its navigation and channel states are the other site's.
+func TestCLI_CrawlOtherSitesArchive(t *testing.T) {
+	spp, hb := siteServer(t), localFixture(t, "www.hbjc.gov.cn")
+	db := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--db", db, "--origin", spp.URL, "--delay", "0", "--full", "--channels", "gzbg", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl spp: exit %d", code)
+	}
+	before := countArticles(t, db)
+	var code int
+	errOut := capture(t, &os.Stderr, func() {
+		code = run([]string{"crawl", "--site", "hbjc", "--origin", hb.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"})
+	})
+	if code == exitOK || !strings.Contains(errOut, "holds www.spp.gov.cn's articles") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if n := countArticles(t, db); n != before {
+		t.Errorf("%d articles after the refused crawl, want %d", n, before)
+	}
+}
