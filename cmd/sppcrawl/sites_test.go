@@ -236,3 +236,15 @@ func TestCLI_CrawlOtherSitesArchive(t *testing.T) {
 		t.Errorf("%d articles after the refused crawl, want %d", n, before)
 	}
 }
+
+// extract --url of a local site reads the page with that site's adapter.
+func TestCLI_ExtractLocalPage(t *testing.T) {
+	var code int
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"extract", "--format", "text", "--url", "https://www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml",
+			"../../testdata/sites/www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml"})
+	})
+	if code != exitOK || !strings.Contains(out, "来源：湖北省人民检察院") || !strings.Contains(out, "[责任编辑：周洋]") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
