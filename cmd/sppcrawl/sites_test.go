@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/internal/testarchive"
 	"sppcrawl/store"
 )
 
@@ -246,5 +247,25 @@ func TestCLI_ExtractLocalPage(t *testing.T) {
 	})
 	if code != exitOK || !strings.Contains(out, "来源：湖北省人民检察院") || !strings.Contains(out, "[责任编辑：周洋]") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// verify --repair rebuilds a local site's damaged record from its raw page
+// with that site's adapter.
+func TestCLI_RepairLocalSite(t *testing.T) {
+	srv := localFixture(t, "www.gd.jcy.gov.cn")
+	path := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--site", "gd.jcy", "--origin", srv.URL, "--db", path, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	n := countArticles(t, path)
+	testarchive.CorruptArticle(t, path, 3)
+	var code int
+	errOut := capture(t, &os.Stderr, func() { code = run([]string{"verify", "--repair", "--db", path}) })
+	if code != exitOK || !strings.Contains(errOut, "1 records quarantined, 1 articles rebuilt") {
+		t.Errorf("verify --repair: exit %d\n%s", code, errOut)
+	}
+	if got := countArticles(t, path); got != n {
+		t.Errorf("%d articles after the repair, want %d", got, n)
 	}
 }

@@ -30,7 +30,7 @@ var verifyCmd = command{"verify", "check every record of the archive; pages stor
 			}
 			if *repair {
 				rr, err := archive.Repair(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-					return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+					return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
 				})
 				if err != nil {
 					return err
