@@ -120,7 +120,9 @@ func siteOf(u string) sppcrawl.Site {
 
 // sameSite refuses to crawl s into an archive that holds another site's
 // articles: an archive keeps one site's navigation and channel states, by
-// folder, so another site's crawl would read them as its own.
+// folder, so another site's crawl would read them as its own. A site that
+// learns from its URLs (the extension of a local site's pages) is taught
+// by the archive's first article.
 func sameSite(ctx context.Context, archive *store.DB, s sppcrawl.Site) error {
 	if archive == nil {
 		return nil
@@ -131,6 +133,9 @@ func sameSite(ctx context.Context, archive *store.DB, s sppcrawl.Site) error {
 	}
 	if u, err := url.Parse(arts[0].URL); err == nil && !strings.EqualFold(u.Hostname(), s.Host()) {
 		return fmt.Errorf("crawl %s: the archive holds %s's articles; crawl each site into an archive of its own (--db)", s.Host(), u.Hostname())
+	}
+	if l, ok := s.(interface{ Learn(string) }); ok {
+		l.Learn(arts[0].URL)
 	}
 	return nil
 }

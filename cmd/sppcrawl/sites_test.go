@@ -57,7 +57,7 @@ func wantArticles(t *testing.T, host string) map[string]sppcrawl.Article {
 // every paragraph exactly as its golden page has them, and archives its
 // images and attachments.
 func TestCLI_CrawlLocalSite(t *testing.T) {
-	for _, host := range []string{"www.gd.jcy.gov.cn", "www.hbjc.gov.cn"} {
+	for _, host := range []string{"www.gd.jcy.gov.cn", "www.hbjc.gov.cn", "www.sx.jcy.gov.cn"} {
 		t.Run(host, func(t *testing.T) {
 			srv := localFixture(t, host)
 			db := filepath.Join(t.TempDir(), "a.db")
@@ -96,6 +96,11 @@ func TestCLI_CrawlLocalSite(t *testing.T) {
 			}
 			if len(got) != len(want) {
 				t.Errorf("exported %d articles, want %d", len(got), len(want))
+			}
+			// The next run, without reading the navigation again, asks for
+			// the lists as the site names them (index.html on www.sx.jcy).
+			if code := run([]string{"crawl", "--site", host, "--origin", srv.URL, "--db", db, "--delay", "0", "--log-level", "error"}); code != exitOK {
+				t.Errorf("second crawl: exit %d", code)
 			}
 		})
 	}

@@ -39,7 +39,7 @@ func (s *Site) ParseList(body []byte, pageURL, contentType string) (*sppcrawl.Li
 	l.Items = s.listItems(doc, base, l.ChannelPath)
 	ext := strings.TrimPrefix(path.Ext(base.Path), ".")
 	if ext == "" || base.Path == l.ChannelPath {
-		ext = "shtml"
+		ext = s.Ext() // the folder itself (a server's redirect from index.html)
 	}
 	pi, err := readPager(utf8Body, ext)
 	if err != nil {
@@ -49,6 +49,7 @@ func (s *Site) ParseList(body []byte, pageURL, contentType string) (*sppcrawl.Li
 		return nil, pageErr(canon, extract.ErrNotList, "no list items (li or table rows linking …/yyyymm/tyyyymmdd_N.shtml) and no createPageHTML or countPage pager")
 	}
 	s.learnPager(l, base.Path, pi)
+	s.Learn(canon)
 	return l, nil
 }
 

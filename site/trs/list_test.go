@@ -145,3 +145,44 @@ func TestSite_ParseList_FolderWithUnderscore(t *testing.T) {
 		t.Errorf("page %d, page 2 %s", l.Page, s.ListPageURL("/xw_dt/", 2))
 	}
 }
+
+// A site of .html pages is asked for index.html: learnt from its home
+// page's links, or from one of its URLs (the archive's articles).
+func TestSite_Ext(t *testing.T) {
+	s := mustSite(t, "www.sx.jcy.gov.cn")
+	if got := s.ListPageURL("/jcxw/", 1); got != "https://www.sx.jcy.gov.cn/jcxw/index.shtml" {
+		t.Errorf("before any page: %s, want the platform's index.shtml", got)
+	}
+	home := `<html><head><meta charset="gb2312"></head><body><div id="nav"><a href="/jcxw/">检察新闻</a></div>
+<ul><li><a href="/jcxw/202305/t20230501_1001.html">甲</a></li><li><a href="http://www.other.gov.cn/a/202305/t20230501_1.shtml">乙</a></li></ul></body></html>`
+	if _, err := s.ParseNav([]byte(home), "https://www.sx.jcy.gov.cn/", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.ListPageURL("/jcxw/", 1); got != "https://www.sx.jcy.gov.cn/jcxw/index.html" {
+		t.Errorf("after the home page: %s, want index.html", got)
+	}
+	s2 := mustSite(t, "www.sx.jcy.gov.cn")
+	s2.Learn("https://www.other.gov.cn/x/202305/t20230501_1.html") // another site's: nothing
+	if got := s2.Ext(); got != "shtml" {
+		t.Errorf("after another host's URL: %s", got)
+	}
+	s2.Learn("https://www.sx.jcy.gov.cn/gsgg/202303/t20230301_998.jhtml")
+	if got := s2.ListPageURL("/gsgg/", 2); got != "https://www.sx.jcy.gov.cn/gsgg/index_1.jhtml" {
+		t.Errorf("after an article's URL: %s, want index_1.jhtml", got)
+	}
+}
+
+// A list read at its folder's URL (a server redirected index.html there)
+// numbers its pages with the site's extension.
+func TestSite_ParseList_FolderURL(t *testing.T) {
+	s := mustSite(t, "www.sx.jcy.gov.cn")
+	s.Learn("https://www.sx.jcy.gov.cn/jcxw/202305/t20230501_1001.html")
+	page := `<html><body><ul><li><a href="./202305/t20230501_1001.html">甲</a></li></ul><script>var currentPage = 0;var countPage = 2;</script></body></html>`
+	l, err := s.ParseList([]byte(page), "https://www.sx.jcy.gov.cn/jcxw/", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.PageURLs[1] != "https://www.sx.jcy.gov.cn/jcxw/index_1.html" || s.ListPageURL("/jcxw/", 2) != l.PageURLs[1] {
+		t.Errorf("page 2 %s, ListPageURL %s", l.PageURLs[1], s.ListPageURL("/jcxw/", 2))
+	}
+}

@@ -17,8 +17,6 @@ type pager struct {
 	fromOne     bool
 }
 
-var defaultPager = pager{prefix: "index", ext: "shtml"}
-
 // The two pagers of the platform: createPageHTML's call (with or without
 // the element id first and the record count last, commented out or not)
 // and the script that declares var countPage and var currentPage.
@@ -92,12 +90,36 @@ func (p pager) pageNumber(pth string) int {
 	return n + 1
 }
 
-// pagerOf is the pager learnt for a channel, or the platform's default.
+// pagerOf is the pager learnt for a channel, or the platform's default
+// with the site's extension.
 func (s *Site) pagerOf(channelPath string) pager {
 	if v, ok := s.pagers.Load(channelPath); ok {
 		return v.(pager)
 	}
-	return defaultPager
+	return pager{prefix: "index", ext: s.Ext()}
+}
+
+// extRE is the extension of a page of the platform: a detail page
+// (t20260611_7770799.shtml) or a list's index page.
+var extRE = regexp.MustCompile(`(?:/t\d{8}_\d+|/index(?:_\d+)?)\.(shtml|html|jhtml|htm)$`)
+
+// Ext is the extension of the site's pages: shtml, the platform's, until
+// a page of the site showed another (see Learn).
+func (s *Site) Ext() string {
+	if e, ok := s.ext.Load().(string); ok {
+		return e
+	}
+	return "shtml"
+}
+
+// Learn takes the extension of the site's pages from the URL of one of
+// them (an article or a list page; others say nothing), so that a channel's
+// first list page is asked for as the site names it: index.html on a site
+// of .html pages. The archive's articles and the home page's links teach it.
+func (s *Site) Learn(u string) {
+	if m := extRE.FindStringSubmatch(u); m != nil && strings.HasPrefix(u, s.Origin()+"/") {
+		s.ext.Store(m[1])
+	}
 }
 
 // ListPageURL is page n of a channel, by its pager as its first page

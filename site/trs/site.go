@@ -1,11 +1,15 @@
 package trs
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"sppcrawl"
 	"sppcrawl/extract"
@@ -17,7 +21,8 @@ type Site struct {
 	host, key, name string
 	layout          sppcrawl.Layout
 	nav             extract.Parser
-	pagers          sync.Map // channel path → pager, learnt from page 1
+	pagers          sync.Map     // channel path → pager, learnt from page 1
+	ext             atomic.Value // string: the extension of the site's pages (Learn)
 }
 
 var _ sppcrawl.Site = (*Site)(nil)
@@ -125,8 +130,37 @@ func (s *Site) Politeness() sppcrawl.Politeness {
 func (s *Site) ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
 	utf8Body := decode(body, contentType)
 	chans, err := s.nav.ParseNav(utf8Body, pageURL, utf8Type)
+	if err == nil {
+		s.learnFromLinks(utf8Body, pageURL)
+	}
 	for i := range chans {
 		chans[i].Key = channelKey(chans[i].Path)
 	}
 	return chans, err
+}
+
+// learnFromLinks learns the extension of the site's pages from the links
+// of a page: the extension most of its article and index links have.
+func (s *Site) learnFromLinks(utf8Body []byte, pageURL string) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
+	if err != nil {
+		return
+	}
+	base, _ := url.Parse(pageURL)
+	count := map[string]int{}
+	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+		u, err := s.ResolveURL(a.AttrOr("href", ""), base)
+		if m := extRE.FindStringSubmatch(u); err == nil && m != nil {
+			count[m[1]]++
+		}
+	})
+	best := ""
+	for e, n := range count {
+		if best == "" || n > count[best] || n == count[best] && e < best {
+			best = e
+		}
+	}
+	if best != "" {
+		s.ext.Store(best)
+	}
 }

@@ -43,7 +43,7 @@ func detailPages(tb testing.TB) map[string][]string {
 	for _, h := range hosts {
 		root := filepath.Join(sitesDir, h.Name())
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && strings.HasPrefix(d.Name(), "t") && strings.HasSuffix(d.Name(), ".shtml") {
+			if err == nil && strings.HasPrefix(d.Name(), "t") && (strings.HasSuffix(d.Name(), ".shtml") || strings.HasSuffix(d.Name(), ".html")) {
 				rel, _ := filepath.Rel(root, p)
 				out[h.Name()] = append(out[h.Name()], "/"+filepath.ToSlash(rel))
 			}
@@ -58,8 +58,8 @@ func detailPages(tb testing.TB) map[string][]string {
 
 func TestSite_ParseArticle_Golden(t *testing.T) {
 	pages := detailPages(t)
-	if len(pages) != 2 {
-		t.Fatalf("fixture sites %v, want 2", pages)
+	if len(pages) != 3 {
+		t.Fatalf("fixture sites %v, want 3", pages)
 	}
 	for host, paths := range pages {
 		s := mustSite(t, host)
@@ -75,7 +75,7 @@ func TestSite_ParseArticle_Golden(t *testing.T) {
 					t.Fatal(err)
 				}
 				got, _ := json.MarshalIndent(a, "", "  ")
-				name := filepath.Join(goldenDir, host, strings.TrimSuffix(filepath.Base(p), ".shtml")+".golden.json")
+				name := filepath.Join(goldenDir, host, strings.TrimSuffix(strings.TrimSuffix(filepath.Base(p), ".shtml"), ".html")+".golden.json")
 				golden.Check(t, name, append(got, '\n'), *update, "go test ./site/trs -update")
 			})
 		}
