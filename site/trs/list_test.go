@@ -186,3 +186,16 @@ func TestSite_ParseList_FolderURL(t *testing.T) {
 		t.Errorf("page 2 %s, ListPageURL %s", l.PageURLs[1], s.ListPageURL("/jcxw/", 2))
 	}
 }
+
+// A home page with no article or index link teaches the extension of its
+// other pages.
+func TestSite_Ext_OtherPages(t *testing.T) {
+	s := mustSite(t, "www.sx.jcy.gov.cn")
+	home := `<html><body><div id="nav"><a href="/jcxw/">检察新闻</a><a href="/gywm/bygk.html">本院概况</a><a href="/lxwm.html">联系我们</a><a href="http://www.spp.gov.cn/x.shtml">最高检</a></div></body></html>`
+	if _, err := s.ParseNav([]byte(home), "https://www.sx.jcy.gov.cn/", "text/html; charset=utf-8"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Ext(); got != "html" {
+		t.Errorf("Ext = %s, want html", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,6 +140,9 @@ func (s *Site) ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Ch
 	return chans, err
 }
 
+// pageExtRE is the extension of any page of the site.
+var pageExtRE = regexp.MustCompile(`\.(shtml|html|jhtml)$`)
+
 // learnFromLinks learns the extension of the site's pages from the links
 // of a page: the extension most of its article and index links have.
 func (s *Site) learnFromLinks(utf8Body []byte, pageURL string) {
@@ -147,13 +151,21 @@ func (s *Site) learnFromLinks(utf8Body []byte, pageURL string) {
 		return
 	}
 	base, _ := url.Parse(pageURL)
-	count := map[string]int{}
+	count, other := map[string]int{}, map[string]int{}
 	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
 		u, err := s.ResolveURL(a.AttrOr("href", ""), base)
-		if m := extRE.FindStringSubmatch(u); err == nil && m != nil {
+		if err != nil {
+			return
+		}
+		if m := extRE.FindStringSubmatch(u); m != nil {
 			count[m[1]]++
+		} else if m := pageExtRE.FindStringSubmatch(u); m != nil {
+			other[m[1]]++
 		}
 	})
+	if len(count) == 0 {
+		count = other // no article or index link: the site's other pages
+	}
 	best := ""
 	for e, n := range count {
 		if best == "" || n > count[best] || n == count[best] && e < best {
