@@ -72,7 +72,12 @@ func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *
 	}
 	restoreImages(box)
 	b := extract.ReadBody(box, a.URL)
-	a.Paragraphs, a.BodyHTML, a.Images, a.Attachments = trimBody(b.Paragraphs, a.Title), b.HTML, b.Images, b.Attachments
+	a.Paragraphs, a.BodyHTML, a.Images, a.Attachments = b.Paragraphs, b.HTML, b.Images, b.Attachments
+	if titleNode != nil && contains(box, titleNode) {
+		// A container holding the whole article: not its header. A body of
+		// its own keeps its first lines whatever they repeat, as spp's.
+		a.Paragraphs = trimBody(a.Paragraphs, a.Title)
+	}
 	if n := len(a.Paragraphs); n > 0 {
 		if m := editorLineRE.FindStringSubmatch(a.Paragraphs[n-1]); m != nil {
 			a.Paragraphs, f["编辑"] = a.Paragraphs[:n-1], strings.TrimSpace(m[1])

@@ -84,3 +84,19 @@ func TestSite_ParseArticle_Templates(t *testing.T) {
 		})
 	}
 }
+
+// A body of its own keeps a first line that repeats the title (a
+// document's own heading), as spp's bodies do.
+func TestSite_ParseArticle_BodyOpensWithTitle(t *testing.T) {
+	s := mustSite(t, "www.gd.jcy.gov.cn")
+	page := `<html><head><meta charset="utf-8"><title>关于召开公开听证会的公告_广东省人民检察院</title></head><body>
+<h1 class="title">关于召开公开听证会的公告</h1><div class="info">时间：2024-04-28 来源：广东省人民检察院</div>
+<div class="TRS_Editor"><p>关于召开公开听证会的公告</p><p>本院定于5月10日召开公开听证会。</p></div></body></html>`
+	a, err := s.ParseArticle([]byte(page), "https://www.gd.jcy.gov.cn/tzgg/202404/t20240428_6440801.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paragraphs) != 2 || a.Paragraphs[0] != a.Title {
+		t.Errorf("paragraphs %q", a.Paragraphs)
+	}
+}
