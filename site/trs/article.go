@@ -63,20 +63,23 @@ func (s *Site) ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl
 // fill reads the info fields around the body and the body itself.
 func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *html.Node) {
 	pre, head, foot := around(doc.Get(0), titleNode, box)
-	f := fields(head)
-	for k, v := range fields(pre) {
-		// Some templates state the fields above the title.
-		if _, ok := f[k]; !ok {
-			f[k] = v
-		}
-	}
 	restoreImages(box)
 	b := extract.ReadBody(box, a.URL)
 	a.Paragraphs, a.BodyHTML, a.Images, a.Attachments = b.Paragraphs, b.HTML, b.Images, b.Attachments
 	if titleNode != nil && contains(box, titleNode) {
 		// A container holding the whole article: not its header. A body of
 		// its own keeps its first lines whatever they repeat, as spp's.
-		a.Paragraphs = trimBody(a.Paragraphs, a.Title)
+		a.Paragraphs = trimTitle(a.Paragraphs, a.Title)
+	}
+	var info []string
+	a.Paragraphs, info = leadingInfo(a.Paragraphs)
+	head = append(head, info...)
+	f := fields(head)
+	for k, v := range fields(pre) {
+		// Some templates state the fields above the title.
+		if _, ok := f[k]; !ok {
+			f[k] = v
+		}
 	}
 	if n := len(a.Paragraphs); n > 0 {
 		if m := editorLineRE.FindStringSubmatch(a.Paragraphs[n-1]); m != nil {
@@ -117,13 +120,37 @@ func publishedAt(doc *goquery.Document, labelled string, head []string, u string
 	return t
 }
 
-// trimBody drops what a container holding the whole article repeats of
-// its header: the title and lines of info fields before the text.
-func trimBody(ps []string, title string) []string {
-	for len(ps) > 0 && (ps[0] == title || len([]rune(ps[0])) < 120 && len(fieldRE.FindAllString(ps[0], -1)) >= 2) {
+// trimTitle drops the title a container holding the whole article
+// repeats before its text.
+func trimTitle(ps []string, title string) []string {
+	for len(ps) > 0 && ps[0] == title {
 		ps = ps[1:]
 	}
 	return ps
+}
+
+// leadingInfo parts the info lines a body container opens with (a short
+// line of two fields, or of one and a date: "2018-08-21 09:23:00 来源:")
+// from the text after them.
+func leadingInfo(ps []string) (text, info []string) {
+	for len(ps) > 0 && isInfoLine(ps[0]) {
+		info, ps = append(info, ps[0]), ps[1:]
+	}
+	return ps, info
+}
+
+func isInfoLine(p string) bool {
+	if len([]rune(p)) >= 120 {
+		return false
+	}
+	n := 0
+	for _, m := range fieldRE.FindAllStringSubmatch(p, -1) {
+		if fieldLabel[m[1]] != "" {
+			n++
+		}
+	}
+	_, dated := sppcrawl.ParseDate(p)
+	return n >= 2 || n == 1 && dated
 }
 
 func nonNil(ps []string) []string {

@@ -2,6 +2,7 @@ package trs_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -98,5 +99,23 @@ func TestSite_ParseArticle_BodyOpensWithTitle(t *testing.T) {
 	}
 	if len(a.Paragraphs) != 2 || a.Paragraphs[0] != a.Title {
 		t.Errorf("paragraphs %q", a.Paragraphs)
+	}
+}
+
+// A body container that opens with the info line: its fields are read and
+// the line is no paragraph.
+func TestSite_ParseArticle_InfoInBody(t *testing.T) {
+	s := mustSite(t, "zjjkq.jsjc.gov.cn")
+	page := `<html><head><meta charset="utf-8"><title>京口区检察院召开座谈会</title></head><body>
+<h2 class="title">京口区检察院召开座谈会</h2>
+<div id="zoom"><p>2018-08-21 09:23:00  来源:京口区人民检察院</p><p>作者:张三 责任编辑:周洋</p><p>8月20日，京口区检察院召开座谈会。</p></div></body></html>`
+	a, err := s.ParseArticle([]byte(page), "https://zjjkq.jsjc.gov.cn/jsyw/201808/t20180821_598506.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{a.PublishedAt.Format("2006-01-02T15:04:05Z07:00"), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "|")}
+	want := []string{"2018-08-21T09:23:00+08:00", "京口区人民检察院", "张三", "周洋", "8月20日，京口区检察院召开座谈会。"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
