@@ -42,15 +42,25 @@ func findBody(doc *goquery.Document, title *html.Node) *html.Node {
 }
 
 // firstContainer is the first element of sel after the title (or, with
-// holding, holding it) that reads as text.
+// holding, holding it) that reads as text; with no title element to place
+// it by, the one of most text (the furniture of a page, a menu or its
+// footer, may be of the same class).
 func firstContainer(doc *goquery.Document, sel string, title *html.Node, holding bool) *html.Node {
 	var found *html.Node
+	most := 0
 	doc.Find("body").Find(sel).EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		n := s.Get(0)
-		if holds := title != nil && contains(n, title); holds == holding && after(n, title) && readsAsText(n) {
-			found = n
+		if holds := title != nil && contains(n, title); holds != holding || !after(n, title) || !readsAsText(n) {
+			return true
 		}
-		return found == nil
+		if title != nil {
+			found = n
+			return false
+		}
+		if l := utf8.RuneCountInString(extract.NormalizeText(textOf(n))); l > most {
+			found, most = n, l
+		}
+		return true
 	})
 	return found
 }

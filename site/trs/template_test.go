@@ -119,3 +119,21 @@ func TestSite_ParseArticle_InfoInBody(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// Without a title element to place the body by, the container of most
+// text is the body, not a footer of the same class before it.
+func TestSite_ParseArticle_BodyWithoutTitleElement(t *testing.T) {
+	s := mustSite(t, "www.gd.jcy.gov.cn")
+	page := `<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="关于召开公开听证会的公告"><title>广东省人民检察院</title></head><body>
+<div class="TRS_Editor"><span>欢迎访问广东省人民检察院网站</span></div>
+<div class="info">时间：2024-04-28 来源：广东省人民检察院</div>
+<div class="TRS_Editor"><p>本院定于5月10日召开公开听证会，现将有关事项公告如下。</p><p>听证会地点为本院听证室。</p></div>
+<div class="TRS_Editor"><span>版权所有：广东省人民检察院</span></div></body></html>`
+	a, err := s.ParseArticle([]byte(page), "https://www.gd.jcy.gov.cn/tzgg/202404/t20240428_6440801.shtml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "关于召开公开听证会的公告" || len(a.Paragraphs) != 2 || a.Source != "广东省人民检察院" {
+		t.Errorf("title %q, source %q, paragraphs %q", a.Title, a.Source, a.Paragraphs)
+	}
+}
