@@ -10,7 +10,10 @@
 // The templates are known from evidence (../shared/sites.md), not from every
 // site: a page that matches none is refused with extract.ErrUnknownLayout
 // naming the page and what was expected, so that the crawl reports the site
-// and keeps the raw page for reextract. A pager's numbering (index_1 or
-// index_2 for page 2) is learnt from a channel's first page; until then the
-// platform's convention, index_1, is assumed.
+// (its page named in the failure log). What a Site learns lives in memory,
+// per process: a pager's numbering (index_1 or index_2 for page 2), from a
+// channel's first page, the platform's index_1 until then; the extension of
+// the site's pages (index.shtml or index.html), from the home page's links,
+// the pages read and the archive's first article (crawl teaches it), the
+// platform's shtml until then.
 package trs
