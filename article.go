@@ -12,6 +12,7 @@ import (
 type Article struct {
 	ID          string       `json:"id"`
 	URL         string       `json:"url"`
+	Site        string       `json:"site,omitempty"` // a local site's host; absent: www.spp.gov.cn, exported as ever
 	Aliases     []string     `json:"aliases"`
 	Channel     string       `json:"channel"`
 	ChannelPath string       `json:"channel_path"`

@@ -124,7 +124,7 @@ func TestRevision_EmptyIsNone(t *testing.T) {
 // Every field of the export is either one whose change is a version or one
 // the program derives: a field added to Article must be put on one side.
 func TestVersionFields_CoverTheExport(t *testing.T) {
-	derived := []string{"id", "url", "aliases", "channel", "channel_path", "modified_at", "body_html", "content_hash",
+	derived := []string{"id", "url", "site", "aliases", "channel", "channel_path", "modified_at", "body_html", "content_hash",
 		"version", "seq", "first_seen_at", "updated_at", "fetched_at", "withdrawn_at"}
 	version := sppcrawl.VersionFields()
 	typ := reflect.TypeFor[sppcrawl.Article]()

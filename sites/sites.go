@@ -16,7 +16,7 @@ import (
 var ErrUnknown = errors.New("unknown site")
 
 // registry is every site built in, the default first.
-var registry = []sppcrawl.Site{spp.Site{}}
+var registry = append([]sppcrawl.Site{spp.Site{}}, locals()...)
 
 // All is every site built in, the default (spp) first.
 func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
@@ -25,13 +25,17 @@ func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
 func Default() sppcrawl.Site { return registry[0] }
 
 // Lookup is the site with the given key (spp) or host (www.spp.gov.cn),
-// compared without regard to case.
+// compared without regard to case; another host under .gov.cn is a local
+// procuratorate's site of the TRS platform.
 func Lookup(key string) (sppcrawl.Site, error) {
 	k := strings.ToLower(strings.TrimSpace(key))
 	for _, s := range registry {
 		if k == s.Key() || k == s.Host() {
 			return s, nil
 		}
+	}
+	if s, ok, err := localHost(k); ok {
+		return s, err
 	}
 	keys := make([]string, len(registry))
 	for i, s := range registry {

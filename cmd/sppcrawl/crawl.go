@@ -26,6 +26,9 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive *store.DB) error {
+			if err := sameSite(ctx, archive, cfg.Site); err != nil {
+				return err
+			}
 			// Until the archive closes: the index's catch-up at the
 			// crawl's end runs under the limit too.
 			restore := limitMemory(cfg.Parallel)

@@ -29,6 +29,8 @@ type crawlFlags struct {
 	cfg                    crawler.Config
 	groups                 int // the groups registered
 	channels, since, media string
+	site                   string        // --site: a key or host; "": sites.Default()
+	fs                     *flag.FlagSet // what was set explicitly, for --site's defaults
 }
 
 // register defines the flags of groups on fs.
@@ -37,8 +39,9 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 	c.Site = sites.Default()
 	pace := c.Site.Politeness()
 	c.Parallel, c.Media = 1, crawler.MediaNone
-	f.groups = groups
+	f.groups, f.fs = groups, fs
 	if groups&netFlags != 0 {
+		fs.StringVar(&f.site, "site", "", "the site: spp (www.spp.gov.cn, the default), a key or `HOST` that sppcrawl sites lists, or any .gov.cn host of a local procuratorate's TRS site (www.gd.jcy.gov.cn)")
 		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...)")
 		fs.StringVar(&c.UserAgent, "user-agent", crawler.UserAgent(version), "User-Agent header")
 		fs.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
@@ -69,6 +72,13 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 // the Config: origin, channels, --since and --media parsed.
 func (f *crawlFlags) check() (crawler.Config, error) {
 	c := f.cfg
+	if f.site != "" {
+		s, err := lookupSite(f.site)
+		if err != nil {
+			return c, err
+		}
+		f.useSite(&c, s)
+	}
 	for _, v := range []struct {
 		group int
 		bad   bool

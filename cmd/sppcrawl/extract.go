@@ -14,7 +14,7 @@ import (
 var extractCmd = command{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
 	[]string{"json", "text"},
 	func(c *cli) func(context.Context, *store.DB) error {
-		pageURL := c.fs.String("url", "", "the page's URL (default: taken from the page itself)")
+		pageURL := c.fs.String("url", "", "the page's URL, which names its site (default: taken from the page itself, www.spp.gov.cn's)")
 		c.check(func() error {
 			if len(c.args) != 1 {
 				return usageErr("want one FILE (or - for stdin), got %d arguments", len(c.args))
@@ -26,7 +26,11 @@ var extractCmd = command{"extract", "extract an article from a saved HTML file (
 			if err != nil {
 				return err
 			}
-			a, err := extract.ParseArticle(b, *pageURL, "")
+			parse := extract.ParseArticle // spp's, which can take the URL from the page
+			if *pageURL != "" {
+				parse = siteOf(*pageURL).ParseArticle // the adapter of the URL's site
+			}
+			a, err := parse(b, *pageURL, "")
 			if err != nil {
 				return fmt.Errorf("%s: %w", c.args[0], err)
 			}

@@ -39,8 +39,8 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 				if u == "-" {
 					continue
 				}
-				if _, err := sppcrawl.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
-					return usageErr("%q: want a URL of www.spp.gov.cn%s", u, errSuffix(err))
+				if _, err := cfg.Site.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
+					return usageErr("%q: want a URL of %s%s", u, cfg.Site.Host(), errSuffix(err))
 				}
 			}
 			return nil
@@ -52,7 +52,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			}
 			out := bufio.NewWriter(&safeWriter{w: os.Stdout})
 			defer out.Flush()
-			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
+			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin, cfg.Site.CanonicalURL), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
 				if err == nil {
 					writeFetched(out, f, *showDiff)
 					if *asJSON {

@@ -7,8 +7,6 @@ import (
 	"iter"
 	"os"
 	"strings"
-
-	"sppcrawl"
 )
 
 // maxPageBytes caps a saved page read by readPage; real pages are
@@ -35,15 +33,15 @@ func readPage(name string) ([]byte, error) {
 }
 
 // urlArgs is the URLs of a command line: each argument a URL, or - for a
-// list read from stdin (see urlLines).
-func urlArgs(args []string, stdin io.Reader) iter.Seq2[string, error] {
+// list read from stdin (see urlLines), canonical as the site has them.
+func urlArgs(args []string, stdin io.Reader, canonical func(string) (string, error)) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		for _, a := range args {
 			r := io.Reader(strings.NewReader(a))
 			if a == "-" {
 				r = stdin
 			}
-			for u, err := range urlLines(r) {
+			for u, err := range urlLines(r, canonical) {
 				if !yield(u, err) {
 					return
 				}
@@ -56,7 +54,7 @@ func urlArgs(args []string, stdin io.Reader) iter.Seq2[string, error] {
 // left out (and a byte-order mark before the first): each as its canonical
 // URL, or as written with the error that refuses it (a line that is not a
 // URL of the site). A read error ends the list.
-func urlLines(r io.Reader) iter.Seq2[string, error] {
+func urlLines(r io.Reader, canonical func(string) (string, error)) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		sc := bufio.NewScanner(r)
 		for first := true; sc.Scan(); first = false {
@@ -68,7 +66,7 @@ func urlLines(r io.Reader) iter.Seq2[string, error] {
 			if line = strings.TrimSpace(line); line == "" {
 				continue
 			}
-			u, err := sppcrawl.CanonicalURL(line)
+			u, err := canonical(line)
 			if err != nil {
 				u = line
 			}

@@ -52,7 +52,7 @@ var commands []command
 
 func init() {
 	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, subscriptionsCmd, deliverCmd, failuresCmd,
-		historyCmd, statsCmd, verifyCmd, backupCmd, copyCmd, mediaCmd, channelsCmd,
+		historyCmd, statsCmd, verifyCmd, backupCmd, copyCmd, mediaCmd, channelsCmd, sitesCmd,
 		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, *store.DB) error {
 			return func(context.Context, *store.DB) error {
 				_, err := fmt.Println("sppcrawl", version)

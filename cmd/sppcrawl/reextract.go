@@ -5,7 +5,6 @@ import (
 	"context"
 
 	"sppcrawl"
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -16,7 +15,7 @@ var reextractCmd = command{"reextract", "rebuild every article from its stored r
 		return func(ctx context.Context, archive *store.DB) error {
 			res, err := archive.Reextract(ctx,
 				func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-					return extract.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+					return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
 				},
 				func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
 				func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
