@@ -101,44 +101,43 @@ func lockAdvice(mode archiveMode, cmd string) string {
 	return "if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it"
 }
 
-// onPostgres are the commands that work on an archive in PostgreSQL so
-// far; the others say so rather than half-work.
-var onPostgres = map[string]bool{"crawl": true, "export": true}
-
 // connectTimeout bounds the connection to PostgreSQL and the schema's
 // upgrade when a command opens the archive.
 const connectTimeout = 30 * time.Second
 
-// openPostgres opens the archive in the PostgreSQL database --db names,
-// for the command cmd (nil for a command that opens none).
-func (f *archiveFlags) openPostgres(mode archiveMode, cmd string) (*postgres.DB, error) {
+// name is the archive as output names it: a database without its password.
+func (f *archiveFlags) name() string {
+	if postgres.IsDSN(f.path) {
+		return postgres.Redact(f.path)
+	}
+	return f.path
+}
+
+// openPostgres opens the archive in the PostgreSQL database --db names
+// (nil for a command that opens none).
+func (f *archiveFlags) openPostgres(mode archiveMode) (*postgres.DB, error) {
 	if mode == noArchive {
 		return nil, nil
-	}
-	if !onPostgres[cmd] {
-		return nil, fmt.Errorf("--db %s: sppcrawl %s does not work on PostgreSQL yet (crawl and export do; see README, PostgreSQL)", postgres.Redact(f.path), cmd)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
 	return postgres.Open(ctx, f.path)
 }
 
-// openedArchive is the archive the command opened: in PostgreSQL, else db.
-func (c *cli) openedArchive(db *store.DB) sppcrawl.Archive {
-	if c.pg != nil {
+// openedArchive is the archive the command opened: in PostgreSQL, else
+// the file (nil for none).
+func (c *cli) openedArchive() sppcrawl.Archive {
+	switch {
+	case c.pg != nil:
 		return c.pg
+	case c.opened != nil:
+		return c.opened
 	}
-	if db == nil {
-		return nil // not a nil *store.DB in an interface
-	}
-	return db
+	return nil // not a nil *store.DB in an interface
 }
 
 // newCrawler makes the crawler of cfg, storing into the archive the
 // command opened (none: nowhere).
-func (c *cli) newCrawler(cfg *crawler.Config, db *store.DB) (*crawler.Crawler, error) {
-	if c.pg != nil {
-		return crawler.New(*cfg, c.pg)
-	}
+func (c *cli) newCrawler(cfg *crawler.Config, db sppcrawl.Archive) (*crawler.Crawler, error) {
 	return newCrawler(cfg, db)
 }

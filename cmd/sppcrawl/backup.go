@@ -9,9 +9,14 @@ import (
 	"sppcrawl/store"
 )
 
+// backuper is an archive file, which copies itself whole.
+type backuper interface {
+	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (store.BackupReport, error)
+}
+
 var backupCmd = command{"backup", "write a consistent copy of the archive to FILE, then verify the copy",
 	"[--db FILE] FILE", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		c.uses(reads)
 		c.check(func() error {
 			if len(c.args) != 1 {
@@ -19,8 +24,12 @@ var backupCmd = command{"backup", "write a consistent copy of the archive to FIL
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
-			rep, err := archive.Backup(ctx, c.args[0], func(p *sppcrawl.RawPage) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
+			file, ok := archive.(backuper)
+			if !ok {
+				return notOnDatabase(archive, "backup", "use its own tools: pg_dump, or a streaming replica (see README, PostgreSQL)")
+			}
+			rep, err := file.Backup(ctx, c.args[0], func(p *sppcrawl.RawPage) error {
 				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
 			})
 			if err != nil {

@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 var channelsCmd = command{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
 	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		discover := c.fs.Bool("discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
 		var forget channelFlag
 		c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
@@ -28,7 +27,7 @@ var channelsCmd = command{"channels", "list the channels of the site: the table,
 			}
 			return readsIfExists
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			if forget.path != "" {
 				return forgetChannel(ctx, c, archive, forget.path)
 			}
@@ -63,7 +62,7 @@ var channelsCmd = command{"channels", "list the channels of the site: the table,
 		}
 	}}
 
-func forgetChannel(ctx context.Context, c *cli, archive *store.DB, path string) error {
+func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.Archive, path string) error {
 	found, err := archive.ForgetChannel(ctx, path)
 	if err != nil {
 		return err
@@ -89,7 +88,7 @@ type channelRow struct {
 	Kind    sppcrawl.ChannelKind `json:"kind,omitempty"`
 }
 
-func channelRows(ctx context.Context, archive *store.DB, m sppcrawl.SiteMap) ([]channelRow, error) {
+func channelRows(ctx context.Context, archive sppcrawl.Archive, m sppcrawl.SiteMap) ([]channelRow, error) {
 	rows := []channelRow{}
 	for _, ch := range m.All() {
 		r := channelRow{Key: ch.Key, Name: ch.Name, Path: ch.Path, URL: sppcrawl.ListPageURL(ch.Path, 1), InTable: sppcrawl.InTable(ch.Path), Crawled: true}

@@ -206,15 +206,15 @@ func (c *cli) setLogger() error {
 
 // open opens the archive as the command's mode says (nil for none), which
 // the runner closes after the command.
-func (c *cli) open() (*store.DB, error) {
+func (c *cli) open() (sppcrawl.Archive, error) {
 	if postgres.IsDSN(c.db.path) {
 		var err error
-		c.pg, err = c.db.openPostgres(c.mode(), c.fs.Name())
-		return nil, err
+		c.pg, err = c.db.openPostgres(c.mode())
+		return c.openedArchive(), err
 	}
 	db, err := c.db.open(c.mode(), c.fs.Name())
 	c.opened = db
-	return db, err
+	return c.openedArchive(), err
 }
 
 func (c *cli) close() error {

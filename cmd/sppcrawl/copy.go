@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sppcrawl"
 	"time"
 
 	"sppcrawl/postgres"
@@ -11,7 +12,7 @@ import (
 
 var copyCmd = command{"copy", "copy an archive file into an empty PostgreSQL database, seqs kept, then compare the copy with it",
 	"--from FILE --to postgres://…", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		from := c.fs.String("from", defaultDB, "the archive file to copy")
 		to := c.fs.String("to", "", "the PostgreSQL database to copy into (postgres://user@host/db?sslmode=…); its archive must be empty")
 		c.check(func() error {
@@ -23,7 +24,7 @@ var copyCmd = command{"copy", "copy an archive file into an empty PostgreSQL dat
 			}
 			return nil
 		})
-		return func(ctx context.Context, _ *store.DB) error {
+		return func(ctx context.Context, _ sppcrawl.Archive) error {
 			src, err := store.Open(*from, store.Options{ReadOnly: true, MustExist: true, Timeout: 30 * time.Second})
 			if err != nil {
 				return err

@@ -8,11 +8,10 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
 		var pf pushFlags
 		pf.register(c.fs)
@@ -25,7 +24,7 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			if err := sameSite(ctx, archive, cfg.Site); err != nil {
 				return err
 			}

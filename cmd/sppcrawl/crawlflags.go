@@ -213,8 +213,8 @@ func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error
 }
 
 // newCrawler makes the crawler of cfg, storing into db (nil: nowhere).
-func newCrawler(cfg *crawler.Config, db *store.DB) (*crawler.Crawler, error) {
-	var archive crawler.Archive // nil, not a nil *store.DB, when there is none
+func newCrawler(cfg *crawler.Config, db sppcrawl.Archive) (*crawler.Crawler, error) {
+	var archive crawler.Archive // nil, not a nil interface in an interface, when there is none
 	if db != nil {
 		archive = db
 	}

@@ -10,19 +10,18 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC",
 	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var f exportFlags
 		f.register(c.fs)
 		c.check(f.check)
 		c.uses(reads)
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			f.o.Software = "sppcrawl/" + version
-			res, err := publish.ExportFile(ctx, c.openedArchive(archive), f.o)
+			res, err := publish.ExportFile(ctx, archive, f.o)
 			if res.Media > 0 {
 				c.log.Info("media files written", "dir", f.o.MediaDir, "new", res.Media)
 			}

@@ -8,12 +8,11 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/extract"
-	"sppcrawl/store"
 )
 
 var extractCmd = command{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
 	[]string{"json", "text"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		pageURL := c.fs.String("url", "", "the page's URL, which names its site (default: taken from the page itself, www.spp.gov.cn's)")
 		c.check(func() error {
 			if len(c.args) != 1 {
@@ -21,7 +20,7 @@ var extractCmd = command{"extract", "extract an article from a saved HTML file (
 			}
 			return nil
 		})
-		return func(ctx context.Context, _ *store.DB) error {
+		return func(ctx context.Context, _ sppcrawl.Archive) error {
 			b, err := readPage(c.args[0])
 			if err != nil {
 				return err

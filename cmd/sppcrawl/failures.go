@@ -10,12 +10,11 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 var failuresCmd = command{"failures", "list the failure log (--gone: pages gone); --reset makes URLs due again",
 	"[--gone] [--format text|json] | --reset URL... | --reset --all", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		gone := c.fs.Bool("gone", false, "list the pages found gone (not retried) instead of those retried")
 		reset := c.fs.Bool("reset", false, "make the URLs given (or --all) due for a retry by the next crawl, gone ones too")
 		all := c.fs.Bool("all", false, "with --reset: every URL of the failure log")
@@ -39,7 +38,7 @@ var failuresCmd = command{"failures", "list the failure log (--gone: pages gone)
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			if *reset {
 				n, err := archive.ResetFailures(ctx, c.args, *all)
 				c.summary(err == nil, fmt.Sprintf("failures: %d URLs due for a retry by the next crawl", n), map[string]int{"reset": n})

@@ -11,12 +11,11 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/diff"
-	"sppcrawl/store"
 )
 
 var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
 	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
 		showDiff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
 		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
@@ -45,7 +44,7 @@ var fetchCmd = command{"fetch", "fetch, extract and store one or more article UR
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sppcrawl"
 	"text/tabwriter"
 
 	"sppcrawl/diff"
@@ -14,7 +15,7 @@ import (
 
 var historyCmd = command{"history", "list the versions of an article, with the differences between them",
 	"[--diff [A..B]] [--format text|json] ID|URL", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var df diffFlag
 		c.fs.Var(&df, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
 		c.uses(reads)
@@ -29,7 +30,7 @@ var historyCmd = command{"history", "list the versions of an article, with the d
 			from, to, err = df.versions()
 			return err
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			h, err := archive.History(ctx, c.args[0])
 			if err != nil {
 				return err
@@ -45,7 +46,7 @@ var historyCmd = command{"history", "list the versions of an article, with the d
 
 // writeVersions lists the versions for a person: when stored and replaced,
 // the content hash, and what changed from the version before.
-func writeVersions(w io.Writer, h *store.History) error {
+func writeVersions(w io.Writer, h *sppcrawl.History) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s  %s  %d versions\n\n", h.ID, h.URL, len(h.Versions))
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
@@ -69,7 +70,7 @@ func writeVersions(w io.Writer, h *store.History) error {
 
 // writeDiffs writes the differences between versions from and to, or (both
 // 0) between every two consecutive versions.
-func writeDiffs(w io.Writer, h *store.History, from, to int) error {
+func writeDiffs(w io.Writer, h *sppcrawl.History, from, to int) error {
 	if from > 0 {
 		return writeVersionDiff(w, h, from, to)
 	}
@@ -81,7 +82,7 @@ func writeDiffs(w io.Writer, h *store.History, from, to int) error {
 	return nil
 }
 
-func writeVersionDiff(w io.Writer, h *store.History, from, to int) error {
+func writeVersionDiff(w io.Writer, h *sppcrawl.History, from, to int) error {
 	i, j := h.Index(from), h.Index(to)
 	if i < 0 || j < 0 {
 		return fmt.Errorf("%s has versions 1 to %d: no v%d..v%d: %w", h.ID, len(h.Versions), from, to, store.ErrNotFound)

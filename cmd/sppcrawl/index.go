@@ -6,20 +6,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sppcrawl"
 	"strings"
 	"time"
 
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
 	"[--rebuild] [--db FILE] [--format text|json]", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
 		// Read-only: the archive cannot change while the index follows it.
 		c.uses(reads)
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			ix, err := openIndex(c, archive, false)
 			if err != nil {
 				return err
@@ -48,15 +48,19 @@ func sizeLine(st search.Status) string {
 	return fmt.Sprintf("%d versions in %s%s, %d behind", st.Versions, byteSize(st.Bytes), per, st.Behind)
 }
 
-// openIndex opens the search index beside the archive.
-func openIndex(c *cli, archive *store.DB, readOnly bool) (*search.Index, error) {
-	return search.Open(search.PathFor(archive.Path()), search.Options{Logger: c.log, ReadOnly: readOnly})
+// openIndex opens the archive's search index (indexPath).
+func openIndex(c *cli, archive sppcrawl.Archive, readOnly bool) (*search.Index, error) {
+	path, err := indexPath(archive)
+	if err != nil {
+		return nil, err
+	}
+	return search.Open(path, search.Options{Logger: c.log, ReadOnly: readOnly})
 }
 
 // openIndexAnyway opens the index for writing, or read-only where it
 // cannot be written (a read-only folder); the error is the first one's when
 // neither opens.
-func openIndexAnyway(c *cli, archive *store.DB) (*search.Index, error) {
+func openIndexAnyway(c *cli, archive sppcrawl.Archive) (*search.Index, error) {
 	ix, err := openIndex(c, archive, false)
 	if err == nil {
 		return ix, nil
@@ -75,7 +79,7 @@ var trailLag = 512
 // trailIndex indexes what a crawl stores as it goes (search.Index.Trail),
 // until the returned func is called; keepIndex catches up the rest. Where
 // the index cannot be opened for writing, keepIndex is left to say so.
-func (c *cli) trailIndex(ctx context.Context, archive *store.DB) (stop func()) {
+func (c *cli) trailIndex(ctx context.Context, archive sppcrawl.Archive) (stop func()) {
 	if !c.indexable(ctx, archive) || c.reindex || c.checkIndex {
 		return func() {}
 	}
@@ -99,8 +103,8 @@ func (c *cli) trailIndex(ctx context.Context, archive *store.DB) (stop func()) {
 
 // indexable says whether a command's search index is kept: it changes
 // articles, and the archive is open for writing and sound.
-func (c *cli) indexable(ctx context.Context, archive *store.DB) bool {
-	return c.indexes && archive != nil && !archive.ReadOnly() && archive.OpenDamage() == nil && ctx.Err() == nil
+func (c *cli) indexable(ctx context.Context, archive sppcrawl.Archive) bool {
+	return c.indexes && archive != nil && c.writable(archive) && ctx.Err() == nil
 }
 
 // keepIndex catches the search index up with what a command that changes
@@ -108,7 +112,7 @@ func (c *cli) indexable(ctx context.Context, archive *store.DB) bool {
 // ends. A failure is a warning, not the command's: the index is derived,
 // and the next command that writes the archive catches up from the
 // index's own watermark. A stop by a signal leaves that to it too.
-func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
+func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive) {
 	if !c.indexable(ctx, archive) {
 		return
 	}
@@ -138,7 +142,7 @@ func (c *cli) keepIndex(ctx context.Context, archive *store.DB) {
 // runIndex catches the index up with the archive, or rebuilds it from the
 // whole archive. A file too damaged for a rebuild by SQL is made again by
 // the catch-up, as any damaged file is (search.Index.CatchUp).
-func (c *cli) runIndex(ctx context.Context, ix *search.Index, archive *store.DB, rebuild bool) (search.Report, error) {
+func (c *cli) runIndex(ctx context.Context, ix *search.Index, archive sppcrawl.Archive, rebuild bool) (search.Report, error) {
 	if !rebuild {
 		return ix.CatchUp(ctx, archive, c.indexProgress())
 	}

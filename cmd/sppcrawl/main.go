@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sppcrawl"
 	"syscall"
 
 	"sppcrawl/crawler"
@@ -43,7 +44,7 @@ func usageErr(format string, args ...any) error { return usageError{fmt.Errorf(f
 type command struct {
 	name, summary, synopsis string
 	formats                 []string // --format values, the first the default; nil: no --format
-	setup                   func(c *cli) func(ctx context.Context, db *store.DB) error
+	setup                   func(c *cli) func(ctx context.Context, db sppcrawl.Archive) error
 }
 
 // commands, in the order the usage lists them (set in init: they refer to
@@ -53,8 +54,8 @@ var commands []command
 func init() {
 	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, subscriptionsCmd, deliverCmd, failuresCmd,
 		historyCmd, statsCmd, verifyCmd, backupCmd, copyCmd, mediaCmd, channelsCmd, sitesCmd,
-		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, *store.DB) error {
-			return func(context.Context, *store.DB) error {
+		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, sppcrawl.Archive) error {
+			return func(context.Context, sppcrawl.Archive) error {
 				_, err := fmt.Println("sppcrawl", version)
 				return err
 			}
@@ -107,13 +108,13 @@ func run(args []string) int {
 	c := newCLI(cmd)
 	work := cmd.setup(c)
 	err := c.parse(args[1:])
-	var db *store.DB
+	var db sppcrawl.Archive
 	if err == nil {
 		db, err = c.open()
 	}
 	if err == nil {
 		err = work(ctx, db)
-		c.keepIndex(ctx, c.opened) // the command may have opened another (verify --repair's salvage)
+		c.keepIndex(ctx, c.openedArchive()) // the command may have opened another (verify --repair's salvage)
 		c.flushSummaries()
 	}
 	if cerr := c.close(); err == nil {

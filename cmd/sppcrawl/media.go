@@ -7,17 +7,16 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 var mediaCmd = command{"media", "archive the images and attachments of stored articles that are not archived yet",
 	"[--channel KEY] [--media all|images] [flags]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var channel channelFlag
 		c.fs.Var(&channel, "channel", "only this channel's articles (key or folder)")
 		cfg := c.crawlConfig(netFlags | paceFlags | mediaFlags)
 		c.uses(writes)
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err

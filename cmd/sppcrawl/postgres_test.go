@@ -61,9 +61,14 @@ func TestCLI_Postgres(t *testing.T) {
 	}
 	var code int
 	stderr := capture(t, &os.Stderr, func() { code = run([]string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"}) })
-	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") ||
-		!strings.Contains(stderr, "does not work on PostgreSQL yet") {
-		t.Errorf("stats on PostgreSQL: exit %d, %q; want a refusal naming the database without its password", code, stderr)
+	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") {
+		t.Errorf("stats on an unreachable PostgreSQL: exit %d, %q; want an error naming the database without its password", code, stderr)
+	}
+	for _, args := range [][]string{{"verify", "--repair"}, {"backup", filepath.Join(dir, "b.db")}, {"reextract"}} {
+		stderr := capture(t, &os.Stderr, func() { code = run(append(args, "--db", dsn)) })
+		if code != exitFailures || !strings.Contains(stderr, "works on an archive file only; on PostgreSQL") {
+			t.Errorf("%s on PostgreSQL: exit %d, %q; want a refusal in words", args[0], code, stderr)
+		}
 	}
 }
 

@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"sppcrawl"
 	"strings"
 	"time"
 
 	"sppcrawl/publish"
 	"sppcrawl/push"
 	"sppcrawl/search"
-	"sppcrawl/store"
 )
 
 // scheduleFlag is --retry-schedule: the waits before each retry of a failed
@@ -54,7 +54,7 @@ func (f *pushFlags) register(fs *flag.FlagSet) {
 // pusher is the deliverer of the archive's events, logging as the command
 // does. WebSub subscribers get the feed rendered by feed, or (outside
 // serve) by a publish server made for it over the archive and its index.
-func (c *cli) pusher(archive *store.DB, f *pushFlags, feed func(context.Context, string) (string, []byte, error)) *push.Pusher {
+func (c *cli) pusher(archive sppcrawl.Archive, f *pushFlags, feed func(context.Context, string) (string, []byte, error)) *push.Pusher {
 	if feed == nil {
 		var ix *search.Index
 		if i, err := openIndex(c, archive, true); err == nil {
@@ -80,7 +80,7 @@ func deliverLine(r push.Result) string {
 
 var deliverCmd = command{"deliver", "send the archive's new, corrected and withdrawn articles to the subscribed receivers",
 	"[--for DURATION] [--retry-schedule 5s,5m,…] [--db FILE]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var pf pushFlags
 		pf.register(c.fs)
 		d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
@@ -91,7 +91,7 @@ var deliverCmd = command{"deliver", "send the archive's new, corrected and withd
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			r, err := c.pusher(archive, &pf, nil).DeliverFor(ctx, *d)
 			c.summary(err == nil, deliverLine(r), r)
 			return err
@@ -102,7 +102,7 @@ var deliverCmd = command{"deliver", "send the archive's new, corrected and withd
 // for at most d. It never fails the run: a receiver's trouble is its
 // subscription's state (stats, /healthz), and a stop by a signal leaves
 // the deliveries to the next run.
-func (c *cli) deliverAfterRun(ctx context.Context, archive *store.DB, f *pushFlags, d time.Duration) {
+func (c *cli) deliverAfterRun(ctx context.Context, archive sppcrawl.Archive, f *pushFlags, d time.Duration) {
 	if d <= 0 || ctx.Err() != nil {
 		return
 	}

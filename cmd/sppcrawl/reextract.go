@@ -8,12 +8,23 @@ import (
 	"sppcrawl/store"
 )
 
+// reextracter is an archive file, which rebuilds its articles from their
+// raw pages.
+type reextracter interface {
+	Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error),
+		failed func(id string, err error), progress func(done, total int)) (store.ReextractResult, error)
+}
+
 var reextractCmd = command{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		c.uses(writes)
 		c.indexes = true
-		return func(ctx context.Context, archive *store.DB) error {
-			res, err := archive.Reextract(ctx,
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
+			file, ok := archive.(reextracter)
+			if !ok {
+				return notOnDatabase(archive, "reextract", "the rebuild from raw pages is not there yet (see README, PostgreSQL)")
+			}
+			res, err := file.Reextract(ctx,
 				func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
 					return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
 				},

@@ -19,7 +19,7 @@ import (
 
 var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-F would, with filters",
 	"[flags] QUERY…", append([]string{"text"}, publish.ResultFormats...),
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var req search.Request
 		var channels, kinds, has listFlag
 		c.fs.Var(&channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
@@ -39,7 +39,9 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 		c.uses(reads)
 		c.terms = true
 		c.check(func() error { return searchRequest(c, &req, channels, kinds, has, limit, *count) })
-		return func(ctx context.Context, archive *store.DB) error { return runSearch(ctx, c, archive, req, *count) }
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
+			return runSearch(ctx, c, archive, req, *count)
+		}
 	}}
 
 // searchRequest completes the request from the arguments and flags, or
@@ -68,13 +70,13 @@ func searchRequest(c *cli, req *search.Request, channels, kinds, has listFlag, l
 
 // runSearch answers the request from the index, remaking a damaged index
 // once, and prints the results.
-func runSearch(ctx context.Context, c *cli, archive *store.DB, req search.Request, count bool) error {
+func runSearch(ctx context.Context, c *cli, archive sppcrawl.Archive, req search.Request, count bool) error {
 	ix, err := c.searchIndex(ctx, archive)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	read := &countingArchive{DB: archive}
+	read := &countingArchive{Archive: archive}
 	f, err := find(ctx, c, ix, read, req, count)
 	if errors.Is(err, search.ErrDamaged) && !ix.ReadOnly() {
 		// The catch-up makes the damaged file again.
@@ -95,12 +97,12 @@ func runSearch(ctx context.Context, c *cli, archive *store.DB, req search.Reques
 // results whose record does not decode: the search says how many, and
 // exits 1, as export does.
 type countingArchive struct {
-	*store.DB
+	sppcrawl.Archive
 	undecodable int // a search reads its results one at a time
 }
 
 func (a *countingArchive) ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.Article, error) {
-	art, err := a.DB.ArticleVersion(ctx, id, v)
+	art, err := a.Archive.ArticleVersion(ctx, id, v)
 	if errors.Is(err, store.ErrUndecodable) {
 		a.undecodable++
 	}
@@ -163,7 +165,7 @@ func searchErr(err error) error {
 // if it is behind: the archive is held read-only, so nothing changes it
 // meanwhile. Where the index cannot be written, the search runs on it as it
 // is and says how far behind it is.
-func (c *cli) searchIndex(ctx context.Context, archive *store.DB) (*search.Index, error) {
+func (c *cli) searchIndex(ctx context.Context, archive sppcrawl.Archive) (*search.Index, error) {
 	ix, err := openIndexAnyway(c, archive)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ type serveFlags struct {
 
 var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
 	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", nil,
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		f := serveFlags{cfg: c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)}
 		c.fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
 		c.fs.DurationVar(&f.every, "crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
@@ -62,13 +62,13 @@ var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, fe
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive *store.DB) error { return c.serve(ctx, archive, &f) }
+		return func(ctx context.Context, archive sppcrawl.Archive) error { return c.serve(ctx, archive, &f) }
 	}}
 
 // serve runs serve's parts until ctx ends (a signal) or the HTTP server
 // fails, then closes them in order. A stop by a signal is ErrInterrupted.
-func (c *cli) serve(ctx context.Context, archive *store.DB, f *serveFlags) error {
-	if !store.KeepsStamps {
+func (c *cli) serve(ctx context.Context, archive sppcrawl.Archive, f *serveFlags) error {
+	if _, file := archive.(pathed); file && !store.KeepsStamps {
 		c.log.Info("this system keeps no stamp of a checked archive: every open checks its pages")
 	}
 	ln, err := net.Listen("tcp", f.addr)
@@ -116,7 +116,7 @@ type serveMain struct {
 // newServeMain builds serve's parts over the archive, none started. Only a
 // serve that writes the archive (--crawl-every) delivers and runs the
 // WebSub hub: the archive holds the subscriptions.
-func (c *cli) newServeMain(archive *store.DB, f *serveFlags) (*serveMain, error) {
+func (c *cli) newServeMain(archive sppcrawl.Archive, f *serveFlags) (*serveMain, error) {
 	metrics := publish.NewMetrics(archive)
 	f.cfg.Observer, f.cfg.Logger = metrics, c.log.With("component", "crawl")
 	cr, err := newCrawler(f.cfg, archive)
@@ -127,7 +127,7 @@ func (c *cli) newServeMain(archive *store.DB, f *serveFlags) (*serveMain, error)
 	pages := web.New(archive, web.Options{Index: m.ix, Logger: c.log, Version: version, PublicURL: f.public})
 	opts := publish.Options{Logger: c.log, Metrics: metrics, CrawlEvery: f.every, PublicURL: f.public, Index: m.ix, Pages: pages.Handler()}
 	var srv *publish.Server
-	if !archive.ReadOnly() && archive.OpenDamage() == nil {
+	if c.writable(archive) {
 		m.pusher = c.pusher(archive, &f.push, func(ctx context.Context, topic string) (string, []byte, error) { return srv.Feed(ctx, topic) })
 		m.hub = m.pusher.Hub(push.HubOptions{Topic: func(t, host string) ([]string, string, error) { return srv.Topic(t, host) },
 			AllowHTTP: f.hubHTTP, AllowPrivate: f.hubPrivate})
@@ -140,7 +140,7 @@ func (c *cli) newServeMain(archive *store.DB, f *serveFlags) (*serveMain, error)
 
 // start starts the HTTP server on ln and the background parts; the
 // channel gets the server's error if it fails.
-func (m *serveMain) start(archive *store.DB, ln net.Listener, every time.Duration) <-chan error {
+func (m *serveMain) start(archive sppcrawl.Archive, ln net.Listener, every time.Duration) <-chan error {
 	m.srv = &http.Server{
 		Handler:           m.handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -156,7 +156,7 @@ func (m *serveMain) start(archive *store.DB, ln net.Listener, every time.Duratio
 			failed <- fmt.Errorf("serve on %s: %w", ln.Addr(), err)
 		}
 	}()
-	if m.ix != nil && !m.ix.ReadOnly() && archive.OpenDamage() == nil {
+	if m.ix != nil && !m.ix.ReadOnly() && openDamage(archive) == nil {
 		// The index follows every commit of the crawl (or, read-only,
 		// catches up once with what is there).
 		changes, stop := archive.Commits()
@@ -199,7 +199,7 @@ func (m *serveMain) Close(ctx context.Context) error {
 // serveIndex opens the search index for serve: for writing, so that it
 // follows the archive; read-only where it cannot be written; none (search
 // answers 503) where there is none to read.
-func (c *cli) serveIndex(archive *store.DB) *search.Index {
+func (c *cli) serveIndex(archive sppcrawl.Archive) *search.Index {
 	ix, err := openIndexAnyway(c, archive)
 	switch {
 	case err != nil:

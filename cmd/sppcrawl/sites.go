@@ -12,12 +12,11 @@ import (
 	"sppcrawl"
 	"sppcrawl/crawler"
 	"sppcrawl/sites"
-	"sppcrawl/store"
 )
 
 var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST); check HOST reads one list and one article of a site",
 	"[--format text|json] [check HOST [--origin URL]]", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		cfg := c.crawlConfig(netFlags)
 		c.check(func() error {
 			switch {
@@ -33,7 +32,7 @@ var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY
 			c.crawl.useSite(cfg, s)
 			return nil
 		})
-		return func(ctx context.Context, _ *store.DB) error {
+		return func(ctx context.Context, _ sppcrawl.Archive) error {
 			if len(c.args) == 2 {
 				return checkSite(ctx, c, *cfg)
 			}
@@ -123,7 +122,7 @@ func siteOf(u string) sppcrawl.Site {
 // folder, so another site's crawl would read them as its own. A site that
 // learns from its URLs (the extension of a local site's pages) is taught
 // by the archive's first article.
-func sameSite(ctx context.Context, archive *store.DB, s sppcrawl.Site) error {
+func sameSite(ctx context.Context, archive sppcrawl.Archive, s sppcrawl.Site) error {
 	if archive == nil {
 		return nil
 	}

@@ -10,25 +10,24 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 var statsCmd = command{"stats", "show the archive's health: the ledger per channel, warnings, last crawl, failures",
 	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		gaps := c.fs.Bool("gaps", false, "list the URLs seen on list pages and never stored, with why")
 		var channel channelFlag
 		c.fs.Var(&channel, "channel", "with --gaps, only this channel (key or folder)")
 		c.uses(reads)
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			if *gaps {
 				g, err := archive.Gaps(ctx, channel.path)
 				if err != nil {
 					return err
 				}
-				return c.print(append([]store.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
+				return c.print(append([]sppcrawl.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
 			}
-			s, err := publish.CheckedStats(ctx, archive, time.Now())
+			s, err := stats(ctx, archive, time.Now())
 			if err != nil {
 				return err
 			}
@@ -39,7 +38,7 @@ var statsCmd = command{"stats", "show the archive's health: the ledger per chann
 					return err
 				}
 			}
-			return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.path) })
+			return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.name()) })
 		}
 	}}
 
@@ -141,7 +140,7 @@ func age(d time.Duration) string {
 
 // writeGaps lists the gaps of the archive (URLs listed and never stored) for
 // a person.
-func writeGaps(w io.Writer, gaps []store.Gap) error {
+func writeGaps(w io.Writer, gaps []sppcrawl.Gap) error {
 	bw := bufio.NewWriter(w)
 	for _, g := range gaps {
 		line := g.URL + "\t" + sppcrawl.ChannelByPath(g.Channel).Key + "\t" + g.Why

@@ -14,7 +14,6 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/push"
-	"sppcrawl/store"
 )
 
 // subcommands of subscriptions, and how each opens the archive: those
@@ -26,7 +25,7 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
 		"       sppcrawl subscriptions list | show ID | remove ID | pause ID | resume ID | rotate-secret ID | replay ID --since SEQ | test ID | deliveries ID",
 	[]string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var o push.AddOptions
 		var events, channels listFlag
 		c.fs.Var(&events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
@@ -48,7 +47,7 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 			return writes
 		})
 		c.check(func() error { return subscriptionsArgs(c.args, &o, events, channels, since) })
-		return func(ctx context.Context, archive *store.DB) error {
+		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			p := push.New(archive, push.Options{Logger: c.log})
 			return runSubscriptions(ctx, c, archive, p, o, *limit)
 		}
@@ -102,7 +101,7 @@ func addOptions(o *push.AddOptions, events, channels listFlag, since optionalInt
 }
 
 // runSubscriptions carries out the subcommand c.args[0].
-func runSubscriptions(ctx context.Context, c *cli, db *store.DB, p *push.Pusher, o push.AddOptions, limit int) error {
+func runSubscriptions(ctx context.Context, c *cli, db sppcrawl.Archive, p *push.Pusher, o push.AddOptions, limit int) error {
 	sub, arg := c.args[0], ""
 	if len(c.args) > 1 {
 		arg = c.args[1]
@@ -163,7 +162,7 @@ func refusalAdvice(err error) error {
 }
 
 // listSubscriptions prints every subscription, without its secrets.
-func listSubscriptions(ctx context.Context, c *cli, db *store.DB) error {
+func listSubscriptions(ctx context.Context, c *cli, db sppcrawl.Archive) error {
 	subs, err := db.Subscriptions(ctx)
 	if err != nil {
 		return err
@@ -179,7 +178,7 @@ func listSubscriptions(ctx context.Context, c *cli, db *store.DB) error {
 
 // testSubscription sends subscription id a ping and says how its receiver
 // answered; anything but 2xx is an error.
-func testSubscription(ctx context.Context, db *store.DB, p *push.Pusher, id string) error {
+func testSubscription(ctx context.Context, db sppcrawl.Archive, p *push.Pusher, id string) error {
 	s, err := db.Subscription(ctx, id)
 	if err != nil {
 		return err
@@ -225,7 +224,7 @@ func changeSubscription(ctx context.Context, c *cli, p *push.Pusher, sub, id str
 
 // writeSubscriptions is the list for a person: state, cursor, events
 // behind, delivered.
-func writeSubscriptions(ctx context.Context, db *store.DB, w io.Writer) error {
+func writeSubscriptions(ctx context.Context, db sppcrawl.Archive, w io.Writer) error {
 	reps, err := publish.SubscriptionReports(ctx, db)
 	if err != nil {
 		return err

@@ -14,13 +14,16 @@ import (
 
 var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
 	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"},
-	func(c *cli) func(context.Context, *store.DB) error {
+	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
 		c.uses(salvages)
 		c.db.checkPages = true
 		c.indexes, c.checkIndex = true, true
-		return func(ctx context.Context, archive *store.DB) error {
-			var err error
+		return func(ctx context.Context, opened sppcrawl.Archive) error {
+			archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
+			if err != nil {
+				return err
+			}
 			if *repair && archive.Broken() != nil {
 				if archive, err = c.salvage(ctx, archive); err != nil {
 					return err

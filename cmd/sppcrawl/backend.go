@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/publish"
+	"sppcrawl/search"
+	"sppcrawl/store"
+)
+
+// The commands hold the archive as sppcrawl.Archive, whichever backend
+// --db names. What only an archive file has (its path, how it was opened,
+// damage to its pages, a copy of the file) is reached through the small
+// interfaces below; a backend without them is refused in words.
+
+// fileState is how an archive file was opened: read-only (beside a crawl)
+// or for writing, and any damage to its pages found then. A database
+// checks its own pages and is opened for writing.
+type fileState interface {
+	ReadOnly() bool
+	OpenDamage() error
+}
+
+// pathed is an archive with a file of its own: its search index lies
+// beside it.
+type pathed interface{ Path() string }
+
+// named is an archive in a database, named without its password.
+type named interface{ Name() string }
+
+// notOnDatabase is the refusal of what works on an archive file only.
+func notOnDatabase(archive sppcrawl.Archive, what, instead string) error {
+	name := "the database"
+	if n, ok := archive.(named); ok {
+		name = n.Name()
+	}
+	return fmt.Errorf("--db %s: %s works on an archive file only; on PostgreSQL %s", name, what, instead)
+}
+
+// fileOnly is the archive file for a command that works on its pages
+// (verify, its salvage and repair), or the refusal of one in a database.
+func fileOnly(archive sppcrawl.Archive, what, instead string) (*store.DB, error) {
+	if db, ok := archive.(*store.DB); ok {
+		return db, nil
+	}
+	return nil, notOnDatabase(archive, what, instead)
+}
+
+// openDamage is the damage an archive file's pages were found to have on
+// opening; nil for a database.
+func openDamage(archive sppcrawl.Archive) error {
+	if f, ok := archive.(fileState); ok {
+		return f.OpenDamage()
+	}
+	return nil
+}
+
+// writable says whether the archive is open for writing and sound: a
+// file says so itself; a database is, unless the command reads only.
+func (c *cli) writable(archive sppcrawl.Archive) bool {
+	if f, ok := archive.(fileState); ok {
+		return !f.ReadOnly() && f.OpenDamage() == nil
+	}
+	switch c.mode() {
+	case reads, readsIfExists, salvagesRead, readsBeside:
+		return false
+	}
+	return archive != nil
+}
+
+// indexPath is the search index's file: beside an archive file; for a
+// database, in the user's cache directory, named after the database (each
+// process keeps its own, caught up from the shared seq log).
+func indexPath(archive sppcrawl.Archive) (string, error) {
+	if p, ok := archive.(pathed); ok {
+		return search.PathFor(p.Path()), nil
+	}
+	name := "archive"
+	if n, ok := archive.(named); ok {
+		name = n.Name()
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("search index of %s: %w", name, err)
+	}
+	dir = filepath.Join(dir, "sppcrawl")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("search index of %s: %w", name, err)
+	}
+	return filepath.Join(dir, indexFileName(name)), nil
+}
+
+// indexFileName is a database's name as a file name: every character
+// but letters, digits, dot and hyphen becomes an underscore.
+func indexFileName(name string) string {
+	_, name, _ = strings.Cut(name, "://")
+	safe := strings.Map(func(r rune) rune {
+		if r < 0x80 && (r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, name)
+	return search.PathFor(safe)
+}
+
+// stats reads the archive's stats: an archive file's after a read of every
+// record's checksum (publish.CheckedStats); a database checks its own.
+func stats(ctx context.Context, archive sppcrawl.Archive, now time.Time) (*publish.Stats, error) {
+	if rc, ok := archive.(publish.RecordChecker); ok {
+		return publish.CheckedStats(ctx, rc, now)
+	}
+	return publish.GatherStats(ctx, archive, now)
+}
