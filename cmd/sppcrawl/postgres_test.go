@@ -12,11 +12,13 @@ import (
 )
 
 // TestCLI_Postgres: --db postgres://… crawls the fixture site into
-// PostgreSQL and exports it, the same articles as a crawl into bbolt; a
-// command that does not work there yet says so, naming the database
-// without its password.
+// PostgreSQL; export, stats, channels, failures, history, search and
+// serve's pulls say there what they say of a crawl into bbolt; what works
+// on an archive file only is refused in words; an unreachable database is
+// named without its password.
 func TestCLI_Postgres(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the database's search index
 	site := siteServer(t)
 	dir := t.TempDir()
 	crawl := []string{"crawl", "--origin", site.URL, "--delay", "0", "--parallel", "4", "--log-level", "error", "--channels", "jczdal,gzbg", "--full"}
@@ -45,6 +47,12 @@ func TestCLI_Postgres(t *testing.T) {
 	if len(want) != 66 || strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("export from PostgreSQL: %d articles, from bbolt %d; want the same 66", len(got), len(want))
 	}
+	bolt := filepath.Join(dir, "a.db")
+	for _, args := range [][]string{{"stats"}, {"stats", "--gaps", "--format", "json"}, {"channels"}, {"channels", "--format", "json"},
+		{"failures"}, {"failures", "--format", "json"}, {"history", want[0]}, {"search", "--count", "检察"}, {"subscriptions", "list"}} {
+		sameOutput(t, dsn, bolt, args...)
+	}
+	samePulls(t, dsn, bolt)
 	// The bbolt archive copied into PostgreSQL exports the same bytes.
 	copyDSN := pgtest.NewDatabase(t)
 	if code := run([]string{"copy", "--from", filepath.Join(dir, "a.db"), "--to", copyDSN, "--quiet"}); code != exitOK {
