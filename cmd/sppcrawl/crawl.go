@@ -40,9 +40,7 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			sum, err := cr.Run(ctx)
 			stopTrail()
 			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
-			if archive != nil { // push does not work on PostgreSQL yet
-				c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
-			}
+			c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
 			return cmp.Or(err, sum.Err())
 		}
 	}}
