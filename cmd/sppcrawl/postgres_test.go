@@ -67,6 +67,12 @@ func TestCLI_Postgres(t *testing.T) {
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("the copy exports %d bytes, the source %d, or other bytes", len(b), len(a))
 	}
+	refusedOnDatabase(t, dsn, dir)
+}
+
+// refusedOnDatabase: what works on an archive file only is refused in
+// words on a database; an unreachable one is named without its password.
+func refusedOnDatabase(t *testing.T, dsn, dir string) {
 	var code int
 	stderr := capture(t, &os.Stderr, func() { code = run([]string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"}) })
 	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") {
