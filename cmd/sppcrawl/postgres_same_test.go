@@ -9,7 +9,9 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"sppcrawl/internal/pgtest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -117,5 +119,33 @@ func samePulls(t *testing.T, pg, bolt string) {
 	}
 	if len(ids[0]) != 66 || !slices.Equal(ids[0], ids[1]) {
 		t.Errorf("/api/articles on PostgreSQL: %d articles, on bbolt %d; want the same 66", len(ids[0]), len(ids[1]))
+	}
+}
+
+// TestCLI_PostgresDelivers: a crawl into PostgreSQL delivers what it
+// stored to the subscriptions at its end, as into bbolt; a deliver after
+// it finds nothing left.
+func TestCLI_PostgresDelivers(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	var hooks atomic.Int64
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hooks.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(recv.Close)
+	runQuiet := func(args ...string) int { return run(append(args, "--db", dsn, "--quiet")) }
+	var code int
+	capture(t, &os.Stdout, func() { code = runQuiet("subscriptions", "add", "--allow-http", "--allow-private", recv.URL) })
+	if code != exitOK {
+		t.Fatalf("subscriptions add: exit %d", code)
+	}
+	site := siteServer(t)
+	if code := runQuiet("crawl", "--origin", site.URL, "--delay", "0", "--channels", "gzbg", "--full"); code != exitOK || hooks.Load() == 0 {
+		t.Fatalf("crawl: exit %d, %d deliveries; want the stored articles delivered", code, hooks.Load())
+	}
+	delivered := hooks.Load()
+	if code := runQuiet("deliver", "--for", "1s"); code != exitOK || hooks.Load() != delivered {
+		t.Errorf("deliver after the crawl: exit %d, %d requests more; want none", code, hooks.Load()-delivered)
 	}
 }
