@@ -3,17 +3,38 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"sppcrawl"
 )
 
+// historyID is the id of the article asked for by id, or by URL (with a
+// slash, as bbolt tells them apart): as stored (canonical or alias), else
+// as the site writes it (http://, a fragment, a path alone), as bbolt reads
+// it.
+func (db *DB) historyID(ctx context.Context, idOrURL string) (string, error) {
+	if !strings.Contains(idOrURL, "/") {
+		return idOrURL, nil
+	}
+	id, err := db.idOfURL(ctx, idOrURL)
+	if !errors.Is(err, sppcrawl.ErrNotFound) {
+		return id, err
+	}
+	u, err := sppcrawl.CanonicalURL(idOrURL)
+	if err != nil {
+		return "", err
+	}
+	return db.idOfURL(ctx, u)
+}
+
 // History is every version of the article with the given id or URL.
 func (db *DB) History(ctx context.Context, idOrURL string) (*sppcrawl.History, error) {
-	id := idOrURL
-	if got, err := db.idOfURL(ctx, idOrURL); err == nil {
-		id = got
+	id, err := db.historyID(ctx, idOrURL)
+	if err != nil {
+		return nil, err
 	}
 	cur, err := db.Get(ctx, id)
 	if err != nil {
