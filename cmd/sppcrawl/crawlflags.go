@@ -105,6 +105,13 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 			return c, fmt.Errorf("--origin: %w", err)
 		}
 	}
+	err := f.choices(&c)
+	return c, err
+}
+
+// choices completes the Config from the flags that name a choice: --media,
+// --channels and --since.
+func (f *crawlFlags) choices(c *crawler.Config) error {
 	switch f.media {
 	case "", "none":
 	case "all":
@@ -112,7 +119,7 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 	case "images":
 		c.Media = crawler.MediaImages
 	default:
-		return c, fmt.Errorf("--media %q: want all, images or none", f.media)
+		return fmt.Errorf("--media %q: want all, images or none", f.media)
 	}
 	switch {
 	case f.groups&walkFlags == 0:
@@ -124,17 +131,17 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 		// Keys of channels discovered on the site are known to the archive:
 		// those are resolved once it is open (see newCrawler).
 		if _, err := sppcrawl.SelectChannels(f.channels, knownChannel(f.channels)...); err != nil {
-			return c, fmt.Errorf("--channels: %w", err)
+			return fmt.Errorf("--channels: %w", err)
 		}
 	}
 	if f.since != "" {
 		t, ok := sppcrawl.ParseDate(f.since)
 		if !ok {
-			return c, fmt.Errorf("--since %q: want a date such as 2026-08-01", f.since)
+			return fmt.Errorf("--since %q: want a date such as 2026-08-01", f.since)
 		}
 		c.Since = t
 	}
-	return c, nil
+	return nil
 }
 
 // crawlConfig registers the crawl flags of groups on the command; parse
