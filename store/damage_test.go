@@ -268,3 +268,33 @@ func TestBackup_Live(t *testing.T) {
 		t.Error("a backup over the archive itself was written")
 	}
 }
+
+// A file that kept its articles but lost their index pages (URLs, content
+// hashes, channel entries): the repair writes the entries again, so the
+// articles are found by URL and listed in their channel, and verify finds
+// nothing wrong.
+func TestDamage_RepairLostIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := MustOpen(t, path, store.Options{})
+	ctx := context.Background()
+	a := newArticle("spp-1", "https://www.spp.gov.cn/spp/tt/202608/t20260805_1.shtml", "正文")
+	if _, err := db.Upsert(ctx, a, rawFor(a)); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DropIndexEntries(db); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil }); err != nil || len(rep.Problems) == 0 {
+		t.Fatalf("verify of the archive without its indexes: %v %+v, want problems", err, rep.Problems)
+	}
+	rr, err := db.Repair(ctx, func(*sppcrawl.RawPage) (*sppcrawl.Article, error) { return nil, errors.New("not needed") })
+	if err != nil || rr.Reindexed != 3 {
+		t.Fatalf("repair: %+v %v, want 3 index entries written again", rr, err)
+	}
+	if ok, err := db.HasURL(ctx, a.URL); err != nil || !ok {
+		t.Errorf("the article by its URL after the repair: %v %v", ok, err)
+	}
+	if rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil }); err != nil || len(rep.Problems) != 0 {
+		t.Errorf("verify after the repair: %v %+v", err, rep.Problems)
+	}
+}

@@ -56,3 +56,19 @@ func ForgetMediaDue(db *DB) error {
 		return tx.Bucket(bucketMeta).Delete(keyMediaDueFilled)
 	})
 }
+
+// DropIndexEntries deletes every entry of the URL, content-hash and
+// channel indexes, as a file that lost those pages (tests).
+func DropIndexEntries(db *DB) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketURLs, bucketHashes, bucketChanIdx} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

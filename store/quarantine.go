@@ -183,6 +183,7 @@ type RepairReport struct {
 	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
 	Restored    []string `json:"restored"`    // articles whose index entries were lost, stored again from their record
 	Dropped     int      `json:"dropped"`     // index entries that pointed to no stored article, removed
+	Reindexed   int      `json:"reindexed"`   // index entries of stored articles that were lost (URL, content hash, channel), written again
 	Lost        Loss     `json:"lost"`        // what could not be recovered, by kind
 
 	restore []*sppcrawl.Article // the articles to store again once the repair's write is done
@@ -212,6 +213,9 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 		if err := repairRecords(tx, &rep, now); err != nil {
 			return err
 		}
+		if rep.Reindexed, err = reindexArticles(tx); err != nil {
+			return err
+		}
 		return recount(tx)
 	})
 	if err != nil {
@@ -223,6 +227,9 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 		}
 	}
 	for _, a := range rep.restore {
+		if a.ID == "" || a.URL == "" {
+			continue // what survived of it names no article: lost, and counted so below
+		}
 		if _, err := db.Upsert(ctx, a, nil); err != nil {
 			return rep, err
 		}
@@ -252,7 +259,7 @@ func (db *DB) rebuild(ctx context.Context, id string, parse func(*sppcrawl.RawPa
 	if err == nil {
 		a, err = parse(raw)
 	}
-	if err == nil && a.ID == id {
+	if err == nil && a.ID == id && id != "" && a.URL != "" {
 		a.FetchedAt = raw.FetchedAt
 		if _, err := db.Upsert(ctx, a, nil); err != nil {
 			return err
@@ -482,4 +489,36 @@ func repairRaw(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 		rep.Quarantined = append(rep.Quarantined, fmt.Sprintf("raw %x", k))
 	}
 	return nil
+}
+
+// reindexArticles writes again the index entries a damaged file lost of the
+// articles it kept (their URLs and aliases, content hash and channel
+// entry): without them a crawl would find the article by id, store
+// nothing, and leave it out of its channel's pages for good. It returns how
+// many it wrote.
+func reindexArticles(tx *bolt.Tx) (int, error) {
+	n := 0
+	put := func(b, k, v []byte) error {
+		if tx.Bucket(b).Get(k) != nil {
+			return nil
+		}
+		n++
+		return tx.Bucket(b).Put(k, v)
+	}
+	err := tx.Bucket(bucketIDs).ForEach(func(id, seqb []byte) error {
+		a, err := decodeArticle(tx.Bucket(bucketArticles).Get(u64(seqKey(seqb))))
+		if err != nil || a == nil || a.ID != string(id) {
+			return nil // set aside by repairIndexed, rebuilt from its page
+		}
+		for _, u := range append([]string{a.URL}, a.Aliases...) {
+			if err := put(bucketURLs, []byte(u), id); err != nil {
+				return err
+			}
+		}
+		if err := put(bucketHashes, []byte(a.ContentHash), id); err != nil {
+			return err
+		}
+		return put(bucketChanIdx, chanKey(a), nil)
+	})
+	return n, err
 }

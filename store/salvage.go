@@ -163,19 +163,19 @@ func (w *salvageWriter) flush() error {
 	return err
 }
 
-// bucketAt is the bucket at path in tx, made if it is not there.
+// bucketAt is the bucket at path in tx, made if it is not there. The
+// archive keeps every record in a bucket of the file's root and nests none:
+// a record that a damaged page places deeper is refused (counted lost), or
+// it would make a nested bucket where the archive's code expects values
+// (bbolt's "incompatible value" on the next write of that key).
 func bucketAt(tx *bolt.Tx, path bucketPath) (*bolt.Bucket, error) {
-	if len(path) == 0 {
+	switch {
+	case len(path) == 0:
 		return nil, errors.New("a record outside any bucket")
+	case len(path) > 1:
+		return nil, errors.New("a record in a nested bucket: the archive nests none")
 	}
-	b, err := tx.CreateBucketIfNotExists(path[0])
-	for _, name := range path[1:] {
-		if err != nil {
-			break
-		}
-		b, err = b.CreateBucketIfNotExists(name)
-	}
-	return b, err
+	return tx.CreateBucketIfNotExists(path[0])
 }
 
 // seqsPastKeys sets the sequence of every bucket keyed by sequence numbers

@@ -76,6 +76,9 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 	if len(rr.Restored) > 0 || rr.Dropped > 0 {
 		line += fmt.Sprintf(", %d articles whose index entries were lost stored again, %d index entries to nothing removed", len(rr.Restored), rr.Dropped)
 	}
+	if rr.Reindexed > 0 {
+		line += fmt.Sprintf(", %d lost index entries of stored articles written again", rr.Reindexed)
+	}
 	if rr.Lost.MediaReindexed > 0 {
 		line += fmt.Sprintf(", %d media files indexed again", rr.Lost.MediaReindexed)
 	}
