@@ -49,7 +49,9 @@ func TestEnviron(t *testing.T) {
 	notADB := filepath.Join(dir, "notadb")
 	os.WriteFile(notADB, make([]byte, 8192), 0o600)
 	damage := sqliteErr(t, "file:"+notADB+"?mode=ro", `SELECT * FROM sqlite_master`)
-	wrap := func(err error) error { return fmt.Errorf("catch up: %w", &fs.PathError{Op: "write", Path: "x", Err: err}) }
+	wrap := func(err error) error {
+		return fmt.Errorf("catch up: %w", &fs.PathError{Op: "write", Path: "x", Err: err})
+	}
 	for _, tc := range []struct {
 		name string
 		err  error
