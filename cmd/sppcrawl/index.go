@@ -14,9 +14,10 @@ import (
 )
 
 var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
-	"[--rebuild] [--db FILE] [--format text|json]", []string{"text", "json"},
+	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"},
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
+		c.indexFlag()
 		// Read-only: the archive cannot change while the index follows it.
 		c.uses(reads)
 		return func(ctx context.Context, archive sppcrawl.Archive) error {
@@ -48,11 +49,20 @@ func sizeLine(st search.Status) string {
 	return fmt.Sprintf("%d versions in %s%s, %d behind", st.Versions, byteSize(st.Bytes), per, st.Behind)
 }
 
-// openIndex opens the archive's search index (indexPath).
+// indexFlag registers --index: where the search index lives, for a
+// process that keeps its own (a serve replica of a shared database).
+func (c *cli) indexFlag() {
+	c.fs.StringVar(&c.index, "index", "", "the search index's `file` (default: beside an archive file, FILE.search; for PostgreSQL, a file under the user's cache directory named after the database)")
+}
+
+// openIndex opens the archive's search index: --index, else indexPath.
 func openIndex(c *cli, archive sppcrawl.Archive, readOnly bool) (*search.Index, error) {
-	path, err := indexPath(archive)
-	if err != nil {
-		return nil, err
+	path := c.index
+	if path == "" {
+		var err error
+		if path, err = indexPath(archive); err != nil {
+			return nil, err
+		}
 	}
 	return search.Open(path, search.Options{Logger: c.log, ReadOnly: readOnly})
 }
