@@ -107,6 +107,8 @@ func errnoWords(err error) string {
 		return "no permission (" + rootCause(err).Error() + ")"
 	case errors.Is(err, syscall.ENOTDIR):
 		return "a part of the path is a file, not a folder"
+	case errors.Is(err, syscall.EISDIR):
+		return "it is a folder, not a file"
 	}
 	return rootCause(err).Error()
 }

@@ -110,6 +110,7 @@ func TestAccessCause(t *testing.T) {
 		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EROFS}, "the file system is read-only"},
 		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}, "no permission"},
 		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EPERM}, "no permission"},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EISDIR}, "it is a folder, not a file"},
 	} {
 		if got := errnoWords(tc.err); !strings.Contains(got, tc.want) {
 			t.Errorf("errnoWords(%v) = %q, want %q in it", tc.err, got, tc.want)

@@ -119,34 +119,46 @@ func (c *cli) indexable(ctx context.Context, archive sppcrawl.Archive) bool {
 
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
-// ends. A failure is a warning, not the command's: the index is derived,
-// and the next command that writes the archive catches up from the
-// index's own watermark. A stop by a signal leaves that to it too.
-func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive) {
+// ends, and returns the command's err. A failure is a warning, not the
+// command's: the index is derived, and the next command that writes the
+// archive catches up from the index's own watermark. But a full disk or a
+// file that cannot be written is not mended by a next run: after a command
+// that succeeded it is the command's error (exit 1, said once). A stop by a
+// signal leaves the catch-up to the next command too.
+func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive, err error) error {
 	if !c.indexable(ctx, archive) {
-		return
+		return err
 	}
+	ierr := c.catchUpIndex(ctx, archive)
+	switch {
+	case ierr == nil:
+		return err
+	case err == nil && (errors.Is(ierr, search.ErrNoSpace) || errors.Is(ierr, search.ErrNoAccess)):
+		return fmt.Errorf("articles stored, but %w", ierr)
+	}
+	c.log.Warn("search index not caught up (searches say how far behind it is)", "err", ierr)
+	return err
+}
+
+// catchUpIndex is keepIndex's catch-up.
+func (c *cli) catchUpIndex(ctx context.Context, archive sppcrawl.Archive) error {
 	ix, err := openIndex(c, archive, false)
 	if err != nil {
-		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-		return
+		return err
 	}
 	defer ix.Close()
 	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
 	if c.checkIndex {
 		// Damage found here is repaired by the catch-up that follows.
 		if err := ix.Check(ctx); err != nil && !errors.Is(err, search.ErrDamaged) {
-			c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-			return
+			return err
 		}
 	}
 	rep, err := c.runIndex(ctx, ix, archive, c.reindex)
-	switch {
-	case err != nil:
-		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-	case rep.Articles > 0:
+	if err == nil && rep.Articles > 0 {
 		c.log.Info(rep.String())
 	}
+	return err
 }
 
 // runIndex catches the index up with the archive, or rebuilds it from the

@@ -121,3 +121,33 @@ func TestCLI_IndexFolderIsAFile(t *testing.T) {
 		t.Error("the archive lost its articles")
 	}
 }
+
+// A crawl whose index cannot be written (here a folder in the file's
+// place) stores its articles all the same, says why the index is not
+// caught up once, naming the file, and exits 1; the folder is left as it
+// was.
+func TestCLI_CrawlIndexCannotBeWritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	kept := filepath.Join(search.PathFor(path), "kept")
+	if err := os.MkdirAll(kept, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	logs := capture(t, &os.Stderr, func() {
+		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--full", "--delay", "0",
+			"--parallel", "4", "--media", "none", "--log-level", "warn", "--quiet"})
+	})
+	if code != exitFailures {
+		t.Errorf("crawl: exit %d, want %d", code, exitFailures)
+	}
+	want := "search index " + search.PathFor(path) + ": cannot open or write it: the file: it is a folder, not a file"
+	if strings.Count(logs, want) != 1 || strings.Contains(logs, "making it again") {
+		t.Errorf("want %q once, no remaking, in:\n%s", want, logs)
+	}
+	if n := countArticles(t, path); n == 0 {
+		t.Error("no article stored")
+	}
+	if _, err := os.Stat(kept); err != nil {
+		t.Errorf("the folder in the index's place: %v", err)
+	}
+}
