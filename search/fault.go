@@ -22,19 +22,32 @@ var (
 	// written (no permission, a read-only file system, a folder that is
 	// not one).
 	ErrNoAccess = errors.New("cannot open or write it")
+	// ErrWrite: the disk refused a write of the index file without saying
+	// it is full: SQLite's I/O error on a write, as a file size limit or
+	// quota (EFBIG) or a failing disk gives it; SQLite keeps the errno.
+	ErrWrite = errors.New("the disk refused a write (full, past a file size limit or quota, or failing)")
 )
+
+// Environmental says whether err is a failure of the index file's
+// surroundings (ErrNoSpace, ErrNoAccess, ErrWrite): one a next run does
+// not mend, for an operator to see.
+func Environmental(err error) bool {
+	return errors.Is(err, ErrNoSpace) || errors.Is(err, ErrNoAccess) || errors.Is(err, ErrWrite)
+}
 
 // environ is err as a failure of the index file's surroundings at path
 // (ErrNoSpace, ErrNoAccess, with the cause in words), or nil when err is
 // none (damage, a bad query, another error).
 func environ(path string, err error) error {
 	switch {
-	case err == nil || errors.Is(err, ErrNoSpace) || errors.Is(err, ErrNoAccess):
+	case err == nil || Environmental(err):
 		return nil
 	case isNoSpace(err):
 		return fmt.Errorf("search index %s: %w (%v)", path, ErrNoSpace, rootCause(err))
 	case isNoAccess(err):
 		return fmt.Errorf("search index %s: %w: %s", path, ErrNoAccess, accessCause(path, err))
+	case isCode(err, sqlite3.SQLITE_IOERR) && extended(err) == sqlite3.SQLITE_IOERR_WRITE:
+		return fmt.Errorf("search index %s: %w (%v)", path, ErrWrite, rootCause(err))
 	}
 	return nil
 }
@@ -52,6 +65,15 @@ func isNoSpace(err error) bool {
 func isNoAccess(err error) bool {
 	return isCode(err, sqlite3.SQLITE_CANTOPEN) || isCode(err, sqlite3.SQLITE_READONLY) ||
 		errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// extended is SQLite's extended result code of err (0 if none).
+func extended(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
 }
 
 // rootCause is the innermost error that says what happened: SQLite's, or

@@ -133,7 +133,7 @@ func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive, err error
 	switch {
 	case ierr == nil:
 		return err
-	case err == nil && (errors.Is(ierr, search.ErrNoSpace) || errors.Is(ierr, search.ErrNoAccess)):
+	case err == nil && search.Environmental(ierr):
 		return fmt.Errorf("articles stored, but %w", ierr)
 	}
 	c.log.Warn("search index not caught up (searches say how far behind it is)", "err", ierr)
