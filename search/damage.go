@@ -46,8 +46,13 @@ func (ix *Index) isNoTable(ctx context.Context, err error, table string) bool {
 	return err == nil && n == 0
 }
 
-// checked is err, marked ErrDamaged when it is the file's damage.
+// checked is err, marked ErrDamaged when it is the file's damage, or
+// named as the failure of the file's surroundings it is (environ): that is
+// never taken for damage.
 func (ix *Index) checked(err error) error {
+	if env := environ(ix.path, err); env != nil {
+		return env
+	}
 	if err == nil || !isDamage(err) || errors.Is(err, ErrDamaged) {
 		return err
 	}

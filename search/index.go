@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -120,7 +121,7 @@ func open(path string, opts Options) (*Index, error) {
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=journal_size_limit(4194304)&_txlock=immediate"
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("search index %s: %w", path, err)
+			return nil, cmp.Or(environ(path, err), fmt.Errorf("search index %s: %w", path, err))
 		}
 		dsn = "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)"
 	}
@@ -154,12 +155,20 @@ func (ix *Index) prepare() error {
 		return nil
 	case err == nil:
 		return fmt.Errorf("search index %s: %w %q, not %q: %w", ix.path, errLayout, v, schemaVersion, ErrIndex)
-	case ix.opts.ReadOnly:
-		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
-	case !ix.isNoTable(ctx, err, "meta"):
-		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
+	case ix.opts.ReadOnly || !ix.isNoTable(ctx, err, "meta"):
+		return ix.unusable(err, "")
 	}
 	return ix.create(ctx)
+}
+
+// unusable is err, met at step, as ErrIndex (the file is made again), or
+// as the failure of the file's surroundings it is (ErrNoSpace,
+// ErrNoAccess: never made again for).
+func (ix *Index) unusable(err error, step string) error {
+	if env := environ(ix.path, err); env != nil {
+		return env
+	}
+	return fmt.Errorf("search index %s: %s%v: %w", ix.path, step, err, ErrIndex)
 }
 
 func (ix *Index) create(ctx context.Context) error {
@@ -188,16 +197,19 @@ func (ix *Index) create(ctx context.Context) error {
 	}
 	tx, err := ix.sql().BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("search index %s: %v: %w", ix.path, err, ErrIndex)
+		return ix.unusable(err, "")
 	}
 	defer tx.Rollback()
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("search index %s: create: %v: %w", ix.path, err, ErrIndex)
+			return ix.unusable(err, "create: ")
 		}
 	}
 	ix.filling.Store(true)
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return ix.unusable(err, "create: ")
+	}
+	return nil
 }
 
 // removeIndex deletes the index file with its WAL and shared memory.

@@ -14,9 +14,10 @@ import (
 )
 
 var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
-	"[--rebuild] [--db FILE] [--format text|json]", []string{"text", "json"},
+	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"},
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
+		c.indexFlag()
 		// Read-only: the archive cannot change while the index follows it.
 		c.uses(reads)
 		return func(ctx context.Context, archive sppcrawl.Archive) error {
@@ -48,11 +49,20 @@ func sizeLine(st search.Status) string {
 	return fmt.Sprintf("%d versions in %s%s, %d behind", st.Versions, byteSize(st.Bytes), per, st.Behind)
 }
 
-// openIndex opens the archive's search index (indexPath).
+// indexFlag registers --index: where the search index lives, for a
+// process that keeps its own (a serve replica of a shared database).
+func (c *cli) indexFlag() {
+	c.fs.StringVar(&c.index, "index", "", "the search index's `file` (default: beside an archive file, FILE.search; for PostgreSQL, a file under the user's cache directory named after the database)")
+}
+
+// openIndex opens the archive's search index: --index, else indexPath.
 func openIndex(c *cli, archive sppcrawl.Archive, readOnly bool) (*search.Index, error) {
-	path, err := indexPath(archive)
-	if err != nil {
-		return nil, err
+	path := c.index
+	if path == "" {
+		var err error
+		if path, err = indexPath(archive); err != nil {
+			return nil, err
+		}
 	}
 	return search.Open(path, search.Options{Logger: c.log, ReadOnly: readOnly})
 }
@@ -109,34 +119,46 @@ func (c *cli) indexable(ctx context.Context, archive sppcrawl.Archive) bool {
 
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
-// ends. A failure is a warning, not the command's: the index is derived,
-// and the next command that writes the archive catches up from the
-// index's own watermark. A stop by a signal leaves that to it too.
-func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive) {
+// ends, and returns the command's err. A failure is a warning, not the
+// command's: the index is derived, and the next command that writes the
+// archive catches up from the index's own watermark. But a full disk or a
+// file that cannot be written is not mended by a next run: after a command
+// that succeeded it is the command's error (exit 1, said once). A stop by a
+// signal leaves the catch-up to the next command too.
+func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive, err error) error {
 	if !c.indexable(ctx, archive) {
-		return
+		return err
 	}
+	ierr := c.catchUpIndex(ctx, archive)
+	switch {
+	case ierr == nil:
+		return err
+	case err == nil && search.Environmental(ierr):
+		return fmt.Errorf("articles stored, but %w", ierr)
+	}
+	c.log.Warn("search index not caught up (searches say how far behind it is)", "err", ierr)
+	return err
+}
+
+// catchUpIndex is keepIndex's catch-up.
+func (c *cli) catchUpIndex(ctx context.Context, archive sppcrawl.Archive) error {
 	ix, err := openIndex(c, archive, false)
 	if err != nil {
-		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-		return
+		return err
 	}
 	defer ix.Close()
 	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
 	if c.checkIndex {
 		// Damage found here is repaired by the catch-up that follows.
 		if err := ix.Check(ctx); err != nil && !errors.Is(err, search.ErrDamaged) {
-			c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-			return
+			return err
 		}
 	}
 	rep, err := c.runIndex(ctx, ix, archive, c.reindex)
-	switch {
-	case err != nil:
-		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", err)
-	case rep.Articles > 0:
+	if err == nil && rep.Articles > 0 {
 		c.log.Info(rep.String())
 	}
+	return err
 }
 
 // runIndex catches the index up with the archive, or rebuilds it from the

@@ -114,7 +114,7 @@ func run(args []string) int {
 	}
 	if err == nil {
 		err = work(ctx, db)
-		c.keepIndex(ctx, c.openedArchive()) // the command may have opened another (verify --repair's salvage)
+		err = c.keepIndex(ctx, c.openedArchive(), err) // the command may have opened another (verify --repair's salvage)
 		c.flushSummaries()
 	}
 	if cerr := c.close(); err == nil {

@@ -35,6 +35,7 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 		var limit optionalInt
 		c.fs.Var(&limit, "limit", "at most `n` results (default: 20 in text, every result in the other formats)")
 		count := c.fs.Bool("count", false, "print only the number of results")
+		c.indexFlag()
 		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
 		c.uses(reads)
 		c.terms = true

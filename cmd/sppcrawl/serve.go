@@ -36,13 +36,14 @@ type serveFlags struct {
 }
 
 var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
-	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [flags]", nil,
+	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [--index FILE] [flags]", nil,
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		f := serveFlags{cfg: c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)}
 		c.fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
 		c.fs.DurationVar(&f.every, "crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
 		c.fs.StringVar(&f.public, "public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local, the feeds' self links and the WebSub hub's topics start with it; set it behind a proxy (else the request's Host names them)")
 		f.push.register(c.fs)
+		c.indexFlag()
 		c.fs.BoolVar(&f.hubHTTP, "hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
 		c.fs.BoolVar(&f.hubPrivate, "hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
 		// A damaged archive is served all the same: every answer says what
