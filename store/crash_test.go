@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -312,4 +314,40 @@ func unarchived(tb testing.TB, db *store.DB) int {
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// A media index entry that does not decode is a problem verify names, not
+// the end of the check; its file is kept (it may be that entry's), and the
+// repair sets the entry aside and indexes the file again.
+func TestVerify_UndecodableMediaEntry(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := MustOpen(t, path, store.Options{})
+	a := newArticle("spp-1", u1, "一")
+	img := "https://www.spp.gov.cn/spp/jczdal/2026-08/05/1/images/a.jpg"
+	a.Images = []sppcrawl.Image{{URL: img}}
+	db.Upsert(ctx, a, nil)
+	sha, _, err := db.PutMedia(ctx, []string{"spp-1"}, img, []byte("jpeg bytes"), "image/jpeg", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CorruptRecord(db, "media", sha); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil })
+	if err != nil || !slices.ContainsFunc(rep.Problems, func(p store.Problem) bool { return p.Kind == "undecodable" }) {
+		t.Fatalf("verify: %v %+v, want the entry named as undecodable", err, rep.Problems)
+	}
+	if _, err := os.Stat(filepath.Join(path+".media", sha[:2], sha[2:4], sha)); err != nil {
+		t.Fatalf("the file of the undecodable entry was removed: %v", err)
+	}
+	if _, err := db.Repair(ctx, func(*sppcrawl.RawPage) (*sppcrawl.Article, error) { return nil, errors.New("not needed") }); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := db.Verify(ctx, func(*sppcrawl.RawPage) error { return nil }); err != nil || len(rep.Problems) != 0 {
+		t.Errorf("verify after the repair: %v %+v", err, rep.Problems)
+	}
+	if info, _, err := db.Media(ctx, sha); err != nil || info.SHA256 != sha {
+		t.Errorf("the file indexed again: %+v %v", info, err)
+	}
 }

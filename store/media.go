@@ -220,10 +220,10 @@ func (db *DB) Media(ctx context.Context, sha string) (MediaInfo, string, error) 
 func (db *DB) ForEachMedia(ctx context.Context, fn func(MediaInfo) error) error {
 	var all []MediaInfo
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMedia).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bucketMedia).ForEach(func(k, v []byte) error {
 			var m MediaInfo
 			if err := json.Unmarshal(v, &m); err != nil {
-				return err
+				return fmt.Errorf("media index entry %x: %w (%v)", k, ErrUndecodable, err)
 			}
 			all = append(all, m)
 			return nil
@@ -278,14 +278,7 @@ func (db *DB) MediaCounts(ctx context.Context) (MediaCounts, error) {
 // without its file is a problem; a file the index does not know (a crash
 // between writing and indexing) is an orphan, removed unless read-only.
 func (db *DB) verifyMedia(ctx context.Context, problem func(kind, key, format string, args ...any)) (orphans []string, err error) {
-	indexed := map[string]bool{}
-	err = db.ForEachMedia(ctx, func(m MediaInfo) error {
-		indexed[m.SHA256] = true
-		if fi, err := os.Stat(db.mediaPath(m.SHA256)); err != nil || fi.Size() != m.Size {
-			problem("missing", m.SHA256, "media file of %s: %v", m.URL, err)
-		}
-		return nil
-	})
+	indexed, unsure, err := db.mediaIndexed(ctx, problem)
 	if err != nil {
 		return nil, err
 	}
@@ -298,12 +291,41 @@ func (db *DB) verifyMedia(ctx context.Context, problem func(kind, key, format st
 		}
 		orphans = append(orphans, p)
 		problem("orphan", p, "a media file the archive does not index (a crash while it was stored)")
-		if !db.readOnly {
+		if !db.readOnly && !unsure {
 			return os.Remove(p)
 		}
 		return nil
 	})
 	return orphans, err
+}
+
+// mediaIndexed checks every media index entry against its file and returns
+// the hashes indexed. An entry that does not decode is a problem (the
+// repair sets it aside, then indexes its file again); while there is one,
+// the index is unsure: a file it seems not to know may be that entry's, and
+// is kept.
+func (db *DB) mediaIndexed(ctx context.Context, problem func(kind, key, format string, args ...any)) (indexed map[string]bool, unsure bool, err error) {
+	indexed = map[string]bool{}
+	var all []MediaInfo
+	err = db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMedia).ForEach(func(k, v []byte) error {
+			var m MediaInfo
+			if err := json.Unmarshal(v, &m); err != nil {
+				unsure = true
+				problem("undecodable", fmt.Sprintf("%x", k), "media index entry does not decode (verify --repair sets it aside): %v", err)
+				return nil
+			}
+			all = append(all, m)
+			return nil
+		})
+	})
+	for _, m := range all {
+		indexed[m.SHA256] = true
+		if fi, err := os.Stat(db.mediaPath(m.SHA256)); err != nil || fi.Size() != m.Size {
+			problem("missing", m.SHA256, "media file of %s: %v", m.URL, err)
+		}
+	}
+	return indexed, unsure, err
 }
 
 // PendingMedia lists the images and attachments of the article id that are

@@ -442,7 +442,7 @@ func repairRecords(tx *bolt.Tx, rep *RepairReport, now time.Time) error {
 	if err := repairRaw(tx, rep, now); err != nil {
 		return err
 	}
-	for _, name := range [][]byte{bucketVersions, bucketChannels, bucketFailures, bucketRuns, bucketGone} {
+	for _, name := range [][]byte{bucketVersions, bucketChannels, bucketFailures, bucketRuns, bucketGone, bucketMedia, bucketMediaDue} {
 		keys, err := keysWhere(tx.Bucket(name), func(_, v []byte) bool { return !json.Valid(v) })
 		if err != nil {
 			return err
