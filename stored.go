@@ -86,3 +86,12 @@ func (h *History) Earlier() []*Article {
 	}
 	return out
 }
+
+// ArticleAt decodes version n (its number, not its place), if its whole
+// text was kept.
+func (h *History) ArticleAt(n int) (*Article, bool) {
+	if i := h.Index(n); i >= 0 {
+		return h.Article(i)
+	}
+	return nil, false
+}

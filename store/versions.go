@@ -138,10 +138,8 @@ func (db *DB) ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.A
 	if err != nil {
 		return nil, err
 	}
-	if i := h.Index(v); i >= 0 {
-		if a, known := h.Article(i); known {
-			return a, nil
-		}
+	if a, known := h.ArticleAt(v); known {
+		return a, nil
 	}
 	return nil, fmt.Errorf("version %d of %s: %w", v, id, ErrNotFound)
 }
