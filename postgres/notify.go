@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"log/slog"
+	"sppcrawl"
 	"sync"
 	"time"
 
@@ -18,8 +19,8 @@ const defaultPollEvery = 5 * time.Second
 // commit of this process, on a NOTIFY for another process's, and by
 // polling the last seq as the fallback.
 type notifier struct {
-	mu     sync.Mutex
-	subs   map[chan struct{}]struct{}
+	sppcrawl.Wakeups
+	mu     sync.Mutex // guards cancel: the follower starts once
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -29,12 +30,10 @@ type notifier struct {
 // that stops it.
 func (db *DB) Commits() (<-chan struct{}, func()) {
 	n := &db.notify
-	ch := make(chan struct{}, 1)
+	// Subscribed before the follower starts: its first signal finds the
+	// channel.
+	ch, stop := n.Subscribe()
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.subs == nil {
-		n.subs = map[chan struct{}]struct{}{}
-	}
 	if n.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		n.cancel = cancel
@@ -43,24 +42,8 @@ func (db *DB) Commits() (<-chan struct{}, func()) {
 		last, _ := db.LastSeq(ctx)
 		n.wg.Go(func() { db.follow(ctx, last) })
 	}
-	n.subs[ch] = struct{}{}
-	return ch, func() {
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		delete(n.subs, ch)
-	}
-}
-
-// signal wakes every follower; one pending signal each at most.
-func (n *notifier) signal() {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for ch := range n.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
+	n.mu.Unlock()
+	return ch, stop
 }
 
 func (n *notifier) close() {
@@ -92,7 +75,7 @@ func (db *DB) follow(ctx context.Context, last uint64) {
 		}
 		if seq, err := db.LastSeq(ctx); err == nil && seq != last {
 			last = seq
-			db.notify.signal()
+			db.notify.Signal()
 		}
 		if conn == nil {
 			wait(ctx, db.pollEvery)

@@ -41,7 +41,7 @@ func (db *DB) write(ctx context.Context, fn func(*wtx) error) error {
 		return nil
 	})
 	if err == nil && grew {
-		db.notify.signal()
+		db.notify.Signal()
 	}
 	return err
 }

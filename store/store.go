@@ -148,7 +148,7 @@ type DB struct {
 	structure *structureReport // what made it broken
 	file      *os.File         // bbolt's, for the stamp written on Close
 	closed    atomic.Bool
-	notify    notifier
+	notify    sppcrawl.Wakeups
 	// snapshot is the temporary file a ReadBeside copy lives in, removed
 	// on Close ("" for the archive itself).
 	snapshot string

@@ -160,6 +160,6 @@ func (db *DB) countCommit(err error, grew bool) {
 	}
 	db.counts.commits.Add(1)
 	if grew {
-		db.notify.signal()
+		db.notify.Signal()
 	}
 }
