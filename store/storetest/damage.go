@@ -1,50 +1,39 @@
 // Package storetest damages archive files as a disk would, for the tests of
-// the packages that read them; it lives beside store, the only importer of bbolt.
+// the packages that read them; it reads bbolt's page layout from the bytes
+// (boltfile.go), so that store stays the only importer of bbolt.
 package storetest
 
 import (
 	"encoding/binary"
 	"os"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
-
-// The tests of the readers damage archives as a disk would; only here does
-// a package beside store open the file with bbolt, to play that disk.
 
 // CorruptArticle flips bytes in the middle of the stored record of the
 // article at seq in the archive file at path (closed).
 func CorruptArticle(tb testing.TB, path string, seq uint64) {
 	tb.Helper()
-	db, err := bolt.Open(path, 0o644, nil)
+	b, f := readBoltFile(tb, path)
+	root, err := f.bucket("articles")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("articles"))
-		k := binary.BigEndian.AppendUint64(nil, seq)
-		v := append([]byte(nil), b.Get(k)...)
-		for i := len(v) / 2; i < len(v)/2+8 && i < len(v); i++ {
-			v[i] ^= 0x5a
-		}
-		return b.Put(k, v)
-	})
-	if err != nil {
-		tb.Fatal(err)
+	off, n, ok := f.find(root, binary.BigEndian.AppendUint64(nil, seq))
+	if !ok {
+		tb.Fatalf("%s: no article at seq %d", path, seq)
 	}
+	for i := off + n/2; i < off+n/2+8 && i < off+n; i++ {
+		b[i] ^= 0x5a
+	}
+	writeFile(tb, path, b)
 }
 
 // Truncate writes a copy of the file at path cut to half of the pages in
 // use (bbolt grows a file ahead of them: half the file may cut none).
 func Truncate(tb testing.TB, path, copyPath string) {
 	tb.Helper()
-	var used int64
-	b := viewThenRead(tb, path, func(tx *bolt.Tx) { used = tx.Size() })
-	if err := os.WriteFile(copyPath, b[:used/2], 0o644); err != nil {
-		tb.Fatal(err)
-	}
+	b, f := readBoltFile(tb, path)
+	writeFile(tb, copyPath, b[:min(f.usedBytes()/2, uint64(len(b)))])
 }
 
 // Scramble writes a copy of the file at path with n bytes overwritten at
@@ -63,9 +52,7 @@ func Scramble(tb testing.TB, path, copyPath string, n int, seed uint64) {
 		i := 8192 + int(x%uint64(len(b)-8192))
 		b[i] = byte(x >> 32)
 	}
-	if err := os.WriteFile(copyPath, b, 0o644); err != nil {
-		tb.Fatal(err)
-	}
+	writeFile(tb, copyPath, b)
 }
 
 // BreakLeaf writes a copy of the file at path whose first leaf page of
@@ -73,42 +60,41 @@ func Scramble(tb testing.TB, path, copyPath string, n int, seed uint64) {
 // file's structure, as a disk would do it (the page's records are lost).
 func BreakLeaf(tb testing.TB, path, copyPath, bucket string) {
 	tb.Helper()
-	var root, size uint64
-	b := viewThenRead(tb, path, func(tx *bolt.Tx) {
-		root, size = uint64(tx.Bucket([]byte(bucket)).Root()), uint64(tx.DB().Info().PageSize)
-	})
-	const header, branch, leaf = 16, 1, 2
-	page := root
-	for binary.LittleEndian.Uint16(b[page*size+8:]) == branch {
-		page = binary.LittleEndian.Uint64(b[page*size+header+8:]) // the first child
-	}
-	if binary.LittleEndian.Uint16(b[page*size+8:]) != leaf || page == 0 {
-		tb.Fatalf("bucket %s: no leaf page under its root (an inline bucket?)", bucket)
-	}
-	binary.LittleEndian.PutUint32(b[page*size+header+4:], 0xFFFF0000) // pos of the first entry
-	if err := os.WriteFile(copyPath, b, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-// viewThenRead runs fn in a read transaction of the archive at path (not
-// open elsewhere), then returns the file's bytes.
-func viewThenRead(tb testing.TB, path string, fn func(*bolt.Tx)) []byte {
-	tb.Helper()
-	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true})
+	b, f := readBoltFile(tb, path)
+	root, err := f.bucket(bucket)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.View(func(tx *bolt.Tx) error {
-		fn(tx)
-		return nil
-	})
-	db.Close()
+	if root%f.pageSize != 0 {
+		tb.Fatalf("bucket %s: no leaf page under its root (an inline bucket)", bucket)
+	}
+	page := f.firstLeaf(root)
+	if f.flags(page) != leafFlag || page == 0 {
+		tb.Fatalf("bucket %s: no leaf page under its root", bucket)
+	}
+	binary.LittleEndian.PutUint32(b[page+pageHeader+4:], 0xFFFF0000) // pos of the first entry
+	writeFile(tb, copyPath, b)
+}
+
+// readBoltFile reads the archive at path (closed) and its layout.
+func readBoltFile(tb testing.TB, path string) ([]byte, *boltFile) {
+	tb.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return b
+	f, err := openBoltFile(b)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return b, f
+}
+
+func writeFile(tb testing.TB, path string, b []byte) {
+	tb.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // Scribble overwrites, in place, 2 KB of every 16 KB of the file at path
