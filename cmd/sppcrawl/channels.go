@@ -11,56 +11,62 @@ import (
 	"sppcrawl"
 )
 
-var channelsCmd = command{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
-	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		discover := c.fs.Bool("discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
-		var forget channelFlag
-		c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
-		cfg := c.crawlConfig(netFlags)
-		c.archive(true, func() archiveMode {
-			switch {
-			case forget.path != "":
-				return writes
-			case *discover:
-				return writesIfExists
+// ChannelsCommand is `sppcrawl channels`: list the channels of the site: the table, and those its navigation links to (--discover reads it now).
+type ChannelsCommand struct{ streams }
+
+var channelsInfo = commandInfo{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
+	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"}}
+
+// Run parses args as the command line of channels and does its work.
+func (cmd *ChannelsCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(channelsInfo, cmd.streams)
+	discover := c.fs.Bool("discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
+	var forget channelFlag
+	c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
+	cfg := c.crawlConfig(netFlags)
+	c.archive(true, func() archiveMode {
+		switch {
+		case forget.path != "":
+			return writes
+		case *discover:
+			return writesIfExists
+		}
+		return readsIfExists
+	})
+	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
+		if forget.path != "" {
+			return forgetChannel(ctx, c, archive, forget.path)
+		}
+		var m sppcrawl.SiteMap
+		var err error
+		if archive != nil {
+			if m, err = archive.SiteMap(ctx); err != nil {
+				return err
 			}
-			return readsIfExists
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			if forget.path != "" {
-				return forgetChannel(ctx, c, archive, forget.path)
-			}
-			var m sppcrawl.SiteMap
-			var err error
-			if archive != nil {
-				if m, err = archive.SiteMap(ctx); err != nil {
-					return err
-				}
-			}
-			if *discover {
-				cr, err := newCrawler(cfg, archive)
-				if err != nil {
-					return err
-				}
-				chans, err := cr.Discover(ctx)
-				if err != nil {
-					return err
-				}
-				m = sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
-				if archive != nil {
-					if err := archive.PutSiteMap(ctx, m); err != nil {
-						return err
-					}
-				}
-			}
-			rows, err := channelRows(ctx, archive, m)
+		}
+		if *discover {
+			cr, err := newCrawler(cfg, archive)
 			if err != nil {
 				return err
 			}
-			return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
+			chans, err := cr.Discover(ctx)
+			if err != nil {
+				return err
+			}
+			m = sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
+			if archive != nil {
+				if err := archive.PutSiteMap(ctx, m); err != nil {
+					return err
+				}
+			}
 		}
-	}}
+		rows, err := channelRows(ctx, archive, m)
+		if err != nil {
+			return err
+		}
+		return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
+	})
+}
 
 func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.Archive, path string) error {
 	found, err := archive.ForgetChannel(ctx, path)

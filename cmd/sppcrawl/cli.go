@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,8 +21,9 @@ import (
 
 // cli is what every command has: its flags (--db and --lock-timeout when it
 // opens the archive, the log flags always, --format when it has one), its
-// arguments, its logger, its archive once opened.
+// arguments, its streams, its logger, its archive once opened.
 type cli struct {
+	streams
 	fs      *flag.FlagSet
 	db      archiveFlags
 	mode    func() archiveMode // how the archive is opened, asked once the flags are checked
@@ -58,8 +60,8 @@ func (c *cli) flushSummaries() {
 	c.pending = nil
 }
 
-func newCLI(cmd *command) *cli {
-	c := &cli{fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
+func newCLI(cmd commandInfo, s streams) *cli {
+	c := &cli{streams: s, fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
 		mode: func() archiveMode { return noArchive }}
 	c.fs.Usage = func() {
 		fmt.Fprintf(c.fs.Output(), "Usage: sppcrawl %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.summary)
@@ -147,7 +149,7 @@ func (c *cli) parseRun(args []string) error {
 	for len(args) > 0 {
 		c.fs.SetOutput(io.Discard)
 		err := c.fs.Parse(args)
-		c.fs.SetOutput(os.Stdout)
+		c.fs.SetOutput(c.Stdout)
 		switch {
 		case errors.Is(err, flag.ErrHelp):
 			c.fs.Usage()
@@ -190,9 +192,9 @@ func (c *cli) setLogger() error {
 		}
 		return a
 	}}
-	var out io.Writer = os.Stderr
+	out := c.Stderr
 	if c.progress() {
-		out = clearLine{os.Stderr}
+		out = clearLine{c.Stderr}
 	}
 	switch strings.ToLower(c.logFmt) {
 	case "text":
@@ -203,6 +205,37 @@ func (c *cli) setLogger() error {
 		return usageErr("--log-format %q: want text or json", c.logFmt)
 	}
 	return nil
+}
+
+// run parses args, opens the archive as the command asked, does the
+// command's work on it, catches the search index up with what the work
+// stored, prints the summaries held back, and closes the archive; the
+// error is the first of these that failed.
+func (c *cli) run(ctx context.Context, args []string, work func(context.Context, sppcrawl.Archive) error) error {
+	err := c.parse(args)
+	var db sppcrawl.Archive
+	if err == nil {
+		db, err = c.open()
+	}
+	if err == nil {
+		err = work(ctx, db)
+		err = c.keepIndex(ctx, c.openedArchive(), err) // the command may have opened another (verify --repair's salvage)
+		c.flushSummaries()
+	}
+	if cerr := c.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// isTerminal says whether w is a terminal (a progress bar is drawn there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // open opens the archive as the command's mode says (nil for none), which
@@ -235,18 +268,17 @@ func (c *cli) close() error {
 // progress reports whether a progress bar is drawn: on a terminal, unless
 // quiet, for the commands that run long.
 func (c *cli) progress() bool {
-	fi, err := os.Stderr.Stat()
 	long := c.fs.Name() == "crawl" || c.fs.Name() == "index" || c.fs.Name() == "search"
-	return long && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return long && !c.quiet && isTerminal(c.Stderr)
 }
 
 // print writes v to stdout as JSON under --format json, else as text does
 // (through a writer that lets no control character reach the terminal).
 func (c *cli) print(v any, text func(io.Writer) error) error {
 	if c.out == "json" {
-		return writeJSON(os.Stdout, v)
+		return writeJSON(c.Stdout, v)
 	}
-	return text(&safeWriter{w: os.Stdout})
+	return text(&safeWriter{w: c.Stdout})
 }
 
 // summary prints a command's one line on stderr (nothing with --quiet when
@@ -263,7 +295,7 @@ func (c *cli) summary(ok bool, line string, details any) {
 		return
 	}
 	if strings.ToLower(c.logFmt) != "json" {
-		fmt.Fprintln(os.Stderr, terminalSafe(line))
+		fmt.Fprintln(c.Stderr, terminalSafe(line))
 		return
 	}
 	level := "INFO"
@@ -271,7 +303,7 @@ func (c *cli) summary(ok bool, line string, details any) {
 		level = "WARN"
 	}
 	b, _ := json.Marshal(map[string]any{"time": time.Now().In(sppcrawl.CST()), "level": level, "msg": line, "summary": details})
-	fmt.Fprintln(os.Stderr, string(b))
+	fmt.Fprintln(c.Stderr, string(b))
 }
 
 // check adds a check of the command's flags and arguments, run by parse

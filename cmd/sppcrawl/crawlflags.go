@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -159,7 +158,7 @@ func (c *cli) crawlConfig(groups int) *crawler.Config {
 			return err
 		}
 		if c.progress() {
-			cfg.Progress = os.Stderr
+			cfg.Progress = c.Stderr
 		}
 		cfg.Logger = c.log
 		return nil

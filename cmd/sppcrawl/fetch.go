@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -13,61 +12,67 @@ import (
 	"sppcrawl/diff"
 )
 
-var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
-	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
-		showDiff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
-		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
-		cfg := c.crawlConfig(netFlags | mediaFlags)
-		// A dry run reads the archive if there is one and creates none.
-		c.archive(false, func() archiveMode {
-			if *dryRun {
-				return readsIfExists
+// FetchCommand is `sppcrawl fetch`: fetch, extract and store one or more article URLs now.
+type FetchCommand struct{ streams }
+
+var fetchInfo = commandInfo{"fetch", "fetch, extract and store one or more article URLs now",
+	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil}
+
+// Run parses args as the command line of fetch and does its work.
+func (cmd *FetchCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(fetchInfo, cmd.streams)
+	dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
+	showDiff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
+	asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
+	cfg := c.crawlConfig(netFlags | mediaFlags)
+	// A dry run reads the archive if there is one and creates none.
+	c.archive(false, func() archiveMode {
+		if *dryRun {
+			return readsIfExists
+		}
+		return creates
+	})
+	c.indexes = true
+	c.check(func() error {
+		if len(c.args) == 0 {
+			return usageErr("want at least one URL (sppcrawl fetch --help)")
+		}
+		// URLs on the command line are refused before anything is
+		// opened or requested; a bad line of a list fails alone.
+		for _, u := range c.args {
+			if u == "-" {
+				continue
 			}
-			return creates
-		})
-		c.indexes = true
-		c.check(func() error {
-			if len(c.args) == 0 {
-				return usageErr("want at least one URL (sppcrawl fetch --help)")
+			if _, err := cfg.Site.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
+				return usageErr("%q: want a URL of %s%s", u, cfg.Site.Host(), errSuffix(err))
 			}
-			// URLs on the command line are refused before anything is
-			// opened or requested; a bad line of a list fails alone.
-			for _, u := range c.args {
-				if u == "-" {
-					continue
+		}
+		return nil
+	})
+	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
+		cr, err := newCrawler(cfg, archive)
+		if err != nil {
+			return err
+		}
+		out := bufio.NewWriter(&safeWriter{w: c.Stdout})
+		defer out.Flush()
+		return cr.FetchAll(ctx, urlArgs(c.args, c.Stdin, cfg.Site.CanonicalURL), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
+			if err == nil {
+				writeFetched(out, f, *showDiff)
+				if *asJSON {
+					err = writeJSON(out, f.Article)
 				}
-				if _, err := cfg.Site.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
-					return usageErr("%q: want a URL of %s%s", u, cfg.Site.Host(), errSuffix(err))
-				}
+			}
+			if err == nil {
+				err = out.Flush()
+			}
+			if err != nil {
+				c.log.Error("fetch failed", "url", u, "err", err)
 			}
 			return nil
 		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			cr, err := newCrawler(cfg, archive)
-			if err != nil {
-				return err
-			}
-			out := bufio.NewWriter(&safeWriter{w: os.Stdout})
-			defer out.Flush()
-			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin, cfg.Site.CanonicalURL), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
-				if err == nil {
-					writeFetched(out, f, *showDiff)
-					if *asJSON {
-						err = writeJSON(out, f.Article)
-					}
-				}
-				if err == nil {
-					err = out.Flush()
-				}
-				if err != nil {
-					c.log.Error("fetch failed", "url", u, "err", err)
-				}
-				return nil
-			})
-		}
-	}}
+	})
+}
 
 func errSuffix(err error) string {
 	if err == nil {

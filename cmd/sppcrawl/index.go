@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sppcrawl"
 	"strings"
 	"time"
@@ -13,32 +12,38 @@ import (
 	"sppcrawl/search"
 )
 
-var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
-	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
-		c.indexFlag()
-		// Read-only: the archive cannot change while the index follows it.
-		c.uses(reads)
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			ix, err := openIndex(c, archive, false)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			rep, err := c.runIndex(ctx, ix, archive, *rebuild)
-			if err != nil {
-				return err
-			}
-			st, err := ix.Status(ctx, archive)
-			if err != nil {
-				return err
-			}
-			line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
-			c.summary(true, line, map[string]any{"report": rep, "index": st})
-			return nil
+// IndexCommand is `sppcrawl index`: bring the search index up to date with the archive, or make it again (--rebuild).
+type IndexCommand struct{ streams }
+
+var indexInfo = commandInfo{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
+	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"}}
+
+// Run parses args as the command line of index and does its work.
+func (cmd *IndexCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(indexInfo, cmd.streams)
+	rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
+	c.indexFlag()
+	// Read-only: the archive cannot change while the index follows it.
+	c.uses(reads)
+	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
+		ix, err := openIndex(c, archive, false)
+		if err != nil {
+			return err
 		}
-	}}
+		defer ix.Close()
+		rep, err := c.runIndex(ctx, ix, archive, *rebuild)
+		if err != nil {
+			return err
+		}
+		st, err := ix.Status(ctx, archive)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
+		c.summary(true, line, map[string]any{"report": rep, "index": st})
+		return nil
+	})
+}
 
 // sizeLine says how big the index is, in all and per version.
 func sizeLine(st search.Status) string {
@@ -181,9 +186,9 @@ func (c *cli) indexProgress() search.Progress {
 	start, last := time.Now(), time.Now()
 	if c.progress() {
 		return func(done, total int) {
-			fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d articles indexed", textBar(done, total, 24), done, total)
+			fmt.Fprintf(c.Stderr, "\r\033[K%s %d/%d articles indexed", textBar(done, total, 24), done, total)
 			if done == total {
-				io.WriteString(os.Stderr, "\r\033[K")
+				io.WriteString(c.Stderr, "\r\033[K")
 			}
 		}
 	}

@@ -78,26 +78,6 @@ func deliverLine(r push.Result) string {
 	return s
 }
 
-var deliverCmd = command{"deliver", "send the archive's new, corrected and withdrawn articles to the subscribed receivers",
-	"[--for DURATION] [--retry-schedule 5s,5m,…] [--db FILE]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var pf pushFlags
-		pf.register(c.fs)
-		d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
-		c.uses(writes)
-		c.check(func() error {
-			if *d <= 0 {
-				return usageErr("--for %s: must be positive", *d)
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			r, err := c.pusher(archive, &pf, nil).DeliverFor(ctx, *d)
-			c.summary(err == nil, deliverLine(r), r)
-			return err
-		}
-	}}
-
 // deliverAfterRun delivers, after a crawl, what is due to the subscriptions
 // for at most d. It never fails the run: a receiver's trouble is its
 // subscription's state (stats, /healthz), and a stop by a signal leaves

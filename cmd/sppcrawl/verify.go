@@ -12,52 +12,58 @@ import (
 	"sppcrawl/store"
 )
 
-var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
-	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
-		c.uses(salvages)
-		c.db.checkPages = true
-		c.indexes, c.checkIndex = true, true
-		return func(ctx context.Context, opened sppcrawl.Archive) error {
-			archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
-			if err != nil {
-				return err
-			}
-			if *repair && archive.Broken() != nil {
-				if archive, err = c.salvage(ctx, archive); err != nil {
-					return err
-				}
-			}
-			if *repair && archive.OpenDamage() != nil {
-				return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
-			}
-			var lost error
-			if *repair {
-				if lost, err = c.repair(ctx, archive); err != nil {
-					return err
-				}
-			}
-			rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
-				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-			})
-			if err == nil {
-				err = c.print(rep, func(w io.Writer) error {
-					for _, p := range rep.Problems {
-						if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}
-			if err != nil {
-				return err
-			}
-			c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
-			return cmp.Or(rep.Err(), lost)
+// VerifyCommand is `sppcrawl verify`: check every record of the archive; pages stored cut short are fetched again.
+type VerifyCommand struct{ streams }
+
+var verifyInfo = commandInfo{"verify", "check every record of the archive; pages stored cut short are fetched again",
+	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"}}
+
+// Run parses args as the command line of verify and does its work.
+func (cmd *VerifyCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(verifyInfo, cmd.streams)
+	repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
+	c.uses(salvages)
+	c.db.checkPages = true
+	c.indexes, c.checkIndex = true, true
+	return c.run(ctx, args, func(ctx context.Context, opened sppcrawl.Archive) error {
+		archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
+		if err != nil {
+			return err
 		}
-	}}
+		if *repair && archive.Broken() != nil {
+			if archive, err = c.salvage(ctx, archive); err != nil {
+				return err
+			}
+		}
+		if *repair && archive.OpenDamage() != nil {
+			return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
+		}
+		var lost error
+		if *repair {
+			if lost, err = c.repair(ctx, archive); err != nil {
+				return err
+			}
+		}
+		rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
+			return extract.CheckComplete(p.Body, p.ContentType, p.URL)
+		})
+		if err == nil {
+			err = c.print(rep, func(w io.Writer) error {
+				for _, p := range rep.Problems {
+					if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		if err != nil {
+			return err
+		}
+		c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
+		return cmp.Or(rep.Err(), lost)
+	})
+}
 
 // repair runs the repair of a (salvaged) archive and says what it did;
 // lost says what it could not recover (the verify exits 1 for it).
