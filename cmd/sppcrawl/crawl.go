@@ -3,11 +3,10 @@ package main
 import (
 	"cmp"
 	"context"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
 )
 
 // CrawlCommand is `sppcrawl crawl`: fetch what is new on www.spp.gov.cn into the archive (the cron job).
@@ -36,7 +35,7 @@ func (cmd *CrawlCommand) Run(ctx context.Context, args []string) error {
 		}
 		// Until the archive closes: the index's catch-up at the
 		// crawl's end runs under the limit too.
-		restore := limitMemory(cfg.Parallel)
+		restore := crawler.LimitMemory(cfg.Parallel)
 		c.closers = append(c.closers, func() error { restore(); return nil })
 		cr, err := c.newCrawler(cfg, archive)
 		if err != nil {
@@ -50,23 +49,3 @@ func (cmd *CrawlCommand) Run(ctx context.Context, args []string) error {
 		return cmp.Or(err, sum.Err())
 	})
 }
-
-// limitMemory sets Go's soft memory limit for a crawl of parallel requests
-// in flight, unless GOMEMLIMIT does: what a crawl holds live (the pages in
-// flight and queued, the batch being indexed) is bounded by its settings,
-// but Go lets the heap grow to twice what is live between collections,
-// which was a third of a full crawl's peak RSS. The limit makes it collect
-// sooner instead, at a few percent of CPU; it is soft, so a crawl that
-// needs more still gets it. The returned func puts back the limit before
-// (the process may go on: the tests run commands in theirs).
-func limitMemory(parallel int) (restore func()) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	before := debug.SetMemoryLimit(crawlMemoryLimit(parallel))
-	return func() { debug.SetMemoryLimit(before) }
-}
-
-// crawlMemoryLimit is the soft limit of a crawl: 40 MiB at the default 2
-// requests in flight.
-func crawlMemoryLimit(parallel int) int64 { return (32 + 4*int64(parallel)) << 20 }
