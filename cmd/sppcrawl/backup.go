@@ -23,7 +23,7 @@ var backupInfo = commandInfo{"backup", "write a consistent copy of the archive t
 // Run parses args as the command line of backup and does its work.
 func (cmd *BackupCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(backupInfo, cmd.streams)
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	c.check(func() error {
 		if len(c.args) != 1 {
 			return usageErr("want the backup's file name")

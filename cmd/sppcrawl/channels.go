@@ -24,14 +24,14 @@ func (cmd *ChannelsCommand) Run(ctx context.Context, args []string) error {
 	var forget channelFlag
 	c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
 	cfg := c.crawlConfig(netFlags)
-	c.archive(true, func() archiveMode {
+	c.archive(true, func() sppcrawl.OpenMode {
 		switch {
 		case forget.path != "":
-			return writes
+			return sppcrawl.OpenWrites
 		case *discover:
-			return writesIfExists
+			return sppcrawl.OpenWritesIfExists
 		}
-		return readsIfExists
+		return sppcrawl.OpenReadsIfExists
 	})
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		if forget.path != "" {

@@ -26,8 +26,8 @@ type cli struct {
 	streams
 	fs      *flag.FlagSet
 	db      archiveFlags
-	mode    func() archiveMode // how the archive is opened, asked once the flags are checked
-	logFmt  string             // --log-format
+	mode    func() sppcrawl.OpenMode // how the archive is opened, asked once the flags are checked
+	logFmt  string                   // --log-format
 	level   slog.Level
 	quiet   bool
 	log     *slog.Logger
@@ -62,7 +62,7 @@ func (c *cli) flushSummaries() {
 
 func newCLI(cmd commandInfo, s streams) *cli {
 	c := &cli{streams: s, fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
-		mode: func() archiveMode { return noArchive }}
+		mode: func() sppcrawl.OpenMode { return sppcrawl.OpenNone }}
 	c.fs.Usage = func() {
 		fmt.Fprintf(c.fs.Output(), "Usage: sppcrawl %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.summary)
 		c.fs.PrintDefaults()
@@ -80,15 +80,15 @@ func newCLI(cmd commandInfo, s streams) *cli {
 // --lock-timeout are registered (a reader waits longer for the lock than a
 // writer, as a crawl may hold it for minutes), and mode, asked once the
 // flags are parsed and checked, says how to open it.
-func (c *cli) archive(reader bool, mode func() archiveMode) {
+func (c *cli) archive(reader bool, mode func() sppcrawl.OpenMode) {
 	c.db.register(c.fs, reader)
 	c.check(c.db.check)
 	c.mode = mode
 }
 
 // uses is archive for a command that always opens it the same way.
-func (c *cli) uses(m archiveMode) {
-	c.archive(m == reads, func() archiveMode { return m })
+func (c *cli) uses(m sppcrawl.OpenMode) {
+	c.archive(m == sppcrawl.OpenReads, func() sppcrawl.OpenMode { return m })
 }
 
 // parse parses args, flags wherever they stand among the other arguments
@@ -215,7 +215,7 @@ func (c *cli) run(ctx context.Context, args []string, work func(context.Context,
 	err := c.parse(args)
 	var db sppcrawl.Archive
 	if err == nil {
-		db, err = c.open()
+		db, err = c.open(ctx)
 	}
 	if err == nil {
 		err = work(ctx, db)
@@ -240,13 +240,13 @@ func isTerminal(w io.Writer) bool {
 
 // open opens the archive as the command's mode says (nil for none), which
 // the runner closes after the command.
-func (c *cli) open() (sppcrawl.Archive, error) {
+func (c *cli) open(ctx context.Context) (sppcrawl.Archive, error) {
 	if postgres.IsDSN(c.db.path) {
 		var err error
-		c.pg, err = c.db.openPostgres(c.mode())
+		c.pg, err = postgres.OpenAs(ctx, c.db.path, c.mode())
 		return c.openedArchive(), err
 	}
-	db, err := c.db.open(c.mode(), c.fs.Name())
+	db, err := c.db.open(ctx, c.mode(), c.fs.Name())
 	c.opened = db
 	return c.openedArchive(), err
 }

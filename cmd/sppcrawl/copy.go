@@ -36,9 +36,7 @@ func (cmd *CopyCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer src.Close()
-		octx, cancel := context.WithTimeout(ctx, connectTimeout)
-		defer cancel()
-		dst, err := postgres.Open(octx, *to)
+		dst, err := postgres.OpenAs(ctx, *to, sppcrawl.OpenWrites)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func (cmd *CrawlCommand) Run(ctx context.Context, args []string) error {
 	var pf pushFlags
 	pf.register(c.fs)
 	deliverFor := c.fs.Duration("deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
-	c.uses(creates)
+	c.uses(sppcrawl.OpenCreates)
 	c.indexes = true
 	c.check(func() error {
 		if len(c.args) != 0 {

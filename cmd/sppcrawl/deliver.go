@@ -19,7 +19,7 @@ func (cmd *DeliverCommand) Run(ctx context.Context, args []string) error {
 	var pf pushFlags
 	pf.register(c.fs)
 	d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
-	c.uses(writes)
+	c.uses(sppcrawl.OpenWrites)
 	c.check(func() error {
 		if *d <= 0 {
 			return usageErr("--for %s: must be positive", *d)

@@ -24,7 +24,7 @@ func (cmd *ExportCommand) Run(ctx context.Context, args []string) error {
 	var f exportFlags
 	f.register(c.fs)
 	c.check(f.check)
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		f.o.Software, f.o.Stdout = "sppcrawl/"+version, c.Stdout
 		res, err := publish.ExportFile(ctx, archive, f.o)

@@ -24,11 +24,11 @@ func (cmd *FailuresCommand) Run(ctx context.Context, args []string) error {
 	gone := c.fs.Bool("gone", false, "list the pages found gone (not retried) instead of those retried")
 	reset := c.fs.Bool("reset", false, "make the URLs given (or --all) due for a retry by the next crawl, gone ones too")
 	all := c.fs.Bool("all", false, "with --reset: every URL of the failure log")
-	c.archive(true, func() archiveMode {
+	c.archive(true, func() sppcrawl.OpenMode {
 		if *reset {
-			return writes
+			return sppcrawl.OpenWrites
 		}
-		return reads
+		return sppcrawl.OpenReads
 	})
 	c.check(func() (err error) {
 		switch {

@@ -26,11 +26,11 @@ func (cmd *FetchCommand) Run(ctx context.Context, args []string) error {
 	asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
 	cfg := c.crawlConfig(netFlags | mediaFlags)
 	// A dry run reads the archive if there is one and creates none.
-	c.archive(false, func() archiveMode {
+	c.archive(false, func() sppcrawl.OpenMode {
 		if *dryRun {
-			return readsIfExists
+			return sppcrawl.OpenReadsIfExists
 		}
-		return creates
+		return sppcrawl.OpenCreates
 	})
 	c.indexes = true
 	c.check(func() error {

@@ -24,7 +24,7 @@ func (cmd *HistoryCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(historyInfo, cmd.streams)
 	var df diffFlag
 	c.fs.Var(&df, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	var from, to int
 	c.check(func() (err error) {
 		if df.on && len(c.args) == 2 && df.rng == "" {

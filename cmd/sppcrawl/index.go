@@ -24,7 +24,7 @@ func (cmd *IndexCommand) Run(ctx context.Context, args []string) error {
 	rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
 	c.indexFlag()
 	// Read-only: the archive cannot change while the index follows it.
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		ix, err := openIndex(c, archive, false)
 		if err != nil {

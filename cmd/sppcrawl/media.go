@@ -21,7 +21,7 @@ func (cmd *MediaCommand) Run(ctx context.Context, args []string) error {
 	var channel channelFlag
 	c.fs.Var(&channel, "channel", "only this channel's articles (key or folder)")
 	cfg := c.crawlConfig(netFlags | paceFlags | mediaFlags)
-	c.uses(writes)
+	c.uses(sppcrawl.OpenWrites)
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		cr, err := newCrawler(cfg, archive)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"sppcrawl"
 	"sppcrawl/internal/pgtest"
 	"strings"
 	"sync/atomic"
@@ -42,11 +43,11 @@ func serveHandler(t *testing.T, db string) http.Handler {
 	t.Helper()
 	c := newCLI(serveInfo, streams{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard})
 	f := serveFlags{cfg: c.crawlConfig(netFlags)}
-	c.archive(false, func() archiveMode { return salvagesRead })
+	c.archive(false, func() sppcrawl.OpenMode { return sppcrawl.OpenSalvagesRead })
 	if err := c.parse([]string{"--db", db, "--log-level", "error"}); err != nil {
 		t.Fatal(err)
 	}
-	archive, err := c.open()
+	archive, err := c.open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

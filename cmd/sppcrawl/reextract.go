@@ -23,7 +23,7 @@ var reextractInfo = commandInfo{"reextract", "rebuild every article from its sto
 // Run parses args as the command line of reextract and does its work.
 func (cmd *ReextractCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(reextractInfo, cmd.streams)
-	c.uses(writes)
+	c.uses(sppcrawl.OpenWrites)
 	c.indexes = true
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		file, ok := archive.(reextracter)

@@ -42,7 +42,7 @@ func (cmd *SearchCommand) Run(ctx context.Context, args []string) error {
 	count := c.fs.Bool("count", false, "print only the number of results")
 	c.indexFlag()
 	c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	c.terms = true
 	c.check(func() error { return searchRequest(c, &req, channels, kinds, has, limit, *count) })
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {

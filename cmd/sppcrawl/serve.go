@@ -54,11 +54,11 @@ func (cmd *ServeCommand) Run(ctx context.Context, args []string) error {
 	c.fs.BoolVar(&f.hubPrivate, "hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
 	// A damaged archive is served all the same: every answer says what
 	// is wrong (/healthz 503) rather than the process refusing to start.
-	c.archive(false, func() archiveMode {
+	c.archive(false, func() sppcrawl.OpenMode {
 		if f.every == 0 {
-			return salvagesRead
+			return sppcrawl.OpenSalvagesRead
 		}
-		return salvages
+		return sppcrawl.OpenSalvages
 	})
 	c.check(func() error {
 		if f.every != 0 && f.every < minCrawlEvery {

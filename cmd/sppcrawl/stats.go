@@ -24,7 +24,7 @@ func (cmd *StatsCommand) Run(ctx context.Context, args []string) error {
 	gaps := c.fs.Bool("gaps", false, "list the URLs seen on list pages and never stored, with why")
 	var channel channelFlag
 	c.fs.Var(&channel, "channel", "with --gaps, only this channel (key or folder)")
-	c.uses(reads)
+	c.uses(sppcrawl.OpenReads)
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
 		if *gaps {
 			g, err := archive.Gaps(ctx, channel.path)

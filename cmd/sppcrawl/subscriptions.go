@@ -18,8 +18,8 @@ import (
 
 // subcommands of subscriptions, and how each opens the archive: those
 // that only read what is stored read it beside a serve --crawl-every.
-var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "show": readsBeside, "remove": writes,
-	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": readsBeside, "deliveries": readsBeside}
+var subcommands = map[string]sppcrawl.OpenMode{"add": sppcrawl.OpenWrites, "list": sppcrawl.OpenReadsBeside, "show": sppcrawl.OpenReadsBeside, "remove": sppcrawl.OpenWrites,
+	"pause": sppcrawl.OpenWrites, "resume": sppcrawl.OpenWrites, "rotate-secret": sppcrawl.OpenWrites, "replay": sppcrawl.OpenWrites, "test": sppcrawl.OpenReadsBeside, "deliveries": sppcrawl.OpenReadsBeside}
 
 // SubscriptionsCommand is `sppcrawl subscriptions`: manage the webhooks that are told of new, corrected and withdrawn articles.
 type SubscriptionsCommand struct{ streams }
@@ -43,14 +43,14 @@ func (cmd *SubscriptionsCommand) Run(ctx context.Context, args []string) error {
 	var since optionalInt
 	c.fs.Var(&since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
 	limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
-	c.archive(false, func() archiveMode {
+	c.archive(false, func() sppcrawl.OpenMode {
 		if len(c.args) == 0 {
-			return writes // refused by the check below
+			return sppcrawl.OpenWrites // refused by the check below
 		}
 		if m, ok := subcommands[c.args[0]]; ok {
 			return m
 		}
-		return writes
+		return sppcrawl.OpenWrites
 	})
 	c.check(func() error { return subscriptionsArgs(c.args, &o, events, channels, since) })
 	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {

@@ -22,7 +22,7 @@ var verifyInfo = commandInfo{"verify", "check every record of the archive; pages
 func (cmd *VerifyCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(verifyInfo, cmd.streams)
 	repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
-	c.uses(salvages)
+	c.uses(sppcrawl.OpenSalvages)
 	c.db.checkPages = true
 	c.indexes, c.checkIndex = true, true
 	return c.run(ctx, args, func(ctx context.Context, opened sppcrawl.Archive) error {
@@ -123,7 +123,7 @@ func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) 
 		c.log.Warn(rep.Schema)
 	}
 	c.summary(false, rep.String(), rep)
-	db, err := c.db.open(salvages, "verify")
+	db, err := c.db.open(ctx, sppcrawl.OpenSalvages, "verify")
 	c.opened = db
 	if err != nil {
 		return nil, fmt.Errorf("the salvaged copy does not open (the damaged file is at %s): %w", rep.Aside, err)
