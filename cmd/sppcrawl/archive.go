@@ -44,11 +44,16 @@ func (f *archiveFlags) check() error {
 // open opens the archive file in mode for the command named cmd
 // (store.OpenAs); a held lock comes with advice for that command.
 func (f *archiveFlags) open(ctx context.Context, mode sppcrawl.OpenMode, cmd string) (*store.DB, error) {
-	db, err := store.OpenAs(ctx, f.path, mode, store.Options{CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)})
+	db, err := store.OpenAs(ctx, f.path, mode, f.options())
 	if errors.Is(err, store.ErrLocked) && mode != sppcrawl.OpenReadsBeside {
 		return nil, fmt.Errorf("%w; %s", err, lockAdvice(mode, cmd))
 	}
 	return db, err
+}
+
+// options are the archive file's options of the flags.
+func (f *archiveFlags) options() store.Options {
+	return store.Options{CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)}
 }
 
 // lockAdvice says what to do about the process holding the archive.

@@ -100,19 +100,13 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 }
 
 // salvage replaces an archive whose page structure is damaged by a copy of
-// what its sound pages hold (store.Salvage), and opens the copy for the
-// repair and the verification that follow; the search index is made again
-// from it.
+// what its sound pages hold (store.DB.Salvaged), opened for the repair and
+// the verification that follow, and says what it took; the search index
+// is made again from it.
 func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) {
 	c.log.Warn("the file's page structure is damaged: copying what its sound pages hold into a new file", "why", broken.Broken())
-	path := broken.Path()
-	if err := broken.Close(); err != nil {
-		return nil, err
-	}
-	rep, err := store.Salvage(ctx, path, c.db.wait)
-	if errors.Is(err, store.ErrLocked) {
-		err = fmt.Errorf("%w; a salvage replaces the file: stop the crawl or serve using it first", err)
-	}
+	db, rep, err := broken.Salvaged(ctx, c.db.options())
+	c.opened = db // broken is closed
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +117,6 @@ func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) 
 		c.log.Warn(rep.Schema)
 	}
 	c.summary(false, rep.String(), rep)
-	db, err := c.db.open(ctx, sppcrawl.OpenSalvages, "verify")
-	c.opened = db
-	if err != nil {
-		return nil, fmt.Errorf("the salvaged copy does not open (the damaged file is at %s): %w", rep.Aside, err)
-	}
 	c.reindex = true
 	return db, nil
 }
