@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sppcrawl"
@@ -31,7 +30,7 @@ func (cmd *IndexCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer ix.Close()
-		rep, err := c.runIndex(ctx, ix, archive, *rebuild)
+		rep, err := ix.Refresh(ctx, archive, *rebuild, c.indexProgress())
 		if err != nil {
 			return err
 		}
@@ -60,14 +59,20 @@ func (c *cli) indexFlag() {
 	c.fs.StringVar(&c.index, "index", "", "the search index's `file` (default: beside an archive file, FILE.search; for PostgreSQL, a file under the user's cache directory named after the database)")
 }
 
-// openIndex opens the archive's search index: --index, else indexPath.
+// indexFile is the archive's search index's file: --index, else
+// indexPath's.
+func (c *cli) indexFile(archive sppcrawl.Archive) (string, error) {
+	if c.index != "" {
+		return c.index, nil
+	}
+	return indexPath(archive)
+}
+
+// openIndex opens the archive's search index (indexFile).
 func openIndex(c *cli, archive sppcrawl.Archive, readOnly bool) (*search.Index, error) {
-	path := c.index
-	if path == "" {
-		var err error
-		if path, err = indexPath(archive); err != nil {
-			return nil, err
-		}
+	path, err := c.indexFile(archive)
+	if err != nil {
+		return nil, err
 	}
 	return search.Open(path, search.Options{Logger: c.log, ReadOnly: readOnly})
 }
@@ -124,60 +129,20 @@ func (c *cli) indexable(ctx context.Context, archive sppcrawl.Archive) bool {
 
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
-// ends, and returns the command's err. A failure is a warning, not the
-// command's: the index is derived, and the next command that writes the
-// archive catches up from the index's own watermark. But a full disk or a
-// file that cannot be written is not mended by a next run: after a command
-// that succeeded it is the command's error (exit 1, said once). A stop by a
-// signal leaves the catch-up to the next command too.
+// ends (search.KeepUp), and returns the command's err, or the index's
+// where it is the command's. A stop by a signal leaves the catch-up to the
+// next command.
 func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive, err error) error {
 	if !c.indexable(ctx, archive) {
 		return err
 	}
-	ierr := c.catchUpIndex(ctx, archive)
-	switch {
-	case ierr == nil:
-		return err
-	case err == nil && search.Environmental(ierr):
-		return fmt.Errorf("articles stored, but %w", ierr)
-	}
-	c.log.Warn("search index not caught up (searches say how far behind it is)", "err", ierr)
-	return err
-}
-
-// catchUpIndex is keepIndex's catch-up.
-func (c *cli) catchUpIndex(ctx context.Context, archive sppcrawl.Archive) error {
-	ix, err := openIndex(c, archive, false)
-	if err != nil {
+	path, perr := c.indexFile(archive)
+	if perr != nil {
+		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", perr)
 		return err
 	}
-	defer ix.Close()
-	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
-	if c.checkIndex {
-		// Damage found here is repaired by the catch-up that follows.
-		if err := ix.Check(ctx); err != nil && !errors.Is(err, search.ErrDamaged) {
-			return err
-		}
-	}
-	rep, err := c.runIndex(ctx, ix, archive, c.reindex)
-	if err == nil && rep.Articles > 0 {
-		c.log.Info(rep.String())
-	}
-	return err
-}
-
-// runIndex catches the index up with the archive, or rebuilds it from the
-// whole archive. A file too damaged for a rebuild by SQL is made again by
-// the catch-up, as any damaged file is (search.Index.CatchUp).
-func (c *cli) runIndex(ctx context.Context, ix *search.Index, archive sppcrawl.Archive, rebuild bool) (search.Report, error) {
-	if !rebuild {
-		return ix.CatchUp(ctx, archive, c.indexProgress())
-	}
-	rep, err := ix.Rebuild(ctx, archive, c.indexProgress())
-	if errors.Is(err, search.ErrDamaged) {
-		rep, err = ix.CatchUp(ctx, archive, c.indexProgress())
-	}
-	return rep, err
+	return search.KeepUp(ctx, path, archive, search.KeepOptions{Index: search.Options{Logger: c.log},
+		Check: c.checkIndex, Rebuild: c.reindex, Progress: c.indexProgress()}, err)
 }
 
 // indexProgress reports a long catch-up: a bar on a terminal, else a log
