@@ -218,6 +218,9 @@ func (c *cli) run(ctx context.Context, args []string, work func(context.Context,
 		db, err = c.open(ctx)
 	}
 	if err == nil {
+		err = c.crawl.resolveKnown(ctx, db)
+	}
+	if err == nil {
 		err = work(ctx, db)
 		err = c.keepIndex(ctx, c.openedArchive(), err) // the command may have opened another (verify --repair's salvage)
 		c.flushSummaries()
