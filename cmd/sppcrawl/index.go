@@ -96,29 +96,17 @@ func openIndexAnyway(c *cli, archive sppcrawl.Archive) (*search.Index, error) {
 // tests: the fixture site is smaller.
 var trailLag = 512
 
-// trailIndex indexes what a crawl stores as it goes (search.Index.Trail),
-// until the returned func is called; keepIndex catches up the rest. Where
-// the index cannot be opened for writing, keepIndex is left to say so.
+// trailIndex indexes what a crawl stores as it goes (search.Trailing),
+// until the returned func is called; keepIndex catches up the rest.
 func (c *cli) trailIndex(ctx context.Context, archive sppcrawl.Archive) (stop func()) {
 	if !c.indexable(ctx, archive) || c.reindex || c.checkIndex {
 		return func() {}
 	}
-	ix, err := openIndex(c, archive, false)
+	path, err := c.indexFile(archive)
 	if err != nil {
-		return func() {}
+		return func() {} // keepIndex says so
 	}
-	changes, unsubscribe := archive.Commits()
-	halt, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		ix.Trail(ctx, archive, changes, halt, trailLag)
-	}()
-	return func() {
-		close(halt)
-		<-done
-		unsubscribe()
-		ix.Close()
-	}
+	return search.Trailing(ctx, path, archive, search.Options{Logger: c.log}, trailLag)
 }
 
 // indexable says whether a command's search index is kept: it changes
