@@ -8,7 +8,12 @@ import (
 )
 
 // DeliverCommand is `sppcrawl deliver`: send the archive's new, corrected and withdrawn articles to the subscribed receivers.
-type DeliverCommand struct{ streams }
+type DeliverCommand struct {
+	streams
+	c    *cli
+	push pushFlags
+	d    time.Duration // --for
+}
 
 var deliverInfo = commandInfo{"deliver", "send the archive's new, corrected and withdrawn articles to the subscribed receivers",
 	"[--for DURATION] [--retry-schedule 5s,5m,…] [--db FILE]", nil}
@@ -16,19 +21,24 @@ var deliverInfo = commandInfo{"deliver", "send the archive's new, corrected and 
 // Run parses args as the command line of deliver and does its work.
 func (cmd *DeliverCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(deliverInfo, cmd.streams)
-	var pf pushFlags
-	pf.register(c.fs)
-	d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
+	cmd.c = c
+	cmd.push.register(c.fs)
+	c.fs.DurationVar(&cmd.d, "for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
 	c.uses(sppcrawl.OpenWrites)
-	c.check(func() error {
-		if *d <= 0 {
-			return usageErr("--for %s: must be positive", *d)
-		}
-		return nil
-	})
-	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
-		r, err := c.pusher(archive, &pf, nil).DeliverFor(ctx, *d)
-		c.summary(err == nil, deliverLine(r), r)
-		return err
-	})
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.deliver)
+}
+
+func (cmd *DeliverCommand) check() error {
+	if cmd.d <= 0 {
+		return usageErr("--for %s: must be positive", cmd.d)
+	}
+	return nil
+}
+
+// deliver delivers what is due for at most --for.
+func (cmd *DeliverCommand) deliver(ctx context.Context, archive sppcrawl.Archive) error {
+	r, err := cmd.c.pusher(archive, &cmd.push, nil).DeliverFor(ctx, cmd.d)
+	cmd.c.summary(err == nil, deliverLine(r), r)
+	return err
 }

@@ -12,7 +12,11 @@ import (
 )
 
 // IndexCommand is `sppcrawl index`: bring the search index up to date with the archive, or make it again (--rebuild).
-type IndexCommand struct{ streams }
+type IndexCommand struct {
+	streams
+	c       *cli
+	rebuild bool
+}
 
 var indexInfo = commandInfo{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
 	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"}}
@@ -20,28 +24,33 @@ var indexInfo = commandInfo{"index", "bring the search index up to date with the
 // Run parses args as the command line of index and does its work.
 func (cmd *IndexCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(indexInfo, cmd.streams)
-	rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
+	cmd.c = c
+	c.fs.BoolVar(&cmd.rebuild, "rebuild", false, "make the index again from the whole archive")
 	c.indexFlag()
 	// Read-only: the archive cannot change while the index follows it.
 	c.uses(sppcrawl.OpenReads)
-	return c.run(ctx, args, func(ctx context.Context, archive sppcrawl.Archive) error {
-		ix, err := openIndex(c, archive, false)
-		if err != nil {
-			return err
-		}
-		defer ix.Close()
-		rep, err := ix.Refresh(ctx, archive, *rebuild, c.indexProgress())
-		if err != nil {
-			return err
-		}
-		st, err := ix.Status(ctx, archive)
-		if err != nil {
-			return err
-		}
-		line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
-		c.summary(true, line, map[string]any{"report": rep, "index": st})
-		return nil
-	})
+	return c.run(ctx, args, cmd.index)
+}
+
+// index catches the index up (or rebuilds it) and says how big it is.
+func (cmd *IndexCommand) index(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	ix, err := openIndex(c, archive, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	rep, err := ix.Refresh(ctx, archive, cmd.rebuild, c.indexProgress())
+	if err != nil {
+		return err
+	}
+	st, err := ix.Status(ctx, archive)
+	if err != nil {
+		return err
+	}
+	line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
+	c.summary(true, line, map[string]any{"report": rep, "index": st})
+	return nil
 }
 
 // sizeLine says how big the index is, in all and per version.
