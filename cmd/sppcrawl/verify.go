@@ -13,7 +13,11 @@ import (
 )
 
 // VerifyCommand is `sppcrawl verify`: check every record of the archive; pages stored cut short are fetched again.
-type VerifyCommand struct{ streams }
+type VerifyCommand struct {
+	streams
+	c      *cli
+	repair bool
+}
 
 var verifyInfo = commandInfo{"verify", "check every record of the archive; pages stored cut short are fetched again",
 	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"}}
@@ -21,48 +25,65 @@ var verifyInfo = commandInfo{"verify", "check every record of the archive; pages
 // Run parses args as the command line of verify and does its work.
 func (cmd *VerifyCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(verifyInfo, cmd.streams)
-	repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
+	cmd.c = c
+	c.fs.BoolVar(&cmd.repair, "repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
 	c.uses(sppcrawl.OpenSalvages)
 	c.db.checkPages = true
 	c.indexes, c.checkIndex = true, true
-	return c.run(ctx, args, func(ctx context.Context, opened sppcrawl.Archive) error {
-		archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
-		if err != nil {
+	return c.run(ctx, args, cmd.verify)
+}
+
+// verify repairs the archive file if asked (salvaging it first if its
+// pages are damaged), then checks every record and prints the problems.
+func (cmd *VerifyCommand) verify(ctx context.Context, opened sppcrawl.Archive) error {
+	c := cmd.c
+	archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
+	if err != nil {
+		return err
+	}
+	var lost error
+	if cmd.repair {
+		if archive, lost, err = cmd.repairFile(ctx, archive); err != nil {
 			return err
 		}
-		if *repair && archive.Broken() != nil {
-			if archive, err = c.salvage(ctx, archive); err != nil {
-				return err
-			}
-		}
-		if *repair && archive.OpenDamage() != nil {
-			return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
-		}
-		var lost error
-		if *repair {
-			if lost, err = c.repair(ctx, archive); err != nil {
-				return err
-			}
-		}
-		rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
-			return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-		})
-		if err == nil {
-			err = c.print(rep, func(w io.Writer) error {
-				for _, p := range rep.Problems {
-					if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		}
-		if err != nil {
-			return err
-		}
-		c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
-		return cmp.Or(rep.Err(), lost)
+	}
+	rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
+		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
 	})
+	if err == nil {
+		err = c.print(rep, func(w io.Writer) error { return writeProblems(w, rep.Problems) })
+	}
+	if err != nil {
+		return err
+	}
+	c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
+	return cmp.Or(rep.Err(), lost)
+}
+
+// repairFile is --repair: the file salvaged if its page structure is
+// damaged, then repaired (cli.repair); the archive is the salvaged copy
+// then.
+func (cmd *VerifyCommand) repairFile(ctx context.Context, archive *store.DB) (_ *store.DB, lost, err error) {
+	if archive.Broken() != nil {
+		if archive, err = cmd.c.salvage(ctx, archive); err != nil {
+			return nil, nil, err
+		}
+	}
+	if archive.OpenDamage() != nil {
+		return nil, nil, fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
+	}
+	lost, err = cmd.c.repair(ctx, archive)
+	return archive, lost, err
+}
+
+// writeProblems writes verify's problems, one a line.
+func writeProblems(w io.Writer, problems []store.Problem) error {
+	for _, p := range problems {
+		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // repair runs the repair of a (salvaged) archive and says what it did;

@@ -14,9 +14,10 @@ var versionInfo = commandInfo{"version", "print sppcrawl's version", "", nil}
 
 // Run parses args as the command line of version and prints the version.
 func (cmd *VersionCommand) Run(ctx context.Context, args []string) error {
-	c := newCLI(versionInfo, cmd.streams)
-	return c.run(ctx, args, func(context.Context, sppcrawl.Archive) error {
-		_, err := fmt.Fprintln(c.Stdout, "sppcrawl", version)
-		return err
-	})
+	return newCLI(versionInfo, cmd.streams).run(ctx, args, cmd.version)
+}
+
+func (cmd *VersionCommand) version(context.Context, sppcrawl.Archive) error {
+	_, err := fmt.Fprintln(cmd.Stdout, "sppcrawl", version)
+	return err
 }
