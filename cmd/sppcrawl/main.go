@@ -69,33 +69,28 @@ type command struct {
 	new func(streams) Command
 }
 
-// commands, in the order the usage lists them (set in init: version's
-// info refers to the usage).
-var commands []command
-
-func init() {
-	commands = []command{
-		{crawlInfo, func(s streams) Command { return &CrawlCommand{streams: s} }},
-		{fetchInfo, func(s streams) Command { return &FetchCommand{streams: s} }},
-		{extractInfo, func(s streams) Command { return &ExtractCommand{streams: s} }},
-		{reextractInfo, func(s streams) Command { return &ReextractCommand{streams: s} }},
-		{exportInfo, func(s streams) Command { return &ExportCommand{streams: s} }},
-		{searchInfo, func(s streams) Command { return &SearchCommand{streams: s} }},
-		{indexInfo, func(s streams) Command { return &IndexCommand{streams: s} }},
-		{serveInfo, func(s streams) Command { return &ServeCommand{streams: s} }},
-		{subscriptionsInfo, func(s streams) Command { return &SubscriptionsCommand{streams: s} }},
-		{deliverInfo, func(s streams) Command { return &DeliverCommand{streams: s} }},
-		{failuresInfo, func(s streams) Command { return &FailuresCommand{streams: s} }},
-		{historyInfo, func(s streams) Command { return &HistoryCommand{streams: s} }},
-		{statsInfo, func(s streams) Command { return &StatsCommand{streams: s} }},
-		{verifyInfo, func(s streams) Command { return &VerifyCommand{streams: s} }},
-		{backupInfo, func(s streams) Command { return &BackupCommand{streams: s} }},
-		{copyInfo, func(s streams) Command { return &CopyCommand{streams: s} }},
-		{mediaInfo, func(s streams) Command { return &MediaCommand{streams: s} }},
-		{channelsInfo, func(s streams) Command { return &ChannelsCommand{streams: s} }},
-		{sitesInfo, func(s streams) Command { return &SitesCommand{streams: s} }},
-		{versionInfo, func(s streams) Command { return &VersionCommand{streams: s} }},
-	}
+// commands, in the order the usage lists them.
+var commands = []command{
+	{crawlInfo, func(s streams) Command { return &CrawlCommand{streams: s} }},
+	{fetchInfo, func(s streams) Command { return &FetchCommand{streams: s} }},
+	{extractInfo, func(s streams) Command { return &ExtractCommand{streams: s} }},
+	{reextractInfo, func(s streams) Command { return &ReextractCommand{streams: s} }},
+	{exportInfo, func(s streams) Command { return &ExportCommand{streams: s} }},
+	{searchInfo, func(s streams) Command { return &SearchCommand{streams: s} }},
+	{indexInfo, func(s streams) Command { return &IndexCommand{streams: s} }},
+	{serveInfo, func(s streams) Command { return &ServeCommand{streams: s} }},
+	{subscriptionsInfo, func(s streams) Command { return &SubscriptionsCommand{streams: s} }},
+	{deliverInfo, func(s streams) Command { return &DeliverCommand{streams: s} }},
+	{failuresInfo, func(s streams) Command { return &FailuresCommand{streams: s} }},
+	{historyInfo, func(s streams) Command { return &HistoryCommand{streams: s} }},
+	{statsInfo, func(s streams) Command { return &StatsCommand{streams: s} }},
+	{verifyInfo, func(s streams) Command { return &VerifyCommand{streams: s} }},
+	{backupInfo, func(s streams) Command { return &BackupCommand{streams: s} }},
+	{copyInfo, func(s streams) Command { return &CopyCommand{streams: s} }},
+	{mediaInfo, func(s streams) Command { return &MediaCommand{streams: s} }},
+	{channelsInfo, func(s streams) Command { return &ChannelsCommand{streams: s} }},
+	{sitesInfo, func(s streams) Command { return &SitesCommand{streams: s} }},
+	{versionInfo, func(s streams) Command { return &VersionCommand{streams: s} }},
 }
 
 func usage(w io.Writer) {
