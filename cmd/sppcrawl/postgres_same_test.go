@@ -135,9 +135,7 @@ func TestCLI_PostgresDelivers(t *testing.T) {
 	}))
 	t.Cleanup(recv.Close)
 	runQuiet := func(args ...string) int { return run(append(args, "--db", dsn, "--quiet")) }
-	var code int
-	code = runQuiet("subscriptions", "add", "--allow-http", "--allow-private", recv.URL)
-	if code != exitOK {
+	if code := runQuiet("subscriptions", "add", "--allow-http", "--allow-private", recv.URL); code != exitOK {
 		t.Fatalf("subscriptions add: exit %d", code)
 	}
 	site := siteServer(t)
