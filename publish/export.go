@@ -67,6 +67,9 @@ type ExportOptions struct {
 	// CDX, with the warc format, is where the CDXJ index of the WARC goes
 	// (replaced whole, as Out is).
 	CDX string
+	// Stdout is where Out "-" writes (nil: the process's standard output),
+	// so that a caller that is handed its output as a writer gets it there.
+	Stdout io.Writer
 }
 
 // exportWARC writes the WARC, and its CDXJ index when o.CDX is set.
@@ -307,7 +310,7 @@ type ExportResult struct {
 // whole, and the media files into o.MediaDir if set. The output is opened
 // first: a refused one writes nothing at all.
 func ExportFile(ctx context.Context, db ExportReader, o ExportOptions) (res ExportResult, err error) {
-	w, err := CreateOutput(o.Out)
+	w, err := createOutput(o.Out, o.Stdout)
 	if err != nil {
 		return res, err
 	}

@@ -25,9 +25,15 @@ type Output struct {
 // is accepted: replacing a symlink, FIFO, device or directory by renaming a
 // file over it is never what was meant (as root, --out /dev/full would
 // replace the device).
-func CreateOutput(path string) (*Output, error) {
+func CreateOutput(path string) (*Output, error) { return createOutput(path, nil) }
+
+// createOutput is CreateOutput with "-" going to stdout (nil: os.Stdout).
+func createOutput(path string, stdout io.Writer) (*Output, error) {
 	if path == "-" {
-		return &Output{bw: bufio.NewWriterSize(os.Stdout, 64<<10), path: "standard output"}, nil
+		if stdout == nil {
+			stdout = os.Stdout
+		}
+		return &Output{bw: bufio.NewWriterSize(stdout, 64<<10), path: "standard output"}, nil
 	}
 	switch fi, err := os.Lstat(path); {
 	case err == nil && !fi.Mode().IsRegular():

@@ -16,21 +16,6 @@ import (
 // defaultDB is the archive a command opens without --db.
 const defaultDB = "sppcrawl.db"
 
-// archiveMode is how a command opens the archive.
-type archiveMode int
-
-const (
-	noArchive      archiveMode = iota
-	reads                      // read-only, waiting while a crawl holds it; it must exist
-	writes                     // for writing; it must exist
-	creates                    // for writing, created when absent (crawl, fetch)
-	readsIfExists              // read-only if there is one, else none (fetch --dry-run)
-	salvages                   // for writing if it can be, read-only if damaged (verify)
-	salvagesRead               // read-only, even if damaged (serve: it answers that it is)
-	writesIfExists             // for writing if there is one, else none (channels --discover)
-	readsBeside                // read-only; beside a process that writes it, a copy of the subscriptions
-)
-
 // archiveFlags are --db and --lock-timeout.
 type archiveFlags struct {
 	path string
@@ -56,54 +41,33 @@ func (f *archiveFlags) check() error {
 	return nil
 }
 
-// open opens the archive in mode for the command named cmd; a held lock
-// comes with advice for that command.
-func (f *archiveFlags) open(mode archiveMode, cmd string) (*store.DB, error) {
-	switch mode {
-	case noArchive:
-		return nil, nil
-	case readsBeside:
-		return f.openBeside()
-	}
-	opts := store.Options{ReadOnly: mode == reads || mode == readsIfExists || mode == salvagesRead, MustExist: mode != creates,
-		Salvage: mode == salvages || mode == salvagesRead, CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)}
-	db, err := store.Open(f.path, opts)
-	switch {
-	case (mode == readsIfExists || mode == writesIfExists) && errors.Is(err, store.ErrNoArchive):
-		return nil, nil
-	case errors.Is(err, store.ErrLocked):
+// open opens the archive file in mode for the command named cmd
+// (store.OpenAs); a held lock comes with advice for that command.
+func (f *archiveFlags) open(ctx context.Context, mode sppcrawl.OpenMode, cmd string) (*store.DB, error) {
+	db, err := store.OpenAs(ctx, f.path, mode, f.options())
+	if errors.Is(err, store.ErrLocked) && mode != sppcrawl.OpenReadsBeside {
 		return nil, fmt.Errorf("%w; %s", err, lockAdvice(mode, cmd))
 	}
 	return db, err
 }
 
-// openBeside opens the archive read-only; while another process writes
-// it, a copy of its subscriptions made beside that one (a serve
-// --crawl-every holds the archive as long as it runs).
-func (f *archiveFlags) openBeside() (*store.DB, error) {
-	db, err := store.Open(f.path, store.Options{ReadOnly: true, MustExist: true, Timeout: time.Millisecond})
-	if errors.Is(err, store.ErrLocked) {
-		return store.ReadSubscriptionsBeside(context.Background(), f.path, max(f.wait, time.Second))
-	}
-	return db, err
+// options are the archive file's options of the flags.
+func (f *archiveFlags) options() store.Options {
+	return store.Options{CheckPages: f.checkPages, Timeout: max(f.wait, time.Millisecond)}
 }
 
 // lockAdvice says what to do about the process holding the archive.
-func lockAdvice(mode archiveMode, cmd string) string {
+func lockAdvice(mode sppcrawl.OpenMode, cmd string) string {
 	switch {
 	case cmd == "subscriptions" || cmd == "deliver":
 		return "subscriptions live in the archive: if serve --crawl-every holds it, it delivers itself; stop it for a moment to change a subscription, or change it between cron runs"
-	case cmd == "serve" && mode != reads:
+	case cmd == "serve" && mode != sppcrawl.OpenReads:
 		return "serve --crawl-every needs it for writing: stop the crawl or the other serve --crawl-every, or run serve without --crawl-every"
-	case mode == reads || mode == salvagesRead:
+	case mode == sppcrawl.OpenReads || mode == sppcrawl.OpenSalvagesRead:
 		return "a crawl or serve --crawl-every holds it for writing: wait for it (--lock-timeout), or pull from serve's API instead"
 	}
 	return "if it is sppcrawl serve, let serve crawl (--crawl-every) or stop it"
 }
-
-// connectTimeout bounds the connection to PostgreSQL and the schema's
-// upgrade when a command opens the archive.
-const connectTimeout = 30 * time.Second
 
 // name is the archive as output names it: a database without its password.
 func (f *archiveFlags) name() string {
@@ -111,17 +75,6 @@ func (f *archiveFlags) name() string {
 		return postgres.Redact(f.path)
 	}
 	return f.path
-}
-
-// openPostgres opens the archive in the PostgreSQL database --db names
-// (nil for a command that opens none).
-func (f *archiveFlags) openPostgres(mode archiveMode) (*postgres.DB, error) {
-	if mode == noArchive {
-		return nil, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-	defer cancel()
-	return postgres.Open(ctx, f.path)
 }
 
 // openedArchive is the archive the command opened: in PostgreSQL, else

@@ -67,11 +67,7 @@ func (c *cli) writable(archive sppcrawl.Archive) bool {
 	if f, ok := archive.(fileState); ok {
 		return !f.ReadOnly() && f.OpenDamage() == nil
 	}
-	switch c.mode() {
-	case reads, readsIfExists, salvagesRead, readsBeside:
-		return false
-	}
-	return archive != nil
+	return archive != nil && !c.mode().ReadOnly()
 }
 
 // indexPath is the search index's file: beside an archive file; for a

@@ -14,33 +14,49 @@ type backuper interface {
 	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (store.BackupReport, error)
 }
 
-var backupCmd = command{"backup", "write a consistent copy of the archive to FILE, then verify the copy",
-	"[--db FILE] FILE", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		c.uses(reads)
-		c.check(func() error {
-			if len(c.args) != 1 {
-				return usageErr("want the backup's file name")
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			file, ok := archive.(backuper)
-			if !ok {
-				return notOnDatabase(archive, "backup", "use its own tools: pg_dump, or a streaming replica (see README, PostgreSQL)")
-			}
-			rep, err := file.Backup(ctx, c.args[0], func(p *sppcrawl.RawPage) error {
-				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-			})
-			if err != nil {
-				return err
-			}
-			line := fmt.Sprintf("backup: %s, %d bytes, %d articles, %d earlier versions, %d raw pages verified: %d problems",
-				rep.Path, rep.Bytes, rep.Verify.Articles, rep.Verify.Versions, rep.Verify.RawPages, len(rep.Verify.Problems))
-			c.summary(rep.Verify.Err() == nil, line, rep)
-			if err := rep.Verify.Err(); err != nil {
-				return fmt.Errorf("the copy has %w (the archive itself too: sppcrawl verify)", err)
-			}
-			return nil
-		}
-	}}
+// BackupCommand is `sppcrawl backup`: write a consistent copy of the archive to FILE, then verify the copy.
+type BackupCommand struct {
+	streams
+	c *cli
+}
+
+var backupInfo = commandInfo{"backup", "write a consistent copy of the archive to FILE, then verify the copy",
+	"[--db FILE] FILE", nil}
+
+// Run parses args as the command line of backup and does its work.
+func (cmd *BackupCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(backupInfo, cmd.streams)
+	cmd.c = c
+	c.uses(sppcrawl.OpenReads)
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.backup)
+}
+
+func (cmd *BackupCommand) check() error {
+	if len(cmd.c.args) != 1 {
+		return usageErr("want the backup's file name")
+	}
+	return nil
+}
+
+// backup copies the archive file into the file named and verifies the copy.
+func (cmd *BackupCommand) backup(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	file, ok := archive.(backuper)
+	if !ok {
+		return notOnDatabase(archive, "backup", "use its own tools: pg_dump, or a streaming replica (see README, PostgreSQL)")
+	}
+	rep, err := file.Backup(ctx, c.args[0], func(p *sppcrawl.RawPage) error {
+		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
+	})
+	if err != nil {
+		return err
+	}
+	line := fmt.Sprintf("backup: %s, %d bytes, %d articles, %d earlier versions, %d raw pages verified: %d problems",
+		rep.Path, rep.Bytes, rep.Verify.Articles, rep.Verify.Versions, rep.Verify.RawPages, len(rep.Verify.Problems))
+	c.summary(rep.Verify.Err() == nil, line, rep)
+	if err := rep.Verify.Err(); err != nil {
+		return fmt.Errorf("the copy has %w (the archive itself too: sppcrawl verify)", err)
+	}
+	return nil
+}

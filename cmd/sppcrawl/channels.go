@@ -9,58 +9,88 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
 )
 
-var channelsCmd = command{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
-	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		discover := c.fs.Bool("discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
-		var forget channelFlag
-		c.fs.Var(&forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
-		cfg := c.crawlConfig(netFlags)
-		c.archive(true, func() archiveMode {
-			switch {
-			case forget.path != "":
-				return writes
-			case *discover:
-				return writesIfExists
-			}
-			return readsIfExists
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			if forget.path != "" {
-				return forgetChannel(ctx, c, archive, forget.path)
-			}
-			var m sppcrawl.SiteMap
-			var err error
-			if archive != nil {
-				if m, err = archive.SiteMap(ctx); err != nil {
-					return err
-				}
-			}
-			if *discover {
-				cr, err := newCrawler(cfg, archive)
-				if err != nil {
-					return err
-				}
-				chans, err := cr.Discover(ctx)
-				if err != nil {
-					return err
-				}
-				m = sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
-				if archive != nil {
-					if err := archive.PutSiteMap(ctx, m); err != nil {
-						return err
-					}
-				}
-			}
-			rows, err := channelRows(ctx, archive, m)
-			if err != nil {
-				return err
-			}
-			return c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
+// ChannelsCommand is `sppcrawl channels`: list the channels of the site: the table, and those its navigation links to (--discover reads it now).
+type ChannelsCommand struct {
+	streams
+	c        *cli
+	cfg      *crawler.Config
+	discover bool
+	forget   channelFlag
+}
+
+var channelsInfo = commandInfo{"channels", "list the channels of the site: the table, and those its navigation links to (--discover reads it now)",
+	"[--format text|json] [--discover [--origin URL]] | --forget KEY|PATH", []string{"text", "json"}}
+
+// Run parses args as the command line of channels and does its work.
+func (cmd *ChannelsCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(channelsInfo, cmd.streams)
+	cmd.c = c
+	c.fs.BoolVar(&cmd.discover, "discover", false, "read the site's homepage navigation now, list the channels it links to, and keep the list in the archive (if there is one)")
+	c.fs.Var(&cmd.forget, "forget", "forget what crawls recorded of this channel (a key or folder typed by mistake): its state, health and gaps; its articles stay")
+	cmd.cfg = c.crawlConfig(netFlags)
+	c.archive(true, cmd.mode)
+	return c.run(ctx, args, cmd.channels)
+}
+
+// mode: --forget writes the archive, --discover writes it if there is one,
+// a list reads it if there is one.
+func (cmd *ChannelsCommand) mode() sppcrawl.OpenMode {
+	switch {
+	case cmd.forget.path != "":
+		return sppcrawl.OpenWrites
+	case cmd.discover:
+		return sppcrawl.OpenWritesIfExists
+	}
+	return sppcrawl.OpenReadsIfExists
+}
+
+// channels forgets the channel asked, or lists the channels (after reading
+// the site's navigation with --discover).
+func (cmd *ChannelsCommand) channels(ctx context.Context, archive sppcrawl.Archive) error {
+	if cmd.forget.path != "" {
+		return forgetChannel(ctx, cmd.c, archive, cmd.forget.path)
+	}
+	var m sppcrawl.SiteMap
+	var err error
+	if archive != nil {
+		if m, err = archive.SiteMap(ctx); err != nil {
+			return err
 		}
-	}}
+	}
+	if cmd.discover {
+		if m, err = cmd.discoverMap(ctx, archive); err != nil {
+			return err
+		}
+	}
+	rows, err := channelRows(ctx, archive, m)
+	if err != nil {
+		return err
+	}
+	return cmd.c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
+}
+
+// discoverMap reads the site's navigation now and keeps it in the archive,
+// if there is one.
+func (cmd *ChannelsCommand) discoverMap(ctx context.Context, archive sppcrawl.Archive) (sppcrawl.SiteMap, error) {
+	cr, err := newCrawler(cmd.cfg, archive)
+	if err != nil {
+		return sppcrawl.SiteMap{}, err
+	}
+	chans, err := cr.Discover(ctx)
+	if err != nil {
+		return sppcrawl.SiteMap{}, err
+	}
+	m := sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
+	if archive != nil {
+		if err := archive.PutSiteMap(ctx, m); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
 
 func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.Archive, path string) error {
 	found, err := archive.ForgetChannel(ctx, path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,12 +21,13 @@ import (
 
 // cli is what every command has: its flags (--db and --lock-timeout when it
 // opens the archive, the log flags always, --format when it has one), its
-// arguments, its logger, its archive once opened.
+// arguments, its streams, its logger, its archive once opened.
 type cli struct {
+	streams
 	fs      *flag.FlagSet
 	db      archiveFlags
-	mode    func() archiveMode // how the archive is opened, asked once the flags are checked
-	logFmt  string             // --log-format
+	mode    func() sppcrawl.OpenMode // how the archive is opened, asked once the flags are checked
+	logFmt  string                   // --log-format
 	level   slog.Level
 	quiet   bool
 	log     *slog.Logger
@@ -58,9 +60,9 @@ func (c *cli) flushSummaries() {
 	c.pending = nil
 }
 
-func newCLI(cmd *command) *cli {
-	c := &cli{fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
-		mode: func() archiveMode { return noArchive }}
+func newCLI(cmd commandInfo, s streams) *cli {
+	c := &cli{streams: s, fs: flag.NewFlagSet(cmd.name, flag.ContinueOnError), formats: cmd.formats,
+		mode: func() sppcrawl.OpenMode { return sppcrawl.OpenNone }}
 	c.fs.Usage = func() {
 		fmt.Fprintf(c.fs.Output(), "Usage: sppcrawl %s %s\n\n%s.\n\nFlags:\n", cmd.name, cmd.synopsis, cmd.summary)
 		c.fs.PrintDefaults()
@@ -78,15 +80,15 @@ func newCLI(cmd *command) *cli {
 // --lock-timeout are registered (a reader waits longer for the lock than a
 // writer, as a crawl may hold it for minutes), and mode, asked once the
 // flags are parsed and checked, says how to open it.
-func (c *cli) archive(reader bool, mode func() archiveMode) {
+func (c *cli) archive(reader bool, mode func() sppcrawl.OpenMode) {
 	c.db.register(c.fs, reader)
 	c.check(c.db.check)
 	c.mode = mode
 }
 
 // uses is archive for a command that always opens it the same way.
-func (c *cli) uses(m archiveMode) {
-	c.archive(m == reads, func() archiveMode { return m })
+func (c *cli) uses(m sppcrawl.OpenMode) {
+	c.archive(m == sppcrawl.OpenReads, func() sppcrawl.OpenMode { return m })
 }
 
 // parse parses args, flags wherever they stand among the other arguments
@@ -147,7 +149,7 @@ func (c *cli) parseRun(args []string) error {
 	for len(args) > 0 {
 		c.fs.SetOutput(io.Discard)
 		err := c.fs.Parse(args)
-		c.fs.SetOutput(os.Stdout)
+		c.fs.SetOutput(c.Stdout)
 		switch {
 		case errors.Is(err, flag.ErrHelp):
 			c.fs.Usage()
@@ -190,9 +192,9 @@ func (c *cli) setLogger() error {
 		}
 		return a
 	}}
-	var out io.Writer = os.Stderr
+	out := c.Stderr
 	if c.progress() {
-		out = clearLine{os.Stderr}
+		out = clearLine{c.Stderr}
 	}
 	switch strings.ToLower(c.logFmt) {
 	case "text":
@@ -205,15 +207,49 @@ func (c *cli) setLogger() error {
 	return nil
 }
 
+// run parses args, opens the archive as the command asked, does the
+// command's work on it, catches the search index up with what the work
+// stored, prints the summaries held back, and closes the archive; the
+// error is the first of these that failed.
+func (c *cli) run(ctx context.Context, args []string, work func(context.Context, sppcrawl.Archive) error) error {
+	err := c.parse(args)
+	var db sppcrawl.Archive
+	if err == nil {
+		db, err = c.open(ctx)
+	}
+	if err == nil {
+		err = c.crawl.resolveKnown(ctx, db)
+	}
+	if err == nil {
+		err = work(ctx, db)
+		err = c.keepIndex(ctx, c.openedArchive(), err) // the command may have opened another (verify --repair's salvage)
+		c.flushSummaries()
+	}
+	if cerr := c.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// isTerminal says whether w is a terminal (a progress bar is drawn there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // open opens the archive as the command's mode says (nil for none), which
 // the runner closes after the command.
-func (c *cli) open() (sppcrawl.Archive, error) {
+func (c *cli) open(ctx context.Context) (sppcrawl.Archive, error) {
 	if postgres.IsDSN(c.db.path) {
 		var err error
-		c.pg, err = c.db.openPostgres(c.mode())
+		c.pg, err = postgres.OpenAs(ctx, c.db.path, c.mode())
 		return c.openedArchive(), err
 	}
-	db, err := c.db.open(c.mode(), c.fs.Name())
+	db, err := c.db.open(ctx, c.mode(), c.fs.Name())
 	c.opened = db
 	return c.openedArchive(), err
 }
@@ -235,18 +271,17 @@ func (c *cli) close() error {
 // progress reports whether a progress bar is drawn: on a terminal, unless
 // quiet, for the commands that run long.
 func (c *cli) progress() bool {
-	fi, err := os.Stderr.Stat()
 	long := c.fs.Name() == "crawl" || c.fs.Name() == "index" || c.fs.Name() == "search"
-	return long && !c.quiet && err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return long && !c.quiet && isTerminal(c.Stderr)
 }
 
 // print writes v to stdout as JSON under --format json, else as text does
 // (through a writer that lets no control character reach the terminal).
 func (c *cli) print(v any, text func(io.Writer) error) error {
 	if c.out == "json" {
-		return writeJSON(os.Stdout, v)
+		return writeJSON(c.Stdout, v)
 	}
-	return text(&safeWriter{w: os.Stdout})
+	return text(&safeWriter{w: c.Stdout})
 }
 
 // summary prints a command's one line on stderr (nothing with --quiet when
@@ -263,7 +298,7 @@ func (c *cli) summary(ok bool, line string, details any) {
 		return
 	}
 	if strings.ToLower(c.logFmt) != "json" {
-		fmt.Fprintln(os.Stderr, terminalSafe(line))
+		fmt.Fprintln(c.Stderr, terminalSafe(line))
 		return
 	}
 	level := "INFO"
@@ -271,7 +306,7 @@ func (c *cli) summary(ok bool, line string, details any) {
 		level = "WARN"
 	}
 	b, _ := json.Marshal(map[string]any{"time": time.Now().In(sppcrawl.CST()), "level": level, "msg": line, "summary": details})
-	fmt.Fprintln(os.Stderr, string(b))
+	fmt.Fprintln(c.Stderr, string(b))
 }
 
 // check adds a check of the command's flags and arguments, run by parse

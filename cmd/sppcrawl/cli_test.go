@@ -191,7 +191,7 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 		t.Skip("../shared/realpages absent")
 	}
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"extract", detail}) })
+	out := stdoutOf(&code, []string{"extract", detail})
 	var a sppcrawl.Article
 	if err := json.Unmarshal([]byte(out), &a); err != nil || code != exitOK {
 		t.Fatalf("extract: exit %d, %v", code, err)
@@ -201,7 +201,7 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 		a.PublishedAt.Format(time.RFC3339) != "2026-08-05T09:56:38+08:00" {
 		t.Errorf("extracted %s %s %q %q %q %v", a.ID, a.URL, a.Title, a.Source, a.Editor, a.PublishedAt)
 	}
-	text := capture(t, &os.Stdout, func() { code = run([]string{"extract", "--format", "text", detail}) })
+	text := stdoutOf(&code, []string{"extract", "--format", "text", detail})
 	for _, want := range []string{"第六十三批指导性案例\n", "发布时间：2026-08-05 09:56", "来源：高检网", "原文链接：https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text rendering lacks %q", want)
@@ -212,48 +212,23 @@ func TestCLI_ExtractRealPages(t *testing.T) {
 	}
 }
 
-// capture runs f with *f0 (os.Stdout or os.Stderr) going to a pipe and
-// returns what was written there.
-func capture(t *testing.T, f0 **os.File, f func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := *f0
-	*f0 = w
-	done := make(chan []byte)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- b
-	}()
-	defer func() {
-		w.Close()
-		*f0 = old
-	}()
-	f()
-	w.Close()
-	*f0 = old
-	return string(<-done)
-}
-
 // A usage error is printed once, with the way to the flags; help and
 // version answer on stdout.
 func TestCLI_UsageAndHelp(t *testing.T) {
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"crawl", "--nope"}) })
+	errOut := stderrOf(&code, []string{"crawl", "--nope"})
 	if code != exitUsage || strings.Count(errOut, "flag provided but not defined") != 1 || strings.Contains(errOut, "Usage:") {
 		t.Errorf("crawl --nope: exit %d, stderr %q: want the error once, no usage dump", code, errOut)
 	}
-	out := capture(t, &os.Stdout, func() { code = run([]string{"help", "crawl"}) })
+	out := stdoutOf(&code, []string{"help", "crawl"})
 	if code != exitOK || !strings.Contains(out, "Usage: sppcrawl crawl") || !strings.Contains(out, "-max-pages") {
 		t.Errorf("help crawl: exit %d\n%s", code, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"help"}) })
+	out = stdoutOf(&code, []string{"help"})
 	if code != exitOK || !strings.Contains(out, "version") || !strings.Contains(out, "crawl") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"version"}) })
+	out = stdoutOf(&code, []string{"version"})
 	if code != exitOK || out != "sppcrawl "+version+"\n" {
 		t.Errorf("version: exit %d %q", code, out)
 	}
@@ -263,7 +238,7 @@ func TestCLI_UsageAndHelp(t *testing.T) {
 		{"crawl", "--delay", "-1s"}, {"serve", "--crawl-every", "10s"}, {"fetch", "--max-body", "-5", "https://www.spp.gov.cn/x"},
 	} {
 		flagName := args[1]
-		errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", filepath.Join(t.TempDir(), "a.db"))) })
+		errOut := stderrOf(&code, append(args, "--db", filepath.Join(t.TempDir(), "a.db")))
 		if code != exitUsage || !strings.Contains(errOut, flagName) {
 			t.Errorf("%v: exit %d, stderr %q: want a usage error naming %s", args, code, errOut, flagName)
 		}
@@ -283,10 +258,7 @@ func TestCLI_WriteErrors(t *testing.T) {
 	}
 	defer full.Close()
 	for _, args := range [][]string{{"stats", "--db", path}, {"stats", "--format", "json", "--db", path}, {"export", "--db", path}, {"export", "--format", "csv", "--db", path}, {"channels"}} {
-		old := os.Stdout
-		os.Stdout = full
-		code := run(args)
-		os.Stdout = old
+		code := (&Main{Stdin: strings.NewReader(""), Stdout: full, Stderr: io.Discard}).Run(args)
 		if code != exitFailures {
 			t.Errorf("%v > /dev/full: exit %d, want 1", args, code)
 		}
@@ -306,11 +278,11 @@ func TestCLI_QuietAndJSONSummary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	base := []string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--channels", "gzbg"}
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run(append(base, "--full", "--quiet")) })
+	errOut := stderrOf(&code, append(base, "--full", "--quiet"))
 	if code != exitOK || errOut != "" {
 		t.Errorf("crawl --quiet: exit %d, printed %q", code, errOut)
 	}
-	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--log-format", "json", "--log-level", "debug")) })
+	errOut = stderrOf(&code, append(base, "--log-format", "json", "--log-level", "debug"))
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
 	var last struct {
 		Time    time.Time           `json:"time"`
@@ -363,10 +335,7 @@ func TestCLI_FetchArguments(t *testing.T) {
 	f, _ := os.CreateTemp(dir, "urls")
 	f.WriteString(list)
 	f.Seek(0, 0)
-	old := os.Stdin
-	os.Stdin = f
-	code := run([]string{"fetch", "--db", path, "--origin", site.URL, "-", "--log-level", "error"})
-	os.Stdin = old
+	code := runIO([]string{"fetch", "--db", path, "--origin", site.URL, "-", "--log-level", "error"}, f).code
 	if code != exitFailures {
 		t.Errorf("fetch - with an off-site line: exit %d, want 1", code)
 	}
@@ -400,14 +369,14 @@ func TestCLI_VerifyRepairsCutPage(t *testing.T) {
 	}
 	db.Close()
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	out := stdoutOf(&code, []string{"verify", "--db", path, "--quiet"})
 	if code != exitFailures || !strings.Contains(out, "cut\t"+u) || !strings.Contains(out, "cut short") {
 		t.Fatalf("verify: exit %d\n%s", code, out)
 	}
 	if code := run([]string{"crawl", "--db", path, "--origin", site.URL, "--delay", "0", "--channels", "gzbg", "--quiet"}); code != exitOK {
 		t.Fatalf("crawl after verify: exit %d", code)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	out = stdoutOf(&code, []string{"verify", "--db", path, "--quiet"})
 	if code != exitOK || out != "" {
 		t.Errorf("verify after the crawl: exit %d\n%s", code, out)
 	}
@@ -421,11 +390,11 @@ func TestCLI_VerifyRepairsCutPage(t *testing.T) {
 		t.Errorf("the repair made version %d", st.Version)
 	}
 	// history by id and by URL; --diff with a range.
-	out = capture(t, &os.Stdout, func() { code = run([]string{"history", u, "--db", path}) })
+	out = stdoutOf(&code, []string{"history", u, "--db", path})
 	if code != exitOK || !strings.Contains(out, "v1 ") || !strings.Contains(out, "current") {
 		t.Errorf("history: exit %d\n%s", code, out)
 	}
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"history", "--diff", "1..2", a.ID, "--db", path}) })
+	errOut := stderrOf(&code, []string{"history", "--diff", "1..2", a.ID, "--db", path})
 	if code != exitFailures || !strings.Contains(errOut, "no v1..v2") {
 		t.Errorf("history --diff 1..2 of a single version: exit %d %s", code, errOut)
 	}

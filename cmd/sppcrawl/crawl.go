@@ -3,64 +3,61 @@ package main
 import (
 	"cmp"
 	"context"
-	"os"
-	"runtime/debug"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
 )
 
-var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
-		var pf pushFlags
-		pf.register(c.fs)
-		deliverFor := c.fs.Duration("deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
-		c.uses(creates)
-		c.indexes = true
-		c.check(func() error {
-			if len(c.args) != 0 {
-				return usageErr("unexpected arguments %q", c.args)
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			if err := sameSite(ctx, archive, cfg.Site); err != nil {
-				return err
-			}
-			// Until the archive closes: the index's catch-up at the
-			// crawl's end runs under the limit too.
-			restore := limitMemory(cfg.Parallel)
-			c.closers = append(c.closers, func() error { restore(); return nil })
-			cr, err := c.newCrawler(cfg, archive)
-			if err != nil {
-				return err
-			}
-			stopTrail := c.trailIndex(ctx, archive)
-			sum, err := cr.Run(ctx)
-			stopTrail()
-			c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
-			c.deliverAfterRun(ctx, archive, &pf, *deliverFor)
-			return cmp.Or(err, sum.Err())
-		}
-	}}
-
-// limitMemory sets Go's soft memory limit for a crawl of parallel requests
-// in flight, unless GOMEMLIMIT does: what a crawl holds live (the pages in
-// flight and queued, the batch being indexed) is bounded by its settings,
-// but Go lets the heap grow to twice what is live between collections,
-// which was a third of a full crawl's peak RSS. The limit makes it collect
-// sooner instead, at a few percent of CPU; it is soft, so a crawl that
-// needs more still gets it. The returned func puts back the limit before
-// (the process may go on: the tests run commands in theirs).
-func limitMemory(parallel int) (restore func()) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	before := debug.SetMemoryLimit(crawlMemoryLimit(parallel))
-	return func() { debug.SetMemoryLimit(before) }
+// CrawlCommand is `sppcrawl crawl`: fetch what is new on www.spp.gov.cn into the archive (the cron job).
+type CrawlCommand struct {
+	streams
+	c          *cli
+	cfg        *crawler.Config
+	push       pushFlags
+	deliverFor time.Duration
 }
 
-// crawlMemoryLimit is the soft limit of a crawl: 40 MiB at the default 2
-// requests in flight.
-func crawlMemoryLimit(parallel int) int64 { return (32 + 4*int64(parallel)) << 20 }
+var crawlInfo = commandInfo{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil}
+
+// Run parses args as the command line of crawl and does its work.
+func (cmd *CrawlCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(crawlInfo, cmd.streams)
+	cmd.c = c
+	cmd.cfg = c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+	cmd.push.register(c.fs)
+	c.fs.DurationVar(&cmd.deliverFor, "deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
+	c.uses(sppcrawl.OpenCreates)
+	c.indexes = true
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.crawl)
+}
+
+func (cmd *CrawlCommand) check() error {
+	if len(cmd.c.args) != 0 {
+		return usageErr("unexpected arguments %q", cmd.c.args)
+	}
+	return nil
+}
+
+// crawl runs the crawl, indexing as it goes, then delivers what is due.
+func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) error {
+	c, cfg := cmd.c, cmd.cfg
+	if err := sameSite(ctx, archive, cfg.Site); err != nil {
+		return err
+	}
+	// Until the archive closes: the index's catch-up at the crawl's end
+	// runs under the limit too.
+	restore := crawler.LimitMemory(cfg.Parallel)
+	c.closers = append(c.closers, func() error { restore(); return nil })
+	cr, err := c.newCrawler(cfg, archive)
+	if err != nil {
+		return err
+	}
+	stopTrail := c.trailIndex(ctx, archive)
+	sum, err := cr.Run(ctx)
+	stopTrail()
+	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
+	c.deliverAfterRun(ctx, archive, &cmd.push, cmd.deliverFor)
+	return cmp.Or(err, sum.Err())
+}

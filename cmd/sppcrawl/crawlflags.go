@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -11,8 +10,8 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/crawler"
+	"sppcrawl/postgres"
 	"sppcrawl/sites"
-	"sppcrawl/store"
 )
 
 // Groups of the flags of the commands that fetch: each command takes those
@@ -31,6 +30,9 @@ type crawlFlags struct {
 	channels, since, media string
 	site                   string        // --site: a key or host; "": sites.Default()
 	fs                     *flag.FlagSet // what was set explicitly, for --site's defaults
+	// pending is the Config whose --channels only the archive can
+	// resolve (resolveKnown), nil when resolved.
+	pending *crawler.Config
 }
 
 // register defines the flags of groups on fs.
@@ -159,7 +161,7 @@ func (c *cli) crawlConfig(groups int) *crawler.Config {
 			return err
 		}
 		if c.progress() {
-			cfg.Progress = os.Stderr
+			cfg.Progress = c.Stderr
 		}
 		cfg.Logger = c.log
 		return nil
@@ -190,22 +192,37 @@ func isKey(k string) bool {
 	return k != ""
 }
 
-// resolveChannels resolves --channels against the table and the channels
-// the archive's site map knows (the keys of discovered channels), reading
-// the archive, if there is one, only for that: before the command opens
-// it, so that a list that does not resolve creates nothing.
+// resolveChannels resolves --channels against the table before the
+// archive is opened. A list that names keys only the archive's site map
+// knows (channels discovered on the site) is resolved once the command
+// has the archive open (resolveKnown); where there is no archive file to
+// know them, it is refused now, so that a list that does not resolve
+// creates nothing.
 func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error {
 	if f.groups&walkFlags == 0 || cfg.Discover || cfg.Channels != nil {
 		return nil
 	}
+	chans, err := sppcrawl.SelectChannels(f.channels)
+	if err == nil {
+		cfg.Channels = chans
+		return nil
+	}
+	if _, serr := os.Stat(db.path); serr == nil || postgres.IsDSN(db.path) {
+		f.pending = cfg
+		return nil
+	}
+	return fmt.Errorf("--channels: %w", err)
+}
+
+// resolveKnown resolves a --channels list left to the archive by
+// resolveChannels against the channels its site map knows.
+func (f *crawlFlags) resolveKnown(ctx context.Context, archive sppcrawl.Archive) error {
+	if f.pending == nil {
+		return nil
+	}
 	var known []sppcrawl.Channel
-	switch archive, err := store.Open(db.path, store.Options{ReadOnly: true, MustExist: true, Timeout: max(db.wait, time.Millisecond)}); {
-	case errors.Is(err, store.ErrNoArchive):
-	case err != nil:
-		return err
-	default:
-		m, err := archive.SiteMap(context.Background())
-		archive.Close()
+	if archive != nil {
+		m, err := archive.SiteMap(ctx)
 		if err != nil {
 			return err
 		}
@@ -213,9 +230,9 @@ func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error
 	}
 	chans, err := sppcrawl.SelectChannels(f.channels, known...)
 	if err != nil {
-		return fmt.Errorf("--channels: %w", err)
+		return usageErr("--channels: %w", err)
 	}
-	cfg.Channels = chans
+	f.pending.Channels = chans
 	return nil
 }
 

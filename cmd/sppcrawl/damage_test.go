@@ -60,9 +60,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 		for _, args := range commands {
 			name := filepath.Base(db) + " " + strings.Join(args[:1], " ")
 			var code int
-			errOut := capture(t, &os.Stderr, func() {
-				capture(t, &os.Stdout, func() { code = run(append(append([]string{}, args...), "--db", db, "--log-level", "error")) })
-			})
+			errOut := stderrOf(&code, append(append([]string{}, args...), "--db", db, "--log-level", "error"))
 			switch {
 			case db == cut && (code != exitFailures || !strings.Contains(errOut, "archive damaged")):
 				t.Errorf("%s: exit %d, %q: want exit 1 saying the archive is damaged", name, code, errOut)
@@ -75,9 +73,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 		// Last, as it replaces a file whose structure is damaged: verify
 		// --repair salvages it, and what it leaves opens.
 		var code int
-		errOut := capture(t, &os.Stderr, func() {
-			capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", db, "--log-level", "error"}) })
-		})
+		errOut := stderrOf(&code, []string{"verify", "--repair", "--db", db, "--log-level", "error"})
 		aside, _ := filepath.Glob(db + ".damaged-*")
 		switch {
 		case code != exitOK && code != exitFailures:
@@ -85,9 +81,7 @@ func TestCLI_DamagedArchive(t *testing.T) {
 		case db == cut && (len(aside) != 1 || !strings.Contains(errOut, "salvage: ")):
 			t.Errorf("%s verify --repair: no salvage (%v): %s", filepath.Base(db), aside, errOut)
 		}
-		errOut = capture(t, &os.Stderr, func() {
-			capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", db, "--quiet"}) })
-		})
+		errOut = stderrOf(&code, []string{"stats", "--db", db, "--quiet"})
 		if code != exitOK {
 			t.Errorf("%s: stats after verify --repair: exit %d: %s", filepath.Base(db), code, errOut)
 		}
@@ -102,7 +96,7 @@ func TestCLI_OneBadRecord(t *testing.T) {
 	storetest.CorruptArticle(t, path, 7)
 	out := filepath.Join(t.TempDir(), "all.jsonl")
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", out}) })
+	errOut := stderrOf(&code, []string{"export", "--db", path, "--out", out})
 	b, _ := os.ReadFile(out)
 	if n := strings.Count(string(b), "\n"); code != exitFailures || n != fixtureArticles-1 || !strings.Contains(errOut, "1 records skipped") {
 		t.Errorf("export: exit %d, %d lines, %q: want exit 1, the %d others", code, n, errOut, fixtureArticles-1)
@@ -110,7 +104,7 @@ func TestCLI_OneBadRecord(t *testing.T) {
 	if code := run([]string{"verify", "--db", path, "--log-level", "error"}); code != exitFailures {
 		t.Errorf("verify of a bad record: exit %d", code)
 	}
-	errOut = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--repair", "--db", path}) })
+	errOut = stderrOf(&code, []string{"verify", "--repair", "--db", path})
 	if code != exitOK || !strings.Contains(errOut, "1 records quarantined, 1 articles rebuilt") {
 		t.Errorf("verify --repair: exit %d\n%s", code, errOut)
 	}
@@ -134,7 +128,7 @@ func TestCLI_NoArchive(t *testing.T) {
 	}{{missing, "no archive there"}, {empty, "empty file"}, {dir, "is a directory"}, {"/dev/null", "is a device"}} {
 		for _, args := range [][]string{{"verify"}, {"reextract"}, {"media"}, {"failures", "--reset", "--all"}, {"history", "spp-1"}, {"stats"}, {"export"}, {"backup", filepath.Join(dir, "b.db")}} {
 			var code int
-			errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", c.db)) })
+			errOut := stderrOf(&code, append(args, "--db", c.db))
 			if code != exitFailures || !strings.Contains(errOut, c.want) {
 				t.Errorf("%s --db %s: exit %d, %q; want exit 1 saying %q", args[0], c.db, code, errOut, c.want)
 			}
@@ -159,19 +153,15 @@ func TestCLI_Salvage(t *testing.T) {
 	storetest.BreakLeaf(t, good, half, "articles")
 	storetest.BreakLeaf(t, half, path, "ids")
 	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"verify", "--db", path, "--log-level", "error"})
-	})
+	out := stdoutOf(&code, []string{"verify", "--db", path, "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(out, `bucket "articles"`) || !strings.Contains(out, `bucket "ids"`) {
 		t.Fatalf("verify: exit %d\n%s", code, out)
 	}
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"export", "--db", path, "--out", filepath.Join(dir, "x.jsonl")}) })
+	errOut := stderrOf(&code, []string{"export", "--db", path, "--out", filepath.Join(dir, "x.jsonl")})
 	if code != exitFailures || !strings.Contains(errOut, "verify --repair salvages") {
 		t.Errorf("export of a damaged structure: exit %d, %q", code, errOut)
 	}
-	errOut = capture(t, &os.Stderr, func() {
-		capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", path}) })
-	})
+	errOut = stderrOf(&code, []string{"verify", "--repair", "--db", path})
 	if !strings.Contains(errOut, "salvage: ") || !strings.Contains(errOut, "2 damaged places passed") {
 		t.Fatalf("verify --repair: exit %d\n%s", code, errOut)
 	}
@@ -183,7 +173,7 @@ func TestCLI_Salvage(t *testing.T) {
 	if code != exitOK {
 		t.Errorf("crawl after the salvage: exit %d", code)
 	}
-	errOut = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path}) })
+	errOut = stderrOf(&code, []string{"verify", "--db", path})
 	if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("verify: %d articles", fixtureArticles)) || !strings.Contains(errOut, ": 0 problems") {
 		t.Errorf("verify after the salvage and a crawl: exit %d\n%s", code, errOut)
 	}
@@ -209,7 +199,7 @@ func TestCLI_VerifyChecksStampedFile(t *testing.T) {
 	f.Close()
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--log-level", "error"}) })
+	out := stdoutOf(&code, []string{"verify", "--db", path, "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(out, `bucket "ids"`) {
 		t.Errorf("verify of a stamped file damaged in place: exit %d\n%s", code, out)
 	}

@@ -20,7 +20,7 @@ func TestCLI_UsageErrorsPointToHelp(t *testing.T) {
 		{"search", "--limit", "0", "罪"}, {"search", "--limit", "x", "罪"}, {"subscriptions", "replay", "x", "--since", "-3"},
 	} {
 		var code int
-		errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--db", db)) })
+		errOut := stderrOf(&code, append(args, "--db", db))
 		if code != exitUsage || !strings.Contains(errOut, "--help lists the flags") {
 			t.Errorf("%q: exit %d, %q: want exit 2 pointing to --help", args, code, errOut)
 		}
@@ -37,9 +37,7 @@ func TestCLI_ExportOutputs(t *testing.T) {
 	path := crawledArchive(t)
 	dir := t.TempDir()
 	var code int
-	errOut := capture(t, &os.Stderr, func() {
-		code = run([]string{"export", "--db", path, "--quiet", "--out", filepath.Join(dir, "a.jsonl")})
-	})
+	errOut := stderrOf(&code, []string{"export", "--db", path, "--quiet", "--out", filepath.Join(dir, "a.jsonl")})
 	if code != exitOK || errOut != "" {
 		t.Errorf("export --quiet: exit %d, printed %q", code, errOut)
 	}
@@ -52,9 +50,7 @@ func TestCLI_ExportOutputs(t *testing.T) {
 	if b, _ := os.ReadFile(cursor); strings.TrimSpace(string(b)) != strconv.FormatUint(lastSeq(t, path), 10) {
 		t.Errorf("cursor file %q, want the last seq %d", b, lastSeq(t, path))
 	}
-	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"export", "--db", path, "--limit", "2", "--out", "/dev/stdout", "--quiet"})
-	})
+	out := stdoutOf(&code, []string{"export", "--db", path, "--limit", "2", "--out", "/dev/stdout", "--quiet"})
 	if code != exitOK || strings.Count(out, "\n") != 2 {
 		t.Errorf("--out /dev/stdout: exit %d, %d lines", code, strings.Count(out, "\n"))
 	}
@@ -65,7 +61,7 @@ func TestCLI_ExportOutputs(t *testing.T) {
 	if _, err := os.Stat(media); !os.IsNotExist(err) {
 		t.Error("media written before the output was refused")
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--format", "json", "--quiet"}) })
+	out = stdoutOf(&code, []string{"verify", "--db", path, "--format", "json", "--quiet"})
 	var rep map[string]any
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep["problems"] == nil {
 		t.Errorf("verify --format json: problems %v (%v): want []", rep["problems"], err)
@@ -79,14 +75,14 @@ func TestCLI_ChannelsForget(t *testing.T) {
 	if code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zxbg/", "--log-level", "error", "--quiet"}); code != exitFailures {
 		t.Fatalf("crawl of a missing channel: exit %d", code)
 	}
-	out := capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path}) })
+	out := stdoutOf(nil, []string{"stats", "--db", path})
 	if !strings.Contains(out, "zxbg: missing") {
 		t.Fatalf("stats does not warn of the missing channel:\n%s", out)
 	}
 	if code := run([]string{"channels", "--forget", "/spp/zxbg/", "--db", path, "--quiet"}); code != exitOK {
 		t.Errorf("channels --forget: exit %d", code)
 	}
-	out = capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path}) })
+	out = stdoutOf(nil, []string{"stats", "--db", path})
 	if strings.Contains(out, "\nzxbg ") || strings.Contains(out, "warnings:") {
 		t.Errorf("the forgotten channel is still in the ledger or its warnings:\n%s", out)
 	}
@@ -123,7 +119,7 @@ func TestUsage_SummariesInOneColumn(t *testing.T) {
 func TestUsage_NoSentinelDefaults(t *testing.T) {
 	for _, c := range commands {
 		var code int
-		out := capture(t, &os.Stdout, func() { code = run([]string{c.name, "--help"}) })
+		out := stdoutOf(&code, []string{c.name, "--help"})
 		if code != exitOK || !strings.Contains(out, "Usage:") {
 			t.Fatalf("%s --help: exit %d, %q", c.name, code, out)
 		}

@@ -12,36 +12,50 @@ import (
 	"sppcrawl/publish"
 )
 
-var exportCmd = command{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC",
-	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var f exportFlags
-		f.register(c.fs)
-		c.check(f.check)
-		c.uses(reads)
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			f.o.Software = "sppcrawl/" + version
-			res, err := publish.ExportFile(ctx, archive, f.o)
-			if res.Media > 0 {
-				c.log.Info("media files written", "dir", f.o.MediaDir, "new", res.Media)
-			}
-			if err != nil {
-				return err
-			}
-			for _, s := range res.Skipped {
-				c.log.Warn("record skipped: it does not decode (sppcrawl verify --repair quarantines it)", "record", s.Key, "why", s.Why)
-			}
-			if publish.HasCursor(f.o.Format) {
-				if err := f.saveCursor(res.Next, c); err != nil {
-					return err
-				}
-			}
-			if len(res.Skipped) > 0 {
-				return fmt.Errorf("%d records skipped, every other one exported: the archive is damaged (sppcrawl verify)", len(res.Skipped))
-			}
-			return nil
+// ExportCommand is `sppcrawl export`: write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC.
+type ExportCommand struct {
+	streams
+	c *cli
+	f exportFlags
+}
+
+var exportInfo = commandInfo{"export", "write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC",
+	"[--format " + strings.Join(publish.Formats, "|") + "] [flags]", nil}
+
+// Run parses args as the command line of export and does its work.
+func (cmd *ExportCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(exportInfo, cmd.streams)
+	cmd.c = c
+	cmd.f.register(c.fs)
+	c.check(cmd.f.check)
+	c.uses(sppcrawl.OpenReads)
+	return c.run(ctx, args, cmd.export)
+}
+
+// export writes the export, then hands out its cursor.
+func (cmd *ExportCommand) export(ctx context.Context, archive sppcrawl.Archive) error {
+	c, f := cmd.c, &cmd.f
+	f.o.Software, f.o.Stdout = "sppcrawl/"+version, c.Stdout
+	res, err := publish.ExportFile(ctx, archive, f.o)
+	if res.Media > 0 {
+		c.log.Info("media files written", "dir", f.o.MediaDir, "new", res.Media)
+	}
+	if err != nil {
+		return err
+	}
+	for _, s := range res.Skipped {
+		c.log.Warn("record skipped: it does not decode (sppcrawl verify --repair quarantines it)", "record", s.Key, "why", s.Why)
+	}
+	if publish.HasCursor(f.o.Format) {
+		if err := f.saveCursor(res.Next, c); err != nil {
+			return err
 		}
-	}}
+	}
+	if len(res.Skipped) > 0 {
+		return fmt.Errorf("%d records skipped, every other one exported: the archive is damaged (sppcrawl verify)", len(res.Skipped))
+	}
+	return nil
+}
 
 // exportFlags fill publish.ExportOptions from the command line.
 type exportFlags struct {

@@ -10,35 +10,52 @@ import (
 	"sppcrawl/extract"
 )
 
-var extractCmd = command{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
-	[]string{"json", "text"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		pageURL := c.fs.String("url", "", "the page's URL, which names its site (default: taken from the page itself, www.spp.gov.cn's)")
-		c.check(func() error {
-			if len(c.args) != 1 {
-				return usageErr("want one FILE (or - for stdin), got %d arguments", len(c.args))
-			}
-			return nil
-		})
-		return func(ctx context.Context, _ sppcrawl.Archive) error {
-			b, err := readPage(c.args[0])
-			if err != nil {
-				return err
-			}
-			parse := extract.ParseArticle // spp's, which can take the URL from the page
-			if *pageURL != "" {
-				parse = siteOf(*pageURL).ParseArticle // the adapter of the URL's site
-			}
-			a, err := parse(b, *pageURL, "")
-			if err != nil {
-				return fmt.Errorf("%s: %w", c.args[0], err)
-			}
-			return c.print(a, func(w io.Writer) error {
-				_, err := io.WriteString(w, articleText(a))
-				return err
-			})
-		}
-	}}
+// ExtractCommand is `sppcrawl extract`: extract an article from a saved HTML file (offline).
+type ExtractCommand struct {
+	streams
+	c       *cli
+	pageURL string // --url
+}
+
+var extractInfo = commandInfo{"extract", "extract an article from a saved HTML file (offline)", "[--url URL] [--format json|text] FILE|-",
+	[]string{"json", "text"}}
+
+// Run parses args as the command line of extract and does its work.
+func (cmd *ExtractCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(extractInfo, cmd.streams)
+	cmd.c = c
+	c.fs.StringVar(&cmd.pageURL, "url", "", "the page's URL, which names its site (default: taken from the page itself, www.spp.gov.cn's)")
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.extract)
+}
+
+func (cmd *ExtractCommand) check() error {
+	if len(cmd.c.args) != 1 {
+		return usageErr("want one FILE (or - for stdin), got %d arguments", len(cmd.c.args))
+	}
+	return nil
+}
+
+// extract reads the saved page and prints the article it holds.
+func (cmd *ExtractCommand) extract(context.Context, sppcrawl.Archive) error {
+	c := cmd.c
+	b, err := readPage(c.args[0], c.Stdin)
+	if err != nil {
+		return err
+	}
+	parse := extract.ParseArticle // spp's, which can take the URL from the page
+	if cmd.pageURL != "" {
+		parse = siteOf(cmd.pageURL).ParseArticle // the adapter of the URL's site
+	}
+	a, err := parse(b, cmd.pageURL, "")
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.args[0], err)
+	}
+	return c.print(a, func(w io.Writer) error {
+		_, err := io.WriteString(w, articleText(a))
+		return err
+	})
+}
 
 // articleText is the article as a person reposting it reads it: title
 // block, 发布时间, 来源, 作者, paragraphs, attachments, 责任编辑, 原文链接.

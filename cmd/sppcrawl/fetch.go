@@ -5,69 +5,90 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
 	"sppcrawl/diff"
 )
 
-var fetchCmd = command{"fetch", "fetch, extract and store one or more article URLs now",
-	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		dryRun := c.fs.Bool("dry-run", false, "fetch and extract, report what would change, store nothing")
-		showDiff := c.fs.Bool("diff", false, "show a field-by-field diff against the stored version")
-		asJSON := c.fs.Bool("json", false, "print the extracted article as JSON as well")
-		cfg := c.crawlConfig(netFlags | mediaFlags)
-		// A dry run reads the archive if there is one and creates none.
-		c.archive(false, func() archiveMode {
-			if *dryRun {
-				return readsIfExists
-			}
-			return creates
-		})
-		c.indexes = true
-		c.check(func() error {
-			if len(c.args) == 0 {
-				return usageErr("want at least one URL (sppcrawl fetch --help)")
-			}
-			// URLs on the command line are refused before anything is
-			// opened or requested; a bad line of a list fails alone.
-			for _, u := range c.args {
-				if u == "-" {
-					continue
-				}
-				if _, err := cfg.Site.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
-					return usageErr("%q: want a URL of %s%s", u, cfg.Site.Host(), errSuffix(err))
-				}
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			cr, err := newCrawler(cfg, archive)
-			if err != nil {
-				return err
-			}
-			out := bufio.NewWriter(&safeWriter{w: os.Stdout})
-			defer out.Flush()
-			return cr.FetchAll(ctx, urlArgs(c.args, os.Stdin, cfg.Site.CanonicalURL), *dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
-				if err == nil {
-					writeFetched(out, f, *showDiff)
-					if *asJSON {
-						err = writeJSON(out, f.Article)
-					}
-				}
-				if err == nil {
-					err = out.Flush()
-				}
-				if err != nil {
-					c.log.Error("fetch failed", "url", u, "err", err)
-				}
-				return nil
-			})
+// FetchCommand is `sppcrawl fetch`: fetch, extract and store one or more article URLs now.
+type FetchCommand struct {
+	streams
+	c                        *cli
+	cfg                      *crawler.Config
+	dryRun, showDiff, asJSON bool
+}
+
+var fetchInfo = commandInfo{"fetch", "fetch, extract and store one or more article URLs now",
+	"[--dry-run] [--diff] [flags] URL... (- reads URLs from stdin, one a line; flags may follow the URLs)", nil}
+
+// Run parses args as the command line of fetch and does its work.
+func (cmd *FetchCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(fetchInfo, cmd.streams)
+	cmd.c = c
+	c.fs.BoolVar(&cmd.dryRun, "dry-run", false, "fetch and extract, report what would change, store nothing")
+	c.fs.BoolVar(&cmd.showDiff, "diff", false, "show a field-by-field diff against the stored version")
+	c.fs.BoolVar(&cmd.asJSON, "json", false, "print the extracted article as JSON as well")
+	cmd.cfg = c.crawlConfig(netFlags | mediaFlags)
+	c.archive(false, cmd.mode)
+	c.indexes = true
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.fetch)
+}
+
+// mode: a dry run reads the archive if there is one and creates none.
+func (cmd *FetchCommand) mode() sppcrawl.OpenMode {
+	if cmd.dryRun {
+		return sppcrawl.OpenReadsIfExists
+	}
+	return sppcrawl.OpenCreates
+}
+
+// check refuses URLs on the command line before anything is opened or
+// requested; a bad line of a list fails alone.
+func (cmd *FetchCommand) check() error {
+	c, site := cmd.c, cmd.cfg.Site
+	if len(c.args) == 0 {
+		return usageErr("want at least one URL (sppcrawl fetch --help)")
+	}
+	for _, u := range c.args {
+		if u == "-" {
+			continue
 		}
-	}}
+		if _, err := site.CanonicalURL(u); err != nil || strings.TrimSpace(u) == "" || strings.HasPrefix(strings.TrimSpace(u), "#") {
+			return usageErr("%q: want a URL of %s%s", u, site.Host(), errSuffix(err))
+		}
+	}
+	return nil
+}
+
+// fetch fetches each URL and says what became of it.
+func (cmd *FetchCommand) fetch(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	cr, err := newCrawler(cmd.cfg, archive)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(&safeWriter{w: c.Stdout})
+	defer out.Flush()
+	return cr.FetchAll(ctx, urlArgs(c.args, c.Stdin, cmd.cfg.Site.CanonicalURL), cmd.dryRun, func(u string, f *sppcrawl.Fetched, err error) error {
+		if err == nil {
+			writeFetched(out, f, cmd.showDiff)
+			if cmd.asJSON {
+				err = writeJSON(out, f.Article)
+			}
+		}
+		if err == nil {
+			err = out.Flush()
+		}
+		if err != nil {
+			c.log.Error("fetch failed", "url", u, "err", err)
+		}
+		return nil
+	})
+}
 
 func errSuffix(err error) string {
 	if err == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -38,9 +37,7 @@ func TestCLI_FetchGoneCountsTowardWithdrawal(t *testing.T) {
 	fetch := func(wantCode int, args ...string) string {
 		t.Helper()
 		var code int
-		out := capture(t, &os.Stdout, func() {
-			code = run(append([]string{"fetch", "--db", path, "--origin", site.URL, "--log-level", "error"}, args...))
-		})
+		out := stdoutOf(&code, append([]string{"fetch", "--db", path, "--origin", site.URL, "--log-level", "error"}, args...))
 		if code != wantCode {
 			t.Errorf("fetch %v: exit %d, want %d (%q)", args, code, wantCode, out)
 		}

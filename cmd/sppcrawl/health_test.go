@@ -72,9 +72,7 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 		return false
 	})
 	var code int
-	errOut := capture(t, &os.Stderr, func() {
-		code = run(append(base, "--origin", hidden.URL, "--full", "--channels", "gjybs,gzbg", "--log-level", "error"))
-	})
+	errOut := stderrOf(&code, append(base, "--origin", hidden.URL, "--full", "--channels", "gjybs,gzbg", "--log-level", "error"))
 	if code != exitFailures { // the hidden six are failures (gone) of this run
 		t.Logf("setup backfill: exit %d %s", code, errOut)
 	}
@@ -94,9 +92,7 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 	})
 	// Only the two channels: 810001 is listed in 头条 too, and a 头条 walk
 	// that met it first would store it as 头条's (a race under load).
-	errOut = capture(t, &os.Stderr, func() {
-		code = run(append(base, "--origin", broken.URL, "--channels", "gjybs,gzbg", "--log-level", "warn"))
-	})
+	errOut = stderrOf(&code, append(base, "--origin", broken.URL, "--channels", "gjybs,gzbg", "--log-level", "warn"))
 	warns := 0
 	for _, l := range strings.Split(errOut, "\n") {
 		if strings.Contains(l, "level=WARN") {
@@ -107,7 +103,7 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 		!strings.Contains(errOut, "最高检新闻 (gjybs): 来源 empty on 6 of 6 new pages, usually 100 %") {
 		t.Fatalf("broken site: exit %d, %d WARN lines\n%s", code, warns, errOut)
 	}
-	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	out := stdoutOf(&code, []string{"stats", "--db", path, "--format", "json"})
 	var st publish.Stats
 	if err := json.Unmarshal([]byte(out), &st); err != nil || len(st.Warnings) != 2 {
 		t.Fatalf("stats: %v %+v", err, st.Warnings)
@@ -141,7 +137,7 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 	}
 
 	// The site as it was: exit 0, no WARN line, healthy again.
-	errOut = capture(t, &os.Stderr, func() { code = run(append(base, "--origin", plain.URL, "--log-level", "warn")) })
+	errOut = stderrOf(&code, append(base, "--origin", plain.URL, "--log-level", "warn"))
 	if code != exitOK || strings.Contains(errOut, "WARN") {
 		t.Errorf("unchanged site: exit %d\n%s", code, errOut)
 	}
@@ -163,15 +159,15 @@ func TestCLI_FailuresAndGaps(t *testing.T) {
 		t.Fatalf("crawl: exit %d", code)
 	}
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"failures", "--db", path}) })
+	out := stdoutOf(&code, []string{"failures", "--db", path})
 	if code != exitOK || !strings.Contains(out, "https://www.spp.gov.cn"+broken) || !strings.Contains(out, "HTTP 502") {
 		t.Errorf("failures: exit %d\n%s", code, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--gaps", "--channel", "gzbg"}) })
+	out = stdoutOf(&code, []string{"stats", "--db", path, "--gaps", "--channel", "gzbg"})
 	if code != exitOK || !strings.Contains(out, "https://www.spp.gov.cn"+broken+"\tgzbg\tfailed: HTTP 502") {
 		t.Errorf("stats --gaps: exit %d\n%s", code, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"failures", "--db", path, "--format", "json"}) })
+	out = stdoutOf(&code, []string{"failures", "--db", path, "--format", "json"})
 	var fails []map[string]any
 	if json.Unmarshal([]byte(out), &fails); len(fails) != 1 {
 		t.Errorf("failures --format json: %s", out)
@@ -189,21 +185,21 @@ func TestCLI_FailuresAndGaps(t *testing.T) {
 	if code := run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "gzbg", "--quiet"}); code != exitOK {
 		t.Errorf("crawl after --reset: exit %d", code)
 	}
-	out = capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path, "--gaps"}) })
+	out = stdoutOf(nil, []string{"stats", "--db", path, "--gaps"})
 	if out != "" {
 		t.Errorf("gaps after the page was stored:\n%s", out)
 	}
-	if out = capture(t, &os.Stdout, func() { run([]string{"failures", "--db", path}) }); out != "no failures\n" {
+	if out = stdoutOf(nil, []string{"failures", "--db", path}); out != "no failures\n" {
 		t.Errorf("failures when there are none: %q", out)
 	}
-	if out = capture(t, &os.Stdout, func() { run([]string{"failures", "--db", path, "--format", "json"}) }); strings.TrimSpace(out) != "[]" {
+	if out = stdoutOf(nil, []string{"failures", "--db", path, "--format", "json"}); strings.TrimSpace(out) != "[]" {
 		t.Errorf("failures --format json when there are none: %q", out)
 	}
 }
 
 func TestCLI_ChannelsDiscover(t *testing.T) {
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"channels", "--discover", "--origin", siteServer(t).URL}) })
+	out := stdoutOf(&code, []string{"channels", "--discover", "--origin", siteServer(t).URL})
 	// Every channel of the navigation is crawled by default (the whole site).
 	if code != exitOK || !regexp.MustCompile(`zdgz\s+/spp/zdgz/\s+yes \(not seen yet\)\s+\S+\s+重点推荐`).MatchString(out) ||
 		!regexp.MustCompile(`gjybs\s+/spp/gjybs/\s+yes\s+\S+\s+最高检新闻`).MatchString(out) {
@@ -212,23 +208,19 @@ func TestCLI_ChannelsDiscover(t *testing.T) {
 	// A channel outside the table is crawled by its folder, named from its
 	// page; one the site does not have is missing.
 	path := filepath.Join(t.TempDir(), "a.db")
-	errOut := capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/"})
-	})
+	errOut := stderrOf(&code, []string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zdgz/"})
 	if code != exitOK || !strings.Contains(errOut, "1 channels, 1 list pages, 4 created") {
 		t.Errorf("crawl --channels /spp/zdgz/: exit %d\n%s", code, errOut)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	out = stdoutOf(&code, []string{"stats", "--db", path})
 	if !regexp.MustCompile(`\nzdgz\s+ok\s+4\s+4\s`).MatchString(out) {
 		t.Errorf("stats after crawling /spp/zdgz/: exit %d\n%s", code, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"export", "--db", path, "--format", "jsonl"}) })
+	out = stdoutOf(&code, []string{"export", "--db", path, "--format", "jsonl"})
 	if strings.Count(out, `"channel":"重点推荐","channel_path":"/spp/zdgz/"`) != 4 {
 		t.Errorf("export after crawling /spp/zdgz/: exit %d, the channel not named from its page\n%.400s", code, out)
 	}
-	errOut = capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zxbg/", "--log-level", "error"})
-	})
+	errOut = stderrOf(&code, []string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--delay", "0", "--channels", "/spp/zxbg/", "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(errOut, "zxbg: missing") {
 		t.Errorf("crawl --channels /spp/zxbg/ (not on the fixture site): exit %d\n%s", code, errOut)
 	}
@@ -272,7 +264,7 @@ func TestCLI_PromptStop(t *testing.T) {
 // names in the ledger (a page of their own never named them).
 func TestCLI_StatsNamesHubs(t *testing.T) {
 	path := crawledArchive(t)
-	out := capture(t, &os.Stdout, func() { run([]string{"stats", "--db", path, "--format", "json"}) })
+	out := stdoutOf(nil, []string{"stats", "--db", path, "--format", "json"})
 	var st struct {
 		Ledger []struct{ Path, Name string } `json:"ledger"`
 	}

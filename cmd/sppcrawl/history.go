@@ -13,36 +13,52 @@ import (
 	"sppcrawl/store"
 )
 
-var historyCmd = command{"history", "list the versions of an article, with the differences between them",
-	"[--diff [A..B]] [--format text|json] ID|URL", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var df diffFlag
-		c.fs.Var(&df, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
-		c.uses(reads)
-		var from, to int
-		c.check(func() (err error) {
-			if df.on && len(c.args) == 2 && df.rng == "" {
-				df.rng, c.args = c.args[0], c.args[1:] // --diff A..B ID
-			}
-			if len(c.args) != 1 {
-				return usageErr("want one article id (spp-733868) or URL")
-			}
-			from, to, err = df.versions()
-			return err
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			h, err := archive.History(ctx, c.args[0])
-			if err != nil {
-				return err
-			}
-			return c.print(h, func(w io.Writer) error {
-				if df.on {
-					return writeDiffs(w, h, from, to)
-				}
-				return writeVersions(w, h)
-			})
+// HistoryCommand is `sppcrawl history`: list the versions of an article, with the differences between them.
+type HistoryCommand struct {
+	streams
+	c        *cli
+	diff     diffFlag
+	from, to int // the versions --diff compares (0, 0: every two consecutive)
+}
+
+var historyInfo = commandInfo{"history", "list the versions of an article, with the differences between them",
+	"[--diff [A..B]] [--format text|json] ID|URL", []string{"text", "json"}}
+
+// Run parses args as the command line of history and does its work.
+func (cmd *HistoryCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(historyInfo, cmd.streams)
+	cmd.c = c
+	c.fs.Var(&cmd.diff, "diff", "show the text differences between consecutive versions (--diff A..B: between A and B)")
+	c.uses(sppcrawl.OpenReads)
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.history)
+}
+
+func (cmd *HistoryCommand) check() (err error) {
+	c, df := cmd.c, &cmd.diff
+	if df.on && len(c.args) == 2 && df.rng == "" {
+		df.rng, c.args = c.args[0], c.args[1:] // --diff A..B ID
+	}
+	if len(c.args) != 1 {
+		return usageErr("want one article id (spp-733868) or URL")
+	}
+	cmd.from, cmd.to, err = df.versions()
+	return err
+}
+
+// history prints the article's versions, or the differences between them.
+func (cmd *HistoryCommand) history(ctx context.Context, archive sppcrawl.Archive) error {
+	h, err := archive.History(ctx, cmd.c.args[0])
+	if err != nil {
+		return err
+	}
+	return cmd.c.print(h, func(w io.Writer) error {
+		if cmd.diff.on {
+			return writeDiffs(w, h, cmd.from, cmd.to)
 		}
-	}}
+		return writeVersions(w, h)
+	})
+}
 
 // writeVersions lists the versions for a person: when stored and replaced,
 // the content hash, and what changed from the version before.

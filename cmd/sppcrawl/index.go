@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sppcrawl"
 	"strings"
 	"time"
@@ -13,32 +11,47 @@ import (
 	"sppcrawl/search"
 )
 
-var indexCmd = command{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
-	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		rebuild := c.fs.Bool("rebuild", false, "make the index again from the whole archive")
-		c.indexFlag()
-		// Read-only: the archive cannot change while the index follows it.
-		c.uses(reads)
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			ix, err := openIndex(c, archive, false)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			rep, err := c.runIndex(ctx, ix, archive, *rebuild)
-			if err != nil {
-				return err
-			}
-			st, err := ix.Status(ctx, archive)
-			if err != nil {
-				return err
-			}
-			line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
-			c.summary(true, line, map[string]any{"report": rep, "index": st})
-			return nil
-		}
-	}}
+// IndexCommand is `sppcrawl index`: bring the search index up to date with the archive, or make it again (--rebuild).
+type IndexCommand struct {
+	streams
+	c       *cli
+	rebuild bool
+}
+
+var indexInfo = commandInfo{"index", "bring the search index up to date with the archive, or make it again (--rebuild)",
+	"[--rebuild] [--db FILE] [--index FILE] [--format text|json]", []string{"text", "json"}}
+
+// Run parses args as the command line of index and does its work.
+func (cmd *IndexCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(indexInfo, cmd.streams)
+	cmd.c = c
+	c.fs.BoolVar(&cmd.rebuild, "rebuild", false, "make the index again from the whole archive")
+	c.indexFlag()
+	// Read-only: the archive cannot change while the index follows it.
+	c.uses(sppcrawl.OpenReads)
+	return c.run(ctx, args, cmd.index)
+}
+
+// index catches the index up (or rebuilds it) and says how big it is.
+func (cmd *IndexCommand) index(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	ix, err := openIndex(c, archive, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	rep, err := ix.Refresh(ctx, archive, cmd.rebuild, c.indexProgress())
+	if err != nil {
+		return err
+	}
+	st, err := ix.Status(ctx, archive)
+	if err != nil {
+		return err
+	}
+	line := fmt.Sprintf("%s; %s", rep, sizeLine(st))
+	c.summary(true, line, map[string]any{"report": rep, "index": st})
+	return nil
+}
 
 // sizeLine says how big the index is, in all and per version.
 func sizeLine(st search.Status) string {
@@ -55,14 +68,20 @@ func (c *cli) indexFlag() {
 	c.fs.StringVar(&c.index, "index", "", "the search index's `file` (default: beside an archive file, FILE.search; for PostgreSQL, a file under the user's cache directory named after the database)")
 }
 
-// openIndex opens the archive's search index: --index, else indexPath.
+// indexFile is the archive's search index's file: --index, else
+// indexPath's.
+func (c *cli) indexFile(archive sppcrawl.Archive) (string, error) {
+	if c.index != "" {
+		return c.index, nil
+	}
+	return indexPath(archive)
+}
+
+// openIndex opens the archive's search index (indexFile).
 func openIndex(c *cli, archive sppcrawl.Archive, readOnly bool) (*search.Index, error) {
-	path := c.index
-	if path == "" {
-		var err error
-		if path, err = indexPath(archive); err != nil {
-			return nil, err
-		}
+	path, err := c.indexFile(archive)
+	if err != nil {
+		return nil, err
 	}
 	return search.Open(path, search.Options{Logger: c.log, ReadOnly: readOnly})
 }
@@ -86,29 +105,17 @@ func openIndexAnyway(c *cli, archive sppcrawl.Archive) (*search.Index, error) {
 // tests: the fixture site is smaller.
 var trailLag = 512
 
-// trailIndex indexes what a crawl stores as it goes (search.Index.Trail),
-// until the returned func is called; keepIndex catches up the rest. Where
-// the index cannot be opened for writing, keepIndex is left to say so.
+// trailIndex indexes what a crawl stores as it goes (search.Trailing),
+// until the returned func is called; keepIndex catches up the rest.
 func (c *cli) trailIndex(ctx context.Context, archive sppcrawl.Archive) (stop func()) {
 	if !c.indexable(ctx, archive) || c.reindex || c.checkIndex {
 		return func() {}
 	}
-	ix, err := openIndex(c, archive, false)
+	path, err := c.indexFile(archive)
 	if err != nil {
-		return func() {}
+		return func() {} // keepIndex says so
 	}
-	changes, unsubscribe := archive.Commits()
-	halt, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		ix.Trail(ctx, archive, changes, halt, trailLag)
-	}()
-	return func() {
-		close(halt)
-		<-done
-		unsubscribe()
-		ix.Close()
-	}
+	return search.Trailing(ctx, path, archive, search.Options{Logger: c.log}, trailLag)
 }
 
 // indexable says whether a command's search index is kept: it changes
@@ -119,60 +126,20 @@ func (c *cli) indexable(ctx context.Context, archive sppcrawl.Archive) bool {
 
 // keepIndex catches the search index up with what a command that changes
 // articles stored (crawl, fetch, reextract, verify --repair), before it
-// ends, and returns the command's err. A failure is a warning, not the
-// command's: the index is derived, and the next command that writes the
-// archive catches up from the index's own watermark. But a full disk or a
-// file that cannot be written is not mended by a next run: after a command
-// that succeeded it is the command's error (exit 1, said once). A stop by a
-// signal leaves the catch-up to the next command too.
+// ends (search.KeepUp), and returns the command's err, or the index's
+// where it is the command's. A stop by a signal leaves the catch-up to the
+// next command.
 func (c *cli) keepIndex(ctx context.Context, archive sppcrawl.Archive, err error) error {
 	if !c.indexable(ctx, archive) {
 		return err
 	}
-	ierr := c.catchUpIndex(ctx, archive)
-	switch {
-	case ierr == nil:
-		return err
-	case err == nil && search.Environmental(ierr):
-		return fmt.Errorf("articles stored, but %w", ierr)
-	}
-	c.log.Warn("search index not caught up (searches say how far behind it is)", "err", ierr)
-	return err
-}
-
-// catchUpIndex is keepIndex's catch-up.
-func (c *cli) catchUpIndex(ctx context.Context, archive sppcrawl.Archive) error {
-	ix, err := openIndex(c, archive, false)
-	if err != nil {
+	path, perr := c.indexFile(archive)
+	if perr != nil {
+		c.log.Warn("search index not caught up (searches say how far behind it is)", "err", perr)
 		return err
 	}
-	defer ix.Close()
-	c.log.Debug("search index: catching up with the archive", "path", ix.Path())
-	if c.checkIndex {
-		// Damage found here is repaired by the catch-up that follows.
-		if err := ix.Check(ctx); err != nil && !errors.Is(err, search.ErrDamaged) {
-			return err
-		}
-	}
-	rep, err := c.runIndex(ctx, ix, archive, c.reindex)
-	if err == nil && rep.Articles > 0 {
-		c.log.Info(rep.String())
-	}
-	return err
-}
-
-// runIndex catches the index up with the archive, or rebuilds it from the
-// whole archive. A file too damaged for a rebuild by SQL is made again by
-// the catch-up, as any damaged file is (search.Index.CatchUp).
-func (c *cli) runIndex(ctx context.Context, ix *search.Index, archive sppcrawl.Archive, rebuild bool) (search.Report, error) {
-	if !rebuild {
-		return ix.CatchUp(ctx, archive, c.indexProgress())
-	}
-	rep, err := ix.Rebuild(ctx, archive, c.indexProgress())
-	if errors.Is(err, search.ErrDamaged) {
-		rep, err = ix.CatchUp(ctx, archive, c.indexProgress())
-	}
-	return rep, err
+	return search.KeepUp(ctx, path, archive, search.KeepOptions{Index: search.Options{Logger: c.log},
+		Check: c.checkIndex, Rebuild: c.reindex, Progress: c.indexProgress()}, err)
 }
 
 // indexProgress reports a long catch-up: a bar on a terminal, else a log
@@ -181,9 +148,9 @@ func (c *cli) indexProgress() search.Progress {
 	start, last := time.Now(), time.Now()
 	if c.progress() {
 		return func(done, total int) {
-			fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d articles indexed", textBar(done, total, 24), done, total)
+			fmt.Fprintf(c.Stderr, "\r\033[K%s %d/%d articles indexed", textBar(done, total, 24), done, total)
 			if done == total {
-				io.WriteString(os.Stderr, "\r\033[K")
+				io.WriteString(c.Stderr, "\r\033[K")
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -20,10 +19,8 @@ func TestCLI_CrawlIndexesAsItGoes(t *testing.T) {
 	site := siteServer(t)
 	path := filepath.Join(t.TempDir(), "trail.db")
 	var code int
-	logs := capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "0",
-			"--media", "none", "--log-level", "debug"})
-	})
+	logs := stderrOf(&code, []string{"crawl", "--db", path, "--origin", site.URL, "--full", "--delay", "0",
+		"--media", "none", "--log-level", "debug"})
 	if code != exitOK {
 		t.Fatalf("crawl: exit %d\n%s", code, logs)
 	}

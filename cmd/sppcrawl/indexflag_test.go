@@ -102,9 +102,7 @@ func TestCLI_IndexFolderIsAFile(t *testing.T) {
 		{"index", "--db", path, "--index", file},
 	} {
 		var code int
-		logs := capture(t, &os.Stderr, func() {
-			capture(t, &os.Stdout, func() { code = run(args) })
-		})
+		logs := stderrOf(&code, args)
 		if code != exitFailures {
 			t.Errorf("%s: exit %d, want %d", args[0], code, exitFailures)
 		}
@@ -133,10 +131,8 @@ func TestCLI_CrawlIndexCannotBeWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	var code int
-	logs := capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--full", "--delay", "0",
-			"--parallel", "4", "--media", "none", "--log-level", "warn", "--quiet"})
-	})
+	logs := stderrOf(&code, []string{"crawl", "--db", path, "--origin", siteServer(t).URL, "--full", "--delay", "0",
+		"--parallel", "4", "--media", "none", "--log-level", "warn", "--quiet"})
 	if code != exitFailures {
 		t.Errorf("crawl: exit %d, want %d", code, exitFailures)
 	}

@@ -15,8 +15,8 @@ const maxPageBytes = 8 << 20
 
 // readPage reads a saved page (name "-": stdin), refusing what is too big
 // to be one.
-func readPage(name string) ([]byte, error) {
-	in := io.Reader(os.Stdin)
+func readPage(name string, stdin io.Reader) ([]byte, error) {
+	in := stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {

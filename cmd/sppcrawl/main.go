@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sppcrawl"
+	"slices"
 	"syscall"
 
 	"sppcrawl/crawler"
@@ -37,29 +37,60 @@ func (u usageError) Unwrap() error { return u.error }
 
 func usageErr(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// command is a subcommand: setup defines its own flags on c (with checks of
-// them, run by parse, and how it opens the archive) and returns the work to
-// do once they are parsed and checked, given the archive opened as the
-// command asked (nil for none).
-type command struct {
-	name, summary, synopsis string
-	formats                 []string // --format values, the first the default; nil: no --format
-	setup                   func(c *cli) func(ctx context.Context, db sppcrawl.Archive) error
+// Main is the program: its standard streams (the process's in main,
+// buffers in the tests) and the commands it dispatches to.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
 }
 
-// commands, in the order the usage lists them (set in init: they refer to
-// the usage).
-var commands []command
+// streams are a command's standard input and outputs, all it writes to.
+type streams struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
 
-func init() {
-	commands = []command{crawlCmd, fetchCmd, extractCmd, reextractCmd, exportCmd, searchCmd, indexCmd, serveCmd, subscriptionsCmd, deliverCmd, failuresCmd,
-		historyCmd, statsCmd, verifyCmd, backupCmd, copyCmd, mediaCmd, channelsCmd, sitesCmd,
-		{"version", "print sppcrawl's version", "", nil, func(*cli) func(context.Context, sppcrawl.Archive) error {
-			return func(context.Context, sppcrawl.Archive) error {
-				_, err := fmt.Println("sppcrawl", version)
-				return err
-			}
-		}}}
+// Command is a subcommand: it parses its own command line and does its
+// work, writing to the streams it was made with.
+type Command interface {
+	Run(ctx context.Context, args []string) error
+}
+
+// commandInfo is what the usage says of a command.
+type commandInfo struct {
+	name, summary, synopsis string
+	formats                 []string // --format values, the first the default; nil: no --format
+}
+
+// command is an entry of the usage list: its info, and the command made
+// with the program's streams.
+type command struct {
+	commandInfo
+	new func(streams) Command
+}
+
+// commands, in the order the usage lists them.
+var commands = []command{
+	{crawlInfo, func(s streams) Command { return &CrawlCommand{streams: s} }},
+	{fetchInfo, func(s streams) Command { return &FetchCommand{streams: s} }},
+	{extractInfo, func(s streams) Command { return &ExtractCommand{streams: s} }},
+	{reextractInfo, func(s streams) Command { return &ReextractCommand{streams: s} }},
+	{exportInfo, func(s streams) Command { return &ExportCommand{streams: s} }},
+	{searchInfo, func(s streams) Command { return &SearchCommand{streams: s} }},
+	{indexInfo, func(s streams) Command { return &IndexCommand{streams: s} }},
+	{serveInfo, func(s streams) Command { return &ServeCommand{streams: s} }},
+	{subscriptionsInfo, func(s streams) Command { return &SubscriptionsCommand{streams: s} }},
+	{deliverInfo, func(s streams) Command { return &DeliverCommand{streams: s} }},
+	{failuresInfo, func(s streams) Command { return &FailuresCommand{streams: s} }},
+	{historyInfo, func(s streams) Command { return &HistoryCommand{streams: s} }},
+	{statsInfo, func(s streams) Command { return &StatsCommand{streams: s} }},
+	{verifyInfo, func(s streams) Command { return &VerifyCommand{streams: s} }},
+	{backupInfo, func(s streams) Command { return &BackupCommand{streams: s} }},
+	{copyInfo, func(s streams) Command { return &CopyCommand{streams: s} }},
+	{mediaInfo, func(s streams) Command { return &MediaCommand{streams: s} }},
+	{channelsInfo, func(s streams) Command { return &ChannelsCommand{streams: s} }},
+	{sitesInfo, func(s streams) Command { return &SitesCommand{streams: s} }},
+	{versionInfo, func(s streams) Command { return &VersionCommand{streams: s} }},
 }
 
 func usage(w io.Writer) {
@@ -75,51 +106,39 @@ func usage(w io.Writer) {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(newMain().Run(os.Args[1:]))
 }
 
-func run(args []string) int {
+// newMain is the program on the process's standard streams.
+func newMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+// Run runs the command line args (without the program's name) and returns
+// the exit status; an error is printed once, on Stderr.
+func (m *Main) Run(args []string) int {
 	switch {
 	case len(args) == 0:
-		usage(os.Stderr)
+		usage(m.Stderr)
 		return exitUsage
 	case args[0] == "-h" || args[0] == "--help" || (args[0] == "help" && len(args) == 1):
-		usage(os.Stdout)
+		usage(m.Stdout)
 		return exitOK
 	case args[0] == "help":
 		args = []string{args[1], "--help"}
 	case args[0] == "--version":
 		args[0] = "version"
 	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == args[0] {
-			cmd = &commands[i]
-		}
-	}
-	if cmd == nil {
-		fmt.Fprintf(os.Stderr, "sppcrawl: unknown command %q ('sppcrawl help' lists them)\n", args[0])
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] })
+	if i < 0 {
+		fmt.Fprintf(m.Stderr, "sppcrawl: unknown command %q ('sppcrawl help' lists them)\n", args[0])
 		return exitUsage
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	defer onSignals(cancel)()
-
-	c := newCLI(cmd)
-	work := cmd.setup(c)
-	err := c.parse(args[1:])
-	var db sppcrawl.Archive
-	if err == nil {
-		db, err = c.open()
-	}
-	if err == nil {
-		err = work(ctx, db)
-		err = c.keepIndex(ctx, c.openedArchive(), err) // the command may have opened another (verify --repair's salvage)
-		c.flushSummaries()
-	}
-	if cerr := c.close(); err == nil {
-		err = cerr
-	}
+	cmd := commands[i]
+	err := cmd.new(streams{Stdin: m.Stdin, Stdout: m.Stdout, Stderr: m.Stderr}).Run(ctx, args[1:])
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -130,7 +149,7 @@ func run(args []string) int {
 	if errors.As(err, new(usageError)) {
 		msg += fmt.Sprintf(" (sppcrawl %s --help lists the flags)", cmd.name)
 	}
-	fmt.Fprintf(os.Stderr, "sppcrawl %s: %s\n", cmd.name, terminalSafe(msg))
+	fmt.Fprintf(m.Stderr, "sppcrawl %s: %s\n", cmd.name, terminalSafe(msg))
 	return exitCode(err)
 }
 

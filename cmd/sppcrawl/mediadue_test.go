@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +13,7 @@ import (
 func TestCLI_MediaDueCounted(t *testing.T) {
 	path := crawlFixture(t, "--channels", "builtin")
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	out := stdoutOf(&code, []string{"stats", "--db", path, "--format", "json"})
 	var s struct {
 		Media struct {
 			Due      int `json:"due"`
@@ -24,11 +23,11 @@ func TestCLI_MediaDueCounted(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != exitOK || s.Media.DueFiles == 0 || s.Media.Due < s.Media.DueFiles {
 		t.Fatalf("stats --format json: exit %d, %v, media %+v", code, err, s.Media)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	out = stdoutOf(&code, []string{"stats", "--db", path})
 	if want := ", 0 missing, " + strconv.Itoa(s.Media.DueFiles) + " not archived yet"; !strings.Contains(out, want) {
 		t.Errorf("stats: want %q in\n%s", want, out)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"verify", "--db", path, "--log-level", "error"}) })
+	out = stdoutOf(&code, []string{"verify", "--db", path, "--log-level", "error"})
 	if n := strings.Count(out, "due\thttps://www.spp.gov.cn/"); code != exitFailures || n != s.Media.Due {
 		t.Errorf("verify: exit %d, %d due lines, want exit 1 and %d:\n%s", code, n, s.Media.Due, out)
 	}

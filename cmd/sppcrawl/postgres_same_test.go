@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
+	"sppcrawl"
 	"sppcrawl/internal/pgtest"
 	"strings"
 	"sync/atomic"
@@ -26,7 +26,7 @@ func sameOutput(t *testing.T, pg, bolt string, args ...string) {
 	var outs [2]string
 	for i, db := range []string{pg, bolt} {
 		var code int
-		out := capture(t, &os.Stdout, func() { code = run(append(slices.Clone(args), "--db", db, "--log-level", "error")) })
+		out := stdoutOf(&code, append(slices.Clone(args), "--db", db, "--log-level", "error"))
 		if code != exitOK {
 			t.Fatalf("%s --db %s: exit %d", strings.Join(args, " "), db, code)
 		}
@@ -41,13 +41,13 @@ func sameOutput(t *testing.T, pg, bolt string, args ...string) {
 // builds it (read-only, no crawl).
 func serveHandler(t *testing.T, db string) http.Handler {
 	t.Helper()
-	c := newCLI(&serveCmd)
+	c := newCLI(serveInfo, streams{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard})
 	f := serveFlags{cfg: c.crawlConfig(netFlags)}
-	c.archive(false, func() archiveMode { return salvagesRead })
+	c.archive(false, func() sppcrawl.OpenMode { return sppcrawl.OpenSalvagesRead })
 	if err := c.parse([]string{"--db", db, "--log-level", "error"}); err != nil {
 		t.Fatal(err)
 	}
-	archive, err := c.open()
+	archive, err := c.open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +135,7 @@ func TestCLI_PostgresDelivers(t *testing.T) {
 	}))
 	t.Cleanup(recv.Close)
 	runQuiet := func(args ...string) int { return run(append(args, "--db", dsn, "--quiet")) }
-	var code int
-	capture(t, &os.Stdout, func() { code = runQuiet("subscriptions", "add", "--allow-http", "--allow-private", recv.URL) })
-	if code != exitOK {
+	if code := runQuiet("subscriptions", "add", "--allow-http", "--allow-private", recv.URL); code != exitOK {
 		t.Fatalf("subscriptions add: exit %d", code)
 	}
 	site := siteServer(t)

@@ -74,12 +74,12 @@ func TestCLI_Postgres(t *testing.T) {
 // words on a database; an unreachable one is named without its password.
 func refusedOnDatabase(t *testing.T, dsn, dir string) {
 	var code int
-	stderr := capture(t, &os.Stderr, func() { code = run([]string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"}) })
+	stderr := stderrOf(&code, []string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"})
 	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") {
 		t.Errorf("stats on an unreachable PostgreSQL: exit %d, %q; want an error naming the database without its password", code, stderr)
 	}
 	for _, args := range [][]string{{"verify", "--repair"}, {"backup", filepath.Join(dir, "b.db")}, {"reextract"}} {
-		stderr := capture(t, &os.Stderr, func() { code = run(append(args, "--db", dsn)) })
+		stderr := stderrOf(&code, append(args, "--db", dsn))
 		if code != exitFailures || !strings.Contains(stderr, "works on an archive file only; on PostgreSQL") {
 			t.Errorf("%s on PostgreSQL: exit %d, %q; want a refusal in words", args[0], code, stderr)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,7 +31,7 @@ func TestCLI_Subscriptions(t *testing.T) {
 	t.Cleanup(recv.Close)
 	runOut := func(args ...string) (int, string) {
 		var code int
-		out := capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--quiet")) })
+		out := stdoutOf(&code, append(args, "--db", path, "--quiet"))
 		return code, out
 	}
 	if code, _ := runOut("subscriptions", "add", recv.URL); code != exitUsage {
@@ -116,9 +115,7 @@ func TestCLI_SubscriptionsNone(t *testing.T) {
 	db.Close()
 	for _, c := range []struct{ format, want string }{{"text", "no subscriptions\n"}, {"json", "[]\n"}} {
 		var code int
-		out := capture(t, &os.Stdout, func() {
-			code = run([]string{"subscriptions", "list", "--db", path, "--format", c.format, "--quiet"})
-		})
+		out := stdoutOf(&code, []string{"subscriptions", "list", "--db", path, "--format", c.format, "--quiet"})
 		if code != exitOK || out != c.want {
 			t.Errorf("list --format %s: exit %d, %q, want %q", c.format, code, out, c.want)
 		}
@@ -139,7 +136,7 @@ func TestCLI_SubscriptionsRefused(t *testing.T) {
 		{"https://127.1/h", "four decimal numbers", ""},
 	} {
 		var code int
-		out := capture(t, &os.Stderr, func() { code = run([]string{"subscriptions", "add", c.url, "--db", path}) })
+		out := stderrOf(&code, []string{"subscriptions", "add", c.url, "--db", path})
 		if code != exitUsage || !strings.Contains(out, c.want) || (c.flag != "" && !strings.Contains(out, c.flag)) ||
 			(c.flag == "" && strings.Contains(out, "--allow-")) {
 			t.Errorf("add %s: exit %d, %q, want 2 saying %q and %q", c.url, code, out, c.want, c.flag)
@@ -160,7 +157,7 @@ func TestCLI_SubscriptionsBesideAWriter(t *testing.T) {
 	}
 	runOut := func(args ...string) (int, string) {
 		var code int
-		out := capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--quiet", "--lock-timeout", "100ms")) })
+		out := stdoutOf(&code, append(args, "--db", path, "--quiet", "--lock-timeout", "100ms"))
 		return code, out
 	}
 	if code, out := runOut("subscriptions", "list"); code != exitOK || !strings.Contains(out, s.ID) {

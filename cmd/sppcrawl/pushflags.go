@@ -78,39 +78,14 @@ func deliverLine(r push.Result) string {
 	return s
 }
 
-var deliverCmd = command{"deliver", "send the archive's new, corrected and withdrawn articles to the subscribed receivers",
-	"[--for DURATION] [--retry-schedule 5s,5m,…] [--db FILE]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var pf pushFlags
-		pf.register(c.fs)
-		d := c.fs.Duration("for", 30*time.Second, "deliver until nothing is pending or this has passed (retries falling due within it are waited for)")
-		c.uses(writes)
-		c.check(func() error {
-			if *d <= 0 {
-				return usageErr("--for %s: must be positive", *d)
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			r, err := c.pusher(archive, &pf, nil).DeliverFor(ctx, *d)
-			c.summary(err == nil, deliverLine(r), r)
-			return err
-		}
-	}}
-
-// deliverAfterRun delivers, after a crawl, what is due to the subscriptions
-// for at most d. It never fails the run: a receiver's trouble is its
-// subscription's state (stats, /healthz), and a stop by a signal leaves
-// the deliveries to the next run.
+// deliverAfterRun delivers, after a crawl, what is due to the
+// subscriptions (push.Pusher.DeliverAfterRun) and logs what it did; it
+// never fails the run.
 func (c *cli) deliverAfterRun(ctx context.Context, archive sppcrawl.Archive, f *pushFlags, d time.Duration) {
-	if d <= 0 || ctx.Err() != nil {
-		return
+	if d <= 0 {
+		return // no pusher, no index opened for one
 	}
-	subs, err := archive.Subscriptions(ctx)
-	if err != nil || len(subs) == 0 {
-		return
-	}
-	r, err := c.pusher(archive, f, nil).DeliverFor(ctx, d)
+	r, err := c.pusher(archive, f, nil).DeliverAfterRun(ctx, d)
 	if err != nil {
 		c.log.Warn("deliveries stopped", "err", err)
 	}

@@ -15,23 +15,37 @@ type reextracter interface {
 		failed func(id string, err error), progress func(done, total int)) (store.ReextractResult, error)
 }
 
-var reextractCmd = command{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		c.uses(writes)
-		c.indexes = true
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			file, ok := archive.(reextracter)
-			if !ok {
-				return notOnDatabase(archive, "reextract", "the rebuild from raw pages is not there yet (see README, PostgreSQL)")
-			}
-			res, err := file.Reextract(ctx,
-				func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-					return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
-				},
-				func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
-				func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
-			err = cmp.Or(err, res.Err())
-			c.summary(err == nil, res.String(), res)
-			return err
-		}
-	}}
+// ReextractCommand is `sppcrawl reextract`: rebuild every article from its stored raw page (offline).
+type ReextractCommand struct {
+	streams
+	c *cli
+}
+
+var reextractInfo = commandInfo{"reextract", "rebuild every article from its stored raw page (offline)", "[--db FILE]", nil}
+
+// Run parses args as the command line of reextract and does its work.
+func (cmd *ReextractCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(reextractInfo, cmd.streams)
+	cmd.c = c
+	c.uses(sppcrawl.OpenWrites)
+	c.indexes = true
+	return c.run(ctx, args, cmd.reextract)
+}
+
+// reextract rebuilds every article of an archive file from its raw page.
+func (cmd *ReextractCommand) reextract(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	file, ok := archive.(reextracter)
+	if !ok {
+		return notOnDatabase(archive, "reextract", "the rebuild from raw pages is not there yet (see README, PostgreSQL)")
+	}
+	res, err := file.Reextract(ctx,
+		func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+			return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
+		},
+		func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
+		func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
+	err = cmp.Or(err, res.Err())
+	c.summary(err == nil, res.String(), res)
+	return err
+}

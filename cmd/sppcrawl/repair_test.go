@@ -33,7 +33,7 @@ func copyArchive(t *testing.T, path string) string {
 func exportedLines(t *testing.T, path string) []string {
 	t.Helper()
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"export", "--db", path, "--quiet"}) })
+	out := stdoutOf(&code, []string{"export", "--db", path, "--quiet"})
 	if code != exitOK {
 		t.Fatalf("export of %s: exit %d", path, code)
 	}
@@ -59,9 +59,7 @@ func exportedIDs(t *testing.T, path string) []string {
 func repairThenCrawl(t *testing.T, path string, want []string) (repairLog string) {
 	t.Helper()
 	var code int
-	repairLog = capture(t, &os.Stderr, func() {
-		capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", path, "--log-level", "error"}) })
-	})
+	repairLog = stderrOf(&code, []string{"verify", "--repair", "--db", path, "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(repairLog, "; lost: ") || !strings.Contains(repairLog, "walks of") {
 		t.Fatalf("verify --repair: exit %d, want 1 saying what was lost:\n%s", code, repairLog)
 	}
@@ -121,13 +119,11 @@ func TestCLI_RepairCountsByChannel(t *testing.T) {
 	storetest.BreakLeaf(t, half, third, "raw")
 	storetest.BreakLeaf(t, third, path, "rawof")
 	var code int
-	log := capture(t, &os.Stderr, func() {
-		capture(t, &os.Stdout, func() { code = run([]string{"verify", "--repair", "--db", path, "--log-level", "error"}) })
-	})
+	log := stderrOf(&code, []string{"verify", "--repair", "--db", path, "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(log, " articles (") {
 		t.Fatalf("verify --repair of a lost leaf of articles: exit %d, want 1 and the articles lost by channel:\n%s", code, log)
 	}
-	stats := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	stats := stdoutOf(&code, []string{"stats", "--db", path, "--format", "json"})
 	var s struct {
 		Ledger []struct {
 			Key                                   string
@@ -186,16 +182,12 @@ func TestCLI_UnopenableArchive(t *testing.T) {
 			os.WriteFile(path, c.damage(b), 0o644)
 			for _, args := range [][]string{{"stats"}, {"export"}, {"verify"}} {
 				var code int
-				errOut := capture(t, &os.Stderr, func() {
-					capture(t, &os.Stdout, func() { code = run(append(args, "--db", path, "--log-level", "error")) })
-				})
+				errOut := stderrOf(&code, append(args, "--db", path, "--log-level", "error"))
 				if code != exitFailures || !strings.Contains(errOut, "archive damaged") || strings.Contains(errOut, "not an sppcrawl archive") {
 					t.Errorf("%s: exit %d, %q: want exit 1 saying the archive is damaged", args[0], code, errOut)
 				}
 			}
-			errOut := capture(t, &os.Stderr, func() {
-				capture(t, &os.Stdout, func() { run([]string{"verify", "--repair", "--db", path, "--log-level", "error"}) })
-			})
+			errOut := stderrOf(nil, []string{"verify", "--repair", "--db", path, "--log-level", "error"})
 			if !strings.Contains(errOut, "salvage: ") {
 				t.Fatalf("verify --repair salvaged nothing:\n%s", errOut)
 			}
@@ -211,7 +203,7 @@ func TestCLI_UnopenableArchive(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "notes.db")
 	os.WriteFile(other, []byte(strings.Repeat("not an archive\n", 400)), 0o644)
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"stats", "--db", other}) })
+	errOut := stderrOf(&code, []string{"stats", "--db", other})
 	if code != exitFailures || !strings.Contains(errOut, "not an sppcrawl archive") {
 		t.Errorf("a text file: exit %d, %q", code, errOut)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -17,33 +16,51 @@ import (
 	"sppcrawl/store"
 )
 
-var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-F would, with filters",
-	"[flags] QUERY…", append([]string{"text"}, publish.ResultFormats...),
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var req search.Request
-		var channels, kinds, has listFlag
-		c.fs.Var(&channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
-		c.fs.StringVar(&req.From, "from", "", "published on or after this date (2025-06-01, 2025-06 or 2025; +08:00)")
-		c.fs.StringVar(&req.To, "to", "", "published on or before this date (the whole day, month or year)")
-		c.fs.StringVar(&req.EffectiveFrom, "effective-from", "", "documents taking effect (施行) on or after this date")
-		c.fs.StringVar(&req.EffectiveTo, "effective-to", "", "documents taking effect on or before this date")
-		c.fs.Var(&kinds, "kind", "article, case or document (an article holding cases is a case; one with a 文号 header a document)")
-		c.fs.Var(&has, "has", "images or attachments: only results that have them")
-		c.fs.StringVar(&req.Withdrawn, "withdrawn", "exclude", "articles the site withdrew: exclude, include or only")
-		c.fs.StringVar(&req.Versions, "versions", "current", "current, or all: earlier versions of corrected articles too")
-		c.fs.StringVar(&req.Sort, "sort", "newest", "newest, oldest or relevance")
-		var limit optionalInt
-		c.fs.Var(&limit, "limit", "at most `n` results (default: 20 in text, every result in the other formats)")
-		count := c.fs.Bool("count", false, "print only the number of results")
-		c.indexFlag()
-		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
-		c.uses(reads)
-		c.terms = true
-		c.check(func() error { return searchRequest(c, &req, channels, kinds, has, limit, *count) })
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			return runSearch(ctx, c, archive, req, *count)
-		}
-	}}
+// SearchCommand is `sppcrawl search`: find articles by their text, exactly as Ctrl-F would, with filters.
+type SearchCommand struct {
+	streams
+	c                    *cli
+	req                  search.Request
+	channels, kinds, has listFlag
+	limit                optionalInt
+	count                bool
+}
+
+var searchInfo = commandInfo{"search", "find articles by their text, exactly as Ctrl-F would, with filters",
+	"[flags] QUERY…", append([]string{"text"}, publish.ResultFormats...)}
+
+// Run parses args as the command line of search and does its work.
+func (cmd *SearchCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(searchInfo, cmd.streams)
+	cmd.c = c
+	req := &cmd.req
+	c.fs.Var(&cmd.channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
+	c.fs.StringVar(&req.From, "from", "", "published on or after this date (2025-06-01, 2025-06 or 2025; +08:00)")
+	c.fs.StringVar(&req.To, "to", "", "published on or before this date (the whole day, month or year)")
+	c.fs.StringVar(&req.EffectiveFrom, "effective-from", "", "documents taking effect (施行) on or after this date")
+	c.fs.StringVar(&req.EffectiveTo, "effective-to", "", "documents taking effect on or before this date")
+	c.fs.Var(&cmd.kinds, "kind", "article, case or document (an article holding cases is a case; one with a 文号 header a document)")
+	c.fs.Var(&cmd.has, "has", "images or attachments: only results that have them")
+	c.fs.StringVar(&req.Withdrawn, "withdrawn", "exclude", "articles the site withdrew: exclude, include or only")
+	c.fs.StringVar(&req.Versions, "versions", "current", "current, or all: earlier versions of corrected articles too")
+	c.fs.StringVar(&req.Sort, "sort", "newest", "newest, oldest or relevance")
+	c.fs.Var(&cmd.limit, "limit", "at most `n` results (default: 20 in text, every result in the other formats)")
+	c.fs.BoolVar(&cmd.count, "count", false, "print only the number of results")
+	c.indexFlag()
+	c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
+	c.uses(sppcrawl.OpenReads)
+	c.terms = true
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.search)
+}
+
+func (cmd *SearchCommand) check() error {
+	return searchRequest(cmd.c, &cmd.req, cmd.channels, cmd.kinds, cmd.has, cmd.limit, cmd.count)
+}
+
+func (cmd *SearchCommand) search(ctx context.Context, archive sppcrawl.Archive) error {
+	return runSearch(ctx, cmd.c, archive, cmd.req, cmd.count)
+}
 
 // searchRequest completes the request from the arguments and flags, or
 // refuses them.
@@ -145,12 +162,12 @@ func find(ctx context.Context, c *cli, ix *search.Index, archive search.Archive,
 func (f found) print(ctx context.Context, c *cli, archive search.Archive, req search.Request, count bool) error {
 	switch {
 	case f.res != nil:
-		return writeResultTable(os.Stdout, req, f.res, c.progress())
+		return writeResultTable(c.Stdout, req, f.res, c.progress())
 	case count:
-		_, err := fmt.Println(f.m.Total)
+		_, err := fmt.Fprintln(c.Stdout, f.m.Total)
 		return err
 	}
-	_, err := publish.WriteResults(ctx, os.Stdout, c.out, f.m, archive, f.limit)
+	_, err := publish.WriteResults(ctx, c.Stdout, c.out, f.m, archive, f.limit)
 	return err
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -34,9 +33,7 @@ func fixtureArchive(t *testing.T) string {
 func exported(t *testing.T, path string, args ...string) []*sppcrawl.Article {
 	t.Helper()
 	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run(append([]string{"export", "--db", path, "--quiet"}, args...))
-	})
+	out := stdoutOf(&code, append([]string{"export", "--db", path, "--quiet"}, args...))
 	if code != exitOK {
 		t.Fatalf("export: exit %d", code)
 	}
@@ -56,14 +53,18 @@ func exported(t *testing.T, path string, args ...string) []*sppcrawl.Article {
 // searchIDs runs `sppcrawl search --format jsonl` and returns the ids found.
 func searchIDs(t *testing.T, path string, args ...string) []string {
 	t.Helper()
-	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run(append([]string{"search", "--db", path, "--format", "jsonl", "--quiet"}, args...))
-	})
+	ids, _ := searchIDsLogged(t, path, args...)
+	return ids
+}
+
+// searchIDsLogged is searchIDs, with what the search logged.
+func searchIDsLogged(t *testing.T, path string, args ...string) (ids []string, logs string) {
+	t.Helper()
+	o := runIO(append([]string{"search", "--db", path, "--format", "jsonl", "--quiet"}, args...), nil)
+	code, out := o.code, o.stdout
 	if code != exitOK {
 		t.Fatalf("search %q: exit %d", args, code)
 	}
-	var ids []string
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		if l == "" {
 			continue
@@ -77,7 +78,7 @@ func searchIDs(t *testing.T, path string, args ...string) []string {
 		}
 		ids = append(ids, r.ID)
 	}
-	return ids
+	return ids, o.stderr
 }
 
 // oracle is the ids of the articles whose exported text holds query and
@@ -188,7 +189,7 @@ func TestCLI_SearchCountsAndOrder(t *testing.T) {
 			}
 		}
 		var code int
-		count := capture(t, &os.Stdout, func() { code = run([]string{"search", "--db", path, "--count", "--quiet", q}) })
+		count := stdoutOf(&code, []string{"search", "--db", path, "--count", "--quiet", q})
 		if n, err := strconv.Atoi(strings.TrimSpace(count)); err != nil || n != len(ids) || code != exitOK {
 			t.Errorf("%q: --count printed %q (exit %d), the stream has %d", q, count, code, len(ids))
 		}
@@ -216,9 +217,7 @@ func TestCLI_SearchBadInput(t *testing.T) {
 		{[]string{"--cursor", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "罪"}, "another query"},
 	} {
 		var code int
-		errOut := capture(t, &os.Stderr, func() {
-			code = run(append([]string{"search", "--db", path}, tc.args...))
-		})
+		errOut := stderrOf(&code, append([]string{"search", "--db", path}, tc.args...))
 		if code != exitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("search %q: exit %d, %q; want exit 2 saying %q", tc.args, code, errOut, tc.want)
 		}
@@ -302,8 +301,7 @@ func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
 	want := oracle(t, exported(t, path), "检察官", nil)
 	slices.Sort(want)
 	storetest.Scribble(t, search.PathFor(path))
-	var got []string
-	logs := capture(t, &os.Stderr, func() { got = searchIDs(t, path, "检察官") })
+	got, logs := searchIDsLogged(t, path, "检察官")
 	slices.Sort(got)
 	if !slices.Equal(got, want) || !strings.Contains(logs, "search index damaged: making it again from the archive") {
 		t.Errorf("%d found (the scan: %d); logs:\n%s", len(got), len(want), logs)
@@ -311,7 +309,7 @@ func TestCLI_DamagedIndexIsMadeAgain(t *testing.T) {
 
 	storetest.Scribble(t, search.PathFor(path))
 	var code int
-	logs = capture(t, &os.Stderr, func() { code = run([]string{"verify", "--db", path, "--quiet"}) })
+	logs = stderrOf(&code, []string{"verify", "--db", path, "--quiet"})
 	if code != exitOK || !strings.Contains(logs, "search index damaged: making it again") {
 		t.Errorf("verify: exit %d; logs:\n%s", code, logs)
 	}

@@ -35,36 +35,57 @@ type serveFlags struct {
 	cfg                 *crawler.Config
 }
 
-var serveCmd = command{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
-	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [--index FILE] [flags]", nil,
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		f := serveFlags{cfg: c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)}
-		c.fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
-		c.fs.DurationVar(&f.every, "crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
-		c.fs.StringVar(&f.public, "public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local, the feeds' self links and the WebSub hub's topics start with it; set it behind a proxy (else the request's Host names them)")
-		f.push.register(c.fs)
-		c.indexFlag()
-		c.fs.BoolVar(&f.hubHTTP, "hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
-		c.fs.BoolVar(&f.hubPrivate, "hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
-		// A damaged archive is served all the same: every answer says what
-		// is wrong (/healthz 503) rather than the process refusing to start.
-		c.archive(false, func() archiveMode {
-			if f.every == 0 {
-				return salvagesRead
-			}
-			return salvages
-		})
-		c.check(func() error {
-			if f.every != 0 && f.every < minCrawlEvery {
-				return usageErr("--crawl-every %s: at least %s, be polite", f.every, minCrawlEvery)
-			}
-			if _, err := publish.ParsePublicURL(f.public); err != nil {
-				return usageErr("--public-url: %v", err)
-			}
-			return nil
-		})
-		return func(ctx context.Context, archive sppcrawl.Archive) error { return c.serve(ctx, archive, &f) }
-	}}
+// ServeCommand is `sppcrawl serve`: serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling.
+type ServeCommand struct {
+	streams
+	c *cli
+	f serveFlags
+}
+
+var serveInfo = commandInfo{"serve", "serve the archive over HTTP (web pages, API, feeds, metrics), optionally crawling",
+	"[--addr 127.0.0.1:8080] [--crawl-every 10m] [--index FILE] [flags]", nil}
+
+// Run parses args as the command line of serve and does its work.
+func (cmd *ServeCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(serveInfo, cmd.streams)
+	cmd.c = c
+	f := &cmd.f
+	f.cfg = c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+	c.fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
+	c.fs.DurationVar(&f.every, "crawl-every", 0, "run the incremental crawl on this schedule in this process, at least 1m (0: never; the archive is then opened read-only)")
+	c.fs.StringVar(&f.public, "public-url", "", "where this server is reached from outside (https://example.org/spp): the media links of repost?media=local, the feeds' self links and the WebSub hub's topics start with it; set it behind a proxy (else the request's Host names them)")
+	f.push.register(c.fs)
+	c.indexFlag()
+	c.fs.BoolVar(&f.hubHTTP, "hub-allow-http", false, "the WebSub hub accepts http:// callbacks")
+	c.fs.BoolVar(&f.hubPrivate, "hub-allow-private", false, "the WebSub hub accepts callbacks on loopback, private or link-local addresses")
+	c.archive(false, f.mode)
+	c.check(f.check)
+	return c.run(ctx, args, cmd.serve)
+}
+
+func (cmd *ServeCommand) serve(ctx context.Context, archive sppcrawl.Archive) error {
+	return cmd.c.serve(ctx, archive, &cmd.f)
+}
+
+// mode: a damaged archive is served all the same, every answer saying
+// what is wrong (/healthz 503) rather than the process refusing to start;
+// it is written only by a crawl of its own.
+func (f *serveFlags) mode() sppcrawl.OpenMode {
+	if f.every == 0 {
+		return sppcrawl.OpenSalvagesRead
+	}
+	return sppcrawl.OpenSalvages
+}
+
+func (f *serveFlags) check() error {
+	if f.every != 0 && f.every < minCrawlEvery {
+		return usageErr("--crawl-every %s: at least %s, be polite", f.every, minCrawlEvery)
+	}
+	if _, err := publish.ParsePublicURL(f.public); err != nil {
+		return usageErr("--public-url: %v", err)
+	}
+	return nil
+}
 
 // serve runs serve's parts until ctx ends (a signal) or the HTTP server
 // fails, then closes them in order. A stop by a signal is ErrInterrupted.

@@ -21,7 +21,7 @@ import (
 func TestMain(m *testing.M) {
 	// Re-executed as the sppcrawl binary by the signal tests.
 	child.Main(m, map[string]func() int{
-		"sppcrawl": func() int { return run(strings.Split(os.Getenv("SPPCRAWL_ARGS"), "\x1f")) },
+		"sppcrawl": func() int { return newMain().Run(strings.Split(os.Getenv("SPPCRAWL_ARGS"), "\x1f")) },
 	})
 }
 

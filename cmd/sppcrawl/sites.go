@@ -14,32 +14,52 @@ import (
 	"sppcrawl/sites"
 )
 
-var sitesCmd = command{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST); check HOST reads one list and one article of a site",
-	"[--format text|json] [check HOST [--origin URL]]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		cfg := c.crawlConfig(netFlags)
-		c.check(func() error {
-			switch {
-			case len(c.args) == 0:
-				return nil
-			case len(c.args) != 2 || c.args[0] != "check":
-				return usageErr("unexpected arguments %q: want check HOST (any host under .gov.cn of the TRS platform is a site too)", c.args)
-			}
-			s, err := lookupSite(c.args[1])
-			if err != nil {
-				return usageError{err}
-			}
-			c.crawl.useSite(cfg, s)
-			return nil
-		})
-		return func(ctx context.Context, _ sppcrawl.Archive) error {
-			if len(c.args) == 2 {
-				return checkSite(ctx, c, *cfg)
-			}
-			rows := siteRows(sites.All())
-			return c.print(rows, func(w io.Writer) error { return writeSites(w, rows) })
-		}
-	}}
+// SitesCommand is `sppcrawl sites`: list the sites sppcrawl knows (crawl --site KEY|HOST); check HOST reads one list and one article of a site.
+type SitesCommand struct {
+	streams
+	c   *cli
+	cfg *crawler.Config
+}
+
+var sitesInfo = commandInfo{"sites", "list the sites sppcrawl knows (crawl --site KEY|HOST); check HOST reads one list and one article of a site",
+	"[--format text|json] [check HOST [--origin URL]]", []string{"text", "json"}}
+
+// Run parses args as the command line of sites and does its work.
+func (cmd *SitesCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(sitesInfo, cmd.streams)
+	cmd.c = c
+	cmd.cfg = c.crawlConfig(netFlags)
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.sites)
+}
+
+// check takes check HOST: the site of the host, any .gov.cn host of the
+// TRS platform too.
+func (cmd *SitesCommand) check() error {
+	c := cmd.c
+	switch {
+	case len(c.args) == 0:
+		return nil
+	case len(c.args) != 2 || c.args[0] != "check":
+		return usageErr("unexpected arguments %q: want check HOST (any host under .gov.cn of the TRS platform is a site too)", c.args)
+	}
+	s, err := lookupSite(c.args[1])
+	if err != nil {
+		return usageError{err}
+	}
+	c.crawl.useSite(cmd.cfg, s)
+	return nil
+}
+
+// sites checks the site asked, or lists the sites built in.
+func (cmd *SitesCommand) sites(ctx context.Context, _ sppcrawl.Archive) error {
+	c := cmd.c
+	if len(c.args) == 2 {
+		return checkSite(ctx, c, *cmd.cfg)
+	}
+	rows := siteRows(sites.All())
+	return c.print(rows, func(w io.Writer) error { return writeSites(w, rows) })
+}
 
 // siteRow is a site as `sites --format json` lists it.
 type siteRow struct {

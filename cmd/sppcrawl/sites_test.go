@@ -64,7 +64,7 @@ func TestCLI_CrawlLocalSite(t *testing.T) {
 			if code := run([]string{"crawl", "--site", host, "--origin", srv.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
 				t.Fatalf("crawl: exit %d", code)
 			}
-			out := capture(t, &os.Stdout, func() { run([]string{"export", "--db", db, "--log-level", "error"}) })
+			out := stdoutOf(nil, []string{"export", "--db", db, "--log-level", "error"})
 			want := wantArticles(t, host)
 			got := map[string]bool{}
 			sc := bufio.NewScanner(strings.NewReader(out))
@@ -108,7 +108,7 @@ func TestCLI_CrawlLocalSite(t *testing.T) {
 
 func TestCLI_Sites(t *testing.T) {
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run([]string{"sites", "--format", "json"}) })
+	out := stdoutOf(&code, []string{"sites", "--format", "json"})
 	var rows []map[string]string
 	if err := json.Unmarshal([]byte(out), &rows); code != exitOK || err != nil {
 		t.Fatalf("exit %d, %v: %s", code, err, out)
@@ -175,9 +175,7 @@ func TestCLI_ReextractLocalSite(t *testing.T) {
 func TestCLI_SitesCheck(t *testing.T) {
 	srv := localFixture(t, "www.hbjc.gov.cn")
 	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"sites", "check", "www.hbjc.gov.cn", "--origin", srv.URL, "--log-level", "error"})
-	})
+	out := stdoutOf(&code, []string{"sites", "check", "www.hbjc.gov.cn", "--origin", srv.URL, "--log-level", "error"})
 	for _, want := range []string{"home     https://www.hbjc.gov.cn/: 3 channels", "list     https://www.hbjc.gov.cn/jcyw/index.shtml: 检察要闻, page 1 of 2",
 		"article  https://www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml", "  source        湖北省人民检察院", "  editor        周洋"} {
 		if code != exitOK || !strings.Contains(out, want) {
@@ -197,9 +195,7 @@ func TestCLI_SitesCheck(t *testing.T) {
 	})
 	odd := httptest.NewServer(mux)
 	defer odd.Close()
-	out = capture(t, &os.Stdout, func() {
-		code = run([]string{"sites", "check", "www.odd.jcy.gov.cn", "--origin", odd.URL, "--log-level", "error"})
-	})
+	out = stdoutOf(&code, []string{"sites", "check", "www.odd.jcy.gov.cn", "--origin", odd.URL, "--log-level", "error"})
 	if code != exitFailures || !strings.Contains(out, "problem  fetch https://www.odd.jcy.gov.cn/xw/202601/t20260101_9.shtml") || !strings.Contains(out, "unknown layout") {
 		t.Errorf("exit %d, want 1 and the page named:\n%s", code, out)
 	}
@@ -211,9 +207,7 @@ func TestCLI_FetchLocalSite(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
 	u := "https://www.gd.jcy.gov.cn/tzgg/202606/t20260611_7770799.shtml"
 	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"fetch", "--site", "gd.jcy", "--origin", srv.URL, "--db", db, "--json", "--log-level", "error", u})
-	})
+	out := stdoutOf(&code, []string{"fetch", "--site", "gd.jcy", "--origin", srv.URL, "--db", db, "--json", "--log-level", "error", u})
 	if code != exitOK || !strings.Contains(out, `"id": "gd.jcy-7770799"`) {
 		t.Errorf("fetch: exit %d:\n%s", code, out)
 	}
@@ -232,9 +226,7 @@ func TestCLI_CrawlOtherSitesArchive(t *testing.T) {
 	}
 	before := countArticles(t, db)
 	var code int
-	errOut := capture(t, &os.Stderr, func() {
-		code = run([]string{"crawl", "--site", "hbjc", "--origin", hb.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"})
-	})
+	errOut := stderrOf(&code, []string{"crawl", "--site", "hbjc", "--origin", hb.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"})
 	if code == exitOK || !strings.Contains(errOut, "holds www.spp.gov.cn's articles") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
@@ -246,10 +238,8 @@ func TestCLI_CrawlOtherSitesArchive(t *testing.T) {
 // extract --url of a local site reads the page with that site's adapter.
 func TestCLI_ExtractLocalPage(t *testing.T) {
 	var code int
-	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"extract", "--format", "text", "--url", "https://www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml",
-			"../../testdata/sites/www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml"})
-	})
+	out := stdoutOf(&code, []string{"extract", "--format", "text", "--url", "https://www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml",
+		"../../testdata/sites/www.hbjc.gov.cn/jcyw/202005/t20200508_215530.shtml"})
 	if code != exitOK || !strings.Contains(out, "来源：湖北省人民检察院") || !strings.Contains(out, "[责任编辑：周洋]") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -266,7 +256,7 @@ func TestCLI_RepairLocalSite(t *testing.T) {
 	n := countArticles(t, path)
 	storetest.CorruptArticle(t, path, 3)
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run([]string{"verify", "--repair", "--db", path}) })
+	errOut := stderrOf(&code, []string{"verify", "--repair", "--db", path})
 	if code != exitOK || !strings.Contains(errOut, "1 records quarantined, 1 articles rebuilt") {
 		t.Errorf("verify --repair: exit %d\n%s", code, errOut)
 	}

@@ -18,7 +18,7 @@ import (
 func TestCLI_SkippedRecordsCounted(t *testing.T) {
 	path := crawlFixture(t, "--media", "all")
 	var code int
-	all := capture(t, &os.Stdout, func() { code = run([]string{"search", "--db", path, "--format", "jsonl", "检察"}) })
+	all := stdoutOf(&code, []string{"search", "--db", path, "--format", "jsonl", "检察"})
 	total := strings.Count(all, "\n")
 	if code != exitOK || total < 10 {
 		t.Fatalf("search of the sound archive: exit %d, %d results", code, total)
@@ -29,14 +29,14 @@ func TestCLI_SkippedRecordsCounted(t *testing.T) {
 	for _, seq := range currentSeqs(t, path, 3, 7, 11) {
 		storetest.CorruptArticle(t, path, seq)
 	}
-	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	out := stdoutOf(&code, []string{"stats", "--db", path, "--format", "json"})
 	var s struct {
 		Undecodable int `json:"undecodable"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Undecodable != 3 {
 		t.Errorf("stats --format json: %v, undecodable %d, want 3", err, s.Undecodable)
 	}
-	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	out = stdoutOf(&code, []string{"stats", "--db", path})
 	if !strings.Contains(out, "undecodable: 3 article records do not decode") {
 		t.Errorf("stats does not say how many records do not decode:\n%s", out)
 	}
@@ -46,11 +46,8 @@ func TestCLI_SkippedRecordsCounted(t *testing.T) {
 		if remake {
 			os.Remove(search.PathFor(path))
 		}
-		errOut := capture(t, &os.Stderr, func() {
-			out = capture(t, &os.Stdout, func() {
-				code = run([]string{"search", "--db", path, "--format", "jsonl", "--log-level", "error", "检察"})
-			})
-		})
+		o := runIO([]string{"search", "--db", path, "--format", "jsonl", "--log-level", "error", "检察"}, nil)
+		code, out, errOut := o.code, o.stdout, o.stderr
 		got := strings.Count(out, "\n")
 		if code != exitFailures || got > total || !strings.Contains(errOut, "3 records skipped") {
 			t.Errorf("search with 3 bad records (index made again: %v): exit %d, %d of %d results, %q: want exit 1 saying how many were skipped", remake, code, got, total, errOut)

@@ -12,35 +12,50 @@ import (
 	"sppcrawl/publish"
 )
 
-var statsCmd = command{"stats", "show the archive's health: the ledger per channel, warnings, last crawl, failures",
-	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		gaps := c.fs.Bool("gaps", false, "list the URLs seen on list pages and never stored, with why")
-		var channel channelFlag
-		c.fs.Var(&channel, "channel", "with --gaps, only this channel (key or folder)")
-		c.uses(reads)
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			if *gaps {
-				g, err := archive.Gaps(ctx, channel.path)
-				if err != nil {
-					return err
-				}
-				return c.print(append([]sppcrawl.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
-			}
-			s, err := stats(ctx, archive, time.Now())
-			if err != nil {
-				return err
-			}
-			if ix, err := openIndex(c, archive, true); err == nil {
-				err = s.AddIndex(ctx, ix, archive)
-				ix.Close()
-				if err != nil {
-					return err
-				}
-			}
-			return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.name()) })
+// StatsCommand is `sppcrawl stats`: show the archive's health: the ledger per channel, warnings, last crawl, failures.
+type StatsCommand struct {
+	streams
+	c       *cli
+	gaps    bool
+	channel channelFlag
+}
+
+var statsInfo = commandInfo{"stats", "show the archive's health: the ledger per channel, warnings, last crawl, failures",
+	"[--db FILE] [--format text|json] [--gaps [--channel KEY]]", []string{"text", "json"}}
+
+// Run parses args as the command line of stats and does its work.
+func (cmd *StatsCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(statsInfo, cmd.streams)
+	cmd.c = c
+	c.fs.BoolVar(&cmd.gaps, "gaps", false, "list the URLs seen on list pages and never stored, with why")
+	c.fs.Var(&cmd.channel, "channel", "with --gaps, only this channel (key or folder)")
+	c.uses(sppcrawl.OpenReads)
+	return c.run(ctx, args, cmd.stats)
+}
+
+// stats prints the archive's stats, or its gaps.
+func (cmd *StatsCommand) stats(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	if cmd.gaps {
+		g, err := archive.Gaps(ctx, cmd.channel.path)
+		if err != nil {
+			return err
 		}
-	}}
+		return c.print(append([]sppcrawl.Gap{}, g...), func(w io.Writer) error { return writeGaps(w, g) })
+	}
+	s, err := stats(ctx, archive, time.Now())
+	if err != nil {
+		return err
+	}
+	if ix, err := openIndex(c, archive, true); err == nil {
+		err = s.AddIndex(ctx, ix, archive)
+		ix.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return c.print(s, func(w io.Writer) error { return writeStats(w, s, c.db.name()) })
+}
 
 // localTime is how every time is shown to a person: the site's +08:00, as
 // the logs write it too.

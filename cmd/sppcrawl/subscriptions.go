@@ -18,40 +18,62 @@ import (
 
 // subcommands of subscriptions, and how each opens the archive: those
 // that only read what is stored read it beside a serve --crawl-every.
-var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "show": readsBeside, "remove": writes,
-	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": readsBeside, "deliveries": readsBeside}
+var subcommands = map[string]sppcrawl.OpenMode{"add": sppcrawl.OpenWrites, "list": sppcrawl.OpenReadsBeside, "show": sppcrawl.OpenReadsBeside, "remove": sppcrawl.OpenWrites,
+	"pause": sppcrawl.OpenWrites, "resume": sppcrawl.OpenWrites, "rotate-secret": sppcrawl.OpenWrites, "replay": sppcrawl.OpenWrites, "test": sppcrawl.OpenReadsBeside, "deliveries": sppcrawl.OpenReadsBeside}
 
-var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
+// SubscriptionsCommand is `sppcrawl subscriptions`: manage the webhooks that are told of new, corrected and withdrawn articles.
+type SubscriptionsCommand struct {
+	streams
+	c                *cli
+	o                push.AddOptions
+	events, channels listFlag
+	since            optionalInt
+	limit            int
+}
+
+var subscriptionsInfo = commandInfo{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
 	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
 		"       sppcrawl subscriptions list | show ID | remove ID | pause ID | resume ID | rotate-secret ID | replay ID --since SEQ | test ID | deliveries ID",
-	[]string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		var o push.AddOptions
-		var events, channels listFlag
-		c.fs.Var(&events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
-		c.fs.Var(&channels, "channels", "add: only articles of these channels (keys or folders)")
-		c.fs.StringVar(&o.Query, "query", "", "add: only articles that match this search query (as sppcrawl search takes it)")
-		c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
-		c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")
-		c.fs.BoolVar(&o.AllowPrivate, "allow-private", false, "add: accept a receiver on a loopback, private or link-local address")
-		var since optionalInt
-		c.fs.Var(&since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
-		limit := c.fs.Int("limit", 20, "deliveries: how many of the latest")
-		c.archive(false, func() archiveMode {
-			if len(c.args) == 0 {
-				return writes // refused by the check below
-			}
-			if m, ok := subcommands[c.args[0]]; ok {
-				return m
-			}
-			return writes
-		})
-		c.check(func() error { return subscriptionsArgs(c.args, &o, events, channels, since) })
-		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			p := push.New(archive, push.Options{Logger: c.log})
-			return runSubscriptions(ctx, c, archive, p, o, *limit)
-		}
-	}}
+	[]string{"text", "json"}}
+
+// Run parses args as the command line of subscriptions and does its work.
+func (cmd *SubscriptionsCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(subscriptionsInfo, cmd.streams)
+	cmd.c = c
+	o := &cmd.o
+	c.fs.Var(&cmd.events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
+	c.fs.Var(&cmd.channels, "channels", "add: only articles of these channels (keys or folders)")
+	c.fs.StringVar(&o.Query, "query", "", "add: only articles that match this search query (as sppcrawl search takes it)")
+	c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
+	c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")
+	c.fs.BoolVar(&o.AllowPrivate, "allow-private", false, "add: accept a receiver on a loopback, private or link-local address")
+	c.fs.Var(&cmd.since, "since", "add: start after this `seq` (a backfill; default: the archive's current seq); replay: deliver again every event after it")
+	c.fs.IntVar(&cmd.limit, "limit", 20, "deliveries: how many of the latest")
+	c.archive(false, cmd.mode)
+	c.check(cmd.check)
+	return c.run(ctx, args, cmd.subscriptions)
+}
+
+// mode is the subcommand's (subcommands); an unknown one is refused by
+// check.
+func (cmd *SubscriptionsCommand) mode() sppcrawl.OpenMode {
+	if len(cmd.c.args) == 0 {
+		return sppcrawl.OpenWrites
+	}
+	if m, ok := subcommands[cmd.c.args[0]]; ok {
+		return m
+	}
+	return sppcrawl.OpenWrites
+}
+
+func (cmd *SubscriptionsCommand) check() error {
+	return subscriptionsArgs(cmd.c.args, &cmd.o, cmd.events, cmd.channels, cmd.since)
+}
+
+func (cmd *SubscriptionsCommand) subscriptions(ctx context.Context, archive sppcrawl.Archive) error {
+	p := push.New(archive, push.Options{Logger: cmd.c.log})
+	return runSubscriptions(ctx, cmd.c, archive, p, cmd.o, cmd.limit)
+}
 
 // subscriptionsArgs checks the subcommand and its arguments, and completes
 // add's options from the flags.
@@ -135,7 +157,7 @@ func runSubscriptions(ctx context.Context, c *cli, db sppcrawl.Archive, p *push.
 		}
 		return c.print(ds, func(w io.Writer) error { return writeDeliveries(w, ds) })
 	case "test":
-		return testSubscription(ctx, db, p, arg)
+		return testSubscription(ctx, c.Stdout, db, p, arg)
 	case "remove":
 		if err := db.DeleteSubscription(ctx, arg); err != nil {
 			return err
@@ -178,7 +200,7 @@ func listSubscriptions(ctx context.Context, c *cli, db sppcrawl.Archive) error {
 
 // testSubscription sends subscription id a ping and says how its receiver
 // answered; anything but 2xx is an error.
-func testSubscription(ctx context.Context, db sppcrawl.Archive, p *push.Pusher, id string) error {
+func testSubscription(ctx context.Context, w io.Writer, db sppcrawl.Archive, p *push.Pusher, id string) error {
 	s, err := db.Subscription(ctx, id)
 	if err != nil {
 		return err
@@ -191,7 +213,7 @@ func testSubscription(ctx context.Context, db sppcrawl.Archive, p *push.Pusher, 
 	if status/100 != 2 {
 		return fmt.Errorf("%s (only 2xx is success)", line)
 	}
-	_, err = fmt.Println(line)
+	_, err = fmt.Fprintln(w, line)
 	return err
 }
 

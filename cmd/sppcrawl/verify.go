@@ -12,52 +12,79 @@ import (
 	"sppcrawl/store"
 )
 
-var verifyCmd = command{"verify", "check every record of the archive; pages stored cut short are fetched again",
-	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"},
-	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		repair := c.fs.Bool("repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
-		c.uses(salvages)
-		c.db.checkPages = true
-		c.indexes, c.checkIndex = true, true
-		return func(ctx context.Context, opened sppcrawl.Archive) error {
-			archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
-			if err != nil {
-				return err
-			}
-			if *repair && archive.Broken() != nil {
-				if archive, err = c.salvage(ctx, archive); err != nil {
-					return err
-				}
-			}
-			if *repair && archive.OpenDamage() != nil {
-				return fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
-			}
-			var lost error
-			if *repair {
-				if lost, err = c.repair(ctx, archive); err != nil {
-					return err
-				}
-			}
-			rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
-				return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-			})
-			if err == nil {
-				err = c.print(rep, func(w io.Writer) error {
-					for _, p := range rep.Problems {
-						if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}
-			if err != nil {
-				return err
-			}
-			c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
-			return cmp.Or(rep.Err(), lost)
+// VerifyCommand is `sppcrawl verify`: check every record of the archive; pages stored cut short are fetched again.
+type VerifyCommand struct {
+	streams
+	c      *cli
+	repair bool
+}
+
+var verifyInfo = commandInfo{"verify", "check every record of the archive; pages stored cut short are fetched again",
+	"[--db FILE] [--format text|json] [--repair]", []string{"text", "json"}}
+
+// Run parses args as the command line of verify and does its work.
+func (cmd *VerifyCommand) Run(ctx context.Context, args []string) error {
+	c := newCLI(verifyInfo, cmd.streams)
+	cmd.c = c
+	c.fs.BoolVar(&cmd.repair, "repair", false, "move the records that do not decode aside (quarantine, never deleted) and make their URLs due for a fetch; a file whose page structure is damaged is first salvaged into a new file (the damaged one kept beside it)")
+	c.uses(sppcrawl.OpenSalvages)
+	c.db.checkPages = true
+	c.indexes, c.checkIndex = true, true
+	return c.run(ctx, args, cmd.verify)
+}
+
+// verify repairs the archive file if asked (salvaging it first if its
+// pages are damaged), then checks every record and prints the problems.
+func (cmd *VerifyCommand) verify(ctx context.Context, opened sppcrawl.Archive) error {
+	c := cmd.c
+	archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
+	if err != nil {
+		return err
+	}
+	var lost error
+	if cmd.repair {
+		if archive, lost, err = cmd.repairFile(ctx, archive); err != nil {
+			return err
 		}
-	}}
+	}
+	rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
+		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
+	})
+	if err == nil {
+		err = c.print(rep, func(w io.Writer) error { return writeProblems(w, rep.Problems) })
+	}
+	if err != nil {
+		return err
+	}
+	c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
+	return cmp.Or(rep.Err(), lost)
+}
+
+// repairFile is --repair: the file salvaged if its page structure is
+// damaged, then repaired (cli.repair); the archive is the salvaged copy
+// then.
+func (cmd *VerifyCommand) repairFile(ctx context.Context, archive *store.DB) (_ *store.DB, lost, err error) {
+	if archive.Broken() != nil {
+		if archive, err = cmd.c.salvage(ctx, archive); err != nil {
+			return nil, nil, err
+		}
+	}
+	if archive.OpenDamage() != nil {
+		return nil, nil, fmt.Errorf("the file itself is damaged, so it cannot be repaired in place: %w; restore a backup (sppcrawl backup) and run sppcrawl verify --repair on that", archive.OpenDamage())
+	}
+	lost, err = cmd.c.repair(ctx, archive)
+	return archive, lost, err
+}
+
+// writeProblems writes verify's problems, one a line.
+func writeProblems(w io.Writer, problems []store.Problem) error {
+	for _, p := range problems {
+		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // repair runs the repair of a (salvaged) archive and says what it did;
 // lost says what it could not recover (the verify exits 1 for it).
@@ -94,19 +121,13 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 }
 
 // salvage replaces an archive whose page structure is damaged by a copy of
-// what its sound pages hold (store.Salvage), and opens the copy for the
-// repair and the verification that follow; the search index is made again
-// from it.
+// what its sound pages hold (store.DB.Salvaged), opened for the repair and
+// the verification that follow, and says what it took; the search index
+// is made again from it.
 func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) {
 	c.log.Warn("the file's page structure is damaged: copying what its sound pages hold into a new file", "why", broken.Broken())
-	path := broken.Path()
-	if err := broken.Close(); err != nil {
-		return nil, err
-	}
-	rep, err := store.Salvage(ctx, path, c.db.wait)
-	if errors.Is(err, store.ErrLocked) {
-		err = fmt.Errorf("%w; a salvage replaces the file: stop the crawl or serve using it first", err)
-	}
+	db, rep, err := broken.Salvaged(ctx, c.db.options())
+	c.opened = db // broken is closed
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +138,6 @@ func (c *cli) salvage(ctx context.Context, broken *store.DB) (*store.DB, error) 
 		c.log.Warn(rep.Schema)
 	}
 	c.summary(false, rep.String(), rep)
-	db, err := c.db.open(salvages, "verify")
-	c.opened = db
-	if err != nil {
-		return nil, fmt.Errorf("the salvaged copy does not open (the damaged file is at %s): %w", rep.Aside, err)
-	}
 	c.reindex = true
 	return db, nil
 }

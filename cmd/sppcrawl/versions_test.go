@@ -110,7 +110,7 @@ var fieldCorrections = []fieldCorrection{
 func runOut(t *testing.T, args ...string) string {
 	t.Helper()
 	var code int
-	out := capture(t, &os.Stdout, func() { code = run(args) })
+	out := stdoutOf(&code, args)
 	if code != exitOK {
 		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, out)
 	}
@@ -228,7 +228,7 @@ func TestCLI_FieldCorrectionCrawl(t *testing.T) {
 func crawlSummary(t *testing.T, args ...string) sppcrawl.RunSummary {
 	t.Helper()
 	var code int
-	errOut := capture(t, &os.Stderr, func() { code = run(append(args, "--log-format", "json", "--log-level", "warn")) })
+	errOut := stderrOf(&code, append(args, "--log-format", "json", "--log-level", "warn"))
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
 	var last struct {
 		Summary sppcrawl.RunSummary `json:"summary"`
