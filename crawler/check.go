@@ -44,7 +44,7 @@ func (c *Crawler) Check(ctx context.Context) (*SiteCheck, error) {
 			break
 		}
 		u := c.site.ListPageURL(ch.Path, 1)
-		l, err := c.checkList(ctx, u)
+		l, err := c.checkList(ctx, u, ch.Path)
 		if err != nil {
 			sc.Problems = append(sc.Problems, err.Error())
 			continue
@@ -58,9 +58,9 @@ func (c *Crawler) Check(ctx context.Context) (*SiteCheck, error) {
 	return sc, nil
 }
 
-// checkList fetches and reads the list page at u, which must list an
-// article of the site.
-func (c *Crawler) checkList(ctx context.Context, u string) (*sppcrawl.List, error) {
+// checkList fetches and reads the list page at u, page 1 of channel,
+// which must list an article of the site.
+func (c *Crawler) checkList(ctx context.Context, u, channel string) (*sppcrawl.List, error) {
 	rules, err := c.loadRobots(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", u, err)
@@ -71,7 +71,13 @@ func (c *Crawler) checkList(ctx context.Context, u string) (*sppcrawl.List, erro
 	var l *sppcrawl.List
 	var lastErr error
 	col := c.newCollector(ctx, false, 1)
+	in := &reqInfo{kind: kindList, channel: channel, page: 1}
 	col.OnResponse(func(resp *colly.Response) {
+		if c.refusedForm(in, resp.StatusCode) {
+			in.form++
+			_, lastErr = c.sendList(col, u, channel, 1, in, nil)
+			return
+		}
 		if resp.StatusCode >= 300 {
 			lastErr = fmt.Errorf("list %s: HTTP %d", u, resp.StatusCode)
 			return
@@ -83,7 +89,7 @@ func (c *Crawler) checkList(ctx context.Context, u string) (*sppcrawl.List, erro
 	col.OnError(func(resp *colly.Response, err error) {
 		lastErr = fmt.Errorf("list %s: HTTP %d: %w", u, resp.StatusCode, err)
 	})
-	if err := col.Visit(u); err != nil && lastErr == nil {
+	if _, err := c.sendList(col, u, channel, 1, in, nil); err != nil && lastErr == nil {
 		lastErr = fmt.Errorf("list %s: %w", u, err)
 	}
 	switch {

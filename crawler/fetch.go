@@ -84,7 +84,7 @@ func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.
 	if err != nil {
 		return nil, nil, false, err
 	}
-	art, raw, gone, err := c.articleOf(resp, final)
+	art, raw, gone, err := c.articleOf(resp, final, nil)
 	switch {
 	case errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil):
 		return nil, nil, true, nil
@@ -120,7 +120,7 @@ func (c *Crawler) tooBig(resp *colly.Response) error {
 // articleOf extracts the article of a detail page answered 2xx at canonical
 // URL u, with its raw page. gone says the failure will not heal by retrying:
 // a page over the size cap, not HTML, or a page of another known kind.
-func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article, raw *sppcrawl.RawPage, gone bool, err error) {
+func (c *Crawler) articleOf(resp *colly.Response, u string, item *sppcrawl.ListItem) (a *sppcrawl.Article, raw *sppcrawl.RawPage, gone bool, err error) {
 	ct := resp.Headers.Get("Content-Type")
 	if err := c.tooBig(resp); err != nil {
 		return nil, nil, true, err
@@ -129,7 +129,7 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
-	a, err = c.site.ParseArticle(resp.Body, u, ct)
+	a, err = c.parseListed(resp.Body, u, ct, item)
 	if err != nil {
 		// Only a page that says what it is (the homepage, a list, an error
 		// page) shows the article is gone; an unknown layout does not.

@@ -238,7 +238,7 @@ func (r *run) walk(ctx context.Context) {
 func (r *run) walkChannels() {
 	for _, f := range r.due {
 		if r.c.site.IsArticleURL(f.URL) {
-			r.queueDetail(f.URL, f.Channel, 0)
+			r.queueDetail(f.URL, f.Channel, 0, nil)
 		}
 	}
 	for _, ch := range r.order {

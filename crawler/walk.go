@@ -52,7 +52,7 @@ func (r *run) visitList(channel string, page int, ch chain) {
 			hdr.Set("If-Modified-Since", cr.state.LastModified)
 		}
 	}
-	if err := r.request(u, in, hdr); err != nil {
+	if _, err := r.c.sendList(r.col, u, channel, page, in, hdr); err != nil {
 		r.failure(in, u, 0, err, false)
 	}
 }
@@ -75,7 +75,7 @@ func (r *run) claim(u string) bool {
 
 // queueDetail requests an article page listed on page of the walk chain
 // (0: not from the walk) and reports whether it was queued.
-func (r *run) queueDetail(u, channel string, page int) bool {
+func (r *run) queueDetail(u, channel string, page int, item *sppcrawl.ListItem) bool {
 	if !r.claim(u) || r.stopped() {
 		return false
 	}
@@ -83,7 +83,7 @@ func (r *run) queueDetail(u, channel string, page int) bool {
 		r.disallowed(u)
 		return false
 	}
-	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page}
+	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page, item: item}
 	if err := r.request(u, in, nil); err != nil {
 		r.failure(&reqInfo{kind: kindDetail, channel: channel}, u, 0, err, false)
 		return false
@@ -104,11 +104,18 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		return r.mediaFile(resp)
 	}
 	u, err := r.c.canonicalOf(resp.Request.URL)
+	if name, ok := listName(in); ok {
+		u, err = name, nil
+	}
 	if err != nil {
 		r.failure(in, resp.Request.URL.String(), resp.StatusCode, err, true)
 		return false
 	}
 	status := resp.StatusCode
+	if r.c.refusedForm(in, status) {
+		r.nextForm(in)
+		return false
+	}
 	if status != http.StatusOK && extract.IsChallenge(resp.Body, resp.Headers.Get("Content-Type")) {
 		r.blocked(u)
 		return false
@@ -149,6 +156,9 @@ func (r *run) onError(resp *colly.Response, err error) {
 	u := resp.Request.URL.String()
 	if cu, cerr := r.c.canonicalOf(resp.Request.URL); cerr == nil {
 		u = cu
+	}
+	if name, ok := listName(in); ok {
+		u = name
 	}
 	if in.kind == kindMedia {
 		u = in.url
@@ -310,7 +320,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 			unseen++
 			seen = append(seen, sppcrawl.Seen{URL: it.URL, Title: it.Title})
 		}
-		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage) {
+		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage, listedItem(it)) {
 			queued++
 		}
 	}
@@ -354,7 +364,7 @@ func (r *run) chainEnded(cr *chanRun, ch chain, natural, handover bool) {
 // detail handles an article page answered 2xx and reports whether it was
 // scheduled again.
 func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool) {
-	a, raw, gone, err := r.c.articleOf(resp, u)
+	a, raw, gone, err := r.c.articleOf(resp, u, in.item)
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
 	}
