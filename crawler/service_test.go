@@ -69,4 +69,3 @@ func checkRecordRead(t *testing.T, db *store.DB) {
 		t.Errorf("document %+v, site %q", a.Document, a.Site)
 	}
 }
-
