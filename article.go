@@ -3,6 +3,7 @@ package sppcrawl
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"time"
 )
 
@@ -161,4 +162,8 @@ type RawPage struct {
 	LastModified string    `json:"last_modified,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
 	Body         []byte    `json:"-"`
+	// Listed is the list service's record the page was read with (see
+	// ListedParser), so that reading the page again reads what the crawl
+	// read; absent for a page read alone.
+	Listed json.RawMessage `json:"listed,omitempty"`
 }

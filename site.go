@@ -150,3 +150,13 @@ type ListRequest struct {
 type ListedParser interface {
 	ParseListed(body []byte, pageURL, contentType string, item ListItem) (*Article, error)
 }
+
+// ParseRaw reads a stored raw page with its site's parser, with the record
+// it was first read with when it has one (RawPage.Listed): reextract and
+// repair read what the crawl read.
+func ParseRaw(s Site, raw *RawPage) (*Article, error) {
+	if lp, ok := s.(ListedParser); ok && len(raw.Listed) > 0 {
+		return lp.ParseListed(raw.Body, raw.URL, raw.ContentType, ListItem{URL: raw.URL, Record: raw.Listed})
+	}
+	return s.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+}

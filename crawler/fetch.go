@@ -138,6 +138,9 @@ func (c *Crawler) articleOf(resp *colly.Response, u string, item *sppcrawl.ListI
 	a.FetchedAt = now
 	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
 		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
+	if item != nil {
+		raw.Listed = item.Record
+	}
 	return a, raw, false, nil
 }
 

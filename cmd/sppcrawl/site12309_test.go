@@ -33,6 +33,20 @@ func TestCLI_Crawl12309(t *testing.T) {
 	if code := run([]string{"crawl", "--site", "12309", "--origin", srv.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
 		t.Fatalf("crawl: exit %d", code)
 	}
+	checkExport12309(t, db)
+	svc.Lists.Store(0)
+	if code := run([]string{"crawl", "--site", "12309", "--origin", srv.URL, "--db", db, "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Errorf("second crawl: exit %d", code)
+	}
+	if n := svc.Lists.Load(); n != 6 {
+		t.Errorf("second crawl asked for %d list pages, want 6", n)
+	}
+}
+
+// checkExport12309 wants the archive's export to be the goldens' documents,
+// each in its first version.
+func checkExport12309(t *testing.T, db string) {
+	t.Helper()
 	out := capture(t, &os.Stdout, func() { run([]string{"export", "--db", db, "--log-level", "error"}) })
 	want := wantArticles(t, host12309)
 	got := map[string]bool{}
@@ -50,17 +64,27 @@ func TestCLI_Crawl12309(t *testing.T) {
 		}
 		got[a.ID] = true
 		check12309(t, &a, &w)
+		if a.Version != 1 {
+			t.Errorf("%s: version %d, want 1", a.ID, a.Version)
+		}
 	}
 	if len(got) != len(want) || len(want) != 15 {
 		t.Errorf("exported %d articles, want the %d of the goldens (15)", len(got), len(want))
 	}
-	svc.Lists.Store(0)
-	if code := run([]string{"crawl", "--site", "12309", "--origin", srv.URL, "--db", db, "--delay", "0", "--log-level", "error"}); code != exitOK {
-		t.Errorf("second crawl: exit %d", code)
+}
+
+// reextract reads each document's raw page with the record the crawl read
+// it with: a page whose text or time only the record gave reads the same.
+func TestCLI_Reextract12309(t *testing.T) {
+	srv, _ := fixture12309(t)
+	db := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--site", "12309", "--origin", srv.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
 	}
-	if n := svc.Lists.Load(); n != 6 {
-		t.Errorf("second crawl asked for %d list pages, want 6", n)
+	if code := run([]string{"reextract", "--db", db, "--log-level", "error"}); code != exitOK {
+		t.Errorf("reextract: exit %d", code)
 	}
+	checkExport12309(t, db)
 }
 
 // check12309 compares an exported document with its golden, field by
