@@ -50,7 +50,8 @@ func (c *Crawler) Check(ctx context.Context) (*SiteCheck, error) {
 			continue
 		}
 		sc.List = l
-		if sc.Article, _, err = c.FetchArticle(ctx, c.firstArticle(l)); err != nil {
+		first := c.firstArticle(l)
+		if sc.Article, _, err = c.fetchArticle(ctx, first.URL, listedItem(first)); err != nil {
 			sc.Problems = append(sc.Problems, err.Error())
 		}
 		break
@@ -109,12 +110,13 @@ func itemURLs(l *sppcrawl.List) []string {
 	return out
 }
 
-// firstArticle is the URL of the list's first article of the site.
-func (c *Crawler) firstArticle(l *sppcrawl.List) string {
+// firstArticle is the list's first article of the site (its URL "" when
+// none).
+func (c *Crawler) firstArticle(l *sppcrawl.List) sppcrawl.ListItem {
 	for _, it := range l.Items {
 		if c.site.IsArticleURL(it.URL) {
-			return it.URL
+			return it
 		}
 	}
-	return ""
+	return sppcrawl.ListItem{}
 }

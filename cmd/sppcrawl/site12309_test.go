@@ -129,7 +129,8 @@ func TestCLI_SitesCheck12309(t *testing.T) {
 	})
 	for _, want := range []string{"home     https://www.12309.gov.cn/12309/gj/zjxflws/index.shtml: 6 channels",
 		"list     https://www.12309.gov.cn/12309/gj/zdajxx/index.shtml: 重要案件信息, page 1 of 2",
-		"article  https://www.12309.gov.cn/12309/gj/bj/bjsjsq/zdajxx/202412/t20241206_9000131.shtml"} {
+		"article  https://www.12309.gov.cn/12309/gj/bj/bjsjsq/zdajxx/202412/t20241206_9000131.shtml",
+		"published_at  2024-12-06T15:40:00+08:00"} { // the record's time: the page shows the day
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
 		}

@@ -63,12 +63,6 @@ func (r record) published() time.Time {
 	return t
 }
 
-// hasClock reports whether publishedTimeStr gives a time of day.
-func (r record) hasClock() bool {
-	s := string(r.PublishedTimeStr)
-	return clockRE.MatchString(s) || epochRE.MatchString(strings.TrimSpace(s))
-}
-
 var (
 	clockRE = regexp.MustCompile(`\d{1,2}:\d{2}`)
 	epochRE = regexp.MustCompile(`^\d{10}(\d{3})?$`)
