@@ -2,11 +2,13 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gocolly/colly/v2"
 
 	"sppcrawl"
+	"sppcrawl/extract"
 )
 
 // SiteCheck is what Check found of a site, page by page: how an operator
@@ -83,7 +85,13 @@ func (c *Crawler) checkList(ctx context.Context, u, channel string) (*sppcrawl.L
 			lastErr = fmt.Errorf("list %s: HTTP %d", u, resp.StatusCode)
 			return
 		}
-		if l, lastErr = c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type")); lastErr != nil {
+		l, lastErr = c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
+		if errors.Is(lastErr, extract.ErrNotList) && c.hasNextForm(in) {
+			in.form++
+			_, lastErr = c.sendList(col, u, channel, 1, in, nil)
+			return
+		}
+		if lastErr != nil {
 			lastErr = fmt.Errorf("list: %w", lastErr) // the error names the page
 		}
 	})

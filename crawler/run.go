@@ -25,6 +25,7 @@ type run struct {
 	stopping atomic.Bool // first signal: no new requests
 	abort    context.CancelFunc
 	fatal    atomic.Pointer[error] // challenge or store failure: stop everything
+	listForm atomic.Int32          // the list service's request form last answered (see service.go)
 
 	mu     sync.Mutex
 	sum    sppcrawl.RunSummary

@@ -39,18 +39,26 @@ func (c *Crawler) sendList(col *colly.Collector, u, channel string, n int, in *r
 // refusedForm reports whether a list service refused the form of a
 // request (an HTTP 4xx but 404, 410 and 429) and the site has another.
 func (c *Crawler) refusedForm(in *reqInfo, status int) bool {
-	ls, ok := c.site.(sppcrawl.ListService)
-	if !ok || in.kind != kindList || status < 400 || status >= 500 ||
+	if status < 400 || status >= 500 ||
 		status == http.StatusNotFound || status == http.StatusGone || status == http.StatusTooManyRequests {
 		return false
 	}
-	return in.form+1 < len(ls.ListRequests(in.channel, in.page))
+	return c.hasNextForm(in)
 }
 
-// nextForm sends a list request again in the site's next form.
+// hasNextForm reports whether the list service has another form of the
+// request in.
+func (c *Crawler) hasNextForm(in *reqInfo) bool {
+	ls, ok := c.site.(sppcrawl.ListService)
+	return ok && in.kind == kindList && in.form+1 < len(ls.ListRequests(in.channel, in.page))
+}
+
+// nextForm sends a list request again in the site's next form, which the
+// run's later list requests start with.
 func (r *run) nextForm(in *reqInfo) {
 	in.form++
 	in.attempt = 0
+	r.listForm.Store(int32(in.form))
 	r.c.log.Debug("list service refused the request's form: trying the next", "url", in.url, "form", in.form)
 	if _, err := r.c.sendList(r.col, in.url, in.channel, in.page, in, nil); err != nil {
 		r.failure(in, in.url, 0, err, false)

@@ -19,9 +19,13 @@ import (
 // asked with the form; a run with nothing new asks each kind's first page
 // only.
 func TestCrawl_ListService(t *testing.T) {
-	for _, formOnly := range []bool{false, true} {
-		t.Run(map[bool]string{false: "json", true: "form"}[formOnly], func(t *testing.T) {
-			svc := &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn", FormOnly: formOnly}
+	for _, c := range []struct {
+		name                string
+		formOnly, refusedOK bool
+	}{{"json", false, false}, {"form after 415", true, false}, {"form after an error in a 200", true, true}} {
+		formOnly := c.formOnly
+		t.Run(c.name, func(t *testing.T) {
+			svc := &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn", FormOnly: formOnly, RefusedOK: c.refusedOK}
 			srv := httptest.NewServer(svc)
 			defer srv.Close()
 			db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Site: s12309.Site{}})
@@ -35,8 +39,10 @@ func TestCrawl_ListService(t *testing.T) {
 			if err != nil || sum.Created != 15 || len(sum.Warnings) != 0 {
 				t.Fatalf("run = %+v, %v; want 15 created, no warning", sum, err)
 			}
-			if formOnly != (svc.Refused.Load() > 0) {
-				t.Errorf("%d JSON requests refused", svc.Refused.Load())
+			// Once refused, the run asks in the form: at most the first
+			// page of each kind in flight meanwhile is refused.
+			if n := svc.Refused.Load(); formOnly != (n > 0) || n > 6 {
+				t.Errorf("%d JSON requests refused of %d list pages", n, sum.ListPages)
 			}
 			checkRecordRead(t, db)
 			svc.Lists.Store(0)

@@ -40,7 +40,7 @@ func (r *run) visitList(channel string, page int, ch chain) {
 	if !r.claim(u) {
 		return // the other chain has it
 	}
-	in := &reqInfo{kind: kindList, channel: channel, page: page, chain: ch}
+	in := &reqInfo{kind: kindList, channel: channel, page: page, chain: ch, form: int(r.listForm.Load())}
 	hdr := http.Header{}
 	// Page 1 of the news chain asks whether anything changed since a walk
 	// that ran to its end: a 304 means no news.
@@ -237,6 +237,10 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 	}
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
+	}
+	if err != nil && errors.Is(err, extract.ErrNotList) && r.c.hasNextForm(in) {
+		r.nextForm(in) // a service that does not read this form may answer 200 all the same
+		return false
 	}
 	r.listPages.Add(1)
 	switch {

@@ -120,12 +120,28 @@ func TestCLI_Sites12309(t *testing.T) {
 }
 
 // sites check 12309 reads the kinds from the sidebar, a list answer of
-// the service and its first document.
+// the service (in the form it reads) and its first document.
 func TestCLI_SitesCheck12309(t *testing.T) {
-	srv, _ := fixture12309(t)
+	t.Run("json", func(t *testing.T) {
+		srv, _ := fixture12309(t)
+		sitesCheck12309(t, srv.URL)
+	})
+	t.Run("form", func(t *testing.T) {
+		svc := &listservice.Server{Dir: filepath.Join("../../testdata/sites", host12309), FormOnly: true, RefusedOK: true}
+		srv := httptest.NewServer(svc)
+		defer srv.Close()
+		sitesCheck12309(t, srv.URL)
+		if svc.Refused.Load() != 1 {
+			t.Errorf("%d requests refused, want 1", svc.Refused.Load())
+		}
+	})
+}
+
+func sitesCheck12309(t *testing.T, origin string) {
+	t.Helper()
 	var code int
 	out := capture(t, &os.Stdout, func() {
-		code = run([]string{"sites", "check", "12309", "--origin", srv.URL, "--log-level", "error"})
+		code = run([]string{"sites", "check", "12309", "--origin", origin, "--log-level", "error"})
 	})
 	for _, want := range []string{"home     https://www.12309.gov.cn/12309/gj/zjxflws/index.shtml: 6 channels",
 		"list     https://www.12309.gov.cn/12309/gj/zdajxx/index.shtml: 重要案件信息, page 1 of 2",

@@ -27,8 +27,9 @@ const Path = "/getFileListByPage"
 type Server struct {
 	Dir string
 	// FormOnly refuses a JSON body (HTTP 415), as a service that reads
-	// only form fields would.
-	FormOnly bool
+	// only form fields would; RefusedOK refuses it in an HTTP 200 whose
+	// body is an error, as such a service may.
+	FormOnly, RefusedOK bool
 	// Lists counts the list requests answered 200; Refused those refused.
 	Lists, Refused atomic.Int64
 }
@@ -47,6 +48,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fileType, page, err := s.query(r)
 	if err != nil {
 		s.Refused.Add(1)
+		if s.RefusedOK {
+			w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			_, _ = w.Write([]byte(`{"code":400,"msg":"参数错误"}`))
+			return
+		}
 		http.Error(w, err.Error(), http.StatusUnsupportedMediaType)
 		return
 	}

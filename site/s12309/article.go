@@ -38,9 +38,9 @@ func (Site) ParseListed(body []byte, pageURL, contentType string, it sppcrawl.Li
 	}
 	rec, k := recordOf(it)
 	p := readPage(doc, utf8Body, canon)
-	title := cmp.Or(p.title, extract.NormalizeText(rec.Title))
+	title := cmp.Or(p.title, plain(rec.Title), headTitle(doc))
 	if title == "" {
-		return nil, pageErr(canon, extract.ErrUnknownLayout, "no title (div.detail_tit, h1, meta ArticleTitle)")
+		return nil, pageErr(canon, extract.ErrUnknownLayout, "no title (div.detail_tit, h1, meta ArticleTitle, the record's, <title>)")
 	}
 	a := &sppcrawl.Article{ID: id, URL: canon, Site: Host, Title: title, Aliases: []string{},
 		Source: p.fields["来源"], Author: p.fields["作者"], Editor: p.fields["编辑"]}

@@ -39,6 +39,8 @@ func FuzzParseListed(f *testing.F) {
 	for _, it := range listed(f) {
 		f.Add(readPage(f, it.URL), string(it.Record))
 	}
+	f.Add([]byte(`<html><head><title>x</title></head><body><h1>标题 来源：甲</h1></body></html>`), `{"hit":{"_source":1}}`)
+	f.Add([]byte(`<html><body><div id="pdf-container"></div><script>u="/minioweb/a.pdf"</script></body></html>`), `{"hit":{"content":"<p>a</p>"}}`)
 	f.Fuzz(func(t *testing.T, body []byte, rec string) {
 		u := "https://www.12309.gov.cn/12309/gj/bj/zjxflws/202412/t20241204_1.shtml"
 		_, _ = site.ParseListed(body, u, "text/html", sppcrawl.ListItem{URL: u, Record: []byte(rec)})

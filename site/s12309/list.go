@@ -2,8 +2,12 @@ package s12309
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"html"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"sppcrawl"
@@ -69,11 +73,13 @@ func parseAnswer(body []byte, contentType, name string) ([]json.RawMessage, int,
 	if err := json.Unmarshal(t, &a); err != nil {
 		return nil, 0, pageErr(name, extract.ErrNotList, "not the list service's JSON answer: "+err.Error())
 	}
-	if c := strings.Trim(string(a.Code), `"`); c != "" && c != "200" && c != "0" {
+	// The code says more than the hits only when it is an HTTP error's.
+	c := strings.Trim(string(a.Code), `"`)
+	if n, err := strconv.Atoi(c); err == nil && n >= 300 && n != 200 {
 		return nil, 0, pageErr(name, extract.ErrNotList, fmt.Sprintf("the list service answered code %s %q", c, a.Msg))
 	}
 	if a.Results == nil || a.Results.Hits == nil {
-		return nil, 0, pageErr(name, extract.ErrNotList, "the answer has no results.hits")
+		return nil, 0, pageErr(name, extract.ErrNotList, fmt.Sprintf("the answer has no results.hits (code %s %q)", cmp.Or(c, "none"), a.Msg))
 	}
 	total, err := parseTotal(a.Results.Hits.Total)
 	if err != nil {
@@ -143,9 +149,17 @@ func item(h json.RawMessage, k kind) (sppcrawl.ListItem, bool) {
 		return sppcrawl.ListItem{}, false
 	}
 	rec, _ := json.Marshal(listed{Kind: k.Name, Channel: k.Path, Hit: raw}) // raw is valid JSON
-	return sppcrawl.ListItem{URL: u, Title: extract.NormalizeText(r.Title), Date: r.published(), Record: rec}, true
+	return sppcrawl.ListItem{URL: u, Title: plain(r.Title), Date: r.published(), Record: rec}, true
 }
 
 func pageErr(u string, err error, reason string) error {
 	return &sppcrawl.PageError{URL: u, Err: err, Reason: reason}
+}
+
+// tagRE is a tag in a record's text field (a search service's <em>).
+var tagRE = regexp.MustCompile(`<[^<>]*>`)
+
+// plain is a record's title as text.
+func plain(s string) string {
+	return extract.NormalizeText(html.UnescapeString(tagRE.ReplaceAllString(s, "")))
 }

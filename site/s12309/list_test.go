@@ -37,6 +37,7 @@ func TestSite_ParseList(t *testing.T) {
 			[]time.Time{day.Add(10*time.Hour + 30*time.Minute)}, 20},
 		{"epoch ms, no total", 2, `{"code":200,"results":{"hits":{"hits":[` + hit("4", `1733279400000`) + `]}}}`, 3, 0, []time.Time{day.Add(10*time.Hour + 30*time.Minute)}, 1},
 		{"elasticsearch hits", 1, `{"results":{"hits":{"total":1,"hits":[{"_id":"5","_source":` + hit("5", `"2024年12月4日"`) + `}]}}}`, 1, 1, []time.Time{day}, 1},
+		{"code in words, publishedTime", 1, `{"code":"success","results":{"hits":{"total":"1","hits":[{"title":"<em>起诉书</em>","publishedTime":"2024-12-04","url":"https://www.12309.gov.cn/12309/gj/zjxflws/202412/t20241204_10.shtml"}]}}}`, 1, 1, []time.Time{day}, 1},
 		{"empty", 3, `{"code":200,"results":{"hits":{"total":0,"hits":[]}}}`, 3, 0, nil, 0},
 		{"record without url", 1, `{"code":200,"results":{"hits":{"total":1,"hits":[{"mid":"6","title":"x"}]}}}`, 1, 1, nil, 0},
 		{"smaller pages than asked", 2, `{"code":200,"results":{"hits":{"total":40,"hits":[` + strings.Repeat(hit("7", `"2024-12-04"`)+",", 14) + hit("7", `"2024-12-04"`) + `]}}}`, 3, 40, []time.Time{day}, 15},
@@ -58,6 +59,9 @@ func TestSite_ParseList(t *testing.T) {
 				}
 			}
 			for _, it := range l.Items {
+				if strings.ContainsAny(it.Title, "<>") {
+					t.Errorf("title %q: tags kept", it.Title)
+				}
 				if !site.IsArticleURL(it.URL) || !strings.HasPrefix(it.URL, "https://www.12309.gov.cn/12309/") || len(it.Record) == 0 {
 					t.Errorf("item %+v: not a detail URL of the site with its record", it)
 				}

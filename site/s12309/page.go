@@ -16,11 +16,13 @@ import (
 )
 
 // bodySelectors are the detail pages' body containers: 重要案件信息's
-// #fontzoom, then those a crawler of 法律文书's pages found, in its order.
-var bodySelectors = []string{"#fontzoom", "#article-body", ".article-body", ".contbox", ".TRS_Editor", "#zoom"}
+// #fontzoom, then those a crawler of 法律文书's pages found, in its order,
+// then the TRS platform's others.
+var bodySelectors = []string{"#fontzoom", "#article-body", ".article-body", ".contbox", ".TRS_Editor", "#zoom",
+	".detail_con", ".TRS_PreAppend", ".article"}
 
 // bodyExpectation names them for the error of a page without text.
-const bodyExpectation = "a body container (#fontzoom, #article-body, .article-body, .contbox, .TRS_Editor, #zoom) with text"
+const bodyExpectation = "a body container (#fontzoom, #article-body, .article-body, .contbox, .TRS_Editor, #zoom, .detail_con, .TRS_PreAppend, .article) with text"
 
 var (
 	urlDateRE = regexp.MustCompile(`/t(\d{4})(\d{2})(\d{2})_\d+\.s?html?$`)
@@ -60,15 +62,29 @@ func readPage(doc *goquery.Document, utf8Body []byte, canon string) *page {
 }
 
 // findTitle is the page's title: 重要案件信息's div.detail_tit, else a
-// heading, else the ArticleTitle meta.
+// heading, else the ArticleTitle meta. A title element holding the info
+// line too (起诉书（…）来源： 作者： …) gives the text before it.
 func findTitle(doc *goquery.Document) string {
 	for _, sel := range []string{".detail_tit", "h1", ".detail_title", ".article-title", "h2"} {
-		if t := extract.NormalizeText(doc.Find(sel).First().Text()); t != "" {
+		t := extract.NormalizeText(doc.Find(sel).First().Text())
+		if loc := infoLabelRE.FindStringIndex(t); loc != nil {
+			t = strings.TrimSpace(t[:loc[0]])
+		}
+		if t != "" {
 			return t
 		}
 	}
 	c, _ := doc.Find(`meta[name="ArticleTitle"]`).Attr("content")
 	return extract.NormalizeText(c)
+}
+
+// headTitle is the page's <title> without the site's name.
+func headTitle(doc *goquery.Document) string {
+	t := extract.NormalizeText(doc.Find("title").First().Text())
+	for _, sep := range []string{"_", "-", "|", "－"} {
+		t = strings.TrimSpace(strings.TrimSuffix(t, sep+"中国检察网"))
+	}
+	return t
 }
 
 // findBody is the first body container of bodySelectors holding text.
@@ -171,7 +187,10 @@ func contentEnd(doc *goquery.Document, box *html.Node) *html.Node {
 	if box != nil {
 		return box
 	}
-	return doc.Find(strings.Join(append([]string{"#pdf-container"}, bodySelectors...), ", ")).Get(0)
+	if ns := doc.Find(strings.Join(append([]string{"#pdf-container"}, bodySelectors...), ", ")).Nodes; len(ns) > 0 {
+		return ns[0]
+	}
+	return nil
 }
 
 // infoFields reads the info lines above the body (end) and the one a body

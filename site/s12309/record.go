@@ -22,6 +22,7 @@ type record struct {
 	Memo             string     `json:"memo"`
 	Content          string     `json:"content"`
 	PublishedTimeStr flexString `json:"publishedTimeStr"`
+	PublishedTime    flexString `json:"publishedTime"`
 	CreatedTime      flexString `json:"createdTime"`
 	URL              string     `json:"url"`
 	DocURL           string     `json:"docUrl"`
@@ -56,8 +57,10 @@ func (r record) link() string {
 
 // published is when the record was published, zero when it does not say.
 func (r record) published() time.Time {
-	if t, ok := parseTime(string(r.PublishedTimeStr)); ok {
-		return t
+	for _, s := range []flexString{r.PublishedTimeStr, r.PublishedTime} {
+		if t, ok := parseTime(string(s)); ok {
+			return t
+		}
 	}
 	t, _ := parseTime(string(r.CreatedTime))
 	return t
