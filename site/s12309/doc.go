@@ -13,8 +13,9 @@
 // {value,relation}, content text or HTML, publishedTimeStr as a date, a
 // date and time or epoch milliseconds, the JSON body refused and the form
 // sent instead), and anything else is refused naming the answer and why.
-// A record without the URL of its detail page is not archived (its id and
-// URL would be invented). What the record adds to a page (a publish time
+// A record without the URL of its detail page is fetched where the site's
+// detail URLs put it when it names its region, id and day, else not
+// archived (its id and URL would be invented). What the record adds to a page (a publish time
 // the page gives only as a day, text a page does not hold) is lost when
 // the raw page is read again without it (reextract).
 package s12309

@@ -141,10 +141,10 @@ func lastPage(n, hits, total int) bool {
 // of the site.
 func item(h json.RawMessage, k kind) (sppcrawl.ListItem, bool) {
 	r, raw, err := decodeHit(h)
-	if err != nil || r.link() == "" {
+	if err != nil || r.link(k) == "" {
 		return sppcrawl.ListItem{}, false
 	}
-	u, err := layout.CanonicalURL(r.link())
+	u, err := layout.CanonicalURL(r.link(k))
 	if err != nil {
 		return sppcrawl.ListItem{}, false
 	}

@@ -39,7 +39,8 @@ func TestSite_ParseList(t *testing.T) {
 		{"elasticsearch hits", 1, `{"results":{"hits":{"total":1,"hits":[{"_id":"5","_source":` + hit("5", `"2024年12月4日"`) + `}]}}}`, 1, 1, []time.Time{day}, 1},
 		{"code in words, publishedTime", 1, `{"code":"success","results":{"hits":{"total":"1","hits":[{"title":"<em>起诉书</em>","publishedTime":"2024-12-04","url":"https://www.12309.gov.cn/12309/gj/zjxflws/202412/t20241204_10.shtml"}]}}}`, 1, 1, []time.Time{day}, 1},
 		{"empty", 3, `{"code":200,"results":{"hits":{"total":0,"hits":[]}}}`, 3, 0, nil, 0},
-		{"record without url", 1, `{"code":200,"results":{"hits":{"total":1,"hits":[{"mid":"6","title":"x"}]}}}`, 1, 1, nil, 0},
+		{"record without url: where the site puts it", 1, `{"code":200,"results":{"hits":{"total":1,"hits":[{"mid":8243278,"title":"x","channelWebPath":"/gj/bj/bjshrq","publishedTimeStr":"2020-07-02"}]}}}`, 1, 1, nil, 1},
+		{"record without url or region", 1, `{"code":200,"results":{"hits":{"total":1,"hits":[{"mid":"6","title":"x"}]}}}`, 1, 1, nil, 0},
 		{"smaller pages than asked", 2, `{"code":200,"results":{"hits":{"total":40,"hits":[` + strings.Repeat(hit("7", `"2024-12-04"`)+",", 14) + hit("7", `"2024-12-04"`) + `]}}}`, 3, 40, []time.Time{day}, 15},
 		{"last of smaller pages: one more asked", 3, `{"code":200,"results":{"hits":{"total":40,"hits":[` + strings.Repeat(hit("8", `"2024-12-04"`)+",", 9) + hit("8", `"2024-12-04"`) + `]}}}`, 4, 40, []time.Time{day}, 10},
 		{"last of pages as asked", 3, `{"code":200,"results":{"hits":{"total":45,"hits":[` + strings.Repeat(hit("9", `"2024-12-04"`)+",", 4) + hit("9", `"2024-12-04"`) + `]}}}`, 3, 45, []time.Time{day}, 5},
@@ -111,5 +112,21 @@ func TestSite_ListRequests(t *testing.T) {
 	if q["fileType"] != "起诉书" || q["page"] != 2.0 || q["channelWebPath"] != "/gj" || q["codeId"] != "2c6b4deaf04949d686323d98e77f7ff4" ||
 		f.Get("fileType") != "起诉书" || f.Get("page") != "2" || f.Get("channelWebPath") != "/gj" || f.Get("codeId") != q["codeId"] {
 		t.Errorf("JSON %v, form %v", q, f)
+	}
+}
+
+// A record without its page's URL is found where the site's detail URLs
+// put it, by its region, id and day.
+func TestSite_ParseList_BuiltURL(t *testing.T) {
+	answer := `{"code":200,"results":{"hits":{"total":2,"hits":[` +
+		`{"mid":8243278,"title":"x","channelWebPath":"/gj/bj/bjshrq","publishedTimeStr":"2020-07-02"},` +
+		`{"mid":"12","title":"y","channelWebPath":"/gj/../x","publishedTimeStr":"2020-07-02"}]}}}`
+	l, err := site.ParseList([]byte(answer), site.ListPageURL(qss, 1), "application/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "https://www.12309.gov.cn/12309/gj/bj/bjshrq/zjxflws/202007/t20200702_8243278.shtml"
+	if len(l.Items) != 1 || l.Items[0].URL != want || site.ArticleID(want) != "12309-8243278" {
+		t.Errorf("items %+v, want one at %s", l.Items, want)
 	}
 }

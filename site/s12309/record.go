@@ -2,7 +2,6 @@ package s12309
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -26,6 +25,9 @@ type record struct {
 	CreatedTime      flexString `json:"createdTime"`
 	URL              string     `json:"url"`
 	DocURL           string     `json:"docUrl"`
+	Link             string     `json:"link"`
+	Href             string     `json:"href"`
+	DetailURL        string     `json:"detailUrl"`
 	ChannelLevels    flexString `json:"channelLevels"`
 	ChannelWebPath   string     `json:"channelWebPath"`
 }
@@ -50,10 +52,31 @@ func decodeHit(h json.RawMessage) (record, json.RawMessage, error) {
 	return r, raw, nil
 }
 
-// link is the record's detail page, as answered.
-func (r record) link() string {
-	return strings.TrimSpace(cmp.Or(strings.TrimSpace(r.URL), r.DocURL))
+// link is the record's detail page: as answered (url, docUrl, link, href,
+// detailUrl), else, for a record naming its region (channelWebPath), its
+// numeric id and its day, where the site's detail URLs put such a page:
+// /12309/gj/{region…}/{zjxflws|zdajxx}/{yyyymm}/t{yyyymmdd}_{mid}.shtml.
+func (r record) link(k kind) string {
+	for _, u := range []string{r.URL, r.DocURL, r.Link, r.Href, r.DetailURL} {
+		if u = strings.TrimSpace(u); u != "" {
+			return u
+		}
+	}
+	region, mid, t := strings.TrimSpace(r.ChannelWebPath), string(r.Mid), r.published()
+	if !regionRE.MatchString(region) || !midRE.MatchString(mid) || t.IsZero() {
+		return ""
+	}
+	folder := "zjxflws"
+	if k.Name == caseInfo {
+		folder = "zdajxx"
+	}
+	return fmt.Sprintf("/12309%s/%s/%s/t%s_%s.shtml", region, folder, t.Format("200601"), t.Format("20060102"), mid)
 }
+
+var (
+	regionRE = regexp.MustCompile(`^/gj(/[a-z0-9]+)*$`)
+	midRE    = regexp.MustCompile(`^[0-9]{1,12}$`)
+)
 
 // published is when the record was published, zero when it does not say.
 func (r record) published() time.Time {
