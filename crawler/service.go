@@ -36,6 +36,23 @@ func (c *Crawler) sendList(col *colly.Collector, u, channel string, n int, in *r
 	return true, col.Request(lr.Method, lr.URL, bytes.NewReader(lr.Body), newContext(in), hdr)
 }
 
+// listAllowed reports whether robots.txt allows the list page u and, of a
+// site whose lists a service answers, the service's URLs; denied is the
+// URL it disallows.
+func (r *run) listAllowed(u, channel string, page int) (denied string, ok bool) {
+	if !r.robots.allowed(u) {
+		return u, false
+	}
+	if ls, isService := r.c.site.(sppcrawl.ListService); isService {
+		for _, lr := range ls.ListRequests(channel, page) {
+			if !r.robots.allowed(lr.URL) {
+				return lr.URL, false
+			}
+		}
+	}
+	return "", true
+}
+
 // refusedForm reports whether a list service refused the form of a
 // request (an HTTP 4xx but 404, 410 and 429) and the site has another.
 func (c *Crawler) refusedForm(in *reqInfo, status int) bool {

@@ -2,6 +2,7 @@ package crawler_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -73,5 +74,29 @@ func checkRecordRead(t *testing.T, db *store.DB) {
 	}
 	if a.Document == nil || a.Document.Number != "杭西检刑诉【2024】512号" || a.Site != "www.12309.gov.cn" {
 		t.Errorf("document %+v, site %q", a.Document, a.Site)
+	}
+}
+
+// robots.txt disallowing the list service keeps the run from asking it.
+func TestCrawl_ListServiceRobots(t *testing.T) {
+	svc := &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			w.Write([]byte("User-agent: *\nDisallow: /getFileListByPage\n"))
+			return
+		}
+		svc.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Site: s12309.Site{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := testConfig(srv.URL)
+	cfg.Site, cfg.Full = s12309.Site{}, true
+	sum, err := runOnce(t, cfg, db)
+	if err != nil || sum.Created != 0 || svc.Lists.Load() != 0 {
+		t.Errorf("run = %+v, %v, %d list requests; want none", sum, err, svc.Lists.Load())
 	}
 }

@@ -30,10 +30,10 @@ func (r *run) visitList(channel string, page int, ch chain) {
 		return
 	}
 	u := r.c.site.ListPageURL(channel, page)
-	if !r.robots.allowed(u) {
+	if denied, ok := r.listAllowed(u, channel, page); !ok {
 		// No run may go further: the chain ends here, rather than leave a
 		// walk that every later run would resume and stop at again.
-		r.disallowed(u)
+		r.disallowed(denied)
 		r.chainEnded(cr, ch, true, false)
 		return
 	}
