@@ -46,9 +46,13 @@ func readPage(doc *goquery.Document, utf8Body []byte, canon string) *page {
 	p := &page{url: canon, title: findTitle(doc)}
 	p.box = findBody(doc)
 	p.fields = infoFields(doc, p.box, contentEnd(doc, p.box))
-	if d := p.fields["时间"]; d != "" {
-		p.date, _ = parseTime(d)
-		p.clock = clockRE.MatchString(d)
+	// The publish-date meta of the TRS platform's pages, else the info
+	// line's 时间; the one giving the time of day first.
+	for _, d := range []string{metaDate(doc), p.fields["时间"]} {
+		t, ok := parseTime(d)
+		if ok && (p.date.IsZero() || !p.clock && clockRE.MatchString(d)) {
+			p.date, p.clock = t, clockRE.MatchString(d)
+		}
 	}
 	seen := map[string]bool{}
 	for _, m := range pdfRE.FindAllSubmatch(utf8Body, -1) {
@@ -76,6 +80,12 @@ func findTitle(doc *goquery.Document) string {
 	}
 	c, _ := doc.Find(`meta[name="ArticleTitle"]`).Attr("content")
 	return extract.NormalizeText(c)
+}
+
+// metaDate is the page's publish-date meta, "" when it has none.
+func metaDate(doc *goquery.Document) string {
+	c, _ := doc.Find(`meta[name="publishdate"], meta[name="PubDate"], meta[name="pubdate"]`).First().Attr("content")
+	return c
 }
 
 // headTitle is the page's <title> without the site's name.
