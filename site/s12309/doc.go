@@ -16,6 +16,8 @@
 // A record without the URL of its detail page is fetched where the site's
 // detail URLs put it when it names its region, id and day, else not
 // archived (its id and URL would be invented). What the record adds to a page (a publish time
-// the page gives only as a day, text a page does not hold) is lost when
-// the raw page is read again without it (reextract).
+// the page gives only as a day, text a page does not hold) is there when
+// the page is read again only through the record kept beside its raw page
+// (sppcrawl.ParseRaw); a page fetched alone (a failure-log retry, fetch)
+// must hold its text.
 package s12309
