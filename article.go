@@ -3,6 +3,7 @@ package sppcrawl
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"time"
 )
 
@@ -141,6 +142,14 @@ type Document struct {
 	Adopted   string `json:"adopted"`    // 2025-02-18
 	AdoptedBy string `json:"adopted_by"` // 最高人民检察院第十四届检察委员会第五十次会议
 	Effective string `json:"effective"`  // 2025-03-15
+	// A case document's (12309's 法律文书 and 重要案件信息): its kind
+	// (起诉书 …), the procuratorate that issued it, its region and the
+	// date it was signed (the text's last YYYY年M月D日), beside the page's
+	// publish date; absent on other pages.
+	Kind          string `json:"kind,omitempty"`          // 起诉书
+	Procuratorate string `json:"procuratorate,omitempty"` // 黑龙江省七台河市新兴区人民检察院
+	Region        string `json:"region,omitempty"`        // /gj/hlj/qth
+	Signed        string `json:"signed,omitempty"`        // 2024-09-10
 }
 
 // RawPage is a fetched page as it came off the wire, kept so extraction can be
@@ -153,4 +162,8 @@ type RawPage struct {
 	LastModified string    `json:"last_modified,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
 	Body         []byte    `json:"-"`
+	// Listed is the list service's record the page was read with (see
+	// ListedParser), so that reading the page again reads what the crawl
+	// read; absent for a page read alone.
+	Listed json.RawMessage `json:"listed,omitempty"`
 }

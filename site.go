@@ -1,6 +1,7 @@
 package sppcrawl
 
 import (
+	"encoding/json"
 	"net/url"
 	"time"
 )
@@ -119,4 +120,43 @@ type ListItem struct {
 	URL   string    `json:"url"` // canonical
 	Title string    `json:"title"`
 	Date  time.Time `json:"date,omitzero"`
+	// Record is what a list service answered of the item, as it came (a
+	// JSON object), for the site's ListedParser; absent on list pages.
+	Record json.RawMessage `json:"record,omitempty"`
+}
+
+// ListService is a Site whose channel lists are answered by a service
+// (12309's POST /getFileListByPage) instead of served as pages: the
+// crawler sends ListRequests' first request for page n of a channel, and
+// the next one when the service refuses a request's form (HTTP 4xx but
+// 404, 410 and 429). ListPageURL stays the page's identity in the crawl's
+// records, and ParseList reads the answer under it.
+type ListService interface {
+	ListRequests(channelPath string, n int) []ListRequest
+}
+
+// ListRequest is one way to ask a list service for a page: method, URL
+// (on the site's host) and body of the given content type.
+type ListRequest struct {
+	Method      string
+	URL         string
+	ContentType string
+	Body        []byte
+}
+
+// ListedParser is an Extractor whose detail pages read best with what the
+// list said of them (a service's record: its full date, its text when the
+// page holds none): the crawler hands over the item that listed the page.
+type ListedParser interface {
+	ParseListed(body []byte, pageURL, contentType string, item ListItem) (*Article, error)
+}
+
+// ParseRaw reads a stored raw page with its site's parser, with the record
+// it was first read with when it has one (RawPage.Listed): reextract and
+// repair read what the crawl read.
+func ParseRaw(s Site, raw *RawPage) (*Article, error) {
+	if lp, ok := s.(ListedParser); ok && len(raw.Listed) > 0 {
+		return lp.ParseListed(raw.Body, raw.URL, raw.ContentType, ListItem{URL: raw.URL, Record: raw.Listed})
+	}
+	return s.ParseArticle(raw.Body, raw.URL, raw.ContentType)
 }

@@ -2,11 +2,13 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gocolly/colly/v2"
 
 	"sppcrawl"
+	"sppcrawl/extract"
 )
 
 // SiteCheck is what Check found of a site, page by page: how an operator
@@ -44,13 +46,14 @@ func (c *Crawler) Check(ctx context.Context) (*SiteCheck, error) {
 			break
 		}
 		u := c.site.ListPageURL(ch.Path, 1)
-		l, err := c.checkList(ctx, u)
+		l, err := c.checkList(ctx, u, ch.Path)
 		if err != nil {
 			sc.Problems = append(sc.Problems, err.Error())
 			continue
 		}
 		sc.List = l
-		if sc.Article, _, err = c.FetchArticle(ctx, c.firstArticle(l)); err != nil {
+		first := c.firstArticle(l)
+		if sc.Article, _, err = c.fetchArticle(ctx, first.URL, listedItem(first)); err != nil {
 			sc.Problems = append(sc.Problems, err.Error())
 		}
 		break
@@ -58,9 +61,9 @@ func (c *Crawler) Check(ctx context.Context) (*SiteCheck, error) {
 	return sc, nil
 }
 
-// checkList fetches and reads the list page at u, which must list an
-// article of the site.
-func (c *Crawler) checkList(ctx context.Context, u string) (*sppcrawl.List, error) {
+// checkList fetches and reads the list page at u, page 1 of channel,
+// which must list an article of the site.
+func (c *Crawler) checkList(ctx context.Context, u, channel string) (*sppcrawl.List, error) {
 	rules, err := c.loadRobots(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", u, err)
@@ -71,19 +74,31 @@ func (c *Crawler) checkList(ctx context.Context, u string) (*sppcrawl.List, erro
 	var l *sppcrawl.List
 	var lastErr error
 	col := c.newCollector(ctx, false, 1)
+	in := &reqInfo{kind: kindList, channel: channel, page: 1}
 	col.OnResponse(func(resp *colly.Response) {
+		if c.refusedForm(in, resp.StatusCode) {
+			in.form++
+			_, lastErr = c.sendList(col, u, channel, 1, in, nil)
+			return
+		}
 		if resp.StatusCode >= 300 {
 			lastErr = fmt.Errorf("list %s: HTTP %d", u, resp.StatusCode)
 			return
 		}
-		if l, lastErr = c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type")); lastErr != nil {
+		l, lastErr = c.site.ParseList(resp.Body, u, resp.Headers.Get("Content-Type"))
+		if errors.Is(lastErr, extract.ErrNotList) && c.hasNextForm(in) {
+			in.form++
+			_, lastErr = c.sendList(col, u, channel, 1, in, nil)
+			return
+		}
+		if lastErr != nil {
 			lastErr = fmt.Errorf("list: %w", lastErr) // the error names the page
 		}
 	})
 	col.OnError(func(resp *colly.Response, err error) {
 		lastErr = fmt.Errorf("list %s: HTTP %d: %w", u, resp.StatusCode, err)
 	})
-	if err := col.Visit(u); err != nil && lastErr == nil {
+	if _, err := c.sendList(col, u, channel, 1, in, nil); err != nil && lastErr == nil {
 		lastErr = fmt.Errorf("list %s: %w", u, err)
 	}
 	switch {
@@ -103,12 +118,13 @@ func itemURLs(l *sppcrawl.List) []string {
 	return out
 }
 
-// firstArticle is the URL of the list's first article of the site.
-func (c *Crawler) firstArticle(l *sppcrawl.List) string {
+// firstArticle is the list's first article of the site (its URL "" when
+// none).
+func (c *Crawler) firstArticle(l *sppcrawl.List) sppcrawl.ListItem {
 	for _, it := range l.Items {
 		if c.site.IsArticleURL(it.URL) {
-			return it.URL
+			return it
 		}
 	}
-	return ""
+	return sppcrawl.ListItem{}
 }

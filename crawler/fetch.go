@@ -20,6 +20,12 @@ import (
 // anything: the caller decides (sppcrawl fetch, or its --dry-run). An off-site
 // URL is refused before any request is made. Retries follow the crawl's rules.
 func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Article, *sppcrawl.RawPage, error) {
+	return c.fetchArticle(ctx, rawURL, nil)
+}
+
+// fetchArticle is FetchArticle of a page read with the list item that
+// listed it (nil: none).
+func (c *Crawler) fetchArticle(ctx context.Context, rawURL string, item *sppcrawl.ListItem) (*sppcrawl.Article, *sppcrawl.RawPage, error) {
 	u, err := c.site.CanonicalURL(rawURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch %s: %w", rawURL, err)
@@ -38,7 +44,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Ar
 		lastErr error
 	)
 	col.OnResponse(func(resp *colly.Response) {
-		a, r, retrying, err := c.fetched(ctx, resp)
+		a, r, retrying, err := c.fetched(ctx, resp, item)
 		if retrying {
 			return
 		}
@@ -65,7 +71,7 @@ func (c *Crawler) FetchArticle(ctx context.Context, rawURL string) (*sppcrawl.Ar
 // fetched is FetchArticle's reading of an answer: the article, or why
 // there is none; retrying when the request was queued again (a 429, 5xx or
 // page cut short that has attempts left).
-func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.Article, *sppcrawl.RawPage, bool, error) {
+func (c *Crawler) fetched(ctx context.Context, resp *colly.Response, item *sppcrawl.ListItem) (*sppcrawl.Article, *sppcrawl.RawPage, bool, error) {
 	status := resp.StatusCode
 	switch {
 	case extract.IsChallenge(resp.Body, resp.Headers.Get("Content-Type")):
@@ -84,7 +90,7 @@ func (c *Crawler) fetched(ctx context.Context, resp *colly.Response) (*sppcrawl.
 	if err != nil {
 		return nil, nil, false, err
 	}
-	art, raw, gone, err := c.articleOf(resp, final)
+	art, raw, gone, err := c.articleOf(resp, final, item)
 	switch {
 	case errors.Is(err, sppcrawl.ErrIncomplete) && c.retryLater(resp.Request, 0, ctx.Done(), nil):
 		return nil, nil, true, nil
@@ -120,7 +126,7 @@ func (c *Crawler) tooBig(resp *colly.Response) error {
 // articleOf extracts the article of a detail page answered 2xx at canonical
 // URL u, with its raw page. gone says the failure will not heal by retrying:
 // a page over the size cap, not HTML, or a page of another known kind.
-func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article, raw *sppcrawl.RawPage, gone bool, err error) {
+func (c *Crawler) articleOf(resp *colly.Response, u string, item *sppcrawl.ListItem) (a *sppcrawl.Article, raw *sppcrawl.RawPage, gone bool, err error) {
 	ct := resp.Headers.Get("Content-Type")
 	if err := c.tooBig(resp); err != nil {
 		return nil, nil, true, err
@@ -129,7 +135,7 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
-	a, err = c.site.ParseArticle(resp.Body, u, ct)
+	a, err = c.parseListed(resp.Body, u, ct, item)
 	if err != nil {
 		// Only a page that says what it is (the homepage, a list, an error
 		// page) shows the article is gone; an unknown layout does not.
@@ -138,6 +144,9 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article
 	a.FetchedAt = now
 	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
 		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
+	if item != nil {
+		raw.Listed = item.Record
+	}
 	return a, raw, false, nil
 }
 

@@ -40,8 +40,12 @@ type reqInfo struct {
 	prior   int    // attempts made before the final pass
 	// A media file: the articles that use it, and its URL as they name it.
 	ids   []string
-	url   string
+	url   string // also a list service's answer's list page (see service.go)
 	image bool
+	// A list service's request form (see service.go); the list item that
+	// led to a detail page, for a site that reads it (sppcrawl.ListedParser).
+	form int
+	item *sppcrawl.ListItem
 }
 
 const ctxInfo = "sppcrawl"

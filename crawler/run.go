@@ -25,6 +25,7 @@ type run struct {
 	stopping atomic.Bool // first signal: no new requests
 	abort    context.CancelFunc
 	fatal    atomic.Pointer[error] // challenge or store failure: stop everything
+	listForm atomic.Int32          // the list service's request form last answered (see service.go)
 
 	mu     sync.Mutex
 	sum    sppcrawl.RunSummary
@@ -238,7 +239,7 @@ func (r *run) walk(ctx context.Context) {
 func (r *run) walkChannels() {
 	for _, f := range r.due {
 		if r.c.site.IsArticleURL(f.URL) {
-			r.queueDetail(f.URL, f.Channel, 0)
+			r.queueDetail(f.URL, f.Channel, 0, nil)
 		}
 	}
 	for _, ch := range r.order {

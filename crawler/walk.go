@@ -30,17 +30,17 @@ func (r *run) visitList(channel string, page int, ch chain) {
 		return
 	}
 	u := r.c.site.ListPageURL(channel, page)
-	if !r.robots.allowed(u) {
+	if denied, ok := r.listAllowed(u, channel, page); !ok {
 		// No run may go further: the chain ends here, rather than leave a
 		// walk that every later run would resume and stop at again.
-		r.disallowed(u)
+		r.disallowed(denied)
 		r.chainEnded(cr, ch, true, false)
 		return
 	}
 	if !r.claim(u) {
 		return // the other chain has it
 	}
-	in := &reqInfo{kind: kindList, channel: channel, page: page, chain: ch}
+	in := &reqInfo{kind: kindList, channel: channel, page: page, chain: ch, form: int(r.listForm.Load())}
 	hdr := http.Header{}
 	// Page 1 of the news chain asks whether anything changed since a walk
 	// that ran to its end: a 304 means no news.
@@ -52,7 +52,7 @@ func (r *run) visitList(channel string, page int, ch chain) {
 			hdr.Set("If-Modified-Since", cr.state.LastModified)
 		}
 	}
-	if err := r.request(u, in, hdr); err != nil {
+	if _, err := r.c.sendList(r.col, u, channel, page, in, hdr); err != nil {
 		r.failure(in, u, 0, err, false)
 	}
 }
@@ -75,7 +75,7 @@ func (r *run) claim(u string) bool {
 
 // queueDetail requests an article page listed on page of the walk chain
 // (0: not from the walk) and reports whether it was queued.
-func (r *run) queueDetail(u, channel string, page int) bool {
+func (r *run) queueDetail(u, channel string, page int, item *sppcrawl.ListItem) bool {
 	if !r.claim(u) || r.stopped() {
 		return false
 	}
@@ -83,7 +83,7 @@ func (r *run) queueDetail(u, channel string, page int) bool {
 		r.disallowed(u)
 		return false
 	}
-	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page}
+	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page, item: item}
 	if err := r.request(u, in, nil); err != nil {
 		r.failure(&reqInfo{kind: kindDetail, channel: channel}, u, 0, err, false)
 		return false
@@ -104,11 +104,18 @@ func (r *run) handle(resp *colly.Response) (retried bool) {
 		return r.mediaFile(resp)
 	}
 	u, err := r.c.canonicalOf(resp.Request.URL)
+	if name, ok := listName(in); ok {
+		u, err = name, nil
+	}
 	if err != nil {
 		r.failure(in, resp.Request.URL.String(), resp.StatusCode, err, true)
 		return false
 	}
 	status := resp.StatusCode
+	if r.c.refusedForm(in, status) {
+		r.nextForm(in)
+		return false
+	}
 	if status != http.StatusOK && extract.IsChallenge(resp.Body, resp.Headers.Get("Content-Type")) {
 		r.blocked(u)
 		return false
@@ -149,6 +156,9 @@ func (r *run) onError(resp *colly.Response, err error) {
 	u := resp.Request.URL.String()
 	if cu, cerr := r.c.canonicalOf(resp.Request.URL); cerr == nil {
 		u = cu
+	}
+	if name, ok := listName(in); ok {
+		u = name
 	}
 	if in.kind == kindMedia {
 		u = in.url
@@ -227,6 +237,10 @@ func (r *run) list(resp *colly.Response, in *reqInfo, u string) (retried bool) {
 	}
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
+	}
+	if err != nil && errors.Is(err, extract.ErrNotList) && r.c.hasNextForm(in) {
+		r.nextForm(in) // a service that does not read this form may answer 200 all the same
+		return false
 	}
 	r.listPages.Add(1)
 	switch {
@@ -310,7 +324,7 @@ func (r *run) queueItems(cr *chanRun, in *reqInfo, l *extract.List) (unseen, que
 			unseen++
 			seen = append(seen, sppcrawl.Seen{URL: it.URL, Title: it.Title})
 		}
-		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage) {
+		if (!known || r.c.cfg.Refresh) && r.queueDetail(it.URL, in.channel, walkPage, listedItem(it)) {
 			queued++
 		}
 	}
@@ -354,7 +368,7 @@ func (r *run) chainEnded(cr *chanRun, ch chain, natural, handover bool) {
 // detail handles an article page answered 2xx and reports whether it was
 // scheduled again.
 func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool) {
-	a, raw, gone, err := r.c.articleOf(resp, u)
+	a, raw, gone, err := r.c.articleOf(resp, u, in.item)
 	if handled, retried := r.unusable(resp, u, err); handled {
 		return retried
 	}

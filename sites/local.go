@@ -5,14 +5,16 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/site/s12309"
 	"sppcrawl/site/spp"
 	"sppcrawl/site/trs"
 )
 
 // Kinds of site, as `sppcrawl sites` lists them.
 const (
-	KindSPP   = "spp"   // www.spp.gov.cn
-	KindLocal = "local" // a local procuratorate's site of the TRS platform
+	KindSPP   = "spp"            // www.spp.gov.cn
+	KindLocal = "local"          // a local procuratorate's site of the TRS platform
+	KindCases = "case-documents" // 12309: every procuratorate's case information and legal documents
 )
 
 // provincial are the provincial procuratorates' sites of the TRS platform
@@ -38,13 +40,15 @@ func locals() []sppcrawl.Site {
 	return out
 }
 
-// Kind is the family of a site: KindSPP or KindLocal.
+// Kind is the family of a site: KindSPP, KindCases or KindLocal.
 func Kind(s sppcrawl.Site) string {
 	switch s.(type) {
 	case spp.Site:
 		return KindSPP
 	case *trs.Site:
 		return KindLocal
+	case s12309.Site:
+		return KindCases
 	}
 	return "other"
 }

@@ -26,8 +26,11 @@ func TestAll_Kinds(t *testing.T) {
 	if sites.Kind(all[0]) != sites.KindSPP {
 		t.Errorf("first site %s is not spp", all[0].Key())
 	}
+	if all[1].Key() != "12309" || all[1].Host() != "www.12309.gov.cn" || sites.Kind(all[1]) != sites.KindCases {
+		t.Errorf("second site %s (%s, %s) is not 12309", all[1].Key(), all[1].Host(), sites.Kind(all[1]))
+	}
 	keys := map[string]bool{}
-	for _, s := range all[1:] {
+	for _, s := range all[2:] {
 		if sites.Kind(s) != sites.KindLocal || keys[s.Key()] {
 			t.Errorf("site %s: kind %s, key seen %v", s.Key(), sites.Kind(s), keys[s.Key()])
 		}

@@ -9,14 +9,15 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/site/s12309"
 	"sppcrawl/site/spp"
 )
 
 // ErrUnknown: no site of the registry has that key or host.
 var ErrUnknown = errors.New("unknown site")
 
-// registry is every site built in, the default first.
-var registry = append([]sppcrawl.Site{spp.Site{}}, locals()...)
+// registry is every site built in, the default first, then 12309.
+var registry = append([]sppcrawl.Site{spp.Site{}, s12309.Site{}}, locals()...)
 
 // All is every site built in, the default (spp) first.
 func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
@@ -24,13 +25,13 @@ func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
 // Default is the site crawled when none is named: www.spp.gov.cn.
 func Default() sppcrawl.Site { return registry[0] }
 
-// Lookup is the site with the given key (spp) or host (www.spp.gov.cn),
-// compared without regard to case; another host under .gov.cn is a local
+// Lookup is the site with the given key (spp) or host (www.spp.gov.cn,
+// or without its www.), compared without regard to case; another host under .gov.cn is a local
 // procuratorate's site of the TRS platform.
 func Lookup(key string) (sppcrawl.Site, error) {
 	k := strings.ToLower(strings.TrimSpace(key))
 	for _, s := range registry {
-		if k == s.Key() || k == s.Host() {
+		if k == s.Key() || k == s.Host() || "www."+k == s.Host() {
 			return s, nil
 		}
 	}

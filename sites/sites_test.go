@@ -8,6 +8,12 @@ import (
 )
 
 func TestLookup(t *testing.T) {
+	for _, key := range []string{"12309", "www.12309.gov.cn", "12309.gov.cn"} {
+		s, err := sites.Lookup(key)
+		if err != nil || s.Key() != "12309" || sites.Kind(s) != sites.KindCases {
+			t.Errorf("Lookup(%q) = %v, %v; want 12309", key, s, err)
+		}
+	}
 	for _, key := range []string{"spp", "SPP", " www.spp.gov.cn "} {
 		s, err := sites.Lookup(key)
 		if err != nil || s.Key() != "spp" {

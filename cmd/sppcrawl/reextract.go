@@ -41,7 +41,7 @@ func (cmd *ReextractCommand) reextract(ctx context.Context, archive sppcrawl.Arc
 	}
 	res, err := file.Reextract(ctx,
 		func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-			return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
+			return sppcrawl.ParseRaw(siteOf(raw.URL), raw)
 		},
 		func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
 		func(done, total int) { c.log.Info("progress", "done", done, "total", total) })

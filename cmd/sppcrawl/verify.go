@@ -90,7 +90,7 @@ func writeProblems(w io.Writer, problems []store.Problem) error {
 // lost says what it could not recover (the verify exits 1 for it).
 func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 	rr, err := archive.Repair(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-		return siteOf(raw.URL).ParseArticle(raw.Body, raw.URL, raw.ContentType)
+		return sppcrawl.ParseRaw(siteOf(raw.URL), raw)
 	})
 	if err != nil {
 		return nil, err
