@@ -19,10 +19,10 @@ type docMeta struct {
 // matches without a join. It follows the docs table by its mod counter:
 // a refresh reads only the rows written since (by this process or another).
 type metaCache struct {
-	mu       sync.RWMutex
-	mod      int64
-	docs     map[int64]docMeta
-	chans    chanMaps
+	mu    sync.RWMutex
+	mod   int64
+	docs  map[int64]docMeta
+	chans chanMaps
 }
 
 // chanMaps are the index's channels: each one's path and site, and the
