@@ -147,10 +147,12 @@ func (s *Server) Feed(ctx context.Context, topic string) (string, []byte, error)
 			return "", nil, err
 		}
 	} else {
-		if m.Channel, err = s.feedChannel(ctx, q); err != nil {
+		f, err := s.feedFilter(ctx, q)
+		if err != nil {
 			return "", nil, err
 		}
-		if a, err = s.channelFeed(ctx, format, m.Channel, m); err != nil {
+		m.Channel = f.Channel
+		if a, err = s.channelFeed(ctx, format, f, m); err != nil {
 			return "", nil, err
 		}
 	}

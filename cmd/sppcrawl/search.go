@@ -21,8 +21,9 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 	"[flags] QUERY…", append([]string{"text"}, publish.ResultFormats...),
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		var req search.Request
-		var channels, kinds, has listFlag
+		var channels, kinds, has, sites listFlag
 		c.fs.Var(&channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
+		c.fs.Var(&sites, "site", "only these sites (keys such as spp or hosts such as www.gd.jcy.gov.cn; repeat or separate with commas)")
 		c.fs.StringVar(&req.From, "from", "", "published on or after this date (2025-06-01, 2025-06 or 2025; +08:00)")
 		c.fs.StringVar(&req.To, "to", "", "published on or before this date (the whole day, month or year)")
 		c.fs.StringVar(&req.EffectiveFrom, "effective-from", "", "documents taking effect (施行) on or after this date")
@@ -39,7 +40,10 @@ var searchCmd = command{"search", "find articles by their text, exactly as Ctrl-
 		c.fs.StringVar(&req.Cursor, "cursor", "", "start after the page that printed this cursor (text: the last line)")
 		c.uses(reads)
 		c.terms = true
-		c.check(func() error { return searchRequest(c, &req, channels, kinds, has, limit, *count) })
+		c.check(func() error {
+			req.Sites = sites
+			return searchRequest(c, &req, channels, kinds, has, limit, *count)
+		})
 		return func(ctx context.Context, archive sppcrawl.Archive) error {
 			return runSearch(ctx, c, archive, req, *count)
 		}
@@ -64,7 +68,7 @@ func searchRequest(c *cli, req *search.Request, channels, kinds, has listFlag, l
 		req.Limit = limit.n
 	}
 	if c.out == "text" && !count {
-		req.Facets = []string{"channel", "year", "kind"}
+		req.Facets = []string{"channel", "site", "year", "kind"}
 	}
 	return nil
 }
@@ -194,7 +198,10 @@ func (c *cli) searchIndex(ctx context.Context, archive sppcrawl.Archive) (*searc
 func writeResultTable(w io.Writer, req search.Request, res *search.Result, bold bool) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%d results for %s (%s first)\n", res.Total, terminalSafe(req.Query), req.Sort)
-	for _, f := range []string{"channel", "year", "kind"} {
+	for _, f := range []string{"channel", "site", "year", "kind"} {
+		if f == "site" && len(res.Facets[f]) < 2 {
+			continue // an archive of one site, or a search of one
+		}
 		var parts []string
 		for _, v := range res.Facets[f] {
 			parts = append(parts, fmt.Sprintf("%s %d", terminalSafe(cmp.Or(v.Name, v.Value)), v.Count))

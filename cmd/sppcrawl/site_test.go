@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"sppcrawl"
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/store"
+)
+
+// twoSiteArchive is an archive of 4 articles of www.spp.gov.cn and 4 of a
+// local site, closed for the commands to open.
+func twoSiteArchive(t *testing.T) string {
+	t.Helper()
+	db, path := testarchive.Open(t, store.Options{})
+	for i := range 4 {
+		for _, a := range []*sppcrawl.Article{testarchive.Article(i), testarchive.LocalArticle(i)} {
+			if _, err := db.Upsert(context.Background(), a, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// export --site and search --site keep the articles of the sites named.
+func TestCLI_Site(t *testing.T) {
+	path := twoSiteArchive(t)
+	ids := func(arts []*sppcrawl.Article) []string {
+		var out []string
+		for _, a := range arts {
+			out = append(out, a.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	spp := []string{"spp-700000", "spp-700001", "spp-700002", "spp-700003"}
+	local := []string{"gd.jcy-900000", "gd.jcy-900001", "gd.jcy-900002", "gd.jcy-900003"}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, append(slices.Clone(local), spp...)},
+		{[]string{"--site", "spp"}, spp},
+		{[]string{"--site", "www.gd.jcy.gov.cn"}, local},
+		{[]string{"--site", "gd.jcy,spp"}, append(slices.Clone(local), spp...)},
+	} {
+		if got := ids(exported(t, path, tc.args...)); !slices.Equal(got, tc.want) {
+			t.Errorf("export %q: %v, want %v", tc.args, got, tc.want)
+		}
+		got := searchIDs(t, path, append(slices.Clone(tc.args), "指导性案例")...)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("search %q: %v, want %v", tc.args, got, tc.want)
+		}
+	}
+	if got := searchIDs(t, path, "指导性案例", "site:gd.jcy"); len(got) != 4 || !strings.HasPrefix(got[0], "gd.jcy-") {
+		t.Errorf("search site:gd.jcy: %v, want the local site's 4", got)
+	}
+}
+
+// A --site that can name no site is a usage error naming it.
+func TestCLI_SiteBadInput(t *testing.T) {
+	path := twoSiteArchive(t)
+	for _, args := range [][]string{
+		{"export", "--db", path, "--site", "spp/x"},
+		{"search", "--db", path, "--site", "spp/x", "罪"},
+	} {
+		var code int
+		errOut := capture(t, &os.Stderr, func() { code = run(args) })
+		if code != exitUsage || !strings.Contains(errOut, `site "spp/x"`) {
+			t.Errorf("%q: exit %d, %q; want exit 2 naming the site", args, code, errOut)
+		}
+	}
+}
