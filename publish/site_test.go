@@ -210,3 +210,29 @@ func TestExport_Site(t *testing.T) {
 		}
 	}
 }
+
+// A feed's topic with site= is a subscription to that site's articles.
+func TestServer_TopicSites(t *testing.T) {
+	db, _ := openTestDB(t)
+	const host = "127.0.0.1:8080"
+	for _, tc := range []struct {
+		topic    string
+		channels []string
+		sites    []string
+		err      string
+	}{
+		{"http://127.0.0.1:8080/feed.atom?site=gd.jcy", nil, []string{"gd.jcy"}, ""},
+		{"http://127.0.0.1:8080/feed.atom?site=SPP&channel=jczdal", []string{"/spp/jczdal/"}, []string{"spp"}, ""},
+		{"http://127.0.0.1:8080/feed.json?q=%E6%A1%88&site=www.gd.jcy.gov.cn,spp", nil, []string{"www.gd.jcy.gov.cn", "spp"}, ""},
+		{"http://127.0.0.1:8080/feed.atom", nil, nil, ""},
+		{"http://127.0.0.1:8080/feed.atom?site=a%2Fb", nil, nil, `site "a/b"`},
+	} {
+		sub, err := publish.NewServer(db, publish.Options{}).Topic(tc.topic, host)
+		switch {
+		case tc.err == "" && (err != nil || !slices.Equal(sub.Channels, tc.channels) || !slices.Equal(sub.Sites, tc.sites)):
+			t.Errorf("%s: %v %v, %v; want %v %v", tc.topic, sub.Channels, sub.Sites, err, tc.channels, tc.sites)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: %v, want an error saying %q", tc.topic, err, tc.err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -78,5 +79,32 @@ func TestCLI_SiteBadInput(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, `site "spp/x"`) {
 			t.Errorf("%q: exit %d, %q; want exit 2 naming the site", args, code, errOut)
 		}
+	}
+}
+
+// subscriptions add --sites stores the sites the subscription is for;
+// one that can name no site is refused, naming it.
+func TestCLI_SubscriptionSites(t *testing.T) {
+	path := twoSiteArchive(t)
+	var code int
+	out := capture(t, &os.Stdout, func() {
+		code = run([]string{"subscriptions", "add", "https://93.184.216.34/h", "--sites", "gd.jcy,WWW.SPP.GOV.CN", "--db", path, "--format", "json", "--quiet"})
+	})
+	var added struct{ ID string }
+	if err := json.Unmarshal([]byte(out), &added); code != exitOK || err != nil {
+		t.Fatalf("add: exit %d, %v: %s", code, err, out)
+	}
+	out = capture(t, &os.Stdout, func() {
+		code = run([]string{"subscriptions", "show", added.ID, "--db", path, "--format", "json", "--quiet"})
+	})
+	var shown struct{ Sites []string }
+	if err := json.Unmarshal([]byte(out), &shown); code != exitOK || err != nil || !slices.Equal(shown.Sites, []string{"gd.jcy", "www.spp.gov.cn"}) {
+		t.Errorf("show: exit %d, %v, %s; want the subscription with its sites", code, err, out)
+	}
+	errOut := capture(t, &os.Stderr, func() {
+		code = run([]string{"subscriptions", "add", "https://93.184.216.34/h", "--sites", "a b", "--db", path})
+	})
+	if code == exitOK || !strings.Contains(errOut, `site "a b"`) {
+		t.Errorf("exit %d, %q; want a refusal naming the site", code, errOut)
 	}
 }

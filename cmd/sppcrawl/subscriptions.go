@@ -22,7 +22,7 @@ var subcommands = map[string]archiveMode{"add": writes, "list": readsBeside, "sh
 	"pause": writes, "resume": writes, "rotate-secret": writes, "replay": writes, "test": readsBeside, "deliveries": readsBeside}
 
 var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
-	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
+	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--sites …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
 		"       sppcrawl subscriptions list | show ID | remove ID | pause ID | resume ID | rotate-secret ID | replay ID --since SEQ | test ID | deliveries ID",
 	[]string{"text", "json"},
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
@@ -30,6 +30,7 @@ var subscriptionsCmd = command{"subscriptions", "manage the webhooks that are to
 		var events, channels listFlag
 		c.fs.Var(&events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
 		c.fs.Var(&channels, "channels", "add: only articles of these channels (keys or folders)")
+		c.fs.Var((*listFlag)(&o.Sites), "sites", "add: only articles of these sites (keys such as spp or hosts; default: every site)")
 		c.fs.StringVar(&o.Query, "query", "", "add: only articles that match this search query (as sppcrawl search takes it)")
 		c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
 		c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")
