@@ -1,6 +1,7 @@
 package sppcrawl
 
 import (
+	"context"
 	"net/url"
 	"strings"
 )
@@ -25,4 +26,27 @@ func (a *Article) SiteHost() string {
 func SiteKey(host string) string {
 	k := strings.TrimPrefix(strings.ToLower(host), "www.")
 	return strings.TrimSuffix(k, ".gov.cn")
+}
+
+// SiteCount is how many articles the archive holds of one site.
+type SiteCount struct {
+	Site     string `json:"site"` // the host; the key when no article of it reads
+	Key      string `json:"key"`  // the prefix of its ids
+	Articles int    `json:"articles"`
+}
+
+// SiteCounter is an archive that counts its articles by site (the prefix
+// of their ids), without reading them: stats, /healthz and /metrics say
+// it per site when the archive has it (store and postgres do).
+type SiteCounter interface {
+	CountBySite(ctx context.Context) ([]SiteCount, error)
+}
+
+// IDKey is the site key an article id starts with: spp of spp-1234567,
+// gd.jcy of gd.jcy-7770799.
+func IDKey(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return ""
 }

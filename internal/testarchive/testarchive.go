@@ -154,3 +154,36 @@ func LocalArticle(i int) *sppcrawl.Article {
 	a.ContentHash = a.ComputeHash()
 	return a
 }
+
+// SiteCounting is an archive that stores articles and counts them by site.
+type SiteCounting interface {
+	sppcrawl.ArticleStore
+	sppcrawl.SiteCounter
+}
+
+// CheckCountBySite stores 3 articles of www.spp.gov.cn and 2 of the local
+// site into an empty db and checks its CountBySite: the same test for
+// every backend.
+func CheckCountBySite(t *testing.T, db SiteCounting) {
+	t.Helper()
+	ctx := context.Background()
+	if got, err := db.CountBySite(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("empty archive: %v, %v", got, err)
+	}
+	for i := range 3 {
+		arts := []*sppcrawl.Article{Article(i)}
+		if i < 2 {
+			arts = append(arts, LocalArticle(i))
+		}
+		for _, a := range arts {
+			if _, err := db.Upsert(ctx, a, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := db.CountBySite(ctx)
+	want := []sppcrawl.SiteCount{{Site: LocalHost, Key: "gd.jcy", Articles: 2}, {Site: "www.spp.gov.cn", Key: "spp", Articles: 3}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CountBySite: %v, %v; want %v", got, err, want)
+	}
+}
