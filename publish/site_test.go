@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/internal/testarchive"
@@ -233,6 +235,64 @@ func TestServer_TopicSites(t *testing.T) {
 			t.Errorf("%s: %v %v, %v; want %v %v", tc.topic, sub.Channels, sub.Sites, err, tc.channels, tc.sites)
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s: %v, want an error saying %q", tc.topic, err, tc.err)
+		}
+	}
+}
+
+// siteStates records a channel of each site: spp's /spp/tt/ ok, the local
+// site's /xwzx/ found empty.
+func siteStates(t *testing.T, db *store.DB) {
+	t.Helper()
+	now := time.Now()
+	for _, st := range []sppcrawl.ChannelState{
+		{Path: "/spp/tt/", LastRun: now, Health: sppcrawl.HealthOK, NewestURL: testarchive.Article(0).URL},
+		{Path: "/xwzx/", LastRun: now, Health: sppcrawl.HealthEmpty, HealthReason: "a list without items", CompleteURL: testarchive.LocalArticle(1).URL},
+	} {
+		if err := db.PutChannelState(context.Background(), st); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// stats, /healthz and /metrics say each site's articles and health.
+func TestStats_Sites(t *testing.T) {
+	srv, db := twoSiteServer(t, 3)
+	siteStates(t, db)
+	st, err := publish.GatherStats(context.Background(), db, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []publish.SiteReport{
+		{Site: testarchive.LocalHost, Key: "gd.jcy", Articles: 3, Channels: 1, Unhealthy: 1},
+		{Site: "www.spp.gov.cn", Key: "spp", Articles: 3, Channels: 3, Unhealthy: 0},
+	}
+	if !slices.Equal(st.Sites, want) {
+		t.Errorf("stats sites:\n got %+v\nwant %+v", st.Sites, want)
+	}
+	for _, r := range st.Ledger {
+		if w := map[string]string{"/xwzx/": testarchive.LocalHost}[r.Path]; r.Site != cmp.Or(w, "www.spp.gov.cn") {
+			t.Errorf("ledger %s: site %q", r.Path, r.Site)
+		}
+	}
+	_, h := healthOf(t, srv)
+	if len(h.Sites) != 2 || h.Sites[0].Status != "degraded" || h.Sites[1].Status != "ok" || h.Sites[0].Articles != 3 {
+		t.Errorf("healthz sites: %+v", h.Sites)
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, line := range []string{
+		`sppcrawl_channel_health{channel="/xwzx/",health="empty",site="www.gd.jcy.gov.cn"} 1`,
+		`sppcrawl_channel_health{channel="/spp/tt/",health="ok",site="www.spp.gov.cn"} 1`,
+		`sppcrawl_channel_articles{channel="/spp/jczdal/",site="www.spp.gov.cn"} 1`,
+		`sppcrawl_site_articles{site="www.gd.jcy.gov.cn"} 3`,
+		`sppcrawl_channel_drift{channel="/xwzx/",site="www.gd.jcy.gov.cn"} 0`,
+	} {
+		if !bytes.Contains(b, []byte(line+"\n")) {
+			t.Errorf("metrics lack %s", line)
 		}
 	}
 }

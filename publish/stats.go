@@ -15,15 +15,18 @@ import (
 // Stats is the state of an archive: what `sppcrawl stats` prints and
 // /metrics exposes.
 type Stats struct {
-	Articles     int                     `json:"articles"`
-	LastSeq      uint64                  `json:"last_seq"`
-	Channels     []sppcrawl.ChannelCount `json:"channels"`
-	LastRun      *sppcrawl.RunSummary    `json:"last_run,omitempty"`
-	FailuresDue  int                     `json:"failures_due"`
-	FailuresWait int                     `json:"failures_waiting"`
-	Gone         int                     `json:"gone"`
-	Failures     []sppcrawl.Failure      `json:"failures,omitempty"` // not gone
-	Withdrawn    int                     `json:"withdrawn"`
+	Articles int                     `json:"articles"`
+	LastSeq  uint64                  `json:"last_seq"`
+	Channels []sppcrawl.ChannelCount `json:"channels"`
+	// Sites are the sites of the archive, each with its articles and
+	// channels (an archive of spp alone has one).
+	Sites        []SiteReport         `json:"sites,omitempty"`
+	LastRun      *sppcrawl.RunSummary `json:"last_run,omitempty"`
+	FailuresDue  int                  `json:"failures_due"`
+	FailuresWait int                  `json:"failures_waiting"`
+	Gone         int                  `json:"gone"`
+	Failures     []sppcrawl.Failure   `json:"failures,omitempty"` // not gone
+	Withdrawn    int                  `json:"withdrawn"`
 	// OldestCheck: every article has been re-verified with the site since.
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
@@ -73,7 +76,8 @@ type ChannelReport struct {
 	Key          string          `json:"key"`
 	Name         string          `json:"name"`
 	Path         string          `json:"path"`
-	Announced    int             `json:"announced"` // the total its pager announces
+	Site         string          `json:"site,omitempty"` // its site's host
+	Announced    int             `json:"announced"`      // the total its pager announces
 	Stored       int             `json:"stored"`
 	Failed       int             `json:"failed"` // in the failure log, retried
 	Gone         int             `json:"gone"`
@@ -251,7 +255,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	}
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	s.Warnings = channelWarnings(states, m, now)
-	return nil
+	return s.addSites(ctx, db, states)
 }
 
 // unwalked is what a channel whose walk has not reached its end lacks of

@@ -108,3 +108,26 @@ func TestCLI_SubscriptionSites(t *testing.T) {
 		t.Errorf("exit %d, %q; want a refusal naming the site", code, errOut)
 	}
 }
+
+// stats says each site's articles and names each channel with its site,
+// in text and JSON, when the archive holds several.
+func TestCLI_StatsSites(t *testing.T) {
+	path := twoSiteArchive(t)
+	var code int
+	out := capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path}) })
+	for _, want := range []string{"site www.gd.jcy.gov.cn (gd.jcy): 4 articles, 1 channels, 0 unhealthy\n", "site www.spp.gov.cn (spp): 4 articles", "\ngd.jcy:", "\nspp:jczdal "} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("stats: exit %d, no %q in:\n%s", code, want, out)
+		}
+	}
+	out = capture(t, &os.Stdout, func() { code = run([]string{"stats", "--db", path, "--format", "json"}) })
+	var st struct {
+		Sites []struct {
+			Site     string `json:"site"`
+			Articles int    `json:"articles"`
+		} `json:"sites"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); code != exitOK || err != nil || len(st.Sites) != 2 || st.Sites[0].Site != "www.gd.jcy.gov.cn" || st.Sites[1].Articles != 4 {
+		t.Errorf("stats --format json: exit %d, %v, %+v", code, err, st.Sites)
+	}
+}
