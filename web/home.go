@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/search"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -27,6 +28,10 @@ type homeData struct {
 	Warnings []string // in Chinese
 	Channels []channelNews
 	Changed  []*sppcrawl.Article
+	// Sites are the choices of site (none: the archive holds one), and
+	// MultiSite whether each article says its site.
+	Sites     []siteLink
+	MultiSite bool
 }
 
 type channelNews struct {
@@ -43,14 +48,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	d := homeData{Stats: st, Warnings: s.warnings(st)}
+	sel, err := search.ParseSites(r.URL.Query()["site"]...)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, badRequest(err))
+		return
+	}
+	d := homeData{Stats: st, Warnings: s.warnings(st), Sites: siteLinks("/", st, sel), MultiSite: st.MultiSite()}
 	p := page{Title: "首页", Data: &d}
 	names := s.channelNames(r)
 	for _, c := range st.Channels {
-		if c.Articles == 0 {
+		if c.Articles == 0 || !sel.Has(ledgerSite(st, c.Path)) {
 			continue
 		}
-		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, nil)
+		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, keepSites(sel))
 		if p.skip(err) != nil {
 			s.archiveError(w, r, "频道 "+c.Path, err)
 			return
@@ -65,7 +75,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "最近的更改", err)
 		return
 	}
+	d.Changed = slices.DeleteFunc(slices.Clone(d.Changed), func(a *sppcrawl.Article) bool { return !sel.Keeps(a) })
 	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// ledgerSite is the host of the site of the channel at path, as the
+// stats name it ("" when they cannot).
+func ledgerSite(st *publish.Stats, path string) string {
+	for _, r := range st.Ledger {
+		if r.Path == path {
+			return r.Site
+		}
+	}
+	return ""
+}
+
+// keepSites is a filter of the articles of the sites selected, nil (every
+// article) when none is.
+func keepSites(sel search.Sites) func(*sppcrawl.Article) bool {
+	if len(sel) == 0 {
+		return nil
+	}
+	return sel.Keeps
 }
 
 // changedThisWeek is what was corrected or withdrawn in the last 7 days.

@@ -244,6 +244,7 @@ var funcs = template.FuncMap{
 	"gapWhy":        gapWhy,
 	"damageText":    damageText,
 	"keywordSearch": keywordSearch,
+	"articleSite":   articleSite,
 	"join":          strings.Join,
 	"add":           func(a, b int) int { return a + b },
 	"sprintf":       fmt.Sprintf,

@@ -17,6 +17,9 @@ import (
 // count a page shows passes through it, so no page shows an English word
 // and two pages never name the same state differently.
 
+// allSites is the choice of every site, where a page lets one be chosen.
+const allSites = "全部站点"
+
 // runOutcomes names how a crawl ended.
 var runOutcomes = map[sppcrawl.RunOutcome]string{
 	sppcrawl.RunOK:          "正常",
