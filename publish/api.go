@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 	"sppcrawl/search"
 )
 
@@ -199,7 +200,7 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 <body>
 <article class="spp-repost">
 {{- if not .A.WithdrawnAt.IsZero}}
-<p class="withdrawn"><strong>此文已被原发布网站撤下</strong>（{{.Withdrawn}}发现原文链接已失效）。This article was withdrawn by www.spp.gov.cn.</p>
+<p class="withdrawn"><strong>此文已被原发布网站撤下</strong>（{{.Withdrawn}}发现原文链接已失效）。This article was withdrawn by {{.Host}}.</p>
 {{- end}}
 <header>
 {{- if .A.Kicker}}
@@ -237,6 +238,7 @@ func renderRepost(a *sppcrawl.Article, local bool, mediaBase string) ([]byte, er
 		"A":         a,
 		"Published": a.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
 		"Withdrawn": a.WithdrawnAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
+		"Host":      a.SiteHost(),
 		// body_html was sanitised by extract against an allowlist.
 		"Body": template.HTML(body),
 	})
@@ -308,7 +310,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		self := s.selfURL(r)
 		s.hubLinks(w, r, self)
 		a, err := s.answers.get(r.Context(), tag+" "+self, func(ctx context.Context) (*answer, error) {
-			return s.channelFeed(ctx, format, f, feedMeta{Channel: f.Channel, SelfURL: self, Hub: s.hubURL(self)})
+			return s.channelFeed(ctx, format, f, feedMeta{Channel: f.Channel, SelfURL: self, Hub: s.hubURL(self), Sites: f.Sites})
 		})
 		if err != nil {
 			s.serverError(w, r, err)
@@ -338,7 +340,8 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("read the site map: %w", err)
 	}
-	ch, err := sppcrawl.SelectChannels(c, m.All()...)
+	def := sites.Default()
+	ch, err := sites.SelectChannels(def, c, m.AllOf(def.Channels())...)
 	if err != nil || len(ch) != 1 {
 		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", sppcrawl.Clip(c, 200)))
 	}

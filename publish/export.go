@@ -121,7 +121,7 @@ func Export(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) 
 		if err != nil {
 			return 0, err
 		}
-		m := feedMeta{Channel: o.Filter.Channel}
+		m := feedMeta{Channel: o.Filter.Channel, Sites: o.Filter.Sites}
 		if len(o.Filter.Sites) > 0 {
 			m.Key = o.Filter.feedKey() // a channel's export feed has kept the id of all
 		}

@@ -296,3 +296,29 @@ func TestStats_Sites(t *testing.T) {
 		}
 	}
 }
+
+// A feed of one site is named and linked after it, its entries'
+// categories under their own site; spp's feed is as it always was.
+func TestServe_FeedOfASite(t *testing.T) {
+	srv, _ := twoSiteServer(t, 2)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"?site=gd.jcy", []string{"<title>广东省人民检察院 · 发布</title>", `<link href="https://www.gd.jcy.gov.cn/"`, `scheme="https://www.gd.jcy.gov.cn/xwzx/"`, "<name>广东省人民检察院</name>", "<rights>Copyrights©广东省人民检察院</rights>"}},
+		{"?site=spp&channel=jczdal", []string{"<title>最高人民检察院 · 指导性案例</title>", `<link href="https://www.spp.gov.cn/spp/jczdal/"`, `scheme="https://www.spp.gov.cn/spp/jczdal/"`}},
+		{"", []string{"<title>最高人民检察院 · 发布</title>", `<link href="https://www.spp.gov.cn/"`, `scheme="https://www.gd.jcy.gov.cn/xwzx/"`, `scheme="https://www.spp.gov.cn/spp/jczdal/"`}},
+	} {
+		resp, err := http.Get(srv.URL + "/feed.atom" + tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, w := range tc.want {
+			if !bytes.Contains(b, []byte(w)) {
+				t.Errorf("%s: no %s in\n%s", tc.query, w, b)
+			}
+		}
+	}
+}

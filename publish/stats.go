@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/search"
 )
@@ -226,7 +227,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 		r.Stored, r.NewestID, r.Newest = c.Articles, c.NewestID, c.Newest
 	}
 	for _, f := range fails {
-		if f.Channel == "" || !sppcrawl.IsDetailURL(f.URL) {
+		if f.Channel == "" || !sites.OfURL(f.URL).IsArticleURL(f.URL) {
 			continue
 		}
 		if f.Gone {
@@ -244,7 +245,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	}
 	// A page of the navigation no crawl named (a hub passed over, a list
 	// never read) has the navigation's name.
-	for _, c := range m.All() {
+	for _, c := range m.AllOf(sites.Default().Channels()) {
 		if r := byPath[c.Path]; r != nil && r.Name == "" {
 			r.Name = c.Name
 		}
@@ -279,7 +280,7 @@ func (rows ledgerRows) row(path string) *ChannelReport {
 	if r := rows[path]; r != nil {
 		return r
 	}
-	c := sppcrawl.ChannelByPath(path)
+	c := sites.Default().ChannelByPath(path)
 	r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
 	rows[path] = r
 	return r
@@ -295,12 +296,12 @@ const staleAfter = 30 * 24 * time.Hour
 func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
 	var out []string
 	inDefault := map[string]bool{}
-	for _, c := range m.All() {
+	for _, c := range m.AllOf(sites.Default().Channels()) {
 		inDefault[c.Path] = true
 	}
 	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
-		c := sppcrawl.ChannelByPath(st.Path)
+		c := sites.Of(stateSite(st)).ChannelByPath(st.Path)
 		if !inDefault[st.Path] && now.Sub(st.LastRun) > staleAfter {
 			continue
 		}

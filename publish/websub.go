@@ -160,7 +160,7 @@ func (s *Server) Feed(ctx context.Context, topic string) (string, []byte, error)
 		if err != nil {
 			return "", nil, err
 		}
-		m.Channel = f.Channel
+		m.Channel, m.Sites = f.Channel, f.Sites
 		if a, err = s.channelFeed(ctx, format, f, m); err != nil {
 			return "", nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Request is one search: the query and its filters, as the command line
@@ -177,11 +178,11 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 	}
 	known := make([]sppcrawl.Channel, 0, len(snap.paths))
 	for p := range snap.paths {
-		known = append(known, sppcrawl.ChannelByPath(p))
+		known = append(known, sites.Default().ChannelByPath(p))
 	}
 	out := []int{}
 	for _, n := range names {
-		chs, err := sppcrawl.SelectChannels(n, known...)
+		chs, err := sites.SelectChannels(sites.Default(), n, known...)
 		if err != nil || len(chs) == 0 {
 			return nil, badQuery("channel %q: no such channel (sppcrawl channels lists them)", "没有频道 %q", n)
 		}
@@ -190,7 +191,7 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 			switch {
 			case ok:
 				out = append(out, is...)
-			case !sppcrawl.InTable(c.Path):
+			case !sites.InTable(sites.Default(), c.Path):
 				return nil, badQuery("channel %q: the archive has no article of it", "频道 %q 在档案中还没有文章", n)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Result is one page of a search: the API's answer.
@@ -186,15 +187,21 @@ func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 }
 
 // channelFacet counts by channel path: a folder two sites have is one
-// value, as channel= selects it in both.
+// value, as channel= selects it in both, named by the default site when
+// it is one of them, else by the first.
 func channelFacet(chans map[int]int, snap snapshot) []Facet {
-	byPath := map[string]int{}
+	byPath, host := map[string]int{}, map[string]string{}
+	def := sites.Default().Host()
 	for i, n := range chans {
-		byPath[snap.channels[i]] += n
+		p, h := snap.channels[i], snap.sites[i]
+		byPath[p] += n
+		if old, ok := host[p]; !ok || h == def || old != def && h < old {
+			host[p] = h
+		}
 	}
 	fs := []Facet{}
 	for p, n := range byPath {
-		c := sppcrawl.ChannelByPath(p)
+		c := sites.Of(host[p]).ChannelByPath(p)
 		fs = append(fs, Facet{Value: c.Path, Name: cmp.Or(c.Name, c.Key), Count: n})
 	}
 	return sortFacets(fs)

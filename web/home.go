@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 	"sppcrawl/publish"
 	"sppcrawl/search"
 )
@@ -141,12 +142,13 @@ func (k *kept[T]) get(key string, compute func() (T, error)) (T, error) {
 
 // tableOrder is a channel's place in the built-in table, after it if not.
 func tableOrder(path string) int {
-	for i, c := range sppcrawl.Channels {
+	table := sites.Default().Channels()
+	for i, c := range table {
 		if c.Path == path {
 			return i
 		}
 	}
-	return len(sppcrawl.Channels)
+	return len(table)
 }
 
 // stats gathers the archive's state, with the search index's.
@@ -205,11 +207,11 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 func (s *Server) channelNames(r *http.Request) func(path string) string {
 	m, _ := s.db.SiteMap(r.Context())
 	byPath := map[string]string{}
-	for _, c := range m.All() {
+	for _, c := range m.AllOf(sites.Default().Channels()) {
 		byPath[c.Path] = c.Name
 	}
 	return func(path string) string {
-		c := sppcrawl.ChannelByPath(path)
+		c := sites.Default().ChannelByPath(path)
 		return cmp.Or(byPath[path], c.Name, c.Key)
 	}
 }
@@ -222,7 +224,8 @@ func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) 
 		s.archiveError(w, r, "频道表", fmt.Errorf("read the site map: %w", err))
 		return sppcrawl.Channel{}, false
 	}
-	chs, err := sppcrawl.SelectChannels(name, m.All()...)
+	def := sites.Default()
+	chs, err := sites.SelectChannels(def, name, m.AllOf(def.Channels())...)
 	if err != nil || len(chs) != 1 {
 		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 	"sppcrawl/publish"
 )
 
@@ -173,7 +174,7 @@ func durationText(d time.Duration) string {
 // channelLabel is a channel's name from its key or path, the key itself
 // when the table does not know it.
 func channelLabel(keyOrPath string) string {
-	if cs, err := sppcrawl.SelectChannels(keyOrPath); err == nil && len(cs) == 1 && cs[0].Name != "" {
+	if cs, err := sites.SelectChannels(sites.Default(), keyOrPath); err == nil && len(cs) == 1 && cs[0].Name != "" {
 		return cs[0].Name
 	}
 	return keyOrPath
