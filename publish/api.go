@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"sppcrawl"
-	"sppcrawl/sites"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 // articles: GET /api/articles?since=SEQ&limit=N[&site=S] → {"articles":[…],"next_since":SEQ}.

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/sites"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 // homeNewest is how many articles of each channel the home page shows;

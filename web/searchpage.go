@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/sites"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 // searchData is the search page: the form, and the results of a query or

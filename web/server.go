@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/sites"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 //go:embed templates/*.tmpl

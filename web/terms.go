@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/sites"
 	"sppcrawl/publish"
+	"sppcrawl/sites"
 )
 
 // The pages speak Chinese; the crawl, the store and the API record their
