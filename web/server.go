@@ -246,6 +246,7 @@ var funcs = template.FuncMap{
 	"damageText":    damageText,
 	"keywordSearch": keywordSearch,
 	"articleSite":   articleSite,
+	"siteName":      siteName,
 	"join":          strings.Join,
 	"add":           func(a, b int) int { return a + b },
 	"sprintf":       fmt.Sprintf,

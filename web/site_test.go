@@ -64,6 +64,8 @@ func TestPages_Sites(t *testing.T) {
 		{"/search?q=" + url.QueryEscape("指导性案例"), []string{`<select name="site">`, `<option value="gd.jcy">` + localName + `（4）</option>`, "<b>站点：</b>", `<span class="site">` + localName + `</span>`}, nil},
 		{"/search?site=gd.jcy&q=" + url.QueryEscape("指导性案例"), []string{`<option value="gd.jcy" selected>`, "/articles/gd.jcy-900001"}, []string{"/articles/spp-", "<b>站点：</b>"}},
 		{"/search?q=" + url.QueryEscape("指导性案例 site:spp"), []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-"}},
+		{"/search?channel=/xwzx/", []string{`<span class="muted site">` + localName + `</span>`}, nil},
+		{"/channels", []string{`<small class="muted">` + localName + ` /xwzx/</small>`, `<small class="muted">最高人民检察院 /spp/jczdal/</small>`}, nil},
 	} {
 		code, body, _ := get(t, srv.URL+tc.path)
 		if code != http.StatusOK {
