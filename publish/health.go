@@ -75,7 +75,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		return h
 	}
 	h.degrade(channelWarnings(states, m, now)...)
-	if h.Sites, err = siteHealth(r.Context(), s.db, states); err != nil {
+	if h.Sites, err = siteHealth(r.Context(), s.db, states, warnable(m, now)); err != nil {
 		fail("archive unreadable: %v", err)
 		return h
 	}

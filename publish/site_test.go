@@ -238,13 +238,15 @@ func TestServer_TopicSites(t *testing.T) {
 }
 
 // siteStates records a channel of each site: spp's /spp/tt/ ok, the local
-// site's /xwzx/ found empty.
+// site's /xwzx/ found empty, and its /jcyw/ missing 40 days ago (stale:
+// its problem no longer counts, as in the warnings).
 func siteStates(t *testing.T, db *store.DB) {
 	t.Helper()
 	now := time.Now()
 	for _, st := range []sppcrawl.ChannelState{
 		{Path: "/spp/tt/", LastRun: now, Health: sppcrawl.HealthOK, NewestURL: testarchive.Article(0).URL},
 		{Path: "/xwzx/", LastRun: now, Health: sppcrawl.HealthEmpty, HealthReason: "a list without items", CompleteURL: testarchive.LocalArticle(1).URL},
+		{Path: "/jcyw/", LastRun: now.Add(-40 * 24 * time.Hour), Health: sppcrawl.HealthMissing, HealthReason: "HTTP 404", NewestURL: "https://www.gd.jcy.gov.cn/jcyw/202601/t20260101_1.shtml"},
 	} {
 		if err := db.PutChannelState(context.Background(), st); err != nil {
 			t.Fatal(err)
@@ -261,19 +263,19 @@ func TestStats_Sites(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []publish.SiteReport{
-		{Site: testarchive.LocalHost, Key: "gd.jcy", Articles: 3, Channels: 1, Unhealthy: 1},
+		{Site: testarchive.LocalHost, Key: "gd.jcy", Articles: 3, Channels: 2, Unhealthy: 1},
 		{Site: "www.spp.gov.cn", Key: "spp", Articles: 3, Channels: 3, Unhealthy: 0},
 	}
 	if !slices.Equal(st.Sites, want) {
 		t.Errorf("stats sites:\n got %+v\nwant %+v", st.Sites, want)
 	}
 	for _, r := range st.Ledger {
-		if w := map[string]string{"/xwzx/": testarchive.LocalHost}[r.Path]; r.Site != cmp.Or(w, "www.spp.gov.cn") {
+		if w := map[string]string{"/xwzx/": testarchive.LocalHost, "/jcyw/": testarchive.LocalHost}[r.Path]; r.Site != cmp.Or(w, "www.spp.gov.cn") {
 			t.Errorf("ledger %s: site %q", r.Path, r.Site)
 		}
 	}
 	_, h := healthOf(t, srv)
-	if len(h.Sites) != 2 || h.Sites[0].Status != "degraded" || h.Sites[1].Status != "ok" || h.Sites[0].Articles != 3 {
+	if len(h.Sites) != 2 || h.Sites[0].Status != "degraded" || h.Sites[0].Unhealthy != 1 || h.Sites[1].Status != "ok" || h.Sites[0].Articles != 3 {
 		t.Errorf("healthz sites: %+v", h.Sites)
 	}
 	resp, err := http.Get(srv.URL + "/metrics")

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"sppcrawl"
 )
@@ -93,8 +94,9 @@ func unhealthy(h sppcrawl.Health, drift []string) bool {
 	return h != "" && h != sppcrawl.HealthOK || len(drift) > 0
 }
 
-// addSites names each ledger row's site and adds up the sites.
-func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.ChannelState) error {
+// addSites names each ledger row's site and adds up the sites; a row's
+// problems count as warnable says (as the warnings' do).
+func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.ChannelState, warns func(string, time.Time) bool) error {
 	counts, err := countSites(ctx, db)
 	if err != nil {
 		return err
@@ -105,7 +107,7 @@ func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.Chann
 	}
 	rows := make([]*siteRow, len(s.Ledger))
 	for i, r := range s.Ledger {
-		rows[i] = &siteRow{site: fromState[r.Path], newestID: r.NewestID, unhealthy: unhealthy(r.Health, r.Drift)}
+		rows[i] = &siteRow{site: fromState[r.Path], newestID: r.NewestID, unhealthy: unhealthy(r.Health, r.Drift) && warns(r.Path, r.LastRun)}
 	}
 	s.Sites = siteReports(counts, rows)
 	for i := range s.Ledger {
@@ -115,15 +117,15 @@ func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.Chann
 }
 
 // siteHealth is /healthz's sites: each one's articles, and degraded while
-// one of its channels is unhealthy.
-func siteHealth(ctx context.Context, db Reader, states []sppcrawl.ChannelState) ([]SiteReport, error) {
+// one of its channels is unhealthy (and counts, as the warnings say).
+func siteHealth(ctx context.Context, db Reader, states []sppcrawl.ChannelState, warns func(string, time.Time) bool) ([]SiteReport, error) {
 	counts, err := countSites(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]*siteRow, len(states))
 	for i, st := range states {
-		rows[i] = &siteRow{site: stateSite(st), unhealthy: unhealthy(st.Health, st.Drift)}
+		rows[i] = &siteRow{site: stateSite(st), unhealthy: unhealthy(st.Health, st.Drift) && warns(st.Path, st.LastRun)}
 	}
 	out := siteReports(counts, rows)
 	for i := range out {

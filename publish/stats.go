@@ -256,7 +256,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	}
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	s.Warnings = channelWarnings(states, m, now)
-	return s.addSites(ctx, db, states)
+	return s.addSites(ctx, db, states, warnable(m, now))
 }
 
 // unwalked is what a channel whose walk has not reached its end lacks of
@@ -291,18 +291,25 @@ func (rows ledgerRows) row(path string) *ChannelReport {
 // by mistake, does not stay unhealthy for ever (channels --forget drops it).
 const staleAfter = 30 * 24 * time.Hour
 
-// channelWarnings are the channels' health problems and template drift, as
-// the last runs recorded them.
-func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
-	var out []string
+// warnable says whether a channel's problems count, by its path and last
+// run: those of the default set always, another's until it is stale.
+func warnable(m sppcrawl.SiteMap, now time.Time) func(path string, lastRun time.Time) bool {
 	inDefault := map[string]bool{}
 	for _, c := range m.AllOf(sites.Default().Channels()) {
 		inDefault[c.Path] = true
 	}
+	return func(path string, lastRun time.Time) bool { return inDefault[path] || now.Sub(lastRun) <= staleAfter }
+}
+
+// channelWarnings are the channels' health problems and template drift, as
+// the last runs recorded them.
+func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
+	var out []string
+	counts := warnable(m, now)
 	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
 		c := sites.Of(stateSite(st)).ChannelByPath(st.Path)
-		if !inDefault[st.Path] && now.Sub(st.LastRun) > staleAfter {
+		if !counts(st.Path, st.LastRun) {
 			continue
 		}
 		if st.Name != "" {
