@@ -37,9 +37,12 @@ type Subscription struct {
 	OldUntil  time.Time `json:"old_until,omitzero"`
 
 	// The filter: event types (none: every article event), channel paths
-	// (none: all) and a search query (""), all of which an event must pass.
+	// (none: all), sites by key or host (none: all, as every subscription
+	// stored before sites were named) and a search query (""), all of
+	// which an event must pass.
 	Events   []EventType `json:"events,omitempty"`
 	Channels []string    `json:"channels,omitempty"`
+	Sites    []string    `json:"sites,omitempty"`
 	Query    string      `json:"query,omitempty"`
 	// Topic is a WebSub subscription's feed URL; LeaseUntil when it ends.
 	Topic      string    `json:"topic,omitempty"`

@@ -12,15 +12,23 @@ import (
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
-// articles: GET /api/articles?since=SEQ&limit=N → {"articles":[…],"next_since":SEQ}.
+// articles: GET /api/articles?since=SEQ&limit=N[&site=S] → {"articles":[…],"next_since":SEQ}.
 // Articles come in seq order; an updated article comes again at its new seq.
 // A record that does not decode is left out and named in "skipped" (and the
-// X-Sppcrawl-Skipped header): every other article is served.
+// X-Sppcrawl-Skipped header): every other article is served. With site=,
+// only the articles of those sites, next_since passing over the others.
 func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	since, limit, ok := pageParams(w, r)
 	if !ok {
+		return
+	}
+	sites, err := search.ParseSites(r.URL.Query()["site"]...)
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	gen, err := s.db.Generation(r.Context())
@@ -28,10 +36,18 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if NotModified(w, r, fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)) {
+	tag := fmt.Sprintf("g%d-s%d-l%d", gen, since, limit)
+	if len(sites) > 0 {
+		tag += "-site=" + sites.String()
+	}
+	if NotModified(w, r, tag) {
 		return
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
+	if len(sites) > 0 {
+		s.articlesOfSites(w, r, ExportOptions{Filter: Filter{AfterSeq: since, Sites: sites}, Limit: int(limit)})
+		return
+	}
 	if acceptsGzip(r) {
 		s.articlesGzip(w, r, since, limit)
 		return
@@ -57,6 +73,34 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request) {
 	buf.WriteString(pageTail(next, skipped))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	markSkipped(w, skipped)
+	w.Write(buf.Bytes())
+}
+
+// articlesOfSites answers a page of the articles of some sites: the
+// stored JSON of each, read by the exports' filter, so that the page
+// holds limit of them (fewer only at the end of the log).
+func (s *Server) articlesOfSites(w http.ResponseWriter, r *http.Request, o ExportOptions) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"articles":[`)
+	next, err := eachListed(r.Context(), s.db, o, func(j []byte) error {
+		if buf.Len() > len(`{"articles":[`) {
+			buf.WriteByte(',')
+		}
+		buf.Write(j)
+		return nil
+	})
+	skipped, err := sppcrawl.Partial(err)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	buf.WriteString(pageTail(next, skipped))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	markSkipped(w, skipped)
+	if acceptsGzip(r) {
+		writeGzip(w, gzipOf(buf.Bytes()))
+		return
+	}
 	w.Write(buf.Bytes())
 }
 
@@ -156,7 +200,7 @@ var repostTmpl = template.Must(template.New("repost").Parse(`<!DOCTYPE html>
 <body>
 <article class="spp-repost">
 {{- if not .A.WithdrawnAt.IsZero}}
-<p class="withdrawn"><strong>此文已被原发布网站撤下</strong>（{{.Withdrawn}}发现原文链接已失效）。This article was withdrawn by www.spp.gov.cn.</p>
+<p class="withdrawn"><strong>此文已被原发布网站撤下</strong>（{{.Withdrawn}}发现原文链接已失效）。This article was withdrawn by {{.Host}}.</p>
 {{- end}}
 <header>
 {{- if .A.Kicker}}
@@ -194,6 +238,7 @@ func renderRepost(a *sppcrawl.Article, local bool, mediaBase string) ([]byte, er
 		"A":         a,
 		"Published": a.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
 		"Withdrawn": a.WithdrawnAt.In(sppcrawl.CST()).Format("2006-01-02 15:04"),
+		"Host":      a.SiteHost(),
 		// body_html was sanitised by extract against an allowlist.
 		"Body": template.HTML(body),
 	})
@@ -245,7 +290,7 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			s.searchFeed(w, r, format)
 			return
 		}
-		channel, err := s.feedChannel(r.Context(), r.URL.Query())
+		f, err := s.feedFilter(r.Context(), r.URL.Query())
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -255,14 +300,17 @@ func (s *Server) feed(format string) http.HandlerFunc {
 			s.serverError(w, r, err)
 			return
 		}
-		tag := fmt.Sprintf("g%d-%s-%s", gen, format, channel)
+		tag := fmt.Sprintf("g%d-%s-%s", gen, format, f.Channel)
+		if len(f.Sites) > 0 {
+			tag += "-site=" + f.Sites.String()
+		}
 		if NotModified(w, r, tag) {
 			return
 		}
 		self := s.selfURL(r)
 		s.hubLinks(w, r, self)
 		a, err := s.answers.get(r.Context(), tag+" "+self, func(ctx context.Context) (*answer, error) {
-			return s.channelFeed(ctx, format, channel, feedMeta{Channel: channel, SelfURL: self, Hub: s.hubURL(self)})
+			return s.channelFeed(ctx, format, f, feedMeta{Channel: f.Channel, SelfURL: self, Hub: s.hubURL(self), Sites: f.Sites})
 		})
 		if err != nil {
 			s.serverError(w, r, err)
@@ -270,6 +318,16 @@ func (s *Server) feed(format string) http.HandlerFunc {
 		}
 		a.write(w, r)
 	}
+}
+
+// feedFilter is what a feed's channel= and site= select.
+func (s *Server) feedFilter(ctx context.Context, q url.Values) (Filter, error) {
+	sites, err := search.ParseSites(q["site"]...)
+	if err != nil {
+		return Filter{}, err
+	}
+	c, err := s.feedChannel(ctx, q)
+	return Filter{Channel: c, Sites: sites}, err
 }
 
 // feedChannel is the channel path a feed's channel= names ("" for none).
@@ -282,19 +340,19 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("read the site map: %w", err)
 	}
-	ch, err := sppcrawl.SelectChannels(c, m.All()...)
+	def := sites.Default()
+	ch, err := sites.SelectChannels(def, c, m.AllOf(def.Channels())...)
 	if err != nil || len(ch) != 1 {
 		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", sppcrawl.Clip(c, 200)))
 	}
 	return ch[0].Path, nil
 }
 
-// channelFeed renders the feed of the newest articles (of a channel).
-func (s *Server) channelFeed(ctx context.Context, format, channel string, m feedMeta) (*answer, error) {
-	if channel != "" {
-		m.Key = "channel=" + channel
-	}
-	arts, err := latest(ctx, s.db, feedItems, Filter{Channel: channel})
+// channelFeed renders the feed of the newest articles (of a channel, of
+// sites).
+func (s *Server) channelFeed(ctx context.Context, format string, f Filter, m feedMeta) (*answer, error) {
+	m.Key = f.feedKey()
+	arts, err := latest(ctx, s.db, feedItems, f)
 	skipped, err := sppcrawl.Partial(err)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/search"
 )
 
 // Formats are the export formats, in the order --help lists them.
@@ -39,13 +40,29 @@ type Filter struct {
 	// --withdrawn). Lists hold them anyway (with withdrawn_at: pullers must
 	// learn of a withdrawal); feeds never do.
 	Withdrawn bool
+	// Sites keeps the articles of these sites (export --site, ?site=);
+	// none: of every site.
+	Sites search.Sites
 }
 
 func (f Filter) keep(a *sppcrawl.Article) bool {
-	if f.Channel != "" && a.ChannelPath != f.Channel || f.Withdrawn && a.WithdrawnAt.IsZero() {
+	if f.Channel != "" && a.ChannelPath != f.Channel || f.Withdrawn && a.WithdrawnAt.IsZero() || !f.Sites.Keeps(a) {
 		return false
 	}
 	return a.Seq > f.AfterSeq && (f.Since.IsZero() || !a.PublishedAt.Before(f.Since))
+}
+
+// feedKey names what a feed of the filter holds, for its id: channel=…
+// (as ever), then site=… when it names sites.
+func (f Filter) feedKey() string {
+	var parts []string
+	if f.Channel != "" {
+		parts = append(parts, "channel="+f.Channel)
+	}
+	if len(f.Sites) > 0 {
+		parts = append(parts, "site="+f.Sites.String())
+	}
+	return strings.Join(parts, "&")
 }
 
 // inFeed is keep for a feed: a withdrawn article is no news to repost.
@@ -107,7 +124,11 @@ func Export(ctx context.Context, db ExportReader, w io.Writer, o ExportOptions) 
 		if err != nil {
 			return 0, err
 		}
-		return 0, partial(skipped, writeFeed(w, o.Format, arts, feedMeta{Channel: o.Filter.Channel}))
+		m := feedMeta{Channel: o.Filter.Channel, Sites: o.Filter.Sites}
+		if len(o.Filter.Sites) > 0 {
+			m.Key = o.Filter.feedKey() // a channel's export feed has kept the id of all
+		}
+		return 0, partial(skipped, writeFeed(w, o.Format, arts, m))
 	}
 	switch o.Format {
 	case "cases", "cases-csv":
@@ -164,7 +185,7 @@ var errLimit = errors.New("limit reached")
 // filtered-out articles are not scanned again and again).
 func eachListed(ctx context.Context, db ExportReader, o ExportOptions, write func(j []byte) error) (next uint64, err error) {
 	next, n := o.Filter.AfterSeq, 0
-	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn
+	filtered := o.Filter.Channel != "" || !o.Filter.Since.IsZero() || o.Filter.Withdrawn || len(o.Filter.Sites) > 0
 	err = db.ForEachJSON(ctx, o.Filter.AfterSeq, func(seq uint64, j []byte) error {
 		if o.Limit > 0 && n >= o.Limit {
 			return errLimit
@@ -176,7 +197,9 @@ func eachListed(ctx context.Context, db ExportReader, o ExportOptions, write fun
 				ChannelPath *string    `json:"channel_path"`
 				PublishedAt *time.Time `json:"published_at"`
 				WithdrawnAt *time.Time `json:"withdrawn_at"`
-			}{&f.ChannelPath, &f.PublishedAt, &f.WithdrawnAt}); err != nil {
+				URL         *string    `json:"url"`
+				Site        *string    `json:"site"`
+			}{&f.ChannelPath, &f.PublishedAt, &f.WithdrawnAt, &f.URL, &f.Site}); err != nil {
 				return fmt.Errorf("seq %d: %w", seq, err)
 			}
 			if !o.Filter.keep(&f) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"github.com/gorilla/feeds"
 )
@@ -23,6 +24,20 @@ type feedMeta struct {
 	Key     string
 	SelfURL string // the feed's own URL, when served
 	Hub     string // the WebSub hub's URL, when there is one
+	// Sites are the names of the sites the feed is of (none: all); the
+	// feed is named after the one it names, else the default site.
+	Sites []string
+}
+
+// site is the site a feed is named and linked after: the one site it is
+// of, else the default (www.spp.gov.cn).
+func (m feedMeta) site() sppcrawl.Site {
+	if len(m.Sites) == 1 {
+		if s, err := sites.Lookup(m.Sites[0]); err == nil {
+			return s
+		}
+	}
+	return sites.Default()
 }
 
 // feedID is a feed's id: a tag URI (RFC 4151) of its content, the same
@@ -63,23 +78,24 @@ func Origin(r *http.Request, public string) string {
 // buildFeed turns articles into a gorilla/feeds Feed: canonical link, id =
 // canonical URL, author and 来源, full body_html.
 func buildFeed(arts []*sppcrawl.Article, m feedMeta) *feeds.Feed {
-	title := "最高人民检察院 · 发布"
-	link := sppcrawl.Origin + "/"
+	site := m.site()
+	title := site.Name() + " · 发布"
+	link := site.Origin() + "/"
 	if m.Channel != "" {
-		if c := sppcrawl.ChannelByPath(m.Channel); c.Name != "" {
-			title = "最高人民检察院 · " + c.Name
+		if c := site.ChannelByPath(m.Channel); c.Name != "" {
+			title = site.Name() + " · " + c.Name
 		}
-		link = sppcrawl.Origin + m.Channel
+		link = site.Origin() + m.Channel
 	}
 	if m.Query != "" {
-		title = "最高人民检察院 · 搜索：" + xmlText(m.Query)
+		title = site.Name() + " · 搜索：" + xmlText(m.Query)
 	}
 	f := &feeds.Feed{
 		Title:       title,
 		Link:        &feeds.Link{Href: link},
-		Description: "Articles of www.spp.gov.cn, archived by sppcrawl",
-		Author:      &feeds.Author{Name: "最高人民检察院"},
-		Copyright:   "Copyrights©最高人民检察院",
+		Description: "Articles of " + site.Host() + ", archived by sppcrawl",
+		Author:      &feeds.Author{Name: site.Name()},
+		Copyright:   "Copyrights©" + site.Name(),
 	}
 	f.Id = feedID(m.Key)
 	for _, a := range arts {
@@ -142,7 +158,7 @@ func byline(a *sppcrawl.Article) string {
 		parts = append(parts, "来源："+a.Source)
 	}
 	if len(parts) == 0 {
-		return "最高人民检察院"
+		return sites.Of(a.SiteHost()).Name()
 	}
 	return strings.Join(parts, " ")
 }
@@ -170,7 +186,7 @@ func writeFeed(w io.Writer, format string, arts []*sppcrawl.Article, m feedMeta)
 		entries := make([]atomEntry, len(af.Entries))
 		for i, e := range af.Entries {
 			e.Published = arts[i].PublishedAt.Format(time.RFC3339)
-			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: xmlText(arts[i].Channel), Scheme: sppcrawl.Origin + arts[i].ChannelPath}}
+			entries[i] = atomEntry{AtomEntry: e, Category: atomCategory{Term: xmlText(arts[i].Channel), Scheme: "https://" + arts[i].SiteHost() + arts[i].ChannelPath}}
 		}
 		af.Entries = nil
 		links := []feeds.AtomLink{}

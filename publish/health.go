@@ -25,6 +25,9 @@ type Health struct {
 	MediaDue int `json:"media_due"`
 	// SearchIndex: how far behind the archive the search index is.
 	SearchIndex *search.Status `json:"search_index,omitempty"`
+	// Sites: each site of the archive, its articles and channels, and
+	// whether one of its channels degrades the whole.
+	Sites []SiteReport `json:"sites,omitempty"`
 }
 
 // health decides /healthz: failing when the archive cannot be read, when
@@ -72,6 +75,10 @@ func (s *Server) health(r *http.Request) (h Health) {
 		return h
 	}
 	h.degrade(channelWarnings(states, m, now)...)
+	if h.Sites, err = siteHealth(r.Context(), s.db, states, warnable(m, now)); err != nil {
+		fail("archive unreadable: %v", err)
+		return h
+	}
 	s.mediaHealth(r, &h)
 	s.indexHealth(r, &h)
 	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil {

@@ -122,15 +122,16 @@ type archiveCollector struct{ db Reader }
 var (
 	descArticles     = prometheus.NewDesc("sppcrawl_articles", "Articles in the archive.", nil, nil)
 	descLastSeq      = prometheus.NewDesc("sppcrawl_last_seq", "Highest export sequence number handed out.", nil, nil)
-	descChannel      = prometheus.NewDesc("sppcrawl_channel_articles", "Articles per channel.", []string{"channel"}, nil)
+	descChannel      = prometheus.NewDesc("sppcrawl_channel_articles", "Articles per channel.", []string{"channel", "site"}, nil)
+	descSite         = prometheus.NewDesc("sppcrawl_site_articles", "Articles per site.", []string{"site"}, nil)
 	descFailures     = prometheus.NewDesc("sppcrawl_failures", "Pages that failed, by state.", []string{"state"}, nil)
 	descLastCrawl    = prometheus.NewDesc("sppcrawl_last_crawl_timestamp_seconds", "When the last crawl finished.", nil, nil)
 	descLastDuration = prometheus.NewDesc("sppcrawl_last_crawl_duration_seconds", "How long the last crawl took.", nil, nil)
 	descLastSuccess  = prometheus.NewDesc("sppcrawl_last_crawl_success", "1 if the last crawl ended ok, else 0.", nil, nil)
 	descLastArticles = prometheus.NewDesc("sppcrawl_last_crawl_articles", "Articles of the last crawl by outcome.", []string{"outcome"}, nil)
-	descHealth       = prometheus.NewDesc("sppcrawl_channel_health", "1 for the health the last run found a channel in (ok, missing, not-a-list, empty, shrunk).", []string{"channel", "health"}, nil)
-	descDrift        = prometheus.NewDesc("sppcrawl_channel_drift", "Template-drift warnings of a channel's last run.", []string{"channel"}, nil)
-	descWalk         = prometheus.NewDesc("sppcrawl_channel_walk_unfinished", "1 while a channel has a walk the next run resumes.", []string{"channel"}, nil)
+	descHealth       = prometheus.NewDesc("sppcrawl_channel_health", "1 for the health the last run found a channel in (ok, missing, not-a-list, empty, shrunk).", []string{"channel", "health", "site"}, nil)
+	descDrift        = prometheus.NewDesc("sppcrawl_channel_drift", "Template-drift warnings of a channel's last run.", []string{"channel", "site"}, nil)
+	descWalk         = prometheus.NewDesc("sppcrawl_channel_walk_unfinished", "1 while a channel has a walk the next run resumes.", []string{"channel", "site"}, nil)
 	descSubState     = prometheus.NewDesc("sppcrawl_subscription_state", "1 for the state a push subscription is in (active, paused, failing).", []string{"subscription", "state"}, nil)
 	descSubBehind    = prometheus.NewDesc("sppcrawl_subscription_events_behind", "Events not yet delivered to a subscription (at most 10000).", []string{"subscription"}, nil)
 	descSubOldest    = prometheus.NewDesc("sppcrawl_subscription_oldest_undelivered_seconds", "Age of the oldest event not yet delivered to a subscription.", []string{"subscription"}, nil)
@@ -138,7 +139,7 @@ var (
 )
 
 func (c archiveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles, descHealth, descDrift, descWalk,
+	for _, d := range []*prometheus.Desc{descArticles, descLastSeq, descChannel, descSite, descFailures, descLastCrawl, descLastDuration, descLastSuccess, descLastArticles, descHealth, descDrift, descWalk,
 		descSubState, descSubBehind, descSubOldest, descSubRequests} {
 		ch <- d
 	}
@@ -155,8 +156,15 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(descArticles, float64(st.Articles))
 	gauge(descLastSeq, float64(st.LastSeq))
+	siteOf := map[string]string{}
+	for _, c := range st.Ledger {
+		siteOf[c.Path] = c.Site
+	}
 	for _, cc := range st.Channels {
-		gauge(descChannel, float64(cc.Articles), cc.Path)
+		gauge(descChannel, float64(cc.Articles), cc.Path, siteOf[cc.Path])
+	}
+	for _, sr := range st.Sites {
+		gauge(descSite, float64(sr.Articles), sr.Site)
 	}
 	for _, c := range st.Ledger {
 		collectChannel(gauge, c)
@@ -184,15 +192,16 @@ func oneIf(b bool) float64 {
 }
 
 // collectChannel sends a ledger channel's health (one series per state,
-// 1 for the one it is in), its drift and whether a walk is unfinished.
+// 1 for the one it is in), its drift and whether a walk is unfinished,
+// each labelled with its site.
 func collectChannel(gauge gaugeFunc, c ChannelReport) {
 	if c.Health != "" {
 		for _, h := range sppcrawl.Healths {
-			gauge(descHealth, oneIf(h == c.Health), c.Path, string(h))
+			gauge(descHealth, oneIf(h == c.Health), c.Path, string(h), c.Site)
 		}
 	}
-	gauge(descDrift, float64(len(c.Drift)), c.Path)
-	gauge(descWalk, oneIf(c.Walk != ""), c.Path)
+	gauge(descDrift, float64(len(c.Drift)), c.Path, c.Site)
+	gauge(descWalk, oneIf(c.Walk != ""), c.Path, c.Site)
 }
 
 // collectSubscription sends a subscription's state, backlog, oldest

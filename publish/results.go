@@ -30,7 +30,7 @@ func lineOf(h search.Hit) resultLine {
 	if a == nil {
 		// The archive no longer reads this version (quarantined): what the
 		// index knows of it.
-		a = &sppcrawl.Article{ID: h.ID, URL: h.URL, Title: h.Title, Channel: h.Channel, ChannelPath: h.ChannelPath,
+		a = &sppcrawl.Article{ID: h.ID, URL: h.URL, Site: h.Site, Title: h.Title, Channel: h.Channel, ChannelPath: h.ChannelPath,
 			PublishedAt: h.PublishedAt, Version: h.Version}
 	}
 	return resultLine{Article: a, Current: h.Current, Snippets: h.Snippets}

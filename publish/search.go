@@ -144,6 +144,9 @@ func (s *Server) searchFeedAnswer(ctx context.Context, format string, req search
 	key.Del("sort")
 	key.Del("limit")
 	m.Key = key.Encode()
+	if q, err := search.ParseQuery(req.Query); err == nil {
+		m.Sites = append(slices.Clone(req.Sites), q.Sites...)
+	}
 	res, err := s.index.Search(ctx, s.db, req)
 	if err != nil {
 		return nil, err

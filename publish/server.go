@@ -19,9 +19,10 @@ import (
 	"sppcrawl"
 )
 
-// idPattern is the shape of every article id; anything else is refused
-// before it reaches the archive.
-var idPattern = regexp.MustCompile(`^spp-[0-9a-z]{1,40}$`)
+// idPattern is the shape of every article id, a site's key and its
+// document id (spp-1234567, gd.jcy-7770799, 12309-8243278); anything else
+// is refused before it reaches the archive.
+var idPattern = regexp.MustCompile(`^[0-9a-z]{1,63}(?:[.-][0-9a-z]{1,63}){0,4}-[0-9a-z]{1,40}$`)
 
 const (
 	defaultLimit = 100
@@ -244,7 +245,7 @@ func pageParams(w http.ResponseWriter, r *http.Request) (since, limit uint64, ok
 func (s *Server) articleID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
 	if !idPattern.MatchString(id) {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want spp-<digits>", sppcrawl.Clip(id, 200)))
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("id %q: want a site's key and a number (spp-1234567, gd.jcy-7770799)", sppcrawl.Clip(id, 200)))
 		return "", false
 	}
 	return id, true

@@ -199,7 +199,7 @@ func TestServe_RepostAndMetrics(t *testing.T) {
 	resp, _ = http.Get(srv.URL + "/metrics")
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{"sppcrawl_articles 4", `sppcrawl_channel_articles{channel="/spp/tt/"} 2`, "sppcrawl_last_crawl_success 1", `sppcrawl_http_requests_total{code="200",route="/api/articles/{id}/repost"} 1`, "go_goroutines", "process_resident_memory_bytes", `sppcrawl_store_upserts_total{outcome="created"} 4`} {
+	for _, want := range []string{"sppcrawl_articles 4", `sppcrawl_channel_articles{channel="/spp/tt/",site="www.spp.gov.cn"} 2`, `sppcrawl_site_articles{site="www.spp.gov.cn"} 4`, "sppcrawl_last_crawl_success 1", `sppcrawl_http_requests_total{code="200",route="/api/articles/{id}/repost"} 1`, "go_goroutines", "process_resident_memory_bytes", `sppcrawl_store_upserts_total{outcome="created"} 4`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q:\n%s", want, b)
 		}

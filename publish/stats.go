@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/search"
 )
@@ -15,15 +16,18 @@ import (
 // Stats is the state of an archive: what `sppcrawl stats` prints and
 // /metrics exposes.
 type Stats struct {
-	Articles     int                     `json:"articles"`
-	LastSeq      uint64                  `json:"last_seq"`
-	Channels     []sppcrawl.ChannelCount `json:"channels"`
-	LastRun      *sppcrawl.RunSummary    `json:"last_run,omitempty"`
-	FailuresDue  int                     `json:"failures_due"`
-	FailuresWait int                     `json:"failures_waiting"`
-	Gone         int                     `json:"gone"`
-	Failures     []sppcrawl.Failure      `json:"failures,omitempty"` // not gone
-	Withdrawn    int                     `json:"withdrawn"`
+	Articles int                     `json:"articles"`
+	LastSeq  uint64                  `json:"last_seq"`
+	Channels []sppcrawl.ChannelCount `json:"channels"`
+	// Sites are the sites of the archive, each with its articles and
+	// channels (an archive of spp alone has one).
+	Sites        []SiteReport         `json:"sites,omitempty"`
+	LastRun      *sppcrawl.RunSummary `json:"last_run,omitempty"`
+	FailuresDue  int                  `json:"failures_due"`
+	FailuresWait int                  `json:"failures_waiting"`
+	Gone         int                  `json:"gone"`
+	Failures     []sppcrawl.Failure   `json:"failures,omitempty"` // not gone
+	Withdrawn    int                  `json:"withdrawn"`
 	// OldestCheck: every article has been re-verified with the site since.
 	OldestCheck time.Time `json:"oldest_check,omitzero"`
 	// Upgraded says what the last upgrade of the archive's schema did.
@@ -73,7 +77,8 @@ type ChannelReport struct {
 	Key          string          `json:"key"`
 	Name         string          `json:"name"`
 	Path         string          `json:"path"`
-	Announced    int             `json:"announced"` // the total its pager announces
+	Site         string          `json:"site,omitempty"` // its site's host
+	Announced    int             `json:"announced"`      // the total its pager announces
 	Stored       int             `json:"stored"`
 	Failed       int             `json:"failed"` // in the failure log, retried
 	Gone         int             `json:"gone"`
@@ -222,7 +227,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 		r.Stored, r.NewestID, r.Newest = c.Articles, c.NewestID, c.Newest
 	}
 	for _, f := range fails {
-		if f.Channel == "" || !sppcrawl.IsDetailURL(f.URL) {
+		if f.Channel == "" || !sites.OfURL(f.URL).IsArticleURL(f.URL) {
 			continue
 		}
 		if f.Gone {
@@ -240,7 +245,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	}
 	// A page of the navigation no crawl named (a hub passed over, a list
 	// never read) has the navigation's name.
-	for _, c := range m.All() {
+	for _, c := range m.AllOf(sites.Default().Channels()) {
 		if r := byPath[c.Path]; r != nil && r.Name == "" {
 			r.Name = c.Name
 		}
@@ -251,7 +256,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	}
 	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
 	s.Warnings = channelWarnings(states, m, now)
-	return nil
+	return s.addSites(ctx, db, states, warnable(m, now))
 }
 
 // unwalked is what a channel whose walk has not reached its end lacks of
@@ -275,7 +280,7 @@ func (rows ledgerRows) row(path string) *ChannelReport {
 	if r := rows[path]; r != nil {
 		return r
 	}
-	c := sppcrawl.ChannelByPath(path)
+	c := sites.Default().ChannelByPath(path)
 	r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
 	rows[path] = r
 	return r
@@ -286,18 +291,25 @@ func (rows ledgerRows) row(path string) *ChannelReport {
 // by mistake, does not stay unhealthy for ever (channels --forget drops it).
 const staleAfter = 30 * 24 * time.Hour
 
+// warnable says whether a channel's problems count, by its path and last
+// run: those of the default set always, another's until it is stale.
+func warnable(m sppcrawl.SiteMap, now time.Time) func(path string, lastRun time.Time) bool {
+	inDefault := map[string]bool{}
+	for _, c := range m.AllOf(sites.Default().Channels()) {
+		inDefault[c.Path] = true
+	}
+	return func(path string, lastRun time.Time) bool { return inDefault[path] || now.Sub(lastRun) <= staleAfter }
+}
+
 // channelWarnings are the channels' health problems and template drift, as
 // the last runs recorded them.
 func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
 	var out []string
-	inDefault := map[string]bool{}
-	for _, c := range m.All() {
-		inDefault[c.Path] = true
-	}
+	counts := warnable(m, now)
 	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
 	for _, st := range states {
-		c := sppcrawl.ChannelByPath(st.Path)
-		if !inDefault[st.Path] && now.Sub(st.LastRun) > staleAfter {
+		c := sites.Of(stateSite(st)).ChannelByPath(st.Path)
+		if !counts(st.Path, st.LastRun) {
 			continue
 		}
 		if st.Name != "" {

@@ -40,43 +40,48 @@ func (s *Server) hubLinks(w http.ResponseWriter, r *http.Request, self string) {
 }
 
 // topicParams are the query parameters a topic may carry: a channel
-// feed's channel=, a saved search's query and filters. What a feed
-// ignores or refuses (limit, cursor, sort, facets) is not one: a topic is
-// a feed as the server serves it, once.
-var topicParams = []string{"q", "channel", "from", "to", "effective_from", "effective_to", "kind", "has", "withdrawn", "versions"}
+// feed's channel= and site=, a saved search's query and filters. What a
+// feed ignores or refuses (limit, cursor, sort, facets) is not one: a
+// topic is a feed as the server serves it, once.
+var topicParams = []string{"q", "channel", "site", "from", "to", "effective_from", "effective_to", "kind", "has", "withdrawn", "versions"}
 
 // Topic checks that topic is a feed of this server, as a client that
 // reached the server at host names it (its --public-url instead when set):
 // that server's scheme and host, one of its feed paths, and only the
-// parameters a feed takes. It says which articles change the topic: its
-// channel's path, or a saved search's channels and query. It is push's
-// view of the hub's topics; the words are for a remote client.
-func (s *Server) Topic(topic, host string) (channels []string, query string, err error) {
+// parameters a feed takes. It says which articles change the topic, as a
+// subscription's filter: its channel's path and sites, or a saved
+// search's channels, sites and query. It is push's view of the hub's
+// topics; the words are for a remote client.
+func (s *Server) Topic(topic, host string) (sppcrawl.Subscription, error) {
 	u, err := url.Parse(topic)
 	if err != nil || !u.IsAbs() {
-		return nil, "", fmt.Errorf("not a URL")
+		return sppcrawl.Subscription{}, fmt.Errorf("not a URL")
 	}
 	path, err := s.topicPath(u, host)
 	if err != nil {
-		return nil, "", err
+		return sppcrawl.Subscription{}, err
 	}
 	if feedFormats[path] == "" {
-		return nil, "", fmt.Errorf("not a feed of this server (/feed.atom, /feed.rss or /feed.json, with channel= or q=)")
+		return sppcrawl.Subscription{}, fmt.Errorf("not a feed of this server (/feed.atom, /feed.rss or /feed.json, with channel=, site= or q=)")
 	}
 	q := u.Query()
 	for k := range q {
-		if !slices.Contains(topicParams, k) || (k != "q" && !q.Has("q") && k != "channel") {
-			return nil, "", fmt.Errorf("parameter %q: a feed's topic takes channel= alone, or q= with %s", sppcrawl.Clip(k, 40), strings.Join(topicParams[1:], ", "))
+		if !slices.Contains(topicParams, k) || (k != "q" && !q.Has("q") && k != "channel" && k != "site") {
+			return sppcrawl.Subscription{}, fmt.Errorf("parameter %q: a feed's topic takes channel= and site= alone, or q= with %s", sppcrawl.Clip(k, 40), strings.Join(topicParams[1:], ", "))
 		}
 	}
 	if q.Has("q") {
 		return s.searchTopic(q)
 	}
-	p, err := s.feedChannel(context.Background(), q)
-	if err != nil || p == "" {
-		return nil, "", err
+	f, err := s.feedFilter(context.Background(), q)
+	if err != nil {
+		return sppcrawl.Subscription{}, err
 	}
-	return []string{p}, "", nil
+	sub := sppcrawl.Subscription{Sites: f.Sites}
+	if f.Channel != "" {
+		sub.Channels = []string{f.Channel}
+	}
+	return sub, nil
 }
 
 // topicPath is the path of topic u below this server's root, when u is on
@@ -99,27 +104,31 @@ func (s *Server) topicPath(u *url.URL, host string) (string, error) {
 	return u.Path, nil
 }
 
-// searchTopic is what a saved search's feed follows: its channels and
-// query, checked as the feed checks them.
-func (s *Server) searchTopic(q url.Values) (channels []string, query string, err error) {
+// searchTopic is what a saved search's feed follows: its channels, sites
+// and query, checked as the feed checks them.
+func (s *Server) searchTopic(q url.Values) (sppcrawl.Subscription, error) {
 	req, err := search.ParseRequest(q)
 	if err != nil {
-		return nil, "", err
+		return sppcrawl.Subscription{}, err
 	}
 	if req.Withdrawn == "only" || req.Versions == "all" {
-		return nil, "", fmt.Errorf("a feed lists current articles the site still publishes: no withdrawn=only or versions=all")
+		return sppcrawl.Subscription{}, fmt.Errorf("a feed lists current articles the site still publishes: no withdrawn=only or versions=all")
 	}
 	if _, err := search.ParseQuery(req.Query); err != nil {
-		return nil, "", err
+		return sppcrawl.Subscription{}, err
+	}
+	sub := sppcrawl.Subscription{Query: req.Query}
+	if sub.Sites, err = search.ParseSites(req.Sites...); err != nil {
+		return sppcrawl.Subscription{}, err
 	}
 	for _, c := range req.Channels {
 		p, err := s.feedChannel(context.Background(), url.Values{"channel": {c}})
 		if err != nil {
-			return nil, "", err
+			return sppcrawl.Subscription{}, err
 		}
-		channels = append(channels, p)
+		sub.Channels = append(sub.Channels, p)
 	}
-	return channels, req.Query, nil
+	return sub, nil
 }
 
 // Feed renders a topic's feed as it is now: the content a WebSub hub
@@ -147,10 +156,12 @@ func (s *Server) Feed(ctx context.Context, topic string) (string, []byte, error)
 			return "", nil, err
 		}
 	} else {
-		if m.Channel, err = s.feedChannel(ctx, q); err != nil {
+		f, err := s.feedFilter(ctx, q)
+		if err != nil {
 			return "", nil, err
 		}
-		if a, err = s.channelFeed(ctx, format, m.Channel, m); err != nil {
+		m.Channel, m.Sites = f.Channel, f.Sites
+		if a, err = s.channelFeed(ctx, format, f, m); err != nil {
 			return "", nil, err
 		}
 	}

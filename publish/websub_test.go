@@ -45,7 +45,8 @@ func TestServer_Topic(t *testing.T) {
 		{"https://spp.example.org/archive", "https://spp.example.org/feed.atom", nil, "", "not a feed of this server"},
 	} {
 		srv := publish.NewServer(db, publish.Options{PublicURL: c.public})
-		chans, query, err := srv.Topic(c.topic, host)
+		sub, err := srv.Topic(c.topic, host)
+		chans, query := sub.Channels, sub.Query
 		switch {
 		case c.err == "" && (err != nil || !slices.Equal(chans, c.channels) || query != c.query):
 			t.Errorf("%s (public %q): %v %q, %v; want %v %q", c.topic, c.public, chans, query, err, c.channels, c.query)

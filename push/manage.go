@@ -20,6 +20,7 @@ type AddOptions struct {
 	URL          string
 	Events       []sppcrawl.EventType // none: every article event
 	Channels     []string             // channel paths; none: all
+	Sites        []string             // sites by key or host; none: all
 	Query        string               // a search query the article must match
 	Batch        int
 	AllowHTTP    bool
@@ -42,6 +43,10 @@ func (p *Pusher) Add(ctx context.Context, o AddOptions) (sppcrawl.Subscription, 
 			return sppcrawl.Subscription{}, err
 		}
 	}
+	sites, err := search.ParseSites(o.Sites...)
+	if err != nil {
+		return sppcrawl.Subscription{}, err
+	}
 	if o.Batch < 0 || o.Batch > 1000 {
 		return sppcrawl.Subscription{}, fmt.Errorf("batch %d: want 1 to 1000", o.Batch)
 	}
@@ -54,7 +59,7 @@ func (p *Pusher) Add(ctx context.Context, o AddOptions) (sppcrawl.Subscription, 
 		return sppcrawl.Subscription{}, err
 	}
 	s := sppcrawl.Subscription{ID: id, Kind: sppcrawl.KindWebhook, URL: o.URL, Secret: secret, Events: o.Events,
-		Channels: o.Channels, Query: o.Query, Batch: o.Batch, AllowHTTP: o.AllowHTTP, AllowPrivate: o.AllowPrivate,
+		Channels: o.Channels, Sites: sites, Query: o.Query, Batch: o.Batch, AllowHTTP: o.AllowHTTP, AllowPrivate: o.AllowPrivate,
 		State: sppcrawl.SubActive, Created: p.opts.Now()}
 	if o.Since != nil {
 		s.Cursor = *o.Since

@@ -231,11 +231,16 @@ func (p *Pusher) due(ctx context.Context, s *sppcrawl.Subscription) ([]dueEvent,
 type filter struct {
 	types    []sppcrawl.EventType
 	channels []string
+	sites    search.Sites
 	query    *search.Query
 }
 
 func newFilter(s sppcrawl.Subscription) (filter, error) {
 	f := filter{types: s.Events, channels: s.Channels}
+	var err error
+	if f.sites, err = search.ParseSites(s.Sites...); err != nil {
+		return f, fmt.Errorf("subscription %s: --site: %w", s.ID, err)
+	}
 	if s.Query != "" {
 		q, err := search.ParseQuery(s.Query)
 		if err != nil {
@@ -247,7 +252,9 @@ func newFilter(s sppcrawl.Subscription) (filter, error) {
 }
 
 // all says whether every event passes.
-func (f filter) all() bool { return len(f.types) == 0 && len(f.channels) == 0 && f.query == nil }
+func (f filter) all() bool {
+	return len(f.types) == 0 && len(f.channels) == 0 && len(f.sites) == 0 && f.query == nil
+}
 
 // pass says whether the event goes to the subscription, with the article
 // when it had to read it.
@@ -255,7 +262,7 @@ func (f filter) pass(ctx context.Context, db Archive, e sppcrawl.Event) (*sppcra
 	if len(f.types) > 0 && !slices.Contains(f.types, e.Type) {
 		return nil, false, nil
 	}
-	if len(f.channels) == 0 && f.query == nil {
+	if len(f.channels) == 0 && len(f.sites) == 0 && f.query == nil {
 		return nil, true, nil
 	}
 	a, err := eventArticle(ctx, db, e)
@@ -264,7 +271,7 @@ func (f filter) pass(ctx context.Context, db Archive, e sppcrawl.Event) (*sppcra
 	} else if err != nil {
 		return nil, false, err
 	}
-	if len(f.channels) > 0 && !slices.Contains(f.channels, a.ChannelPath) {
+	if len(f.channels) > 0 && !slices.Contains(f.channels, a.ChannelPath) || !f.sites.Keeps(a) {
 		return nil, false, nil
 	}
 	return a, f.query == nil || f.query.Matches(a), nil

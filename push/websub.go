@@ -29,9 +29,9 @@ const (
 // HubOptions configure the WebSub hub.
 type HubOptions struct {
 	// Topic checks that a topic is one of this server's feeds, as a client
-	// that reached it at host names it, and says which articles change it
-	// (channel paths, a search query).
-	Topic func(topic, host string) (channels []string, query string, err error)
+	// that reached it at host names it, and says which articles change it:
+	// a subscription's filter (its Channels, Sites and Query).
+	Topic func(topic, host string) (sppcrawl.Subscription, error)
 	// AllowHTTP and AllowPrivate loosen the callback checks (tests, an
 	// intranet).
 	AllowHTTP, AllowPrivate bool
@@ -171,8 +171,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type hubRequest struct {
 	mode, topic, callback, secret string
 	lease                         time.Duration
-	channels                      []string
-	query                         string
+	filter                        sppcrawl.Subscription // Channels, Sites, Query
 }
 
 func (h *Hub) parse(r *http.Request) (hubRequest, error) {
@@ -182,7 +181,7 @@ func (h *Hub) parse(r *http.Request) (hubRequest, error) {
 		return q, fmt.Errorf("hub.mode %q: want subscribe or unsubscribe", sppcrawl.Clip(q.mode, 80))
 	}
 	var err error
-	if q.channels, q.query, err = h.opts.Topic(q.topic, r.Host); err != nil {
+	if q.filter, err = h.opts.Topic(q.topic, r.Host); err != nil {
 		return q, fmt.Errorf("hub.topic %q: %v", sppcrawl.Clip(q.topic, 80), err)
 	}
 	if err := CheckURL(r.Context(), q.callback, h.opts.AllowHTTP, h.opts.AllowPrivate, h.p.opts.Lookup); err != nil {
@@ -289,7 +288,7 @@ func (h *Hub) apply(ctx context.Context, q hubRequest) error {
 		return err
 	}
 	return db.PutSubscription(ctx, sppcrawl.Subscription{ID: id, Kind: sppcrawl.KindWebSub, URL: q.callback, Topic: q.topic,
-		Secret: q.secret, Channels: q.channels, Query: q.query, LeaseUntil: until, AllowHTTP: h.opts.AllowHTTP,
+		Secret: q.secret, Channels: q.filter.Channels, Sites: q.filter.Sites, Query: q.filter.Query, LeaseUntil: until, AllowHTTP: h.opts.AllowHTTP,
 		AllowPrivate: h.opts.AllowPrivate, State: sppcrawl.SubActive, Cursor: seq, Created: h.p.opts.Now(),
 		// One delivery of the feed carries any number of changes.
 		Batch: eventsWindow})

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"sppcrawl"
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/push"
@@ -68,7 +69,7 @@ func hubServer(t *testing.T, db *store.DB, now func() time.Time, loose bool) (*h
 		return srv.Feed(ctx, topic)
 	}})
 	hub := p.Hub(push.HubOptions{AllowHTTP: loose, AllowPrivate: loose,
-		Topic: func(topic, host string) ([]string, string, error) { return srv.Topic(topic, host) }})
+		Topic: func(topic, host string) (sppcrawl.Subscription, error) { return srv.Topic(topic, host) }})
 	srv = publish.NewServer(db, publish.Options{WebSub: hub})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
@@ -188,7 +189,7 @@ func TestWebSub_RefusalsForAClient(t *testing.T) {
 		return nil, &net.DNSError{Err: "no such host", Name: host, Server: "127.0.0.53:53", IsNotFound: true}
 	}
 	hub := push.New(db, push.Options{Lookup: lookup}).Hub(push.HubOptions{
-		Topic: func(topic, host string) ([]string, string, error) { return srv.Topic(topic, host) }})
+		Topic: func(topic, host string) (sppcrawl.Subscription, error) { return srv.Topic(topic, host) }})
 	t.Cleanup(func() { hub.Close(context.Background()) })
 	srv = publish.NewServer(db, publish.Options{WebSub: hub})
 	ts := httptest.NewServer(srv.Handler())
@@ -230,7 +231,7 @@ func TestHub_CloseDuringPosts(t *testing.T) {
 	t.Cleanup(cb.Close)
 	var srv *publish.Server
 	hub := newPusher(db, push.Options{}).Hub(push.HubOptions{AllowHTTP: true, AllowPrivate: true, Workers: 2, Queue: 4,
-		Topic: func(topic, host string) ([]string, string, error) { return srv.Topic(topic, host) }})
+		Topic: func(topic, host string) (sppcrawl.Subscription, error) { return srv.Topic(topic, host) }})
 	srv = publish.NewServer(db, publish.Options{WebSub: hub})
 	h := srv.Handler()
 	post := func(i int) int {

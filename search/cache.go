@@ -19,18 +19,24 @@ type docMeta struct {
 // matches without a join. It follows the docs table by its mod counter:
 // a refresh reads only the rows written since (by this process or another).
 type metaCache struct {
-	mu       sync.RWMutex
-	mod      int64
-	docs     map[int64]docMeta
+	mu    sync.RWMutex
+	mod   int64
+	docs  map[int64]docMeta
+	chans chanMaps
+}
+
+// chanMaps are the index's channels: each one's path and site, and the
+// indexes of each path (one per site that has the folder).
+type chanMaps struct {
 	channels map[int]string // index → path
-	paths    map[string]int
+	sites    map[int]string // index → the site's host
+	paths    map[string][]int
 }
 
 // snapshot is the cache as one query sees it.
 type snapshot struct {
-	docs     map[int64]docMeta
-	channels map[int]string
-	paths    map[string]int
+	docs map[int64]docMeta
+	chanMaps
 }
 
 // reset empties the cache: the index file was replaced, and the new one's
@@ -38,7 +44,7 @@ type snapshot struct {
 func (c *metaCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.docs, c.channels, c.paths, c.mod = nil, nil, nil, 0
+	c.docs, c.chans, c.mod = nil, chanMaps{}, 0
 }
 
 // loaded says whether the cache holds the docs table (a query loaded it).
@@ -57,7 +63,7 @@ func (c *metaCache) refresh(ctx context.Context, tx *sql.Tx) (snapshot, error) {
 	}
 	c.mu.RLock()
 	if c.docs != nil && c.mod == mod {
-		s := snapshot{c.docs, c.channels, c.paths}
+		s := snapshot{c.docs, c.chans}
 		c.mu.RUnlock()
 		return s, nil
 	}
@@ -72,7 +78,7 @@ func (c *metaCache) refresh(ctx context.Context, tx *sql.Tx) (snapshot, error) {
 			return snapshot{}, err
 		}
 	}
-	return snapshot{c.docs, c.channels, c.paths}, nil
+	return snapshot{c.docs, c.chans}, nil
 }
 
 // load reads the rows changed since the cache's mod. The maps are copied
@@ -103,30 +109,30 @@ func (c *metaCache) load(ctx context.Context, tx *sql.Tx, mod int64) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	chans, paths, err := loadChannels(ctx, tx)
+	chans, err := loadChannels(ctx, tx)
 	if err != nil {
 		return err
 	}
-	c.docs, c.channels, c.paths, c.mod = docs, chans, paths, mod
+	c.docs, c.chans, c.mod = docs, chans, mod
 	return nil
 }
 
-func loadChannels(ctx context.Context, tx *sql.Tx) (map[int]string, map[string]int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT idx, path FROM channels`)
+func loadChannels(ctx context.Context, tx *sql.Tx) (chanMaps, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT idx, site, path FROM channels ORDER BY idx`)
 	if err != nil {
-		return nil, nil, err
+		return chanMaps{}, err
 	}
 	defer rows.Close()
-	chans, paths := map[int]string{}, map[string]int{}
+	m := chanMaps{channels: map[int]string{}, sites: map[int]string{}, paths: map[string][]int{}}
 	for rows.Next() {
 		var i int
-		var p string
-		if err := rows.Scan(&i, &p); err != nil {
-			return nil, nil, err
+		var site, p string
+		if err := rows.Scan(&i, &site, &p); err != nil {
+			return chanMaps{}, err
 		}
-		chans[i], paths[p] = p, i
+		m.channels[i], m.sites[i], m.paths[p] = p, site, append(m.paths[p], i)
 	}
-	return chans, paths, rows.Err()
+	return m, rows.Err()
 }
 
 // readSnapshot begins a read transaction and the filter snapshot of the

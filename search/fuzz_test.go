@@ -44,7 +44,8 @@ var trickyText = []string{
 func FuzzSearchEqualsScan(f *testing.F) {
 	db, arts, ix := fuzzIndex(f)
 	for i, s := range append(slices.Clone(trickyText), "", "-正当防卫", `OR title:ﬁ`, "number:〔2021〕", "keyword:防卫",
-		"7号", "检例", "〔2", "５", "i̇", "σ", "ß", "ss", "ｶ", "ガ", "한", "ᄒ", "\u0301", "e", "🏽", "条 OR 号 -①", `"a b"`, "1") {
+		"7号", "检例", "〔2", "５", "i̇", "σ", "ß", "ss", "ｶ", "ガ", "한", "ᄒ", "\u0301", "e", "🏽", "条 OR 号 -①", `"a b"`, "1",
+		"site:spp", "site:gd.jcy 号", "site:www.gd.jcy.gov.cn site:spp", "-site:spp", "site:hbjc") {
 		f.Add(uint16(i*7), uint8(i), uint8(i%5), uint8(i%4), s)
 	}
 	f.Fuzz(func(t *testing.T, at uint16, start, n, field uint8, more string) {
@@ -71,6 +72,7 @@ func FuzzSearchEqualsScan(f *testing.F) {
 			}
 		}
 		slices.Sort(got)
+		slices.Sort(want) // ids of two sites: spp-… after gd.jcy-…
 		if !slices.Equal(got, want) || m.Total != len(want) {
 			t.Fatalf("%q (%v): found %v (total %d), the scan finds %v", s, q, got, m.Total, want)
 		}
@@ -102,7 +104,8 @@ func fuzzTerm(arts []*sppcrawl.Article, at uint16, start, n, field uint8) string
 	return `"` + sub + `"`
 }
 
-// fuzzIndex stores 40 articles of mixed text and indexes them.
+// fuzzIndex stores 40 articles of mixed text, every fourth of a local
+// site, and indexes them.
 func fuzzIndex(f *testing.F) (*store.DB, []*sppcrawl.Article, *search.Index) {
 	pool := slices.Clone(trickyText)
 	if _, err := os.Stat(realtext.Dir); err == nil {
@@ -122,6 +125,9 @@ func fuzzIndex(f *testing.F) (*store.DB, []*sppcrawl.Article, *search.Index) {
 	var arts []*sppcrawl.Article
 	for i := range 40 {
 		a := testarchive.Article(i)
+		if i%4 == 1 {
+			a = testarchive.LocalArticle(i) // of another site: site: keeps or drops it
+		}
 		a.Title, a.Paragraphs = text(2), []string{text(3), text(2), pick()}
 		if i%3 == 0 {
 			a.Kicker, a.Subtitle = pick(), text(2)
@@ -146,7 +152,7 @@ func FuzzParseRequest(f *testing.F) {
 	db, _, ix := fuzzIndex(f)
 	for _, s := range []string{"q=受贿", "q=%E7%BD%AA&channel=jczdal,tt&from=2026-01&to=2026&sort=oldest&limit=5&facets=channel,year,kind",
 		"q=a&effective_from=2025-06-01&effective_to=2025-13-01", "q=a&kind=case&has=images&withdrawn=only&versions=all",
-		"q=a&cursor=AAAA", "q=a&limit=0", "q=&channel=/spp/zdgz/", "q=a&channel=%2C%2C&sort=relevance", "q=a&from=2026-02-30"} {
+		"q=a&cursor=AAAA", "q=a&limit=0", "q=a&site=spp,gd.jcy&facets=site", "q=a+site:gd.jcy&site=www.spp.gov.cn", "q=a&site=%3Cx%3E", "q=&channel=/spp/zdgz/", "q=a&channel=%2C%2C&sort=relevance", "q=a&from=2026-02-30"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

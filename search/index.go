@@ -31,7 +31,8 @@ var (
 
 // schemaVersion is the layout of the index file; another one is rebuilt.
 // 2: row ids by publication day, the short-term table without positions.
-const schemaVersion = "2"
+// 3: a channel is of a site (the channels table names its host).
+const schemaVersion = "3"
 
 // errLayout: the file is an index of another layout (an upgrade).
 var errLayout = errors.New("layout")
@@ -175,7 +176,9 @@ func (ix *Index) create(ctx context.Context) error {
 	cols := strings.Join(tableColumns, ", ")
 	stmts := []string{
 		`CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
-		`CREATE TABLE channels(idx INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE)`,
+		// A channel is a folder of one site: two sites' /xwzx/ are two
+		// channels, and a version's site is its channel's.
+		`CREATE TABLE channels(idx INTEGER PRIMARY KEY, site TEXT NOT NULL, path TEXT NOT NULL, UNIQUE(site, path))`,
 		// docs are the indexed versions; rid is their rowid in both FTS
 		// tables (see rid.go). A row whose version left the index keeps its
 		// place, marked gone, so another process's cache learns of it.

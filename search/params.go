@@ -10,16 +10,17 @@ import (
 
 // Params are the names of a Request in a URL's query, as /api/search, the
 // saved-search feeds and the web pages take them.
-var Params = []string{"q", "channel", "from", "to", "effective_from", "effective_to", "kind", "has",
+var Params = []string{"q", "channel", "site", "from", "to", "effective_from", "effective_to", "kind", "has",
 	"withdrawn", "versions", "sort", "limit", "cursor", "facets"}
 
-// ParseRequest reads a Request from a URL's query. A list (channel, kind,
-// has, facets) may repeat its parameter or separate values with commas.
+// ParseRequest reads a Request from a URL's query. A list (channel, site,
+// kind, has, facets) may repeat its parameter or separate values with commas.
 // Values are checked when the request runs; only limit is read here.
 func ParseRequest(v url.Values) (Request, error) {
 	r := Request{
 		Query:         v.Get("q"),
 		Channels:      list(v, "channel"),
+		Sites:         list(v, "site"),
 		From:          v.Get("from"),
 		To:            v.Get("to"),
 		EffectiveFrom: v.Get("effective_from"),
@@ -54,6 +55,7 @@ func (r Request) Values() url.Values {
 	}
 	set("q", r.Query)
 	set("channel", strings.Join(r.Channels, ","))
+	set("site", strings.Join(r.Sites, ","))
 	set("from", r.From)
 	set("to", r.To)
 	set("effective_from", r.EffectiveFrom)

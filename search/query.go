@@ -38,16 +38,20 @@ type Clause struct {
 	Terms []Term `json:"terms"`
 }
 
-// Query is clauses that must all hold.
+// Query is clauses that must all hold, in the sites it names (site:, any
+// of them; none: every site).
 type Query struct {
 	Clauses []Clause `json:"clauses"`
+	Sites   Sites    `json:"sites,omitempty"`
 }
 
 // ParseQuery reads the query language: terms separated by white space,
 // all of which must occur; "quoted text" is one term, spaces kept; \" is a
 // quote to find and \\ a backslash (in quotes or not); A OR B;
 // -term excludes; title:, body:, number:, keyword:, source:, author: (and
-// kicker:, subtitle:) name the field. Nothing else is syntax: brackets,
+// kicker:, subtitle:) name the field; site:KEY or site:HOST keeps the
+// articles of that site (several: of any of them), a filter, not a term.
+// Nothing else is syntax: brackets,
 // asterisks, colons after other words are text.
 func ParseQuery(q string) (Query, error) {
 	if !utf8.ValidString(q) {
@@ -140,6 +144,12 @@ func build(words []word) (Query, error) {
 	nTerms := 0
 	for i := 0; i < len(words); i++ {
 		w := words[i]
+		if ok, err := q.addSite(w, words[i+1:]); ok || err != nil {
+			if err != nil {
+				return Query{}, err
+			}
+			continue
+		}
 		if isOR(w) {
 			return Query{}, badQuery("OR at character %d joins nothing before it", "第 %d 个字符处的 OR 前面没有词", w.pos)
 		}
@@ -153,6 +163,9 @@ func build(words []word) (Query, error) {
 				return Query{}, badQuery("OR at character %d joins nothing after it", "第 %d 个字符处的 OR 后面没有词", words[i+1].pos)
 			}
 			next := words[i+2]
+			if _, isSite := siteName(next); isSite {
+				return Query{}, badQuery("OR at character %d joins a site: a filter, not a term (site:a site:b keeps either)", "第 %d 个字符处的 OR 连接了 site:，它是筛选条件，不是词（site:a site:b 表示其中任一站点）", words[i+1].pos)
+			}
 			t, n, err := termOf(next)
 			if err != nil {
 				return Query{}, err
@@ -167,6 +180,8 @@ func build(words []word) (Query, error) {
 		q.Clauses = append(q.Clauses, c)
 	}
 	switch {
+	case nTerms == 0 && len(q.Sites) > 0:
+		return Query{}, badQuery("the query names only sites: it needs a term to find", "查询只有站点（site:）：至少要有一个要找的词")
 	case nTerms == 0:
 		return Query{}, badQuery("the query is empty", "查询是空的")
 	case nTerms > MaxTerms:
@@ -181,6 +196,43 @@ func build(words []word) (Query, error) {
 }
 
 func isOR(w word) bool { return !w.quoted && w.text == "OR" }
+
+// siteName is the name of a site: word (outside quotes, - allowed in front
+// to be refused), and whether the word is one.
+func siteName(w word) (string, bool) {
+	lead := w.text
+	if w.quoted {
+		lead = w.rawStart
+	}
+	if !strings.HasPrefix(strings.TrimPrefix(lead, "-"), "site:") {
+		return "", false
+	}
+	// The text starts with what was typed before any quote.
+	return strings.TrimPrefix(strings.TrimPrefix(w.text, "-"), "site:"), true
+}
+
+// addSite takes a site: word into the query's sites: whether w was one.
+// It excludes nothing and joins no OR: it says where to look.
+func (q *Query) addSite(w word, after []word) (bool, error) {
+	name, ok := siteName(w)
+	switch {
+	case !ok:
+		return false, nil
+	case strings.HasPrefix(w.text, "-"):
+		return true, badQuery("-site: at character %d: a site cannot be excluded; name the sites to search (site:a site:b)", "第 %d 个字符处的 -site:：不能排除站点，请写出要搜索的站点（site:a site:b）", w.pos)
+	case len(after) > 0 && isOR(after[0]):
+		return true, badQuery("OR at character %d joins a site: a filter, not a term (site:a site:b keeps either)", "第 %d 个字符处的 OR 连接了 site:，它是筛选条件，不是词（site:a site:b 表示其中任一站点）", after[0].pos)
+	}
+	s, err := ParseSites(name)
+	if err == nil && len(s) == 0 {
+		err = badQuery("site: at character %d names no site", "第 %d 个字符处的 site: 没有写站点", w.pos)
+	}
+	if err != nil {
+		return true, err
+	}
+	q.Sites, _ = ParseSites(append(q.Sites, s...)...)
+	return true, nil
+}
 
 // termOf reads a word's - and field prefix (outside quotes only) and folds
 // its text.
@@ -261,6 +313,9 @@ func (q Query) String() string {
 		}
 		parts = append(parts, s)
 	}
+	for _, s := range q.Sites {
+		parts = append(parts, "site:"+s)
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -272,7 +327,7 @@ func needsQuotes(s string) bool {
 	}
 	i := strings.IndexByte(s, ':')
 	_, field := fieldNames[s[:max(i, 0)]]
-	return i > 0 && field
+	return i > 0 && (field || s[:i] == "site")
 }
 
 // escapeText writes a term's quotes and backslashes as the query language

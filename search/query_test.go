@@ -3,6 +3,7 @@ package search_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -60,7 +61,8 @@ func TestParseQuery(t *testing.T) {
 // a query has 1 to 16 terms, one to find at least, none empty; written
 // back in the language it parses to the same.
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"受贿", `"a b" OR c -d`, `title:"x`, "a OR", "-x", `""`, "〔2021〕1号 检例第５７号", "keyword:正当防卫 OR title:罪", `\"`, `a\\"`, `"\\"`, `keyword:"x \" y"`, `\\\"`} {
+	for _, s := range []string{"受贿", `"a b" OR c -d`, `title:"x`, "a OR", "-x", `""`, "〔2021〕1号 检例第５７号", "keyword:正当防卫 OR title:罪", `\"`, `a\\"`, `"\\"`, `keyword:"x \" y"`, `\\\"`,
+		"site:spp 受贿", "罪 site:www.gd.jcy.gov.cn site:12309", "-site:spp 罪", "site:spp OR 罪", "罪 OR site:spp", `"site:spp"`, "site:", "site:a,b 罪", "site:Ä 罪"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -88,8 +90,54 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("%q: %d terms, one to find: %v", s, n, find)
 		}
 		again, err := search.ParseQuery(q.String())
-		if err == nil && !reflect.DeepEqual(again.Clauses, q.Clauses) && utf8.RuneCountInString(q.String()) <= search.MaxQueryChars {
+		if err == nil && (!reflect.DeepEqual(again.Clauses, q.Clauses) || !reflect.DeepEqual(again.Sites, q.Sites)) && utf8.RuneCountInString(q.String()) <= search.MaxQueryChars {
 			t.Fatalf("%q → %q → %+v, not %+v", s, q.String(), again.Clauses, q.Clauses)
 		}
 	})
+}
+
+func TestParseQuery_Sites(t *testing.T) {
+	for _, tc := range []struct {
+		q     string
+		sites search.Sites
+		terms int
+		err   string
+	}{
+		{q: "site:spp 受贿", sites: search.Sites{"spp"}, terms: 1},
+		{q: "受贿 site:WWW.GD.JCY.GOV.CN site:12309", sites: search.Sites{"www.gd.jcy.gov.cn", "12309"}, terms: 1},
+		{q: "site:spp,12309 受贿 site:spp", sites: search.Sites{"spp", "12309"}, terms: 1},
+		{q: `site:"gd.jcy" 罪`, sites: search.Sites{"gd.jcy"}, terms: 1},
+		{q: `"site:spp" 罪`, terms: 2},
+		{q: "website:spp", terms: 1},
+		{q: "site:spp", err: "names only sites"},
+		{q: "-site:spp 罪", err: "cannot be excluded"},
+		{q: "site:spp OR 罪", err: "a filter, not a term"},
+		{q: "罪 OR site:spp", err: "a filter, not a term"},
+		{q: "site: 罪", err: "names no site"},
+		{q: "site:spp/x 罪", err: `site "spp/x"`},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			q, err := search.ParseQuery(tc.q)
+			if tc.err != "" {
+				if err == nil || !errors.Is(err, search.ErrQuery) || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got %v, want an ErrQuery saying %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range q.Clauses {
+				n += len(c.Terms)
+			}
+			if !reflect.DeepEqual(q.Sites, tc.sites) || n != tc.terms {
+				t.Errorf("got sites %q and %d terms, want %q and %d", q.Sites, n, tc.sites, tc.terms)
+			}
+			again, err := search.ParseQuery(q.String())
+			if err != nil || !reflect.DeepEqual(again, q) {
+				t.Errorf("written back as %q: %+v, %v", q.String(), again, err)
+			}
+		})
+	}
 }

@@ -31,7 +31,7 @@ var zhQuotes = strings.NewReplacer(" %q ", "「%s」", " %q", "「%s」", "%q ",
 // paramNames are the request's parameters as the search page labels them.
 var paramNames = map[string]string{
 	"from": "发布自", "to": "发布至", "effective_from": "施行自", "effective_to": "施行至",
-	"withdrawn": "已撤下", "versions": "版本", "sort": "排序", "has": "附带", "kind": "类型", "channel": "频道",
+	"withdrawn": "已撤下", "versions": "版本", "sort": "排序", "has": "附带", "kind": "类型", "channel": "频道", "site": "站点",
 }
 
 // paramName is a parameter's label for a person, or the name itself.

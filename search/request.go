@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Request is one search: the query and its filters, as the command line
@@ -17,6 +19,9 @@ type Request struct {
 	Query string
 	// Channels are keys (jczdal), names or folders (/spp/zdgz/).
 	Channels []string
+	// Sites are keys (spp) or hosts (www.spp.gov.cn): the results are of
+	// any of them, and of the query's site: too.
+	Sites []string
 	// From and To bound the publication date, EffectiveFrom and
 	// EffectiveTo a document's 施行日期: 2025-06-01, 2025-06 or 2025,
 	// both ends included, in the site's time (+08:00).
@@ -33,7 +38,7 @@ type Request struct {
 	// Limit is the page size (default 20, at most MaxLimit); Each ignores it.
 	Limit  int
 	Cursor string // from a previous Result's NextCursor
-	// Facets are the counts wanted: channel, year, kind.
+	// Facets are the counts wanted: channel, site, year, kind.
 	Facets []string
 }
 
@@ -69,6 +74,9 @@ func (r Request) plan(snap snapshot) (*plan, error) {
 	}
 	p := &plan{q: q, to: 1<<32 - 1, limit: r.Limit, facets: r.Facets}
 	if p.chans, err = channelsOf(r.Channels, snap); err != nil {
+		return nil, err
+	}
+	if p.chans, err = inSites(p.chans, append(slices.Clone(r.Sites), q.Sites...), snap); err != nil {
 		return nil, err
 	}
 	if p.from, p.to, err = dateRange("from", r.From, "to", r.To); err != nil {
@@ -138,8 +146,8 @@ func (p *plan) options(r Request) error {
 		return err
 	}
 	for _, f := range r.Facets {
-		if !slices.Contains([]string{"channel", "year", "kind"}, f) {
-			return badQuery("facet %q: want channel, year or kind", "分面 %q 无效：应为 channel、year 或 kind", f)
+		if !slices.Contains([]string{"channel", "site", "year", "kind"}, f) {
+			return badQuery("facet %q: want channel, site, year or kind", "分面 %q 无效：应为 channel、site、year 或 kind", f)
 		}
 	}
 	switch {
@@ -170,26 +178,49 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 	}
 	known := make([]sppcrawl.Channel, 0, len(snap.paths))
 	for p := range snap.paths {
-		known = append(known, sppcrawl.ChannelByPath(p))
+		known = append(known, sites.Default().ChannelByPath(p))
 	}
 	out := []int{}
 	for _, n := range names {
-		chs, err := sppcrawl.SelectChannels(n, known...)
+		chs, err := sites.SelectChannels(sites.Default(), n, known...)
 		if err != nil || len(chs) == 0 {
 			return nil, badQuery("channel %q: no such channel (sppcrawl channels lists them)", "没有频道 %q", n)
 		}
 		for _, c := range chs {
-			i, ok := snap.paths[c.Path]
+			is, ok := snap.paths[c.Path]
 			switch {
 			case ok:
-				out = append(out, i)
-			case !sppcrawl.InTable(c.Path):
+				out = append(out, is...)
+			case !sites.InTable(sites.Default(), c.Path):
 				return nil, badQuery("channel %q: the archive has no article of it", "频道 %q 在档案中还没有文章", n)
 			}
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
+}
+
+// inSites narrows channel indexes (nil: all) to those of the sites named.
+// A name no site of the index answers to is an error, as a channel's is:
+// a site the archive has no article of, or a typo.
+func inSites(chans []int, names []string, snap snapshot) ([]int, error) {
+	sites, err := ParseSites(names...)
+	if err != nil || len(sites) == 0 {
+		return chans, err
+	}
+	for _, n := range sites {
+		if !slices.ContainsFunc(slices.Collect(maps.Values(snap.sites)), func(h string) bool { return siteNamed(h, n) }) {
+			return nil, badQuery("site %q: the archive has no article of it (sppcrawl sites lists the sites)", "站点 %q 在档案中没有文章", n)
+		}
+	}
+	out := []int{}
+	for i, h := range snap.sites {
+		if sites.Has(h) && (chans == nil || slices.Contains(chans, i)) {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // dateRange reads a pair of date bounds.
@@ -238,7 +269,7 @@ func dayOf(unix int64) int64 {
 // the index's layout (its sort keys are the layout's).
 func (r Request) hash() uint64 {
 	h := sha256.New()
-	for _, s := range []string{schemaVersion, r.Query, strings.Join(r.Channels, ","), r.From, r.To, r.EffectiveFrom, r.EffectiveTo,
+	for _, s := range []string{schemaVersion, r.Query, strings.Join(r.Channels, ","), strings.Join(r.Sites, ","), r.From, r.To, r.EffectiveFrom, r.EffectiveTo,
 		strings.Join(r.Kinds, ","), strings.Join(r.Has, ","), r.Withdrawn, r.Versions, r.Sort} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})

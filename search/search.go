@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Result is one page of a search: the API's answer.
@@ -27,6 +28,7 @@ type Hit struct {
 	Title       string            `json:"title"`
 	Channel     string            `json:"channel"`
 	ChannelPath string            `json:"channel_path"`
+	Site        string            `json:"site,omitempty"` // as the export row has it: absent for www.spp.gov.cn
 	PublishedAt time.Time         `json:"published_at"`
 	Version     int               `json:"version"`
 	Current     bool              `json:"current"`
@@ -143,7 +145,7 @@ func kindBits(f uint8) uint8 {
 	return kindArticle
 }
 
-// facets counts the results by channel, year and kind.
+// facets counts the results by channel, site, year and kind.
 func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 	chans, years, kinds := map[int]int{}, map[int]int{}, map[uint8]int{}
 	for _, rid := range rids {
@@ -162,6 +164,8 @@ func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 		switch f {
 		case "channel":
 			out[f] = channelFacet(chans, snap)
+		case "site":
+			out[f] = siteFacet(chans, snap)
 		case "year":
 			var fs []Facet
 			for y, n := range years {
@@ -182,12 +186,42 @@ func facets(rids []int64, snap snapshot, want []string) map[string][]Facet {
 	return out
 }
 
+// channelFacet counts by channel path: a folder two sites have is one
+// value, as channel= selects it in both, named by the default site when
+// it is one of them, else by the first.
 func channelFacet(chans map[int]int, snap snapshot) []Facet {
-	fs := []Facet{}
+	byPath, host := map[string]int{}, map[string]string{}
+	def := sites.Default().Host()
 	for i, n := range chans {
-		c := sppcrawl.ChannelByPath(snap.channels[i])
+		p, h := snap.channels[i], snap.sites[i]
+		byPath[p] += n
+		if old, ok := host[p]; !ok || h == def || old != def && h < old {
+			host[p] = h
+		}
+	}
+	fs := []Facet{}
+	for p, n := range byPath {
+		c := sites.Of(host[p]).ChannelByPath(p)
 		fs = append(fs, Facet{Value: c.Path, Name: cmp.Or(c.Name, c.Key), Count: n})
 	}
+	return sortFacets(fs)
+}
+
+// siteFacet counts by site: its host, named by its key.
+func siteFacet(chans map[int]int, snap snapshot) []Facet {
+	byHost := map[string]int{}
+	for i, n := range chans {
+		byHost[snap.sites[i]] += n
+	}
+	fs := []Facet{}
+	for h, n := range byHost {
+		fs = append(fs, Facet{Value: h, Name: sppcrawl.SiteKey(h), Count: n})
+	}
+	return sortFacets(fs)
+}
+
+// sortFacets puts the largest count first, then the values in order.
+func sortFacets(fs []Facet) []Facet {
 	slices.SortFunc(fs, func(a, b Facet) int { return cmp.Or(b.Count-a.Count, cmp.Compare(a.Value, b.Value)) })
 	return fs
 }
@@ -282,7 +316,7 @@ func (m *Matches) hit(ctx context.Context, arch Archive, rid int64) (Hit, error)
 		}
 		return h, nil
 	}
-	h.URL, h.Title, h.Channel, h.ChannelPath = a.URL, a.Title, a.Channel, a.ChannelPath
+	h.URL, h.Title, h.Channel, h.ChannelPath, h.Site = a.URL, a.Title, a.Channel, a.ChannelPath, a.Site
 	h.PublishedAt, h.WithdrawnAt, h.Article = a.PublishedAt, a.WithdrawnAt, a
 	h.Snippets = snippets(a, m.p.q, 3)
 	return h, nil

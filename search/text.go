@@ -71,6 +71,9 @@ func indexedOf(a *sppcrawl.Article) indexed {
 // the index would match it (folded, paragraph by paragraph): a query as a
 // filter of single articles (push's subscriptions), without the index.
 func (q Query) Matches(a *sppcrawl.Article) bool {
+	if !q.Sites.Keeps(a) {
+		return false
+	}
 	fs := fields(a)
 	has := func(t Term) bool {
 		for col, segs := range fs {

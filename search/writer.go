@@ -44,8 +44,8 @@ var writerSQL = map[string]string{
 	"uni":     `INSERT INTO uni(rowid, grams) VALUES(?, ?)`,
 	"delTri":  `DELETE FROM tri WHERE rowid=?`,
 	"delUni":  `DELETE FROM uni WHERE rowid=?`,
-	"channel": `SELECT idx FROM channels WHERE path=?`,
-	"addChan": `INSERT INTO channels(path) VALUES(?) RETURNING idx`,
+	"channel": `SELECT idx FROM channels WHERE site=? AND path=?`,
+	"addChan": `INSERT INTO channels(site, path) VALUES(?, ?) RETURNING idx`,
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
@@ -203,7 +203,7 @@ func (w *writer) rows(ctx context.Context, id string) (map[int]row, error) {
 // version writes one version: only its flags when its text and place are
 // those indexed, else anew (what was indexed of it taken out).
 func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool, rows map[int]row, rep *Report) error {
-	ch, err := w.channel(ctx, a.ChannelPath)
+	ch, err := w.channel(ctx, a.SiteHost(), a.ChannelPath)
 	if err != nil {
 		return err
 	}
@@ -307,15 +307,17 @@ func (w *writer) allocRid(ctx context.Context, base int64) (int64, error) {
 	return max.Int64 + 1, nil
 }
 
-// channel is the index of a channel path, given one on first sight.
-func (w *writer) channel(ctx context.Context, path string) (int64, error) {
-	if i, ok := w.channels[path]; ok {
+// channel is the index of a site's channel path, given one on first
+// sight.
+func (w *writer) channel(ctx context.Context, site, path string) (int64, error) {
+	key := site + " " + path
+	if i, ok := w.channels[key]; ok {
 		return i, nil
 	}
 	var i int64
-	err := w.st["channel"].QueryRowContext(ctx, path).Scan(&i)
+	err := w.st["channel"].QueryRowContext(ctx, site, path).Scan(&i)
 	if err == sql.ErrNoRows {
-		err = w.st["addChan"].QueryRowContext(ctx, path).Scan(&i)
+		err = w.st["addChan"].QueryRowContext(ctx, site, path).Scan(&i)
 	}
 	if err != nil {
 		return 0, err
@@ -323,6 +325,6 @@ func (w *writer) channel(ctx context.Context, path string) (int64, error) {
 	if i >= maxChannels {
 		return 0, fmt.Errorf("more than %d channels", maxChannels-1)
 	}
-	w.channels[path] = i
+	w.channels[key] = i
 	return i, nil
 }

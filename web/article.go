@@ -13,8 +13,9 @@ import (
 	"sppcrawl/publish"
 )
 
-// idPattern is the shape of every article id; anything else is no page.
-var idPattern = regexp.MustCompile(`^spp-[0-9a-z]{1,40}$`)
+// idPattern is the shape of every article id, a site's key and its
+// document id (spp-1234567, gd.jcy-7770799); anything else is no page.
+var idPattern = regexp.MustCompile(`^[0-9a-z]{1,63}(?:[.-][0-9a-z]{1,63}){0,4}-[0-9a-z]{1,40}$`)
 
 // articleData is an article page: a version as the site published it,
 // with the article's timeline.

@@ -10,6 +10,8 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 // homeNewest is how many articles of each channel the home page shows;
@@ -27,6 +29,10 @@ type homeData struct {
 	Warnings []string // in Chinese
 	Channels []channelNews
 	Changed  []*sppcrawl.Article
+	// Sites are the choices of site (none: the archive holds one), and
+	// MultiSite whether each article says its site.
+	Sites     []siteLink
+	MultiSite bool
 }
 
 type channelNews struct {
@@ -43,14 +49,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "档案状态", err)
 		return
 	}
-	d := homeData{Stats: st, Warnings: s.warnings(st)}
+	sel, err := search.ParseSites(r.URL.Query()["site"]...)
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, badRequest(err))
+		return
+	}
+	d := homeData{Stats: st, Warnings: s.warnings(st), Sites: siteLinks("/", st, sel), MultiSite: st.MultiSite()}
 	p := page{Title: "首页", Data: &d}
 	names := s.channelNames(r)
 	for _, c := range st.Channels {
-		if c.Articles == 0 {
+		if c.Articles == 0 || !sel.Has(ledgerSite(st, c.Path)) {
 			continue
 		}
-		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, nil)
+		arts, err := s.db.LatestInChannel(ctx, c.Path, homeNewest, keepSites(sel))
 		if p.skip(err) != nil {
 			s.archiveError(w, r, "频道 "+c.Path, err)
 			return
@@ -65,7 +76,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.archiveError(w, r, "最近的更改", err)
 		return
 	}
+	d.Changed = slices.DeleteFunc(slices.Clone(d.Changed), func(a *sppcrawl.Article) bool { return !sel.Keeps(a) })
 	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// ledgerSite is the host of the site of the channel at path, as the
+// stats name it ("" when they cannot).
+func ledgerSite(st *publish.Stats, path string) string {
+	for _, r := range st.Ledger {
+		if r.Path == path {
+			return r.Site
+		}
+	}
+	return ""
+}
+
+// keepSites is a filter of the articles of the sites selected, nil (every
+// article) when none is.
+func keepSites(sel search.Sites) func(*sppcrawl.Article) bool {
+	if len(sel) == 0 {
+		return nil
+	}
+	return sel.Keeps
 }
 
 // changedThisWeek is what was corrected or withdrawn in the last 7 days.
@@ -110,12 +142,13 @@ func (k *kept[T]) get(key string, compute func() (T, error)) (T, error) {
 
 // tableOrder is a channel's place in the built-in table, after it if not.
 func tableOrder(path string) int {
-	for i, c := range sppcrawl.Channels {
+	table := sites.Default().Channels()
+	for i, c := range table {
 		if c.Path == path {
 			return i
 		}
 	}
-	return len(sppcrawl.Channels)
+	return len(table)
 }
 
 // stats gathers the archive's state, with the search index's.
@@ -174,11 +207,11 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 func (s *Server) channelNames(r *http.Request) func(path string) string {
 	m, _ := s.db.SiteMap(r.Context())
 	byPath := map[string]string{}
-	for _, c := range m.All() {
+	for _, c := range m.AllOf(sites.Default().Channels()) {
 		byPath[c.Path] = c.Name
 	}
 	return func(path string) string {
-		c := sppcrawl.ChannelByPath(path)
+		c := sites.Default().ChannelByPath(path)
 		return cmp.Or(byPath[path], c.Name, c.Key)
 	}
 }
@@ -191,7 +224,8 @@ func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) 
 		s.archiveError(w, r, "频道表", fmt.Errorf("read the site map: %w", err))
 		return sppcrawl.Channel{}, false
 	}
-	chs, err := sppcrawl.SelectChannels(name, m.All()...)
+	def := sites.Default()
+	chs, err := sites.SelectChannels(def, name, m.AllOf(def.Channels())...)
 	if err != nil || len(chs) != 1 {
 		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false

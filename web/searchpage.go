@@ -15,6 +15,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 // searchData is the search page: the form, and the results of a query or
@@ -31,6 +32,9 @@ type searchData struct {
 	JSONL   string
 	Browse  *browseView // a channel by date, without a query
 	Wider   *widerView  // nothing found: the query without its filters
+	// MultiSite: the archive holds several sites, the form chooses one and
+	// each result says its site.
+	MultiSite bool
 }
 
 type option struct {
@@ -56,11 +60,11 @@ func formOptions(req search.Request, channels []sppcrawl.ChannelCount, name func
 	}
 	ch := []string{"", "全部频道"}
 	for _, c := range channels {
-		k := sppcrawl.ChannelByPath(c.Path)
+		k := sites.Default().ChannelByPath(c.Path)
 		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", name(c.Path), c.Articles))
 	}
 	cur := one(req.Channels)
-	if c := sppcrawl.ChannelByPath(cur); c.Key != "" {
+	if c := sites.Default().ChannelByPath(cur); c.Key != "" {
 		cur = c.Key
 	}
 	return map[string][]option{
@@ -105,6 +109,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	channels, _ := s.db.CountByChannel(r.Context())
 	names := s.channelNames(r)
 	d.Options = formOptions(req, channels, names)
+	if opts := siteOptions(req, s.siteCounts(r.Context())); opts != nil {
+		d.Options["site"], d.MultiSite = opts, true
+	}
 	p := page{Title: "搜索", Nav: "search", Query: req.Query, Data: &d, OwnSearch: true}
 	cp, pageOK := readCursorPage(r.URL.Query(), cmp.Or(req.Cursor, r.URL.Query().Get("before")))
 	switch {
@@ -142,7 +149,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, req search.Requ
 		return
 	}
 	p.Title = req.Query + " · 搜索"
-	req.Facets = []string{"channel", "year", "kind"}
+	req.Facets = []string{"channel", "site", "year", "kind"}
 	res, err := s.ix.Search(r.Context(), s.db, req)
 	if err != nil {
 		s.searchFailed(w, r, d, p, err)
@@ -246,16 +253,23 @@ func facetLinks(req search.Request, res *search.Result, name func(path string) s
 	}
 	kindNames := map[string]string{"article": "文章", "case": "案例", "document": "规范性文件"}
 	var out []facetView
-	for _, f := range []struct{ key, name string }{{"channel", "频道"}, {"year", "年份"}, {"kind", "类型"}} {
+	for _, f := range []struct{ key, name string }{{"channel", "频道"}, {"site", "站点"}, {"year", "年份"}, {"kind", "类型"}} {
 		fv := facetView{Name: f.name}
+		if f.key == "site" && len(res.Facets[f.key]) < 2 {
+			continue // one site: nothing to narrow
+		}
 		for _, v := range res.Facets[f.key] {
 			l := facetLink{Label: v.Value, Count: v.Count}
 			switch f.key {
 			case "channel":
 				l.Label = name(v.Value)
-				key := sppcrawl.ChannelByPath(v.Value).Key
+				key := sites.Default().ChannelByPath(v.Value).Key
 				l.On = len(req.Channels) == 1 && (req.Channels[0] == key || req.Channels[0] == v.Value)
 				l.URL = narrow(func(n *search.Request) { n.Channels = []string{v.Value} })
+			case "site":
+				l.Label = siteName(v.Value)
+				l.On = len(req.Sites) == 1 && siteSelected(req.Sites[0], v.Value)
+				l.URL = narrow(func(n *search.Request) { n.Sites = []string{v.Name} })
 			case "year":
 				l.On = req.From == v.Value && req.To == v.Value
 				l.URL = narrow(func(n *search.Request) { n.From, n.To = v.Value, v.Value })

@@ -17,6 +17,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 )
 
 //go:embed templates/*.tmpl
@@ -224,13 +225,13 @@ var funcs = template.FuncMap{
 		return t.In(sppcrawl.CST()).Format("2006-01-02 15:04")
 	},
 	"channelName": func(path string) string {
-		c := sppcrawl.ChannelByPath(path)
+		c := sites.Default().ChannelByPath(path)
 		if c.Name != "" {
 			return c.Name
 		}
 		return path
 	},
-	"channelKey": func(path string) string { return sppcrawl.ChannelByPath(path).Key },
+	"channelKey": func(path string) string { return sites.Default().ChannelByPath(path).Key },
 	"fieldName": func(name string) string {
 		return cmp.Or(map[string]string{"title": "标题", "kicker": "引题", "subtitle": "副题", "published_at": "发布时间",
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",
@@ -244,6 +245,8 @@ var funcs = template.FuncMap{
 	"gapWhy":        gapWhy,
 	"damageText":    damageText,
 	"keywordSearch": keywordSearch,
+	"articleSite":   articleSite,
+	"siteName":      siteName,
 	"join":          strings.Join,
 	"add":           func(a, b int) int { return a + b },
 	"sprintf":       fmt.Sprintf,

@@ -9,6 +9,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/sites"
 )
 
 // The pages speak Chinese; the crawl, the store and the API record their
@@ -16,6 +17,9 @@ import (
 // file is the one table between the two: every status word, reason and
 // count a page shows passes through it, so no page shows an English word
 // and two pages never name the same state differently.
+
+// allSites is the choice of every site, where a page lets one be chosen.
+const allSites = "全部站点"
 
 // runOutcomes names how a crawl ended.
 var runOutcomes = map[sppcrawl.RunOutcome]string{
@@ -170,7 +174,7 @@ func durationText(d time.Duration) string {
 // channelLabel is a channel's name from its key or path, the key itself
 // when the table does not know it.
 func channelLabel(keyOrPath string) string {
-	if cs, err := sppcrawl.SelectChannels(keyOrPath); err == nil && len(cs) == 1 && cs[0].Name != "" {
+	if cs, err := sites.SelectChannels(sites.Default(), keyOrPath); err == nil && len(cs) == 1 && cs[0].Name != "" {
 		return cs[0].Name
 	}
 	return keyOrPath

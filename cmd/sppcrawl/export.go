@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/search"
 )
 
 // ExportCommand is `sppcrawl export`: write articles as JSON Lines, JSON, CSV, Atom, RSS or JSON Feed, their cases, or the archive as WARC.
@@ -62,6 +63,7 @@ type exportFlags struct {
 	o                     publish.ExportOptions
 	sinceDate, cursorFile string
 	channel               channelFlag
+	sites                 listFlag
 }
 
 func (f *exportFlags) register(fs *flag.FlagSet) {
@@ -71,6 +73,7 @@ func (f *exportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.sinceDate, "since-date", "", "only articles published on or after this date (YYYY-MM-DD)")
 	fs.Var(&f.channel, "channel", "only this channel (key such as jczdal, or folder /spp/jczdal/)")
 	fs.IntVar(&o.Limit, "limit", 0, "at most this many articles (default: all; 50 for feeds)")
+	fs.Var(&f.sites, "site", "only these sites (keys such as spp or hosts such as www.gd.jcy.gov.cn; repeat or separate with commas)")
 	fs.BoolVar(&o.Filter.Withdrawn, "withdrawn", false, "only the articles the site withdrew (withdrawn_at set)")
 	fs.StringVar(&o.Out, "out", "-", "output file, written atomically; a regular file or a new path (- for stdout)")
 	fs.StringVar(&o.MediaDir, "media-dir", "", "also write every archived image and attachment once into this folder, as <sha256>.<ext>")
@@ -91,6 +94,11 @@ func (f *exportFlags) check() error {
 		o.Filter.Since = t
 	}
 	o.Filter.Channel = f.channel.path
+	sites, err := search.ParseSites(f.sites...)
+	if err != nil {
+		return fmt.Errorf("--site: %w", err)
+	}
+	o.Filter.Sites = sites
 	if o.Limit < 0 {
 		return fmt.Errorf("--limit %d: must not be negative", o.Limit)
 	}

@@ -131,8 +131,8 @@ func TestCLI_HealthAndDrift(t *testing.T) {
 	if resp.StatusCode != 200 || h.Status != "degraded" || len(h.Reasons) != 2 {
 		t.Errorf("healthz %+v", h)
 	}
-	if !strings.Contains(metrics.String(), `sppcrawl_channel_health{channel="/spp/gzbg/",health="missing"} 1`) ||
-		!strings.Contains(metrics.String(), `sppcrawl_channel_drift{channel="/spp/gjybs/"} 1`) {
+	if !strings.Contains(metrics.String(), `sppcrawl_channel_health{channel="/spp/gzbg/",health="missing",site="www.spp.gov.cn"} 1`) ||
+		!strings.Contains(metrics.String(), `sppcrawl_channel_drift{channel="/spp/gjybs/",site="www.spp.gov.cn"} 1`) {
 		t.Errorf("metrics lack the channel gauges")
 	}
 

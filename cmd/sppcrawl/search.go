@@ -22,6 +22,7 @@ type SearchCommand struct {
 	c                    *cli
 	req                  search.Request
 	channels, kinds, has listFlag
+	sites                listFlag
 	limit                optionalInt
 	count                bool
 }
@@ -35,6 +36,7 @@ func (cmd *SearchCommand) Run(ctx context.Context, args []string) error {
 	cmd.c = c
 	req := &cmd.req
 	c.fs.Var(&cmd.channels, "channel", "only these channels (keys, names or folders; repeat or separate with commas)")
+	c.fs.Var(&cmd.sites, "site", "only these sites (keys such as spp or hosts such as www.gd.jcy.gov.cn; repeat or separate with commas)")
 	c.fs.StringVar(&req.From, "from", "", "published on or after this date (2025-06-01, 2025-06 or 2025; +08:00)")
 	c.fs.StringVar(&req.To, "to", "", "published on or before this date (the whole day, month or year)")
 	c.fs.StringVar(&req.EffectiveFrom, "effective-from", "", "documents taking effect (施行) on or after this date")
@@ -55,6 +57,7 @@ func (cmd *SearchCommand) Run(ctx context.Context, args []string) error {
 }
 
 func (cmd *SearchCommand) check() error {
+	cmd.req.Sites = cmd.sites
 	return searchRequest(cmd.c, &cmd.req, cmd.channels, cmd.kinds, cmd.has, cmd.limit, cmd.count)
 }
 

@@ -151,7 +151,7 @@ func (c *cli) newServeMain(archive sppcrawl.Archive, f *serveFlags) (*serveMain,
 	var srv *publish.Server
 	if c.writable(archive) {
 		m.pusher = c.pusher(archive, &f.push, func(ctx context.Context, topic string) (string, []byte, error) { return srv.Feed(ctx, topic) })
-		m.hub = m.pusher.Hub(push.HubOptions{Topic: func(t, host string) ([]string, string, error) { return srv.Topic(t, host) },
+		m.hub = m.pusher.Hub(push.HubOptions{Topic: func(t, host string) (sppcrawl.Subscription, error) { return srv.Topic(t, host) },
 			AllowHTTP: f.hubHTTP, AllowPrivate: f.hubPrivate})
 		opts.WebSub = m.hub
 	}

@@ -65,6 +65,7 @@ func localTime(t time.Time) string { return t.In(sppcrawl.CST()).Format("2006-01
 func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "archive %s: %d articles (%d withdrawn by the site), last seq %d\n", archive, s.Articles, s.Withdrawn, s.LastSeq)
+	writeSiteCounts(bw, s)
 	if !s.OldestCheck.IsZero() {
 		fmt.Fprintf(bw, "every article re-verified within %s (the oldest check: %s)\n", age(time.Since(s.OldestCheck)), localTime(s.OldestCheck))
 	}
@@ -95,7 +96,7 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 		fmt.Fprintln(bw, "damaged: "+d)
 	}
 	fmt.Fprintln(bw)
-	writeLedger(bw, s.Ledger)
+	writeLedger(bw, s.Ledger, s.MultiSite())
 	fmt.Fprintln(bw)
 	if len(s.Warnings) > 0 {
 		fmt.Fprintln(bw, "warnings:")
@@ -120,11 +121,26 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 	return bw.Flush()
 }
 
-// writeLedger is the table of the channels.
-func writeLedger(w io.Writer, ledger []publish.ChannelReport) {
+// writeSiteCounts says each site's articles and channels, when the archive
+// holds more than one.
+func writeSiteCounts(w io.Writer, s *publish.Stats) {
+	if !s.MultiSite() {
+		return
+	}
+	for _, sr := range s.Sites {
+		fmt.Fprintf(w, "site %s (%s): %d articles, %d channels, %d unhealthy\n", terminalSafe(sr.Site), terminalSafe(sr.Key), sr.Articles, sr.Channels, sr.Unhealthy)
+	}
+}
+
+// writeLedger is the table of the channels, each named with its site's
+// key when there are several.
+func writeLedger(w io.Writer, ledger []publish.ChannelReport, multiSite bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
 	for _, c := range ledger {
+		if multiSite && c.Site != "" {
+			c.Key = sppcrawl.SiteKey(c.Site) + ":" + c.Key
+		}
 		newest := ""
 		if c.NewestID != "" {
 			newest = c.Newest.In(sppcrawl.CST()).Format("2006-01-02") + " " + c.NewestID

@@ -32,7 +32,7 @@ type SubscriptionsCommand struct {
 }
 
 var subscriptionsInfo = commandInfo{"subscriptions", "manage the webhooks that are told of new, corrected and withdrawn articles",
-	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
+	"add URL [--events created,updated,withdrawn,restored] [--channels …] [--sites …] [--query Q] [--batch N] [--since SEQ] [--allow-http] [--allow-private]\n" +
 		"       sppcrawl subscriptions list | show ID | remove ID | pause ID | resume ID | rotate-secret ID | replay ID --since SEQ | test ID | deliveries ID",
 	[]string{"text", "json"}}
 
@@ -43,6 +43,7 @@ func (cmd *SubscriptionsCommand) Run(ctx context.Context, args []string) error {
 	o := &cmd.o
 	c.fs.Var(&cmd.events, "events", "add: the events wanted: created, updated, withdrawn, restored (default: all)")
 	c.fs.Var(&cmd.channels, "channels", "add: only articles of these channels (keys or folders)")
+	c.fs.Var((*listFlag)(&o.Sites), "sites", "add: only articles of these sites (keys such as spp or hosts; default: every site)")
 	c.fs.StringVar(&o.Query, "query", "", "add: only articles that match this search query (as sppcrawl search takes it)")
 	c.fs.IntVar(&o.Batch, "batch", 0, "add: up to this many events per request, as {\"type\":\"batch\",\"events\":[…]} (default: one)")
 	c.fs.BoolVar(&o.AllowHTTP, "allow-http", false, "add: accept an http:// receiver (deliveries travel unencrypted)")

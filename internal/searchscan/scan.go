@@ -65,9 +65,13 @@ func Has(a *sppcrawl.Article, t search.Term) bool {
 	return false
 }
 
-// Matches says whether the article holds the query: every clause has one
-// of its terms, and no excluded clause does.
+// Matches says whether the article holds the query: it is of one of the
+// query's sites (site:), every clause has one of its terms, and no
+// excluded clause does.
 func Matches(a *sppcrawl.Article, q search.Query) bool {
+	if !q.Sites.Keeps(a) {
+		return false
+	}
 	for _, c := range q.Clauses {
 		found := slices.ContainsFunc(c.Terms, func(t search.Term) bool { return Has(a, t) })
 		if found == c.Not {

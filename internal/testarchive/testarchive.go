@@ -128,3 +128,62 @@ func Corrections() []*sppcrawl.Article {
 	v3.ContentHash = v3.ComputeHash()
 	return []*sppcrawl.Article{v2, &v3}
 }
+
+// LocalHost is the host of LocalArticle's site, a local procuratorate's.
+const LocalHost = "www.gd.jcy.gov.cn"
+
+// LocalArticle is Article(i) as the local site at LocalHost published it:
+// its id, URL and site are that site's (key gd.jcy), its channel /xwzx/
+// or, for every third, spp's /spp/tt/ (a folder two sites have).
+func LocalArticle(i int) *sppcrawl.Article {
+	a := Article(i)
+	ch := "/xwzx/"
+	if i%3 == 0 {
+		ch = "/spp/tt/"
+	}
+	pub := a.PublishedAt
+	a.ID, a.Site, a.Channel, a.ChannelPath = fmt.Sprintf("gd.jcy-%d", 900000+i), LocalHost, "新闻中心", ch
+	a.URL = fmt.Sprintf("https://%s%s%s/t%s_%d.shtml", LocalHost, ch, pub.Format("200601"), pub.Format("20060102"), 900000+i)
+	a.Images, a.Attachments = []sppcrawl.Image{}, []sppcrawl.Attachment{}
+	a.Source, a.Title = "广东省人民检察院", "广东："+a.Title
+	a.Paragraphs[0] = "广东" + a.Paragraphs[0]
+	a.BodyHTML = ""
+	for _, p := range a.Paragraphs {
+		a.BodyHTML += "<p>" + p + "</p>\n"
+	}
+	a.ContentHash = a.ComputeHash()
+	return a
+}
+
+// SiteCounting is an archive that stores articles and counts them by site.
+type SiteCounting interface {
+	sppcrawl.ArticleStore
+	sppcrawl.SiteCounter
+}
+
+// CheckCountBySite stores 3 articles of www.spp.gov.cn and 2 of the local
+// site into an empty db and checks its CountBySite: the same test for
+// every backend.
+func CheckCountBySite(t *testing.T, db SiteCounting) {
+	t.Helper()
+	ctx := context.Background()
+	if got, err := db.CountBySite(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("empty archive: %v, %v", got, err)
+	}
+	for i := range 3 {
+		arts := []*sppcrawl.Article{Article(i)}
+		if i < 2 {
+			arts = append(arts, LocalArticle(i))
+		}
+		for _, a := range arts {
+			if _, err := db.Upsert(ctx, a, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := db.CountBySite(ctx)
+	want := []sppcrawl.SiteCount{{Site: LocalHost, Key: "gd.jcy", Articles: 2}, {Site: "www.spp.gov.cn", Key: "spp", Articles: 3}}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CountBySite: %v, %v; want %v", got, err, want)
+	}
+}

@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sppcrawl"
+	"sppcrawl/internal/testarchive"
+	"sppcrawl/publish"
+	"sppcrawl/search"
+	"sppcrawl/store"
+	"sppcrawl/web"
+)
+
+// localName is the local site's name as the registry gives it.
+const localName = "广东省人民检察院"
+
+// twoSites serves the pages of an archive of 4 articles of
+// www.spp.gov.cn and 4 of a local site, with its search index.
+func twoSites(t *testing.T) *httptest.Server {
+	t.Helper()
+	db, path := testarchive.Open(t, store.Options{})
+	ctx := context.Background()
+	for i := range 4 {
+		for _, a := range []*sppcrawl.Article{testarchive.Article(i), testarchive.LocalArticle(i)} {
+			if _, err := db.Upsert(ctx, a, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ix, err := search.Open(search.PathFor(path), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.CatchUp(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	pages := web.New(db, web.Options{Index: ix, Version: "test", Now: func() time.Time { return today }})
+	srv := httptest.NewServer(publish.NewServer(db, publish.Options{Index: ix, Pages: pages.Handler()}).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// The home page and the search page of an archive of several sites say
+// each article's site and choose a site; an archive of one says nothing
+// of sites.
+func TestPages_Sites(t *testing.T) {
+	srv := twoSites(t)
+	for _, tc := range []struct {
+		path       string
+		has, hasnt []string
+	}{
+		{"/", []string{"全部站点", `href="/?site=gd.jcy"`, `href="/?site=spp"`, `<span class="muted site">` + localName + `</span>`, "广东：最高检发布"}, nil},
+		{"/?site=gd.jcy", []string{`<strong>` + localName + `（4）</strong>`, "广东：最高检发布"}, []string{"/articles/spp-"}},
+		{"/?site=spp", []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-", "广东：最高检发布"}},
+		{"/search?q=" + url.QueryEscape("指导性案例"), []string{`<select name="site">`, `<option value="gd.jcy">` + localName + `（4）</option>`, "<b>站点：</b>", `<span class="site">` + localName + `</span>`}, nil},
+		{"/search?site=gd.jcy&q=" + url.QueryEscape("指导性案例"), []string{`<option value="gd.jcy" selected>`, "/articles/gd.jcy-900001"}, []string{"/articles/spp-", "<b>站点：</b>"}},
+		{"/search?q=" + url.QueryEscape("指导性案例 site:spp"), []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-"}},
+		{"/search?channel=/xwzx/", []string{`<span class="muted site">` + localName + `</span>`}, nil},
+		{"/channels", []string{`<small class="muted">` + localName + ` /xwzx/</small>`, `<small class="muted">最高人民检察院 /spp/jczdal/</small>`}, nil},
+	} {
+		code, body, _ := get(t, srv.URL+tc.path)
+		if code != http.StatusOK {
+			t.Errorf("%s: %d", tc.path, code)
+		}
+		for _, s := range tc.has {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: no %s", tc.path, s)
+			}
+		}
+		for _, s := range tc.hasnt {
+			if strings.Contains(body, s) {
+				t.Errorf("%s: %s, which it must not show", tc.path, s)
+			}
+		}
+	}
+	if code, body, _ := get(t, srv.URL+"/?site="+url.QueryEscape("<x>")); code != http.StatusBadRequest || !strings.Contains(body, "站点") {
+		t.Errorf("a bad site: %d, want 400 saying why", code)
+	}
+	one, _ := newSite(t)
+	for _, path := range []string{"/", "/search?q=" + url.QueryEscape("指导性案例")} {
+		if _, body, _ := get(t, one.URL+path); strings.Contains(body, "全部站点") || strings.Contains(body, `class="site"`) || strings.Contains(body, "站点：") {
+			t.Errorf("%s of an archive of one site speaks of sites", path)
+		}
+	}
+}
+
+// A person chooses a site in the search form and gets its results only.
+func TestBrowser_SiteSelect(t *testing.T) {
+	srv := twoSites(t)
+	w := &watcher{origin: srv.URL}
+	ctx := browse(t, w)
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	err := chromedp.Do(tctx,
+		chromedp.Navigate(srv.URL+"/search?q="+url.QueryEscape("指导性案例")),
+		chromedp.WaitVisible(css(`select[name=site]`)),
+		chromedp.SetValue(css(`select[name=site]`), "gd.jcy"),
+		chromedp.Submit(css(`form.filters input[name=q]`)),
+		chromedp.WaitReady(css(`select[name=site] option[value="gd.jcy"][selected]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := chromedp.Run(tctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites, err := chromedp.Run(tctx, chromedp.Evaluate[string](`[...document.querySelectorAll("ol.list li .site")].map(e => e.innerText).join("|")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "site=gd.jcy") || sites != strings.TrimSuffix(strings.Repeat(localName+"|", 4), "|") {
+		t.Errorf("after choosing the site: %s, results of %q", loc, sites)
+	}
+	checkPage(t, tctx, "search by site")
+	if bad := w.take(); len(bad) > 0 {
+		t.Errorf("%s", strings.Join(bad, "; "))
+	}
+}
