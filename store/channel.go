@@ -17,20 +17,26 @@ import (
 func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 	b := tx.Bucket(bucketFill)
 	var f sppcrawl.Fill
-	if _, err := getJSON(b, a.ChannelPath, &f); errors.Is(err, ErrUndecodable) {
+	key := siteChanKey(hostOf(a.URL), a.ChannelPath)
+	if _, err := getJSON(b, key, &f); errors.Is(err, ErrUndecodable) {
 		f = sppcrawl.Fill{} // a count that does not decode starts again from here
 	} else if err != nil {
 		return err
 	}
-	return putJSON(b, a.ChannelPath, f.Add(sppcrawl.FillOf(a), sign))
+	return putJSON(b, key, f.Add(sppcrawl.FillOf(a), sign))
 }
 
-// FillStats counts, over a channel's stored articles, how many have each
-// field filled (the baseline of the template-drift warning).
+// FillStats counts, over the stored articles of a channel of the default
+// site, how many have each field filled (the baseline of the
+// template-drift warning).
 func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
+	return db.fillStats(ctx, db.site.Host(), path)
+}
+
+func (db *DB) fillStats(ctx context.Context, host, path string) (sppcrawl.Fill, error) {
 	var f sppcrawl.Fill
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		_, err := db.getRecordJSON(tx.Bucket(bucketFill), path, &f)
+		_, err := db.getRecordJSON(tx.Bucket(bucketFill), siteChanKey(host, path), &f)
 		return err
 	})
 	return f, err

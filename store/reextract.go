@@ -124,7 +124,7 @@ func (db *DB) storeReextracted(ctx context.Context, batch []*sppcrawl.Article, r
 	err := db.write(ctx, func(tx *bolt.Tx) error {
 		outs = outs[:0] // a write may run twice
 		for _, a := range batch {
-			r, err := upsertTx(tx, db.site, a, nil, now)
+			r, err := upsertTx(tx, db.layoutOf(a.URL), a, nil, now)
 			if err != nil {
 				return fmt.Errorf("reextract %s: %w", a.ID, err)
 			}
