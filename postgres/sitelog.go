@@ -60,6 +60,13 @@ func (s *SiteLog) FillStats(ctx context.Context, path string) (sppcrawl.Fill, er
 	return s.DB.fillStats(ctx, s.host, path)
 }
 
+// Count is the number of the site's articles.
+func (s *SiteLog) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.pool.QueryRow(ctx, "SELECT count(*) FROM articles WHERE lower(split_part(url, '/', 3)) = $1", s.host).Scan(&n)
+	return n, wrap("count of "+s.host, err)
+}
+
 // Failures lists the site's part of the failure log.
 func (s *SiteLog) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
 	all, err := s.DB.Failures(ctx, due, now)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"strings"
@@ -103,6 +104,22 @@ func (s *SiteLog) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, e
 // FillStats counts the fields filled over the site's channel's articles.
 func (s *SiteLog) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
 	return s.DB.fillStats(ctx, s.host, path)
+}
+
+// Count is the number of the site's URLs the archive holds, aliases
+// included: what a run of the site knows of its share of the archive (none:
+// the site was never crawled, and a first run takes the last 30 days).
+func (s *SiteLog) Count(ctx context.Context) (int, error) {
+	n := 0
+	prefix := []byte("https://" + s.host + "/")
+	err := s.DB.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketURLs).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Failures lists the site's part of the failure log.

@@ -75,6 +75,12 @@ func sitesRecords(t *testing.T, db sppcrawl.Archive, spp, local sppcrawl.CrawlAr
 	a := article("gd.jcy-7", gdURL, "一")
 	a.ChannelPath = sharedPath
 	mustUpsert(t, db, rehash(a), raw(a, "<html></html>"), sppcrawl.Created)
+	if n, err := local.Count(ctx); err != nil || n != 1 {
+		t.Errorf("gd's count: %d, %v; want its 1", n, err)
+	}
+	if n, err := spp.Count(ctx); err != nil || n != 0 {
+		t.Errorf("spp's count: %d, %v; want none (gd's article is gd's)", n, err)
+	}
 	if f, err := local.FillStats(ctx, sharedPath); err != nil || f.Articles != 1 {
 		t.Errorf("gd's field counts of %s: %+v, %v; want 1 article", sharedPath, f, err)
 	}

@@ -1,0 +1,124 @@
+package crawler_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/crawler"
+	"sppcrawl/sites"
+)
+
+// stalling serves a local fixture site whose every answer waits until the
+// test releases it; stalled is closed at its first request.
+type stalling struct {
+	*httptest.Server
+	stalled, release chan struct{}
+	once             sync.Once
+}
+
+func stallingSite(t *testing.T, host string) *stalling {
+	s := &stalling{stalled: make(chan struct{}), release: make(chan struct{})}
+	files := http.FileServer(http.Dir(filepath.Join("../testdata/sites", host)))
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.once.Do(func() { close(s.stalled) })
+		select {
+		case <-s.release:
+		case <-r.Context().Done():
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// siteConfig is a backfill of the whole of site from a mirror.
+func siteConfig(t *testing.T, key, origin string) crawler.Config {
+	t.Helper()
+	s, err := sites.Lookup(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(origin)
+	cfg.Site, cfg.Full, cfg.Discover = s, true, true
+	return cfg
+}
+
+// Three sites crawled at once, one of them stalled: the other two end and
+// are stored while it still waits for its first answer; released, it ends
+// too, and the run's summary adds the three up.
+func TestGroup_StalledSiteHoldsNoneBack(t *testing.T) {
+	spp := serve(t, loadSite(t))
+	gd := httptest.NewServer(http.FileServer(http.Dir("../testdata/sites/www.gd.jcy.gov.cn")))
+	t.Cleanup(gd.Close)
+	hb := stallingSite(t, "www.hbjc.gov.cn")
+	slow := siteConfig(t, "www.hbjc.gov.cn", hb.URL)
+	slow.Timeout = time.Minute // stalled, not failed, until released
+	db := openStore(t)
+	g, err := crawler.NewGroup([]crawler.Config{siteConfig(t, "spp", spp.URL), siteConfig(t, "www.gd.jcy.gov.cn", gd.URL), slow}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 3)
+	g.SiteDone = func(s sppcrawl.Site, sum sppcrawl.RunSummary, err error) {
+		if err != nil || sum.Created == 0 {
+			t.Errorf("%s: %+v, %v; want articles created", s.Key(), sum, err)
+		}
+		done <- s.Host()
+	}
+	type result struct {
+		sum sppcrawl.RunSummary
+		err error
+	}
+	out := make(chan result, 1)
+	go func() { sum, err := g.Run(context.Background()); out <- result{sum, err} }()
+	<-hb.stalled
+	ended := map[string]bool{<-done: true, <-done: true}
+	if !ended["www.spp.gov.cn"] || !ended["www.gd.jcy.gov.cn"] {
+		t.Fatalf("sites ended while hbjc stalled: %v", ended)
+	}
+	byHost := storedByHost(t, db)
+	if byHost["www.spp.gov.cn"] == 0 || byHost["www.gd.jcy.gov.cn"] == 0 || byHost["www.hbjc.gov.cn"] != 0 {
+		t.Errorf("stored while hbjc stalled: %v", byHost)
+	}
+	close(hb.release)
+	if h := <-done; h != "www.hbjc.gov.cn" {
+		t.Errorf("last site to end: %s", h)
+	}
+	res := <-out
+	if res.err != nil || res.sum.Outcome != sppcrawl.RunOK {
+		t.Fatalf("run: %+v, %v", res.sum, res.err)
+	}
+	byHost = storedByHost(t, db)
+	if n, _ := db.Count(context.Background()); res.sum.Created != n || byHost["www.hbjc.gov.cn"] == 0 {
+		t.Errorf("run created %d, archive holds %d (%v)", res.sum.Created, n, byHost)
+	}
+	if last, ok, err := db.LastRun(context.Background()); err != nil || !ok || last.Created != res.sum.Created {
+		t.Errorf("last run recorded: %+v, %v, %v; want the three sites'", last, ok, err)
+	}
+}
+
+// storedByHost counts the archive's articles by their URL's host.
+func storedByHost(t *testing.T, db interface {
+	Since(context.Context, uint64, int) ([]*sppcrawl.Article, error)
+}) map[string]int {
+	t.Helper()
+	arts, err := db.Since(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, a := range arts {
+		if u, err := url.Parse(a.URL); err == nil {
+			out[u.Hostname()]++
+		}
+	}
+	return out
+}
