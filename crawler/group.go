@@ -105,12 +105,26 @@ func (g *Group) merge(sums []sppcrawl.RunSummary, errs []error) (sppcrawl.RunSum
 	}
 	all.Outcome = worstOutcome(sums)
 	if len(failed) > 0 {
-		err := errors.Join(failed...)
-		all.Error = strings.ReplaceAll(err.Error(), "\n", "; ")
-		return all, fmt.Errorf("crawl of %d sites: %d did not end ok: %w", len(sums), len(failed), err)
+		err := fmt.Errorf("crawl of %d sites: %d did not end ok: %w", len(sums), len(failed), siteErrors(failed))
+		all.Error = err.Error()
+		return all, err
 	}
 	return all, nil
 }
+
+// siteErrors are the errors of the sites whose run did not end ok, said on
+// one line (the cron mail's), each still found by errors.Is.
+type siteErrors []error
+
+func (e siteErrors) Error() string {
+	s := make([]string, len(e))
+	for i, err := range e {
+		s[i] = err.Error()
+	}
+	return strings.Join(s, "; ")
+}
+
+func (e siteErrors) Unwrap() []error { return e }
 
 // addSummary adds s, the summary of site key, to all; its warnings and
 // the walks it left are named after the site.

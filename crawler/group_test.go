@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,4 +122,30 @@ func storedByHost(t *testing.T, db interface {
 		}
 	}
 	return out
+}
+
+// A dead host fails its site's run alone: the error names it, the other
+// site's articles are stored, and the run's outcome is the worst.
+func TestGroup_DeadSiteNamed(t *testing.T) {
+	gd := httptest.NewServer(http.FileServer(http.Dir("../testdata/sites/www.gd.jcy.gov.cn")))
+	t.Cleanup(gd.Close)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	bad := siteConfig(t, "www.hbjc.gov.cn", dead.URL)
+	bad.MaxAttempts = 1
+	db := openStore(t)
+	g, err := crawler.NewGroup([]crawler.Config{siteConfig(t, "www.gd.jcy.gov.cn", gd.URL), bad}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := g.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "1 did not end ok: hbjc: ") || strings.Contains(err.Error(), "gd.jcy:") {
+		t.Errorf("run error %v; want hbjc's alone named", err)
+	}
+	if sum.Outcome != sppcrawl.RunError || sum.Created == 0 {
+		t.Errorf("summary %+v; want an error with gd's articles created", sum)
+	}
+	if byHost := storedByHost(t, db); byHost["www.gd.jcy.gov.cn"] != sum.Created {
+		t.Errorf("stored %v, want gd's %d", byHost, sum.Created)
+	}
 }

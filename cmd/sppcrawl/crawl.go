@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
 )
 
-var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil,
+var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn (or the sites --site names) into the archive (the cron job)", "[flags]", nil,
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
 		cfg := c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+		c.crawl.manySites = true
 		var pf pushFlags
 		pf.register(c.fs)
 		deliverFor := c.fs.Duration("deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
@@ -25,7 +27,10 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return nil
 		})
 		return func(ctx context.Context, archive sppcrawl.Archive) error {
-			if err := sameSite(ctx, archive, cfg.Site); err != nil {
+			if len(c.crawl.group) > 1 {
+				return c.crawlSites(ctx, archive, &pf, *deliverFor)
+			}
+			if err := learnSite(ctx, archive, cfg.Site); err != nil {
 				return err
 			}
 			// Until the archive closes: the index's catch-up at the
@@ -44,6 +49,34 @@ var crawlCmd = command{"crawl", "fetch what is new on www.spp.gov.cn into the ar
 			return cmp.Or(err, sum.Err())
 		}
 	}}
+
+// crawlSites crawls the sites of --site's list at once, each at its own
+// pace, saying as each ends how its run went; the summary line is the
+// run's over them all.
+func (c *cli) crawlSites(ctx context.Context, archive sppcrawl.Archive, pf *pushFlags, deliverFor time.Duration) error {
+	parallel := 0
+	for _, cfg := range c.crawl.group {
+		if err := learnSite(ctx, archive, cfg.Site); err != nil {
+			return err
+		}
+		parallel += cfg.Parallel
+	}
+	restore := limitMemory(parallel)
+	c.closers = append(c.closers, func() error { restore(); return nil })
+	g, err := crawler.NewGroup(c.crawl.group, archive)
+	if err != nil {
+		return err
+	}
+	g.SiteDone = func(s sppcrawl.Site, sum sppcrawl.RunSummary, err error) {
+		c.log.Info(s.Key()+": "+sum.String(), "site", s.Host())
+	}
+	stopTrail := c.trailIndex(ctx, archive)
+	sum, err := g.Run(ctx)
+	stopTrail()
+	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
+	c.deliverAfterRun(ctx, archive, pf, deliverFor)
+	return cmp.Or(err, sum.Err())
+}
 
 // limitMemory sets Go's soft memory limit for a crawl of parallel requests
 // in flight, unless GOMEMLIMIT does: what a crawl holds live (the pages in

@@ -108,6 +108,17 @@ func writeStats(w io.Writer, s *publish.Stats, archive string) error {
 // writeLedger is the table of the channels.
 func writeLedger(w io.Writer, ledger []publish.ChannelReport) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	// The SITE column only for an archive of several sites: one of spp's
+	// alone reads as it always did.
+	sites := map[string]bool{}
+	for _, c := range ledger {
+		sites[c.Site] = true
+	}
+	site := func(c publish.ChannelReport) string { return "" }
+	if len(sites) > 1 {
+		site = func(c publish.ChannelReport) string { return c.Site + "\t" }
+		fmt.Fprint(tw, "SITE\t")
+	}
 	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
 	for _, c := range ledger {
 		newest := ""
@@ -122,7 +133,7 @@ func writeLedger(w io.Writer, ledger []publish.ChannelReport) {
 		if health == "" {
 			health = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Key, health, c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
+		fmt.Fprintf(tw, "%s%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", site(c), c.Key, health, c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
 	}
 	tw.Flush()
 }
