@@ -113,6 +113,14 @@ type CrawlArchive interface {
 	SiteMapStore
 }
 
+// UnparsedKeeper keeps the page found at an article URL that no template
+// of its site reads (extract's unknown layout), so that reextract stores
+// its article once the site's adapter reads it; a page stored as an
+// article later leaves it.
+type UnparsedKeeper interface {
+	KeepUnparsed(ctx context.Context, raw *RawPage) error
+}
+
 // SiteScoper hands out the crawl's records of one site: an archive holds
 // many sites, and two of them may name a channel by the same path, so each
 // site's crawl keeps its walks, health and failure log under its own host.

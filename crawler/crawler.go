@@ -93,6 +93,7 @@ type Crawler struct {
 	rechecks sppcrawl.RecheckStore
 	media    sppcrawl.MediaStore
 	sites    sppcrawl.SiteMapStore
+	unparsed sppcrawl.UnparsedKeeper // nil: an archive that keeps none
 	site     sppcrawl.Site
 	// grouped: one site of a Group, whose run records the summary of all.
 	grouped bool
@@ -151,6 +152,7 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 	}
 	if archive != nil {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
+		c.unparsed, _ = archive.(sppcrawl.UnparsedKeeper)
 	}
 	return c, nil
 }

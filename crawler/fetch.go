@@ -129,15 +129,18 @@ func (c *Crawler) articleOf(resp *colly.Response, u string) (a *sppcrawl.Article
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
+	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
+		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
 	a, err = c.site.ParseArticle(resp.Body, u, ct)
+	if errors.Is(err, extract.ErrUnknownLayout) {
+		return nil, raw, false, err // kept for reextract (see keepUnparsed)
+	}
 	if err != nil {
 		// Only a page that says what it is (the homepage, a list, an error
 		// page) shows the article is gone; an unknown layout does not.
 		return nil, nil, errors.Is(err, extract.ErrNotArticle), err
 	}
 	a.FetchedAt = now
-	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
-		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
 	return a, raw, false, nil
 }
 

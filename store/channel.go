@@ -112,8 +112,14 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 	return out, err
 }
 
-// stored forgets url as a gap: it is stored now.
-func stored(tx *bolt.Tx, url string) error { return tx.Bucket(bucketSeen).Delete([]byte(url)) }
+// stored forgets url as a gap, and the page kept unparsed there: it is
+// stored now.
+func stored(tx *bolt.Tx, url string) error {
+	if err := tx.Bucket(bucketSeen).Delete([]byte(url)); err != nil {
+		return err
+	}
+	return dropUnparsed(tx, url)
+}
 
 // ResetFailures makes the failure log's URLs due now (gone ones included,
 // which are retried again): those listed, or all. It returns how many.

@@ -85,7 +85,7 @@ var (
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
 		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt, bucketQuarantine,
-		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue}
+		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue, bucketUnparsed}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
