@@ -258,12 +258,12 @@ func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error
 	case err != nil:
 		return err
 	default:
-		m, err := archive.SiteMap(context.Background())
+		m, err := archive.ForSite(cfg.Site).SiteMap(context.Background())
 		archive.Close()
 		if err != nil {
 			return err
 		}
-		known = m.All()
+		known = m.AllOf(cfg.Site.Channels())
 	}
 	chans, err := sppcrawl.SelectChannels(f.channels, known...)
 	if err != nil {
