@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"time"
@@ -68,7 +69,11 @@ func (c *cli) crawlSites(ctx context.Context, archive sppcrawl.Archive, pf *push
 		return err
 	}
 	g.SiteDone = func(s sppcrawl.Site, sum sppcrawl.RunSummary, err error) {
-		c.log.Info(s.Key()+": "+sum.String(), "site", s.Host())
+		level := slog.LevelInfo
+		if sum.Outcome != sppcrawl.RunOK {
+			level = slog.LevelWarn // why is the run's error, said once at its end
+		}
+		c.log.Log(ctx, level, s.Key()+": "+sum.String(), "site", s.Host())
 	}
 	stopTrail := c.trailIndex(ctx, archive)
 	sum, err := g.Run(ctx)
