@@ -149,3 +149,47 @@ func TestGroup_DeadSiteNamed(t *testing.T) {
 		t.Errorf("stored %v, want gd's %d", byHost, sum.Created)
 	}
 }
+
+// Two sites whose channels share their paths (the same TRS fixture served
+// as two hosts), crawled at once and cut by --max-pages: each keeps its own
+// walk, to be resumed, under its own host.
+func TestGroup_SamePathsKeepTheirWalks(t *testing.T) {
+	fixture := http.FileServer(http.Dir("../testdata/sites/www.gd.jcy.gov.cn"))
+	var cfgs []crawler.Config
+	for _, host := range []string{"www.gd.jcy.gov.cn", "www.zz.jcy.gov.cn"} {
+		srv := httptest.NewServer(fixture)
+		t.Cleanup(srv.Close)
+		cfg := siteConfig(t, host, srv.URL)
+		cfg.MaxPages = 1
+		cfgs = append(cfgs, cfg)
+	}
+	db := openStore(t)
+	g, err := crawler.NewGroup(cfgs, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := g.Run(context.Background()); err != nil || len(sum.Resuming) == 0 {
+		t.Fatalf("run: %s, %v; want walks left to resume", sum, err)
+	}
+	states, err := db.ChannelStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	walks := map[string]map[string]int{}
+	for _, st := range states {
+		if st.Walk != nil {
+			if walks[st.Path] == nil {
+				walks[st.Path] = map[string]int{}
+			}
+			walks[st.Path][st.Site] = st.Walk.Next
+		}
+	}
+	if len(walks) == 0 {
+		t.Fatal("no walk left")
+	}
+	for path, bySite := range walks {
+		if bySite["www.gd.jcy.gov.cn"] != 2 || bySite["www.zz.jcy.gov.cn"] != 2 {
+			t.Errorf("walks of %s by site: %v; want each site's at page 2", path, bySite)
+		}
+	}
+}
