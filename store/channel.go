@@ -94,7 +94,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 			if channel != "" && ch != channel {
 				return nil
 			}
-			g := Gap{URL: string(k), Channel: ch, Title: title, Why: "not yet fetched"}
+			g := Gap{URL: string(k), Site: hostOf(string(k)), Channel: ch, Title: title, Why: "not yet fetched"}
 			var f sppcrawl.Failure
 			if ok, err := db.getRecordJSON(fails, g.URL, &f); err != nil {
 				return err
