@@ -102,6 +102,34 @@ type SubscriptionStore interface {
 	Deliveries(ctx context.Context, id string, n int) ([]Delivery, error)
 }
 
+// CrawlArchive is the archive as a crawl of one site stores into: the
+// articles and media every site shares, the crawl's records (channel
+// states, field counts, failures, gaps, rechecks, site map) of that site.
+type CrawlArchive interface {
+	ArticleStore
+	CrawlLog
+	RecheckStore
+	MediaStore
+	SiteMapStore
+}
+
+// UnparsedKeeper keeps the page found at an article URL that no template
+// of its site reads (extract's unknown layout), so that reextract stores
+// its article once the site's adapter reads it; a page stored as an
+// article later leaves it.
+type UnparsedKeeper interface {
+	KeepUnparsed(ctx context.Context, raw *RawPage) error
+}
+
+// SiteScoper hands out the crawl's records of one site: an archive holds
+// many sites, and two of them may name a channel by the same path, so each
+// site's crawl keeps its walks, health and failure log under its own host.
+// The archive's own CrawlLog and SiteMapStore methods are those of its
+// default site (www.spp.gov.cn's unless it was opened for another).
+type SiteScoper interface {
+	ForSite(site URLs) CrawlArchive
+}
+
 // Archive is the whole archive, every role: what a backend implements
 // (the bbolt store now), and what serve and the commands hold. Parts of the
 // program take the narrowest interface that serves them.
@@ -120,6 +148,7 @@ type Archive interface {
 	HealthReader
 	MediaIndex
 	SubscriptionStore
+	SiteScoper
 	// Close releases the archive; nothing may be called after it.
 	Close() error
 }

@@ -8,7 +8,10 @@ import (
 
 // ChannelState is what the crawler remembers of a channel between runs.
 type ChannelState struct {
-	Path         string    `json:"path"`
+	Path string `json:"path"`
+	// Site is the host of the channel's site: an archive holds many, and
+	// their channels may share a path.
+	Site         string    `json:"site,omitempty"`
 	Name         string    `json:"name,omitempty"` // as its list page names it
 	LastRun      time.Time `json:"last_run,omitzero"`
 	NewestURL    string    `json:"newest_url,omitempty"` // top of page 1 at the last run

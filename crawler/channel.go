@@ -45,9 +45,10 @@ type chanRun struct {
 	listed  map[int]bool // pages of the walk chain parsed
 	pending map[int]int  // their articles not yet settled
 
-	fill    sppcrawl.Fill // of the articles created in this run
-	unknown int           // pages of unknown layout met at its article URLs
-	probe   bool          // met in the navigation by a crawl of the whole site (see sitemap.go)
+	fill       sppcrawl.Fill // of the articles created in this run
+	unknown    int           // pages of unknown layout met at its article URLs
+	unknownURL string        // the first of them
+	probe      bool          // met in the navigation by a crawl of the whole site (see sitemap.go)
 }
 
 // planWalk decides the channel's walk for this run: its own (own, may be
@@ -304,36 +305,50 @@ const minDrift = 5
 
 // drift compares the fields of the channel's new pages with those of its
 // stored articles: a field usually filled (≥ 90 %) that is empty on more than
-// half of the new pages says the page template changed.
+// half of the new pages says the page template changed. A page of no known
+// template says so too, named, however few.
 func (r *run) drift(cr *chanRun) {
-	n := cr.fill.Articles + cr.unknown
-	if n < minDrift {
-		return
-	}
-	all, err := r.c.ledger.FillStats(r.ctx, cr.ch.Path)
-	if err != nil {
-		r.fail(err)
-		return
-	}
-	base := all.Add(cr.fill, -1)
-	var found []string
-	if base.Articles >= minDrift {
-		news := cr.fill.Fields()
-		for i, f := range base.Fields() {
-			empty := n - news[i].N
-			if f.N*100 >= 90*base.Articles && empty*2 > n {
-				found = append(found, fmt.Sprintf("%s: %s empty on %d of %d new pages, usually %d %%: has the page template changed?",
-					cr.ch.Label(), f.Name, empty, n, f.N*100/base.Articles))
-			}
-		}
-	}
-	if cr.unknown*2 > n {
-		found = append(found, fmt.Sprintf("%s: %d of %d new pages are of no known layout: has the page template changed?", cr.ch.Label(), cr.unknown, n))
+	found, judged := r.fieldDrift(cr)
+	if cr.unknown > 0 {
+		found = append(found, fmt.Sprintf("%s: %d of %d new pages are of no known layout (%s): has the page template changed? (their pages are kept: sppcrawl reextract reads them once the site's adapter does)",
+			cr.ch.Label(), cr.unknown, cr.fill.Articles+cr.unknown, cr.unknownURL))
+		judged = true
 	}
 	for _, msg := range found {
 		r.warn(msg, "channel", cr.ch.Key)
 	}
+	if !judged {
+		return
+	}
 	r.mu.Lock()
 	cr.state.Drift = slices.Clone(found)
 	r.mu.Unlock()
+}
+
+// fieldDrift is the fields usually filled that are empty on more than half
+// of the channel's new pages; judged is false when the run stored too few
+// of them to tell.
+func (r *run) fieldDrift(cr *chanRun) (found []string, judged bool) {
+	n := cr.fill.Articles + cr.unknown
+	if n < minDrift {
+		return nil, false
+	}
+	all, err := r.c.ledger.FillStats(r.ctx, cr.ch.Path)
+	if err != nil {
+		r.fail(err)
+		return nil, false
+	}
+	base := all.Add(cr.fill, -1)
+	if base.Articles < minDrift {
+		return nil, true
+	}
+	news := cr.fill.Fields()
+	for i, f := range base.Fields() {
+		empty := n - news[i].N
+		if f.N*100 >= 90*base.Articles && empty*2 > n {
+			found = append(found, fmt.Sprintf("%s: %s empty on %d of %d new pages, usually %d %%: has the page template changed?",
+				cr.ch.Label(), f.Name, empty, n, f.N*100/base.Articles))
+		}
+	}
+	return found, true
 }

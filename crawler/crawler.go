@@ -93,10 +93,13 @@ type Crawler struct {
 	rechecks sppcrawl.RecheckStore
 	media    sppcrawl.MediaStore
 	sites    sppcrawl.SiteMapStore
+	unparsed sppcrawl.UnparsedKeeper // nil: an archive that keeps none
 	site     sppcrawl.Site
-	log      *slog.Logger
-	origin   *url.URL
-	tr       *transport
+	// grouped: one site of a Group, whose run records the summary of all.
+	grouped bool
+	log     *slog.Logger
+	origin  *url.URL
+	tr      *transport
 }
 
 // ParseOrigin reads a mirror's origin (--origin): http(s)://host[:port],
@@ -142,8 +145,14 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 	}
 	c := &Crawler{cfg: cfg, site: cfg.Site, log: cfg.Logger, origin: origin,
 		tr: &transport{base: base, origin: origin, site: cfg.Site, obs: cfg.Observer}}
+	if s, ok := archive.(sppcrawl.SiteScoper); ok {
+		// An archive of many sites: the walks, health and failures of this
+		// site's channels are its own, whatever paths other sites share.
+		archive = s.ForSite(cfg.Site)
+	}
 	if archive != nil {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
+		c.unparsed, _ = archive.(sppcrawl.UnparsedKeeper)
 	}
 	return c, nil
 }

@@ -123,6 +123,9 @@ func TestCrawl_UnknownLayoutNotGone(t *testing.T) {
 	if sum := mustRun(t, cfg, db); sum.Created != 1 {
 		t.Errorf("due retry: %s", sum)
 	}
+	if kept, err := db.Unparsed(context.Background()); err != nil || len(kept) != 0 {
+		t.Errorf("pages kept unparsed once stored: %q, %v; want none", kept, err)
+	}
 	checkArchive(t, db, s)
 }
 

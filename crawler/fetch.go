@@ -135,18 +135,21 @@ func (c *Crawler) articleOf(resp *colly.Response, u string, item *sppcrawl.ListI
 		return nil, nil, true, fmt.Errorf("not an HTML page (Content-Type %q)", ct)
 	}
 	now := c.cfg.Now()
+	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
+		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
+	if item != nil {
+		raw.Listed = item.Record
+	}
 	a, err = c.parseListed(resp.Body, u, ct, item)
+	if errors.Is(err, extract.ErrUnknownLayout) {
+		return nil, raw, false, err // kept for reextract (see keepUnparsed)
+	}
 	if err != nil {
 		// Only a page that says what it is (the homepage, a list, an error
 		// page) shows the article is gone; an unknown layout does not.
 		return nil, nil, errors.Is(err, extract.ErrNotArticle), err
 	}
 	a.FetchedAt = now
-	raw = &sppcrawl.RawPage{URL: u, Status: resp.StatusCode, ContentType: ct, ETag: resp.Headers.Get("ETag"),
-		LastModified: resp.Headers.Get("Last-Modified"), FetchedAt: now, Body: resp.Body}
-	if item != nil {
-		raw.Listed = item.Record
-	}
 	return a, raw, false, nil
 }
 

@@ -307,7 +307,7 @@ func (r *run) finish() (sppcrawl.RunSummary, error) {
 	}
 	sort.Strings(r.sum.Resuming)
 	r.close(runErr)
-	if err := r.c.ledger.PutRun(r.ctx, r.sum); err != nil {
+	if err := r.putRun(); err != nil {
 		runErr = cmpErr(runErr, err)
 	}
 	return r.sum, runErr
@@ -349,10 +349,19 @@ func cmpErr(first, next error) error {
 func (r *run) early(err error) (sppcrawl.RunSummary, error) {
 	r.close(err)
 	r.sum.Outcome = sppcrawl.RunError
-	if perr := r.c.ledger.PutRun(r.ctx, r.sum); perr != nil {
+	if perr := r.putRun(); perr != nil {
 		err = errors.Join(err, perr)
 	}
 	return r.sum, err
+}
+
+// putRun records the run's summary, unless a Group records it with its
+// other sites'.
+func (r *run) putRun() error {
+	if r.c.grouped {
+		return nil
+	}
+	return r.c.ledger.PutRun(r.ctx, r.sum)
 }
 
 func (r *run) stopped() bool { return r.stopping.Load() || r.fatal.Load() != nil }

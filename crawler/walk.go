@@ -374,11 +374,7 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	}
 	if err != nil {
 		if errors.Is(err, extract.ErrUnknownLayout) {
-			r.mu.Lock()
-			if cr := r.chans[in.channel]; cr != nil {
-				cr.unknown++
-			}
-			r.mu.Unlock()
+			r.keepUnparsed(in, raw)
 		}
 		r.failure(in, u, resp.StatusCode, err, gone)
 		return false
@@ -404,6 +400,26 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	r.recovered(in)
 	r.settled(in)
 	return false
+}
+
+// keepUnparsed counts a page of no known template against its channel,
+// naming the first, and keeps its raw page for reextract.
+func (r *run) keepUnparsed(in *reqInfo, raw *sppcrawl.RawPage) {
+	r.mu.Lock()
+	if cr := r.chans[in.channel]; cr != nil {
+		cr.unknown++
+		if cr.unknownURL == "" {
+			cr.unknownURL = raw.URL
+		}
+	}
+	r.mu.Unlock()
+	if r.c.unparsed == nil {
+		return
+	}
+	if err := r.c.unparsed.KeepUnparsed(r.ctx, raw); err != nil {
+		// The failure log keeps the URL: the next crawl fetches it again.
+		r.c.log.Error("the page of no known template was not kept", "url", raw.URL, "err", err)
+	}
 }
 
 // count adds an upsert's outcome to the summary.

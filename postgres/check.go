@@ -12,8 +12,14 @@ import (
 // DueRechecks lists the n articles checked longest ago, with the
 // validators of their page when it was read at their canonical URL.
 func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
+	return db.dueRechecks(ctx, n, "")
+}
+
+// dueRechecks is DueRechecks of the articles of host ("": all).
+func (db *DB) dueRechecks(ctx context.Context, n int, host string) ([]sppcrawl.Recheck, error) {
 	rows, err := db.pool.Query(ctx, `SELECT a.id, a.url, a.channel_path, a.checked, r.header
-		FROM articles a LEFT JOIN raw_pages r ON r.key = a.raw_key ORDER BY a.checked, a.id LIMIT $1`, n)
+		FROM articles a LEFT JOIN raw_pages r ON r.key = a.raw_key
+		WHERE $2 = '' OR lower(split_part(a.url, '/', 3)) = $2 ORDER BY a.checked, a.id LIMIT $1`, n, host)
 	if err != nil {
 		return nil, fmt.Errorf("due rechecks: %w", err)
 	}

@@ -1,7 +1,10 @@
 package postgres
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
+	"slices"
 	"time"
 
 	"sppcrawl"
@@ -23,8 +26,15 @@ func (c *copier) crawlLog() error {
 	if err != nil {
 		return err
 	}
+	hosts := map[string]bool{defaultHost: true}
 	for _, st := range sts {
-		if err := putDoc(c.ctx, c.tx, "INSERT INTO channel_states (path, doc) VALUES ($1, $2)", st.Path, st); err != nil {
+		site := cmp.Or(st.Site, defaultHost)
+		hosts[site] = true
+		b, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		if _, err := c.tx.Exec(c.ctx, "INSERT INTO channel_states (site, path, doc) VALUES ($1, $2, $3)", site, st.Path, string(b)); err != nil {
 			return err
 		}
 	}
@@ -37,10 +47,11 @@ func (c *copier) crawlLog() error {
 			return err
 		}
 	}
-	return c.meta()
+	return c.meta(slices.Sorted(maps.Keys(hosts)))
 }
 
-func (c *copier) meta() error {
+// meta copies the last run and the site map of each site of hosts.
+func (c *copier) meta(hosts []string) error {
 	if r, ok, err := c.src.LastRun(c.ctx); err != nil {
 		return err
 	} else if ok {
@@ -48,11 +59,19 @@ func (c *copier) meta() error {
 			return err
 		}
 	}
-	m, err := c.src.SiteMap(c.ctx)
-	if err != nil || len(m.Channels) == 0 && m.DiscoveredAt.IsZero() {
-		return err
+	for _, h := range hosts {
+		m, err := c.src.ForSite(sppcrawl.NewLayout(h, "")).SiteMap(c.ctx)
+		if err != nil {
+			return err
+		}
+		if len(m.Channels) == 0 && m.DiscoveredAt.IsZero() {
+			continue
+		}
+		if err := putDoc(c.ctx, c.tx, "INSERT INTO meta (key, value) VALUES ($1, $2)", "sitemap/"+h, m); err != nil {
+			return err
+		}
 	}
-	return putDoc(c.ctx, c.tx, "INSERT INTO meta (key, value) VALUES ($1, $2)", "sitemap", m)
+	return nil
 }
 
 // subscriptions copies push's subscriptions with their delivery logs.

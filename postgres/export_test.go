@@ -84,6 +84,10 @@ type tee struct {
 	mu   sync.Mutex
 }
 
+// ForSite is the tee itself: the crawl it feeds is of spp, the default
+// site of both backends (the embedded bbolt's own would bypass the tee).
+func (d *tee) ForSite(sppcrawl.URLs) sppcrawl.CrawlArchive { return d }
+
 func (d *tee) both(what string, a, b func() (any, error)) (any, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

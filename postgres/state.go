@@ -67,28 +67,64 @@ func putDoc(ctx context.Context, q querier, query, key string, v any) error {
 	return err
 }
 
-// ChannelState is the crawl's record of the channel at path (its path
-// only if it was never crawled).
+// ChannelState is the crawl's record of the default site's channel at
+// path (its path only if it was never crawled).
 func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelState, error) {
-	st := sppcrawl.ChannelState{Path: path}
-	if ok, err := getDoc(ctx, db.pool, &st, "SELECT doc FROM channel_states WHERE path = $1", path); err != nil || !ok {
-		return sppcrawl.ChannelState{Path: path}, wrap("channel state of "+path, err)
+	return db.channelState(ctx, defaultHost, path)
+}
+
+func (db *DB) channelState(ctx context.Context, host, path string) (sppcrawl.ChannelState, error) {
+	zero := sppcrawl.ChannelState{Path: path, Site: host}
+	st := zero
+	if ok, err := getDoc(ctx, db.pool, &st, "SELECT doc FROM channel_states WHERE site = $1 AND path = $2", host, path); err != nil || !ok {
+		return zero, wrap("channel state of "+host+path, err)
 	}
+	st.Site = host
 	return st, nil
 }
 
-// PutChannelState stores a channel's state.
+// PutChannelState stores the state of a channel of the default site.
 func (db *DB) PutChannelState(ctx context.Context, st sppcrawl.ChannelState) error {
-	return wrap("put channel state of "+st.Path, putDoc(ctx, db.pool,
-		"INSERT INTO channel_states (path, doc) VALUES ($1, $2) ON CONFLICT (path) DO UPDATE SET doc = EXCLUDED.doc", st.Path, st))
+	return db.putChannelState(ctx, defaultHost, st)
 }
 
-// ChannelStates lists every channel crawled so far, by path.
+func (db *DB) putChannelState(ctx context.Context, host string, st sppcrawl.ChannelState) error {
+	st.Site = host
+	b, err := json.Marshal(st)
+	if err == nil {
+		_, err = db.pool.Exec(ctx, `INSERT INTO channel_states (site, path, doc) VALUES ($1, $2, $3)
+			ON CONFLICT (site, path) DO UPDATE SET doc = EXCLUDED.doc`, host, st.Path, string(b))
+	}
+	return wrap("put channel state of "+host+st.Path, err)
+}
+
+// ChannelStates lists every channel crawled so far, of every site, by
+// site then path.
 func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error) {
+	return db.channelStates(ctx, "")
+}
+
+// channelStates lists the channels of host crawled so far ("": all).
+func (db *DB) channelStates(ctx context.Context, host string) ([]sppcrawl.ChannelState, error) {
+	rows, err := db.pool.Query(ctx, "SELECT site, doc FROM channel_states WHERE $1 = '' OR site = $1 ORDER BY site, path", host)
+	if err != nil {
+		return nil, wrap("channel states", err)
+	}
+	defer rows.Close()
 	var out []sppcrawl.ChannelState
-	err := eachDoc(ctx, db.pool, func(st sppcrawl.ChannelState) error { out = append(out, st); return nil },
-		"SELECT doc FROM channel_states ORDER BY path")
-	return out, wrap("channel states", err)
+	for rows.Next() {
+		var site, doc string
+		if err := rows.Scan(&site, &doc); err != nil {
+			return nil, wrap("channel states", err)
+		}
+		var st sppcrawl.ChannelState
+		if err := json.Unmarshal([]byte(doc), &st); err != nil {
+			return nil, wrap("channel states", fmt.Errorf("%w: %v", sppcrawl.ErrUndecodable, err))
+		}
+		st.Site = site
+		out = append(out, st)
+	}
+	return out, wrap("channel states", rows.Err())
 }
 
 // RecordFailure adds a failed attempt; attempts accumulate over runs.
@@ -210,6 +246,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) 
 		if err := rows.Scan(&g.URL, &g.Channel, &g.Title, &doc); err != nil {
 			return nil, fmt.Errorf("gaps: %w", err)
 		}
+		g.Site = hostOf(g.URL)
 		var f sppcrawl.Failure
 		if doc != nil && json.Unmarshal([]byte(*doc), &f) == nil {
 			g.Why, g.Error = "failed", f.LastError
@@ -222,12 +259,17 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) 
 	return out, rows.Err()
 }
 
-// FillStats counts the fields filled over a channel's articles.
+// FillStats counts the fields filled over the articles of a channel of
+// the default site.
 func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
+	return db.fillStats(ctx, defaultHost, path)
+}
+
+func (db *DB) fillStats(ctx context.Context, host, path string) (sppcrawl.Fill, error) {
 	var f sppcrawl.Fill
 	err := eachDoc(ctx, db.pool, func(a sppcrawl.Article) error { f = f.Add(sppcrawl.FillOf(&a), 1); return nil },
-		"SELECT doc FROM articles WHERE channel_path = $1", path)
-	return f, wrap("fill stats of "+path, err)
+		"SELECT doc FROM articles WHERE channel_path = $1 AND lower(split_part(url, '/', 3)) = $2", path, host)
+	return f, wrap("fill stats of "+host+path, err)
 }
 
 // PutRun records the summary of a crawl, the last one.
@@ -242,32 +284,44 @@ func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
 	return r, ok, wrap("last run", err)
 }
 
-// SiteMap is the site's navigation as last read.
+// SiteMap is the default site's navigation as last read.
 func (db *DB) SiteMap(ctx context.Context) (sppcrawl.SiteMap, error) {
-	var m sppcrawl.SiteMap
-	_, err := getDoc(ctx, db.pool, &m, "SELECT value FROM meta WHERE key = 'sitemap'")
-	return m, wrap("site map", err)
+	return db.siteMap(ctx, defaultHost)
 }
 
-// PutSiteMap stores the site's navigation.
+func (db *DB) siteMap(ctx context.Context, host string) (sppcrawl.SiteMap, error) {
+	var m sppcrawl.SiteMap
+	_, err := getDoc(ctx, db.pool, &m, "SELECT value FROM meta WHERE key = $1", "sitemap/"+host)
+	return m, wrap("site map of "+host, err)
+}
+
+// PutSiteMap stores the default site's navigation.
 func (db *DB) PutSiteMap(ctx context.Context, m sppcrawl.SiteMap) error {
-	return wrap("put site map", putMeta(ctx, db, "sitemap", m))
+	return db.putSiteMap(ctx, defaultHost, m)
+}
+
+func (db *DB) putSiteMap(ctx context.Context, host string, m sppcrawl.SiteMap) error {
+	return wrap("put site map of "+host, putMeta(ctx, db, "sitemap/"+host, m))
 }
 
 func putMeta(ctx context.Context, db *DB, key string, v any) error {
 	return putDoc(ctx, db.pool, "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", key, v)
 }
 
-// ForgetChannel forgets what crawls recorded of a channel (its state and
-// gaps; its articles stay).
+// ForgetChannel forgets what crawls recorded of a channel of the default
+// site (its state and gaps; its articles stay).
 func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
+	return db.forgetChannel(ctx, defaultHost, path)
+}
+
+func (db *DB) forgetChannel(ctx context.Context, host, path string) (bool, error) {
 	var found bool
 	err := db.tx(ctx, func(tx pgxTx) error {
-		a, err := tx.Exec(ctx, "DELETE FROM channel_states WHERE path = $1", path)
+		a, err := tx.Exec(ctx, "DELETE FROM channel_states WHERE site = $1 AND path = $2", host, path)
 		if err != nil {
 			return err
 		}
-		b, err := tx.Exec(ctx, "DELETE FROM seen WHERE channel = $1", path)
+		b, err := tx.Exec(ctx, "DELETE FROM seen WHERE channel = $1 AND lower(split_part(url, '/', 3)) = $2", path, host)
 		found = a.RowsAffected()+b.RowsAffected() > 0
 		return err
 	})

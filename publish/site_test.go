@@ -19,6 +19,7 @@ import (
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -245,10 +246,10 @@ func siteStates(t *testing.T, db *store.DB) {
 	now := time.Now()
 	for _, st := range []sppcrawl.ChannelState{
 		{Path: "/spp/tt/", LastRun: now, Health: sppcrawl.HealthOK, NewestURL: testarchive.Article(0).URL},
-		{Path: "/xwzx/", LastRun: now, Health: sppcrawl.HealthEmpty, HealthReason: "a list without items", CompleteURL: testarchive.LocalArticle(1).URL},
-		{Path: "/jcyw/", LastRun: now.Add(-40 * 24 * time.Hour), Health: sppcrawl.HealthMissing, HealthReason: "HTTP 404", NewestURL: "https://www.gd.jcy.gov.cn/jcyw/202601/t20260101_1.shtml"},
+		{Site: "www.gd.jcy.gov.cn", Path: "/xwzx/", LastRun: now, Health: sppcrawl.HealthEmpty, HealthReason: "a list without items", CompleteURL: testarchive.LocalArticle(1).URL},
+		{Site: "www.gd.jcy.gov.cn", Path: "/jcyw/", LastRun: now.Add(-40 * 24 * time.Hour), Health: sppcrawl.HealthMissing, HealthReason: "HTTP 404", NewestURL: "https://www.gd.jcy.gov.cn/jcyw/202601/t20260101_1.shtml"},
 	} {
-		if err := db.PutChannelState(context.Background(), st); err != nil {
+		if err := db.ForSite(sites.Of(st.Site)).PutChannelState(context.Background(), st); err != nil {
 			t.Fatal(err)
 		}
 	}

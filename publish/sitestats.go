@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"sppcrawl/sites"
 	"strings"
 	"time"
 
@@ -82,10 +83,23 @@ func siteReports(counts []sppcrawl.SiteCount, rows []*siteRow) []SiteReport {
 	return out
 }
 
-// stateSite is the host of a channel's site as its records name it: that
-// of the article URLs its last run saw, "" when it saw none.
+// stateSite is the host of a channel's site as its records name it (an
+// archive before sites were kept: that of the article URLs its last run
+// saw), "" when they name none.
 func stateSite(st sppcrawl.ChannelState) string {
-	return cmp.Or(hostOf(st.NewestURL), hostOf(st.CompleteURL))
+	return cmp.Or(st.Site, hostOf(st.NewestURL), hostOf(st.CompleteURL))
+}
+
+// idSite is the host of the site an article id is of (its key's), "" when
+// no site has that key.
+func idSite(id string) string {
+	if id == "" {
+		return ""
+	}
+	if s, err := sites.Lookup(sppcrawl.IDKey(id)); err == nil {
+		return s.Host()
+	}
+	return ""
 }
 
 // unhealthy says whether a channel needs an operator: a health other than
@@ -107,7 +121,7 @@ func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.Chann
 	}
 	rows := make([]*siteRow, len(s.Ledger))
 	for i, r := range s.Ledger {
-		rows[i] = &siteRow{site: fromState[r.Path], newestID: r.NewestID, unhealthy: unhealthy(r.Health, r.Drift) && warns(r.Path, r.LastRun)}
+		rows[i] = &siteRow{site: cmp.Or(r.Site, fromState[r.Path]), newestID: r.NewestID, unhealthy: unhealthy(r.Health, r.Drift) && warns(r.Path, r.LastRun)}
 	}
 	s.Sites = siteReports(counts, rows)
 	for i := range s.Ledger {

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -74,11 +75,13 @@ func (s *Stats) AddIndex(ctx context.Context, ix *search.Index, db search.Archiv
 
 // ChannelReport is one channel of the ledger.
 type ChannelReport struct {
+	// Site is the host of the channel's site: an archive holds many, and
+	// their channels may share a path.
+	Site         string          `json:"site,omitempty"`
 	Key          string          `json:"key"`
 	Name         string          `json:"name"`
 	Path         string          `json:"path"`
-	Site         string          `json:"site,omitempty"` // its site's host
-	Announced    int             `json:"announced"`      // the total its pager announces
+	Announced    int             `json:"announced"` // the total its pager announces
 	Stored       int             `json:"stored"`
 	Failed       int             `json:"failed"` // in the failure log, retried
 	Gone         int             `json:"gone"`
@@ -211,9 +214,9 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 		return err
 	}
 	byPath := ledgerRows{}
-	row := byPath.row
+	row, siteOf := byPath.row, ledgerSites(states)
 	for _, st := range states {
-		r := row(st.Path)
+		r := row(st.Site, st.Path)
 		if st.Name != "" {
 			r.Name = st.Name
 		}
@@ -223,7 +226,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 		}
 	}
 	for _, c := range s.Channels {
-		r := row(c.Path)
+		r := row(cmp.Or(siteOf[c.Path], idSite(c.NewestID)), c.Path)
 		r.Stored, r.NewestID, r.Newest = c.Articles, c.NewestID, c.Newest
 	}
 	for _, f := range fails {
@@ -231,13 +234,13 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 			continue
 		}
 		if f.Gone {
-			row(f.Channel).Gone++
+			row(hostOf(f.URL), f.Channel).Gone++
 		} else {
-			row(f.Channel).Failed++
+			row(hostOf(f.URL), f.Channel).Failed++
 		}
 	}
 	for _, g := range gaps {
-		row(g.Channel).Gaps++
+		row(hostOf(g.URL), g.Channel).Gaps++
 	}
 	m, err := db.SiteMap(ctx)
 	if err != nil {
@@ -246,7 +249,7 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 	// A page of the navigation no crawl named (a hub passed over, a list
 	// never read) has the navigation's name.
 	for _, c := range m.AllOf(sites.Default().Channels()) {
-		if r := byPath[c.Path]; r != nil && r.Name == "" {
+		if r := byPath[ledgerKey("", c.Path)]; r != nil && r.Name == "" {
 			r.Name = c.Name
 		}
 	}
@@ -254,7 +257,9 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 		r.Gaps = max(r.Gaps, r.unwalked())
 		s.Ledger = append(s.Ledger, *r)
 	}
-	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(s.Ledger, func(a, b ChannelReport) int {
+		return cmp.Or(strings.Compare(a.Site, b.Site), strings.Compare(a.Path, b.Path))
+	})
 	s.Warnings = channelWarnings(states, m, now)
 	return s.addSites(ctx, db, states, warnable(m, now))
 }
@@ -275,15 +280,37 @@ func (r *ChannelReport) unwalked() int {
 // ledgerRows are the ledger's channels by path.
 type ledgerRows map[string]*ChannelReport
 
-// row is path's channel, added (named from the table) if it is not yet.
-func (rows ledgerRows) row(path string) *ChannelReport {
-	if r := rows[path]; r != nil {
+// row is the channel at path of site (host; "": www.spp.gov.cn), added
+// (named from the table) if it is not yet.
+func (rows ledgerRows) row(site, path string) *ChannelReport {
+	k := ledgerKey(site, path)
+	if r := rows[k]; r != nil {
 		return r
 	}
-	c := sites.Default().ChannelByPath(path)
-	r := &ChannelReport{Key: c.Key, Name: c.Name, Path: path}
-	rows[path] = r
+	c := sites.Of(site).ChannelByPath(path)
+	r := &ChannelReport{Site: cmp.Or(site, sites.Default().Host()), Key: c.Key, Name: c.Name, Path: path}
+	rows[k] = r
 	return r
+}
+
+// ledgerKey is the row of the channel at path of site.
+func ledgerKey(site, path string) string { return cmp.Or(site, sites.Default().Host()) + path }
+
+// ledgerSites is, by path, the site of the only channel crawled at that
+// path, for the counts by path (a path of several sites, and one never
+// crawled, is www.spp.gov.cn's).
+func ledgerSites(states []sppcrawl.ChannelState) map[string]string {
+	out, shared := map[string]string{}, map[string]bool{}
+	for _, st := range states {
+		if h, ok := out[st.Path]; ok && h != st.Site {
+			shared[st.Path] = true
+		}
+		out[st.Path] = st.Site
+	}
+	for p := range shared {
+		delete(out, p)
+	}
+	return out
 }
 
 // staleAfter is how long a channel outside the default set may go uncrawled
@@ -306,7 +333,9 @@ func warnable(m sppcrawl.SiteMap, now time.Time) func(path string, lastRun time.
 func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now time.Time) []string {
 	var out []string
 	counts := warnable(m, now)
-	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(states, func(a, b sppcrawl.ChannelState) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Site, b.Site))
+	})
 	for _, st := range states {
 		c := sites.Of(stateSite(st)).ChannelByPath(st.Path)
 		if !counts(st.Path, st.LastRun) {
@@ -315,10 +344,18 @@ func channelWarnings(states []sppcrawl.ChannelState, m sppcrawl.SiteMap, now tim
 		if st.Name != "" {
 			c.Name = st.Name
 		}
-		if st.Health != "" && st.Health != "ok" {
-			out = append(out, fmt.Sprintf("%s: %s: %s", c.Label(), st.Health, st.HealthReason))
+		// Another site's channel is named with its host (spp's, as ever,
+		// without).
+		site := ""
+		if st.Site != "" && st.Site != sites.Default().Host() {
+			site = st.Site + " "
 		}
-		out = append(out, st.Drift...)
+		if st.Health != "" && st.Health != "ok" {
+			out = append(out, fmt.Sprintf("%s%s: %s: %s", site, c.Label(), st.Health, st.HealthReason))
+		}
+		for _, d := range st.Drift {
+			out = append(out, site+d)
+		}
 	}
 	return out
 }

@@ -60,7 +60,7 @@ func (db *DB) Upsert(ctx context.Context, a *sppcrawl.Article, raw *sppcrawl.Raw
 	var res sppcrawl.UpsertResult
 	err = db.write(ctx, func(tx *bolt.Tx) error {
 		var err error
-		res, err = upsertTx(tx, db.site, a, rawVal, now)
+		res, err = upsertTx(tx, db.layoutOf(a.URL), a, rawVal, now)
 		return err
 	})
 	if err != nil {

@@ -17,20 +17,26 @@ import (
 func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 	b := tx.Bucket(bucketFill)
 	var f sppcrawl.Fill
-	if _, err := getJSON(b, a.ChannelPath, &f); errors.Is(err, ErrUndecodable) {
+	key := siteChanKey(hostOf(a.URL), a.ChannelPath)
+	if _, err := getJSON(b, key, &f); errors.Is(err, ErrUndecodable) {
 		f = sppcrawl.Fill{} // a count that does not decode starts again from here
 	} else if err != nil {
 		return err
 	}
-	return putJSON(b, a.ChannelPath, f.Add(sppcrawl.FillOf(a), sign))
+	return putJSON(b, key, f.Add(sppcrawl.FillOf(a), sign))
 }
 
-// FillStats counts, over a channel's stored articles, how many have each
-// field filled (the baseline of the template-drift warning).
+// FillStats counts, over the stored articles of a channel of the default
+// site, how many have each field filled (the baseline of the
+// template-drift warning).
 func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
+	return db.fillStats(ctx, db.site.Host(), path)
+}
+
+func (db *DB) fillStats(ctx context.Context, host, path string) (sppcrawl.Fill, error) {
 	var f sppcrawl.Fill
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		_, err := db.getRecordJSON(tx.Bucket(bucketFill), path, &f)
+		_, err := db.getRecordJSON(tx.Bucket(bucketFill), siteChanKey(host, path), &f)
 		return err
 	})
 	return f, err
@@ -88,7 +94,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 			if channel != "" && ch != channel {
 				return nil
 			}
-			g := Gap{URL: string(k), Channel: ch, Title: title, Why: "not yet fetched"}
+			g := Gap{URL: string(k), Site: hostOf(string(k)), Channel: ch, Title: title, Why: "not yet fetched"}
 			var f sppcrawl.Failure
 			if ok, err := db.getRecordJSON(fails, g.URL, &f); err != nil {
 				return err
@@ -106,8 +112,14 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 	return out, err
 }
 
-// stored forgets url as a gap: it is stored now.
-func stored(tx *bolt.Tx, url string) error { return tx.Bucket(bucketSeen).Delete([]byte(url)) }
+// stored forgets url as a gap, and the page kept unparsed there: it is
+// stored now.
+func stored(tx *bolt.Tx, url string) error {
+	if err := tx.Bucket(bucketSeen).Delete([]byte(url)); err != nil {
+		return err
+	}
+	return dropUnparsed(tx, url)
+}
 
 // ResetFailures makes the failure log's URLs due now (gone ones included,
 // which are retried again): those listed, or all. It returns how many.

@@ -59,6 +59,11 @@ type goneMark struct {
 // does not decode comes without validators, at the URL of its stored page:
 // the fresh answer replaces the record.
 func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
+	return db.dueRechecks(ctx, n, func(string) bool { return true })
+}
+
+// dueRechecks is DueRechecks of the articles whose URL keep takes.
+func (db *DB) dueRechecks(ctx context.Context, n int, keep func(url string) bool) ([]sppcrawl.Recheck, error) {
 	var out []sppcrawl.Recheck
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketCheckIdx).Cursor()
@@ -70,7 +75,7 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error
 			if err != nil {
 				return err
 			}
-			if ok {
+			if ok && keep(rc.URL) {
 				out = append(out, rc)
 			}
 		}
@@ -87,7 +92,7 @@ func (db *DB) recheckOf(tx *bolt.Tx, id string, checked time.Time) (rc sppcrawl.
 	r, err := getRecord(tx, id)
 	switch {
 	case errors.Is(err, ErrUndecodable) && herr == nil && hdr.URL != "":
-		rc.URL, rc.Channel = hdr.URL, db.site.ChannelPath(hdr.URL)
+		rc.URL, rc.Channel = hdr.URL, db.layoutOf(hdr.URL).ChannelPath(hdr.URL)
 		return rc, true, nil
 	case errors.Is(err, ErrUndecodable):
 		return rc, false, nil // no URL to ask: verify --repair sets it aside

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -147,15 +148,19 @@ func (b beforeRepair) loss(tx *bolt.Tx, now time.Time) (Loss, error) {
 	if n := tx.Bucket(bucketMedia).Stats().KeyN; b.media > n {
 		l.MediaIndex = b.media - n
 	}
-	paths, attributed := slices.Sorted(mapKeys(l.ByChannel)), 0
+	host, attributed := archiveHost(tx), 0
+	var keys []string
+	for _, p := range slices.Sorted(mapKeys(l.ByChannel)) {
+		keys = append(keys, siteChanKey(host, p))
+	}
 	for _, n := range l.ByChannel {
 		attributed += n
 	}
 	if l.ArticlesUnknown || attributed < l.Articles {
-		paths = everyChannel(tx, b.byChannel)
+		keys = everyChannel(tx, host, b.byChannel)
 	}
-	for _, p := range paths {
-		key, err := markUnfinished(tx, p, now)
+	for _, k := range keys {
+		key, err := markUnfinished(tx, k, now)
 		if err != nil {
 			return l, err
 		}
@@ -176,26 +181,35 @@ func mapKeys(m map[string]int) func(func(string) bool) {
 	}
 }
 
-// everyChannel is every channel the archive knows of: those it keeps a
-// state for, counted, the site's navigation as last read, and the built-in
-// table (what a run crawls when the rest was lost).
-func everyChannel(tx *bolt.Tx, counted map[string]int) []string {
+// everyChannel is the key of every channel the archive knows of: those it
+// keeps a state for, counted (of host, the archive's site), each site's
+// navigation as last read, and host's built-in table (what a run crawls
+// when the rest was lost).
+func everyChannel(tx *bolt.Tx, host string, counted map[string]int) []string {
 	set := map[string]bool{}
 	for p := range counted {
-		set[p] = true
+		set[siteChanKey(host, p)] = true
 	}
 	tx.Bucket(bucketChannels).ForEach(func(k, _ []byte) error {
 		set[string(k)] = true
 		return nil
 	})
-	var m sppcrawl.SiteMap
-	if v := tx.Bucket(bucketMeta).Get(keySiteMap); v != nil && json.Unmarshal(v, &m) == nil {
-		for _, c := range m.All() {
-			set[c.Path] = true
+	prefix := append(append([]byte(nil), keySiteMap...), '/')
+	c := tx.Bucket(bucketMeta).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var m sppcrawl.SiteMap
+		if json.Unmarshal(v, &m) != nil {
+			continue
+		}
+		h := string(k[len(prefix):])
+		for _, ch := range m.AllOf(nil) {
+			set[siteChanKey(h, ch.Path)] = true
 		}
 	}
-	for _, c := range sppcrawl.Channels {
-		set[c.Path] = true
+	if host == sppcrawl.SPPURLs.Host() {
+		for _, ch := range sppcrawl.Channels {
+			set[siteChanKey(host, ch.Path)] = true
+		}
 	}
 	out := make([]string, 0, len(set))
 	for p := range set {
@@ -205,14 +219,16 @@ func everyChannel(tx *bolt.Tx, counted map[string]int) []string {
 	return out
 }
 
-// markUnfinished gives the channel at path a walk of the whole channel
-// from page 1, as a backfill interrupted before its first page leaves it:
-// the next run of any kind walks it to its end. A page passed over (not a
-// list, no articles of the site) is left as it is; key is "" then.
-func markUnfinished(tx *bolt.Tx, path string, now time.Time) (key string, err error) {
+// markUnfinished gives the channel of record key ck a walk of the whole
+// channel from page 1, as a backfill interrupted before its first page
+// leaves it: the next run of any kind walks it to its end. A page passed
+// over (not a list, no articles of the site) is left as it is; key is ""
+// then.
+func markUnfinished(tx *bolt.Tx, ck string, now time.Time) (key string, err error) {
 	var st sppcrawl.ChannelState
+	path := ck[len(keyHost([]byte(ck))):]
 	b := tx.Bucket(bucketChannels)
-	if v := b.Get([]byte(path)); v != nil && json.Unmarshal(v, &st) != nil {
+	if v := b.Get([]byte(ck)); v != nil && json.Unmarshal(v, &st) != nil {
 		st = sppcrawl.ChannelState{} // a state that does not decode is started again
 	}
 	if st.Kind == sppcrawl.KindNotList || st.Kind == sppcrawl.KindNoArticles {
@@ -222,7 +238,7 @@ func markUnfinished(tx *bolt.Tx, path string, now time.Time) (key string, err er
 	st.Walk = &sppcrawl.Walk{Kind: sppcrawl.WalkFull, Next: 1, Started: now}
 	// Page 1's validators said "nothing new since a walk that was whole".
 	st.ETag, st.LastModified = "", ""
-	if err := putJSON(b, path, st); err != nil {
+	if err := putJSON(b, ck, st); err != nil {
 		return "", err
 	}
 	return sppcrawl.ChannelByPath(path).Key, nil

@@ -143,23 +143,25 @@ func seenGone(tx *bolt.Tx) (int, error) {
 	return n, nil
 }
 
-// countFills counts, per channel, the fields its articles fill (the
-// baseline of the template-drift warning).
+// countFills counts, per channel of each site, the fields its articles
+// fill (the baseline of the template-drift warning); an article that does
+// not decode is verify's to report, and counts for nothing.
 func countFills(tx *bolt.Tx) error {
 	fills := map[string]sppcrawl.Fill{}
 	err := tx.Bucket(bucketArticles).ForEach(func(_, v []byte) error {
 		a, err := decodeArticle(v)
-		if err != nil {
-			return err
+		if err != nil || a == nil {
+			return nil
 		}
-		fills[a.ChannelPath] = fills[a.ChannelPath].Add(sppcrawl.FillOf(a), 1)
+		k := siteChanKey(hostOf(a.URL), a.ChannelPath)
+		fills[k] = fills[k].Add(sppcrawl.FillOf(a), 1)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for path, f := range fills {
-		if err := putJSON(tx.Bucket(bucketFill), path, f); err != nil {
+	for k, f := range fills {
+		if err := putJSON(tx.Bucket(bucketFill), k, f); err != nil {
 			return err
 		}
 	}

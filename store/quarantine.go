@@ -276,7 +276,7 @@ func (db *DB) rebuild(ctx context.Context, id string, parse func(*sppcrawl.RawPa
 	}
 	now := db.now()
 	err = db.write(ctx, func(tx *bolt.Tx) error {
-		f := sppcrawl.Failure{URL: u, Channel: db.site.ChannelPath(u), LastError: "stored record did not decode, its page neither",
+		f := sppcrawl.Failure{URL: u, Channel: db.layoutOf(u).ChannelPath(u), LastError: "stored record did not decode, its page neither",
 			LastTry: now, NextRetry: now}
 		return putJSON(tx.Bucket(bucketFailures), u, f)
 	})

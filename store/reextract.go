@@ -13,18 +13,26 @@ import (
 
 // ReextractResult counts what Reextract did.
 type ReextractResult struct {
-	RawPages  int           `json:"raw_pages"`
-	Changed   int           `json:"changed"`
-	Unchanged int           `json:"unchanged"`
-	Aliased   int           `json:"aliased"`
-	Failed    int           `json:"failed"`
+	RawPages  int `json:"raw_pages"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Aliased   int `json:"aliased"`
+	Failed    int `json:"failed"`
+	// Recovered counts the pages of no known template a crawl kept that
+	// read now, stored as articles; Unparsed those that still do not.
+	Recovered int           `json:"recovered,omitempty"`
+	Unparsed  int           `json:"unparsed,omitempty"`
 	Took      time.Duration `json:"took_ns"`
 }
 
 // String is reextract's one-line summary.
 func (r ReextractResult) String() string {
-	return fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed in %s",
-		r.RawPages, r.Changed, r.Unchanged, r.Aliased, r.Failed, r.Took.Round(time.Millisecond))
+	kept := ""
+	if r.Recovered+r.Unparsed > 0 {
+		kept = fmt.Sprintf(", %d pages of no known template stored (%d still unread, kept)", r.Recovered, r.Unparsed)
+	}
+	return fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed%s in %s",
+		r.RawPages, r.Changed, r.Unchanged, r.Aliased, r.Failed, kept, r.Took.Round(time.Millisecond))
 }
 
 // Err says why a finished reextract is not ok (nil when it is).
@@ -80,7 +88,10 @@ func (db *DB) Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*spp
 			batch = batch[:0]
 		}
 	}
-	return res, db.storeReextracted(ctx, batch, &res)
+	if err := db.storeReextracted(ctx, batch, &res); err != nil {
+		return res, err
+	}
+	return res, db.reextractUnparsed(ctx, parse, &res)
 }
 
 // reextractOne parses the raw page of id again and returns the article when
@@ -124,7 +135,7 @@ func (db *DB) storeReextracted(ctx context.Context, batch []*sppcrawl.Article, r
 	err := db.write(ctx, func(tx *bolt.Tx) error {
 		outs = outs[:0] // a write may run twice
 		for _, a := range batch {
-			r, err := upsertTx(tx, db.site, a, nil, now)
+			r, err := upsertTx(tx, db.layoutOf(a.URL), a, nil, now)
 			if err != nil {
 				return fmt.Errorf("reextract %s: %w", a.ID, err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"sppcrawl"
@@ -63,5 +64,42 @@ func TestDB_OptionsSite_CrossPost(t *testing.T) {
 		if err != nil || st.URL != own {
 			t.Errorf("after %v: stored at %q, %v; want %q", order, st.URL, err, own)
 		}
+	}
+}
+
+// An archive of schema 3 (one site, channel records keyed by path alone)
+// opens as one of many sites: its channel states, walks and site map are
+// www.spp.gov.cn's, as they were, its field counts too; a second site's
+// channel of the same path is another.
+func TestUpgrade_V3Sites(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, copyFile(t, "../testdata/archive/v3.db"), store.Options{})
+	if note, _ := db.Upgraded(ctx); note != "schema 3→4: 3 channel states and its site map kept as www.spp.gov.cn's (an archive holds many sites now)" {
+		t.Errorf("upgrade note %q", note)
+	}
+	states, err := db.ChannelStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range states {
+		got = append(got, st.Site+" "+st.Path)
+	}
+	if want := []string{"www.spp.gov.cn /spp/gjgb/", "www.spp.gov.cn /spp/gzbg/", "www.spp.gov.cn /spp/jczdal/"}; !slices.Equal(got, want) {
+		t.Errorf("channel states %q, want %q", got, want)
+	}
+	spp := db.ForSite(sppcrawl.SPPURLs)
+	if st, err := spp.ChannelState(ctx, "/spp/jczdal/"); err != nil || st.Walk == nil || st.Walk.Next != 2 || st.Walk.Kind != sppcrawl.WalkFull {
+		t.Errorf("jczdal's state: %+v, %v; want its full walk at page 2, as that release left it", st, err)
+	}
+	if m, err := spp.SiteMap(ctx); err != nil || len(m.Channels) == 0 || m.DiscoveredAt.IsZero() {
+		t.Errorf("spp's site map: %+v, %v; want the one discovered", m, err)
+	}
+	if f, err := spp.FillStats(ctx, "/spp/jczdal/"); err != nil || f.Articles != 30 {
+		t.Errorf("jczdal's field counts: %+v, %v; want its 30 articles", f, err)
+	}
+	gd := db.ForSite(sppcrawl.NewLayout("www.gd.jcy.gov.cn", "gd.jcy-"))
+	if st, err := gd.ChannelState(ctx, "/spp/jczdal/"); err != nil || st.Walk != nil || !st.LastRun.IsZero() {
+		t.Errorf("another site's /spp/jczdal/: %+v, %v; want none", st, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"sppcrawl"
@@ -57,32 +58,60 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 	return b.Put([]byte(key), raw)
 }
 
-// ChannelState returns what the last crawl remembered of a channel (zero if
-// the channel was never crawled).
+// ChannelState returns what the last crawl remembered of a channel of the
+// archive's default site (zero if the channel was never crawled).
 func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelState, error) {
-	st := sppcrawl.ChannelState{Path: path}
+	return db.channelState(ctx, db.site.Host(), path)
+}
+
+func (db *DB) channelState(ctx context.Context, host, path string) (sppcrawl.ChannelState, error) {
+	zero := sppcrawl.ChannelState{Path: path, Site: strings.ToLower(host)}
+	st := zero
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		if ok, err := db.getRecordJSON(tx.Bucket(bucketChannels), path, &st); !ok {
-			st = sppcrawl.ChannelState{Path: path}
+		if ok, err := db.getRecordJSON(tx.Bucket(bucketChannels), siteChanKey(host, path), &st); !ok {
+			st = zero
 			return err
 		}
+		st.Site = zero.Site
 		return nil
 	})
 	return st, err
 }
 
-// PutChannelState records a channel's state.
+// PutChannelState records the state of a channel of the archive's
+// default site.
 func (db *DB) PutChannelState(ctx context.Context, st sppcrawl.ChannelState) error {
+	return db.putChannelState(ctx, db.site.Host(), st)
+}
+
+func (db *DB) putChannelState(ctx context.Context, host string, st sppcrawl.ChannelState) error {
+	st.Site = strings.ToLower(host)
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketChannels), st.Path, st)
+		return putJSON(tx.Bucket(bucketChannels), siteChanKey(host, st.Path), st)
 	})
 }
 
-// ChannelStates lists every channel crawled so far.
+// ChannelStates lists every channel crawled so far, of every site, by
+// site then path.
 func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error) {
+	return db.channelStates(ctx, "")
+}
+
+// channelStates lists the channels of host crawled so far ("": all).
+func (db *DB) channelStates(ctx context.Context, host string) ([]sppcrawl.ChannelState, error) {
 	var out []sppcrawl.ChannelState
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return eachRecordJSON(db, tx.Bucket(bucketChannels), func(st sppcrawl.ChannelState) error {
+		return tx.Bucket(bucketChannels).ForEach(func(k, v []byte) error {
+			h := keyHost(k)
+			if host != "" && h != strings.ToLower(host) {
+				return nil
+			}
+			var st sppcrawl.ChannelState
+			if err := json.Unmarshal(v, &st); err != nil {
+				db.dmg.record(fmt.Sprintf("record %q", k), undecodable("%v", err).Error())
+				return nil
+			}
+			st.Site = h
 			out = append(out, st)
 			return nil
 		})
@@ -176,18 +205,26 @@ func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
 	return r, ok, err
 }
 
-// ForgetChannel forgets what crawls recorded of the channel at path (its
-// state, health and walk, and the URLs listed there and never stored): for
-// a channel typed by mistake. Its articles stay. It reports whether there
-// was anything to forget.
+// ForgetChannel forgets what crawls recorded of the default site's channel
+// at path (its state, health and walk, and the URLs listed there and never
+// stored): for a channel typed by mistake. Its articles stay. It reports
+// whether there was anything to forget.
 func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
+	return db.forgetChannel(ctx, db.site.Host(), path)
+}
+
+func (db *DB) forgetChannel(ctx context.Context, host, path string) (bool, error) {
 	var found bool
+	key := []byte(siteChanKey(host, path))
 	err := db.write(ctx, func(tx *bolt.Tx) error {
-		found = tx.Bucket(bucketChannels).Get([]byte(path)) != nil
-		if err := tx.Bucket(bucketChannels).Delete([]byte(path)); err != nil {
+		found = tx.Bucket(bucketChannels).Get(key) != nil
+		if err := tx.Bucket(bucketChannels).Delete(key); err != nil {
 			return err
 		}
-		gaps, err := keysWhere(tx.Bucket(bucketSeen), func(_, v []byte) bool { ch, _ := seenChannel(v); return ch == path })
+		gaps, err := keysWhere(tx.Bucket(bucketSeen), func(k, v []byte) bool {
+			ch, _ := seenChannel(v)
+			return ch == path && hostOf(string(k)) == strings.ToLower(host)
+		})
 		if err != nil {
 			return err
 		}
@@ -204,20 +241,28 @@ func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
 
 var keySiteMap = []byte("sitemap") // in the meta bucket: sppcrawl.SiteMap (JSON)
 
-// SiteMap is the channels the site's navigation listed when last read
-// (zero before any discovery).
+// SiteMap is the channels the default site's navigation listed when last
+// read (zero before any discovery).
 func (db *DB) SiteMap(ctx context.Context) (sppcrawl.SiteMap, error) {
+	return db.siteMap(ctx, db.site.Host())
+}
+
+func (db *DB) siteMap(ctx context.Context, host string) (sppcrawl.SiteMap, error) {
 	var m sppcrawl.SiteMap
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		_, err := db.getRecordJSON(tx.Bucket(bucketMeta), string(keySiteMap), &m)
+		_, err := db.getRecordJSON(tx.Bucket(bucketMeta), string(siteMapKey(host)), &m)
 		return err
 	})
 	return m, err
 }
 
-// PutSiteMap records what the navigation lists.
+// PutSiteMap records what the default site's navigation lists.
 func (db *DB) PutSiteMap(ctx context.Context, m sppcrawl.SiteMap) error {
+	return db.putSiteMap(ctx, db.site.Host(), m)
+}
+
+func (db *DB) putSiteMap(ctx context.Context, host string, m sppcrawl.SiteMap) error {
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketMeta), string(keySiteMap), m)
+		return putJSON(tx.Bucket(bucketMeta), string(siteMapKey(host)), m)
 	})
 }

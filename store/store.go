@@ -45,7 +45,9 @@ var (
 // kept as hashes only). 2: every version kept whole, raw pages in their own
 // key space, withdrawals, the check index (see migrate.go). 3: a
 // cross-posted article under the URL of its own channel (see canonical.go).
-const SchemaVersion = 3
+// 4: many sites, the records of a channel keyed by its site and path (see
+// sitelog.go).
+const SchemaVersion = 4
 
 var (
 	bucketMeta = []byte("meta")
@@ -65,10 +67,10 @@ var (
 	bucketRaw      = []byte("raw")       // raw key → a fetched page (header + compressed body)
 	bucketRawOf    = []byte("rawof")     // id → raw key of its current version's page
 	bucketRepair   = []byte("repair")    // id → why its stored page must be fetched again
-	bucketChannels = []byte("channels")  // channel path → ChannelState (JSON)
+	bucketChannels = []byte("channels")  // host + channel path → ChannelState (JSON)
 	bucketFailures = []byte("failures")  // URL → Failure (JSON)
 	bucketRuns     = []byte("runs")      // "last" → RunSummary (JSON)
-	bucketFill     = []byte("fill")      // channel path → sppcrawl.Fill of its stored articles (JSON)
+	bucketFill     = []byte("fill")      // host + channel path → sppcrawl.Fill of its stored articles (JSON)
 	bucketSeen     = []byte("seen")      // URL seen on a list page, not stored yet → channel path
 	bucketCaseIdx  = []byte("caseidx")   // seq of an article holding cases → nil
 	bucketCaseNum  = []byte("casenum")   // case number (检例第257号) → id of the article holding it
@@ -83,7 +85,7 @@ var (
 	allBuckets = [][]byte{bucketMeta, bucketArticles, bucketIDs, bucketVersions, bucketURLs, bucketHashes,
 		bucketChecked, bucketCheckIdx, bucketGone, bucketChanIdx, bucketRaw, bucketRawOf, bucketRepair,
 		bucketChannels, bucketFailures, bucketRuns, bucketFill, bucketSeen, bucketCaseIdx, bucketCaseNum, bucketMedia, bucketMediaURL, bucketChanCnt, bucketQuarantine,
-		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue}
+		bucketEvents, bucketSubs, bucketDeliveries, bucketMediaDue, bucketUnparsed}
 
 	keySchema     = []byte("schema")
 	keyGeneration = []byte("generation") // bumped by every change of exported data
@@ -92,7 +94,7 @@ var (
 
 // migrations[i] upgrades an archive from schema i+1 to i+2, inside the
 // transaction that opens it: an upgrade is all or nothing.
-var migrations = []func(*bolt.Tx) (string, error){migrate1to2, migrate2to3}
+var migrations = []func(*bolt.Tx) (string, error){migrate1to2, migrate2to3, migrate3to4}
 
 // Options tune Open.
 type Options struct {
@@ -136,6 +138,7 @@ type DB struct {
 	readOnly bool
 	now      func() time.Time
 	site     sppcrawl.URLs
+	sites    layouts // of the sites crawled into it (ForSite)
 	w        writer
 	counts   counters
 	raw      *rawCodec

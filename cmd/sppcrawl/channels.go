@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
 
 	"sppcrawl"
 	"sppcrawl/crawler"
+	"sppcrawl/sites"
 )
 
 // ChannelsCommand is `sppcrawl channels`: list the channels of the site: the table, and those its navigation links to (--discover reads it now).
@@ -50,31 +52,35 @@ func (cmd *ChannelsCommand) mode() sppcrawl.OpenMode {
 // channels forgets the channel asked, or lists the channels (after reading
 // the site's navigation with --discover).
 func (cmd *ChannelsCommand) channels(ctx context.Context, archive sppcrawl.Archive) error {
+	var scoped sppcrawl.CrawlArchive // the site's records, of an archive of many
+	if archive != nil {
+		scoped = archive.ForSite(cmd.cfg.Site)
+	}
 	if cmd.forget.path != "" {
-		return forgetChannel(ctx, cmd.c, archive, cmd.forget.path)
+		return forgetChannel(ctx, cmd.c, scoped, cmd.forget.path)
 	}
 	var m sppcrawl.SiteMap
 	var err error
 	if archive != nil {
-		if m, err = archive.SiteMap(ctx); err != nil {
+		if m, err = scoped.SiteMap(ctx); err != nil {
 			return err
 		}
 	}
 	if cmd.discover {
-		if m, err = cmd.discoverMap(ctx, archive); err != nil {
+		if m, err = cmd.discoverMap(ctx, archive, scoped); err != nil {
 			return err
 		}
 	}
-	rows, err := channelRows(ctx, archive, m)
+	rows, err := channelRows(ctx, scoped, cmd.cfg.Site, m)
 	if err != nil {
 		return err
 	}
-	return cmd.c.print(rows, func(w io.Writer) error { return writeChannels(w, rows, m) })
+	return cmd.c.print(rows, func(w io.Writer) error { return writeChannels(w, cmd.cfg.Site, rows, m) })
 }
 
-// discoverMap reads the site's navigation now and keeps it in the archive,
-// if there is one.
-func (cmd *ChannelsCommand) discoverMap(ctx context.Context, archive sppcrawl.Archive) (sppcrawl.SiteMap, error) {
+// discoverMap reads the site's navigation now and keeps it in the archive
+// (scoped: its records of the site), if there is one.
+func (cmd *ChannelsCommand) discoverMap(ctx context.Context, archive sppcrawl.Archive, scoped sppcrawl.CrawlArchive) (sppcrawl.SiteMap, error) {
 	cr, err := newCrawler(cmd.cfg, archive)
 	if err != nil {
 		return sppcrawl.SiteMap{}, err
@@ -85,15 +91,21 @@ func (cmd *ChannelsCommand) discoverMap(ctx context.Context, archive sppcrawl.Ar
 	}
 	m := sppcrawl.SiteMap{DiscoveredAt: time.Now(), Channels: chans}
 	if archive != nil {
-		if err := archive.PutSiteMap(ctx, m); err != nil {
+		if err := scoped.PutSiteMap(ctx, m); err != nil {
 			return m, err
 		}
 	}
 	return m, nil
 }
 
-func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.Archive, path string) error {
-	found, err := archive.ForgetChannel(ctx, path)
+func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.CrawlArchive, path string) error {
+	f, ok := archive.(interface {
+		ForgetChannel(ctx context.Context, path string) (bool, error)
+	})
+	if !ok {
+		return fmt.Errorf("channels --forget %s: the archive cannot forget a channel", path)
+	}
+	found, err := f.ForgetChannel(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -106,6 +118,7 @@ func forgetChannel(ctx context.Context, c *cli, archive sppcrawl.Archive, path s
 
 // channelRow is a channel as `sppcrawl channels` lists it.
 type channelRow struct {
+	Site string `json:"site"` // its site's host
 	Key  string `json:"key"`
 	Name string `json:"name"`
 	Path string `json:"path"`
@@ -118,10 +131,12 @@ type channelRow struct {
 	Kind    sppcrawl.ChannelKind `json:"kind,omitempty"`
 }
 
-func channelRows(ctx context.Context, archive sppcrawl.Archive, m sppcrawl.SiteMap) ([]channelRow, error) {
+func channelRows(ctx context.Context, archive sppcrawl.CrawlArchive, site sppcrawl.Site, m sppcrawl.SiteMap) ([]channelRow, error) {
 	rows := []channelRow{}
-	for _, ch := range m.All() {
-		r := channelRow{Key: ch.Key, Name: ch.Name, Path: ch.Path, URL: sppcrawl.ListPageURL(ch.Path, 1), InTable: sppcrawl.InTable(ch.Path), Crawled: true}
+	table := site.Channels()
+	for _, ch := range m.AllOf(table) {
+		inTable := slices.ContainsFunc(table, func(t sppcrawl.Channel) bool { return t.Path == ch.Path })
+		r := channelRow{Site: site.Host(), Key: ch.Key, Name: ch.Name, Path: ch.Path, URL: site.ListPageURL(ch.Path, 1), InTable: inTable, Crawled: true}
 		if archive != nil {
 			st, err := archive.ChannelState(ctx, ch.Path)
 			if err != nil {
@@ -138,8 +153,11 @@ func channelRows(ctx context.Context, archive sppcrawl.Archive, m sppcrawl.SiteM
 	return rows, nil
 }
 
-func writeChannels(w io.Writer, rows []channelRow, m sppcrawl.SiteMap) error {
+func writeChannels(w io.Writer, site sppcrawl.Site, rows []channelRow, m sppcrawl.SiteMap) error {
 	bw := bufio.NewWriter(w)
+	if site.Host() != sites.Default().Host() {
+		fmt.Fprintf(bw, "%s: ", site.Host()) // spp's, the default, reads as it always did
+	}
 	if m.DiscoveredAt.IsZero() {
 		fmt.Fprintln(bw, "the built-in table (the site's navigation not read yet: a crawl reads it, or channels --discover)")
 	} else {

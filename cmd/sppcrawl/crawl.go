@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"time"
 
 	"sppcrawl"
@@ -18,13 +19,14 @@ type CrawlCommand struct {
 	deliverFor time.Duration
 }
 
-var crawlInfo = commandInfo{"crawl", "fetch what is new on www.spp.gov.cn into the archive (the cron job)", "[flags]", nil}
+var crawlInfo = commandInfo{"crawl", "fetch what is new on www.spp.gov.cn (or the sites --site names) into the archive (the cron job)", "[flags]", nil}
 
 // Run parses args as the command line of crawl and does its work.
 func (cmd *CrawlCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(crawlInfo, cmd.streams)
 	cmd.c = c
 	cmd.cfg = c.crawlConfig(netFlags | paceFlags | walkFlags | mediaFlags)
+	c.crawl.manySites = true
 	cmd.push.register(c.fs)
 	c.fs.DurationVar(&cmd.deliverFor, "deliver-for", 30*time.Second, "after the run, deliver to the subscriptions what is due, for at most this long (0: leave it to sppcrawl deliver)")
 	c.uses(sppcrawl.OpenCreates)
@@ -43,7 +45,10 @@ func (cmd *CrawlCommand) check() error {
 // crawl runs the crawl, indexing as it goes, then delivers what is due.
 func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) error {
 	c, cfg := cmd.c, cmd.cfg
-	if err := sameSite(ctx, archive, cfg.Site); err != nil {
+	if len(c.crawl.group) > 1 {
+		return cmd.crawlSites(ctx, archive)
+	}
+	if err := learnSite(ctx, archive, cfg.Site); err != nil {
 		return err
 	}
 	// Until the archive closes: the index's catch-up at the crawl's end
@@ -56,6 +61,39 @@ func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) er
 	}
 	stopTrail := c.trailIndex(ctx, archive)
 	sum, err := cr.Run(ctx)
+	stopTrail()
+	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
+	c.deliverAfterRun(ctx, archive, &cmd.push, cmd.deliverFor)
+	return cmp.Or(err, sum.Err())
+}
+
+// crawlSites crawls the sites of --site's list at once, each at its own
+// pace, saying as each ends how its run went; the summary line is the
+// run's over them all.
+func (cmd *CrawlCommand) crawlSites(ctx context.Context, archive sppcrawl.Archive) error {
+	c := cmd.c
+	parallel := 0
+	for _, cfg := range c.crawl.group {
+		if err := learnSite(ctx, archive, cfg.Site); err != nil {
+			return err
+		}
+		parallel += cfg.Parallel
+	}
+	restore := crawler.LimitMemory(parallel)
+	c.closers = append(c.closers, func() error { restore(); return nil })
+	g, err := crawler.NewGroup(c.crawl.group, archive)
+	if err != nil {
+		return err
+	}
+	g.SiteDone = func(s sppcrawl.Site, sum sppcrawl.RunSummary, err error) {
+		level := slog.LevelInfo
+		if sum.Outcome != sppcrawl.RunOK {
+			level = slog.LevelWarn // why is the run's error, said once at its end
+		}
+		c.log.Log(ctx, level, s.Key()+": "+sum.String(), "site", s.Host())
+	}
+	stopTrail := c.trailIndex(ctx, archive)
+	sum, err := g.Run(ctx)
 	stopTrail()
 	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
 	c.deliverAfterRun(ctx, archive, &cmd.push, cmd.deliverFor)

@@ -33,6 +33,10 @@ type crawlFlags struct {
 	// pending is the Config whose --channels only the archive can
 	// resolve (resolveKnown), nil when resolved.
 	pending *crawler.Config
+	// manySites: --site may name several sites (crawl), whose configs,
+	// one per site, check fills in group.
+	manySites bool
+	group     []crawler.Config
 }
 
 // register defines the flags of groups on fs.
@@ -74,7 +78,15 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 // the Config: origin, channels, --since and --media parsed.
 func (f *crawlFlags) check() (crawler.Config, error) {
 	c := f.cfg
-	if f.site != "" {
+	var many []sppcrawl.Site
+	switch {
+	case f.manySites && strings.Contains(f.site, ","):
+		var err error
+		if many, err = f.lookupSites(); err != nil {
+			return c, err
+		}
+		f.useSite(&c, many[0])
+	case f.site != "":
 		s, err := lookupSite(f.site)
 		if err != nil {
 			return c, err
@@ -107,8 +119,50 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 			return c, fmt.Errorf("--origin: %w", err)
 		}
 	}
-	err := f.choices(&c)
-	return c, err
+	if err := f.choices(&c); err != nil {
+		return c, err
+	}
+	f.group = nil
+	for _, s := range many {
+		one := c
+		f.useSite(&one, s)
+		f.group = append(f.group, one)
+	}
+	return c, nil
+}
+
+// lookupSites are the sites a --site list names (spp,www.gd.jcy.gov.cn),
+// each once; a mirror (--origin) and channels (--channels) are one
+// site's, so either is refused with several.
+func (f *crawlFlags) lookupSites() ([]sppcrawl.Site, error) {
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	var out []sppcrawl.Site
+	hosts := map[string]bool{}
+	for _, name := range strings.Split(f.site, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		s, err := lookupSite(name)
+		if err != nil {
+			return nil, err
+		}
+		if h := strings.ToLower(s.Host()); hosts[h] {
+			return nil, fmt.Errorf("--site %q: %s named twice", f.site, h)
+		} else {
+			hosts[h] = true
+		}
+		out = append(out, s)
+	}
+	for _, fl := range []string{"origin", "channels"} {
+		if set[fl] && len(out) > 1 {
+			return nil, fmt.Errorf("--%s: only with one site (--site names %d)", fl, len(out))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--site %q: no site named", f.site)
+	}
+	return out, nil
 }
 
 // choices completes the Config from the flags that name a choice: --media,
@@ -222,11 +276,11 @@ func (f *crawlFlags) resolveKnown(ctx context.Context, archive sppcrawl.Archive)
 	}
 	var known []sppcrawl.Channel
 	if archive != nil {
-		m, err := archive.SiteMap(ctx)
+		m, err := archive.ForSite(f.pending.Site).SiteMap(ctx)
 		if err != nil {
 			return err
 		}
-		known = m.All()
+		known = m.AllOf(f.pending.Site.Channels())
 	}
 	chans, err := sppcrawl.SelectChannels(f.channels, known...)
 	if err != nil {

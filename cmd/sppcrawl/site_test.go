@@ -102,13 +102,13 @@ func TestCLI_SubscriptionSites(t *testing.T) {
 	}
 }
 
-// stats says each site's articles and names each channel with its site,
+// stats says each site's articles and each channel's site,
 // in text and JSON, when the archive holds several.
 func TestCLI_StatsSites(t *testing.T) {
 	path := twoSiteArchive(t)
 	var code int
 	out := stdoutOf(&code, []string{"stats", "--db", path})
-	for _, want := range []string{"site www.gd.jcy.gov.cn (gd.jcy): 4 articles, 1 channels, 0 unhealthy\n", "site www.spp.gov.cn (spp): 4 articles", "\ngd.jcy:", "\nspp:jczdal "} {
+	for _, want := range []string{"site www.gd.jcy.gov.cn (gd.jcy): 4 articles, 1 channels, 0 unhealthy\n", "site www.spp.gov.cn (spp): 4 articles", "\nwww.gd.jcy.gov.cn  xwzx ", "\nwww.spp.gov.cn     jczdal "} {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("stats: exit %d, no %q in:\n%s", code, want, out)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -137,23 +138,30 @@ func siteOf(u string) sppcrawl.Site {
 	return def
 }
 
-// sameSite refuses to crawl s into an archive that holds another site's
-// articles: an archive keeps one site's navigation and channel states, by
-// folder, so another site's crawl would read them as its own. A site that
-// learns from its URLs (the extension of a local site's pages) is taught
-// by the archive's first article.
-func sameSite(ctx context.Context, archive sppcrawl.Archive, s sppcrawl.Site) error {
-	if archive == nil {
+// learnSite teaches a site that learns from its URLs (the extension of a
+// local site's pages) by an article of it the archive holds: the newest a
+// channel of it listed, else the archive's first article if it is the
+// site's. An archive holds many sites, each with records of its own.
+func learnSite(ctx context.Context, archive sppcrawl.Archive, s sppcrawl.Site) error {
+	l, ok := s.(interface{ Learn(string) })
+	if archive == nil || !ok {
 		return nil
+	}
+	states, err := archive.ChannelStates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range states {
+		if u := cmp.Or(st.NewestURL, st.CompleteURL); u != "" && strings.EqualFold(st.Site, s.Host()) {
+			l.Learn(u)
+			return nil
+		}
 	}
 	arts, err := archive.Since(ctx, 0, 1)
 	if err != nil || len(arts) == 0 {
 		return err
 	}
-	if u, err := url.Parse(arts[0].URL); err == nil && !strings.EqualFold(u.Hostname(), s.Host()) {
-		return fmt.Errorf("crawl %s: the archive holds %s's articles; crawl each site into an archive of its own (--db)", s.Host(), u.Hostname())
-	}
-	if l, ok := s.(interface{ Learn(string) }); ok {
+	if u, err := url.Parse(arts[0].URL); err == nil && strings.EqualFold(u.Hostname(), s.Host()) {
 		l.Learn(arts[0].URL)
 	}
 	return nil

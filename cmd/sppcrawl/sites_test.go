@@ -122,7 +122,7 @@ func TestCLI_Sites(t *testing.T) {
 		}
 	}
 	db := filepath.Join(t.TempDir(), "x.db")
-	for _, bad := range [][]string{{"crawl", "--db", db, "--site", "www.example.com"}, {"crawl", "--db", db, "--site", "spp,hbjc"}, {"sites", "x"}} {
+	for _, bad := range [][]string{{"crawl", "--db", db, "--site", "www.example.com"}, {"fetch", "--db", db, "--site", "spp,hbjc", "https://www.spp.gov.cn/"}, {"sites", "x"}} {
 		if code := run(bad); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", bad, code, exitUsage)
 		}
@@ -216,22 +216,66 @@ func TestCLI_FetchLocalSite(t *testing.T) {
 	}
 }
 
-// A crawl of one site into another's archive is refused, the archive
-// untouched: its navigation and channel states are the other site's.
-func TestCLI_CrawlOtherSitesArchive(t *testing.T) {
+// One archive holds several sites: a local site crawled into spp's
+// archive is stored beside it, spp's channels and their states untouched;
+// stats lists the channels of both, each with its site.
+func TestCLI_CrawlSitesIntoOneArchive(t *testing.T) {
 	spp, hb := siteServer(t), localFixture(t, "www.hbjc.gov.cn")
 	db := filepath.Join(t.TempDir(), "a.db")
 	if code := run([]string{"crawl", "--db", db, "--origin", spp.URL, "--delay", "0", "--full", "--channels", "gzbg", "--log-level", "error"}); code != exitOK {
 		t.Fatalf("crawl spp: exit %d", code)
 	}
 	before := countArticles(t, db)
-	var code int
-	errOut := stderrOf(&code, []string{"crawl", "--site", "hbjc", "--origin", hb.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"})
-	if code == exitOK || !strings.Contains(errOut, "holds www.spp.gov.cn's articles") {
-		t.Errorf("exit %d, stderr %q", code, errOut)
+	sppChannels := runOut(t, "channels", "--db", db)
+	if code := run([]string{"crawl", "--site", "hbjc", "--origin", hb.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl hbjc into spp's archive: exit %d", code)
 	}
-	if n := countArticles(t, db); n != before {
-		t.Errorf("%d articles after the refused crawl, want %d", n, before)
+	if n := countArticles(t, db); n <= before {
+		t.Errorf("%d articles after hbjc's crawl, want more than spp's %d", n, before)
+	}
+	if got := runOut(t, "channels", "--db", db); got != sppChannels {
+		t.Errorf("spp's channels after hbjc's crawl:\n%s\nwant\n%s", got, sppChannels)
+	}
+	var s struct {
+		Ledger []struct{ Site, Path string } `json:"ledger"`
+	}
+	if err := json.Unmarshal([]byte(runOut(t, "stats", "--db", db, "--format", "json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	sites := map[string]int{}
+	for _, r := range s.Ledger {
+		sites[r.Site]++
+	}
+	if sites["www.spp.gov.cn"] == 0 || sites["www.hbjc.gov.cn"] == 0 || len(sites) != 2 {
+		t.Errorf("ledger by site %v, want spp's and hbjc's channels", sites)
+	}
+	if text := runOut(t, "stats", "--db", db); !strings.Contains(text, "SITE") || !strings.Contains(text, "www.hbjc.gov.cn") {
+		t.Errorf("stats of two sites without their SITE column:\n%s", text)
+	}
+}
+
+// --site names several sites for crawl only, each once; a mirror
+// (--origin) or channels are one site's: refused with several, in words.
+func TestCLI_CrawlSiteList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"crawl", "--site", "spp,hbjc", "--origin", "http://127.0.0.1:1"}, "--origin: only with one site (--site names 2)"},
+		{[]string{"crawl", "--site", "spp,hbjc", "--channels", "tt"}, "--channels: only with one site (--site names 2)"},
+		{[]string{"crawl", "--site", "spp,www.spp.gov.cn"}, "www.spp.gov.cn named twice"},
+		{[]string{"crawl", "--site", "spp,nope"}, "nope"},
+		{[]string{"fetch", "--site", "spp,hbjc", "https://www.spp.gov.cn/spp/tt/202611/t20261117_810001.shtml"}, "one site per run"},
+	} {
+		var code int
+		errOut := stderrOf(&code, append(c.args, "--db", db))
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit %d saying %q", c.args, code, errOut, exitUsage, c.want)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a refused command made the archive: %v", err)
 	}
 }
 

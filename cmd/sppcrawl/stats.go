@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -132,15 +133,17 @@ func writeSiteCounts(w io.Writer, s *publish.Stats) {
 	}
 }
 
-// writeLedger is the table of the channels, each named with its site's
-// key when there are several.
+// writeLedger is the table of the channels, with a SITE column when the
+// archive holds several sites (one of spp's alone reads as it always did).
 func writeLedger(w io.Writer, ledger []publish.ChannelReport, multiSite bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	site := func(c publish.ChannelReport) string { return "" }
+	if multiSite {
+		site = func(c publish.ChannelReport) string { return terminalSafe(cmp.Or(c.Site, "-")) + "\t" }
+		fmt.Fprint(tw, "SITE\t")
+	}
 	fmt.Fprintln(tw, "CHANNEL\tHEALTH\tSTORED\tANNOUNCED\tFAILED\tGONE\tGAPS\tNEWEST\tWALK")
 	for _, c := range ledger {
-		if multiSite && c.Site != "" {
-			c.Key = sppcrawl.SiteKey(c.Site) + ":" + c.Key
-		}
 		newest := ""
 		if c.NewestID != "" {
 			newest = c.Newest.In(sppcrawl.CST()).Format("2006-01-02") + " " + c.NewestID
@@ -153,7 +156,7 @@ func writeLedger(w io.Writer, ledger []publish.ChannelReport, multiSite bool) {
 		if health == "" {
 			health = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Key, health, c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
+		fmt.Fprintf(tw, "%s%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", site(c), c.Key, health, c.Stored, c.Announced, c.Failed, c.Gone, c.Gaps, newest, walk)
 	}
 	tw.Flush()
 }

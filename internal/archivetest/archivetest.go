@@ -35,6 +35,7 @@ func RunArchiveTests(t *testing.T, open func(t *testing.T) sppcrawl.Archive) {
 		{"Gaps", testGaps},
 		{"RunsAndCounts", testRunsAndCounts},
 		{"Rechecks", testRechecks},
+		{"Sites", testSites},
 		{"Media", testMedia},
 		{"Subscriptions", testSubscriptions},
 		{"Deliveries", testDeliveries},

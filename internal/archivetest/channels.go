@@ -38,8 +38,8 @@ func checkGaps(t *testing.T, db sppcrawl.Archive, channel string, want ...string
 	var got []string
 	for _, g := range gaps {
 		got = append(got, strings.Join(strings.Fields(g.URL+" "+g.Title+" "+g.Why+" "+g.Error), " "))
-		if g.Channel != "/spp/jczdal/" {
-			t.Errorf("gap %s in channel %q, want /spp/jczdal/", g.URL, g.Channel)
+		if g.Channel != "/spp/jczdal/" || g.Site != "www.spp.gov.cn" {
+			t.Errorf("gap %s in channel %q of %q, want www.spp.gov.cn's /spp/jczdal/", g.URL, g.Channel, g.Site)
 		}
 	}
 	slices.Sort(got)
