@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -37,6 +38,9 @@ type crawlFlags struct {
 	// one per site, check fills in group.
 	manySites bool
 	group     []crawler.Config
+	// origins are the mirrors --origin SITE=URL,… names for several sites,
+	// by host.
+	origins map[string]string
 }
 
 // register defines the flags of groups on fs.
@@ -48,7 +52,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 	f.groups, f.fs = groups, fs
 	if groups&netFlags != 0 {
 		fs.StringVar(&f.site, "site", "", "the site: spp (www.spp.gov.cn, the default), a key or `HOST` that sppcrawl sites lists, or any .gov.cn host of a local procuratorate's TRS site (www.gd.jcy.gov.cn)")
-		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...)")
+		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...); with several sites, SITE=URL[,SITE=URL…]")
 		fs.StringVar(&c.UserAgent, "user-agent", crawler.UserAgent(version), "User-Agent header")
 		fs.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
 		fs.IntVar(&c.MaxBody, "max-body", 8<<20, "largest page accepted, in bytes")
@@ -86,6 +90,7 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 			return c, err
 		}
 		f.useSite(&c, many[0])
+		c.Origin = cmp.Or(f.origins[strings.ToLower(many[0].Host())], many[0].Origin())
 	case f.site != "":
 		s, err := lookupSite(f.site)
 		if err != nil {
@@ -126,6 +131,7 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 	for _, s := range many {
 		one := c
 		f.useSite(&one, s)
+		one.Origin = cmp.Or(f.origins[strings.ToLower(s.Host())], s.Origin())
 		f.group = append(f.group, one)
 	}
 	return c, nil
@@ -154,13 +160,47 @@ func (f *crawlFlags) lookupSites() ([]sppcrawl.Site, error) {
 		}
 		out = append(out, s)
 	}
-	for _, fl := range []string{"origin", "channels"} {
-		if set[fl] && len(out) > 1 {
-			return nil, fmt.Errorf("--%s: only with one site (--site names %d)", fl, len(out))
-		}
-	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("--site %q: no site named", f.site)
+	}
+	if set["channels"] && len(out) > 1 {
+		return nil, fmt.Errorf("--channels: only with one site (--site names %d)", len(out))
+	}
+	if set["origin"] && len(out) > 1 {
+		origins, err := siteOrigins(f.cfg.Origin, hosts)
+		if err != nil {
+			return nil, err
+		}
+		f.origins = origins
+	}
+	return out, nil
+}
+
+// siteOrigins reads --origin SITE=URL[,SITE=URL…], the mirrors of some of
+// the sites of a --site list (hosts: theirs), by host; a bare URL would be
+// every site's mirror, which no two sites share, so it is refused.
+func siteOrigins(list string, hosts map[string]bool) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range strings.Split(list, ",") {
+		name, origin, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok {
+			return nil, fmt.Errorf("--origin %q: with several sites, name each site's mirror: SITE=URL[,SITE=URL…]", pair)
+		}
+		s, err := lookupSite(strings.TrimSpace(name))
+		if err != nil {
+			return nil, fmt.Errorf("--origin %q: %w", pair, err)
+		}
+		h := strings.ToLower(s.Host())
+		if !hosts[h] {
+			return nil, fmt.Errorf("--origin %q: %s is not one of the sites --site names", pair, h)
+		}
+		if _, dup := out[h]; dup {
+			return nil, fmt.Errorf("--origin %q: %s given two mirrors", pair, h)
+		}
+		if _, err := crawler.ParseOrigin(origin); err != nil {
+			return nil, fmt.Errorf("--origin %q: %w", pair, err)
+		}
+		out[h] = origin
 	}
 	return out, nil
 }

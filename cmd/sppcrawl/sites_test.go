@@ -254,15 +254,18 @@ func TestCLI_CrawlSitesIntoOneArchive(t *testing.T) {
 	}
 }
 
-// --site names several sites for crawl only, each once; a mirror
-// (--origin) or channels are one site's: refused with several, in words.
+// --site names several sites for crawl only, each once; channels are one
+// site's, and a mirror is named for each site (SITE=URL): refused
+// otherwise, in words.
 func TestCLI_CrawlSiteList(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "a.db")
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"crawl", "--site", "spp,hbjc", "--origin", "http://127.0.0.1:1"}, "--origin: only with one site (--site names 2)"},
+		{[]string{"crawl", "--site", "spp,hbjc", "--origin", "http://127.0.0.1:1"}, "with several sites, name each site's mirror: SITE=URL"},
+		{[]string{"crawl", "--site", "spp,hbjc", "--origin", "gd.jcy=http://127.0.0.1:1"}, "www.gd.jcy.gov.cn is not one of the sites --site names"},
+		{[]string{"crawl", "--site", "spp,hbjc", "--origin", "hbjc=ftp://127.0.0.1:1"}, `--origin "hbjc=ftp://127.0.0.1:1"`},
 		{[]string{"crawl", "--site", "spp,hbjc", "--channels", "tt"}, "--channels: only with one site (--site names 2)"},
 		{[]string{"crawl", "--site", "spp,www.spp.gov.cn"}, "www.spp.gov.cn named twice"},
 		{[]string{"crawl", "--site", "spp,nope"}, "nope"},
@@ -276,6 +279,46 @@ func TestCLI_CrawlSiteList(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("a refused command made the archive: %v", err)
+	}
+}
+
+// crawl --site A,B,C --origin A=URL,… crawls the three sites at once from
+// their mirrors into one archive: each site's articles are those a crawl of
+// that site alone stores.
+func TestCLI_CrawlSitesAtOnce(t *testing.T) {
+	mirrors := map[string]string{"spp": siteServer(t).URL, "hbjc": localFixture(t, "www.hbjc.gov.cn").URL,
+		"gd.jcy": localFixture(t, "www.gd.jcy.gov.cn").URL}
+	want := map[string]bool{}
+	var origins []string
+	for _, key := range []string{"spp", "hbjc", "gd.jcy"} {
+		db := filepath.Join(t.TempDir(), key+".db")
+		if code := run([]string{"crawl", "--site", key, "--origin", mirrors[key], "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+			t.Fatalf("crawl %s alone: exit %d", key, code)
+		}
+		for _, id := range exportedIDs(t, db) {
+			want[id] = true
+		}
+		origins = append(origins, key+"="+mirrors[key])
+	}
+	db := filepath.Join(t.TempDir(), "all.db")
+	var code int
+	errOut := stderrOf(&code, []string{"crawl", "--site", "spp,hbjc,gd.jcy", "--origin", strings.Join(origins, ","), "--db", db, "--full", "--delay", "0"})
+	if code != exitOK {
+		t.Fatalf("crawl of three sites: exit %d\n%s", code, errOut)
+	}
+	got := exportedIDs(t, db)
+	if len(got) != len(want) {
+		t.Errorf("%d articles from the three sites at once, want %d", len(got), len(want))
+	}
+	for _, id := range got {
+		if !want[id] {
+			t.Errorf("%s stored by the crawl at once, not by the three alone", id)
+		}
+	}
+	for _, key := range []string{"spp:", "hbjc:", "gd.jcy:"} {
+		if !strings.Contains(errOut, key) {
+			t.Errorf("no line of site %s in the run's log:\n%s", key, errOut)
+		}
 	}
 }
 
