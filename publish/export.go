@@ -270,11 +270,12 @@ func latest(ctx context.Context, db ExportReader, n int, f Filter) ([]*sppcrawl.
 // fields: Excel cuts a cell at 32,767 characters, and a long article's HTML
 // can pass that. Columns added later come at the end, so that those of
 // earlier releases keep their positions: withdrawn_at, then document and
-// cases as JSON.
+// cases as JSON, then site (the host, spp's too: a CSV cell has no
+// "omitted", and a sheet of several sites is sorted by it).
 var csvHeader = []string{"id", "url", "aliases", "channel", "channel_path", "title", "kicker", "subtitle",
 	"published_at", "modified_at", "source", "author", "editor", "paragraphs", "images",
 	"attachments", "content_hash", "version", "seq", "first_seen_at", "updated_at", "fetched_at", "body_html",
-	"withdrawn_at", "document", "cases"}
+	"withdrawn_at", "document", "cases", "site"}
 
 func csvRow(a *sppcrawl.Article) []string {
 	var imgs, atts []string
@@ -297,7 +298,7 @@ func csvRow(a *sppcrawl.Article) []string {
 		rfc3339(a.PublishedAt), rfc3339(a.ModifiedAt), a.Source, a.Author, a.Editor, strings.Join(a.Paragraphs, "\n"),
 		strings.Join(imgs, "\n"), strings.Join(atts, "\n"), a.ContentHash, strconv.Itoa(a.Version),
 		strconv.FormatUint(a.Seq, 10), rfc3339(a.FirstSeenAt), rfc3339(a.UpdatedAt), rfc3339(a.FetchedAt), a.BodyHTML,
-		rfc3339(a.WithdrawnAt), doc, cases)
+		rfc3339(a.WithdrawnAt), doc, cases, a.SiteHost())
 }
 
 // csvCells makes cells safe for a spreadsheet: one that begins with = + -

@@ -142,7 +142,7 @@ func TestExport_CSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(want)+1 || strings.Join(rows[0], ",") != "id,url,aliases,channel,channel_path,title,kicker,subtitle,published_at,modified_at,source,author,editor,paragraphs,images,attachments,content_hash,version,seq,first_seen_at,updated_at,fetched_at,body_html,withdrawn_at,document,cases" {
+	if len(rows) != len(want)+1 || strings.Join(rows[0], ",") != "id,url,aliases,channel,channel_path,title,kicker,subtitle,published_at,modified_at,source,author,editor,paragraphs,images,attachments,content_hash,version,seq,first_seen_at,updated_at,fetched_at,body_html,withdrawn_at,document,cases,site" {
 		t.Fatalf("%d rows, header %v", len(rows), rows[0])
 	}
 	col := map[string]int{}
@@ -158,6 +158,7 @@ func TestExport_CSV(t *testing.T) {
 		for field, wantV := range map[string]string{
 			"id": a.ID, "url": a.URL, "title": a.Title, "kicker": a.Kicker, "source": a.Source,
 			"paragraphs": strings.Join(a.Paragraphs, "\n"), "body_html": a.BodyHTML, "content_hash": a.ContentHash,
+			"site": "www.spp.gov.cn",
 		} {
 			if r[col[field]] != wantV {
 				t.Errorf("row %d %s = %q, want %q", i, field, r[col[field]], wantV)
