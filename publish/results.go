@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"sppcrawl"
@@ -36,8 +37,10 @@ func lineOf(h search.Hit) resultLine {
 	return resultLine{Article: a, Current: h.Current, Snippets: h.Snippets}
 }
 
-// resultCSVHeader is the export's CSV columns, then the result's own.
-var resultCSVHeader = append(append([]string{}, csvHeader...), "current", "snippet")
+// resultCSVHeader is the export's CSV columns, then the result's own, site
+// (which the export's columns gained later) last: every column of an
+// earlier release keeps its place.
+var resultCSVHeader = append(append(slices.Clone(csvHeader[:len(csvHeader)-1]), "current", "snippet"), "site")
 
 // WriteResults writes the results of m, at most limit of them (0: all),
 // in format (one of ResultFormats), and returns how many it wrote. json is
@@ -95,7 +98,9 @@ func writeResults(ctx context.Context, w *bufio.Writer, format string, m *search
 			if len(l.Snippets) > 0 {
 				snippet = l.Snippets[0].Text
 			}
-			return cw.Write(append(csvRow(l.Article), csvCells(strconv.FormatBool(l.Current), snippet)...))
+			row := csvRow(l.Article)
+			site := row[len(row)-1]
+			return cw.Write(append(append(row[:len(row)-1], csvCells(strconv.FormatBool(l.Current), snippet)...), site))
 		})
 		cw.Flush()
 		if err == nil {
