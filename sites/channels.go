@@ -103,3 +103,19 @@ func InTable(s sppcrawl.Site, path string) bool {
 	}
 	return false
 }
+
+// ChannelByPath is the channel at path in the table of the site that has
+// it: the default site's first, then the others' in the registry's order
+// (a path is one site's folder: /spp/…, /12309/…); a channel no table
+// has is named by the folder's key (Channel.Key), as the default site
+// names it.
+func ChannelByPath(path string) sppcrawl.Channel {
+	for _, s := range registry {
+		for _, c := range s.Channels() {
+			if c.Path == path {
+				return c
+			}
+		}
+	}
+	return Default().ChannelByPath(path)
+}

@@ -56,3 +56,18 @@ func TestSelectChannels_Local(t *testing.T) {
 		t.Error("Of: a host's site, else the default")
 	}
 }
+
+// A channel's name comes from the table of the site whose folder it is,
+// whichever site that is; a folder no table has is named by its key.
+func TestChannelByPath(t *testing.T) {
+	for _, tc := range []struct{ path, key, name string }{
+		{"/spp/jczdal/", "jczdal", "指导性案例"},
+		{"/12309/gj/zjxflws/qss/", "qss", "起诉书"},
+		{"/12309/gj/zdajxx/", "zdajxx", "重要案件信息"},
+		{"/xwzx/", "xwzx", ""},
+	} {
+		if c := sites.ChannelByPath(tc.path); c.Key != tc.key || c.Name != tc.name {
+			t.Errorf("ChannelByPath(%q) = %q %q, want %q %q", tc.path, c.Key, c.Name, tc.key, tc.name)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/diff"
 	"sppcrawl/publish"
+	"sppcrawl/sites"
 )
 
 // idPattern is the shape of every article id, a site's key and its
@@ -89,7 +90,7 @@ func (s *Server) showVersion(w http.ResponseWriter, r *http.Request, n int) {
 	if n > 0 {
 		title += " · 第 " + strconv.Itoa(v.Version) + " 版"
 	}
-	s.render(w, r, http.StatusOK, "article", page{Title: title, Data: d})
+	s.render(w, r, http.StatusOK, "article", page{Title: title, Data: d, Source: sites.OfURL(a.URL)})
 }
 
 // history reads the article the path names, answering 404 when there is

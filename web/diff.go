@@ -7,6 +7,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/diff"
+	"sppcrawl/sites"
 )
 
 // diffContext is how many unchanged paragraphs a diff shows around each
@@ -48,7 +49,7 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(h.Versions) == 1 {
 		a, _ := h.Article(0)
-		s.render(w, r, http.StatusOK, "diff", page{Title: a.Title + " · 改动", Data: diffData{A: a, Only: true}})
+		s.render(w, r, http.StatusOK, "diff", page{Title: a.Title + " · 改动", Data: diffData{A: a, Only: true}, Source: sites.OfURL(a.URL)})
 		return
 	}
 	q := r.URL.Query()
@@ -88,7 +89,7 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 		d.Blocks, d.Changes = blocks(diff.Paragraphs(a.Paragraphs, b.Paragraphs), d.Whole)
 		d.ImagesGone, d.ImagesNew = diff.Lists(imageURLs(a), imageURLs(b))
 	}
-	s.render(w, r, http.StatusOK, "diff", page{Title: b.Title + " · 第 " + strconv.Itoa(from) + "–" + strconv.Itoa(to) + " 版的改动", Data: d})
+	s.render(w, r, http.StatusOK, "diff", page{Title: b.Title + " · 第 " + strconv.Itoa(from) + "–" + strconv.Itoa(to) + " 版的改动", Data: d, Source: sites.OfURL(b.URL)})
 }
 
 // versionParam reads a version number, def when absent.

@@ -211,7 +211,7 @@ func (s *Server) channelNames(r *http.Request) func(path string) string {
 		byPath[c.Path] = c.Name
 	}
 	return func(path string) string {
-		c := sites.Default().ChannelByPath(path)
+		c := sites.ChannelByPath(path)
 		return cmp.Or(byPath[path], c.Name, c.Key)
 	}
 }

@@ -60,11 +60,11 @@ func formOptions(req search.Request, channels []sppcrawl.ChannelCount, name func
 	}
 	ch := []string{"", "全部频道"}
 	for _, c := range channels {
-		k := sites.Default().ChannelByPath(c.Path)
+		k := sites.ChannelByPath(c.Path)
 		ch = append(ch, cmp.Or(k.Key, c.Path), fmt.Sprintf("%s（%d）", name(c.Path), c.Articles))
 	}
 	cur := one(req.Channels)
-	if c := sites.Default().ChannelByPath(cur); c.Key != "" {
+	if c := sites.ChannelByPath(cur); c.Key != "" {
 		cur = c.Key
 	}
 	return map[string][]option{
@@ -263,7 +263,7 @@ func facetLinks(req search.Request, res *search.Result, name func(path string) s
 			switch f.key {
 			case "channel":
 				l.Label = name(v.Value)
-				key := sites.Default().ChannelByPath(v.Value).Key
+				key := sites.ChannelByPath(v.Value).Key
 				l.On = len(req.Channels) == 1 && (req.Channels[0] == key || req.Channels[0] == v.Value)
 				l.URL = narrow(func(n *search.Request) { n.Channels = []string{v.Value} })
 			case "site":

@@ -124,6 +124,9 @@ type page struct {
 	Version   string
 	Data      any
 	Skipped   int // records of the archive left out: they do not decode
+	// Source is the site the page's content is from, which the footer
+	// credits: an article's own; nil, the default site.
+	Source sppcrawl.Site
 }
 
 // skip counts the records a read left out (they do not decode: the page
@@ -137,6 +140,9 @@ func (p *page) skip(err error) error {
 // render writes a page: HTML under the CSP, with an ETag of its bytes.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Version = s.ver
+	if p.Source == nil {
+		p.Source = sites.Default()
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].Execute(&buf, p); err != nil {
 		s.log.Error("page failed to render", "page", name, "path", r.URL.Path, "err", err)
@@ -224,14 +230,8 @@ var funcs = template.FuncMap{
 		}
 		return t.In(sppcrawl.CST()).Format("2006-01-02 15:04")
 	},
-	"channelName": func(path string) string {
-		c := sites.Default().ChannelByPath(path)
-		if c.Name != "" {
-			return c.Name
-		}
-		return path
-	},
-	"channelKey": func(path string) string { return sites.Default().ChannelByPath(path).Key },
+	"channelName": func(path string) string { return cmp.Or(sites.ChannelByPath(path).Name, path) },
+	"channelKey":  func(path string) string { return sites.ChannelByPath(path).Key },
 	"fieldName": func(name string) string {
 		return cmp.Or(map[string]string{"title": "标题", "kicker": "引题", "subtitle": "副题", "published_at": "发布时间",
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",

@@ -59,6 +59,10 @@ func TestPages_Sites(t *testing.T) {
 		has, hasnt []string
 	}{
 		{"/", []string{"全部站点", `href="/?site=gd.jcy"`, `href="/?site=spp"`, `<span class="muted site">` + localName + `</span>`, "广东：最高检发布"}, nil},
+		// An article's page credits its own site; a page of the archive, the default one.
+		{"/articles/gd.jcy-900001", []string{`内容来自<a href="https://www.gd.jcy.gov.cn/">` + localName + `网站</a>`}, []string{"最高人民检察院网站"}},
+		{"/articles/spp-700001", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, nil},
+		{"/channels", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, nil},
 		{"/?site=gd.jcy", []string{`<strong>` + localName + `（4）</strong>`, "广东：最高检发布"}, []string{"/articles/spp-"}},
 		{"/?site=spp", []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-", "广东：最高检发布"}},
 		{"/search?q=" + url.QueryEscape("指导性案例"), []string{`<select name="site">`, `<option value="gd.jcy">` + localName + `（4）</option>`, "<b>站点：</b>", `<span class="site">` + localName + `</span>`}, nil},
