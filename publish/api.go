@@ -341,7 +341,7 @@ func (s *Server) feedChannel(ctx context.Context, q url.Values) (string, error) 
 		return "", fmt.Errorf("read the site map: %w", err)
 	}
 	def := sites.Default()
-	ch, err := sites.SelectChannels(def, c, m.AllOf(def.Channels())...)
+	ch, err := sites.SelectChannels(def, c, append(m.AllOf(def.Channels()), sites.Tables()...)...)
 	if err != nil || len(ch) != 1 {
 		return "", requestError(fmt.Sprintf("channel %q: want a key such as jczdal (see sppcrawl channels)", sppcrawl.Clip(c, 200)))
 	}

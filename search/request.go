@@ -178,7 +178,7 @@ func channelsOf(names []string, snap snapshot) ([]int, error) {
 	}
 	known := make([]sppcrawl.Channel, 0, len(snap.paths))
 	for p := range snap.paths {
-		known = append(known, sites.Default().ChannelByPath(p))
+		known = append(known, sites.ChannelByPath(p))
 	}
 	out := []int{}
 	for _, n := range names {

@@ -119,3 +119,14 @@ func ChannelByPath(path string) sppcrawl.Channel {
 	}
 	return Default().ChannelByPath(path)
 }
+
+// Tables are the channels of every built-in site's table, the default
+// site's first: what a channel key or name given to the archive's readers
+// (a page, the API, search) may name besides the default site's.
+func Tables() []sppcrawl.Channel {
+	var out []sppcrawl.Channel
+	for _, s := range registry {
+		out = append(out, s.Channels()...)
+	}
+	return out
+}

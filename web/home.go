@@ -225,7 +225,7 @@ func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) 
 		return sppcrawl.Channel{}, false
 	}
 	def := sites.Default()
-	chs, err := sites.SelectChannels(def, name, m.AllOf(def.Channels())...)
+	chs, err := sites.SelectChannels(def, name, append(m.AllOf(def.Channels()), sites.Tables()...)...)
 	if err != nil || len(chs) != 1 {
 		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false

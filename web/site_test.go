@@ -60,8 +60,8 @@ func TestPages_Sites(t *testing.T) {
 	}{
 		{"/", []string{"全部站点", `href="/?site=gd.jcy"`, `href="/?site=spp"`, `<span class="muted site">` + localName + `</span>`, "广东：最高检发布"}, nil},
 		// An article's page credits its own site; a page of the archive, the default one.
-		{"/articles/gd.jcy-900001", []string{`内容来自<a href="https://www.gd.jcy.gov.cn/">` + localName + `网站</a>`}, []string{"最高人民检察院网站"}},
-		{"/articles/spp-700001", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, nil},
+		{"/articles/gd.jcy-900001", []string{`内容来自<a href="https://www.gd.jcy.gov.cn/">` + localName + `网站</a>`, "　站点：" + localName + "</p>"}, []string{"最高人民检察院网站"}},
+		{"/articles/spp-700001", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, []string{"站点："}},
 		{"/channels", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, nil},
 		{"/?site=gd.jcy", []string{`<strong>` + localName + `（4）</strong>`, "广东：最高检发布"}, []string{"/articles/spp-"}},
 		{"/?site=spp", []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-", "广东：最高检发布"}},
@@ -129,5 +129,17 @@ func TestBrowser_SiteSelect(t *testing.T) {
 	checkPage(t, tctx, "search by site")
 	if bad := w.take(); len(bad) > 0 {
 		t.Errorf("%s", strings.Join(bad, "; "))
+	}
+}
+
+// A channel of another site's table is found by its key or name, as the
+// article page links it (/search?channel=KEY).
+func TestPages_ChannelOfAnotherSite(t *testing.T) {
+	srv := twoSites(t)
+	for _, ch := range []string{"qss", url.QueryEscape("起诉书"), url.QueryEscape("/12309/gj/zjxflws/qss/")} {
+		code, body, _ := get(t, srv.URL+"/search?channel="+ch)
+		if code != http.StatusOK || strings.Contains(body, "没有这个频道") {
+			t.Errorf("/search?channel=%s: %d, %s", ch, code, sppcrawl.Clip(body, 300))
+		}
 	}
 }
