@@ -36,7 +36,7 @@ func TestOpen_Migrations(t *testing.T) {
 	for _, s := range said {
 		if s != "" {
 			upgraded++
-			if !strings.Contains(s, "from version 0 to 1") {
+			if !strings.Contains(s, "from version 0 to ") {
 				t.Errorf("upgrade said %q", s)
 			}
 		}
