@@ -74,6 +74,9 @@ type Config struct {
 	Logger        *slog.Logger
 	Progress      io.Writer     // a terminal to draw a progress bar on, or nil
 	LogEvery      time.Duration // progress log line period when Progress is nil (default 10s)
+	// Lease is how long a channel's walk stays this process's without a
+	// renewal, where processes share the archive (default 2m; see lease.go).
+	Lease time.Duration
 	Now           func() time.Time
 }
 
@@ -93,6 +96,10 @@ type Crawler struct {
 	rechecks sppcrawl.RecheckStore
 	media    sppcrawl.MediaStore
 	sites    sppcrawl.SiteMapStore
+	leases   sppcrawl.Leaser // every lease granted when the archive is one process's
+	pacer    sppcrawl.Pacer  // nil: the pace is this process's alone
+	shared   bool            // other processes may write the archive at once
+	holder   string          // this process, as the holder of leases
 	site     sppcrawl.Site
 	log      *slog.Logger
 	origin   *url.URL
@@ -145,6 +152,8 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 	if archive != nil {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
 	}
+	c.leases, c.pacer, c.holder = sppcrawl.LeaserOf(archive), sppcrawl.PacerOf(archive), sppcrawl.NewHolder()
+	_, c.shared = archive.(sppcrawl.Leaser)
 	return c, nil
 }
 
@@ -166,6 +175,7 @@ func (cfg *Config) setDefaults() {
 	orDefault(&cfg.RetryBase, 2*time.Second)
 	orDefault(&cfg.RetryMax, 2*time.Minute)
 	orDefault(&cfg.LogEvery, 10*time.Second)
+	orDefault(&cfg.Lease, 2*time.Minute)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
