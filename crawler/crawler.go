@@ -77,7 +77,7 @@ type Config struct {
 	// Lease is how long a channel's walk stays this process's without a
 	// renewal, where processes share the archive (default 2m; see lease.go).
 	Lease time.Duration
-	Now           func() time.Time
+	Now   func() time.Time
 }
 
 // UserAgent is the default User-Agent: sppcrawl, its version and what it

@@ -43,7 +43,7 @@ type run struct {
 	robots                     *robots // nil when ignored
 	pace                       *pacer
 	lease                      *walkLeases // the run's leases on its channels (lease.go)
-	requests0                  int64 // the crawler's request count when the run began
+	requests0                  int64       // the crawler's request count when the run began
 	// slots bounds the detail requests handed to colly at once: colly starts a
 	// goroutine per request, so queueing a whole backfill up front would cost
 	// memory in proportion to the site.
