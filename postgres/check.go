@@ -12,7 +12,7 @@ import (
 // DueRechecks lists the n articles checked longest ago, with the
 // validators of their page when it was read at their canonical URL.
 func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
-	rows, err := db.pool.Query(ctx, `SELECT a.id, a.url, a.channel_path, a.checked, r.header
+	rows, err := db.rd().Query(ctx, `SELECT a.id, a.url, a.channel_path, a.checked, r.header
 		FROM articles a LEFT JOIN raw_pages r ON r.key = a.raw_key ORDER BY a.checked, a.id LIMIT $1`, n)
 	if err != nil {
 		return nil, fmt.Errorf("due rechecks: %w", err)

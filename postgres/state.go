@@ -196,7 +196,7 @@ func clipTitle(s string) string {
 // whose check ran before a parallel fetch's commit leaves one (bbolt
 // serialises the two writes; here they only read committed rows).
 func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) {
-	rows, err := db.pool.Query(ctx, `SELECT s.url, s.channel, s.title, f.doc FROM seen s LEFT JOIN failures f USING (url)
+	rows, err := db.rd().Query(ctx, `SELECT s.url, s.channel, s.title, f.doc FROM seen s LEFT JOIN failures f USING (url)
 		WHERE ($1 = '' OR s.channel = $1) AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.url = s.url)
 		ORDER BY s.channel || s.url`, channel)
 	if err != nil {
