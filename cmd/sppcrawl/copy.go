@@ -3,41 +3,41 @@ package main
 import (
 	"context"
 	"fmt"
-	"sppcrawl"
 	"time"
 
+	"sppcrawl"
 	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
-var copyCmd = command{"copy", "copy an archive file into an empty PostgreSQL database, seqs kept, then compare the copy with it",
-	"--from FILE --to postgres://…", nil,
+var copyCmd = command{"copy", "copy an archive into an empty one, file or PostgreSQL database either way, seqs kept, then compare the copy with it",
+	"--from FILE|postgres://… --to postgres://…|FILE", nil,
 	func(c *cli) func(context.Context, sppcrawl.Archive) error {
-		from := c.fs.String("from", defaultDB, "the archive file to copy")
-		to := c.fs.String("to", "", "the PostgreSQL database to copy into (postgres://user@host/db?sslmode=…); its archive must be empty")
+		from := c.fs.String("from", defaultDB, "the archive to copy: a file, or a PostgreSQL database (postgres://user@host/db?sslmode=…)")
+		to := c.fs.String("to", "", "the archive to copy into, empty: a PostgreSQL database (postgres://…), or a file (created)")
 		c.check(func() error {
 			switch {
 			case len(c.args) != 0:
 				return usageErr("unexpected arguments %q", c.args)
-			case !postgres.IsDSN(*to):
-				return usageErr("--to %q: want a PostgreSQL database, postgres://… (copying into a file is not there yet)", postgres.Redact(*to))
+			case *to == "":
+				return usageErr("--to: the archive to copy into, postgres://… or a file")
+			case *to == *from:
+				return usageErr("--to %q: the archive copied from; want another", postgres.Redact(*to))
 			}
 			return nil
 		})
 		return func(ctx context.Context, _ sppcrawl.Archive) error {
-			src, err := store.Open(*from, store.Options{ReadOnly: true, MustExist: true, Timeout: 30 * time.Second})
+			src, err := openCopySource(ctx, *from)
 			if err != nil {
 				return err
 			}
 			defer src.Close()
-			octx, cancel := context.WithTimeout(ctx, connectTimeout)
-			defer cancel()
-			dst, err := postgres.Open(octx, *to)
+			dst, err := openCopyTarget(ctx, *to)
 			if err != nil {
 				return err
 			}
 			defer dst.Close()
-			rep, err := dst.CopyFrom(ctx, src)
+			rep, err := dst.copyFrom(ctx, src)
 			if err != nil {
 				return err
 			}
@@ -45,8 +45,53 @@ var copyCmd = command{"copy", "copy an archive file into an empty PostgreSQL dat
 				return err
 			}
 			line := fmt.Sprintf("copy: %d articles, %d earlier versions, %d raw pages, %d events, %d media files into %s; the copy reads as its source",
-				rep.Articles, rep.Versions, rep.RawPages, rep.Events, rep.Media, dst.Name())
+				rep.Articles, rep.Versions, rep.RawPages, rep.Events, rep.Media, postgres.Redact(*to))
 			c.summary(true, line, rep)
 			return nil
 		}
 	}}
+
+// copyReport is what a copy copied, whichever backend it went into.
+type copyReport struct {
+	Articles, Versions, RawPages, Events, Media int
+}
+
+// copyTarget is an archive a copy goes into, either backend.
+type copyTarget struct {
+	sppcrawl.Archive
+	copyFrom func(context.Context, sppcrawl.Archive) (copyReport, error)
+}
+
+// openCopySource opens the archive copied from, read-only when a file.
+func openCopySource(ctx context.Context, name string) (sppcrawl.Archive, error) {
+	if postgres.IsDSN(name) {
+		octx, cancel := context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+		return postgres.Open(octx, name)
+	}
+	return store.Open(name, store.Options{ReadOnly: true, MustExist: true, Timeout: 30 * time.Second})
+}
+
+// openCopyTarget opens (a file: creates) the archive copied into.
+func openCopyTarget(ctx context.Context, name string) (copyTarget, error) {
+	if postgres.IsDSN(name) {
+		octx, cancel := context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+		db, err := postgres.Open(octx, name)
+		if err != nil {
+			return copyTarget{}, err
+		}
+		return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
+			r, err := db.CopyFrom(ctx, src)
+			return copyReport(r), err
+		}}, nil
+	}
+	db, err := store.Open(name, store.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		return copyTarget{}, err
+	}
+	return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
+		r, err := db.CopyFrom(ctx, src)
+		return copyReport(r), err
+	}}, nil
+}
