@@ -38,7 +38,10 @@ func copySource(t *testing.T) *store.DB {
 		}
 	}
 	steps := []error{
-		func() error { _, err := db.RecordFailure(ctx, sppcrawl.Failure{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_9.shtml", Channel: "/spp/tt/", Attempts: 3, Status: 503, LastError: "HTTP 503"}); return err }(),
+		func() error {
+			_, err := db.RecordFailure(ctx, sppcrawl.Failure{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_9.shtml", Channel: "/spp/tt/", Attempts: 3, Status: 503, LastError: "HTTP 503"})
+			return err
+		}(),
 		db.MarkSeen(ctx, "/spp/tt/", []sppcrawl.Seen{{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_8.shtml", Title: "未存的一篇"}}),
 		db.PutChannelState(ctx, sppcrawl.ChannelState{Path: "/spp/tt/", Name: "头条", ETag: `"e1"`}),
 		db.PutRun(ctx, sppcrawl.RunSummary{Started: time.Date(2026, 11, 20, 9, 0, 0, 0, sppcrawl.CST()), Channels: 3}),
