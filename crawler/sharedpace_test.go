@@ -1,0 +1,64 @@
+package crawler_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"sppcrawl"
+	"sppcrawl/internal/pgtest"
+	"sppcrawl/postgres"
+)
+
+// TestRun_PaceSharedByProcesses: two crawls at once on one PostgreSQL
+// archive, walking different channels of one host, keep the host's pace
+// together (their starts booked through the database): n requests span at
+// least n-1 gaps, where each crawl pacing alone would send twice as fast.
+// A bound from below only: a slow machine cannot fail it.
+func TestRun_PaceSharedByProcesses(t *testing.T) {
+	sizes := map[string]int{} // as many requests for each crawl
+	for _, ch := range sppcrawl.Channels {
+		sizes[ch.Path] = 3
+	}
+	srv := serve(t, newSite(sizes, fixtureNewest))
+	var mu sync.Mutex
+	var arrived []time.Time
+	srv.setFault(func(_ http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/robots.txt" { // read before the pace starts
+			mu.Lock()
+			arrived = append(arrived, time.Now())
+			mu.Unlock()
+		}
+		return false
+	})
+	dsn := pgtest.NewDatabase(t)
+	chans := sppcrawl.Channels
+	var wg sync.WaitGroup
+	for i, part := range [][]sppcrawl.Channel{chans[:len(chans)/2], chans[len(chans)/2:]} {
+		db, err := postgres.Open(context.Background(), dsn, postgres.WithMediaCache(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		cfg := testConfig(srv.URL)
+		cfg.Full, cfg.Channels, cfg.Delay, cfg.Parallel = true, part, 100*time.Millisecond, 2
+		wg.Go(func() {
+			if _, err := runOnce(t, cfg, db); err != nil {
+				t.Errorf("crawl %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(arrived, time.Time.Compare)
+	t.Logf("%d requests in %v", len(arrived), arrived[len(arrived)-1].Sub(arrived[0]))
+	n := len(arrived)
+	gap := 100 * time.Millisecond / 2 // the delay over the requests in flight
+	// Arrivals may bunch by a little against their booked starts (the
+	// network, the scheduler): a slack of a few gaps.
+	if span, want := arrived[n-1].Sub(arrived[0]), time.Duration(n-1)*gap-5*gap; n < 40 || span < want {
+		t.Errorf("%d requests in %v; at the shared pace they take at least %v", n, span, want)
+	}
+}
