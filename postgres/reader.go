@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,7 +61,9 @@ func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 			return err
 		}
 		defer rows.Close()
-		b = &bufferedRows{fields: rows.FieldDescriptions(), types: rows.TypeMap(), at: -1}
+		// Copies: once the rows close, the connection goes back to the
+		// pool, and its next query reuses its descriptions and type map.
+		b = &bufferedRows{fields: slices.Clone(rows.FieldDescriptions()), at: -1}
 		for rows.Next() {
 			raw := rows.RawValues()
 			row := make([][]byte, len(raw))
@@ -83,10 +86,14 @@ func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 	return b, nil
 }
 
+// typeMaps decode buffered rows: a connection's own map is not safe to use
+// once the connection serves another query, and the archive's columns are
+// all of the built-in types a new map knows.
+var typeMaps = sync.Pool{New: func() any { return pgtype.NewMap() }}
+
 // bufferedRows are a query's rows read whole, as pgx.Rows.
 type bufferedRows struct {
 	fields []pgconn.FieldDescription
-	types  *pgtype.Map
 	rows   [][][]byte
 	at     int
 	tag    pgconn.CommandTag
@@ -99,7 +106,7 @@ func (b *bufferedRows) CommandTag() pgconn.CommandTag                { return b.
 func (b *bufferedRows) FieldDescriptions() []pgconn.FieldDescription { return b.fields }
 func (b *bufferedRows) RawValues() [][]byte                          { return b.rows[b.at] }
 func (b *bufferedRows) Conn() *pgx.Conn                              { return nil } // returned to the pool
-func (b *bufferedRows) TypeMap() *pgtype.Map                         { return b.types }
+func (b *bufferedRows) TypeMap() *pgtype.Map                         { return pgtype.NewMap() }
 
 func (b *bufferedRows) Next() bool {
 	if b.err != nil || b.at+1 >= len(b.rows) {
@@ -110,7 +117,9 @@ func (b *bufferedRows) Next() bool {
 }
 
 func (b *bufferedRows) Scan(dest ...any) error {
-	if err := pgx.ScanRow(b.types, b.fields, b.rows[b.at], dest...); err != nil {
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
+	if err := pgx.ScanRow(m, b.fields, b.rows[b.at], dest...); err != nil {
 		b.err = err
 		return err
 	}
@@ -118,17 +127,19 @@ func (b *bufferedRows) Scan(dest ...any) error {
 }
 
 func (b *bufferedRows) Values() ([]any, error) {
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
 	out := make([]any, len(b.fields))
 	for i, f := range b.fields {
 		if b.rows[b.at][i] == nil {
 			continue
 		}
-		dt, ok := b.types.TypeForOID(f.DataTypeOID)
+		dt, ok := m.TypeForOID(f.DataTypeOID)
 		if !ok {
 			out[i] = string(b.rows[b.at][i])
 			continue
 		}
-		v, err := dt.Codec.DecodeValue(b.types, f.DataTypeOID, f.Format, b.rows[b.at][i])
+		v, err := dt.Codec.DecodeValue(m, f.DataTypeOID, f.Format, b.rows[b.at][i])
 		if err != nil {
 			return nil, err
 		}

@@ -104,3 +104,39 @@ func TestDB_Read_ConnectionsKilled(t *testing.T) {
 		}
 	})
 }
+
+// TestDB_Read_Concurrent: reads of different shapes at once on a pool of
+// two connections: each read's rows, read whole and handed back on a
+// connection that serves another query meanwhile, decode as their own.
+func TestDB_Read_Concurrent(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn+"&pool_max_conns=2", postgres.WithMediaCache(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for n := 1; n <= 20; n++ {
+		if _, err := db.Upsert(ctx, testArticle(n, "文"+strings.Repeat("三", n)), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 30 {
+				for name, read := range reads {
+					if err := read(ctx, db); err != nil {
+						t.Errorf("%s: %v", name, err)
+						return
+					}
+				}
+				if _, err := db.DueRechecks(ctx, 10); err != nil {
+					t.Errorf("DueRechecks: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
