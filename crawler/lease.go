@@ -226,6 +226,32 @@ func (r *run) startLeased(ch sppcrawl.Channel) error {
 	return nil
 }
 
+// phaseLease takes the lease of a phase of the run that reads a list every
+// process would read alike (the rechecks due, the media due) and reports
+// whether this run does it: of runs at once on one archive, the first.
+// Held, renewed and released with the channels' leases; a run that cannot
+// ask does the phase, as a run alone would.
+func (r *run) phaseLease(phase string) bool {
+	l := r.lease
+	if l == nil {
+		return true
+	}
+	key := phase + " " + r.c.site.Host()
+	ok, err := r.c.leases.Acquire(r.ctx, key, r.c.holder, r.c.cfg.Lease)
+	switch {
+	case err != nil:
+		r.c.log.Warn("lease of a phase not taken: doing it", "phase", phase, "err", err)
+		return true
+	case !ok:
+		r.c.log.Info("another process does this phase of the run", "phase", phase)
+		return false
+	}
+	l.mu.Lock()
+	l.held[phase] = key // not a channel's path: no state is written for it
+	l.mu.Unlock()
+	return true
+}
+
 // storedMeanwhile reports whether another process sharing the archive
 // stored the article a detail request of the walk is about to fetch (a
 // page listed in two channels, walked by two processes): the request is

@@ -62,3 +62,43 @@ func TestRun_PaceSharedByProcesses(t *testing.T) {
 		t.Errorf("%d requests in %v; at the shared pace they take at least %v", n, span, want)
 	}
 }
+
+// TestRun_RechecksOnceAcrossProcesses: two crawls at once on one
+// PostgreSQL archive, walking different channels, re-verify the stored
+// articles due once between them: the phase is one process's (its lease),
+// never the same articles asked for twice.
+func TestRun_RechecksOnceAcrossProcesses(t *testing.T) {
+	srv := serve(t, sizedSite(40))
+	dsn := pgtest.NewDatabase(t)
+	var dbs []*postgres.DB
+	for range 2 {
+		db, err := postgres.Open(context.Background(), dsn, postgres.WithMediaCache(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dbs = append(dbs, db)
+	}
+	full := testConfig(srv.URL)
+	full.Full = true
+	mustRun(t, full, dbs[0])
+	srv.resetHits()
+	chans := sppcrawl.Channels
+	var wg sync.WaitGroup
+	for i, part := range [][]sppcrawl.Channel{chans[:len(chans)/2], chans[len(chans)/2:]} {
+		cfg := testConfig(srv.URL)
+		cfg.Channels, cfg.Recheck = part, 10
+		wg.Go(func() { mustRun(t, cfg, dbs[i]) })
+	}
+	wg.Wait()
+	rechecked := 0
+	for p, n := range srv.detailHits() {
+		rechecked += n
+		if n > 1 {
+			t.Errorf("%s asked for %d times, want once", p, n)
+		}
+	}
+	if rechecked < 10 {
+		t.Errorf("%d articles re-verified, want at least the 10 of one run", rechecked)
+	}
+}
