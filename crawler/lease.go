@@ -12,9 +12,9 @@ import (
 // Processes crawling one archive at once (PostgreSQL) split the site by
 // channel: a run walks a channel only while it holds the channel's lease
 // (sppcrawl.Leaser), renewed until the run ends. A channel another process
-// holds is waited for: taken when that process releases it (then walked
-// for news, which costs page 1) or when its lease runs out because the
-// process died (then its walk, a row, is resumed). So runs at once cover
+// holds is waited for, a lease's time at most (awaitLeased): taken when its
+// lease runs out because that process died (its walk, a row, is resumed),
+// passed over when that process walked it meanwhile. So runs at once cover
 // every channel, none twice at a time, and a run after a kill covers what
 // the killed one left. On bbolt every lease is granted: one writer.
 
@@ -35,6 +35,8 @@ func (r *run) leaseKey(path string) string { return sppcrawl.ChannelLease(r.c.si
 // another process wait (awaitLeased). The leases are renewed from now on.
 func (r *run) leaseChannels() error {
 	l := &walkLeases{held: map[string]string{}, lost: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+	r.lease = l // released by Run whatever happens next
+	go r.renewLeases(l)
 	var kept []sppcrawl.Channel
 	for _, ch := range r.order {
 		ok, err := r.take(l, ch.Path)
@@ -48,8 +50,7 @@ func (r *run) leaseChannels() error {
 			l.waiting = append(l.waiting, ch)
 		}
 	}
-	r.order, r.lease = kept, l
-	go r.renewLeases(l)
+	r.order = kept
 	return nil
 }
 
