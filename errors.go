@@ -52,4 +52,7 @@ var (
 	// may be tried again. The bbolt archive serialises its writers and never
 	// returns it; a backend with concurrent writers (PostgreSQL) does.
 	ErrConflict = errors.New("archive changed concurrently")
+	// ErrLeaseLost: a lease ran out and another holder took it; what it
+	// guarded is that holder's now.
+	ErrLeaseLost = errors.New("lease lost to another holder")
 )

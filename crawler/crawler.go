@@ -74,7 +74,10 @@ type Config struct {
 	Logger        *slog.Logger
 	Progress      io.Writer     // a terminal to draw a progress bar on, or nil
 	LogEvery      time.Duration // progress log line period when Progress is nil (default 10s)
-	Now           func() time.Time
+	// Lease is how long a channel's walk stays this process's without a
+	// renewal, where processes share the archive (default 2m; see lease.go).
+	Lease time.Duration
+	Now   func() time.Time
 }
 
 // UserAgent is the default User-Agent: sppcrawl, its version and what it
@@ -94,6 +97,10 @@ type Crawler struct {
 	media    sppcrawl.MediaStore
 	sites    sppcrawl.SiteMapStore
 	unparsed sppcrawl.UnparsedKeeper // nil: an archive that keeps none
+	leases   sppcrawl.Leaser         // every lease granted when the archive is one process's
+	pacer    sppcrawl.Pacer          // nil: the pace is this process's alone
+	shared   bool                    // other processes may write the archive at once
+	holder   string                  // this process, as the holder of leases
 	site     sppcrawl.Site
 	// grouped: one site of a Group, whose run records the summary of all.
 	grouped bool
@@ -154,6 +161,8 @@ func New(cfg Config, archive Archive) (*Crawler, error) {
 		c.articles, c.ledger, c.rechecks, c.media, c.sites = archive, archive, archive, archive, archive
 		c.unparsed, _ = archive.(sppcrawl.UnparsedKeeper)
 	}
+	c.leases, c.pacer, c.holder = sppcrawl.LeaserOf(archive), sppcrawl.PacerOf(archive), sppcrawl.NewHolder()
+	_, c.shared = archive.(sppcrawl.Leaser)
 	return c, nil
 }
 
@@ -175,6 +184,7 @@ func (cfg *Config) setDefaults() {
 	orDefault(&cfg.RetryBase, 2*time.Second)
 	orDefault(&cfg.RetryMax, 2*time.Minute)
 	orDefault(&cfg.LogEvery, 10*time.Second)
+	orDefault(&cfg.Lease, 2*time.Minute)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

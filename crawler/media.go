@@ -59,7 +59,7 @@ func (r *run) fetchMedia() {
 	todo := r.media
 	r.media = nil
 	r.mu.Unlock()
-	if r.crawl && r.c.cfg.Media != MediaNone && !r.stopped() {
+	if r.crawl && r.c.cfg.Media != MediaNone && !r.stopped() && r.phaseLease("media") {
 		due, err := r.c.media.DueMedia(r.ctx)
 		if err != nil {
 			r.fail(err)

@@ -25,7 +25,13 @@ type pacer struct {
 	mu       sync.Mutex // keeps a start and its jitter together
 	lim      *rate.Limiter
 	interval int // µs
+	// claim, when set, books each start through the archive (shared by
+	// processes crawling one host) instead of the schedule above.
+	claim func() (time.Duration, error)
 }
+
+// gap is the pause between starts the pacer keeps, before jitter.
+func (p *pacer) gap() time.Duration { return time.Duration(p.interval) * time.Microsecond }
 
 // newPacer paces requests so that parallel slots each pause delay between
 // requests, on average, as colly's delay would.
@@ -50,6 +56,13 @@ func (p *pacer) wait(stop ...<-chan struct{}) bool {
 		return true
 	}
 	d := p.reserve(time.Now())
+	if p.claim != nil {
+		// The shared booking replaces this process's schedule; should the
+		// archive fail, its own schedule still keeps this process polite.
+		if shared, err := p.claim(); err == nil {
+			d = shared
+		}
+	}
 	if d <= 0 {
 		return true
 	}

@@ -14,7 +14,7 @@ import (
 
 // recheck queues the re-verifications of this run, after the walk.
 func (r *run) recheck() {
-	if r.c.cfg.Recheck <= 0 || r.stopped() {
+	if r.c.cfg.Recheck <= 0 || r.stopped() || !r.phaseLease("recheck") {
 		return
 	}
 	due, err := r.c.rechecks.DueRechecks(r.ctx, r.c.cfg.Recheck)

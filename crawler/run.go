@@ -43,7 +43,8 @@ type run struct {
 	listedTotal, storedAtStart atomic.Int64
 	robots                     *robots // nil when ignored
 	pace                       *pacer
-	requests0                  int64 // the crawler's request count when the run began
+	lease                      *walkLeases // the run's leases on its channels (lease.go)
+	requests0                  int64       // the crawler's request count when the run began
 	// slots bounds the detail requests handed to colly at once: colly starts a
 	// goroutine per request, so queueing a whole backfill up front would cost
 	// memory in proportion to the site.
@@ -57,6 +58,7 @@ type run struct {
 func (c *Crawler) Run(ctx context.Context) (sppcrawl.RunSummary, error) {
 	r, err := c.newRun(ctx)
 	defer r.abort()
+	defer r.releaseLeases()
 	if err == nil {
 		err = r.plan()
 	}
@@ -109,6 +111,7 @@ func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 	}
 	r.col = c.newCollector(reqCtx, true, parallel)
 	r.pace = newPacer(delay, parallel)
+	r.pace.claim = r.sharedPace(r.pace.gap())
 	r.col.OnRequest(r.onRequest)
 	// Requests queued before a stop wait for a free connection slot; this
 	// drops them once they get one, instead of sending them.
@@ -129,6 +132,9 @@ func (r *run) plan() error {
 	r.crawl = true
 	var err error
 	if r.order, err = r.runChannels(); err != nil {
+		return err
+	}
+	if err := r.leaseChannels(); err != nil {
 		return err
 	}
 	r.sum.Channels = len(r.order)
@@ -252,6 +258,7 @@ func (r *run) walkChannels() {
 		}
 	}
 	r.col.Wait()
+	r.awaitLeased()
 }
 
 // stopErr is why the run stopped early: a fatal error (a challenge, the
@@ -298,6 +305,9 @@ func (r *run) close(stopErr error) {
 func (r *run) finish() (sppcrawl.RunSummary, error) {
 	runErr := r.stopErr()
 	for _, cr := range r.chans {
+		if r.leaseLost(cr.ch.Path) {
+			continue // the state is the process's that took the lease
+		}
 		if runErr == nil {
 			r.drift(cr)
 		}

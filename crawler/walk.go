@@ -14,6 +14,12 @@ import (
 )
 
 func (r *run) onRequest(req *colly.Request) {
+	if in := infoOf(req.Ctx); r.storedMeanwhile(in, req.URL.String()) {
+		req.Abort()
+		r.detailFinished()
+		r.settled(in)
+		return
+	}
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
 		if slotted(infoOf(req.Ctx).kind) {

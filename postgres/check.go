@@ -17,7 +17,7 @@ func (db *DB) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error
 
 // dueRechecks is DueRechecks of the articles of host ("": all).
 func (db *DB) dueRechecks(ctx context.Context, n int, host string) ([]sppcrawl.Recheck, error) {
-	rows, err := db.pool.Query(ctx, `SELECT a.id, a.url, a.channel_path, a.checked, r.header
+	rows, err := db.rd().Query(ctx, `SELECT a.id, a.url, a.channel_path, a.checked, r.header
 		FROM articles a LEFT JOIN raw_pages r ON r.key = a.raw_key
 		WHERE $2 = '' OR lower(split_part(a.url, '/', 3)) = $2 ORDER BY a.checked, a.id LIMIT $1`, n, host)
 	if err != nil {

@@ -90,9 +90,11 @@ func (c *copier) article(seq uint64, a *sppcrawl.Article, doc []byte) error {
 		return err
 	}
 	missing, due := mediaTally(a)
-	_, err = c.tx.Exec(c.ctx, `INSERT INTO articles (id, seq, url, channel_path, published, content_hash, has_cases, withdrawn, missing, due, checked, doc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, a.ID, int64(seq), a.URL, a.ChannelPath, a.PublishedAt.Unix(), a.ContentHash,
-		len(a.Cases) > 0, !a.WithdrawnAt.IsZero(), missing, due, s.LastCheckedAt.UnixNano(), string(doc))
+	def, crc, n := chunkOf(string(doc))
+	_, err = c.tx.Exec(c.ctx, `INSERT INTO articles (id, seq, url, channel_path, published, content_hash, has_cases, withdrawn, missing, due, checked, doc,
+			chunk, chunk_crc, chunk_len)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, a.ID, int64(seq), a.URL, a.ChannelPath, a.PublishedAt.Unix(), a.ContentHash,
+		len(a.Cases) > 0, !a.WithdrawnAt.IsZero(), missing, due, s.LastCheckedAt.UnixNano(), string(doc), def, crc, n)
 	if err != nil {
 		return err
 	}

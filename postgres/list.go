@@ -18,7 +18,7 @@ type listed struct {
 }
 
 func (db *DB) list(ctx context.Context, query string, args ...any) ([]listed, error) {
-	rows, err := db.pool.Query(ctx, query, args...)
+	rows, err := db.rd().Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
@@ -112,7 +112,7 @@ func (db *DB) ChannelPage(ctx context.Context, path string, before time.Time, n 
 
 // CountByChannel counts the articles of each channel, with its newest.
 func (db *DB) CountByChannel(ctx context.Context) ([]sppcrawl.ChannelCount, error) {
-	rows, err := db.pool.Query(ctx, `SELECT channel_path, count(*),
+	rows, err := db.rd().Query(ctx, `SELECT channel_path, count(*),
 			(array_agg(published ORDER BY published DESC, id DESC))[1],
 			(array_agg(id ORDER BY published DESC, id DESC))[1]
 		FROM articles GROUP BY channel_path ORDER BY channel_path`)

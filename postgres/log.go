@@ -20,7 +20,7 @@ func (db *DB) Generation(ctx context.Context) (uint64, error) {
 
 func (db *DB) counter(ctx context.Context, name string) (uint64, error) {
 	var v int64
-	if err := db.pool.QueryRow(ctx, "SELECT value FROM counters WHERE name = $1", name).Scan(&v); err != nil {
+	if err := db.rd().QueryRow(ctx, "SELECT value FROM counters WHERE name = $1", name).Scan(&v); err != nil {
 		return 0, fmt.Errorf("%s: %w", name, err)
 	}
 	return uint64(v), nil
@@ -44,7 +44,7 @@ func (db *DB) logPage(ctx context.Context, after uint64, limit int, cases bool) 
 	if cases {
 		q = "SELECT seq, doc FROM articles WHERE has_cases AND seq > $1 ORDER BY seq LIMIT $2"
 	}
-	rows, err := db.pool.Query(ctx, q, int64(after), limit)
+	rows, err := db.rd().Query(ctx, q, int64(after), limit)
 	if err != nil {
 		return nil, fmt.Errorf("log after %d: %w", after, err)
 	}
@@ -170,7 +170,7 @@ func (db *DB) ForEachRaw(ctx context.Context, fn func(*sppcrawl.RawPage) error) 
 }
 
 func (db *DB) rawPageBatch(ctx context.Context, after int64) ([]*sppcrawl.RawPage, []int64, error) {
-	rows, err := db.pool.Query(ctx, "SELECT key, header, body FROM raw_pages WHERE key > $1 ORDER BY key LIMIT $2", after, page)
+	rows, err := db.rd().Query(ctx, "SELECT key, header, body FROM raw_pages WHERE key > $1 ORDER BY key LIMIT $2", after, page)
 	if err != nil {
 		return nil, nil, fmt.Errorf("raw pages: %w", err)
 	}
@@ -195,7 +195,7 @@ func (db *DB) rawPageBatch(ctx context.Context, after int64) ([]*sppcrawl.RawPag
 
 // Events is up to limit events with seq > after, in seq order.
 func (db *DB) Events(ctx context.Context, after uint64, limit int) ([]sppcrawl.Event, error) {
-	rows, err := db.pool.Query(ctx, "SELECT doc FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", int64(after), limit)
+	rows, err := db.rd().Query(ctx, "SELECT doc FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", int64(after), limit)
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}

@@ -113,7 +113,7 @@ func (db *DB) cached(ctx context.Context, info sppcrawl.MediaInfo) (string, erro
 		return path, nil
 	}
 	var body []byte
-	if err := db.pool.QueryRow(ctx, "SELECT body FROM media WHERE sha = $1", sha).Scan(&body); err != nil {
+	if err := db.rd().QueryRow(ctx, "SELECT body FROM media WHERE sha = $1", sha).Scan(&body); err != nil {
 		return "", fmt.Errorf("media %s: %w", sha, err)
 	}
 	if err := writeFile(path, body); err != nil {
@@ -154,7 +154,7 @@ func (db *DB) ForEachMedia(ctx context.Context, fn func(sppcrawl.MediaInfo) erro
 func (db *DB) MediaCounts(ctx context.Context) (sppcrawl.MediaCounts, error) {
 	var c sppcrawl.MediaCounts
 	var files, bytes, missing int64
-	err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM media), (SELECT coalesce(sum(size), 0) FROM media),
+	err := db.rd().QueryRow(ctx, `SELECT (SELECT count(*) FROM media), (SELECT coalesce(sum(size), 0) FROM media),
 		(SELECT coalesce(sum(missing), 0) FROM articles)`).Scan(&files, &bytes, &missing)
 	if err != nil {
 		return c, fmt.Errorf("media counts: %w", err)
@@ -202,7 +202,7 @@ func mediaTally(a *sppcrawl.Article) (missing, due int) {
 
 // MediaURLs lists, per file (sha256), every URL it was fetched from.
 func (db *DB) MediaURLs(ctx context.Context) (map[string][]string, error) {
-	rows, err := db.pool.Query(ctx, "SELECT url, sha FROM media_urls ORDER BY url")
+	rows, err := db.rd().Query(ctx, "SELECT url, sha FROM media_urls ORDER BY url")
 	if err != nil {
 		return nil, fmt.Errorf("media urls: %w", err)
 	}

@@ -40,7 +40,7 @@ func articleByID(ctx context.Context, q querier, id string) (*sppcrawl.Article, 
 func (db *DB) Get(ctx context.Context, id string) (*sppcrawl.Stored, error) {
 	var doc string
 	var checked int64
-	err := db.pool.QueryRow(ctx, "SELECT doc, checked FROM articles WHERE id = $1", id).Scan(&doc, &checked)
+	err := db.rd().QueryRow(ctx, "SELECT doc, checked FROM articles WHERE id = $1", id).Scan(&doc, &checked)
 	switch {
 	case noRows(err):
 		return nil, notFound("article %s", id)
@@ -65,7 +65,7 @@ func (db *DB) GetByURL(ctx context.Context, url string) (*sppcrawl.Stored, error
 
 func (db *DB) idOfURL(ctx context.Context, url string) (string, error) {
 	var id string
-	err := db.pool.QueryRow(ctx, "SELECT id FROM urls WHERE url = $1", url).Scan(&id)
+	err := db.rd().QueryRow(ctx, "SELECT id FROM urls WHERE url = $1", url).Scan(&id)
 	switch {
 	case noRows(err):
 		return "", notFound("article at %s", url)
@@ -78,7 +78,7 @@ func (db *DB) idOfURL(ctx context.Context, url string) (string, error) {
 // HasURL reports whether url is stored, as canonical URL or alias.
 func (db *DB) HasURL(ctx context.Context, url string) (bool, error) {
 	var ok bool
-	err := db.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM urls WHERE url = $1)", url).Scan(&ok)
+	err := db.rd().QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM urls WHERE url = $1)", url).Scan(&ok)
 	return ok, err
 }
 
@@ -100,7 +100,7 @@ func (db *DB) StoredArticle(ctx context.Context, url, id string) (*sppcrawl.Arti
 // GetJSON is the article's JSON exactly as exported.
 func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 	var doc string
-	err := db.pool.QueryRow(ctx, "SELECT doc FROM articles WHERE id = $1", id).Scan(&doc)
+	err := db.rd().QueryRow(ctx, "SELECT doc FROM articles WHERE id = $1", id).Scan(&doc)
 	switch {
 	case noRows(err):
 		return nil, notFound("article %s", id)
@@ -143,7 +143,7 @@ func decodeRaw(hdr string, body []byte) (*sppcrawl.RawPage, error) {
 // ArticleWithCase is the article that states the case of number.
 func (db *DB) ArticleWithCase(ctx context.Context, number string) (*sppcrawl.Article, error) {
 	var doc string
-	err := db.pool.QueryRow(ctx, "SELECT a.doc FROM case_numbers c JOIN articles a USING (id) WHERE c.number = $1", number).Scan(&doc)
+	err := db.rd().QueryRow(ctx, "SELECT a.doc FROM case_numbers c JOIN articles a USING (id) WHERE c.number = $1", number).Scan(&doc)
 	if err != nil && !noRows(err) {
 		return nil, fmt.Errorf("case %s: %w", number, err)
 	}
@@ -173,7 +173,7 @@ func (db *DB) Withdrawn(ctx context.Context) (int, error) {
 
 func (db *DB) countOf(ctx context.Context, query string, args ...any) (int, error) {
 	var n int64
-	if err := db.pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+	if err := db.rd().QueryRow(ctx, query, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count: %w", err)
 	}
 	return int(n), nil

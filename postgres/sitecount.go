@@ -12,7 +12,7 @@ var _ sppcrawl.SiteCounter = (*DB)(nil)
 // CountBySite counts the articles of each site by their ids' keys, with
 // the host of their URLs.
 func (db *DB) CountBySite(ctx context.Context) ([]sppcrawl.SiteCount, error) {
-	rows, err := db.pool.Query(ctx, `SELECT k, count(*), min(substring(url from '^[a-z]+://([^/:]+)'))
+	rows, err := db.rd().Query(ctx, `SELECT k, count(*), min(substring(url from '^[a-z]+://([^/:]+)'))
 		FROM (SELECT CASE WHEN strpos(id, '-') = 0 THEN '' ELSE left(id, length(id) - strpos(reverse(id), '-')) END AS k, url FROM articles) a
 		GROUP BY k ORDER BY 3, k`)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"sppcrawl"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // getDoc decodes the document query selects into v; false if no row.
@@ -92,8 +94,11 @@ func (db *DB) putChannelState(ctx context.Context, host string, st sppcrawl.Chan
 	st.Site = host
 	b, err := json.Marshal(st)
 	if err == nil {
-		_, err = db.pool.Exec(ctx, `INSERT INTO channel_states (site, path, doc) VALUES ($1, $2, $3)
-			ON CONFLICT (site, path) DO UPDATE SET doc = EXCLUDED.doc`, host, st.Path, string(b))
+		err = db.tx(ctx, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO channel_states (site, path, doc) VALUES ($1, $2, $3)
+				ON CONFLICT (site, path) DO UPDATE SET doc = EXCLUDED.doc`, host, st.Path, string(b))
+			return err
+		})
 	}
 	return wrap("put channel state of "+host+st.Path, err)
 }
@@ -106,7 +111,7 @@ func (db *DB) ChannelStates(ctx context.Context) ([]sppcrawl.ChannelState, error
 
 // channelStates lists the channels of host crawled so far ("": all).
 func (db *DB) channelStates(ctx context.Context, host string) ([]sppcrawl.ChannelState, error) {
-	rows, err := db.pool.Query(ctx, "SELECT site, doc FROM channel_states WHERE $1 = '' OR site = $1 ORDER BY site, path", host)
+	rows, err := db.rd().Query(ctx, "SELECT site, doc FROM channel_states WHERE $1 = '' OR site = $1 ORDER BY site, path", host)
 	if err != nil {
 		return nil, wrap("channel states", err)
 	}
@@ -148,7 +153,10 @@ func (db *DB) RecordFailure(ctx context.Context, f sppcrawl.Failure) (sppcrawl.F
 
 // ClearFailure forgets url's failures (it was fetched).
 func (db *DB) ClearFailure(ctx context.Context, url string) error {
-	_, err := db.pool.Exec(ctx, "DELETE FROM failures WHERE url = $1", url)
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM failures WHERE url = $1", url)
+		return err
+	})
 	return wrap("clear failure of "+url, err)
 }
 
@@ -232,7 +240,7 @@ func clipTitle(s string) string {
 // whose check ran before a parallel fetch's commit leaves one (bbolt
 // serialises the two writes; here they only read committed rows).
 func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) {
-	rows, err := db.pool.Query(ctx, `SELECT s.url, s.channel, s.title, f.doc FROM seen s LEFT JOIN failures f USING (url)
+	rows, err := db.rd().Query(ctx, `SELECT s.url, s.channel, s.title, f.doc FROM seen s LEFT JOIN failures f USING (url)
 		WHERE ($1 = '' OR s.channel = $1) AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.url = s.url)
 		ORDER BY s.channel || s.url`, channel)
 	if err != nil {

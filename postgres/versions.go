@@ -45,7 +45,7 @@ func (db *DB) History(ctx context.Context, idOrURL string) (*sppcrawl.History, e
 		return nil, err
 	}
 	var hasRaw bool
-	if err := db.pool.QueryRow(ctx, "SELECT raw_key IS NOT NULL FROM articles WHERE id = $1", id).Scan(&hasRaw); err != nil {
+	if err := db.rd().QueryRow(ctx, "SELECT raw_key IS NOT NULL FROM articles WHERE id = $1", id).Scan(&hasRaw); err != nil {
 		return nil, fmt.Errorf("history of %s: %w", id, err)
 	}
 	doc, err := db.GetJSON(ctx, id)
@@ -58,7 +58,7 @@ func (db *DB) History(ctx context.Context, idOrURL string) (*sppcrawl.History, e
 
 // versions are the replaced versions of id, oldest first.
 func (db *DB) versions(ctx context.Context, id string) ([]sppcrawl.Version, error) {
-	rows, err := db.pool.Query(ctx, "SELECT doc, raw_key IS NOT NULL FROM versions WHERE id = $1 ORDER BY version", id)
+	rows, err := db.rd().Query(ctx, "SELECT doc, raw_key IS NOT NULL FROM versions WHERE id = $1 ORDER BY version", id)
 	if err != nil {
 		return nil, fmt.Errorf("versions of %s: %w", id, err)
 	}
@@ -96,7 +96,7 @@ func (db *DB) ArticleVersion(ctx context.Context, id string, v int) (*sppcrawl.A
 // VersionRaw is the page version v came from.
 func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*sppcrawl.RawPage, error) {
 	var cur int
-	switch err := db.pool.QueryRow(ctx, "SELECT (doc::json->>'version')::int FROM articles WHERE id = $1", id).Scan(&cur); {
+	switch err := db.rd().QueryRow(ctx, "SELECT (doc::json->>'version')::int FROM articles WHERE id = $1", id).Scan(&cur); {
 	case noRows(err):
 		return nil, notFound("article %s", id)
 	case err != nil:
@@ -122,7 +122,7 @@ func (db *DB) EarlierVersions(ctx context.Context, id string) ([]*sppcrawl.Artic
 // OldestCheck is when the article checked longest ago was last checked.
 func (db *DB) OldestCheck(ctx context.Context) (time.Time, error) {
 	var t *int64
-	if err := db.pool.QueryRow(ctx, "SELECT min(checked) FROM articles").Scan(&t); err != nil {
+	if err := db.rd().QueryRow(ctx, "SELECT min(checked) FROM articles").Scan(&t); err != nil {
 		return time.Time{}, fmt.Errorf("oldest check: %w", err)
 	}
 	if t == nil {

@@ -82,13 +82,16 @@ func (w *wtx) putArticle(a *sppcrawl.Article) error {
 		return fmt.Errorf("article %s: %w", a.ID, err)
 	}
 	missing, due := mediaTally(a)
-	_, err = w.Exec(w.ctx, `INSERT INTO articles (id, seq, url, channel_path, published, content_hash, has_cases, withdrawn, missing, due, checked, doc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+	def, crc, n := chunkOf(doc)
+	_, err = w.Exec(w.ctx, `INSERT INTO articles (id, seq, url, channel_path, published, content_hash, has_cases, withdrawn, missing, due, checked, doc,
+			chunk, chunk_crc, chunk_len)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, url = EXCLUDED.url, channel_path = EXCLUDED.channel_path,
 			published = EXCLUDED.published, content_hash = EXCLUDED.content_hash, has_cases = EXCLUDED.has_cases,
-			withdrawn = EXCLUDED.withdrawn, missing = EXCLUDED.missing, due = EXCLUDED.due, doc = EXCLUDED.doc`,
+			withdrawn = EXCLUDED.withdrawn, missing = EXCLUDED.missing, due = EXCLUDED.due, doc = EXCLUDED.doc,
+			chunk = EXCLUDED.chunk, chunk_crc = EXCLUDED.chunk_crc, chunk_len = EXCLUDED.chunk_len`,
 		a.ID, int64(a.Seq), a.URL, a.ChannelPath, a.PublishedAt.Unix(), a.ContentHash, len(a.Cases) > 0,
-		!a.WithdrawnAt.IsZero(), missing, due, w.now.UnixNano(), doc)
+		!a.WithdrawnAt.IsZero(), missing, due, w.now.UnixNano(), doc, def, crc, n)
 	if err != nil {
 		return fmt.Errorf("article %s: %w", a.ID, err)
 	}

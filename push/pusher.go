@@ -34,6 +34,12 @@ type Options struct {
 	Lookup   Lookup // DNS (tests); the system's when nil
 	// Feed renders a WebSub topic's content (publish.Server.Feed).
 	Feed func(ctx context.Context, topic string) (contentType string, body []byte, err error)
+	// Leases hand out the delivery lease (lease.go): the archive's when it
+	// has them (sppcrawl.LeaserOf, by default), so that of the processes
+	// sharing it one delivers at a time.
+	Leases sppcrawl.Leaser
+	Lease  time.Duration // how long the lease lasts unrenewed (2 min)
+	Holder string        // this process as the lease's holder (sppcrawl.NewHolder)
 }
 
 // Pusher delivers the archive's events to its subscriptions. Only the
@@ -62,6 +68,15 @@ func New(db Archive, opts Options) *Pusher {
 	if opts.Lookup == nil {
 		opts.Lookup = defaultLookup
 	}
+	if opts.Leases == nil {
+		opts.Leases = sppcrawl.LeaserOf(db)
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = defaultDeliveryLease
+	}
+	if opts.Holder == "" {
+		opts.Holder = sppcrawl.NewHolder()
+	}
 	return &Pusher{db: db, opts: opts, hc: map[bool]*http.Client{}}
 }
 
@@ -81,6 +96,8 @@ type Result struct {
 	Failures  int       // requests that failed
 	Pending   int       // subscriptions with events still to deliver
 	Next      time.Time // when the next retry falls due (zero: none)
+	// Elsewhere: another process holds the delivery lease and delivers.
+	Elsewhere bool `json:",omitempty"`
 }
 
 func (r *Result) add(o Result) {
@@ -97,6 +114,11 @@ func (r *Result) add(o Result) {
 // in its own goroutine, events in seq order, until its receiver fails
 // (its retry is scheduled) or nothing is left.
 func (p *Pusher) DeliverDue(ctx context.Context) (Result, error) {
+	ctx, held, done, err := p.holdLease(ctx)
+	if err != nil || !held {
+		return Result{Elsewhere: err == nil}, err
+	}
+	defer done()
 	subs, err := p.db.Subscriptions(ctx)
 	if err != nil {
 		return Result{}, err
@@ -121,7 +143,7 @@ func (p *Pusher) DeliverDue(ctx context.Context) (Result, error) {
 		})
 	}
 	g.Wait()
-	return total, ctx.Err()
+	return total, context.Cause(ctx) // ErrLeaseLost: the round was another process's
 }
 
 // drain delivers one subscription's due events until it is up to date,
@@ -429,7 +451,9 @@ func (p *Pusher) Run(ctx context.Context, changes <-chan struct{}) {
 			p.opts.Logger.Warn("push: deliveries failed", "err", err)
 		}
 		wait := time.Duration(1<<63 - 1)
-		if !r.Next.IsZero() {
+		if r.Elsewhere {
+			wait = p.leasePoll()
+		} else if !r.Next.IsZero() {
 			wait = max(r.Next.Sub(p.opts.Now()), 10*time.Millisecond)
 		}
 		t := time.NewTimer(wait)
@@ -457,7 +481,7 @@ func (p *Pusher) DeliverFor(ctx context.Context, d time.Duration) (Result, error
 		total.Delivered += r.Delivered
 		total.Requests += r.Requests
 		total.Failures += r.Failures
-		total.Pending, total.Next = r.Pending, r.Next
+		total.Pending, total.Next, total.Elsewhere = r.Pending, r.Next, r.Elsewhere
 		switch {
 		case ctx.Err() != nil:
 			return total, ctx.Err()
@@ -465,7 +489,7 @@ func (p *Pusher) DeliverFor(ctx context.Context, d time.Duration) (Result, error
 			return total, nil
 		case err != nil:
 			return total, err
-		case r.Pending == 0 || r.Next.IsZero() || r.Next.After(deadline):
+		case r.Elsewhere, r.Pending == 0 || r.Next.IsZero() || r.Next.After(deadline):
 			return total, nil
 		}
 		t := time.NewTimer(max(r.Next.Sub(p.opts.Now()), 10*time.Millisecond))

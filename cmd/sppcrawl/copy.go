@@ -3,29 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
-	"sppcrawl"
 	"time"
 
+	"sppcrawl"
 	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
-// CopyCommand is `sppcrawl copy`: copy an archive file into an empty PostgreSQL database, seqs kept, then compare the copy with it.
+// CopyCommand is `sppcrawl copy`: copy an archive into an empty one, file or PostgreSQL database either way, seqs kept, then compare the copy with it.
 type CopyCommand struct {
 	streams
 	c        *cli
 	from, to string
 }
 
-var copyInfo = commandInfo{"copy", "copy an archive file into an empty PostgreSQL database, seqs kept, then compare the copy with it",
-	"--from FILE --to postgres://…", nil}
+var copyInfo = commandInfo{"copy", "copy an archive into an empty one, file or PostgreSQL database either way, seqs kept, then compare the copy with it",
+	"--from FILE|postgres://… --to postgres://…|FILE", nil}
 
 // Run parses args as the command line of copy and does its work.
 func (cmd *CopyCommand) Run(ctx context.Context, args []string) error {
 	c := newCLI(copyInfo, cmd.streams)
 	cmd.c = c
-	c.fs.StringVar(&cmd.from, "from", defaultDB, "the archive file to copy")
-	c.fs.StringVar(&cmd.to, "to", "", "the PostgreSQL database to copy into (postgres://user@host/db?sslmode=…); its archive must be empty")
+	c.fs.StringVar(&cmd.from, "from", defaultDB, "the archive to copy: a file, or a PostgreSQL database (postgres://user@host/db?sslmode=…)")
+	c.fs.StringVar(&cmd.to, "to", "", "the archive to copy into, empty: a PostgreSQL database (postgres://…), or a file (created)")
 	c.check(cmd.check)
 	return c.run(ctx, args, cmd.copy)
 }
@@ -34,25 +34,27 @@ func (cmd *CopyCommand) check() error {
 	switch {
 	case len(cmd.c.args) != 0:
 		return usageErr("unexpected arguments %q", cmd.c.args)
-	case !postgres.IsDSN(cmd.to):
-		return usageErr("--to %q: want a PostgreSQL database, postgres://… (copying into a file is not there yet)", postgres.Redact(cmd.to))
+	case cmd.to == "":
+		return usageErr("--to: the archive to copy into, postgres://… or a file")
+	case cmd.to == cmd.from:
+		return usageErr("--to %q: the archive copied from; want another", postgres.Redact(cmd.to))
 	}
 	return nil
 }
 
-// copy copies the archive file into the database and compares the two.
+// copy copies the archive into the other and compares the two.
 func (cmd *CopyCommand) copy(ctx context.Context, _ sppcrawl.Archive) error {
-	src, err := store.OpenAs(ctx, cmd.from, sppcrawl.OpenReads, store.Options{Timeout: 30 * time.Second})
+	src, err := openCopySource(ctx, cmd.from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := postgres.OpenAs(ctx, cmd.to, sppcrawl.OpenWrites)
+	dst, err := openCopyTarget(ctx, cmd.to)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
-	rep, err := dst.CopyFrom(ctx, src)
+	rep, err := dst.copyFrom(ctx, src)
 	if err != nil {
 		return err
 	}
@@ -60,7 +62,48 @@ func (cmd *CopyCommand) copy(ctx context.Context, _ sppcrawl.Archive) error {
 		return err
 	}
 	line := fmt.Sprintf("copy: %d articles, %d earlier versions, %d raw pages, %d events, %d media files into %s; the copy reads as its source",
-		rep.Articles, rep.Versions, rep.RawPages, rep.Events, rep.Media, dst.Name())
+		rep.Articles, rep.Versions, rep.RawPages, rep.Events, rep.Media, postgres.Redact(cmd.to))
 	cmd.c.summary(true, line, rep)
 	return nil
+}
+
+// copyReport is what a copy copied, whichever backend it went into.
+type copyReport struct {
+	Articles, Versions, RawPages, Events, Media int
+}
+
+// copyTarget is an archive a copy goes into, either backend.
+type copyTarget struct {
+	sppcrawl.Archive
+	copyFrom func(context.Context, sppcrawl.Archive) (copyReport, error)
+}
+
+// openCopySource opens the archive copied from, read-only when a file.
+func openCopySource(ctx context.Context, name string) (sppcrawl.Archive, error) {
+	if postgres.IsDSN(name) {
+		return postgres.OpenAs(ctx, name, sppcrawl.OpenReads)
+	}
+	return store.Open(name, store.Options{ReadOnly: true, MustExist: true, Timeout: 30 * time.Second})
+}
+
+// openCopyTarget opens (a file: creates) the archive copied into.
+func openCopyTarget(ctx context.Context, name string) (copyTarget, error) {
+	if postgres.IsDSN(name) {
+		db, err := postgres.OpenAs(ctx, name, sppcrawl.OpenWrites)
+		if err != nil {
+			return copyTarget{}, err
+		}
+		return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
+			r, err := db.CopyFrom(ctx, src)
+			return copyReport(r), err
+		}}, nil
+	}
+	db, err := store.Open(name, store.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		return copyTarget{}, err
+	}
+	return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
+		r, err := db.CopyFrom(ctx, src)
+		return copyReport(r), err
+	}}, nil
 }

@@ -70,6 +70,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 		fs.StringVar(&f.since, "since", "", "walk back to items published on this date (YYYY-MM-DD)")
 		fs.IntVar(&c.MaxPages, "max-pages", 0, "list pages per channel at most (0: no limit; a walk cut short is resumed by the next run)")
 		fs.IntVar(&c.Recheck, "recheck", 10, "also re-verify this many stored articles, those checked longest ago (0: none)")
+		fs.DurationVar(&c.Lease, "lease", 2*time.Minute, "on a PostgreSQL archive crawled by several processes at once: how long a channel's walk stays this process's without renewal (a process killed holds it that long)")
 	}
 	if groups&mediaFlags != 0 {
 		fs.StringVar(&f.media, "media", "all", "archive the files of the articles stored: all (images and attachments), images or none")
@@ -112,6 +113,7 @@ func (f *crawlFlags) check() (crawler.Config, error) {
 		{paceFlags, c.Delay < 0, "delay", c.Delay, "a duration not negative"},
 		{walkFlags, c.MaxPages < 0, "max-pages", c.MaxPages, "a number not negative"},
 		{walkFlags, c.Recheck < 0, "recheck", c.Recheck, "a number not negative"},
+		{walkFlags, c.Lease < time.Second, "lease", c.Lease, "a second or more"},
 		{mediaFlags, c.MaxImage < 1 || c.MaxImage > 1<<30, "max-image", c.MaxImage, "1 byte to 1 GiB"},
 		{mediaFlags, c.MaxAttachment < 1 || c.MaxAttachment > 4<<30, "max-attachment", c.MaxAttachment, "1 byte to 4 GiB"},
 	} {

@@ -69,6 +69,9 @@ func (c *cli) pusher(archive sppcrawl.Archive, f *pushFlags, feed func(context.C
 // deliverLine is the one line of a round of deliveries.
 func deliverLine(r push.Result) string {
 	s := fmt.Sprintf("deliver: %d events delivered in %d requests, %d failed", r.Delivered, r.Requests, r.Failures)
+	if r.Elsewhere {
+		s += "; another process holds the delivery lease and delivers"
+	}
 	if r.Pending > 0 {
 		s += fmt.Sprintf("; %d subscriptions wait for a retry", r.Pending)
 		if !r.Next.IsZero() {

@@ -41,6 +41,7 @@ func RunArchiveTests(t *testing.T, open func(t *testing.T) sppcrawl.Archive) {
 		{"Deliveries", testDeliveries},
 		{"Notify", testNotify},
 		{"NotFound", testNotFound},
+		{"Chunks", testChunks},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
