@@ -51,9 +51,3 @@ func BetterHomeIn(site URLs, a, pathA, b, pathB string) bool {
 	}
 	return b < a
 }
-
-// HomeRank is SPPURLs.HomeRank.
-func HomeRank(url, channelPath string) int { return SPPURLs.HomeRank(url, channelPath) }
-
-// BetterHome is BetterHomeIn www.spp.gov.cn.
-func BetterHome(a, pathA, b, pathB string) bool { return BetterHomeIn(SPPURLs, a, pathA, b, pathB) }

@@ -5,9 +5,9 @@ import "errors"
 // Sentinel errors shared by the packages, checked with errors.Is. They
 // arrive wrapped in a *PageError that names the URL and the reason.
 var (
-	// ErrOffSite: a URL outside the site (www.spp.gov.cn, or the host of
-	// the Layout that refused it, which its message names).
-	ErrOffSite = errors.New("not a www.spp.gov.cn URL")
+	// ErrOffSite: a URL outside the site. What refuses one says which
+	// site's host it is not of (OffSite); this message is never shown.
+	ErrOffSite = errors.New("not a URL of the site")
 	// ErrIncomplete: the bytes of a page stop before its end (a dropped
 	// connection): transient, to be fetched again, never stored.
 	ErrIncomplete = errors.New("incomplete page")

@@ -9,18 +9,6 @@ import (
 	"time"
 )
 
-// Host is the canonical host of www.spp.gov.cn, the archive's first site.
-const Host = "www.spp.gov.cn"
-
-// Origin is www.spp.gov.cn's canonical scheme and host, without a trailing
-// slash.
-const Origin = "https://" + Host
-
-// SPPURLs is the URL layout of www.spp.gov.cn. The package-level functions
-// below apply it: they predate Site, and extract's parsers of the site's
-// templates and the tests call them; new code goes through a Site.
-var SPPURLs = NewLayout(Host, "spp-", "spp.gov.cn").WithListings("/spp/tt/", "/spp/zdgz/")
-
 // detailPathRE is the shape of an article URL of the TRS platform the
 // procuratorates' sites share: …/yyyymm/tyyyymmdd_NNN.shtml.
 var detailPathRE = regexp.MustCompile(`/t(\d{8})_(\d+)\.s?html?$`)
@@ -127,6 +115,10 @@ func (l Layout) ResolveURL(raw string, base *url.URL) (string, error) {
 // www.gd.jcy.gov.cn URL".
 type offSiteError string
 
+// OffSite is ErrOffSite naming the host of the site a URL is not of: "not
+// a www.gd.jcy.gov.cn URL".
+func OffSite(host string) error { return offSiteError(host) }
+
 func (e offSiteError) Error() string { return "not a " + string(e) + " URL" }
 
 // Is makes errors.Is(err, ErrOffSite) hold.
@@ -164,21 +156,6 @@ func (Layout) ChannelPath(u string) string {
 	}
 	return dir + "/"
 }
-
-// CanonicalURL is SPPURLs.CanonicalURL.
-func CanonicalURL(raw string) (string, error) { return SPPURLs.CanonicalURL(raw) }
-
-// ResolveURL is SPPURLs.ResolveURL.
-func ResolveURL(raw string, base *url.URL) (string, error) { return SPPURLs.ResolveURL(raw, base) }
-
-// IsDetailURL is SPPURLs.IsArticleURL.
-func IsDetailURL(canonical string) bool { return SPPURLs.IsArticleURL(canonical) }
-
-// IDFromURL is SPPURLs.ArticleID: spp-<manuscriptId>, or "".
-func IDFromURL(u string) string { return SPPURLs.ArticleID(u) }
-
-// ChannelPathFromURL is SPPURLs.ChannelPath.
-func ChannelPathFromURL(u string) string { return SPPURLs.ChannelPath(u) }
 
 // DateFromURL is the publication day an article URL of the TRS platform
 // carries (t20260805_…).

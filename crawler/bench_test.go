@@ -3,7 +3,7 @@ package crawler_test
 import (
 	"testing"
 
-	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // sizedSite is a site of n small articles spread as on the real site: most
@@ -17,7 +17,7 @@ func channelSizes(n int) map[string]int {
 		"/spp/qwfb/": 6, "/spp/xwfbh/": 3, "/spp/wsfbt/": 3, "/spp/sfjs/": 2, "/spp/gfwj/": 2,
 		"/spp/tzgg1/": 2, "/spp/gzbg/": 1, "/spp/gjgb/": 1}
 	left := n
-	for _, c := range sppcrawl.Channels {
+	for _, c := range sites.Default().Channels() {
 		sizes[c.Path] = n * weights[c.Path] / 100
 		left -= sizes[c.Path]
 	}

@@ -255,7 +255,7 @@ func (c *Crawler) redirectPolicy(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("%w: %d redirects, last to %s", errRedirectLoop, len(via), req.URL)
 	}
 	if !c.allowedHost(req.URL) {
-		return fmt.Errorf("refused redirect to %s: %w", req.URL, sppcrawl.ErrOffSite)
+		return fmt.Errorf("refused redirect to %s: %w", req.URL, sppcrawl.OffSite(c.site.Host()))
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -52,7 +53,7 @@ func fullConfig(tb testing.TB, srv *server, keys string) crawler.Config {
 	cfg.Full = true
 	if keys != "" {
 		var err error
-		if cfg.Channels, err = sppcrawl.SelectChannels(keys); err != nil {
+		if cfg.Channels, err = sites.SelectChannels(sites.Default(), keys); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -82,7 +83,7 @@ func mustRun(tb testing.TB, cfg crawler.Config, db crawler.Archive) sppcrawl.Run
 func siteArticles(s *site) map[string]bool {
 	ids := map[string]bool{}
 	for _, p := range s.detailPaths() {
-		ids[sppcrawl.IDFromURL(p)] = true
+		ids[sites.Default().ArticleID(p)] = true
 	}
 	return ids
 }
@@ -138,7 +139,7 @@ func TestCrawl_FullThenIncremental(t *testing.T) {
 	srv.resetHits()
 	cfg.Full = false
 	sum = mustRun(t, cfg, db)
-	if got, max := srv.requests.Load(), int64(len(sppcrawl.Channels)+1); got > max {
+	if got, max := srv.requests.Load(), int64(len(sites.Default().Channels())+1); got > max {
 		t.Errorf("idle run made %d requests, want at most %d", got, max)
 	}
 	if sum.Created+sum.Updated+sum.Unchanged+sum.Aliased != 0 {
@@ -605,7 +606,7 @@ func TestFetchArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.URL != "https://www.spp.gov.cn"+p || raw.Status != 200 || len(raw.Body) == 0 || a.ID != sppcrawl.IDFromURL(p) {
+	if a.URL != "https://www.spp.gov.cn"+p || raw.Status != 200 || len(raw.Body) == 0 || a.ID != sites.Default().ArticleID(p) {
 		t.Errorf("got %s (%s), raw status %d", a.URL, a.ID, raw.Status)
 	}
 	srv.resetHits()
@@ -622,11 +623,11 @@ func TestFetchArticle(t *testing.T) {
 }
 
 func TestSelectChannels(t *testing.T) {
-	got, err := sppcrawl.SelectChannels("tt, /spp/jczdal/,tt")
+	got, err := sites.SelectChannels(sites.Default(), "tt, /spp/jczdal/,tt")
 	if err != nil || len(got) != 2 || got[0].Key != "tt" || got[1].Key != "jczdal" {
 		t.Errorf("SelectChannels = %v, %v", got, err)
 	}
-	if _, err := sppcrawl.SelectChannels("nope"); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, err := sites.SelectChannels(sites.Default(), "nope"); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("unknown channel: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/crawler"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -28,7 +29,7 @@ func ExampleCrawler_Run() {
 		return
 	}
 	defer db.Close()
-	jczdal := []sppcrawl.Channel{sppcrawl.ChannelByPath("/spp/jczdal/")}
+	jczdal := []sppcrawl.Channel{sites.Default().ChannelByPath("/spp/jczdal/")}
 	for _, full := range []bool{true, false} { // a backfill, then a cron run
 		c, err := crawler.New(crawler.Config{Origin: srv.URL, Channels: jczdal, Full: full}, db)
 		if err != nil {

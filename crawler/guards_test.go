@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Pages that must never be stored: too big, not HTML, redirecting in a loop.
@@ -71,7 +72,7 @@ func TestCrawl_SinceAndMaxPages(t *testing.T) {
 	srv := serve(t, s)
 	db := openStore(t)
 	cfg := testConfig(srv.URL)
-	cfg.Channels, _ = sppcrawl.SelectChannels("tt")
+	cfg.Channels, _ = sites.SelectChannels(sites.Default(), "tt")
 	cfg.Since = fixtureNewest.AddDate(0, 0, -30)
 	mustRun(t, cfg, db)
 	if srv.hitsOf("/spp/tt/index_2.shtml") != 0 {
@@ -246,7 +247,7 @@ func TestCrawl_ConditionalGETAndRefresh(t *testing.T) {
 	s.pages[target] = bytes.Replace(s.pages[target], []byte(`text-indent: 2em;">`), []byte(`text-indent: 2em;">【更正】`), 1)
 	s.mu.Unlock()
 	cfg.Refresh = true
-	cfg.Channels, _ = sppcrawl.SelectChannels("gzbg")
+	cfg.Channels, _ = sites.SelectChannels(sites.Default(), "gzbg")
 	sum := mustRun(t, cfg, db)
 	if sum.Updated != 1 || sum.Unchanged != siteSizes["/spp/gzbg/"]-1 {
 		t.Errorf("refresh: %+v, want 1 updated and the rest unchanged", sum)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/crawler"
 )
@@ -16,7 +16,7 @@ import (
 // ends in failures; the channel's health is kept in the archive and turns ok
 // again when the channel returns.
 func TestCrawl_ChannelHealth(t *testing.T) {
-	gzbg := sppcrawl.Channels[10]
+	gzbg := sites.Default().Channels()[10]
 	for _, c := range []struct {
 		name, health string
 		fault        func(s *site) func(w http.ResponseWriter, r *http.Request) bool

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/crawler"
 	"sppcrawl/internal/child"
@@ -175,7 +176,7 @@ func checkWindow(t *testing.T, db *store.DB, s *site, since time.Time, paths ...
 	want := map[string]bool{}
 	s.mu.Lock()
 	for path, arts := range s.articles {
-		if len(paths) > 0 && !slices.Contains(paths, path) || !sppcrawl.InTable(path) {
+		if len(paths) > 0 && !slices.Contains(paths, path) || !sites.InTable(sites.Default(), path) {
 			continue
 		}
 		for _, a := range arts {
@@ -341,7 +342,7 @@ func TestCrawl_InterruptedNewsResume(t *testing.T) {
 		return false
 	})
 	cfg := testConfig(srv.URL)
-	cfg.Channels, _ = sppcrawl.SelectChannels("tt")
+	cfg.Channels, _ = sites.SelectChannels(sites.Default(), "tt")
 	c, err := crawler.New(cfg, db)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/crawler"
 	"sppcrawl/extract"
@@ -41,7 +42,7 @@ func TestCrawl_Media(t *testing.T) {
 	// longer has (its answer: the homepage), one an oversized attachment.
 	var withImage, zgjdxalAttach []*siteArticle
 	s.mu.Lock()
-	for _, ch := range sppcrawl.Channels { // the channels the crawl below walks
+	for _, ch := range sites.Default().Channels() { // the channels the crawl below walks
 		for _, a := range s.articles[ch.Path] {
 			if a.image {
 				withImage = append(withImage, a)

@@ -11,6 +11,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
+	"sppcrawl/sites"
 )
 
 // TestRun_PaceSharedByProcesses: two crawls at once on one PostgreSQL
@@ -20,7 +21,7 @@ import (
 // A bound from below only: a slow machine cannot fail it.
 func TestRun_PaceSharedByProcesses(t *testing.T) {
 	sizes := map[string]int{} // as many requests for each crawl
-	for _, ch := range sppcrawl.Channels {
+	for _, ch := range sites.Default().Channels() {
 		sizes[ch.Path] = 3
 	}
 	srv := serve(t, newSite(sizes, fixtureNewest))
@@ -35,7 +36,7 @@ func TestRun_PaceSharedByProcesses(t *testing.T) {
 		return false
 	})
 	dsn := pgtest.NewDatabase(t)
-	chans := sppcrawl.Channels
+	chans := sites.Default().Channels()
 	var wg sync.WaitGroup
 	for i, part := range [][]sppcrawl.Channel{chans[:len(chans)/2], chans[len(chans)/2:]} {
 		db, err := postgres.Open(context.Background(), dsn, postgres.WithMediaCache(t.TempDir()))
@@ -83,7 +84,7 @@ func TestRun_RechecksOnceAcrossProcesses(t *testing.T) {
 	full.Full = true
 	mustRun(t, full, dbs[0])
 	srv.resetHits()
-	chans := sppcrawl.Channels
+	chans := sites.Default().Channels()
 	var wg sync.WaitGroup
 	for i, part := range [][]sppcrawl.Channel{chans[:len(chans)/2], chans[len(chans)/2:]} {
 		cfg := testConfig(srv.URL)

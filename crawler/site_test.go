@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/site from the generator")
@@ -74,7 +75,7 @@ var siteSizes = map[string]int{
 // them on the home page). The navigation's hubs (检察新闻, 工作信息,
 // 法律法规规范性文件) are pages of links to those lists, not lists
 // (hubHTML).
-var siteChannels = append(slices.Clip(sppcrawl.Channels),
+var siteChannels = append(slices.Clip(sites.Default().Channels()),
 	sppcrawl.Channel{Key: "zdgz", Name: "重点推荐", Path: "/spp/zdgz/"},
 	sppcrawl.Channel{Key: "dfjcdt", Name: "地方动态", Path: "/spp/dfjcdt/"})
 
@@ -148,7 +149,7 @@ func generateSite(sizes map[string]int, newest time.Time, real bool) *site {
 	// One 最高检新闻 article is also published under 头条 (same manuscript).
 	if g := s.articles["/spp/gjybs/"]; len(g) > 1 && len(s.articles["/spp/tt/"]) > 1 {
 		dup := *g[1]
-		dup.channel = sppcrawl.Channels[0]
+		dup.channel = sites.Default().Channels()[0]
 		dup.path = strings.Replace(dup.path, "/spp/gjybs/", "/spp/tt/", 1)
 		tt := s.articles["/spp/tt/"]
 		s.articles["/spp/tt/"] = append([]*siteArticle{tt[0], &dup}, tt[1:]...)
@@ -188,7 +189,7 @@ func (s *site) renderLocked() {
 	}
 	for _, ch := range siteChannels {
 		arts := s.articles[ch.Path]
-		if len(arts) == 0 && !sppcrawl.InTable(ch.Path) {
+		if len(arts) == 0 && !sites.InTable(sites.Default(), ch.Path) {
 			continue // a list of the navigation the site's size gives nothing
 		}
 		count := max((len(arts)+29)/30, 1)
@@ -370,11 +371,11 @@ var homepageHTML = func() string {
 	for _, h := range hubs {
 		fmt.Fprintf(&b, `<li class="mainlevel"><a href="/spp/%s/index.shtml">%s</a><ul>`, h.key, h.name)
 		for _, path := range h.lists {
-			fmt.Fprintf(&b, `<li><a href="%sindex.shtml">%s</a></li>`, path, sppcrawl.ChannelByPath(path).Name)
+			fmt.Fprintf(&b, `<li><a href="%sindex.shtml">%s</a></li>`, path, sites.Default().ChannelByPath(path).Name)
 		}
 		b.WriteString("</ul></li>\n")
 	}
-	for _, c := range siteChannels[len(sppcrawl.Channels):] {
+	for _, c := range siteChannels[len(sites.Default().Channels()):] {
 		fmt.Fprintf(&b, "<li class=\"mainlevel\"><a href=\"%sindex.shtml\">%s</a></li>\n", c.Path, c.Name)
 	}
 	b.WriteString(`</ul></nav></header>
@@ -448,7 +449,7 @@ func (s *site) detailPaths() []string {
 	defer s.mu.Unlock()
 	var out []string
 	for p := range s.pages {
-		if sppcrawl.IsDetailURL(p) && sppcrawl.InTable(sppcrawl.ChannelPathFromURL(p)) {
+		if sites.Default().IsArticleURL(p) && sites.InTable(sites.Default(), sites.Default().ChannelPath(p)) {
 			out = append(out, p)
 		}
 	}
@@ -621,7 +622,7 @@ func hubPages(articles map[string][]*siteArticle) map[string][]byte {
 	<div class="BreadcrumbNav">当前位置：<a href='/spp/index.shtml' target="_parent">首页</a>&nbsp;>&nbsp;<span>%s</span></div>
 `, h.name, h.name)
 		for _, path := range h.lists {
-			ch := sppcrawl.ChannelByPath(path)
+			ch := sites.Default().ChannelByPath(path)
 			fmt.Fprintf(&b, "\t<div class=\"hub_block\">\n\t\t<div class=\"hub_tit\"><a href=\"%sindex.shtml\">%s</a><a class=\"more\" href=\"%sindex.shtml\">更多</a></div>\n\t\t<div class=\"hub_news\">\n", path, ch.Name, path)
 			for _, a := range articles[path][:min(3, len(articles[path]))] {
 				fmt.Fprintf(&b, "\t\t\t<p><a href=\"%s\" target=\"_blank\">%s</a></p>\n", a.path, a.title)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // A crawl of the whole site reads the homepage's navigation (once a day),
@@ -36,7 +37,7 @@ func TestCrawl_WholeSite(t *testing.T) {
 	cfg := testConfig(srv.URL)
 	cfg.Discover, cfg.Full = true, true
 	sum := mustRun(t, cfg, db)
-	if sum.Outcome != sppcrawl.RunOK || len(sum.Warnings) != 0 || sum.Channels <= len(sppcrawl.Channels) {
+	if sum.Outcome != sppcrawl.RunOK || len(sum.Warnings) != 0 || sum.Channels <= len(sites.Default().Channels()) {
 		t.Fatalf("first run of the whole site: %s", sum)
 	}
 	checkArchive(t, db, s)

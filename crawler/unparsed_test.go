@@ -25,7 +25,7 @@ func correctedParser(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
 		return nil, errNotNew
 	}
 	pub, _ := time.ParseInLocation("2006-01-02", m[2], sppcrawl.CST())
-	a := &sppcrawl.Article{ID: sppcrawl.SPPURLs.ArticleID(raw.URL), URL: raw.URL, ChannelPath: sppcrawl.SPPURLs.ChannelPath(raw.URL),
+	a := &sppcrawl.Article{ID: sites.Default().ArticleID(raw.URL), URL: raw.URL, ChannelPath: sites.Default().ChannelPath(raw.URL),
 		Title: m[1], PublishedAt: pub, Paragraphs: []string{m[3]}, BodyHTML: "<p>" + m[3] + "</p>"}
 	a.ContentHash = a.ComputeHash()
 	return a, nil

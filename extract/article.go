@@ -23,19 +23,15 @@ var (
 	fieldRE      = regexp.MustCompile(`(发布时间|时间|日期|作者|稿件来源|新闻来源|来源|字体|字号|浏览次数)\s*[：:]`)
 )
 
-// ParseArticle extracts the article of an HTML page. pageURL is where the page
-// was fetched from (any form sppcrawl.CanonicalURL accepts); when empty, the URL is taken
+// ParseArticle extracts the article of an HTML page of the parser's site.
+// pageURL is where the page was fetched from (any form the layout's
+// CanonicalURL accepts); when empty, the URL is taken
 // from the page itself (canonical link, og:url, or rebuilt from its channel,
 // date and manuscriptId). contentType is the HTTP header, if any.
 //
 // Errors are *sppcrawl.PageError wrapping ErrNotArticle (a page of another
 // known kind), ErrUnknownLayout, ErrChallenge, ErrEmptyBody,
 // sppcrawl.ErrIncomplete (cut short) or sppcrawl.ErrOffSite.
-func ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
-	return SPP.ParseArticle(body, pageURL, contentType)
-}
-
-// ParseArticle is the package's ParseArticle on the parser's site.
 func (pr Parser) ParseArticle(body []byte, pageURL, contentType string) (*sppcrawl.Article, error) {
 	name := pageURL // "" until known: the caller names the input then
 	doc, utf8Body, err := parseHTML(body, contentType, name, ErrNotArticle)

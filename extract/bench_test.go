@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"sppcrawl/extract"
 )
 
 const realDetail = "spp-jczdal-detail-t20260805_733868.html"
@@ -18,7 +16,7 @@ func BenchmarkParseArticle(b *testing.B) {
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := extract.ParseArticle(page, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", ""); err != nil {
+		if _, err := sppSite.ParseArticle(page, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -41,7 +39,7 @@ func BenchmarkParseList(b *testing.B) {
 	page := readReal(b, "spp-jczdal-list-index.html")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := extract.ParseList(page, "https://www.spp.gov.cn/spp/jczdal/index.shtml", ""); err != nil {
+		if _, err := sppSite.ParseList(page, "https://www.spp.gov.cn/spp/jczdal/index.shtml", ""); err != nil {
 			b.Fatal(err)
 		}
 	}

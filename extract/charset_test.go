@@ -96,7 +96,7 @@ func TestParseArticle_BadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := extract.ParseArticle(tt.body, tt.url, "")
+			a, err := sppSite.ParseArticle(tt.body, tt.url, "")
 			if tt.wantErr == nil {
 				if err != nil || len(a.Paragraphs) == 0 {
 					t.Fatalf("got %v", err)

@@ -89,7 +89,7 @@ func TestCheckComplete_Cases(t *testing.T) {
 func TestParseArticle_CutIsIncomplete(t *testing.T) {
 	b := readRealOrFixture(t)
 	for pct := 5; pct < 100; pct += 5 {
-		_, err := extract.ParseArticle(b[:len(b)*pct/100], "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
+		_, err := sppSite.ParseArticle(b[:len(b)*pct/100], "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
 		if !errors.Is(err, sppcrawl.ErrIncomplete) {
 			t.Errorf("cut at %d%%: %v", pct, err)
 		}

@@ -7,15 +7,16 @@ import (
 	"sppcrawl"
 
 	"sppcrawl/extract"
+	"sppcrawl/site/spp"
 )
 
-func ExampleCanonicalURL() {
+func Example_canonicalURL() {
 	for _, u := range []string{
 		"http://spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml#1",
 		"/spp/tt/index.shtml?page=2",
 		"https://example.com/spp/tt/",
 	} {
-		c, err := sppcrawl.CanonicalURL(u)
+		c, err := spp.Layout.CanonicalURL(u)
 		fmt.Println(c, errors.Is(err, sppcrawl.ErrOffSite))
 	}
 	// Output:
@@ -29,7 +30,7 @@ func ExampleNormalizeText() {
 	// Output: "再审抗诉 抢劫"
 }
 
-func ExampleParseArticle() {
+func ExampleParser_ParseArticle() {
 	page := []byte(`<html><head><meta charset="utf-8">
 <title>第六十三批指导性案例_中华人民共和国最高人民检察院</title>
 <meta name="lanmu" content="指导性案例"><meta name='manuscriptId' content="733868">
@@ -40,7 +41,7 @@ func ExampleParseArticle() {
 <div id="fontzoom"><p style="text-align: center;"><span style="font-weight: bold;">关于印发第六十三批指导性案例的通知</span></p>
 <p>各省、自治区、直辖市人民检察院：</p></div>
 <div class="zrbj zrbj_r">[责任编辑： 贾欣然]</div></div></body></html>`)
-	a, err := extract.ParseArticle(page, "", "")
+	a, err := sppSite.ParseArticle(page, "", "")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -57,11 +58,11 @@ func ExampleParseArticle() {
 	// <p>各省、自治区、直辖市人民检察院：</p>
 }
 
-func ExampleParseList() {
+func ExampleParser_ParseList() {
 	page := []byte(`<div class="commonList_con"><ul class="li_line">
 <li><a href="/spp/jczdal/202608/t20260805_733868.shtml">第六十三批指导性案例</a><span>2026-08-05</span></li>
 <script>createPageHTML('page_div',3, 1,'index','shtml',62);</script></ul></div></body></html>`)
-	l, err := extract.ParseList(page, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
+	l, err := sppSite.ParseList(page, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
 	if err != nil {
 		fmt.Println(err)
 		return

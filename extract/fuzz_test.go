@@ -26,7 +26,7 @@ func seedPages(f *testing.F) {
 func FuzzParseArticle(f *testing.F) {
 	seedPages(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := extract.ParseArticle(b, "https://www.spp.gov.cn/spp/tt/202401/t20240105_1.shtml", "")
+		a, err := sppSite.ParseArticle(b, "https://www.spp.gov.cn/spp/tt/202401/t20240105_1.shtml", "")
 		if err != nil {
 			return
 		}
@@ -52,7 +52,7 @@ func FuzzParseArticle(f *testing.F) {
 func FuzzParseList(f *testing.F) {
 	seedPages(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		l, err := extract.ParseList(b, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
+		l, err := sppSite.ParseList(b, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
 		if err != nil {
 			return
 		}

@@ -102,9 +102,9 @@ func TestGolden(t *testing.T) {
 			}
 			var v any
 			if c.list {
-				v, err = extract.ParseList(in, c.url, "")
+				v, err = sppSite.ParseList(in, c.url, "")
 			} else {
-				v, err = extract.ParseArticle(in, c.url, "")
+				v, err = sppSite.ParseArticle(in, c.url, "")
 			}
 			if err != nil {
 				v = errorResult{Error: err.Error(), Kind: kindOf(err)}

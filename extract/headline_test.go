@@ -3,8 +3,6 @@ package extract_test
 import (
 	"strings"
 	"testing"
-
-	"sppcrawl/extract"
 )
 
 // The names win over the position wherever the headline is read: a line
@@ -45,7 +43,7 @@ func TestParseArticle_HeadlineClassesAfterTitle(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := extract.ParseArticle([]byte(headlinePage(c.template, title, c.area)),
+			a, err := sppSite.ParseArticle([]byte(headlinePage(c.template, title, c.area)),
 				"https://www.spp.gov.cn/spp/gjybs/202603/t20260312_735410.shtml", "")
 			if err != nil {
 				t.Fatal(err)

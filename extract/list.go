@@ -20,14 +20,10 @@ type List = sppcrawl.List
 // ListItem is one link of a list page.
 type ListItem = sppcrawl.ListItem
 
-// ParseList extracts a channel list page. pageURL is where it was fetched from.
-// Items pointing off-site are dropped; the hidden 相关新闻 block of detail pages
-// (#xgxw, also class commonList_con) is ignored.
-func ParseList(body []byte, pageURL, contentType string) (*List, error) {
-	return SPP.ParseList(body, pageURL, contentType)
-}
-
-// ParseList is the package's ParseList on the parser's site.
+// ParseList extracts a channel list page of the parser's site. pageURL is
+// where it was fetched from. Items pointing off-site are dropped; the
+// hidden 相关新闻 block of detail pages (#xgxw, also class commonList_con)
+// is ignored.
 func (pr Parser) ParseList(body []byte, pageURL, contentType string) (*List, error) {
 	canon, err := pr.URLs.CanonicalURL(pageURL)
 	if err != nil {
@@ -175,11 +171,6 @@ func PageKind(body []byte, contentType string) sppcrawl.PageKind {
 // ParseNav lists the channels a page links to (the homepage's navigation):
 // every link to a folder's index page of the site, named by its text, the
 // site's root and homepage left out. pageURL is where it was fetched from.
-func ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
-	return SPP.ParseNav(body, pageURL, contentType)
-}
-
-// ParseNav is the package's ParseNav on the parser's site.
 func (pr Parser) ParseNav(body []byte, pageURL, contentType string) ([]sppcrawl.Channel, error) {
 	canon, err := pr.URLs.CanonicalURL(pageURL)
 	if err != nil {

@@ -1,17 +1,14 @@
 package extract
 
 import (
-	"path"
-	"strings"
-
 	"sppcrawl"
 )
 
 // Parser reads the pages of the spp.gov.cn template family on the site of
 // a URL layout: the URLs of its pages are canonicalised, its ids named and
 // its pagers' pages addressed by the layout, so that a site of the same TRS
-// templates on another host reads as spp.gov.cn does. The package-level
-// parsers are SPP's.
+// templates on another host reads as spp.gov.cn does (site/spp holds
+// spp.gov.cn's own).
 type Parser struct {
 	URLs sppcrawl.Layout
 	// Table is the site's channel table, which names the channels of the
@@ -19,16 +16,6 @@ type Parser struct {
 	Table []sppcrawl.Channel
 }
 
-// SPP is the parser of www.spp.gov.cn.
-var SPP = Parser{URLs: sppcrawl.SPPURLs, Table: sppcrawl.Channels}
-
 // channelByPath is the table's channel at p, or one named after its last
 // folder (its Name then comes from the page).
-func (pr Parser) channelByPath(p string) sppcrawl.Channel {
-	for _, c := range pr.Table {
-		if c.Path == p {
-			return c
-		}
-	}
-	return sppcrawl.Channel{Key: path.Base(strings.TrimSuffix(p, "/")), Path: p}
-}
+func (pr Parser) channelByPath(p string) sppcrawl.Channel { return sppcrawl.ChannelIn(pr.Table, p) }

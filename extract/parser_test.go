@@ -26,7 +26,7 @@ func TestParser_OtherHost(t *testing.T) {
 	if a.URL != u || a.ID != "gd.jcy-733901" || !strings.HasPrefix(a.ChannelPath, "/spp/") {
 		t.Errorf("ParseArticle = url %q id %q channel %q; want %q, gd.jcy-733901, a folder of the page", a.URL, a.ID, a.ChannelPath, u)
 	}
-	if _, err := extract.ParseArticle(body, u, ""); err == nil {
+	if _, err := sppSite.ParseArticle(body, u, ""); err == nil {
 		t.Error("spp's ParseArticle accepted a page of another host")
 	}
 	list, err := os.ReadFile("../testdata/site/spp/jczdal/index.shtml")

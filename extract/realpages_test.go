@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"sppcrawl/extract"
 )
 
 const realDir = "../../shared/realpages"
@@ -28,7 +26,7 @@ func readReal(tb testing.TB, name string) []byte {
 func TestRealDetailPage(t *testing.T) {
 	b := readReal(t, "spp-jczdal-detail-t20260805_733868.html")
 	for _, pageURL := range []string{"https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", ""} {
-		a, err := extract.ParseArticle(b, pageURL, "")
+		a, err := sppSite.ParseArticle(b, pageURL, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +70,7 @@ func TestRealDetailPage(t *testing.T) {
 
 func TestRealListPage(t *testing.T) {
 	b := readReal(t, "spp-jczdal-list-index.html")
-	l, err := extract.ParseList(b, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
+	l, err := sppSite.ParseList(b, "https://www.spp.gov.cn/spp/jczdal/index.shtml", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +98,7 @@ func TestRealListPage(t *testing.T) {
 		t.Errorf("page urls = %v, want %v", l.PageURLs, want)
 	}
 	// The real list page is not an article.
-	if _, err := extract.ParseArticle(b, l.URL, ""); err == nil {
+	if _, err := sppSite.ParseArticle(b, l.URL, ""); err == nil {
 		t.Error("list page parsed as an article")
 	}
 }
@@ -110,7 +108,7 @@ func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
 // The real 第六十三批 page holds a notice, then five guiding cases.
 func TestRealDetailPage_Cases(t *testing.T) {
 	b := readReal(t, realDetail)
-	a, err := extract.ParseArticle(b, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
+	a, err := sppSite.ParseArticle(b, "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_733868.shtml", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +158,7 @@ func TestRealDetailPage_Cases(t *testing.T) {
 func TestRealDetailPage_HeadlineInBody(t *testing.T) {
 	b := readReal(t, "spp-dfjcdt-detail-t20260421_726166.html")
 	for _, pageURL := range []string{"https://www.spp.gov.cn/spp/dfjcdt/202604/t20260421_726166.shtml", ""} {
-		a, err := extract.ParseArticle(b, pageURL, "")
+		a, err := sppSite.ParseArticle(b, pageURL, "")
 		if err != nil {
 			t.Fatal(err)
 		}

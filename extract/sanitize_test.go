@@ -14,8 +14,6 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-
-	"sppcrawl/extract"
 )
 
 // xssVectors are known ways to get script past a sanitiser: scheme tricks,
@@ -243,7 +241,7 @@ func checkArticle(t *testing.T, name string, a *sppcrawl.Article) {
 func TestSanitize_XSSVectors(t *testing.T) {
 	const u = "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml"
 	for _, v := range append(xssVectors, strings.Join(xssVectors, "\n")) {
-		a, err := extract.ParseArticle(wrapBody(t, v), u, "")
+		a, err := sppSite.ParseArticle(wrapBody(t, v), u, "")
 		if err != nil {
 			t.Fatalf("%q: %v", v, err)
 		}
@@ -253,7 +251,7 @@ func TestSanitize_XSSVectors(t *testing.T) {
 		}
 	}
 	// What is safe survives: links to the site, other hosts and mail.
-	a, _ := extract.ParseArticle(wrapBody(t, `<a href="//evil.example/x">a</a><a href="mailto:a@example.com">m</a><a href="/spp/x.pdf">pdf</a>`), u, "")
+	a, _ := sppSite.ParseArticle(wrapBody(t, `<a href="//evil.example/x">a</a><a href="mailto:a@example.com">m</a><a href="/spp/x.pdf">pdf</a>`), u, "")
 	for _, want := range []string{`href="https://evil.example/x"`, `href="mailto:a@example.com"`, `href="https://www.spp.gov.cn/spp/x.pdf"`} {
 		if !strings.Contains(a.BodyHTML, want) {
 			t.Errorf("body_html lost %s: %s", want, a.BodyHTML)
@@ -266,7 +264,7 @@ func TestSanitize_XSSVectors(t *testing.T) {
 func TestSanitize_Spans(t *testing.T) {
 	const u = "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml"
 	body := `<table><tr><td colspan="2">a</td><td colspan='1"'>b</td><td rowspan=" 3">c</td><th rowspan="x">d</th><th rowspan="10">e</th><td colspan="">f</td></tr></table>`
-	a, err := extract.ParseArticle(wrapBody(t, body), u, "")
+	a, err := sppSite.ParseArticle(wrapBody(t, body), u, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +283,7 @@ func TestSanitize_OnePolicy(t *testing.T) {
 	const u = "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml"
 	body := `<table><caption>表一</caption><tbody><tr><td rowspan="65534">a</td><td colspan="123456">b</td></tr></tbody>` +
 		`<tfoot><tr><td>合计</td></tr></tfoot></table><p>公式<math><mi>x</mi></math>。<img src="mailto:a@example.com" alt="m"></p>`
-	a, err := extract.ParseArticle(wrapBody(t, body), u, "")
+	a, err := sppSite.ParseArticle(wrapBody(t, body), u, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +304,7 @@ func TestSanitize_OnePolicy(t *testing.T) {
 func TestSanitize_URLsWithoutWhiteSpace(t *testing.T) {
 	const u = "https://www.spp.gov.cn/spp/jczdal/202609/t20260910_733901.shtml"
 	body := `<p><img src="/spp/a b.jpg?x=1 2&y=中&z=<>"></p><p>正文。</p>`
-	a, err := extract.ParseArticle(wrapBody(t, body), u, "")
+	a, err := sppSite.ParseArticle(wrapBody(t, body), u, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +329,7 @@ func TestSanitize_Corpus(t *testing.T) {
 		if strings.Contains(name, "testdata/fuzz/") {
 			b = fuzzCorpusBytes(t, b)
 		}
-		a, err := extract.ParseArticle(b, "https://www.spp.gov.cn/spp/tt/202401/t20240105_1.shtml", "")
+		a, err := sppSite.ParseArticle(b, "https://www.spp.gov.cn/spp/tt/202401/t20240105_1.shtml", "")
 		if err != nil {
 			continue
 		}

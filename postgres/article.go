@@ -197,10 +197,10 @@ func (w *wtx) keepVersion(a *sppcrawl.Article) error {
 }
 
 // alias adds in's URL to a: as an alias, or as its canonical URL when in's
-// is the URL of the article's own channel (sppcrawl.BetterHome).
+// is the URL of the article's own channel (sppcrawl.BetterHomeIn the default site).
 func (w *wtx) alias(a, in *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.UpsertResult, error) {
 	if url := in.URL; url != a.URL && !slices.Contains(a.Aliases, url) {
-		if in.ID == a.ID && sppcrawl.BetterHome(a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
+		if in.ID == a.ID && sppcrawl.BetterHomeIn(legacySite(), a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
 			if err := w.rehome(a, in, raw); err != nil {
 				return sppcrawl.UpsertResult{}, err
 			}

@@ -10,6 +10,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
+	"sppcrawl/sites"
 )
 
 const testURL = "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_%d.shtml"
@@ -17,7 +18,7 @@ const testURL = "https://www.spp.gov.cn/spp/jczdal/202608/t20260805_%d.shtml"
 func testArticle(n int, text string) *sppcrawl.Article {
 	url := fmt.Sprintf(testURL, n)
 	a := &sppcrawl.Article{ID: fmt.Sprint("spp-", n), URL: url, Aliases: []string{}, Channel: "指导性案例",
-		ChannelPath: sppcrawl.ChannelPathFromURL(url), Title: "标题", PublishedAt: time.Date(2026, 8, 5, 9, 0, 0, 0, sppcrawl.CST()),
+		ChannelPath: sites.Default().ChannelPath(url), Title: "标题", PublishedAt: time.Date(2026, 8, 5, 9, 0, 0, 0, sppcrawl.CST()),
 		Paragraphs: []string{text}, Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{}}
 	a.ContentHash = a.ComputeHash()
 	return a

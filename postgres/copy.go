@@ -185,7 +185,7 @@ func (c *copier) otherRaw() error {
 		if c.copied[rawKey(p)] {
 			return nil
 		}
-		_, err := c.insertRaw(sppcrawl.IDFromURL(p.URL), p)
+		_, err := c.insertRaw(legacySite().ArticleID(p.URL), p)
 		return err
 	})
 }

@@ -26,9 +26,9 @@ func (c *copier) crawlLog() error {
 	if err != nil {
 		return err
 	}
-	hosts := map[string]bool{defaultHost: true}
+	hosts := map[string]bool{defaultHost(): true}
 	for _, st := range sts {
-		site := cmp.Or(st.Site, defaultHost)
+		site := cmp.Or(st.Site, defaultHost())
 		hosts[site] = true
 		b, err := json.Marshal(st)
 		if err != nil {

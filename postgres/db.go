@@ -67,6 +67,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, redactErr(err, dsn))
 	}
+	if _, ok := sppcrawl.DefaultSite(); !ok {
+		return nil, fmt.Errorf("open %s: %w", name, errNoSite)
+	}
 	db := &DB{dsn: dsn, name: name, now: time.Now, pollEvery: defaultPollEvery, retryFor: defaultRetryFor}
 	for _, o := range opts {
 		o(db)

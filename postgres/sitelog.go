@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -15,8 +16,22 @@ import (
 // by URL, which names the host. The DB's own methods are those of its
 // default site, www.spp.gov.cn.
 
-// defaultHost is the site the DB's own crawl-log methods stand for.
-var defaultHost = sppcrawl.SPPURLs.Host()
+// errNoSite: no default site is registered (sppcrawl.SetDefaultSite).
+var errNoSite = errors.New("no default site registered (the program links no sites registry)")
+
+// legacySite is the default site the sites registry registers in the root
+// package (www.spp.gov.cn): the DB's own methods stand for it, and the
+// archives an earlier release wrote hold it alone. postgres does not link
+// the registry, which links the HTML parser; Open refuses with errNoSite
+// when none is registered.
+func legacySite() sppcrawl.Site {
+	s, _ := sppcrawl.DefaultSite()
+	return s
+}
+
+// defaultHost is the host of the site the DB's own crawl-log methods
+// stand for.
+func defaultHost() string { return legacySite().Host() }
 
 // hostOf is the host of a URL, lower-case; "" if it has none.
 func hostOf(u string) string {

@@ -72,7 +72,7 @@ func putDoc(ctx context.Context, q querier, query, key string, v any) error {
 // ChannelState is the crawl's record of the default site's channel at
 // path (its path only if it was never crawled).
 func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelState, error) {
-	return db.channelState(ctx, defaultHost, path)
+	return db.channelState(ctx, defaultHost(), path)
 }
 
 func (db *DB) channelState(ctx context.Context, host, path string) (sppcrawl.ChannelState, error) {
@@ -87,7 +87,7 @@ func (db *DB) channelState(ctx context.Context, host, path string) (sppcrawl.Cha
 
 // PutChannelState stores the state of a channel of the default site.
 func (db *DB) PutChannelState(ctx context.Context, st sppcrawl.ChannelState) error {
-	return db.putChannelState(ctx, defaultHost, st)
+	return db.putChannelState(ctx, defaultHost(), st)
 }
 
 func (db *DB) putChannelState(ctx context.Context, host string, st sppcrawl.ChannelState) error {
@@ -270,7 +270,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) 
 // FillStats counts the fields filled over the articles of a channel of
 // the default site.
 func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error) {
-	return db.fillStats(ctx, defaultHost, path)
+	return db.fillStats(ctx, defaultHost(), path)
 }
 
 func (db *DB) fillStats(ctx context.Context, host, path string) (sppcrawl.Fill, error) {
@@ -294,7 +294,7 @@ func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
 
 // SiteMap is the default site's navigation as last read.
 func (db *DB) SiteMap(ctx context.Context) (sppcrawl.SiteMap, error) {
-	return db.siteMap(ctx, defaultHost)
+	return db.siteMap(ctx, defaultHost())
 }
 
 func (db *DB) siteMap(ctx context.Context, host string) (sppcrawl.SiteMap, error) {
@@ -305,7 +305,7 @@ func (db *DB) siteMap(ctx context.Context, host string) (sppcrawl.SiteMap, error
 
 // PutSiteMap stores the default site's navigation.
 func (db *DB) PutSiteMap(ctx context.Context, m sppcrawl.SiteMap) error {
-	return db.putSiteMap(ctx, defaultHost, m)
+	return db.putSiteMap(ctx, defaultHost(), m)
 }
 
 func (db *DB) putSiteMap(ctx context.Context, host string, m sppcrawl.SiteMap) error {
@@ -319,7 +319,7 @@ func putMeta(ctx context.Context, db *DB, key string, v any) error {
 // ForgetChannel forgets what crawls recorded of a channel of the default
 // site (its state and gaps; its articles stay).
 func (db *DB) ForgetChannel(ctx context.Context, path string) (bool, error) {
-	return db.forgetChannel(ctx, defaultHost, path)
+	return db.forgetChannel(ctx, defaultHost(), path)
 }
 
 func (db *DB) forgetChannel(ctx context.Context, host, path string) (bool, error) {

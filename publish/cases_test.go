@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
-	"sppcrawl/extract"
 	"sppcrawl/publish"
 	"sppcrawl/store"
 )
@@ -37,7 +37,7 @@ func caseArchive(t *testing.T) (*store.DB, []*sppcrawl.Article) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := extract.ParseArticle(b, p.url, "")
+		a, err := sites.Default().ParseArticle(b, p.url, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -30,7 +31,7 @@ func ExampleExport() {
 	ctx := context.Background()
 	put := func(n int, text string) {
 		url := fmt.Sprintf("https://www.spp.gov.cn/spp/xwfbh/202608/t20260805_%d.shtml", n)
-		a := &sppcrawl.Article{ID: fmt.Sprintf("spp-%d", n), URL: url, ChannelPath: sppcrawl.ChannelPathFromURL(url),
+		a := &sppcrawl.Article{ID: fmt.Sprintf("spp-%d", n), URL: url, ChannelPath: sites.Default().ChannelPath(url),
 			Title: "标题", PublishedAt: time.Date(2026, 8, 5, 9, 0, 0, 0, sppcrawl.CST()), Paragraphs: []string{text},
 			Aliases: []string{}, Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{}}
 		a.ContentHash = a.ComputeHash()

@@ -9,6 +9,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -72,7 +73,7 @@ func ExampleIndex_Search() {
 	ctx := context.Background()
 	for i, text := range []string{"某某受贿案", "某某贪污案", "依法惩治受贿犯罪"} {
 		url := fmt.Sprintf("https://www.spp.gov.cn/spp/xwfbh/202608/t20260805_%d.shtml", i+1)
-		a := &sppcrawl.Article{ID: fmt.Sprintf("spp-%d", i+1), URL: url, ChannelPath: sppcrawl.ChannelPathFromURL(url),
+		a := &sppcrawl.Article{ID: fmt.Sprintf("spp-%d", i+1), URL: url, ChannelPath: sites.Default().ChannelPath(url),
 			Title: fmt.Sprintf("第%d篇", i+1), PublishedAt: time.Date(2026, 8, 5+i, 9, 0, 0, 0, sppcrawl.CST()),
 			Paragraphs: []string{text}, Aliases: []string{}, Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{}}
 		a.ContentHash = a.ComputeHash()

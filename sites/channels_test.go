@@ -8,17 +8,45 @@ import (
 	"sppcrawl/sites"
 )
 
-// For spp, SelectChannels of the site is the root's (which names spp's
-// table) for every input, errors included.
+// For spp, SelectChannels reads keys, names and folders of the table and
+// of the known channels as it always did, errors included.
 func TestSelectChannels_AsSPP(t *testing.T) {
 	known := []sppcrawl.Channel{{Key: "zdgz", Name: "重点工作", Path: "/spp/zdgz/"}}
-	for _, in := range []string{"", "tt", "tt,jczdal,tt", "指导性案例", "/spp/zdgz/", "/spp/zdgz", "https://www.spp.gov.cn/spp/zdgz/index.shtml",
-		"zdgz", "重点工作", "nosuch", "/spp/../x/", "https://evil.example/spp/tt/", "/", " , tt ,"} {
-		got, gerr := sites.SelectChannels(sites.Default(), in, known...)
-		want, werr := sppcrawl.SelectChannels(in, known...)
-		if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) {
-			t.Errorf("%q: %v, %v; the root's %v, %v", in, got, gerr, want, werr)
+	all := make([]string, 0, 12)
+	for _, c := range sites.Default().Channels() {
+		all = append(all, c.Path)
+	}
+	for _, tc := range []struct {
+		in   string
+		want []string // paths; nil with err
+		err  bool
+	}{
+		{"", all, false},
+		{"tt", []string{"/spp/tt/"}, false},
+		{"tt,jczdal,tt", []string{"/spp/tt/", "/spp/jczdal/"}, false},
+		{"指导性案例", []string{"/spp/jczdal/"}, false},
+		{"/spp/zdgz/", []string{"/spp/zdgz/"}, false},
+		{"/spp/zdgz", []string{"/spp/zdgz/"}, false},
+		{"https://www.spp.gov.cn/spp/zdgz/index.shtml", []string{"/spp/zdgz/"}, false},
+		{"zdgz", []string{"/spp/zdgz/"}, false},
+		{"重点工作", []string{"/spp/zdgz/"}, false},
+		{" , tt ,", []string{"/spp/tt/"}, false},
+		{"nosuch", nil, true},
+		{"/spp/../x/", nil, true},
+		{"https://evil.example/spp/tt/", nil, true},
+		{"/", nil, true},
+	} {
+		got, err := sites.SelectChannels(sites.Default(), tc.in, known...)
+		var paths []string
+		for _, c := range got {
+			paths = append(paths, c.Path)
 		}
+		if !reflect.DeepEqual(paths, tc.want) || (err != nil) != tc.err {
+			t.Errorf("%q: %v, %v; want %v, error %v", tc.in, paths, err, tc.want, tc.err)
+		}
+	}
+	if got, _ := sites.SelectChannels(sites.Default(), "/spp/zdgz/"); got[0].Key != "zdgz" || got[0].Name != "" {
+		t.Errorf("a folder outside the table = %+v, want key zdgz, no name", got[0])
 	}
 }
 

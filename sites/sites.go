@@ -19,6 +19,11 @@ var ErrUnknown = errors.New("unknown site")
 // registry is every site built in, the default first, then 12309.
 var registry = append([]sppcrawl.Site{spp.Site{}, s12309.Site{}}, locals()...)
 
+// init registers the default as the site of an archive that names none
+// (sppcrawl.SetDefaultSite): the archives of earlier releases, which held
+// www.spp.gov.cn alone.
+func init() { sppcrawl.SetDefaultSite(Default()) }
+
 // All is every site built in, the default (spp) first.
 func All() []sppcrawl.Site { return append([]sppcrawl.Site(nil), registry...) }
 

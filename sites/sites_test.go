@@ -2,6 +2,7 @@ package sites_test
 
 import (
 	"errors"
+	"sppcrawl"
 	"testing"
 
 	"sppcrawl/sites"
@@ -25,5 +26,14 @@ func TestLookup(t *testing.T) {
 	}
 	if all := sites.All(); len(all) == 0 || all[0].Key() != sites.Default().Key() || sites.Default().Key() != "spp" {
 		t.Errorf("All()[0] and Default() are not spp: %v, %v", all, sites.Default())
+	}
+}
+
+// Linking the registry registers its default as the site of an archive
+// that names none (what store and postgres read earlier releases' by).
+func TestDefault_Registered(t *testing.T) {
+	s, ok := sppcrawl.DefaultSite()
+	if !ok || s.Key() != sites.Default().Key() || s.Host() != "www.spp.gov.cn" {
+		t.Errorf("sppcrawl.DefaultSite() = %v, %v; want the registry's default, www.spp.gov.cn", s, ok)
 	}
 }

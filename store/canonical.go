@@ -153,15 +153,14 @@ func fetchHome(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
 	return putJSON(tx.Bucket(bucketFailures), a.URL, f)
 }
 
-// schema2Site is the site of every archive of schema 2: the releases that
-// wrote one archived www.spp.gov.cn alone, so the upgrade reads their
-// aliases by its layout and table, whatever site the archive is opened for.
-var schema2Site = sppcrawl.SPPURLs
-
 // bestHome is the URL among a's own and its aliases of a's id that is its
 // best home, with the channel that URL's page names.
 func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 	url, name, path = a.URL, a.Channel, a.ChannelPath
+	// The releases that wrote schema 2 archived www.spp.gov.cn alone, so
+	// the upgrade reads the aliases by its layout and table, whatever site
+	// the archive is opened for.
+	schema2Site := legacySite()
 	for _, alias := range a.Aliases {
 		if schema2Site.ArticleID(alias) != a.ID {
 			continue // the same text under another id: not a page of this article
@@ -179,10 +178,10 @@ func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 }
 
 // channelName is the name of the channel at path: the table of
-// www.spp.gov.cn's (see schema2Site), else the one its list page gave a
+// www.spp.gov.cn's (see legacySite), else the one its list page gave a
 // run; "" when neither is known.
 func channelName(tx *bolt.Tx, path string) string {
-	if c := sppcrawl.ChannelByPath(path); c.Name != "" {
+	if c := legacySite().ChannelByPath(path); c.Name != "" {
 		return c.Name
 	}
 	var st sppcrawl.ChannelState

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
-	"sppcrawl/extract"
 	"sppcrawl/store"
 
 	bolt "go.etcd.io/bbolt"
@@ -27,14 +27,14 @@ const (
 // after edit (nil: as it is).
 func sitePage(t *testing.T, u string, edit func(string) string) (*sppcrawl.Article, *sppcrawl.RawPage) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("../testdata/site", strings.TrimPrefix(u, sppcrawl.Origin)))
+	b, err := os.ReadFile(filepath.Join("../testdata/site", strings.TrimPrefix(u, sites.Default().Origin())))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if edit != nil {
 		b = []byte(edit(string(b)))
 	}
-	a, err := extract.ParseArticle(b, u, "")
+	a, err := sites.Default().ParseArticle(b, u, "")
 	if err != nil {
 		t.Fatal(err)
 	}

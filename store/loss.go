@@ -94,7 +94,7 @@ func byChannel(m map[string]int) string {
 	}
 	var parts []string
 	for path, n := range m {
-		parts = append(parts, fmt.Sprintf("%s %d", sppcrawl.ChannelByPath(path).Label(), n))
+		parts = append(parts, fmt.Sprintf("%s %d", legacySite().ChannelByPath(path).Label(), n))
 	}
 	slices.Sort(parts)
 	return " (" + strings.Join(parts, ", ") + ")"
@@ -206,8 +206,8 @@ func everyChannel(tx *bolt.Tx, host string, counted map[string]int) []string {
 			set[siteChanKey(h, ch.Path)] = true
 		}
 	}
-	if host == sppcrawl.SPPURLs.Host() {
-		for _, ch := range sppcrawl.Channels {
+	if d := legacySite(); host == d.Host() {
+		for _, ch := range d.Channels() {
 			set[siteChanKey(host, ch.Path)] = true
 		}
 	}
@@ -241,7 +241,7 @@ func markUnfinished(tx *bolt.Tx, ck string, now time.Time) (key string, err erro
 	if err := putJSON(b, ck, st); err != nil {
 		return "", err
 	}
-	return sppcrawl.ChannelByPath(path).Key, nil
+	return legacySite().ChannelByPath(path).Key, nil
 }
 
 // lostURLs adds to out, by article id, the URLs of the entries keys of
@@ -276,7 +276,7 @@ func (db *DB) requeueLost(ctx context.Context, rep *RepairReport) error {
 				if done[u] {
 					continue
 				}
-				f := sppcrawl.Failure{URL: u, Channel: sppcrawl.ChannelPathFromURL(u), LastError: "lost with a damaged page of the archive, its stored page too",
+				f := sppcrawl.Failure{URL: u, Channel: db.layoutOf(u).ChannelPath(u), LastError: "lost with a damaged page of the archive, its stored page too",
 					LastTry: now, NextRetry: now}
 				if err := putJSON(failures, u, f); err != nil {
 					return err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	"sppcrawl/store"
 )
@@ -55,7 +56,7 @@ func TestReextract_CommitsOnlyChanges(t *testing.T) {
 	reextract := func(paragraph string) (store.ReextractResult, uint64) {
 		before := db.Counters().Commits
 		res, err := db.Reextract(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-			return newArticle(sppcrawl.IDFromURL(raw.URL), raw.URL, paragraph), nil
+			return newArticle(sites.Default().ArticleID(raw.URL), raw.URL, paragraph), nil
 		}, func(id string, err error) { t.Errorf("%s: %v", id, err) }, nil)
 		if err != nil {
 			t.Fatal(err)

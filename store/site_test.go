@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -88,7 +89,7 @@ func TestUpgrade_V3Sites(t *testing.T) {
 	if want := []string{"www.spp.gov.cn /spp/gjgb/", "www.spp.gov.cn /spp/gzbg/", "www.spp.gov.cn /spp/jczdal/"}; !slices.Equal(got, want) {
 		t.Errorf("channel states %q, want %q", got, want)
 	}
-	spp := db.ForSite(sppcrawl.SPPURLs)
+	spp := db.ForSite(sites.Default())
 	if st, err := spp.ChannelState(ctx, "/spp/jczdal/"); err != nil || st.Walk == nil || st.Walk.Next != 2 || st.Walk.Kind != sppcrawl.WalkFull {
 		t.Errorf("jczdal's state: %+v, %v; want its full walk at page 2, as that release left it", st, err)
 	}

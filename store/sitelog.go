@@ -179,5 +179,5 @@ func archiveHost(tx *bolt.Tx) string {
 			}
 		}
 	}
-	return sppcrawl.SPPURLs.Host()
+	return legacySite().Host()
 }

@@ -39,6 +39,9 @@ var (
 	ErrReadOnly = errors.New("archive opened read-only")
 	// ErrClosed: a write after Close.
 	ErrClosed = errors.New("archive closed")
+	// ErrNoSite: no default site is registered (sppcrawl.SetDefaultSite),
+	// so the archives of earlier releases, which name none, cannot be read.
+	ErrNoSite = errors.New("no default site registered (the program links no sites registry)")
 )
 
 // SchemaVersion is the layout this code writes. 1: sppcrawl 0.1 (revisions
@@ -118,17 +121,33 @@ type Options struct {
 	// Site is the URL layout of the site the archive holds, asked for
 	// the channel folder of a URL the archive must name without its
 	// article (a record that does not decode) and to canonicalise a URL
-	// asked for (History). Default: www.spp.gov.cn's, the one site of
-	// every archive an earlier release wrote.
+	// asked for (History). Default: the registered default site (see
+	// legacySite).
 	Site sppcrawl.URLs
 }
 
-// siteOr is site, or www.spp.gov.cn's layout when nil (see Options.Site).
-func siteOr(site sppcrawl.URLs) sppcrawl.URLs {
-	if site == nil {
-		return sppcrawl.SPPURLs
+// legacySite is the site of every archive an earlier release wrote (they
+// held one site, www.spp.gov.cn, and named none): the default site the
+// sites registry registers in the root package as it starts. The store
+// cannot name it itself: the site's data is its package's, and the
+// registry links the HTML parser, which the store does not. Open refuses
+// with ErrNoSite when none is registered, so the store never guesses.
+func legacySite() sppcrawl.Site {
+	s, _ := sppcrawl.DefaultSite()
+	return s
+}
+
+// siteOr is site, or the legacy site's layout when nil (see
+// Options.Site); ErrNoSite when no default is registered.
+func siteOr(site sppcrawl.URLs) (sppcrawl.URLs, error) {
+	d, ok := sppcrawl.DefaultSite()
+	if !ok {
+		return nil, ErrNoSite
 	}
-	return site
+	if site == nil {
+		return d, nil
+	}
+	return site, nil
 }
 
 // DB is an open archive. It is safe for concurrent use.
@@ -167,6 +186,10 @@ func (db *DB) OpenDamage() error { return db.openDamage }
 
 // Open opens (or, unless read-only, creates) the archive at path.
 func Open(path string, opts Options) (*DB, error) {
+	site, err := siteOr(opts.Site)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Second
 	}
@@ -192,7 +215,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: siteOr(opts.Site)}
+	db := &DB{bolt: bdb, path: path, readOnly: opts.ReadOnly, now: opts.Now, file: file, site: site}
 	if err := db.checkPages(file, opts); err != nil {
 		bdb.Close()
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -32,7 +33,7 @@ func MustOpen(tb testing.TB, path string, opts store.Options) *store.DB {
 func newArticle(id, url string, paras ...string) *sppcrawl.Article {
 	a := &sppcrawl.Article{
 		ID: id, URL: url, Aliases: []string{},
-		Channel: "指导性案例", ChannelPath: sppcrawl.ChannelPathFromURL(url),
+		Channel: "指导性案例", ChannelPath: sites.Default().ChannelPath(url),
 		Title: "标题 " + id, PublishedAt: time.Date(2026, 8, 5, 9, 56, 38, 0, sppcrawl.CST()),
 		Source: "高检网", Paragraphs: paras, BodyHTML: "<p>" + fmt.Sprint(paras) + "</p>",
 		Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{},

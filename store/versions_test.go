@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 
-	"sppcrawl/extract"
 	"sppcrawl/store"
 )
 
@@ -113,7 +113,7 @@ func TestUpgrade_V1Archive(t *testing.T) {
 	const u = "https://www.spp.gov.cn/spp/gzbg/202611/t20261119_900000.shtml"
 	first := strings.Replace(string(page), `<p style="margin-bottom: 1.5em; text-indent: 2em;">`, `<p style="margin-bottom: 1.5em; text-indent: 2em;">（第一次更正）`, 1)
 	for i, body := range []string{string(page), first} {
-		a, err := extract.ParseArticle([]byte(body), u, "")
+		a, err := sites.Default().ParseArticle([]byte(body), u, "")
 		if err != nil {
 			t.Fatal(err)
 		}

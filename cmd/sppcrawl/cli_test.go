@@ -17,7 +17,7 @@ import (
 
 	"sppcrawl"
 
-	"sppcrawl/extract"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -355,7 +355,7 @@ func TestCLI_VerifyRepairsCutPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := "https://www.spp.gov.cn" + rel
-	a, err := extract.ParseArticle(page, u, "")
+	a, err := sites.Default().ParseArticle(page, u, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,7 +228,7 @@ func (f *crawlFlags) choices(c *crawler.Config) error {
 	default:
 		// Keys of channels discovered on the site are known to the archive:
 		// those are resolved once it is open (see newCrawler).
-		if _, err := sppcrawl.SelectChannels(f.channels, knownChannel(f.channels)...); err != nil {
+		if _, err := sites.SelectChannels(c.Site, f.channels, knownChannel(f.channels)...); err != nil {
 			return fmt.Errorf("--channels: %w", err)
 		}
 	}
@@ -298,7 +298,7 @@ func (f *crawlFlags) resolveChannels(cfg *crawler.Config, db archiveFlags) error
 	if f.groups&walkFlags == 0 || cfg.Discover || cfg.Channels != nil {
 		return nil
 	}
-	chans, err := sppcrawl.SelectChannels(f.channels)
+	chans, err := sites.SelectChannels(cfg.Site, f.channels)
 	if err == nil {
 		cfg.Channels = chans
 		return nil
@@ -324,7 +324,7 @@ func (f *crawlFlags) resolveKnown(ctx context.Context, archive sppcrawl.Archive)
 		}
 		known = m.AllOf(f.pending.Site.Channels())
 	}
-	chans, err := sppcrawl.SelectChannels(f.channels, known...)
+	chans, err := sites.SelectChannels(f.pending.Site, f.channels, known...)
 	if err != nil {
 		return usageErr("--channels: %w", err)
 	}

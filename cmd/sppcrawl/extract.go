@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sppcrawl/sites"
 	"strings"
 
 	"sppcrawl"
-	"sppcrawl/extract"
 )
 
 // ExtractCommand is `sppcrawl extract`: extract an article from a saved HTML file (offline).
@@ -43,7 +43,7 @@ func (cmd *ExtractCommand) extract(context.Context, sppcrawl.Archive) error {
 	if err != nil {
 		return err
 	}
-	parse := extract.ParseArticle // spp's, which can take the URL from the page
+	parse := sites.Default().ParseArticle // spp's, which can take the URL from the page
 	if cmd.pageURL != "" {
 		parse = siteOf(cmd.pageURL).ParseArticle // the adapter of the URL's site
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sppcrawl/sites"
 	"text/tabwriter"
 	"time"
 
@@ -51,7 +52,7 @@ func (cmd *FailuresCommand) check() (err error) {
 		return usageErr("URLs and --all go with --reset")
 	}
 	for i, u := range c.args {
-		if c.args[i], err = sppcrawl.CanonicalURL(u); err != nil {
+		if c.args[i], err = siteOf(u).CanonicalURL(u); err != nil {
 			return err
 		}
 	}
@@ -90,7 +91,7 @@ func writeFailures(w io.Writer, fails []sppcrawl.Failure) error {
 		if !f.Gone {
 			next = localTime(f.NextRetry)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, sppcrawl.ChannelByPath(f.Channel).Key, f.Attempts, next, f.LastError)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", f.URL, sites.OfURL(f.URL).ChannelByPath(f.Channel).Key, f.Attempts, next, f.LastError)
 	}
 	tw.Flush()
 	return bw.Flush()

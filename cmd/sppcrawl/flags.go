@@ -2,9 +2,8 @@ package main
 
 import (
 	"fmt"
+	"sppcrawl/sites"
 	"strconv"
-
-	"sppcrawl"
 )
 
 // channelFlag is a flag naming one channel by key or folder (jczdal,
@@ -13,8 +12,11 @@ type channelFlag struct{ path string }
 
 func (f *channelFlag) String() string { return f.path }
 
+// Set reads a key or folder of the default site's: the flag is read
+// before the command knows its site, so another site's channel is named
+// by its folder, which the site's channel keeps.
 func (f *channelFlag) Set(s string) error {
-	ch, err := sppcrawl.SelectChannels(s)
+	ch, err := sites.SelectChannels(sites.Default(), s)
 	if err != nil || len(ch) != 1 {
 		return fmt.Errorf("want one channel key or folder (see sppcrawl channels)")
 	}

@@ -13,6 +13,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 )
 
@@ -228,7 +229,7 @@ func writeResultTable(w io.Writer, req search.Request, res *search.Result, bold 
 		if !h.Current {
 			ver = fmt.Sprintf(" (v%d)", h.Version)
 		}
-		key := sppcrawl.ChannelByPath(h.ChannelPath).Key
+		key := sites.OfURL(h.URL).ChannelByPath(h.ChannelPath).Key
 		title, snippets := titleLine(h, bold)
 		fmt.Fprintf(bw, "\n%s  %s%s  %s  %s\n", h.PublishedAt.In(sppcrawl.CST()).Format("2006-01-02"), h.ID, ver, key, title)
 		if len(snippets) > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
+	"sppcrawl/sites"
 )
 
 // StatsCommand is `sppcrawl stats`: show the archive's health: the ledger per channel, warnings, last crawl, failures.
@@ -177,7 +178,7 @@ func age(d time.Duration) string {
 func writeGaps(w io.Writer, gaps []sppcrawl.Gap) error {
 	bw := bufio.NewWriter(w)
 	for _, g := range gaps {
-		line := g.URL + "\t" + sppcrawl.ChannelByPath(g.Channel).Key + "\t" + g.Why
+		line := g.URL + "\t" + sites.OfURL(g.URL).ChannelByPath(g.Channel).Key + "\t" + g.Why
 		if g.Error != "" {
 			line += ": " + g.Error
 		}

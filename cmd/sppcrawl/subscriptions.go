@@ -14,6 +14,7 @@ import (
 	"sppcrawl"
 	"sppcrawl/publish"
 	"sppcrawl/push"
+	"sppcrawl/sites"
 )
 
 // subcommands of subscriptions, and how each opens the archive: those
@@ -107,8 +108,9 @@ func addOptions(o *push.AddOptions, events, channels listFlag, since optionalInt
 	for _, e := range events {
 		o.Events = append(o.Events, sppcrawl.EventType("article."+strings.TrimPrefix(e, "article.")))
 	}
+	site := channelsSite(o.Sites)
 	for _, ch := range channels {
-		chs, err := sppcrawl.SelectChannels(ch)
+		chs, err := sites.SelectChannels(site, ch)
 		if err != nil {
 			return usageErr("--channels %q: %v", ch, err)
 		}
@@ -284,4 +286,15 @@ func writeDeliveries(w io.Writer, ds []sppcrawl.Delivery) error {
 	}
 	tw.Flush()
 	return bw.Flush()
+}
+
+// channelsSite is the site whose channels add's --channels name: the one
+// site --sites names, else the default (spp's keys and folders, as ever).
+func channelsSite(named []string) sppcrawl.Site {
+	if len(named) == 1 {
+		if s, err := sites.Lookup(named[0]); err == nil {
+			return s
+		}
+	}
+	return sites.Default()
 }

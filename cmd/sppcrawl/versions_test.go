@@ -70,7 +70,7 @@ func (s *changingSite) edit(tb testing.TB, path, old, new string) {
 
 const (
 	correctedPath = "/spp/zgjdxal/202611/t20261120_860000.shtml"
-	correctedURL  = sppcrawl.Origin + correctedPath
+	correctedURL  = "https://www.spp.gov.cn" + correctedPath
 	correctedID   = "spp-860000"
 )
 
@@ -101,7 +101,7 @@ var fieldCorrections = []fieldCorrection{
 	{"ImageAlt", "images", `alt="配图"`, `alt="配图（更正）"`,
 		func(a *sppcrawl.Article) string { return a.Images[0].Alt }, "配图（更正）", "images: 1 added, 1 removed"},
 	{"AttachmentURL", "attachments", `href="/spp/zgjdxal/202611/P0860000.pdf"`, `href="/spp/zgjdxal/202611/P0860005.pdf"`,
-		func(a *sppcrawl.Article) string { return a.Attachments[0].URL }, sppcrawl.Origin + "/spp/zgjdxal/202611/P0860005.pdf",
+		func(a *sppcrawl.Article) string { return a.Attachments[0].URL }, "https://www.spp.gov.cn" + "/spp/zgjdxal/202611/P0860005.pdf",
 		"attachments: 1 added, 1 removed"},
 }
 

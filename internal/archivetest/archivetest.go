@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // RunArchiveTests runs the archive's contract against the backend open
@@ -63,7 +64,7 @@ var published = time.Date(2026, 8, 5, 9, 56, 38, 0, sppcrawl.CST())
 func article(id, url string, paras ...string) *sppcrawl.Article {
 	a := &sppcrawl.Article{
 		ID: id, URL: url, Aliases: []string{},
-		Channel: "指导性案例", ChannelPath: sppcrawl.ChannelPathFromURL(url),
+		Channel: "指导性案例", ChannelPath: sites.Default().ChannelPath(url),
 		Title: "标题 " + id, PublishedAt: published, Source: "高检网",
 		Paragraphs: paras, BodyHTML: fmt.Sprint("<p>", paras, "</p>"),
 		Images: []sppcrawl.Image{}, Attachments: []sppcrawl.Attachment{},

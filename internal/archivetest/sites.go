@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // Two sites of one archive naming a channel by the same path: spp's and a
@@ -25,7 +26,7 @@ var gd = sppcrawl.NewLayout("www.gd.jcy.gov.cn", "gd.jcy-", "gd.jcy.gov.cn")
 // each with its site.
 func testSites(t *testing.T, db sppcrawl.Archive) {
 	ctx := context.Background()
-	spp, local := db.ForSite(sppcrawl.SPPURLs), db.ForSite(gd)
+	spp, local := db.ForSite(sites.Default()), db.ForSite(gd)
 	now := time.Now().UTC().Truncate(time.Second)
 	must(t, "put spp's state", spp.PutChannelState(ctx, sppcrawl.ChannelState{Path: sharedPath, LastRun: now,
 		Walk: &sppcrawl.Walk{Kind: sppcrawl.WalkFull, Next: 7, Started: now}}))

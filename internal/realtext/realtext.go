@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"sppcrawl/extract"
+	"sppcrawl/sites"
 )
 
 // Dir is where the real pages are, seen from a package's folder.
@@ -33,7 +33,7 @@ func Sentences(dir string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := extract.ParseArticle(body, "https://www.spp.gov.cn/spp/x/t20260101_1.shtml", "text/html")
+		a, err := sites.Default().ParseArticle(body, "https://www.spp.gov.cn/spp/x/t20260101_1.shtml", "text/html")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}

@@ -16,10 +16,39 @@ type Site struct{}
 
 var _ sppcrawl.Site = Site{}
 
-// layout is the site's URL layout; parser reads its templates by it.
+// Host is the site's canonical host.
+const Host = "www.spp.gov.cn"
+
+// Origin is the site's canonical scheme and host, without a trailing
+// slash.
+const Origin = "https://" + Host
+
+// Layout is the site's URL layout: spp-<manuscriptId> ids, the bare
+// spp.gov.cn served too, and 头条 and 重点推荐 listing the articles of other
+// channels (a cross-post's home is its own channel's URL).
+var Layout = sppcrawl.NewLayout(Host, "spp-", "spp.gov.cn").WithListings("/spp/tt/", "/spp/zdgz/")
+
+// Channels are the channels crawled by default, in crawl order.
+var Channels = []sppcrawl.Channel{
+	{Key: "tt", Name: "头条", Path: "/spp/tt/"},
+	{Key: "gjybs", Name: "最高检新闻", Path: "/spp/gjybs/"},
+	{Key: "qwfb", Name: "权威发布", Path: "/spp/qwfb/"},
+	{Key: "xwfbh", Name: "新闻发布会", Path: "/spp/xwfbh/"},
+	{Key: "wsfbt", Name: "网上发布厅", Path: "/spp/wsfbt/"},
+	{Key: "jczdal", Name: "指导性案例", Path: "/spp/jczdal/"},
+	{Key: "zgjdxal", Name: "典型案例", Path: "/spp/zgjdxal/"},
+	{Key: "sfjs", Name: "司法解释", Path: "/spp/sfjs/"},
+	{Key: "gfwj", Name: "规范文件", Path: "/spp/gfwj/"},
+	{Key: "tzgg1", Name: "通知公告", Path: "/spp/tzgg1/"},
+	{Key: "gzbg", Name: "工作报告", Path: "/spp/gzbg/"},
+	{Key: "gjgb", Name: "最高检公报", Path: "/spp/gjgb/"},
+}
+
+// layout and parser are the Site's: parser reads the templates by the
+// layout and names the navigation's channels by the table.
 var (
-	layout = sppcrawl.SPPURLs
-	parser = extract.Parser{URLs: layout, Table: sppcrawl.Channels}
+	layout = Layout
+	parser = extract.Parser{URLs: layout, Table: Channels}
 )
 
 // Key is "spp".
@@ -57,11 +86,11 @@ func (Site) ChannelPath(u string) string { return layout.ChannelPath(u) }
 func (Site) HomeRank(url, channelPath string) int { return layout.HomeRank(url, channelPath) }
 
 // Channels are the twelve channels of the table, in crawl order.
-func (Site) Channels() []sppcrawl.Channel { return sppcrawl.Channels }
+func (Site) Channels() []sppcrawl.Channel { return Channels }
 
 // ChannelByPath is the table's channel at path, or one named after the
 // folder.
-func (Site) ChannelByPath(path string) sppcrawl.Channel { return sppcrawl.ChannelByPath(path) }
+func (Site) ChannelByPath(path string) sppcrawl.Channel { return sppcrawl.ChannelIn(Channels, path) }
 
 // HomeURL is the homepage, whose navigation lists the channels.
 func (Site) HomeURL() string { return layout.Origin() + "/spp/index.shtml" }
@@ -69,7 +98,7 @@ func (Site) HomeURL() string { return layout.Origin() + "/spp/index.shtml" }
 // ListPageURL is page n of a channel: index.shtml, then index_2.shtml, …
 // (createPageHTML's scheme).
 func (Site) ListPageURL(channelPath string, n int) string {
-	return sppcrawl.ListPageURL(channelPath, n)
+	return layout.PagerURL(channelPath, "index", "shtml", n)
 }
 
 // Politeness is a second between requests, two in flight.

@@ -58,7 +58,7 @@ func TestSite_Extractor(t *testing.T) {
 	page := mustRead(t, "../../testdata/site/spp/jczdal/index.shtml")
 	const listURL = "https://www.spp.gov.cn/spp/jczdal/index.shtml"
 	got, err := s.ParseList(page, listURL, "")
-	want, werr := extract.ParseList(page, listURL, "")
+	want, werr := extract.Parser{URLs: spp.Layout, Table: spp.Channels}.ParseList(page, listURL, "")
 	if err != nil || werr != nil || !reflect.DeepEqual(got, want) || len(got.Items) == 0 {
 		t.Fatalf("ParseList = %+v, %v; want %+v, %v", got, err, want, werr)
 	}
