@@ -186,15 +186,9 @@ func (db *DB) OpenDamage() error { return db.openDamage }
 
 // Open opens (or, unless read-only, creates) the archive at path.
 func Open(path string, opts Options) (*DB, error) {
-	site, err := siteOr(opts.Site)
+	site, err := opts.complete()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = time.Second
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
 	}
 	if err := checkFile(path, opts.MustExist || opts.ReadOnly); err != nil {
 		return nil, err
@@ -247,6 +241,18 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	openFiles.add(path, 1)
 	return db, nil
+}
+
+// complete fills in the defaults of the options left unset and returns
+// the site of the archive's URLs.
+func (opts *Options) complete() (sppcrawl.URLs, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return siteOr(opts.Site)
 }
 
 // openBolt opens the file with bbolt, once its pages are checked if it is
