@@ -151,6 +151,19 @@ type ListedParser interface {
 	ParseListed(body []byte, pageURL, contentType string, item ListItem) (*Article, error)
 }
 
+// AttachedText is a Site some of whose pages hold their text only in the
+// files they embed (12309's PDF viewer). TextFiles names, of an article
+// just read from its page, the files its text is in (none for most);
+// ReadFiles fills the article's text from those the caller could get, by
+// URL, and returns a warning naming each that gives none (a scan, a
+// damaged file): the article keeps the text its page gave then. The
+// crawler fetches the files with the page and archives them as the
+// article's media; reextract reads them from the archive.
+type AttachedText interface {
+	TextFiles(a *Article, page []byte) []string
+	ReadFiles(a *Article, files map[string][]byte) []error
+}
+
 // ParseRaw reads a stored raw page with its site's parser, with the record
 // it was first read with when it has one (RawPage.Listed): reextract and
 // repair read what the crawl read.

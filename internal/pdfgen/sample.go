@@ -57,3 +57,29 @@ func IndictmentText(pages int) [][]string {
 	}
 	return out
 }
+
+// NonProsecution is the 不起诉决定书 of the 12309 fixture's PDF-only
+// document (testdata/sites/www.12309.gov.cn/minioweb/flws/2024/12/01/9000081.pdf):
+// two pages, the 文号 spaced, a sentence broken across the page, the
+// signature date centred.
+func NonProsecution() Doc {
+	return Doc{Title: "不起诉决定书", Pages: []Page{{Footer: "第 1 页 共 2 页", Lines: []Line{
+		{Text: "天津市和平区人民检察院", Centred: true},
+		{Text: "不 起 诉 决 定 书", Centred: true},
+		{Text: "津和检刑不诉〔2024〕45 号", Centred: true},
+		{Indent: true, Text: "被不起诉人郑某，男，19**年**月**日出生，公民身份号码"},
+		{Text: "******************，汉族，高中文化，住天津市和平区。"},
+		{Indent: true, Text: "本案由天津市公安局和平分局侦查终结，以被不起诉人郑某涉嫌危"},
+		{Text: "险驾驶罪，于 2024 年 10 月 28 日向本院移送审查起诉。"},
+		{Indent: true, Text: "经本院依法审查查明：2024 年 9 月 14 日 22 时许，被不起诉人郑"},
+		{Text: "某饮酒后驾驶小型轿车行驶至天津市和平区某路口时被查获，经鉴定"},
+	}}, {Footer: "第 2 页 共 2 页", Lines: []Line{
+		{Text: "其血液中乙醇含量为 85.6mg/100ml。"},
+		{Indent: true, Text: "本院认为，郑某实施了《中华人民共和国刑法》第一百三十三条之一"},
+		{Text: "规定的行为，但犯罪情节轻微，具有自首、认罪认罚情节，根据《中华"},
+		{Text: "人民共和国刑事诉讼法》第一百七十七条第二款的规定，决定对郑某不"},
+		{Text: "起诉。"},
+		{Text: "天津市和平区人民检察院", Centred: true},
+		{Text: "2024 年 11 月 25 日", Centred: true},
+	}}}}
+}
