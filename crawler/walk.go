@@ -382,6 +382,7 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	if r.fatal.Load() != nil {
 		return false // a challenge elsewhere: store nothing more
 	}
+	files := r.readAttached(a, resp.Body)
 	res, err := r.c.articles.Upsert(r.ctx, a, raw)
 	if err != nil {
 		r.c.log.Error("store failed: stopping the run", "url", u, "err", err)
@@ -392,6 +393,7 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	if res.Outcome == sppcrawl.Created {
 		r.created(in.channel, a)
 	}
+	r.keepAttached(res.ID, files)
 	if res.Outcome == sppcrawl.Created || res.Outcome == sppcrawl.Updated {
 		r.wantMedia(res.ID, in.channel)
 	}

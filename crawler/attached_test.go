@@ -1,0 +1,107 @@
+package crawler_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"sppcrawl"
+	"sppcrawl/crawler"
+	"sppcrawl/internal/listservice"
+	"sppcrawl/internal/pdfgen"
+	"sppcrawl/site/s12309"
+	"sppcrawl/store"
+)
+
+const pdfPath = "/minioweb/flws/2024/12/01/9000081.pdf"
+
+// pdfCounter serves the 12309 fixture, counting the requests for its PDF
+// and answering pdf for it when set.
+type pdfCounter struct {
+	svc  *listservice.Server
+	pdf  []byte
+	hits atomic.Int64
+}
+
+func (p *pdfCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == pdfPath {
+		p.hits.Add(1)
+		if p.pdf != nil {
+			w.Header().Set("Content-Type", "application/pdf")
+			_, _ = w.Write(p.pdf)
+			return
+		}
+	}
+	p.svc.ServeHTTP(w, r)
+}
+
+// A PDF-only document is stored with its PDF's text, exactly as the
+// golden says, and the PDF, fetched once with the page, is archived as its
+// attachment: the media phase does not ask for it again.
+func TestCrawl_PDFOnlyDocument(t *testing.T) {
+	h := &pdfCounter{svc: &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn"}}
+	db, sum := crawl12309(t, h)
+	if sum.Created != 15 || len(sum.Warnings) != 0 {
+		t.Fatalf("run = %+v; want 15 created, no warning", sum)
+	}
+	if n := h.hits.Load(); n != 1 {
+		t.Errorf("the PDF was asked %d times, want once", n)
+	}
+	a, err := db.Get(context.Background(), "12309-9000081")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct{ Paragraphs []string }
+	b, err := os.ReadFile("../testdata/sitepages/www.12309.gov.cn/t20241201_9000081.golden.json")
+	if err != nil || json.Unmarshal(b, &golden) != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(a.Paragraphs, "\n") != strings.Join(golden.Paragraphs, "\n") || len(a.Paragraphs) < 9 {
+		t.Errorf("paragraphs %q, want the golden's %q", a.Paragraphs, golden.Paragraphs)
+	}
+	if len(a.Attachments) != 1 || a.Attachments[0].SHA256 == "" || a.Document.Signed != "2024-11-25" {
+		t.Errorf("attachments %+v, document %+v: want the PDF archived, signed 2024-11-25", a.Attachments, a.Document)
+	}
+}
+
+// A PDF without a text layer (a scan) leaves the record's text, and the
+// run warns naming the PDF.
+func TestCrawl_PDFOnlyDocumentScan(t *testing.T) {
+	h := &pdfCounter{svc: &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn"},
+		pdf: pdfgen.Doc{Title: "扫描件", Pages: []pdfgen.Page{{}}}.Bytes()}
+	db, sum := crawl12309(t, h)
+	if sum.Created != 15 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "https://www.12309.gov.cn"+pdfPath) {
+		t.Fatalf("run = %+v; want 15 created, a warning naming the PDF", sum)
+	}
+	a, err := db.Get(context.Background(), "12309-9000081")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paragraphs) != 6 || a.Paragraphs[3] != "被不起诉人郑某，男，19**年**月**日出生。" {
+		t.Errorf("paragraphs %q, want the record's content", a.Paragraphs)
+	}
+}
+
+func crawl12309(t *testing.T, h http.Handler) (*store.DB, sppcrawl.RunSummary) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Site: s12309.Site{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cfg := testConfig(srv.URL)
+	cfg.Site, cfg.Full, cfg.Media = s12309.Site{}, true, crawler.MediaAll
+	sum, err := runOnce(t, cfg, db)
+	if err != nil && len(sum.Warnings) == 0 {
+		t.Fatal(err)
+	}
+	return db, sum
+}
