@@ -2,6 +2,7 @@ package sppcrawl
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -172,4 +173,29 @@ func ParseRaw(s Site, raw *RawPage) (*Article, error) {
 		return lp.ParseListed(raw.Body, raw.URL, raw.ContentType, ListItem{URL: raw.URL, Record: raw.Listed})
 	}
 	return s.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+}
+
+// ParseRawFiles is ParseRaw for a site whose pages may hold their text in
+// the files they embed (AttachedText), reading them as archived: file
+// gives a file's bytes. A page whose text file the archive does not hold
+// is an error, so that what was stored of it is kept; a file that gives no
+// text is a warning, as in the crawl.
+func ParseRawFiles(s Site, raw *RawPage, file func(url string) ([]byte, error)) (*Article, []error, error) {
+	a, err := ParseRaw(s, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	at, ok := s.(AttachedText)
+	if !ok {
+		return a, nil, nil
+	}
+	files := map[string][]byte{}
+	for _, u := range at.TextFiles(a, raw.Body) {
+		b, err := file(u)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: its text is in %s, not archived: %w", raw.URL, u, err)
+		}
+		files[u] = b
+	}
+	return a, at.ReadFiles(a, files), nil
 }

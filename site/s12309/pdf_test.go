@@ -2,6 +2,7 @@ package s12309_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,36 @@ func TestSite_ReadFiles(t *testing.T) {
 		}
 		if fs := site.TextFiles(o, b); len(fs) != 0 {
 			t.Errorf("%s holds its text, yet TextFiles names %q", other.URL, fs)
+		}
+	}
+}
+
+// reextract reads a PDF-only page with its PDF as archived; one the
+// archive does not hold is an error (what was stored is kept), and a page
+// holding its text asks for no file.
+func TestParseRawFiles(t *testing.T) {
+	for _, it := range listed(t) {
+		raw := &sppcrawl.RawPage{URL: it.URL, Body: readPage(t, it.URL), ContentType: "text/html", Listed: it.Record}
+		var asked []string
+		a, warns, err := sppcrawl.ParseRawFiles(site, raw, func(u string) ([]byte, error) {
+			asked = append(asked, u)
+			return readPage(t, u), nil
+		})
+		if err != nil || len(warns) > 0 {
+			t.Fatalf("%s: %v %v", it.URL, warns, err)
+		}
+		if !strings.Contains(it.URL, "9000081") {
+			if len(asked) > 0 {
+				t.Errorf("%s holds its text, yet asked for %q", it.URL, asked)
+			}
+			continue
+		}
+		if len(asked) != 1 || len(a.Paragraphs) != 9 || a.Paragraphs[8] != "2024年11月25日" {
+			t.Errorf("%s: asked %q, paragraphs %q", it.URL, asked, a.Paragraphs)
+		}
+		_, _, err = sppcrawl.ParseRawFiles(site, raw, func(string) ([]byte, error) { return nil, sppcrawl.ErrNotFound })
+		if !errors.Is(err, sppcrawl.ErrNotFound) || !strings.Contains(err.Error(), asked[0]) {
+			t.Errorf("%s without its PDF archived: %v, want ErrNotFound naming %s", it.URL, err, asked[0])
 		}
 	}
 }
