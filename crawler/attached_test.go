@@ -105,3 +105,29 @@ func crawl12309(t *testing.T, h http.Handler) (*store.DB, sppcrawl.RunSummary) {
 	}
 	return db, sum
 }
+
+// fetch reads a PDF-only page with its PDF too: what it stores is the
+// PDF's text, not the page's nothing.
+func TestFetchArticle_PDFOnly(t *testing.T) {
+	h := &pdfCounter{svc: &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn"}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Site: s12309.Site{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := testConfig(srv.URL)
+	cfg.Site = s12309.Site{}
+	c, err := crawler.New(cfg, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := c.FetchArticle(context.Background(), "https://www.12309.gov.cn/12309/gj/tj/tjshpq/zjxflws/202412/t20241201_9000081.shtml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paragraphs) != 9 || a.Document.Number != "津和检刑不诉〔2024〕45号" || h.hits.Load() != 1 {
+		t.Errorf("paragraphs %q, document %+v, PDF asked %d times", a.Paragraphs, a.Document, h.hits.Load())
+	}
+}
