@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,8 +15,10 @@ import (
 // page, through the origin, after robots.txt and the run's pacer, within
 // the attachment cap, and its bytes are archived as the article's media
 // once the article is stored, so the media phase does not fetch it again.
-// A file that cannot be fetched or read is a warning naming it; the
-// article keeps what its page gave.
+// A file that is gone (4xx) or gives no text is a warning naming it, the
+// article keeping what its page gave; one that does not answer now (5xx,
+// 429, the network) fails the page, which a later run reads again, so that
+// a stored document's text is not replaced by its record's for a moment.
 
 // attachedFile is a file fetched for an article's text.
 type attachedFile struct {
@@ -26,14 +29,14 @@ type attachedFile struct {
 // attachedText fills a just-read article's text from its files; wait
 // paces each request (false: the run stops), warn reports a file not read.
 func (c *Crawler) attachedText(ctx context.Context, a *sppcrawl.Article, page []byte, allowed func(string) bool,
-	wait func() bool, warn func(string)) []attachedFile {
+	wait func() bool, warn func(string)) ([]attachedFile, error) {
 	at, ok := c.site.(sppcrawl.AttachedText)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	urls := at.TextFiles(a, page)
 	if len(urls) == 0 {
-		return nil
+		return nil, nil
 	}
 	var got []attachedFile
 	files := map[string][]byte{}
@@ -43,12 +46,16 @@ func (c *Crawler) attachedText(ctx context.Context, a *sppcrawl.Article, page []
 			continue
 		}
 		if !wait() {
-			break
+			return nil, fmt.Errorf("text of %s not read: %w", u, ErrInterrupted)
 		}
 		f, err := c.getFile(ctx, u)
-		if err != nil {
+		var gone *fileGoneError
+		if errors.As(err, &gone) {
 			warn(fmt.Sprintf("%s: text of %s not read: %v", a.URL, u, err))
 			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("text of %s not read: %w", u, err)
 		}
 		files[u] = f.body
 		got = append(got, f)
@@ -56,8 +63,14 @@ func (c *Crawler) attachedText(ctx context.Context, a *sppcrawl.Article, page []
 	for _, err := range at.ReadFiles(a, files) {
 		warn(fmt.Sprintf("%s: %v; the list record's text kept", a.URL, err))
 	}
-	return got
+	return got, nil
 }
+
+// fileGoneError is a file the site answers it does not have (4xx but 429)
+// or will not hand over whole (over the cap): asking again will not help.
+type fileGoneError struct{ reason string }
+
+func (e *fileGoneError) Error() string { return e.reason }
 
 // getFile fetches a file of the site whole, or says why not.
 func (c *Crawler) getFile(ctx context.Context, u string) (attachedFile, error) {
@@ -72,15 +85,18 @@ func (c *Crawler) getFile(ctx context.Context, u string) (attachedFile, error) {
 		return attachedFile{}, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return attachedFile{}, fmt.Errorf("HTTP %d", resp.StatusCode)
+	switch st := resp.StatusCode; {
+	case st >= 400 && st < 500 && st != http.StatusTooManyRequests:
+		return attachedFile{}, &fileGoneError{fmt.Sprintf("HTTP %d", st)}
+	case st != http.StatusOK:
+		return attachedFile{}, fmt.Errorf("HTTP %d", st)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(c.cfg.MaxAttachment)+1))
 	if err != nil {
 		return attachedFile{}, err
 	}
 	if len(body) > c.cfg.MaxAttachment {
-		return attachedFile{}, fmt.Errorf("larger than the attachment cap (%d bytes)", c.cfg.MaxAttachment)
+		return attachedFile{}, &fileGoneError{fmt.Sprintf("larger than the attachment cap (%d bytes)", c.cfg.MaxAttachment)}
 	}
 	return attachedFile{url: u, contentType: resp.Header.Get("Content-Type"), body: body}, nil
 }
@@ -107,7 +123,7 @@ func (r *run) keepAttached(id string, files []attachedFile) {
 }
 
 // readAttached is attachedText in a run: its pacer, robots.txt, warnings.
-func (r *run) readAttached(a *sppcrawl.Article, page []byte) []attachedFile {
+func (r *run) readAttached(a *sppcrawl.Article, page []byte) ([]attachedFile, error) {
 	return r.c.attachedText(r.ctx, a, page, r.robots.allowed,
 		func() bool { return !r.stopped() && r.pace.wait(r.signalled, r.aborted) },
 		func(msg string) { r.warn(msg, "url", a.URL) })

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sppcrawl"
 	"sppcrawl/crawler"
@@ -24,14 +25,19 @@ const pdfPath = "/minioweb/flws/2024/12/01/9000081.pdf"
 // pdfCounter serves the 12309 fixture, counting the requests for its PDF
 // and answering pdf for it when set.
 type pdfCounter struct {
-	svc  *listservice.Server
-	pdf  []byte
-	hits atomic.Int64
+	svc    *listservice.Server
+	pdf    []byte
+	status atomic.Int64 // answered for the PDF when set
+	hits   atomic.Int64
 }
 
 func (p *pdfCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == pdfPath {
 		p.hits.Add(1)
+		if st := p.status.Load(); st != 0 {
+			http.Error(w, http.StatusText(int(st)), int(st))
+			return
+		}
 		if p.pdf != nil {
 			w.Header().Set("Content-Type", "application/pdf")
 			_, _ = w.Write(p.pdf)
@@ -129,5 +135,46 @@ func TestFetchArticle_PDFOnly(t *testing.T) {
 	}
 	if len(a.Paragraphs) != 9 || a.Document.Number != "津和检刑不诉〔2024〕45号" || h.hits.Load() != 1 {
 		t.Errorf("paragraphs %q, document %+v, PDF asked %d times", a.Paragraphs, a.Document, h.hits.Load())
+	}
+}
+
+// A PDF that does not answer now (503) fails its page, which the next run
+// reads whole; one that is gone (404) is a warning, the record's text kept.
+func TestCrawl_PDFOnlyDocumentUnanswered(t *testing.T) {
+	h := &pdfCounter{svc: &listservice.Server{Dir: "../testdata/sites/www.12309.gov.cn"}}
+	h.status.Store(http.StatusServiceUnavailable)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "a.db"), store.Options{Site: s12309.Site{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := testConfig(srv.URL)
+	cfg.Site, cfg.Full, cfg.Media = s12309.Site{}, true, crawler.MediaAll
+	sum, _ := runOnce(t, cfg, db)
+	if sum.Created != 14 || sum.Failures != 1 {
+		t.Fatalf("run with the PDF answering 503 = %+v; want 14 created, 1 failure", sum)
+	}
+	if _, err := db.Get(context.Background(), "12309-9000081"); err == nil {
+		t.Error("the document was stored without its PDF's text")
+	}
+	h.status.Store(0)
+	// A day later the failure is due: the lists show the page again.
+	cfg.Now = func() time.Time { return time.Now().Add(24 * time.Hour) }
+	if sum, err = runOnce(t, cfg, db); err != nil || sum.Created != 1 {
+		t.Fatalf("next run = %+v, %v; want the document created", sum, err)
+	}
+	if a, err := db.Get(context.Background(), "12309-9000081"); err != nil || len(a.Paragraphs) != 9 {
+		t.Errorf("%v, %+v: want the PDF's 9 paragraphs", err, a)
+	}
+
+	h.status.Store(http.StatusNotFound)
+	db2, sum := crawl12309(t, h)
+	if sum.Created != 15 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "HTTP 404") {
+		t.Fatalf("run with the PDF gone = %+v; want 15 created, a warning", sum)
+	}
+	if a, err := db2.Get(context.Background(), "12309-9000081"); err != nil || len(a.Paragraphs) != 6 {
+		t.Errorf("%v, %+v: want the record's 6 paragraphs", err, a)
 	}
 }
