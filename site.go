@@ -2,6 +2,7 @@ package sppcrawl
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -151,6 +152,19 @@ type ListedParser interface {
 	ParseListed(body []byte, pageURL, contentType string, item ListItem) (*Article, error)
 }
 
+// AttachedText is a Site some of whose pages hold their text only in the
+// files they embed (12309's PDF viewer). TextFiles names, of an article
+// just read from its page, the files its text is in (none for most);
+// ReadFiles fills the article's text from those the caller could get, by
+// URL, and returns a warning naming each that gives none (a scan, a
+// damaged file): the article keeps the text its page gave then. The
+// crawler fetches the files with the page and archives them as the
+// article's media; reextract reads them from the archive.
+type AttachedText interface {
+	TextFiles(a *Article, page []byte) []string
+	ReadFiles(a *Article, files map[string][]byte) []error
+}
+
 // ParseRaw reads a stored raw page with its site's parser, with the record
 // it was first read with when it has one (RawPage.Listed): reextract and
 // repair read what the crawl read.
@@ -159,4 +173,29 @@ func ParseRaw(s Site, raw *RawPage) (*Article, error) {
 		return lp.ParseListed(raw.Body, raw.URL, raw.ContentType, ListItem{URL: raw.URL, Record: raw.Listed})
 	}
 	return s.ParseArticle(raw.Body, raw.URL, raw.ContentType)
+}
+
+// ParseRawFiles is ParseRaw for a site whose pages may hold their text in
+// the files they embed (AttachedText), reading them as archived: file
+// gives a file's bytes. A page whose text file the archive does not hold
+// is an error, so that what was stored of it is kept; a file that gives no
+// text is a warning, as in the crawl.
+func ParseRawFiles(s Site, raw *RawPage, file func(url string) ([]byte, error)) (*Article, []error, error) {
+	a, err := ParseRaw(s, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	at, ok := s.(AttachedText)
+	if !ok {
+		return a, nil, nil
+	}
+	files := map[string][]byte{}
+	for _, u := range at.TextFiles(a, raw.Body) {
+		b, err := file(u)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read %s: its text is in %s, not archived: %w", raw.URL, u, err)
+		}
+		files[u] = b
+	}
+	return a, at.ReadFiles(a, files), nil
 }

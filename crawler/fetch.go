@@ -65,6 +65,13 @@ func (c *Crawler) fetchArticle(ctx context.Context, rawURL string, item *sppcraw
 	if art == nil && lastErr == nil {
 		lastErr = fmt.Errorf("fetch %s: no response", u)
 	}
+	if art != nil && lastErr == nil {
+		// Its files are archived by the media phase, as any attachment.
+		if _, err := c.attachedText(ctx, art, raw.Body, rules.allowed, func() bool { return ctx.Err() == nil },
+			func(msg string) { c.log.Warn(msg, "url", u) }); err != nil {
+			art, raw, lastErr = nil, nil, fmt.Errorf("fetch %s: %w", u, err)
+		}
+	}
 	return art, raw, lastErr
 }
 

@@ -388,6 +388,13 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	if r.fatal.Load() != nil {
 		return false // a challenge elsewhere: store nothing more
 	}
+	files, err := r.readAttached(a, resp.Body)
+	if err != nil {
+		if !r.stopped() {
+			r.failure(in, u, resp.StatusCode, err, false)
+		}
+		return false
+	}
 	res, err := r.c.articles.Upsert(r.ctx, a, raw)
 	if err != nil {
 		r.c.log.Error("store failed: stopping the run", "url", u, "err", err)
@@ -398,6 +405,7 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 	if res.Outcome == sppcrawl.Created {
 		r.created(in.channel, a)
 	}
+	r.keepAttached(res.ID, files)
 	if res.Outcome == sppcrawl.Created || res.Outcome == sppcrawl.Updated {
 		r.wantMedia(res.ID, in.channel)
 	}

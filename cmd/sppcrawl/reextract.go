@@ -3,6 +3,9 @@ package main
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"os"
+	"sync"
 
 	"sppcrawl"
 	"sppcrawl/store"
@@ -39,13 +42,52 @@ func (cmd *ReextractCommand) reextract(ctx context.Context, archive sppcrawl.Arc
 	if !ok {
 		return notOnDatabase(archive, "reextract", "the rebuild from raw pages is not there yet (see README, PostgreSQL)")
 	}
+	files := archivedFiles(ctx, archive)
 	res, err := file.Reextract(ctx,
 		func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-			return sppcrawl.ParseRaw(siteOf(raw.URL), raw)
+			a, warns, err := sppcrawl.ParseRawFiles(siteOf(raw.URL), raw, files)
+			for _, w := range warns {
+				c.log.Warn("a file gives no text", "url", raw.URL, "err", w)
+			}
+			return a, err
 		},
 		func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
 		func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
 	err = cmp.Or(err, res.Err())
 	c.summary(err == nil, res.String(), res)
 	return err
+}
+
+// archivedFiles gives a file's bytes as the archive holds them, by the
+// URL it was fetched from (the URLs are listed once, when first asked).
+func archivedFiles(ctx context.Context, archive sppcrawl.Archive) func(string) ([]byte, error) {
+	var (
+		once  sync.Once
+		byURL map[string]string
+		err   error
+	)
+	return func(u string) ([]byte, error) {
+		once.Do(func() {
+			var urls map[string][]string
+			urls, err = archive.MediaURLs(ctx)
+			byURL = map[string]string{}
+			for sha, us := range urls {
+				for _, x := range us {
+					byURL[x] = sha
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		sha, ok := byURL[u]
+		if !ok {
+			return nil, fmt.Errorf("%s: %w", u, sppcrawl.ErrNotFound)
+		}
+		_, path, err := archive.Media(ctx, sha)
+		if err != nil {
+			return nil, err
+		}
+		return os.ReadFile(path)
+	}
 }

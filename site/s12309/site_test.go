@@ -79,9 +79,18 @@ func TestSite_ParseListed_Golden(t *testing.T) {
 	}
 	for _, it := range items {
 		t.Run(filepath.Base(it.URL), func(t *testing.T) {
-			a, err := site.ParseListed(readPage(t, it.URL), it.URL, "text/html", it)
+			body := readPage(t, it.URL)
+			a, err := site.ParseListed(body, it.URL, "text/html", it)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// A PDF-only page's text is its PDFs', as the crawl reads it.
+			files := map[string][]byte{}
+			for _, u := range site.TextFiles(a, body) {
+				files[u] = readPage(t, u)
+			}
+			if warns := site.ReadFiles(a, files); len(warns) > 0 {
+				t.Fatal(warns)
 			}
 			got, _ := json.MarshalIndent(a, "", "  ")
 			name := filepath.Join(goldenDir, strings.TrimSuffix(strings.TrimSuffix(filepath.Base(it.URL), ".shtml"), ".html")+".golden.json")
