@@ -55,9 +55,11 @@ func decide(ctx context.Context, q querier, in *sppcrawl.Article) (sppcrawl.Outc
 		return 0, nil, err
 	}
 	if old == nil {
-		// New content identical to a stored article under another id.
+		// New content identical to a stored article of its site under
+		// another id (another site's is that site's own document).
 		var other string
-		err := q.QueryRow(ctx, "SELECT id FROM articles WHERE content_hash = $1 AND id <> $2 ORDER BY seq DESC LIMIT 1", in.ContentHash, in.ID).Scan(&other)
+		err := q.QueryRow(ctx, `SELECT id FROM articles WHERE content_hash = $1 AND id <> $2 AND starts_with(id, $3)
+			ORDER BY seq DESC LIMIT 1`, in.ContentHash, in.ID, sppcrawl.IDKey(in.ID)+"-").Scan(&other)
 		switch {
 		case noRows(err):
 			return sppcrawl.Created, nil, nil

@@ -122,8 +122,9 @@ func decide(tx *bolt.Tx, in *sppcrawl.Article) (sppcrawl.Outcome, *record, error
 		return 0, nil, err
 	}
 	if old == nil {
-		// New content identical to a stored article under another id.
-		if otherID := tx.Bucket(bucketHashes).Get([]byte(in.ContentHash)); otherID != nil && string(otherID) != in.ID {
+		// New content identical to a stored article of its site under
+		// another id (another site's is that site's own document).
+		if otherID := hashOwner(tx.Bucket(bucketHashes), in); otherID != nil && string(otherID) != in.ID {
 			other, err := getRecord(tx, string(otherID))
 			if err != nil && !errors.Is(err, ErrUndecodable) {
 				return 0, nil, err
@@ -267,12 +268,14 @@ func keepVersion(tx *bolt.Tx, a *sppcrawl.Article, now time.Time) error {
 // counters.
 func moveKeys(tx *bolt.Tx, a, n *sppcrawl.Article) error {
 	hashes := tx.Bucket(bucketHashes)
-	if bytes.Equal(hashes.Get([]byte(a.ContentHash)), []byte(a.ID)) {
-		if err := hashes.Delete([]byte(a.ContentHash)); err != nil {
-			return err
+	for _, k := range [][]byte{[]byte(a.ContentHash), siteHashKey(a)} {
+		if bytes.Equal(hashes.Get(k), []byte(a.ID)) {
+			if err := hashes.Delete(k); err != nil {
+				return err
+			}
 		}
 	}
-	if err := hashes.Put([]byte(n.ContentHash), []byte(n.ID)); err != nil {
+	if err := putHash(hashes, n); err != nil {
 		return err
 	}
 	if err := moveChanIdx(tx, a, n); err != nil {
@@ -329,6 +332,34 @@ func create(tx *bolt.Tx, in *sppcrawl.Article, rawVal []byte, now time.Time) (sp
 	return sppcrawl.UpsertResult{Outcome: sppcrawl.Created, ID: n.ID, Seq: n.Seq, Version: n.Version}, nil
 }
 
+// putHash makes n the article of its content hash within its site. The
+// index keys a hash alone for the first site that stored it (every
+// archive before sites were kept) and site key, NUL, hash for another
+// site's, so that each site's second URLs are found as such, and another
+// site's copy is that site's own document (see decide).
+func putHash(hashes *bolt.Bucket, n *sppcrawl.Article) error {
+	k := []byte(n.ContentHash)
+	if old := hashes.Get(k); old != nil && sppcrawl.IDKey(string(old)) != sppcrawl.IDKey(n.ID) {
+		k = siteHashKey(n)
+	}
+	return hashes.Put(k, []byte(n.ID))
+}
+
+// hashOwner is the id of the stored article of a's site with a's content
+// hash (nil: none).
+func hashOwner(hashes *bolt.Bucket, a *sppcrawl.Article) []byte {
+	id := hashes.Get([]byte(a.ContentHash))
+	if id != nil && sppcrawl.IDKey(string(id)) != sppcrawl.IDKey(a.ID) {
+		id = hashes.Get(siteHashKey(a))
+	}
+	return id
+}
+
+// siteHashKey is the key of a's hash for a site not the hash's first.
+func siteHashKey(a *sppcrawl.Article) []byte {
+	return []byte(sppcrawl.IDKey(a.ID) + "\x00" + a.ContentHash)
+}
+
 // addKeys makes a new article findable and counted: by URL, content hash
 // and channel, in the recheck queue, the fill and article counters; its
 // URL is no longer a gap.
@@ -339,12 +370,14 @@ func addKeys(tx *bolt.Tx, n *sppcrawl.Article, now time.Time) error {
 		k, v []byte
 	}{
 		{bucketURLs, []byte(n.URL), id},
-		{bucketHashes, []byte(n.ContentHash), id},
 		{bucketChanIdx, chanKey(n), nil},
 	} {
 		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
 			return err
 		}
+	}
+	if err := putHash(tx.Bucket(bucketHashes), n); err != nil {
+		return err
 	}
 	if err := setChecked(tx, n.ID, now); err != nil {
 		return err

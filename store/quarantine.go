@@ -515,7 +515,11 @@ func reindexArticles(tx *bolt.Tx) (int, error) {
 				return err
 			}
 		}
-		if err := put(bucketHashes, []byte(a.ContentHash), id); err != nil {
+		hk := []byte(a.ContentHash) // as putHash keys it: another site's under its key
+		if old := tx.Bucket(bucketHashes).Get(hk); old != nil && sppcrawl.IDKey(string(old)) != sppcrawl.IDKey(a.ID) {
+			hk = siteHashKey(a)
+		}
+		if err := put(bucketHashes, hk, id); err != nil {
 			return err
 		}
 		return put(bucketChanIdx, chanKey(a), nil)

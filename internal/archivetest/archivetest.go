@@ -37,6 +37,7 @@ func RunArchiveTests(t *testing.T, open func(t *testing.T) sppcrawl.Archive) {
 		{"RunsAndCounts", testRunsAndCounts},
 		{"Rechecks", testRechecks},
 		{"Sites", testSites},
+		{"CrossSite", testCrossSite},
 		{"Media", testMedia},
 		{"Subscriptions", testSubscriptions},
 		{"Deliveries", testDeliveries},
