@@ -8,6 +8,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/crawler"
+	"sppcrawl/sites"
 )
 
 // CrawlCommand is `sppcrawl crawl`: fetch what is new on www.spp.gov.cn into the archive (the cron job).
@@ -48,7 +49,7 @@ func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) er
 	if len(c.crawl.group) > 1 {
 		return cmd.crawlSites(ctx, archive)
 	}
-	if err := learnSite(ctx, archive, cfg.Site); err != nil {
+	if err := sites.Learn(ctx, archive, cfg.Site); err != nil {
 		return err
 	}
 	// Until the archive closes: the index's catch-up at the crawl's end
@@ -74,7 +75,7 @@ func (cmd *CrawlCommand) crawlSites(ctx context.Context, archive sppcrawl.Archiv
 	c := cmd.c
 	parallel := 0
 	for _, cfg := range c.crawl.group {
-		if err := learnSite(ctx, archive, cfg.Site); err != nil {
+		if err := sites.Learn(ctx, archive, cfg.Site); err != nil {
 			return err
 		}
 		parallel += cfg.Parallel

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -136,33 +135,4 @@ func siteOf(u string) sppcrawl.Site {
 		return s
 	}
 	return def
-}
-
-// learnSite teaches a site that learns from its URLs (the extension of a
-// local site's pages) by an article of it the archive holds: the newest a
-// channel of it listed, else the archive's first article if it is the
-// site's. An archive holds many sites, each with records of its own.
-func learnSite(ctx context.Context, archive sppcrawl.Archive, s sppcrawl.Site) error {
-	l, ok := s.(interface{ Learn(string) })
-	if archive == nil || !ok {
-		return nil
-	}
-	states, err := archive.ChannelStates(ctx)
-	if err != nil {
-		return err
-	}
-	for _, st := range states {
-		if u := cmp.Or(st.NewestURL, st.CompleteURL); u != "" && strings.EqualFold(st.Site, s.Host()) {
-			l.Learn(u)
-			return nil
-		}
-	}
-	arts, err := archive.Since(ctx, 0, 1)
-	if err != nil || len(arts) == 0 {
-		return err
-	}
-	if u, err := url.Parse(arts[0].URL); err == nil && strings.EqualFold(u.Hostname(), s.Host()) {
-		l.Learn(arts[0].URL)
-	}
-	return nil
 }
