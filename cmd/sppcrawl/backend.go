@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/search"
 	"sppcrawl/store"
 )
 
@@ -68,41 +64,6 @@ func (c *cli) writable(archive sppcrawl.Archive) bool {
 		return !f.ReadOnly() && f.OpenDamage() == nil
 	}
 	return archive != nil && !c.mode().ReadOnly()
-}
-
-// indexPath is the search index's file: beside an archive file; for a
-// database, in the user's cache directory, named after the database (each
-// process keeps its own, caught up from the shared seq log).
-func indexPath(archive sppcrawl.Archive) (string, error) {
-	if p, ok := archive.(pathed); ok {
-		return search.PathFor(p.Path()), nil
-	}
-	name := "archive"
-	if n, ok := archive.(named); ok {
-		name = n.Name()
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("search index of %s: %w", name, err)
-	}
-	dir = filepath.Join(dir, "sppcrawl")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("search index of %s: %w", name, err)
-	}
-	return filepath.Join(dir, indexFileName(name)), nil
-}
-
-// indexFileName is a database's name as a file name: every character
-// but letters, digits, dot and hyphen becomes an underscore.
-func indexFileName(name string) string {
-	_, name, _ = strings.Cut(name, "://")
-	safe := strings.Map(func(r rune) rune {
-		if r < 0x80 && (r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return r
-		}
-		return '_'
-	}, name)
-	return search.PathFor(safe)
 }
 
 // stats reads the archive's stats: an archive file's after a read of every

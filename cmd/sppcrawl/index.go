@@ -74,7 +74,7 @@ func (c *cli) indexFile(archive sppcrawl.Archive) (string, error) {
 	if c.index != "" {
 		return c.index, nil
 	}
-	return indexPath(archive)
+	return search.DefaultPath(archive)
 }
 
 // openIndex opens the archive's search index (indexFile).
