@@ -267,10 +267,22 @@ func (r *run) stopErr() error {
 	switch {
 	case r.fatal.Load() != nil:
 		return *r.fatal.Load()
-	case r.stopping.Load():
+	case r.stopping.Load() || r.signalledNow():
+		// The signal, even when the walk ended on it before the watcher
+		// of walk had marked the run stopping (its select may pick either).
 		return ErrInterrupted
 	}
 	return nil
+}
+
+// signalledNow reports whether the run's context has ended.
+func (r *run) signalledNow() bool {
+	select {
+	case <-r.signalled:
+		return true
+	default:
+		return false
+	}
 }
 
 // outcome decides how the run ended, from why it stopped and what failed:
