@@ -14,7 +14,9 @@ type records struct {
 	first  []*sppcrawl.Article
 }
 
-func (r records) ChannelStates(context.Context) ([]sppcrawl.ChannelState, error) { return r.states, nil }
+func (r records) ChannelStates(context.Context) ([]sppcrawl.ChannelState, error) {
+	return r.states, nil
+}
 func (r records) Since(context.Context, uint64, int) ([]*sppcrawl.Article, error) {
 	return r.first, nil
 }
