@@ -60,9 +60,6 @@ func siteKey(s sppcrawl.Site) string {
 	return s.Key()
 }
 
-// Crawlers are the group's crawlers, one per site, in the order given.
-func (g *Group) Crawlers() []*Crawler { return g.crawlers }
-
 // Run crawls every site at once and returns the summary of them all: a
 // site whose run failed (pages failed, warnings, an error) is named in the
 // error, the others' articles stored all the same. Cancelling ctx stops

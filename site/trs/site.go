@@ -66,10 +66,7 @@ func checkHost(h string) error {
 
 // KeyOf is the key of the site at host: the host without www. and .gov.cn
 // (www.gd.jcy.gov.cn → gd.jcy), the prefix of its ids.
-func KeyOf(host string) string {
-	k := strings.TrimPrefix(strings.ToLower(host), "www.")
-	return strings.TrimSuffix(k, ".gov.cn")
-}
+func KeyOf(host string) string { return sppcrawl.SiteKey(host) }
 
 // Key is the host without www. and .gov.cn.
 func (s *Site) Key() string { return s.key }
