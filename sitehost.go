@@ -13,11 +13,16 @@ func (a *Article) SiteHost() string {
 	if a.Site != "" {
 		return strings.ToLower(a.Site)
 	}
-	u, err := url.Parse(a.URL)
+	return URLHost(a.URL)
+}
+
+// URLHost is the host of a URL, lower-case; "" when it has none.
+func URLHost(u string) string {
+	p, err := url.Parse(u)
 	if err != nil {
 		return ""
 	}
-	return strings.ToLower(u.Hostname())
+	return strings.ToLower(p.Hostname())
 }
 
 // SiteKey is the key of the site at host, the prefix of its ids: the host

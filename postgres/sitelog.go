@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 
@@ -32,15 +31,6 @@ func legacySite() sppcrawl.Site {
 // defaultHost is the host of the site the DB's own crawl-log methods
 // stand for.
 func defaultHost() string { return legacySite().Host() }
-
-// hostOf is the host of a URL, lower-case; "" if it has none.
-func hostOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Hostname())
-}
 
 // SiteLog is the archive as the crawl of one site sees it: that site's
 // channel states, field counts, failures, gaps, rechecks and site map, and
@@ -87,7 +77,7 @@ func (s *SiteLog) Failures(ctx context.Context, due bool, now time.Time) ([]sppc
 	all, err := s.DB.Failures(ctx, due, now)
 	out := all[:0]
 	for _, f := range all {
-		if hostOf(f.URL) == s.host {
+		if sppcrawl.URLHost(f.URL) == s.host {
 			out = append(out, f)
 		}
 	}
@@ -100,7 +90,7 @@ func (s *SiteLog) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, err
 	all, err := s.DB.Gaps(ctx, channel)
 	out := all[:0]
 	for _, g := range all {
-		if hostOf(g.URL) == s.host {
+		if sppcrawl.URLHost(g.URL) == s.host {
 			out = append(out, g)
 		}
 	}

@@ -254,7 +254,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) 
 		if err := rows.Scan(&g.URL, &g.Channel, &g.Title, &doc); err != nil {
 			return nil, fmt.Errorf("gaps: %w", err)
 		}
-		g.Site = hostOf(g.URL)
+		g.Site = sppcrawl.URLHost(g.URL)
 		var f sppcrawl.Failure
 		if doc != nil && json.Unmarshal([]byte(*doc), &f) == nil {
 			g.Why, g.Error = "failed", f.LastError

@@ -3,7 +3,6 @@ package publish
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"slices"
 	"sppcrawl/sites"
 	"strings"
@@ -87,7 +86,7 @@ func siteReports(counts []sppcrawl.SiteCount, rows []*siteRow) []SiteReport {
 // archive before sites were kept: that of the article URLs its last run
 // saw), "" when they name none.
 func stateSite(st sppcrawl.ChannelState) string {
-	return cmp.Or(st.Site, hostOf(st.NewestURL), hostOf(st.CompleteURL))
+	return cmp.Or(st.Site, sppcrawl.URLHost(st.NewestURL), sppcrawl.URLHost(st.CompleteURL))
 }
 
 // idSite is the host of the site an article id is of (its key's), "" when
@@ -149,15 +148,6 @@ func siteHealth(ctx context.Context, db Reader, states []sppcrawl.ChannelState, 
 		}
 	}
 	return out, nil
-}
-
-// hostOf is the host of a URL, "" for none.
-func hostOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Hostname())
 }
 
 // MultiSite says whether the archive holds more than one site: the text

@@ -234,13 +234,13 @@ func (s *Stats) ledger(ctx context.Context, db Reader, fails []sppcrawl.Failure,
 			continue
 		}
 		if f.Gone {
-			row(hostOf(f.URL), f.Channel).Gone++
+			row(sppcrawl.URLHost(f.URL), f.Channel).Gone++
 		} else {
-			row(hostOf(f.URL), f.Channel).Failed++
+			row(sppcrawl.URLHost(f.URL), f.Channel).Failed++
 		}
 	}
 	for _, g := range gaps {
-		row(hostOf(g.URL), g.Channel).Gaps++
+		row(sppcrawl.URLHost(g.URL), g.Channel).Gaps++
 	}
 	m, err := db.SiteMap(ctx)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 func addFill(tx *bolt.Tx, a *sppcrawl.Article, sign int) error {
 	b := tx.Bucket(bucketFill)
 	var f sppcrawl.Fill
-	key := siteChanKey(hostOf(a.URL), a.ChannelPath)
+	key := siteChanKey(sppcrawl.URLHost(a.URL), a.ChannelPath)
 	if _, err := getJSON(b, key, &f); errors.Is(err, ErrUndecodable) {
 		f = sppcrawl.Fill{} // a count that does not decode starts again from here
 	} else if err != nil {
@@ -94,7 +94,7 @@ func (db *DB) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 			if channel != "" && ch != channel {
 				return nil
 			}
-			g := Gap{URL: string(k), Site: hostOf(string(k)), Channel: ch, Title: title, Why: "not yet fetched"}
+			g := Gap{URL: string(k), Site: sppcrawl.URLHost(string(k)), Channel: ch, Title: title, Why: "not yet fetched"}
 			var f sppcrawl.Failure
 			if ok, err := db.getRecordJSON(fails, g.URL, &f); err != nil {
 				return err

@@ -153,7 +153,7 @@ func countFills(tx *bolt.Tx) error {
 		if err != nil || a == nil {
 			return nil
 		}
-		k := siteChanKey(hostOf(a.URL), a.ChannelPath)
+		k := siteChanKey(sppcrawl.URLHost(a.URL), a.ChannelPath)
 		fills[k] = fills[k].Add(sppcrawl.FillOf(a), 1)
 		return nil
 	})

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -32,15 +31,6 @@ func keyHost(k []byte) string {
 // siteMapKey is the meta key of host's site map.
 func siteMapKey(host string) []byte { return []byte(string(keySiteMap) + "/" + strings.ToLower(host)) }
 
-// hostOf is the host of a URL, lower-case; "" if it has none.
-func hostOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Hostname())
-}
-
 // layouts are the URL layouts of the sites an archive was asked to keep
 // (ForSite), by host: a URL is read by its own site's (a cross-post ranked,
 // a channel named), the default site's for a host it was not given.
@@ -61,7 +51,7 @@ func (l *layouts) add(site sppcrawl.URLs) {
 func (l *layouts) of(u string, def sppcrawl.URLs) sppcrawl.URLs {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if s, ok := l.byHost[hostOf(u)]; ok {
+	if s, ok := l.byHost[sppcrawl.URLHost(u)]; ok {
 		return s
 	}
 	return def
@@ -127,7 +117,7 @@ func (s *SiteLog) Failures(ctx context.Context, due bool, now time.Time) ([]sppc
 	all, err := s.DB.Failures(ctx, due, now)
 	out := all[:0]
 	for _, f := range all {
-		if hostOf(f.URL) == s.host {
+		if sppcrawl.URLHost(f.URL) == s.host {
 			out = append(out, f)
 		}
 	}
@@ -140,7 +130,7 @@ func (s *SiteLog) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 	all, err := s.DB.Gaps(ctx, channel)
 	out := all[:0]
 	for _, g := range all {
-		if hostOf(g.URL) == s.host {
+		if sppcrawl.URLHost(g.URL) == s.host {
 			out = append(out, g)
 		}
 	}
@@ -149,7 +139,7 @@ func (s *SiteLog) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 
 // DueRechecks lists the n articles of the site checked longest ago.
 func (s *SiteLog) DueRechecks(ctx context.Context, n int) ([]sppcrawl.Recheck, error) {
-	return s.DB.dueRechecks(ctx, n, func(u string) bool { return hostOf(u) == s.host })
+	return s.DB.dueRechecks(ctx, n, func(u string) bool { return sppcrawl.URLHost(u) == s.host })
 }
 
 // SiteMap is the channels the site's navigation listed when last read.
@@ -174,7 +164,7 @@ func archiveHost(tx *bolt.Tx) string {
 	c := tx.Bucket(bucketArticles).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if a, err := decodeArticle(v); err == nil && a != nil {
-			if h := hostOf(a.URL); h != "" {
+			if h := sppcrawl.URLHost(a.URL); h != "" {
 				return h
 			}
 		}

@@ -223,7 +223,7 @@ func (db *DB) forgetChannel(ctx context.Context, host, path string) (bool, error
 		}
 		gaps, err := keysWhere(tx.Bucket(bucketSeen), func(k, v []byte) bool {
 			ch, _ := seenChannel(v)
-			return ch == path && hostOf(string(k)) == strings.ToLower(host)
+			return ch == path && sppcrawl.URLHost(string(k)) == strings.ToLower(host)
 		})
 		if err != nil {
 			return err
