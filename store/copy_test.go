@@ -155,3 +155,50 @@ func TestDB_CopyFrom(t *testing.T) {
 		t.Errorf("a second copy into it: %v, want ErrNotEmpty", err)
 	}
 }
+
+// A copy keeps each site's channel records and site map under its own
+// host: two sites' channels at one path stay apart, as in the source.
+func TestDB_CopyFrom_Sites(t *testing.T) {
+	ctx := context.Background()
+	src, err := store.Open(filepath.Join(t.TempDir(), "src.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	gd := sppcrawl.NewLayout("www.gd.jcy.gov.cn", "gd.jcy-", "gd.jcy.gov.cn")
+	for _, c := range []struct {
+		site  sppcrawl.URLs
+		total int
+	}{{gd, 7}, {nil, 9}} {
+		log := src.ForSite(gd)
+		if c.site == nil {
+			log = src
+		}
+		if err := log.PutChannelState(ctx, sppcrawl.ChannelState{Path: "/xwfb/", Total: c.total, LastRun: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := sppcrawl.SiteMap{DiscoveredAt: time.Now().UTC().Truncate(time.Second), Channels: []sppcrawl.Channel{{Key: "xwfb", Name: "新闻发布", Path: "/xwfb/"}}}
+	if err := src.ForSite(gd).PutSiteMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := store.Open(filepath.Join(t.TempDir(), "copy.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := dst.CopyFrom(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		log   sppcrawl.CrawlArchive
+		total int
+	}{{dst.ForSite(gd), 7}, {dst, 9}} {
+		if st, err := c.log.ChannelState(ctx, "/xwfb/"); err != nil || st.Total != c.total {
+			t.Errorf("copied state of /xwfb/: total %d, %v; want %d", st.Total, err, c.total)
+		}
+	}
+	if got, err := dst.ForSite(gd).SiteMap(ctx); err != nil || len(got.Channels) != 1 || !got.DiscoveredAt.Equal(m.DiscoveredAt) {
+		t.Errorf("copied site map of %s: %+v, %v; want %+v", gd.Host(), got, err, m)
+	}
+}

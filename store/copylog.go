@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -100,8 +103,12 @@ func (c *copier) crawlLog() error {
 	if err != nil {
 		return err
 	}
+	hosts := map[string]bool{c.db.site.Host(): true}
 	for _, st := range sts {
-		if err := c.db.PutChannelState(c.ctx, st); err != nil {
+		// Each site's records under its own host, as the source keeps them.
+		site := cmp.Or(st.Site, c.db.site.Host())
+		hosts[site] = true
+		if err := c.db.putChannelState(c.ctx, site, st); err != nil {
 			return err
 		}
 	}
@@ -114,10 +121,11 @@ func (c *copier) crawlLog() error {
 			return err
 		}
 	}
-	return c.meta()
+	return c.meta(slices.Sorted(maps.Keys(hosts)))
 }
 
-func (c *copier) meta() error {
+// meta copies the last run and the site map of each site of hosts.
+func (c *copier) meta(hosts []string) error {
 	if r, ok, err := c.src.LastRun(c.ctx); err != nil {
 		return err
 	} else if ok {
@@ -125,11 +133,19 @@ func (c *copier) meta() error {
 			return err
 		}
 	}
-	m, err := c.src.SiteMap(c.ctx)
-	if err != nil || len(m.Channels) == 0 && m.DiscoveredAt.IsZero() {
-		return err
+	for _, h := range hosts {
+		m, err := c.src.ForSite(sppcrawl.NewLayout(h, "")).SiteMap(c.ctx)
+		if err != nil {
+			return err
+		}
+		if len(m.Channels) == 0 && m.DiscoveredAt.IsZero() {
+			continue
+		}
+		if err := c.db.putSiteMap(c.ctx, h, m); err != nil {
+			return err
+		}
 	}
-	return c.db.PutSiteMap(c.ctx, m)
+	return nil
 }
 
 // subscriptions copies push's subscriptions with their delivery logs,
