@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,26 +76,14 @@ func (s *SiteLog) Count(ctx context.Context) (int, error) {
 // Failures lists the site's part of the failure log.
 func (s *SiteLog) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
 	all, err := s.DB.Failures(ctx, due, now)
-	out := all[:0]
-	for _, f := range all {
-		if sppcrawl.URLHost(f.URL) == s.host {
-			out = append(out, f)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(f sppcrawl.Failure) bool { return sppcrawl.URLHost(f.URL) != s.host }), err
 }
 
 // Gaps lists the gaps of the site's channel (path), or of all its
 // channels ("").
 func (s *SiteLog) Gaps(ctx context.Context, channel string) ([]sppcrawl.Gap, error) {
 	all, err := s.DB.Gaps(ctx, channel)
-	out := all[:0]
-	for _, g := range all {
-		if sppcrawl.URLHost(g.URL) == s.host {
-			out = append(out, g)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(g sppcrawl.Gap) bool { return sppcrawl.URLHost(g.URL) != s.host }), err
 }
 
 // DueRechecks lists the n articles of the site checked longest ago.

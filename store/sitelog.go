@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,7 +66,6 @@ func (db *DB) layoutOf(u string) sppcrawl.URLs { return db.sites.of(u, db.site) 
 // the articles and media every site shares (those of the DB).
 type SiteLog struct {
 	*DB
-	site sppcrawl.URLs
 	host string
 }
 
@@ -73,7 +73,7 @@ type SiteLog struct {
 // reads site's URLs by its layout from now on.
 func (db *DB) ForSite(site sppcrawl.URLs) sppcrawl.CrawlArchive {
 	db.sites.add(site)
-	return &SiteLog{DB: db, site: site, host: strings.ToLower(site.Host())}
+	return &SiteLog{DB: db, host: strings.ToLower(site.Host())}
 }
 
 // ChannelState is what the last crawl remembered of the site's channel.
@@ -115,26 +115,14 @@ func (s *SiteLog) Count(ctx context.Context) (int, error) {
 // Failures lists the site's part of the failure log.
 func (s *SiteLog) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
 	all, err := s.DB.Failures(ctx, due, now)
-	out := all[:0]
-	for _, f := range all {
-		if sppcrawl.URLHost(f.URL) == s.host {
-			out = append(out, f)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(f sppcrawl.Failure) bool { return sppcrawl.URLHost(f.URL) != s.host }), err
 }
 
 // Gaps lists the gaps of the site's channel (path), or of all its
 // channels ("").
 func (s *SiteLog) Gaps(ctx context.Context, channel string) ([]Gap, error) {
 	all, err := s.DB.Gaps(ctx, channel)
-	out := all[:0]
-	for _, g := range all {
-		if sppcrawl.URLHost(g.URL) == s.host {
-			out = append(out, g)
-		}
-	}
-	return out, err
+	return slices.DeleteFunc(all, func(g Gap) bool { return sppcrawl.URLHost(g.URL) != s.host }), err
 }
 
 // DueRechecks lists the n articles of the site checked longest ago.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"slices"
 	"testing"
 
 	"sppcrawl"
@@ -33,7 +34,7 @@ func testChunks(t *testing.T, db sppcrawl.Archive) {
 			got = append(got, inflated(t, c))
 			return nil
 		})
-		if err != nil || next != wantNext || !equalAll(got, want) {
+		if err != nil || next != wantNext || !slices.EqualFunc(got, want, bytes.Equal) {
 			t.Fatalf("chunks after %d: %q next %d (%v); SinceJSON %q next %d", after, got, next, err, want, wantNext)
 		}
 		if len(want) == 0 {
@@ -62,16 +63,4 @@ func inflated(t *testing.T, c sppcrawl.Chunk) []byte {
 		t.Errorf("chunk of %d bytes says CRC %08x length %d", len(b), c.CRC, c.Len)
 	}
 	return b
-}
-
-func equalAll(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
