@@ -246,11 +246,7 @@ func (r *run) warn(msg string, args ...any) {
 // own is passed over (false).
 func (r *run) listHealth(cr *chanRun, l *extract.List) bool {
 	if r.probing(cr) {
-		urls := make([]string, len(l.Items))
-		for i, it := range l.Items {
-			urls[i] = it.URL
-		}
-		if r.c.onSiteArticles(urls) == 0 {
+		if r.c.onSiteArticles(itemURLs(l)) == 0 {
 			r.passOver(cr, sppcrawl.KindNoArticles, l.URL+" lists no article of the site")
 			return false
 		}

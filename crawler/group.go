@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sppcrawl/sites"
 	"strings"
 	"sync"
 
@@ -31,13 +32,16 @@ func NewGroup(cfgs []Config, archive Archive) (*Group, error) {
 	g := &Group{ledger: archive}
 	seen := map[string]bool{}
 	for _, cfg := range cfgs {
+		if cfg.Site == nil {
+			cfg.Site = sites.Default() // as New would: named by its own key
+		}
 		if cfg.Logger != nil {
-			cfg.Logger = cfg.Logger.With("site", siteKey(cfg.Site))
+			cfg.Logger = cfg.Logger.With("site", cfg.Site.Key())
 		}
 		cfg.Progress = nil // one bar per site would garble the terminal: log lines instead
 		c, err := New(cfg, archive)
 		if err != nil {
-			return nil, fmt.Errorf("crawl %s: %w", siteKey(cfg.Site), err)
+			return nil, fmt.Errorf("crawl %s: %w", cfg.Site.Key(), err)
 		}
 		if h := strings.ToLower(c.site.Host()); seen[h] {
 			return nil, fmt.Errorf("crawl %s: the site is named twice", h)
@@ -51,13 +55,6 @@ func NewGroup(cfgs []Config, archive Archive) (*Group, error) {
 		return nil, errors.New("crawl: no site")
 	}
 	return g, nil
-}
-
-func siteKey(s sppcrawl.Site) string {
-	if s == nil {
-		return "spp"
-	}
-	return s.Key()
 }
 
 // Run crawls every site at once and returns the summary of them all: a

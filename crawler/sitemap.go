@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"sppcrawl/sites"
 	"time"
 
 	"sppcrawl"
@@ -79,7 +80,7 @@ func (r *run) passOver(cr *chanRun, kind sppcrawl.ChannelKind, why string) {
 }
 
 // inTable reports whether the channel at path is one of the site's table.
-func (c *Crawler) inTable(path string) bool { return c.site.ChannelByPath(path).Name != "" }
+func (c *Crawler) inTable(path string) bool { return sites.InTable(c.site, path) }
 
 // onSiteArticles counts the items of a list that are articles of the site.
 func (c *Crawler) onSiteArticles(items []string) int {

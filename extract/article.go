@@ -100,18 +100,27 @@ func parseHTML(body []byte, contentType, name string, kind error) (*goquery.Docu
 	if t := bytes.TrimLeft(utf8Body, " \t\r\n\f"); len(t) > 0 && t[0] != '<' {
 		return nil, nil, pageErr(name, kind, "not an HTML page")
 	}
-	// A cut page is checked next: its head alone can look like anything.
+	doc, err := ParseUTF8(utf8Body, name, kind)
+	return doc, utf8Body, err
+}
+
+// ParseUTF8 parses a page already decoded to UTF-8 (by its site's charset
+// rule) that starts as HTML: a cut page or a challenge is refused in words,
+// and a parse failure is reported as kind. The site adapters read their
+// pages through it, so a page is decoded once.
+func ParseUTF8(utf8Body []byte, name string, kind error) (*goquery.Document, error) {
+	// A cut page is checked first: its head alone can look like anything.
 	if err := checkComplete(utf8Body, name); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if isChallenge(utf8Body) {
-		return nil, nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
+		return nil, pageErr(name, ErrChallenge, "small page whose script sets a cookie or reloads")
 	}
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
 	if err != nil {
-		return nil, nil, pageErr(name, kind, "unparsable HTML: "+err.Error())
+		return nil, pageErr(name, kind, "unparsable HTML: "+err.Error())
 	}
-	return doc, utf8Body, nil
+	return doc, nil
 }
 
 // page holds what several extraction steps share.

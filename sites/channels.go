@@ -2,7 +2,6 @@ package sites
 
 import (
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
@@ -24,13 +23,7 @@ func Of(host string) sppcrawl.Site {
 }
 
 // OfURL is the site of a URL's host (Of).
-func OfURL(u string) sppcrawl.Site {
-	p, err := url.Parse(u)
-	if err != nil {
-		return Default()
-	}
-	return Of(p.Hostname())
-}
+func OfURL(u string) sppcrawl.Site { return Of(sppcrawl.URLHost(u)) }
 
 // SelectChannels resolves a comma-separated list of the channels of s:
 // keys (tt,jczdal) and names, looked up in the site's table and then in

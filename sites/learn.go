@@ -3,7 +3,6 @@ package sites
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"strings"
 
 	"sppcrawl"
@@ -39,7 +38,7 @@ func Learn(ctx context.Context, archive Learnable, s sppcrawl.Site) error {
 	if err != nil || len(arts) == 0 {
 		return err
 	}
-	if u, err := url.Parse(arts[0].URL); err == nil && strings.EqualFold(u.Hostname(), s.Host()) {
+	if strings.EqualFold(sppcrawl.URLHost(arts[0].URL), s.Host()) {
 		l.Learn(arts[0].URL)
 	}
 	return nil

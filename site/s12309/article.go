@@ -64,17 +64,8 @@ func parse(body []byte, contentType, name string) (*goquery.Document, []byte, er
 	if t := bytes.TrimLeft(utf8Body, " \t\r\n\f\ufeff"); len(t) == 0 || t[0] != '<' {
 		return nil, nil, pageErr(name, extract.ErrUnknownLayout, "not an HTML page")
 	}
-	if err := extract.CheckComplete(utf8Body, "text/html; charset=utf-8", name); err != nil {
-		return nil, nil, err
-	}
-	if extract.IsChallenge(utf8Body, "text/html; charset=utf-8") {
-		return nil, nil, pageErr(name, extract.ErrChallenge, "a small page whose script sets a cookie or reloads")
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
-	if err != nil {
-		return nil, nil, pageErr(name, extract.ErrUnknownLayout, "unparsable HTML: "+err.Error())
-	}
-	return doc, utf8Body, nil
+	doc, err := extract.ParseUTF8(utf8Body, name, extract.ErrUnknownLayout)
+	return doc, utf8Body, err
 }
 
 // recordOf is the record an item of the list service carries and the kind

@@ -1,6 +1,7 @@
 package s12309
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,9 @@ import (
 // viewer, no body container with text): its text is theirs. A page
 // holding its text names none.
 func (Site) TextFiles(a *sppcrawl.Article, page []byte) []string {
+	if !bytes.Contains(page, []byte("/minioweb/")) {
+		return nil // pdfRE finds nothing: no second parse of every page
+	}
 	doc, utf8Body, err := parse(page, "text/html", a.URL)
 	if err != nil {
 		return nil

@@ -206,17 +206,8 @@ func parse(body []byte, contentType, name string, kind error) (*goquery.Document
 	if t := bytes.TrimLeft(utf8Body, " \t\r\n\f"); len(t) == 0 || t[0] != '<' {
 		return nil, nil, pageErr(name, kind, "not an HTML page")
 	}
-	if err := extract.CheckComplete(utf8Body, utf8Type, name); err != nil {
-		return nil, nil, err
-	}
-	if extract.IsChallenge(utf8Body, utf8Type) {
-		return nil, nil, pageErr(name, extract.ErrChallenge, "small page whose script sets a cookie or reloads")
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf8Body))
-	if err != nil {
-		return nil, nil, pageErr(name, kind, "unparsable HTML: "+err.Error())
-	}
-	return doc, utf8Body, nil
+	doc, err := extract.ParseUTF8(utf8Body, name, kind)
+	return doc, utf8Body, err
 }
 
 func pageErr(u string, err error, reason string) error {
