@@ -75,10 +75,12 @@ func (s *Server) health(r *http.Request) (h Health) {
 		return h
 	}
 	h.degrade(channelWarnings(states, m, now)...)
-	if h.Sites, err = siteHealth(r.Context(), s.db, states, warnable(m, now)); err != nil {
+	counts, err := s.bySite.get(r.Context(), s.db)
+	if err != nil {
 		fail("archive unreadable: %v", err)
 		return h
 	}
+	h.Sites = siteHealth(counts, states, warnable(m, now))
 	s.mediaHealth(r, &h)
 	s.indexHealth(r, &h)
 	if _, warnings, err := subscriptionReports(r.Context(), s.db, false); err == nil {

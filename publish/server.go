@@ -64,6 +64,7 @@ type Server struct {
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
 	chunks  chunks
+	bySite  siteCounts // kept per generation for /healthz
 	index   *search.Index
 	pages   http.Handler
 	websub  http.Handler

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sppcrawl/sites"
 	"strings"
+	"sync"
 	"time"
 
 	"sppcrawl"
@@ -131,11 +132,7 @@ func (s *Stats) addSites(ctx context.Context, db Reader, states []sppcrawl.Chann
 
 // siteHealth is /healthz's sites: each one's articles, and degraded while
 // one of its channels is unhealthy (and counts, as the warnings say).
-func siteHealth(ctx context.Context, db Reader, states []sppcrawl.ChannelState, warns func(string, time.Time) bool) ([]SiteReport, error) {
-	counts, err := countSites(ctx, db)
-	if err != nil {
-		return nil, err
-	}
+func siteHealth(counts []sppcrawl.SiteCount, states []sppcrawl.ChannelState, warns func(string, time.Time) bool) []SiteReport {
 	rows := make([]*siteRow, len(states))
 	for i, st := range states {
 		rows[i] = &siteRow{site: stateSite(st), unhealthy: unhealthy(st.Health, st.Drift) && warns(st.Path, st.LastRun)}
@@ -147,9 +144,37 @@ func siteHealth(ctx context.Context, db Reader, states []sppcrawl.ChannelState, 
 			out[i].Status = "degraded"
 		}
 	}
-	return out, nil
+	return out
 }
 
 // MultiSite says whether the archive holds more than one site: the text
 // of stats and the pages name sites only then.
 func (s *Stats) MultiSite() bool { return len(s.Sites) > 1 }
+
+// siteCounts counts the archive's articles by site once for each of its
+// generations: counting reads every id, and /healthz is asked every few
+// seconds by the probes in front of serve.
+type siteCounts struct {
+	mu     sync.Mutex
+	gen    uint64
+	counts []sppcrawl.SiteCount
+	ok     bool
+}
+
+func (c *siteCounts) get(ctx context.Context, db Reader) ([]sppcrawl.SiteCount, error) {
+	gen, err := db.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && c.gen == gen {
+		return c.counts, nil
+	}
+	counts, err := countSites(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	c.gen, c.counts, c.ok = gen, counts, true
+	return counts, nil
+}

@@ -56,6 +56,7 @@ type Server struct {
 	// kept per archive generation: the cases, the week's changes
 	caseRows kept[[]caseRow]
 	recent   kept[[]*sppcrawl.Article]
+	bySite   kept[[]sppcrawl.SiteCount] // a count that reads every id
 }
 
 // pageNames are the templates of the pages, each with the layout.

@@ -47,17 +47,23 @@ func siteLinks(path string, st *publish.Stats, sel search.Sites) []siteLink {
 	return out
 }
 
-// siteCounts are the archive's articles by site, when it counts them.
+// siteCounts are the archive's articles by site, when it counts them:
+// kept for the archive's generation, since counting reads every id and
+// every search page shows them.
 func (s *Server) siteCounts(ctx context.Context) []sppcrawl.SiteCount {
 	sc, ok := s.db.(sppcrawl.SiteCounter)
 	if !ok {
 		return nil
 	}
-	counts, err := sc.CountBySite(ctx)
-	if err != nil {
-		s.log.Warn("count the articles by site", "err", err)
+	gen, err := s.db.Generation(ctx)
+	if err == nil {
+		var counts []sppcrawl.SiteCount
+		if counts, err = s.bySite.get(fmt.Sprint(gen), func() ([]sppcrawl.SiteCount, error) { return sc.CountBySite(ctx) }); err == nil {
+			return counts
+		}
 	}
-	return counts
+	s.log.Warn("count the articles by site", "err", err)
+	return nil
 }
 
 // siteOptions are the search form's choices of site, the request's

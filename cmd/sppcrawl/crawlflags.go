@@ -52,7 +52,7 @@ func (f *crawlFlags) register(fs *flag.FlagSet, groups int) {
 	f.groups, f.fs = groups, fs
 	if groups&netFlags != 0 {
 		fs.StringVar(&f.site, "site", "", "the site: spp (www.spp.gov.cn, the default), a key or `HOST` that sppcrawl sites lists, or any .gov.cn host of a local procuratorate's TRS site (www.gd.jcy.gov.cn)")
-		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs stay https://www.spp.gov.cn/...); with several sites, SITE=URL[,SITE=URL…]")
+		fs.StringVar(&c.Origin, "origin", c.Site.Origin(), "fetch from this mirror with the same paths, http(s)://host[:port] (stored URLs keep the site's own https://HOST/...); with several sites, SITE=URL[,SITE=URL…]")
 		fs.StringVar(&c.UserAgent, "user-agent", crawler.UserAgent(version), "User-Agent header")
 		fs.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not honour robots.txt")
 		fs.IntVar(&c.MaxBody, "max-body", 8<<20, "largest page accepted, in bytes")
