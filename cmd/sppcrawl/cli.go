@@ -45,7 +45,7 @@ type cli struct {
 	// checkIndex: the index's pages are read first (verify), and a damaged
 	// file is made again.
 	checkIndex bool
-	index      string         // --index: the search index's file; "": indexPath's
+	index      string         // --index: the search index's file; "": search.DefaultPath's
 	terms      bool           // its arguments are query terms: -term excludes (isTerm)
 	pending    []func()       // summaries held until the index caught up
 	closers    []func() error // closed with the archive, after the command

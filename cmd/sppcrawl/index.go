@@ -69,7 +69,7 @@ func (c *cli) indexFlag() {
 }
 
 // indexFile is the archive's search index's file: --index, else
-// indexPath's.
+// search.DefaultPath's.
 func (c *cli) indexFile(archive sppcrawl.Archive) (string, error) {
 	if c.index != "" {
 		return c.index, nil
