@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,13 +13,11 @@ import (
 	"sppcrawl"
 )
 
-// ErrNotEmpty says a copy's target already holds an archive.
-var ErrNotEmpty = errors.New("the target archive is not empty")
+// ErrNotEmpty says a copy's target archive already holds something.
+var ErrNotEmpty = sppcrawl.ErrNotEmpty
 
 // CopyReport says what CopyFrom copied.
-type CopyReport struct {
-	Articles, Versions, RawPages, Events, Media int
-}
+type CopyReport = sppcrawl.CopyReport
 
 // CopyFrom copies the archive src (bbolt, or another database) into this
 // one, which must be empty, in one transaction: every article with its
@@ -62,11 +59,6 @@ type copier struct {
 	rep *CopyReport
 	// copied are the raw pages copied with a version (see rawKey).
 	copied map[string]bool
-}
-
-// rawKey tells raw pages apart: a page is its URL, time and bytes.
-func rawKey(p *sppcrawl.RawPage) string {
-	return fmt.Sprintf("%s %d %x", p.URL, p.FetchedAt.UnixNano(), sha256.Sum256(p.Body))
 }
 
 func (c *copier) articles() error {
@@ -172,7 +164,7 @@ func (c *copier) insertRaw(id string, p *sppcrawl.RawPage) (*int64, error) {
 	if err := c.tx.QueryRow(c.ctx, "INSERT INTO raw_pages (id, header, body) VALUES ($1, $2, $3) RETURNING key", id, string(hdr), body).Scan(&key); err != nil {
 		return nil, err
 	}
-	c.copied[rawKey(p)] = true
+	c.copied[sppcrawl.RawKey(p)] = true
 	c.rep.RawPages++
 	return &key, nil
 }
@@ -182,7 +174,7 @@ func (c *copier) insertRaw(id string, p *sppcrawl.RawPage) (*int64, error) {
 // them.
 func (c *copier) otherRaw() error {
 	return c.src.ForEachRaw(c.ctx, func(p *sppcrawl.RawPage) error {
-		if c.copied[rawKey(p)] {
+		if c.copied[sppcrawl.RawKey(p)] {
 			return nil
 		}
 		_, err := c.insertRaw(legacySite().ArticleID(p.URL), p)

@@ -64,13 +64,13 @@ func TestDB_CopyFrom(t *testing.T) {
 			t.Errorf("the copy reads %.300s (%v)\nthe source %.300s (%v)", got, err2, want, err1)
 		}
 	}
-	if err := postgres.Compare(ctx, bolt, pg); err != nil {
+	if err := sppcrawl.CompareCopy(ctx, bolt, pg); err != nil {
 		t.Errorf("compare the copy: %v", err)
 	}
 	if _, err := pg.Upsert(ctx, testArticle(99, "多一篇"), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := postgres.Compare(ctx, bolt, pg); !errors.Is(err, postgres.ErrCopyDiffers) {
+	if err := sppcrawl.CompareCopy(ctx, bolt, pg); !errors.Is(err, sppcrawl.ErrCopyDiffers) {
 		t.Errorf("compare after the copy changed: %v, want ErrCopyDiffers", err)
 	}
 	if _, err := pg.CopyFrom(ctx, bolt); !errors.Is(err, postgres.ErrNotEmpty) {

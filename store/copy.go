@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,12 +13,10 @@ import (
 )
 
 // ErrNotEmpty says a copy's target archive already holds something.
-var ErrNotEmpty = errors.New("the target archive is not empty")
+var ErrNotEmpty = sppcrawl.ErrNotEmpty
 
 // CopyReport says what CopyFrom copied.
-type CopyReport struct {
-	Articles, Versions, RawPages, Events, Media int
-}
+type CopyReport = sppcrawl.CopyReport
 
 // copyBatch is how many articles a transaction of a copy writes: a copy of
 // a large database is not one transaction held in memory whole.
@@ -67,11 +64,6 @@ type copier struct {
 	src    sppcrawl.Archive
 	rep    *CopyReport
 	copied map[string]bool // the raw pages copied with a version (rawKey)
-}
-
-// rawKey tells raw pages apart: a page is its URL, time and bytes.
-func rawKey(p *sppcrawl.RawPage) string {
-	return fmt.Sprintf("%s %d %x", p.URL, p.FetchedAt.UnixNano(), sha256.Sum256(p.Body))
 }
 
 // copiedArticle is an article read from the source, ready to write.
@@ -162,7 +154,7 @@ func (c *copier) rawOf(id string, v sppcrawl.Version) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.copied[rawKey(p)] = true
+	c.copied[sppcrawl.RawKey(p)] = true
 	c.rep.RawPages++
 	return c.db.encodeRaw(p)
 }
@@ -260,7 +252,7 @@ func putRaw(tx *bolt.Tx, v []byte) (uint64, error) {
 // them.
 func (c *copier) otherRaw() error {
 	return c.src.ForEachRaw(c.ctx, func(p *sppcrawl.RawPage) error {
-		if c.copied[rawKey(p)] {
+		if c.copied[sppcrawl.RawKey(p)] {
 			return nil
 		}
 		v, err := c.db.encodeRaw(p)

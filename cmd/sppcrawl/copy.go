@@ -54,11 +54,11 @@ func (cmd *CopyCommand) copy(ctx context.Context, _ sppcrawl.Archive) error {
 		return err
 	}
 	defer dst.Close()
-	rep, err := dst.copyFrom(ctx, src)
+	rep, err := dst.CopyFrom(ctx, src)
 	if err != nil {
 		return err
 	}
-	if err := postgres.Compare(ctx, src, dst); err != nil {
+	if err := sppcrawl.CompareCopy(ctx, src, dst); err != nil {
 		return err
 	}
 	line := fmt.Sprintf("copy: %d articles, %d earlier versions, %d raw pages, %d events, %d media files into %s; the copy reads as its source",
@@ -67,15 +67,10 @@ func (cmd *CopyCommand) copy(ctx context.Context, _ sppcrawl.Archive) error {
 	return nil
 }
 
-// copyReport is what a copy copied, whichever backend it went into.
-type copyReport struct {
-	Articles, Versions, RawPages, Events, Media int
-}
-
 // copyTarget is an archive a copy goes into, either backend.
-type copyTarget struct {
+type copyTarget interface {
 	sppcrawl.Archive
-	copyFrom func(context.Context, sppcrawl.Archive) (copyReport, error)
+	CopyFrom(ctx context.Context, src sppcrawl.Archive) (sppcrawl.CopyReport, error)
 }
 
 // openCopySource opens the archive copied from, read-only when a file.
@@ -89,21 +84,7 @@ func openCopySource(ctx context.Context, name string) (sppcrawl.Archive, error) 
 // openCopyTarget opens (a file: creates) the archive copied into.
 func openCopyTarget(ctx context.Context, name string) (copyTarget, error) {
 	if postgres.IsDSN(name) {
-		db, err := postgres.OpenAs(ctx, name, sppcrawl.OpenWrites)
-		if err != nil {
-			return copyTarget{}, err
-		}
-		return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
-			r, err := db.CopyFrom(ctx, src)
-			return copyReport(r), err
-		}}, nil
+		return postgres.OpenAs(ctx, name, sppcrawl.OpenWrites)
 	}
-	db, err := store.Open(name, store.Options{Timeout: 30 * time.Second})
-	if err != nil {
-		return copyTarget{}, err
-	}
-	return copyTarget{db, func(ctx context.Context, src sppcrawl.Archive) (copyReport, error) {
-		r, err := db.CopyFrom(ctx, src)
-		return copyReport(r), err
-	}}, nil
+	return store.Open(name, store.Options{Timeout: 30 * time.Second})
 }
