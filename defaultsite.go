@@ -1,5 +1,7 @@
 package sppcrawl
 
+import "errors"
+
 // defaultSite is the site registered by SetDefaultSite.
 var defaultSite Site
 
@@ -15,3 +17,12 @@ func SetDefaultSite(s Site) { defaultSite = s }
 
 // DefaultSite is the site SetDefaultSite registered; false when none was.
 func DefaultSite() (Site, bool) { return defaultSite, defaultSite != nil }
+
+// ErrNoSite says no default site is registered (SetDefaultSite), so the
+// archives of earlier releases, which name none, cannot be read.
+var ErrNoSite = errors.New("no default site registered (the program links no sites registry)")
+
+// LegacySite is the registered default site, nil when none is: the site
+// of an archive's records that name none. A backend opening archives
+// refuses with ErrNoSite rather than read them as nil's.
+func LegacySite() Site { return defaultSite }

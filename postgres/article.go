@@ -202,7 +202,7 @@ func (w *wtx) keepVersion(a *sppcrawl.Article) error {
 // is the URL of the article's own channel (sppcrawl.BetterHomeIn the default site).
 func (w *wtx) alias(a, in *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.UpsertResult, error) {
 	if url := in.URL; url != a.URL && !slices.Contains(a.Aliases, url) {
-		if in.ID == a.ID && sppcrawl.BetterHomeIn(legacySite(), a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
+		if in.ID == a.ID && sppcrawl.BetterHomeIn(sppcrawl.LegacySite(), a.URL, a.ChannelPath, in.URL, in.ChannelPath) {
 			if err := w.rehome(a, in, raw); err != nil {
 				return sppcrawl.UpsertResult{}, err
 			}

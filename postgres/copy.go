@@ -177,7 +177,7 @@ func (c *copier) otherRaw() error {
 		if c.copied[sppcrawl.RawKey(p)] {
 			return nil
 		}
-		_, err := c.insertRaw(legacySite().ArticleID(p.URL), p)
+		_, err := c.insertRaw(sppcrawl.LegacySite().ArticleID(p.URL), p)
 		return err
 	})
 }

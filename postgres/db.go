@@ -68,7 +68,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", name, redactErr(err, dsn))
 	}
 	if _, ok := sppcrawl.DefaultSite(); !ok {
-		return nil, fmt.Errorf("open %s: %w", name, errNoSite)
+		return nil, fmt.Errorf("open %s: %w", name, sppcrawl.ErrNoSite)
 	}
 	db := &DB{dsn: dsn, name: name, now: time.Now, pollEvery: defaultPollEvery, retryFor: defaultRetryFor}
 	for _, o := range opts {

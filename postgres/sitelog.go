@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -16,22 +15,9 @@ import (
 // by URL, which names the host. The DB's own methods are those of its
 // default site, www.spp.gov.cn.
 
-// errNoSite: no default site is registered (sppcrawl.SetDefaultSite).
-var errNoSite = errors.New("no default site registered (the program links no sites registry)")
-
-// legacySite is the default site the sites registry registers in the root
-// package (www.spp.gov.cn): the DB's own methods stand for it, and the
-// archives an earlier release wrote hold it alone. postgres does not link
-// the registry, which links the HTML parser; Open refuses with errNoSite
-// when none is registered.
-func legacySite() sppcrawl.Site {
-	s, _ := sppcrawl.DefaultSite()
-	return s
-}
-
 // defaultHost is the host of the site the DB's own crawl-log methods
 // stand for.
-func defaultHost() string { return legacySite().Host() }
+func defaultHost() string { return sppcrawl.LegacySite().Host() }
 
 // SiteLog is the archive as the crawl of one site sees it: that site's
 // channel states, field counts, failures, gaps, rechecks and site map, and

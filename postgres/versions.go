@@ -23,7 +23,7 @@ func (db *DB) historyID(ctx context.Context, idOrURL string) (string, error) {
 	if !errors.Is(err, sppcrawl.ErrNotFound) {
 		return id, err
 	}
-	u, err := legacySite().CanonicalURL(idOrURL)
+	u, err := sppcrawl.LegacySite().CanonicalURL(idOrURL)
 	if err != nil {
 		return "", err
 	}

@@ -160,7 +160,7 @@ func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 	// The releases that wrote schema 2 archived www.spp.gov.cn alone, so
 	// the upgrade reads the aliases by its layout and table, whatever site
 	// the archive is opened for.
-	schema2Site := legacySite()
+	schema2Site := sppcrawl.LegacySite()
 	for _, alias := range a.Aliases {
 		if schema2Site.ArticleID(alias) != a.ID {
 			continue // the same text under another id: not a page of this article
@@ -181,7 +181,7 @@ func bestHome(tx *bolt.Tx, a *sppcrawl.Article) (url, name, path string) {
 // www.spp.gov.cn's (see legacySite), else the one its list page gave a
 // run; "" when neither is known.
 func channelName(tx *bolt.Tx, path string) string {
-	if c := legacySite().ChannelByPath(path); c.Name != "" {
+	if c := sppcrawl.LegacySite().ChannelByPath(path); c.Name != "" {
 		return c.Name
 	}
 	var st sppcrawl.ChannelState

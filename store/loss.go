@@ -94,7 +94,7 @@ func byChannel(m map[string]int) string {
 	}
 	var parts []string
 	for path, n := range m {
-		parts = append(parts, fmt.Sprintf("%s %d", legacySite().ChannelByPath(path).Label(), n))
+		parts = append(parts, fmt.Sprintf("%s %d", sppcrawl.LegacySite().ChannelByPath(path).Label(), n))
 	}
 	slices.Sort(parts)
 	return " (" + strings.Join(parts, ", ") + ")"
@@ -206,7 +206,7 @@ func everyChannel(tx *bolt.Tx, host string, counted map[string]int) []string {
 			set[siteChanKey(h, ch.Path)] = true
 		}
 	}
-	if d := legacySite(); host == d.Host() {
+	if d := sppcrawl.LegacySite(); host == d.Host() {
 		for _, ch := range d.Channels() {
 			set[siteChanKey(host, ch.Path)] = true
 		}
@@ -241,7 +241,7 @@ func markUnfinished(tx *bolt.Tx, ck string, now time.Time) (key string, err erro
 	if err := putJSON(b, ck, st); err != nil {
 		return "", err
 	}
-	return legacySite().ChannelByPath(path).Key, nil
+	return sppcrawl.LegacySite().ChannelByPath(path).Key, nil
 }
 
 // lostURLs adds to out, by article id, the URLs of the entries keys of

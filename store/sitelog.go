@@ -157,5 +157,5 @@ func archiveHost(tx *bolt.Tx) string {
 			}
 		}
 	}
-	return legacySite().Host()
+	return sppcrawl.LegacySite().Host()
 }

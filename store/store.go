@@ -41,7 +41,7 @@ var (
 	ErrClosed = errors.New("archive closed")
 	// ErrNoSite: no default site is registered (sppcrawl.SetDefaultSite),
 	// so the archives of earlier releases, which name none, cannot be read.
-	ErrNoSite = errors.New("no default site registered (the program links no sites registry)")
+	ErrNoSite = sppcrawl.ErrNoSite
 )
 
 // SchemaVersion is the layout this code writes. 1: sppcrawl 0.1 (revisions
@@ -124,17 +124,6 @@ type Options struct {
 	// asked for (History). Default: the registered default site (see
 	// legacySite).
 	Site sppcrawl.URLs
-}
-
-// legacySite is the site of every archive an earlier release wrote (they
-// held one site, www.spp.gov.cn, and named none): the default site the
-// sites registry registers in the root package as it starts. The store
-// cannot name it itself: the site's data is its package's, and the
-// registry links the HTML parser, which the store does not. Open refuses
-// with ErrNoSite when none is registered, so the store never guesses.
-func legacySite() sppcrawl.Site {
-	s, _ := sppcrawl.DefaultSite()
-	return s
 }
 
 // siteOr is site, or the legacy site's layout when nil (see
