@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"sppcrawl"
-	"sppcrawl/crawler"
 	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
@@ -87,10 +86,4 @@ func (c *cli) openedArchive() sppcrawl.Archive {
 		return c.opened
 	}
 	return nil // not a nil *store.DB in an interface
-}
-
-// newCrawler makes the crawler of cfg, storing into the archive the
-// command opened (none: nowhere).
-func (c *cli) newCrawler(cfg *crawler.Config, db sppcrawl.Archive) (*crawler.Crawler, error) {
-	return newCrawler(cfg, db)
 }

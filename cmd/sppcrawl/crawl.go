@@ -43,60 +43,58 @@ func (cmd *CrawlCommand) check() error {
 	return nil
 }
 
-// crawl runs the crawl, indexing as it goes, then delivers what is due.
+// crawl runs the crawl of the site, or of the sites of --site's list at
+// once, indexing as it goes, then delivers what is due.
 func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) error {
-	c, cfg := cmd.c, cmd.cfg
-	if len(c.crawl.group) > 1 {
-		return cmd.crawlSites(ctx, archive)
+	c := cmd.c
+	cfgs := c.crawl.group
+	if len(cfgs) < 2 {
+		cfgs = []crawler.Config{*cmd.cfg}
 	}
-	if err := sites.Learn(ctx, archive, cfg.Site); err != nil {
-		return err
+	parallel := 0
+	for _, cfg := range cfgs {
+		if err := sites.Learn(ctx, archive, cfg.Site); err != nil {
+			return err
+		}
+		parallel += cfg.Parallel
 	}
 	// Until the archive closes: the index's catch-up at the crawl's end
 	// runs under the limit too.
-	restore := crawler.LimitMemory(cfg.Parallel)
+	restore := crawler.LimitMemory(parallel)
 	c.closers = append(c.closers, func() error { restore(); return nil })
-	cr, err := c.newCrawler(cfg, archive)
+	run, err := cmd.runner(ctx, cfgs, archive)
 	if err != nil {
 		return err
 	}
 	stopTrail := c.trailIndex(ctx, archive)
-	sum, err := cr.Run(ctx)
+	sum, err := run(ctx)
 	stopTrail()
 	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
 	c.deliverAfterRun(ctx, archive, &cmd.push, cmd.deliverFor)
 	return cmp.Or(err, sum.Err())
 }
 
-// crawlSites crawls the sites of --site's list at once, each at its own
-// pace, saying as each ends how its run went; the summary line is the
-// run's over them all.
-func (cmd *CrawlCommand) crawlSites(ctx context.Context, archive sppcrawl.Archive) error {
-	c := cmd.c
-	parallel := 0
-	for _, cfg := range c.crawl.group {
-		if err := sites.Learn(ctx, archive, cfg.Site); err != nil {
-			return err
+// runner is the run of one site's crawler, or of a group of them, one per
+// site at its own pace, each saying as it ends how its run went (the
+// summary line is the group's, over them all).
+func (cmd *CrawlCommand) runner(ctx context.Context, cfgs []crawler.Config, archive sppcrawl.Archive) (func(context.Context) (sppcrawl.RunSummary, error), error) {
+	if len(cfgs) == 1 {
+		cr, err := newCrawler(&cfgs[0], archive)
+		if err != nil {
+			return nil, err
 		}
-		parallel += cfg.Parallel
+		return cr.Run, nil
 	}
-	restore := crawler.LimitMemory(parallel)
-	c.closers = append(c.closers, func() error { restore(); return nil })
-	g, err := crawler.NewGroup(c.crawl.group, archive)
+	g, err := crawler.NewGroup(cfgs, archive)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g.SiteDone = func(s sppcrawl.Site, sum sppcrawl.RunSummary, err error) {
 		level := slog.LevelInfo
 		if sum.Outcome != sppcrawl.RunOK {
 			level = slog.LevelWarn // why is the run's error, said once at its end
 		}
-		c.log.Log(ctx, level, s.Key()+": "+sum.String(), "site", s.Host())
+		cmd.c.log.Log(ctx, level, s.Key()+": "+sum.String(), "site", s.Host())
 	}
-	stopTrail := c.trailIndex(ctx, archive)
-	sum, err := g.Run(ctx)
-	stopTrail()
-	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)
-	c.deliverAfterRun(ctx, archive, &cmd.push, cmd.deliverFor)
-	return cmp.Or(err, sum.Err())
+	return g.Run, nil
 }
