@@ -113,6 +113,9 @@ func Lines(data []byte) (pages [][]Line, err error) {
 		if p.V.IsNull() {
 			return nil, fmt.Errorf("%w: page %d missing", ErrUnreadable, i)
 		}
+		if err := checkStreams(p, i); err != nil {
+			return nil, err
+		}
 		lines := rows(p.Content().Text)
 		for _, l := range lines {
 			runes += len(l.Text)
