@@ -341,7 +341,7 @@ func TestCLI_RepairLocalSite(t *testing.T) {
 		t.Fatalf("crawl: exit %d", code)
 	}
 	n := countArticles(t, path)
-	storetest.CorruptArticle(t, path, 3)
+	storetest.CorruptArticle(t, path, currentSeqs(t, path, 3)[0])
 	var code int
 	errOut := stderrOf(&code, []string{"verify", "--repair", "--db", path})
 	if code != exitOK || !strings.Contains(errOut, "1 records quarantined, 1 articles rebuilt") {
