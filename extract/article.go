@@ -20,7 +20,6 @@ const titleSuffix = "_中华人民共和国最高人民检察院"
 var (
 	createPageRE = regexp.MustCompile(`createPageHTML\(\s*'[^']*'\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*'([^']*)'\s*,\s*'([^']*)'\s*,\s*(\d+)\s*\)`)
 	editorRE     = regexp.MustCompile(`责任编辑\s*[：:]\s*([^\]］】]*)`)
-	fieldRE      = regexp.MustCompile(`(发布时间|时间|日期|作者|稿件来源|新闻来源|来源|字体|字号|浏览次数)\s*[：:]`)
 )
 
 // ParseArticle extracts the article of an HTML page of the parser's site.

@@ -69,30 +69,15 @@ func (p *page) breadcrumbPath(pageURL string) string {
 	return p.site.URLs.ChannelPath(u)
 }
 
-// infoFields splits "时间：… 作者：… 来源：…" into label → value. A value ends
-// where the next label starts, so an empty 作者 never swallows 来源.
-func infoFields(line string) map[string]string {
-	line = NormalizeText(line)
-	out := map[string]string{}
-	locs := fieldRE.FindAllStringSubmatchIndex(line, -1)
-	for i, l := range locs {
-		end := len(line)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		label := line[l[2]:l[3]]
-		v := strings.Trim(NormalizeText(line[l[1]:end]), " 【】[]|｜")
-		switch label {
-		case "发布时间", "日期":
-			label = "时间"
-		case "稿件来源", "新闻来源":
-			label = "来源"
-		}
-		if _, seen := out[label]; !seen {
-			out[label] = v
-		}
-	}
-	return out
+// infoLine is the info line of the site's own templates ("时间：… 作者：…
+// 来源：…"); 字体, 字号 and 浏览次数 only end the value before them.
+var infoLine = InfoLine{
+	Labels: regexp.MustCompile(`(发布时间|时间|日期|作者|稿件来源|新闻来源|来源|字体|字号|浏览次数)\s*[：:]`),
+	Fields: map[string]string{
+		"发布时间": "时间", "日期": "时间", "稿件来源": "来源", "新闻来源": "来源",
+		"字体": "", "字号": "", "浏览次数": "",
+	},
+	Trim: "【】[]|｜",
 }
 
 func (p *page) fillHeader(a *sppcrawl.Article, t template) {
@@ -126,7 +111,7 @@ func (p *page) fillHeader(a *sppcrawl.Article, t template) {
 	}
 
 	// dates
-	info := infoFields(t.info)
+	info := infoLine.Split(t.info)
 	if tm, ok := sppcrawl.ParseStamp(p.meta["firstpublishedtime"]); ok {
 		a.PublishedAt = tm
 	} else if tm, ok := sppcrawl.ParseDate(info["时间"]); ok {

@@ -191,6 +191,13 @@ func contentBody(content, pageURL string) ([]string, string) {
 // too, 时间 for 发布时间 and 发布日期. 字体 and 字号 end the line's fields.
 var infoLabelRE = regexp.MustCompile(`(?:新闻|文章)?(来源|作者|责任编辑|编辑|发布时间|发布日期|时间|字体|字号)\s*[：:]`)
 
+// infoLine splits an info line at its labels.
+var infoLine = extract.InfoLine{
+	Labels: infoLabelRE,
+	Fields: map[string]string{"责任编辑": "编辑", "发布时间": "时间", "发布日期": "时间", "字体": "", "字号": ""},
+	Trim:   "|【】[]",
+}
+
 // contentEnd is where a page's header ends: its body container, else an
 // empty one or a PDF viewer; nil when the page has none.
 func contentEnd(doc *goquery.Document, box *html.Node) *html.Node {
@@ -230,33 +237,7 @@ func infoFields(doc *goquery.Document, box, end *html.Node) map[string]string {
 			lines = append(lines, t)
 		}
 	})
-	return parseFields(strings.Join(lines, " "))
-}
-
-// parseFields splits an info line at its labels.
-func parseFields(s string) map[string]string {
-	out := map[string]string{}
-	ms := infoLabelRE.FindAllStringSubmatchIndex(s, -1)
-	for i, m := range ms {
-		end := len(s)
-		if i+1 < len(ms) {
-			end = ms[i+1][0]
-		}
-		label := s[m[2]:m[3]]
-		switch label {
-		case "责任编辑":
-			label = "编辑"
-		case "发布时间", "发布日期":
-			label = "时间"
-		}
-		v := strings.Trim(extract.NormalizeText(s[m[1]:end]), " |【】[]")
-		if _, dup := out[label]; !dup {
-			out[label] = v
-		}
-	}
-	delete(out, "字体")
-	delete(out, "字号")
-	return out
+	return infoLine.Split(strings.Join(lines, " "))
 }
 
 func ownTextHasLabel(n *html.Node) bool {

@@ -74,8 +74,8 @@ func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *
 	var info []string
 	a.Paragraphs, info = leadingInfo(a.Paragraphs)
 	head = append(head, info...)
-	f := fields(head)
-	for k, v := range fields(pre) {
+	f := infoLine.Split(head...)
+	for k, v := range infoLine.Split(pre...) {
 		// Some templates state the fields above the title.
 		if _, ok := f[k]; !ok {
 			f[k] = v
@@ -87,7 +87,7 @@ func (s *Site) fill(a *sppcrawl.Article, doc *goquery.Document, titleNode, box *
 		}
 	}
 	if _, ok := f["编辑"]; !ok {
-		f["编辑"] = fields(foot)["编辑"]
+		f["编辑"] = infoLine.Split(foot...)["编辑"]
 	}
 	a.Source, a.Author, a.Editor = f["来源"], f["作者"], f["编辑"]
 	a.PublishedAt = publishedAt(doc, f["时间"], head, a.URL)

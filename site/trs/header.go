@@ -20,29 +20,12 @@ var fieldLabel = map[string]string{
 	"发布时间": "时间", "发布日期": "时间", "时间": "时间", "日期": "时间",
 	"新闻来源": "来源", "文章来源": "来源", "稿件来源": "来源", "信息来源": "来源", "来源": "来源",
 	"责任编辑": "编辑", "编辑": "编辑", "作者": "作者",
+	"字号": "", "字体": "", "浏览次数": "", "点击数": "", "点击": "", "浏览": "", "分享": "",
 }
 
-// fields splits the lines of an info block into field → value (the first
-// of each): a value ends where the next label starts, so an empty 作者
-// never takes 来源's value.
-func fields(lines []string) map[string]string {
-	out := map[string]string{}
-	for _, line := range lines {
-		locs := fieldRE.FindAllStringSubmatchIndex(line, -1)
-		for i, l := range locs {
-			end := len(line)
-			if i+1 < len(locs) {
-				end = locs[i+1][0]
-			}
-			f := fieldLabel[line[l[2]:l[3]]]
-			v := strings.Trim(extract.NormalizeText(line[l[1]:end]), " 【】[]|｜()（）")
-			if _, seen := out[f]; f != "" && !seen {
-				out[f] = v
-			}
-		}
-	}
-	return out
-}
+// infoLine splits the lines of an info block into field → value (the
+// first of each).
+var infoLine = extract.InfoLine{Labels: fieldRE, Fields: fieldLabel, Trim: "【】[]|｜()（）"}
 
 // crumbMarks open a breadcrumb's text; crumbSeps part its items.
 var (
