@@ -20,22 +20,16 @@ const metaScan = 4000
 
 // decode is body as UTF-8 by the platform's order: the charset the page
 // declares, else the HTTP header's, else GB2312 (read as its superset
-// GB18030), the platform's default.
+// GB18030), the platform's default. A byte-order mark outranks all three:
+// extract.DecodeHTML reads it first, whatever label it is given.
 func decode(body []byte, contentType string) []byte {
 	head := body[:min(len(body), metaScan)]
-	label := ""
+	label := "gb18030"
 	if m := metaCharsetRE.FindSubmatch(head); m != nil {
 		label = string(m[1])
 	} else if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
 		label = params["charset"]
-	} else if !hasBOM(body) {
-		label = "gb18030"
 	}
 	out, _ := extract.DecodeHTML(body, "text/html; charset="+label)
 	return out
-}
-
-func hasBOM(b []byte) bool {
-	return len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) ||
-		len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF
 }
