@@ -3,8 +3,8 @@
 // Identity-H, ToUnicode maps; measured against rsc.io/pdf and
 // github.com/dslipak/pdf in library_test.go), and Reflow turns its lines
 // back into paragraphs. A PDF comes from the site: it is read within
-// limits of size, objects, pages and text, and whatever the library makes
-// of a hostile file ends as an error in words.
+// limits of size, objects, pages, text and time (MaxTime), and whatever
+// the library makes of a hostile file ends as an error in words.
 package pdftext
 
 import (
@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -36,6 +37,9 @@ const (
 	MaxObjects = 1 << 20
 	MaxPages   = 2000
 	MaxRunes   = 4 << 20
+	// MaxTime is how long reading one PDF may take: a document of a few
+	// pages reads in milliseconds.
+	MaxTime = 10 * time.Second
 )
 
 // Line is a line of a page's text and where it starts: its left edge and
@@ -86,20 +90,32 @@ func checkCounts(data []byte) error {
 	return nil
 }
 
-// Lines reads each page's lines of text, top to bottom.
-func Lines(data []byte) (pages [][]Line, err error) {
+// Lines reads each page's lines of text, top to bottom, within MaxTime.
+func Lines(data []byte) ([][]Line, error) {
+	return linesWithin(data, MaxTime)
+}
+
+// linesWithin is Lines within limit: the library cannot be told to stop,
+// so it is stopped where it reads the file (see deadlineReader).
+func linesWithin(data []byte, limit time.Duration) (pages [][]Line, err error) {
 	if len(data) > MaxBytes {
 		return nil, fmt.Errorf("%w: %d bytes, over %d", ErrUnreadable, len(data), MaxBytes)
 	}
 	if err := checkCounts(data); err != nil {
 		return nil, err
 	}
+	f := &deadlineReader{r: bytes.NewReader(data), deadline: time.Now().Add(limit), limit: limit}
 	defer func() {
 		if v := recover(); v != nil {
 			pages, err = nil, fmt.Errorf("%w: %v", ErrUnreadable, v)
 		}
+		if err != nil && f.late() {
+			// Whatever the library made of the refused read, the cause is
+			// the time.
+			pages, err = nil, f.err()
+		}
 	}()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := pdf.NewReader(f, int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
 	}
@@ -109,14 +125,13 @@ func Lines(data []byte) (pages [][]Line, err error) {
 	}
 	runes := 0
 	for i := 1; i <= n; i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			return nil, fmt.Errorf("%w: page %d missing", ErrUnreadable, i)
+		if f.late() {
+			return nil, f.err()
 		}
-		if err := checkStreams(p, i); err != nil {
+		lines, err := pageLines(r.Page(i), i)
+		if err != nil {
 			return nil, err
 		}
-		lines := rows(p.Content().Text)
 		for _, l := range lines {
 			runes += len(l.Text)
 		}
@@ -126,6 +141,44 @@ func Lines(data []byte) (pages [][]Line, err error) {
 		pages = append(pages, lines)
 	}
 	return pages, nil
+}
+
+// pageLines reads the lines of page n.
+func pageLines(p pdf.Page, n int) ([]Line, error) {
+	if p.V.IsNull() {
+		return nil, fmt.Errorf("%w: page %d missing", ErrUnreadable, n)
+	}
+	if err := checkStreams(p, n); err != nil {
+		return nil, err
+	}
+	return rows(p.Content().Text), nil
+}
+
+// deadlineReader is the file as the library reads it, refusing every read
+// once the deadline has passed. The library reads through it for every
+// object and, a few KiB at a time, for every stream it decodes (a page's
+// content is interpreted as it is read), so a refused read ends its work
+// within a few KiB of a stream: the refusal panics inside the library,
+// which Lines recovers, and no goroutine is left behind. What it could do
+// for ever without reading (the lexer's loop on an unended hex string) is
+// refused before it runs (lexcheck.go).
+type deadlineReader struct {
+	r        *bytes.Reader
+	deadline time.Time
+	limit    time.Duration
+}
+
+func (d *deadlineReader) ReadAt(p []byte, off int64) (int, error) {
+	if d.late() {
+		return 0, d.err()
+	}
+	return d.r.ReadAt(p, off)
+}
+
+func (d *deadlineReader) late() bool { return !time.Now().Before(d.deadline) }
+
+func (d *deadlineReader) err() error {
+	return fmt.Errorf("%w: PDF text extraction exceeded %v", ErrUnreadable, d.limit)
 }
 
 // rows groups a page's runs of text into lines: top to bottom, a line
