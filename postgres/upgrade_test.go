@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sppcrawl"
 	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 )
@@ -47,8 +48,11 @@ func TestOpen_UpgradeFrom1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if said, _ := db.Upgraded(ctx); !strings.Contains(said, "from version 1 to 3 (002_sites, 003_shared)") {
-		t.Errorf("upgrade said %q, want from version 1 to 3 naming both migrations", said)
+	said, _ := db.Upgraded(ctx)
+	for _, m := range []string{"from version 1 to ", "002_sites", "003_shared", "005_unparsed"} {
+		if !strings.Contains(said, m) {
+			t.Errorf("upgrade said %q, want it naming %s", said, m)
+		}
 	}
 	if j, err := db.GetJSON(ctx, "spp-1"); err != nil || string(j) != doc {
 		t.Errorf("the article after the upgrade: %s, %v", j, err)
@@ -59,5 +63,9 @@ func TestOpen_UpgradeFrom1(t *testing.T) {
 	}
 	if ok, err := db.Acquire(ctx, "walk www.spp.gov.cn/spp/tt/", "A", time.Minute); !ok || err != nil {
 		t.Errorf("a lease after the upgrade: %v, %v", ok, err)
+	}
+	odd := &sppcrawl.RawPage{URL: "https://www.spp.gov.cn/spp/tt/202608/t20260805_9.shtml", Status: 200, Body: []byte("<html>")}
+	if err := db.KeepUnparsed(ctx, odd); err != nil {
+		t.Errorf("keep a page of no known template after the upgrade: %v", err)
 	}
 }

@@ -162,11 +162,14 @@ func (w *wtx) fetchedFine(id string) error {
 	return err
 }
 
-// putURL makes url resolve to id; the URL is no longer a gap.
+// putURL makes url resolve to id; the URL is no longer a gap, nor a page
+// kept unparsed.
 func (w *wtx) putURL(url, id string) error {
 	if _, err := w.Exec(w.ctx, `INSERT INTO urls (url, id) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET id = EXCLUDED.id`, url, id); err != nil {
 		return err
 	}
-	_, err := w.Exec(w.ctx, "DELETE FROM seen WHERE url = $1", url)
-	return err
+	if _, err := w.Exec(w.ctx, "DELETE FROM seen WHERE url = $1", url); err != nil {
+		return err
+	}
+	return w.dropUnparsed(url)
 }

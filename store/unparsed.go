@@ -48,11 +48,15 @@ func (db *DB) Unparsed(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
-// unparsedPage is the page kept unparsed at url, nil if none.
-func (db *DB) unparsedPage(ctx context.Context, url string) (*sppcrawl.RawPage, error) {
+// UnparsedPage is the page kept unparsed at url, nil if none.
+func (db *DB) UnparsedPage(ctx context.Context, url string) (*sppcrawl.RawPage, error) {
 	var p *sppcrawl.RawPage
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketUnparsed).Get([]byte(url))
+		b := tx.Bucket(bucketUnparsed)
+		if b == nil {
+			return nil
+		}
+		v := b.Get([]byte(url))
 		if v == nil {
 			return nil
 		}
@@ -84,7 +88,7 @@ func (db *DB) reextractUnparsed(ctx context.Context, parse func(*sppcrawl.RawPag
 		return err
 	}
 	for _, u := range urls {
-		raw, err := db.unparsedPage(ctx, u)
+		raw, err := db.UnparsedPage(ctx, u)
 		if err != nil || raw == nil {
 			return err
 		}

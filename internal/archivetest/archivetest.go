@@ -44,6 +44,7 @@ func RunArchiveTests(t *testing.T, open func(t *testing.T) sppcrawl.Archive) {
 		{"Notify", testNotify},
 		{"NotFound", testNotFound},
 		{"Chunks", testChunks},
+		{"Unparsed", testUnparsed},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
