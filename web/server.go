@@ -126,8 +126,11 @@ type page struct {
 	Data      any
 	Skipped   int // records of the archive left out: they do not decode
 	// Source is the site the page's content is from, which the footer
-	// credits: an article's own; nil, the default site.
+	// credits: an article's own; nil for a page not of one article.
 	Source sppcrawl.Site
+	// Credits are the sites the footer credits: Source, else those the
+	// page shows articles of (see credits).
+	Credits []sppcrawl.Site
 }
 
 // skip counts the records a read left out (they do not decode: the page
@@ -141,8 +144,15 @@ func (p *page) skip(err error) error {
 // render writes a page: HTML under the CSP, with an ETag of its bytes.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Version = s.ver
-	if p.Source == nil {
-		p.Source = sites.Default()
+	switch {
+	case p.Source != nil:
+		p.Credits = []sppcrawl.Site{p.Source}
+	case status >= 500:
+		// The archive failed the page: it is not asked again for the
+		// footer's sake.
+		p.Credits = []sppcrawl.Site{sites.Default()}
+	default:
+		p.Credits = s.credits(r)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].Execute(&buf, p); err != nil {

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 
 	"sppcrawl"
 	"sppcrawl/publish"
@@ -85,4 +87,32 @@ func siteOptions(req search.Request, counts []sppcrawl.SiteCount) []option {
 func siteSelected(name, host string) bool {
 	sel, err := search.ParseSites(name)
 	return err == nil && len(sel) == 1 && sel.Has(host)
+}
+
+// credits are the sites the footer of a page not of one article credits:
+// those the archive holds articles of, or of them those the request's
+// ?site= selects, the default site first; the default site alone when
+// the archive names none (empty, or not counting by site). A page of an
+// archive of several sites must not credit one of them with all.
+func (s *Server) credits(r *http.Request) []sppcrawl.Site {
+	sel, err := search.ParseSites(r.URL.Query()["site"]...)
+	if err != nil {
+		sel = nil // the page says what is wrong with it; the footer credits all
+	}
+	def := sites.Default()
+	var out []sppcrawl.Site
+	for _, c := range s.siteCounts(r.Context()) {
+		site, err := sites.Lookup(c.Site)
+		switch {
+		case err != nil || !sel.Has(site.Host()):
+		case site.Host() == def.Host():
+			out = slices.Insert(out, 0, site)
+		default:
+			out = append(out, site)
+		}
+	}
+	if len(out) == 0 {
+		return []sppcrawl.Site{def}
+	}
+	return out
 }

@@ -59,10 +59,9 @@ func TestPages_Sites(t *testing.T) {
 		has, hasnt []string
 	}{
 		{"/", []string{"全部站点", `href="/?site=gd.jcy"`, `href="/?site=spp"`, `<span class="muted site">` + localName + `</span>`, "广东：最高检发布"}, nil},
-		// An article's page credits its own site; a page of the archive, the default one.
+		// An article's page credits its own site (TestPages_Credits: the others).
 		{"/articles/gd.jcy-900001", []string{`内容来自<a href="https://www.gd.jcy.gov.cn/">` + localName + `网站</a>`, "　站点：" + localName + "</p>"}, []string{"最高人民检察院网站"}},
 		{"/articles/spp-700001", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, []string{"站点："}},
-		{"/channels", []string{`内容来自<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`}, nil},
 		{"/?site=gd.jcy", []string{`<strong>` + localName + `（4）</strong>`, "广东：最高检发布"}, []string{"/articles/spp-"}},
 		{"/?site=spp", []string{"/articles/spp-700001"}, []string{"/articles/gd.jcy-", "广东：最高检发布"}},
 		{"/search?q=" + url.QueryEscape("指导性案例"), []string{`<select name="site">`, `<option value="gd.jcy">` + localName + `（4）</option>`, "<b>站点：</b>", `<span class="site">` + localName + `</span>`}, nil},
@@ -95,6 +94,50 @@ func TestPages_Sites(t *testing.T) {
 			t.Errorf("%s of an archive of one site speaks of sites", path)
 		}
 	}
+}
+
+// The footer of a page not of one article credits the sites whose
+// articles it shows: all the archive holds, the default first, or those
+// ?site= chooses; an archive of one site credits that one alone.
+func TestPages_Credits(t *testing.T) {
+	const (
+		spp   = `<a href="https://www.spp.gov.cn/">最高人民检察院网站</a>`
+		local = `<a href="https://www.gd.jcy.gov.cn/">` + localName + `网站</a>`
+		both  = "内容来自" + spp + "、" + local + "，由"
+	)
+	srv := twoSites(t)
+	q := url.QueryEscape("指导性案例")
+	for _, tc := range []struct{ path, want string }{
+		{"/", both},
+		{"/channels", both},
+		{"/cases", both},
+		{"/documents", both},
+		{"/search?q=" + q, both},
+		{"/search?channel=/xwzx/", both},
+		{"/nowhere", both},
+		{"/?site=gd.jcy", "内容来自" + local + "，由"},
+		{"/search?site=gd.jcy&q=" + q, "内容来自" + local + "，由"},
+		{"/?site=spp", "内容来自" + spp + "，由"},
+		{"/?site=gd.jcy,spp", both},
+		{"/articles/gd.jcy-900001", "内容来自" + local + "，由"},
+	} {
+		if _, body, _ := get(t, srv.URL+tc.path); !strings.Contains(body, tc.want) {
+			t.Errorf("%s: the footer %q, want %q", tc.path, footer(body), tc.want)
+		}
+	}
+	one, _ := newSite(t)
+	for _, path := range []string{"/", "/channels", "/search?q=" + q} {
+		if _, body, _ := get(t, one.URL+path); !strings.Contains(body, "内容来自"+spp+"，由") {
+			t.Errorf("%s of an archive of spp: the footer %q, want spp's alone", path, footer(body))
+		}
+	}
+}
+
+// footer is the footer of a page's HTML.
+func footer(body string) string {
+	_, f, _ := strings.Cut(body, `<footer class="bottom">`)
+	f, _, _ = strings.Cut(f, "</footer>")
+	return strings.TrimSpace(f)
 }
 
 // A person chooses a site in the search form and gets its results only.
