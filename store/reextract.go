@@ -11,37 +11,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// ReextractResult counts what Reextract did.
-type ReextractResult struct {
-	RawPages  int `json:"raw_pages"`
-	Changed   int `json:"changed"`
-	Unchanged int `json:"unchanged"`
-	Aliased   int `json:"aliased"`
-	Failed    int `json:"failed"`
-	// Recovered counts the pages of no known template a crawl kept that
-	// read now, stored as articles; Unparsed those that still do not.
-	Recovered int           `json:"recovered,omitempty"`
-	Unparsed  int           `json:"unparsed,omitempty"`
-	Took      time.Duration `json:"took_ns"`
-}
-
-// String is reextract's one-line summary.
-func (r ReextractResult) String() string {
-	kept := ""
-	if r.Recovered+r.Unparsed > 0 {
-		kept = fmt.Sprintf(", %d pages of no known template stored (%d still unread, kept)", r.Recovered, r.Unparsed)
-	}
-	return fmt.Sprintf("reextract: %d raw pages, %d changed, %d unchanged, %d aliased, %d failed%s in %s",
-		r.RawPages, r.Changed, r.Unchanged, r.Aliased, r.Failed, kept, r.Took.Round(time.Millisecond))
-}
-
-// Err says why a finished reextract is not ok (nil when it is).
-func (r ReextractResult) Err() error {
-	if r.Failed > 0 {
-		return fmt.Errorf("%d raw pages failed to extract", r.Failed)
-	}
-	return nil
-}
+// ReextractResult counts what Reextract did (the root's, one for every
+// backend).
+type ReextractResult = sppcrawl.ReextractResult
 
 // reextractBatch is how many changed articles share one commit.
 const reextractBatch = 256

@@ -6,12 +6,11 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/extract"
-	"sppcrawl/store"
 )
 
 // backuper is an archive file, which copies itself whole.
 type backuper interface {
-	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (store.BackupReport, error)
+	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (sppcrawl.BackupReport, error)
 }
 
 // BackupCommand is `sppcrawl backup`: write a consistent copy of the archive to FILE, then verify the copy.

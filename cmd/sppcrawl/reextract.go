@@ -8,14 +8,13 @@ import (
 	"sync"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
 // reextracter is an archive file, which rebuilds its articles from their
 // raw pages.
 type reextracter interface {
 	Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error),
-		failed func(id string, err error), progress func(done, total int)) (store.ReextractResult, error)
+		failed func(id string, err error), progress func(done, total int)) (sppcrawl.ReextractResult, error)
 }
 
 // ReextractCommand is `sppcrawl reextract`: rebuild every article from its stored raw page (offline).

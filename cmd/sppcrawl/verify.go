@@ -77,7 +77,7 @@ func (cmd *VerifyCommand) repairFile(ctx context.Context, archive *store.DB) (_ 
 }
 
 // writeProblems writes verify's problems, one a line.
-func writeProblems(w io.Writer, problems []store.Problem) error {
+func writeProblems(w io.Writer, problems []sppcrawl.Problem) error {
 	for _, p := range problems {
 		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
 			return err
