@@ -87,7 +87,7 @@ func (w *wtx) upsert(in *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.Upse
 	}
 	switch outcome {
 	case sppcrawl.Unchanged:
-		return result(sppcrawl.Unchanged, old), nil
+		return result(sppcrawl.Unchanged, old), w.repaired(old.ID, raw)
 	case sppcrawl.Restored:
 		old.WithdrawnAt = time.Time{}
 		if err := w.reseq(old, sppcrawl.EventRestored); err != nil {

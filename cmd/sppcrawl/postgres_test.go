@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -52,6 +53,7 @@ func TestCLI_Postgres(t *testing.T) {
 		{"failures"}, {"failures", "--format", "json"}, {"history", want[0]}, {"search", "--count", "检察"}, {"subscriptions", "list"}} {
 		sameOutput(t, dsn, bolt, args...)
 	}
+	sameSummary(t, dsn, bolt, "reextract")
 	samePulls(t, dsn, bolt)
 	// The bbolt archive copied into PostgreSQL exports the same bytes.
 	copyDSN := pgtest.NewDatabase(t)
@@ -70,6 +72,25 @@ func TestCLI_Postgres(t *testing.T) {
 	refusedOnDatabase(t, dsn, dir)
 }
 
+// sameSummary: the command says the same summary line on PostgreSQL as on
+// bbolt, but for the time it took.
+func sameSummary(t *testing.T, pg, bolt string, args ...string) {
+	t.Helper()
+	took := regexp.MustCompile(` in [0-9.]+(ns|µs|ms|s|m)$`)
+	var lines [2]string
+	for i, db := range []string{pg, bolt} {
+		var code int
+		out := stderrOf(&code, append(slices.Clone(args), "--db", db))
+		if code != exitOK {
+			t.Errorf("%s --db %s: exit %d\n%s", args[0], db, code, out)
+		}
+		lines[i] = took.ReplaceAllString(strings.TrimSpace(out), "")
+	}
+	if lines[0] != lines[1] || !strings.HasPrefix(lines[0], args[0]+": ") {
+		t.Errorf("%s on PostgreSQL says %q, on bbolt %q; want the same line", args[0], lines[0], lines[1])
+	}
+}
+
 // refusedOnDatabase: what works on an archive file only is refused in
 // words on a database; an unreachable one is named without its password.
 func refusedOnDatabase(t *testing.T, dsn, dir string) {
@@ -78,7 +99,7 @@ func refusedOnDatabase(t *testing.T, dsn, dir string) {
 	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") {
 		t.Errorf("stats on an unreachable PostgreSQL: exit %d, %q; want an error naming the database without its password", code, stderr)
 	}
-	for _, args := range [][]string{{"verify", "--repair"}, {"backup", filepath.Join(dir, "b.db")}, {"reextract"}} {
+	for _, args := range [][]string{{"verify", "--repair"}, {"backup", filepath.Join(dir, "b.db")}} {
 		stderr := stderrOf(&code, append(args, "--db", dsn))
 		if code != exitFailures || !strings.Contains(stderr, "works on an archive file only; on PostgreSQL") {
 			t.Errorf("%s on PostgreSQL: exit %d, %q; want a refusal in words", args[0], code, stderr)
