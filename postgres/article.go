@@ -40,7 +40,7 @@ func (db *DB) Predict(ctx context.Context, a *sppcrawl.Article) (sppcrawl.Outcom
 	if a.ContentHash == "" {
 		a.ContentHash = a.ComputeHash()
 	}
-	o, _, err := decide(ctx, db.pool, a)
+	o, _, err := decide(ctx, db.rd(), a)
 	if err != nil {
 		return 0, fmt.Errorf("predict %s: %w", a.URL, err)
 	}

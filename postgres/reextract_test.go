@@ -41,7 +41,7 @@ func staleFixture(t *testing.T, clock func() time.Time, ids ...string) *store.DB
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bolt.Close() })
-	cfg := crawler.Config{Origin: srv.URL, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := crawler.Config{Origin: srv.URL, Now: clock, Media: crawler.MediaAll, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, p := range []string{"/spp/gzbg/", "/spp/jczdal/"} {
 		cfg.Channels = append(cfg.Channels, sites.ChannelByPath(p))
 	}

@@ -7,7 +7,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // The commands hold the archive as sppcrawl.Archive, whichever backend
@@ -37,15 +36,6 @@ func notOnDatabase(archive sppcrawl.Archive, what, instead string) error {
 		name = n.Name()
 	}
 	return fmt.Errorf("--db %s: %s works on an archive file only; on PostgreSQL %s", name, what, instead)
-}
-
-// fileOnly is the archive file for a command that works on its pages
-// (verify, its salvage and repair), or the refusal of one in a database.
-func fileOnly(archive sppcrawl.Archive, what, instead string) (*store.DB, error) {
-	if db, ok := archive.(*store.DB); ok {
-		return db, nil
-	}
-	return nil, notOnDatabase(archive, what, instead)
 }
 
 // openDamage is the damage an archive file's pages were found to have on
