@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"sppcrawl"
 )
 
 // ErrSnapshot says a write was asked of an archive of one moment
@@ -42,6 +44,11 @@ func (db *DB) Snapshot(ctx context.Context, fn func(*DB) error) error {
 		return fmt.Errorf("snapshot of %s: %w", db.name, err)
 	}
 	return nil
+}
+
+// ReadAsOf is Snapshot for what takes any archive (store.BackupFrom).
+func (db *DB) ReadAsOf(ctx context.Context, fn func(sppcrawl.Archive) error) error {
+	return db.Snapshot(ctx, func(s *DB) error { return fn(s) })
 }
 
 // Query runs sql in the snapshot and reads its rows whole.

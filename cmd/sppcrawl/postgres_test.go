@@ -13,10 +13,9 @@ import (
 )
 
 // TestCLI_Postgres: --db postgres://… crawls the fixture site into
-// PostgreSQL; export, stats, channels, failures, history, search and
-// serve's pulls say there what they say of a crawl into bbolt; what works
-// on an archive file only is refused in words; an unreachable database is
-// named without its password.
+// PostgreSQL; export, stats, channels, failures, history, search,
+// reextract and serve's pulls say there what they say of a crawl into
+// bbolt; an unreachable database is named without its password.
 func TestCLI_Postgres(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the database's search index
@@ -69,7 +68,7 @@ func TestCLI_Postgres(t *testing.T) {
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("the copy exports %d bytes, the source %d, or other bytes", len(b), len(a))
 	}
-	refusedOnDatabase(t, dsn, dir)
+	unreachableNamed(t)
 }
 
 // sameSummary: the command says the same summary line (its last) on
@@ -92,19 +91,13 @@ func sameSummary(t *testing.T, pg, bolt string, args ...string) {
 	}
 }
 
-// refusedOnDatabase: what works on an archive file only is refused in
-// words on a database; an unreachable one is named without its password.
-func refusedOnDatabase(t *testing.T, dsn, dir string) {
+// unreachableNamed: an unreachable database is named without its
+// password.
+func unreachableNamed(t *testing.T) {
 	var code int
 	stderr := stderrOf(&code, []string{"stats", "--db", "postgres://crawler:s3cret@127.0.0.1:1/spp"})
 	if code == exitOK || strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "crawler:xxxxx@127.0.0.1:1/spp") {
 		t.Errorf("stats on an unreachable PostgreSQL: exit %d, %q; want an error naming the database without its password", code, stderr)
-	}
-	for _, args := range [][]string{{"backup", filepath.Join(dir, "b.db")}} {
-		stderr := stderrOf(&code, append(args, "--db", dsn))
-		if code != exitFailures || !strings.Contains(stderr, "works on an archive file only; on PostgreSQL") {
-			t.Errorf("%s on PostgreSQL: exit %d, %q; want a refusal in words", args[0], code, stderr)
-		}
 	}
 }
 
