@@ -32,9 +32,10 @@ func hashes(t *testing.T, export []byte) map[string]string {
 
 // TestCLI_VerifyPostgres: a crawl into bbolt copied into PostgreSQL
 // verifies there as it does in its file (exit 0, the same line); a row
-// whose document is not JSON is found and named (exit 1); verify --repair
-// sets it aside and makes it due, and a plain crawl then stores it again:
-// the archive verifies clean and exports what the bbolt crawl does.
+// whose document is not JSON and a stored page cut short are found and
+// named (exit 1); verify --repair sets the row aside and makes it due, and
+// a plain crawl then stores it again and replaces the cut page: the
+// archive verifies clean and exports what the bbolt crawl does.
 func TestCLI_VerifyPostgres(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
@@ -58,10 +59,15 @@ func TestCLI_VerifyPostgres(t *testing.T) {
 	if err := conn.QueryRow(ctx, "UPDATE articles SET doc = '{' WHERE seq = (SELECT max(seq) FROM articles) RETURNING id").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
+	var cutURL string
+	if err := conn.QueryRow(ctx, `UPDATE raw_pages SET body = substr(body, 1, length(body) * 9 / 10)
+		WHERE key = (SELECT raw_key FROM articles WHERE seq = (SELECT min(seq) FROM articles)) RETURNING header::json->>'url'`).Scan(&cutURL); err != nil {
+		t.Fatal(err)
+	}
 	var code int
 	out := stdoutOf(&code, []string{"verify", "--db", dsn, "--quiet"})
-	if code != exitFailures || !strings.Contains(out, "undecodable\t"+id+"\t") {
-		t.Fatalf("verify of a row that does not decode: exit %d\n%s", code, out)
+	if code != exitFailures || !strings.Contains(out, "undecodable\t"+id+"\t") || !strings.Contains(out, "cut\t"+cutURL+"\t") {
+		t.Fatalf("verify of a row that does not decode and a page cut short: exit %d\n%s", code, out)
 	}
 	stderr := stderrOf(&code, []string{"verify", "--repair", "--db", dsn})
 	if code != exitFailures || !strings.Contains(stderr, "repair: 1 records quarantined, 0 articles rebuilt from their stored page, 1 URLs due for a fetch by the next crawl") ||
