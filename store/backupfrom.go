@@ -28,10 +28,10 @@ type ReadAsOf func(ctx context.Context, fn func(sppcrawl.Archive) error) error
 func BackupFrom(ctx context.Context, read ReadAsOf, path string, checkPage func(*sppcrawl.RawPage) error) (BackupReport, error) {
 	rep := BackupReport{Path: path}
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-		return rep, fmt.Errorf("backup to %s: the file exists and is not empty (%w): name a new file", path, ErrNotEmpty)
+		return rep, fmt.Errorf("backup to %s: %w: the file exists; name a new file", path, ErrNotEmpty)
 	}
 	if names, _ := os.ReadDir(path + mediaSuffix); len(names) > 0 {
-		return rep, fmt.Errorf("backup to %s: its media folder %s exists and is not empty (%w): name a new file", path, path+mediaSuffix, ErrNotEmpty)
+		return rep, fmt.Errorf("backup to %s: %w: its media folder %s exists; name a new file", path, ErrNotEmpty, path+mediaSuffix)
 	}
 	tmp, err := tempBeside(path)
 	if err == nil {
