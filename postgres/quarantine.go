@@ -24,12 +24,15 @@ type RepairReport struct {
 var quarantineKeys = map[string]string{
 	"articles": "id", "versions": "id || ' ' || version", "raw_pages": "key::text",
 	"failures": "url", "channel_states": "site || path", "gone": "id", "events": "seq::text",
+	"urls": "url", "case_numbers": "number", "media_urls": "url",
 }
 
 // Repair moves every row that does not decode aside (quarantine, never
-// deleted); an article set aside is due now in the failure log, so that
+// deleted), and the index rows that point to nothing (URLs, case numbers,
+// file URLs); an article set aside is due now in the failure log, so that
 // the next crawl (or sppcrawl fetch) stores it again, and so is one whose
-// current page was set aside.
+// current page was set aside. A file whose bytes do not hash to its name
+// stays, named by verify.
 func (db *DB) Repair(ctx context.Context) (RepairReport, error) {
 	var bad []badRow
 	err := db.Snapshot(ctx, func(s *DB) error {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"sppcrawl"
 )
@@ -160,14 +162,16 @@ func (v *verifier) article(r articleRow) {
 
 // indexes: every URL and case number names a stored article.
 func (v *verifier) indexes() error {
-	for u, id := range v.urls {
-		if !v.ids[id] {
+	for _, u := range slices.Sorted(maps.Keys(v.urls)) {
+		if id := v.urls[u]; !v.ids[id] {
 			v.problem("dangling", u, "the URL index points to %s, which is not stored", id)
+			v.bad = append(v.bad, badRow{table: "urls", key: u, why: "points to " + id + ", which is not stored"})
 		}
 	}
 	return eachRow(v, "SELECT number, id FROM case_numbers ORDER BY number", func(number, id string) {
 		if !v.ids[id] {
 			v.problem("dangling", number, "the case number index points to %s, which is not stored", id)
+			v.bad = append(v.bad, badRow{table: "case_numbers", key: number, why: "points to " + id + ", which is not stored"})
 		}
 	})
 }
@@ -332,6 +336,7 @@ func (v *verifier) media() error {
 	}
 	return eachRow(v, "SELECT u.url, u.sha FROM media_urls u LEFT JOIN media m USING (sha) WHERE m.sha IS NULL ORDER BY u.url", func(u, sha string) {
 		v.problem("dangling", u, "the file URL index points to %s, which is not stored", sha)
+		v.bad = append(v.bad, badRow{table: "media_urls", key: u, why: "points to " + sha + ", which is not stored"})
 	})
 }
 

@@ -93,9 +93,10 @@ func TestDB_Verify(t *testing.T) {
 	}
 }
 
-// TestDB_Repair: rows that do not decode are moved aside, never deleted
-// (the quarantine table keeps them whole), what pointed at them goes, the
-// article's URL is due for a fetch, and the archive verifies clean then.
+// TestDB_Repair: rows that do not decode, and index rows to nothing, are
+// moved aside, never deleted (the quarantine table keeps them whole), what
+// pointed at them goes, the article's URL is due for a fetch, and the
+// archive verifies clean then.
 func TestDB_Repair(t *testing.T) {
 	ctx := context.Background()
 	bolt := staleFixture(t, time.Now)
@@ -110,7 +111,8 @@ func TestDB_Repair(t *testing.T) {
 	}
 	for _, q := range []string{"UPDATE articles SET doc = '{not json' WHERE id = 'spp-900000'",
 		"UPDATE failures SET doc = 'x' WHERE url = (SELECT min(url) FROM failures)",
-		"INSERT INTO failures (url, doc) VALUES ('https://www.spp.gov.cn/y.shtml', '{')"} {
+		"INSERT INTO failures (url, doc) VALUES ('https://www.spp.gov.cn/y.shtml', '{')",
+		"INSERT INTO urls (url, id) VALUES ('https://www.spp.gov.cn/spp/x/t1_1.shtml', 'spp-1')"} {
 		if _, err := conn.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -119,15 +121,15 @@ func TestDB_Repair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"articles spp-900000", "failures https://www.spp.gov.cn/y.shtml"}; !slices.Equal(rr.Quarantined, want) || !slices.Equal(rr.Requeued, []string{url}) {
+	if want := []string{"articles spp-900000", "urls https://www.spp.gov.cn/spp/x/t1_1.shtml", "failures https://www.spp.gov.cn/y.shtml"}; !slices.Equal(rr.Quarantined, want) || !slices.Equal(rr.Requeued, []string{url}) {
 		t.Errorf("repair: %+v; want %q set aside and %s due", rr, want, url)
 	}
 	var kept string
 	if err := conn.QueryRow(ctx, "SELECT row->>'doc' FROM quarantine WHERE tbl = 'articles' AND row_key = 'spp-900000'").Scan(&kept); err != nil || kept != "{not json" {
 		t.Errorf("the quarantined row keeps %q, %v; want its document as it was", kept, err)
 	}
-	if n, err := pg.Quarantined(ctx); err != nil || n != 2 {
-		t.Errorf("Quarantined: %d, %v; want 2", n, err)
+	if n, err := pg.Quarantined(ctx); err != nil || n != 3 {
+		t.Errorf("Quarantined: %d, %v; want 3", n, err)
 	}
 	if f, ok, err := pg.Failure(ctx, url); err != nil || !ok || f.NextRetry.After(time.Now()) {
 		t.Errorf("the set-aside article's URL: %+v %v %v; want due for a fetch now", f, ok, err)
