@@ -11,7 +11,7 @@ import (
 
 // Problem is something a verify found wrong.
 type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan, due (a media file not archived yet) or damaged (a page of the file)
+	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan, due (a media file not archived yet), damaged (a page of the file) or mismatch (a database's row against its document, a file against its hash)
 	Key    string `json:"key"`  // the id, URL, key or file concerned
 	Detail string `json:"detail"`
 }

@@ -96,7 +96,7 @@ func (cmd *VerifyCommand) report(ctx context.Context, archive verifier, lost err
 // archive file's (cli.repair); lost when articles await their fetch.
 func (c *cli) repairedRows(rr postgres.RepairReport) (lost error) {
 	for _, q := range rr.Quarantined {
-		c.log.Warn("quarantined: it did not decode; kept aside in the database (table quarantine)", "record", q)
+		c.log.Warn("quarantined: it did not decode or points to nothing; kept aside in the database (table quarantine)", "record", q)
 	}
 	line := fmt.Sprintf("repair: %d records quarantined, 0 articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
 		len(rr.Quarantined), len(rr.Requeued))
