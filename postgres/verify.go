@@ -203,31 +203,41 @@ func eachRow[F func(string) | func(string, string)](v *verifier, query string, f
 }
 
 // versions: every earlier version decodes and belongs to a stored article
-// (or one set aside, awaiting its fetch).
+// (or one set aside, awaiting its fetch), a page of rows at a time.
 func (v *verifier) versions() error {
-	rows, err := v.db.rd().Query(v.ctx, "SELECT id, version, doc FROM versions ORDER BY id, version")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, doc string
-		var n int
-		if err := rows.Scan(&id, &n, &doc); err != nil {
+	after, afterN := "", 0
+	for {
+		rows, err := v.db.rd().Query(v.ctx, `SELECT id, version, doc FROM versions
+			WHERE (id, version) > ($1, $2) ORDER BY id, version LIMIT $3`, after, afterN, page)
+		if err != nil {
 			return err
 		}
-		v.rep.Versions++
-		var d versionDoc
-		if err := json.Unmarshal([]byte(doc), &d); err != nil {
-			v.problem("undecodable", id, "version %d: %v", n, err)
-			v.bad = append(v.bad, badRow{table: "versions", key: fmt.Sprintf("%s %d", id, n), id: id, why: err.Error()})
-			continue
+		n := 0
+		for rows.Next() {
+			var doc string
+			if err := rows.Scan(&after, &afterN, &doc); err != nil {
+				return err
+			}
+			v.version(after, afterN, doc)
+			n++
 		}
-		if !v.kept(id) {
-			v.problem("dangling", id, "version %d of an article not stored", n)
+		if err := rows.Err(); err != nil || n < page {
+			return err
 		}
 	}
-	return rows.Err()
+}
+
+func (v *verifier) version(id string, n int, doc string) {
+	v.rep.Versions++
+	var d versionDoc
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		v.problem("undecodable", id, "version %d: %v", n, err)
+		v.bad = append(v.bad, badRow{table: "versions", key: fmt.Sprintf("%s %d", id, n), id: id, why: err.Error()})
+		return
+	}
+	if !v.kept(id) {
+		v.problem("dangling", id, "version %d of an article not stored", n)
+	}
 }
 
 // rawPages: every raw page's header decodes, a page of rows at a time

@@ -141,3 +141,22 @@ func TestDB_Repair(t *testing.T) {
 		t.Errorf("the set-aside article: %v; want not found until it is fetched again", err)
 	}
 }
+
+// TestDB_VerifyPages: verify reads the rows a page at a time; an archive
+// of more versions and pages than one page of rows holds counts them all.
+func TestDB_VerifyPages(t *testing.T) {
+	ctx := context.Background()
+	pg := mustOpen(t)
+	const n = 300
+	for i := range n {
+		a := testArticle(i%2, fmt.Sprint("第", i, "版"))
+		mustDo(t, "store", func() error {
+			_, err := pg.Upsert(ctx, a, &sppcrawl.RawPage{URL: a.URL, Status: 200, Body: []byte("<html><body>" + a.Paragraphs[0] + "</body></html>")})
+			return err
+		})
+	}
+	rep, err := pg.Verify(ctx, wholePage)
+	if err != nil || rep.Err() != nil || rep.Articles != 2 || rep.Versions != n-2 || rep.RawPages != n {
+		t.Errorf("verify: %s, %v %q; want 2 articles, %d earlier versions, %d raw pages, no problems", rep, err, problemsOf(rep), n-2, n)
+	}
+}
