@@ -256,9 +256,11 @@ func (r *run) phaseLease(phase string) bool {
 // storedMeanwhile reports whether another process sharing the archive
 // stored the article a detail request of the walk is about to fetch (a
 // page listed in two channels, walked by two processes): the request is
-// then spared. With one process the run's own records say it already.
+// then spared. With one process the run's own records say it already. A
+// retry the failure log holds is fetched all the same: a stored page to
+// repair (see verify) is one.
 func (r *run) storedMeanwhile(in *reqInfo, u string) bool {
-	if !r.c.shared || in.kind != kindDetail || in.recheck || r.c.cfg.Refresh {
+	if !r.c.shared || in.kind != kindDetail || in.recheck || in.due || r.c.cfg.Refresh {
 		return false
 	}
 	ok, err := r.c.articles.HasURL(r.ctx, u)

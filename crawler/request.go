@@ -35,6 +35,7 @@ type reqInfo struct {
 	chain   chain  // a list page's chain
 	listPos int    // the walk page a detail came from (0: not from the walk)
 	recheck bool   // a re-verification of a stored article
+	due     bool   // a retry the failure log holds (a stored page to repair among them)
 	final   bool   // sent by the final pass
 	attempt int    // attempts made so far in this round
 	prior   int    // attempts made before the final pass

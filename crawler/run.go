@@ -245,7 +245,7 @@ func (r *run) walk(ctx context.Context) {
 func (r *run) walkChannels() {
 	for _, f := range r.due {
 		if r.c.site.IsArticleURL(f.URL) {
-			r.queueDetail(f.URL, f.Channel, 0, nil)
+			r.queueInfo(f.URL, &reqInfo{kind: kindDetail, channel: f.Channel, due: true})
 		}
 	}
 	for _, ch := range r.order {

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/crawler"
+	"sppcrawl/internal/pgtest"
+	"sppcrawl/postgres"
 	"sppcrawl/sites"
 )
 
@@ -37,10 +40,33 @@ type errorString string
 
 func (e errorString) Error() string { return string(e) }
 
+// keeper is an archive that keeps pages of no known template and reads
+// them again: both backends.
+type keeper interface {
+	crawler.Archive
+	GetByURL(ctx context.Context, url string) (*sppcrawl.Stored, error)
+	Unparsed(ctx context.Context) ([]string, error)
+	Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error),
+		failed func(id string, err error), progress func(done, total int)) (sppcrawl.ReextractResult, error)
+}
+
 // A page of no known template at an article URL: the run names it in a
 // warning and in its channel's state, and keeps its raw page; once the
-// adapter reads it, reextract stores the article and forgets the failure.
+// adapter reads it, reextract stores the article and forgets the failure;
+// on both backends.
 func TestCrawl_UnknownTemplateKeptForReextract(t *testing.T) {
+	t.Run("bbolt", func(t *testing.T) { unknownTemplateKept(t, openStore(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		db, err := postgres.Open(context.Background(), pgtest.NewDatabase(t), postgres.WithMediaCache(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		unknownTemplateKept(t, db)
+	})
+}
+
+func unknownTemplateKept(t *testing.T, db keeper) {
 	s := loadSite(t)
 	srv := serve(t, s)
 	odd := ""
@@ -57,7 +83,6 @@ func TestCrawl_UnknownTemplateKeptForReextract(t *testing.T) {
 		}
 		return false
 	})
-	db := openStore(t)
 	ctx := context.Background()
 	oddURL := "https://www.spp.gov.cn" + odd
 	sum, _ := runOnce(t, fullConfig(t, srv, "gjgb"), db)

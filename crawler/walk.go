@@ -82,6 +82,12 @@ func (r *run) claim(u string) bool {
 // queueDetail requests an article page listed on page of the walk chain
 // (0: not from the walk) and reports whether it was queued.
 func (r *run) queueDetail(u, channel string, page int, item *sppcrawl.ListItem) bool {
+	return r.queueInfo(u, &reqInfo{kind: kindDetail, channel: channel, listPos: page, item: item})
+}
+
+// queueInfo requests the article page u as in says and reports whether it
+// was queued.
+func (r *run) queueInfo(u string, in *reqInfo) bool {
 	if !r.claim(u) || r.stopped() {
 		return false
 	}
@@ -89,9 +95,8 @@ func (r *run) queueDetail(u, channel string, page int, item *sppcrawl.ListItem) 
 		r.disallowed(u)
 		return false
 	}
-	in := &reqInfo{kind: kindDetail, channel: channel, listPos: page, item: item}
 	if err := r.request(u, in, nil); err != nil {
-		r.failure(&reqInfo{kind: kindDetail, channel: channel}, u, 0, err, false)
+		r.failure(&reqInfo{kind: kindDetail, channel: in.channel}, u, 0, err, false)
 		return false
 	}
 	return true

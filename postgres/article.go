@@ -40,7 +40,7 @@ func (db *DB) Predict(ctx context.Context, a *sppcrawl.Article) (sppcrawl.Outcom
 	if a.ContentHash == "" {
 		a.ContentHash = a.ComputeHash()
 	}
-	o, _, err := decide(ctx, db.pool, a)
+	o, _, err := decide(ctx, db.rd(), a)
 	if err != nil {
 		return 0, fmt.Errorf("predict %s: %w", a.URL, err)
 	}
@@ -87,7 +87,7 @@ func (w *wtx) upsert(in *sppcrawl.Article, raw *sppcrawl.RawPage) (sppcrawl.Upse
 	}
 	switch outcome {
 	case sppcrawl.Unchanged:
-		return result(sppcrawl.Unchanged, old), nil
+		return result(sppcrawl.Unchanged, old), w.repaired(old.ID, raw)
 	case sppcrawl.Restored:
 		old.WithdrawnAt = time.Time{}
 		if err := w.reseq(old, sppcrawl.EventRestored); err != nil {

@@ -35,6 +35,7 @@ type DB struct {
 	upserts           [8]atomic.Uint64 // by sppcrawl.Outcome
 
 	notify notifier
+	snap   *snapshot // reads go through it: an archive of one moment (Snapshot)
 
 	closeOnce sync.Once
 }
@@ -105,6 +106,9 @@ func defaultMediaDir(c *pgx.ConnConfig) string {
 
 // Close releases the archive's connections.
 func (db *DB) Close() error {
+	if db.snap != nil {
+		return nil // the pool is its archive's
+	}
 	db.closeOnce.Do(func() {
 		db.notify.close()
 		db.pool.Close()
@@ -130,10 +134,6 @@ func (db *DB) Counters() sppcrawl.Counters {
 // Damage is what readers found damaged; the database checks its own pages,
 // so nothing is recorded here.
 func (db *DB) Damage() (map[string]string, error) { return map[string]string{}, nil }
-
-// Quarantined is the number of records set aside: none, as rows are
-// decoded by the database.
-func (db *DB) Quarantined(context.Context) (int, error) { return 0, nil }
 
 // Upgraded says what opening the archive did to its schema.
 func (db *DB) Upgraded(context.Context) (string, error) { return db.upgraded, nil }

@@ -90,7 +90,7 @@ func mediaByURL(ctx context.Context, q querier, url string) (sppcrawl.MediaInfo,
 // its bytes, written to the cache directory when not there yet.
 func (db *DB) Media(ctx context.Context, sha string) (sppcrawl.MediaInfo, string, error) {
 	var info sppcrawl.MediaInfo
-	ok, err := getDoc(ctx, db.pool, &info, "SELECT doc FROM media WHERE sha = $1", sha)
+	ok, err := getDoc(ctx, db.rd(), &info, "SELECT doc FROM media WHERE sha = $1", sha)
 	switch {
 	case err != nil:
 		return info, "", fmt.Errorf("media %s: %w", sha, err)
@@ -147,7 +147,7 @@ func writeFile(path string, body []byte) error {
 
 // ForEachMedia calls fn for every stored file, by hash.
 func (db *DB) ForEachMedia(ctx context.Context, fn func(sppcrawl.MediaInfo) error) error {
-	return wrap("media", eachDoc(ctx, db.pool, fn, "SELECT doc FROM media ORDER BY sha"))
+	return wrap("media", eachDoc(ctx, db.rd(), fn, "SELECT doc FROM media ORDER BY sha"))
 }
 
 // MediaCounts counts the files, their bytes, those missing and those due.
@@ -176,7 +176,7 @@ func (db *DB) MediaCounts(ctx context.Context) (sppcrawl.MediaCounts, error) {
 // rows to read): what the media phase of every run fetches, by URL.
 func (db *DB) DueMedia(ctx context.Context) ([]sppcrawl.MediaTodo, error) {
 	var out []sppcrawl.MediaTodo
-	err := eachDoc(ctx, db.pool, func(a sppcrawl.Article) error {
+	err := eachDoc(ctx, db.rd(), func(a sppcrawl.Article) error {
 		out = append(out, todo(&a, true)...)
 		return nil
 	}, "SELECT doc FROM articles WHERE due > 0 ORDER BY id")
@@ -232,7 +232,7 @@ func (db *DB) MissingMedia(ctx context.Context, channel string) ([]sppcrawl.Medi
 
 // PendingMedia lists the files of one article not archived nor known missing.
 func (db *DB) PendingMedia(ctx context.Context, id string) ([]sppcrawl.MediaTodo, error) {
-	a, err := articleByID(ctx, db.pool, id)
+	a, err := articleByID(ctx, db.rd(), id)
 	if err != nil || a == nil {
 		return nil, err
 	}

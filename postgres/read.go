@@ -112,7 +112,7 @@ func (db *DB) GetJSON(ctx context.Context, id string) ([]byte, error) {
 
 // Raw is the page the article's current version came from.
 func (db *DB) Raw(ctx context.Context, id string) (*sppcrawl.RawPage, error) {
-	return rawPage(ctx, db.pool, fmt.Sprintf("raw page of %s", id),
+	return rawPage(ctx, db.rd(), fmt.Sprintf("raw page of %s", id),
 		"SELECT r.header, r.body FROM articles a JOIN raw_pages r ON r.key = a.raw_key WHERE a.id = $1", id)
 }
 

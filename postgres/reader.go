@@ -34,9 +34,22 @@ func (r reader) retry(ctx context.Context, fn func() error) error {
 	}
 }
 
-// QueryRow is pool.QueryRow whose Scan is retried.
+// QueryRow is pool.QueryRow whose Scan is retried (a snapshot's: its
+// transaction's, once).
 func (r reader) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if s := r.db.snap; s != nil {
+		return s.QueryRow(ctx, sql, args...)
+	}
 	return retryRow{r: r, ctx: ctx, sql: sql, args: args}
+}
+
+// Exec is pool.Exec, not retried: reads need it only as a querier (a
+// snapshot's runs in its read-only transaction).
+func (r reader) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if s := r.db.snap; s != nil {
+		return s.Exec(ctx, sql, args...)
+	}
+	return r.db.pool.Exec(ctx, sql, args...)
 }
 
 type retryRow struct {
@@ -52,37 +65,47 @@ func (row retryRow) Scan(dest ...any) error {
 	})
 }
 
-// Query is pool.Query with its rows read whole, retried until they are.
+// Query is pool.Query with its rows read whole, retried until they are
+// (a snapshot's: its transaction's, once).
 func (r reader) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if s := r.db.snap; s != nil {
+		return s.Query(ctx, sql, args...)
+	}
 	var b *bufferedRows
 	err := r.retry(ctx, func() error {
 		rows, err := r.db.pool.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		// Copies: once the rows close, the connection goes back to the
-		// pool, and its next query reuses its descriptions and type map.
-		b = &bufferedRows{fields: slices.Clone(rows.FieldDescriptions()), at: -1}
-		for rows.Next() {
-			raw := rows.RawValues()
-			row := make([][]byte, len(raw))
-			for i, v := range raw {
-				if v != nil {
-					row[i] = slices.Clone(v) // pgx reuses its buffer on Next
-				}
-			}
-			b.rows = append(b.rows, row)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		b.tag = rows.CommandTag()
-		return nil
+		b, err = readRows(rows)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// readRows reads rows whole and closes them.
+func readRows(rows pgx.Rows) (*bufferedRows, error) {
+	defer rows.Close()
+	// Copies: once the rows close, the connection goes back to the pool,
+	// and its next query reuses its descriptions and type map.
+	b := &bufferedRows{fields: slices.Clone(rows.FieldDescriptions()), at: -1}
+	for rows.Next() {
+		raw := rows.RawValues()
+		row := make([][]byte, len(raw))
+		for i, v := range raw {
+			if v != nil {
+				row[i] = slices.Clone(v) // pgx reuses its buffer on Next
+			}
+		}
+		b.rows = append(b.rows, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	b.tag = rows.CommandTag()
 	return b, nil
 }
 

@@ -27,6 +27,9 @@ func WithRetryFor(d time.Duration) Option { return func(db *DB) { db.retryFor = 
 // answer was lost finds the article stored (Unchanged). fn must set its
 // results afresh each time.
 func (db *DB) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	if db.snap != nil {
+		return ErrSnapshot
+	}
 	var deadline time.Time
 	for backoff := 100 * time.Millisecond; ; backoff = min(2*backoff, 5*time.Second) {
 		err := pgx.BeginFunc(ctx, db.pool, fn)

@@ -78,7 +78,7 @@ func (db *DB) ChannelState(ctx context.Context, path string) (sppcrawl.ChannelSt
 func (db *DB) channelState(ctx context.Context, host, path string) (sppcrawl.ChannelState, error) {
 	zero := sppcrawl.ChannelState{Path: path, Site: host}
 	st := zero
-	if ok, err := getDoc(ctx, db.pool, &st, "SELECT doc FROM channel_states WHERE site = $1 AND path = $2", host, path); err != nil || !ok {
+	if ok, err := getDoc(ctx, db.rd(), &st, "SELECT doc FROM channel_states WHERE site = $1 AND path = $2", host, path); err != nil || !ok {
 		return zero, wrap("channel state of "+host+path, err)
 	}
 	st.Site = host
@@ -163,14 +163,14 @@ func (db *DB) ClearFailure(ctx context.Context, url string) error {
 // Failure is the failure log's entry of url.
 func (db *DB) Failure(ctx context.Context, url string) (sppcrawl.Failure, bool, error) {
 	var f sppcrawl.Failure
-	ok, err := getDoc(ctx, db.pool, &f, "SELECT doc FROM failures WHERE url = $1", url)
+	ok, err := getDoc(ctx, db.rd(), &f, "SELECT doc FROM failures WHERE url = $1", url)
 	return f, ok, wrap("failure of "+url, err)
 }
 
 // Failures lists the failure log: all, or (due) those due at now.
 func (db *DB) Failures(ctx context.Context, due bool, now time.Time) ([]sppcrawl.Failure, error) {
 	var out []sppcrawl.Failure
-	err := eachDoc(ctx, db.pool, func(f sppcrawl.Failure) error {
+	err := eachDoc(ctx, db.rd(), func(f sppcrawl.Failure) error {
 		if !due || (!f.Gone && !f.NextRetry.After(now)) {
 			out = append(out, f)
 		}
@@ -275,7 +275,7 @@ func (db *DB) FillStats(ctx context.Context, path string) (sppcrawl.Fill, error)
 
 func (db *DB) fillStats(ctx context.Context, host, path string) (sppcrawl.Fill, error) {
 	var f sppcrawl.Fill
-	err := eachDoc(ctx, db.pool, func(a sppcrawl.Article) error { f = f.Add(sppcrawl.FillOf(&a), 1); return nil },
+	err := eachDoc(ctx, db.rd(), func(a sppcrawl.Article) error { f = f.Add(sppcrawl.FillOf(&a), 1); return nil },
 		"SELECT doc FROM articles WHERE channel_path = $1 AND lower(split_part(url, '/', 3)) = $2", path, host)
 	return f, wrap("fill stats of "+host+path, err)
 }
@@ -288,7 +288,7 @@ func (db *DB) PutRun(ctx context.Context, r sppcrawl.RunSummary) error {
 // LastRun is the summary of the latest crawl, if there was one.
 func (db *DB) LastRun(ctx context.Context) (sppcrawl.RunSummary, bool, error) {
 	var r sppcrawl.RunSummary
-	ok, err := getDoc(ctx, db.pool, &r, "SELECT value FROM meta WHERE key = 'last-run'")
+	ok, err := getDoc(ctx, db.rd(), &r, "SELECT value FROM meta WHERE key = 'last-run'")
 	return r, ok, wrap("last run", err)
 }
 
@@ -299,7 +299,7 @@ func (db *DB) SiteMap(ctx context.Context) (sppcrawl.SiteMap, error) {
 
 func (db *DB) siteMap(ctx context.Context, host string) (sppcrawl.SiteMap, error) {
 	var m sppcrawl.SiteMap
-	_, err := getDoc(ctx, db.pool, &m, "SELECT value FROM meta WHERE key = $1", "sitemap/"+host)
+	_, err := getDoc(ctx, db.rd(), &m, "SELECT value FROM meta WHERE key = $1", "sitemap/"+host)
 	return m, wrap("site map of "+host, err)
 }
 

@@ -20,7 +20,7 @@ func (db *DB) PutSubscription(ctx context.Context, s sppcrawl.Subscription) erro
 // Subscription reads one subscription; ErrNotFound if there is none.
 func (db *DB) Subscription(ctx context.Context, id string) (sppcrawl.Subscription, error) {
 	var s sppcrawl.Subscription
-	ok, err := getDoc(ctx, db.pool, &s, "SELECT doc FROM subscriptions WHERE id = $1", id)
+	ok, err := getDoc(ctx, db.rd(), &s, "SELECT doc FROM subscriptions WHERE id = $1", id)
 	switch {
 	case err != nil:
 		return s, fmt.Errorf("subscription %s: %w", id, err)
@@ -33,7 +33,7 @@ func (db *DB) Subscription(ctx context.Context, id string) (sppcrawl.Subscriptio
 // Subscriptions lists every subscription, by id.
 func (db *DB) Subscriptions(ctx context.Context) ([]sppcrawl.Subscription, error) {
 	var out []sppcrawl.Subscription
-	err := eachDoc(ctx, db.pool, func(s sppcrawl.Subscription) error { out = append(out, s); return nil },
+	err := eachDoc(ctx, db.rd(), func(s sppcrawl.Subscription) error { out = append(out, s); return nil },
 		"SELECT doc FROM subscriptions ORDER BY id")
 	return out, wrap("subscriptions", err)
 }
@@ -90,7 +90,7 @@ func (db *DB) RecordDelivery(ctx context.Context, id string, d sppcrawl.Delivery
 // Deliveries is up to n of a subscription's deliveries, newest first.
 func (db *DB) Deliveries(ctx context.Context, id string, n int) ([]sppcrawl.Delivery, error) {
 	var out []sppcrawl.Delivery
-	err := eachDoc(ctx, db.pool, func(d sppcrawl.Delivery) error { out = append(out, d); return nil },
+	err := eachDoc(ctx, db.rd(), func(d sppcrawl.Delivery) error { out = append(out, d); return nil },
 		"SELECT doc FROM deliveries WHERE id = $1 ORDER BY at DESC LIMIT $2", id, n)
 	return out, wrap("deliveries of "+id, err)
 }

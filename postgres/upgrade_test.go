@@ -49,7 +49,7 @@ func TestOpen_UpgradeFrom1(t *testing.T) {
 	}
 	defer db.Close()
 	said, _ := db.Upgraded(ctx)
-	for _, m := range []string{"from version 1 to ", "002_sites", "003_shared", "005_unparsed"} {
+	for _, m := range []string{"from version 1 to ", "002_sites", "003_shared", "004_repair", "005_unparsed"} {
 		if !strings.Contains(said, m) {
 			t.Errorf("upgrade said %q, want it naming %s", said, m)
 		}

@@ -104,9 +104,9 @@ func (db *DB) VersionRaw(ctx context.Context, id string, v int) (*sppcrawl.RawPa
 	}
 	what := fmt.Sprintf("raw page of %s version %d", id, v)
 	if v == cur {
-		return rawPage(ctx, db.pool, what, "SELECT r.header, r.body FROM articles a JOIN raw_pages r ON r.key = a.raw_key WHERE a.id = $1", id)
+		return rawPage(ctx, db.rd(), what, "SELECT r.header, r.body FROM articles a JOIN raw_pages r ON r.key = a.raw_key WHERE a.id = $1", id)
 	}
-	return rawPage(ctx, db.pool, what, "SELECT r.header, r.body FROM versions v JOIN raw_pages r ON r.key = v.raw_key WHERE v.id = $1 AND v.version = $2", id, v)
+	return rawPage(ctx, db.rd(), what, "SELECT r.header, r.body FROM versions v JOIN raw_pages r ON r.key = v.raw_key WHERE v.id = $1 AND v.version = $2", id, v)
 }
 
 // EarlierVersions are the replaced versions whose text was kept, oldest

@@ -140,6 +140,9 @@ func (w *wtx) putRaw(id string, p *sppcrawl.RawPage) error {
 	if err == nil {
 		_, err = w.Exec(w.ctx, "UPDATE articles SET raw_key = $2 WHERE id = $1", id, key)
 	}
+	if err == nil { // a new page is the repair a cut one waited for
+		_, err = w.Exec(w.ctx, "DELETE FROM repairs WHERE id = $1", id)
+	}
 	if err != nil {
 		return fmt.Errorf("raw page of %s: %w", id, err)
 	}

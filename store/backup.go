@@ -13,12 +13,9 @@ import (
 	"sppcrawl/internal/atomicfile"
 )
 
-// BackupReport is what Backup wrote and what verifying the copy found.
-type BackupReport struct {
-	Path   string       `json:"path"`
-	Bytes  int64        `json:"bytes"`
-	Verify VerifyReport `json:"verify"`
-}
+// BackupReport is what Backup wrote and what verifying the copy found
+// (the root's, one for every backend).
+type BackupReport = sppcrawl.BackupReport
 
 // Backup writes a consistent copy of the archive to path from one read
 // transaction (bbolt's Tx.WriteTo: writers go on meanwhile), into a

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"sppcrawl"
@@ -75,36 +74,6 @@ func (db *DB) UnparsedPage(ctx context.Context, url string) (*sppcrawl.RawPage, 
 func dropUnparsed(tx *bolt.Tx, url string) error {
 	if b := tx.Bucket(bucketUnparsed); b != nil {
 		return b.Delete([]byte(url))
-	}
-	return nil
-}
-
-// reextractUnparsed reads the pages kept unparsed again with parse: one
-// that reads now is stored as its article with its page, its failure
-// cleared; one that still does not stays kept. The error is the archive's.
-func (db *DB) reextractUnparsed(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error), res *ReextractResult) error {
-	urls, err := db.Unparsed(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range urls {
-		raw, err := db.UnparsedPage(ctx, u)
-		if err != nil || raw == nil {
-			return err
-		}
-		a, perr := parse(raw)
-		if perr != nil {
-			res.Unparsed++
-			continue
-		}
-		a.FetchedAt = raw.FetchedAt
-		if _, err := db.Upsert(ctx, a, raw); err != nil {
-			return err
-		}
-		if err := db.ClearFailure(ctx, u); err != nil && !errors.Is(err, ErrReadOnly) {
-			return err
-		}
-		res.Recovered++
 	}
 	return nil
 }

@@ -13,43 +13,12 @@ import (
 	"sppcrawl"
 )
 
-// Problem is something Verify found wrong.
-type Problem struct {
-	Kind   string `json:"kind"` // cut, undecodable, dangling, missing, orphan, due (a media file not archived yet) or damaged (a page of the file)
-	Key    string `json:"key"`  // the id, URL, key or file concerned
-	Detail string `json:"detail"`
-}
+// Problem is something Verify found wrong (the root's, one for every
+// backend).
+type Problem = sppcrawl.Problem
 
 // VerifyReport is what Verify checked and found.
-type VerifyReport struct {
-	Articles int       `json:"articles"`
-	Versions int       `json:"versions"`
-	RawPages int       `json:"raw_pages"`
-	Problems []Problem `json:"problems"`
-	// Cut lists the URLs whose stored page is cut short: they are marked to
-	// be fetched again by the next crawl, which replaces the page.
-	Cut []string `json:"cut"`
-}
-
-// String is verify's one-line summary.
-func (r VerifyReport) String() string {
-	return fmt.Sprintf("verify: %d articles, %d earlier versions, %d raw pages: %d problems, %d stored pages cut short (due for a fetch by the next crawl)",
-		r.Articles, r.Versions, r.RawPages, len(r.Problems), len(r.Cut))
-}
-
-// Err says why the archive did not pass (nil when it did): ErrDamaged when
-// pages of the file itself do not read.
-func (r VerifyReport) Err() error {
-	for _, p := range r.Problems {
-		if p.Kind == "damaged" {
-			return fmt.Errorf("%w: %d problems found, the file itself among them: sppcrawl verify --repair salvages what it holds, or restore a backup", ErrDamaged, len(r.Problems))
-		}
-	}
-	if len(r.Problems) > 0 {
-		return fmt.Errorf("%d problems found", len(r.Problems))
-	}
-	return nil
-}
+type VerifyReport = sppcrawl.VerifyReport
 
 // cutPage is an article whose stored page is cut short.
 type cutPage struct{ id, url, channel, why string }
@@ -86,7 +55,7 @@ func (v *verifier) awaitingFetch(id string) bool {
 }
 
 func (v *verifier) problem(kind, key, format string, args ...any) {
-	v.rep.Problems = append(v.rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
+	v.rep.Problems = append(v.rep.Problems, Problem{Kind: kind, Key: key, Detail: fmt.Sprintf(format, args...)})
 }
 
 func (v *verifier) hasID(id []byte) bool { return len(v.tx.Bucket(bucketIDs).Get(id)) == 8 }
@@ -103,7 +72,7 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 		return rep, err
 	}
 	problem := func(kind, key, format string, args ...any) {
-		rep.Problems = append(rep.Problems, Problem{kind, key, fmt.Sprintf(format, args...)})
+		rep.Problems = append(rep.Problems, Problem{Kind: kind, Key: key, Detail: fmt.Sprintf(format, args...)})
 	}
 	_, err = db.verifyMedia(ctx, problem)
 	if err == nil {
@@ -112,7 +81,7 @@ func (db *DB) Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) erro
 	switch {
 	case errors.Is(err, ErrDamaged):
 		// A damaged page under the media index is one more problem.
-		rep.Problems = append(rep.Problems, Problem{"damaged", "media index", err.Error()})
+		rep.Problems = append(rep.Problems, Problem{Kind: "damaged", Key: "media index", Detail: err.Error()})
 	case err != nil:
 		return rep, err
 	}

@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"sppcrawl"
 	"sppcrawl/publish"
-	"sppcrawl/store"
 )
 
 // The commands hold the archive as sppcrawl.Archive, whichever backend
 // --db names. What only an archive file has (its path, how it was opened,
-// damage to its pages, a copy of the file) is reached through the small
-// interfaces below; a backend without them is refused in words.
+// damage to its pages) is reached through the small interfaces below.
 
 // fileState is how an archive file was opened: read-only (beside a crawl)
 // or for writing, and any damage to its pages found then. A database
@@ -26,27 +23,6 @@ type fileState interface {
 // pathed is an archive with a file of its own: its search index lies
 // beside it.
 type pathed interface{ Path() string }
-
-// named is an archive in a database, named without its password.
-type named interface{ Name() string }
-
-// notOnDatabase is the refusal of what works on an archive file only.
-func notOnDatabase(archive sppcrawl.Archive, what, instead string) error {
-	name := "the database"
-	if n, ok := archive.(named); ok {
-		name = n.Name()
-	}
-	return fmt.Errorf("--db %s: %s works on an archive file only; on PostgreSQL %s", name, what, instead)
-}
-
-// fileOnly is the archive file for a command that works on its pages
-// (verify, its salvage and repair), or the refusal of one in a database.
-func fileOnly(archive sppcrawl.Archive, what, instead string) (*store.DB, error) {
-	if db, ok := archive.(*store.DB); ok {
-		return db, nil
-	}
-	return nil, notOnDatabase(archive, what, instead)
-}
 
 // openDamage is the damage an archive file's pages were found to have on
 // opening; nil for a database.

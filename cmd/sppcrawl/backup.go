@@ -6,12 +6,13 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/extract"
+	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
 // backuper is an archive file, which copies itself whole.
 type backuper interface {
-	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (store.BackupReport, error)
+	Backup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error) (sppcrawl.BackupReport, error)
 }
 
 // BackupCommand is `sppcrawl backup`: write a consistent copy of the archive to FILE, then verify the copy.
@@ -39,16 +40,22 @@ func (cmd *BackupCommand) check() error {
 	return nil
 }
 
-// backup copies the archive file into the file named and verifies the copy.
+// backup copies the archive into the file named and verifies the copy: an
+// archive file copies itself; a database is copied from one snapshot into
+// a new archive file.
 func (cmd *BackupCommand) backup(ctx context.Context, archive sppcrawl.Archive) error {
 	c := cmd.c
-	file, ok := archive.(backuper)
-	if !ok {
-		return notOnDatabase(archive, "backup", "use its own tools: pg_dump, or a streaming replica (see README, PostgreSQL)")
+	checkPage := func(p *sppcrawl.RawPage) error { return extract.CheckComplete(p.Body, p.ContentType, p.URL) }
+	var rep sppcrawl.BackupReport
+	var err error
+	switch a := archive.(type) {
+	case backuper:
+		rep, err = a.Backup(ctx, c.args[0], checkPage)
+	case *postgres.DB:
+		rep, err = store.BackupFrom(ctx, a.ReadAsOf, c.args[0], checkPage)
+	default:
+		err = fmt.Errorf("backup: the archive cannot be backed up")
 	}
-	rep, err := file.Backup(ctx, c.args[0], func(p *sppcrawl.RawPage) error {
-		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-	})
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,13 @@ import (
 	"sync"
 
 	"sppcrawl"
-	"sppcrawl/store"
 )
 
-// reextracter is an archive file, which rebuilds its articles from their
-// raw pages.
+// reextracter is an archive that rebuilds its articles from their raw
+// pages: either backend.
 type reextracter interface {
 	Reextract(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error),
-		failed func(id string, err error), progress func(done, total int)) (store.ReextractResult, error)
+		failed func(id string, err error), progress func(done, total int)) (sppcrawl.ReextractResult, error)
 }
 
 // ReextractCommand is `sppcrawl reextract`: rebuild every article from its stored raw page (offline).
@@ -35,12 +34,12 @@ func (cmd *ReextractCommand) Run(ctx context.Context, args []string) error {
 	return c.run(ctx, args, cmd.reextract)
 }
 
-// reextract rebuilds every article of an archive file from its raw page.
+// reextract rebuilds every article of the archive from its raw page.
 func (cmd *ReextractCommand) reextract(ctx context.Context, archive sppcrawl.Archive) error {
 	c := cmd.c
 	file, ok := archive.(reextracter)
 	if !ok {
-		return notOnDatabase(archive, "reextract", "the rebuild from raw pages is not there yet (see README, PostgreSQL)")
+		return fmt.Errorf("reextract: the archive cannot rebuild its articles from their raw pages")
 	}
 	files := archivedFiles(ctx, archive)
 	res, err := file.Reextract(ctx,

@@ -9,6 +9,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/extract"
+	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
 
@@ -33,20 +34,51 @@ func (cmd *VerifyCommand) Run(ctx context.Context, args []string) error {
 	return c.run(ctx, args, cmd.verify)
 }
 
-// verify repairs the archive file if asked (salvaging it first if its
-// pages are damaged), then checks every record and prints the problems.
+// verify repairs the archive if asked (an archive file whose pages are
+// damaged salvaged first), then checks every record and prints the
+// problems.
 func (cmd *VerifyCommand) verify(ctx context.Context, opened sppcrawl.Archive) error {
-	c := cmd.c
-	archive, err := fileOnly(opened, "verify", "the database checks its own pages (amcheck), and copy compares a copy with its source")
-	if err != nil {
-		return err
+	if db, ok := opened.(*postgres.DB); ok {
+		return cmd.verifyDatabase(ctx, db)
 	}
-	var lost error
+	archive, ok := opened.(*store.DB)
+	if !ok {
+		return fmt.Errorf("verify: the archive cannot be verified")
+	}
+	var lost, err error
 	if cmd.repair {
 		if archive, lost, err = cmd.repairFile(ctx, archive); err != nil {
 			return err
 		}
 	}
+	return cmd.report(ctx, archive, lost)
+}
+
+// verifyDatabase is verify of an archive in PostgreSQL: its rows, read as
+// of one moment. The database checks its own pages (amcheck): there is no
+// page structure to salvage.
+func (cmd *VerifyCommand) verifyDatabase(ctx context.Context, db *postgres.DB) error {
+	var lost error
+	if cmd.repair {
+		cmd.c.log.Info("no salvage of pages in a database: PostgreSQL checks its own (amcheck, pg_amcheck); the repair sets aside the rows that do not decode", "db", db.Name())
+		rr, err := db.Repair(ctx)
+		if err != nil {
+			return err
+		}
+		lost = cmd.c.repairedRows(rr)
+	}
+	return cmd.report(ctx, db, lost)
+}
+
+// verifier is an archive that checks its every record: either backend.
+type verifier interface {
+	Verify(ctx context.Context, checkPage func(*sppcrawl.RawPage) error) (sppcrawl.VerifyReport, error)
+}
+
+// report verifies the archive and prints its problems and summary; lost
+// is what a repair said it could not recover.
+func (cmd *VerifyCommand) report(ctx context.Context, archive verifier, lost error) error {
+	c := cmd.c
 	rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
 		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
 	})
@@ -58,6 +90,21 @@ func (cmd *VerifyCommand) verify(ctx context.Context, opened sppcrawl.Archive) e
 	}
 	c.summary(rep.Err() == nil && lost == nil, rep.String(), rep)
 	return cmp.Or(rep.Err(), lost)
+}
+
+// repairedRows says what a repair of a database did, in the words of an
+// archive file's (cli.repair); lost when articles await their fetch.
+func (c *cli) repairedRows(rr postgres.RepairReport) (lost error) {
+	for _, q := range rr.Quarantined {
+		c.log.Warn("quarantined: it did not decode or points to nothing; kept aside in the database (table quarantine)", "record", q)
+	}
+	line := fmt.Sprintf("repair: %d records quarantined, 0 articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
+		len(rr.Quarantined), len(rr.Requeued))
+	if len(rr.Requeued) > 0 {
+		lost = fmt.Errorf("%d articles set aside: the next crawl fetches them", len(rr.Requeued))
+	}
+	c.summary(lost == nil, line, rr)
+	return lost
 }
 
 // repairFile is --repair: the file salvaged if its page structure is
@@ -77,7 +124,7 @@ func (cmd *VerifyCommand) repairFile(ctx context.Context, archive *store.DB) (_ 
 }
 
 // writeProblems writes verify's problems, one a line.
-func writeProblems(w io.Writer, problems []store.Problem) error {
+func writeProblems(w io.Writer, problems []sppcrawl.Problem) error {
 	for _, p := range problems {
 		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\n", p.Kind, p.Key, p.Detail); err != nil {
 			return err

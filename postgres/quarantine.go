@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"sppcrawl"
+)
+
+// A row that does not decode is never deleted: verify --repair moves it,
+// whole, to the quarantine table (its columns as JSON, bytes as hex), with
+// the table and key it had, the article it was of and why, and clears what
+// pointed at it, so that the article is fetched and stored anew by the
+// next crawl (its version numbering goes on from the versions kept).
+
+// RepairReport is what Repair did.
+type RepairReport struct {
+	Quarantined []string `json:"quarantined"` // rows moved aside
+	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
+}
+
+// quarantineKeys is each table a repair moves rows of, with the key of a
+// row as text: the only tables and expressions its statements name.
+var quarantineKeys = map[string]string{
+	"articles": "id", "versions": "id || ' ' || version", "raw_pages": "key::text",
+	"failures": "url", "channel_states": "site || path", "gone": "id", "events": "seq::text",
+	"urls": "url", "case_numbers": "number", "media_urls": "url",
+}
+
+// Repair moves every row that does not decode aside (quarantine, never
+// deleted), and the index rows that point to nothing (URLs, case numbers,
+// file URLs); an article set aside is due now in the failure log, so that
+// the next crawl (or sppcrawl fetch) stores it again, and so is one whose
+// current page was set aside. A file whose bytes do not hash to its name
+// stays, named by verify.
+func (db *DB) Repair(ctx context.Context) (RepairReport, error) {
+	var bad []badRow
+	err := db.Snapshot(ctx, func(s *DB) error {
+		var scanned sppcrawl.VerifyReport
+		v, err := s.scan(ctx, &scanned, func(*sppcrawl.RawPage) error { return nil })
+		bad = v.bad
+		return err
+	})
+	rep := RepairReport{Quarantined: []string{}, Requeued: []string{}}
+	if err == nil && len(bad) > 0 {
+		err = db.write(ctx, func(w *wtx) error {
+			rep = RepairReport{Quarantined: []string{}, Requeued: []string{}} // a transaction may run twice
+			for _, b := range bad {
+				if err := w.setAside(b, &rep); err != nil {
+					return fmt.Errorf("set aside %s %s: %w", b.table, b.key, err)
+				}
+			}
+			return w.bumpGeneration()
+		})
+	}
+	if err != nil {
+		return rep, fmt.Errorf("repair %s: %w", db.name, err)
+	}
+	return rep, nil
+}
+
+// setAside moves the row b aside with what pointed at it.
+func (w *wtx) setAside(b badRow, rep *RepairReport) error {
+	switch b.table {
+	case "articles":
+		if err := w.dropArticleKeys(b.id); err != nil {
+			return err
+		}
+	case "raw_pages":
+		if err := w.dropRawRefs(b.key, rep); err != nil {
+			return err
+		}
+	}
+	n, err := w.moveAside(b)
+	if err != nil || n == 0 {
+		return err // gone since the scan: nothing to set aside
+	}
+	rep.Quarantined = append(rep.Quarantined, b.table+" "+b.key)
+	if b.table == "articles" {
+		return w.requeue(b.url, b.channel, "stored record did not decode", rep)
+	}
+	return nil
+}
+
+// moveAside copies the row to the quarantine table and deletes it.
+func (w *wtx) moveAside(b badRow) (int64, error) {
+	key, ok := quarantineKeys[b.table]
+	if !ok {
+		return 0, fmt.Errorf("no rows of %s are set aside", b.table)
+	}
+	var id *string
+	if b.id != "" {
+		id = &b.id
+	}
+	_, err := w.Exec(w.ctx, `INSERT INTO quarantine (tbl, row_key, id, why, at, row)
+		SELECT $1, $2, $3, $4, $5, to_jsonb(t) FROM `+b.table+` t WHERE (`+key+`) = $2`, b.table, b.key, id, b.why, w.now)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := w.Exec(w.ctx, "DELETE FROM "+b.table+" WHERE ("+key+") = $1", b.key)
+	return tag.RowsAffected(), err
+}
+
+// dropArticleKeys removes what points at the article id: its URLs, case
+// numbers, gone sighting and repair mark.
+func (w *wtx) dropArticleKeys(id string) error {
+	for _, t := range []string{"urls", "case_numbers", "gone", "repairs"} {
+		if _, err := w.Exec(w.ctx, "DELETE FROM "+t+" WHERE id = $1", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropRawRefs clears the references to the raw page key; an article whose
+// current page it was is due for a fetch.
+func (w *wtx) dropRawRefs(key string, rep *RepairReport) error {
+	rows, err := w.Query(w.ctx, "UPDATE articles SET raw_key = NULL WHERE raw_key::text = $1 RETURNING url, channel_path", key)
+	if err != nil {
+		return err
+	}
+	var urls, channels []string
+	for rows.Next() {
+		var u, c string
+		if err := rows.Scan(&u, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		urls, channels = append(urls, u), append(channels, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := w.Exec(w.ctx, "UPDATE versions SET raw_key = NULL WHERE raw_key::text = $1", key); err != nil {
+		return err
+	}
+	for i, u := range urls {
+		if err := w.requeue(u, channels[i], "stored page did not decode", rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requeue makes url due now in the failure log.
+func (w *wtx) requeue(url, channel, why string, rep *RepairReport) error {
+	if url == "" {
+		return nil
+	}
+	f := sppcrawl.Failure{URL: url, Channel: channel, LastError: why, LastTry: w.now, NextRetry: w.now}
+	err := putDoc(w.ctx, w, "INSERT INTO failures (url, doc) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET doc = EXCLUDED.doc", url, f)
+	if err == nil {
+		rep.Requeued = append(rep.Requeued, url)
+	}
+	return err
+}
+
+// Quarantined is the number of rows set aside because they did not
+// decode (verify --repair).
+func (db *DB) Quarantined(ctx context.Context) (int, error) {
+	return db.countOf(ctx, "SELECT count(*) FROM quarantine")
+}
