@@ -24,15 +24,10 @@ type ReadAsOf func(ctx context.Context, fn func(sppcrawl.Archive) error) error
 // version, raw page, file, failure and subscription, seqs kept) into a
 // temporary file beside path, renamed into place once it is whole; the
 // copy is then opened read-only and verified with checkPage (see Verify).
-// A file at path that is not empty is refused: a backup never replaces one.
+// A backup at path already (last night's) is replaced only once the new
+// one is whole, as Backup replaces one.
 func BackupFrom(ctx context.Context, read ReadAsOf, path string, checkPage func(*sppcrawl.RawPage) error) (BackupReport, error) {
 	rep := BackupReport{Path: path}
-	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
-		return rep, fmt.Errorf("backup to %s: %w: the file exists; name a new file", path, ErrNotEmpty)
-	}
-	if names, _ := os.ReadDir(path + mediaSuffix); len(names) > 0 {
-		return rep, fmt.Errorf("backup to %s: %w: its media folder %s exists; name a new file", path, ErrNotEmpty, path+mediaSuffix)
-	}
 	tmp, err := tempBeside(path)
 	if err == nil {
 		err = read(ctx, func(src sppcrawl.Archive) error { return copyInto(ctx, tmp, src) })
@@ -82,9 +77,14 @@ func copyInto(ctx context.Context, path string, src sppcrawl.Archive) error {
 
 // placeBackup gives the whole copy at tmp the backup's mode (0600: it
 // holds everything the archive does) and renames it, its media folder
-// first, to path, durably.
+// first, to path, durably. An earlier backup's media folder is moved
+// aside first (a folder is not replaced by a rename) and removed last.
 func placeBackup(tmp, path string) error {
 	if err := os.Chmod(tmp, 0o600); err != nil {
+		return err
+	}
+	old := tmp + ".old" + mediaSuffix
+	if err := os.Rename(path+mediaSuffix, old); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	if err := os.Rename(tmp+mediaSuffix, path+mediaSuffix); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -93,7 +93,10 @@ func placeBackup(tmp, path string) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return atomicfile.SyncDir(filepath.Dir(path))
+	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
 }
 
 func ignoreMissing(err error) error {

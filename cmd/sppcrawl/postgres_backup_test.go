@@ -12,7 +12,8 @@ import (
 // TestCLI_BackupPostgres: backup --db postgres://… FILE writes an archive
 // file of the database that verifies clean and exports the same bytes;
 // copy --from that file --to a new database restores it (the same
-// export); a backup over a file that is not empty is refused.
+// export); a backup over an earlier one replaces it, with what was
+// stored since.
 func TestCLI_BackupPostgres(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
@@ -41,8 +42,14 @@ func TestCLI_BackupPostgres(t *testing.T) {
 	if got := exportOf(t, restored, "jsonl"); !bytes.Equal(got, want) {
 		t.Errorf("the restored database exports %d bytes, the one backed up %d, or other bytes", len(got), len(want))
 	}
+	if code := run(append(crawl[:len(crawl)-3:len(crawl)-3], "--channels", "gjgb", "--full")); code != exitOK {
+		t.Fatalf("crawl of another channel: exit %d", code)
+	}
 	stderr = stderrOf(&code, []string{"backup", "--db", dsn, file})
-	if code == exitOK || !strings.Contains(stderr, "not empty") {
-		t.Errorf("a backup over the first: exit %d, %q; want it refused", code, stderr)
+	if code != exitOK || strings.Contains(stderr, " 66 articles") {
+		t.Errorf("a backup over the first: exit %d, %q; want it to hold the articles stored since", code, stderr)
+	}
+	if got, want := exportOf(t, file, "jsonl"), exportOf(t, dsn, "jsonl"); !bytes.Equal(got, want) {
+		t.Errorf("the second backup exports %d bytes, the database %d, or other bytes", len(got), len(want))
 	}
 }
