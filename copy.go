@@ -19,6 +19,53 @@ var (
 // CopyReport says what a copy copied.
 type CopyReport struct {
 	Articles, Versions, RawPages, Events, Media int
+	// Unparsed counts the pages of no known template kept for reextract.
+	Unparsed int
+}
+
+// Summary is copy's one-line summary of a copy into to (named without
+// its password).
+func (r CopyReport) Summary(to string) string {
+	kept := ""
+	if r.Unparsed > 0 {
+		kept = fmt.Sprintf(", %d pages of no known template", r.Unparsed)
+	}
+	return fmt.Sprintf("copy: %d articles, %d earlier versions, %d raw pages, %d events, %d media files%s into %s; the copy reads as its source",
+		r.Articles, r.Versions, r.RawPages, r.Events, r.Media, kept, to)
+}
+
+// UnparsedReader hands back the pages of no known template an archive
+// keeps (see UnparsedKeeper).
+type UnparsedReader interface {
+	// Unparsed lists the URLs of the pages kept, in byte order.
+	Unparsed(ctx context.Context) ([]string, error)
+	// UnparsedPage is the page kept at url, nil if none.
+	UnparsedPage(ctx context.Context, url string) (*RawPage, error)
+}
+
+// EachUnparsed calls fn with every page of no known template src keeps
+// (none when src keeps none), in URL order.
+func EachUnparsed(ctx context.Context, src any, fn func(*RawPage) error) error {
+	r, ok := src.(UnparsedReader)
+	if !ok {
+		return nil
+	}
+	urls, err := r.Unparsed(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range urls {
+		p, err := r.UnparsedPage(ctx, u)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // RawKey names a raw page across archives: a copy keeps each page once
@@ -46,8 +93,9 @@ func CompareCopy(ctx context.Context, src, dst Archive) error {
 		return fmt.Errorf("compare: last seq %d, the source's %d: %w", b.last, a.last, ErrCopyDiffers)
 	case len(a.seqs) != len(b.seqs):
 		return fmt.Errorf("compare: %d articles, the source %d: %w", len(b.seqs), len(a.seqs), ErrCopyDiffers)
-	case a.raw != b.raw || a.media != b.media:
-		return fmt.Errorf("compare: %d raw pages and %d files, the source %d and %d: %w", b.raw, b.media, a.raw, a.media, ErrCopyDiffers)
+	case a.raw != b.raw || a.media != b.media || a.unparsed != b.unparsed:
+		return fmt.Errorf("compare: %d raw pages, %d files and %d pages of no known template, the source %d, %d and %d: %w",
+			b.raw, b.media, b.unparsed, a.raw, a.media, a.unparsed, ErrCopyDiffers)
 	}
 	for i := range a.seqs {
 		if a.seqs[i] != b.seqs[i] || a.docs[i] != b.docs[i] {
@@ -63,6 +111,7 @@ type archiveLog struct {
 	seqs       []uint64
 	docs       [][sha256.Size]byte
 	raw, media int
+	unparsed   int
 }
 
 func logOf(ctx context.Context, db Archive) (archiveLog, error) {
@@ -79,6 +128,9 @@ func logOf(ctx context.Context, db Archive) (archiveLog, error) {
 		return l, err
 	}
 	if err := db.ForEachRaw(ctx, func(*RawPage) error { l.raw++; return nil }); err != nil {
+		return l, err
+	}
+	if err := EachUnparsed(ctx, db, func(*RawPage) error { l.unparsed++; return nil }); err != nil {
 		return l, err
 	}
 	c, err := db.MediaCounts(ctx)

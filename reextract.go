@@ -30,10 +30,7 @@ type ReextractSteps struct {
 // UnparsedStore is an UnparsedKeeper that hands back what it keeps, and
 // stores an article from a kept page as a crawl would.
 type UnparsedStore interface {
-	// Unparsed lists the URLs of the pages kept, in byte order.
-	Unparsed(ctx context.Context) ([]string, error)
-	// UnparsedPage is the page kept at url, nil if none.
-	UnparsedPage(ctx context.Context, url string) (*RawPage, error)
+	UnparsedReader
 	Upsert(ctx context.Context, a *Article, raw *RawPage) (UpsertResult, error)
 	ClearFailure(ctx context.Context, url string) error
 }

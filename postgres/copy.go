@@ -38,7 +38,7 @@ func (db *DB) CopyFrom(ctx context.Context, src sppcrawl.Archive) (CopyReport, e
 			return ErrNotEmpty
 		}
 		c := &copier{ctx: ctx, tx: tx, src: src, rep: &rep, copied: map[string]bool{}}
-		for _, step := range []func() error{c.articles, c.otherRaw, c.counters, c.events, c.media, c.crawlLog, c.subscriptions} {
+		for _, step := range []func() error{c.articles, c.otherRaw, c.counters, c.events, c.media, c.crawlLog, c.subscriptions, c.unparsed} {
 			if err := step(); err != nil {
 				return err
 			}
@@ -253,4 +253,12 @@ func (c *copier) media() error {
 		}
 	}
 	return nil
+}
+
+// unparsed keeps the pages of no known template the source keeps.
+func (c *copier) unparsed() error {
+	return sppcrawl.EachUnparsed(c.ctx, c.src, func(p *sppcrawl.RawPage) error {
+		c.rep.Unparsed++
+		return keepUnparsed(c.ctx, c.tx, p)
+	})
 }

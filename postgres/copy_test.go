@@ -23,14 +23,15 @@ import (
 // TestDB_CopyFrom: a bbolt archive of the fixture site, with a corrected
 // and a withdrawn article, a failure and a subscription with deliveries,
 // copied into PostgreSQL exports the same bytes, with the same seqs,
-// versions, raw pages, events and deliveries; a second copy is refused.
+// versions, raw pages, events, deliveries and pages kept unparsed; a
+// second copy is refused.
 func TestDB_CopyFrom(t *testing.T) {
 	ctx := context.Background()
 	bolt := boltFixture(t)
 	pg := mustOpen(t)
 	rep, err := pg.CopyFrom(ctx, bolt)
-	if err != nil || rep.Articles < 40 || rep.Versions != 1 || rep.Media == 0 {
-		t.Fatalf("copy: %+v, %v; want the fixture's articles, 1 earlier version, media", rep, err)
+	if err != nil || rep.Articles < 40 || rep.Versions != 1 || rep.Media == 0 || rep.Unparsed != 1 {
+		t.Fatalf("copy: %+v, %v; want the fixture's articles, 1 earlier version, media, the page kept unparsed", rep, err)
 	}
 	for _, format := range []string{"jsonl", "csv", "cases", "atom"} {
 		if want, got := export(t, bolt, format), export(t, pg, format); string(got) != string(want) {
@@ -57,6 +58,14 @@ func TestDB_CopyFrom(t *testing.T) {
 		},
 		func(db sppcrawl.Archive) (string, error) { g, err := db.Gaps(ctx, ""); return asJSON(g), err },
 		func(db sppcrawl.Archive) (string, error) { c, err := db.MediaCounts(ctx); return asJSON(c), err },
+		func(db sppcrawl.Archive) (string, error) {
+			var kept []string
+			err := sppcrawl.EachUnparsed(ctx, db, func(p *sppcrawl.RawPage) error {
+				kept = append(kept, p.URL+" "+p.ContentType+" "+string(p.Body))
+				return nil
+			})
+			return asJSON(kept), err
+		},
 	} {
 		want, err1 := check(bolt)
 		got, err2 := check(pg)
@@ -66,6 +75,18 @@ func TestDB_CopyFrom(t *testing.T) {
 	}
 	if err := sppcrawl.CompareCopy(ctx, bolt, pg); err != nil {
 		t.Errorf("compare the copy: %v", err)
+	}
+	// And back into a new file: the page kept unparsed comes back whole.
+	back, err := store.Open(filepath.Join(t.TempDir(), "back.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	if rep, err := back.CopyFrom(ctx, pg); err != nil || rep.Unparsed != 1 {
+		t.Errorf("copy back into a file: %+v, %v; want the page kept unparsed", rep, err)
+	}
+	if p, err := back.UnparsedPage(ctx, "https://www.spp.gov.cn/spp/gjgb/202612/t20261201_999999.shtml"); err != nil || p == nil || string(p.Body) != "<html><h2>改版</h2></html>" {
+		t.Errorf("the page kept unparsed, copied there and back: %+v, %v", p, err)
 	}
 	if _, err := pg.Upsert(ctx, testArticle(99, "多一篇"), nil); err != nil {
 		t.Fatal(err)
@@ -115,6 +136,10 @@ func boltFixture(t *testing.T) *store.DB {
 	mustDo(t, "failure", func() error {
 		_, err := bolt.RecordFailure(ctx, sppcrawl.Failure{URL: gone.URL + "x", Attempts: 2, LastError: "HTTP 503"})
 		return err
+	})
+	mustDo(t, "keep a page of no known template", func() error {
+		return bolt.KeepUnparsed(ctx, &sppcrawl.RawPage{URL: "https://www.spp.gov.cn/spp/gjgb/202612/t20261201_999999.shtml",
+			Status: 200, ContentType: "text/html; charset=utf-8", FetchedAt: time.Unix(1e9, 0).UTC(), Body: []byte("<html><h2>改版</h2></html>")})
 	})
 	mustDo(t, "subscription", func() error {
 		return bolt.PutSubscription(ctx, sppcrawl.Subscription{ID: "sub-a", Kind: sppcrawl.KindWebhook, URL: "https://r.example/", State: sppcrawl.SubActive})

@@ -17,6 +17,12 @@ const maxUnparsedURL = 2048
 // KeepUnparsed keeps the raw page of a page at an article URL that no
 // template of its site reads, replacing the one kept before.
 func (db *DB) KeepUnparsed(ctx context.Context, raw *sppcrawl.RawPage) error {
+	err := db.tx(ctx, func(tx pgx.Tx) error { return keepUnparsed(ctx, tx, raw) })
+	return wrap("keep unparsed page "+raw.URL, err)
+}
+
+// keepUnparsed is KeepUnparsed in tx.
+func keepUnparsed(ctx context.Context, tx pgx.Tx, raw *sppcrawl.RawPage) error {
 	if len(raw.URL) > maxUnparsedURL {
 		return fmt.Errorf("keep unparsed page %.80s…: URL over %d bytes", raw.URL, maxUnparsedURL)
 	}
@@ -28,12 +34,9 @@ func (db *DB) KeepUnparsed(ctx context.Context, raw *sppcrawl.RawPage) error {
 	if body == nil {
 		body = []byte{}
 	}
-	err = db.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO unparsed (url, header, body) VALUES ($1, $2, $3)
-			ON CONFLICT (url) DO UPDATE SET header = EXCLUDED.header, body = EXCLUDED.body`, raw.URL, string(hdr), body)
-		return err
-	})
-	return wrap("keep unparsed page "+raw.URL, err)
+	_, err = tx.Exec(ctx, `INSERT INTO unparsed (url, header, body) VALUES ($1, $2, $3)
+		ON CONFLICT (url) DO UPDATE SET header = EXCLUDED.header, body = EXCLUDED.body`, raw.URL, string(hdr), body)
+	return err
 }
 
 // Unparsed lists the URLs of the pages kept unparsed, in byte order.

@@ -38,7 +38,7 @@ func (db *DB) CopyFrom(ctx context.Context, src sppcrawl.Archive) (CopyReport, e
 		return rep, fmt.Errorf("copy into %s: %w", db.path, err)
 	}
 	c := &copier{db: db, ctx: ctx, src: src, rep: &rep, copied: map[string]bool{}}
-	for _, step := range []func() error{c.media, c.articles, c.otherRaw, c.counters, c.events, c.crawlLog, c.subscriptions} {
+	for _, step := range []func() error{c.media, c.articles, c.otherRaw, c.counters, c.events, c.crawlLog, c.subscriptions, c.unparsed} {
 		if err := step(); err != nil {
 			return rep, fmt.Errorf("copy into %s: %w", db.path, err)
 		}
@@ -283,5 +283,13 @@ func (c *copier) counters() error {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keyGeneration, u64(gen+1))
+	})
+}
+
+// unparsed keeps the pages of no known template the source keeps.
+func (c *copier) unparsed() error {
+	return sppcrawl.EachUnparsed(c.ctx, c.src, func(p *sppcrawl.RawPage) error {
+		c.rep.Unparsed++
+		return c.db.KeepUnparsed(c.ctx, p)
 	})
 }

@@ -45,6 +45,8 @@ func copySource(t *testing.T) *store.DB {
 		db.MarkSeen(ctx, "/spp/tt/", []sppcrawl.Seen{{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_8.shtml", Title: "未存的一篇"}}),
 		db.PutChannelState(ctx, sppcrawl.ChannelState{Path: "/spp/tt/", Name: "头条", ETag: `"e1"`}),
 		db.PutRun(ctx, sppcrawl.RunSummary{Started: time.Date(2026, 11, 20, 9, 0, 0, 0, sppcrawl.CST()), Channels: 3}),
+		db.KeepUnparsed(ctx, &sppcrawl.RawPage{URL: "https://www.spp.gov.cn/spp/tt/202601/t20260101_7.shtml", Status: 200,
+			ContentType: "text/html", FetchedAt: time.Unix(1e9, 0).UTC(), Body: []byte("<html><h2>改版</h2></html>")}),
 		db.PutSubscription(ctx, sppcrawl.Subscription{ID: "sub_1", URL: "https://example.com/hook", Secret: "whsec_MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3OA==", State: sppcrawl.SubActive, Cursor: 4}),
 	}
 	for i, err := range steps {
@@ -110,6 +112,12 @@ func readsOf(t *testing.T, db sppcrawl.Archive) map[string]string {
 	put("media due", due, err)
 	n, err := db.Withdrawn(ctx)
 	put("withdrawn", n, err)
+	var kept []string
+	err = sppcrawl.EachUnparsed(ctx, db, func(p *sppcrawl.RawPage) error {
+		kept = append(kept, fmt.Sprint(p.URL, p.FetchedAt.UnixNano(), p.ContentType, string(p.Body)))
+		return nil
+	})
+	put("pages kept unparsed", kept, err)
 	cc, err := db.CountByChannel(ctx)
 	put("channel counts", cc, err)
 	return out
@@ -131,8 +139,8 @@ func TestDB_CopyFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Articles != 6 || rep.Versions != 2 || rep.RawPages != 8 {
-		t.Errorf("copied %+v; want 6 articles, 2 earlier versions, 8 raw pages", rep)
+	if rep.Articles != 6 || rep.Versions != 2 || rep.RawPages != 8 || rep.Unparsed != 1 {
+		t.Errorf("copied %+v; want 6 articles, 2 earlier versions, 8 raw pages, 1 page kept unparsed", rep)
 	}
 	want, got := readsOf(t, src), readsOf(t, dst)
 	for what, w := range want {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"sppcrawl"
@@ -61,9 +60,7 @@ func (cmd *CopyCommand) copy(ctx context.Context, _ sppcrawl.Archive) error {
 	if err := sppcrawl.CompareCopy(ctx, src, dst); err != nil {
 		return err
 	}
-	line := fmt.Sprintf("copy: %d articles, %d earlier versions, %d raw pages, %d events, %d media files into %s; the copy reads as its source",
-		rep.Articles, rep.Versions, rep.RawPages, rep.Events, rep.Media, postgres.Redact(cmd.to))
-	cmd.c.summary(true, line, rep)
+	cmd.c.summary(true, rep.Summary(postgres.Redact(cmd.to)), rep)
 	return nil
 }
 
