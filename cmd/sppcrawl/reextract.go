@@ -41,20 +41,26 @@ func (cmd *ReextractCommand) reextract(ctx context.Context, archive sppcrawl.Arc
 	if !ok {
 		return fmt.Errorf("reextract: the archive cannot rebuild its articles from their raw pages")
 	}
-	files := archivedFiles(ctx, archive)
-	res, err := file.Reextract(ctx,
-		func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-			a, warns, err := sppcrawl.ParseRawFiles(siteOf(raw.URL), raw, files)
-			for _, w := range warns {
-				c.log.Warn("a file gives no text", "url", raw.URL, "err", w)
-			}
-			return a, err
-		},
+	res, err := file.Reextract(ctx, c.rawParser(ctx, archive),
 		func(id string, err error) { c.log.Warn("no longer extracts", "id", id, "err", err) },
 		func(done, total int) { c.log.Info("progress", "done", done, "total", total) })
 	err = cmp.Or(err, res.Err())
 	c.summary(err == nil, res.String(), res)
 	return err
+}
+
+// rawParser reads a stored page as the crawl read it, with its site's
+// adapter and the files it fetched with it (a PDF-only document's text is
+// its PDF's), as the archive holds them.
+func (c *cli) rawParser(ctx context.Context, archive sppcrawl.Archive) func(*sppcrawl.RawPage) (*sppcrawl.Article, error) {
+	files := archivedFiles(ctx, archive)
+	return func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+		a, warns, err := sppcrawl.ParseRawFiles(siteOf(raw.URL), raw, files)
+		for _, w := range warns {
+			c.log.Warn("a file gives no text", "url", raw.URL, "err", w)
+		}
+		return a, err
+	}
 }
 
 // archivedFiles gives a file's bytes as the archive holds them, by the

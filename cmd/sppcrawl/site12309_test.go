@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/internal/listservice"
+	"sppcrawl/store/storetest"
 )
 
 const host12309 = "www.12309.gov.cn"
@@ -82,6 +84,31 @@ func TestCLI_Reextract12309(t *testing.T) {
 	}
 	if code := run([]string{"reextract", "--db", db, "--log-level", "error"}); code != exitOK {
 		t.Errorf("reextract: exit %d", code)
+	}
+	checkExport12309(t, db)
+}
+
+// verify --repair rebuilds 12309's documents whose records do not decode
+// from their stored page and archived files: a PDF-only document's text
+// is its PDF's, as the crawl read it.
+func TestCLI_Repair12309(t *testing.T) {
+	srv, _ := fixture12309(t)
+	db := filepath.Join(t.TempDir(), "a.db")
+	if code := run([]string{"crawl", "--site", "12309", "--origin", srv.URL, "--db", db, "--full", "--delay", "0", "--log-level", "error"}); code != exitOK {
+		t.Fatalf("crawl: exit %d", code)
+	}
+	n := countArticles(t, db)
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i + 1
+	}
+	for _, seq := range currentSeqs(t, db, all...) {
+		storetest.CorruptArticle(t, db, seq)
+	}
+	var code int
+	errOut := stderrOf(&code, []string{"verify", "--repair", "--db", db})
+	if want := fmt.Sprintf("%d records quarantined, %d articles rebuilt", n, n); code != exitOK || !strings.Contains(errOut, want) {
+		t.Errorf("verify --repair: exit %d, want %q\n%s", code, want, errOut)
 	}
 	checkExport12309(t, db)
 }

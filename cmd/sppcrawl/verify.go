@@ -136,9 +136,7 @@ func writeProblems(w io.Writer, problems []sppcrawl.Problem) error {
 // repair runs the repair of a (salvaged) archive and says what it did;
 // lost says what it could not recover (the verify exits 1 for it).
 func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
-	rr, err := archive.Repair(ctx, func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
-		return sppcrawl.ParseRaw(siteOf(raw.URL), raw)
-	})
+	rr, err := archive.Repair(ctx, c.rawParser(ctx, archive))
 	if err != nil {
 		return nil, err
 	}
