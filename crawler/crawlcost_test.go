@@ -38,7 +38,7 @@ import (
 // SPPCRAWL_BIN names a binary to use
 // instead of building one.
 //
-// Run: go test ./crawler -run '^$' -bench CrawlCost -benchtime 2x
+// Run: go test ./crawler -run '^$' -bench CrawlCost -benchtime 1x -count 2
 func BenchmarkCrawlCost(b *testing.B) {
 	n := 2000
 	if env := os.Getenv("SPPCRAWL_BENCH_COST_SIZE"); env != "" {
