@@ -27,7 +27,9 @@ import (
 // Each round runs the walk, then the crawl into a new archive, and checks
 // that the crawl stored and indexed every article. Metrics: each one's
 // wall, CPU and peak RSS, and the crawl's CPU and peak RSS as multiples of
-// the walk's (the bar: ≤ 1.1× and ≤ 1.5×).
+// the walk's (the bar: ≤ 1.1× and ≤ 1.5×); the archive's and the
+// search index's bytes per article (what the crawl's CPU is not traded
+// for).
 //
 // With Scrapy installed (python3 -c 'import scrapy', or Debian's
 // python3-scrapy), a typical Scrapy
@@ -36,7 +38,7 @@ import (
 // SPPCRAWL_BIN names a binary to use
 // instead of building one.
 //
-// Run: go test ./crawler -run '^$' -bench CrawlCost -benchtime 2x
+// Run: go test ./crawler -run '^$' -bench CrawlCost -benchtime 1x -count 2
 func BenchmarkCrawlCost(b *testing.B) {
 	n := 2000
 	if env := os.Getenv("SPPCRAWL_BENCH_COST_SIZE"); env != "" {
@@ -57,6 +59,7 @@ func BenchmarkCrawlCost(b *testing.B) {
 		crawl := runMeasured(b, bin, "crawl", "--full", "--origin", srv.URL, "--db", db,
 			"--delay", "0", "--parallel", "2", "--media", "none")
 		checkCrawled(b, db, n, crawl.out)
+		reportSizes(b, db, n)
 		report(b, "walk", walk)
 		report(b, "crawl", crawl)
 		b.ReportMetric(float64(crawl.cpu)/float64(walk.cpu), "cpu-x-walk")
@@ -68,6 +71,18 @@ func BenchmarkCrawlCost(b *testing.B) {
 			b.ReportMetric(float64(sp.hwm)/float64(crawl.hwm), "scrapy-rss-x-crawl")
 			b.ReportMetric(float64(sp.wall)/float64(crawl.wall), "scrapy-wall-x-crawl")
 		}
+	}
+}
+
+// reportSizes reports the files of the archive at db, holding n articles,
+// in KB per article: the archive (raw pages included) and its search index.
+func reportSizes(b *testing.B, db string, n int) {
+	for _, f := range []struct{ path, unit string }{{db, "archive-KB/article"}, {search.PathFor(db), "index-KB/article"}} {
+		st, err := os.Stat(f.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Size())/1024/float64(n), f.unit)
 	}
 }
 

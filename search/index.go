@@ -208,6 +208,9 @@ func (ix *Index) create(ctx context.Context) error {
 			return ix.unusable(err, "create: ")
 		}
 	}
+	if err := setMerging(ctx, tx); err != nil {
+		return ix.unusable(err, "create: ")
+	}
 	ix.filling.Store(true)
 	if err := tx.Commit(); err != nil {
 		return ix.unusable(err, "create: ")

@@ -210,6 +210,9 @@ func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, skipped
 	if now != wm {
 		return now, 0, nil
 	}
+	if err := mendMerging(ctx, tx); err != nil {
+		return wm, 0, fmt.Errorf("search index %s: %w", ix.path, err)
+	}
 	w, err := newWriter(ctx, tx)
 	if err != nil {
 		return wm, 0, err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 
 	bolt "go.etcd.io/bbolt"
@@ -72,3 +73,7 @@ func DropIndexEntries(db *DB) error {
 		return nil
 	})
 }
+
+// CompressRaw compresses body as a raw page body is stored, into dst
+// (tests).
+func CompressRaw(db *DB, body []byte, dst *bytes.Buffer) { db.raw.compress(body, dst) }

@@ -22,7 +22,7 @@ func (db *DB) encodeRaw(p *sppcrawl.RawPage) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.Grow(4 + len(hdr) + len(p.Body)/8)
+	buf.Grow(4 + len(hdr) + len(p.Body)/4 + 64) // room for the page compressed (~15 %: see rawLevel)
 	buf.Write(binary.BigEndian.AppendUint32(nil, uint32(len(hdr))))
 	buf.Write(hdr)
 	db.raw.compress(p.Body, &buf)
