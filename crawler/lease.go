@@ -11,18 +11,23 @@ import (
 
 // Processes crawling one archive at once (PostgreSQL) split the site by
 // channel: a run walks a channel only while it holds the channel's lease
-// (sppcrawl.Leaser), renewed until the run ends. A channel another process
-// holds is waited for, a lease's time at most (awaitLeased): taken when its
-// lease runs out because that process died (its walk, a row, is resumed),
-// passed over when that process walked it meanwhile. So runs at once cover
-// every channel, none twice at a time, and a run after a kill covers what
-// the killed one left. On bbolt every lease is granted: one writer.
+// (sppcrawl.Leaser), renewed until the run ends. A run takes a channel's
+// lease only when it is ready to walk it, the walk before it done
+// (walkQueued), so runs at once share the channels out as they go, each
+// taking the next free one, rather than the first to ask taking them all.
+// A channel another process holds is waited for, a lease's time at most
+// (awaitLeased): taken when its lease runs out because that process died
+// (its walk, a row, is resumed), passed over when that process walked it
+// meanwhile. So runs at once cover every channel, none twice, and a run
+// after a kill covers what the killed one left. On bbolt every lease is
+// granted (one writer) and every channel is walked at once, as ever.
 
 // walkLeases are the leases of one run.
 type walkLeases struct {
 	mu      sync.Mutex
-	held    map[string]string // channel path → lease key
-	lost    map[string]bool   // channel paths whose lease another process took
+	held    map[string]string  // channel path → lease key
+	lost    map[string]bool    // channel paths whose lease another process took
+	queue   []sppcrawl.Channel // not asked for yet: taken one at a time (walkQueued)
 	waiting []sppcrawl.Channel
 	stop    chan struct{}
 	done    chan struct{}
@@ -31,27 +36,61 @@ type walkLeases struct {
 // leaseKey is the key of the lease on a channel's walk.
 func (r *run) leaseKey(path string) string { return sppcrawl.ChannelLease(r.c.site.Host(), path) }
 
-// leaseChannels takes the lease of every channel of the run; those held by
-// another process wait (awaitLeased). The leases are renewed from now on.
-func (r *run) leaseChannels() error {
+// leaseChannels starts the run's leases, renewed from now on. On an archive
+// others share, chans are queued, their leases taken as their walks start;
+// on one process's archive, every lease is granted now and r.order is
+// chans, walked at once.
+func (r *run) leaseChannels(chans []sppcrawl.Channel) error {
 	l := &walkLeases{held: map[string]string{}, lost: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
 	r.lease = l // released by Run whatever happens next
 	go r.renewLeases(l)
-	var kept []sppcrawl.Channel
-	for _, ch := range r.order {
-		ok, err := r.take(l, ch.Path)
-		switch {
-		case err != nil:
+	if r.c.shared {
+		l.queue = chans
+		return nil
+	}
+	for _, ch := range chans {
+		if _, err := r.take(l, ch.Path); err != nil {
 			return err
-		case ok:
-			kept = append(kept, ch)
-		default:
-			r.c.log.Info("channel walked by another process: waiting for it", "channel", ch.Path)
-			l.waiting = append(l.waiting, ch)
 		}
 	}
-	r.order = kept
+	r.order = chans
 	return nil
+}
+
+// walkQueued walks the queued channels one after another: the lease of
+// each is asked for once the walk before it is done (its list pages and
+// its articles), so that of runs at once each takes a channel when it can
+// walk it and the channels are split by how fast each run walks. A channel
+// refused is another process's: waited for after (awaitLeased). Channels
+// one after another cost a run alone little: a channel's article pages
+// still go out --parallel at a time, and only its last few wait.
+func (r *run) walkQueued() {
+	l := r.lease
+	if l == nil {
+		return
+	}
+	for len(l.queue) > 0 && !r.stopped() {
+		ch := l.queue[0]
+		l.queue = l.queue[1:]
+		ok, err := r.take(l, ch.Path)
+		if err == nil && ok {
+			err = r.startLeased(ch)
+		}
+		switch {
+		case err != nil:
+			r.fail(err)
+			return
+		case !ok:
+			r.c.log.Info("channel walked by another process: waiting for it", "channel", ch.Path)
+			l.waiting = append(l.waiting, ch)
+			continue
+		}
+		r.col.Wait()
+		if err := r.walked(ch); err != nil {
+			r.fail(err)
+			return
+		}
+	}
 }
 
 // take acquires the lease of the channel at path and records it held.
@@ -134,13 +173,13 @@ func (r *run) releaseLeases() {
 	}
 }
 
-// awaitLeased walks the channels another process held when the run began
-// whose lease runs out within a lease's time: that process died, and its
-// walk is resumed here. A lease still held after that is renewed by a live
-// process, which covers the channel; a channel it finished meanwhile (its
-// last run later than this run's start) needs nothing more. Waiting no
-// longer than a lease keeps two runs waiting for each other's channels
-// from waiting forever.
+// awaitLeased walks the channels another process held when the run asked
+// for them whose lease runs out within a lease's time: that process died,
+// and its walk is resumed here. A channel that process walked meanwhile
+// (its last run later than this run's start: see walked) needs nothing
+// more; a lease still held after that is renewed by a live process, which
+// covers the channel. Waiting no longer than a lease keeps two runs
+// waiting for each other's channels from waiting forever.
 func (r *run) awaitLeased() {
 	l := r.lease
 	if l == nil {
@@ -153,10 +192,7 @@ func (r *run) awaitLeased() {
 		}
 		var still []sppcrawl.Channel
 		for _, ch := range l.waiting {
-			ok, err := r.take(l, ch.Path)
-			if err == nil && ok {
-				err = r.startLeased(ch)
-			}
+			ok, err := r.takeWaiting(l, ch)
 			if err != nil {
 				r.fail(err)
 				return
@@ -171,6 +207,45 @@ func (r *run) awaitLeased() {
 	for _, ch := range l.waiting {
 		r.c.log.Info("channel left to the process walking it", "channel", ch.Path)
 	}
+}
+
+// takeWaiting takes a channel another process held and starts its walk, or
+// reports it done when that process walked it since this run began; false
+// while it is held and not walked yet.
+func (r *run) takeWaiting(l *walkLeases, ch sppcrawl.Channel) (bool, error) {
+	ok, err := r.take(l, ch.Path)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		return true, r.startLeased(ch)
+	}
+	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
+	return err == nil && st.LastRun.After(r.sum.Started), err
+}
+
+// walked records, while the run still holds its lease, the state of a
+// channel walked to its end as the run's end would record it, so that a
+// process waiting for the channel sees it walked (awaitLeased) instead of
+// waiting for this run's end: two runs at once each wait for the other's
+// channels. The run's end records it again. A walk left unfinished waits
+// for the run's end, which says where it resumes.
+func (r *run) walked(ch sppcrawl.Channel) error {
+	if r.stopped() || r.leaseLost(ch.Path) {
+		return nil
+	}
+	r.mu.Lock()
+	cr := r.chans[ch.Path]
+	done := cr != nil && (cr.walk == nil || cr.walkEnd && cr.allSettled())
+	var st sppcrawl.ChannelState
+	if done {
+		st = r.endState(cr, nil) // a walk ended and settled: nothing of the summary's changes
+	}
+	r.mu.Unlock()
+	if !done {
+		return nil
+	}
+	return r.c.ledger.PutChannelState(r.ctx, st)
 }
 
 // leasePoll is how often a run looks whether a channel's lease is free: a
@@ -193,9 +268,9 @@ func (r *run) pause(d time.Duration) bool {
 	return false
 }
 
-// startLeased plans a channel whose lease the run took late and requests
-// its page 1, as walkChannels does for the others, unless the process that
-// held it walked it since this run began.
+// startLeased plans a channel whose lease the run took as it went and
+// requests its page 1, as walkChannels does for the others, unless another
+// process walked it since this run began.
 func (r *run) startLeased(ch sppcrawl.Channel) error {
 	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
 	if err != nil {
@@ -207,9 +282,10 @@ func (r *run) startLeased(ch sppcrawl.Channel) error {
 		r.lease.mu.Unlock()
 		return r.c.leases.Release(r.ctx, r.leaseKey(ch.Path), r.c.holder) // walked to its end by the other process
 	}
-	r.c.log.Info("lease of a channel run out: resuming its walk", "channel", ch.Path)
-	own := r.ownWalk(int(r.storedAtStart.Load()))
-	cr, err := r.planChannel(ch, own)
+	if st.Walk != nil {
+		r.c.log.Info("resuming the walk of a channel", "channel", ch.Path)
+	}
+	cr, err := r.planChannel(ch, r.own)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ type run struct {
 	queued map[uint64]struct{}  // FNV-64 of the URLs requested in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 	order  []sppcrawl.Channel // the channels this run crawls, in order
+	own    *sppcrawl.Walk     // the walk the run asks for (ownWalk), nil: news only
 
 	listPages, detailsQueued, detailsDone atomic.Int64
 	// For the ETA of a backfill: the channels' record totals (from their
@@ -130,22 +131,22 @@ func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 func (r *run) plan() error {
 	c := r.c
 	r.crawl = true
-	var err error
-	if r.order, err = r.runChannels(); err != nil {
+	chans, err := r.runChannels()
+	if err != nil {
 		return err
 	}
-	if err := r.leaseChannels(); err != nil {
-		return err
-	}
-	r.sum.Channels = len(r.order)
 	stored, err := c.articles.Count(r.ctx)
 	if err != nil {
 		return err
 	}
 	r.storedAtStart.Store(int64(stored))
-	own := r.ownWalk(stored)
+	r.own = r.ownWalk(stored, chans)
+	if err := r.leaseChannels(chans); err != nil {
+		return err
+	}
+	r.sum.Channels = len(r.order)
 	for _, ch := range r.order {
-		cr, err := r.planChannel(ch, own)
+		cr, err := r.planChannel(ch, r.own)
 		if err != nil {
 			return err
 		}
@@ -155,16 +156,16 @@ func (r *run) plan() error {
 	return err
 }
 
-// ownWalk is the walk this run asks for: --full, --since, or on an empty
-// archive the last 30 days; nil for news only.
-func (r *run) ownWalk(stored int) *sppcrawl.Walk {
+// ownWalk is the walk this run asks for of chans: --full, --since, or on
+// an empty archive the last 30 days; nil for news only.
+func (r *run) ownWalk(stored int, chans []sppcrawl.Channel) *sppcrawl.Walk {
 	start := r.sum.Started
 	switch {
 	case r.c.cfg.Full:
 		return &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
 	case !r.c.cfg.Since.IsZero():
 		return &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
-	case stored == 0 && !r.resumable():
+	case stored == 0 && !r.resumable(chans):
 		w := &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: start.AddDate(0, 0, -30)}
 		r.c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", w.Since.Format("2006-01-02"))
 		return w
@@ -172,10 +173,10 @@ func (r *run) ownWalk(stored int) *sppcrawl.Walk {
 	return nil
 }
 
-// resumable reports whether a channel of the run has a walk left by an
-// earlier run (which the run resumes instead of taking 30 days).
-func (r *run) resumable() bool {
-	for _, ch := range r.order {
+// resumable reports whether one of chans has a walk left by an earlier
+// run (which the run resumes instead of taking 30 days).
+func (r *run) resumable(chans []sppcrawl.Channel) bool {
+	for _, ch := range chans {
 		if st, err := r.c.ledger.ChannelState(r.ctx, ch.Path); err == nil && st.Walk != nil {
 			return true
 		}
@@ -257,6 +258,7 @@ func (r *run) walkChannels() {
 			r.visitList(ch.Path, 1, chainNews)
 		}
 	}
+	r.walkQueued()
 	r.col.Wait()
 	r.awaitLeased()
 }
