@@ -1,9 +1,7 @@
 package crawler
 
 import (
-	"errors"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"sppcrawl"
@@ -22,15 +20,11 @@ import (
 // after a kill covers what the killed one left. On bbolt every lease is
 // granted (one writer) and every channel is walked at once, as ever.
 
-// walkLeases are the leases of one run.
+// walkLeases are the leases of one run, kept (renewed) by keeper.
 type walkLeases struct {
-	mu      sync.Mutex
-	held    map[string]string  // channel path → lease key
-	lost    map[string]bool    // channel paths whose lease another process took
+	keeper  *sppcrawl.LeaseKeeper
 	queue   []sppcrawl.Channel // not asked for yet: taken one at a time (walkQueued)
-	waiting []sppcrawl.Channel
-	stop    chan struct{}
-	done    chan struct{}
+	waiting []sppcrawl.Channel // held by another process when asked for
 }
 
 // leaseKey is the key of the lease on a channel's walk.
@@ -41,9 +35,18 @@ func (r *run) leaseKey(path string) string { return sppcrawl.ChannelLease(r.c.si
 // on one process's archive, every lease is granted now and r.order is
 // chans, walked at once.
 func (r *run) leaseChannels(chans []sppcrawl.Channel) error {
-	l := &walkLeases{held: map[string]string{}, lost: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+	l := &walkLeases{keeper: sppcrawl.KeepLeases(r.ctx, sppcrawl.LeaseKeeping{
+		Leases: r.c.leases, Holder: r.c.holder, TTL: r.c.cfg.Lease,
+		// A lease another process took: that process walks the channel now,
+		// and this run records nothing of it (leaseLost).
+		Lost: func(key string) {
+			r.c.log.Warn("lease of a channel lost to another process: leaving its walk to it", "lease", key)
+		},
+		Failed: func(key string, err error) {
+			r.c.log.Warn("lease of a channel not renewed", "lease", key, "err", err)
+		},
+	})}
 	r.lease = l // released by Run whatever happens next
-	go r.renewLeases(l)
 	if r.c.shared {
 		l.queue = chans
 		return nil
@@ -55,6 +58,29 @@ func (r *run) leaseChannels(chans []sppcrawl.Channel) error {
 	}
 	r.order = chans
 	return nil
+}
+
+// take acquires the lease of the channel at path, kept from now on.
+func (r *run) take(l *walkLeases, path string) (bool, error) {
+	return l.keeper.Acquire(r.ctx, r.leaseKey(path))
+}
+
+// leaseLost reports whether the run lost the lease of the channel at path,
+// whose state is then another process's to record.
+func (r *run) leaseLost(path string) bool {
+	return r.lease != nil && r.lease.keeper.Lost(r.leaseKey(path))
+}
+
+// releaseLeases stops the renewals and gives the leases up, once the run
+// has recorded its channels' states.
+func (r *run) releaseLeases() {
+	if r.lease == nil {
+		return
+	}
+	if err := r.lease.keeper.Close(r.ctx); err != nil {
+		// They run out by themselves: the next run waits that long at most.
+		r.c.log.Warn("leases not released", "err", err)
+	}
 }
 
 // walkQueued walks the queued channels one after another: the lease of
@@ -89,86 +115,6 @@ func (r *run) walkQueued() {
 		if err := r.walked(ch); err != nil {
 			r.fail(err)
 			return
-		}
-	}
-}
-
-// take acquires the lease of the channel at path and records it held.
-func (r *run) take(l *walkLeases, path string) (bool, error) {
-	key := r.leaseKey(path)
-	ok, err := r.c.leases.Acquire(r.ctx, key, r.c.holder, r.c.cfg.Lease)
-	if ok {
-		l.mu.Lock()
-		l.held[path] = key
-		l.mu.Unlock()
-	}
-	return ok, err
-}
-
-// renewLeases renews the run's leases a third of their time apart, so two
-// renewals may fail (the database restarting) before one runs out.
-func (r *run) renewLeases(l *walkLeases) {
-	defer close(l.done)
-	t := time.NewTicker(max(r.c.cfg.Lease/3, time.Millisecond))
-	defer t.Stop()
-	for {
-		select {
-		case <-l.stop:
-			return
-		case <-t.C:
-		}
-		l.mu.Lock()
-		held := make(map[string]string, len(l.held))
-		for p, k := range l.held {
-			held[p] = k
-		}
-		l.mu.Unlock()
-		for path, key := range held {
-			r.renew(l, path, key)
-		}
-	}
-}
-
-// renew renews one lease; a lease another process took is given up: that
-// process walks the channel now, and this run records nothing of it.
-func (r *run) renew(l *walkLeases, path, key string) {
-	err := r.c.leases.Renew(r.ctx, key, r.c.holder, r.c.cfg.Lease)
-	switch {
-	case errors.Is(err, sppcrawl.ErrLeaseLost):
-		r.c.log.Warn("lease of a channel lost to another process: leaving its walk to it", "channel", path)
-		l.mu.Lock()
-		delete(l.held, path)
-		l.lost[path] = true
-		l.mu.Unlock()
-	case err != nil:
-		r.c.log.Warn("lease of a channel not renewed", "channel", path, "err", err)
-	}
-}
-
-// leaseLost reports whether the run lost the lease of the channel at path,
-// whose state is then another process's to record.
-func (r *run) leaseLost(path string) bool {
-	if r.lease == nil {
-		return false
-	}
-	r.lease.mu.Lock()
-	defer r.lease.mu.Unlock()
-	return r.lease.lost[path]
-}
-
-// releaseLeases stops the renewals and gives the leases up, once the run
-// has recorded its channels' states.
-func (r *run) releaseLeases() {
-	l := r.lease
-	if l == nil {
-		return
-	}
-	close(l.stop)
-	<-l.done
-	for _, key := range l.held {
-		if err := r.c.leases.Release(r.ctx, key, r.c.holder); err != nil {
-			// It runs out by itself: the next run waits that long at most.
-			r.c.log.Warn("lease not released", "lease", key, "err", err)
 		}
 	}
 }
@@ -277,10 +223,7 @@ func (r *run) startLeased(ch sppcrawl.Channel) error {
 		return err
 	}
 	if st.LastRun.After(r.sum.Started) {
-		r.lease.mu.Lock()
-		delete(r.lease.held, ch.Path)
-		r.lease.mu.Unlock()
-		return r.c.leases.Release(r.ctx, r.leaseKey(ch.Path), r.c.holder) // walked to its end by the other process
+		return r.lease.keeper.Release(r.ctx, r.leaseKey(ch.Path)) // walked to its end by the other process
 	}
 	if st.Walk != nil {
 		r.c.log.Info("resuming the walk of a channel", "channel", ch.Path)
@@ -313,8 +256,7 @@ func (r *run) phaseLease(phase string) bool {
 	if l == nil {
 		return true
 	}
-	key := phase + " " + r.c.site.Host()
-	ok, err := r.c.leases.Acquire(r.ctx, key, r.c.holder, r.c.cfg.Lease)
+	ok, err := l.keeper.Acquire(r.ctx, phase+" "+r.c.site.Host())
 	switch {
 	case err != nil:
 		r.c.log.Warn("lease of a phase not taken: doing it", "phase", phase, "err", err)
@@ -323,9 +265,6 @@ func (r *run) phaseLease(phase string) bool {
 		r.c.log.Info("another process does this phase of the run", "phase", phase)
 		return false
 	}
-	l.mu.Lock()
-	l.held[phase] = key // not a channel's path: no state is written for it
-	l.mu.Unlock()
 	return true
 }
 
