@@ -1,9 +1,7 @@
 package crawler
 
 import (
-	"errors"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"sppcrawl"
@@ -11,136 +9,123 @@ import (
 
 // Processes crawling one archive at once (PostgreSQL) split the site by
 // channel: a run walks a channel only while it holds the channel's lease
-// (sppcrawl.Leaser), renewed until the run ends. A channel another process
-// holds is waited for, a lease's time at most (awaitLeased): taken when its
-// lease runs out because that process died (its walk, a row, is resumed),
-// passed over when that process walked it meanwhile. So runs at once cover
-// every channel, none twice at a time, and a run after a kill covers what
-// the killed one left. On bbolt every lease is granted: one writer.
+// (sppcrawl.Leaser), renewed until the run ends. A run takes a channel's
+// lease only when it is ready to walk it, the walk before it done
+// (walkQueued), so runs at once share the channels out as they go, each
+// taking the next free one, rather than the first to ask taking them all.
+// A channel another process holds is waited for, a lease's time at most
+// (awaitLeased): taken when its lease runs out because that process died
+// (its walk, a row, is resumed), passed over when that process walked it
+// meanwhile. So runs at once cover every channel, none twice, and a run
+// after a kill covers what the killed one left. On bbolt every lease is
+// granted (one writer) and every channel is walked at once, as ever.
 
-// walkLeases are the leases of one run.
+// walkLeases are the leases of one run, kept (renewed) by keeper.
 type walkLeases struct {
-	mu      sync.Mutex
-	held    map[string]string // channel path → lease key
-	lost    map[string]bool   // channel paths whose lease another process took
-	waiting []sppcrawl.Channel
-	stop    chan struct{}
-	done    chan struct{}
+	keeper  *sppcrawl.LeaseKeeper
+	queue   []sppcrawl.Channel // not asked for yet: taken one at a time (walkQueued)
+	waiting []sppcrawl.Channel // held by another process when asked for
 }
 
 // leaseKey is the key of the lease on a channel's walk.
 func (r *run) leaseKey(path string) string { return sppcrawl.ChannelLease(r.c.site.Host(), path) }
 
-// leaseChannels takes the lease of every channel of the run; those held by
-// another process wait (awaitLeased). The leases are renewed from now on.
-func (r *run) leaseChannels() error {
-	l := &walkLeases{held: map[string]string{}, lost: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+// leaseChannels starts the run's leases, renewed from now on. On an archive
+// others share, chans are queued, their leases taken as their walks start;
+// on one process's archive, every lease is granted now and r.order is
+// chans, walked at once.
+func (r *run) leaseChannels(chans []sppcrawl.Channel) error {
+	l := &walkLeases{keeper: sppcrawl.KeepLeases(r.ctx, sppcrawl.LeaseKeeping{
+		Leases: r.c.leases, Holder: r.c.holder, TTL: r.c.cfg.Lease,
+		// A lease another process took: that process walks the channel now,
+		// and this run records nothing of it (leaseLost).
+		Lost: func(key string) {
+			r.c.log.Warn("lease of a channel lost to another process: leaving its walk to it", "lease", key)
+		},
+		Failed: func(key string, err error) {
+			r.c.log.Warn("lease of a channel not renewed", "lease", key, "err", err)
+		},
+	})}
 	r.lease = l // released by Run whatever happens next
-	go r.renewLeases(l)
-	var kept []sppcrawl.Channel
-	for _, ch := range r.order {
-		ok, err := r.take(l, ch.Path)
-		switch {
-		case err != nil:
+	if r.c.shared {
+		l.queue = chans
+		return nil
+	}
+	for _, ch := range chans {
+		if _, err := r.take(l, ch.Path); err != nil {
 			return err
-		case ok:
-			kept = append(kept, ch)
-		default:
-			r.c.log.Info("channel walked by another process: waiting for it", "channel", ch.Path)
-			l.waiting = append(l.waiting, ch)
 		}
 	}
-	r.order = kept
+	r.order = chans
 	return nil
 }
 
-// take acquires the lease of the channel at path and records it held.
+// take acquires the lease of the channel at path, kept from now on.
 func (r *run) take(l *walkLeases, path string) (bool, error) {
-	key := r.leaseKey(path)
-	ok, err := r.c.leases.Acquire(r.ctx, key, r.c.holder, r.c.cfg.Lease)
-	if ok {
-		l.mu.Lock()
-		l.held[path] = key
-		l.mu.Unlock()
-	}
-	return ok, err
-}
-
-// renewLeases renews the run's leases a third of their time apart, so two
-// renewals may fail (the database restarting) before one runs out.
-func (r *run) renewLeases(l *walkLeases) {
-	defer close(l.done)
-	t := time.NewTicker(max(r.c.cfg.Lease/3, time.Millisecond))
-	defer t.Stop()
-	for {
-		select {
-		case <-l.stop:
-			return
-		case <-t.C:
-		}
-		l.mu.Lock()
-		held := make(map[string]string, len(l.held))
-		for p, k := range l.held {
-			held[p] = k
-		}
-		l.mu.Unlock()
-		for path, key := range held {
-			r.renew(l, path, key)
-		}
-	}
-}
-
-// renew renews one lease; a lease another process took is given up: that
-// process walks the channel now, and this run records nothing of it.
-func (r *run) renew(l *walkLeases, path, key string) {
-	err := r.c.leases.Renew(r.ctx, key, r.c.holder, r.c.cfg.Lease)
-	switch {
-	case errors.Is(err, sppcrawl.ErrLeaseLost):
-		r.c.log.Warn("lease of a channel lost to another process: leaving its walk to it", "channel", path)
-		l.mu.Lock()
-		delete(l.held, path)
-		l.lost[path] = true
-		l.mu.Unlock()
-	case err != nil:
-		r.c.log.Warn("lease of a channel not renewed", "channel", path, "err", err)
-	}
+	return l.keeper.Acquire(r.ctx, r.leaseKey(path))
 }
 
 // leaseLost reports whether the run lost the lease of the channel at path,
 // whose state is then another process's to record.
 func (r *run) leaseLost(path string) bool {
-	if r.lease == nil {
-		return false
-	}
-	r.lease.mu.Lock()
-	defer r.lease.mu.Unlock()
-	return r.lease.lost[path]
+	return r.lease != nil && r.lease.keeper.Lost(r.leaseKey(path))
 }
 
 // releaseLeases stops the renewals and gives the leases up, once the run
 // has recorded its channels' states.
 func (r *run) releaseLeases() {
+	if r.lease == nil {
+		return
+	}
+	if err := r.lease.keeper.Close(r.ctx); err != nil {
+		// They run out by themselves: the next run waits that long at most.
+		r.c.log.Warn("leases not released", "err", err)
+	}
+}
+
+// walkQueued walks the queued channels one after another: the lease of
+// each is asked for once the walk before it is done (its list pages and
+// its articles), so that of runs at once each takes a channel when it can
+// walk it and the channels are split by how fast each run walks. A channel
+// refused is another process's: waited for after (awaitLeased). Channels
+// one after another cost a run alone little: a channel's article pages
+// still go out --parallel at a time, and only its last few wait.
+func (r *run) walkQueued() {
 	l := r.lease
 	if l == nil {
 		return
 	}
-	close(l.stop)
-	<-l.done
-	for _, key := range l.held {
-		if err := r.c.leases.Release(r.ctx, key, r.c.holder); err != nil {
-			// It runs out by itself: the next run waits that long at most.
-			r.c.log.Warn("lease not released", "lease", key, "err", err)
+	for len(l.queue) > 0 && !r.stopped() {
+		ch := l.queue[0]
+		l.queue = l.queue[1:]
+		ok, err := r.take(l, ch.Path)
+		if err == nil && ok {
+			err = r.startLeased(ch)
+		}
+		switch {
+		case err != nil:
+			r.fail(err)
+			return
+		case !ok:
+			r.c.log.Info("channel walked by another process: waiting for it", "channel", ch.Path)
+			l.waiting = append(l.waiting, ch)
+			continue
+		}
+		r.col.Wait()
+		if err := r.walked(ch); err != nil {
+			r.fail(err)
+			return
 		}
 	}
 }
 
-// awaitLeased walks the channels another process held when the run began
-// whose lease runs out within a lease's time: that process died, and its
-// walk is resumed here. A lease still held after that is renewed by a live
-// process, which covers the channel; a channel it finished meanwhile (its
-// last run later than this run's start) needs nothing more. Waiting no
-// longer than a lease keeps two runs waiting for each other's channels
-// from waiting forever.
+// awaitLeased walks the channels another process held when the run asked
+// for them whose lease runs out within a lease's time: that process died,
+// and its walk is resumed here. A channel that process walked meanwhile
+// (its last run later than this run's start: see walked) needs nothing
+// more; a lease still held after that is renewed by a live process, which
+// covers the channel. Waiting no longer than a lease keeps two runs
+// waiting for each other's channels from waiting forever.
 func (r *run) awaitLeased() {
 	l := r.lease
 	if l == nil {
@@ -153,10 +138,7 @@ func (r *run) awaitLeased() {
 		}
 		var still []sppcrawl.Channel
 		for _, ch := range l.waiting {
-			ok, err := r.take(l, ch.Path)
-			if err == nil && ok {
-				err = r.startLeased(ch)
-			}
+			ok, err := r.takeWaiting(l, ch)
 			if err != nil {
 				r.fail(err)
 				return
@@ -171,6 +153,45 @@ func (r *run) awaitLeased() {
 	for _, ch := range l.waiting {
 		r.c.log.Info("channel left to the process walking it", "channel", ch.Path)
 	}
+}
+
+// takeWaiting takes a channel another process held and starts its walk, or
+// reports it done when that process walked it since this run began; false
+// while it is held and not walked yet.
+func (r *run) takeWaiting(l *walkLeases, ch sppcrawl.Channel) (bool, error) {
+	ok, err := r.take(l, ch.Path)
+	if err != nil {
+		return false, err
+	}
+	if ok {
+		return true, r.startLeased(ch)
+	}
+	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
+	return err == nil && st.LastRun.After(r.sum.Started), err
+}
+
+// walked records, while the run still holds its lease, the state of a
+// channel walked to its end as the run's end would record it, so that a
+// process waiting for the channel sees it walked (awaitLeased) instead of
+// waiting for this run's end: two runs at once each wait for the other's
+// channels. The run's end records it again. A walk left unfinished waits
+// for the run's end, which says where it resumes.
+func (r *run) walked(ch sppcrawl.Channel) error {
+	if r.stopped() || r.leaseLost(ch.Path) {
+		return nil
+	}
+	r.mu.Lock()
+	cr := r.chans[ch.Path]
+	done := cr != nil && (cr.walk == nil || cr.walkEnd && cr.allSettled())
+	var st sppcrawl.ChannelState
+	if done {
+		st = r.endState(cr, nil) // a walk ended and settled: nothing of the summary's changes
+	}
+	r.mu.Unlock()
+	if !done {
+		return nil
+	}
+	return r.c.ledger.PutChannelState(r.ctx, st)
 }
 
 // leasePoll is how often a run looks whether a channel's lease is free: a
@@ -193,23 +214,21 @@ func (r *run) pause(d time.Duration) bool {
 	return false
 }
 
-// startLeased plans a channel whose lease the run took late and requests
-// its page 1, as walkChannels does for the others, unless the process that
-// held it walked it since this run began.
+// startLeased plans a channel whose lease the run took as it went and
+// requests its page 1, as walkChannels does for the others, unless another
+// process walked it since this run began.
 func (r *run) startLeased(ch sppcrawl.Channel) error {
 	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
 	if err != nil {
 		return err
 	}
 	if st.LastRun.After(r.sum.Started) {
-		r.lease.mu.Lock()
-		delete(r.lease.held, ch.Path)
-		r.lease.mu.Unlock()
-		return r.c.leases.Release(r.ctx, r.leaseKey(ch.Path), r.c.holder) // walked to its end by the other process
+		return r.lease.keeper.Release(r.ctx, r.leaseKey(ch.Path)) // walked to its end by the other process
 	}
-	r.c.log.Info("lease of a channel run out: resuming its walk", "channel", ch.Path)
-	own := r.ownWalk(int(r.storedAtStart.Load()))
-	cr, err := r.planChannel(ch, own)
+	if st.Walk != nil {
+		r.c.log.Info("resuming the walk of a channel", "channel", ch.Path)
+	}
+	cr, err := r.planChannel(ch, r.own)
 	if err != nil {
 		return err
 	}
@@ -237,8 +256,7 @@ func (r *run) phaseLease(phase string) bool {
 	if l == nil {
 		return true
 	}
-	key := phase + " " + r.c.site.Host()
-	ok, err := r.c.leases.Acquire(r.ctx, key, r.c.holder, r.c.cfg.Lease)
+	ok, err := l.keeper.Acquire(r.ctx, phase+" "+r.c.site.Host())
 	switch {
 	case err != nil:
 		r.c.log.Warn("lease of a phase not taken: doing it", "phase", phase, "err", err)
@@ -247,9 +265,6 @@ func (r *run) phaseLease(phase string) bool {
 		r.c.log.Info("another process does this phase of the run", "phase", phase)
 		return false
 	}
-	l.mu.Lock()
-	l.held[phase] = key // not a channel's path: no state is written for it
-	l.mu.Unlock()
 	return true
 }
 

@@ -36,6 +36,7 @@ type run struct {
 	queued map[uint64]struct{}  // FNV-64 of the URLs requested in this run: 8 bytes each, not a URL
 	chans  map[string]*chanRun
 	order  []sppcrawl.Channel // the channels this run crawls, in order
+	own    *sppcrawl.Walk     // the walk the run asks for (ownWalk), nil: news only
 
 	listPages, detailsQueued, detailsDone atomic.Int64
 	// For the ETA of a backfill: the channels' record totals (from their
@@ -130,22 +131,19 @@ func (c *Crawler) newRun(ctx context.Context) (*run, error) {
 func (r *run) plan() error {
 	c := r.c
 	r.crawl = true
-	var err error
-	if r.order, err = r.runChannels(); err != nil {
-		return err
-	}
-	if err := r.leaseChannels(); err != nil {
-		return err
-	}
-	r.sum.Channels = len(r.order)
-	stored, err := c.articles.Count(r.ctx)
+	chans, err := r.runChannels()
 	if err != nil {
 		return err
 	}
-	r.storedAtStart.Store(int64(stored))
-	own := r.ownWalk(stored)
+	if r.own, err = r.ownWalk(chans); err != nil {
+		return err
+	}
+	if err := r.leaseChannels(chans); err != nil {
+		return err
+	}
+	r.sum.Channels = len(r.order)
 	for _, ch := range r.order {
-		cr, err := r.planChannel(ch, own)
+		cr, err := r.planChannel(ch, r.own)
 		if err != nil {
 			return err
 		}
@@ -155,32 +153,55 @@ func (r *run) plan() error {
 	return err
 }
 
-// ownWalk is the walk this run asks for: --full, --since, or on an empty
-// archive the last 30 days; nil for news only.
-func (r *run) ownWalk(stored int) *sppcrawl.Walk {
-	start := r.sum.Started
+// ownWalk is the walk this run asks for of chans: --full, --since, or on
+// an empty archive the last 30 days; nil for news only. The count of the
+// site's articles costs in proportion to the archive (a scan of its URLs),
+// so it is read only when a channel's state does not say the site was
+// walked before, or when the run walks (the ETA of a backfill): a cron run
+// with nothing new reads per channel, and stays flat as the archive grows.
+func (r *run) ownWalk(chans []sppcrawl.Channel) (*sppcrawl.Walk, error) {
+	walked, left, err := r.walkedBefore(chans)
+	if err != nil {
+		return nil, err
+	}
+	var w *sppcrawl.Walk
 	switch {
 	case r.c.cfg.Full:
-		return &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
+		w = &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
 	case !r.c.cfg.Since.IsZero():
-		return &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
-	case stored == 0 && !r.resumable():
-		w := &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: start.AddDate(0, 0, -30)}
+		w = &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
+	case walked || left:
+	default:
+		stored, err := r.c.articles.Count(r.ctx)
+		if err != nil || stored > 0 {
+			r.storedAtStart.Store(int64(stored))
+			return nil, err
+		}
+		w = &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: r.sum.Started.AddDate(0, 0, -30)}
 		r.c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", w.Since.Format("2006-01-02"))
-		return w
+		return w, nil
 	}
-	return nil
+	if w != nil || left {
+		stored, err := r.c.articles.Count(r.ctx)
+		r.storedAtStart.Store(int64(stored))
+		return w, err
+	}
+	return nil, nil
 }
 
-// resumable reports whether a channel of the run has a walk left by an
-// earlier run (which the run resumes instead of taking 30 days).
-func (r *run) resumable() bool {
-	for _, ch := range r.order {
-		if st, err := r.c.ledger.ChannelState(r.ctx, ch.Path); err == nil && st.Walk != nil {
-			return true
+// walkedBefore reads the states of chans: walked says one was walked to
+// its end (its articles are in the archive), left that one has a walk an
+// earlier run left, which the run resumes instead of taking 30 days.
+func (r *run) walkedBefore(chans []sppcrawl.Channel) (walked, left bool, err error) {
+	for _, ch := range chans {
+		st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
+		if err != nil {
+			return false, false, err
 		}
+		walked = walked || st.CompleteURL != ""
+		left = left || st.Walk != nil
 	}
-	return false
+	return walked, left, nil
 }
 
 // planChannel reads a channel's state and decides its walk; a walk of this
@@ -257,6 +278,7 @@ func (r *run) walkChannels() {
 			r.visitList(ch.Path, 1, chainNews)
 		}
 	}
+	r.walkQueued()
 	r.col.Wait()
 	r.awaitLeased()
 }

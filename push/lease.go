@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"sppcrawl"
@@ -27,42 +26,25 @@ const defaultDeliveryLease = 2 * time.Minute
 // gives the lease up.
 func (p *Pusher) holdLease(ctx context.Context) (_ context.Context, held bool, done func(), _ error) {
 	o := p.opts
-	ok, err := o.Leases.Acquire(ctx, sppcrawl.DeliveryLease, o.Holder, o.Lease)
-	if err != nil || !ok {
-		return ctx, false, func() {}, err
-	}
 	rctx, cancel := context.WithCancelCause(ctx)
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(max(o.Lease/3, time.Millisecond))
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			err := o.Leases.Renew(rctx, sppcrawl.DeliveryLease, o.Holder, o.Lease)
-			if errors.Is(err, sppcrawl.ErrLeaseLost) {
-				cancel(err)
-				return
-			}
-			if err != nil {
-				o.Logger.Warn("push: delivery lease not renewed", "err", err)
-			}
-		}
-	}()
-	return rctx, true, func() {
-		close(stop)
-		<-stopped
-		if context.Cause(rctx) == nil {
-			if err := o.Leases.Release(context.WithoutCancel(ctx), sppcrawl.DeliveryLease, o.Holder); err != nil {
-				o.Logger.Warn("push: delivery lease not released (it runs out by itself)", "err", err)
-			}
+	k := sppcrawl.KeepLeases(rctx, sppcrawl.LeaseKeeping{Leases: o.Leases, Holder: o.Holder, TTL: o.Lease,
+		Lost: func(string) { cancel(sppcrawl.ErrLeaseLost) },
+		Failed: func(_ string, err error) {
+			o.Logger.Warn("push: delivery lease not renewed", "err", err)
+		},
+	})
+	release := func() {
+		if err := k.Close(context.WithoutCancel(ctx)); err != nil {
+			o.Logger.Warn("push: delivery lease not released (it runs out by itself)", "err", err)
 		}
 		cancel(nil)
-	}, nil
+	}
+	ok, err := k.Acquire(ctx, sppcrawl.DeliveryLease)
+	if err != nil || !ok {
+		release()
+		return ctx, false, func() {}, err
+	}
+	return rctx, true, release, nil
 }
 
 // leasePoll is how long a process refused the delivery lease waits before
