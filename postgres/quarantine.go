@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"sppcrawl"
 )
@@ -10,12 +11,15 @@ import (
 // A row that does not decode is never deleted: verify --repair moves it,
 // whole, to the quarantine table (its columns as JSON, bytes as hex), with
 // the table and key it had, the article it was of and why, and clears what
-// pointed at it, so that the article is fetched and stored anew by the
-// next crawl (its version numbering goes on from the versions kept).
+// pointed at it; the article is then stored again from its raw page, as a
+// file's repair does, or, when that page does not read, fetched and stored
+// anew by the next crawl (its version numbering goes on from the versions
+// kept).
 
 // RepairReport is what Repair did.
 type RepairReport struct {
 	Quarantined []string `json:"quarantined"` // rows moved aside
+	Rebuilt     []string `json:"rebuilt"`     // articles stored again from their raw page
 	Requeued    []string `json:"requeued"`    // URLs due for a fetch by the next crawl
 }
 
@@ -29,11 +33,13 @@ var quarantineKeys = map[string]string{
 
 // Repair moves every row that does not decode aside (quarantine, never
 // deleted), and the index rows that point to nothing (URLs, case numbers,
-// file URLs); an article set aside is due now in the failure log, so that
+// file URLs). An article set aside is stored again from its newest raw
+// page with parse (the extractor, which the archive does not know); one
+// whose page does not read or parse is due now in the failure log, so that
 // the next crawl (or sppcrawl fetch) stores it again, and so is one whose
 // current page was set aside. A file whose bytes do not hash to its name
 // stays, named by verify.
-func (db *DB) Repair(ctx context.Context) (RepairReport, error) {
+func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error)) (RepairReport, error) {
 	var bad []badRow
 	err := db.Snapshot(ctx, func(s *DB) error {
 		var scanned sppcrawl.VerifyReport
@@ -41,10 +47,10 @@ func (db *DB) Repair(ctx context.Context) (RepairReport, error) {
 		bad = v.bad
 		return err
 	})
-	rep := RepairReport{Quarantined: []string{}, Requeued: []string{}}
+	rep := RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}}
 	if err == nil && len(bad) > 0 {
 		err = db.write(ctx, func(w *wtx) error {
-			rep = RepairReport{Quarantined: []string{}, Requeued: []string{}} // a transaction may run twice
+			rep = RepairReport{Quarantined: []string{}, Rebuilt: []string{}, Requeued: []string{}} // a transaction may run twice
 			for _, b := range bad {
 				if err := w.setAside(b, &rep); err != nil {
 					return fmt.Errorf("set aside %s %s: %w", b.table, b.key, err)
@@ -53,10 +59,47 @@ func (db *DB) Repair(ctx context.Context) (RepairReport, error) {
 			return w.bumpGeneration()
 		})
 	}
+	for _, b := range bad {
+		if err == nil && b.table == "articles" {
+			err = db.rebuild(ctx, b.id, b.url, parse, &rep)
+		}
+	}
 	if err != nil {
 		return rep, fmt.Errorf("repair %s: %w", db.name, err)
 	}
 	return rep, nil
+}
+
+// rebuild stores the article id, set aside, again from its newest raw page
+// as its current page, its URL's failure cleared; when the page does not
+// read or parse as id's, the URL stays due for a fetch.
+func (db *DB) rebuild(ctx context.Context, id, url string, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error), rep *RepairReport) error {
+	raw, err := rawPage(ctx, db.rd(), "raw page of "+id, "SELECT header, body FROM raw_pages WHERE id = $1 ORDER BY key DESC LIMIT 1", id)
+	var a *sppcrawl.Article
+	if err == nil {
+		a, err = parse(raw)
+	}
+	if err != nil || a.ID != id || a.URL == "" {
+		return nil
+	}
+	a.FetchedAt = raw.FetchedAt
+	if _, err := db.Upsert(ctx, a, nil); err != nil {
+		return err
+	}
+	err = db.write(ctx, func(w *wtx) error {
+		_, err := w.Exec(w.ctx, `UPDATE articles SET raw_key = (SELECT max(key) FROM raw_pages WHERE id = $1)
+			WHERE id = $1 AND raw_key IS NULL`, id)
+		if err == nil {
+			_, err = w.Exec(w.ctx, "DELETE FROM failures WHERE url = $1", url)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	rep.Rebuilt = append(rep.Rebuilt, id)
+	rep.Requeued = slices.DeleteFunc(rep.Requeued, func(u string) bool { return u == url })
+	return nil
 }
 
 // setAside moves the row b aside with what pointed at it.

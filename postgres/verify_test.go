@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/extract"
+	"sppcrawl/sites"
 )
 
 // wholePage is verify's test that a stored page is whole.
@@ -95,8 +97,8 @@ func TestDB_Verify(t *testing.T) {
 
 // TestDB_Repair: rows that do not decode, and index rows to nothing, are
 // moved aside, never deleted (the quarantine table keeps them whole), what
-// pointed at them goes, the article's URL is due for a fetch, and the
-// archive verifies clean then.
+// pointed at them goes, the article whose page does not parse (here:
+// none does) is due for a fetch, and the archive verifies clean then.
 func TestDB_Repair(t *testing.T) {
 	ctx := context.Background()
 	bolt := staleFixture(t, time.Now)
@@ -117,7 +119,7 @@ func TestDB_Repair(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	rr, err := pg.Repair(ctx)
+	rr, err := pg.Repair(ctx, func(*sppcrawl.RawPage) (*sppcrawl.Article, error) { return nil, errors.New("no parser") })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,6 +141,45 @@ func TestDB_Repair(t *testing.T) {
 	}
 	if _, err := pg.Get(ctx, "spp-900000"); err == nil || !strings.Contains(fmt.Sprint(err), "not found") {
 		t.Errorf("the set-aside article: %v; want not found until it is fetched again", err)
+	}
+}
+
+// TestDB_RepairRebuilds: an article whose record does not decode is set
+// aside and stored again from its raw page, as it was (its content, its
+// page current), with no fetch due; the archive verifies clean.
+func TestDB_RepairRebuilds(t *testing.T) {
+	ctx := context.Background()
+	bolt := staleFixture(t, time.Now)
+	pg, dsn := openDSN(t)
+	if _, err := pg.CopyFrom(ctx, bolt); err != nil {
+		t.Fatal(err)
+	}
+	before, err := pg.Get(ctx, "spp-900000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := connect(t, dsn).Exec(ctx, "UPDATE articles SET doc = '{not json' WHERE id = 'spp-900000'"); err != nil {
+		t.Fatal(err)
+	}
+	parse := func(raw *sppcrawl.RawPage) (*sppcrawl.Article, error) {
+		return sites.Default().ParseArticle(raw.Body, raw.URL, raw.ContentType)
+	}
+	rr, err := pg.Repair(ctx, parse)
+	if err != nil || !slices.Equal(rr.Rebuilt, []string{"spp-900000"}) || len(rr.Requeued) != 0 {
+		t.Fatalf("repair: %+v, %v; want spp-900000 rebuilt, nothing due", rr, err)
+	}
+	after, err := pg.Get(ctx, "spp-900000")
+	if err != nil || after.ContentHash != before.ContentHash || after.URL != before.URL {
+		t.Errorf("rebuilt: %+v, %v; want the content stored before", after, err)
+	}
+	if _, err := pg.Raw(ctx, "spp-900000"); err != nil {
+		t.Errorf("the rebuilt article's page: %v", err)
+	}
+	if _, due, _ := pg.Failure(ctx, before.URL); due {
+		t.Errorf("%s due for a fetch after its rebuild", before.URL)
+	}
+	if rep, err := pg.Verify(ctx, wholePage); err != nil || rep.Err() != nil {
+		t.Errorf("verify after the repair: %v %v %q", rep, err, problemsOf(rep))
 	}
 }
 

@@ -33,9 +33,10 @@ func hashes(t *testing.T, export []byte) map[string]string {
 // TestCLI_VerifyPostgres: a crawl into bbolt copied into PostgreSQL
 // verifies there as it does in its file (exit 0, the same line); a row
 // whose document is not JSON and a stored page cut short are found and
-// named (exit 1); verify --repair sets the row aside and makes it due, and
-// a plain crawl then stores it again and replaces the cut page: the
-// archive verifies clean and exports what the bbolt crawl does.
+// named (exit 1); verify --repair sets the row aside and stores it again
+// from its page (exit 1 still: the cut page is due), and a plain crawl
+// then replaces the cut page: the archive verifies clean and exports what
+// the bbolt crawl does.
 func TestCLI_VerifyPostgres(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
@@ -70,7 +71,7 @@ func TestCLI_VerifyPostgres(t *testing.T) {
 		t.Fatalf("verify of a row that does not decode and a page cut short: exit %d\n%s", code, out)
 	}
 	stderr := stderrOf(&code, []string{"verify", "--repair", "--db", dsn})
-	if code != exitFailures || !strings.Contains(stderr, "repair: 1 records quarantined, 0 articles rebuilt from their stored page, 1 URLs due for a fetch by the next crawl") ||
+	if code != exitFailures || !strings.Contains(stderr, "repair: 1 records quarantined, 1 articles rebuilt from their stored page, 0 URLs due for a fetch by the next crawl") ||
 		!strings.Contains(stderr, "amcheck") || !strings.Contains(stderr, "verify: ") {
 		t.Fatalf("verify --repair: exit %d\n%s", code, stderr)
 	}

@@ -61,7 +61,7 @@ func (cmd *VerifyCommand) verifyDatabase(ctx context.Context, db *postgres.DB) e
 	var lost error
 	if cmd.repair {
 		cmd.c.log.Info("no salvage of pages in a database: PostgreSQL checks its own (amcheck, pg_amcheck); the repair sets aside the rows that do not decode", "db", db.Name())
-		rr, err := db.Repair(ctx)
+		rr, err := db.Repair(ctx, cmd.c.rawParser(ctx, db))
 		if err != nil {
 			return err
 		}
@@ -98,8 +98,8 @@ func (c *cli) repairedRows(rr postgres.RepairReport) (lost error) {
 	for _, q := range rr.Quarantined {
 		c.log.Warn("quarantined: it did not decode or points to nothing; kept aside in the database (table quarantine)", "record", q)
 	}
-	line := fmt.Sprintf("repair: %d records quarantined, 0 articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
-		len(rr.Quarantined), len(rr.Requeued))
+	line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
+		len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
 	if len(rr.Requeued) > 0 {
 		lost = fmt.Errorf("%d articles set aside: the next crawl fetches them", len(rr.Requeued))
 	}
