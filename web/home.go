@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -174,8 +175,20 @@ func (s *Server) channels(w http.ResponseWriter, r *http.Request) {
 	d := struct {
 		Stats    *publish.Stats
 		Warnings []string
-	}{st, s.warnings(st)}
+	}{named(st, s.channelNames(r)), s.warnings(st)}
 	s.render(w, r, http.StatusOK, "channels", page{Title: "频道", Nav: "channels", Data: d})
+}
+
+// named is st with each channel of its ledger that no crawl has named yet
+// (a site's channel only its navigation names) named by names; st, which
+// others share, is left as it is.
+func named(st *publish.Stats, names func(path string) string) *publish.Stats {
+	cp := *st
+	cp.Ledger = slices.Clone(st.Ledger)
+	for i, c := range cp.Ledger {
+		cp.Ledger[i].Name = cmp.Or(c.Name, names(c.Path))
+	}
+	return &cp
 }
 
 // gapsData is a channel's gaps: URLs listed and never stored.
@@ -202,13 +215,15 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "gaps", page{Title: ch.Name + " · 缺口", Nav: "channels", Data: gapsData{ch, g[lo:hi], p}})
 }
 
-// channelNames names a channel by its path: as the site's navigation
-// names it (the archive's site map), the table, else its folder's key.
+// channelNames names a channel by its path: as its site's navigation
+// names it (see channelTable), the table, else its folder's key.
 func (s *Server) channelNames(r *http.Request) func(path string) string {
-	m, _ := s.db.SiteMap(r.Context())
+	table, _ := s.channelTable(r.Context())
 	byPath := map[string]string{}
-	for _, c := range m.AllOf(sites.Default().Channels()) {
-		byPath[c.Path] = c.Name
+	for _, c := range table {
+		if byPath[c.Path] == "" {
+			byPath[c.Path] = c.Name
+		}
 	}
 	return func(path string) string {
 		c := sites.ChannelByPath(path)
@@ -216,19 +231,60 @@ func (s *Server) channelNames(r *http.Request) func(path string) string {
 	}
 }
 
+// channelTable is every channel the archive's sites name: each held
+// site's site map (its table's channels, then its navigation's), the
+// default site's first, then the built-in tables.
+func (s *Server) channelTable(ctx context.Context) ([]sppcrawl.Channel, error) {
+	var out []sppcrawl.Channel
+	for _, site := range s.heldSites(ctx) {
+		m, err := s.siteMapOf(ctx, site)
+		if err != nil {
+			return nil, fmt.Errorf("read the site map of %s: %w", site.Host(), err)
+		}
+		out = append(out, m.AllOf(site.Channels())...)
+	}
+	return append(out, sites.Tables()...), nil
+}
+
+// heldSites are the default site and every other the archive holds
+// articles of.
+func (s *Server) heldSites(ctx context.Context) []sppcrawl.Site {
+	out := []sppcrawl.Site{sites.Default()}
+	for _, c := range s.siteCounts(ctx) {
+		if site := sites.Of(c.Site); site.Host() != out[0].Host() && c.Articles > 0 {
+			out = append(out, site)
+		}
+	}
+	return out
+}
+
+// siteMapOf is what site's navigation listed when last read: the
+// archive's own for the default site, its site's records for another.
+func (s *Server) siteMapOf(ctx context.Context, site sppcrawl.Site) (sppcrawl.SiteMap, error) {
+	if sc, ok := s.db.(sppcrawl.SiteScoper); ok && site.Host() != sites.Default().Host() {
+		return sc.ForSite(site).SiteMap(ctx)
+	}
+	return s.db.SiteMap(ctx)
+}
+
 // channelOf resolves a channel key, name or folder, answering 404 when
 // the archive knows no such channel.
 func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) (sppcrawl.Channel, bool) {
-	m, err := s.db.SiteMap(r.Context())
+	table, err := s.channelTable(r.Context())
 	if err != nil {
-		s.archiveError(w, r, "频道表", fmt.Errorf("read the site map: %w", err))
+		s.archiveError(w, r, "频道表", err)
 		return sppcrawl.Channel{}, false
 	}
-	def := sites.Default()
-	chs, err := sites.SelectChannels(def, name, append(m.AllOf(def.Channels()), sites.Tables()...)...)
+	chs, err := sites.SelectChannels(sites.Default(), name, table...)
 	if err != nil || len(chs) != 1 {
 		s.fail(w, r, http.StatusNotFound, "没有这个频道："+sppcrawl.Clip(name, 60))
 		return sppcrawl.Channel{}, false
 	}
-	return chs[0], true
+	ch := chs[0]
+	if ch.Name == "" { // named by its folder: the site's map names it
+		if i := slices.IndexFunc(table, func(c sppcrawl.Channel) bool { return c.Path == ch.Path && c.Name != "" }); i >= 0 {
+			ch.Name = table[i].Name
+		}
+	}
+	return ch, true
 }

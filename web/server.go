@@ -242,7 +242,7 @@ var funcs = template.FuncMap{
 		return t.In(sppcrawl.CST()).Format("2006-01-02 15:04")
 	},
 	"channelName": func(path string) string { return cmp.Or(sites.ChannelByPath(path).Name, path) },
-	"channelKey":  func(path string) string { return sites.ChannelByPath(path).Key },
+	"channelKey":  func(path string) string { return cmp.Or(sites.ChannelByPath(path).Key, path) },
 	"fieldName": func(name string) string {
 		return cmp.Or(map[string]string{"title": "标题", "kicker": "引题", "subtitle": "副题", "published_at": "发布时间",
 			"modified_at": "修改时间", "source": "来源", "author": "作者", "editor": "责任编辑", "channel": "频道",

@@ -15,6 +15,7 @@ import (
 	"sppcrawl/internal/testarchive"
 	"sppcrawl/publish"
 	"sppcrawl/search"
+	"sppcrawl/sites"
 	"sppcrawl/store"
 	"sppcrawl/web"
 )
@@ -28,6 +29,12 @@ func twoSites(t *testing.T) *httptest.Server {
 	t.Helper()
 	db, path := testarchive.Open(t, store.Options{})
 	ctx := context.Background()
+	// The local site's navigation, as its crawl records it.
+	local := db.ForSite(sites.Of(testarchive.LocalHost))
+	if err := local.PutSiteMap(ctx, sppcrawl.SiteMap{DiscoveredAt: today,
+		Channels: []sppcrawl.Channel{{Key: "xwzx", Name: "新闻动态", Path: "/xwzx/"}}}); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 4 {
 		for _, a := range []*sppcrawl.Article{testarchive.Article(i), testarchive.LocalArticle(i)} {
 			if _, err := db.Upsert(ctx, a, nil); err != nil {
@@ -93,6 +100,27 @@ func TestPages_Sites(t *testing.T) {
 		if _, body, _ := get(t, one.URL+path); strings.Contains(body, "全部站点") || strings.Contains(body, `class="site"`) || strings.Contains(body, "站点：") {
 			t.Errorf("%s of an archive of one site speaks of sites", path)
 		}
+	}
+}
+
+// A local site's channels are named as its navigation names them (its
+// site map), on the home page, the channel list and the channel's own
+// page, which its links reach.
+func TestPages_LocalChannels(t *testing.T) {
+	srv := twoSites(t)
+	for _, tc := range []struct{ path, want string }{
+		{"/?site=gd.jcy", `<h2><a href="/search?channel=xwzx">新闻动态</a>`},
+		{"/channels", `<a href="/search?channel=xwzx">新闻动态</a>`},
+		{"/search?channel=xwzx", "<title>新闻动态 · "},
+		{"/search?channel=/xwzx/", "<title>新闻动态 · "},
+	} {
+		code, body, _ := get(t, srv.URL+tc.path)
+		if code != http.StatusOK || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d, want %q in\n%.2000s", tc.path, code, tc.want, body)
+		}
+	}
+	if _, body, _ := get(t, srv.URL+"/search?channel=xwzx"); !strings.Contains(body, `href="/articles/gd.jcy-900001"`) {
+		t.Errorf("the local channel's page lists none of its articles")
 	}
 }
 
