@@ -87,30 +87,24 @@ func Reextract(ctx context.Context, s ReextractSteps, parse func(*RawPage) (*Art
 // now, with its page (the kept page leaves), its URL's failure cleared;
 // one still unread stays kept.
 func reextractKept(ctx context.Context, k UnparsedStore, parse func(*RawPage) (*Article, error), res *ReextractResult) error {
-	urls, err := k.Unparsed(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range urls {
-		raw, err := k.UnparsedPage(ctx, u)
-		if err != nil || raw == nil {
-			return err
-		}
+	// A page stored as its article leaves the kept ones (so do its
+	// aliases'): EachUnparsed passes those gone meanwhile.
+	return EachUnparsed(ctx, k, func(raw *RawPage) error {
 		a, perr := parse(raw)
 		if perr != nil {
 			res.Unparsed++
-			continue
+			return nil
 		}
 		a.FetchedAt = raw.FetchedAt
 		if _, err := k.Upsert(ctx, a, raw); err != nil {
 			return err
 		}
-		if err := k.ClearFailure(ctx, u); err != nil {
+		if err := k.ClearFailure(ctx, raw.URL); err != nil {
 			return err
 		}
 		res.Recovered++
-	}
-	return nil
+		return nil
+	})
 }
 
 // reextractOne parses the raw page of id again and returns the article when

@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -75,28 +77,34 @@ func (db *DB) Repair(ctx context.Context, parse func(*sppcrawl.RawPage) (*sppcra
 // read or parse as id's, the URL stays due for a fetch.
 func (db *DB) rebuild(ctx context.Context, id, url string, parse func(*sppcrawl.RawPage) (*sppcrawl.Article, error), rep *RepairReport) error {
 	raw, err := rawPage(ctx, db.rd(), "raw page of "+id, "SELECT header, body FROM raw_pages WHERE id = $1 ORDER BY key DESC LIMIT 1", id)
-	var a *sppcrawl.Article
-	if err == nil {
-		a, err = parse(raw)
+	if errors.Is(err, sppcrawl.ErrNotFound) || errors.Is(err, sppcrawl.ErrUndecodable) {
+		return nil // no page to read: the URL stays due
 	}
+	if err != nil {
+		return err
+	}
+	a, err := parse(raw)
 	if err != nil || a.ID != id || a.URL == "" {
 		return nil
 	}
 	a.FetchedAt = raw.FetchedAt
-	if _, err := db.Upsert(ctx, a, nil); err != nil {
-		return err
-	}
+	var r sppcrawl.UpsertResult
 	err = db.write(ctx, func(w *wtx) error {
-		_, err := w.Exec(w.ctx, `UPDATE articles SET raw_key = (SELECT max(key) FROM raw_pages WHERE id = $1)
-			WHERE id = $1 AND raw_key IS NULL`, id)
-		if err == nil {
-			_, err = w.Exec(w.ctx, "DELETE FROM failures WHERE url = $1", url)
+		var err error
+		if r, err = w.upsert(a, nil); err != nil {
+			return err
 		}
+		if _, err = w.Exec(w.ctx, `UPDATE articles SET raw_key = (SELECT max(key) FROM raw_pages WHERE id = $1)
+			WHERE id = $1 AND raw_key IS NULL`, id); err != nil {
+			return err
+		}
+		_, err = w.Exec(w.ctx, "DELETE FROM failures WHERE url = $1", url)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	db.upserts[r.Outcome].Add(1)
 	rep.Rebuilt = append(rep.Rebuilt, id)
 	rep.Requeued = slices.DeleteFunc(rep.Requeued, func(u string) bool { return u == url })
 	return nil
@@ -104,28 +112,34 @@ func (db *DB) rebuild(ctx context.Context, id, url string, parse func(*sppcrawl.
 
 // setAside moves the row b aside with what pointed at it.
 func (w *wtx) setAside(b badRow, rep *RepairReport) error {
+	n, err := w.moveAside(b)
+	if err != nil || n == 0 {
+		return err // gone or mended since the scan: nothing to set aside
+	}
+	rep.Quarantined = append(rep.Quarantined, b.table+" "+b.key)
 	switch b.table {
 	case "articles":
 		if err := w.dropArticleKeys(b.id); err != nil {
 			return err
 		}
-	case "raw_pages":
-		if err := w.dropRawRefs(b.key, rep); err != nil {
-			return err
-		}
-	}
-	n, err := w.moveAside(b)
-	if err != nil || n == 0 {
-		return err // gone since the scan: nothing to set aside
-	}
-	rep.Quarantined = append(rep.Quarantined, b.table+" "+b.key)
-	if b.table == "articles" {
 		return w.requeue(b.url, b.channel, "stored record did not decode", rep)
+	case "raw_pages":
+		return w.dropRawRefs(b.key, rep)
 	}
 	return nil
 }
 
-// moveAside copies the row to the quarantine table and deletes it.
+// stillPointless keeps an index row set aside for pointing to nothing
+// from being moved once a crawl has stored what it points to since the
+// scan (the scan reads a snapshot; the repair writes the present).
+var stillPointless = map[string]string{
+	"urls":         "NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = t.id)",
+	"case_numbers": "NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = t.id)",
+	"media_urls":   "NOT EXISTS (SELECT 1 FROM media m WHERE m.sha = t.sha)",
+}
+
+// moveAside moves the row to the quarantine table, in one statement, and
+// says whether it was there to move.
 func (w *wtx) moveAside(b badRow) (int64, error) {
 	key, ok := quarantineKeys[b.table]
 	if !ok {
@@ -135,12 +149,9 @@ func (w *wtx) moveAside(b badRow) (int64, error) {
 	if b.id != "" {
 		id = &b.id
 	}
-	_, err := w.Exec(w.ctx, `INSERT INTO quarantine (tbl, row_key, id, why, at, row)
-		SELECT $1, $2, $3, $4, $5, to_jsonb(t) FROM `+b.table+` t WHERE (`+key+`) = $2`, b.table, b.key, id, b.why, w.now)
-	if err != nil {
-		return 0, err
-	}
-	tag, err := w.Exec(w.ctx, "DELETE FROM "+b.table+" WHERE ("+key+") = $1", b.key)
+	tag, err := w.Exec(w.ctx, `WITH moved AS (DELETE FROM `+b.table+` t WHERE (`+key+`) = $2 AND `+cmp.Or(stillPointless[b.table], "true")+` RETURNING t.*)
+		INSERT INTO quarantine (tbl, row_key, id, why, at, row) SELECT $1, $2, $3, $4, $5, to_jsonb(moved) FROM moved`,
+		b.table, b.key, id, b.why, w.now)
 	return tag.RowsAffected(), err
 }
 

@@ -55,7 +55,7 @@ func (s *SiteLog) FillStats(ctx context.Context, path string) (sppcrawl.Fill, er
 // Count is the number of the site's articles.
 func (s *SiteLog) Count(ctx context.Context) (int, error) {
 	var n int
-	err := s.DB.pool.QueryRow(ctx, "SELECT count(*) FROM articles WHERE lower(split_part(url, '/', 3)) = $1", s.host).Scan(&n)
+	err := s.DB.rd().QueryRow(ctx, "SELECT count(*) FROM articles WHERE lower(split_part(url, '/', 3)) = $1", s.host).Scan(&n)
 	return n, wrap("count of "+s.host, err)
 }
 

@@ -313,7 +313,9 @@ func (db *DB) putSiteMap(ctx context.Context, host string, m sppcrawl.SiteMap) e
 }
 
 func putMeta(ctx context.Context, db *DB, key string, v any) error {
-	return putDoc(ctx, db.pool, "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", key, v)
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		return putDoc(ctx, tx, "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", key, v)
+	})
 }
 
 // ForgetChannel forgets what crawls recorded of a channel of the default

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"sppcrawl"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // keptDeliveries is how many deliveries a subscription's log keeps.
@@ -13,8 +15,9 @@ const keptDeliveries = 1000
 
 // PutSubscription stores a subscription, new or changed.
 func (db *DB) PutSubscription(ctx context.Context, s sppcrawl.Subscription) error {
-	return wrap("put subscription "+s.ID, putDoc(ctx, db.pool,
-		"INSERT INTO subscriptions (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc", s.ID, s))
+	return wrap("put subscription "+s.ID, db.tx(ctx, func(tx pgx.Tx) error {
+		return putDoc(ctx, tx, "INSERT INTO subscriptions (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc", s.ID, s)
+	}))
 }
 
 // Subscription reads one subscription; ErrNotFound if there is none.

@@ -33,15 +33,22 @@ func (db *DB) Backup(ctx context.Context, path string, checkPage func(*sppcrawl.
 	if err := db.writeBackup(ctx, path, &rep); err != nil {
 		return rep, fmt.Errorf("backup to %s: %w", path, err)
 	}
+	err := verifyBackup(ctx, path, checkPage, &rep)
+	return rep, err
+}
+
+// verifyBackup opens the backup at path read-only and verifies it whole
+// into rep.Verify.
+func verifyBackup(ctx context.Context, path string, checkPage func(*sppcrawl.RawPage) error, rep *BackupReport) error {
 	copyDB, err := Open(path, Options{ReadOnly: true, MustExist: true})
 	if err != nil {
-		return rep, fmt.Errorf("backup %s does not open: %w", path, err)
+		return fmt.Errorf("backup %s does not open: %w", path, err)
 	}
 	defer copyDB.Close()
 	if rep.Verify, err = copyDB.verifyArchive(ctx, checkPage); err != nil {
-		return rep, fmt.Errorf("verify backup %s: %w", path, err)
+		return fmt.Errorf("verify backup %s: %w", path, err)
 	}
-	return rep, nil
+	return nil
 }
 
 // writeBackup writes the copy from one read transaction into place.

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"sppcrawl"
-	"sppcrawl/internal/atomicfile"
 )
 
 // ReadAsOf reads an archive of another backend as of one moment (a
@@ -44,15 +43,8 @@ func BackupFrom(ctx context.Context, read ReadAsOf, path string, checkPage func(
 	if fi, err := os.Stat(path); err == nil {
 		rep.Bytes = fi.Size()
 	}
-	copyDB, err := Open(path, Options{ReadOnly: true, MustExist: true})
-	if err != nil {
-		return rep, fmt.Errorf("backup %s does not open: %w", path, err)
-	}
-	defer copyDB.Close()
-	if rep.Verify, err = copyDB.verifyArchive(ctx, checkPage); err != nil {
-		return rep, fmt.Errorf("verify backup %s: %w", path, err)
-	}
-	return rep, nil
+	err = verifyBackup(ctx, path, checkPage, &rep)
+	return rep, err
 }
 
 // tempBeside names a new hidden file beside path, named after it, so that
@@ -93,7 +85,7 @@ func placeBackup(tmp, path string) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
+	if err := syncDir(filepath.Dir(path)); err != nil {
 		return err
 	}
 	return os.RemoveAll(old)
@@ -105,7 +97,3 @@ func ignoreMissing(err error) error {
 	}
 	return err
 }
-
-// mediaSuffix names an archive file's media folder after the file, as
-// mediaDir does.
-const mediaSuffix = ".media"

@@ -37,7 +37,10 @@ const (
 )
 
 // mediaDir is where the archive keeps its media files.
-func (db *DB) mediaDir() string { return db.path + ".media" }
+func (db *DB) mediaDir() string { return db.path + mediaSuffix }
+
+// mediaSuffix names an archive file's media folder after the file.
+const mediaSuffix = ".media"
 
 func (db *DB) mediaPath(sha string) string {
 	return filepath.Join(db.mediaDir(), sha[:2], sha[2:4], sha)

@@ -236,7 +236,11 @@ func (s *Server) channelNames(r *http.Request) func(path string) string {
 // default site's first, then the built-in tables.
 func (s *Server) channelTable(ctx context.Context) ([]sppcrawl.Channel, error) {
 	var out []sppcrawl.Channel
-	for _, site := range s.heldSites(ctx) {
+	held := s.heldSites(ctx)
+	if !slices.ContainsFunc(held, func(site sppcrawl.Site) bool { return site.Host() == sites.Default().Host() }) {
+		held = slices.Insert(held, 0, sites.Default())
+	}
+	for _, site := range held {
 		m, err := s.siteMapOf(ctx, site)
 		if err != nil {
 			return nil, fmt.Errorf("read the site map of %s: %w", site.Host(), err)
@@ -244,18 +248,6 @@ func (s *Server) channelTable(ctx context.Context) ([]sppcrawl.Channel, error) {
 		out = append(out, m.AllOf(site.Channels())...)
 	}
 	return append(out, sites.Tables()...), nil
-}
-
-// heldSites are the default site and every other the archive holds
-// articles of.
-func (s *Server) heldSites(ctx context.Context) []sppcrawl.Site {
-	out := []sppcrawl.Site{sites.Default()}
-	for _, c := range s.siteCounts(ctx) {
-		if site := sites.Of(c.Site); site.Host() != out[0].Host() && c.Articles > 0 {
-			out = append(out, site)
-		}
-	}
-	return out
 }
 
 // siteMapOf is what site's navigation listed when last read: the

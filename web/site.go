@@ -99,20 +99,27 @@ func (s *Server) credits(r *http.Request) []sppcrawl.Site {
 	if err != nil {
 		sel = nil // the page says what is wrong with it; the footer credits all
 	}
+	out := slices.DeleteFunc(s.heldSites(r.Context()), func(site sppcrawl.Site) bool { return !sel.Has(site.Host()) })
+	if len(out) == 0 {
+		return []sppcrawl.Site{sites.Default()}
+	}
+	return out
+}
+
+// heldSites are the sites the archive holds articles of, the default
+// site first (none when it does not count by site).
+func (s *Server) heldSites(ctx context.Context) []sppcrawl.Site {
 	def := sites.Default()
 	var out []sppcrawl.Site
-	for _, c := range s.siteCounts(r.Context()) {
+	for _, c := range s.siteCounts(ctx) {
 		site, err := sites.Lookup(c.Site)
 		switch {
-		case err != nil || !sel.Has(site.Host()):
+		case err != nil || c.Articles == 0:
 		case site.Host() == def.Host():
 			out = slices.Insert(out, 0, site)
 		default:
 			out = append(out, site)
 		}
-	}
-	if len(out) == 0 {
-		return []sppcrawl.Site{def}
 	}
 	return out
 }

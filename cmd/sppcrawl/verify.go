@@ -98,13 +98,25 @@ func (c *cli) repairedRows(rr postgres.RepairReport) (lost error) {
 	for _, q := range rr.Quarantined {
 		c.log.Warn("quarantined: it did not decode or points to nothing; kept aside in the database (table quarantine)", "record", q)
 	}
-	line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
-		len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
-	if len(rr.Requeued) > 0 {
-		lost = fmt.Errorf("%d articles set aside: the next crawl fetches them", len(rr.Requeued))
-	}
+	line := repairLine(len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
+	lost = dueAfterRepair(len(rr.Requeued))
 	c.summary(lost == nil, line, rr)
 	return lost
+}
+
+// repairLine is the start of the repair's line, either backend's.
+func repairLine(quarantined, rebuilt, due int) string {
+	return fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
+		quarantined, rebuilt, due)
+}
+
+// dueAfterRepair is why a repair that left URLs due exits 1 (nil when it
+// left none).
+func dueAfterRepair(due int) error {
+	if due == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d URLs could not be rebuilt from their stored page: the next crawl fetches them", due)
 }
 
 // repairFile is --repair: the file salvaged if its page structure is
@@ -143,8 +155,7 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 	for _, q := range rr.Quarantined {
 		c.log.Warn("quarantined: it did not decode; kept aside in the archive", "record", q)
 	}
-	line := fmt.Sprintf("repair: %d records quarantined, %d articles rebuilt from their stored page, %d URLs due for a fetch by the next crawl",
-		len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
+	line := repairLine(len(rr.Quarantined), len(rr.Rebuilt), len(rr.Requeued))
 	if len(rr.Restored) > 0 || rr.Dropped > 0 {
 		line += fmt.Sprintf(", %d articles whose index entries were lost stored again, %d index entries to nothing removed", len(rr.Restored), rr.Dropped)
 	}
@@ -154,12 +165,10 @@ func (c *cli) repair(ctx context.Context, archive *store.DB) (lost, err error) {
 	if rr.Lost.MediaReindexed > 0 {
 		line += fmt.Sprintf(", %d media files indexed again", rr.Lost.MediaReindexed)
 	}
-	switch {
-	case rr.Lost.Any():
+	lost = dueAfterRepair(len(rr.Requeued))
+	if rr.Lost.Any() {
 		line += "; " + rr.Lost.String()
 		lost = errors.New("the repair could not recover everything (the repair line says what): the next crawls store again what the site still has")
-	case len(rr.Requeued) > 0:
-		lost = fmt.Errorf("%d articles could not be rebuilt from their stored page: the next crawl fetches them", len(rr.Requeued))
 	}
 	c.summary(lost == nil, line, rr)
 	return lost, nil
