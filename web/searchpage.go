@@ -329,6 +329,7 @@ func (s *Server) browse(w http.ResponseWriter, r *http.Request, d *searchData, p
 		next = strconv.FormatInt(arts[len(arts)-1].PublishedAt.Unix(), 10)
 	}
 	d.Browse = &browseView{Channel: ch, Articles: arts, Pager: cp.pager(len(arts), browsePage, total, next, link)}
+	p.Source = soleSite(arts)
 	p.Title, p.Nav = ch.Name, "channels"
 	s.render(w, r, http.StatusOK, "search", p)
 }

@@ -123,3 +123,18 @@ func (s *Server) heldSites(ctx context.Context) []sppcrawl.Site {
 	}
 	return out
 }
+
+// soleSite is the site of arts when they are all of one (a channel's
+// page, which the footer credits to it), nil when none or several.
+func soleSite(arts []*sppcrawl.Article) sppcrawl.Site {
+	if len(arts) == 0 {
+		return nil
+	}
+	host := arts[0].SiteHost()
+	for _, a := range arts[1:] {
+		if a.SiteHost() != host {
+			return nil
+		}
+	}
+	return sites.OfURL(arts[0].URL)
+}

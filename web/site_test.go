@@ -141,7 +141,9 @@ func TestPages_Credits(t *testing.T) {
 		{"/cases", both},
 		{"/documents", both},
 		{"/search?q=" + q, both},
-		{"/search?channel=/xwzx/", both},
+		{"/search?channel=/xwzx/", "内容来自" + local + "，由"}, // its articles are the local site's
+		{"/search?channel=qwfb", "内容来自" + spp + "，由"},
+		{"/search?channel=tt", both}, // a local article stored under spp's /spp/tt/ too
 		{"/nowhere", both},
 		{"/?site=gd.jcy", "内容来自" + local + "，由"},
 		{"/search?site=gd.jcy&q=" + q, "内容来自" + local + "，由"},
