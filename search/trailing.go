@@ -10,8 +10,8 @@ type Notifying interface {
 }
 
 // Trailing indexes what arch stores while a command writes it (Trail,
-// lag records at a time) into the index at path, until the returned stop
-// is called, which waits for a catch-up under way; KeepUp catches up the
+// lag records at a time) into the index at path, taking what o.Handoff
+// is handed instead of reading it back, until the returned stop is called, which waits for a catch-up under way; KeepUp catches up the
 // rest. An index that does not open for writing is left to KeepUp to
 // report: stop then does nothing.
 func Trailing(ctx context.Context, path string, arch Notifying, o Options, lag int) (stop func()) {
