@@ -18,9 +18,10 @@ import (
 // fit its bounds, a batch's (batchSize articles, batchBytes of text), is
 // not kept and is read back. Safe for concurrent use.
 type Handoff struct {
-	mu    sync.Mutex
-	docs  map[uint64]indexable // by seq
-	bytes int
+	mu     sync.Mutex
+	docs   map[uint64]indexable // by seq
+	bytes  int
+	closed bool // nothing takes from it any more: it keeps nothing
 }
 
 // NewHandoff is an empty hand-off.
@@ -43,7 +44,7 @@ func (h *Handoff) Stored(a *sppcrawl.Article, res sppcrawl.UpsertResult) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(h.docs) >= batchSize || h.bytes+d.bytes > batchBytes {
+	if h.closed || len(h.docs) >= batchSize || h.bytes+d.bytes > batchBytes {
 		return
 	}
 	if old, ok := h.docs[res.Seq]; ok {
@@ -51,6 +52,17 @@ func (h *Handoff) Stored(a *sppcrawl.Article, res sppcrawl.UpsertResult) {
 	}
 	h.docs[res.Seq] = d
 	h.bytes += d.bytes
+}
+
+// close drops what h holds and keeps nothing more: the trail it served
+// ended, or never started.
+func (h *Handoff) close() {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed, h.docs, h.bytes = true, nil, 0
 }
 
 // take removes and returns the versions held for seqs after+1, after+2, …
