@@ -397,9 +397,9 @@ func quoteFTS(s string) string {
 // crawl's articles are indexed as it goes, lag at a time, instead of all
 // read back from the archive at its end. Indexing alongside the crawl
 // keeps the peak of both phases to about the crawl's, and takes what the
-// crawl hands over (Options.Handoff) instead of decoding it again; lag keeps each catch-up a whole segment's
-// worth (a catch-up per commit would write small segments that merges
-// rewrite). A catch-up under way when stop closes finishes; what is left
+// crawl hands over (Options.Handoff) instead of decoding it again; lag
+// keeps each catch-up a whole segment's worth (a catch-up per commit would
+// write small segments that merges rewrite). A catch-up under way when stop closes finishes; what is left
 // is the caller's to catch up. A failed catch-up is logged; the next
 // signal tries again.
 func (ix *Index) Trail(ctx context.Context, arch Archive, changes, stop <-chan struct{}, lag int) {
