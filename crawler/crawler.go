@@ -78,6 +78,11 @@ type Config struct {
 	// renewal, where processes share the archive (default 2m; see lease.go).
 	Lease time.Duration
 	Now   func() time.Time
+	// Stored, when set, is told of every article the walk stored, after
+	// its upsert returned, with what the archive made of it: the search
+	// index trailing the crawl takes the text from it instead of reading
+	// it back (search.Handoff). Called from the walk's goroutines.
+	Stored func(*sppcrawl.Article, sppcrawl.UpsertResult)
 }
 
 // UserAgent is the default User-Agent: sppcrawl, its version and what it

@@ -407,6 +407,9 @@ func (r *run) detail(resp *colly.Response, in *reqInfo, u string) (retried bool)
 		return false
 	}
 	r.count(res.Outcome)
+	if r.c.cfg.Stored != nil {
+		r.c.cfg.Stored(a, res)
+	}
 	if res.Outcome == sppcrawl.Created {
 		r.created(in.channel, a)
 	}

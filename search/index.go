@@ -62,6 +62,10 @@ type Options struct {
 	// ReadOnly opens the index for queries only: it is never caught up.
 	ReadOnly bool
 	Logger   *slog.Logger
+	// Handoff, when set, is what the command that opened the index hands
+	// over as it stores (see Trailing): catch-ups take from it what they
+	// would otherwise read back.
+	Handoff *Handoff
 }
 
 // Index is the search index of one archive: an SQLite file beside it.

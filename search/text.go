@@ -44,8 +44,7 @@ func (in indexed) size() int {
 	return n
 }
 
-func indexedOf(a *sppcrawl.Article) indexed {
-	fs := fields(a)
+func indexedOf(fs [][]string) indexed {
 	in := indexed{tri: make([]any, len(fs))}
 	grams := make([]byte, 0, 4096)
 	h := fnv.New64a()

@@ -56,10 +56,20 @@ func TestTrailing(t *testing.T) {
 	}
 }
 
-// An index that does not open leaves the trail undone, and stop is
-// harmless.
+// An index that does not open leaves the trail undone, stop is
+// harmless, and the hand-off keeps nothing nobody takes.
 func TestTrailing_Unopenable(t *testing.T) {
 	db, _ := testarchive.Open(t, store.Options{})
-	stop := Trailing(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "a.search"), db, Options{}, 1)
+	hand := NewHandoff()
+	stop := Trailing(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "a.search"), db, Options{Handoff: hand}, 1)
+	a := testarchive.Article(1)
+	res, err := db.Upsert(context.Background(), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand.Stored(a, res)
+	if len(hand.docs) != 0 {
+		t.Errorf("the hand-off of a trail that never started keeps %d", len(hand.docs))
+	}
 	stop()
 }

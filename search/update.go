@@ -53,6 +53,7 @@ type Report struct {
 	Skipped  int           `json:"skipped"`  // records of the archive that did not decode
 	Rebuilt  bool          `json:"rebuilt"`  // made again from nothing
 	Behind   int           `json:"behind"`   // articles still not indexed (a stop, or skipped)
+	Handed   int           `json:"-"`        // of Articles, those taken as handed over (Handoff), not read back
 	Duration time.Duration `json:"-"`
 }
 
@@ -64,6 +65,9 @@ func (r Report) String() string {
 	}
 	if r.Behind > 0 {
 		s += fmt.Sprintf(", %d behind", r.Behind)
+	}
+	if r.Handed > 0 {
+		s += fmt.Sprintf(", %d of them as handed over, not read back", r.Handed)
 	}
 	return s
 }
@@ -218,6 +222,7 @@ func (ix *Index) indexBatch(ctx context.Context, arch Archive, wm int64, skipped
 		return wm, 0, err
 	}
 	defer w.close()
+	w.hand = ix.opts.Handoff
 	next, n, err := w.read(ctx, arch, wm, skipped, rep)
 	if err != nil || next == wm {
 		return wm, 0, err
@@ -391,10 +396,10 @@ func quoteFTS(s string) string {
 // stop closes (or ctx ends), woken by changes (store.DB.Commits): a long
 // crawl's articles are indexed as it goes, lag at a time, instead of all
 // read back from the archive at its end. Indexing alongside the crawl
-// reads what it just wrote, still in memory, and keeps the peak of both
-// phases to about the crawl's; lag keeps each catch-up a whole segment's
-// worth (a catch-up per commit would write small segments that merges
-// rewrite). A catch-up under way when stop closes finishes; what is left
+// keeps the peak of both phases to about the crawl's, and takes what the
+// crawl hands over (Options.Handoff) instead of decoding it again; lag
+// keeps each catch-up a whole segment's worth (a catch-up per commit would
+// write small segments that merges rewrite). A catch-up under way when stop closes finishes; what is left
 // is the caller's to catch up. A failed catch-up is logged; the next
 // signal tries again.
 func (ix *Index) Trail(ctx context.Context, arch Archive, changes, stop <-chan struct{}, lag int) {

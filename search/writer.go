@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"sppcrawl"
 )
 
 // writer writes versions into the index inside one transaction, with its
@@ -26,7 +24,8 @@ type writer struct {
 	st       map[string]*sql.Stmt
 	deletes  []int64
 	inserts  []pending
-	bytes    int // the text of inserts
+	bytes    int      // the text of inserts
+	hand     *Handoff // nil: everything is read back
 }
 
 // pending is a version's row for both FTS tables.
@@ -71,32 +70,51 @@ func (w *writer) close() {
 	}
 }
 
-// read indexes the articles after seq wm, read readSize at a time, until
-// the end of the log or the batch's bounds: the seq of the last record read
+// read indexes the articles after seq wm, readSize at a time, until the
+// end of the log or the batch's bounds: the seq of the last record read
 // and the articles read. Records that do not decode are passed, named in
 // skipped.
 func (w *writer) read(ctx context.Context, arch Archive, wm int64, skipped map[string]bool, rep *Report) (int64, int, error) {
 	n := 0
 	for n < batchSize && w.bytes < batchBytes {
-		arts, last, err := arch.SinceSeq(ctx, uint64(wm), min(readSize, batchSize-n))
-		keys := skippedKeys(err)
-		if err != nil && keys == nil {
+		docs, last, err := w.next(ctx, arch, wm, min(readSize, batchSize-n), skipped, rep)
+		if err != nil {
 			return wm, n, err
 		}
-		for _, k := range keys {
-			skipped[k] = true
-		}
-		if int64(last) <= wm {
+		if last <= wm {
 			break // the end of the log
 		}
-		for _, a := range arts {
-			if err := w.article(ctx, arch, a, rep); err != nil {
-				return wm, n, fmt.Errorf("article %s: %w", a.ID, err)
+		for _, d := range docs {
+			if err := w.article(ctx, arch, d, rep); err != nil {
+				return wm, n, fmt.Errorf("article %s: %w", d.id, err)
 			}
 		}
-		wm, n = int64(last), n+len(arts)
+		wm, n = last, n+len(docs)
 	}
 	return wm, n, nil
+}
+
+// next is up to limit versions after seq wm and the seq of the last
+// record passed: those the command handed over when they are the log's
+// next records (Handoff), else read from the archive.
+func (w *writer) next(ctx context.Context, arch Archive, wm int64, limit int, skipped map[string]bool, rep *Report) ([]indexable, int64, error) {
+	if docs, last, ok := w.hand.handed(ctx, arch, wm, limit); ok {
+		rep.Handed += len(docs)
+		return docs, last, nil
+	}
+	arts, last, err := arch.SinceSeq(ctx, uint64(wm), limit)
+	keys := skippedKeys(err)
+	if err != nil && keys == nil {
+		return nil, wm, err
+	}
+	for _, k := range keys {
+		skipped[k] = true
+	}
+	docs := make([]indexable, len(arts))
+	for i, a := range arts {
+		docs[i] = indexableOf(a)
+	}
+	return docs, int64(last), nil
 }
 
 // commit moves the watermark to next with the transaction's mod counter,
@@ -122,19 +140,19 @@ type row struct {
 // article brings the index in line with the archive's a: its current
 // version, its earlier versions (indexed once, their flags following the
 // article's), nothing else of its id.
-func (w *writer) article(ctx context.Context, arch Archive, a *sppcrawl.Article, rep *Report) error {
-	rows, err := w.rows(ctx, a.ID)
+func (w *writer) article(ctx context.Context, arch Archive, a indexable, rep *Report) error {
+	rows, err := w.rows(ctx, a.id)
 	if err != nil {
 		return err
 	}
 	rep.Articles++
 	withdrawn := int64(0)
-	if !a.WithdrawnAt.IsZero() {
+	if a.withdrawn {
 		withdrawn = flagWithdrawn
 	}
 	for v, r := range rows {
 		switch {
-		case v == a.Version || v > a.Version:
+		case v == a.version || v > a.version:
 			continue
 		case r.flags&(flagCurrent|flagWithdrawn) != withdrawn:
 			// an earlier version: its text stays, it is no longer current
@@ -147,7 +165,7 @@ func (w *writer) article(ctx context.Context, arch Archive, a *sppcrawl.Article,
 		return err
 	}
 	for v, r := range rows {
-		if v > a.Version {
+		if v > a.version {
 			if err := w.remove(ctx, r, rep); err != nil {
 				return err
 			}
@@ -157,9 +175,9 @@ func (w *writer) article(ctx context.Context, arch Archive, a *sppcrawl.Article,
 }
 
 // earlier indexes the earlier versions of a that the index lacks.
-func (w *writer) earlier(ctx context.Context, arch Archive, a *sppcrawl.Article, rows map[int]row, rep *Report) error {
+func (w *writer) earlier(ctx context.Context, arch Archive, a indexable, rows map[int]row, rep *Report) error {
 	missing := false
-	for v := 1; v < a.Version; v++ {
+	for v := 1; v < a.version; v++ {
 		if _, ok := rows[v]; !ok {
 			missing = true
 		}
@@ -167,16 +185,17 @@ func (w *writer) earlier(ctx context.Context, arch Archive, a *sppcrawl.Article,
 	if !missing {
 		return nil
 	}
-	old, err := arch.EarlierVersions(ctx, a.ID)
+	old, err := arch.EarlierVersions(ctx, a.id)
 	if err != nil {
 		return err
 	}
 	for _, o := range old {
-		if _, ok := rows[o.Version]; ok || o.Version >= a.Version {
+		if _, ok := rows[o.Version]; ok || o.Version >= a.version {
 			continue
 		}
-		o.WithdrawnAt = a.WithdrawnAt
-		if err := w.version(ctx, o, false, rows, rep); err != nil {
+		d := indexableOf(o)
+		d.withdrawn = a.withdrawn
+		if err := w.version(ctx, d, false, rows, rep); err != nil {
 			return err
 		}
 	}
@@ -202,15 +221,15 @@ func (w *writer) rows(ctx context.Context, id string) (map[int]row, error) {
 
 // version writes one version: only its flags when its text and place are
 // those indexed, else anew (what was indexed of it taken out).
-func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool, rows map[int]row, rep *Report) error {
-	ch, err := w.channel(ctx, a.SiteHost(), a.ChannelPath)
+func (w *writer) version(ctx context.Context, a indexable, current bool, rows map[int]row, rep *Report) error {
+	ch, err := w.channel(ctx, a.site, a.channel)
 	if err != nil {
 		return err
 	}
-	in := indexedOf(a)
-	flags, eff, base := flagsOf(a, current), effectiveOf(a), ridBase(ch, a.PublishedAt)
-	if r, ok := rows[a.Version]; ok {
-		if r.rid&^ridCtrMask == base && r.published == pubSecs(a.PublishedAt) && r.fp == in.fp {
+	in := indexedOf(a.fields)
+	flags, eff, base, pub := a.flags(current), a.effective, ridBase(ch, a.published), pubSecs(a.published)
+	if r, ok := rows[a.version]; ok {
+		if r.rid&^ridCtrMask == base && r.published == pub && r.fp == in.fp {
 			if r.flags == flags && r.effective == eff {
 				return nil
 			}
@@ -226,10 +245,10 @@ func (w *writer) version(ctx context.Context, a *sppcrawl.Article, current bool,
 	}
 	w.inserts = append(w.inserts, pending{rid, in})
 	w.bytes += in.size()
-	if _, err := w.st["doc"].ExecContext(ctx, rid, a.ID, a.Version, flags, eff, in.fp, w.mod, pubSecs(a.PublishedAt)); err != nil {
+	if _, err := w.st["doc"].ExecContext(ctx, rid, a.id, a.version, flags, eff, in.fp, w.mod, pub); err != nil {
 		return err
 	}
-	rows[a.Version] = row{rid: rid, version: a.Version, flags: flags, effective: eff, fp: in.fp, published: pubSecs(a.PublishedAt)}
+	rows[a.version] = row{rid: rid, version: a.version, flags: flags, effective: eff, fp: in.fp, published: pub}
 	rep.Versions++
 	return nil
 }

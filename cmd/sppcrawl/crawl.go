@@ -62,11 +62,15 @@ func (cmd *CrawlCommand) crawl(ctx context.Context, archive sppcrawl.Archive) er
 	// runs under the limit too.
 	restore := crawler.LimitMemory(parallel)
 	c.closers = append(c.closers, func() error { restore(); return nil })
+	stopTrail, stored := c.trailIndex(ctx, archive)
+	for i := range cfgs {
+		cfgs[i].Stored = stored
+	}
 	run, err := cmd.runner(ctx, cfgs, archive)
 	if err != nil {
+		stopTrail()
 		return err
 	}
-	stopTrail := c.trailIndex(ctx, archive)
 	sum, err := run(ctx)
 	stopTrail()
 	c.summary(sum.Outcome == sppcrawl.RunOK, sum.String(), sum)

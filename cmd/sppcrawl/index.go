@@ -106,16 +106,19 @@ func openIndexAnyway(c *cli, archive sppcrawl.Archive) (*search.Index, error) {
 var trailLag = 512
 
 // trailIndex indexes what a crawl stores as it goes (search.Trailing),
-// until the returned func is called; keepIndex catches up the rest.
-func (c *cli) trailIndex(ctx context.Context, archive sppcrawl.Archive) (stop func()) {
+// until the returned stop is called; keepIndex catches up the rest. The
+// crawl tells stored of what it stores (crawler.Config.Stored; nil when
+// nothing trails), which the trail indexes without reading it back.
+func (c *cli) trailIndex(ctx context.Context, archive sppcrawl.Archive) (stop func(), stored func(*sppcrawl.Article, sppcrawl.UpsertResult)) {
 	if !c.indexable(ctx, archive) || c.reindex || c.checkIndex {
-		return func() {}
+		return func() {}, nil
 	}
 	path, err := c.indexFile(archive)
 	if err != nil {
-		return func() {} // keepIndex says so
+		return func() {}, nil // keepIndex says so
 	}
-	return search.Trailing(ctx, path, archive, search.Options{Logger: c.log}, trailLag)
+	hand := search.NewHandoff()
+	return search.Trailing(ctx, path, archive, search.Options{Logger: c.log, Handoff: hand}, trailLag), hand.Stored
 }
 
 // indexable says whether a command's search index is kept: it changes

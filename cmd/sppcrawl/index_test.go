@@ -12,7 +12,8 @@ import (
 )
 
 // A crawl indexes what it stores as it goes, when trailLag records are
-// new, not all at its end; the index it leaves is complete and searches equal the scan.
+// new, not all at its end, from what it hands over; the index it leaves is
+// complete and searches equal the scan.
 func TestCLI_CrawlIndexesAsItGoes(t *testing.T) {
 	defer func(n int) { trailLag = n }(trailLag)
 	trailLag = 50
@@ -31,6 +32,10 @@ func TestCLI_CrawlIndexesAsItGoes(t *testing.T) {
 	// How many depends on the pace: a catch-up takes all that is behind.
 	if n := strings.Count(during, "articles indexed"); n == 0 {
 		t.Errorf("no catch-up during the crawl of %d articles, want one when %d records are new", fixtureArticles, trailLag)
+	}
+	// The crawl hands over what it stored: not all read back.
+	if !strings.Contains(during, "as handed over, not read back") {
+		t.Errorf("the catch-ups during the crawl read back all they indexed\n%s", during)
 	}
 	if behind := indexBehind(t, path); behind != 0 {
 		t.Errorf("the index is %d behind after the crawl", behind)
