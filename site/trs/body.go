@@ -174,9 +174,7 @@ func densest(doc *goquery.Document, title *html.Node) *html.Node {
 		}
 		score := 0
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && c.DataAtom == atom.P {
-				score += utf8.RuneCountInString(extract.NormalizeText(textOf(c)))
-			}
+			score += lineScore(c)
 		}
 		if score > bestScore && linkText(n)*2 < score && after(n, title) {
 			best, bestScore = n, score
@@ -186,4 +184,19 @@ func densest(doc *goquery.Document, title *html.Node) *html.Node {
 		return nil
 	}
 	return best
+}
+
+// lineScore is what a child of a candidate body gives it: the text of a
+// paragraph, or of a line of text set directly in the container (the
+// older templates' lines between <br>s), an info line excepted.
+func lineScore(c *html.Node) int {
+	switch {
+	case c.Type == html.ElementNode && c.DataAtom == atom.P:
+		return utf8.RuneCountInString(extract.NormalizeText(textOf(c)))
+	case c.Type == html.TextNode:
+		if t := extract.NormalizeText(c.Data); !isInfoLine(t) {
+			return utf8.RuneCountInString(t)
+		}
+	}
+	return 0
 }

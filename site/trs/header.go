@@ -13,14 +13,15 @@ import (
 
 // fieldRE finds the labels of an article's info line; the labels that name
 // no field (字号, 浏览次数, …) only end the value before them.
-var fieldRE = regexp.MustCompile(`(发布时间|发布日期|时间|日期|新闻来源|文章来源|稿件来源|信息来源|来源|责任编辑|编辑|作者|字号|字体|浏览次数|点击数|点击|浏览|分享)\s*[：:]`)
+var fieldRE = regexp.MustCompile(`(发布时间|发布日期|时间|日期|新闻来源|文章来源|稿件来源|信息来源|来源|供稿单位|供稿|责任编辑|编辑|作者|撰稿人|撰稿|审核|字号|字体|浏览次数|阅读次数|点击数|点击|浏览|分享)\s*[：:]`)
 
 // fieldLabel maps a label to the field it names; "" for the others.
 var fieldLabel = map[string]string{
 	"发布时间": "时间", "发布日期": "时间", "时间": "时间", "日期": "时间",
 	"新闻来源": "来源", "文章来源": "来源", "稿件来源": "来源", "信息来源": "来源", "来源": "来源",
-	"责任编辑": "编辑", "编辑": "编辑", "作者": "作者",
-	"字号": "", "字体": "", "浏览次数": "", "点击数": "", "点击": "", "浏览": "", "分享": "",
+	"供稿单位": "来源", "供稿": "来源",
+	"责任编辑": "编辑", "编辑": "编辑", "作者": "作者", "撰稿人": "作者", "撰稿": "作者",
+	"审核": "", "字号": "", "字体": "", "浏览次数": "", "阅读次数": "", "点击数": "", "点击": "", "浏览": "", "分享": "",
 }
 
 // infoLine splits the lines of an info block into field → value (the

@@ -60,6 +60,30 @@ func TestSite_ParseArticle_Templates(t *testing.T) {
 <tr><td class="nr"><div class="TRS_Editor"><p>11月1日，全市检察长会议召开，部署下一阶段工作。</p></div></td></tr></table></body></html>`,
 			title: "全市检察长会议召开", when: "2023-11-02T08:05:00+08:00", source: "某市人民检察院", author: "李明", channel: "xwzx",
 			paragraphs: []string{"11月1日，全市检察长会议召开，部署下一阶段工作。"}},
+		{name: "GB2312, xl_ classes, a date of 年月日, 信息来源, the body's TRS_Editor inside a container of no known class", host: "www.hbjc.gov.cn",
+			path: "/jcdt/202103/t20210315_300001.shtml", gb: true,
+			page: `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312" /><title>襄阳市检察院召开检委会会议_检察动态_湖北省人民检察院</title></head><body>
+<div class="menu"><a href="/">首页</a> | <a href="/jcdt/">检察动态</a></div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt;&gt; <a href="/jcdt/">检察动态</a></div>
+<div class="xl_box"><h2 class="xl_title">襄阳市检察院召开检委会会议</h2>
+<div class="xl_msg"><span>发布日期：2021年03月15日</span> <span>信息来源：襄阳市人民检察院</span> <span>作者：李明</span> <span>【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</span></div>
+<div class="xl_con"><div class="TRS_Editor"><p>　　3月12日，襄阳市检察院召开检察委员会会议，审议重大案件。</p><p>　　会议还研究了其他事项。</p></div></div>
+<div class="xl_print"><a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></div></div>
+<div class="footer">版权所有：湖北省人民检察院</div></body></html>`,
+			title: "襄阳市检察院召开检委会会议", when: "2021-03-15T00:00:00+08:00", source: "襄阳市人民检察院", author: "李明", channel: "检察动态",
+			paragraphs: []string{"3月12日，襄阳市检察院召开检察委员会会议，审议重大案件。", "会议还研究了其他事项。"}},
+		{name: "GB2312, a table layout, the body's lines between <br>s in a div#content, 文章来源 and 撰稿", host: "www.hbjc.gov.cn",
+			path: "/jcdt/202206/t20220608_300002.shtml", gb: true,
+			page: `<html><head><meta charset="gb2312"><title>宜昌市检察院开展普法宣传活动-湖北省人民检察院</title></head><body>
+<table width="1000" align="center"><tr><td><img src="/img/banner.jpg"></td></tr><tr><td class="dh"><a href="/">网站首页</a> <a href="/jcdt/">检察动态</a></td></tr></table>
+<table width="1000" align="center"><tr><td><table width="100%"><tr><td class="bt" align="center"><strong>宜昌市检察院开展普法宣传活动</strong></td></tr>
+<tr><td align="center" class="sj">时间：2022-06-08 10:30　　文章来源：宜昌市人民检察院　　撰稿：王芳　　点击数：<script>document.write(12)</script></td></tr>
+<tr><td class="nr"><div id="content">6月7日，宜昌市检察院走进社区开展普法宣传。<br>
+检察干警向群众发放宣传资料，解答法律咨询。<br>
+活动共发放资料三百余份。</div></td></tr></table></td></tr></table>
+<div align="center">湖北省人民检察院 版权所有</div></body></html>`,
+			title: "宜昌市检察院开展普法宣传活动", when: "2022-06-08T10:30:00+08:00", source: "宜昌市人民检察院", author: "王芳", channel: "jcdt",
+			paragraphs: []string{"6月7日，宜昌市检察院走进社区开展普法宣传。", "检察干警向群众发放宣传资料，解答法律咨询。", "活动共发放资料三百余份。"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := mustSite(t, c.host)
