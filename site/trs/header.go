@@ -30,7 +30,7 @@ var infoLine = extract.InfoLine{Labels: fieldRE, Fields: fieldLabel, Trim: "【�
 
 // crumbMarks open a breadcrumb's text; crumbSeps part its items.
 var (
-	crumbMarks = []string{"当前位置", "您的位置", "您现在的位置", "现在的位置", "所在位置"}
+	crumbMarks = []string{"当前位置", "您的位置", "您现在的位置", "现在的位置", "所在位置", "所在的位置"}
 	crumbSepRE = regexp.MustCompile(`\s*(?:>>|>|»|＞|→|/)\s*`)
 )
 

@@ -84,6 +84,19 @@ func TestSite_ParseArticle_Templates(t *testing.T) {
 <div align="center">湖北省人民检察院 版权所有</div></body></html>`,
 			title: "宜昌市检察院开展普法宣传活动", when: "2022-06-08T10:30:00+08:00", source: "宜昌市人民检察院", author: "王芳", channel: "jcdt",
 			paragraphs: []string{"6月7日，宜昌市检察院走进社区开展普法宣传。", "检察干警向群众发放宣传资料，解答法律咨询。", "活动共发放资料三百余份。"}},
+		{name: "GB2312, a publishdate meta, 您所在的位置, an h3 title, the editor as the body's last line", host: "www.hbjc.gov.cn",
+			path: "/dfjc/202305/t20230506_300003.shtml", gb: true,
+			page: `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><meta name="publishdate" content="2023-05-06 14:20"><title>十堰市检察院：以检察履职护航营商环境</title></head>
+<body><div id="top"><a href="/">首页</a></div>
+<div class="location">您所在的位置：<a href="/">首页</a> &gt; <a href="/dfjc/">地方检察</a> &gt; 正文</div>
+<div class="wzbox"><h3>十堰市检察院：以检察履职护航营商环境</h3>
+<p class="laiyuan">2023年5月6日 14:20&nbsp;&nbsp;来源：十堰日报</p>
+<div class="wzcon"><p>今年以来，十堰市检察机关聚焦营商环境，办理涉企案件一百余件。</p>
+<p>该院建立涉企案件快速办理机制。</p>
+<p>（责任编辑：陈静）</p></div></div>
+<div class="copyright">Copyright 湖北省人民检察院</div></body></html>`,
+			title: "十堰市检察院：以检察履职护航营商环境", when: "2023-05-06T14:20:00+08:00", source: "十堰日报", editor: "陈静", channel: "地方检察",
+			paragraphs: []string{"今年以来，十堰市检察机关聚焦营商环境，办理涉企案件一百余件。", "该院建立涉企案件快速办理机制。"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := mustSite(t, c.host)
