@@ -2,8 +2,6 @@ package crawler_test
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -117,14 +115,7 @@ func benchBackend(b *testing.B, be backend, origin string, n int) {
 	})
 	api := httptest.NewServer(publish.NewServer(db, publish.Options{}).Handler())
 	defer api.Close()
-	b.Run("api", func(b *testing.B) {
-		for b.Loop() {
-			r := load(b, api.URL, func() string { return fmt.Sprintf("/api/articles?since=%d&limit=100", rand.IntN(max(n-100, 1))) }, true, 2000)
-			b.ReportMetric(r.rate, "req/s")
-			b.ReportMetric(r.p50, "p50-ms")
-			b.ReportMetric(r.p99, "p99-ms")
-		}
-	})
+	b.Run("api", func(b *testing.B) { loadAPI(b, api.URL, n, true) })
 }
 
 // fileSize is a file's bytes, 0 when it is not there.

@@ -127,12 +127,18 @@ func ParseOrigin(s string) (*url.URL, error) {
 	return origin, nil
 }
 
-// New checks cfg and fills in defaults. archive may be nil: then nothing is
-// stored (see Fetch).
-func New(cfg Config, archive Archive) (*Crawler, error) {
+// defaultSite makes the crawled site www.spp.gov.cn's when cfg names
+// none.
+func (cfg *Config) defaultSite() {
 	if cfg.Site == nil {
 		cfg.Site = sites.Default()
 	}
+}
+
+// New checks cfg and fills in defaults. archive may be nil: then nothing is
+// stored (see Fetch).
+func New(cfg Config, archive Archive) (*Crawler, error) {
+	cfg.defaultSite()
 	if cfg.Origin == "" {
 		cfg.Origin = cfg.Site.Origin()
 	}

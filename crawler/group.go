@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sppcrawl/sites"
 	"strings"
 	"sync"
 
@@ -32,9 +31,7 @@ func NewGroup(cfgs []Config, archive Archive) (*Group, error) {
 	g := &Group{ledger: archive}
 	seen := map[string]bool{}
 	for _, cfg := range cfgs {
-		if cfg.Site == nil {
-			cfg.Site = sites.Default() // as New would: named by its own key
-		}
+		cfg.defaultSite() // as New does: the logger names it by its key
 		if cfg.Logger != nil {
 			cfg.Logger = cfg.Logger.With("site", cfg.Site.Key())
 		}

@@ -3,12 +3,9 @@ package crawler_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -43,18 +40,7 @@ import (
 // -bench NoopAtScale -benchtime 3x -timeout 2h (the first build of 10⁵
 // articles takes minutes; PostgreSQL skips without the variable).
 func BenchmarkNoopAtScale(b *testing.B) {
-	sizes := []int{2000, 100000}
-	if env := os.Getenv("SPPCRAWL_BENCH_SIZES"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				b.Fatalf("SPPCRAWL_BENCH_SIZES: %v", err)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, n := range sizes {
+	for _, n := range benchSizes(b, 2000, 100000) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchNoopAt(b, n) })
 	}
 }
@@ -127,14 +113,7 @@ func benchNoopOn(b *testing.B, db sppcrawl.Archive, origin string, n int) {
 	})
 	api := httptest.NewServer(publish.NewServer(db, publish.Options{}).Handler())
 	defer api.Close()
-	b.Run("api", func(b *testing.B) {
-		for b.Loop() {
-			r := load(b, api.URL, func() string { return fmt.Sprintf("/api/articles?since=%d&limit=100", rand.IntN(max(n-100, 1))) }, true, 2000)
-			b.ReportMetric(r.rate, "req/s")
-			b.ReportMetric(r.p50, "p50-ms")
-			b.ReportMetric(r.p99, "p99-ms")
-		}
-	})
+	b.Run("api", func(b *testing.B) { loadAPI(b, api.URL, n, true) })
 }
 
 // cpuTime is the CPU this process has used, user and system.

@@ -58,20 +58,27 @@ import (
 // crawl of 50,000 articles takes minutes; SPPCRAWL_BENCH_TEXT=real for
 // paragraphs in the site's own words, see realParagraphs).
 func BenchmarkScale(b *testing.B) {
-	sizes := []int{2000, 10000, 50000}
-	if env := os.Getenv("SPPCRAWL_BENCH_SIZES"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				b.Fatalf("SPPCRAWL_BENCH_SIZES: %v", err)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, n := range sizes {
+	for _, n := range benchSizes(b, 2000, 10000, 50000) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchScale(b, n) })
 	}
+}
+
+// benchSizes are the site sizes SPPCRAWL_BENCH_SIZES names (a list of
+// numbers), else def.
+func benchSizes(b *testing.B, def ...int) []int {
+	env := os.Getenv("SPPCRAWL_BENCH_SIZES")
+	if env == "" {
+		return def
+	}
+	var sizes []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			b.Fatalf("SPPCRAWL_BENCH_SIZES: %v", err)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 func benchScale(b *testing.B, n int) {

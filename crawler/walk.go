@@ -14,7 +14,8 @@ import (
 )
 
 func (r *run) onRequest(req *colly.Request) {
-	if in := infoOf(req.Ctx); r.storedMeanwhile(in, req.URL.String()) {
+	in := infoOf(req.Ctx)
+	if r.storedMeanwhile(in, req.URL.String()) {
 		req.Abort()
 		r.detailFinished()
 		r.settled(in)
@@ -22,7 +23,7 @@ func (r *run) onRequest(req *colly.Request) {
 	}
 	if r.stopped() || !r.pace.wait(r.signalled, r.aborted) {
 		req.Abort()
-		if slotted(infoOf(req.Ctx).kind) {
+		if slotted(in.kind) {
 			r.detailFinished() // an aborted request gets no callback
 		}
 	}

@@ -219,16 +219,22 @@ func (s *Server) gaps(w http.ResponseWriter, r *http.Request) {
 // names it (see channelTable), the table, else its folder's key.
 func (s *Server) channelNames(r *http.Request) func(path string) string {
 	table, _ := s.channelTable(r.Context())
+	byPath := namesByPath(table)
+	return func(path string) string {
+		c := sites.ChannelByPath(path)
+		return cmp.Or(byPath[path], c.Name, c.Key)
+	}
+}
+
+// namesByPath names each path by the first channel of table to name it.
+func namesByPath(table []sppcrawl.Channel) map[string]string {
 	byPath := map[string]string{}
 	for _, c := range table {
 		if byPath[c.Path] == "" {
 			byPath[c.Path] = c.Name
 		}
 	}
-	return func(path string) string {
-		c := sites.ChannelByPath(path)
-		return cmp.Or(byPath[path], c.Name, c.Key)
-	}
+	return byPath
 }
 
 // channelTable is every channel the archive's sites name: each held
@@ -273,10 +279,6 @@ func (s *Server) channelOf(w http.ResponseWriter, r *http.Request, name string) 
 		return sppcrawl.Channel{}, false
 	}
 	ch := chs[0]
-	if ch.Name == "" { // named by its folder: the site's map names it
-		if i := slices.IndexFunc(table, func(c sppcrawl.Channel) bool { return c.Path == ch.Path && c.Name != "" }); i >= 0 {
-			ch.Name = table[i].Name
-		}
-	}
+	ch.Name = cmp.Or(ch.Name, namesByPath(table)[ch.Path]) // named by its folder: the site's map names it
 	return ch, true
 }

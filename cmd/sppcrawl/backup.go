@@ -45,7 +45,6 @@ func (cmd *BackupCommand) check() error {
 // a new archive file.
 func (cmd *BackupCommand) backup(ctx context.Context, archive sppcrawl.Archive) error {
 	c := cmd.c
-	checkPage := func(p *sppcrawl.RawPage) error { return extract.CheckComplete(p.Body, p.ContentType, p.URL) }
 	var rep sppcrawl.BackupReport
 	var err error
 	switch a := archive.(type) {
@@ -67,3 +66,7 @@ func (cmd *BackupCommand) backup(ctx context.Context, archive sppcrawl.Archive) 
 	}
 	return nil
 }
+
+// checkPage says whether a stored page is whole (verify and backup check
+// every page with it).
+func checkPage(p *sppcrawl.RawPage) error { return extract.CheckComplete(p.Body, p.ContentType, p.URL) }

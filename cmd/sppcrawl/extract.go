@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sppcrawl/sites"
 	"strings"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // ExtractCommand is `sppcrawl extract`: extract an article from a saved HTML file (offline).

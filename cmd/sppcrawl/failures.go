@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sppcrawl/sites"
 	"text/tabwriter"
 	"time"
 
 	"sppcrawl"
+	"sppcrawl/sites"
 )
 
 // FailuresCommand is `sppcrawl failures`: list the failure log (--gone: pages gone); --reset makes URLs due again.

@@ -2,8 +2,9 @@ package main
 
 import (
 	"fmt"
-	"sppcrawl/sites"
 	"strconv"
+
+	"sppcrawl/sites"
 )
 
 // channelFlag is a flag naming one channel by key or folder (jczdal,

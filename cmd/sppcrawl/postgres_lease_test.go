@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -101,15 +99,7 @@ func startLeasedCrawl(t *testing.T, dsn, origin, ua, lease string) (*exec.Cmd, *
 // site is in it exactly once.
 func exportedOnce(t *testing.T, dsn string) {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "export.jsonl")
-	if code := run([]string{"export", "--db", dsn, "--out", out, "--cursor-file", out + ".cursor"}); code != exitOK {
-		t.Fatalf("export: exit %d", code)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := idLines(b)
+	ids := idLines(exportOf(t, dsn, "jsonl"))
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {

@@ -292,9 +292,7 @@ func writeDeliveries(w io.Writer, ds []sppcrawl.Delivery) error {
 // site --sites names, else the default (spp's keys and folders, as ever).
 func channelsSite(named []string) sppcrawl.Site {
 	if len(named) == 1 {
-		if s, err := sites.Lookup(named[0]); err == nil {
-			return s
-		}
+		return sites.Of(named[0])
 	}
 	return sites.Default()
 }

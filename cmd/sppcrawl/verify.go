@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"sppcrawl"
-	"sppcrawl/extract"
 	"sppcrawl/postgres"
 	"sppcrawl/store"
 )
@@ -79,9 +78,7 @@ type verifier interface {
 // is what a repair said it could not recover.
 func (cmd *VerifyCommand) report(ctx context.Context, archive verifier, lost error) error {
 	c := cmd.c
-	rep, err := archive.Verify(ctx, func(p *sppcrawl.RawPage) error {
-		return extract.CheckComplete(p.Body, p.ContentType, p.URL)
-	})
+	rep, err := archive.Verify(ctx, checkPage)
 	if err == nil {
 		err = c.print(rep, func(w io.Writer) error { return writeProblems(w, rep.Problems) })
 	}
