@@ -1,10 +1,12 @@
 package publish
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"sppcrawl/search"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +77,7 @@ func (s *Server) health(r *http.Request) (h Health) {
 		return h
 	}
 	h.degrade(channelWarnings(states, m, now)...)
-	counts, err := s.bySite.get(r.Context(), s.db)
+	counts, err := s.siteCounts(r.Context())
 	if err != nil {
 		fail("archive unreadable: %v", err)
 		return h
@@ -179,3 +181,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // localTime is how a time is written for a person: the site's +08:00, as
 // the logs write it too.
 func localTime(t time.Time) string { return t.In(sppcrawl.CST()).Format("2006-01-02 15:04:05 -0700") }
+
+// siteCounts counts the archive's articles by site once for each of its
+// generations: /healthz is asked every few seconds by the probes in front
+// of serve.
+func (s *Server) siteCounts(ctx context.Context) ([]sppcrawl.SiteCount, error) {
+	gen, err := s.db.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.bySite.Get(strconv.FormatUint(gen, 10), func() ([]sppcrawl.SiteCount, error) { return countSites(ctx, s.db) })
+}

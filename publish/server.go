@@ -64,7 +64,7 @@ type Server struct {
 	started time.Time
 	answers answerCache // rendered feeds and pages of cases
 	chunks  chunks
-	bySite  siteCounts // kept per generation for /healthz
+	bySite  Kept[[]sppcrawl.SiteCount] // kept per generation for /healthz: counting reads every id
 	index   *search.Index
 	pages   http.Handler
 	websub  http.Handler

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sppcrawl/sites"
 	"strings"
-	"sync"
 	"time"
 
 	"sppcrawl"
@@ -150,31 +149,3 @@ func siteHealth(counts []sppcrawl.SiteCount, states []sppcrawl.ChannelState, war
 // MultiSite says whether the archive holds more than one site: the text
 // of stats and the pages name sites only then.
 func (s *Stats) MultiSite() bool { return len(s.Sites) > 1 }
-
-// siteCounts counts the archive's articles by site once for each of its
-// generations: counting reads every id, and /healthz is asked every few
-// seconds by the probes in front of serve.
-type siteCounts struct {
-	mu     sync.Mutex
-	gen    uint64
-	counts []sppcrawl.SiteCount
-	ok     bool
-}
-
-func (c *siteCounts) get(ctx context.Context, db Reader) ([]sppcrawl.SiteCount, error) {
-	gen, err := db.Generation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ok && c.gen == gen {
-		return c.counts, nil
-	}
-	counts, err := countSites(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	c.gen, c.counts, c.ok = gen, counts, true
-	return counts, nil
-}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"sppcrawl"
@@ -110,35 +109,12 @@ func (s *Server) changedThisWeek(r *http.Request) ([]*sppcrawl.Article, error) {
 		return nil, err
 	}
 	now := s.now()
-	return s.recent.get(fmt.Sprintf("%d/%s", gen, now.Format("2006010215")), func() ([]*sppcrawl.Article, error) {
+	return s.recent.Get(fmt.Sprintf("%d/%s", gen, now.Format("2006010215")), func() ([]*sppcrawl.Article, error) {
 		week := now.Add(-7 * 24 * time.Hour)
 		return s.db.Recent(r.Context(), week, 50, recentScan, func(a *sppcrawl.Article) bool {
 			return a.Version > 1 && !a.UpdatedAt.Before(week) || !a.WithdrawnAt.IsZero() && !a.WithdrawnAt.Before(week)
 		})
 	})
-}
-
-// kept is a value computed once per key (the archive's generation, say)
-// and kept until the key changes.
-type kept[T any] struct {
-	mu  sync.Mutex
-	key string
-	v   T
-	ok  bool
-}
-
-func (k *kept[T]) get(key string, compute func() (T, error)) (T, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.ok && k.key == key {
-		return k.v, nil
-	}
-	v, err := compute()
-	if err != nil {
-		return v, err
-	}
-	k.key, k.v, k.ok = key, v, true
-	return v, nil
 }
 
 // tableOrder is a channel's place in the built-in table, after it if not.

@@ -56,7 +56,7 @@ func (s *Server) allCases(r *http.Request) ([]caseRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.caseRows.get(strconv.FormatUint(gen, 10), func() ([]caseRow, error) {
+	return s.caseRows.Get(strconv.FormatUint(gen, 10), func() ([]caseRow, error) {
 		var rows []caseRow
 		err := s.db.ForEachWithCases(r.Context(), 0, func(a *sppcrawl.Article) error {
 			for i, c := range a.Cases {

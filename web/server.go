@@ -54,9 +54,9 @@ type Server struct {
 	public string
 	pages  map[string]*template.Template
 	// kept per archive generation: the cases, the week's changes
-	caseRows kept[[]caseRow]
-	recent   kept[[]*sppcrawl.Article]
-	bySite   kept[[]sppcrawl.SiteCount] // a count that reads every id
+	caseRows publish.Kept[[]caseRow]
+	recent   publish.Kept[[]*sppcrawl.Article]
+	bySite   publish.Kept[[]sppcrawl.SiteCount] // a count that reads every id
 }
 
 // pageNames are the templates of the pages, each with the layout.

@@ -60,7 +60,7 @@ func (s *Server) siteCounts(ctx context.Context) []sppcrawl.SiteCount {
 	gen, err := s.db.Generation(ctx)
 	if err == nil {
 		var counts []sppcrawl.SiteCount
-		if counts, err = s.bySite.get(fmt.Sprint(gen), func() ([]sppcrawl.SiteCount, error) { return sc.CountBySite(ctx) }); err == nil {
+		if counts, err = s.bySite.Get(fmt.Sprint(gen), func() ([]sppcrawl.SiteCount, error) { return sc.CountBySite(ctx) }); err == nil {
 			return counts
 		}
 	}
