@@ -74,13 +74,7 @@ func (e *fileGoneError) Error() string { return e.reason }
 
 // getFile fetches a file of the site whole, or says why not.
 func (c *Crawler) getFile(ctx context.Context, u string) (attachedFile, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return attachedFile{}, err
-	}
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	client := &http.Client{Transport: c.tr, CheckRedirect: c.redirectPolicy, Timeout: c.cfg.Timeout}
-	resp, err := client.Do(req)
+	resp, err := c.getDirect(ctx, u)
 	if err != nil {
 		return attachedFile{}, err
 	}

@@ -228,7 +228,7 @@ func (r *run) startLeased(ch sppcrawl.Channel) error {
 	if st.Walk != nil {
 		r.c.log.Info("resuming the walk of a channel", "channel", ch.Path)
 	}
-	cr, err := r.planChannel(ch, r.own)
+	cr, err := r.planFrom(ch, st)
 	if err != nil {
 		return err
 	}

@@ -68,19 +68,26 @@ func (c *Crawler) loadRobots(ctx context.Context) (*robots, error) {
 }
 
 func (c *Crawler) getRobots(ctx context.Context) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.site.Origin()+"/robots.txt", nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	client := &http.Client{Transport: c.tr, Timeout: c.cfg.Timeout, CheckRedirect: c.redirectPolicy}
-	resp, err := client.Do(req)
+	resp, err := c.getDirect(ctx, c.site.Origin()+"/robots.txt")
 	if err != nil {
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsBytes))
 	return resp.StatusCode, body, err
+}
+
+// getDirect asks for u outside colly's queue (robots.txt before the walk,
+// a document's files with its page), through the crawl's transport, user
+// agent, timeout and redirect policy.
+func (c *Crawler) getDirect(ctx context.Context, u string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	client := &http.Client{Transport: c.tr, Timeout: c.cfg.Timeout, CheckRedirect: c.redirectPolicy}
+	return client.Do(req)
 }
 
 // allowed reports whether the rules let us fetch canonical URL u.

@@ -143,7 +143,7 @@ func (r *run) plan() error {
 	}
 	r.sum.Channels = len(r.order)
 	for _, ch := range r.order {
-		cr, err := r.planChannel(ch, r.own)
+		cr, err := r.planChannel(ch)
 		if err != nil {
 			return err
 		}
@@ -207,19 +207,25 @@ func (r *run) walkedBefore(chans []sppcrawl.Channel) (walked, left bool, err err
 // planChannel reads a channel's state and decides its walk; a walk of this
 // run is in the archive before the first request, so that a SIGKILL from
 // then on leaves it to be resumed.
-func (r *run) planChannel(ch sppcrawl.Channel, own *sppcrawl.Walk) (*chanRun, error) {
+func (r *run) planChannel(ch sppcrawl.Channel) (*chanRun, error) {
 	st, err := r.c.ledger.ChannelState(r.ctx, ch.Path)
 	if err != nil {
 		return nil, err
 	}
+	return r.planFrom(ch, st)
+}
+
+// planFrom is planChannel of a channel whose state st was read: the walk
+// the run asks for (r.own), or the one st holds unfinished.
+func (r *run) planFrom(ch sppcrawl.Channel, st sppcrawl.ChannelState) (*chanRun, error) {
 	if ch.Name == "" {
 		ch.Name = st.Name
 	}
 	cr := &chanRun{ch: ch, state: st, listed: map[int]bool{}, pending: map[int]int{}, probe: r.c.cfg.Discover}
-	if own == nil {
+	if r.own == nil {
 		cr.planWalk(nil)
 	} else {
-		w := *own
+		w := *r.own
 		w.Next, w.Started = 1, r.sum.Started
 		cr.planWalk(&w)
 	}
