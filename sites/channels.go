@@ -3,6 +3,7 @@ package sites
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"sppcrawl"
@@ -102,23 +103,20 @@ func InTable(s sppcrawl.Site, path string) bool {
 // (a path is one site's folder: /spp/…, /12309/…); a channel no table
 // has is named by the folder's key (Channel.Key), as the default site
 // names it.
-func ChannelByPath(path string) sppcrawl.Channel {
-	for _, s := range registry {
-		for _, c := range s.Channels() {
-			if c.Path == path {
-				return c
-			}
-		}
-	}
-	return Default().ChannelByPath(path)
-}
+func ChannelByPath(path string) sppcrawl.Channel { return sppcrawl.ChannelIn(tables, path) }
 
 // Tables are the channels of every built-in site's table, the default
 // site's first: what a channel key or name given to the archive's readers
 // (a page, the API, search) may name besides the default site's.
-func Tables() []sppcrawl.Channel {
+func Tables() []sppcrawl.Channel { return slices.Clone(tables) }
+
+// tables are the built-in tables, read once: the pages name a channel by
+// its path for every row they show.
+var tables = tablesOf(registry)
+
+func tablesOf(sites []sppcrawl.Site) []sppcrawl.Channel {
 	var out []sppcrawl.Channel
-	for _, s := range registry {
+	for _, s := range sites {
 		out = append(out, s.Channels()...)
 	}
 	return out
