@@ -170,23 +170,20 @@ func (r *run) ownWalk(chans []sppcrawl.Channel) (*sppcrawl.Walk, error) {
 		w = &sppcrawl.Walk{Kind: sppcrawl.WalkFull}
 	case !r.c.cfg.Since.IsZero():
 		w = &sppcrawl.Walk{Kind: sppcrawl.WalkSince, Since: r.c.cfg.Since}
-	case walked || left:
-	default:
-		stored, err := r.c.articles.Count(r.ctx)
-		if err != nil || stored > 0 {
-			r.storedAtStart.Store(int64(stored))
-			return nil, err
-		}
+	}
+	if w == nil && !left && walked {
+		return nil, nil // a cron run: no count, which scans the archive
+	}
+	stored, err := r.c.articles.Count(r.ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.storedAtStart.Store(int64(stored))
+	if w == nil && !left && stored == 0 {
 		w = &sppcrawl.Walk{Kind: sppcrawl.WalkWindow, Since: r.sum.Started.AddDate(0, 0, -30)}
 		r.c.log.Info("empty archive: taking the last 30 days only (use --full to backfill everything)", "since", w.Since.Format("2006-01-02"))
-		return w, nil
 	}
-	if w != nil || left {
-		stored, err := r.c.articles.Count(r.ctx)
-		r.storedAtStart.Store(int64(stored))
-		return w, err
-	}
-	return nil, nil
+	return w, nil
 }
 
 // walkedBefore reads the states of chans: walked says one was walked to
