@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sppcrawl"
-	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 )
 
@@ -20,13 +19,8 @@ var _ sppcrawl.ChunkReader = (*postgres.DB)(nil)
 // TestDB_EachChunk_WrittenBefore: rows written before chunks were kept
 // (migration 2) are compressed when read: the same bytes inflated.
 func TestDB_EachChunk_WrittenBefore(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dsn := openDSN(t)
 	for n := 1; n <= 3; n++ {
 		if _, err := db.Upsert(ctx, testArticle(n, fmt.Sprint("正文", n)), nil); err != nil {
 			t.Fatal(err)

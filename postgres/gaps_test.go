@@ -7,8 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sppcrawl"
-	"sppcrawl/internal/pgtest"
-	"sppcrawl/postgres"
 )
 
 // TestDB_Gaps_StoredMeanwhile: a list page's MarkSeen that commits after a
@@ -16,13 +14,8 @@ import (
 // leaves a seen row for a stored URL; Gaps lists none for it, as bbolt's
 // serialised writes never do.
 func TestDB_Gaps_StoredMeanwhile(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dsn := openDSN(t)
 	stored, listed := testArticle(1, "正文"), testArticle(2, "正文")
 	if _, err := db.Upsert(ctx, stored, nil); err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"sppcrawl"
-	"sppcrawl/internal/pgtest"
-	"sppcrawl/postgres"
 )
 
 // TestDB_History_AsTheSiteWritesIt: history by a URL as the site or a
@@ -16,13 +14,8 @@ import (
 // bbolt; an id with a slash is read as a URL, and one not stored is not
 // found.
 func TestDB_History_AsTheSiteWritesIt(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpen(t)
 	a := testArticle(1, "正文")
 	if _, err := db.Upsert(ctx, a, nil); err != nil {
 		t.Fatal(err)

@@ -64,13 +64,8 @@ var reads = map[string]func(context.Context, *postgres.DB) error{
 // connections (a restart, a failover) between reads or during them costs
 // no read: each is retried on a new connection.
 func TestDB_Read_ConnectionsKilled(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dsn := openDSN(t)
 	for n := 1; n <= 20; n++ {
 		if _, err := db.Upsert(ctx, testArticle(n, "文"+strings.Repeat("二", n)), nil); err != nil {
 			t.Fatal(err)

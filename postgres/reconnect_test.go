@@ -10,20 +10,14 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/internal/pgtest"
-	"sppcrawl/postgres"
 )
 
 // TestDB_Upsert_ConnectionsKilled: the server ending every connection of
 // the archive (a restart, a failover, an administrator) between writes
 // costs no write: the next upsert retries on a new connection.
 func TestDB_Upsert_ConnectionsKilled(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.WithMediaCache(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dsn := openDSN(t)
 	u, _ := url.Parse(dsn)
 	name := strings.TrimPrefix(u.Path, "/")
 	admin, err := pgx.Connect(ctx, pgtest.ServerDSN(t))

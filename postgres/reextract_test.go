@@ -17,7 +17,6 @@ import (
 
 	"sppcrawl"
 	"sppcrawl/crawler"
-	"sppcrawl/internal/pgtest"
 	"sppcrawl/postgres"
 	"sppcrawl/sites"
 	"sppcrawl/store"
@@ -173,19 +172,6 @@ func TestDB_ReextractCutPage(t *testing.T) {
 	if p, err := pg.Raw(ctx, id); err != nil || string(p.Body) != string(whole.Body) {
 		t.Errorf("the stored page after the fetch: %v; want the whole page in place of the cut one", err)
 	}
-}
-
-// openDSN opens a new, empty archive as mustOpen does, and gives its
-// connection string: the test changes rows behind its back.
-func openDSN(t *testing.T, opts ...postgres.Option) (*postgres.DB, string) {
-	t.Helper()
-	dsn := pgtest.NewDatabase(t)
-	db, err := postgres.Open(context.Background(), dsn, append([]postgres.Option{postgres.WithMediaCache(t.TempDir())}, opts...)...)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, dsn
 }
 
 // connect is a connection of the test's own to the database dsn names.
